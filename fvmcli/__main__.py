@@ -1,0 +1,3 @@
+from fvmcli.cli.app import main
+
+main()

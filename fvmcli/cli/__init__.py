@@ -1,0 +1,1 @@
+"""The command line: thin Typer sub-apps, one module per command group."""

@@ -1,0 +1,88 @@
+"""The ``fvm`` entry point: global options, sub-apps, and the one error handler."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from fvmcli import __version__
+from fvmcli.cli import phases, system, units
+from fvmcli.cli.env import Env
+from fvmcli.cli.output import fail
+from fvmcli.errors import ExitCode, FvmError
+
+
+class FvmGroup(TyperGroup):
+    """The root group: turns every user error into a message and an exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except FvmError as exc:
+            if _debug(ctx):
+                raise
+            fail(f"fvm: {exc.render()}")
+            raise typer.Exit(int(exc.exit_code)) from None
+        except KeyboardInterrupt:
+            if _debug(ctx):
+                raise
+            fail("fvm: interrupted; everything saved before Ctrl-C is kept.")
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+
+
+def _debug(ctx: Any) -> bool:
+    env = ctx.find_root().obj
+    return bool(getattr(env, "debug", False)) or os.environ.get("FVM_DEBUG") == "1"
+
+
+app = typer.Typer(
+    cls=FvmGroup,
+    name="fvm",
+    help="Go-live readiness for the FVM rollout of Millennium in Västra Götaland.\n\n"
+    "Start with:  fvm demo",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"fvm {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: str | None = typer.Option(
+        None, "--db", metavar="URL", help="Database: a SQLite file or postgresql://user@host/db "
+        "(env FVM_DB; default: fvm.sqlite in the user data folder)."),
+    content: list[Path] = typer.Option(
+        [], "--content", metavar="DIR", help="Extra content folder with checklists/, courses/, "
+        "templates/; its files override bundled ones (env FVM_CONTENT)."),
+    lang: str | None = typer.Option(None, "--lang", help="Language of labels: sv or en "
+                                    "(env FVM_LANG, else LANG)."),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks (env FVM_DEBUG=1)."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    """Go-live readiness for the FVM rollout of Millennium in Västra Götaland."""
+    ctx.obj = Env(db_option=db, content_option=list(content), lang_option=lang, debug=debug)
+
+
+system.register(app)
+app.add_typer(units.app, name="unit")
+app.add_typer(phases.app, name="phase")
+
+
+
+
+def main() -> None:
+    """Run ``fvm``; the exit code comes from the ExitCode enum."""
+    sys.exit(app())  # type: ignore[func-returns-value]

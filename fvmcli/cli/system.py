@@ -1,0 +1,104 @@
+"""``fvm init``, ``fvm info`` and ``fvm demo``."""
+
+from __future__ import annotations
+
+import typer
+
+from fvmcli import __version__
+from fvmcli.cli.env import get_env, resolve_user
+from fvmcli.cli.output import emit_json, emit_table, say
+
+
+def init(ctx: typer.Context) -> None:
+    """Create the database, or upgrade it to this version's schema. Safe to run again.
+
+    Example: fvm --db postgresql://fvm@dbhost/fvm init
+    """
+    from fvmcli.store.database import display_url
+
+    env = get_env(ctx)
+    state = env.db.schema_state()
+    say(f"Database ready: {display_url(env.url)} (schema {state.current}).")
+
+
+def info(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Show the database, its schema version, the content folders and what is stored.
+
+    Example: fvm info --json
+    """
+    from fvmcli.store.database import display_url
+    from fvmcli.store.units import table_counts
+
+    env = get_env(ctx)
+    state = env.db.schema_state()
+    with env.db.read() as conn:
+        counts = table_counts(conn)
+    data = {
+        "version": __version__,
+        "database": {"url": display_url(env.url), "backend": env.db.backend,
+                     "schema": state.current, "head": state.head},
+        "content": [str(p) for p in env.content.roots],
+        "lang": env.lang,
+        "user": resolve_user(None),
+        "counts": counts,
+    }
+    if as_json:
+        emit_json(data)
+        return
+    rows: list[list[object]] = [
+        ["fvm", __version__],
+        ["database", data["database"]["url"]],
+        ["backend", env.db.backend],
+        ["schema", f"{state.current} (this program: {state.head})"],
+        *[["content", p] for p in data["content"]],
+        ["language", env.lang],
+        ["user", data["user"]],
+        *[[f"rows: {k}", v] for k, v in counts.items()],
+    ]
+    emit_table(["", ""], rows, title="fvm info")
+
+
+def demo(
+    ctx: typer.Context,
+    as_of: str | None = typer.Option(None, "--as-of", metavar="YYYY-MM-DD",
+                                     help="The day the demo is seen from (default: today)."),
+) -> None:
+    """Build a demo territory modelled on Västra Götaland in a database of its own, and show it.
+
+    The demo never touches your real database: it uses demo.sqlite in the user data folder
+    (or --db), and resets it first, so two runs give the same result.
+
+    Example: fvm demo --as-of 2026-11-26
+    """
+    from fvmcli.cli.env import default_db_url
+    from fvmcli.clock import today
+    from fvmcli.core.values import parse_date
+    from fvmcli.demo import build_demo
+    from fvmcli.errors import InputError
+    from fvmcli.store.database import Database, display_url, normalise_url
+
+    env = get_env(ctx)
+    try:
+        day = parse_date(as_of) if as_of else today()
+    except ValueError as exc:
+        raise InputError(f"--as-of: {exc}") from exc
+    env.url = normalise_url(env.db_option or default_db_url("demo.sqlite"))
+    database = Database(env.url)
+    database.reset()
+    env.db = database
+    summary = build_demo(env, day)
+    say(f"Demo database: {display_url(env.url)}", style="bold")
+    say(summary)
+    from fvmcli.cli.phases import list_ as phase_list
+    from fvmcli.cli.units import list_ as unit_list
+
+    phase_list(ctx, as_json=False)
+    unit_list(ctx, area=None, phase=None, unit_type=None, as_json=False)
+    say(f"Try: fvm --db {display_url(env.url)} unit show kommun-hjo")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the top-level commands to ``app``."""
+    app.command("init")(init)
+    app.command("info")(info)
+    app.command("demo")(demo)

@@ -1,0 +1,1 @@
+"""Load and validate TOML content into frozen domain objects."""

@@ -1,0 +1,226 @@
+"""``checklists/<id>.toml``: readiness checklists, validated as ``content.md`` says."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from fvmcli.content.locate import ContentDirs, ContentFile
+from fvmcli.content.tomlfile import Checker, read_toml
+from fvmcli.core.deadlines import parse_offset
+from fvmcli.core.model import (
+    EVIDENCE,
+    QUESTION_TYPES,
+    SOURCES,
+    Checklist,
+    Offset,
+    Option,
+    Question,
+    Section,
+    Territory,
+    Text,
+    When,
+)
+from fvmcli.errors import UnknownIdError
+
+NOT_CHECKLISTS = {"territory", "equipment"}
+KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+QUESTION_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+
+_TOP = {"id", "version", "title", "applies_to", "scoring", "sections", "questions", "description"}
+_SECTION = {"id", "title", "weight"}
+_QUESTION = {
+    "id", "section", "type", "text", "help", "weight", "critical", "due", "owner", "allow_na",
+    "evidence", "source", "target", "options", "applies_to", "when",
+}
+_OPTION = {"id", "credit", "label"}
+
+
+def checklist_files(dirs: ContentDirs) -> dict[str, ContentFile]:
+    """Return checklist id → file, leaving out the territory and equipment files."""
+    return {k: v for k, v in dirs.files("checklists", ".toml").items() if k not in NOT_CHECKLISTS}
+
+
+def load_checklist(dirs: ContentDirs, checklist_id: str, territory: Territory) -> Checklist:
+    """Return the validated checklist ``checklist_id``; unknown ids are an input error."""
+    files = checklist_files(dirs)
+    if checklist_id not in files:
+        known = ", ".join(sorted(files)) or "none"
+        raise UnknownIdError(f"no checklist {checklist_id!r} (known: {known})")
+    return parse_checklist(files[checklist_id], read_toml(files[checklist_id]), territory)
+
+
+def _types(check: Checker, raw: Any, path: str, territory: Territory) -> tuple[str, ...] | None:
+    types = check.strings(raw, path)
+    if types is None:
+        return None
+    for i, t in enumerate(types):
+        if t not in territory.unit_types:
+            check.add(f"{path}[{i}]", f"unknown unit type {t!r}")
+    return types
+
+
+def _options(check: Checker, raw: Any, path: str) -> tuple[Option, ...]:
+    options: list[Option] = []
+    seen: set[str] = set()
+    for opath, item in check.items(raw, path):
+        table = check.table(item, opath, _OPTION, {"id", "credit", "label"})
+        oid = check.get(table, "id", opath, check.string, "")
+        credit = check.number(table["credit"], f"{opath}.credit") if "credit" in table else None
+        if credit is not None and not 0 <= credit <= 1:
+            check.add(f"{opath}.credit", f"a credit is between 0 and 1, got {credit}")
+        label = check.get(table, "label", opath, check.text, Text(oid or "?"))
+        if oid in seen:
+            check.add(f"{opath}.id", f"duplicate option id {oid!r}")
+        seen.add(oid)
+        options.append(Option(oid, credit or 0.0, label))
+    return tuple(options)
+
+
+def _due(check: Checker, raw: Any, path: str) -> Offset | None:
+    if not isinstance(raw, str):
+        check.add(path, f"expected a string like T-90d, got {raw!r}")
+        return None
+    try:
+        return parse_offset(raw)
+    except ValueError as exc:
+        check.add(path, str(exc))
+        return None
+
+
+def _when(check: Checker, raw: Any, path: str) -> When | None:
+    table = check.table(raw, path, {"question", "in"}, {"question", "in"})
+    ref = check.get(table, "question", path, check.string, "")
+    values = check.get(table, "in", path, check.strings, ())
+    return When(ref, values) if ref and values else None
+
+
+def _question(check: Checker, raw: Any, path: str, territory: Territory) -> Question | None:
+    q = check.table(raw, path, _QUESTION, {"id", "section", "type", "text"})
+    qid = check.get(q, "id", path, check.string, "")
+    if qid and not QUESTION_ID.match(qid):
+        check.add(f"{path}.id", f"{qid!r} is not a valid id (lower case, digits, . - _)")
+    qtype = check.get(q, "type", path, check.string, "")
+    if qtype and qtype not in QUESTION_TYPES:
+        check.add(f"{path}.type", f"unknown type {qtype!r} (allowed: {', '.join(QUESTION_TYPES)})")
+    weight = check.get(q, "weight", path, check.number, 1.0)
+    if weight < 0:
+        check.add(f"{path}.weight", f"a weight is 0 or more, got {weight}")
+    evidence = check.get(q, "evidence", path, check.string, "none")
+    if evidence not in EVIDENCE:
+        check.add(f"{path}.evidence", f"expected one of {', '.join(EVIDENCE)}, got {evidence!r}")
+    source = check.get(q, "source", path, check.string, "") or None
+    if source is not None and source not in SOURCES:
+        check.add(f"{path}.source", f"unknown source {source!r} (known: {', '.join(SOURCES)})")
+    if source is not None and qtype and qtype != "percent":
+        check.add(f"{path}.type", f"a question with source {source!r} must be of type percent")
+    target = q.get("target")
+    if target is not None:
+        target = check.number(target, f"{path}.target")
+        if target is not None and qtype not in ("percent", "number"):
+            check.add(f"{path}.target", "only percent and number questions have a target")
+        elif target is not None and target <= 0:
+            check.add(f"{path}.target", f"a target must be greater than 0, got {target}")
+    options = _options(check, q["options"], f"{path}.options") if "options" in q else ()
+    if qtype == "choice" and not options:
+        check.add(f"{path}.options", "a choice question needs options")
+    if options and qtype != "choice":
+        check.add(f"{path}.options", "only choice questions have options")
+    text = check.get(q, "text", path, check.text, None)
+    due = _due(check, q["due"], f"{path}.due") if "due" in q else Offset(0, "d")
+    applies = _types(check, q["applies_to"], f"{path}.applies_to", territory) if "applies_to" in q else None
+    if not (qid and qtype in QUESTION_TYPES and text is not None and due is not None):
+        return None
+    return Question(
+        id=qid,
+        section=check.get(q, "section", path, check.string, ""),
+        type=qtype,
+        text=text,
+        help=check.get(q, "help", path, check.text, None),
+        weight=weight,
+        critical=check.get(q, "critical", path, check.boolean, False),
+        due=due,
+        owner=check.get(q, "owner", path, check.string, "") or None,
+        allow_na=check.get(q, "allow_na", path, check.boolean, False),
+        evidence=evidence,
+        source=source,
+        target=(100.0 if qtype == "percent" else None) if target is None else target,
+        options=options,
+        applies_to=applies,
+        when=_when(check, q["when"], f"{path}.when") if "when" in q else None,
+    )
+
+
+def _check_when(check: Checker, questions: list[tuple[str, Question]]) -> None:
+    """Report `when` that names an unknown question, itself, or one that comes later."""
+    position = {q.id: i for i, (_, q) in enumerate(questions)}
+    for i, (path, q) in enumerate(questions):
+        if q.when is None:
+            continue
+        ref = q.when.question
+        if ref not in position:
+            check.add(f"{path}.when.question", f"unknown question {ref!r}")
+        elif position[ref] >= i:
+            check.add(
+                f"{path}.when.question",
+                f"{ref!r} must come before {q.id!r} (a later question or a cycle)",
+            )
+
+
+def parse_checklist(file: ContentFile, data: dict[str, Any], territory: Territory) -> Checklist:
+    """Return the checklist in ``data``; raise ContentError listing every problem."""
+    check = Checker(file)
+    top = check.table(data, "", _TOP, {"id", "version", "title", "sections", "questions"})
+    cid = check.get(top, "id", "", check.string, "")
+    stem = file.path.stem
+    if cid and not KEBAB.match(cid):
+        check.add("id", f"{cid!r} is not kebab-case")
+    elif cid and cid != stem:
+        check.add("id", f"{cid!r} does not match the file name {stem}.toml")
+    version = check.get(top, "version", "", check.integer, 0)
+    title = check.get(top, "title", "", check.text, Text(cid or stem))
+    applies = _types(check, top["applies_to"], "applies_to", territory) if "applies_to" in top else None
+    scoring = check.table(top.get("scoring", {}), "scoring", {"green", "amber"})
+    green = check.get(scoring, "green", "scoring", check.number, 0.90)
+    amber = check.get(scoring, "amber", "scoring", check.number, 0.70)
+    if not 0 <= amber <= green <= 1:
+        check.add("scoring", f"expected 0 ≤ amber ≤ green ≤ 1, got amber={amber}, green={green}")
+
+    sections: list[Section] = []
+    for spath, raw in check.items(top.get("sections", []), "sections"):
+        s = check.table(raw, spath, _SECTION, {"id", "title"})
+        sid = check.get(s, "id", spath, check.string, "")
+        weight = check.get(s, "weight", spath, check.number, 1.0)
+        if weight < 0:
+            check.add(f"{spath}.weight", f"a weight is 0 or more, got {weight}")
+        if sid in {x.id for x in sections}:
+            check.add(f"{spath}.id", f"duplicate section id {sid!r}")
+        elif sid:
+            sections.append(Section(sid, check.get(s, "title", spath, check.text, Text(sid)), weight))
+
+    section_ids = {s.id for s in sections}
+    questions: list[tuple[str, Question]] = []
+    seen: set[str] = set()
+    for qpath, raw in check.items(top.get("questions", []), "questions"):
+        question = _question(check, raw, qpath, territory)
+        if question is None:
+            continue
+        if question.id in seen:
+            check.add(f"{qpath}.id", f"duplicate question id {question.id!r}")
+            continue
+        seen.add(question.id)
+        if question.section not in section_ids:
+            check.add(f"{qpath}.section", f"unknown section {question.section!r}")
+        questions.append((qpath, question))
+    _check_when(check, questions)
+    check.raise_if_any()
+    return Checklist(
+        id=cid,
+        version=version,
+        title=title,
+        sections=tuple(sections),
+        questions=tuple(q for _, q in questions),
+        applies_to=applies,
+        green=green,
+        amber=amber,
+    )

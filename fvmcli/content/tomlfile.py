@@ -1,0 +1,156 @@
+"""Read TOML with located syntax errors, and check tables while collecting every problem."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from fvmcli.content.locate import ContentFile
+from fvmcli.core.model import Text
+from fvmcli.errors import ContentError, Problem
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+T = TypeVar("T")
+_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
+_MISSING = object()
+
+
+def read_toml(file: ContentFile) -> dict[str, Any]:
+    """Return the parsed document; a syntax error is a ContentError with line and column."""
+    try:
+        raw = file.path.read_bytes()
+    except OSError as exc:
+        raise ContentError(file.label, [Problem("file", f"cannot read: {exc.strerror}")]) from exc
+    try:
+        return tomllib.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise ContentError(file.label, [Problem("file", "is not UTF-8 text")]) from exc
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        match = _AT.search(message)
+        where = f"line {match.group(1)}, column {match.group(2)}" if match else "syntax"
+        raise ContentError(file.label, [Problem(where, _AT.sub("", message))]) from exc
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "a table"
+    return type(value).__name__
+
+
+class Checker:
+    """Collects problems of one file, each with its path inside the file."""
+
+    def __init__(self, file: ContentFile) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def add(self, path: str, message: str) -> None:
+        self.problems.append(Problem(path, message))
+
+    def raise_if_any(self) -> None:
+        """Raise ContentError listing every problem found, if there is any."""
+        if self.problems:
+            raise ContentError(self.file.label, self.problems)
+
+    def table(
+        self,
+        value: Any,
+        path: str,
+        allowed: set[str],
+        required: set[str] | frozenset[str] = frozenset(),
+    ) -> dict[str, Any]:
+        """Return ``value`` as a table after reporting unknown and missing keys."""
+        if not isinstance(value, dict):
+            self.add(path, f"expected a table, got {_kind(value)}")
+            return {}
+        prefix = f"{path}." if path else ""
+        for key in value:
+            if key not in allowed:
+                self.add(f"{prefix}{key}", f"unknown key (allowed: {', '.join(sorted(allowed))})")
+        for key in sorted(required - value.keys()):
+            self.add(f"{prefix}{key}", "is required")
+        return value
+
+    def get(
+        self,
+        data: dict[str, Any],
+        key: str,
+        path: str,
+        convert: Callable[[Any, str], T | None],
+        default: T,
+    ) -> T:
+        """Return ``data[key]`` converted, or ``default`` when absent or invalid."""
+        raw = data.get(key, _MISSING)
+        if raw is _MISSING:
+            return default
+        value = convert(raw, f"{path}.{key}" if path else key)
+        return default if value is None else value
+
+    def string(self, value: Any, path: str) -> str | None:
+        if isinstance(value, str) and value.strip():
+            return value
+        self.add(path, f"expected a non-empty string, got {_kind(value)}")
+        return None
+
+    def number(self, value: Any, path: str) -> float | None:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+        self.add(path, f"expected a number, got {_kind(value)} {value!r}")
+        return None
+
+    def integer(self, value: Any, path: str) -> int | None:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        self.add(path, f"expected a whole number, got {_kind(value)} {value!r}")
+        return None
+
+    def boolean(self, value: Any, path: str) -> bool | None:
+        if isinstance(value, bool):
+            return value
+        self.add(path, f"expected true or false, got {_kind(value)} {value!r}")
+        return None
+
+    def strings(self, value: Any, path: str) -> tuple[str, ...] | None:
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return tuple(value)
+        self.add(path, f"expected an array of strings, got {_kind(value)}")
+        return None
+
+    def text(self, value: Any, path: str) -> Text | None:
+        """Return a bilingual text; ``sv`` is required."""
+        if isinstance(value, str):
+            return Text(value)
+        table = self.table(value, path, {"sv", "en"})
+        if not table:
+            return None
+        sv = table.get("sv")
+        en = table.get("en")
+        if not isinstance(sv, str) or not sv.strip():
+            self.add(f"{path}.sv", "a Swedish text is required")
+            return None
+        if en is not None and not isinstance(en, str):
+            self.add(f"{path}.en", f"expected a string, got {_kind(en)}")
+            en = None
+        return Text(sv, en)
+
+    def items(self, value: Any, path: str) -> list[tuple[str, Any]]:
+        """Return (path, element) pairs of an array of tables."""
+        if not isinstance(value, list):
+            self.add(path, f"expected an array of tables, got {_kind(value)}")
+            return []
+        return [(f"{path}[{i}]", v) for i, v in enumerate(value)]

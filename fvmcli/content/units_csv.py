@@ -1,0 +1,53 @@
+"""The units CSV: id, name, area, type[, staff, municipality, parent]."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fvmcli.content.csvfile import RowProblems, read_csv
+from fvmcli.core.model import Territory, Unit
+from fvmcli.core.territory import unit_problems
+from fvmcli.core.values import check_id, parse_count
+
+REQUIRED = ("id", "name", "area", "type")
+OPTIONAL = ("staff", "municipality", "parent")
+
+
+def parse_units(path: Path, territory: Territory) -> list[Unit]:
+    """Return the file's units; raise ImportRowsError naming every bad row and column."""
+    rows = read_csv(path, REQUIRED, OPTIONAL)
+    problems = RowProblems(str(path))
+    units: list[Unit] = []
+    first_line: dict[str, int] = {}
+    for row in rows:
+        missing = [c for c in REQUIRED if row.get(c) is None]
+        for column in missing:
+            problems.add(row, column, "is required")
+        if missing:
+            continue
+        unit_id = row.get("id") or ""
+        try:
+            check_id(unit_id, what="unit id")
+        except ValueError as exc:
+            problems.add(row, "id", str(exc))
+            continue
+        if unit_id in first_line:
+            problems.add(row, "id", f"duplicate id {unit_id!r} (first on row {first_line[unit_id]})")
+            continue
+        first_line[unit_id] = row.line
+        staff = None
+        if row.get("staff") is not None:
+            try:
+                staff = parse_count(row.get("staff") or "", name="staff")
+            except ValueError as exc:
+                problems.add(row, "staff", str(exc))
+                continue
+        unit = Unit(unit_id, row.get("name") or "", row.get("area") or "", row.get("type") or "",
+                    staff, row.get("municipality"), row.get("parent"))
+        bad = unit_problems(unit, territory)
+        for column, message in bad:
+            problems.add(row, column, message)
+        if not bad:
+            units.append(unit)
+    problems.raise_if_any()
+    return units

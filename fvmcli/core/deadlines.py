@@ -1,0 +1,39 @@
+"""T-minus deadlines relative to a phase's go-live date."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, timedelta
+
+from fvmcli.core.model import Offset
+
+_DUE = re.compile(r"^T-(\d+)([dwm])$")
+
+
+def parse_offset(text: str) -> Offset:
+    """Return the offset written ``T-<n>d|w|m``; raise ValueError on anything else."""
+    match = _DUE.match(text.strip())
+    if not match:
+        raise ValueError(f"expected T-<n>d, T-<n>w or T-<n>m, got {text!r}")
+    return Offset(int(match.group(1)), match.group(2))
+
+
+def months_before(day: date, months: int) -> date:
+    """Return the same day ``months`` calendar months earlier, clamped to that month's end."""
+    index = day.year * 12 + (day.month - 1) - months
+    year, month = divmod(index, 12)
+    month += 1
+    last = calendar.monthrange(year, month)[1]
+    return date(year, month, min(day.day, last))
+
+
+def due_date(go_live: date | None, offset: Offset) -> date | None:
+    """Return the due date for a go-live date, or None when go-live is not known."""
+    if go_live is None:
+        return None
+    if offset.unit == "d":
+        return go_live - timedelta(days=offset.amount)
+    if offset.unit == "w":
+        return go_live - timedelta(weeks=offset.amount)
+    return months_before(go_live, offset.amount)

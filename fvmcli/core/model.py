@@ -1,0 +1,206 @@
+"""Frozen domain objects that content and records are turned into."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from fractions import Fraction
+
+LANGS = ("sv", "en")
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text a person reads: Swedish always, English optionally."""
+
+    sv: str
+    en: str | None = None
+
+    def get(self, lang: str) -> str:
+        """Return the text in ``lang``, falling back to Swedish."""
+        return self.en if lang == "en" and self.en else self.sv
+
+
+@dataclass(frozen=True)
+class Area:
+    id: str
+    phase: int
+    name: Text
+
+
+@dataclass(frozen=True)
+class Territory:
+    """Areas with their phases and the unit types, from ``territory.toml``."""
+
+    areas: dict[str, Area]
+    unit_types: dict[str, Text]
+
+    def phase_of(self, area: str) -> int:
+        """Return the phase the area goes live in."""
+        return self.areas[area].phase
+
+    def phases(self) -> list[int]:
+        """Return the phases in order."""
+        return sorted({a.phase for a in self.areas.values()})
+
+    def areas_in(self, phase: int) -> list[str]:
+        """Return the ids of the areas of ``phase``."""
+        return [a.id for a in self.areas.values() if a.phase == phase]
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: str
+    name: str
+    area: str
+    type: str
+    staff: int | None = None
+    municipality: str | None = None
+    parent: str | None = None
+
+
+@dataclass(frozen=True)
+class Offset:
+    """A T-minus deadline: ``amount`` days, weeks or calendar months before go-live."""
+
+    amount: int
+    unit: str  # "d" | "w" | "m"
+
+    def __str__(self) -> str:
+        return f"T-{self.amount}{self.unit}"
+
+
+@dataclass(frozen=True)
+class When:
+    """Skip logic: the question applies when ``question`` is answered with one of ``values``."""
+
+    question: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    credit: float
+    label: Text
+
+
+QUESTION_TYPES = ("yes-no", "yes-partial-no", "percent", "number", "date", "choice", "text")
+SOURCES = ("training.coverage", "equipment.readiness")
+EVIDENCE = ("none", "optional", "required")
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    section: str
+    type: str
+    text: Text
+    help: Text | None = None
+    weight: float = 1.0
+    critical: bool = False
+    due: Offset = Offset(0, "d")
+    owner: str | None = None
+    allow_na: bool = False
+    evidence: str = "none"
+    source: str | None = None
+    target: float | None = None
+    options: tuple[Option, ...] = ()
+    applies_to: tuple[str, ...] | None = None
+    when: When | None = None
+
+    @property
+    def derived(self) -> bool:
+        """Return True when the toolkit, not a person, answers this question."""
+        return self.source is not None
+
+    @property
+    def scored(self) -> bool:
+        """Return True unless the question is informational (never affects the score)."""
+        if self.weight == 0 or self.type == "text":
+            return False
+        return not (self.type == "number" and self.target is None)
+
+    def option(self, option_id: str) -> Option | None:
+        """Return the choice option with this id, if any."""
+        return next((o for o in self.options if o.id == option_id), None)
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: Text
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class Checklist:
+    id: str
+    version: int
+    title: Text
+    sections: tuple[Section, ...]
+    questions: tuple[Question, ...]
+    applies_to: tuple[str, ...] | None = None
+    green: float = 0.90
+    amber: float = 0.70
+
+    def question(self, question_id: str) -> Question | None:
+        """Return the question with this id, if any."""
+        return next((q for q in self.questions if q.id == question_id), None)
+
+    def section(self, section_id: str) -> Section | None:
+        """Return the section with this id, if any."""
+        return next((s for s in self.sections if s.id == section_id), None)
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """A catalog rule for one unit type: max(min, ⌈per_staff × staff⌉)."""
+
+    per_staff: Fraction = Fraction(0)
+    min: int = 0
+
+
+@dataclass(frozen=True)
+class EquipmentItem:
+    id: str
+    category: str
+    name: Text
+    recommend: dict[str, Recommendation] = field(default_factory=dict)
+    help: Text | None = None
+
+
+@dataclass(frozen=True)
+class Catalog:
+    items: tuple[EquipmentItem, ...]
+
+    def item(self, item_id: str) -> EquipmentItem | None:
+        """Return the catalog item with this id, if any."""
+        return next((i for i in self.items if i.id == item_id), None)
+
+
+@dataclass(frozen=True)
+class Count:
+    """A unit's count of one item: present ≥ configured ≥ tested ≥ 0."""
+
+    present: int = 0
+    configured: int = 0
+    tested: int = 0
+
+
+@dataclass(frozen=True)
+class Waiver:
+    question: str
+    reason: str
+    until: date
+    by: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    value: str
+    comment: str | None = None
+    by: str | None = None
+    at: str | None = None
+    version: int | None = None

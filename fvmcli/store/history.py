@@ -1,0 +1,51 @@
+"""The append-only history of every change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from fvmcli.store.schema import history
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change: who made it, when, what it was about, and the old and new values."""
+
+    at: str
+    by: str
+    kind: str
+    unit_id: str | None = None
+    scope: str | None = None
+    subject: str | None = None
+    old: str | None = None
+    new: str | None = None
+    comment: str | None = None
+    version: int | None = None
+
+
+def record(conn: Connection, changes: list[Change]) -> None:
+    """Append changes to the history, in order."""
+    if changes:
+        conn.execute(history.insert(), [vars(c) for c in changes])
+
+
+def changes(
+    conn: Connection,
+    *,
+    kinds: tuple[str, ...],
+    unit_id: str | None = None,
+    scope: str | None = None,
+    subject: str | None = None,
+) -> list[Change]:
+    """Return the changes of these kinds, oldest first, narrowed by unit, scope and subject."""
+    query = sa.select(history).where(history.c.kind.in_(kinds)).order_by(history.c.id)
+    for column, value in (("unit_id", unit_id), ("scope", scope), ("subject", subject)):
+        if value is not None:
+            query = query.where(history.c[column] == value)
+    return [
+        Change(**{k: v for k, v in row._mapping.items() if k != "id"})
+        for row in conn.execute(query)
+    ]

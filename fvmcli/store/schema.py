@@ -1,0 +1,103 @@
+"""Tables, as SQLAlchemy Core metadata. Change them only together with a migration."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+# Every revision this program knows, oldest first; the last is the head it writes.
+REVISIONS = ("0001",)
+HEAD = REVISIONS[-1]
+
+metadata = sa.MetaData(
+    naming_convention={
+        "pk": "pk_%(table_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "ix": "ix_%(table_name)s_%(column_0_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+    }
+)
+
+phases = sa.Table(
+    "phases",
+    metadata,
+    sa.Column("phase", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("go_live", sa.Date, nullable=True),
+)
+
+units = sa.Table(
+    "units",
+    metadata,
+    sa.Column("id", sa.String(100), primary_key=True),
+    sa.Column("name", sa.String(300), nullable=False),
+    sa.Column("area", sa.String(50), nullable=False, index=True),
+    sa.Column("type", sa.String(50), nullable=False, index=True),
+    sa.Column("staff", sa.Integer, nullable=True),
+    sa.Column("municipality", sa.String(200), nullable=True),
+    sa.Column("parent", sa.String(100), sa.ForeignKey("units.id"), nullable=True),
+)
+
+answers = sa.Table(
+    "answers",
+    metadata,
+    sa.Column("unit_id", sa.String(100), sa.ForeignKey("units.id"), primary_key=True),
+    sa.Column("checklist", sa.String(100), primary_key=True),
+    sa.Column("question", sa.String(200), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("comment", sa.Text, nullable=True),
+    sa.Column("answered_by", sa.String(200), nullable=False),
+    sa.Column("answered_at", sa.String(40), nullable=False),
+    sa.Column("version", sa.Integer, nullable=True),
+)
+
+waivers = sa.Table(
+    "waivers",
+    metadata,
+    sa.Column("unit_id", sa.String(100), sa.ForeignKey("units.id"), primary_key=True),
+    sa.Column("checklist", sa.String(100), primary_key=True),
+    sa.Column("question", sa.String(200), primary_key=True),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("until", sa.Date, nullable=False),
+    sa.Column("decided_by", sa.String(200), nullable=False),
+    sa.Column("decided_at", sa.String(40), nullable=False),
+)
+
+equipment_counts = sa.Table(
+    "equipment_counts",
+    metadata,
+    sa.Column("unit_id", sa.String(100), sa.ForeignKey("units.id"), primary_key=True),
+    sa.Column("item", sa.String(100), primary_key=True),
+    sa.Column("present", sa.Integer, nullable=False),
+    sa.Column("configured", sa.Integer, nullable=False),
+    sa.Column("tested", sa.Integer, nullable=False),
+    sa.Column("counted_by", sa.String(200), nullable=False),
+    sa.Column("counted_at", sa.String(40), nullable=False),
+    sa.CheckConstraint("present >= configured AND configured >= tested AND tested >= 0", "order"),
+)
+
+equipment_requirements = sa.Table(
+    "equipment_requirements",
+    metadata,
+    sa.Column("unit_id", sa.String(100), sa.ForeignKey("units.id"), primary_key=True),
+    sa.Column("item", sa.String(100), primary_key=True),
+    sa.Column("quantity", sa.Integer, nullable=False),
+    sa.CheckConstraint("quantity >= 0", "nonnegative"),
+)
+
+# Append-only: every change to answers, waivers, counts, requirements, units and phases.
+history = sa.Table(
+    "history",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.String(40), nullable=False),
+    sa.Column("by", sa.String(200), nullable=False),
+    sa.Column("kind", sa.String(30), nullable=False),
+    sa.Column("unit_id", sa.String(100), nullable=True),
+    sa.Column("scope", sa.String(100), nullable=True),
+    sa.Column("subject", sa.String(200), nullable=True),
+    sa.Column("old", sa.Text, nullable=True),
+    sa.Column("new", sa.Text, nullable=True),
+    sa.Column("comment", sa.Text, nullable=True),
+    sa.Column("version", sa.Integer, nullable=True),
+    sa.Index("ix_history_unit_scope_subject", "unit_id", "scope", "subject"),
+)

@@ -1,0 +1,131 @@
+"""Units and phases."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from fvmcli.core.model import Unit
+from fvmcli.store.history import Change, record
+from fvmcli.store.schema import phases, units
+
+
+@dataclass(frozen=True)
+class Upserted:
+    """What a bulk write did: ids added, changed and left as they were."""
+
+    added: list[str]
+    changed: list[str]
+    unchanged: list[str]
+
+
+def _unit(row: sa.Row) -> Unit:  # type: ignore[type-arg]
+    m = row._mapping
+    return Unit(m["id"], m["name"], m["area"], m["type"], m["staff"], m["municipality"], m["parent"])
+
+
+def get_unit(conn: Connection, unit_id: str) -> Unit | None:
+    """Return the unit, or None."""
+    row = conn.execute(sa.select(units).where(units.c.id == unit_id)).first()
+    return _unit(row) if row else None
+
+
+def list_units(
+    conn: Connection,
+    *,
+    ids: list[str] | None = None,
+    areas: list[str] | None = None,
+    unit_type: str | None = None,
+    parent: str | None = None,
+) -> list[Unit]:
+    """Return the units matching every given filter, ordered by area then id."""
+    query = sa.select(units).order_by(units.c.area, units.c.id)
+    if ids is not None:
+        query = query.where(units.c.id.in_(ids))
+    if areas is not None:
+        query = query.where(units.c.area.in_(areas))
+    if unit_type is not None:
+        query = query.where(units.c.type == unit_type)
+    if parent is not None:
+        query = query.where(units.c.parent == parent)
+    return [_unit(r) for r in conn.execute(query)]
+
+
+def existing_unit_ids(conn: Connection, ids: set[str]) -> set[str]:
+    """Return which of ``ids`` are stored units."""
+    found: set[str] = set()
+    chosen = sorted(ids)
+    for start in range(0, len(chosen), 500):
+        batch = chosen[start : start + 500]
+        found.update(conn.scalars(sa.select(units.c.id).where(units.c.id.in_(batch))))
+    return found
+
+
+def upsert_units(conn: Connection, batch: list[Unit], *, by: str, at: str) -> Upserted:
+    """Add new units and update changed ones; every change goes to history."""
+    current = {u.id: u for u in list_units(conn, ids=[u.id for u in batch])} if batch else {}
+    added, changed, unchanged = [], [], []
+    inserts, log = [], []
+    for unit in batch:
+        old = current.get(unit.id)
+        if old == unit:
+            unchanged.append(unit.id)
+            continue
+        values = asdict(unit)
+        if old is None:
+            added.append(unit.id)
+            inserts.append(values)
+        else:
+            changed.append(unit.id)
+            conn.execute(units.update().where(units.c.id == unit.id).values(values))
+        log.append(Change(at, by, "unit", unit.id, None, None,
+                          json.dumps(asdict(old), ensure_ascii=False) if old else None,
+                          json.dumps(values, ensure_ascii=False)))
+    if inserts:
+        # Insert without parents first, so that a file may list a unit before its parent.
+        conn.execute(units.insert(), [dict(v, parent=None) for v in inserts])
+        for v in inserts:
+            if v["parent"] is not None:
+                conn.execute(units.update().where(units.c.id == v["id"]).values(parent=v["parent"]))
+    record(conn, log)
+    return Upserted(added, changed, unchanged)
+
+
+def units_per_area(conn: Connection) -> dict[str, int]:
+    """Return area → number of stored units."""
+    rows = conn.execute(sa.select(units.c.area, sa.func.count()).group_by(units.c.area))
+    return {area: count for area, count in rows}
+
+
+def table_counts(conn: Connection) -> dict[str, int]:
+    """Return the number of rows in each of our tables."""
+    from fvmcli.store.schema import metadata
+
+    return {
+        name: conn.scalar(sa.select(sa.func.count()).select_from(table)) or 0
+        for name, table in metadata.tables.items()
+    }
+
+
+def go_live_dates(conn: Connection) -> dict[int, date]:
+    """Return phase → go-live date for the phases that have one."""
+    rows = conn.execute(sa.select(phases.c.phase, phases.c.go_live))
+    return {r.phase: r.go_live for r in rows if r.go_live is not None}
+
+
+def set_go_live(conn: Connection, phase: int, go_live: date, *, by: str, at: str) -> date | None:
+    """Set a phase's go-live date; return the date it had before."""
+    old = go_live_dates(conn).get(phase)
+    if old == go_live:
+        return old
+    if conn.execute(sa.select(phases.c.phase).where(phases.c.phase == phase)).first():
+        conn.execute(phases.update().where(phases.c.phase == phase).values(go_live=go_live))
+    else:
+        conn.execute(phases.insert().values(phase=phase, go_live=go_live))
+    record(conn, [Change(at, by, "phase", None, None, str(phase),
+                         old.isoformat() if old else None, go_live.isoformat())])
+    return old
