@@ -45,14 +45,63 @@ PRIVATE = [
     ("priv-skara-ogon", "Skara Ögonklinik", "ostra", 7, "Skara"),
 ]
 MUNICIPALITIES = {
-    "sodra": ["Borås", "Bollebygd", "Mark", "Svenljunga", "Tranemo", "Ulricehamn", "Herrljunga",
-              "Vårgårda"],
-    "vastra": ["Göteborg", "Mölndal", "Partille", "Härryda", "Öckerö", "Kungälv", "Ale", "Lerum",
-               "Alingsås", "Stenungsund", "Tjörn", "Orust"],
-    "norra": ["Trollhättan", "Vänersborg", "Uddevalla", "Lysekil", "Sotenäs", "Munkedal", "Tanum",
-              "Strömstad", "Dals-Ed", "Bengtsfors", "Åmål", "Mellerud", "Färgelanda", "Lilla Edet"],
-    "ostra": ["Skövde", "Falköping", "Lidköping", "Mariestad", "Hjo", "Tidaholm", "Tibro",
-              "Karlsborg", "Töreboda", "Gullspång", "Götene", "Grästorp", "Essunga", "Vara", "Skara"],
+    "sodra": [
+        "Borås",
+        "Bollebygd",
+        "Mark",
+        "Svenljunga",
+        "Tranemo",
+        "Ulricehamn",
+        "Herrljunga",
+        "Vårgårda",
+    ],
+    "vastra": [
+        "Göteborg",
+        "Mölndal",
+        "Partille",
+        "Härryda",
+        "Öckerö",
+        "Kungälv",
+        "Ale",
+        "Lerum",
+        "Alingsås",
+        "Stenungsund",
+        "Tjörn",
+        "Orust",
+    ],
+    "norra": [
+        "Trollhättan",
+        "Vänersborg",
+        "Uddevalla",
+        "Lysekil",
+        "Sotenäs",
+        "Munkedal",
+        "Tanum",
+        "Strömstad",
+        "Dals-Ed",
+        "Bengtsfors",
+        "Åmål",
+        "Mellerud",
+        "Färgelanda",
+        "Lilla Edet",
+    ],
+    "ostra": [
+        "Skövde",
+        "Falköping",
+        "Lidköping",
+        "Mariestad",
+        "Hjo",
+        "Tidaholm",
+        "Tibro",
+        "Karlsborg",
+        "Töreboda",
+        "Gullspång",
+        "Götene",
+        "Grästorp",
+        "Essunga",
+        "Vara",
+        "Skara",
+    ],
 }
 SCHOOL_HEALTH = [
     ("elevhalsa-boras", "Elevhälsan Borås stad", "sodra", 21, "Borås"),
@@ -74,8 +123,16 @@ def demo_units() -> list[Unit]:
     for area, names in MUNICIPALITIES.items():
         for k, name in enumerate(names):
             staff = 12 + (len(name) * 7 + k * 11) % 60
-            units.append(Unit(f"kommun-{_slug(name)}", f"{name} kommun – hemsjukvård", area,
-                              "municipal", staff, name))
+            units.append(
+                Unit(
+                    f"kommun-{_slug(name)}",
+                    f"{name} kommun – hemsjukvård",
+                    area,
+                    "municipal",
+                    staff,
+                    name,
+                )
+            )
     units += [Unit(i, n, a, "school-health", s, m) for i, n, a, s, m in SCHOOL_HEALTH]
     return units
 

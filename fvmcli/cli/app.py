@@ -61,16 +61,26 @@ def _version(value: bool) -> None:
 def root(
     ctx: typer.Context,
     db: str | None = typer.Option(
-        None, "--db", metavar="URL", help="Database: a SQLite file or postgresql://user@host/db "
-        "(env FVM_DB; default: fvm.sqlite in the user data folder)."),
+        None,
+        "--db",
+        metavar="URL",
+        help="Database: a SQLite file or postgresql://user@host/db "
+        "(env FVM_DB; default: fvm.sqlite in the user data folder).",
+    ),
     content: list[Path] = typer.Option(
-        [], "--content", metavar="DIR", help="Extra content folder with checklists/, courses/, "
-        "templates/; its files override bundled ones (env FVM_CONTENT)."),
-    lang: str | None = typer.Option(None, "--lang", help="Language of labels: sv or en "
-                                    "(env FVM_LANG, else LANG)."),
+        [],
+        "--content",
+        metavar="DIR",
+        help="Extra content folder with checklists/, courses/, "
+        "templates/; its files override bundled ones (env FVM_CONTENT).",
+    ),
+    lang: str | None = typer.Option(
+        None, "--lang", help="Language of labels: sv or en (env FVM_LANG, else LANG)."
+    ),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks (env FVM_DEBUG=1)."),
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                 help="Print the version and exit."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
 ) -> None:
     """Go-live readiness for the FVM rollout of Millennium in Västra Götaland."""
     ctx.obj = Env(db_option=db, content_option=list(content), lang_option=lang, debug=debug)
@@ -81,8 +91,6 @@ app.add_typer(units.app, name="unit")
 app.add_typer(phases.app, name="phase")
 
 
-
-
 def main() -> None:
     """Run ``fvm``; the exit code comes from the ExitCode enum."""
-    sys.exit(app())  # type: ignore[func-returns-value]
+    sys.exit(app())

@@ -92,9 +92,11 @@ class Env:
             user = [Path(p) for p in os.environ["FVM_CONTENT"].split(os.pathsep) if p]
         for folder in user:
             if not folder.is_dir():
-                raise InputError(f"content folder {folder} does not exist",
-                                 hint="--content / FVM_CONTENT name a folder with checklists/, "
-                                      "courses/ and templates/ inside.")
+                raise InputError(
+                    f"content folder {folder} does not exist",
+                    hint="--content / FVM_CONTENT name a folder with checklists/, "
+                    "courses/ and templates/ inside.",
+                )
         return ContentDirs.with_user(user)
 
     @cached_property

@@ -23,7 +23,7 @@ def stdout() -> Console:
 
 def stderr() -> Console:
     """Return a console on stderr."""
-    return Console(stderr=True, highlight=False)
+    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _default(value: Any) -> Any:
@@ -57,7 +57,7 @@ def emit_table(
 
 def say(message: str, style: str | None = None) -> None:
     """Print a line for a person on stdout, with no markup interpretation."""
-    stdout().print(Text(message, style=style or ""))
+    stdout().print(Text(message, style=style or ""), soft_wrap=True)
 
 
 def warn(message: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 from fvmcli.cli.env import get_env, resolve_user
@@ -12,7 +14,9 @@ app = typer.Typer(help="Rollout phases (etapper) and go-live dates.", no_args_is
 
 
 @app.command("list")
-def list_(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def list_(
+    ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")
+) -> None:
     """List the phases with their areas, go-live dates and unit counts.
 
     Example: fvm phase list --json
@@ -24,7 +28,7 @@ def list_(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help
     with env.db.read() as conn:
         dates = go_live_dates(conn)
         per_area = units_per_area(conn)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "phase": phase,
             "go_live": dates.get(phase),
@@ -38,9 +42,15 @@ def list_(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help
         return
     emit_table(
         ["phase", "go-live", "areas", "units"],
-        [[r["phase"], r["go_live"] or "not set",
-          ", ".join(territory.areas[a].name.get(env.lang) for a in r["areas"]), r["units"]]
-         for r in rows],
+        [
+            [
+                r["phase"],
+                r["go_live"] or "not set",
+                ", ".join(territory.areas[a].name.get(env.lang) for a in r["areas"]),
+                r["units"],
+            ]
+            for r in rows
+        ],
         title="Phases",
     )
 

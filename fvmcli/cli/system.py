@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 from fvmcli import __version__
@@ -21,7 +23,9 @@ def init(ctx: typer.Context) -> None:
     say(f"Database ready: {display_url(env.url)} (schema {state.current}).")
 
 
-def info(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def info(
+    ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")
+) -> None:
     """Show the database, its schema version, the content folders and what is stored.
 
     Example: fvm info --json
@@ -33,10 +37,14 @@ def info(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help=
     state = env.db.schema_state()
     with env.db.read() as conn:
         counts = table_counts(conn)
-    data = {
+    data: dict[str, Any] = {
         "version": __version__,
-        "database": {"url": display_url(env.url), "backend": env.db.backend,
-                     "schema": state.current, "head": state.head},
+        "database": {
+            "url": display_url(env.url),
+            "backend": env.db.backend,
+            "schema": state.current,
+            "head": state.head,
+        },
         "content": [str(p) for p in env.content.roots],
         "lang": env.lang,
         "user": resolve_user(None),
@@ -45,12 +53,12 @@ def info(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help=
     if as_json:
         emit_json(data)
         return
-    rows: list[list[object]] = [
+    rows: list[list[Any]] = [
         ["fvm", __version__],
-        ["database", data["database"]["url"]],
+        ["database", display_url(env.url)],
         ["backend", env.db.backend],
         ["schema", f"{state.current} (this program: {state.head})"],
-        *[["content", p] for p in data["content"]],
+        *[["content", str(p)] for p in env.content.roots],
         ["language", env.lang],
         ["user", data["user"]],
         *[[f"rows: {k}", v] for k, v in counts.items()],
@@ -60,8 +68,12 @@ def info(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help=
 
 def demo(
     ctx: typer.Context,
-    as_of: str | None = typer.Option(None, "--as-of", metavar="YYYY-MM-DD",
-                                     help="The day the demo is seen from (default: today)."),
+    as_of: str | None = typer.Option(
+        None,
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="The day the demo is seen from (default: today).",
+    ),
 ) -> None:
     """Build a demo territory modelled on Västra Götaland in a database of its own, and show it.
 

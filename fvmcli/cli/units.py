@@ -12,7 +12,9 @@ from fvmcli.cli.env import Env, get_env
 from fvmcli.cli.output import emit_json, emit_table, say
 from fvmcli.errors import ConflictError, InputError, UnknownIdError
 
-app = typer.Typer(help="Units: wards, clinics, care centres, municipal units.", no_args_is_help=True)
+app = typer.Typer(
+    help="Units: wards, clinics, care centres, municipal units.", no_args_is_help=True
+)
 
 AREA = typer.Option(None, "--area", help="Only units in this area (sodra, vastra, norra, ostra).")
 PHASE = typer.Option(None, "--phase", help="Only units whose area goes live in this phase.")
@@ -58,8 +60,9 @@ def add(
     unit_id: str = typer.Argument(..., metavar="ID", help="Stable id, e.g. su-avd-12."),
     name: str = typer.Option(..., "--name", help="Display name; å, ä, ö welcome."),
     area: str = typer.Option(..., "--area", help="sodra, vastra, norra or ostra."),
-    unit_type: str = typer.Option(..., "--type", help="hospital, primary-care, private, "
-                                  "municipal or school-health."),
+    unit_type: str = typer.Option(
+        ..., "--type", help="hospital, primary-care, private, municipal or school-health."
+    ),
     staff: int | None = typer.Option(None, "--staff", min=0, help="Number of staff."),
     municipality: str | None = typer.Option(None, "--municipality", help="Municipality name."),
     parent: str | None = typer.Option(None, "--parent", help="Id of the parent unit."),
@@ -67,10 +70,10 @@ def add(
 ) -> None:
     """Add one unit.
 
-    Example: fvm unit add vc-hjo --name "Vårdcentralen Hjo" --area ostra --type primary-care --staff 25
+    Example: fvm unit add vc-hjo --name "Vårdcentralen Hjo" --area ostra --type primary-care
     """
-    from fvmcli.clock import now_iso
     from fvmcli.cli.env import resolve_user
+    from fvmcli.clock import now_iso
     from fvmcli.core.model import Unit
     from fvmcli.core.territory import unit_problems
     from fvmcli.core.values import check_id
@@ -87,8 +90,10 @@ def add(
         raise InputError("; ".join(f"--{f}: {m}" for f, m in problems))
     with env.db.write() as conn:
         if get_unit(conn, unit_id) is not None:
-            raise ConflictError(f"unit {unit_id!r} already exists",
-                                hint="Use 'fvm unit import' to update units from a file.")
+            raise ConflictError(
+                f"unit {unit_id!r} already exists",
+                hint="Use 'fvm unit import' to update units from a file.",
+            )
         if parent and get_unit(conn, parent) is None:
             raise UnknownIdError(f"--parent: no unit {parent!r}")
         upsert_units(conn, [unit], by=resolve_user(by), at=now_iso())
@@ -98,7 +103,9 @@ def add(
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    file: Path = typer.Argument(..., help="CSV: id, name, area, type[, staff, municipality, parent]."),
+    file: Path = typer.Argument(
+        ..., help="CSV: id, name, area, type[, staff, municipality, parent]."
+    ),
     dry_run: bool = DRY_RUN,
     by: str | None = typer.Option(None, "--by", help="Who makes the change (env FVM_USER)."),
 ) -> None:
@@ -106,8 +113,8 @@ def import_(
 
     Example: fvm unit import enheter.csv --dry-run
     """
-    from fvmcli.clock import now_iso
     from fvmcli.cli.env import resolve_user
+    from fvmcli.clock import now_iso
     from fvmcli.content.units_csv import parse_units
     from fvmcli.store.units import existing_unit_ids, upsert_units
 
@@ -123,8 +130,10 @@ def import_(
             )
         result = upsert_units(conn, rows, by=resolve_user(by), at=now_iso())
     verb = "Would import" if dry_run else "Imported"
-    say(f"{verb} {len(rows)} units from {file}: {len(result.added)} added, "
-        f"{len(result.changed)} changed, {len(result.unchanged)} unchanged.")
+    say(
+        f"{verb} {len(rows)} units from {file}: {len(result.added)} added, "
+        f"{len(result.changed)} changed, {len(result.unchanged)} unchanged."
+    )
 
 
 @app.command("list")
@@ -151,8 +160,19 @@ def list_(
         return
     emit_table(
         ["id", "name", "area", "phase", "type", "staff", "municipality", "parent"],
-        [[u.id, u.name, u.area, env.territory.phase_of(u.area), u.type, u.staff, u.municipality,
-          u.parent] for u in found],
+        [
+            [
+                u.id,
+                u.name,
+                u.area,
+                env.territory.phase_of(u.area),
+                u.type,
+                u.staff,
+                u.municipality,
+                u.parent,
+            ]
+            for u in found
+        ],
         title=f"{len(found)} units",
     )
 
@@ -184,10 +204,19 @@ def show(
     lang = env.lang
     area = env.territory.areas[unit.area].name.get(lang)
     kind = env.territory.unit_types[unit.type].get(lang)
-    emit_table(["field", "value"], [
-        ["id", unit.id], ["name", unit.name], ["area", f"{unit.area} ({area})"],
-        ["phase", data["phase"]], ["go-live", data["go_live"] or "not set"],
-        ["type", f"{unit.type} ({kind})"], ["staff", unit.staff],
-        ["municipality", unit.municipality], ["parent", unit.parent],
-        ["sub-units", ", ".join(children) or None],
-    ], title=unit.name)
+    emit_table(
+        ["field", "value"],
+        [
+            ["id", unit.id],
+            ["name", unit.name],
+            ["area", f"{unit.area} ({area})"],
+            ["phase", data["phase"]],
+            ["go-live", data["go_live"] or "not set"],
+            ["type", f"{unit.type} ({kind})"],
+            ["staff", unit.staff],
+            ["municipality", unit.municipality],
+            ["parent", unit.parent],
+            ["sub-units", ", ".join(children) or None],
+        ],
+        title=unit.name,
+    )

@@ -22,17 +22,21 @@ def load_catalog(dirs: ContentDirs, territory: Territory) -> Catalog:
     check.table(data, "", {"items"}, {"items"})
     items: list[EquipmentItem] = []
     for path, raw in check.items(data.get("items", []), "items"):
-        t = check.table(raw, path, {"id", "category", "name", "recommend", "help"},
-                        {"id", "category", "name"})
+        t = check.table(
+            raw, path, {"id", "category", "name", "recommend", "help"}, {"id", "category", "name"}
+        )
         iid = check.get(t, "id", path, check.string, "")
         category = check.get(t, "category", path, check.string, "")
         if category and category not in CATEGORIES:
-            check.add(f"{path}.category", f"expected one of {', '.join(CATEGORIES)}, got {category!r}")
+            check.add(
+                f"{path}.category", f"expected one of {', '.join(CATEGORIES)}, got {category!r}"
+            )
         if iid in {i.id for i in items}:
             check.add(f"{path}.id", f"duplicate item id {iid!r}")
         rules: dict[str, Recommendation] = {}
-        for unit_type, rule in check.table(t.get("recommend", {}), f"{path}.recommend",
-                                           set(territory.unit_types)).items():
+        for unit_type, rule in check.table(
+            t.get("recommend", {}), f"{path}.recommend", set(territory.unit_types)
+        ).items():
             rpath = f"{path}.recommend.{unit_type}"
             r = check.table(rule, rpath, {"per_staff", "min"})
             per_staff = check.get(r, "per_staff", rpath, check.number, 0.0)
@@ -43,8 +47,11 @@ def load_catalog(dirs: ContentDirs, territory: Territory) -> Catalog:
             rules[unit_type] = Recommendation(Fraction(str(per_staff)), minimum)
         name = check.get(t, "name", path, check.text, None)
         if iid and name is not None:
-            items.append(EquipmentItem(iid, category, name, rules,
-                                       check.get(t, "help", path, check.text, None)))
+            items.append(
+                EquipmentItem(
+                    iid, category, name, rules, check.get(t, "help", path, check.text, None)
+                )
+            )
     check.raise_if_any()
     return Catalog(tuple(items))
 

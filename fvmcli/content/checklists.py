@@ -30,8 +30,22 @@ QUESTION_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _TOP = {"id", "version", "title", "applies_to", "scoring", "sections", "questions", "description"}
 _SECTION = {"id", "title", "weight"}
 _QUESTION = {
-    "id", "section", "type", "text", "help", "weight", "critical", "due", "owner", "allow_na",
-    "evidence", "source", "target", "options", "applies_to", "when",
+    "id",
+    "section",
+    "type",
+    "text",
+    "help",
+    "weight",
+    "critical",
+    "due",
+    "owner",
+    "allow_na",
+    "evidence",
+    "source",
+    "target",
+    "options",
+    "applies_to",
+    "when",
 }
 _OPTION = {"id", "credit", "label"}
 
@@ -91,7 +105,7 @@ def _due(check: Checker, raw: Any, path: str) -> Offset | None:
 def _when(check: Checker, raw: Any, path: str) -> When | None:
     table = check.table(raw, path, {"question", "in"}, {"question", "in"})
     ref = check.get(table, "question", path, check.string, "")
-    values = check.get(table, "in", path, check.strings, ())
+    values: tuple[str, ...] = check.get(table, "in", path, check.strings, ())
     return When(ref, values) if ref and values else None
 
 
@@ -128,7 +142,11 @@ def _question(check: Checker, raw: Any, path: str, territory: Territory) -> Ques
         check.add(f"{path}.options", "only choice questions have options")
     text = check.get(q, "text", path, check.text, None)
     due = _due(check, q["due"], f"{path}.due") if "due" in q else Offset(0, "d")
-    applies = _types(check, q["applies_to"], f"{path}.applies_to", territory) if "applies_to" in q else None
+    applies = (
+        _types(check, q["applies_to"], f"{path}.applies_to", territory)
+        if "applies_to" in q
+        else None
+    )
     if not (qid and qtype in QUESTION_TYPES and text is not None and due is not None):
         return None
     return Question(
@@ -179,7 +197,9 @@ def parse_checklist(file: ContentFile, data: dict[str, Any], territory: Territor
         check.add("id", f"{cid!r} does not match the file name {stem}.toml")
     version = check.get(top, "version", "", check.integer, 0)
     title = check.get(top, "title", "", check.text, Text(cid or stem))
-    applies = _types(check, top["applies_to"], "applies_to", territory) if "applies_to" in top else None
+    applies = (
+        _types(check, top["applies_to"], "applies_to", territory) if "applies_to" in top else None
+    )
     scoring = check.table(top.get("scoring", {}), "scoring", {"green", "amber"})
     green = check.get(scoring, "green", "scoring", check.number, 0.90)
     amber = check.get(scoring, "amber", "scoring", check.number, 0.70)
@@ -196,7 +216,9 @@ def parse_checklist(file: ContentFile, data: dict[str, Any], territory: Territor
         if sid in {x.id for x in sections}:
             check.add(f"{spath}.id", f"duplicate section id {sid!r}")
         elif sid:
-            sections.append(Section(sid, check.get(s, "title", spath, check.text, Text(sid)), weight))
+            sections.append(
+                Section(sid, check.get(s, "title", spath, check.text, Text(sid)), weight)
+            )
 
     section_ids = {s.id for s in sections}
     questions: list[tuple[str, Question]] = []

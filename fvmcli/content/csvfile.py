@@ -59,8 +59,12 @@ def read_csv(path: Path, required: tuple[str, ...], optional: tuple[str, ...]) -
     allowed = required + optional
     for i, name in enumerate(names):
         if name not in allowed:
-            problems.append(Problem(f"row 1, column {i + 1}",
-                                    f"unknown column {header[i]!r} (allowed: {', '.join(allowed)})"))
+            problems.append(
+                Problem(
+                    f"row 1, column {i + 1}",
+                    f"unknown column {header[i]!r} (allowed: {', '.join(allowed)})",
+                )
+            )
         elif names.index(name) != i:
             problems.append(Problem(f"row 1, column {i + 1}", f"column {name!r} appears twice"))
     for name in required:
@@ -76,7 +80,9 @@ def read_csv(path: Path, required: tuple[str, ...], optional: tuple[str, ...]) -
             if not any(cell.strip() for cell in record):
                 continue
             if len(record) > len(names):
-                problems.append(Problem(f"row {start}", f"{len(record)} cells, header has {len(names)}"))
+                problems.append(
+                    Problem(f"row {start}", f"{len(record)} cells, header has {len(names)}")
+                )
                 continue
             rows.append(CsvRow(start, dict(zip(names, record, strict=False))))
     except csv.Error as exc:

@@ -11,7 +11,7 @@ from fvmcli.content.locate import ContentFile
 from fvmcli.core.model import Text
 from fvmcli.errors import ContentError, Problem
 
-if sys.version_info >= (3, 11):
+if sys.version_info >= (3, 11):  # noqa: UP036 (tomli stays the fallback)
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib

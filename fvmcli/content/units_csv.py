@@ -32,7 +32,9 @@ def parse_units(path: Path, territory: Territory) -> list[Unit]:
             problems.add(row, "id", str(exc))
             continue
         if unit_id in first_line:
-            problems.add(row, "id", f"duplicate id {unit_id!r} (first on row {first_line[unit_id]})")
+            problems.add(
+                row, "id", f"duplicate id {unit_id!r} (first on row {first_line[unit_id]})"
+            )
             continue
         first_line[unit_id] = row.line
         staff = None
@@ -42,8 +44,15 @@ def parse_units(path: Path, territory: Territory) -> list[Unit]:
             except ValueError as exc:
                 problems.add(row, "staff", str(exc))
                 continue
-        unit = Unit(unit_id, row.get("name") or "", row.get("area") or "", row.get("type") or "",
-                    staff, row.get("municipality"), row.get("parent"))
+        unit = Unit(
+            unit_id,
+            row.get("name") or "",
+            row.get("area") or "",
+            row.get("type") or "",
+            staff,
+            row.get("municipality"),
+            row.get("parent"),
+        )
         bad = unit_problems(unit, territory)
         for column, message in bad:
             problems.add(row, column, message)

@@ -11,7 +11,9 @@ def unit_problems(unit: Unit, territory: Territory) -> list[tuple[str, str]]:
     if not unit.name.strip():
         problems.append(("name", "a name is required"))
     if unit.area not in territory.areas:
-        problems.append(("area", f"unknown area {unit.area!r} (known: {', '.join(territory.areas)})"))
+        problems.append(
+            ("area", f"unknown area {unit.area!r} (known: {', '.join(territory.areas)})")
+        )
     if unit.type not in territory.unit_types:
         known = ", ".join(territory.unit_types)
         problems.append(("type", f"unknown unit type {unit.type!r} (known: {known})"))

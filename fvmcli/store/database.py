@@ -29,7 +29,9 @@ def normalise_url(raw: str) -> str:
     try:
         url = make_url(raw)
     except ArgumentError as exc:
-        raise InputError(f"not a database URL: {raw!r}", hint="Example: postgresql://user@host/db") from exc
+        raise InputError(
+            f"not a database URL: {raw!r}", hint="Example: postgresql://user@host/db"
+        ) from exc
     if url.drivername in ("postgresql", "postgres"):
         url = url.set(drivername="postgresql+psycopg")
     return url.render_as_string(hide_password=False)
@@ -43,7 +45,11 @@ def display_url(url: str) -> str:
 def sqlite_path(url: str) -> Path | None:
     """Return the file of a SQLite URL, or None for other backends and in-memory databases."""
     parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+    if (
+        parsed.get_backend_name() != "sqlite"
+        or not parsed.database
+        or parsed.database == ":memory:"
+    ):
         return None
     return Path(parsed.database)
 

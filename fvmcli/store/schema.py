@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 # Every revision this program knows, oldest first; the last is the head it writes.
-REVISIONS = ("0001",)
+REVISIONS = ("0001", "0002")
 HEAD = REVISIONS[-1]
 
 metadata = sa.MetaData(
@@ -100,4 +100,41 @@ history = sa.Table(
     sa.Column("comment", sa.Text, nullable=True),
     sa.Column("version", sa.Integer, nullable=True),
     sa.Index("ix_history_unit_scope_subject", "unit_id", "scope", "subject"),
+)
+
+people = sa.Table(
+    "people",
+    metadata,
+    sa.Column("id", sa.String(100), primary_key=True),
+    sa.Column("name", sa.String(300), nullable=True),  # null once forgotten
+    sa.Column("role", sa.String(100), nullable=False),
+    sa.Column("unit_id", sa.String(100), sa.ForeignKey("units.id"), nullable=False, index=True),
+    sa.Column("email", sa.String(300), nullable=True),
+    sa.Column("forgotten_at", sa.String(40), nullable=True),
+)
+
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("id", sa.String(150), primary_key=True),
+    sa.Column("course", sa.String(100), nullable=False, index=True),
+    sa.Column("start", sa.String(20), nullable=False),  # local ISO datetime, 2026-12-14T09:00
+    sa.Column("end", sa.String(20), nullable=True),
+    sa.Column("capacity", sa.Integer, nullable=False),
+    sa.Column("location", sa.String(300), nullable=True),
+    sa.Column("trainer", sa.String(300), nullable=True),
+    sa.CheckConstraint("capacity >= 0", "capacity"),
+)
+
+# The id orders enrolments: the waitlist is served in the order people joined it.
+enrolments = sa.Table(
+    "enrolments",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("session_id", sa.String(150), sa.ForeignKey("sessions.id"), nullable=False),
+    sa.Column("person_id", sa.String(100), sa.ForeignKey("people.id"), nullable=False, index=True),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("forced_reason", sa.Text, nullable=True),
+    sa.Column("enrolled_at", sa.String(40), nullable=False),
+    sa.UniqueConstraint("session_id", "person_id", name="uq_enrolments_session_person"),
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -23,9 +24,11 @@ class Upserted:
     unchanged: list[str]
 
 
-def _unit(row: sa.Row) -> Unit:  # type: ignore[type-arg]
+def _unit(row: sa.Row[Any]) -> Unit:
     m = row._mapping
-    return Unit(m["id"], m["name"], m["area"], m["type"], m["staff"], m["municipality"], m["parent"])
+    return Unit(
+        m["id"], m["name"], m["area"], m["type"], m["staff"], m["municipality"], m["parent"]
+    )
 
 
 def get_unit(conn: Connection, unit_id: str) -> Unit | None:
@@ -82,9 +85,18 @@ def upsert_units(conn: Connection, batch: list[Unit], *, by: str, at: str) -> Up
         else:
             changed.append(unit.id)
             conn.execute(units.update().where(units.c.id == unit.id).values(values))
-        log.append(Change(at, by, "unit", unit.id, None, None,
-                          json.dumps(asdict(old), ensure_ascii=False) if old else None,
-                          json.dumps(values, ensure_ascii=False)))
+        log.append(
+            Change(
+                at,
+                by,
+                "unit",
+                unit.id,
+                None,
+                None,
+                json.dumps(asdict(old), ensure_ascii=False) if old else None,
+                json.dumps(values, ensure_ascii=False),
+            )
+        )
     if inserts:
         # Insert without parents first, so that a file may list a unit before its parent.
         conn.execute(units.insert(), [dict(v, parent=None) for v in inserts])
@@ -126,6 +138,19 @@ def set_go_live(conn: Connection, phase: int, go_live: date, *, by: str, at: str
         conn.execute(phases.update().where(phases.c.phase == phase).values(go_live=go_live))
     else:
         conn.execute(phases.insert().values(phase=phase, go_live=go_live))
-    record(conn, [Change(at, by, "phase", None, None, str(phase),
-                         old.isoformat() if old else None, go_live.isoformat())])
+    record(
+        conn,
+        [
+            Change(
+                at,
+                by,
+                "phase",
+                None,
+                None,
+                str(phase),
+                old.isoformat() if old else None,
+                go_live.isoformat(),
+            )
+        ],
+    )
     return old

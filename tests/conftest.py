@@ -1,0 +1,109 @@
+"""Shared fixtures: no test touches a real user's data; storage tests run on every backend."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from typer.testing import CliRunner
+
+from fvmcli.cli.app import app
+
+PG_URL = os.environ.get("FVM_TEST_DB_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point the user data folder at a temporary one and clear fvm's variables."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    for name in ("FVM_DB", "FVM_CONTENT", "FVM_LANG", "FVM_DEBUG", "FVM_BUNDLE_KEY", "NO_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("FVM_USER", "tester")
+    monkeypatch.setenv("LANG", "C.UTF-8")
+
+
+def _pg_schema_url(schema: str) -> str:
+    assert PG_URL is not None
+    url = sa.make_url(PG_URL)
+    url = url.set(
+        drivername="postgresql+psycopg", query={**url.query, "options": f"-csearch_path={schema}"}
+    )
+    return url.render_as_string(hide_password=False)
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Return a URL of an empty database: a SQLite file, or a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'fvm.sqlite'}"
+        return
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(_pg_schema_url("public"))
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield _pg_schema_url(schema)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+class Fvm:
+    """Runs ``fvm`` in-process against one database, like a user at a terminal would."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, input: str | None = None, code: int | None = 0):  # type: ignore[no-untyped-def]
+        result = self.runner.invoke(app, ["--db", self.url, *args], input=input)
+        if code is not None and result.exit_code != code:
+            raise AssertionError(
+                f"fvm {' '.join(args)} exited {result.exit_code}, expected {code}\n"
+                f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}\n{result.exception!r}"
+            )
+        return result
+
+    def json(self, *args: str):  # type: ignore[no-untyped-def]
+        import json
+
+        return json.loads(self(*args, "--json").stdout)
+
+    def scalar(self, sql: str) -> object:
+        """Return one value read straight from the database."""
+        from fvmcli.store.database import Database
+
+        database = Database(self.url)
+        database.ensure_schema()
+        try:
+            with database.read() as conn:
+                return conn.execute(sa.text(sql)).scalar()
+        finally:
+            database.dispose()
+
+
+@pytest.fixture
+def fvm(db_url: str) -> Fvm:
+    """Return a runner of ``fvm`` bound to a fresh database on each backend."""
+    return Fvm(db_url)
+
+
+@pytest.fixture
+def write_csv(tmp_path: Path) -> Callable[..., Path]:
+    """Return a function that writes a CSV file (text as given, UTF-8 unless told)."""
+
+    def write(text: str, name: str = "data.csv", encoding: str = "utf-8") -> Path:
+        path = tmp_path / name
+        path.write_bytes(text.encode(encoding))
+        return path
+
+    return write

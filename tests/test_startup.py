@@ -1,0 +1,55 @@
+"""`fvm --help` and `fvm --version` stay fast: no database layer, prompts or exporters."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = [
+    "sqlalchemy",
+    "alembic",
+    "questionary",
+    "jinja2",
+    "weasyprint",
+    "openpyxl",
+    "xlsxwriter",
+    "icalendar",
+    "psycopg",
+]
+
+PROBE = """
+import runpy, sys
+sys.argv = ["fvm", *{args!r}]
+try:
+    runpy.run_module("fvmcli", run_name="__main__")
+except SystemExit as exit:
+    code = exit.code
+heavy = sorted({{m.split(".")[0] for m in sys.modules}} & set({heavy!r}))
+print("HEAVY=" + ",".join(heavy))
+print("EXIT=" + str(code))
+"""
+
+
+@pytest.mark.parametrize(
+    "args", [["--help"], ["--version"], ["unit", "--help"], ["unit", "add", "--help"]]
+)
+def test_help_and_version_import_no_heavy_module(args: list[str]) -> None:
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE.format(args=args, heavy=HEAVY)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "EXIT=0" in out
+    assert "HEAVY=\n" in out, out
+
+
+def test_version_prints_the_package_version() -> None:
+    from fvmcli import __version__
+
+    out = subprocess.run(
+        [sys.executable, "-m", "fvmcli", "--version"], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == f"fvm {__version__}"

@@ -1,0 +1,165 @@
+"""The database: schema creation, upgrades with backup, refusals, SQLite settings, concurrency."""
+
+from __future__ import annotations
+
+import multiprocessing
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from typer.testing import CliRunner
+
+from fvmcli.cli.app import app
+from fvmcli.store import database as dbmod
+from fvmcli.store.database import Database, normalise_url
+from fvmcli.store.schema import HEAD, REVISIONS, metadata
+from tests.conftest import Fvm
+
+
+def _alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(Path(dbmod.__file__).parent / "migrations"))
+    return config
+
+
+def test_revisions_constant_matches_the_migration_scripts() -> None:
+    script = ScriptDirectory.from_config(_alembic_config())
+    ordered = [rev.revision for rev in reversed(list(script.walk_revisions()))]
+    assert tuple(ordered) == REVISIONS
+    assert script.get_current_head() == HEAD
+
+
+def test_migrations_build_exactly_the_declared_schema(db_url: str) -> None:
+    database = Database(db_url)
+    database.ensure_schema()
+    with database.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+    database.dispose()
+    assert diff == []
+
+
+def test_ensure_schema_is_idempotent(db_url: str) -> None:
+    database = Database(db_url)
+    assert database.schema_state().current is None
+    database.ensure_schema()
+    database.ensure_schema()
+    assert database.schema_state().current == HEAD
+    database.dispose()
+
+
+def test_older_sqlite_schema_is_upgraded_after_a_backup(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    database = Database(url)
+    config = _alembic_config()
+    with database.write() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+        conn.execute(
+            sa.text(
+                "INSERT INTO units (id, name, area, type) "
+                "VALUES ('u1', 'Gammal enhet', 'sodra', 'hospital')"
+            )
+        )
+    database.dispose()
+
+    result = CliRunner().invoke(app, ["--db", url, "unit", "list", "--json"])
+    assert result.exit_code == 0, result.output
+    assert '"Gammal enhet"' in result.stdout
+    backups = list(tmp_path.glob("old.sqlite.backup-*"))
+    assert len(backups) == 1
+    with sqlite3.connect(backups[0]) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert conn.execute("SELECT name FROM units").fetchone() == ("Gammal enhet",)
+    assert Database(url).schema_state().current == HEAD
+
+
+def test_newer_schema_is_refused_with_exit_4(fvm: Fvm) -> None:
+    fvm("init")
+    database = Database(fvm.url)
+    with database.write() as conn:
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '9999'"))
+    database.dispose()
+    result = fvm("unit", "list", code=4)
+    assert "schema 9999, newer than this fvm" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_postgres_url_without_psycopg_is_exit_4(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "psycopg", None)
+    result = CliRunner().invoke(app, ["--db", "postgresql://fvm@127.0.0.1/fvm", "unit", "list"])
+    assert result.exit_code == 4
+    assert "fvmcli[postgres]" in result.stderr
+
+
+def test_plain_postgresql_url_uses_psycopg3() -> None:
+    assert normalise_url("postgresql://anna@db.example/fvm").startswith("postgresql+psycopg://")
+    assert normalise_url("/tmp/x.sqlite") == "sqlite:////tmp/x.sqlite"
+
+
+def test_unreachable_server_is_exit_4() -> None:
+    result = CliRunner().invoke(app, ["--db", "postgresql://postgres@127.0.0.1:1/none", "info"])
+    assert result.exit_code == 4
+    assert "Check that the server is running" in result.stderr
+
+
+def test_sqlite_runs_in_wal_with_foreign_keys(tmp_path: Path) -> None:
+    database = Database(f"sqlite:///{tmp_path / 'w.sqlite'}")
+    database.ensure_schema()
+    with database.read() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+    with pytest.raises(sa.exc.IntegrityError, match="FOREIGN KEY"), database.write() as conn:
+        conn.execute(
+            sa.text("INSERT INTO answers VALUES ('ghost','golive','q','yes',NULL,'a','t',1)")
+        )
+
+
+def _writer(url: str, worker: int, count: int) -> None:
+    from fvmcli.store.history import Change, record
+
+    database = Database(url)
+    for i in range(count):
+        with database.write() as conn:
+            # Read, then write, in one transaction: the pattern that loses data or fails with
+            # "database is locked" when transactions do not take the write lock up front.
+            n = conn.execute(sa.text("SELECT count(*) FROM history")).scalar()
+            record(
+                conn,
+                [
+                    Change(
+                        "2026-11-26T10:00:00+01:00",
+                        f"w{worker}",
+                        "test",
+                        subject=str(i),
+                        new=str(n),
+                    )
+                ],
+            )
+    database.dispose()
+
+
+@pytest.mark.slow
+def test_two_processes_writing_at_once_neither_lose_data_nor_fail(db_url: str) -> None:
+    Database(db_url).ensure_schema()
+    ctx = multiprocessing.get_context("spawn")
+    workers = [ctx.Process(target=_writer, args=(db_url, w, 60)) for w in range(2)]
+    for p in workers:
+        p.start()
+    for p in workers:
+        p.join(120)
+    assert [p.exitcode for p in workers] == [0, 0]
+    database = Database(db_url)
+    with database.read() as conn:
+        rows = conn.execute(
+            sa.text("SELECT by, count(*) FROM history GROUP BY by ORDER BY by")
+        ).all()
+    database.dispose()
+    assert [tuple(r) for r in rows] == [("w0", 60), ("w1", 60)]
