@@ -15,7 +15,7 @@ from fvmcli.errors import InputError
 
 if TYPE_CHECKING:
     from fvmcli.content.locate import ContentDirs
-    from fvmcli.core.model import Catalog, Checklist, Territory
+    from fvmcli.core.model import Catalog, Checklist, Curriculum, Territory
     from fvmcli.store.database import Database
 
 
@@ -110,6 +110,12 @@ class Env:
         from fvmcli.content.catalog import load_catalog
 
         return load_catalog(self.content, self.territory)
+
+    @cached_property
+    def curriculum(self) -> Curriculum:
+        from fvmcli.content.courses import load_curriculum
+
+        return load_curriculum(self.content)
 
     def checklist(self, checklist_id: str) -> Checklist:
         """Return the validated checklist ``checklist_id``."""

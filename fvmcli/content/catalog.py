@@ -6,7 +6,7 @@ from fractions import Fraction
 
 from fvmcli.content.locate import ContentDirs
 from fvmcli.content.tomlfile import Checker, read_toml
-from fvmcli.core.model import Catalog, EquipmentItem, Recommendation, Territory, Text
+from fvmcli.core.model import Catalog, EquipmentItem, Recommendation, Territory
 from fvmcli.errors import ContentError, Problem
 
 CATEGORIES = ("it", "print", "medtech")
@@ -60,6 +60,3 @@ def item_name(catalog: Catalog, item_id: str, lang: str) -> str:
     """Return the item's name in ``lang``, or its id when the catalog lacks it."""
     item = catalog.item(item_id)
     return item.name.get(lang) if item else item_id
-
-
-__all__ = ["CATEGORIES", "Text", "item_name", "load_catalog"]

@@ -7,6 +7,7 @@ from datetime import date
 from fractions import Fraction
 
 LANGS = ("sv", "en")
+NA = "n/a"  # the stored value of "not applicable"
 
 
 @dataclass(frozen=True)
@@ -197,6 +198,18 @@ class Waiver:
 
 
 @dataclass(frozen=True)
+class NewAnswer:
+    """An answer about to be stored for one unit and question."""
+
+    unit_id: str
+    question: str
+    value: str
+    comment: str | None = None
+    by: str | None = None  # None: the acting user
+    at: str | None = None  # None: now
+
+
+@dataclass(frozen=True)
 class Answer:
     question: str
     value: str
@@ -204,3 +217,44 @@ class Answer:
     by: str | None = None
     at: str | None = None
     version: int | None = None
+
+
+COURSE_FORMATS = ("classroom", "online", "blended")
+
+
+@dataclass(frozen=True)
+class Module:
+    title: Text
+    hours: float
+
+
+@dataclass(frozen=True)
+class Course:
+    id: str
+    title: Text
+    summary: Text | None = None
+    audience: tuple[str, ...] = ()
+    prerequisites: tuple[str, ...] = ()
+    hours: float = 0.0
+    format: str = "classroom"
+    assessment: bool = False
+    modules: tuple[Module, ...] = ()
+
+
+@dataclass(frozen=True)
+class Role:
+    id: str
+    name: Text
+    requires: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Curriculum:
+    """The courses and the roles with their required courses."""
+
+    courses: dict[str, Course]
+    roles: dict[str, Role]
+
+    def requires(self) -> dict[str, tuple[str, ...]]:
+        """Return role id → required course ids."""
+        return {r.id: r.requires for r in self.roles.values()}

@@ -1,0 +1,120 @@
+"""Reading one unit's readiness: records from the store, rules from the core."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from fvmcli.cli.env import Env
+from fvmcli.core.model import Answer, Checklist, Unit, Waiver
+from fvmcli.core.scoring import QuestionResult, UnitScore, score_unit
+from fvmcli.errors import UnknownIdError
+from fvmcli.store.answers import get_answers, get_waivers
+from fvmcli.store.evidence import UnitEvidence, evidence_for
+from fvmcli.store.units import get_unit, go_live_dates
+
+
+@dataclass(frozen=True)
+class UnitReadiness:
+    unit: Unit
+    go_live: date | None
+    answers: dict[str, Answer]
+    waivers: dict[str, Waiver]
+    evidence: UnitEvidence
+    score: UnitScore
+
+
+def require_unit(conn: Connection, unit_id: str) -> Unit:
+    """Return the stored unit or raise an error naming it."""
+    unit = get_unit(conn, unit_id)
+    if unit is None:
+        raise UnknownIdError(f"no unit {unit_id!r}", hint="See 'fvm unit list'.")
+    return unit
+
+
+def unit_readiness(
+    env: Env, conn: Connection, checklist: Checklist, unit_id: str, as_of: date
+) -> UnitReadiness:
+    """Return the unit's records and its score on ``as_of``."""
+    unit = require_unit(conn, unit_id)
+    go_live = go_live_dates(conn).get(env.territory.phase_of(unit.area))
+    answers = get_answers(conn, unit.id, checklist.id)
+    waivers = get_waivers(conn, unit.id, checklist.id)
+    evidence = evidence_for(conn, [unit], env.catalog, env.curriculum)[unit.id]
+    score = score_unit(
+        checklist,
+        unit.type,
+        go_live,
+        {q: a.value for q, a in answers.items()},
+        waivers,
+        evidence.evidence,
+        as_of,
+    )
+    return UnitReadiness(unit, go_live, answers, waivers, evidence, score)
+
+
+def json_value(result: QuestionResult) -> Any:
+    """Return the answer as JSON: numbers for percent and number questions."""
+    value = result.value
+    if value is not None and result.question.type in ("percent", "number") and value != "n/a":
+        number = float(value)
+        return int(number) if number.is_integer() else number
+    return value
+
+
+def score_json(unit_id: str, score: UnitScore) -> dict[str, Any]:
+    """Return the ``fvm checklist score --json`` document of ``cli.md``."""
+    return {
+        "unit": unit_id,
+        "checklist": score.checklist,
+        "version": score.version,
+        "as_of": score.as_of.isoformat(),
+        "score": score.score,
+        "status": score.status,
+        "completeness": score.completeness,
+        "sections": [
+            {
+                "id": s.id,
+                "score": s.score,
+                "weight": s.weight,
+                "answered": s.answered,
+                "applicable": s.applicable,
+            }
+            for s in score.sections
+        ],
+        "questions": [
+            {
+                "id": r.question.id,
+                "section": r.question.section,
+                "value": json_value(r),
+                "credit": r.credit,
+                "due": r.due.isoformat() if r.due else None,
+                "overdue": r.overdue,
+                "critical": r.question.critical,
+                "derived": r.question.derived,
+                "waived": r.waiver is not None,
+            }
+            for r in score.questions
+        ],
+        "blockers": [
+            {"question": r.question.id, "due": r.due.isoformat() if r.due else None}
+            for r in score.blockers
+        ],
+        "overdue": [
+            {"question": r.question.id, "due": r.due.isoformat() if r.due else None}
+            for r in score.overdue
+        ],
+        "waived": [
+            {
+                "question": r.question.id,
+                "reason": r.waiver.reason,
+                "until": r.waiver.until.isoformat(),
+                "by": r.waiver.by,
+            }
+            for r in score.questions
+            if r.waiver is not None
+        ],
+    }

@@ -1,0 +1,90 @@
+"""The readable summary of one unit's score: sections as bars, blockers, overdue, waivers."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+
+from fvmcli.cli.env import Env
+from fvmcli.cli.output import stdout
+from fvmcli.cli.readiness import UnitReadiness
+from fvmcli.core.model import Checklist
+
+STATUS_STYLE = {
+    "green": "bold green",
+    "amber": "bold yellow",
+    "red": "bold red",
+    "not-started": "bold blue",
+}
+
+
+def bar(fraction: float | None, width: int = 24) -> Text:
+    """Return a bar of ``width`` cells filled to ``fraction`` (empty for None)."""
+    if fraction is None:
+        return Text("n/a".ljust(width), style="dim")
+    filled = round(fraction * width)
+    style = "green" if fraction >= 0.9 else "yellow" if fraction >= 0.7 else "red"
+    return Text("█" * filled, style=style) + Text("░" * (width - filled), style="dim")
+
+
+def print_score(env: Env, checklist: Checklist, readiness: UnitReadiness) -> None:
+    """Print the unit's score for a person."""
+    console = stdout()
+    lang = env.lang
+    score = readiness.score
+    unit = readiness.unit
+    header = Text(
+        f"{unit.name} ({unit.id}) · {checklist.title.get(lang)} v{checklist.version}"
+        f" · as of {score.as_of.isoformat()}\n",
+        style="bold",
+    )
+    header += Text("Status: ") + Text(score.status.upper(), style=STATUS_STYLE[score.status])
+    header += Text(f"   score {score.score:.1%}   completeness {score.completeness:.0%}")
+    go_live = readiness.go_live.isoformat() if readiness.go_live else "not set"
+    header += Text(f"   go-live {go_live}")
+    console.print(header)
+
+    sections = Table(show_header=True, header_style="bold", box=None, padding=(0, 1))
+    for column in ("section", "", "score", "answered"):
+        sections.add_column(column)
+    for result in score.sections:
+        section = checklist.section(result.id)
+        title = section.title.get(lang) if section else result.id
+        shown = f"{result.score:.0%}" if result.score is not None else "–"
+        sections.add_row(title, bar(result.score), shown, f"{result.answered}/{result.applicable}")
+    console.print(sections)
+
+    texts = {q.id: q.text.get(lang) for q in checklist.questions}
+    for label, items, style in (
+        ("Blockers", score.blockers, "red"),
+        ("Overdue", score.overdue, "yellow"),
+    ):
+        if not items:
+            continue
+        console.print(Text(f"{label} ({len(items)})", style=f"bold {style}"))
+        for r in items:
+            due = r.due.isoformat() if r.due else "no date"
+            days = (score.as_of - r.due).days if r.due else 0
+            console.print(
+                Text(f"  {r.question.id}  due {due} ({days} days ago)  {texts[r.question.id]}"),
+                soft_wrap=True,
+            )
+    if score.waived:
+        console.print(Text(f"Waived ({len(score.waived)})", style="bold"))
+        for r in score.waived:
+            assert r.waiver is not None
+            console.print(
+                Text(
+                    f"  {r.question.id}  until {r.waiver.until.isoformat()} by "
+                    f"{r.waiver.by}: {r.waiver.reason}"
+                ),
+                soft_wrap=True,
+            )
+    if readiness.evidence.coverage.percent is not None:
+        cov = readiness.evidence.coverage
+        console.print(
+            Text(
+                f"Training coverage {cov.percent:.1f}% ({cov.completed} of "
+                f"{cov.required} required courses, {cov.people} people)"
+            )
+        )

@@ -1,0 +1,102 @@
+"""``courses/<id>.toml`` and ``courses/roles.toml``: the curriculum."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fvmcli.content.checklists import KEBAB
+from fvmcli.content.locate import ContentDirs, ContentFile
+from fvmcli.content.tomlfile import Checker, read_toml
+from fvmcli.core.model import COURSE_FORMATS, Course, Curriculum, Module, Role
+from fvmcli.errors import ContentError, Problem
+
+_COURSE = {
+    "id",
+    "title",
+    "summary",
+    "audience",
+    "prerequisites",
+    "hours",
+    "format",
+    "assessment",
+    "modules",
+}
+
+
+def _course(file: ContentFile, data: dict[str, Any]) -> tuple[Course | None, list[Problem]]:
+    check = Checker(file)
+    t = check.table(data, "", _COURSE, {"id", "title"})
+    cid = check.get(t, "id", "", check.string, "")
+    if cid and not KEBAB.match(cid):
+        check.add("id", f"{cid!r} is not kebab-case")
+    elif cid and cid != file.path.stem:
+        check.add("id", f"{cid!r} does not match the file name {file.path.stem}.toml")
+    hours = check.get(t, "hours", "", check.number, 0.0)
+    if hours < 0:
+        check.add("hours", f"hours are 0 or more, got {hours}")
+    fmt = check.get(t, "format", "", check.string, "classroom")
+    if fmt not in COURSE_FORMATS:
+        check.add("format", f"expected one of {', '.join(COURSE_FORMATS)}, got {fmt!r}")
+    modules = []
+    for mpath, raw in check.items(t.get("modules", []), "modules"):
+        m = check.table(raw, mpath, {"title", "hours"}, {"title"})
+        title = check.get(m, "title", mpath, check.text, None)
+        if title is not None:
+            modules.append(Module(title, check.get(m, "hours", mpath, check.number, 0.0)))
+    title = check.get(t, "title", "", check.text, None)
+    if check.problems or title is None:
+        return None, check.problems
+    return Course(
+        id=cid,
+        title=title,
+        summary=check.get(t, "summary", "", check.text, None),
+        audience=check.get(t, "audience", "", check.strings, ()),
+        prerequisites=check.get(t, "prerequisites", "", check.strings, ()),
+        hours=hours,
+        format=fmt,
+        assessment=check.get(t, "assessment", "", check.boolean, False),
+        modules=tuple(modules),
+    ), check.problems
+
+
+def _roles(file: ContentFile, data: dict[str, Any], courses: set[str]) -> dict[str, Role]:
+    check = Checker(file)
+    check.table(data, "", {"roles"}, {"roles"})
+    roles: dict[str, Role] = {}
+    for role_id, raw in check.table(
+        data.get("roles", {}), "roles", set(data.get("roles", {}))
+    ).items():
+        path = f"roles.{role_id}"
+        t = check.table(raw, path, {"name", "requires"}, {"name"})
+        requires: tuple[str, ...] = check.get(t, "requires", path, check.strings, ())
+        for i, course in enumerate(requires):
+            if course not in courses:
+                check.add(f"{path}.requires[{i}]", f"unknown course {course!r}")
+        name = check.get(t, "name", path, check.text, None)
+        if name is not None:
+            roles[role_id] = Role(role_id, name, requires)
+    check.raise_if_any()
+    return roles
+
+
+def load_curriculum(dirs: ContentDirs) -> Curriculum:
+    """Return every course and role; raise ContentError listing each file's problems."""
+    courses: dict[str, Course] = {}
+    for stem, file in dirs.files("courses", ".toml").items():
+        if stem == "roles":
+            continue
+        course, problems = _course(file, read_toml(file))
+        if problems:
+            raise ContentError(file.label, problems)
+        if course is not None:
+            courses[course.id] = course
+    for course in courses.values():
+        for i, pre in enumerate(course.prerequisites):
+            if pre not in courses:
+                raise ContentError(
+                    f"courses/{course.id}.toml",
+                    [Problem(f"prerequisites[{i}]", f"unknown course {pre!r}")],
+                )
+    roles_file = dirs.file("courses", "roles.toml")
+    roles = _roles(roles_file, read_toml(roles_file), set(courses)) if roles_file else {}
+    return Curriculum(courses, roles)

@@ -1,0 +1,92 @@
+"""Equipment of a unit: required quantities, readiness and needs (``scoring.md``)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from fvmcli.core.model import Catalog, Count, Recommendation, Unit
+
+
+def required_quantity(rule: Recommendation | None, staff: int | None, override: int | None) -> int:
+    """Return rᵢ: the override if set, else max(min, ⌈per_staff × staff⌉), else 0.
+
+    ``per_staff`` is an exact fraction, so ⌈0.1 × 90⌉ is 9 and not 10.
+    """
+    if override is not None:
+        return override
+    if rule is None:
+        return 0
+    return max(rule.min, math.ceil(rule.per_staff * (staff or 0)))
+
+
+@dataclass(frozen=True)
+class ItemState:
+    """One item of one unit (or summed over units): required, counted and what is missing."""
+
+    item: str
+    required: int
+    present: int
+    configured: int
+    tested: int
+
+    @property
+    def to_procure(self) -> int:
+        return max(0, self.required - self.present)
+
+    @property
+    def to_configure(self) -> int:
+        return max(0, min(self.required, self.present) - self.configured)
+
+    @property
+    def to_test(self) -> int:
+        return max(0, min(self.required, self.configured) - self.tested)
+
+    @property
+    def ready(self) -> int:
+        """Return min(tested, required): the part of the requirement that is fully ready."""
+        return min(self.tested, self.required)
+
+
+def unit_items(
+    catalog: Catalog, unit: Unit, counts: dict[str, Count], overrides: dict[str, int]
+) -> list[ItemState]:
+    """Return every catalog item's state for the unit, plus counted items outside the catalog."""
+    states = []
+    for item in catalog.items:
+        count = counts.get(item.id, Count())
+        required = required_quantity(
+            item.recommend.get(unit.type), unit.staff, overrides.get(item.id)
+        )
+        states.append(ItemState(item.id, required, count.present, count.configured, count.tested))
+    known = {i.id for i in catalog.items}
+    for item_id in sorted((counts.keys() | overrides.keys()) - known):
+        count = counts.get(item_id, Count())
+        states.append(
+            ItemState(
+                item_id, overrides.get(item_id, 0), count.present, count.configured, count.tested
+            )
+        )
+    return states
+
+
+def readiness(states: Iterable[ItemState]) -> float | None:
+    """Return 100 × Σ min(testedᵢ, rᵢ) / Σ rᵢ over required items; None when nothing is required."""
+    required = [s for s in states if s.required > 0]
+    total = sum(s.required for s in required)
+    if total == 0:
+        return None
+    return 100.0 * sum(s.ready for s in required) / total
+
+
+def count_problem(present: int, configured: int, tested: int) -> str | None:
+    """Return why a count is invalid (present ≥ configured ≥ tested ≥ 0), or None when valid."""
+    if min(present, configured, tested) < 0:
+        return "counts are whole numbers 0 or more"
+    if not present >= configured >= tested:
+        return (
+            f"present ≥ configured ≥ tested must hold, got present={present}, "
+            f"configured={configured}, tested={tested}"
+        )
+    return None

@@ -1,0 +1,218 @@
+"""Answers and waivers of units on checklists, with their history."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from fvmcli.core.model import Answer, NewAnswer, Waiver
+from fvmcli.store.history import Change, changes, record
+from fvmcli.store.schema import answers, waivers
+
+HISTORY_KINDS = ("answer", "waiver")
+
+
+def _answer(row: sa.Row[Any]) -> Answer:
+    return Answer(
+        row.question, row.value, row.comment, row.answered_by, row.answered_at, row.version
+    )
+
+
+def get_answers(conn: Connection, unit_id: str, checklist: str) -> dict[str, Answer]:
+    """Return question id → current answer for one unit."""
+    query = sa.select(answers).where(answers.c.unit_id == unit_id, answers.c.checklist == checklist)
+    return {row.question: _answer(row) for row in conn.execute(query)}
+
+
+def answers_by_unit(
+    conn: Connection, checklist: str, unit_ids: Iterable[str] | None = None
+) -> dict[str, dict[str, Answer]]:
+    """Return unit → question → answer for many units in one query (all units when None)."""
+    query = sa.select(answers).where(answers.c.checklist == checklist)
+    if unit_ids is not None:
+        query = query.where(answers.c.unit_id.in_(list(unit_ids)))
+    found: dict[str, dict[str, Answer]] = defaultdict(dict)
+    for row in conn.execute(query):
+        found[row.unit_id][row.question] = _answer(row)
+    return found
+
+
+def save_answers(
+    conn: Connection, checklist: str, version: int, batch: list[NewAnswer], *, by: str, at: str
+) -> int:
+    """Store answers that differ from the current ones; return how many changed.
+
+    Each change is appended to history with the previous value.
+    """
+    by_unit: dict[str, dict[str, Answer]] = {}
+    log: list[Change] = []
+    for new in batch:
+        current = by_unit.setdefault(new.unit_id, get_answers(conn, new.unit_id, checklist))
+        old = current.get(new.question)
+        if old is not None and old.value == new.value and old.comment == new.comment:
+            continue
+        who, when = new.by or by, new.at or at
+        row = {
+            "value": new.value,
+            "comment": new.comment,
+            "answered_by": who,
+            "answered_at": when,
+            "version": version,
+        }
+        if old is None:
+            conn.execute(
+                answers.insert().values(
+                    unit_id=new.unit_id, checklist=checklist, question=new.question, **row
+                )
+            )
+        else:
+            conn.execute(
+                answers.update()
+                .where(
+                    answers.c.unit_id == new.unit_id,
+                    answers.c.checklist == checklist,
+                    answers.c.question == new.question,
+                )
+                .values(**row)
+            )
+        current[new.question] = Answer(new.question, new.value, new.comment, who, when, version)
+        log.append(
+            Change(
+                when,
+                who,
+                "answer",
+                new.unit_id,
+                checklist,
+                new.question,
+                old.value if old else None,
+                new.value,
+                new.comment,
+                version,
+            )
+        )
+    record(conn, log)
+    return len(log)
+
+
+def get_waivers(conn: Connection, unit_id: str, checklist: str) -> dict[str, Waiver]:
+    """Return question id → waiver (active or not) for one unit."""
+    query = sa.select(waivers).where(waivers.c.unit_id == unit_id, waivers.c.checklist == checklist)
+    return {
+        r.question: Waiver(r.question, r.reason, r.until, r.decided_by) for r in conn.execute(query)
+    }
+
+
+def waivers_by_unit(
+    conn: Connection, checklist: str, unit_ids: Iterable[str] | None = None
+) -> dict[str, dict[str, Waiver]]:
+    """Return unit → question → waiver for many units in one query."""
+    query = sa.select(waivers).where(waivers.c.checklist == checklist)
+    if unit_ids is not None:
+        query = query.where(waivers.c.unit_id.in_(list(unit_ids)))
+    found: dict[str, dict[str, Waiver]] = defaultdict(dict)
+    for r in conn.execute(query):
+        found[r.unit_id][r.question] = Waiver(r.question, r.reason, r.until, r.decided_by)
+    return found
+
+
+def set_waiver(
+    conn: Connection,
+    unit_id: str,
+    checklist: str,
+    question: str,
+    reason: str,
+    until: date,
+    *,
+    by: str,
+    at: str,
+    version: int,
+) -> None:
+    """Waive a question for a unit until a date (replacing any earlier waiver)."""
+    key = (
+        waivers.c.unit_id == unit_id,
+        waivers.c.checklist == checklist,
+        waivers.c.question == question,
+    )
+    old = conn.execute(sa.select(waivers.c.until).where(*key)).scalar()
+    conn.execute(waivers.delete().where(*key))
+    conn.execute(
+        waivers.insert().values(
+            unit_id=unit_id,
+            checklist=checklist,
+            question=question,
+            reason=reason,
+            until=until,
+            decided_by=by,
+            decided_at=at,
+        )
+    )
+    record(
+        conn,
+        [
+            Change(
+                at,
+                by,
+                "waiver",
+                unit_id,
+                checklist,
+                question,
+                old.isoformat() if old else None,
+                until.isoformat(),
+                reason,
+                version,
+            )
+        ],
+    )
+
+
+def withdraw_waiver(
+    conn: Connection,
+    unit_id: str,
+    checklist: str,
+    question: str,
+    reason: str,
+    *,
+    by: str,
+    at: str,
+    version: int,
+) -> bool:
+    """Withdraw a waiver; return False when there was none. The withdrawal is kept in history."""
+    key = (
+        waivers.c.unit_id == unit_id,
+        waivers.c.checklist == checklist,
+        waivers.c.question == question,
+    )
+    old = conn.execute(sa.select(waivers.c.until).where(*key)).scalar()
+    if old is None:
+        return False
+    conn.execute(waivers.delete().where(*key))
+    record(
+        conn,
+        [
+            Change(
+                at,
+                by,
+                "waiver",
+                unit_id,
+                checklist,
+                question,
+                old.isoformat(),
+                None,
+                reason,
+                version,
+            )
+        ],
+    )
+    return True
+
+
+def answer_history(
+    conn: Connection, unit_id: str, checklist: str, question: str | None = None
+) -> list[Change]:
+    """Return answer and waiver changes of one unit, oldest first."""
+    return changes(conn, kinds=HISTORY_KINDS, unit_id=unit_id, scope=checklist, subject=question)
