@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
-
-from sqlalchemy.engine import Connection
+from typing import TYPE_CHECKING, Any
 
 from fvmcli.cli.env import Env
 from fvmcli.core.model import Answer, Checklist, Unit, Waiver
@@ -15,6 +13,9 @@ from fvmcli.errors import UnknownIdError
 from fvmcli.store.answers import get_answers, get_waivers
 from fvmcli.store.evidence import UnitEvidence, evidence_for
 from fvmcli.store.units import get_unit, go_live_dates
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
 
 
 @dataclass(frozen=True)
