@@ -359,3 +359,85 @@ def history(
         ],
         title=f"History of {unit_id} on {checklist.id}",
     )
+
+
+@app.command("answer")
+def answer(
+    ctx: typer.Context,
+    checklist_id: str = CHECKLIST,
+    unit_id: str = UNIT,
+    section: str | None = typer.Option(None, "--section", help="Only this section."),
+    revisit_all: bool = typer.Option(
+        False, "--all", help="Revisit every question, previous answers offered as defaults."
+    ),
+    by: str | None = BY,
+) -> None:
+    """Answer a unit's questions in the terminal; each answer is saved the moment it is given.
+
+    Starts at the first unanswered question. Skip, go back, comment; Ctrl-C keeps what you
+    answered and tells you how to resume.
+
+    Example: fvm checklist answer golive --unit vc-hjo --section equipment
+    """
+    from fvmcli.cli import prompts
+    from fvmcli.cli.answering import WalkResult, walk
+    from fvmcli.cli.readiness import require_unit, unit_readiness
+    from fvmcli.cli.score_view import print_score
+    from fvmcli.clock import now_iso, today
+    from fvmcli.core.model import NewAnswer, Question
+    from fvmcli.errors import Interrupted
+    from fvmcli.store.answers import get_answers, save_answers
+    from fvmcli.store.units import go_live_dates
+
+    env = get_env(ctx)
+    checklist = env.checklist(checklist_id)
+    if section is not None and checklist.section(section) is None:
+        known = ", ".join(s.id for s in checklist.sections)
+        raise InputError(f"--section: unknown section {section!r} (known: {known})")
+    asker = prompts.make_asker(env.lang)
+    user = resolve_user(by)
+    with env.db.read() as conn:
+        unit = require_unit(conn, unit_id)
+        go_live = go_live_dates(conn).get(env.territory.phase_of(unit.area))
+        answers = get_answers(conn, unit.id, checklist.id)
+
+    def save(question: Question, value: str, comment: str | None) -> None:
+        with env.db.write() as conn:
+            save_answers(
+                conn,
+                checklist.id,
+                checklist.version,
+                [NewAnswer(unit.id, question.id, value, comment)],
+                by=user,
+                at=now_iso(),
+            )
+
+    result = WalkResult()
+    try:
+        walk(
+            checklist,
+            unit.type,
+            answers,
+            asker,
+            save,
+            lang=env.lang,
+            go_live=go_live,
+            today=today(),
+            section=section,
+            revisit_all=revisit_all,
+            result=result,
+        )
+    except KeyboardInterrupt:
+        resume = f"fvm checklist answer {checklist.id} --unit {unit.id}"
+        if section:
+            resume += f" --section {section}"
+        raise Interrupted(
+            f"Interrupted. {result.saved} answers saved in this sitting; nothing answered is lost.",
+            hint=f"Resume at the first unanswered question with: {resume}",
+        ) from None
+    if result.already_complete:
+        say(f"Every question for {unit.id} is answered. Use --all to revisit them.")
+    else:
+        say(f"Saved {result.saved} answers, skipped {result.skipped}.")
+    with env.db.read() as conn:
+        print_score(env, checklist, unit_readiness(env, conn, checklist, unit.id, today()))

@@ -1,0 +1,172 @@
+"""The questionary prompts for ``fvm checklist answer``, built from question data."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from rich.text import Text
+
+from fvmcli.cli.answering import ANSWER, BACK, SKIP, Asker, Reply, Step
+from fvmcli.cli.output import stdout
+from fvmcli.core.model import NA
+from fvmcli.errors import InputError
+
+WORDS = {
+    "sv": {
+        "yes": "Ja",
+        "no": "Nej",
+        "partial": "Delvis",
+        NA: "Ej aktuell",
+        "skip": "Hoppa över →",
+        "back": "← Tillbaka",
+        "question": "Fråga",
+        "of": "av",
+        "due": "Klart senast",
+        "left": "dagar kvar",
+        "late": "dagar försenad",
+        "no_due": "inget datum (driftstart ej satt)",
+        "current": "Nuvarande svar",
+        "comment": "Kommentar (valfri, Enter behåller)",
+        "evidence": "Underlag – länk eller notering (krävs)",
+        "typed": "Enter: hoppa över · <: tillbaka",
+        "answer": "Svar",
+    },
+    "en": {
+        "yes": "Yes",
+        "no": "No",
+        "partial": "Partly",
+        NA: "Not applicable",
+        "skip": "Skip →",
+        "back": "← Back",
+        "question": "Question",
+        "of": "of",
+        "due": "Due",
+        "left": "days left",
+        "late": "days overdue",
+        "no_due": "no date (go-live not set)",
+        "current": "Current answer",
+        "comment": "Comment (optional, Enter keeps it)",
+        "evidence": "Evidence – a link or a note (required)",
+        "typed": "Enter: skip · <: back",
+        "answer": "Answer",
+    },
+}
+_SKIP, _BACK = "\x00skip", "\x00back"
+
+
+class QuestionaryAsker:
+    """Asks in the terminal with questionary; Ctrl-C raises KeyboardInterrupt."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.words = WORDS[lang]
+
+    def _header(self, step: Step) -> None:
+        w, q = self.words, step.question
+        text = Text(
+            f"\n{w['question']} {step.position} {w['of']} {step.total} · {step.section_title}\n",
+            style="bold cyan",
+        )
+        text += Text(q.text.get(self.lang) + "\n", style="bold")
+        if q.help:
+            text += Text(q.help.get(self.lang) + "\n", style="dim")
+        if step.due is None:
+            text += Text(f"{w['due']}: {w['no_due']}")
+        else:
+            days = step.days_left or 0
+            note = f"{days} {w['left']}" if days >= 0 else f"{-days} {w['late']}"
+            text += Text(
+                f"{w['due']}: {step.due.isoformat()} ({note})", style="red" if days < 0 else ""
+            )
+        if step.previous is not None:
+            text += Text(f"\n{w['current']}: {self._label(q, step.previous.value)}")
+            if step.previous.comment:
+                text += Text(f" – {step.previous.comment}", style="dim")
+        stdout().print(text, soft_wrap=True)
+
+    def _label(self, question: Any, value: str) -> str:
+        option = question.option(value) if question.type == "choice" else None
+        if option is not None:
+            return str(option.label.get(self.lang))
+        return self.words.get(value, value)
+
+    def _choices(self, step: Step) -> list[Any]:
+        import questionary
+
+        q = step.question
+        if q.type == "choice":
+            values = [(o.id, o.label.get(self.lang)) for o in q.options]
+        else:
+            ids = ["yes", "partial", "no"] if q.type == "yes-partial-no" else ["yes", "no"]
+            values = [(v, self.words[v]) for v in ids]
+        if q.allow_na:
+            values.append((NA, self.words[NA]))
+        return [questionary.Choice(label, value=v) for v, label in values] + [
+            questionary.Separator(),
+            questionary.Choice(self.words["skip"], value=_SKIP),
+            questionary.Choice(self.words["back"], value=_BACK),
+        ]
+
+    def ask(self, step: Step) -> Reply:
+        import questionary
+
+        from fvmcli.core.answers import parse_answer
+
+        self._header(step)
+        q, w = step.question, self.words
+        previous = step.previous.value if step.previous else None
+        if q.type in ("yes-no", "yes-partial-no", "choice"):
+            choices = self._choices(step)
+            default = next((c for c in choices if getattr(c, "value", None) == previous), None)
+            raw = questionary.select(w["answer"], choices=choices, default=default).unsafe_ask()
+        else:
+
+            def valid(text: str) -> bool | str:
+                if text.strip() in ("", "<"):
+                    return True
+                try:
+                    parse_answer(q, text)
+                except ValueError as exc:
+                    return str(exc)
+                return True
+
+            raw = (
+                questionary.text(
+                    f"{w['answer']} ({w['typed']})", default=previous or "", validate=valid
+                )
+                .unsafe_ask()
+                .strip()
+            )
+            raw = {"": _SKIP, "<": _BACK}.get(raw, raw)
+        if raw == _SKIP:
+            return Reply(SKIP)
+        if raw == _BACK:
+            return Reply(BACK)
+        return Reply(ANSWER, raw)
+
+    def comment(self, step: Step, *, required: bool) -> str | None:
+        import questionary
+
+        old = (step.previous.comment if step.previous else None) or ""
+        if required:
+            text = questionary.text(
+                self.words["evidence"], default=old, validate=lambda t: bool(t.strip())
+            ).unsafe_ask()
+        else:
+            text = questionary.text(self.words["comment"], default=old).unsafe_ask()
+        return str(text).strip() or None
+
+    def error(self, message: str) -> None:
+        stdout().print(Text(message, style="red"), soft_wrap=True)
+
+
+def make_asker(lang: str) -> Asker:
+    """Return the terminal asker; without a terminal, refuse and name the batch commands."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise InputError(
+            "fvm checklist answer asks questions and needs a terminal.",
+            hint="Without one, answer with 'fvm checklist set CHECKLIST --unit ID QUESTION VALUE'"
+            " or import a CSV file with 'fvm checklist import CHECKLIST FILE'.",
+        )
+    return QuestionaryAsker(lang)

@@ -1,0 +1,110 @@
+"""`fvm checklist answer` in a real pseudo-terminal: answer, Ctrl-C, resume."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+from typer.testing import CliRunner
+
+from fvmcli.cli.app import app
+
+CONTENT = str(Path(__file__).parent / "content")
+DOWN = "\x1b[B"
+
+pytestmark = pytest.mark.slow
+
+
+def spawn(db: str, *args: str) -> pexpect.spawn:
+    env = {**os.environ, "FVM_USER": "pty-user", "FVM_LANG": "sv", "TERM": "xterm", "NO_COLOR": "1"}
+    return pexpect.spawn(
+        sys.executable,
+        [
+            "-m",
+            "fvmcli",
+            "--db",
+            db,
+            "--content",
+            CONTENT,
+            "checklist",
+            "answer",
+            "mini",
+            "--unit",
+            "h1",
+            *args,
+        ],
+        env=env,
+        encoding="utf-8",
+        timeout=20,
+        dimensions=(40, 120),
+    )
+
+
+def history(db: str) -> dict[str, str]:
+    out = (
+        CliRunner()
+        .invoke(
+            app,
+            [
+                "--db",
+                db,
+                "--content",
+                CONTENT,
+                "checklist",
+                "history",
+                "mini",
+                "--unit",
+                "h1",
+                "--json",
+            ],
+        )
+        .stdout
+    )
+    return {r["question"]: r["value"] for r in json.loads(out)}
+
+
+def test_answer_ctrl_c_and_resume_in_a_real_terminal(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'pty.sqlite'}"
+    runner = CliRunner()
+    for args in (
+        ["unit", "add", "h1", "--name", "Avd 1", "--area", "sodra", "--type", "hospital"],
+        ["phase", "set", "1", "--go-live", "2030-01-31"],
+    ):
+        assert runner.invoke(app, ["--db", db, *args]).exit_code == 0
+
+    child = spawn(db)
+    child.expect("Fråga 1 av 5")
+    child.expect("Finns projektledare")
+    child.expect("Klart senast: 2030-01-01")
+    child.expect("Ja")
+    child.send("\r")  # the first choice, Ja
+    child.expect("Kommentar")
+    child.send("Anna utsedd\r")
+    child.expect("Fråga 2 av 5")
+    child.send(DOWN)  # Ja → Delvis
+    child.send("\r")
+    child.expect("Kommentar")
+    child.send("\r")
+    child.expect("Fråga 3 av 5")
+    child.expect("Andel klart")
+    child.sendintr()  # Ctrl-C
+    child.expect("Resume at the first unanswered question with: fvm checklist answer mini")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert history(db) == {"a.lead": "yes", "a.staff": "partial"}
+
+    again = spawn(db)
+    again.expect("Fråga 3 av 5")
+    again.expect("Andel klart")
+    again.send("87,5\r")
+    again.expect("Kommentar")
+    again.sendintr()
+    again.expect(pexpect.EOF)
+    again.close()
+    assert again.exitstatus == 130
+    assert history(db)["a.pct"] == "87.5"
