@@ -441,3 +441,47 @@ def answer(
         say(f"Saved {result.saved} answers, skipped {result.skipped}.")
     with env.db.read() as conn:
         print_score(env, checklist, unit_readiness(env, conn, checklist, unit.id, today()))
+
+
+@app.command("print")
+def print_(
+    ctx: typer.Context,
+    checklist_id: str = CHECKLIST,
+    unit_id: str | None = typer.Option(
+        None, "--unit", metavar="ID", help="Fill in this unit's answers (default: blank)."
+    ),
+    fmt: str | None = typer.Option(
+        None, "--format", help="html, md or pdf (default: from -o, else html)."
+    ),
+    output: Path | None = typer.Option(
+        None, "-o", "--output", help="File to write (default: standard output; PDF needs a file)."
+    ),
+    phase: int | None = typer.Option(
+        None, "--phase", help="For a blank sheet: print due dates of this phase."
+    ),
+) -> None:
+    """Print a checklist for a walk-through and sign-off: blank, or filled for a unit.
+
+    Each question shows its due date for the unit's phase; a sign-off block ends the sheet.
+
+    Example: fvm checklist print golive --unit vc-hjo -o vc-hjo.pdf
+    """
+    from fvmcli.cli.readiness import unit_readiness
+    from fvmcli.cli.writing import choose_format, write_document
+    from fvmcli.clock import today
+    from fvmcli.render.checklist_sheet import SheetUnit, sheet_context
+    from fvmcli.store.units import go_live_dates
+
+    env = get_env(ctx)
+    checklist = env.checklist(checklist_id)
+    kind = choose_format(fmt, output, ("html", "md", "pdf"))
+    filled = None
+    go_live = None
+    with env.db.read() as conn:
+        if unit_id is not None:
+            r = unit_readiness(env, conn, checklist, unit_id, today())
+            filled = SheetUnit(r.unit, r.go_live, r.answers, r.score)
+        elif phase is not None:
+            go_live = go_live_dates(conn).get(phase)
+    context = sheet_context(checklist, env.territory, env.lang, today(), filled, go_live)
+    write_document(env, "checklist", kind, context, output)

@@ -1,0 +1,197 @@
+"""The context of a printed checklist: blank for a paper round, or filled for a unit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from fvmcli.core.deadlines import due_date
+from fvmcli.core.model import NA, Answer, Checklist, Question, Territory, Unit
+from fvmcli.core.scoring import UnitScore, applies_by_type
+
+LABELS = {
+    "sv": {
+        "yes": "Ja",
+        "no": "Nej",
+        "partial": "Delvis",
+        NA: "Ej aktuell",
+        "unit": "Enhet",
+        "phase": "Etapp",
+        "go_live": "Driftstart",
+        "not_set": "ej satt",
+        "due": "Klart senast",
+        "answer": "Svar",
+        "comment": "Kommentar / underlag",
+        "by": "Besvarad av",
+        "critical": "Kritisk",
+        "owner": "Ansvarig",
+        "signoff": "Underskrift",
+        "name": "Namn",
+        "date": "Datum",
+        "signature": "Signatur",
+        "score": "Resultat",
+        "status": "Status",
+        "completeness": "Besvarat",
+        "printed": "Utskriven",
+        "question": "Fråga",
+        "computed": "Beräknas av verktyget",
+        "version": "version",
+        "evidence": "underlag krävs",
+        "blank": "Blankett för genomgång",
+        "when": "Besvaras om",
+        "is": "är",
+        "applies": "Gäller",
+    },
+    "en": {
+        "yes": "Yes",
+        "no": "No",
+        "partial": "Partly",
+        NA: "Not applicable",
+        "unit": "Unit",
+        "phase": "Phase",
+        "go_live": "Go-live",
+        "not_set": "not set",
+        "due": "Due",
+        "answer": "Answer",
+        "comment": "Comment / evidence",
+        "by": "Answered by",
+        "critical": "Critical",
+        "owner": "Owner",
+        "signoff": "Sign-off",
+        "name": "Name",
+        "date": "Date",
+        "signature": "Signature",
+        "score": "Score",
+        "status": "Status",
+        "completeness": "Answered",
+        "printed": "Printed",
+        "question": "Question",
+        "computed": "Computed by the toolkit",
+        "version": "version",
+        "evidence": "evidence required",
+        "blank": "Form for a walk-through",
+        "when": "Answer if",
+        "is": "is",
+        "applies": "Applies to",
+    },
+}
+
+
+@dataclass(frozen=True)
+class SheetUnit:
+    """What a filled sheet knows of the unit."""
+
+    unit: Unit
+    go_live: date | None
+    answers: dict[str, Answer]
+    score: UnitScore
+
+
+def _choices(question: Question, lang: str) -> list[str]:
+    words = LABELS[lang]
+    if question.type == "choice":
+        values = [o.label.get(lang) for o in question.options]
+    elif question.type == "yes-partial-no":
+        values = [words["yes"], words["partial"], words["no"]]
+    elif question.type == "yes-no":
+        values = [words["yes"], words["no"]]
+    else:
+        values = []
+    if values and question.allow_na:
+        values.append(words[NA])
+    return values
+
+
+def _answer_label(question: Question, value: str | None, lang: str) -> str | None:
+    if value is None:
+        return None
+    option = question.option(value) if question.type == "choice" else None
+    if option is not None:
+        return option.label.get(lang)
+    return LABELS[lang].get(value, value)
+
+
+def sheet_context(
+    checklist: Checklist,
+    territory: Territory,
+    lang: str,
+    printed: date,
+    filled: SheetUnit | None = None,
+    go_live: date | None = None,
+) -> dict[str, Any]:
+    """Return the template context: sections with their questions, due dates and answers."""
+    unit = filled.unit if filled else None
+    if filled is not None:
+        go_live = filled.go_live
+        results = {r.question.id: r for r in filled.score.questions}
+        values = {q: a.value for q, a in filled.answers.items()}
+        # On paper, a follow-up whose `when` question is still unanswered is listed too.
+        pending = {
+            q.id
+            for q in checklist.questions
+            if q.when is not None
+            and q.when.question in results
+            and q.when.question not in values
+            and applies_by_type(checklist, q, filled.unit.type)
+        }
+        questions = [q for q in checklist.questions if q.id in results or q.id in pending]
+    else:
+        results = {}
+        questions = list(checklist.questions)
+    sections = []
+    for section in checklist.sections:
+        rows = []
+        for q in (q for q in questions if q.section == section.id):
+            result = results.get(q.id)
+            answer = filled.answers.get(q.id) if filled else None
+            rows.append(
+                {
+                    "id": q.id,
+                    "text": q.text.get(lang),
+                    "help": q.help.get(lang) if q.help else None,
+                    "type": q.type,
+                    "choices": _choices(q, lang),
+                    "critical": q.critical,
+                    "owner": q.owner,
+                    "due_offset": str(q.due),
+                    "due": due_date(go_live, q.due),
+                    "derived": q.derived,
+                    "evidence": q.evidence == "required",
+                    "applies_to": [
+                        territory.unit_types[t].get(lang)
+                        for t in q.applies_to
+                        if t in territory.unit_types
+                    ]
+                    if q.applies_to
+                    else None,
+                    "when": {
+                        "question": q.when.question,
+                        "values": [LABELS[lang].get(v, v) for v in q.when.values],
+                    }
+                    if q.when
+                    else None,
+                    "answer": _answer_label(q, result.value if result else None, lang),
+                    "comment": answer.comment if answer else None,
+                    "by": answer.by if answer else None,
+                    "at": answer.at if answer else None,
+                    "overdue": bool(result and result.overdue),
+                    "waived": bool(result and result.waiver),
+                }
+            )
+        if rows:
+            sections.append({"id": section.id, "title": section.title.get(lang), "rows": rows})
+    return {
+        "lang": lang,
+        "t": LABELS[lang],
+        "title": checklist.title.get(lang),
+        "checklist": checklist,
+        "unit": unit,
+        "area": territory.areas[unit.area].name.get(lang) if unit else None,
+        "phase": territory.phase_of(unit.area) if unit else None,
+        "unit_type": territory.unit_types[unit.type].get(lang) if unit else None,
+        "go_live": go_live,
+        "score": filled.score if filled else None,
+        "sections": sections,
+        "printed": printed,
+    }
