@@ -1,4 +1,4 @@
-"""Printed checklists: HTML (escaped, self-contained, with due dates and sign-off), Markdown, PDF."""
+"""Printed checklists: HTML (escaped, self-contained, due dates, sign-off), Markdown, PDF."""
 
 from __future__ import annotations
 
