@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from fvmcli.core.model import Unit
+from fvmcli.core.equipment import unit_items
+from fvmcli.core.model import NA, Catalog, Checklist, Count, NewAnswer, Question, Unit
+from fvmcli.core.scoring import applicable_questions
 
 if TYPE_CHECKING:
     from fvmcli.cli.env import Env
@@ -142,15 +145,138 @@ def go_live_dates(as_of: date) -> dict[int, date]:
     return {phase: as_of + timedelta(days=days) for phase, days in PHASE_OFFSETS.items()}
 
 
+# How far along a unit is: the share of its questions answered, and how good the answers are.
+PROFILES = {
+    "ready": (1.0, 0.97),
+    "nearly": (0.95, 0.85),
+    "struggling": (0.8, 0.45),
+    "started": (0.35, 0.8),
+    "untouched": (0.0, 0.0),
+}
+# Profiles by phase: phase 1 goes live soon and is furthest along; phase 3 has barely begun.
+PHASE_PROFILES = {
+    1: ["ready", "ready", "nearly", "nearly", "struggling", "ready", "nearly"],
+    2: ["nearly", "started", "struggling", "ready", "started", "untouched"],
+    3: ["started", "untouched", "untouched", "started", "nearly", "untouched", "struggling"],
+}
+
+
+def profile_of(unit: Unit, index: int, phase: int) -> str:
+    """Return the demo profile of the ``index``-th unit of a phase."""
+    choices = PHASE_PROFILES[phase]
+    return choices[index % len(choices)]
+
+
+def _value(question: Question, good: bool, rng: random.Random, as_of: date) -> str:
+    kind = question.type
+    if kind == "yes-no":
+        return "yes" if good else "no"
+    if kind == "yes-partial-no":
+        return "yes" if good else rng.choice(["partial", "no"])
+    if kind == "percent":
+        target = question.target or 100.0
+        return str(round(min(100.0, target * (1.0 if good else rng.uniform(0.2, 0.8)))))
+    if kind == "number":
+        return str(rng.randint(2, 12))
+    if kind == "date":
+        return (as_of - timedelta(days=rng.randint(1, 30))).isoformat()
+    if kind == "choice":
+        return question.options[0].id if good else question.options[-1].id
+    return rng.choice(
+        [
+            "Inga kända risker.",
+            "Beroende till kommunens IT-leverantör.",
+            "Lokalbyte under våren kan påverka.",
+        ]
+    )
+
+
+def demo_answers(checklist: Checklist, unit: Unit, profile: str, as_of: date) -> list[NewAnswer]:
+    """Return the answers a unit of ``profile`` has given, deterministically."""
+    share, quality = PROFILES[profile]
+    rng = random.Random(f"{unit.id}/{profile}")
+    values: dict[str, str] = {}
+    batch: list[NewAnswer] = []
+    for question in checklist.questions:
+        if question.derived or question not in applicable_questions(checklist, unit.type, values):
+            continue
+        if rng.random() >= share:
+            continue
+        good = rng.random() < quality or (question.critical and profile == "ready")
+        value = (
+            NA if question.allow_na and rng.random() < 0.1 else _value(question, good, rng, as_of)
+        )
+        if question.id == "med.has-infusion-pumps":  # hospitals have pumps in the demo
+            value = "yes" if unit.type == "hospital" else "no"
+        values[question.id] = value
+        comment = (
+            "Se protokoll i projektets dokumentarkiv." if question.evidence == "required" else None
+        )
+        batch.append(NewAnswer(unit.id, question.id, value, comment))
+    return batch
+
+
+def demo_counts(catalog: Catalog, unit: Unit, profile: str) -> list[tuple[str, Count]]:
+    """Return the unit's equipment counts for its profile: complete, short, or not counted."""
+    if profile == "untouched":
+        return []
+    rng = random.Random(f"{unit.id}/equipment")
+    counts = []
+    for state in unit_items(catalog, unit, {}, {}):
+        r = state.required
+        if r == 0:
+            continue
+        if profile == "ready":
+            present = configured = tested = r
+        else:
+            present = max(0, r - rng.randint(0, max(1, r // 3)))
+            configured = max(0, present - rng.randint(0, max(1, present // 2)))
+            tested = max(0, configured - rng.randint(0, configured))
+            if profile == "started":
+                tested = 0
+        counts.append((state.item, Count(present, configured, tested)))
+    return counts
+
+
 def build_demo(env: Env, as_of: date) -> str:
     """Fill the (freshly reset) demo database; return a one-line summary of what it holds."""
     from fvmcli.clock import now_iso
+    from fvmcli.store.answers import save_answers, set_waiver
+    from fvmcli.store.equipment import NewCount, save_counts
     from fvmcli.store.units import set_go_live, upsert_units
 
     at = now_iso()
     units = demo_units()
+    checklist = env.checklist("golive")
+    answers: list[NewAnswer] = []
+    counts: list[NewCount] = []
+    seen: dict[int, int] = {}
+    for unit in units:
+        phase = env.territory.phase_of(unit.area)
+        index = seen[phase] = seen.get(phase, -1) + 1
+        profile = profile_of(unit, index, phase)
+        answers += demo_answers(checklist, unit, profile, as_of)
+        counts += [
+            NewCount(unit.id, item, c) for item, c in demo_counts(env.catalog, unit, profile)
+        ]
     with env.db.write() as conn:
         upsert_units(conn, units, by=DEMO_USER, at=at)
         for phase, day in go_live_dates(as_of).items():
             set_go_live(conn, phase, day, by=DEMO_USER, at=at)
-    return f"{len(units)} units in {len(env.territory.areas)} areas and 3 phases, as of {as_of}."
+        save_answers(conn, checklist.id, checklist.version, answers, by=DEMO_USER, at=at)
+        save_counts(conn, counts, by=DEMO_USER, at=at)
+        set_waiver(
+            conn,
+            "sas-skene-ort",
+            checklist.id,
+            "cut.rehearsal",
+            "Generalrepetition samordnas med SÄS Borås; beslut i styrgruppen.",
+            as_of + timedelta(days=60),
+            by="cutover-lead",
+            at=at,
+            version=checklist.version,
+        )
+    return (
+        f"{len(units)} units in {len(env.territory.areas)} areas and 3 phases, "
+        f"{len(answers)} answers and {len(counts)} equipment counts, as of {as_of}."
+    )

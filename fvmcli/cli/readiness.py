@@ -10,7 +10,7 @@ from fvmcli.cli.env import Env
 from fvmcli.core.model import Answer, Checklist, Unit, Waiver
 from fvmcli.core.scoring import QuestionResult, UnitScore, score_unit
 from fvmcli.errors import UnknownIdError
-from fvmcli.store.answers import get_answers, get_waivers
+from fvmcli.store.answers import answers_by_unit, get_answers, get_waivers, waivers_by_unit
 from fvmcli.store.evidence import UnitEvidence, evidence_for
 from fvmcli.store.units import get_unit, go_live_dates
 
@@ -55,6 +55,40 @@ def unit_readiness(
         as_of,
     )
     return UnitReadiness(unit, go_live, answers, waivers, evidence, score)
+
+
+def territory_readiness(
+    env: Env,
+    conn: Connection,
+    checklist: Checklist,
+    units: list[Unit],
+    as_of: date,
+    *,
+    all_units: bool = False,
+) -> list[tuple[Unit, UnitScore, UnitEvidence]]:
+    """Return every unit's score with a fixed number of queries, whatever the number of units.
+
+    The same core function scores each unit as ``fvm checklist score`` does, so the figures agree.
+    """
+    ids = None if all_units else [u.id for u in units]
+    dates = go_live_dates(conn)
+    answers = answers_by_unit(conn, checklist.id, ids)
+    waivers = waivers_by_unit(conn, checklist.id, ids)
+    evidence = evidence_for(conn, units, env.catalog, env.curriculum, all_units=all_units)
+    results = []
+    for unit in units:
+        values = {q: a.value for q, a in answers.get(unit.id, {}).items()}
+        score = score_unit(
+            checklist,
+            unit.type,
+            dates.get(env.territory.phase_of(unit.area)),
+            values,
+            waivers.get(unit.id, {}),
+            evidence[unit.id].evidence,
+            as_of,
+        )
+        results.append((unit, score, evidence[unit.id]))
+    return results
 
 
 def json_value(result: QuestionResult) -> Any:

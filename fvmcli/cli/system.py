@@ -102,11 +102,61 @@ def demo(
     say(f"Demo database: {display_url(env.url)}", style="bold")
     say(summary)
     from fvmcli.cli.phases import list_ as phase_list
-    from fvmcli.cli.units import list_ as unit_list
 
     phase_list(ctx, as_json=False)
-    unit_list(ctx, area=None, phase=None, unit_type=None, as_json=False)
-    say(f"Try: fvm --db {display_url(env.url)} unit show kommun-hjo")
+    print_status_table(env, day)
+    say(f"Look closer: fvm --db {display_url(env.url)} checklist score golive --unit sas-boras-med")
+
+
+def print_status_table(env: Any, as_of: Any) -> None:
+    """Print every unit's readiness on the golive checklist, worst first."""
+    from fvmcli.cli.readiness import territory_readiness
+    from fvmcli.cli.score_view import STATUS_STYLE
+    from fvmcli.core.scoring import STATUSES
+    from fvmcli.store.units import list_units
+
+    checklist = env.checklist("golive")
+    with env.db.read() as conn:
+        units = list_units(conn)
+        rows = territory_readiness(env, conn, checklist, units, as_of, all_units=True)
+    rows.sort(key=lambda r: (STATUSES.index(r[1].status), r[1].score, r[0].id))
+    emit_table(
+        [
+            "unit",
+            "name",
+            "area",
+            "phase",
+            "type",
+            "status",
+            "score",
+            "answered",
+            "blockers",
+            "overdue",
+            "equipment",
+        ],
+        [
+            [
+                u.id,
+                u.name,
+                u.area,
+                env.territory.phase_of(u.area),
+                u.type,
+                s.status,
+                f"{s.score:.0%}",
+                f"{s.completeness:.0%}",
+                len(s.blockers),
+                len(s.overdue),
+                "–"
+                if e.evidence.equipment_readiness is None
+                else f"{e.evidence.equipment_readiness:.0f}%",
+            ]
+            for u, s, e in rows
+        ],
+        title=f"Readiness on {checklist.title.get(env.lang)}, as of {as_of.isoformat()}",
+        styles=[STATUS_STYLE[s.status].replace("bold ", "") for _, s, _ in rows],
+    )
+    counts = {status: sum(1 for _, s, _ in rows if s.status == status) for status in STATUSES}
+    say("  ".join(f"{k}: {v}" for k, v in counts.items()))
 
 
 def register(app: typer.Typer) -> None:

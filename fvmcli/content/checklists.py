@@ -141,13 +141,14 @@ def _question(check: Checker, raw: Any, path: str, territory: Territory) -> Ques
     if options and qtype != "choice":
         check.add(f"{path}.options", "only choice questions have options")
     text = check.get(q, "text", path, check.text, None)
-    due = _due(check, q["due"], f"{path}.due") if "due" in q else Offset(0, "d")
+    # A bad due is reported; the question is still checked (ids, section) with T-0d.
+    due = (_due(check, q["due"], f"{path}.due") if "due" in q else None) or Offset(0, "d")
     applies = (
         _types(check, q["applies_to"], f"{path}.applies_to", territory)
         if "applies_to" in q
         else None
     )
-    if not (qid and qtype in QUESTION_TYPES and text is not None and due is not None):
+    if not (qid and qtype in QUESTION_TYPES and text is not None):
         return None
     return Question(
         id=qid,
