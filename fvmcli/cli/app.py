@@ -11,7 +11,7 @@ import typer
 from typer.core import TyperGroup
 
 from fvmcli import __version__
-from fvmcli.cli import checklist, phases, system, units
+from fvmcli.cli import checklist, equipment, phases, system, units
 from fvmcli.cli.env import Env
 from fvmcli.cli.output import fail
 from fvmcli.errors import ExitCode, FvmError
@@ -90,6 +90,7 @@ system.register(app)
 app.add_typer(units.app, name="unit")
 app.add_typer(phases.app, name="phase")
 app.add_typer(checklist.app, name="checklist")
+app.add_typer(equipment.app, name="equipment")
 
 
 def main() -> None:

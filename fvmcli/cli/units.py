@@ -220,3 +220,28 @@ def show(
         ],
         title=unit.name,
     )
+
+
+def selected_units(
+    env: Env,
+    conn: Any,
+    *,
+    unit_ids: list[str] | None = None,
+    area: str | None = None,
+    phase: int | None = None,
+    unit_type: str | None = None,
+) -> list[Any]:
+    """Return the units a command's filters select; a named unit that does not exist is an
+    error."""
+    from fvmcli.store.units import list_units
+
+    areas = selection_areas(env, area, phase)
+    check_type(env, unit_type)
+    found = list_units(conn, ids=unit_ids or None, areas=areas, unit_type=unit_type)
+    if unit_ids:
+        unknown = sorted(set(unit_ids) - {u.id for u in list_units(conn, ids=unit_ids)})
+        if unknown:
+            raise UnknownIdError(
+                f"no unit {', '.join(map(repr, unknown))}", hint="See 'fvm unit list'."
+            )
+    return found

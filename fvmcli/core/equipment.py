@@ -90,3 +90,35 @@ def count_problem(present: int, configured: int, tested: int) -> str | None:
             f"configured={configured}, tested={tested}"
         )
     return None
+
+
+@dataclass
+class ItemTotal:
+    """An item's figures summed over units; needs are summed per unit, never recomputed."""
+
+    item: str
+    required: int = 0
+    present: int = 0
+    configured: int = 0
+    tested: int = 0
+    to_procure: int = 0
+    to_configure: int = 0
+    to_test: int = 0
+
+    def add(self, state: ItemState) -> None:
+        self.required += state.required
+        self.present += state.present
+        self.configured += state.configured
+        self.tested += state.tested
+        self.to_procure += state.to_procure
+        self.to_configure += state.to_configure
+        self.to_test += state.to_test
+
+
+def territory_needs(catalog: Catalog, per_unit: Iterable[list[ItemState]]) -> list[ItemTotal]:
+    """Return each item's totals over the units, catalog items first in catalog order."""
+    totals = {item.id: ItemTotal(item.id) for item in catalog.items}
+    for states in per_unit:
+        for state in states:
+            totals.setdefault(state.item, ItemTotal(state.item)).add(state)
+    return list(totals.values())
