@@ -55,7 +55,7 @@ def catalog(ctx: typer.Context, as_json: bool = JSON) -> None:
     Example: fvm equipment catalog --json
     """
     env = get_env(ctx)
-    items = [
+    items: list[dict[str, Any]] = [
         {
             "id": i.id,
             "category": i.category,
