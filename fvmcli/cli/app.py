@@ -11,7 +11,7 @@ import typer
 from typer.core import TyperGroup
 
 from fvmcli import __version__
-from fvmcli.cli import checklist, equipment, phases, system, units
+from fvmcli.cli import checklist, courses, equipment, people, phases, sessions, system, units
 from fvmcli.cli.env import Env
 from fvmcli.cli.output import fail
 from fvmcli.errors import ExitCode, FvmError
@@ -90,6 +90,9 @@ system.register(app)
 app.add_typer(units.app, name="unit")
 app.add_typer(phases.app, name="phase")
 app.add_typer(checklist.app, name="checklist")
+app.add_typer(courses.app, name="course")
+app.add_typer(people.app, name="person")
+app.add_typer(sessions.app, name="session")
 app.add_typer(equipment.app, name="equipment")
 
 

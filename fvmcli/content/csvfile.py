@@ -100,7 +100,10 @@ class RowProblems:
         self.problems: list[Problem] = []
 
     def add(self, row: CsvRow, column: str | None, message: str) -> None:
-        where = f"row {row.line}" + (f", column {column}" if column else "")
+        self.add_line(row.line, column, message)
+
+    def add_line(self, line: int, column: str | None, message: str) -> None:
+        where = f"row {line}" + (f", column {column}" if column else "")
         self.problems.append(Problem(where, message))
 
     def raise_if_any(self) -> None:

@@ -258,3 +258,15 @@ class Curriculum:
     def requires(self) -> dict[str, tuple[str, ...]]:
         """Return role id → required course ids."""
         return {r.id: r.requires for r in self.roles.values()}
+
+
+@dataclass(frozen=True)
+class Person:
+    """A participant: only what the work needs. A forgotten person keeps role and unit only."""
+
+    id: str
+    name: str | None
+    role: str
+    unit: str
+    email: str | None = None
+    forgotten: bool = False

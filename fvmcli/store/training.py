@@ -1,14 +1,135 @@
-"""People, sessions and enrolments: what training coverage reads."""
+"""People, sessions and enrolments."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from fvmcli.store.schema import enrolments, people, sessions
+from fvmcli.core.enrolment import SEAT, WAITLISTED, Booking, SessionTime
+from fvmcli.core.model import Person
+from fvmcli.store.history import Change, record
+from fvmcli.store.schema import enrolments, history, people, sessions
+from fvmcli.store.units import Upserted
+
+# ---------------------------------------------------------------- people
+
+
+def _person(row: sa.Row[Any]) -> Person:
+    return Person(row.id, row.name, row.role, row.unit_id, row.email, row.forgotten_at is not None)
+
+
+def _person_json(person: Person) -> str:
+    data = asdict(person)
+    data.pop("forgotten")
+    return json.dumps(data, ensure_ascii=False)
+
+
+def get_person(conn: Connection, person_id: str) -> Person | None:
+    """Return the person, or None."""
+    row = conn.execute(sa.select(people).where(people.c.id == person_id)).first()
+    return _person(row) if row else None
+
+
+def list_people(
+    conn: Connection,
+    *,
+    ids: Iterable[str] | None = None,
+    unit: str | None = None,
+    role: str | None = None,
+) -> list[Person]:
+    """Return people matching the filters, ordered by id."""
+    query = sa.select(people).order_by(people.c.id)
+    if ids is not None:
+        query = query.where(people.c.id.in_(list(ids)))
+    if unit is not None:
+        query = query.where(people.c.unit_id == unit)
+    if role is not None:
+        query = query.where(people.c.role == role)
+    return [_person(r) for r in conn.execute(query)]
+
+
+def upsert_people(conn: Connection, batch: list[Person], *, by: str, at: str) -> Upserted:
+    """Add new people and update changed ones; every change goes to history."""
+    current = {p.id: p for p in list_people(conn, ids=[p.id for p in batch])}
+    added, changed, unchanged, log = [], [], [], []
+    for person in batch:
+        old = current.get(person.id)
+        if old == person:
+            unchanged.append(person.id)
+            continue
+        values = {
+            "name": person.name,
+            "role": person.role,
+            "unit_id": person.unit,
+            "email": person.email,
+        }
+        if old is None:
+            conn.execute(people.insert().values(id=person.id, **values))
+            added.append(person.id)
+        else:
+            conn.execute(people.update().where(people.c.id == person.id).values(values))
+            changed.append(person.id)
+        log.append(
+            Change(
+                at,
+                by,
+                "person",
+                person.unit,
+                None,
+                person.id,
+                _person_json(old) if old else None,
+                _person_json(person),
+            )
+        )
+    record(conn, log)
+    return Upserted(added, changed, unchanged)
+
+
+def forget_person(conn: Connection, person_id: str, *, by: str, at: str) -> None:
+    """Erase a person's name, email and free text everywhere, history included.
+
+    Role, unit and enrolment statuses stay, so counts and coverage stay correct.
+    """
+    conn.execute(
+        people.update()
+        .where(people.c.id == person_id)
+        .values(name=None, email=None, forgotten_at=at)
+    )
+    conn.execute(
+        enrolments.update().where(enrolments.c.person_id == person_id).values(forced_reason=None)
+    )
+    rows = conn.execute(
+        sa.select(history.c.id, history.c.old, history.c.new).where(
+            history.c.kind == "person", history.c.subject == person_id
+        )
+    )
+    for row_id, old, new in list(rows):
+        conn.execute(
+            history.update()
+            .where(history.c.id == row_id)
+            .values(old=_redact(old), new=_redact(new), comment=None)
+        )
+    conn.execute(
+        history.update()
+        .where(history.c.kind == "enrolment", history.c.subject == person_id)
+        .values(comment=None)
+    )
+    record(conn, [Change(at, by, "person", None, None, person_id, None, None, "forgotten")])
+
+
+def _redact(text: str | None) -> str | None:
+    if text is None:
+        return None
+    data = json.loads(text)
+    data.update(name=None, email=None)
+    return json.dumps(data, ensure_ascii=False)
 
 
 def people_by_unit(
@@ -25,7 +146,7 @@ def people_by_unit(
 
 
 def completed_pairs(
-    conn: Connection, unit_ids: Iterable[str] | None = None
+    conn: Connection, unit_ids: Iterable[str] | None = None, person_ids: Iterable[str] | None = None
 ) -> set[tuple[str, str]]:
     """Return the (person, course) pairs with a completed enrolment, in one query."""
     query = (
@@ -38,4 +159,149 @@ def completed_pairs(
         query = query.join(people, people.c.id == enrolments.c.person_id).where(
             people.c.unit_id.in_(list(unit_ids))
         )
+    if person_ids is not None:
+        query = query.where(enrolments.c.person_id.in_(list(person_ids)))
     return {(p, c) for p, c in conn.execute(query)}
+
+
+# ---------------------------------------------------------------- sessions
+
+
+def _session(row: sa.Row[Any]) -> dict[str, Any]:
+    return dict(row._mapping)
+
+
+def session_time(row: dict[str, Any]) -> SessionTime:
+    """Return the times of a stored session."""
+    return SessionTime(
+        row["id"],
+        row["course"],
+        datetime.fromisoformat(row["start"]),
+        datetime.fromisoformat(row["end"]),
+    )
+
+
+def get_session(conn: Connection, session_id: str, *, lock: bool = False) -> dict[str, Any] | None:
+    """Return the session; with ``lock``, hold it until the transaction ends (PostgreSQL row
+    lock; SQLite transactions already hold the write lock)."""
+    query = sa.select(sessions).where(sessions.c.id == session_id)
+    if lock:
+        query = query.with_for_update()
+    row = conn.execute(query).first()
+    return _session(row) if row else None
+
+
+def list_sessions(conn: Connection, *, course: str | None = None) -> list[dict[str, Any]]:
+    """Return sessions ordered by start, with seats held and waitlist length."""
+    seats = sa.func.sum(sa.case((enrolments.c.status.in_(SEAT), 1), else_=0))
+    waiting = sa.func.sum(sa.case((enrolments.c.status == WAITLISTED, 1), else_=0))
+    query = (
+        sa.select(
+            sessions,
+            sa.func.coalesce(seats, 0).label("seats"),
+            sa.func.coalesce(waiting, 0).label("waiting"),
+        )
+        .select_from(sessions.outerjoin(enrolments, enrolments.c.session_id == sessions.c.id))
+        .group_by(*sessions.c)
+        .order_by(sessions.c.start, sessions.c.id)
+    )
+    if course is not None:
+        query = query.where(sessions.c.course == course)
+    return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def session_ids(conn: Connection) -> set[str]:
+    """Return every session id."""
+    return set(conn.scalars(sa.select(sessions.c.id)))
+
+
+def save_session(conn: Connection, values: dict[str, Any], *, by: str, at: str) -> str:
+    """Add or update a session; return 'added', 'changed' or 'unchanged' (changes in history)."""
+    old = get_session(conn, values["id"])
+    if old == values:
+        return "unchanged"
+    if old is None:
+        conn.execute(sessions.insert().values(values))
+    else:
+        conn.execute(sessions.update().where(sessions.c.id == values["id"]).values(values))
+    record(
+        conn,
+        [
+            Change(
+                at,
+                by,
+                "session",
+                None,
+                values["id"],
+                None,
+                json.dumps(old, ensure_ascii=False) if old else None,
+                json.dumps(values, ensure_ascii=False),
+            )
+        ],
+    )
+    return "added" if old is None else "changed"
+
+
+# ---------------------------------------------------------------- enrolments
+
+
+def session_enrolments(conn: Connection, session_id: str) -> list[tuple[str, str]]:
+    """Return (person, status) of a session in the order people enrolled."""
+    query = (
+        sa.select(enrolments.c.person_id, enrolments.c.status)
+        .where(enrolments.c.session_id == session_id)
+        .order_by(enrolments.c.id)
+    )
+    return [(p, s) for p, s in conn.execute(query)]
+
+
+def person_bookings(conn: Connection, person_id: str) -> list[Booking]:
+    """Return the person's enrolments with their sessions."""
+    query = (
+        sa.select(sessions, enrolments.c.status)
+        .join(enrolments, enrolments.c.session_id == sessions.c.id)
+        .where(enrolments.c.person_id == person_id)
+    )
+    return [Booking(session_time(dict(r._mapping)), r.status) for r in conn.execute(query)]
+
+
+def set_enrolment(
+    conn: Connection,
+    session_id: str,
+    person: Person,
+    status: str,
+    *,
+    by: str,
+    at: str,
+    reason: str | None = None,
+    note: str | None = None,
+) -> str | None:
+    """Set a person's status in a session (a new enrolment goes last in line); return the old
+    status. The change goes to history with ``note`` (or ``reason``) as its comment."""
+    key = (enrolments.c.session_id == session_id, enrolments.c.person_id == person.id)
+    old = conn.execute(sa.select(enrolments.c.status).where(*key)).scalar()
+    if old == status:
+        return old
+    if old is None or old == "cancelled":
+        # A new or renewed enrolment joins at the end of the line.
+        conn.execute(enrolments.delete().where(*key))
+        conn.execute(
+            enrolments.insert().values(
+                session_id=session_id,
+                person_id=person.id,
+                status=status,
+                forced_reason=reason,
+                enrolled_at=at,
+            )
+        )
+    else:
+        conn.execute(enrolments.update().where(*key).values(status=status))
+    record(
+        conn,
+        [
+            Change(
+                at, by, "enrolment", person.unit, session_id, person.id, old, status, note or reason
+            )
+        ],
+    )
+    return old

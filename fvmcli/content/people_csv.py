@@ -1,0 +1,65 @@
+"""The people CSV: id, name, role, unit[, email]."""
+
+from __future__ import annotations
+
+from collections.abc import Container, Mapping
+from pathlib import Path
+
+from fvmcli.content.csvfile import RowProblems, read_csv
+from fvmcli.core.model import Person, Role
+from fvmcli.core.values import check_id
+
+REQUIRED = ("id", "name", "role", "unit")
+OPTIONAL = ("email",)
+
+
+def person_problems(
+    person: Person, roles: Mapping[str, Role], units: Container[str]
+) -> list[tuple[str, str]]:
+    """Return (field, message) for every way a person record is not acceptable."""
+    problems = []
+    try:
+        check_id(person.id, what="person id")
+    except ValueError as exc:
+        problems.append(("id", str(exc)))
+    if not (person.name or "").strip():
+        problems.append(("name", "a name is required"))
+    if person.role not in roles:
+        problems.append(("role", f"unknown role {person.role!r} (known: {', '.join(roles)})"))
+    if person.unit not in units:
+        problems.append(("unit", f"no unit {person.unit!r}"))
+    if person.email is not None and ("@" not in person.email or " " in person.email.strip()):
+        problems.append(("email", f"{person.email!r} is not an email address"))
+    return problems
+
+
+def parse_people(path: Path, roles: Mapping[str, Role], units: Container[str]) -> list[Person]:
+    """Return the file's people; raise ImportRowsError naming every bad row and column."""
+    rows = read_csv(path, REQUIRED, OPTIONAL)
+    problems = RowProblems(str(path))
+    found: list[Person] = []
+    first: dict[str, int] = {}
+    for row in rows:
+        missing = [c for c in REQUIRED if row.get(c) is None]
+        for column in missing:
+            problems.add(row, column, "is required")
+        if missing:
+            continue
+        person = Person(
+            row.get("id") or "",
+            row.get("name"),
+            row.get("role") or "",
+            row.get("unit") or "",
+            row.get("email"),
+        )
+        if person.id in first:
+            problems.add(row, "id", f"duplicate id {person.id!r} (first on row {first[person.id]})")
+            continue
+        first[person.id] = row.line
+        bad = person_problems(person, roles, units)
+        for column, message in bad:
+            problems.add(row, column, message)
+        if not bad:
+            found.append(person)
+    problems.raise_if_any()
+    return found

@@ -1,0 +1,101 @@
+"""Enrolment rules: seats, waitlist order, promotion, and what is refused (``scoring.md``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from fvmcli.core.model import Course
+
+SEAT = ("enrolled", "attended", "completed", "no-show")
+WAITLISTED = "waitlisted"
+CANCELLED = "cancelled"
+BOOKED = (*SEAT, WAITLISTED)
+STATUSES = (*SEAT, WAITLISTED, CANCELLED)
+
+
+@dataclass(frozen=True)
+class SessionTime:
+    id: str
+    course: str
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class Booking:
+    """One of a person's enrolments, with its session."""
+
+    session: SessionTime
+    status: str
+
+
+def default_end(start: datetime, course: Course | None) -> datetime:
+    """Return a session's end when none is given: the course's hours, at most one 8-hour day."""
+    hours = course.hours if course and course.hours > 0 else 1.0
+    return start + timedelta(hours=min(hours, 8.0))
+
+
+def session_id(course: str, start: datetime, taken: Iterable[str]) -> str:
+    """Return a readable, stable id: ``<course>-<date>``, with ``-2``, ``-3``… when taken."""
+    base = f"{course}-{start.date().isoformat()}"
+    used = set(taken)
+    if base not in used:
+        return base
+    n = 2
+    while f"{base}-{n}" in used:
+        n += 1
+    return f"{base}-{n}"
+
+
+def new_status(capacity: int, seats_held: int) -> str:
+    """Return ``enrolled`` while a seat is free, else ``waitlisted``."""
+    return "enrolled" if seats_held < capacity else WAITLISTED
+
+
+def to_promote(capacity: int, seats_held: int, waitlist: Sequence[str]) -> list[str]:
+    """Return who moves from the waitlist (in its order) into the seats that are free."""
+    free = max(0, capacity - seats_held)
+    return list(waitlist[:free])
+
+
+def overlaps(a: SessionTime, b: SessionTime) -> bool:
+    """Return True when two sessions share any time."""
+    return a.start < b.end and b.start < a.end
+
+
+def refusals(
+    session: SessionTime,
+    course: Course,
+    bookings: Iterable[Booking],
+    completed_courses: set[str],
+) -> list[str]:
+    """Return why enrolling in ``session`` is refused (empty when it is allowed).
+
+    ``bookings`` are the person's other enrolments; cancelled ones are ignored.
+    """
+    reasons = []
+    missing = [c for c in course.prerequisites if c not in completed_courses]
+    if missing:
+        reasons.append(f"has not completed the prerequisite(s) {', '.join(missing)}")
+    if course.id in completed_courses:
+        reasons.append(f"has already completed {course.id}")
+    for booking in bookings:
+        other = booking.session
+        if booking.status not in BOOKED or other.id == session.id:
+            continue
+        if other.course == course.id and booking.status != "completed":
+            reasons.append(
+                f"already holds a {booking.status} place in {other.id} of the same course"
+            )
+        elif overlaps(session, other) and booking.status in ("enrolled", WAITLISTED):
+            reasons.append(f"is already booked in {other.id}, which overlaps in time")
+    return reasons
+
+
+def attendance_status(course: Course, no_show: bool) -> str:
+    """Return the status attendance records: completed, unless the course has an assessment."""
+    if no_show:
+        return "no-show"
+    return "attended" if course.assessment else "completed"

@@ -1,0 +1,86 @@
+"""Attendance sheets (rosters) of a session: participants, signature column, waitlist."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from fvmcli.core.model import Course, Curriculum, Person
+from fvmcli.render.spreadsheet import csv_text
+
+LABELS = {
+    "sv": {
+        "title": "Närvarolista",
+        "course": "Kurs",
+        "session": "Kurstillfälle",
+        "time": "Tid",
+        "location": "Plats",
+        "trainer": "Utbildare",
+        "name": "Namn",
+        "unit": "Enhet",
+        "role": "Roll",
+        "status": "Status",
+        "signature": "Signatur",
+        "waitlist": "Reservlista",
+        "erased": "(raderad)",
+        "seats": "Platser",
+        "person": "Id",
+    },
+    "en": {
+        "title": "Attendance sheet",
+        "course": "Course",
+        "session": "Session",
+        "time": "Time",
+        "location": "Location",
+        "trainer": "Trainer",
+        "name": "Name",
+        "unit": "Unit",
+        "role": "Role",
+        "status": "Status",
+        "signature": "Signature",
+        "waitlist": "Waitlist",
+        "erased": "(erased)",
+        "seats": "Seats",
+        "person": "Id",
+    },
+}
+
+
+def roster_context(
+    session: Mapping[str, Any],
+    course: Course,
+    people: Mapping[str, Person],
+    curriculum: Curriculum,
+    lang: str,
+) -> dict[str, Any]:
+    """Return the template context of a session's roster."""
+    t = LABELS[lang]
+
+    def row(person_id: str) -> dict[str, Any]:
+        person = people.get(person_id)
+        role = curriculum.roles.get(person.role) if person else None
+        return {
+            "id": person_id,
+            "name": (person.name if person else None) or t["erased"],
+            "unit": person.unit if person else "",
+            "status": session["status"][person_id],
+            "role": role.name.get(lang) if role else (person.role if person else ""),
+        }
+
+    return {
+        "lang": lang,
+        "t": t,
+        "session": session,
+        "course": course.title.get(lang),
+        "participants": [row(p) for p in session["enrolled"]],
+        "waitlist": [row(p) for p in session["waitlist"]],
+    }
+
+
+def roster_csv(context: Mapping[str, Any]) -> str:
+    """Return the roster as CSV: seats first, then the waitlist."""
+    rows = [
+        [context["session"]["id"], r["id"], r["name"], r["unit"], r["role"], r["status"], ""]
+        for r in context["participants"] + context["waitlist"]
+    ]
+    return csv_text(["session", "person", "name", "unit", "role", "status", "signature"], rows)
