@@ -229,7 +229,7 @@ def import_(
                 "course": row.course,
                 "start": start,
                 "end": end.isoformat(timespec="minutes"),
-                "capacity": row.capacity if row.capacity is not None else old["capacity"],
+                "capacity": row.capacity if row.capacity is not None else (old or {})["capacity"],
                 "location": row.location,
                 "trainer": row.trainer,
             }
