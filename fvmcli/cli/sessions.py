@@ -199,14 +199,14 @@ def import_(
     from fvmcli.store.training import list_sessions
 
     env = get_env(ctx)
-    rows = parse_sessions(file, env.curriculum)
+    problems = RowProblems(str(file))
+    rows = parse_sessions(file, env.curriculum, problems)
     user, at = resolve_user(by), now_iso()
     counts = {"added": 0, "changed": 0, "unchanged": 0}
     promoted: list[tuple[str, str]] = []
     with env.db.write(dry_run=dry_run) as conn:
         existing = {s["id"]: s for s in list_sessions(conn)}
         by_start = {(s["course"], s["start"]): s["id"] for s in existing.values()}
-        problems = RowProblems(str(file))
         for row in rows:
             start = row.start.isoformat(timespec="minutes")
             sid = (

@@ -26,9 +26,9 @@ class SessionRow:
     id: str | None
 
 
-def parse_sessions(path: Path, curriculum: Curriculum) -> list[SessionRow]:
-    """Return the file's sessions; raise ImportRowsError naming every bad row and column."""
-    problems = RowProblems(str(path))
+def parse_sessions(path: Path, curriculum: Curriculum, problems: RowProblems) -> list[SessionRow]:
+    """Return the file's good rows; every bad row and column is added to ``problems``, which
+    the caller raises once it has added what only the stored sessions can tell."""
     found = []
     for row in read_csv(path, REQUIRED, OPTIONAL):
         missing = [c for c in REQUIRED if row.get(c) is None]
@@ -74,5 +74,4 @@ def parse_sessions(path: Path, curriculum: Curriculum) -> list[SessionRow]:
                 values["id"] if isinstance(values["id"], str) else None,
             )
         )
-    problems.raise_if_any()
     return found
