@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
+from fvmcli.core.enrolment import default_end
 from fvmcli.core.equipment import unit_items
-from fvmcli.core.model import NA, Catalog, Checklist, Count, NewAnswer, Question, Unit
+from fvmcli.core.model import (
+    NA,
+    Catalog,
+    Checklist,
+    Count,
+    Curriculum,
+    NewAnswer,
+    Person,
+    Question,
+    Unit,
+)
 from fvmcli.core.scoring import applicable_questions
 
 if TYPE_CHECKING:
@@ -238,11 +250,135 @@ def demo_counts(catalog: Catalog, unit: Unit, profile: str) -> list[tuple[str, C
     return counts
 
 
+# Roles of the demo's staff per unit type, repeated in this order.
+STAFF_ROLES = {
+    "hospital": ["nurse", "assistant-nurse", "physician", "nurse", "admin", "super-user"],
+    "primary-care": ["nurse", "physician", "admin", "nurse", "super-user"],
+    "private": ["physician", "nurse", "admin"],
+    "municipal": ["municipal-nurse", "assistant-nurse", "municipal-nurse", "super-user"],
+    "school-health": ["nurse", "admin"],
+}
+FIRST = [
+    "Anna",
+    "Björn",
+    "Cecilia",
+    "Dragan",
+    "Elin",
+    "Fatima",
+    "Göran",
+    "Hanna",
+    "Ida",
+    "Jonas",
+    "Karin",
+    "Leila",
+    "Mats",
+    "Nora",
+    "Oskar",
+    "Pia",
+    "Ronja",
+    "Sven",
+    "Tove",
+    "Åsa",
+]
+LAST = [
+    "Andersson",
+    "Berg",
+    "Çelik",
+    "Dahl",
+    "Ek",
+    "Forsberg",
+    "Gustafsson",
+    "Holm",
+    "Öberg",
+    "Lindqvist",
+    "Nyström",
+    "Sjöberg",
+    "Wallin",
+    "Åkesson",
+    "Ängström",
+]
+TRAINED = {"ready": 0.97, "nearly": 0.85, "struggling": 0.5, "started": 0.2, "untouched": 0.0}
+
+
+def demo_people(unit: Unit, index: int) -> list[Person]:
+    """Return the demo's registered staff of a unit (a handful, not the whole staff)."""
+    roles = STAFF_ROLES[unit.type]
+    count = max(2, min(8, (unit.staff or 10) // 6))
+    rng = random.Random(f"{unit.id}/people")
+    return [
+        Person(
+            f"{unit.id}-p{n + 1}",
+            f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+            roles[n % len(roles)],
+            unit.id,
+        )
+        for n in range(count)
+    ]
+
+
+@dataclass(frozen=True)
+class DemoSession:
+    id: str
+    course: str
+    start: datetime
+    end: datetime
+    capacity: int
+    location: str
+    past: bool
+
+    @property
+    def values(self) -> dict[str, object]:
+        """Return the session as stored."""
+        return {
+            "id": self.id,
+            "course": self.course,
+            "start": self.start.isoformat(timespec="minutes"),
+            "end": self.end.isoformat(timespec="minutes"),
+            "capacity": self.capacity,
+            "location": self.location,
+            "trainer": "FVM utbildningsteam",
+        }
+
+
+def demo_sessions(as_of: date, curriculum: Curriculum) -> list[DemoSession]:
+    """Return per course a past session (where the trained completed) and two upcoming ones."""
+    places = ["Borås, Södra Älvsborgs Sjukhus", "Skövde, Kärnsjukhuset", "Uddevalla sjukhus"]
+    found = []
+    for k, course in enumerate(curriculum.courses.values()):
+        past = datetime.combine(as_of - timedelta(days=40 + 3 * k), time(9))
+        found.append(
+            DemoSession(
+                f"{course.id}-{past.date().isoformat()}",
+                course.id,
+                past,
+                default_end(past, course),
+                600,
+                "Utbildningscentrum, Regionens hus Göteborg",
+                True,
+            )
+        )
+        for week in (2, 5):
+            start = datetime.combine(as_of + timedelta(weeks=week, days=k % 5), time(9))
+            found.append(
+                DemoSession(
+                    f"{course.id}-{start.date().isoformat()}",
+                    course.id,
+                    start,
+                    default_end(start, course),
+                    12,
+                    places[(k + week) % 3],
+                    False,
+                )
+            )
+    return found
+
+
 def build_demo(env: Env, as_of: date) -> str:
     """Fill the (freshly reset) demo database; return a one-line summary of what it holds."""
     from fvmcli.clock import now_iso
     from fvmcli.store.answers import save_answers, set_waiver
     from fvmcli.store.equipment import NewCount, save_counts
+    from fvmcli.store.training import save_session, set_enrolment, upsert_people
     from fvmcli.store.units import set_go_live, upsert_units
 
     at = now_iso()
@@ -250,6 +386,10 @@ def build_demo(env: Env, as_of: date) -> str:
     checklist = env.checklist("golive")
     answers: list[NewAnswer] = []
     counts: list[NewCount] = []
+    people: list[Person] = []
+    completions: list[tuple[Person, str]] = []  # completed in a past session
+    bookings: list[tuple[Person, str]] = []  # booked on an upcoming session
+    requires = env.curriculum.requires()
     seen: dict[int, int] = {}
     for unit in units:
         phase = env.territory.phase_of(unit.area)
@@ -259,6 +399,20 @@ def build_demo(env: Env, as_of: date) -> str:
         counts += [
             NewCount(unit.id, item, c) for item, c in demo_counts(env.catalog, unit, profile)
         ]
+        rng = random.Random(f"{unit.id}/training")
+        for person in demo_people(unit, index):
+            people.append(person)
+            for course in requires.get(person.role, ()):
+                if rng.random() < TRAINED[profile]:
+                    completions.append((person, course))
+                elif profile != "untouched" and rng.random() < 0.5:
+                    bookings.append((person, course))
+    sessions = demo_sessions(as_of, env.curriculum)
+    past = {s.course: s.id for s in sessions if s.past}
+    upcoming: dict[str, list[DemoSession]] = {}
+    for s in sessions:
+        if not s.past:
+            upcoming.setdefault(s.course, []).append(s)
     with env.db.write() as conn:
         upsert_units(conn, units, by=DEMO_USER, at=at)
         for phase, day in go_live_dates(as_of).items():
@@ -276,7 +430,19 @@ def build_demo(env: Env, as_of: date) -> str:
             at=at,
             version=checklist.version,
         )
+        upsert_people(conn, people, by=DEMO_USER, at=at)
+        for session in sessions:
+            save_session(conn, session.values, by=DEMO_USER, at=at)
+        for person, course in completions:
+            set_enrolment(conn, past[course], person, "completed", by=DEMO_USER, at=at)
+        taken: dict[str, int] = {}
+        for n, (person, course) in enumerate(bookings):
+            target = upcoming[course][n % len(upcoming[course])]
+            taken[target.id] = taken.get(target.id, 0) + 1
+            status = "enrolled" if taken[target.id] <= target.capacity else "waitlisted"
+            set_enrolment(conn, target.id, person, status, by=DEMO_USER, at=at)
     return (
         f"{len(units)} units in {len(env.territory.areas)} areas and 3 phases, "
-        f"{len(answers)} answers and {len(counts)} equipment counts, as of {as_of}."
+        f"{len(answers)} answers, {len(counts)} equipment counts, {len(people)} people in "
+        f"training on {len(sessions)} sessions, as of {as_of}."
     )

@@ -1,0 +1,65 @@
+"""`fvm demo`: its own database, the same result twice, every status and real evidence."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from fvmcli.cli.app import app
+
+pytestmark = pytest.mark.slow
+
+
+def run(*args: str) -> str:
+    result = CliRunner().invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_demo_is_repeatable_and_never_touches_the_real_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = tmp_path / "real.sqlite"
+    monkeypatch.setenv("FVM_DB", str(real))
+    run("unit", "add", "mine", "--name", "Min enhet", "--area", "sodra", "--type", "hospital")
+    first = run("demo", "--as-of", "2026-11-26")
+    second = run("demo", "--as-of", "2026-11-26")
+    assert first == second
+    assert [u["id"] for u in json.loads(run("unit", "list", "--json"))] == ["mine"]
+    demo_db = Path(tmp_path / "home" / ".local" / "share" / "fvmcli" / "demo.sqlite")
+    assert demo_db.exists()
+    for status in ("green", "amber", "red", "not-started"):
+        assert status in first
+    for area in ("sodra", "vastra", "norra", "ostra"):
+        assert area in first
+    for kind in ("hospital", "primary-care", "private", "municipal", "school-health"):
+        assert kind in first
+    assert "Åmål kommun – hemsjukvård" in first
+
+
+def test_demo_coverage_and_equipment_differ_between_units(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'd.sqlite'}"
+    run("--db", db, "demo", "--as-of", "2026-11-26")
+    coverage = json.loads(run("--db", db, "course", "coverage", "--json"))["units"]
+    values = {u["coverage"] for u in coverage if u["coverage"] is not None}
+    assert len(values) > 5 and max(values) > 90 and min(values) < 30
+    gaps = json.loads(run("--db", db, "equipment", "gaps", "--json"))
+    assert gaps["units"] > 50 and sum(i["to_procure"] for i in gaps["items"]) > 0
+    waived = json.loads(
+        run(
+            "--db",
+            db,
+            "checklist",
+            "score",
+            "golive",
+            "--unit",
+            "sas-skene-ort",
+            "--as-of",
+            "2026-11-26",
+            "--json",
+        )
+    )["waived"]
+    assert waived and waived[0]["question"] == "cut.rehearsal"
