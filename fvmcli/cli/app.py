@@ -11,7 +11,18 @@ import typer
 from typer.core import TyperGroup
 
 from fvmcli import __version__
-from fvmcli.cli import checklist, courses, equipment, people, phases, sessions, system, units
+from fvmcli.cli import (
+    bundle,
+    checklist,
+    courses,
+    cutover,
+    equipment,
+    people,
+    phases,
+    sessions,
+    system,
+    units,
+)
 from fvmcli.cli.env import Env
 from fvmcli.cli.output import fail
 from fvmcli.errors import ExitCode, FvmError
@@ -94,6 +105,8 @@ app.add_typer(courses.app, name="course")
 app.add_typer(people.app, name="person")
 app.add_typer(sessions.app, name="session")
 app.add_typer(equipment.app, name="equipment")
+app.add_typer(cutover.app, name="cutover")
+app.add_typer(bundle.app, name="bundle")
 
 
 def main() -> None:

@@ -52,3 +52,17 @@ def write_document(
         write_bytes(html_to_pdf(html), output)
     else:
         write_bytes(html.encode("utf-8"), output)
+
+
+def read_json(path: Path) -> Any:
+    """Return a JSON file's content; an unreadable or invalid file is an input error."""
+    import json
+
+    from fvmcli.content.csvfile import read_text
+
+    try:
+        return json.loads(read_text(path))
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}"
+        ) from exc

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 # Every revision this program knows, oldest first; the last is the head it writes.
-REVISIONS = ("0001", "0002")
+REVISIONS = ("0001", "0002", "0003")
 HEAD = REVISIONS[-1]
 
 metadata = sa.MetaData(
@@ -137,4 +137,36 @@ enrolments = sa.Table(
     sa.Column("forced_reason", sa.Text, nullable=True),
     sa.Column("enrolled_at", sa.String(40), nullable=False),
     sa.UniqueConstraint("session_id", "person_id", name="uq_enrolments_session_person"),
+)
+
+snapshots = sa.Table(
+    "snapshots",
+    metadata,
+    sa.Column("label", sa.String(100), primary_key=True),
+    sa.Column("checklist", sa.String(100), nullable=False),
+    sa.Column("as_of", sa.Date, nullable=False),
+    sa.Column("taken_by", sa.String(200), nullable=False),
+    sa.Column("taken_at", sa.String(40), nullable=False),
+)
+
+snapshot_units = sa.Table(
+    "snapshot_units",
+    metadata,
+    sa.Column(
+        "label",
+        sa.String(100),
+        sa.ForeignKey("snapshots.label", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("unit_id", sa.String(100), primary_key=True),
+    sa.Column("area", sa.String(50), nullable=False),
+    sa.Column("phase", sa.Integer, nullable=False),
+    sa.Column("type", sa.String(50), nullable=False),
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("completeness", sa.Float, nullable=False),
+    sa.Column("blockers", sa.Integer, nullable=False),
+    sa.Column("overdue", sa.Integer, nullable=False),
+    sa.Column("training_coverage", sa.Float, nullable=True),
+    sa.Column("equipment_readiness", sa.Float, nullable=True),
 )

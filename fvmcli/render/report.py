@@ -1,0 +1,276 @@
+"""The cutover report: HTML (with inline SVG charts), XLSX and CSV."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from fvmcli.render.spreadsheet import FORMULA_STARTS, csv_text
+from fvmcli.render.templates import render
+
+UNIT_COLUMNS = [
+    "unit",
+    "name",
+    "area",
+    "phase",
+    "type",
+    "score",
+    "status",
+    "completeness",
+    "blockers",
+    "overdue",
+    "training_coverage",
+    "equipment_readiness",
+]
+STATUS_COLOURS = {
+    "green": "#1e8449",
+    "amber": "#d4ac0d",
+    "red": "#b03a2e",
+    "not-started": "#7f8c8d",
+}
+STATUS_ORDER = ("red", "amber", "not-started", "green")
+
+
+def units_csv(rows: Sequence[Any]) -> str:
+    """Return the units table as guarded CSV."""
+    return csv_text(UNIT_COLUMNS, ([getattr(r, c) for c in UNIT_COLUMNS] for r in rows))
+
+
+# ---------------------------------------------------------------- charts
+
+
+def status_bars(by_area: dict[str, dict[str, Any]], width: int = 520) -> dict[str, Any]:
+    """Return the geometry of stacked bars: units per status, one bar per area."""
+    bars = []
+    for i, (area, counts) in enumerate(by_area.items()):
+        x, segments = 110.0, []
+        total = counts["units"] or 1
+        for status in STATUS_ORDER:
+            w = (width - 120) * counts[status] / total
+            if counts[status]:
+                segments.append(
+                    {
+                        "x": round(x, 1),
+                        "w": round(w, 1),
+                        "n": counts[status],
+                        "colour": STATUS_COLOURS[status],
+                        "status": status,
+                    }
+                )
+            x += w
+        bars.append(
+            {"label": area, "y": 10 + i * 28, "segments": segments, "units": counts["units"]}
+        )
+    return {
+        "width": width,
+        "height": 20 + 28 * len(bars),
+        "bars": bars,
+        "legend": [{"status": s, "colour": STATUS_COLOURS[s]} for s in STATUS_ORDER],
+    }
+
+
+def score_histogram(scores: Sequence[float], bins: int = 10) -> dict[str, Any]:
+    """Return a histogram of scores in ten bands of 10 percentage points."""
+    counts = [0] * bins
+    for s in scores:
+        counts[min(int(s * bins), bins - 1)] += 1
+    top = max(counts) or 1
+    bars = [
+        {
+            "x": 30 + i * 48,
+            "h": round(140 * c / top, 1),
+            "y": round(160 - 140 * c / top, 1),
+            "n": c,
+            "label": f"{i * 10}–{i * 10 + 10}",
+        }
+        for i, c in enumerate(counts)
+    ]
+    return {"bars": bars, "width": 520, "height": 190}
+
+
+def trend_lines(trend: dict[str, Any]) -> dict[str, Any] | None:
+    """Return polylines of each area's mean score across snapshots (None without two rounds)."""
+    labels = [s["label"] for s in trend["snapshots"]]
+    if len(labels) < 2:
+        return None
+    step = 440 / (len(labels) - 1)
+    palette = ["#1b4f72", "#b9770e", "#1e8449", "#884ea0", "#b03a2e", "#5d6d7e"]
+    lines = []
+    for i, area in enumerate(trend["areas"]):
+        points = [
+            (60 + j * step, 160 - 140 * s) for j, s in enumerate(area["scores"]) if s is not None
+        ]
+        lines.append(
+            {
+                "area": area["area"],
+                "colour": palette[i % len(palette)],
+                "points": " ".join(f"{x:.1f},{y:.1f}" for x, y in points),
+                "dots": [{"x": round(x, 1), "y": round(y, 1)} for x, y in points],
+            }
+        )
+    ticks = [{"x": round(60 + j * step, 1), "label": label} for j, label in enumerate(labels)]
+    return {"lines": lines, "ticks": ticks, "width": 540, "height": 200}
+
+
+def html(template_dirs: Sequence[Path], pic: Any, trend: dict[str, Any]) -> str:
+    """Return the self-contained HTML report."""
+    from fvmcli.core.cutover import summaries_by, summary
+
+    rows = pic.rows
+    texts = {q.id: q.text.get(pic.env.lang) for q in pic.checklist.questions}
+    context = {
+        "lang": pic.env.lang,
+        "title": pic.checklist.title.get(pic.env.lang),
+        "checklist": pic.checklist,
+        "as_of": pic.as_of,
+        "rows": rows,
+        "summary": summary(rows),
+        "by_area": summaries_by(rows, "area"),
+        "by_type": summaries_by(rows, "type"),
+        "bars": status_bars(summaries_by(rows, "area")),
+        "histogram": score_histogram([r.score for r in rows]),
+        "trend": trend,
+        "trend_chart": trend_lines(trend),
+        "blockers": sorted(pic.blockers, key=lambda b: (-b.days_overdue, b.unit)),
+        "texts": texts,
+        "coverage": pic.coverage,
+        "needs": [n for n in pic.needs if n.required or n.present],
+        "colours": STATUS_COLOURS,
+    }
+    return render(template_dirs, "report.html.j2", context)
+
+
+# ---------------------------------------------------------------- workbook
+
+
+def workbook(pic: Any) -> bytes:
+    """Return an XLSX workbook: units, blockers, training coverage and equipment needs.
+
+    Values keep their types (numbers, dates), no cell is a formula, and text a spreadsheet would
+    run as a formula is stored as quoted text.
+    """
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(
+        buffer,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
+    bold = book.add_format({"bold": True, "bg_color": "#EEF3F7", "border": 1})
+    as_date = book.add_format({"num_format": "yyyy-mm-dd"})
+    percent = book.add_format({"num_format": "0.0%"})
+    text = book.add_format({"quote_prefix": True})
+
+    def sheet(name: str, header: list[str], data: list[list[Any]], formats: dict[int, Any]) -> None:
+        ws = book.add_worksheet(name)
+        for c, title in enumerate(header):
+            ws.write_string(0, c, title, bold)
+            ws.set_column(c, c, max(10, min(50, len(title) + 4)))
+        for r, values in enumerate(data, start=1):
+            for c, value in enumerate(values):
+                if value is None:
+                    ws.write_blank(r, c, None)
+                elif isinstance(value, bool):
+                    ws.write_boolean(r, c, value)
+                elif isinstance(value, int | float):
+                    ws.write_number(r, c, value, formats.get(c))
+                elif isinstance(value, date):
+                    ws.write_datetime(r, c, value, as_date)
+                else:
+                    value = str(value)
+                    ws.write_string(r, c, value, text if value.startswith(FORMULA_STARTS) else None)
+        ws.autofilter(0, 0, max(1, len(data)), len(header) - 1)
+        ws.freeze_panes(1, 0)
+
+    sheet(
+        "Units",
+        [*UNIT_COLUMNS, "as_of"],
+        [[*(getattr(r, c) for c in UNIT_COLUMNS), pic.as_of] for r in pic.rows],
+        {5: percent, 7: percent},
+    )
+    texts = {q.id: q.text.get(pic.env.lang) for q in pic.checklist.questions}
+    sheet(
+        "Blockers",
+        [
+            "unit",
+            "name",
+            "question",
+            "text",
+            "due",
+            "days_overdue",
+            "owner",
+            "blocker",
+            "waived_until",
+            "waiver_reason",
+        ],
+        [
+            [
+                b.unit,
+                b.name,
+                b.question,
+                texts[b.question],
+                b.due,
+                b.days_overdue,
+                b.owner,
+                b.blocker,
+                date.fromisoformat(b.waiver["until"]) if b.waiver else None,
+                b.waiver["reason"] if b.waiver else None,
+            ]
+            for b in pic.blockers
+        ],
+        {},
+    )
+    sheet(
+        "Training coverage",
+        ["unit", "name", "area", "people", "required", "completed", "coverage"],
+        [
+            [
+                c["unit"],
+                c["name"],
+                c["area"],
+                c["people"],
+                c["required"],
+                c["completed"],
+                c["coverage"],
+            ]
+            for c in pic.coverage
+        ],
+        {},
+    )
+    sheet(
+        "Equipment needs",
+        [
+            "item",
+            "required",
+            "present",
+            "configured",
+            "tested",
+            "to_procure",
+            "to_configure",
+            "to_test",
+        ],
+        [
+            [
+                n.item,
+                n.required,
+                n.present,
+                n.configured,
+                n.tested,
+                n.to_procure,
+                n.to_configure,
+                n.to_test,
+            ]
+            for n in pic.needs
+        ],
+        {},
+    )
+    book.close()
+    return buffer.getvalue()

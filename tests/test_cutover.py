@@ -1,0 +1,262 @@
+"""Cutover: territory figures agree with per-unit ones; gates; reports by content; rounds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Fvm
+
+CONTENT = str(Path(__file__).parent / "content")
+
+
+@pytest.fixture
+def territory(fvm: Fvm, write_csv) -> Fvm:
+    """Four hospital/municipal units on the mini checklist, in every status."""
+    fvm(
+        "unit",
+        "import",
+        str(
+            write_csv(
+                "id;name;area;type;staff\n"
+                "best;Grön avdelning;sodra;hospital;4\n"
+                "weak;Gul <b>avdelning</b>;sodra;hospital;4\n"
+                'red;=HYPERLINK("x");vastra;municipal;10\n'
+                "idle;Ej påbörjad;norra;municipal;10\n"
+            )
+        ),
+    )
+    fvm("phase", "set", "1", "--go-live", "2027-01-31")
+    fvm("phase", "set", "2", "--go-live", "2027-01-31")
+    c = ("--content", CONTENT)
+    fvm(
+        *c,
+        "checklist",
+        "import",
+        "mini",
+        str(
+            write_csv(
+                "unit;question;value\n"
+                "best;a.lead;yes\nbest;a.staff;yes\nbest;a.pct;80\nbest;b.pumps;yes\nbest;b.connected;yes\n"
+                "weak;a.lead;yes\nweak;a.staff;partial\nweak;a.pct;80\nweak;b.pumps;no\n"
+                "red;a.lead;no\nred;a.staff;no\n",
+                "answers.csv",
+            )
+        ),
+    )
+    fvm(
+        *c,
+        "equipment",
+        "count",
+        "best",
+        "pc",
+        "--present",
+        "2",
+        "--configured",
+        "2",
+        "--tested",
+        "2",
+    )
+    fvm(
+        *c,
+        "equipment",
+        "count",
+        "best",
+        "pump",
+        "--present",
+        "1",
+        "--configured",
+        "1",
+        "--tested",
+        "1",
+    )
+    fvm(
+        *c,
+        "equipment",
+        "count",
+        "weak",
+        "pc",
+        "--present",
+        "2",
+        "--configured",
+        "2",
+        "--tested",
+        "2",
+    )
+    fvm(
+        *c,
+        "equipment",
+        "count",
+        "weak",
+        "pump",
+        "--present",
+        "1",
+        "--configured",
+        "1",
+        "--tested",
+        "1",
+    )
+    return fvm
+
+
+def cut(fvm: Fvm, *args: str, code: int = 0):  # type: ignore[no-untyped-def]
+    return fvm(
+        "--content",
+        CONTENT,
+        "cutover",
+        *args,
+        "--checklist",
+        "mini",
+        "--as-of",
+        "2027-01-10",
+        code=code,
+    )
+
+
+def test_status_agrees_with_per_unit_scores(territory: Fvm) -> None:
+    status = json.loads(cut(territory, "status", "--json").stdout)
+    # worst first: red by score, amber, then not-started (norra has no go-live yet)
+    assert [(u["unit"], u["status"]) for u in status["units"]] == [
+        ("red", "red"),
+        ("weak", "red"),
+        ("best", "amber"),
+        ("idle", "not-started"),
+    ]
+    for row in status["units"]:
+        single = json.loads(
+            territory(
+                "--content",
+                CONTENT,
+                "checklist",
+                "score",
+                "mini",
+                "--unit",
+                row["unit"],
+                "--as-of",
+                "2027-01-10",
+                "--json",
+            ).stdout
+        )
+        assert row["score"] == single["score"]
+        assert row["status"] == single["status"]
+        assert row["completeness"] == single["completeness"]
+        assert row["blockers"] == len(single["blockers"])
+        assert row["overdue"] == len(single["overdue"])
+    red, weak, best, idle = status["units"]
+    # best: a = 1; b = (pumps 1 + connected 1 + train 0 (no people: unanswered) + equip 1) / 4
+    assert best["score"] == pytest.approx((1 + 0.75) / 2)
+    assert best["equipment_readiness"] == 100.0 and best["training_coverage"] is None
+    # weak: a = (1 + 2·0.5 + 1) / 4 = 0.75; b = (pumps "no" 0 + train 0 + equip 1) / 3
+    assert weak["score"] == pytest.approx((0.75 + 1 / 3) / 2)
+    # red (municipal): a = 0; b = train 0 + equip 0 (0 of 1 pc) → 0
+    assert red["score"] == 0.0 and red["equipment_readiness"] == 0.0
+    assert status["summary"] == {
+        "units": 4,
+        "green": 0,
+        "amber": 1,
+        "red": 2,
+        "not-started": 1,
+        "mean_score": pytest.approx(sum(u["score"] for u in status["units"]) / 4),
+    }
+    assert status["by_area"]["sodra"]["units"] == 2
+    assert set(status["by_type"]) == {"hospital", "municipal"}
+
+
+def test_fail_on_gate(territory: Fvm) -> None:
+    assert cut(territory, "status", "--fail-on", "red", code=1).stdout
+    assert "Summary" in cut(territory, "status", "--area", "norra", "--fail-on", "amber").stdout
+    assert "expected red or amber" in cut(territory, "status", "--fail-on", "blue", code=2).stderr
+
+
+def test_blockers_list_with_waiver(territory: Fvm) -> None:
+    territory(
+        "--content",
+        CONTENT,
+        "checklist",
+        "waive",
+        "mini",
+        "--unit",
+        "red",
+        "a.lead",
+        "--reason",
+        "Beslut",
+        "--until",
+        "2027-02-01",
+    )
+    territory("phase", "set", "3", "--go-live", "2027-01-31")
+    items = json.loads(cut(territory, "blockers", "--json").stdout)["items"]
+    lead = next(i for i in items if i["unit"] == "red" and i["question"] == "a.lead")
+    assert lead["blocker"] is False and lead["waiver"]["reason"] == "Beslut"
+    assert lead["due"] == "2027-01-01" and lead["days_overdue"] == 9
+    idle = next(i for i in items if i["unit"] == "idle" and i["question"] == "a.lead")
+    assert idle["blocker"] is True and idle["owner"] == "lead"
+
+
+def test_reports_by_content(territory: Fvm, tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    status = json.loads(cut(territory, "status", "--json").stdout)
+    out = tmp_path / "r.json"
+    cut(territory, "report", "-o", str(out))
+    assert json.loads(out.read_text("utf-8"))["units"] == status["units"]
+
+    xlsx = tmp_path / "r.xlsx"
+    cut(territory, "report", "-o", str(xlsx))
+    book = openpyxl.load_workbook(xlsx)
+    assert book.sheetnames == ["Units", "Blockers", "Training coverage", "Equipment needs"]
+    units = book["Units"]
+    assert [c.value for c in units[1]][:3] == ["unit", "name", "area"]
+    assert units.freeze_panes == "A2" and units.auto_filter.ref
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate)
+    rows = {r[0].value: r for r in units.iter_rows(min_row=2)}
+    assert isinstance(rows["best"][5].value, float) and isinstance(rows["best"][3].value, int)
+    assert rows["red"][1].value == '=HYPERLINK("x")' and rows["red"][1].quotePrefix
+    assert rows["best"][12].value.date().isoformat() == "2027-01-10"
+    due = book["Blockers"]["E2"].value
+    assert due.year == 2027
+
+    csv_file = tmp_path / "r.csv"
+    cut(territory, "report", "-o", str(csv_file))
+    text = csv_file.read_text("utf-8")
+    assert 'red,"\'=HYPERLINK(""x"")",vastra' in text
+
+    html_file = tmp_path / "r.html"
+    cut(territory, "report", "-o", str(html_file))
+    html = html_file.read_text("utf-8")
+    assert "Gul &lt;b&gt;avdelning&lt;/b&gt;" in html and "<b>avdelning</b>" not in html
+    assert html.count("<svg") >= 2 and "<link" not in html and "<script" not in html
+    assert "Status by area" in html and "Equipment needs" in html and "Training coverage" in html
+    assert "unsupported" not in html
+    assert "must end in" in cut(territory, "report", "-o", str(tmp_path / "r.doc"), code=2).stderr
+
+
+def test_pdf_report_reads_back(territory: Fvm, tmp_path: Path) -> None:
+    pypdf = pytest.importorskip("pypdf")
+    pytest.importorskip("weasyprint")
+    out = tmp_path / "r.pdf"
+    cut(territory, "report", "-o", str(out))
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(out).pages)
+    assert "Cutover" in text and "Grön avdelning" in text
+
+
+def test_snapshots_and_trend(territory: Fvm) -> None:
+    c = ("--content", CONTENT)
+    territory(*c, "cutover", "snapshot", "T-30", "--checklist", "mini", "--as-of", "2027-01-01")
+    territory(*c, "checklist", "set", "mini", "--unit", "red", "a.lead", "yes")
+    territory(*c, "cutover", "snapshot", "T-20", "--checklist", "mini", "--as-of", "2027-01-11")
+    data = json.loads(territory(*c, "cutover", "trend", "--checklist", "mini", "--json").stdout)
+    assert [s["label"] for s in data["snapshots"]] == ["T-30", "T-20"]
+    red = next(u for u in data["units"] if u["unit"] == "red")
+    assert red["scores"][1] > red["scores"][0] and red["change"] == pytest.approx(
+        red["scores"][1] - red["scores"][0]
+    )
+    idle = next(u for u in data["units"] if u["unit"] == "idle")
+    assert idle["change"] == 0
+    vastra = next(a for a in data["areas"] if a["area"] == "vastra")
+    assert vastra["scores"] == red["scores"]
+    again = territory(*c, "cutover", "snapshot", "T-20", "--checklist", "mini").stdout
+    assert "Replaced snapshot T-20" in again
