@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
@@ -373,8 +374,12 @@ def demo_sessions(as_of: date, curriculum: Curriculum) -> list[DemoSession]:
     return found
 
 
-def build_demo(env: Env, as_of: date) -> str:
-    """Fill the (freshly reset) demo database; return a one-line summary of what it holds."""
+def build_demo(env: Env, as_of: date, snapshot: Callable[[str, date], None]) -> str:
+    """Fill the (freshly reset) demo database; return a one-line summary of what it holds.
+
+    Part of the answers come first and ``snapshot`` freezes that earlier assessment round, a
+    month before ``as_of``; the rest follow and a second round is frozen on ``as_of``.
+    """
     from fvmcli.clock import now_iso
     from fvmcli.store.answers import save_answers, set_waiver
     from fvmcli.store.equipment import NewCount, save_counts
@@ -417,7 +422,8 @@ def build_demo(env: Env, as_of: date) -> str:
         upsert_units(conn, units, by=DEMO_USER, at=at)
         for phase, day in go_live_dates(as_of).items():
             set_go_live(conn, phase, day, by=DEMO_USER, at=at)
-        save_answers(conn, checklist.id, checklist.version, answers, by=DEMO_USER, at=at)
+        early = [a for a in answers if random.Random(f"{a.unit_id}/{a.question}").random() < 0.7]
+        save_answers(conn, checklist.id, checklist.version, early, by=DEMO_USER, at=at)
         save_counts(conn, counts, by=DEMO_USER, at=at)
         set_waiver(
             conn,
@@ -441,6 +447,11 @@ def build_demo(env: Env, as_of: date) -> str:
             taken[target.id] = taken.get(target.id, 0) + 1
             status = "enrolled" if taken[target.id] <= target.capacity else "waitlisted"
             set_enrolment(conn, target.id, person, status, by=DEMO_USER, at=at)
+    first_round = as_of - timedelta(days=30)
+    snapshot(f"T-{PHASE_OFFSETS[1] + 30}", first_round)
+    with env.db.write() as conn:
+        save_answers(conn, checklist.id, checklist.version, answers, by=DEMO_USER, at=at)
+    snapshot(f"T-{PHASE_OFFSETS[1]}", as_of)
     return (
         f"{len(units)} units in {len(env.territory.areas)} areas and 3 phases, "
         f"{len(answers)} answers, {len(counts)} equipment counts, {len(people)} people in "

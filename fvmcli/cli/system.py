@@ -98,65 +98,30 @@ def demo(
     database = Database(env.url)
     database.reset()
     env.db = database
-    summary = build_demo(env, day)
+    from fvmcli.cli import cutover
+    from fvmcli.cli.env import data_dir
+    from fvmcli.cli.writing import write_bytes
+    from fvmcli.render import report
+
+    def snapshot(label: str, as_of: Any) -> None:
+        cutover.snapshot(ctx, label, "golive", as_of.isoformat(), by="cutover-lead")
+
+    summary = build_demo(env, day, snapshot)
     say(f"Demo database: {display_url(env.url)}", style="bold")
     say(summary)
     from fvmcli.cli.phases import list_ as phase_list
 
     phase_list(ctx, as_json=False)
-    print_status_table(env, day)
-    say(f"Look closer: fvm --db {display_url(env.url)} checklist score golive --unit sas-boras-med")
-
-
-def print_status_table(env: Any, as_of: Any) -> None:
-    """Print every unit's readiness on the golive checklist, worst first."""
-    from fvmcli.cli.readiness import territory_readiness
-    from fvmcli.cli.score_view import STATUS_STYLE
-    from fvmcli.core.scoring import STATUSES
-    from fvmcli.store.units import list_units
-
-    checklist = env.checklist("golive")
-    with env.db.read() as conn:
-        units = list_units(conn)
-        rows = territory_readiness(env, conn, checklist, units, as_of, all_units=True)
-    rows.sort(key=lambda r: (STATUSES.index(r[1].status), r[1].score, r[0].id))
-    emit_table(
-        [
-            "unit",
-            "name",
-            "area",
-            "phase",
-            "type",
-            "status",
-            "score",
-            "answered",
-            "blockers",
-            "overdue",
-            "equipment",
-        ],
-        [
-            [
-                u.id,
-                u.name,
-                u.area,
-                env.territory.phase_of(u.area),
-                u.type,
-                s.status,
-                f"{s.score:.0%}",
-                f"{s.completeness:.0%}",
-                len(s.blockers),
-                len(s.overdue),
-                "–"
-                if e.evidence.equipment_readiness is None
-                else f"{e.evidence.equipment_readiness:.0f}%",
-            ]
-            for u, s, e in rows
-        ],
-        title=f"Readiness on {checklist.title.get(env.lang)}, as of {as_of.isoformat()}",
-        styles=[STATUS_STYLE[s.status].replace("bold ", "") for _, s, _ in rows],
+    cutover.status(ctx, "golive", None, None, None, day.isoformat(), False, None)
+    pic = cutover.picture(env, "golive", None, None, None, day.isoformat())
+    trend = cutover.trend_data(env, "golive", None, None, None)
+    target = data_dir() / "demo-report.html"
+    write_bytes(report.html(env.content.template_dirs(), pic, trend).encode("utf-8"), target)
+    say(
+        f"The cutover report is in {target} (open it in a browser, or print it to PDF).",
+        style="bold",
     )
-    counts = {status: sum(1 for _, s, _ in rows if s.status == status) for status in STATUSES}
-    say("  ".join(f"{k}: {v}" for k, v in counts.items()))
+    say(f"Look closer: fvm --db {display_url(env.url)} checklist score golive --unit sas-boras-med")
 
 
 def register(app: typer.Typer) -> None:

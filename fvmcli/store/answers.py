@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 
 from fvmcli.core.model import Answer, NewAnswer, Waiver
 from fvmcli.store.history import Change, changes, record
+from fvmcli.store.query import where_in
 from fvmcli.store.schema import answers, waivers
 
 HISTORY_KINDS = ("answer", "waiver")
@@ -33,12 +34,13 @@ def answers_by_unit(
     conn: Connection, checklist: str, unit_ids: Iterable[str] | None = None
 ) -> dict[str, dict[str, Answer]]:
     """Return unit → question → answer for many units in one query (all units when None)."""
-    query = sa.select(answers).where(answers.c.checklist == checklist)
-    if unit_ids is not None:
-        query = query.where(answers.c.unit_id.in_(list(unit_ids)))
+    query, keep = where_in(
+        sa.select(answers).where(answers.c.checklist == checklist), answers.c.unit_id, unit_ids
+    )
     found: dict[str, dict[str, Answer]] = defaultdict(dict)
     for row in conn.execute(query):
-        found[row.unit_id][row.question] = _answer(row)
+        if keep is None or row.unit_id in keep:
+            found[row.unit_id][row.question] = _answer(row)
     return found
 
 
@@ -47,13 +49,14 @@ def save_answers(
 ) -> int:
     """Store answers that differ from the current ones; return how many changed.
 
-    Each change is appended to history with the previous value.
+    Each change is appended to history with the previous value. Current answers are read in one
+    query and new rows written in one batch, so imports of many units stay fast.
     """
-    by_unit: dict[str, dict[str, Answer]] = {}
+    current = answers_by_unit(conn, checklist, {n.unit_id for n in batch}) if batch else {}
+    inserts: list[dict[str, object]] = []
     log: list[Change] = []
     for new in batch:
-        current = by_unit.setdefault(new.unit_id, get_answers(conn, new.unit_id, checklist))
-        old = current.get(new.question)
+        old = current[new.unit_id].get(new.question)
         if old is not None and old.value == new.value and old.comment == new.comment:
             continue
         who, when = new.by or by, new.at or at
@@ -65,10 +68,8 @@ def save_answers(
             "version": version,
         }
         if old is None:
-            conn.execute(
-                answers.insert().values(
-                    unit_id=new.unit_id, checklist=checklist, question=new.question, **row
-                )
+            inserts.append(
+                {"unit_id": new.unit_id, "checklist": checklist, "question": new.question, **row}
             )
         else:
             conn.execute(
@@ -80,7 +81,9 @@ def save_answers(
                 )
                 .values(**row)
             )
-        current[new.question] = Answer(new.question, new.value, new.comment, who, when, version)
+        current[new.unit_id][new.question] = Answer(
+            new.question, new.value, new.comment, who, when, version
+        )
         log.append(
             Change(
                 when,
@@ -95,6 +98,8 @@ def save_answers(
                 version,
             )
         )
+    if inserts:
+        conn.execute(answers.insert(), inserts)
     record(conn, log)
     return len(log)
 
@@ -111,12 +116,13 @@ def waivers_by_unit(
     conn: Connection, checklist: str, unit_ids: Iterable[str] | None = None
 ) -> dict[str, dict[str, Waiver]]:
     """Return unit → question → waiver for many units in one query."""
-    query = sa.select(waivers).where(waivers.c.checklist == checklist)
-    if unit_ids is not None:
-        query = query.where(waivers.c.unit_id.in_(list(unit_ids)))
+    query, keep = where_in(
+        sa.select(waivers).where(waivers.c.checklist == checklist), waivers.c.unit_id, unit_ids
+    )
     found: dict[str, dict[str, Waiver]] = defaultdict(dict)
     for r in conn.execute(query):
-        found[r.unit_id][r.question] = Waiver(r.question, r.reason, r.until, r.decided_by)
+        if keep is None or r.unit_id in keep:
+            found[r.unit_id][r.question] = Waiver(r.question, r.reason, r.until, r.decided_by)
     return found
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 
 from fvmcli.core.model import Count
 from fvmcli.store.history import Change, record
+from fvmcli.store.query import where_in
 from fvmcli.store.schema import equipment_counts, equipment_requirements
 
 
@@ -26,12 +27,11 @@ def counts_by_unit(
     conn: Connection, unit_ids: Iterable[str] | None = None
 ) -> dict[str, dict[str, Count]]:
     """Return unit → item → count, in one query (all units when None)."""
-    query = sa.select(equipment_counts)
-    if unit_ids is not None:
-        query = query.where(equipment_counts.c.unit_id.in_(list(unit_ids)))
+    query, keep = where_in(sa.select(equipment_counts), equipment_counts.c.unit_id, unit_ids)
     found: dict[str, dict[str, Count]] = defaultdict(dict)
     for r in conn.execute(query):
-        found[r.unit_id][r.item] = Count(r.present, r.configured, r.tested)
+        if keep is None or r.unit_id in keep:
+            found[r.unit_id][r.item] = Count(r.present, r.configured, r.tested)
     return found
 
 
@@ -39,12 +39,13 @@ def overrides_by_unit(
     conn: Connection, unit_ids: Iterable[str] | None = None
 ) -> dict[str, dict[str, int]]:
     """Return unit → item → overridden required quantity, in one query."""
-    query = sa.select(equipment_requirements)
-    if unit_ids is not None:
-        query = query.where(equipment_requirements.c.unit_id.in_(list(unit_ids)))
+    query, keep = where_in(
+        sa.select(equipment_requirements), equipment_requirements.c.unit_id, unit_ids
+    )
     found: dict[str, dict[str, int]] = defaultdict(dict)
     for r in conn.execute(query):
-        found[r.unit_id][r.item] = r.quantity
+        if keep is None or r.unit_id in keep:
+            found[r.unit_id][r.item] = r.quantity
     return found
 
 
@@ -57,6 +58,7 @@ def _count_json(count: Count) -> str:
 def save_counts(conn: Connection, batch: list[NewCount], *, by: str, at: str) -> int:
     """Store counts that differ from the current ones; return how many changed (with history)."""
     current = counts_by_unit(conn, {n.unit_id for n in batch})
+    inserts: list[dict[str, object]] = []
     log = []
     for new in batch:
         old = current[new.unit_id].get(new.item)
@@ -70,9 +72,7 @@ def save_counts(conn: Connection, batch: list[NewCount], *, by: str, at: str) ->
             "counted_at": at,
         }
         if old is None:
-            conn.execute(
-                equipment_counts.insert().values(unit_id=new.unit_id, item=new.item, **values)
-            )
+            inserts.append({"unit_id": new.unit_id, "item": new.item, **values})
         else:
             conn.execute(
                 equipment_counts.update()
@@ -94,6 +94,8 @@ def save_counts(conn: Connection, batch: list[NewCount], *, by: str, at: str) ->
                 _count_json(new.count),
             )
         )
+    if inserts:
+        conn.execute(equipment_counts.insert(), inserts)
     record(conn, log)
     return len(log)
 

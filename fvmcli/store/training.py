@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 from fvmcli.core.enrolment import SEAT, WAITLISTED, Booking, SessionTime
 from fvmcli.core.model import Person
 from fvmcli.store.history import Change, record
+from fvmcli.store.query import where_in
 from fvmcli.store.schema import enrolments, history, people, sessions
 from fvmcli.store.units import Upserted
 
@@ -45,14 +46,12 @@ def list_people(
     role: str | None = None,
 ) -> list[Person]:
     """Return people matching the filters, ordered by id."""
-    query = sa.select(people).order_by(people.c.id)
-    if ids is not None:
-        query = query.where(people.c.id.in_(list(ids)))
+    query, keep = where_in(sa.select(people).order_by(people.c.id), people.c.id, ids)
     if unit is not None:
         query = query.where(people.c.unit_id == unit)
     if role is not None:
         query = query.where(people.c.role == role)
-    return [_person(r) for r in conn.execute(query)]
+    return [_person(r) for r in conn.execute(query) if keep is None or r.id in keep]
 
 
 def upsert_people(conn: Connection, batch: list[Person], *, by: str, at: str) -> Upserted:
@@ -136,12 +135,15 @@ def people_by_unit(
     conn: Connection, unit_ids: Iterable[str] | None = None
 ) -> dict[str, list[tuple[str, str]]]:
     """Return unit → [(person id, role)] in one query."""
-    query = sa.select(people.c.unit_id, people.c.id, people.c.role).order_by(people.c.id)
-    if unit_ids is not None:
-        query = query.where(people.c.unit_id.in_(list(unit_ids)))
+    query, keep = where_in(
+        sa.select(people.c.unit_id, people.c.id, people.c.role).order_by(people.c.id),
+        people.c.unit_id,
+        unit_ids,
+    )
     found: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for unit_id, person, role in conn.execute(query):
-        found[unit_id].append((person, role))
+        if keep is None or unit_id in keep:
+            found[unit_id].append((person, role))
     return found
 
 

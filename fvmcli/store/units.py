@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 
 from fvmcli.core.model import Unit
 from fvmcli.store.history import Change, record
+from fvmcli.store.query import where_in
 from fvmcli.store.schema import phases, units
 
 
@@ -46,16 +47,14 @@ def list_units(
     parent: str | None = None,
 ) -> list[Unit]:
     """Return the units matching every given filter, ordered by area then id."""
-    query = sa.select(units).order_by(units.c.area, units.c.id)
-    if ids is not None:
-        query = query.where(units.c.id.in_(ids))
+    query, keep = where_in(sa.select(units).order_by(units.c.area, units.c.id), units.c.id, ids)
     if areas is not None:
         query = query.where(units.c.area.in_(areas))
     if unit_type is not None:
         query = query.where(units.c.type == unit_type)
     if parent is not None:
         query = query.where(units.c.parent == parent)
-    return [_unit(r) for r in conn.execute(query)]
+    return [_unit(r) for r in conn.execute(query) if keep is None or r.id in keep]
 
 
 def existing_unit_ids(conn: Connection, ids: set[str]) -> set[str]:
