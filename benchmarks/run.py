@@ -22,9 +22,13 @@ from pathlib import Path
 
 AREAS = ["sodra", "vastra", "norra", "ostra"]
 TYPES = ["hospital", "primary-care", "private", "municipal", "school-health"]
-ROLES = {"hospital": ["nurse", "assistant-nurse", "physician", "admin", "super-user"],
-         "primary-care": ["nurse", "physician", "admin"], "private": ["physician", "admin"],
-         "municipal": ["municipal-nurse", "assistant-nurse"], "school-health": ["nurse"]}
+ROLES = {
+    "hospital": ["nurse", "assistant-nurse", "physician", "admin", "super-user"],
+    "primary-care": ["nurse", "physician", "admin"],
+    "private": ["physician", "admin"],
+    "municipal": ["municipal-nurse", "assistant-nurse"],
+    "school-health": ["nurse"],
+}
 ITEMS = ["care-client", "printer", "label-printer", "barcode-scanner", "card-reader"]
 
 RUN = """
@@ -57,8 +61,10 @@ with db.read() as conn:
 print("MAXRSS_KB", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
 """
 
-READ_FOR_STATUS = "units,phases,answers,waivers,people,enrolments,sessions,equipment_counts," \
-                  "equipment_requirements"
+READ_FOR_STATUS = (
+    "units,phases,answers,waivers,people,enrolments,sessions,equipment_counts,"
+    "equipment_requirements"
+)
 
 
 def timed(args: list[str]) -> tuple[float, int]:
@@ -68,8 +74,10 @@ def timed(args: list[str]) -> tuple[float, int]:
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         sys.exit(f"failed: {' '.join(args[:4])}…\n{done.stderr[-2000:]}")
-    rss = next((int(line.split()[1]) for line in done.stderr.splitlines()
-                if line.startswith("MAXRSS_KB")), 0)
+    rss = next(
+        (int(line.split()[1]) for line in done.stderr.splitlines() if line.startswith("MAXRSS_KB")),
+        0,
+    )
     return elapsed, rss
 
 
@@ -91,10 +99,19 @@ def write_files(folder: Path, units: int, people: int, seed: int = 7) -> dict[st
     rng = random.Random(seed)
     dirs = ContentDirs.with_user([])
     checklist = load_checklist(dirs, "golive", load_territory(dirs))
-    unit_rows = [(f"u{i:05d}", f"Enhet {i} – Vårdavdelning Ö", AREAS[i % 4], TYPES[i % 5],
-                  rng.randint(5, 120)) for i in range(units)]
-    paths = {k: folder / f"{k}.csv" for k in ("units", "people", "answers", "inventory",
-                                              "sessions")}
+    unit_rows = [
+        (
+            f"u{i:05d}",
+            f"Enhet {i} – Vårdavdelning Ö",
+            AREAS[i % 4],
+            TYPES[i % 5],
+            rng.randint(5, 120),
+        )
+        for i in range(units)
+    ]
+    paths = {
+        k: folder / f"{k}.csv" for k in ("units", "people", "answers", "inventory", "sessions")
+    }
     with paths["units"].open("w", encoding="utf-8") as f:
         f.write("id;name;area;type;staff\n")
         f.writelines(f"{u};{n};{a};{t};{s}\n" for u, n, a, t, s in unit_rows)
@@ -110,9 +127,14 @@ def write_files(folder: Path, units: int, people: int, seed: int = 7) -> dict[st
             for q in applicable_questions(checklist, t, values):
                 if q.derived or q.when is not None:
                     continue
-                value = {"yes-no": "ja", "yes-partial-no": rng.choice(["ja", "delvis", "nej"]),
-                         "percent": f"{rng.randint(40, 99)},5", "number": "4",
-                         "date": "2026-10-01", "text": "Inga risker"}.get(q.type)
+                value = {
+                    "yes-no": "ja",
+                    "yes-partial-no": rng.choice(["ja", "delvis", "nej"]),
+                    "percent": f"{rng.randint(40, 99)},5",
+                    "number": "4",
+                    "date": "2026-10-01",
+                    "text": "Inga risker",
+                }.get(q.type)
                 if value is None:
                     value = q.options[0].id
                 f.write(f"{u};{q.id};{value}\n")
@@ -125,8 +147,12 @@ def write_files(folder: Path, units: int, people: int, seed: int = 7) -> dict[st
                 f.write(f"{u};{item};{p};{c};{rng.randint(0, c)}\n")
     with paths["sessions"].open("w", encoding="utf-8") as f:
         f.write("course;start;capacity;id\n")
-        for course in ("enduser-clinical", "downtime-procedures", "enduser-admin",
-                       "enduser-physician"):
+        for course in (
+            "enduser-clinical",
+            "downtime-procedures",
+            "enduser-admin",
+            "enduser-physician",
+        ):
             f.write(f"{course};2026-10-05T09:00;100000;{course}-bench\n")
     return paths
 
@@ -139,15 +165,25 @@ def enrol_everyone(db: str, people: int) -> None:
 
     database = Database(normalise_url(db))
     rng = random.Random(3)
-    course = {"nurse": "enduser-clinical", "assistant-nurse": "enduser-clinical",
-              "municipal-nurse": "enduser-clinical", "super-user": "enduser-clinical",
-              "physician": "enduser-physician", "admin": "enduser-admin"}
+    course = {
+        "nurse": "enduser-clinical",
+        "assistant-nurse": "enduser-clinical",
+        "municipal-nurse": "enduser-clinical",
+        "super-user": "enduser-clinical",
+        "physician": "enduser-physician",
+        "admin": "enduser-admin",
+    }
     with database.write() as conn:
         for person in list_people(conn):
             if rng.random() < 0.7:
-                set_enrolment(conn, f"{course[person.role]}-bench", Person(
-                    person.id, None, person.role, person.unit), "completed", by="bench",
-                    at="2026-10-05T17:00:00+01:00")
+                set_enrolment(
+                    conn,
+                    f"{course[person.role]}-bench",
+                    Person(person.id, None, person.role, person.unit),
+                    "completed",
+                    by="bench",
+                    at="2026-10-05T17:00:00+01:00",
+                )
     database.dispose()
 
 
@@ -170,18 +206,31 @@ def main() -> None:
 
     def record(name: str, spent: tuple[float, int], base: tuple[float, int]) -> None:
         results.append((name, spent[0], base[0], spent[0] / base[0], spent[1] // 1024))
-        print(f"  {name:<28} {spent[0]:7.2f} s   floor {base[0]:6.2f} s   ratio "
-              f"{spent[0] / base[0]:5.2f}   peak {spent[1] // 1024} MiB", flush=True)
+        print(
+            f"  {name:<28} {spent[0]:7.2f} s   floor {base[0]:6.2f} s   ratio "
+            f"{spent[0] / base[0]:5.2f}   peak {spent[1] // 1024} MiB",
+            flush=True,
+        )
 
     empty = floor(db, "units")
-    record(f"unit import ({rows['units']} rows)", fvm(db, "unit", "import", str(paths["units"])),
-           empty)
-    record(f"person import ({rows['people']})", fvm(db, "person", "import",
-                                                    str(paths["people"])), empty)
-    record(f"answer import ({rows['answers']})", fvm(db, "checklist", "import", "golive",
-                                                     str(paths["answers"])), empty)
-    record(f"equipment import ({rows['inventory']})", fvm(db, "equipment", "import",
-                                                          str(paths["inventory"])), empty)
+    record(
+        f"unit import ({rows['units']} rows)", fvm(db, "unit", "import", str(paths["units"])), empty
+    )
+    record(
+        f"person import ({rows['people']})",
+        fvm(db, "person", "import", str(paths["people"])),
+        empty,
+    )
+    record(
+        f"answer import ({rows['answers']})",
+        fvm(db, "checklist", "import", "golive", str(paths["answers"])),
+        empty,
+    )
+    record(
+        f"equipment import ({rows['inventory']})",
+        fvm(db, "equipment", "import", str(paths["inventory"])),
+        empty,
+    )
     fvm(db, "session", "import", str(paths["sessions"]))
     for phase, day in ((1, "2027-03-01"), (2, "2027-09-01"), (3, "2028-03-01")):
         fvm(db, "phase", "set", str(phase), "--go-live", day)
@@ -190,15 +239,27 @@ def main() -> None:
     print(f"  completions recorded in {time.perf_counter() - start:.1f} s")
 
     base = floor(db, READ_FOR_STATUS)
-    record("cutover status --json", fvm(db, "cutover", "status", "--json", "--as-of",
-                                        "2026-11-26"), base)
-    record("cutover report .html", fvm(db, "cutover", "report", "-o", str(work / "r.html"),
-                                       "--as-of", "2026-11-26"), base)
-    record("cutover report .xlsx", fvm(db, "cutover", "report", "-o", str(work / "r.xlsx"),
-                                       "--as-of", "2026-11-26"), base)
+    record(
+        "cutover status --json",
+        fvm(db, "cutover", "status", "--json", "--as-of", "2026-11-26"),
+        base,
+    )
+    record(
+        "cutover report .html",
+        fvm(db, "cutover", "report", "-o", str(work / "r.html"), "--as-of", "2026-11-26"),
+        base,
+    )
+    record(
+        "cutover report .xlsx",
+        fvm(db, "cutover", "report", "-o", str(work / "r.xlsx"), "--as-of", "2026-11-26"),
+        base,
+    )
     one = floor(db, "units")
-    record("checklist score (1 unit)", fvm(db, "checklist", "score", "golive", "--unit",
-                                           "u00042", "--json"), one)
+    record(
+        "checklist score (1 unit)",
+        fvm(db, "checklist", "score", "golive", "--unit", "u00042", "--json"),
+        one,
+    )
     print("\nratio = command time / floor time (same machine, same run)")
 
 

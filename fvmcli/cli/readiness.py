@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -10,7 +13,7 @@ from fvmcli.cli.env import Env
 from fvmcli.core.model import Answer, Checklist, Unit, Waiver
 from fvmcli.core.scoring import QuestionResult, UnitScore, score_unit
 from fvmcli.errors import UnknownIdError
-from fvmcli.store.answers import answers_by_unit, get_answers, get_waivers, waivers_by_unit
+from fvmcli.store.answers import get_answers, get_waivers, values_by_unit, waivers_by_unit
 from fvmcli.store.evidence import UnitEvidence, evidence_for
 from fvmcli.store.units import get_unit, go_live_dates
 
@@ -71,18 +74,43 @@ def territory_readiness(
     The same core function scores each unit as ``fvm checklist score`` does, so the figures agree.
     """
     ids = None if all_units else [u.id for u in units]
+    with paused_gc():
+        return _score_all(env, conn, checklist, units, as_of, ids, all_units)
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cycle collector while many acyclic objects are made (scores of thousands of
+    units): it would otherwise rescan them again and again, for nothing."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _score_all(
+    env: Env,
+    conn: Connection,
+    checklist: Checklist,
+    units: list[Unit],
+    as_of: date,
+    ids: list[str] | None,
+    all_units: bool,
+) -> list[tuple[Unit, UnitScore, UnitEvidence]]:
     dates = go_live_dates(conn)
-    answers = answers_by_unit(conn, checklist.id, ids)
+    answers = values_by_unit(conn, checklist.id, ids)
     waivers = waivers_by_unit(conn, checklist.id, ids)
     evidence = evidence_for(conn, units, env.catalog, env.curriculum, all_units=all_units)
     results = []
     for unit in units:
-        values = {q: a.value for q, a in answers.get(unit.id, {}).items()}
         score = score_unit(
             checklist,
             unit.type,
             dates.get(env.territory.phase_of(unit.area)),
-            values,
+            answers.get(unit.id, {}),
             waivers.get(unit.id, {}),
             evidence[unit.id].evidence,
             as_of,

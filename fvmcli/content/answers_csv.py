@@ -8,6 +8,7 @@ from pathlib import Path
 from fvmcli.content.csvfile import CsvRow, RowProblems, read_csv
 from fvmcli.core.answers import parse_answer, settable_question
 from fvmcli.core.model import Checklist, NewAnswer, Unit
+from fvmcli.core.scoring import applicable_questions
 from fvmcli.core.values import parse_datetime
 
 REQUIRED = ("unit", "question", "value")
@@ -71,12 +72,17 @@ def check_answer_rows(
         values.setdefault(unit_id, {})[question_id] = value
         parsed.append((row, unit_id, question_id, value))
     answers: list[NewAnswer] = []
+    applicable: dict[str, set[str]] = {}
     for row, unit_id, question_id, value in parsed:
         # Applicability is checked against every answer of the unit, so row order does not matter.
-        try:
-            settable_question(checklist, units[unit_id].type, question_id, values[unit_id])
-        except ValueError as exc:
-            problems.add(row, "question", str(exc))
+        if unit_id not in applicable:
+            applicable[unit_id] = {
+                q.id for q in applicable_questions(checklist, units[unit_id].type, values[unit_id])
+            }
+        if question_id not in applicable[unit_id]:
+            problems.add(
+                row, "question", _why_not(checklist, units[unit_id], question_id, values[unit_id])
+            )
             continue
         at = row.get("answered_at")
         if at is not None:
@@ -92,7 +98,7 @@ def check_answer_rows(
     return answers
 
 
-def _why_not(checklist: Checklist, unit: Unit, question_id: str, values: dict[str, str]) -> str:
+def _why_not(checklist: Checklist, unit: Unit, question_id: str, values: Mapping[str, str]) -> str:
     try:
         settable_question(checklist, unit.type, question_id, values)
     except ValueError as exc:

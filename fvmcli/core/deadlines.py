@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date, timedelta
+from functools import lru_cache
 
 from fvmcli.core.model import Offset
 
@@ -28,6 +29,7 @@ def months_before(day: date, months: int) -> date:
     return date(year, month, min(day.day, last))
 
 
+@lru_cache(maxsize=4096)
 def due_date(go_live: date | None, offset: Offset) -> date | None:
     """Return the due date for a go-live date, or None when go-live is not known."""
     if go_live is None:

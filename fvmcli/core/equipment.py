@@ -5,10 +5,12 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from fvmcli.core.model import Catalog, Count, Recommendation, Unit
 
 
+@lru_cache(maxsize=65536)
 def required_quantity(rule: Recommendation | None, staff: int | None, override: int | None) -> int:
     """Return rᵢ: the override if set, else max(min, ⌈per_staff × staff⌉), else 0.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
+from functools import cached_property
 
 LANGS = ("sv", "en")
 NA = "n/a"  # the stored value of "not applicable"
@@ -115,7 +116,7 @@ class Question:
         """Return True when the toolkit, not a person, answers this question."""
         return self.source is not None
 
-    @property
+    @cached_property
     def scored(self) -> bool:
         """Return True unless the question is informational (never affects the score)."""
         if self.weight == 0 or self.type == "text":

@@ -28,7 +28,7 @@ class Evidence:
         return self.equipment_readiness
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a region holds hundreds of thousands, made fast
 class QuestionResult:
     question: Question
     value: str | None  # the stored answer, or the derived value as text
@@ -85,6 +85,22 @@ def applies_by_type(checklist: Checklist, question: Question, unit_type: str) ->
     return types is None or unit_type in types
 
 
+_BY_TYPE: dict[tuple[int, str], tuple[Checklist, tuple[Question, ...]]] = {}
+
+
+def questions_for_type(checklist: Checklist, unit_type: str) -> tuple[Question, ...]:
+    """Return the checklist's questions whose types include ``unit_type`` (remembered)."""
+    key = (id(checklist), unit_type)
+    found = _BY_TYPE.get(key)
+    if found is None or found[0] is not checklist:
+        found = (
+            checklist,
+            tuple(q for q in checklist.questions if applies_by_type(checklist, q, unit_type)),
+        )
+        _BY_TYPE[key] = found
+    return found[1]
+
+
 def applicable_questions(
     checklist: Checklist, unit_type: str, values: Mapping[str, str]
 ) -> list[Question]:
@@ -94,9 +110,7 @@ def applicable_questions(
     """
     chosen: list[Question] = []
     applied: set[str] = set()
-    for question in checklist.questions:
-        if not applies_by_type(checklist, question, unit_type):
-            continue
+    for question in questions_for_type(checklist, unit_type):
         when = question.when
         if when is not None and (
             when.question not in applied or values.get(when.question) not in when.values
@@ -208,9 +222,13 @@ def score_unit(
             )
         )
 
+    by_section: dict[str, list[QuestionResult]] = {}
+    for r in results:
+        if r.question.scored:
+            by_section.setdefault(r.question.section, []).append(r)
     sections: list[SectionResult] = []
     for section in checklist.sections:
-        in_section = [r for r in results if r.question.section == section.id and r.question.scored]
+        in_section = by_section.get(section.id, [])
         counted = [r for r in in_section if not r.excluded and r.credit is not None]
         total = sum(r.question.weight for r in counted)
         score = (

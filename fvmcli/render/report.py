@@ -81,8 +81,8 @@ def score_histogram(scores: Sequence[float], bins: int = 10) -> dict[str, Any]:
     bars = [
         {
             "x": 30 + i * 48,
-            "h": round(140 * c / top, 1),
-            "y": round(160 - 140 * c / top, 1),
+            "h": round(120 * c / top, 1),
+            "y": round(160 - 120 * c / top, 1),
             "n": c,
             "label": f"{i * 10}–{i * 10 + 10}",
         }

@@ -44,6 +44,24 @@ def answers_by_unit(
     return found
 
 
+def values_by_unit(
+    conn: Connection, checklist: str, unit_ids: Iterable[str] | None = None
+) -> dict[str, dict[str, str]]:
+    """Return unit → question → answer value for many units in one query (all when None)."""
+    query, keep = where_in(
+        sa.select(answers.c.unit_id, answers.c.question, answers.c.value).where(
+            answers.c.checklist == checklist
+        ),
+        answers.c.unit_id,
+        unit_ids,
+    )
+    found: dict[str, dict[str, str]] = defaultdict(dict)
+    for unit_id, question, value in conn.execute(query).all():
+        if keep is None or unit_id in keep:
+            found[unit_id][question] = value
+    return found
+
+
 def save_answers(
     conn: Connection, checklist: str, version: int, batch: list[NewAnswer], *, by: str, at: str
 ) -> int:
