@@ -381,7 +381,7 @@ def build_demo(env: Env, as_of: date, snapshot: Callable[[str, date], None]) -> 
     month before ``as_of``; the rest follow and a second round is frozen on ``as_of``.
     """
     from fvmcli.clock import now_iso
-    from fvmcli.store.answers import save_answers, set_waiver
+    from fvmcli.store.answers import change_waiver, save_answers
     from fvmcli.store.equipment import NewCount, save_counts
     from fvmcli.store.training import save_session, set_enrolment, upsert_people
     from fvmcli.store.units import set_go_live, upsert_units
@@ -425,7 +425,7 @@ def build_demo(env: Env, as_of: date, snapshot: Callable[[str, date], None]) -> 
         early = [a for a in answers if random.Random(f"{a.unit_id}/{a.question}").random() < 0.7]
         save_answers(conn, checklist.id, checklist.version, early, by=DEMO_USER, at=at)
         save_counts(conn, counts, by=DEMO_USER, at=at)
-        set_waiver(
+        change_waiver(
             conn,
             "sas-skene-ort",
             checklist.id,

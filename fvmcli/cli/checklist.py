@@ -243,7 +243,7 @@ def waive(
     from fvmcli.cli.readiness import require_unit
     from fvmcli.clock import now_iso
     from fvmcli.core.values import parse_date
-    from fvmcli.store.answers import set_waiver, withdraw_waiver
+    from fvmcli.store.answers import change_waiver
 
     env = get_env(ctx)
     checklist = env.checklist(checklist_id)
@@ -254,28 +254,16 @@ def waive(
     if not withdraw and until is None:
         raise InputError("--until is required (the last day the waiver holds)")
     user, at = resolve_user(by), now_iso()
-    with env.db.write() as conn:
-        unit = require_unit(conn, unit_id)
-        if withdraw:
-            if not withdraw_waiver(
-                conn,
-                unit.id,
-                checklist.id,
-                question_id,
-                reason.strip(),
-                by=user,
-                at=at,
-                version=checklist.version,
-            ):
-                raise InputError(f"{unit.id} has no waiver on {question_id}")
-            say(f"Withdrew the waiver on {question_id} for {unit.id}.")
-            return
+    day = None
+    if not withdraw:
         assert until is not None
         try:
             day = parse_date(until)
         except ValueError as exc:
             raise InputError(f"--until: {exc}") from exc
-        set_waiver(
+    with env.db.write() as conn:
+        unit = require_unit(conn, unit_id)
+        if not change_waiver(
             conn,
             unit.id,
             checklist.id,
@@ -285,7 +273,11 @@ def waive(
             by=user,
             at=at,
             version=checklist.version,
-        )
+        ):
+            raise InputError(f"{unit.id} has no waiver on {question_id}")
+    if day is None:
+        say(f"Withdrew the waiver on {question_id} for {unit.id}.")
+        return
     say(f"Waived {question_id} for {unit.id} until {day.isoformat()}: {reason.strip()}")
 
 

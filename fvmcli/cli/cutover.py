@@ -71,36 +71,37 @@ def picture(
 
     checklist = env.checklist(checklist_id)
     day = as_of_date(as_of)
+    rows, blockers, coverage, items = [], [], [], []
     with env.db.read() as conn:
         units = selected_units(env, conn, area=area, phase=phase, unit_type=unit_type)
-        scored = territory_readiness(
-            env, conn, checklist, units, day, all_units=not (area or phase or unit_type)
-        )
-    rows, blockers, coverage = [], [], []
-    for unit, score, evidence in scored:
-        rows.append(
-            unit_row(
-                unit,
-                env.territory.phase_of(unit.area),
-                score,
-                evidence.coverage.percent,
-                evidence.evidence.equipment_readiness,
+        everything = not (area or phase or unit_type)
+        for unit, score, evidence in territory_readiness(
+            env, conn, checklist, units, day, all_units=everything
+        ):
+            c = evidence.coverage
+            rows.append(
+                unit_row(
+                    unit,
+                    env.territory.phase_of(unit.area),
+                    score,
+                    c.percent,
+                    evidence.evidence.equipment_readiness,
+                )
             )
-        )
-        blockers += blocker_items(unit, score)
-        c = evidence.coverage
-        coverage.append(
-            {
-                "unit": unit.id,
-                "name": unit.name,
-                "area": unit.area,
-                "people": c.people,
-                "required": c.required,
-                "completed": c.completed,
-                "coverage": c.percent,
-            }
-        )
-    needs = territory_needs(env.catalog, (e.items for _, _, e in scored))
+            blockers += blocker_items(unit, score)
+            coverage.append(
+                {
+                    "unit": unit.id,
+                    "name": unit.name,
+                    "area": unit.area,
+                    "people": c.people,
+                    "required": c.required,
+                    "completed": c.completed,
+                    "coverage": c.percent,
+                }
+            )
+            items.append(evidence.items)
+    needs = territory_needs(env.catalog, items)
     return Picture(env, checklist, day, worst_first(rows), blockers, coverage, needs)
 
 
@@ -398,7 +399,14 @@ def report(
         elif kind == "csv":
             data = render_report.units_csv(pic.rows).encode("utf-8")
         elif kind == "xlsx":
-            data = render_report.workbook(pic)
+            try:
+                output.parent.mkdir(parents=True, exist_ok=True)
+                render_report.workbook(pic, output)
+            except OSError as exc:
+                raise InputError(f"cannot write {output}: {exc.strerror}") from exc
+            step()
+            say(f"Wrote {output}")
+            return
         else:
             trend = trend_data(env, checklist_id, phase, area, unit_type)
             html = render_report.html(env.content.template_dirs(), pic, trend)

@@ -13,9 +13,15 @@ from fvmcli.cli.env import Env
 from fvmcli.core.model import Answer, Checklist, Unit, Waiver
 from fvmcli.core.scoring import QuestionResult, UnitScore, score_unit
 from fvmcli.errors import UnknownIdError
-from fvmcli.store.answers import get_answers, get_waivers, values_by_unit, waivers_by_unit
+from fvmcli.store.answers import (
+    get_answers,
+    get_waivers,
+    stream_values_by_unit,
+    values_by_unit,
+    waivers_by_unit,
+)
 from fvmcli.store.evidence import UnitEvidence, evidence_for
-from fvmcli.store.units import get_unit, go_live_dates
+from fvmcli.store.units import get_unit, go_live_dates, unit_ids_in_order
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -68,14 +74,44 @@ def territory_readiness(
     as_of: date,
     *,
     all_units: bool = False,
-) -> list[tuple[Unit, UnitScore, UnitEvidence]]:
-    """Return every unit's score with a fixed number of queries, whatever the number of units.
+) -> Iterator[tuple[Unit, UnitScore, UnitEvidence]]:
+    """Yield every unit's score, reading records with a fixed number of queries whatever the
+    number of units. Scores are made one at a time, so a caller that keeps only what it needs
+    stays small however large the territory.
 
     The same core function scores each unit as ``fvm checklist score`` does, so the figures agree.
     """
     ids = None if all_units else [u.id for u in units]
+    dates = go_live_dates(conn)
+    waivers = waivers_by_unit(conn, checklist.id, ids)
+    evidence = evidence_for(conn, units, env.catalog, env.curriculum, all_units=all_units)
+    if all_units:
+        # The whole territory: answers stream in the database's order of unit ids, and units are
+        # walked in that same order, so one unit's answers are in memory at a time.
+        by_id = {unit.id: unit for unit in units}
+        ordered = [by_id[i] for i in unit_ids_in_order(conn) if i in by_id]
+        answers = stream_values_by_unit(conn, checklist.id)
+    else:
+        ordered = units
+        selected = values_by_unit(conn, checklist.id, ids)
+        answers = ((unit.id, selected.get(unit.id, {})) for unit in units)
+    pending = next(answers, None)
     with paused_gc():
-        return _score_all(env, conn, checklist, units, as_of, ids, all_units)
+        for unit in ordered:
+            values: dict[str, str] = {}
+            if pending is not None and pending[0] == unit.id:
+                values = pending[1]
+                pending = next(answers, None)
+            score = score_unit(
+                checklist,
+                unit.type,
+                dates.get(env.territory.phase_of(unit.area)),
+                values,
+                waivers.get(unit.id, {}),
+                evidence[unit.id].evidence,
+                as_of,
+            )
+            yield unit, score, evidence.pop(unit.id)
 
 
 @contextmanager
@@ -89,34 +125,6 @@ def paused_gc() -> Iterator[None]:
     finally:
         if was:
             gc.enable()
-
-
-def _score_all(
-    env: Env,
-    conn: Connection,
-    checklist: Checklist,
-    units: list[Unit],
-    as_of: date,
-    ids: list[str] | None,
-    all_units: bool,
-) -> list[tuple[Unit, UnitScore, UnitEvidence]]:
-    dates = go_live_dates(conn)
-    answers = values_by_unit(conn, checklist.id, ids)
-    waivers = waivers_by_unit(conn, checklist.id, ids)
-    evidence = evidence_for(conn, units, env.catalog, env.curriculum, all_units=all_units)
-    results = []
-    for unit in units:
-        score = score_unit(
-            checklist,
-            unit.type,
-            dates.get(env.territory.phase_of(unit.area)),
-            answers.get(unit.id, {}),
-            waivers.get(unit.id, {}),
-            evidence[unit.id].evidence,
-            as_of,
-        )
-        results.append((unit, score, evidence[unit.id]))
-    return results
 
 
 def json_value(result: QuestionResult) -> Any:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -146,19 +145,18 @@ def html(template_dirs: Sequence[Path], pic: Any, trend: dict[str, Any]) -> str:
 # ---------------------------------------------------------------- workbook
 
 
-def workbook(pic: Any) -> bytes:
-    """Return an XLSX workbook: units, blockers, training coverage and equipment needs.
+def workbook(pic: Any, path: Path) -> None:
+    """Write an XLSX workbook: units, blockers, training coverage and equipment needs.
 
     Values keep their types (numbers, dates), no cell is a formula, and text a spreadsheet would
-    run as a formula is stored as quoted text.
+    run as a formula is stored as quoted text. Rows stream to disk (constant memory).
     """
     import xlsxwriter
 
-    buffer = io.BytesIO()
     book = xlsxwriter.Workbook(
-        buffer,
+        str(path),
         {
-            "in_memory": True,
+            "constant_memory": True,
             "strings_to_formulas": False,
             "strings_to_urls": False,
             "strings_to_numbers": False,
@@ -273,4 +271,3 @@ def workbook(pic: Any) -> bytes:
         {},
     )
     book.close()
-    return buffer.getvalue()

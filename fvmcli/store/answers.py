@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
+from itertools import groupby
 from typing import Any
 
 import sqlalchemy as sa
@@ -60,6 +61,19 @@ def values_by_unit(
         if keep is None or unit_id in keep:
             found[unit_id][question] = value
     return found
+
+
+def stream_values_by_unit(conn: Connection, checklist: str) -> Iterator[tuple[str, dict[str, str]]]:
+    """Yield (unit, question → value) for every unit with answers, in unit id order, reading
+    the rows as a stream so that memory does not grow with the territory."""
+    query = (
+        sa.select(answers.c.unit_id, answers.c.question, answers.c.value)
+        .where(answers.c.checklist == checklist)
+        .order_by(answers.c.unit_id)
+    )
+    rows = conn.execution_options(yield_per=2000).execute(query)
+    for unit_id, group in groupby(rows, key=lambda r: r[0]):
+        yield unit_id, {question: value for _, question, value in group}
 
 
 def save_answers(
@@ -144,91 +158,48 @@ def waivers_by_unit(
     return found
 
 
-def set_waiver(
+def change_waiver(
     conn: Connection,
     unit_id: str,
     checklist: str,
     question: str,
     reason: str,
-    until: date,
-    *,
-    by: str,
-    at: str,
-    version: int,
-) -> None:
-    """Waive a question for a unit until a date (replacing any earlier waiver)."""
-    key = (
-        waivers.c.unit_id == unit_id,
-        waivers.c.checklist == checklist,
-        waivers.c.question == question,
-    )
-    old = conn.execute(sa.select(waivers.c.until).where(*key)).scalar()
-    conn.execute(waivers.delete().where(*key))
-    conn.execute(
-        waivers.insert().values(
-            unit_id=unit_id,
-            checklist=checklist,
-            question=question,
-            reason=reason,
-            until=until,
-            decided_by=by,
-            decided_at=at,
-        )
-    )
-    record(
-        conn,
-        [
-            Change(
-                at,
-                by,
-                "waiver",
-                unit_id,
-                checklist,
-                question,
-                old.isoformat() if old else None,
-                until.isoformat(),
-                reason,
-                version,
-            )
-        ],
-    )
-
-
-def withdraw_waiver(
-    conn: Connection,
-    unit_id: str,
-    checklist: str,
-    question: str,
-    reason: str,
+    until: date | None,
     *,
     by: str,
     at: str,
     version: int,
 ) -> bool:
-    """Withdraw a waiver; return False when there was none. The withdrawal is kept in history."""
+    """Waive a question for a unit until a date, replacing any earlier waiver, or withdraw it
+    (``until`` None). Return False when there was nothing to withdraw. History keeps both."""
     key = (
         waivers.c.unit_id == unit_id,
         waivers.c.checklist == checklist,
         waivers.c.question == question,
     )
     old = conn.execute(sa.select(waivers.c.until).where(*key)).scalar()
-    if old is None:
+    if old is None and until is None:
         return False
     conn.execute(waivers.delete().where(*key))
+    if until is not None:
+        conn.execute(
+            waivers.insert().values(
+                unit_id=unit_id,
+                checklist=checklist,
+                question=question,
+                reason=reason,
+                until=until,
+                decided_by=by,
+                decided_at=at,
+            )
+        )
+    old_text = old.isoformat() if old else None
+    new_text = until.isoformat() if until else None
     record(
         conn,
         [
             Change(
-                at,
-                by,
-                "waiver",
-                unit_id,
-                checklist,
-                question,
-                old.isoformat(),
-                None,
-                reason,
-                version,
+                at, by, "waiver", unit_id, checklist, question, old_text, new_text, reason, version
             )
         ],
     )

@@ -57,6 +57,11 @@ def list_units(
     return [_unit(r) for r in conn.execute(query) if keep is None or r.id in keep]
 
 
+def unit_ids_in_order(conn: Connection) -> list[str]:
+    """Return every unit id in the database's own order of ids (the order answers stream in)."""
+    return list(conn.scalars(sa.select(units.c.id).order_by(units.c.id)))
+
+
 def existing_unit_ids(conn: Connection, ids: set[str]) -> set[str]:
     """Return which of ``ids`` are stored units."""
     found: set[str] = set()
