@@ -33,7 +33,19 @@ print("EXIT=" + str(code))
 
 
 @pytest.mark.parametrize(
-    "args", [["--help"], ["--version"], ["unit", "--help"], ["unit", "add", "--help"]]
+    "args",
+    [
+        ["--help"],
+        ["--version"],
+        ["unit", "--help"],
+        ["unit", "add", "--help"],
+        ["checklist", "answer", "--help"],
+        ["session", "--help"],
+        ["cutover", "report", "--help"],
+        ["bundle", "--help"],
+        ["equipment", "--help"],
+        ["person", "forget", "--help"],
+    ],
 )
 def test_help_and_version_import_no_heavy_module(args: list[str]) -> None:
     out = subprocess.run(

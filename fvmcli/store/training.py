@@ -58,6 +58,7 @@ def upsert_people(conn: Connection, batch: list[Person], *, by: str, at: str) ->
     """Add new people and update changed ones; every change goes to history."""
     current = {p.id: p for p in list_people(conn, ids=[p.id for p in batch])}
     added, changed, unchanged, log = [], [], [], []
+    inserts: list[dict[str, Any]] = []
     for person in batch:
         old = current.get(person.id)
         if old == person:
@@ -70,7 +71,7 @@ def upsert_people(conn: Connection, batch: list[Person], *, by: str, at: str) ->
             "email": person.email,
         }
         if old is None:
-            conn.execute(people.insert().values(id=person.id, **values))
+            inserts.append({"id": person.id, **values})
             added.append(person.id)
         else:
             conn.execute(people.update().where(people.c.id == person.id).values(values))
@@ -87,6 +88,8 @@ def upsert_people(conn: Connection, batch: list[Person], *, by: str, at: str) ->
                 _person_json(person),
             )
         )
+    if inserts:
+        conn.execute(people.insert(), inserts)
     record(conn, log)
     return Upserted(added, changed, unchanged)
 
