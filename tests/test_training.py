@@ -127,7 +127,7 @@ def test_refusals_and_forcing_with_a_kept_reason(school: Fvm) -> None:
     reason = school.scalar("SELECT forced_reason FROM enrolments WHERE person_id = 'c1'")
     assert reason == "Erfaren från SDV"
     dup = school("session", "enroll", "millennium-fundament-2027-01-20", "c1", code=3).stderr
-    assert "already holds a enrolled place in millennium-fundament-2026-12-16" in dup
+    assert "already has a place (enrolled) in millennium-fundament-2026-12-16" in dup
     school("session", "enroll", EC, "n1")
     clash = school("session", "enroll", "downtime-procedures-2026-12-14", "n1", code=3).stderr
     assert f"is already booked in {EC}, which overlaps in time" in clash

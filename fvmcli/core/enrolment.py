@@ -87,9 +87,9 @@ def refusals(
             continue
         if other.course == course.id and booking.status != "completed":
             reasons.append(
-                f"already holds a {booking.status} place in {other.id} of the same course"
+                f"already has a place ({booking.status}) in {other.id} of the same course"
             )
-        elif overlaps(session, other) and booking.status in ("enrolled", WAITLISTED):
+        elif overlaps(session, other):
             reasons.append(f"is already booked in {other.id}, which overlaps in time")
     return reasons
 
