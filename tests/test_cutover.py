@@ -49,54 +49,14 @@ def territory(fvm: Fvm, write_csv) -> Fvm:
     fvm(
         *c,
         "equipment",
-        "count",
-        "best",
-        "pc",
-        "--present",
-        "2",
-        "--configured",
-        "2",
-        "--tested",
-        "2",
-    )
-    fvm(
-        *c,
-        "equipment",
-        "count",
-        "best",
-        "pump",
-        "--present",
-        "1",
-        "--configured",
-        "1",
-        "--tested",
-        "1",
-    )
-    fvm(
-        *c,
-        "equipment",
-        "count",
-        "weak",
-        "pc",
-        "--present",
-        "2",
-        "--configured",
-        "2",
-        "--tested",
-        "2",
-    )
-    fvm(
-        *c,
-        "equipment",
-        "count",
-        "weak",
-        "pump",
-        "--present",
-        "1",
-        "--configured",
-        "1",
-        "--tested",
-        "1",
+        "import",
+        str(
+            write_csv(
+                "unit;item;present;configured;tested\n"
+                "best;pc;2;2;2\nbest;pump;1;1;1\nweak;pc;2;2;2\nweak;pump;1;1;1\n",
+                "counts.csv",
+            )
+        ),
     )
     return fvm
 

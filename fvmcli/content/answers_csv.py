@@ -37,10 +37,7 @@ def check_answer_rows(
     seen: dict[tuple[str, str], int] = {}
     parsed: list[tuple[CsvRow, str, str, str]] = []
     for row in rows:
-        missing = [c for c in REQUIRED if row.get(c) is None]
-        for column in missing:
-            problems.add(row, column, "is required")
-        if missing:
+        if problems.missing(row, REQUIRED):
             continue
         unit_id, question_id, raw = (
             row.get("unit") or "",

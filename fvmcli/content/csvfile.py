@@ -99,6 +99,13 @@ class RowProblems:
         self.source = source
         self.problems: list[Problem] = []
 
+    def missing(self, row: CsvRow, required: tuple[str, ...]) -> bool:
+        """Report each empty required cell of ``row``; return True when there was one."""
+        empty = [c for c in required if row.get(c) is None]
+        for column in empty:
+            self.add(row, column, "is required")
+        return bool(empty)
+
     def add(self, row: CsvRow, column: str | None, message: str) -> None:
         self.add_line(row.line, column, message)
 

@@ -26,10 +26,7 @@ def parse_inventory(
     found: list[tuple[str, str, Count, int]] = []
     seen: dict[tuple[str, str], int] = {}
     for row in rows:
-        missing = [c for c in REQUIRED if row.get(c) is None]
-        for column in missing:
-            problems.add(row, column, "is required")
-        if missing:
+        if problems.missing(row, REQUIRED):
             continue
         unit_id, item = row.get("unit") or "", row.get("item") or ""
         if units is not None and unit_id not in units:

@@ -40,10 +40,7 @@ def parse_people(path: Path, roles: Mapping[str, Role], units: Container[str]) -
     found: list[Person] = []
     first: dict[str, int] = {}
     for row in rows:
-        missing = [c for c in REQUIRED if row.get(c) is None]
-        for column in missing:
-            problems.add(row, column, "is required")
-        if missing:
+        if problems.missing(row, REQUIRED):
             continue
         person = Person(
             row.get("id") or "",

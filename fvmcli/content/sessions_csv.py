@@ -31,10 +31,7 @@ def parse_sessions(path: Path, curriculum: Curriculum, problems: RowProblems) ->
     the caller raises once it has added what only the stored sessions can tell."""
     found = []
     for row in read_csv(path, REQUIRED, OPTIONAL):
-        missing = [c for c in REQUIRED if row.get(c) is None]
-        for column in missing:
-            problems.add(row, column, "is required")
-        if missing:
+        if problems.missing(row, REQUIRED):
             continue
         course = row.get("course") or ""
         if course not in curriculum.courses:

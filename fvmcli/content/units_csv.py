@@ -20,10 +20,7 @@ def parse_units(path: Path, territory: Territory) -> list[Unit]:
     units: list[Unit] = []
     first_line: dict[str, int] = {}
     for row in rows:
-        missing = [c for c in REQUIRED if row.get(c) is None]
-        for column in missing:
-            problems.add(row, column, "is required")
-        if missing:
+        if problems.missing(row, REQUIRED):
             continue
         unit_id = row.get("id") or ""
         try:
