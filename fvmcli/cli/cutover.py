@@ -10,7 +10,7 @@ from typing import Any
 import typer
 
 from fvmcli.cli.env import Env, get_env, resolve_user
-from fvmcli.cli.output import emit_json, emit_table, say
+from fvmcli.cli.output import STATUS_STYLE, emit_json, emit_table, say
 from fvmcli.errors import ExitCode, InputError
 
 app = typer.Typer(
@@ -24,7 +24,6 @@ AREA = typer.Option(None, "--area", help="Only units of this area.")
 TYPE = typer.Option(None, "--type", help="Only units of this type.")
 AS_OF = typer.Option(None, "--as-of", metavar="YYYY-MM-DD", help="Default: today.")
 JSON = typer.Option(False, "--json", help="Print JSON.")
-STATUS_STYLE = {"green": "green", "amber": "yellow", "red": "red", "not-started": "blue"}
 
 
 @dataclass

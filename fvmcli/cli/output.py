@@ -13,6 +13,9 @@ from rich.table import Table
 from rich.text import Text
 
 
+STATUS_STYLE = {"green": "green", "amber": "yellow", "red": "red", "not-started": "blue"}
+
+
 def stdout() -> Console:
     """Return a console on stdout; NO_COLOR and a non-terminal give plain output."""
     console = Console(highlight=False)

@@ -6,16 +6,9 @@ from rich.table import Table
 from rich.text import Text
 
 from fvmcli.cli.env import Env
-from fvmcli.cli.output import stdout
+from fvmcli.cli.output import STATUS_STYLE, stdout
 from fvmcli.cli.readiness import UnitReadiness
 from fvmcli.core.model import Checklist
-
-STATUS_STYLE = {
-    "green": "bold green",
-    "amber": "bold yellow",
-    "red": "bold red",
-    "not-started": "bold blue",
-}
 
 
 def bar(fraction: float | None, width: int = 24) -> Text:
@@ -38,7 +31,9 @@ def print_score(env: Env, checklist: Checklist, readiness: UnitReadiness) -> Non
         f" · as of {score.as_of.isoformat()}\n",
         style="bold",
     )
-    header += Text("Status: ") + Text(score.status.upper(), style=STATUS_STYLE[score.status])
+    header += Text("Status: ") + Text(
+        score.status.upper(), style=f"bold {STATUS_STYLE[score.status]}"
+    )
     header += Text(f"   score {score.score:.1%}   completeness {score.completeness:.0%}")
     go_live = readiness.go_live.isoformat() if readiness.go_live else "not set"
     header += Text(f"   go-live {go_live}")
