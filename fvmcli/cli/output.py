@@ -12,7 +12,6 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-
 STATUS_STYLE = {"green": "green", "amber": "yellow", "red": "red", "not-started": "blue"}
 
 
