@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from fvmcli.cli.env import get_env, resolve_user
-from fvmcli.cli.output import emit_json, emit_table, say, warn
+from fvmcli.cli.output import emit_json, emit_table, progress, say, warn
 from fvmcli.errors import InputError
 
 app = typer.Typer(
@@ -207,7 +207,7 @@ def import_(
     checklist = env.checklist(checklist_id)
     rows = read_answer_rows(file)
     named = sorted({r.get("unit") or "" for r in rows})
-    with env.db.write(dry_run=dry_run) as conn:
+    with progress(f"Importing {file.name}"), env.db.write(dry_run=dry_run) as conn:
         units = {u.id: u for u in list_units(conn, ids=named)}
         stored = answers_by_unit(conn, checklist.id, list(units))
         values = {u: {q: a.value for q, a in answers.items()} for u, answers in stored.items()}

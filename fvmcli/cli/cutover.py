@@ -10,7 +10,7 @@ from typing import Any
 import typer
 
 from fvmcli.cli.env import Env, get_env, resolve_user
-from fvmcli.cli.output import STATUS_STYLE, emit_json, emit_table, say
+from fvmcli.cli.output import STATUS_STYLE, emit_json, emit_table, progress, say
 from fvmcli.errors import ExitCode, InputError
 
 app = typer.Typer(
@@ -388,7 +388,7 @@ def report(
     if kind is None:
         raise InputError(f"-o {output}: the file must end in .html, .pdf, .xlsx, .csv or .json")
     env = get_env(ctx)
-    with _progress(f"Report {output.name}") as step:
+    with progress(f"Report {output.name}", steps=3) as step:
         pic = picture(env, checklist_id, phase, area, unit_type, as_of)
         step()
         if kind == "json":
@@ -418,24 +418,3 @@ def report(
                 data = html.encode("utf-8")
         step()
     write_bytes(data, output)
-
-
-class _progress:
-    """A progress bar on a terminal (silent elsewhere); call the step function as work ends."""
-
-    def __init__(self, label: str) -> None:
-        self.label = label
-
-    def __enter__(self) -> Any:
-        from rich.progress import Progress
-
-        from fvmcli.cli.output import stderr
-
-        console = stderr()
-        self.progress = Progress(console=console, transient=True, disable=not console.is_terminal)
-        self.progress.start()
-        self.task = self.progress.add_task(self.label, total=3)
-        return lambda: self.progress.advance(self.task)
-
-    def __exit__(self, *exc: object) -> None:
-        self.progress.stop()

@@ -8,7 +8,7 @@ from typing import Any
 import typer
 
 from fvmcli.cli.env import Env, get_env, resolve_user
-from fvmcli.cli.output import emit_json, emit_table, say
+from fvmcli.cli.output import emit_json, emit_table, progress, say
 from fvmcli.errors import InputError, UnknownIdError
 
 app = typer.Typer(
@@ -187,7 +187,7 @@ def import_(
 
     env = get_env(ctx)
     named = sorted({r.get("unit") or "" for r in read_csv(file, REQUIRED, OPTIONAL)})
-    with env.db.write(dry_run=dry_run) as conn:
+    with progress(f"Importing {file.name}"), env.db.write(dry_run=dry_run) as conn:
         units = {u.id: u for u in list_units(conn, ids=named)}
         rows = parse_inventory(file, env.catalog, units)
         changed = save_counts(

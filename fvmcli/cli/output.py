@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
@@ -70,3 +71,24 @@ def warn(message: str) -> None:
 def fail(message: str) -> None:
     """Print an error on stderr."""
     stderr().print(Text(message, style="red"))
+
+
+@contextmanager
+def progress(label: str, steps: int = 1) -> Iterator[Callable[[], None]]:
+    """Show a progress bar on stderr while long work runs (only on a terminal); yield the
+    function to call as each of ``steps`` ends."""
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    console = stderr()
+    bar = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    )
+    with bar:
+        task = bar.add_task(label, total=steps)
+        yield lambda: bar.advance(task)

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from fvmcli.cli.env import get_env, resolve_user
-from fvmcli.cli.output import emit_json, emit_table, say
+from fvmcli.cli.output import emit_json, emit_table, progress, say
 from fvmcli.errors import ConflictError, InputError, UnknownIdError
 
 app = typer.Typer(help="People in training: add, import, list, forget.", no_args_is_help=True)
@@ -69,7 +69,7 @@ def import_(
 
     env = get_env(ctx)
     named = {r.get("unit") or "" for r in read_csv(file, REQUIRED, OPTIONAL)}
-    with env.db.write(dry_run=dry_run) as conn:
+    with progress(f"Importing {file.name}"), env.db.write(dry_run=dry_run) as conn:
         people = parse_people(file, env.curriculum.roles, existing_unit_ids(conn, named))
         result = upsert_people(conn, people, by=resolve_user(by), at=now_iso())
     verb = "Would import" if dry_run else "Imported"

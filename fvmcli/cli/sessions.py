@@ -9,7 +9,7 @@ from typing import Any
 import typer
 
 from fvmcli.cli.env import Env, get_env, resolve_user
-from fvmcli.cli.output import emit_json, emit_table, say
+from fvmcli.cli.output import emit_json, emit_table, progress, say
 from fvmcli.errors import ConflictError, InputError, UnknownIdError
 
 app = typer.Typer(
@@ -204,7 +204,7 @@ def import_(
     user, at = resolve_user(by), now_iso()
     counts = {"added": 0, "changed": 0, "unchanged": 0}
     promoted: list[tuple[str, str]] = []
-    with env.db.write(dry_run=dry_run) as conn:
+    with progress(f"Importing {file.name}"), env.db.write(dry_run=dry_run) as conn:
         existing = {s["id"]: s for s in list_sessions(conn)}
         by_start = {(s["course"], s["start"]): s["id"] for s in existing.values()}
         for row in rows:

@@ -9,7 +9,7 @@ from typing import Any
 import typer
 
 from fvmcli.cli.env import Env, get_env
-from fvmcli.cli.output import emit_json, emit_table, say
+from fvmcli.cli.output import emit_json, emit_table, progress, say
 from fvmcli.errors import ConflictError, InputError, UnknownIdError
 
 app = typer.Typer(
@@ -120,7 +120,7 @@ def import_(
 
     env = get_env(ctx)
     rows = parse_units(file, env.territory)
-    with env.db.write(dry_run=dry_run) as conn:
+    with progress(f"Importing {file.name}"), env.db.write(dry_run=dry_run) as conn:
         parents = {u.parent for u in rows if u.parent} - {u.id for u in rows}
         missing = parents - existing_unit_ids(conn, parents)
         if missing:
