@@ -40,6 +40,26 @@ def test_demo_is_repeatable_and_never_touches_the_real_database(
     assert "Åmål kommun – hemsjukvård" in first
 
 
+def test_demo_refuses_to_reset_a_database_with_real_data(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'real.sqlite'}"
+    run(
+        "--db",
+        db,
+        "unit",
+        "add",
+        "mine",
+        "--name",
+        "Min enhet",
+        "--area",
+        "sodra",
+        "--type",
+        "hospital",
+    )
+    result = CliRunner().invoke(app, ["--db", db, "demo"])
+    assert result.exit_code == 3 and "would destroy them" in result.stderr
+    assert [u["id"] for u in json.loads(run("--db", db, "unit", "list", "--json"))] == ["mine"]
+
+
 def test_demo_coverage_and_equipment_differ_between_units(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'd.sqlite'}"
     run("--db", db, "demo", "--as-of", "2026-11-26")

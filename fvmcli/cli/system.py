@@ -85,9 +85,10 @@ def demo(
     from fvmcli.cli.env import default_db_url
     from fvmcli.clock import today
     from fvmcli.core.values import parse_date
-    from fvmcli.demo import build_demo
-    from fvmcli.errors import InputError
+    from fvmcli.demo import DEMO_USER, build_demo
+    from fvmcli.errors import ConflictError, InputError
     from fvmcli.store.database import Database, display_url, normalise_url
+    from fvmcli.store.units import holds_foreign_units
 
     env = get_env(ctx)
     try:
@@ -96,6 +97,15 @@ def demo(
         raise InputError(f"--as-of: {exc}") from exc
     env.url = normalise_url(env.db_option or default_db_url("demo.sqlite"))
     database = Database(env.url)
+    if database.schema_state().current is not None:
+        with database.read() as conn:
+            if holds_foreign_units(conn, DEMO_USER):
+                raise ConflictError(
+                    f"{display_url(env.url)} holds units the demo did not make; the demo resets "
+                    "its database and would destroy them.",
+                    hint="Run the demo without --db (it uses demo.sqlite in the user data "
+                    "folder) or give it an empty database.",
+                )
     database.reset()
     env.db = database
     from fvmcli.cli import cutover

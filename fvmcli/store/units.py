@@ -158,3 +158,15 @@ def set_go_live(conn: Connection, phase: int, go_live: date, *, by: str, at: str
         ],
     )
     return old
+
+
+def holds_foreign_units(conn: Connection, demo_user: str) -> bool:
+    """Return True when some unit was not added by ``demo_user``: data a reset would destroy."""
+    from fvmcli.store.schema import history
+
+    added_by_others = (
+        sa.select(history.c.unit_id)
+        .where(history.c.kind == "unit", history.c.by != demo_user)
+        .limit(1)
+    )
+    return conn.execute(added_by_others).first() is not None
