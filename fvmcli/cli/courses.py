@@ -100,17 +100,15 @@ def coverage(
 
     Example: fvm course coverage --phase 1 --json
     """
-    from fvmcli.cli.units import selected_units
+    from fvmcli.cli.units import selection
     from fvmcli.core.training import coverage as unit_coverage
     from fvmcli.store.training import completed_pairs, people_by_unit
 
     env = get_env(ctx)
     with env.db.read() as conn:
-        units = selected_units(
+        units, ids = selection(
             env, conn, unit_ids=unit_ids, area=area, phase=phase, unit_type=unit_type
         )
-        everything = not (unit_ids or area or phase or unit_type)
-        ids = None if everything else [u.id for u in units]
         people = people_by_unit(conn, ids)
         done = completed_pairs(conn, ids)
     requires = env.curriculum.requires()

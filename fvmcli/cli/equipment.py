@@ -283,17 +283,15 @@ def gaps(
 
     Example: fvm equipment gaps --phase 1 --type municipal --json
     """
-    from fvmcli.cli.units import selected_units
+    from fvmcli.cli.units import selection
     from fvmcli.core.equipment import territory_needs, unit_items
     from fvmcli.store.equipment import counts_by_unit, overrides_by_unit
 
     env = get_env(ctx)
     with env.db.read() as conn:
-        units = selected_units(
+        units, ids = selection(
             env, conn, unit_ids=unit_ids, area=area, phase=phase, unit_type=unit_type
         )
-        everything = not (unit_ids or area or phase or unit_type)
-        ids = None if everything else [u.id for u in units]
         counts = counts_by_unit(conn, ids)
         overrides = overrides_by_unit(conn, ids)
     totals = territory_needs(

@@ -245,3 +245,21 @@ def selected_units(
                 f"no unit {', '.join(map(repr, unknown))}", hint="See 'fvm unit list'."
             )
     return found
+
+
+def selection(
+    env: Env,
+    conn: Any,
+    *,
+    unit_ids: list[str] | None = None,
+    area: str | None = None,
+    phase: int | None = None,
+    unit_type: str | None = None,
+) -> tuple[list[Any], list[str] | None]:
+    """Return the selected units and their ids for narrowing queries (None: every unit, so the
+    queries read whole tables instead of long id lists)."""
+    units = selected_units(
+        env, conn, unit_ids=unit_ids, area=area, phase=phase, unit_type=unit_type
+    )
+    everything = not (unit_ids or area or phase or unit_type)
+    return units, None if everything else [u.id for u in units]
