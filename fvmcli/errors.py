@@ -88,12 +88,6 @@ class EnvironmentProblem(FvmError):
     exit_code = ExitCode.ENVIRONMENT
 
 
-class GateFailed(FvmError):
-    """A ``--fail-on`` gate matched."""
-
-    exit_code = ExitCode.GATE_FAILED
-
-
 class Interrupted(FvmError):
     """The user pressed Ctrl-C; what was saved stays saved."""
 

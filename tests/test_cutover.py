@@ -125,7 +125,9 @@ def test_status_agrees_with_per_unit_scores(territory: Fvm) -> None:
 
 
 def test_fail_on_gate(territory: Fvm) -> None:
-    assert cut(territory, "status", "--fail-on", "red", code=1).stdout
+    gated = cut(territory, "status", "--fail-on", "red", code=1).stdout
+    assert "Summary" in gated and "red" in gated  # the status is printed before the gate fails
+    cut(territory, "status", "--area", "sodra", "--fail-on", "red", code=1)  # weak is red
     assert "Summary" in cut(territory, "status", "--area", "norra", "--fail-on", "amber").stdout
     assert "expected red or amber" in cut(territory, "status", "--fail-on", "blue", code=2).stderr
 

@@ -54,9 +54,3 @@ def load_catalog(dirs: ContentDirs, territory: Territory) -> Catalog:
             )
     check.raise_if_any()
     return Catalog(tuple(items))
-
-
-def item_name(catalog: Catalog, item_id: str, lang: str) -> str:
-    """Return the item's name in ``lang``, or its id when the catalog lacks it."""
-    item = catalog.item(item_id)
-    return item.name.get(lang) if item else item_id

@@ -10,9 +10,7 @@ from fvmcli.core.model import Course
 
 SEAT = ("enrolled", "attended", "completed", "no-show")
 WAITLISTED = "waitlisted"
-CANCELLED = "cancelled"
-BOOKED = (*SEAT, WAITLISTED)
-STATUSES = (*SEAT, WAITLISTED, CANCELLED)
+BOOKED = (*SEAT, WAITLISTED)  # every place but a cancelled one
 
 
 @dataclass(frozen=True)

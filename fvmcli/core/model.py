@@ -7,7 +7,6 @@ from datetime import date
 from fractions import Fraction
 from functools import cached_property
 
-LANGS = ("sv", "en")
 NA = "n/a"  # the stored value of "not applicable"
 
 
