@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from fvmcli.cli import prompts
-from fvmcli.cli.answering import ANSWER, BACK, SKIP, Reply, Step
+from fvmcli.services.answering import ANSWER, BACK, SKIP, Reply, Step
 from tests.conftest import Fvm
 
 CONTENT = str(Path(__file__).parent / "content")

@@ -23,9 +23,9 @@ from fvmcli.cli import (
     system,
     units,
 )
-from fvmcli.cli.env import Env
 from fvmcli.cli.output import fail
 from fvmcli.errors import ExitCode, FvmError
+from fvmcli.services.context import Context
 
 
 class FvmGroup(TyperGroup):
@@ -94,7 +94,7 @@ def root(
     ),
 ) -> None:
     """Go-live readiness for the FVM rollout of Millennium in Västra Götaland."""
-    ctx.obj = Env(db_option=db, content_option=list(content), lang_option=lang, debug=debug)
+    ctx.obj = Context(db_url=db, content_dirs=list(content), lang_option=lang, debug=debug)
 
 
 system.register(app)

@@ -2,115 +2,67 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import typer
 
-from fvmcli.cli.env import Env, get_env, resolve_user
-from fvmcli.cli.output import STATUS_STYLE, emit_json, emit_table, progress, say
-from fvmcli.errors import ExitCode, InputError
+from fvmcli.cli.env import get_env
+from fvmcli.cli.options import AS_OF, BY, CHECKLIST_OPTION, JSON, unit_filters
+from fvmcli.cli.output import STATUS_STYLE, emit_json, progress, say, show
+from fvmcli.errors import ExitCode
+from fvmcli.render.columns import UNIT_STATUS, Column, fraction
 
 app = typer.Typer(
     help="Cutover: readiness across units, areas and phases; go/no-go; reports.",
     no_args_is_help=True,
 )
 
-CHECKLIST = typer.Option("golive", "--checklist", help="The checklist.")
-PHASE = typer.Option(None, "--phase", help="Only units of this phase.")
-AREA = typer.Option(None, "--area", help="Only units of this area.")
-TYPE = typer.Option(None, "--type", help="Only units of this type.")
-AS_OF = typer.Option(None, "--as-of", metavar="YYYY-MM-DD", help="Default: today.")
-JSON = typer.Option(False, "--json", help="Print JSON.")
+SUMMARY = (
+    Column("group", ""),
+    Column("units", "units"),
+    Column("green", "green"),
+    Column("amber", "amber"),
+    Column("red", "red"),
+    Column("not-started", "not-started"),
+    Column("mean_score", "mean score", fraction),
+)
+BLOCKERS = (
+    Column("unit", "unit"),
+    Column("name", "name", table=False),
+    Column("question", "question", cell=lambda i: f"{i['question']}: {i['text']}"),
+    Column("text", "text", table=False),
+    Column("due", "due"),
+    Column("days_overdue", "days over"),
+    Column("owner", "owner"),
+    Column("blocker", "blocker", table=False),
+    Column("waiver", "waiver", lambda w: f"until {w['until']}: {w['reason']}"),
+)
 
 
-@dataclass
-class Picture:
-    """The territory as of a day: scored units (worst first) and their blocker items."""
-
-    env: Env
-    checklist: Any
-    as_of: date
-    rows: list[Any]
-    blockers: list[Any]
-    coverage: list[dict[str, Any]]
-    needs: list[Any]
-
-    def status_json(self) -> dict[str, Any]:
-        """Return the ``cutover status --json`` document of ``cli.md``."""
-        from fvmcli.core.cutover import summaries_by, summary
-
-        return {
-            "as_of": self.as_of.isoformat(),
-            "checklist": self.checklist.id,
-            "units": [r.as_dict() for r in self.rows],
-            "summary": summary(self.rows),
-            "by_area": summaries_by(self.rows, "area"),
-            "by_type": summaries_by(self.rows, "type"),
-            "by_phase": summaries_by(self.rows, "phase"),
-        }
-
-
-def picture(
-    env: Env,
-    checklist_id: str,
-    phase: int | None,
-    area: str | None,
-    unit_type: str | None,
-    as_of: str | None,
-) -> Picture:
-    """Return the territory picture for the filters, with a fixed number of queries."""
-    from fvmcli.cli.checklist import as_of_date
-    from fvmcli.cli.readiness import territory_readiness
-    from fvmcli.cli.units import selected_units
-    from fvmcli.core.cutover import blocker_items, unit_row, worst_first
-    from fvmcli.core.equipment import territory_needs
-
-    checklist = env.checklist(checklist_id)
-    day = as_of_date(as_of)
-    rows, blockers, coverage, items = [], [], [], []
-    with env.db.read() as conn:
-        units = selected_units(env, conn, area=area, phase=phase, unit_type=unit_type)
-        everything = not (area or phase or unit_type)
-        for unit, score, evidence in territory_readiness(
-            env, conn, checklist, units, day, all_units=everything
-        ):
-            c = evidence.coverage
-            rows.append(
-                unit_row(
-                    unit,
-                    env.territory.phase_of(unit.area),
-                    score,
-                    c.percent,
-                    evidence.evidence.equipment_readiness,
-                )
-            )
-            blockers += blocker_items(unit, score)
-            coverage.append(
-                {
-                    "unit": unit.id,
-                    "name": unit.name,
-                    "area": unit.area,
-                    "people": c.people,
-                    "required": c.required,
-                    "completed": c.completed,
-                    "coverage": c.percent,
-                }
-            )
-            items.append(evidence.items)
-    needs = territory_needs(env.catalog, items)
-    return Picture(env, checklist, day, worst_first(rows), blockers, coverage, needs)
+def print_status(status: Any, lang: str) -> None:
+    """Print the territory's units worst first, then the summaries by status, area and type."""
+    rows = status.rows
+    show(
+        UNIT_STATUS,
+        rows,
+        as_json=False,
+        title=f"Readiness on {status.checklist.title.get(lang)}, as of {status.as_of.isoformat()}",
+        styles=[STATUS_STYLE[r.status] for r in rows],
+    )
+    groups = [{"group": "all", **status.summary()}]
+    for key in ("area", "type"):
+        groups += [{"group": f"{key} {k}", **v} for k, v in status.summaries_by(key).items()]
+    show(SUMMARY, groups, as_json=False, title="Summary")
 
 
 @app.command("status")
+@unit_filters()
 def status(
     ctx: typer.Context,
-    checklist_id: str = CHECKLIST,
-    phase: int | None = PHASE,
-    area: str | None = AREA,
-    unit_type: str | None = TYPE,
+    filters: Any,
+    checklist_id: str = CHECKLIST_OPTION,
     as_of: str | None = AS_OF,
     as_json: bool = JSON,
     fail_on: str | None = typer.Option(
@@ -126,91 +78,24 @@ def status(
 
     Example: fvm cutover status --phase 1 --fail-on red
     """
-    if fail_on not in (None, "red", "amber"):
-        raise InputError(f"--fail-on: expected red or amber, got {fail_on!r}")
+    from fvmcli.services.cutover import territory_status
+
     env = get_env(ctx)
-    pic = picture(env, checklist_id, phase, area, unit_type, as_of)
+    found = territory_status(env, filters, checklist_id=checklist_id, as_of=as_of, fail_on=fail_on)
     if as_json:
-        emit_json(pic.status_json())
+        emit_json(found.as_json())
     else:
-        _print_status(pic)
-    failing = {"red": {"red"}, "amber": {"red", "amber"}}.get(fail_on or "", set())
-    if any(r.status in failing for r in pic.rows):
+        print_status(found, env.lang)
+    if found.gate_failed:
         raise typer.Exit(int(ExitCode.GATE_FAILED))
 
 
-def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0f}%"
-
-
-def _print_status(pic: Picture) -> None:
-    from fvmcli.core.cutover import summaries_by, summary
-
-    rows = pic.rows
-    emit_table(
-        [
-            "unit",
-            "name",
-            "area",
-            "phase",
-            "type",
-            "status",
-            "score",
-            "answered",
-            "blockers",
-            "overdue",
-            "training",
-            "equipment",
-        ],
-        [
-            [
-                r.unit,
-                r.name,
-                r.area,
-                r.phase,
-                r.type,
-                r.status,
-                f"{r.score:.0%}",
-                f"{r.completeness:.0%}",
-                r.blockers or "",
-                r.overdue or "",
-                _pct(r.training_coverage),
-                _pct(r.equipment_readiness),
-            ]
-            for r in rows
-        ],
-        title=f"Readiness on {pic.checklist.title.get(pic.env.lang)}, as of "
-        f"{pic.as_of.isoformat()}",
-        styles=[STATUS_STYLE[r.status] for r in rows],
-    )
-    groups = [("all", summary(rows))]
-    groups += [(f"area {k}", v) for k, v in summaries_by(rows, "area").items()]
-    groups += [(f"type {k}", v) for k, v in summaries_by(rows, "type").items()]
-    emit_table(
-        ["", "units", "green", "amber", "red", "not-started", "mean score"],
-        [
-            [
-                name,
-                s["units"],
-                s["green"],
-                s["amber"],
-                s["red"],
-                s["not-started"],
-                f"{s['mean_score']:.0%}",
-            ]
-            for name, s in groups
-        ],
-        title="Summary",
-    )
-
-
 @app.command("blockers")
+@unit_filters()
 def blockers(
     ctx: typer.Context,
-    checklist_id: str = CHECKLIST,
-    phase: int | None = PHASE,
-    area: str | None = AREA,
-    unit_type: str | None = TYPE,
+    filters: Any,
+    checklist_id: str = CHECKLIST_OPTION,
     as_of: str | None = AS_OF,
     as_json: bool = JSON,
 ) -> None:
@@ -218,41 +103,29 @@ def blockers(
 
     Example: fvm cutover blockers --area sodra
     """
+    from dataclasses import asdict
+
+    from fvmcli.services.cutover import territory_status
+
     env = get_env(ctx)
-    pic = picture(env, checklist_id, phase, area, unit_type, as_of)
-    texts = {q.id: q.text.get(env.lang) for q in pic.checklist.questions}
-    items = [
-        {
-            "unit": b.unit,
-            "name": b.name,
-            "question": b.question,
-            "text": texts[b.question],
-            "due": b.due.isoformat() if b.due else None,
-            "days_overdue": b.days_overdue,
-            "owner": b.owner,
-            "blocker": b.blocker,
-            "waiver": b.waiver,
-        }
-        for b in sorted(pic.blockers, key=lambda b: (-b.days_overdue, b.unit, b.question))
-    ]
+    found = territory_status(env, filters, checklist_id=checklist_id, as_of=as_of)
+    texts = {q.id: q.text.get(env.lang) for q in found.checklist.questions}
+    items = [{**asdict(b), "text": texts[b.question]} for b in found.blockers]
     if as_json:
-        emit_json({"as_of": pic.as_of.isoformat(), "checklist": pic.checklist.id, "items": items})
+        emit_json(
+            {
+                "as_of": found.as_of.isoformat(),
+                "checklist": found.checklist.id,
+                "items": [{c.key: item[c.key] for c in BLOCKERS if c.data} for item in items],
+            }
+        )
         return
-    emit_table(
-        ["unit", "question", "due", "days over", "owner", "waiver"],
-        [
-            [
-                i["unit"],
-                f"{i['question']}: {i['text']}",
-                i["due"],
-                i["days_overdue"],
-                i["owner"],
-                f"until {i['waiver']['until']}: {i['waiver']['reason']}" if i["waiver"] else None,
-            ]
-            for i in items
-        ],
+    show(
+        BLOCKERS,
+        items,
+        as_json=False,
         title=f"{sum(1 for i in items if i['blocker'])} blockers, {len(items)} overdue "
-        f"critical items, as of {pic.as_of.isoformat()}",
+        f"critical items, as of {found.as_of.isoformat()}",
         styles=["red" if i["blocker"] else "yellow" for i in items],
     )
 
@@ -261,75 +134,42 @@ def blockers(
 def snapshot(
     ctx: typer.Context,
     label: str = typer.Argument(..., help="The assessment round, e.g. T-90."),
-    checklist_id: str = CHECKLIST,
+    checklist_id: str = CHECKLIST_OPTION,
     as_of: str | None = AS_OF,
-    by: str | None = typer.Option(None, "--by", help="Who takes it (env FVM_USER)."),
+    by: str | None = BY,
 ) -> None:
     """Freeze every unit's figures as of a date under a label (an assessment round).
 
     Example: fvm cutover snapshot T-90 --as-of 2026-11-26
     """
-    from fvmcli.clock import now_iso
-    from fvmcli.store.snapshots import save_snapshot
+    from fvmcli.services.cutover import snapshot as take
 
-    env = get_env(ctx)
-    pic = picture(env, checklist_id, None, None, None, as_of)
-    rows = [
-        {
-            "unit_id": r.unit,
-            "area": r.area,
-            "phase": r.phase,
-            "type": r.type,
-            "score": r.score,
-            "status": r.status,
-            "completeness": r.completeness,
-            "blockers": r.blockers,
-            "overdue": r.overdue,
-            "training_coverage": r.training_coverage,
-            "equipment_readiness": r.equipment_readiness,
-        }
-        for r in pic.rows
-    ]
-    with env.db.write() as conn:
-        replaced = save_snapshot(
-            conn, label, pic.checklist.id, pic.as_of, rows, by=resolve_user(by), at=now_iso()
-        )
+    taken = take(get_env(ctx), label, checklist_id=checklist_id, as_of=as_of, by=by)
     say(
-        f"{'Replaced' if replaced else 'Took'} snapshot {label}: {len(rows)} units as of "
-        f"{pic.as_of.isoformat()}."
+        f"{'Replaced' if taken.replaced else 'Took'} snapshot {label}: {taken.units} units as of "
+        f"{taken.as_of.isoformat()}."
     )
 
 
-def trend_data(
-    env: Env, checklist_id: str, phase: int | None, area: str | None, unit_type: str | None
-) -> dict[str, Any]:
-    """Return the trend across snapshots for the selected units."""
-    from fvmcli.cli.units import selected_units
-    from fvmcli.core.cutover import trend
-    from fvmcli.store.snapshots import list_snapshots, snapshot_rows
-
-    with env.db.read() as conn:
-        ids = {u.id for u in selected_units(env, conn, area=area, phase=phase, unit_type=unit_type)}
-        taken = list_snapshots(conn, env.checklist(checklist_id).id)
-        rows = [r for r in snapshot_rows(conn, [s["label"] for s in taken]) if r["unit_id"] in ids]
-    return trend(taken, rows)
+def _points(value: float | None) -> str:
+    return "–" if value is None else f"{value * 100:+.0f} pts"
 
 
 @app.command("trend")
-def trend_(
+@unit_filters()
+def trend(
     ctx: typer.Context,
-    checklist_id: str = CHECKLIST,
-    phase: int | None = PHASE,
-    area: str | None = AREA,
-    unit_type: str | None = TYPE,
+    filters: Any,
+    checklist_id: str = CHECKLIST_OPTION,
     as_json: bool = JSON,
 ) -> None:
     """Each unit's and each area's score across snapshots, so that stuck units show.
 
     Example: fvm cutover trend --phase 1
     """
-    env = get_env(ctx)
-    data = trend_data(env, checklist_id, phase, area, unit_type)
+    from fvmcli.services.cutover import trend as trend_of
+
+    data = trend_of(get_env(ctx), filters, checklist_id=checklist_id)
     if as_json:
         emit_json(data)
         return
@@ -337,84 +177,50 @@ def trend_(
     if not labels:
         say("No snapshots yet. Take one with: fvm cutover snapshot LABEL")
         return
-
-    def cells(scores: list[float | None]) -> list[str]:
-        return ["–" if s is None else f"{s:.0%}" for s in scores]
-
-    def change(value: float | None) -> str:
-        return "–" if value is None else f"{value * 100:+.0f} pts"
-
-    emit_table(
-        ["area", *labels, "change"],
-        [[a["area"], *cells(a["scores"]), change(a["change"])] for a in data["areas"]],
-        title="Areas",
-    )
+    rounds = [Column(label, label, cell=_round(i)) for i, label in enumerate(labels)]
+    change = Column("change", "change", _points, empty="–")
+    show((Column("area", "area"), *rounds, change), data["areas"], as_json=False, title="Areas")
     stuck = sorted(data["units"], key=lambda u: (u["change"] is None, u["change"] or 0))
-    emit_table(
-        ["unit", "area", *labels, "change"],
-        [[u["unit"], u["area"], *cells(u["scores"]), change(u["change"])] for u in stuck],
+    show(
+        (Column("unit", "unit"), Column("area", "area"), *rounds, change),
+        stuck,
+        as_json=False,
         title="Units, least movement first",
     )
 
 
+def _round(index: int) -> Callable[[dict[str, Any]], str]:
+    """Return the cell maker of one snapshot's score."""
+
+    def cell(row: dict[str, Any]) -> str:
+        value = row["scores"][index]
+        return "–" if value is None else f"{value:.0%}"
+
+    return cell
+
+
 @app.command("report")
+@unit_filters()
 def report(
     ctx: typer.Context,
+    filters: Any,
     output: Path = typer.Option(
         ..., "-o", "--output", help="FILE.html, .pdf, .xlsx, .csv or .json"
     ),
-    checklist_id: str = CHECKLIST,
-    phase: int | None = PHASE,
-    area: str | None = AREA,
-    unit_type: str | None = TYPE,
+    checklist_id: str = CHECKLIST_OPTION,
     as_of: str | None = AS_OF,
 ) -> None:
     """Write the go/no-go report for programme management, in the format the file names.
 
     Example: fvm cutover report --phase 1 -o etapp1.xlsx
     """
-    from fvmcli.cli.writing import write_bytes
-    from fvmcli.render import report as render_report
+    from fvmcli.cli.writing import report_format, write_report
+    from fvmcli.services.cutover import report as report_of
 
-    kinds = {
-        ".html": "html",
-        ".htm": "html",
-        ".pdf": "pdf",
-        ".xlsx": "xlsx",
-        ".csv": "csv",
-        ".json": "json",
-    }
-    kind = kinds.get(output.suffix.lower())
-    if kind is None:
-        raise InputError(f"-o {output}: the file must end in .html, .pdf, .xlsx, .csv or .json")
+    kind = report_format(output)
     env = get_env(ctx)
-    with progress(f"Report {output.name}", steps=3) as step:
-        pic = picture(env, checklist_id, phase, area, unit_type, as_of)
+    with progress(f"Report {output.name}", steps=2) as step:
+        found = report_of(env, filters, checklist_id=checklist_id, as_of=as_of)
         step()
-        if kind == "json":
-            import json
-
-            data = json.dumps(pic.status_json(), ensure_ascii=False, indent=2).encode("utf-8")
-        elif kind == "csv":
-            data = render_report.units_csv(pic.rows).encode("utf-8")
-        elif kind == "xlsx":
-            try:
-                output.parent.mkdir(parents=True, exist_ok=True)
-                render_report.workbook(pic, output)
-            except OSError as exc:
-                raise InputError(f"cannot write {output}: {exc.strerror}") from exc
-            step()
-            say(f"Wrote {output}")
-            return
-        else:
-            trend = trend_data(env, checklist_id, phase, area, unit_type)
-            html = render_report.html(env.content.template_dirs(), pic, trend)
-            step()
-            if kind == "pdf":
-                from fvmcli.render.templates import html_to_pdf
-
-                data = html_to_pdf(html)
-            else:
-                data = html.encode("utf-8")
+        write_report(env, found, kind, output)
         step()
-    write_bytes(data, output)

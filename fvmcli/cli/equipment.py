@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import typer
 
-from fvmcli.cli.env import Env, get_env, resolve_user
-from fvmcli.cli.output import emit_json, emit_table, progress, say
-from fvmcli.errors import InputError, UnknownIdError
+from fvmcli.cli.env import get_env
+from fvmcli.cli.options import BY, DRY_RUN, FORMAT, JSON, OUTPUT, unit_filters
+from fvmcli.cli.output import emit_json, progress, say, show
+from fvmcli.render.columns import Column, blank_zero
 
 app = typer.Typer(
     help="Equipment: recommendations, counts per unit, readiness, territory needs.",
@@ -18,34 +20,40 @@ app = typer.Typer(
 
 UNIT = typer.Argument(..., metavar="UNIT", help="The unit.")
 ITEM = typer.Argument(..., metavar="ITEM", help="Catalog item id, e.g. care-client.")
-BY = typer.Option(None, "--by", metavar="NAME", help="Who counted (env FVM_USER, else login).")
-JSON = typer.Option(False, "--json", help="Print JSON.")
+
+NEEDS = (
+    Column("item", "item"),
+    Column("required", "required"),
+    Column("present", "present"),
+    Column("configured", "configured"),
+    Column("tested", "tested"),
+    Column("to_procure", "to procure", blank_zero),
+    Column("to_configure", "to configure", blank_zero),
+    Column("to_test", "to test", blank_zero),
+)
+UNIT_ITEMS = (
+    NEEDS[0],
+    Column("name", "name"),
+    Column("category", "category", table=False),
+    Column(
+        "required",
+        "required",
+        cell=lambda i: f"{i['required']}{'*' if i['override'] is not None else ''}",
+    ),
+    Column("override", "override", table=False),
+    *NEEDS[2:],
+)
 
 
-def _require_item(env: Env, item: str) -> None:
-    if env.catalog.item(item) is None:
-        known = ", ".join(i.id for i in env.catalog.items)
-        raise UnknownIdError(
-            f"unknown item {item!r} (known: {known})", hint="See 'fvm equipment catalog'."
-        )
+def _rule(rule: Any) -> str:
+    if rule is None:
+        return "–"
+    per = f"{float(rule.per_staff):g}/staff" if rule.per_staff else ""
+    return ", ".join(x for x in (per, f"min {rule.min}" if rule.min else "") if x) or "0"
 
 
-def state_json(env: Env, state: Any, override: int | None = None) -> dict[str, Any]:
-    """Return one item's figures as JSON."""
-    item = env.catalog.item(state.item)
-    return {
-        "item": state.item,
-        "name": item.name.get(env.lang) if item else state.item,
-        "category": item.category if item else None,
-        "required": state.required,
-        "override": override,
-        "present": state.present,
-        "configured": state.configured,
-        "tested": state.tested,
-        "to_procure": state.to_procure,
-        "to_configure": state.to_configure,
-        "to_test": state.to_test,
-    }
+def _rule_of(unit_type: str) -> Callable[[dict[str, Any]], str]:
+    return lambda row: _rule(row["rules"].get(unit_type))
 
 
 @app.command("catalog")
@@ -54,8 +62,10 @@ def catalog(ctx: typer.Context, as_json: bool = JSON) -> None:
 
     Example: fvm equipment catalog --json
     """
+    from fvmcli.services.equipment import catalog as items
+
     env = get_env(ctx)
-    items: list[dict[str, Any]] = [
+    rows = [
         {
             "id": i.id,
             "category": i.category,
@@ -63,28 +73,18 @@ def catalog(ctx: typer.Context, as_json: bool = JSON) -> None:
             "recommend": {
                 t: {"per_staff": float(r.per_staff), "min": r.min} for t, r in i.recommend.items()
             },
+            "rules": i.recommend,
         }
-        for i in env.catalog.items
+        for i in items(env)
     ]
-    if as_json:
-        emit_json(items)
-        return
-    types = list(env.territory.unit_types)
-
-    def rule(r: dict[str, Any] | None) -> str:
-        if r is None:
-            return "–"
-        per = f"{r['per_staff']:g}/staff" if r["per_staff"] else ""
-        return ", ".join(x for x in (per, f"min {r['min']}" if r["min"] else "") if x) or "0"
-
-    emit_table(
-        ["item", "category", "name", *types],
-        [
-            [i["id"], i["category"], i["name"], *[rule(i["recommend"].get(t)) for t in types]]
-            for i in items
-        ],
-        title="Equipment recommendations",
+    columns = (
+        Column("id", "item"),
+        Column("category", "category"),
+        Column("name", "name"),
+        Column("recommend", "recommend", table=False),
+        *(Column(t, t, cell=_rule_of(t), data=False) for t in env.territory.unit_types),
     )
+    show(columns, rows, as_json=as_json, title="Equipment recommendations")
 
 
 @app.command("count")
@@ -105,31 +105,15 @@ def count(
 
     Example: fvm equipment count sas-boras-med care-client --present 12 --configured 10 --tested 8
     """
-    from fvmcli.cli.readiness import require_unit
-    from fvmcli.clock import now_iso
-    from fvmcli.core.equipment import count_problem
-    from fvmcli.core.model import Count
-    from fvmcli.store.equipment import NewCount, counts_by_unit, save_counts
+    from fvmcli.services.equipment import count as save_count
 
-    env = get_env(ctx)
-    _require_item(env, item)
-    with env.db.write() as conn:
-        unit = require_unit(conn, unit_id)
-        old = counts_by_unit(conn, [unit.id]).get(unit.id, {}).get(item, Count())
-        new = Count(
-            present,
-            old.configured if configured is None else configured,
-            old.tested if tested is None else tested,
-        )
-        problem = count_problem(new.present, new.configured, new.tested)
-        if problem:
-            raise InputError(f"{unit.id} · {item}: {problem}; nothing was stored")
-        changed = save_counts(
-            conn, [NewCount(unit.id, item, new)], by=resolve_user(by), at=now_iso()
-        )
+    saved = save_count(
+        get_env(ctx), unit_id, item, present=present, configured=configured, tested=tested, by=by
+    )
+    c = saved.count
     say(
-        f"{unit.id} · {item}: present {new.present}, configured {new.configured}, tested "
-        f"{new.tested}" + ("" if changed else " (unchanged)")
+        f"{saved.unit} · {item}: present {c.present}, configured {c.configured}, tested "
+        f"{c.tested}" + ("" if saved.changed else " (unchanged)")
     )
 
 
@@ -148,212 +132,131 @@ def require(
 
     Example: fvm equipment require vc-hjo label-printer 3
     """
-    from fvmcli.cli.readiness import require_unit
-    from fvmcli.clock import now_iso
-    from fvmcli.store.equipment import set_requirement
+    from fvmcli.errors import InputError
+    from fvmcli.services.equipment import require as set_requirement
 
-    env = get_env(ctx)
-    _require_item(env, item)
     if clear == (quantity is not None):
         raise InputError("give a quantity N, or --clear to go back to the recommendation")
-    if quantity is not None and quantity < 0:
-        raise InputError(f"N must be 0 or more, got {quantity}")
-    with env.db.write() as conn:
-        unit = require_unit(conn, unit_id)
-        old = set_requirement(conn, unit.id, item, quantity, by=resolve_user(by), at=now_iso())
+    done = set_requirement(get_env(ctx), unit_id, item, quantity, by=by)
+    old = done.previous
     was = f" (was {old})" if old is not None and old != quantity else ""
     if quantity is None:
-        say(f"{unit.id} · {item}: back to the recommended quantity{was}.")
+        say(f"{done.unit} · {item}: back to the recommended quantity{was}.")
     else:
-        say(f"{unit.id} · {item}: {quantity} required{was}.")
+        say(f"{done.unit} · {item}: {quantity} required{was}.")
 
 
 @app.command("import")
 def import_(
     ctx: typer.Context,
     file: Path = typer.Argument(..., help="CSV: unit, item, present[, configured, tested]."),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Check the file; store nothing."),
+    dry_run: bool = DRY_RUN,
     by: str | None = BY,
 ) -> None:
     """Import counts from CSV (blank configured/tested = 0). Nothing is stored if any row is bad.
 
     Example: fvm equipment import inventering.csv --dry-run
     """
-    from fvmcli.clock import now_iso
-    from fvmcli.content.csvfile import read_csv
-    from fvmcli.content.inventory_csv import OPTIONAL, REQUIRED, parse_inventory
-    from fvmcli.store.equipment import NewCount, save_counts
-    from fvmcli.store.units import list_units
+    from fvmcli.services.equipment import import_counts
 
-    env = get_env(ctx)
-    named = sorted({r.get("unit") or "" for r in read_csv(file, REQUIRED, OPTIONAL)})
-    with progress(f"Importing {file.name}"), env.db.write(dry_run=dry_run) as conn:
-        units = {u.id: u for u in list_units(conn, ids=named)}
-        rows = parse_inventory(file, env.catalog, units)
-        changed = save_counts(
-            conn, [NewCount(u, i, c) for u, i, c, _ in rows], by=resolve_user(by), at=now_iso()
-        )
+    with progress(f"Importing {file.name}"):
+        done = import_counts(get_env(ctx), file, dry_run=dry_run, by=by)
     verb = "Would change" if dry_run else "Changed"
     say(
-        f"{verb} {changed} of {len(rows)} counts for {len(units)} units from {file}; "
-        f"{len(rows) - changed} unchanged."
+        f"{verb} {done.changed} of {done.counts} counts for {done.units} units from {file}; "
+        f"{done.counts - done.changed} unchanged."
     )
 
 
-def _unit_items(env: Env, conn: Any, unit: Any) -> tuple[list[Any], dict[str, int]]:
-    from fvmcli.core.equipment import unit_items
-    from fvmcli.store.equipment import counts_by_unit, overrides_by_unit
-
-    counts = counts_by_unit(conn, [unit.id]).get(unit.id, {})
-    overrides = overrides_by_unit(conn, [unit.id]).get(unit.id, {})
-    return unit_items(env.catalog, unit, counts, overrides), overrides
-
-
 @app.command("show")
-def show(ctx: typer.Context, unit_id: str = UNIT, as_json: bool = JSON) -> None:
+def show_(ctx: typer.Context, unit_id: str = UNIT, as_json: bool = JSON) -> None:
     """Show a unit's equipment: required, present, configured, tested, missing, readiness.
 
     Example: fvm equipment show sas-boras-med
     """
-    from fvmcli.cli.readiness import require_unit
-    from fvmcli.core.equipment import readiness
+    from fvmcli.render.columns import data_rows
+    from fvmcli.services.equipment import show as unit_equipment
 
     env = get_env(ctx)
-    with env.db.read() as conn:
-        unit = require_unit(conn, unit_id)
-        states, overrides = _unit_items(env, conn, unit)
-    ready = readiness(states)
-    items = [state_json(env, s, overrides.get(s.item)) for s in states]
+    found = unit_equipment(env, unit_id)
+    unit = found.unit
+    items = []
+    for s in found.items:
+        item = env.catalog.item(s.item)
+        items.append(
+            {
+                "item": s.item,
+                "name": item.name.get(env.lang) if item else s.item,
+                "category": item.category if item else None,
+                "override": found.overrides.get(s.item),
+                **{c.key: getattr(s, c.key) for c in NEEDS[1:]},
+            }
+        )
     if as_json:
         emit_json(
             {
                 "unit": unit.id,
                 "type": unit.type,
                 "staff": unit.staff,
-                "readiness": ready,
-                "items": items,
+                "readiness": found.readiness,
+                "items": data_rows(UNIT_ITEMS, items),
             }
         )
         return
-    emit_table(
-        [
-            "item",
-            "name",
-            "required",
-            "present",
-            "configured",
-            "tested",
-            "to procure",
-            "to configure",
-            "to test",
-        ],
-        [
-            [
-                i["item"],
-                i["name"],
-                f"{i['required']}{'*' if i['override'] is not None else ''}",
-                i["present"],
-                i["configured"],
-                i["tested"],
-                i["to_procure"] or "",
-                i["to_configure"] or "",
-                i["to_test"] or "",
-            ]
-            for i in items
-        ],
+    show(
+        UNIT_ITEMS,
+        items,
+        as_json=False,
         title=f"Equipment of {unit.name} ({unit.id}, {unit.type}, staff "
         f"{unit.staff if unit.staff is not None else '?'})",
     )
+    ready = found.readiness
     shown = "n/a (nothing required)" if ready is None else f"{ready:.1f}%"
-    say(f"Equipment readiness: {shown}" + ("   * overridden quantity" if overrides else ""))
+    say(f"Equipment readiness: {shown}" + ("   * overridden quantity" if found.overrides else ""))
 
 
 @app.command("gaps")
-def gaps(
-    ctx: typer.Context,
-    unit_ids: list[str] = typer.Option(
-        [], "--unit", metavar="U", help="Only these units (repeatable)."
-    ),
-    area: str | None = typer.Option(None, "--area", help="Only this area."),
-    phase: int | None = typer.Option(None, "--phase", help="Only this phase."),
-    unit_type: str | None = typer.Option(None, "--type", help="Only this unit type."),
-    as_json: bool = JSON,
-) -> None:
+@unit_filters(units=True)
+def gaps(ctx: typer.Context, filters: Any, as_json: bool = JSON) -> None:
     """The territory's needs: per item, what to procure, configure and test, summed over units.
 
     Example: fvm equipment gaps --phase 1 --type municipal --json
     """
-    from fvmcli.cli.units import selection
-    from fvmcli.core.equipment import territory_needs, unit_items
-    from fvmcli.store.equipment import counts_by_unit, overrides_by_unit
+    from fvmcli.render.columns import data_rows
+    from fvmcli.services.equipment import gaps as needs
 
-    env = get_env(ctx)
-    with env.db.read() as conn:
-        units, ids = selection(
-            env, conn, unit_ids=unit_ids, area=area, phase=phase, unit_type=unit_type
-        )
-        counts = counts_by_unit(conn, ids)
-        overrides = overrides_by_unit(conn, ids)
-    totals = territory_needs(
-        env.catalog,
-        (unit_items(env.catalog, u, counts.get(u.id, {}), overrides.get(u.id, {})) for u in units),
-    )
-    rows = [
-        {
-            "item": t.item,
-            "required": t.required,
-            "present": t.present,
-            "configured": t.configured,
-            "tested": t.tested,
-            "to_procure": t.to_procure,
-            "to_configure": t.to_configure,
-            "to_test": t.to_test,
-        }
-        for t in totals
-    ]
+    found = needs(get_env(ctx), filters)
     if as_json:
-        emit_json({"items": rows, "units": len(units)})
+        emit_json({"items": data_rows(NEEDS, found.items), "units": found.units})
         return
-    emit_table(
-        [
-            "item",
-            "required",
-            "present",
-            "configured",
-            "tested",
-            "to procure",
-            "to configure",
-            "to test",
-        ],
-        [list(r.values()) for r in rows],
-        title=f"Equipment needs of {len(units)} units",
-    )
+    show(NEEDS, found.items, as_json=False, title=f"Equipment needs of {found.units} units")
 
 
 @app.command("print")
 def print_(
     ctx: typer.Context,
     unit_id: str = UNIT,
-    fmt: str | None = typer.Option(
-        None, "--format", help="html, md or pdf (default: from -o, else html)."
-    ),
-    output: Path | None = typer.Option(None, "-o", "--output", help="File to write."),
+    fmt: str | None = FORMAT,
+    output: Path | None = OUTPUT,
 ) -> None:
     """Print a count sheet for walking the unit: items, required quantity, boxes to fill in.
 
     Example: fvm equipment print vc-hjo -o vc-hjo-inventering.pdf
     """
-    from fvmcli.cli.readiness import require_unit
     from fvmcli.cli.writing import choose_format, write_document
-    from fvmcli.clock import today
     from fvmcli.render.equipment_sheet import count_sheet_context
+    from fvmcli.services.equipment import show as unit_equipment
 
     env = get_env(ctx)
     kind = choose_format(fmt, output, ("html", "md", "pdf"))
-    with env.db.read() as conn:
-        unit = require_unit(conn, unit_id)
-        states, overrides = _unit_items(env, conn, unit)
+    found = unit_equipment(env, unit_id)
     context = count_sheet_context(
-        env.catalog, env.territory, unit, states, overrides, env.lang, today()
+        env.catalog,
+        env.territory,
+        found.unit,
+        found.items,
+        found.overrides,
+        env.lang,
+        env.clock.today(),
     )
     write_document(env, "equipment", kind, context, output)

@@ -6,12 +6,15 @@ import json
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+
+from fvmcli.render.columns import Column, data_rows, table_cells
 
 STATUS_STYLE = {"green": "green", "amber": "yellow", "red": "red", "not-started": "blue"}
 
@@ -32,6 +35,8 @@ def stderr() -> Console:
 def _default(value: Any) -> Any:
     if isinstance(value, date | datetime):
         return value.isoformat()
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
@@ -56,6 +61,23 @@ def emit_table(
         style = styles[i] if styles and i < len(styles) else None
         table.add_row(*[Text("–" if c is None else str(c)) for c in row], style=style)
     stdout().print(table)
+
+
+def show(
+    columns: Sequence[Column],
+    rows: Sequence[Any],
+    *,
+    as_json: bool,
+    title: str | None = None,
+    styles: Sequence[str | None] | None = None,
+) -> None:
+    """Print a listing from its one column declaration: JSON objects of the data columns for
+    scripts, or a table of the table columns for people."""
+    if as_json:
+        emit_json(data_rows(columns, rows))
+        return
+    headings, cells = table_cells(columns, rows)
+    emit_table(headings, cells, title=title, styles=styles)
 
 
 def say(message: str, style: str | None = None) -> None:

@@ -7,10 +7,10 @@ from typing import Any
 
 from rich.text import Text
 
-from fvmcli.cli.answering import ANSWER, BACK, SKIP, Asker, Reply, Step
 from fvmcli.cli.output import stdout
 from fvmcli.core.model import NA
 from fvmcli.errors import InputError
+from fvmcli.services.answering import ANSWER, BACK, SKIP, Asker, Reply, Step
 
 WORDS = {
     "sv": {

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from rich.table import Table
 from rich.text import Text
 
-from fvmcli.cli.env import Env
 from fvmcli.cli.output import STATUS_STYLE, stdout
-from fvmcli.cli.readiness import UnitReadiness
-from fvmcli.core.model import Checklist
+from fvmcli.core.scoring import QuestionResult, UnitScore
+
+if TYPE_CHECKING:
+    from fvmcli.services.answers import ScoreView
 
 
 def bar(fraction: float | None, width: int = 24) -> Text:
@@ -20,10 +23,10 @@ def bar(fraction: float | None, width: int = 24) -> Text:
     return Text("█" * filled, style=style) + Text("░" * (width - filled), style="dim")
 
 
-def print_score(env: Env, checklist: Checklist, readiness: UnitReadiness) -> None:
+def print_score(view: ScoreView, lang: str) -> None:
     """Print the unit's score for a person."""
     console = stdout()
-    lang = env.lang
+    checklist, readiness = view.checklist, view.readiness
     score = readiness.score
     unit = readiness.unit
     header = Text(
@@ -83,3 +86,67 @@ def print_score(env: Env, checklist: Checklist, readiness: UnitReadiness) -> Non
                 f"{cov.required} required courses, {cov.people} people)"
             )
         )
+
+
+def json_value(result: QuestionResult) -> Any:
+    """Return the answer as JSON: numbers for percent and number questions."""
+    value = result.value
+    if value is not None and result.question.type in ("percent", "number") and value != "n/a":
+        number = float(value)
+        return int(number) if number.is_integer() else number
+    return value
+
+
+def score_json(unit_id: str, score: UnitScore) -> dict[str, Any]:
+    """Return the ``fvm checklist score --json`` document of ``cli.md``."""
+    return {
+        "unit": unit_id,
+        "checklist": score.checklist,
+        "version": score.version,
+        "as_of": score.as_of.isoformat(),
+        "score": score.score,
+        "status": score.status,
+        "completeness": score.completeness,
+        "sections": [
+            {
+                "id": s.id,
+                "score": s.score,
+                "weight": s.weight,
+                "answered": s.answered,
+                "applicable": s.applicable,
+            }
+            for s in score.sections
+        ],
+        "questions": [
+            {
+                "id": r.question.id,
+                "section": r.question.section,
+                "value": json_value(r),
+                "credit": r.credit,
+                "due": r.due.isoformat() if r.due else None,
+                "overdue": r.overdue,
+                "critical": r.question.critical,
+                "derived": r.question.derived,
+                "waived": r.waiver is not None,
+            }
+            for r in score.questions
+        ],
+        "blockers": [
+            {"question": r.question.id, "due": r.due.isoformat() if r.due else None}
+            for r in score.blockers
+        ],
+        "overdue": [
+            {"question": r.question.id, "due": r.due.isoformat() if r.due else None}
+            for r in score.overdue
+        ],
+        "waived": [
+            {
+                "question": r.question.id,
+                "reason": r.waiver.reason,
+                "until": r.waiver.until.isoformat(),
+                "by": r.waiver.by,
+            }
+            for r in score.questions
+            if r.waiver is not None
+        ],
+    }

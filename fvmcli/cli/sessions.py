@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import typer
 
-from fvmcli.cli.env import Env, get_env, resolve_user
-from fvmcli.cli.output import emit_json, emit_table, progress, say
-from fvmcli.errors import ConflictError, InputError, UnknownIdError
+from fvmcli.cli.env import get_env
+from fvmcli.cli.options import BY, DRY_RUN, JSON
+from fvmcli.cli.output import emit_json, progress, say, show
+from fvmcli.render.columns import Column
 
 app = typer.Typer(
     help="Training sessions: schedule, enrol, waitlist, attendance, rosters.", no_args_is_help=True
@@ -20,62 +19,20 @@ SESSION = typer.Argument(
     ..., metavar="SESSION", help="Session id, e.g. millennium-fundament-2026-12-14."
 )
 PEOPLE = typer.Argument(..., metavar="PERSON...", help="One or more person ids.")
-BY = typer.Option(None, "--by", metavar="NAME", help="Who makes the change (env FVM_USER).")
-JSON = typer.Option(False, "--json", help="Print JSON.")
 
-
-def _course(env: Env, course_id: str) -> Any:
-    course = env.curriculum.courses.get(course_id)
-    if course is None:
-        raise UnknownIdError(
-            f"no course {course_id!r} (known: {', '.join(env.curriculum.courses)})"
-        )
-    return course
-
-
-def _when(text: str, option: str) -> datetime:
-    from fvmcli.core.values import parse_datetime
-
-    try:
-        return parse_datetime(text)
-    except ValueError as exc:
-        raise InputError(f"{option}: {exc}") from exc
-
-
-def _require_session(conn: Any, session_id: str, *, lock: bool = False) -> dict[str, Any]:
-    from fvmcli.store.training import get_session
-
-    session = get_session(conn, session_id, lock=lock)
-    if session is None:
-        raise UnknownIdError(f"no session {session_id!r}", hint="See 'fvm session list'.")
-    return session
-
-
-def _promote(conn: Any, session: dict[str, Any], *, by: str, at: str) -> list[str]:
-    """Fill free seats from the waitlist in order; return who was promoted."""
-    from fvmcli.core.enrolment import SEAT, WAITLISTED, to_promote
-    from fvmcli.store.training import get_person, session_enrolments, set_enrolment
-
-    current = session_enrolments(conn, session["id"])
-    seats = sum(1 for _, s in current if s in SEAT)
-    waitlist = [p for p, s in current if s == WAITLISTED]
-    promoted = to_promote(session["capacity"], seats, waitlist)
-    for person_id in promoted:
-        person = get_person(conn, person_id)
-        assert person is not None
-        set_enrolment(
-            conn, session["id"], person, "enrolled", by=by, at=at, note="promoted from the waitlist"
-        )
-    return promoted
-
-
-def _save(
-    env: Env, conn: Any, values: dict[str, Any], *, by: str, at: str
-) -> tuple[str, list[str]]:
-    from fvmcli.store.training import save_session
-
-    outcome = save_session(conn, values, by=by, at=at)
-    return outcome, _promote(conn, values, by=by, at=at) if outcome == "changed" else []
+SESSIONS = (
+    Column("id", "id"),
+    Column("course", "course"),
+    Column("start", "start"),
+    Column("end", "end"),
+    Column("capacity", "capacity", table=False),
+    Column("seats", "seats", cell=lambda s: f"{s['seats']}/{s['capacity']}"),
+    Column("waiting", "waitlist", lambda n: n or ""),
+    Column("location", "location"),
+    Column("trainer", "trainer"),
+)
+SEATS = (Column("n", "#"), Column("person", "person"), Column("status", "status"))
+WAITLIST = (Column("n", "#"), Column("person", "person"))
 
 
 @app.command("add")
@@ -97,47 +54,23 @@ def add(
     Example: fvm session add millennium-fundament --start 2026-12-14T09:00 --capacity 12
     --location "Regionens hus, Göteborg"
     """
-    from fvmcli.clock import now_iso
-    from fvmcli.core.enrolment import default_end
-    from fvmcli.core.enrolment import session_id as make_id
-    from fvmcli.core.values import check_id
-    from fvmcli.store.training import session_ids
+    from fvmcli.services.training import add_session
 
-    env = get_env(ctx)
-    course = _course(env, course_id)
-    begins = _when(start, "--start")
-    ends = _when(end, "--end") if end else default_end(begins, course)
-    if ends <= begins:
-        raise InputError("--end must come after --start")
-    if session_id is not None:
-        try:
-            check_id(session_id, what="--id")
-        except ValueError as exc:
-            raise InputError(str(exc)) from exc
-    with env.db.write() as conn:
-        taken = session_ids(conn)
-        if session_id in taken:
-            raise ConflictError(
-                f"session {session_id!r} already exists",
-                hint="Change it with 'fvm session update'.",
-            )
-        sid = session_id or make_id(course.id, begins, taken)
-        _save(
-            env,
-            conn,
-            {
-                "id": sid,
-                "course": course.id,
-                "start": begins.isoformat(timespec="minutes"),
-                "end": ends.isoformat(timespec="minutes"),
-                "capacity": capacity,
-                "location": location,
-                "trainer": trainer,
-            },
-            by=resolve_user(by),
-            at=now_iso(),
-        )
-    say(f"Scheduled {sid}: {begins:%Y-%m-%d %H:%M}–{ends:%H:%M}, {capacity} seats.")
+    saved = add_session(
+        get_env(ctx),
+        course_id,
+        start=start,
+        end=end,
+        capacity=capacity,
+        location=location,
+        trainer=trainer,
+        session_id=session_id,
+        by=by,
+    )
+    say(
+        f"Scheduled {saved.id}: {saved.start:%Y-%m-%d %H:%M}–{saved.end:%H:%M}, "
+        f"{saved.capacity} seats."
+    )
 
 
 @app.command("update")
@@ -155,25 +88,20 @@ def update(
 
     Example: fvm session update open-link-2027-01-18 --capacity 16
     """
-    from fvmcli.clock import now_iso
+    from fvmcli.services.training import update_session
 
-    env = get_env(ctx)
-    with env.db.write() as conn:
-        values = dict(_require_session(conn, session_id, lock=True))
-        if capacity is not None:
-            values["capacity"] = capacity
-        if start is not None:
-            values["start"] = _when(start, "--start").isoformat(timespec="minutes")
-        if end is not None:
-            values["end"] = _when(end, "--end").isoformat(timespec="minutes")
-        if values["end"] <= values["start"]:
-            raise InputError("the end must come after the start")
-        values.update(
-            {k: v for k, v in (("location", location), ("trainer", trainer)) if v is not None}
-        )
-        outcome, promoted = _save(env, conn, values, by=resolve_user(by), at=now_iso())
-    say(f"{session_id}: {outcome}.")
-    for person in promoted:
+    saved = update_session(
+        get_env(ctx),
+        session_id,
+        capacity=capacity,
+        start=start,
+        end=end,
+        location=location,
+        trainer=trainer,
+        by=by,
+    )
+    say(f"{session_id}: {saved.outcome}.")
+    for person in saved.promoted:
         say(f"Promoted {person} from the waitlist.")
 
 
@@ -183,7 +111,7 @@ def import_(
     file: Path = typer.Argument(
         ..., help="CSV: course, start[, end, capacity, location, trainer, id]."
     ),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Check the file; store nothing."),
+    dry_run: bool = DRY_RUN,
     by: str | None = BY,
 ) -> None:
     """Add or update sessions from CSV; a row without id matches a session of the same course
@@ -191,61 +119,16 @@ def import_(
 
     Example: fvm session import kurstillfallen.csv
     """
-    from fvmcli.clock import now_iso
-    from fvmcli.content.csvfile import RowProblems
-    from fvmcli.content.sessions_csv import parse_sessions
-    from fvmcli.core.enrolment import default_end
-    from fvmcli.core.enrolment import session_id as make_id
-    from fvmcli.store.training import list_sessions
+    from fvmcli.services.training import import_sessions
 
-    env = get_env(ctx)
-    problems = RowProblems(str(file))
-    rows = parse_sessions(file, env.curriculum, problems)
-    user, at = resolve_user(by), now_iso()
-    counts = {"added": 0, "changed": 0, "unchanged": 0}
-    promoted: list[tuple[str, str]] = []
-    with progress(f"Importing {file.name}"), env.db.write(dry_run=dry_run) as conn:
-        existing = {s["id"]: s for s in list_sessions(conn)}
-        by_start = {(s["course"], s["start"]): s["id"] for s in existing.values()}
-        for row in rows:
-            start = row.start.isoformat(timespec="minutes")
-            sid = (
-                row.id
-                or by_start.get((row.course, start))
-                or make_id(row.course, row.start, existing)
-            )
-            old = existing.get(sid)
-            if old is None and row.capacity is None:
-                problems.add_line(row.line, "capacity", "is required for a new session")
-                continue
-            course = env.curriculum.courses[row.course]
-            end = row.end or (
-                datetime.fromisoformat(old["end"])
-                if old and old["course"] == row.course
-                else default_end(row.start, course)
-            )
-            values = {
-                "id": sid,
-                "course": row.course,
-                "start": start,
-                "end": end.isoformat(timespec="minutes"),
-                "capacity": row.capacity if row.capacity is not None else (old or {})["capacity"],
-                "location": row.location,
-                "trainer": row.trainer,
-            }
-            outcome, moved = _save(env, conn, values, by=user, at=at)
-            counts[outcome] += 1
-            promoted += [(sid, p) for p in moved]
-            existing[sid] = values
-            by_start[(row.course, start)] = sid
-        problems.raise_if_any()
+    with progress(f"Importing {file.name}"):
+        done = import_sessions(get_env(ctx), file, dry_run=dry_run, by=by)
     verb = "Would import" if dry_run else "Imported"
     say(
-        f"{verb} {len(rows)} sessions from {file}: "
-        + ", ".join(f"{v} {k}" for k, v in counts.items())
-        + "."
+        f"{verb} {done.rows} sessions from {file}: {done.added} added, {done.changed} changed, "
+        f"{done.unchanged} unchanged."
     )
-    for sid, person in promoted:
+    for sid, person in done.promoted:
         say(f"Promoted {person} from the waitlist of {sid}.")
 
 
@@ -259,57 +142,21 @@ def list_(
 
     Example: fvm session list --course open-link
     """
-    from fvmcli.store.training import list_sessions
+    from fvmcli.services.training import list_sessions
 
-    env = get_env(ctx)
-    if course is not None:
-        _course(env, course)
-    with env.db.read() as conn:
-        found = list_sessions(conn, course=course)
-    if as_json:
-        emit_json(found)
-        return
-    emit_table(
-        ["id", "course", "start", "end", "seats", "waitlist", "location", "trainer"],
-        [
-            [
-                s["id"],
-                s["course"],
-                s["start"],
-                s["end"],
-                f"{s['seats']}/{s['capacity']}",
-                s["waiting"] or "",
-                s["location"],
-                s["trainer"],
-            ]
-            for s in found
-        ],
-        title=f"{len(found)} sessions",
-    )
-
-
-def _show_data(conn: Any, session: dict[str, Any]) -> dict[str, Any]:
-    from fvmcli.core.enrolment import SEAT, WAITLISTED
-    from fvmcli.store.training import session_enrolments
-
-    current = session_enrolments(conn, session["id"])
-    return {
-        **session,
-        "enrolled": [p for p, s in current if s in SEAT],
-        "waitlist": [p for p, s in current if s == WAITLISTED],
-        "status": {p: s for p, s in current},
-    }
+    found = list_sessions(get_env(ctx), course)
+    show(SESSIONS, found, as_json=as_json, title=f"{len(found)} sessions")
 
 
 @app.command("show")
-def show(ctx: typer.Context, session_id: str = SESSION, as_json: bool = JSON) -> None:
+def show_(ctx: typer.Context, session_id: str = SESSION, as_json: bool = JSON) -> None:
     """Show a session: who holds a seat (with attendance) and the waitlist in order.
 
     Example: fvm session show millennium-fundament-2026-12-14 --json
     """
-    env = get_env(ctx)
-    with env.db.read() as conn:
-        data = _show_data(conn, _require_session(conn, session_id))
+    from fvmcli.services.training import show_session
+
+    data = show_session(get_env(ctx), session_id)
     if as_json:
         emit_json(data)
         return
@@ -317,15 +164,14 @@ def show(ctx: typer.Context, session_id: str = SESSION, as_json: bool = JSON) ->
         f"{data['id']} · {data['course']} · {data['start']}–{data['end']} · "
         f"{len(data['enrolled'])}/{data['capacity']} seats · {data['location'] or ''}"
     )
-    emit_table(
-        ["#", "person", "status"],
-        [[i + 1, p, data["status"][p]] for i, p in enumerate(data["enrolled"])],
-        title="Seats",
-    )
+    seats = [
+        {"n": i + 1, "person": p, "status": data["status"][p]}
+        for i, p in enumerate(data["enrolled"])
+    ]
+    show(SEATS, seats, as_json=False, title="Seats")
     if data["waitlist"]:
-        emit_table(
-            ["#", "person"], [[i + 1, p] for i, p in enumerate(data["waitlist"])], title="Waitlist"
-        )
+        waiting = [{"n": i + 1, "person": p} for i, p in enumerate(data["waitlist"])]
+        show(WAITLIST, waiting, as_json=False, title="Waitlist")
 
 
 @app.command("enroll")
@@ -344,59 +190,13 @@ def enroll(
 
     Example: fvm session enroll millennium-fundament-2026-12-14 p1001 p1002
     """
-    from fvmcli.clock import now_iso
-    from fvmcli.core.enrolment import BOOKED, SEAT, new_status, refusals
-    from fvmcli.store.training import (
-        completed_pairs,
-        get_person,
-        person_bookings,
-        session_enrolments,
-        session_time,
-        set_enrolment,
-    )
+    from fvmcli.services.training import enroll as enroll_people
 
-    env = get_env(ctx)
-    if force and not (reason or "").strip():
-        raise InputError("--force needs --reason TEXT (the reason is kept)")
-    user, at = resolve_user(by), now_iso()
-    outcome = []
-    with env.db.write() as conn:
-        session = _require_session(conn, session_id, lock=True)
-        course = _course(env, session["course"])
-        when = session_time(session)
-        refused = []
-        for person_id in dict.fromkeys(person_ids):
-            person = get_person(conn, person_id)
-            if person is None:
-                raise UnknownIdError(f"no person {person_id!r}")
-            status = dict(session_enrolments(conn, session_id)).get(person_id)
-            if status in BOOKED:
-                outcome.append(f"{person_id} is already {status}")
-                continue
-            done = {c for _, c in completed_pairs(conn, person_ids=[person_id])}
-            why = refusals(when, course, person_bookings(conn, person_id), done)
-            if why and not force:
-                refused.append(f"{person_id} " + "; ".join(why))
-                continue
-            seats = sum(1 for _, s in session_enrolments(conn, session_id) if s in SEAT)
-            new = new_status(session["capacity"], seats)
-            set_enrolment(
-                conn,
-                session_id,
-                person,
-                new,
-                by=user,
-                at=at,
-                reason=reason.strip() if why and reason else None,
-            )
-            outcome.append(f"{person_id}: {new}" + (" (forced)" if why else ""))
-        if refused:
-            raise ConflictError(
-                "refused, nothing stored:\n  " + "\n  ".join(refused),
-                hint="Use --force --reason TEXT to enrol anyway.",
-            )
-    for line in outcome:
-        say(line)
+    for e in enroll_people(get_env(ctx), session_id, person_ids, force=force, reason=reason, by=by):
+        if e.already:
+            say(f"{e.person} is already {e.status}")
+        else:
+            say(f"{e.person}: {e.status}" + (" (forced)" if e.forced else ""))
 
 
 @app.command("cancel")
@@ -410,62 +210,12 @@ def cancel(
 
     Example: fvm session cancel millennium-fundament-2026-12-14 p1001
     """
-    from fvmcli.clock import now_iso
-    from fvmcli.store.training import get_person, session_enrolments, set_enrolment
+    from fvmcli.services.training import cancel as cancel_people
 
-    env = get_env(ctx)
-    user, at = resolve_user(by), now_iso()
-    with env.db.write() as conn:
-        session = _require_session(conn, session_id, lock=True)
-        statuses = dict(session_enrolments(conn, session_id))
-        for person_id in person_ids:
-            person = get_person(conn, person_id)
-            if person is None or statuses.get(person_id) in (None, "cancelled"):
-                raise InputError(f"{person_id} is not enrolled in {session_id}; nothing stored")
-            set_enrolment(conn, session_id, person, "cancelled", by=user, at=at)
-        promoted = _promote(conn, session, by=user, at=at)
+    promoted = cancel_people(get_env(ctx), session_id, person_ids, by=by)
     say(f"Cancelled {', '.join(person_ids)} in {session_id}.")
     for person_id in promoted:
         say(f"Promoted {person_id} from the waitlist.")
-
-
-def _mark(
-    ctx: typer.Context,
-    session_id: str,
-    person_ids: list[str],
-    by: str | None,
-    *,
-    no_show: bool = False,
-    passing: bool = False,
-) -> None:
-    from fvmcli.clock import now_iso
-    from fvmcli.core.enrolment import SEAT, attendance_status
-    from fvmcli.store.training import get_person, session_enrolments, set_enrolment
-
-    env = get_env(ctx)
-    user, at = resolve_user(by), now_iso()
-    with env.db.write() as conn:
-        session = _require_session(conn, session_id, lock=True)
-        course = _course(env, session["course"])
-        if passing and not course.assessment:
-            raise InputError(
-                f"{course.id} has no assessment: attendance completes it (use 'fvm session attend')"
-            )
-        statuses = dict(session_enrolments(conn, session_id))
-        for person_id in person_ids:
-            person = get_person(conn, person_id)
-            status = statuses.get(person_id)
-            if person is None or status not in SEAT:
-                where = "is on the waitlist of" if status == "waitlisted" else "holds no seat in"
-                raise ConflictError(f"{person_id} {where} {session_id}; nothing stored")
-            if passing and status not in ("attended", "completed"):
-                raise ConflictError(
-                    f"{person_id} has not attended {session_id}; record "
-                    "attendance first; nothing stored"
-                )
-            new = "completed" if passing else attendance_status(course, no_show)
-            set_enrolment(conn, session_id, person, new, by=user, at=at)
-            say(f"{person_id}: {new}")
 
 
 @app.command("attend")
@@ -480,7 +230,10 @@ def attend(
 
     Example: fvm session attend millennium-intro-2026-12-01 p1001 p1002
     """
-    _mark(ctx, session_id, person_ids, by, no_show=no_show)
+    from fvmcli.services.training import mark
+
+    for person, status in mark(get_env(ctx), session_id, person_ids, no_show=no_show, by=by):
+        say(f"{person}: {status}")
 
 
 @app.command("pass")
@@ -494,7 +247,10 @@ def pass_(
 
     Example: fvm session pass millennium-fundament-2026-12-14 p1001
     """
-    _mark(ctx, session_id, person_ids, by, passing=True)
+    from fvmcli.services.training import mark
+
+    for person, status in mark(get_env(ctx), session_id, person_ids, passing=True, by=by):
+        say(f"{person}: {status}")
 
 
 @app.command("roster")
@@ -511,15 +267,12 @@ def roster(
     """
     from fvmcli.cli.writing import choose_format, write_bytes, write_document
     from fvmcli.render.roster import roster_context, roster_csv
-    from fvmcli.store.training import list_people
+    from fvmcli.services.training import roster as session_roster
 
     env = get_env(ctx)
     kind = choose_format(fmt, output, ("html", "md", "pdf", "csv"))
-    with env.db.read() as conn:
-        data = _show_data(conn, _require_session(conn, session_id))
-        people = {p.id: p for p in list_people(conn, ids=data["enrolled"] + data["waitlist"])}
-    course = _course(env, data["course"])
-    context = roster_context(data, course, people, env.curriculum, env.lang)
+    found = session_roster(env, session_id)
+    context = roster_context(found.session, found.course, found.people, env.curriculum, env.lang)
     if kind == "csv":
         write_bytes(roster_csv(context).encode("utf-8"), output)
     else:
@@ -536,18 +289,12 @@ def calendar(
 
     Example: fvm session calendar -o fvm-utbildningar.ics
     """
-    from datetime import UTC
+    from datetime import UTC, datetime
 
     from fvmcli.cli.writing import write_bytes
     from fvmcli.render.calendar import sessions_calendar
-    from fvmcli.store.training import list_sessions
+    from fvmcli.services.training import calendar as session_calendar
 
-    env = get_env(ctx)
-    if course is not None:
-        _course(env, course)
-    with env.db.read() as conn:
-        found = list_sessions(conn, course=course)
-    lang = env.lang
-    titles = {c.id: c.title.get(lang) for c in env.curriculum.courses.values()}
-    summaries = {c.id: c.summary.get(lang) for c in env.curriculum.courses.values() if c.summary}
-    write_bytes(sessions_calendar(found, titles, summaries, datetime.now(UTC)), output)
+    found = session_calendar(get_env(ctx), course)
+    stamp = datetime.now(UTC)
+    write_bytes(sessions_calendar(found.sessions, found.titles, found.summaries, stamp), output)

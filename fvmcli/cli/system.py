@@ -6,8 +6,8 @@ from typing import Any
 
 import typer
 
-from fvmcli import __version__
-from fvmcli.cli.env import get_env, resolve_user
+from fvmcli.cli.env import get_env
+from fvmcli.cli.options import JSON
 from fvmcli.cli.output import emit_json, emit_table, say
 
 
@@ -16,52 +16,47 @@ def init(ctx: typer.Context) -> None:
 
     Example: fvm --db postgresql://fvm@dbhost/fvm init
     """
-    from fvmcli.store.database import display_url
+    from fvmcli.services.system import init as init_database
 
-    env = get_env(ctx)
-    state = env.db.schema_state()
-    say(f"Database ready: {display_url(env.url)} (schema {state.current}).")
+    state = init_database(get_env(ctx))
+    say(f"Database ready: {state.url} (schema {state.schema}).")
 
 
-def info(
-    ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")
-) -> None:
+def info(ctx: typer.Context, as_json: bool = JSON) -> None:
     """Show the database, its schema version, the content folders and what is stored.
 
     Example: fvm info --json
     """
-    from fvmcli.store.database import display_url
-    from fvmcli.store.units import table_counts
+    from fvmcli.services.system import info as database_info
 
-    env = get_env(ctx)
-    state = env.db.schema_state()
-    with env.db.read() as conn:
-        counts = table_counts(conn)
-    data: dict[str, Any] = {
-        "version": __version__,
-        "database": {
-            "url": display_url(env.url),
-            "backend": env.db.backend,
-            "schema": state.current,
-            "head": state.head,
-        },
-        "content": [str(p) for p in env.content.roots],
-        "lang": env.lang,
-        "user": resolve_user(None),
-        "counts": counts,
-    }
+    found = database_info(get_env(ctx))
+    db = found.database
     if as_json:
-        emit_json(data)
+        emit_json(
+            {
+                "version": found.version,
+                "database": {
+                    "url": db.url,
+                    "backend": db.backend,
+                    "schema": db.schema,
+                    "head": db.head,
+                },
+                "content": found.content,
+                "lang": found.lang,
+                "user": found.user,
+                "counts": found.counts,
+            }
+        )
         return
     rows: list[list[Any]] = [
-        ["fvm", __version__],
-        ["database", display_url(env.url)],
-        ["backend", env.db.backend],
-        ["schema", f"{state.current} (this program: {state.head})"],
-        *[["content", str(p)] for p in env.content.roots],
-        ["language", env.lang],
-        ["user", data["user"]],
-        *[[f"rows: {k}", v] for k, v in counts.items()],
+        ["fvm", found.version],
+        ["database", db.url],
+        ["backend", db.backend],
+        ["schema", f"{db.schema} (this program: {db.head})"],
+        *[["content", p] for p in found.content],
+        ["language", found.lang],
+        ["user", found.user],
+        *[[f"rows: {k}", v] for k, v in found.counts.items()],
     ]
     emit_table(["", ""], rows, title="fvm info")
 
@@ -82,56 +77,32 @@ def demo(
 
     Example: fvm demo --as-of 2026-11-26
     """
-    from fvmcli.cli.env import default_db_url
-    from fvmcli.clock import today
-    from fvmcli.core.values import parse_date
-    from fvmcli.demo import DEMO_USER, build_demo
-    from fvmcli.errors import ConflictError, InputError
-    from fvmcli.store.database import Database, display_url, normalise_url
-    from fvmcli.store.units import holds_foreign_units
+    from fvmcli.cli.cutover import print_status
+    from fvmcli.cli.output import show
+    from fvmcli.cli.phases import PHASES
+    from fvmcli.cli.writing import write_file
+    from fvmcli.render import report
+    from fvmcli.services.context import data_dir
+    from fvmcli.services.demo import run_demo
+    from fvmcli.store.database import display_url
 
     env = get_env(ctx)
-    try:
-        day = parse_date(as_of) if as_of else today()
-    except ValueError as exc:
-        raise InputError(f"--as-of: {exc}") from exc
-    env.url = normalise_url(env.db_option or default_db_url("demo.sqlite"))
-    database = Database(env.url)
-    if database.schema_state().current is not None:
-        with database.read() as conn:
-            if holds_foreign_units(conn, DEMO_USER):
-                raise ConflictError(
-                    f"{display_url(env.url)} holds units the demo did not make; the demo resets "
-                    "its database and would destroy them.",
-                    hint="Run the demo without --db (it uses demo.sqlite in the user data "
-                    "folder) or give it an empty database.",
-                )
-    database.reset()
-    env.db = database
-    from fvmcli.cli import cutover
-    from fvmcli.cli.env import data_dir
-    from fvmcli.cli.writing import write_bytes
-    from fvmcli.render import report
-
-    def snapshot(label: str, as_of: Any) -> None:
-        cutover.snapshot(ctx, label, "golive", as_of.isoformat(), by="cutover-lead")
-
-    summary = build_demo(env, day, snapshot)
-    say(f"Demo database: {display_url(env.url)}", style="bold")
-    say(summary)
-    from fvmcli.cli.phases import list_ as phase_list
-
-    phase_list(ctx, as_json=False)
-    cutover.status(ctx, "golive", None, None, None, day.isoformat(), False, None)
-    pic = cutover.picture(env, "golive", None, None, None, day.isoformat())
-    trend = cutover.trend_data(env, "golive", None, None, None)
+    demo_env, built = run_demo(env, as_of)
+    say(f"Demo database: {display_url(built.url)}", style="bold")
+    say(built.summary)
+    show(PHASES, built.phases, as_json=False, title="Phases")
+    print_status(built.report.status, demo_env.lang)
     target = data_dir() / "demo-report.html"
-    write_bytes(report.html(env.content.template_dirs(), pic, trend).encode("utf-8"), target)
+    html = report.html(demo_env.content.template_dirs(), built.report)
+    write_file(target, lambda path: path.write_text(html, encoding="utf-8"))
     say(
         f"The cutover report is in {target} (open it in a browser, or print it to PDF).",
         style="bold",
     )
-    say(f"Look closer: fvm --db {display_url(env.url)} checklist score golive --unit sas-boras-med")
+    say(
+        f"Look closer: fvm --db {display_url(built.url)} checklist score golive "
+        "--unit sas-boras-med"
+    )
 
 
 def register(app: typer.Typer) -> None:

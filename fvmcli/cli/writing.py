@@ -1,16 +1,35 @@
-"""Writing rendered documents to a file or standard output."""
+"""Writing rendered documents to a file or standard output, one suffix table for every writer.
+
+A file is written to a temporary file beside it and renamed into place, so a failed write
+(a full disk, Ctrl-C) never leaves an empty or half-written file where the user expects one.
+"""
 
 from __future__ import annotations
 
+import errno
+import os
 import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from fvmcli.cli.env import Env
 from fvmcli.cli.output import say
-from fvmcli.errors import InputError
+from fvmcli.errors import EnvironmentProblem, InputError
+from fvmcli.services.context import Context
 
-SUFFIX = {".html": "html", ".htm": "html", ".md": "md", ".pdf": "pdf", ".csv": "csv"}
+SUFFIX = {
+    ".html": "html",
+    ".htm": "html",
+    ".md": "md",
+    ".pdf": "pdf",
+    ".csv": "csv",
+    ".xlsx": "xlsx",
+    ".json": "json",
+    ".ics": "ics",
+}
+REPORT_FORMATS = ("html", "pdf", "xlsx", "csv", "json")
 
 
 def choose_format(fmt: str | None, output: Path | None, allowed: tuple[str, ...]) -> str:
@@ -23,22 +42,60 @@ def choose_format(fmt: str | None, output: Path | None, allowed: tuple[str, ...]
     return kind
 
 
+def report_format(output: Path) -> str:
+    """Return the report format the file's suffix names; any other suffix is refused."""
+    kind = SUFFIX.get(output.suffix.lower())
+    if kind not in REPORT_FORMATS:
+        raise InputError(f"-o {output}: the file must end in .html, .pdf, .xlsx, .csv or .json")
+    return kind
+
+
+@contextmanager
+def atomic_path(output: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``output`` to write to; on success it replaces
+    ``output``, on any failure it is removed. A full disk or a refused write is reported."""
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
+        os.close(handle)
+    except OSError as exc:
+        raise _write_error(output, exc) from exc
+    temporary = Path(name)
+    try:
+        yield temporary
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, output)
+    except OSError as exc:
+        raise _write_error(output, exc) from exc
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _write_error(output: Path, exc: OSError) -> Exception:
+    message = f"cannot write {output}: {exc.strerror or exc}"
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EROFS):
+        return EnvironmentProblem(message, hint="Free some space, or write somewhere else.")
+    return InputError(message, hint="Check the folder exists and you may write there.")
+
+
 def write_bytes(data: bytes, output: Path | None) -> None:
-    """Write to ``output``, or to standard output when None; say where it went."""
+    """Write to ``output`` (atomically), or to standard output when None; say where it went."""
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_bytes(data)
-    except OSError as exc:
-        raise InputError(f"cannot write {output}: {exc.strerror}") from exc
+    write_file(output, lambda path: path.write_bytes(data))
+
+
+def write_file(output: Path, write: Callable[[Path], Any]) -> None:
+    """Let ``write`` fill a temporary file that then replaces ``output``; say where it went."""
+    with atomic_path(output) as temporary:
+        write(temporary)
     say(f"Wrote {output}")
 
 
 def write_document(
-    env: Env, template: str, kind: str, context: dict[str, Any], output: Path | None
+    env: Context, template: str, kind: str, context: dict[str, Any], output: Path | None
 ) -> None:
     """Render ``template`` as HTML, Markdown or PDF (from the HTML) and write it."""
     from fvmcli.render.templates import html_to_pdf, render
@@ -54,15 +111,24 @@ def write_document(
         write_bytes(html.encode("utf-8"), output)
 
 
-def read_json(path: Path) -> Any:
-    """Return a JSON file's content; an unreadable or invalid file is an input error."""
+def write_report(env: Context, report: Any, kind: str, output: Path) -> None:
+    """Write the cutover report in ``kind`` (one of REPORT_FORMATS) to ``output``."""
     import json
 
-    from fvmcli.content.csvfile import read_text
+    from fvmcli.render import report as render_report
 
-    try:
-        return json.loads(read_text(path))
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}"
-        ) from exc
+    if kind == "json":
+        text = json.dumps(report.status.as_json(), ensure_ascii=False, indent=2) + "\n"
+        write_bytes(text.encode("utf-8"), output)
+    elif kind == "csv":
+        write_bytes(render_report.units_csv(report.status.rows).encode("utf-8"), output)
+    elif kind == "xlsx":
+        write_file(output, lambda path: render_report.workbook(report, path))
+    else:
+        html = render_report.html(env.content.template_dirs(), report)
+        if kind == "pdf":
+            from fvmcli.render.templates import html_to_pdf
+
+            write_bytes(html_to_pdf(html), output)
+        else:
+            write_bytes(html.encode("utf-8"), output)

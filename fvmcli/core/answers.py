@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
 
-from fvmcli.core.model import NA, Checklist, Question
+from fvmcli.core.model import NA, Checklist, NewAnswer, Question, Unit
 from fvmcli.core.scoring import applicable_questions, applies_by_type
 from fvmcli.core.values import format_number, parse_date, parse_number
 
@@ -114,3 +116,109 @@ def settable_question(
             f"{question_id} applies only when {when.question} is {' or '.join(when.values)}"
         )
     return question
+
+
+@dataclass(frozen=True)
+class AnswerProblem:
+    """Why the ``index``-th answer of a batch is refused, and which field is at fault."""
+
+    index: int
+    field: str
+    message: str
+    first: int | None = None  # for a repeated answer: the index of the first one
+
+
+def check_answers(
+    checklist: Checklist,
+    units: Mapping[str, Unit],
+    stored: Mapping[str, Mapping[str, str]],
+    batch: Sequence[NewAnswer],
+    *,
+    latest: datetime | None = None,
+) -> tuple[list[NewAnswer], list[AnswerProblem]]:
+    """Return the batch with values as stored (``ja`` → ``yes``), and every problem.
+
+    The one check every way in shares (terminal, CSV, sheets, bundles): the unit exists, the
+    question is in the checklist and may be set by a person, it applies to the unit given all
+    its answers (stored and in the batch, so order does not matter), the value is an answer to
+    it, a question is answered once, and an ``at`` time is a real time no later than
+    ``latest``. ``units`` are the stored units the batch names; ``stored`` their answers.
+    """
+    problems: list[AnswerProblem] = []
+    values = {unit_id: dict(v) for unit_id, v in stored.items()}
+    seen: dict[tuple[str, str], int] = {}
+    parsed: list[tuple[int, NewAnswer]] = []
+    for index, new in enumerate(batch):
+        unit = units.get(new.unit_id)
+        if unit is None:
+            problems.append(AnswerProblem(index, "unit", f"no unit {new.unit_id!r}"))
+            continue
+        key = (new.unit_id, new.question)
+        if key in seen:
+            problems.append(
+                AnswerProblem(
+                    index,
+                    "question",
+                    f"{new.question} for {new.unit_id} is answered twice",
+                    seen[key],
+                )
+            )
+            continue
+        seen[key] = index
+        question = checklist.question(new.question)
+        if question is None or question.derived:
+            problems.append(
+                AnswerProblem(index, "question", _why_not(checklist, unit, new.question, {}))
+            )
+            continue
+        try:
+            value = parse_answer(question, new.value)
+        except ValueError as exc:
+            problems.append(AnswerProblem(index, "value", str(exc)))
+            continue
+        if new.at is not None:
+            problem = time_problem(new.at, latest)
+            if problem:
+                problems.append(AnswerProblem(index, "at", problem))
+                continue
+        values.setdefault(new.unit_id, {})[new.question] = value
+        parsed.append((index, replace(new, value=value)))
+    accepted: list[NewAnswer] = []
+    applicable: dict[str, set[str]] = {}
+    for index, new in parsed:
+        unit = units[new.unit_id]
+        if new.unit_id not in applicable:
+            applicable[new.unit_id] = {
+                q.id for q in applicable_questions(checklist, unit.type, values[new.unit_id])
+            }
+        if new.question not in applicable[new.unit_id]:
+            why = _why_not(checklist, unit, new.question, values[new.unit_id])
+            problems.append(AnswerProblem(index, "question", why))
+            continue
+        accepted.append(new)
+    problems.sort(key=lambda p: p.index)
+    return accepted, problems
+
+
+def time_problem(text: str, latest: datetime | None) -> str | None:
+    """Return why ``text`` is not an acceptable time of a change (None when it is): it must be
+    an ISO date and time, and not later than ``latest`` (now, plus a small clock skew)."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return f"expected a date and time like 2026-12-14T09:00, got {text!r}"
+    if len(text.strip()) <= 10:
+        return f"expected a date and time like 2026-12-14T09:00, got {text!r}"
+    if latest is not None:
+        aware = moment if moment.tzinfo else moment.astimezone()
+        if aware > latest:
+            return f"{text} lies in the future; a change cannot be dated after now"
+    return None
+
+
+def _why_not(checklist: Checklist, unit: Unit, question_id: str, values: Mapping[str, str]) -> str:
+    try:
+        settable_question(checklist, unit.type, question_id, values)
+    except ValueError as exc:
+        return str(exc)
+    return "cannot be set"

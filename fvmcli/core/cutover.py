@@ -110,6 +110,25 @@ def blocker_items(unit: Unit, score: UnitScore) -> list[BlockerItem]:
     return items
 
 
+def blocker_order(item: BlockerItem) -> tuple[int, str, str]:
+    """Return the one sort key of blocker lists: longest overdue first, then unit, question."""
+    return (-item.days_overdue, item.unit, item.question)
+
+
+GATES = {"red": frozenset({"red"}), "amber": frozenset({"red", "amber"})}
+
+
+def gate_failed(statuses: Iterable[str], fail_on: str | None) -> bool:
+    """Return True when ``--fail-on`` fails: a unit is red (``red``), or red or amber
+    (``amber``). Without a gate nothing fails. An unknown gate is a ValueError."""
+    if fail_on is None:
+        return False
+    if fail_on not in GATES:
+        raise ValueError(f"expected red or amber, got {fail_on!r}")
+    failing = GATES[fail_on]
+    return any(s in failing for s in statuses)
+
+
 def trend(snapshots: Sequence[dict[str, Any]], rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
     """Return each unit's and each area's scores across snapshots (oldest first).
 

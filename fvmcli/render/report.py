@@ -7,23 +7,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from fvmcli.render.spreadsheet import FORMULA_STARTS, csv_text
+from fvmcli.render.columns import UNIT_STATUS, csv_rows, value_of
+from fvmcli.render.spreadsheet import FORMULA_STARTS
 from fvmcli.render.templates import render
 
-UNIT_COLUMNS = [
-    "unit",
-    "name",
-    "area",
-    "phase",
-    "type",
-    "score",
-    "status",
-    "completeness",
-    "blockers",
-    "overdue",
-    "training_coverage",
-    "equipment_readiness",
-]
 STATUS_COLOURS = {
     "green": "#1e8449",
     "amber": "#d4ac0d",
@@ -35,7 +22,7 @@ STATUS_ORDER = ("red", "amber", "not-started", "green")
 
 def units_csv(rows: Sequence[Any]) -> str:
     """Return the units table as guarded CSV."""
-    return csv_text(UNIT_COLUMNS, ([getattr(r, c) for c in UNIT_COLUMNS] for r in rows))
+    return csv_rows(UNIT_STATUS, rows)
 
 
 # ---------------------------------------------------------------- charts
@@ -114,29 +101,28 @@ def trend_lines(trend: dict[str, Any]) -> dict[str, Any] | None:
     return {"lines": lines, "ticks": ticks, "width": 540, "height": 200}
 
 
-def html(template_dirs: Sequence[Path], pic: Any, trend: dict[str, Any]) -> str:
-    """Return the self-contained HTML report."""
-    from fvmcli.core.cutover import summaries_by, summary
-
-    rows = pic.rows
-    texts = {q.id: q.text.get(pic.env.lang) for q in pic.checklist.questions}
+def html(template_dirs: Sequence[Path], report: Any) -> str:
+    """Return the self-contained HTML report of a ``services.cutover.Report``."""
+    status = report.status
+    rows = status.rows
+    by_area = status.summaries_by("area")
     context = {
-        "lang": pic.env.lang,
-        "title": pic.checklist.title.get(pic.env.lang),
-        "checklist": pic.checklist,
-        "as_of": pic.as_of,
+        "lang": report.lang,
+        "title": report.title,
+        "checklist": status.checklist,
+        "as_of": status.as_of,
         "rows": rows,
-        "summary": summary(rows),
-        "by_area": summaries_by(rows, "area"),
-        "by_type": summaries_by(rows, "type"),
-        "bars": status_bars(summaries_by(rows, "area")),
+        "summary": status.summary(),
+        "by_area": by_area,
+        "by_type": status.summaries_by("type"),
+        "bars": status_bars(by_area),
         "histogram": score_histogram([r.score for r in rows]),
-        "trend": trend,
-        "trend_chart": trend_lines(trend),
-        "blockers": sorted(pic.blockers, key=lambda b: (-b.days_overdue, b.unit)),
-        "texts": texts,
-        "coverage": pic.coverage,
-        "needs": [n for n in pic.needs if n.required or n.present],
+        "trend": report.trend,
+        "trend_chart": trend_lines(report.trend),
+        "blockers": status.blockers,
+        "texts": report.texts,
+        "coverage": status.coverage,
+        "needs": [n for n in status.needs if n.required or n.present],
         "colours": STATUS_COLOURS,
     }
     return render(template_dirs, "report.html.j2", context)
@@ -145,7 +131,7 @@ def html(template_dirs: Sequence[Path], pic: Any, trend: dict[str, Any]) -> str:
 # ---------------------------------------------------------------- workbook
 
 
-def workbook(pic: Any, path: Path) -> None:
+def workbook(report: Any, path: Path) -> None:
     """Write an XLSX workbook: units, blockers, training coverage and equipment needs.
 
     Values keep their types (numbers, dates), no cell is a formula, and text a spreadsheet would
@@ -188,13 +174,15 @@ def workbook(pic: Any, path: Path) -> None:
         ws.autofilter(0, 0, max(1, len(data)), len(header) - 1)
         ws.freeze_panes(1, 0)
 
+    status = report.status
+    keys = [c.key for c in UNIT_STATUS if c.data]
     sheet(
         "Units",
-        [*UNIT_COLUMNS, "as_of"],
-        [[*(getattr(r, c) for c in UNIT_COLUMNS), pic.as_of] for r in pic.rows],
-        {5: percent, 7: percent},
+        [*keys, "as_of"],
+        [[*(value_of(r, k) for k in keys), status.as_of] for r in status.rows],
+        {keys.index("score"): percent, keys.index("completeness"): percent},
     )
-    texts = {q.id: q.text.get(pic.env.lang) for q in pic.checklist.questions}
+    texts = report.texts
     sheet(
         "Blockers",
         [
@@ -222,7 +210,7 @@ def workbook(pic: Any, path: Path) -> None:
                 date.fromisoformat(b.waiver["until"]) if b.waiver else None,
                 b.waiver["reason"] if b.waiver else None,
             ]
-            for b in pic.blockers
+            for b in status.blockers
         ],
         {},
     )
@@ -230,16 +218,8 @@ def workbook(pic: Any, path: Path) -> None:
         "Training coverage",
         ["unit", "name", "area", "people", "required", "completed", "coverage"],
         [
-            [
-                c["unit"],
-                c["name"],
-                c["area"],
-                c["people"],
-                c["required"],
-                c["completed"],
-                c["coverage"],
-            ]
-            for c in pic.coverage
+            [c.unit, c.name, c.area, c.people, c.required, c.completed, c.coverage]
+            for c in status.coverage
         ],
         {},
     )
@@ -266,7 +246,7 @@ def workbook(pic: Any, path: Path) -> None:
                 n.to_configure,
                 n.to_test,
             ]
-            for n in pic.needs
+            for n in status.needs
         ],
         {},
     )

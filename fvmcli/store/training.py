@@ -270,6 +270,30 @@ def person_bookings(conn: Connection, person_id: str) -> list[Booking]:
     return [Booking(session_time(dict(r._mapping)), r.status) for r in conn.execute(query)]
 
 
+def bookings_of(conn: Connection, person_ids: Iterable[str]) -> dict[str, list[Booking]]:
+    """Return person → their enrolments with sessions, for many people in one query."""
+    chosen = list(person_ids)
+    query = (
+        sa.select(sessions, enrolments.c.person_id, enrolments.c.status)
+        .join(enrolments, enrolments.c.session_id == sessions.c.id)
+        .where(enrolments.c.person_id.in_(chosen))
+    )
+    found: dict[str, list[Booking]] = defaultdict(list)
+    for row in conn.execute(query):
+        data = dict(row._mapping)
+        found[data.pop("person_id")].append(Booking(session_time(data), data["status"]))
+    return found
+
+
+def lock_people(conn: Connection, person_ids: Iterable[str]) -> dict[str, Person]:
+    """Return the people by id, locked until the transaction ends (PostgreSQL row locks, in id
+    order so two writers never deadlock), so that one person's bookings are made one at a time."""
+    query = sa.select(people).where(people.c.id.in_(sorted(set(person_ids)))).order_by(people.c.id)
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    return {r.id: _person(r) for r in conn.execute(query)}
+
+
 def set_enrolment(
     conn: Connection,
     session_id: str,

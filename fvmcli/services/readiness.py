@@ -7,12 +7,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from fvmcli.cli.env import Env
 from fvmcli.core.model import Answer, Checklist, Unit, Waiver
-from fvmcli.core.scoring import QuestionResult, UnitScore, score_unit
-from fvmcli.errors import UnknownIdError
+from fvmcli.core.scoring import UnitScore, score_unit
+from fvmcli.services.context import Context
+from fvmcli.services.territory import require_unit
 from fvmcli.store.answers import (
     get_answers,
     get_waivers,
@@ -21,7 +21,7 @@ from fvmcli.store.answers import (
     waivers_by_unit,
 )
 from fvmcli.store.evidence import UnitEvidence, evidence_for
-from fvmcli.store.units import get_unit, go_live_dates, unit_ids_in_order
+from fvmcli.store.units import go_live_dates, unit_ids_in_order
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class UnitReadiness:
+    """A unit's records on one checklist and its score."""
+
     unit: Unit
     go_live: date | None
     answers: dict[str, Answer]
@@ -37,23 +39,15 @@ class UnitReadiness:
     score: UnitScore
 
 
-def require_unit(conn: Connection, unit_id: str) -> Unit:
-    """Return the stored unit or raise an error naming it."""
-    unit = get_unit(conn, unit_id)
-    if unit is None:
-        raise UnknownIdError(f"no unit {unit_id!r}", hint="See 'fvm unit list'.")
-    return unit
-
-
 def unit_readiness(
-    env: Env, conn: Connection, checklist: Checklist, unit_id: str, as_of: date
+    ctx: Context, conn: Connection, checklist: Checklist, unit_id: str, as_of: date
 ) -> UnitReadiness:
     """Return the unit's records and its score on ``as_of``."""
     unit = require_unit(conn, unit_id)
-    go_live = go_live_dates(conn).get(env.territory.phase_of(unit.area))
+    go_live = go_live_dates(conn).get(ctx.territory.phase_of(unit.area))
     answers = get_answers(conn, unit.id, checklist.id)
     waivers = get_waivers(conn, unit.id, checklist.id)
-    evidence = evidence_for(conn, [unit], env.catalog, env.curriculum)[unit.id]
+    evidence = evidence_for(conn, [unit], ctx.catalog, ctx.curriculum)[unit.id]
     score = score_unit(
         checklist,
         unit.type,
@@ -67,7 +61,7 @@ def unit_readiness(
 
 
 def territory_readiness(
-    env: Env,
+    ctx: Context,
     conn: Connection,
     checklist: Checklist,
     units: list[Unit],
@@ -84,7 +78,7 @@ def territory_readiness(
     ids = None if all_units else [u.id for u in units]
     dates = go_live_dates(conn)
     waivers = waivers_by_unit(conn, checklist.id, ids)
-    evidence = evidence_for(conn, units, env.catalog, env.curriculum, all_units=all_units)
+    evidence = evidence_for(conn, units, ctx.catalog, ctx.curriculum, all_units=all_units)
     if all_units:
         # The whole territory: answers stream in the database's order of unit ids, and units are
         # walked in that same order, so one unit's answers are in memory at a time.
@@ -105,7 +99,7 @@ def territory_readiness(
             score = score_unit(
                 checklist,
                 unit.type,
-                dates.get(env.territory.phase_of(unit.area)),
+                dates.get(ctx.territory.phase_of(unit.area)),
                 values,
                 waivers.get(unit.id, {}),
                 evidence[unit.id].evidence,
@@ -125,67 +119,3 @@ def paused_gc() -> Iterator[None]:
     finally:
         if was:
             gc.enable()
-
-
-def json_value(result: QuestionResult) -> Any:
-    """Return the answer as JSON: numbers for percent and number questions."""
-    value = result.value
-    if value is not None and result.question.type in ("percent", "number") and value != "n/a":
-        number = float(value)
-        return int(number) if number.is_integer() else number
-    return value
-
-
-def score_json(unit_id: str, score: UnitScore) -> dict[str, Any]:
-    """Return the ``fvm checklist score --json`` document of ``cli.md``."""
-    return {
-        "unit": unit_id,
-        "checklist": score.checklist,
-        "version": score.version,
-        "as_of": score.as_of.isoformat(),
-        "score": score.score,
-        "status": score.status,
-        "completeness": score.completeness,
-        "sections": [
-            {
-                "id": s.id,
-                "score": s.score,
-                "weight": s.weight,
-                "answered": s.answered,
-                "applicable": s.applicable,
-            }
-            for s in score.sections
-        ],
-        "questions": [
-            {
-                "id": r.question.id,
-                "section": r.question.section,
-                "value": json_value(r),
-                "credit": r.credit,
-                "due": r.due.isoformat() if r.due else None,
-                "overdue": r.overdue,
-                "critical": r.question.critical,
-                "derived": r.question.derived,
-                "waived": r.waiver is not None,
-            }
-            for r in score.questions
-        ],
-        "blockers": [
-            {"question": r.question.id, "due": r.due.isoformat() if r.due else None}
-            for r in score.blockers
-        ],
-        "overdue": [
-            {"question": r.question.id, "due": r.due.isoformat() if r.due else None}
-            for r in score.overdue
-        ],
-        "waived": [
-            {
-                "question": r.question.id,
-                "reason": r.waiver.reason,
-                "until": r.waiver.until.isoformat(),
-                "by": r.waiver.by,
-            }
-            for r in score.questions
-            if r.waiver is not None
-        ],
-    }

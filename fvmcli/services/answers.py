@@ -1,0 +1,325 @@
+"""Answering a checklist: set, import, waive, walk, score, history and printable sheets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fvmcli.core.model import Checklist, NewAnswer, Question
+from fvmcli.errors import InputError, Interrupted
+from fvmcli.services.context import Context
+from fvmcli.services.readiness import UnitReadiness, unit_readiness
+from fvmcli.services.territory import parse_day, require_unit
+
+if TYPE_CHECKING:
+    from fvmcli.services.answering import Asker
+    from fvmcli.store.history import Change
+
+
+def list_checklists(ctx: Context) -> list[Checklist]:
+    """Return every checklist (bundled and from --content), validated, by id."""
+    from fvmcli.content.checklists import checklist_files
+
+    return [ctx.checklist(cid) for cid in sorted(checklist_files(ctx.content))]
+
+
+@dataclass(frozen=True)
+class AnswerSet:
+    """The outcome of setting one answer."""
+
+    unit: str
+    question: Question
+    value: str
+    changed: bool
+    missing_evidence: bool
+
+
+def set_answer(
+    ctx: Context,
+    checklist_id: str,
+    unit_id: str,
+    question_id: str,
+    value: str,
+    *,
+    comment: str | None = None,
+    by: str | None = None,
+) -> AnswerSet:
+    """Store one answer after checking it against the question; return what was stored."""
+    from fvmcli.core.answers import parse_answer, settable_question
+    from fvmcli.store.answers import get_answers, save_answers
+
+    checklist = ctx.checklist(checklist_id)
+    with ctx.db.write() as conn:
+        unit = require_unit(conn, unit_id)
+        values = {q: a.value for q, a in get_answers(conn, unit.id, checklist.id).items()}
+        try:
+            question = settable_question(checklist, unit.type, question_id, values)
+            stored = parse_answer(question, value)
+        except ValueError as exc:
+            raise InputError(str(exc)) from exc
+        changed = save_answers(
+            conn,
+            checklist.id,
+            checklist.version,
+            [NewAnswer(unit.id, question.id, stored, comment or None)],
+            by=ctx.actor(by),
+            at=ctx.clock.now(),
+        )
+    return AnswerSet(
+        unit.id, question, stored, bool(changed), question.evidence == "required" and not comment
+    )
+
+
+@dataclass(frozen=True)
+class AnswersImported:
+    """What an answers import did (or would do)."""
+
+    answers: int
+    changed: int
+    units: int
+    dry_run: bool
+
+
+def import_answers(
+    ctx: Context, checklist_id: str, file: Path, *, dry_run: bool = False, by: str | None = None
+) -> AnswersImported:
+    """Store a CSV file of answers; every bad row is reported and nothing is stored if any."""
+    from fvmcli.content.answers_csv import check_answer_rows, read_answer_rows
+    from fvmcli.store.answers import answers_by_unit, save_answers
+    from fvmcli.store.units import list_units
+
+    checklist = ctx.checklist(checklist_id)
+    rows = read_answer_rows(file)
+    named = sorted({r.get("unit") or "" for r in rows})
+    with ctx.db.write(dry_run=dry_run) as conn:
+        units = {u.id: u for u in list_units(conn, ids=named)}
+        stored = answers_by_unit(conn, checklist.id, list(units))
+        values = {u: {q: a.value for q, a in answers.items()} for u, answers in stored.items()}
+        batch = check_answer_rows(file, rows, checklist, units, values, latest=ctx.clock.latest())
+        changed = save_answers(
+            conn, checklist.id, checklist.version, batch, by=ctx.actor(by), at=ctx.clock.now()
+        )
+    return AnswersImported(len(batch), changed, len(units), dry_run)
+
+
+def store_answers(
+    ctx: Context,
+    checklist_id: str,
+    batch: list[NewAnswer],
+    *,
+    by: str | None = None,
+    source: str = "answers",
+) -> int:
+    """Store many answers in one transaction after the same checks as every other way in;
+    return how many changed. Any bad answer stores nothing, and the error names each one as
+    ``source[index].field``."""
+    from fvmcli.core.answers import check_answers
+    from fvmcli.errors import Problem, ProblemsError
+    from fvmcli.store.answers import answers_by_unit, save_answers
+    from fvmcli.store.units import list_units
+
+    checklist = ctx.checklist(checklist_id)
+    with ctx.db.write() as conn:
+        units = {u.id: u for u in list_units(conn, ids=sorted({a.unit_id for a in batch}))}
+        stored = answers_by_unit(conn, checklist.id, list(units))
+        values = {u: {q: a.value for q, a in answers.items()} for u, answers in stored.items()}
+        accepted, problems = check_answers(
+            checklist, units, values, batch, latest=ctx.clock.latest()
+        )
+        if problems:
+            raise ProblemsError(
+                source,
+                [Problem(f"{source}[{p.index}].{p.field}", p.message) for p in problems],
+                hint="Nothing was stored.",
+            )
+        return save_answers(
+            conn, checklist.id, checklist.version, accepted, by=ctx.actor(by), at=ctx.clock.now()
+        )
+
+
+@dataclass(frozen=True)
+class WaiverChange:
+    """A waiver given (``until`` set) or withdrawn (``until`` None)."""
+
+    unit: str
+    question: str
+    reason: str
+    until: date | None
+
+
+def waive(
+    ctx: Context,
+    checklist_id: str,
+    unit_id: str,
+    question_id: str,
+    *,
+    reason: str,
+    until: str | None,
+    withdraw: bool = False,
+    by: str | None = None,
+) -> WaiverChange:
+    """Waive one question for one unit until a date, or withdraw its waiver."""
+    from fvmcli.store.answers import change_waiver
+
+    checklist = ctx.checklist(checklist_id)
+    if checklist.question(question_id) is None:
+        raise InputError(f"unknown question {question_id!r} in checklist {checklist.id!r}")
+    if not reason.strip():
+        raise InputError("--reason: a reason is required")
+    if not withdraw and until is None:
+        raise InputError("--until is required (the last day the waiver holds)")
+    day = None if withdraw else parse_day(ctx, until, "--until")
+    with ctx.db.write() as conn:
+        unit = require_unit(conn, unit_id)
+        if not change_waiver(
+            conn,
+            unit.id,
+            checklist.id,
+            question_id,
+            reason.strip(),
+            day,
+            by=ctx.actor(by),
+            at=ctx.clock.now(),
+            version=checklist.version,
+        ):
+            raise InputError(f"{unit.id} has no waiver on {question_id}")
+    return WaiverChange(unit.id, question_id, reason.strip(), day)
+
+
+@dataclass(frozen=True)
+class ScoreView:
+    """One unit's readiness on a checklist, as of a day."""
+
+    checklist: Checklist
+    readiness: UnitReadiness
+
+
+def score(ctx: Context, checklist_id: str, unit_id: str, as_of: str | None = None) -> ScoreView:
+    """Return the unit's score, sections, blockers, overdue items and waivers on ``as_of``."""
+    checklist = ctx.checklist(checklist_id)
+    day = parse_day(ctx, as_of)
+    with ctx.db.read() as conn:
+        return ScoreView(checklist, unit_readiness(ctx, conn, checklist, unit_id, day))
+
+
+def history(
+    ctx: Context, checklist_id: str, unit_id: str, question: str | None = None
+) -> list[Change]:
+    """Return every answer and waiver change of a unit, oldest first."""
+    from fvmcli.store.answers import answer_history
+
+    checklist = ctx.checklist(checklist_id)
+    if question is not None and checklist.question(question) is None:
+        raise InputError(f"--question: unknown question {question!r} in {checklist.id!r}")
+    with ctx.db.read() as conn:
+        require_unit(conn, unit_id)
+        return answer_history(conn, unit_id, checklist.id, question)
+
+
+@dataclass(frozen=True)
+class WalkOutcome:
+    """What an interactive sitting saved, and the unit's score after it."""
+
+    saved: int
+    skipped: int
+    already_complete: bool
+    after: ScoreView
+
+
+def answer_walk(
+    ctx: Context,
+    checklist_id: str,
+    unit_id: str,
+    asker: Asker,
+    *,
+    section: str | None = None,
+    revisit_all: bool = False,
+    by: str | None = None,
+) -> WalkOutcome:
+    """Ask the unit's questions through ``asker``, saving each answer the moment it is given.
+
+    Ctrl-C (KeyboardInterrupt from the asker) keeps every saved answer and raises
+    :class:`Interrupted` with the command that resumes.
+    """
+    from fvmcli.services.answering import WalkResult, walk
+    from fvmcli.store.answers import get_answers, save_answers
+    from fvmcli.store.units import go_live_dates
+
+    checklist = ctx.checklist(checklist_id)
+    if section is not None and checklist.section(section) is None:
+        known = ", ".join(s.id for s in checklist.sections)
+        raise InputError(f"--section: unknown section {section!r} (known: {known})")
+    user = ctx.actor(by)
+    with ctx.db.read() as conn:
+        unit = require_unit(conn, unit_id)
+        go_live = go_live_dates(conn).get(ctx.territory.phase_of(unit.area))
+        answers = get_answers(conn, unit.id, checklist.id)
+
+    def save(question: Question, value: str, comment: str | None) -> None:
+        with ctx.db.write() as conn:
+            save_answers(
+                conn,
+                checklist.id,
+                checklist.version,
+                [NewAnswer(unit.id, question.id, value, comment)],
+                by=user,
+                at=ctx.clock.now(),
+            )
+
+    result = WalkResult()
+    today = ctx.clock.today()
+    try:
+        walk(
+            checklist,
+            unit.type,
+            answers,
+            asker,
+            save,
+            lang=ctx.lang,
+            go_live=go_live,
+            today=today,
+            section=section,
+            revisit_all=revisit_all,
+            result=result,
+        )
+    except KeyboardInterrupt:
+        resume = f"fvm checklist answer {checklist.id} --unit {unit.id}"
+        if section:
+            resume += f" --section {section}"
+        raise Interrupted(
+            f"Interrupted. {result.saved} answers saved in this sitting; nothing answered is lost.",
+            hint=f"Resume at the first unanswered question with: {resume}",
+        ) from None
+    with ctx.db.read() as conn:
+        after = ScoreView(checklist, unit_readiness(ctx, conn, checklist, unit.id, today))
+    return WalkOutcome(result.saved, result.skipped, result.already_complete, after)
+
+
+@dataclass(frozen=True)
+class SheetSource:
+    """What a printable checklist shows: blank (with the due dates of a phase when known) or
+    filled with a unit's answers and score."""
+
+    checklist: Checklist
+    today: date
+    filled: UnitReadiness | None
+    go_live: date | None
+
+
+def sheet(
+    ctx: Context, checklist_id: str, unit_id: str | None = None, phase: int | None = None
+) -> SheetSource:
+    """Return what a printable checklist of ``unit_id`` (or a blank one) shows today."""
+    from fvmcli.store.units import go_live_dates
+
+    checklist = ctx.checklist(checklist_id)
+    today = ctx.clock.today()
+    filled, go_live = None, None
+    with ctx.db.read() as conn:
+        if unit_id is not None:
+            filled = unit_readiness(ctx, conn, checklist, unit_id, today)
+        elif phase is not None:
+            go_live = go_live_dates(conn).get(phase)
+    return SheetSource(checklist, today, filled, go_live)

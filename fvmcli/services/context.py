@@ -1,0 +1,172 @@
+"""The context a use case runs in: database, content, language, clock and actor."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fvmcli import clock
+from fvmcli.errors import InputError
+
+if TYPE_CHECKING:
+    from fvmcli.content.locate import ContentDirs
+    from fvmcli.core.model import Catalog, Checklist, Curriculum, Territory
+    from fvmcli.store.database import Database
+
+LANGS = ("sv", "en")
+# How far ahead of this machine's clock a recorded time may lie (another device's clock).
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def data_dir() -> Path:
+    """Return the user data folder where the default databases live."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("fvmcli", appauthor=False))
+
+
+def default_db_url(name: str = "fvm.sqlite") -> str:
+    """Return the URL of a SQLite file in the user data folder."""
+    return f"sqlite:///{data_dir() / name}"
+
+
+def resolve_lang(option: str | None) -> str:
+    """Return ``sv`` or ``en``: the option, else FVM_LANG, else LANG, else Swedish."""
+    for name, raw in (("--lang", option), ("FVM_LANG", os.environ.get("FVM_LANG"))):
+        if raw:
+            if raw.strip().lower() not in LANGS:
+                raise InputError(f"{name}: unknown language {raw!r}; use sv or en")
+            return raw.strip().lower()
+    system = os.environ.get("LANG", "").lower()[:2]
+    return system if system in LANGS else "sv"
+
+
+def resolve_user(option: str | None) -> str:
+    """Return who is acting: ``--by``, else FVM_USER, else the login name."""
+    if option and option.strip():
+        return option.strip()
+    if os.environ.get("FVM_USER", "").strip():
+        return os.environ["FVM_USER"].strip()
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+@dataclass(frozen=True)
+class Clock:
+    """The two readings of the clock a use case makes; tests pass a fixed one."""
+
+    today: Callable[[], date] = clock.today
+    now: Callable[[], str] = clock.now_iso
+
+    def latest(self) -> datetime:
+        """Return the latest time a change may carry: now, plus a small clock skew."""
+        return datetime.fromisoformat(self.now()) + CLOCK_SKEW
+
+
+@dataclass
+class Context:
+    """Settings of one use of fvm; the database and content are opened on first use.
+
+    ``db_url`` and ``content_dirs`` are taken as given; ``None`` means what ``fvm`` does
+    without options (``FVM_DB``/``FVM_CONTENT``, else the defaults).
+    """
+
+    db_url: str | None = None
+    content_dirs: list[Path] = field(default_factory=list)
+    lang_option: str | None = None
+    debug: bool = False
+    clock: Clock = field(default_factory=Clock)
+
+    @cached_property
+    def lang(self) -> str:
+        """Return the language of labels: ``sv`` or ``en``."""
+        return resolve_lang(self.lang_option)
+
+    @cached_property
+    def url(self) -> str:
+        """Return the normalised database URL."""
+        from fvmcli.store.database import normalise_url
+
+        raw = self.db_url if self.db_url is not None else os.environ.get("FVM_DB")
+        return normalise_url(raw or default_db_url())
+
+    @cached_property
+    def db(self) -> Database:
+        """Return the database, created or upgraded to this program's schema."""
+        from fvmcli.store.database import Database
+
+        database = Database(self.url)
+        database.ensure_schema()
+        return database
+
+    @cached_property
+    def content(self) -> ContentDirs:
+        """Return the content folders: the user's (if any) over the bundled ones."""
+        from fvmcli.content.locate import ContentDirs
+
+        user = list(self.content_dirs)
+        if not user and os.environ.get("FVM_CONTENT"):
+            user = [Path(p) for p in os.environ["FVM_CONTENT"].split(os.pathsep) if p]
+        for folder in user:
+            if not folder.is_dir():
+                raise InputError(
+                    f"content folder {folder} does not exist",
+                    hint="--content / FVM_CONTENT name a folder with checklists/, "
+                    "courses/ and templates/ inside.",
+                )
+        return ContentDirs.with_user(user)
+
+    @cached_property
+    def territory(self) -> Territory:
+        """Return the validated territory settings (areas, phases, unit types)."""
+        from fvmcli.content.territory import load_territory
+
+        return load_territory(self.content)
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        """Return the validated equipment catalog."""
+        from fvmcli.content.catalog import load_catalog
+
+        return load_catalog(self.content, self.territory)
+
+    @cached_property
+    def curriculum(self) -> Curriculum:
+        """Return the validated courses and roles."""
+        from fvmcli.content.courses import load_curriculum
+
+        return load_curriculum(self.content)
+
+    def checklist(self, checklist_id: str) -> Checklist:
+        """Return the validated checklist ``checklist_id``."""
+        from fvmcli.content.checklists import load_checklist
+
+        return load_checklist(self.content, checklist_id, self.territory)
+
+    def actor(self, by: str | None = None) -> str:
+        """Return who acts: ``by``, else FVM_USER, else the login name."""
+        return resolve_user(by)
+
+    def close(self) -> None:
+        """Release the database's connections (when it was opened)."""
+        if "db" in self.__dict__:
+            self.__dict__.pop("db").dispose()
+
+
+def open_context(
+    db: str | None = None,
+    *,
+    content: list[Path] | None = None,
+    lang: str | None = None,
+) -> Context:
+    """Return a context like the command line's: ``db`` else FVM_DB else the default database,
+    ``content`` else FVM_CONTENT else the bundled content, ``lang`` else FVM_LANG/LANG."""
+    return Context(db_url=db, content_dirs=list(content or []), lang_option=lang)

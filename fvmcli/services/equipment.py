@@ -1,0 +1,201 @@
+"""Equipment: the catalog, counts per unit, overrides, readiness and the territory's needs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fvmcli.core.equipment import ItemState, ItemTotal
+from fvmcli.core.model import Count, EquipmentItem, Unit
+from fvmcli.errors import InputError, UnknownIdError
+from fvmcli.services.context import Context
+from fvmcli.services.territory import UnitFilter, require_unit, select
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+
+def catalog(ctx: Context) -> list[EquipmentItem]:
+    """Return the catalog's items in content order."""
+    return list(ctx.catalog.items)
+
+
+def require_item(ctx: Context, item: str) -> EquipmentItem:
+    """Return the catalog item or raise an error listing the known ones."""
+    found = ctx.catalog.item(item)
+    if found is None:
+        known = ", ".join(i.id for i in ctx.catalog.items)
+        raise UnknownIdError(
+            f"unknown item {item!r} (known: {known})", hint="See 'fvm equipment catalog'."
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class CountSaved:
+    unit: str
+    item: str
+    count: Count
+    changed: bool
+
+
+def count(
+    ctx: Context,
+    unit_id: str,
+    item: str,
+    *,
+    present: int,
+    configured: int | None = None,
+    tested: int | None = None,
+    by: str | None = None,
+) -> CountSaved:
+    """Record a unit's count of one item. A figure left out (None) keeps its stored value, or
+    0 when there is none; the result must hold present ≥ configured ≥ tested ≥ 0."""
+    from fvmcli.core.equipment import count_problem
+    from fvmcli.store.equipment import NewCount, counts_by_unit, save_counts
+
+    require_item(ctx, item)
+    with ctx.db.write() as conn:
+        unit = require_unit(conn, unit_id)
+        old = counts_by_unit(conn, [unit.id]).get(unit.id, {}).get(item, Count())
+        new = Count(
+            present,
+            old.configured if configured is None else configured,
+            old.tested if tested is None else tested,
+        )
+        problem = count_problem(new.present, new.configured, new.tested)
+        if problem:
+            raise InputError(f"{unit.id} · {item}: {problem}; nothing was stored")
+        changed = save_counts(
+            conn, [NewCount(unit.id, item, new)], by=ctx.actor(by), at=ctx.clock.now()
+        )
+    return CountSaved(unit.id, item, new, bool(changed))
+
+
+@dataclass(frozen=True)
+class Requirement:
+    unit: str
+    item: str
+    quantity: int | None
+    previous: int | None
+
+
+def require(
+    ctx: Context, unit_id: str, item: str, quantity: int | None, *, by: str | None = None
+) -> Requirement:
+    """Override the recommended quantity of one item for one unit (None: back to the
+    recommendation); return it with the override it replaced."""
+    from fvmcli.store.equipment import set_requirement
+
+    require_item(ctx, item)
+    if quantity is not None and quantity < 0:
+        raise InputError(f"N must be 0 or more, got {quantity}")
+    with ctx.db.write() as conn:
+        unit = require_unit(conn, unit_id)
+        old = set_requirement(conn, unit.id, item, quantity, by=ctx.actor(by), at=ctx.clock.now())
+    return Requirement(unit.id, item, quantity, old)
+
+
+@dataclass(frozen=True)
+class CountsImported:
+    counts: int
+    changed: int
+    units: int
+    dry_run: bool
+
+
+def import_counts(
+    ctx: Context, file: Path, *, dry_run: bool = False, by: str | None = None
+) -> CountsImported:
+    """Store counts from CSV (blank configured/tested = 0); nothing is stored if a row is bad."""
+    from fvmcli.content.csvfile import read_csv
+    from fvmcli.content.inventory_csv import OPTIONAL, REQUIRED, parse_inventory
+    from fvmcli.store.equipment import NewCount, save_counts
+    from fvmcli.store.units import list_units
+
+    named = sorted({r.get("unit") or "" for r in read_csv(file, REQUIRED, OPTIONAL)})
+    with ctx.db.write(dry_run=dry_run) as conn:
+        units = {u.id: u for u in list_units(conn, ids=named)}
+        rows = parse_inventory(file, ctx.catalog, units)
+        changed = save_counts(
+            conn, [NewCount(u, i, c) for u, i, c, _ in rows], by=ctx.actor(by), at=ctx.clock.now()
+        )
+    return CountsImported(len(rows), changed, len(units), dry_run)
+
+
+def store_counts(
+    ctx: Context, counts: list[tuple[str, str, Count]], *, by: str | None = None
+) -> int:
+    """Store many (unit, item, count) in one transaction after the checks every way in
+    shares; return how many changed. Any bad count stores nothing."""
+    from fvmcli.core.equipment import count_problem
+    from fvmcli.errors import Problem, ProblemsError
+    from fvmcli.store.equipment import NewCount, save_counts
+    from fvmcli.store.units import existing_unit_ids
+
+    with ctx.db.write() as conn:
+        known = existing_unit_ids(conn, {u for u, _, _ in counts})
+        problems = []
+        for index, (unit_id, item, c) in enumerate(counts):
+            if unit_id not in known:
+                problems.append(Problem(f"counts[{index}].unit", f"no unit {unit_id!r}"))
+            if ctx.catalog.item(item) is None:
+                problems.append(Problem(f"counts[{index}].item", f"unknown item {item!r}"))
+            problem = count_problem(c.present, c.configured, c.tested)
+            if problem:
+                problems.append(Problem(f"counts[{index}]", problem))
+        if problems:
+            raise ProblemsError("counts", problems, hint="Nothing was stored.")
+        return save_counts(
+            conn, [NewCount(u, i, c) for u, i, c in counts], by=ctx.actor(by), at=ctx.clock.now()
+        )
+
+
+@dataclass(frozen=True)
+class UnitEquipment:
+    """A unit's items (required, counted, still needed), its overrides and its readiness."""
+
+    unit: Unit
+    items: list[ItemState]
+    overrides: dict[str, int]
+    readiness: float | None
+
+
+def _unit_items(ctx: Context, conn: Connection, unit: Unit) -> UnitEquipment:
+    from fvmcli.core.equipment import readiness, unit_items
+    from fvmcli.store.equipment import counts_by_unit, overrides_by_unit
+
+    counts = counts_by_unit(conn, [unit.id]).get(unit.id, {})
+    overrides = overrides_by_unit(conn, [unit.id]).get(unit.id, {})
+    states = unit_items(ctx.catalog, unit, counts, overrides)
+    return UnitEquipment(unit, states, overrides, readiness(states))
+
+
+def show(ctx: Context, unit_id: str) -> UnitEquipment:
+    """Return a unit's equipment: required, present, configured, tested, missing, readiness."""
+    with ctx.db.read() as conn:
+        return _unit_items(ctx, conn, require_unit(conn, unit_id))
+
+
+@dataclass(frozen=True)
+class Needs:
+    items: list[ItemTotal]
+    units: int
+
+
+def gaps(ctx: Context, chosen: UnitFilter = UnitFilter()) -> Needs:
+    """Return per item what the selected units still need to procure, configure and test."""
+    from fvmcli.core.equipment import territory_needs, unit_items
+    from fvmcli.store.equipment import counts_by_unit, overrides_by_unit
+
+    with ctx.db.read() as conn:
+        chosen_units = select(ctx, conn, chosen)
+        counts = counts_by_unit(conn, chosen_units.ids)
+        overrides = overrides_by_unit(conn, chosen_units.ids)
+    units = chosen_units.units
+    totals = territory_needs(
+        ctx.catalog,
+        (unit_items(ctx.catalog, u, counts.get(u.id, {}), overrides.get(u.id, {})) for u in units),
+    )
+    return Needs(totals, len(units))

@@ -1,0 +1,51 @@
+"""The database itself: create or upgrade it, and say what it holds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fvmcli.services.context import Context
+
+
+@dataclass(frozen=True)
+class DatabaseState:
+    url: str
+    backend: str
+    schema: str | None
+    head: str
+
+
+def init(ctx: Context) -> DatabaseState:
+    """Create the database, or upgrade it to this version's schema; return where it stands."""
+    from fvmcli.store.database import display_url
+
+    state = ctx.db.schema_state()
+    return DatabaseState(display_url(ctx.url), ctx.db.backend, state.current, state.head)
+
+
+@dataclass(frozen=True)
+class Info:
+    version: str
+    database: DatabaseState
+    content: list[str]
+    lang: str
+    user: str
+    counts: dict[str, int]
+
+
+def info(ctx: Context) -> Info:
+    """Return the database, its schema version, the content folders and what is stored."""
+    from fvmcli import __version__
+    from fvmcli.store.units import table_counts
+
+    database = init(ctx)
+    with ctx.db.read() as conn:
+        counts = table_counts(conn)
+    return Info(
+        __version__,
+        database,
+        [str(p) for p in ctx.content.roots],
+        ctx.lang,
+        ctx.actor(),
+        counts,
+    )

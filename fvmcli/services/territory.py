@@ -1,0 +1,300 @@
+"""Units, phases and the selection of units that every territory-wide command narrows by."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fvmcli.core.model import Unit
+from fvmcli.errors import ConflictError, InputError, UnknownIdError
+from fvmcli.services.context import Context
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+
+@dataclass(frozen=True)
+class UnitFilter:
+    """What ``--unit/--area/--phase/--type`` ask for; empty fields select everything."""
+
+    unit_ids: tuple[str, ...] = ()
+    area: str | None = None
+    phase: int | None = None
+    unit_type: str | None = None
+
+    @property
+    def everything(self) -> bool:
+        """Return True when no filter narrows the selection."""
+        return not (self.unit_ids or self.area or self.phase is not None or self.unit_type)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The units a filter selects, and their ids for narrowing queries (None: every unit, so
+    queries read whole tables instead of long id lists)."""
+
+    units: list[Unit]
+    ids: list[str] | None
+
+
+def parse_day(ctx: Context, text: str | None, option: str = "--as-of") -> date:
+    """Return the date ``text`` names, today when None; a bad date names the option."""
+    from fvmcli.core.values import parse_date
+
+    if text is None:
+        return ctx.clock.today()
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        raise InputError(f"{option}: {exc}") from exc
+
+
+def selection_areas(ctx: Context, area: str | None, phase: int | None) -> list[str] | None:
+    """Return the areas a --area/--phase filter allows (None: all); unknown values are errors."""
+    territory = ctx.territory
+    if area is not None and area not in territory.areas:
+        raise InputError(f"--area: unknown area {area!r} (known: {', '.join(territory.areas)})")
+    if phase is not None and phase not in territory.phases():
+        known = ", ".join(map(str, territory.phases()))
+        raise InputError(f"--phase: unknown phase {phase} (known: {known})")
+    if area is None and phase is None:
+        return None
+    areas = [area] if area else list(territory.areas)
+    return [a for a in areas if phase is None or territory.phase_of(a) == phase]
+
+
+def check_type(ctx: Context, unit_type: str | None) -> None:
+    """Refuse an unknown --type."""
+    if unit_type is not None and unit_type not in ctx.territory.unit_types:
+        known = ", ".join(ctx.territory.unit_types)
+        raise InputError(f"--type: unknown unit type {unit_type!r} (known: {known})")
+
+
+def select(ctx: Context, conn: Connection, chosen: UnitFilter) -> Selection:
+    """Return the units ``chosen`` selects; a named unit that does not exist is an error."""
+    from fvmcli.store.units import list_units
+
+    areas = selection_areas(ctx, chosen.area, chosen.phase)
+    check_type(ctx, chosen.unit_type)
+    ids = list(chosen.unit_ids) or None
+    found = list_units(conn, ids=ids, areas=areas, unit_type=chosen.unit_type)
+    if ids:
+        unknown = sorted(set(ids) - {u.id for u in list_units(conn, ids=ids)})
+        if unknown:
+            raise UnknownIdError(
+                f"no unit {', '.join(map(repr, unknown))}", hint="See 'fvm unit list'."
+            )
+    return Selection(found, None if chosen.everything else [u.id for u in found])
+
+
+def require_unit(conn: Connection, unit_id: str) -> Unit:
+    """Return the stored unit or raise an error naming it."""
+    from fvmcli.store.units import get_unit
+
+    unit = get_unit(conn, unit_id)
+    if unit is None:
+        raise UnknownIdError(f"no unit {unit_id!r}", hint="See 'fvm unit list'.")
+    return unit
+
+
+@dataclass(frozen=True)
+class UnitView:
+    """A unit as ``fvm unit list --json`` shows it, with its phase."""
+
+    id: str
+    name: str
+    area: str
+    phase: int
+    type: str
+    staff: int | None
+    municipality: str | None
+    parent: str | None
+
+
+def unit_view(ctx: Context, unit: Unit) -> UnitView:
+    """Return the unit with the phase its area goes live in."""
+    data = asdict(unit)
+    return UnitView(phase=ctx.territory.phase_of(unit.area), **data)
+
+
+@dataclass(frozen=True)
+class UnitDetail:
+    """One unit with its go-live date, sub-units and the names of its area and type."""
+
+    unit: UnitView
+    go_live: date | None
+    children: list[str]
+    area_name: str
+    type_name: str
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """What an import did (or would do, for a dry run)."""
+
+    rows: int
+    added: int
+    changed: int
+    unchanged: int
+    dry_run: bool
+
+
+def add_unit(ctx: Context, unit: Unit, *, by: str | None = None) -> UnitView:
+    """Store a new unit; return it with its phase. An existing id is a conflict."""
+    from fvmcli.core.territory import unit_problems
+    from fvmcli.core.values import check_id
+    from fvmcli.store.units import get_unit, upsert_units
+
+    try:
+        check_id(unit.id, what="unit id")
+    except ValueError as exc:
+        raise InputError(str(exc)) from exc
+    problems = unit_problems(unit, ctx.territory)
+    if problems:
+        raise InputError("; ".join(f"--{f}: {m}" for f, m in problems))
+    with ctx.db.write() as conn:
+        if get_unit(conn, unit.id) is not None:
+            raise ConflictError(
+                f"unit {unit.id!r} already exists",
+                hint="Use 'fvm unit import' to update units from a file.",
+            )
+        if unit.parent and get_unit(conn, unit.parent) is None:
+            raise UnknownIdError(f"--parent: no unit {unit.parent!r}")
+        upsert_units(conn, [unit], by=ctx.actor(by), at=ctx.clock.now())
+    return unit_view(ctx, unit)
+
+
+def save_units(
+    ctx: Context, units: list[Unit], *, dry_run: bool = False, by: str | None = None
+) -> ImportOutcome:
+    """Add or update many units in one transaction; every unit is checked against the
+    territory and its parent must be stored or in the batch. Any bad unit stores nothing."""
+    from fvmcli.core.territory import unit_problems
+    from fvmcli.core.values import check_id
+    from fvmcli.errors import Problem, ProblemsError
+    from fvmcli.store.units import existing_unit_ids, upsert_units
+
+    problems = []
+    for index, unit in enumerate(units):
+        try:
+            check_id(unit.id, what="unit id")
+        except ValueError as exc:
+            problems.append(Problem(f"units[{index}].id", str(exc)))
+        problems += [
+            Problem(f"units[{index}].{f}", m) for f, m in unit_problems(unit, ctx.territory)
+        ]
+    if problems:
+        raise ProblemsError("units", problems, hint="Nothing was stored.")
+    with ctx.db.write(dry_run=dry_run) as conn:
+        parents = {u.parent for u in units if u.parent} - {u.id for u in units}
+        missing = parents - existing_unit_ids(conn, parents)
+        if missing:
+            raise UnknownIdError(
+                f"parent unit(s) not found: {', '.join(sorted(missing))}",
+                hint="Add the parents first or include them. Nothing was stored.",
+            )
+        result = upsert_units(conn, units, by=ctx.actor(by), at=ctx.clock.now())
+    return ImportOutcome(
+        len(units), len(result.added), len(result.changed), len(result.unchanged), dry_run
+    )
+
+
+def import_units(
+    ctx: Context, file: Path, *, dry_run: bool = False, by: str | None = None
+) -> ImportOutcome:
+    """Add or update units from a CSV file; nothing is stored when any row is bad."""
+    from fvmcli.content.units_csv import parse_units
+    from fvmcli.store.units import existing_unit_ids, upsert_units
+
+    rows = parse_units(file, ctx.territory)
+    with ctx.db.write(dry_run=dry_run) as conn:
+        parents = {u.parent for u in rows if u.parent} - {u.id for u in rows}
+        missing = parents - existing_unit_ids(conn, parents)
+        if missing:
+            raise UnknownIdError(
+                f"{file}: parent unit(s) not found: {', '.join(sorted(missing))}",
+                hint="Add the parents first or include them in the file. Nothing was imported.",
+            )
+        result = upsert_units(conn, rows, by=ctx.actor(by), at=ctx.clock.now())
+    return ImportOutcome(
+        len(rows), len(result.added), len(result.changed), len(result.unchanged), dry_run
+    )
+
+
+def list_units(ctx: Context, chosen: UnitFilter = UnitFilter()) -> list[UnitView]:
+    """Return the selected units, ordered by area then id."""
+    with ctx.db.read() as conn:
+        found = select(ctx, conn, chosen).units
+    return [unit_view(ctx, u) for u in found]
+
+
+def show_unit(ctx: Context, unit_id: str) -> UnitDetail:
+    """Return one unit with its phase, go-live date and sub-units."""
+    from fvmcli.store.units import go_live_dates
+    from fvmcli.store.units import list_units as stored_units
+
+    with ctx.db.read() as conn:
+        unit = require_unit(conn, unit_id)
+        dates = go_live_dates(conn)
+        children = [u.id for u in stored_units(conn, parent=unit_id)]
+    view = unit_view(ctx, unit)
+    return UnitDetail(
+        view,
+        dates.get(view.phase),
+        children,
+        ctx.territory.areas[unit.area].name.get(ctx.lang),
+        ctx.territory.unit_types[unit.type].get(ctx.lang),
+    )
+
+
+@dataclass(frozen=True)
+class PhaseView:
+    """A phase with its go-live date, areas and number of units."""
+
+    phase: int
+    go_live: date | None
+    areas: list[str]
+    units: int
+    area_names: list[str] = field(compare=False)
+
+
+def list_phases(ctx: Context) -> list[PhaseView]:
+    """Return the phases in order with their go-live dates and unit counts."""
+    from fvmcli.store.units import go_live_dates, units_per_area
+
+    territory = ctx.territory
+    with ctx.db.read() as conn:
+        dates = go_live_dates(conn)
+        per_area = units_per_area(conn)
+    return [
+        PhaseView(
+            phase,
+            dates.get(phase),
+            territory.areas_in(phase),
+            sum(per_area.get(a, 0) for a in territory.areas_in(phase)),
+            [territory.areas[a].name.get(ctx.lang) for a in territory.areas_in(phase)],
+        )
+        for phase in territory.phases()
+    ]
+
+
+@dataclass(frozen=True)
+class PhaseChange:
+    phase: int
+    go_live: date
+    previous: date | None
+
+
+def set_phase(ctx: Context, phase: int, go_live: str, *, by: str | None = None) -> PhaseChange:
+    """Set a phase's go-live date; return it with the date it had before."""
+    from fvmcli.store.units import set_go_live
+
+    if phase not in ctx.territory.phases():
+        known = ", ".join(map(str, ctx.territory.phases()))
+        raise InputError(f"unknown phase {phase} (known: {known})")
+    day = parse_day(ctx, go_live, "--go-live")
+    with ctx.db.write() as conn:
+        old = set_go_live(conn, phase, day, by=ctx.actor(by), at=ctx.clock.now())
+    return PhaseChange(phase, day, old)

@@ -1,0 +1,580 @@
+"""Training: courses, people, sessions, enrolment with waitlists, attendance and coverage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from fvmcli.core.model import Course, Person
+from fvmcli.errors import ConflictError, InputError, UnknownIdError
+from fvmcli.services.context import Context
+from fvmcli.services.territory import ImportOutcome, UnitFilter, select
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+# ---------------------------------------------------------------- courses
+
+
+def require_course(ctx: Context, course_id: str) -> Course:
+    """Return the course or raise an error listing the known ones."""
+    course = ctx.curriculum.courses.get(course_id)
+    if course is None:
+        raise UnknownIdError(
+            f"no course {course_id!r} (known: {', '.join(ctx.curriculum.courses)})"
+        )
+    return course
+
+
+def list_courses(ctx: Context) -> list[Course]:
+    """Return the courses of the curriculum in content order."""
+    return list(ctx.curriculum.courses.values())
+
+
+@dataclass(frozen=True)
+class CourseDetail:
+    course: Course
+    required_by: list[str]
+
+
+def show_course(ctx: Context, course_id: str) -> CourseDetail:
+    """Return a course with the roles that require it."""
+    course = require_course(ctx, course_id)
+    roles = [r.id for r in ctx.curriculum.roles.values() if course.id in r.requires]
+    return CourseDetail(course, roles)
+
+
+@dataclass(frozen=True)
+class UnitCoverage:
+    """A unit's training coverage (``coverage`` is None when nobody needs a course)."""
+
+    unit: str
+    people: int
+    required: int
+    completed: int
+    coverage: float | None
+
+
+def coverage(ctx: Context, chosen: UnitFilter = UnitFilter()) -> list[UnitCoverage]:
+    """Return the training coverage of every selected unit, with three queries in all."""
+    from fvmcli.core.training import coverage as unit_coverage
+    from fvmcli.store.training import completed_pairs, people_by_unit
+
+    with ctx.db.read() as conn:
+        chosen_units = select(ctx, conn, chosen)
+        people = people_by_unit(conn, chosen_units.ids)
+        done = completed_pairs(conn, chosen_units.ids)
+    requires = ctx.curriculum.requires()
+    found = []
+    for unit in chosen_units.units:
+        c = unit_coverage(people.get(unit.id, []), requires, done)
+        found.append(UnitCoverage(unit.id, c.people, c.required, c.completed, c.percent))
+    return found
+
+
+# ---------------------------------------------------------------- people
+
+
+def add_person(ctx: Context, person: Person, *, by: str | None = None) -> Person:
+    """Register a new person in a unit with a role; an existing id is a conflict."""
+    from fvmcli.content.people_csv import person_problems
+    from fvmcli.store.training import get_person, upsert_people
+    from fvmcli.store.units import existing_unit_ids
+
+    with ctx.db.write() as conn:
+        units = existing_unit_ids(conn, {person.unit})
+        problems = person_problems(person, ctx.curriculum.roles, units)
+        if problems:
+            raise InputError("; ".join(f"--{f}: {m}" for f, m in problems))
+        if get_person(conn, person.id) is not None:
+            raise ConflictError(
+                f"person {person.id!r} already exists",
+                hint="Use 'fvm person import' to update people from a file.",
+            )
+        upsert_people(conn, [person], by=ctx.actor(by), at=ctx.clock.now())
+    return person
+
+
+def save_people(ctx: Context, people: list[Person], *, by: str | None = None) -> ImportOutcome:
+    """Add or update many people in one transaction after the checks every way in shares;
+    any bad record stores nothing."""
+    from fvmcli.content.people_csv import person_problems
+    from fvmcli.errors import Problem, ProblemsError
+    from fvmcli.store.training import upsert_people
+    from fvmcli.store.units import existing_unit_ids
+
+    with ctx.db.write() as conn:
+        units = existing_unit_ids(conn, {p.unit for p in people})
+        problems = [
+            Problem(f"people[{index}].{f}", m)
+            for index, person in enumerate(people)
+            for f, m in person_problems(person, ctx.curriculum.roles, units)
+        ]
+        if problems:
+            raise ProblemsError("people", problems, hint="Nothing was stored.")
+        result = upsert_people(conn, people, by=ctx.actor(by), at=ctx.clock.now())
+    return ImportOutcome(
+        len(people), len(result.added), len(result.changed), len(result.unchanged), False
+    )
+
+
+def import_people(
+    ctx: Context, file: Path, *, dry_run: bool = False, by: str | None = None
+) -> ImportOutcome:
+    """Add or update people from CSV; nothing is stored when any row is bad."""
+    from fvmcli.content.csvfile import read_csv
+    from fvmcli.content.people_csv import OPTIONAL, REQUIRED, parse_people
+    from fvmcli.store.training import upsert_people
+    from fvmcli.store.units import existing_unit_ids
+
+    named = {r.get("unit") or "" for r in read_csv(file, REQUIRED, OPTIONAL)}
+    with ctx.db.write(dry_run=dry_run) as conn:
+        people = parse_people(file, ctx.curriculum.roles, existing_unit_ids(conn, named))
+        result = upsert_people(conn, people, by=ctx.actor(by), at=ctx.clock.now())
+    return ImportOutcome(
+        len(people), len(result.added), len(result.changed), len(result.unchanged), dry_run
+    )
+
+
+def list_people(ctx: Context, unit: str | None = None, role: str | None = None) -> list[Person]:
+    """Return people ordered by id; a forgotten person has no name or email."""
+    from fvmcli.store.training import list_people as stored_people
+
+    with ctx.db.read() as conn:
+        return stored_people(conn, unit=unit, role=role)
+
+
+def forget_person(ctx: Context, person_id: str, *, by: str | None = None) -> None:
+    """Erase a person's name, email and free text everywhere, history included."""
+    from fvmcli.store.training import forget_person as erase
+    from fvmcli.store.training import get_person
+
+    with ctx.db.write() as conn:
+        if get_person(conn, person_id) is None:
+            raise UnknownIdError(f"no person {person_id!r}")
+        erase(conn, person_id, by=ctx.actor(by), at=ctx.clock.now())
+
+
+# ---------------------------------------------------------------- sessions
+
+
+def _when(text: str, option: str) -> datetime:
+    from fvmcli.core.values import parse_datetime
+
+    try:
+        return parse_datetime(text)
+    except ValueError as exc:
+        raise InputError(f"{option}: {exc}") from exc
+
+
+def _require_session(conn: Connection, session_id: str, *, lock: bool = False) -> dict[str, Any]:
+    from fvmcli.store.training import get_session
+
+    session = get_session(conn, session_id, lock=lock)
+    if session is None:
+        raise UnknownIdError(f"no session {session_id!r}", hint="See 'fvm session list'.")
+    return session
+
+
+def _promote(conn: Connection, session: dict[str, Any], *, by: str, at: str) -> list[str]:
+    """Fill free seats from the waitlist in order; return who was promoted."""
+    from fvmcli.core.enrolment import SEAT, WAITLISTED, to_promote
+    from fvmcli.store.training import list_people as stored_people
+    from fvmcli.store.training import session_enrolments, set_enrolment
+
+    current = session_enrolments(conn, session["id"])
+    seats = sum(1 for _, s in current if s in SEAT)
+    waitlist = [p for p, s in current if s == WAITLISTED]
+    promoted = to_promote(session["capacity"], seats, waitlist)
+    people = {p.id: p for p in stored_people(conn, ids=promoted)} if promoted else {}
+    for person_id in promoted:
+        set_enrolment(
+            conn,
+            session["id"],
+            people[person_id],
+            "enrolled",
+            by=by,
+            at=at,
+            note="promoted from the waitlist",
+        )
+    return promoted
+
+
+@dataclass(frozen=True)
+class SessionSaved:
+    """A session added, changed or left unchanged, and who moved up from its waitlist."""
+
+    id: str
+    outcome: str
+    start: datetime
+    end: datetime
+    capacity: int
+    promoted: list[str] = field(default_factory=list)
+
+
+def _save(conn: Connection, values: dict[str, Any], *, by: str, at: str) -> SessionSaved:
+    from fvmcli.store.training import save_session
+
+    outcome = save_session(conn, values, by=by, at=at)
+    promoted = _promote(conn, values, by=by, at=at) if outcome == "changed" else []
+    return SessionSaved(
+        values["id"],
+        outcome,
+        datetime.fromisoformat(values["start"]),
+        datetime.fromisoformat(values["end"]),
+        values["capacity"],
+        promoted,
+    )
+
+
+def add_session(
+    ctx: Context,
+    course_id: str,
+    *,
+    start: str,
+    end: str | None = None,
+    capacity: int,
+    location: str | None = None,
+    trainer: str | None = None,
+    session_id: str | None = None,
+    by: str | None = None,
+) -> SessionSaved:
+    """Schedule a session of a course; its id defaults to ``<course>-<date>``."""
+    from fvmcli.core.enrolment import default_end
+    from fvmcli.core.enrolment import session_id as make_id
+    from fvmcli.core.values import check_id
+    from fvmcli.store.training import session_ids
+
+    course = require_course(ctx, course_id)
+    begins = _when(start, "--start")
+    ends = _when(end, "--end") if end else default_end(begins, course)
+    if ends <= begins:
+        raise InputError("--end must come after --start")
+    if session_id is not None:
+        try:
+            check_id(session_id, what="--id")
+        except ValueError as exc:
+            raise InputError(str(exc)) from exc
+    with ctx.db.write() as conn:
+        taken = session_ids(conn)
+        if session_id in taken:
+            raise ConflictError(
+                f"session {session_id!r} already exists",
+                hint="Change it with 'fvm session update'.",
+            )
+        values = {
+            "id": session_id or make_id(course.id, begins, taken),
+            "course": course.id,
+            "start": begins.isoformat(timespec="minutes"),
+            "end": ends.isoformat(timespec="minutes"),
+            "capacity": capacity,
+            "location": location,
+            "trainer": trainer,
+        }
+        return _save(conn, values, by=ctx.actor(by), at=ctx.clock.now())
+
+
+def update_session(
+    ctx: Context,
+    session_id: str,
+    *,
+    capacity: int | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    location: str | None = None,
+    trainer: str | None = None,
+    by: str | None = None,
+) -> SessionSaved:
+    """Change a session; raising its capacity promotes people from the waitlist."""
+    with ctx.db.write() as conn:
+        values = dict(_require_session(conn, session_id, lock=True))
+        if capacity is not None:
+            values["capacity"] = capacity
+        if start is not None:
+            values["start"] = _when(start, "--start").isoformat(timespec="minutes")
+        if end is not None:
+            values["end"] = _when(end, "--end").isoformat(timespec="minutes")
+        if values["end"] <= values["start"]:
+            raise InputError("the end must come after the start")
+        values.update(
+            {k: v for k, v in (("location", location), ("trainer", trainer)) if v is not None}
+        )
+        return _save(conn, values, by=ctx.actor(by), at=ctx.clock.now())
+
+
+@dataclass(frozen=True)
+class SessionsImported:
+    rows: int
+    added: int
+    changed: int
+    unchanged: int
+    promoted: list[tuple[str, str]]
+    dry_run: bool
+
+
+def import_sessions(
+    ctx: Context, file: Path, *, dry_run: bool = False, by: str | None = None
+) -> SessionsImported:
+    """Add or update sessions from CSV; a row without id matches a session of the same course
+    and start. Nothing is stored when any row is bad."""
+    from fvmcli.content.csvfile import RowProblems
+    from fvmcli.content.sessions_csv import parse_sessions
+    from fvmcli.core.enrolment import default_end
+    from fvmcli.core.enrolment import session_id as make_id
+    from fvmcli.store.training import list_sessions
+
+    problems = RowProblems(str(file))
+    rows = parse_sessions(file, ctx.curriculum, problems)
+    user, at = ctx.actor(by), ctx.clock.now()
+    counts = {"added": 0, "changed": 0, "unchanged": 0}
+    promoted: list[tuple[str, str]] = []
+    with ctx.db.write(dry_run=dry_run) as conn:
+        existing = {s["id"]: s for s in list_sessions(conn)}
+        by_start = {(s["course"], s["start"]): s["id"] for s in existing.values()}
+        for row in rows:
+            start = row.start.isoformat(timespec="minutes")
+            sid = (
+                row.id
+                or by_start.get((row.course, start))
+                or make_id(row.course, row.start, existing)
+            )
+            old = existing.get(sid)
+            if old is None and row.capacity is None:
+                problems.add_line(row.line, "capacity", "is required for a new session")
+                continue
+            course = ctx.curriculum.courses[row.course]
+            end = row.end or (
+                datetime.fromisoformat(old["end"])
+                if old and old["course"] == row.course
+                else default_end(row.start, course)
+            )
+            values = {
+                "id": sid,
+                "course": row.course,
+                "start": start,
+                "end": end.isoformat(timespec="minutes"),
+                "capacity": row.capacity if row.capacity is not None else (old or {})["capacity"],
+                "location": row.location,
+                "trainer": row.trainer,
+            }
+            saved = _save(conn, values, by=user, at=at)
+            counts[saved.outcome] += 1
+            promoted += [(sid, p) for p in saved.promoted]
+            existing[sid] = values
+            by_start[(row.course, start)] = sid
+        problems.raise_if_any()
+    return SessionsImported(
+        len(rows), counts["added"], counts["changed"], counts["unchanged"], promoted, dry_run
+    )
+
+
+def list_sessions(ctx: Context, course: str | None = None) -> list[dict[str, Any]]:
+    """Return sessions ordered by start, with seats held and waitlist length."""
+    from fvmcli.store.training import list_sessions as stored_sessions
+
+    if course is not None:
+        require_course(ctx, course)
+    with ctx.db.read() as conn:
+        return stored_sessions(conn, course=course)
+
+
+def _session_view(conn: Connection, session: dict[str, Any]) -> dict[str, Any]:
+    from fvmcli.core.enrolment import SEAT, WAITLISTED
+    from fvmcli.store.training import session_enrolments
+
+    current = session_enrolments(conn, session["id"])
+    return {
+        **session,
+        "enrolled": [p for p, s in current if s in SEAT],
+        "waitlist": [p for p, s in current if s == WAITLISTED],
+        "status": {p: s for p, s in current},
+    }
+
+
+def show_session(ctx: Context, session_id: str) -> dict[str, Any]:
+    """Return a session with who holds a seat, the waitlist in order, and each status."""
+    with ctx.db.read() as conn:
+        return _session_view(conn, _require_session(conn, session_id))
+
+
+@dataclass(frozen=True)
+class Roster:
+    session: dict[str, Any]
+    course: Course
+    people: dict[str, Person]
+
+
+def roster(ctx: Context, session_id: str) -> Roster:
+    """Return a session with its participants and waitlist, for an attendance sheet."""
+    from fvmcli.store.training import list_people as stored_people
+
+    with ctx.db.read() as conn:
+        data = _session_view(conn, _require_session(conn, session_id))
+        people = {p.id: p for p in stored_people(conn, ids=data["enrolled"] + data["waitlist"])}
+    return Roster(data, require_course(ctx, data["course"]), people)
+
+
+@dataclass(frozen=True)
+class Enrolled:
+    """One person's outcome of an enrolment: the new status, or that they were already in."""
+
+    person: str
+    status: str
+    already: bool = False
+    forced: bool = False
+
+
+def enroll(
+    ctx: Context,
+    session_id: str,
+    person_ids: list[str],
+    *,
+    force: bool = False,
+    reason: str | None = None,
+    by: str | None = None,
+) -> list[Enrolled]:
+    """Enrol people in order: a free seat, else the waitlist. Refusals (prerequisites, another
+    place in the course, overlaps) store nothing unless forced with a reason.
+
+    Reads every record it needs in a fixed number of queries, whatever the number of people,
+    and locks the people (on PostgreSQL) so that one person is never booked twice at once.
+    """
+    from fvmcli.core.enrolment import BOOKED, SEAT, new_status, refusals
+    from fvmcli.store.training import (
+        bookings_of,
+        completed_pairs,
+        lock_people,
+        session_enrolments,
+        session_time,
+        set_enrolment,
+    )
+
+    if force and not (reason or "").strip():
+        raise InputError("--force needs --reason TEXT (the reason is kept)")
+    user, at = ctx.actor(by), ctx.clock.now()
+    wanted = list(dict.fromkeys(person_ids))
+    outcome: list[Enrolled] = []
+    refused: list[str] = []
+    with ctx.db.write() as conn:
+        session = _require_session(conn, session_id, lock=True)
+        course = require_course(ctx, session["course"])
+        people = lock_people(conn, wanted)
+        unknown = [p for p in wanted if p not in people]
+        if unknown:
+            raise UnknownIdError(f"no person {', '.join(map(repr, unknown))}")
+        statuses = dict(session_enrolments(conn, session_id))
+        seats = sum(1 for s in statuses.values() if s in SEAT)
+        done: dict[str, set[str]] = {}
+        for person, done_course in completed_pairs(conn, person_ids=wanted):
+            done.setdefault(person, set()).add(done_course)
+        bookings = bookings_of(conn, wanted)
+        when = session_time(session)
+        for person_id in wanted:
+            status = statuses.get(person_id)
+            if status in BOOKED:
+                outcome.append(Enrolled(person_id, status or "", already=True))
+                continue
+            why = refusals(when, course, bookings.get(person_id, []), done.get(person_id, set()))
+            if why and not force:
+                refused.append(f"{person_id} " + "; ".join(why))
+                continue
+            new = new_status(session["capacity"], seats)
+            seats += new in SEAT
+            set_enrolment(
+                conn,
+                session_id,
+                people[person_id],
+                new,
+                by=user,
+                at=at,
+                reason=reason.strip() if why and reason else None,
+            )
+            outcome.append(Enrolled(person_id, new, forced=bool(why)))
+        if refused:
+            raise ConflictError(
+                "refused, nothing stored:\n  " + "\n  ".join(refused),
+                hint="Use --force --reason TEXT to enrol anyway.",
+            )
+    return outcome
+
+
+def cancel(
+    ctx: Context, session_id: str, person_ids: list[str], *, by: str | None = None
+) -> list[str]:
+    """Cancel enrolments; return who was promoted from the waitlist into the freed seats."""
+    from fvmcli.store.training import lock_people, session_enrolments, set_enrolment
+
+    user, at = ctx.actor(by), ctx.clock.now()
+    with ctx.db.write() as conn:
+        session = _require_session(conn, session_id, lock=True)
+        statuses = dict(session_enrolments(conn, session_id))
+        people = lock_people(conn, person_ids)
+        for person_id in person_ids:
+            if person_id not in people or statuses.get(person_id) in (None, "cancelled"):
+                raise InputError(f"{person_id} is not enrolled in {session_id}; nothing stored")
+            set_enrolment(conn, session_id, people[person_id], "cancelled", by=user, at=at)
+        return _promote(conn, session, by=user, at=at)
+
+
+def mark(
+    ctx: Context,
+    session_id: str,
+    person_ids: list[str],
+    *,
+    no_show: bool = False,
+    passing: bool = False,
+    by: str | None = None,
+) -> list[tuple[str, str]]:
+    """Record attendance, a no-show or a passed assessment; return (person, new status).
+
+    Attendance completes a course without assessment; ``passing`` needs an assessed course and
+    recorded attendance. Nothing is stored when any person does not qualify.
+    """
+    from fvmcli.core.enrolment import SEAT, attendance_status
+    from fvmcli.store.training import lock_people, session_enrolments, set_enrolment
+
+    user, at = ctx.actor(by), ctx.clock.now()
+    marked = []
+    with ctx.db.write() as conn:
+        session = _require_session(conn, session_id, lock=True)
+        course = require_course(ctx, session["course"])
+        if passing and not course.assessment:
+            raise InputError(
+                f"{course.id} has no assessment: attendance completes it (use 'fvm session attend')"
+            )
+        statuses = dict(session_enrolments(conn, session_id))
+        people = lock_people(conn, person_ids)
+        for person_id in person_ids:
+            status = statuses.get(person_id)
+            if person_id not in people or status not in SEAT:
+                where = "is on the waitlist of" if status == "waitlisted" else "holds no seat in"
+                raise ConflictError(f"{person_id} {where} {session_id}; nothing stored")
+            if passing and status not in ("attended", "completed"):
+                raise ConflictError(
+                    f"{person_id} has not attended {session_id}; record "
+                    "attendance first; nothing stored"
+                )
+            new = "completed" if passing else attendance_status(course, no_show)
+            set_enrolment(conn, session_id, people[person_id], new, by=user, at=at)
+            marked.append((person_id, new))
+    return marked
+
+
+@dataclass(frozen=True)
+class CalendarSource:
+    sessions: list[dict[str, Any]]
+    titles: dict[str, str]
+    summaries: dict[str, str]
+
+
+def calendar(ctx: Context, course: str | None = None) -> CalendarSource:
+    """Return the sessions (of one course, or all) with course titles in the user's language."""
+    found = list_sessions(ctx, course)
+    courses = ctx.curriculum.courses.values()
+    return CalendarSource(
+        found,
+        {c.id: c.title.get(ctx.lang) for c in courses},
+        {c.id: c.summary.get(ctx.lang) for c in courses if c.summary},
+    )
