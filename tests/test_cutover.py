@@ -3,61 +3,47 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
+from tests import factories
 from tests.conftest import Fvm
 
 CONTENT = str(Path(__file__).parent / "content")
 
 
 @pytest.fixture
-def territory(fvm: Fvm, write_csv) -> Fvm:
+def territory(fvm: Fvm) -> Fvm:
     """Four hospital/municipal units on the mini checklist, in every status."""
-    fvm(
-        "unit",
-        "import",
-        str(
-            write_csv(
-                "id;name;area;type;staff\n"
-                "best;Grön avdelning;sodra;hospital;4\n"
-                "weak;Gul <b>avdelning</b>;sodra;hospital;4\n"
-                'red;=HYPERLINK("x");vastra;municipal;10\n'
-                "idle;Ej påbörjad;norra;municipal;10\n"
-            )
-        ),
+    ctx = factories.context(fvm.url, content=True)
+    factories.units(
+        ctx,
+        ("best", "sodra", "hospital", 4, "Grön avdelning"),
+        ("weak", "sodra", "hospital", 4, "Gul <b>avdelning</b>"),
+        ("red", "vastra", "municipal", 10, '=HYPERLINK("x")'),
+        ("idle", "norra", "municipal", 10, "Ej påbörjad"),
     )
-    fvm("phase", "set", "1", "--go-live", "2027-01-31")
-    fvm("phase", "set", "2", "--go-live", "2027-01-31")
-    c = ("--content", CONTENT)
-    fvm(
-        *c,
-        "checklist",
-        "import",
+    factories.go_live(ctx, p1="2027-01-31", p2="2027-01-31")
+    factories.answered(
+        ctx,
         "mini",
-        str(
-            write_csv(
-                "unit;question;value\n"
-                "best;a.lead;yes\nbest;a.staff;yes\nbest;a.pct;80\nbest;b.pumps;yes\nbest;b.connected;yes\n"
-                "weak;a.lead;yes\nweak;a.staff;partial\nweak;a.pct;80\nweak;b.pumps;no\n"
-                "red;a.lead;no\nred;a.staff;no\n",
-                "answers.csv",
-            )
-        ),
+        "best",
+        a_lead="yes",
+        a_staff="yes",
+        a_pct="80",
+        b_pumps="yes",
+        b_connected="yes",
     )
-    fvm(
-        *c,
-        "equipment",
-        "import",
-        str(
-            write_csv(
-                "unit;item;present;configured;tested\n"
-                "best;pc;2;2;2\nbest;pump;1;1;1\nweak;pc;2;2;2\nweak;pump;1;1;1\n",
-                "counts.csv",
-            )
-        ),
+    factories.answered(
+        ctx, "mini", "weak", a_lead="yes", a_staff="partial", a_pct="80", b_pumps="no"
     )
+    factories.answered(ctx, "mini", "red", a_lead="no", a_staff="no")
+    for unit in ("best", "weak"):
+        factories.counted(ctx, unit, "pc", 2, 2, 2)
+        factories.counted(ctx, unit, "pump", 1, 1, 1)
+    ctx.close()
     return fvm
 
 
@@ -126,7 +112,9 @@ def test_status_agrees_with_per_unit_scores(territory: Fvm) -> None:
 
 def test_fail_on_gate(territory: Fvm) -> None:
     gated = cut(territory, "status", "--fail-on", "red", code=1).stdout
-    assert "Summary" in gated and "red" in gated  # the status is printed before the gate fails
+    # The status is printed before the gate fails: the weak unit's row shows it red.
+    weak = next(line for line in gated.splitlines() if "Gul <b>avdelning</b>" in line)
+    assert re.search(r"│\s*red\s*│", weak) and "Summary" in gated
     cut(territory, "status", "--area", "sodra", "--fail-on", "red", code=1)  # weak is red
     assert "Summary" in cut(territory, "status", "--area", "norra", "--fail-on", "amber").stdout
     assert "expected red or amber" in cut(territory, "status", "--fail-on", "blue", code=2).stderr
@@ -174,11 +162,17 @@ def test_reports_by_content(territory: Fvm, tmp_path: Path) -> None:
         for row in sheet.iter_rows():
             for cell in row:
                 assert cell.data_type != "f", (sheet.title, cell.coordinate)
-    rows = {r[0].value: r for r in units.iter_rows(min_row=2)}
-    assert isinstance(rows["best"][5].value, float) and isinstance(rows["best"][3].value, int)
-    assert rows["red"][1].value == '=HYPERLINK("x")' and rows["red"][1].quotePrefix
-    assert rows["best"][12].value.date().isoformat() == "2027-01-10"
-    due = book["Blockers"]["E2"].value
+    header = [c.value for c in units[1]]
+    rows = {r[0].value: dict(zip(header, r, strict=True)) for r in units.iter_rows(min_row=2)}
+    assert rows["best"]["score"].value == pytest.approx(
+        next(u["score"] for u in status["units"] if u["unit"] == "best")
+    )
+    assert isinstance(rows["best"]["phase"].value, int) and rows["best"]["phase"].value == 1
+    assert rows["red"]["name"].value == '=HYPERLINK("x")' and rows["red"]["name"].quotePrefix
+    assert rows["best"]["as_of"].value.date().isoformat() == "2027-01-10"
+    blockers = book["Blockers"]
+    blocker_header = [c.value for c in blockers[1]]
+    due = blockers.cell(row=2, column=blocker_header.index("due") + 1).value
     assert due.year == 2027
 
     csv_file = tmp_path / "r.csv"

@@ -31,13 +31,31 @@ def test_demo_is_repeatable_and_never_touches_the_real_database(
     assert [u["id"] for u in json.loads(run("unit", "list", "--json"))] == ["mine"]
     demo_db = Path(tmp_path / "home" / ".local" / "share" / "fvmcli" / "demo.sqlite")
     assert demo_db.exists()
-    for status in ("green", "amber", "red", "not-started"):
-        assert status in first
-    for area in ("sodra", "vastra", "norra", "ostra"):
-        assert area in first
-    for kind in ("hospital", "primary-care", "private", "municipal", "school-health"):
-        assert kind in first
+    status = json.loads(
+        run("--db", str(demo_db), "cutover", "status", "--as-of", "2026-11-26", "--json")
+    )
+    units = status["units"]
+    assert {u["status"] for u in units} == {"green", "amber", "red", "not-started"}
+    assert {u["area"] for u in units} == {"sodra", "vastra", "norra", "ostra"}
+    assert {u["type"] for u in units} == {
+        "hospital",
+        "primary-care",
+        "private",
+        "municipal",
+        "school-health",
+    }
+    assert status["summary"]["units"] == len(units) == 75
+    # What the demo printed is that status: every unit's row, worst first.
+    shown = [u["unit"] for u in units]
+    assert [line.split("│")[1].strip() for line in first.splitlines() if _is_row(line, shown)] == [
+        u for u in shown
+    ]
     assert "Åmål kommun – hemsjukvård" in first
+
+
+def _is_row(line: str, ids: list[str]) -> bool:
+    cells = line.split("│")
+    return len(cells) > 2 and cells[1].strip() in ids
 
 
 def test_demo_refuses_to_reset_a_database_with_real_data(tmp_path: Path) -> None:

@@ -19,6 +19,11 @@ SESSION = typer.Argument(
     ..., metavar="SESSION", help="Session id, e.g. millennium-fundament-2026-12-14."
 )
 PEOPLE = typer.Argument(..., metavar="PERSON...", help="One or more person ids.")
+END = typer.Option(
+    None, "--end", metavar="DATETIME", help="Default: the course's hours, at most a day."
+)
+LOCATION = typer.Option(None, "--location", help="Where, e.g. Regionens hus, Göteborg.")
+TRAINER = typer.Option(None, "--trainer", help="Who teaches.")
 
 SESSIONS = (
     Column("id", "id"),
@@ -40,12 +45,10 @@ def add(
     ctx: typer.Context,
     course_id: str = typer.Argument(..., metavar="COURSE"),
     start: str = typer.Option(..., "--start", metavar="DATETIME", help="2026-12-14T09:00"),
-    end: str | None = typer.Option(
-        None, "--end", metavar="DATETIME", help="Default: the course's hours, at most a day."
-    ),
+    end: str | None = END,
     capacity: int = typer.Option(..., "--capacity", min=0, help="Seats."),
-    location: str | None = typer.Option(None, "--location"),
-    trainer: str | None = typer.Option(None, "--trainer"),
+    location: str | None = LOCATION,
+    trainer: str | None = TRAINER,
     session_id: str | None = typer.Option(None, "--id", help="Default: <course>-<date>."),
     by: str | None = BY,
 ) -> None:
@@ -77,11 +80,11 @@ def add(
 def update(
     ctx: typer.Context,
     session_id: str = SESSION,
-    capacity: int | None = typer.Option(None, "--capacity", min=0),
-    start: str | None = typer.Option(None, "--start", metavar="DATETIME"),
-    end: str | None = typer.Option(None, "--end", metavar="DATETIME"),
-    location: str | None = typer.Option(None, "--location"),
-    trainer: str | None = typer.Option(None, "--trainer"),
+    capacity: int | None = typer.Option(None, "--capacity", min=0, help="Seats."),
+    start: str | None = typer.Option(None, "--start", metavar="DATETIME", help="New start."),
+    end: str | None = END,
+    location: str | None = LOCATION,
+    trainer: str | None = TRAINER,
     by: str | None = BY,
 ) -> None:
     """Change a session; raising the capacity promotes people from the waitlist.

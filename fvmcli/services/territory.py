@@ -167,10 +167,16 @@ def add_unit(ctx: Context, unit: Unit, *, by: str | None = None) -> UnitView:
 
 
 def save_units(
-    ctx: Context, units: list[Unit], *, dry_run: bool = False, by: str | None = None
+    ctx: Context,
+    units: list[Unit],
+    *,
+    dry_run: bool = False,
+    by: str | None = None,
+    source: str = "units",
 ) -> ImportOutcome:
     """Add or update many units in one transaction; every unit is checked against the
-    territory and its parent must be stored or in the batch. Any bad unit stores nothing."""
+    territory and its parent must be stored or in the batch. Any bad unit stores nothing, and
+    errors name ``source``."""
     from fvmcli.core.territory import unit_problems
     from fvmcli.core.values import check_id
     from fvmcli.errors import Problem, ProblemsError
@@ -181,18 +187,18 @@ def save_units(
         try:
             check_id(unit.id, what="unit id")
         except ValueError as exc:
-            problems.append(Problem(f"units[{index}].id", str(exc)))
+            problems.append(Problem(f"{source}[{index}].id", str(exc)))
         problems += [
-            Problem(f"units[{index}].{f}", m) for f, m in unit_problems(unit, ctx.territory)
+            Problem(f"{source}[{index}].{f}", m) for f, m in unit_problems(unit, ctx.territory)
         ]
     if problems:
-        raise ProblemsError("units", problems, hint="Nothing was stored.")
+        raise ProblemsError(source, problems, hint="Nothing was stored.")
     with ctx.db.write(dry_run=dry_run) as conn:
         parents = {u.parent for u in units if u.parent} - {u.id for u in units}
         missing = parents - existing_unit_ids(conn, parents)
         if missing:
             raise UnknownIdError(
-                f"parent unit(s) not found: {', '.join(sorted(missing))}",
+                f"{source}: parent unit(s) not found: {', '.join(sorted(missing))}",
                 hint="Add the parents first or include them. Nothing was stored.",
             )
         result = upsert_units(conn, units, by=ctx.actor(by), at=ctx.clock.now())
@@ -206,21 +212,9 @@ def import_units(
 ) -> ImportOutcome:
     """Add or update units from a CSV file; nothing is stored when any row is bad."""
     from fvmcli.content.units_csv import parse_units
-    from fvmcli.store.units import existing_unit_ids, upsert_units
 
     rows = parse_units(file, ctx.territory)
-    with ctx.db.write(dry_run=dry_run) as conn:
-        parents = {u.parent for u in rows if u.parent} - {u.id for u in rows}
-        missing = parents - existing_unit_ids(conn, parents)
-        if missing:
-            raise UnknownIdError(
-                f"{file}: parent unit(s) not found: {', '.join(sorted(missing))}",
-                hint="Add the parents first or include them in the file. Nothing was imported.",
-            )
-        result = upsert_units(conn, rows, by=ctx.actor(by), at=ctx.clock.now())
-    return ImportOutcome(
-        len(rows), len(result.added), len(result.changed), len(result.unchanged), dry_run
-    )
+    return save_units(ctx, rows, dry_run=dry_run, by=by, source=str(file))
 
 
 def list_units(ctx: Context, chosen: UnitFilter = UnitFilter()) -> list[UnitView]:

@@ -198,6 +198,7 @@ def _promote(conn: Connection, session: dict[str, Any], *, by: str, at: str) -> 
             by=by,
             at=at,
             note="promoted from the waitlist",
+            known=(WAITLISTED,),
         )
     return promoted
 
@@ -490,6 +491,7 @@ def enroll(
                 by=user,
                 at=at,
                 reason=reason.strip() if why and reason else None,
+                known=(status,),
             )
             outcome.append(Enrolled(person_id, new, forced=bool(why)))
         if refused:
@@ -511,10 +513,18 @@ def cancel(
         session = _require_session(conn, session_id, lock=True)
         statuses = dict(session_enrolments(conn, session_id))
         people = lock_people(conn, person_ids)
-        for person_id in person_ids:
+        for person_id in dict.fromkeys(person_ids):
             if person_id not in people or statuses.get(person_id) in (None, "cancelled"):
                 raise InputError(f"{person_id} is not enrolled in {session_id}; nothing stored")
-            set_enrolment(conn, session_id, people[person_id], "cancelled", by=user, at=at)
+            set_enrolment(
+                conn,
+                session_id,
+                people[person_id],
+                "cancelled",
+                by=user,
+                at=at,
+                known=(statuses[person_id],),
+            )
         return _promote(conn, session, by=user, at=at)
 
 
@@ -546,7 +556,7 @@ def mark(
             )
         statuses = dict(session_enrolments(conn, session_id))
         people = lock_people(conn, person_ids)
-        for person_id in person_ids:
+        for person_id in dict.fromkeys(person_ids):
             status = statuses.get(person_id)
             if person_id not in people or status not in SEAT:
                 where = "is on the waitlist of" if status == "waitlisted" else "holds no seat in"
@@ -557,7 +567,8 @@ def mark(
                     "attendance first; nothing stored"
                 )
             new = "completed" if passing else attendance_status(course, no_show)
-            set_enrolment(conn, session_id, people[person_id], new, by=user, at=at)
+            set_enrolment(conn, session_id, people[person_id], new, by=user, at=at, known=(status,))
+            statuses[person_id] = new
             marked.append((person_id, new))
     return marked
 

@@ -304,11 +304,18 @@ def set_enrolment(
     at: str,
     reason: str | None = None,
     note: str | None = None,
+    known: tuple[str | None] | None = None,
 ) -> str | None:
     """Set a person's status in a session (a new enrolment goes last in line); return the old
-    status. The change goes to history with ``note`` (or ``reason``) as its comment."""
+    status. The change goes to history with ``note`` (or ``reason``) as its comment.
+
+    ``known`` is the current status when the caller has read it already (one query for many
+    people), as a 1-tuple so that "no enrolment" (``(None,)``) differs from "not read"."""
     key = (enrolments.c.session_id == session_id, enrolments.c.person_id == person.id)
-    old = conn.execute(sa.select(enrolments.c.status).where(*key)).scalar()
+    if known is None:
+        old = conn.execute(sa.select(enrolments.c.status).where(*key)).scalar()
+    else:
+        (old,) = known
     if old == status:
         return old
     if old is None or old == "cancelled":

@@ -1,0 +1,57 @@
+"""Small factories that seed test data through the services, as any user's write would go."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from fvmcli.core.model import Count, NewAnswer, Person, Unit
+from fvmcli.services import answers, equipment, territory, training
+from fvmcli.services.context import Clock, Context
+
+TEST_CONTENT = Path(__file__).parent / "content"
+TODAY = date(2026, 11, 26)
+
+
+def context(db_url: str, *, content: bool = False, today: date = TODAY) -> Context:
+    """Return a service context on ``db_url`` whose clock reads ``today`` at 10:00."""
+    clock = Clock(today=lambda: today, now=lambda: f"{today.isoformat()}T10:00:00+01:00")
+    return Context(db_url=db_url, content_dirs=[TEST_CONTENT] if content else [], clock=clock)
+
+
+def units(
+    ctx: Context, *specs: tuple[str, str, str, int] | tuple[str, str, str, int, str]
+) -> list[Unit]:
+    """Store units given as (id, area, type, staff[, name]); return them."""
+    made = [
+        Unit(spec[0], spec[4] if len(spec) > 4 else f"Enhet {spec[0]}", *spec[1:4])
+        for spec in specs
+    ]
+    territory.save_units(ctx, made, by="factory")
+    return made
+
+
+def go_live(ctx: Context, **phases: str) -> None:
+    """Set go-live dates, e.g. ``go_live(ctx, p1="2027-01-31")``."""
+    for name, day in phases.items():
+        territory.set_phase(ctx, int(name.removeprefix("p")), day, by="factory")
+
+
+def people(ctx: Context, unit: str, *roles: str, prefix: str = "p") -> list[str]:
+    """Register one person per role in ``unit``; return their ids in order."""
+    made = [
+        Person(f"{prefix}{n + 1}", f"Person {n + 1}", role, unit) for n, role in enumerate(roles)
+    ]
+    training.save_people(ctx, made, by="factory")
+    return [p.id for p in made]
+
+
+def answered(ctx: Context, checklist: str, unit: str, **values: str) -> None:
+    """Store a unit's answers, question ids written with ``_`` for ``.`` (``a_lead="yes"``)."""
+    batch = [NewAnswer(unit, q.replace("_", ".", 1), v) for q, v in values.items()]
+    answers.store_answers(ctx, checklist, batch, by="factory")
+
+
+def counted(ctx: Context, unit: str, item: str, present: int, configured: int, tested: int) -> None:
+    """Store one equipment count."""
+    equipment.store_counts(ctx, [(unit, item, Count(present, configured, tested))], by="factory")

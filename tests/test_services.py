@@ -1,0 +1,184 @@
+"""Use cases tested at the service level: no command line, results as Python objects."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from fvmcli.core.cutover import gate_failed
+from fvmcli.errors import ConflictError, InputError, ProblemsError, UnknownIdError
+from fvmcli.services import bundles, cutover, equipment, territory, training
+from fvmcli.services.context import Context
+from fvmcli.services.territory import UnitFilter
+from tests import factories
+
+pytestmark = pytest.mark.store
+
+
+@pytest.fixture
+def ctx(db_url: str) -> Iterator[Context]:
+    """Return a service context on a fresh database with two units in it."""
+    context = factories.context(db_url)
+    factories.units(context, ("u1", "sodra", "hospital", 10), ("u2", "ostra", "municipal", 20))
+    yield context
+    context.close()
+
+
+def _session(ctx: Context, course: str, day: str, capacity: int) -> str:
+    return training.add_session(
+        ctx, course, start=f"{day}T09:00", capacity=capacity, by="trainer"
+    ).id
+
+
+def test_enrolment_fills_seats_then_the_waitlist_and_cancelling_promotes(ctx: Context) -> None:
+    people = factories.people(ctx, "u1", *["nurse"] * 4)
+    sid = _session(ctx, "downtime-procedures", "2026-12-14", 2)
+    outcome = training.enroll(ctx, sid, people, by="trainer")
+    assert [(e.person, e.status) for e in outcome] == [
+        ("p1", "enrolled"),
+        ("p2", "enrolled"),
+        ("p3", "waitlisted"),
+        ("p4", "waitlisted"),
+    ]
+    again = training.enroll(ctx, sid, ["p1"], by="trainer")
+    assert again[0].already and again[0].status == "enrolled"
+    assert training.cancel(ctx, sid, ["p1"], by="trainer") == ["p3"]
+    shown = training.show_session(ctx, sid)
+    assert shown["enrolled"] == ["p2", "p3"] and shown["waitlist"] == ["p4"]
+    raised = training.update_session(ctx, sid, capacity=3, by="trainer")
+    assert raised.outcome == "changed" and raised.promoted == ["p4"]
+
+
+def test_enrolment_refusals_store_nothing_unless_forced_with_a_reason(ctx: Context) -> None:
+    (person,) = factories.people(ctx, "u1", "config-analyst")
+    sid = _session(ctx, "millennium-fundament", "2026-12-14", 5)
+    with pytest.raises(ConflictError, match="prerequisite"):
+        training.enroll(ctx, sid, [person], by="trainer")
+    assert training.show_session(ctx, sid)["enrolled"] == []
+    with pytest.raises(InputError, match="--reason"):
+        training.enroll(ctx, sid, [person], force=True, by="trainer")
+    forced = training.enroll(ctx, sid, [person], force=True, reason="Intro i januari")
+    assert forced[0].forced and forced[0].status == "enrolled"
+    with pytest.raises(UnknownIdError, match="nobody"):
+        training.enroll(ctx, sid, ["nobody"], by="trainer")
+
+
+def test_enrolment_reads_a_fixed_number_of_queries_whatever_the_number_of_people(
+    ctx: Context,
+) -> None:
+    few = factories.people(ctx, "u1", *["nurse"] * 2, prefix="f")
+    many = factories.people(ctx, "u2", *["nurse"] * 30, prefix="m")
+    first = _session(ctx, "downtime-procedures", "2026-12-14", 100)
+    second = _session(ctx, "downtime-procedures", "2026-12-21", 100)
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append(statement)
+
+    sa.event.listen(ctx.db.engine, "before_cursor_execute", count)
+    training.enroll(ctx, first, few, by="trainer")
+    with_few = len(statements)
+    statements.clear()
+    training.enroll(ctx, second, many, by="trainer")
+    sa.event.remove(ctx.db.engine, "before_cursor_execute", count)
+    assert len(statements) == with_few
+
+
+def test_attendance_and_assessment(ctx: Context) -> None:
+    nurse, other = factories.people(ctx, "u1", "nurse", "nurse")
+    assessed = _session(ctx, "enduser-clinical", "2026-12-14", 5)
+    plain = _session(ctx, "downtime-procedures", "2026-12-15", 5)
+    training.enroll(ctx, assessed, [nurse], by="trainer")
+    training.enroll(ctx, plain, [nurse], by="trainer")
+    with pytest.raises(ConflictError, match="has not attended"):
+        training.mark(ctx, assessed, [nurse], passing=True)
+    assert training.mark(ctx, assessed, [nurse]) == [(nurse, "attended")]
+    assert training.mark(ctx, assessed, [nurse], passing=True) == [(nurse, "completed")]
+    assert training.mark(ctx, plain, [nurse]) == [(nurse, "completed")]
+    with pytest.raises(InputError, match="no assessment"):
+        training.mark(ctx, plain, [nurse], passing=True)
+    with pytest.raises(ConflictError, match="holds no seat"):
+        training.mark(ctx, plain, [other])
+    (row,) = [c for c in training.coverage(ctx, UnitFilter(unit_ids=("u1",)))]
+    # Two nurses need two courses each; one nurse completed both: 2 of 4 pairs.
+    assert (row.required, row.completed, row.coverage) == (4, 2, 50.0)
+
+
+def test_a_count_without_configured_or_tested_keeps_the_stored_figures(ctx: Context) -> None:
+    equipment.count(ctx, "u1", "care-client", present=10, configured=8, tested=5)
+    kept = equipment.count(ctx, "u1", "care-client", present=12)
+    assert (kept.count.present, kept.count.configured, kept.count.tested) == (12, 8, 5)
+    with pytest.raises(InputError, match="nothing was stored"):
+        equipment.count(ctx, "u1", "care-client", present=4)
+    fresh = equipment.count(ctx, "u2", "care-client", present=3)
+    assert (fresh.count.configured, fresh.count.tested) == (0, 0)
+
+
+def test_filters_are_checked_and_select_units(ctx: Context) -> None:
+    assert [u.id for u in territory.list_units(ctx, UnitFilter(phase=1))] == ["u1"]
+    assert [u.id for u in territory.list_units(ctx, UnitFilter(area="ostra"))] == ["u2"]
+    with pytest.raises(InputError, match="unknown area 'mars'"):
+        territory.list_units(ctx, UnitFilter(area="mars"))
+    with pytest.raises(InputError, match="unknown phase 9"):
+        territory.list_units(ctx, UnitFilter(phase=9))
+    with pytest.raises(InputError, match="unknown unit type"):
+        territory.list_units(ctx, UnitFilter(unit_type="spa"))
+    with pytest.raises(UnknownIdError, match="'nope'"):
+        equipment.gaps(ctx, UnitFilter(unit_ids=("u1", "nope")))
+
+
+def test_the_gate_rule() -> None:
+    assert not gate_failed(["red"], None)
+    assert gate_failed(["green", "red"], "red") and not gate_failed(["amber"], "red")
+    assert gate_failed(["amber"], "amber") and not gate_failed(["green", "not-started"], "amber")
+    with pytest.raises(ValueError, match="red or amber"):
+        gate_failed([], "blue")
+
+
+def test_territory_status_gate_and_blocker_order(db_url: str) -> None:
+    ctx = factories.context(db_url, content=True)
+    factories.units(ctx, ("a", "sodra", "hospital", 4), ("b", "sodra", "municipal", 4))
+    factories.go_live(ctx, p1="2027-01-31")
+    factories.answered(ctx, "mini", "a", a_lead="yes", a_staff="yes", a_pct="80")
+    status = cutover.territory_status(ctx, checklist_id="mini", as_of="2027-01-25", fail_on="red")
+    # b has answered nothing: a.lead (T-30d, 2027-01-01) and a.staff are overdue; a.lead is a
+    # critical blocker, so b is red and the gate fails.
+    assert [(r.unit, r.status) for r in status.rows][0] == ("b", "red")
+    assert status.gate_failed
+    assert [(b.unit, b.question, b.days_overdue) for b in status.blockers] == [("b", "a.lead", 24)]
+    assert status.as_json()["summary"]["units"] == 2
+    ctx.close()
+
+
+def test_bundle_checks(ctx: Context, tmp_path: Path) -> None:
+    document = bundles.export_bundle(ctx, "u1", by="laptop")
+    checked = bundles.check_bundle(ctx, tmp_path / "b.json", document)
+    assert checked.unit.id == "u1"
+    tampered = {**document, "unit": {**document["unit"], "name": "Annat namn"}}
+    with pytest.raises(InputError, match="digest does not match"):
+        bundles.check_bundle(ctx, tmp_path / "b.json", tampered)
+    with pytest.raises(InputError, match="not a JSON object"):
+        bundles.check_bundle(ctx, tmp_path / "b.json", [1, 2])
+    first = bundles.import_bundles(ctx, [(tmp_path / "b.json", document)])
+    assert (first[0].added, first[0].changed) == (0, 0)
+
+
+def test_batches_refuse_bad_records_by_index_and_store_nothing(ctx: Context) -> None:
+    from fvmcli.core.model import Person, Unit
+
+    with pytest.raises(ProblemsError) as refused:
+        territory.save_units(
+            ctx,
+            [Unit("ok", "Bra", "sodra", "hospital"), Unit("bad id", "", "mars", "spa")],
+        )
+    text = refused.value.render()
+    assert re.search(r"units\[1\]\.id: .*'bad id'", text) and "units[1].area" in text
+    assert "ok" not in {u.id for u in territory.list_units(ctx)}
+    with pytest.raises(ProblemsError, match=r"people\[0\]\.role"):
+        training.save_people(ctx, [Person("p9", "Namn", "astronaut", "u1")])
+    assert training.list_people(ctx) == []
