@@ -19,6 +19,8 @@ class ExitCode(IntEnum):
     BAD_INPUT = 2
     CONFLICT = 3
     ENVIRONMENT = 4
+    NOT_PERMITTED = 5
+    INTERNAL = 70
     INTERRUPTED = 130
 
 

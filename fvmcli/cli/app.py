@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -29,21 +30,54 @@ from fvmcli.services.context import Context
 
 
 class FvmGroup(TyperGroup):
-    """The root group: turns every user error into a message and an exit code."""
+    """The root group: turns every error into a message and an exit code of its own, so a
+    script can always tell a crash (70) from a red gate (1)."""
 
     def invoke(self, ctx: Any) -> Any:
+        import click
+
         try:
             return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
         except FvmError as exc:
             if _debug(ctx):
-                raise
+                traceback.print_exc()
             fail(f"fvm: {exc.render()}")
             raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:
             if _debug(ctx):
-                raise
+                traceback.print_exc()
             fail("fvm: interrupted; everything saved before Ctrl-C is kept.")
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        except Exception as exc:  # a bug: one line for the user, the details in a file
+            if _debug(ctx):
+                traceback.print_exc()
+            report = _crash_report(exc)
+            where = f"the details are in {report}" if report else "no report could be saved"
+            fail(
+                f"fvm failed: an internal error ({type(exc).__name__}). Nothing more was "
+                f"stored; {where}. Please send that file with a bug report."
+            )
+            raise typer.Exit(int(ExitCode.INTERNAL)) from None
+
+
+def _crash_report(exc: BaseException) -> Path | None:
+    """Write the traceback to a file in the user's state folder; return its path."""
+    import platformdirs
+
+    from fvmcli.clock import now_iso
+
+    try:
+        folder = Path(platformdirs.user_state_dir("fvmcli", appauthor=False))
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = now_iso().replace(":", "").replace("+", "p")
+        path = folder / f"crash-{stamp}-{os.getpid()}.txt"
+        text = "".join(traceback.format_exception(exc))
+        path.write_text(f"fvm {__version__}\n{' '.join(sys.argv)}\n\n{text}", "utf-8")
+        return path
+    except OSError:
+        return None
 
 
 def _debug(ctx: Any) -> bool:

@@ -6,6 +6,7 @@ from collections.abc import Container, Mapping
 from pathlib import Path
 
 from fvmcli.content.csvfile import RowProblems, read_csv
+from fvmcli.core.limits import MAX_NAME
 from fvmcli.core.model import Person, Role
 from fvmcli.core.values import check_id
 
@@ -24,11 +25,15 @@ def person_problems(
         problems.append(("id", str(exc)))
     if not (person.name or "").strip():
         problems.append(("name", "a name is required"))
+    elif len(person.name or "") > MAX_NAME:
+        problems.append(("name", f"is longer than {MAX_NAME} characters"))
     if person.role not in roles:
         problems.append(("role", f"unknown role {person.role!r} (known: {', '.join(roles)})"))
     if person.unit not in units:
         problems.append(("unit", f"no unit {person.unit!r}"))
-    if person.email is not None and ("@" not in person.email or " " in person.email.strip()):
+    if person.email is not None and (
+        "@" not in person.email or " " in person.email.strip() or len(person.email) > MAX_NAME
+    ):
         problems.append(("email", f"{person.email!r} is not an email address"))
     return problems
 

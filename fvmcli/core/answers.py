@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from fvmcli.core.limits import FIRST_YEAR, LAST_YEAR, MAX_NAME, MAX_TEXT
 from fvmcli.core.model import NA, Checklist, NewAnswer, Question, Unit
 from fvmcli.core.scoring import applicable_questions, applies_by_type
 from fvmcli.core.values import format_number, parse_date, parse_number
@@ -38,7 +39,7 @@ def accepted_values(question: Question) -> str:
         "number": "a number 0 or more",
         "date": "a date YYYY-MM-DD",
         "choice": ", ".join(o.id for o in question.options),
-        "text": "any text",
+        "text": f"any text up to {MAX_TEXT} characters",
     }
     base = kinds[question.type]
     return f"{base}, or n/a (ej aktuell)" if question.allow_na else base
@@ -90,7 +91,7 @@ def _parse_typed(question: Question, text: str, word: str | None) -> str | None:
             if lowered in labels:
                 return option.id
         return None
-    return text  # free text
+    return text if len(text) <= MAX_TEXT else None  # free text
 
 
 def settable_question(
@@ -181,6 +182,14 @@ def check_answers(
             if problem:
                 problems.append(AnswerProblem(index, "at", problem))
                 continue
+        if new.comment is not None and len(new.comment) > MAX_TEXT:
+            problems.append(
+                AnswerProblem(index, "comment", f"is longer than {MAX_TEXT} characters")
+            )
+            continue
+        if new.by is not None and not 0 < len(new.by.strip()) <= MAX_NAME:
+            problems.append(AnswerProblem(index, "by", f"a name of 1 to {MAX_NAME} characters"))
+            continue
         values.setdefault(new.unit_id, {})[new.question] = value
         parsed.append((index, replace(new, value=value)))
     accepted: list[NewAnswer] = []
@@ -207,8 +216,10 @@ def time_problem(text: str, latest: datetime | None) -> str | None:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
         return f"expected a date and time like 2026-12-14T09:00, got {text!r}"
-    if len(text.strip()) <= 10:
-        return f"expected a date and time like 2026-12-14T09:00, got {text!r}"
+    if len(text.strip()) <= 10 or len(text) > 40:
+        return f"expected a date and time like 2026-12-14T09:00, got {text[:40]!r}"
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        return f"{text} lies outside the years {FIRST_YEAR}–{LAST_YEAR}"
     if latest is not None:
         aware = moment if moment.tzinfo else moment.astimezone()
         if aware > latest:

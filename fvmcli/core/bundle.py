@@ -5,10 +5,19 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 from datetime import datetime
 from typing import Any
+
+from fvmcli.core.answers import parse_answer, time_problem
+from fvmcli.core.equipment import count_problem
+from fvmcli.core.limits import MAX_NAME, MAX_TEXT, MAX_VERSION
+from fvmcli.core.model import Catalog, Checklist, Unit
+from fvmcli.core.scoring import applies_by_type
+from fvmcli.core.values import parse_count, parse_date
+from fvmcli.errors import Problem
 
 FORMAT = "fvm-bundle"
 VERSION = 1
@@ -125,3 +134,138 @@ def plan_merge(local: Iterable[Entry], incoming: Iterable[Entry]) -> MergePlan:
                 }
             )
     return MergePlan(added, len(incoming) - len(added), conflicts, newest)
+
+
+UNIT_FIELDS = {"id": True, "name": True, "area": True, "type": True}  # field → required
+UNIT_OPTIONAL = ("staff", "municipality", "parent")
+COUNT_KEYS = ("present", "configured", "tested")
+
+
+def read_unit(raw: Any) -> tuple[Unit | None, list[Problem]]:
+    """Return the bundle's unit when its fields have the right kinds, with every problem."""
+    if not isinstance(raw, dict):
+        return None, [Problem("unit", "expected an object")]
+    problems = [Problem(f"unit.{k}", "is missing") for k in UNIT_FIELDS if k not in raw]
+    extra = set(raw) - set(UNIT_FIELDS) - set(UNIT_OPTIONAL)
+    problems += [Problem(f"unit.{k}", "is not a field of a unit") for k in sorted(extra)]
+    if problems:
+        return None, problems
+    unit = Unit(**raw)
+    return unit, []
+
+
+def entry_problems(
+    index: int,
+    raw: Any,
+    unit: Unit,
+    checklists: Mapping[str, Checklist | None],
+    catalog: Catalog,
+    latest: datetime,
+) -> tuple[Entry | None, list[Problem]]:
+    """Return the history entry ``raw`` when it is one fvm could have written for ``unit``,
+    with every problem named ``history[index].field`` otherwise.
+
+    ``checklists`` maps each checklist id the bundle names to the checklist (None: unknown).
+    """
+    where = f"history[{index}]"
+    if not isinstance(raw, dict):
+        return None, [Problem(where, "expected an object")]
+    fields = {f.name: f for f in dataclass_fields(Entry)}
+    problems = [Problem(f"{where}.{k}", "is missing") for k in fields if k not in raw]
+    problems += [
+        Problem(f"{where}.{k}", "is not a field of a history entry")
+        for k in sorted(set(raw) - set(fields))
+    ]
+    if problems:
+        return None, problems
+    for key in ("scope", "subject", "old", "new", "comment"):
+        value = raw[key]
+        if value is not None and not isinstance(value, str):
+            problems.append(Problem(f"{where}.{key}", "expected text or null"))
+        elif value is not None and len(value) > MAX_TEXT:
+            problems.append(Problem(f"{where}.{key}", f"is longer than {MAX_TEXT} characters"))
+    for key in ("kind", "by", "at"):
+        if not isinstance(raw[key], str) or not raw[key].strip():
+            problems.append(Problem(f"{where}.{key}", "expected text"))
+    version = raw["version"]
+    if version is not None and (
+        not isinstance(version, int) or isinstance(version, bool) or not 0 <= version <= MAX_VERSION
+    ):
+        problems.append(Problem(f"{where}.version", f"expected a whole number up to {MAX_VERSION}"))
+    if problems:
+        return None, problems
+    entry = Entry(**raw)
+    if len(entry.by) > MAX_NAME:
+        problems.append(Problem(f"{where}.by", f"is longer than {MAX_NAME} characters"))
+    when = time_problem(entry.at, latest)
+    if when:
+        problems.append(Problem(f"{where}.at", when))
+    if entry.kind not in MERGED_KINDS:
+        known = ", ".join(MERGED_KINDS)
+        problems.append(Problem(f"{where}.kind", f"unknown kind {entry.kind!r} (known: {known})"))
+    elif entry.subject is None:
+        problems.append(Problem(f"{where}.subject", "is missing"))
+    elif entry.kind in ("answer", "waiver"):
+        problems += _question_problems(where, entry, unit, checklists)
+    else:
+        problems += _item_problems(where, entry, catalog)
+    return (None if problems else entry), problems
+
+
+def _question_problems(
+    where: str, entry: Entry, unit: Unit, checklists: Mapping[str, Checklist | None]
+) -> list[Problem]:
+    checklist = checklists.get(entry.scope or "")
+    if checklist is None:
+        return [Problem(f"{where}.scope", f"unknown checklist {entry.scope!r}")]
+    question = checklist.question(entry.subject or "")
+    if question is None:
+        return [
+            Problem(f"{where}.subject", f"unknown question {entry.subject!r} in {checklist.id}")
+        ]
+    if entry.kind == "waiver":
+        if entry.new is None:
+            return []
+        try:
+            parse_date(entry.new)
+        except ValueError as exc:
+            return [Problem(f"{where}.new", f"a waiver ends on a date: {exc}")]
+        if not (entry.comment or "").strip():
+            return [Problem(f"{where}.comment", "a waiver needs its reason")]
+        return []
+    if question.derived:
+        return [Problem(f"{where}.subject", f"{question.id} is computed; a person cannot set it")]
+    if not applies_by_type(checklist, question, unit.type):
+        return [Problem(f"{where}.subject", f"{question.id} does not apply to {unit.type} units")]
+    if entry.new is None:
+        return [Problem(f"{where}.new", "an answer needs a value")]
+    try:
+        stored = parse_answer(question, entry.new)
+    except ValueError as exc:
+        return [Problem(f"{where}.new", str(exc))]
+    if stored != entry.new:
+        return [Problem(f"{where}.new", f"{entry.new!r} is not stored as such (as {stored!r})")]
+    return []
+
+
+def _item_problems(where: str, entry: Entry, catalog: Catalog) -> list[Problem]:
+    if catalog.item(entry.subject or "") is None:
+        return [Problem(f"{where}.subject", f"unknown equipment item {entry.subject!r}")]
+    if entry.new is None:
+        return []
+    if entry.kind == "requirement":
+        try:
+            parse_count(entry.new, name="a required quantity")
+        except ValueError as exc:
+            return [Problem(f"{where}.new", str(exc))]
+        return []
+    try:
+        count = json.loads(entry.new)
+    except (json.JSONDecodeError, RecursionError):
+        return [Problem(f"{where}.new", "a count is a JSON object")]
+    if not isinstance(count, dict) or sorted(count) != sorted(COUNT_KEYS):
+        return [Problem(f"{where}.new", f"a count has exactly {', '.join(COUNT_KEYS)}")]
+    if not all(type(count[k]) is int for k in COUNT_KEYS):
+        return [Problem(f"{where}.new", "counts are whole numbers")]
+    problem = count_problem(*(count[k] for k in COUNT_KEYS))
+    return [Problem(f"{where}.new", problem)] if problem else []

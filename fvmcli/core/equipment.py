@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from fvmcli.core.limits import MAX_COUNT
 from fvmcli.core.model import Catalog, Count, Recommendation, Unit
 
 
@@ -86,6 +87,8 @@ def count_problem(present: int, configured: int, tested: int) -> str | None:
     """Return why a count is invalid (present ≥ configured ≥ tested ≥ 0), or None when valid."""
     if min(present, configured, tested) < 0:
         return "counts are whole numbers 0 or more"
+    if max(present, configured, tested) > MAX_COUNT:
+        return f"counts are at most {MAX_COUNT}"
     if not present >= configured >= tested:
         return (
             f"present ≥ configured ≥ tested must hold, got present={present}, "

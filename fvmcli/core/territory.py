@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from fvmcli.core.limits import MAX_COUNT, MAX_NAME
 from fvmcli.core.model import Territory, Unit
+from fvmcli.core.values import check_id
 
 
 def unit_problems(unit: Unit, territory: Territory) -> list[tuple[str, str]]:
     """Return (field, message) for every way ``unit`` does not fit the territory."""
     problems: list[tuple[str, str]] = []
+    for field in ("id", "name", "area", "type"):
+        if not isinstance(getattr(unit, field), str):
+            problems.append((field, "expected text"))
+    for field in ("municipality", "parent"):
+        if getattr(unit, field) is not None and not isinstance(getattr(unit, field), str):
+            problems.append((field, "expected text or nothing"))
+    if problems:
+        return problems
     if not unit.name.strip():
         problems.append(("name", "a name is required"))
     if unit.area not in territory.areas:
@@ -17,8 +27,20 @@ def unit_problems(unit: Unit, territory: Territory) -> list[tuple[str, str]]:
     if unit.type not in territory.unit_types:
         known = ", ".join(territory.unit_types)
         problems.append(("type", f"unknown unit type {unit.type!r} (known: {known})"))
-    if unit.staff is not None and unit.staff < 0:
-        problems.append(("staff", f"staff is 0 or more, got {unit.staff}"))
+    if unit.staff is not None and not (
+        isinstance(unit.staff, int)
+        and not isinstance(unit.staff, bool)
+        and 0 <= unit.staff <= MAX_COUNT
+    ):
+        problems.append(("staff", f"staff is a whole number from 0 to {MAX_COUNT}"))
+    for field, value in (("name", unit.name), ("municipality", unit.municipality)):
+        if value is not None and len(value) > MAX_NAME:
+            problems.append((field, f"is longer than {MAX_NAME} characters"))
+    if unit.parent is not None:
+        try:
+            check_id(unit.parent, what="parent")
+        except ValueError as exc:
+            problems.append(("parent", str(exc)))
     if unit.parent == unit.id:
         problems.append(("parent", "a unit cannot be its own parent"))
     return problems

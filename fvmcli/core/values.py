@@ -2,27 +2,41 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
-_ID = re.compile(r"^[\w][\w.-]*$")
+from fvmcli.core.limits import FIRST_YEAR, LAST_YEAR, MAX_COUNT, MAX_ID, MAX_NUMBER, MAX_TEXT
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
+_ID = re.compile(r"[\w][\w.-]*")
 
 
 def parse_date(text: str) -> date:
     """Return the ISO date ``YYYY-MM-DD``; raise ValueError naming what is wrong."""
     text = text.strip()
-    if not _DATE.match(text):
+    if not _DATE.fullmatch(text):
         raise ValueError(f"expected a date YYYY-MM-DD, got {text!r}")
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError as exc:
         raise ValueError(f"{text!r} is not a real date ({exc})") from exc
+    check_year(day.year, text)
+    return day
+
+
+def check_year(year: int, text: str) -> None:
+    """Refuse a date outside the years fvm plans for."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValueError(f"{text!r} lies outside the years {FIRST_YEAR}–{LAST_YEAR}")
 
 
 def parse_datetime(text: str) -> datetime:
-    """Return an ISO local datetime ``YYYY-MM-DDTHH:MM[:SS]`` (a space may stand for T)."""
+    """Return an ISO local datetime ``YYYY-MM-DDTHH:MM[:SS]`` (a space may stand for T).
+
+    A time with a UTC offset is converted to this machine's local time, so that every stored
+    time is naive local time and times always compare."""
     text = text.strip()
     try:
         value = datetime.fromisoformat(text)
@@ -30,29 +44,53 @@ def parse_datetime(text: str) -> datetime:
         raise ValueError(f"expected a date and time like 2026-12-14T09:00, got {text!r}") from exc
     if len(text) <= 10:
         raise ValueError(f"expected a date and time like 2026-12-14T09:00, got {text!r}")
-    return value
+    check_year(value.year, text)
+    if value.tzinfo is not None:
+        value = value.astimezone().replace(tzinfo=None)
+    return value.replace(microsecond=0)
 
 
 def parse_number(text: str) -> float:
     """Return a decimal number; a Swedish decimal comma (``87,5``) is accepted."""
     cleaned = text.strip().replace("\u00a0", "").replace(" ", "")
-    if not _NUMBER.match(cleaned):
+    if not _NUMBER.fullmatch(cleaned) or len(cleaned) > 40:
         raise ValueError(f"expected a number, got {text!r}")
-    return float(cleaned.replace(",", "."))
+    value = float(cleaned.replace(",", "."))
+    if not math.isfinite(value) or abs(value) > MAX_NUMBER:
+        raise ValueError(f"{text!r} is too large (at most {MAX_NUMBER:g})")
+    return value
 
 
 def parse_count(text: str, *, name: str = "value") -> int:
     """Return a whole number ≥ 0."""
     cleaned = text.strip()
-    if not cleaned.isdigit():
+    if not (cleaned.isascii() and cleaned.isdigit()):
         raise ValueError(f"{name} must be a whole number 0 or more, got {text!r}")
-    return int(cleaned)
+    if len(cleaned) > 12:
+        raise ValueError(f"{name} must be from 0 to {MAX_COUNT}, got {cleaned[:12]}…")
+    return check_count(int(cleaned), name)
+
+
+def check_count(value: int, name: str = "value") -> int:
+    """Return ``value`` when it is a whole number from 0 to MAX_COUNT; else ValueError."""
+    if not 0 <= value <= MAX_COUNT:
+        raise ValueError(f"{name} must be from 0 to {MAX_COUNT}, got {value}")
+    return value
 
 
 def check_id(text: str, *, what: str = "id") -> str:
     """Return ``text`` when it is a usable id (letters, digits, . _ -, no spaces)."""
-    if not _ID.match(text):
+    if len(text) > MAX_ID:
+        raise ValueError(f"{what} {text[:20]!r}… is longer than {MAX_ID} characters")
+    if not _ID.fullmatch(text):
         raise ValueError(f"{what} {text!r} may hold only letters, digits, '.', '_' and '-'")
+    return text
+
+
+def check_text(text: str | None, what: str, limit: int = MAX_TEXT) -> str | None:
+    """Return ``text`` when it is at most ``limit`` characters; else ValueError naming it."""
+    if text is not None and len(text) > limit:
+        raise ValueError(f"{what} is longer than {limit} characters ({len(text)})")
     return text
 
 

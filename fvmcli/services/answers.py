@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from fvmcli.core.limits import MAX_TEXT
 from fvmcli.core.model import Checklist, NewAnswer, Question
 from fvmcli.errors import InputError, Interrupted
 from fvmcli.services.context import Context
@@ -46,27 +47,29 @@ def set_answer(
     comment: str | None = None,
     by: str | None = None,
 ) -> AnswerSet:
-    """Store one answer after checking it against the question; return what was stored."""
-    from fvmcli.core.answers import parse_answer, settable_question
+    """Store one answer after the checks every way in shares; return what was stored."""
+    from fvmcli.core.answers import check_answers
     from fvmcli.store.answers import get_answers, save_answers
 
     checklist = ctx.checklist(checklist_id)
+    user = ctx.actor(by)
     with ctx.db.write() as conn:
         unit = require_unit(conn, unit_id)
         values = {q: a.value for q, a in get_answers(conn, unit.id, checklist.id).items()}
-        try:
-            question = settable_question(checklist, unit.type, question_id, values)
-            stored = parse_answer(question, value)
-        except ValueError as exc:
-            raise InputError(str(exc)) from exc
-        changed = save_answers(
-            conn,
-            checklist.id,
-            checklist.version,
-            [NewAnswer(unit.id, question.id, stored, comment or None)],
-            by=ctx.actor(by),
-            at=ctx.clock.now(),
+        asked = NewAnswer(unit.id, question_id, value, comment or None)
+        accepted, problems = check_answers(
+            checklist, {unit.id: unit}, {unit.id: values}, [asked], latest=ctx.clock.latest()
         )
+        if problems:
+            field = problems[0].field
+            prefix = f"--{field}: " if field not in ("value", "question", "unit") else ""
+            raise InputError(prefix + problems[0].message)
+        changed = save_answers(
+            conn, checklist.id, checklist.version, accepted, by=user, at=ctx.clock.now()
+        )
+    question = checklist.question(question_id)
+    assert question is not None
+    stored = accepted[0].value
     return AnswerSet(
         unit.id, question, stored, bool(changed), question.evidence == "required" and not comment
     )
@@ -168,6 +171,8 @@ def waive(
         raise InputError(f"unknown question {question_id!r} in checklist {checklist.id!r}")
     if not reason.strip():
         raise InputError("--reason: a reason is required")
+    if len(reason) > MAX_TEXT:
+        raise InputError(f"--reason: at most {MAX_TEXT} characters")
     if not withdraw and until is None:
         raise InputError("--until is required (the last day the waiver holds)")
     day = None if withdraw else parse_day(ctx, until, "--until")

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from fvmcli.core.bundle import Entry
-from fvmcli.core.model import Unit
+from fvmcli.core.model import Checklist, Unit
 from fvmcli.errors import InputError
 from fvmcli.services.context import Context
 from fvmcli.services.territory import require_unit
@@ -52,24 +52,64 @@ class CheckedBundle:
 
 
 def check_bundle(ctx: Context, file: Path, document: Any) -> CheckedBundle:
-    """Return the bundle read from ``document``; raise InputError naming the file and what
-    is wrong when it cannot be trusted or does not fit this territory."""
-    from fvmcli.core.bundle import verify
+    """Return the bundle read from ``document`` when it can be trusted and every entry is one
+    fvm could have written for its unit under this content; raise an error naming the file and
+    each bad entry (``history[12].new: …``) otherwise."""
+    from fvmcli.core.bundle import entry_problems, read_unit, verify
+    from fvmcli.core.territory import unit_problems
+    from fvmcli.core.values import check_id
+    from fvmcli.errors import Problem, ProblemsError
 
     key = os.environ.get("FVM_BUNDLE_KEY")
     problem = verify(document, key) if isinstance(document, dict) else "not a JSON object"
     if problem:
         raise InputError(f"{file}: refused: {problem}. Nothing was imported.")
-    try:
-        unit = Unit(**document["unit"])
-        entries = [Entry(**e) for e in document["history"]]
-    except (KeyError, TypeError) as exc:
-        raise InputError(
-            f"{file}: refused: malformed bundle ({exc}). Nothing was imported."
-        ) from exc
-    if unit.area not in ctx.territory.areas or unit.type not in ctx.territory.unit_types:
-        raise InputError(f"{file}: unit {unit.id} has an area or type this territory lacks")
+    unit, problems = read_unit(document.get("unit"))
+    if unit is not None:
+        problems += [Problem(f"unit.{f}", m) for f, m in unit_problems(unit, ctx.territory)]
+        if not problems:
+            try:
+                check_id(unit.id, what="unit id")
+            except ValueError as exc:
+                problems.append(Problem("unit.id", str(exc)))
+    history = document.get("history")
+    if not isinstance(history, list):
+        problems.append(Problem("history", "expected a list of entries"))
+    entries: list[Entry] = []
+    if unit is not None and not problems:
+        assert isinstance(history, list)
+        named: set[str] = {
+            e["scope"] for e in history if isinstance(e, dict) and type(e.get("scope")) is str
+        }
+        checklists = {name: _checklist(ctx, name) for name in named}
+        latest = ctx.clock.latest()
+        for index, raw in enumerate(history):
+            entry, found = entry_problems(index, raw, unit, checklists, ctx.catalog, latest)
+            problems += found
+            if entry is not None:
+                entries.append(entry)
+    if problems:
+        shown = problems[:MAX_LISTED]
+        if len(problems) > MAX_LISTED:
+            shown.append(Problem("…", f"and {len(problems) - MAX_LISTED} more problems"))
+        raise ProblemsError(
+            f"{file}: refused", shown, hint="Nothing was imported. Export the bundle again."
+        )
+    assert unit is not None
     return CheckedBundle(file, unit, entries)
+
+
+MAX_LISTED = 50
+
+
+def _checklist(ctx: Context, checklist_id: str) -> Checklist | None:
+    """Return the checklist, or None when this content has no such checklist."""
+    from fvmcli.errors import UnknownIdError
+
+    try:
+        return ctx.checklist(checklist_id)
+    except UnknownIdError:
+        return None
 
 
 @dataclass(frozen=True)

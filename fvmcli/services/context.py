@@ -95,8 +95,8 @@ class Context:
         """Return the normalised database URL."""
         from fvmcli.store.database import normalise_url
 
-        raw = self.db_url if self.db_url is not None else os.environ.get("FVM_DB")
-        return normalise_url(raw or default_db_url())
+        raw = self.db_url if self.db_url is not None else os.environ.get("FVM_DB") or None
+        return normalise_url(raw if raw is not None else default_db_url())
 
     @cached_property
     def db(self) -> Database:
@@ -153,7 +153,12 @@ class Context:
 
     def actor(self, by: str | None = None) -> str:
         """Return who acts: ``by``, else FVM_USER, else the login name."""
-        return resolve_user(by)
+        from fvmcli.core.limits import MAX_NAME
+
+        name = resolve_user(by)
+        if len(name) > MAX_NAME or not name.isprintable():
+            raise InputError(f"--by / FVM_USER: a name of at most {MAX_NAME} printable characters")
+        return name
 
     def close(self) -> None:
         """Release the database's connections (when it was opened)."""

@@ -407,7 +407,7 @@ def run_demo(ctx: Context, as_of: str | None = None) -> tuple[Context, Demo]:
     from fvmcli.store.units import holds_foreign_units
 
     day = parse_day(ctx, as_of)
-    url = normalise_url(ctx.db_url or default_db_url("demo.sqlite"))
+    url = normalise_url(ctx.db_url if ctx.db_url is not None else default_db_url("demo.sqlite"))
     database = Database(url)
     if database.schema_state().current is not None:
         with database.read() as conn:

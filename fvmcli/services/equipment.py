@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fvmcli.core.equipment import ItemState, ItemTotal
+from fvmcli.core.limits import MAX_COUNT
 from fvmcli.core.model import Count, EquipmentItem, Unit
 from fvmcli.errors import InputError, UnknownIdError
 from fvmcli.services.context import Context
@@ -89,8 +90,8 @@ def require(
     from fvmcli.store.equipment import set_requirement
 
     require_item(ctx, item)
-    if quantity is not None and quantity < 0:
-        raise InputError(f"N must be 0 or more, got {quantity}")
+    if quantity is not None and not 0 <= quantity <= MAX_COUNT:
+        raise InputError(f"N must be from 0 to {MAX_COUNT}, got {quantity}")
     with ctx.db.write() as conn:
         unit = require_unit(conn, unit_id)
         old = set_requirement(conn, unit.id, item, quantity, by=ctx.actor(by), at=ctx.clock.now())

@@ -160,6 +160,20 @@ def forget_person(ctx: Context, person_id: str, *, by: str | None = None) -> Non
 # ---------------------------------------------------------------- sessions
 
 
+def _fields(capacity: int | None, location: str | None, trainer: str | None) -> None:
+    """Refuse a capacity, place or trainer beyond the declared limits."""
+    from fvmcli.core.limits import MAX_NAME
+    from fvmcli.core.values import check_count, check_text
+
+    try:
+        if capacity is not None:
+            check_count(capacity, "--capacity")
+        check_text(location, "--location", MAX_NAME)
+        check_text(trainer, "--trainer", MAX_NAME)
+    except ValueError as exc:
+        raise InputError(str(exc)) from exc
+
+
 def _when(text: str, option: str) -> datetime:
     from fvmcli.core.values import parse_datetime
 
@@ -249,6 +263,7 @@ def add_session(
     from fvmcli.store.training import session_ids
 
     course = require_course(ctx, course_id)
+    _fields(capacity, location, trainer)
     begins = _when(start, "--start")
     ends = _when(end, "--end") if end else default_end(begins, course)
     if ends <= begins:
@@ -289,6 +304,7 @@ def update_session(
     by: str | None = None,
 ) -> SessionSaved:
     """Change a session; raising its capacity promotes people from the waitlist."""
+    _fields(capacity, location, trainer)
     with ctx.db.write() as conn:
         values = dict(_require_session(conn, session_id, lock=True))
         if capacity is not None:

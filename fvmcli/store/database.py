@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 
 from fvmcli.clock import now_iso
 from fvmcli.errors import EnvironmentProblem, InputError
@@ -23,18 +23,45 @@ _PG_MIGRATION_LOCK = 7_362_001  # any constant shared by every fvm process
 
 
 def normalise_url(raw: str) -> str:
-    """Return a SQLAlchemy URL: ``postgresql://`` uses psycopg 3, a bare path is SQLite."""
+    """Return a SQLAlchemy URL: ``postgresql://`` uses psycopg 3, a bare path is SQLite.
+
+    An empty value, a URL that does not parse, a PostgreSQL URL without a database name and an
+    unknown kind of database are refused, so fvm never writes somewhere the user did not mean.
+    """
+    if not raw.strip():
+        raise InputError(
+            "--db / FVM_DB is empty", hint="Name a SQLite file or postgresql://user@host/db."
+        )
     if "://" not in raw:
         return f"sqlite:///{Path(raw).expanduser().resolve()}"
     try:
         url = make_url(raw)
-    except ArgumentError as exc:
+        url.port  # noqa: B018 (a bad port raises here, not later)
+    except (ArgumentError, ValueError) as exc:
         raise InputError(
-            f"not a database URL: {raw!r}", hint="Example: postgresql://user@host/db"
+            f"not a database URL: {_masked(raw)}", hint="Example: postgresql://user@host/db"
         ) from exc
-    if url.drivername in ("postgresql", "postgres"):
-        url = url.set(drivername="postgresql+psycopg")
+    backend = url.get_backend_name()
+    if backend not in ("sqlite", "postgresql", "postgres"):
+        raise InputError(
+            f"unsupported database {backend!r}: use a SQLite file or postgresql://user@host/db"
+        )
+    if backend in ("postgresql", "postgres"):
+        if not url.database:
+            raise InputError(
+                f"{_masked(raw)} names no database",
+                hint="Add the database name: postgresql://user@host/fvm",
+            )
+        if url.drivername in ("postgresql", "postgres"):
+            url = url.set(drivername="postgresql+psycopg")
     return url.render_as_string(hide_password=False)
+
+
+def _masked(raw: str) -> str:
+    """Return ``raw`` with the password of a user:password@ part hidden."""
+    import re
+
+    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", raw)
 
 
 def display_url(url: str) -> str:
@@ -92,7 +119,10 @@ def _create_engine(url: str) -> Engine:
                 "PostgreSQL needs the psycopg driver, which is not installed.",
                 hint="Install it with: python -m pip install 'fvmcli[postgres]'",
             ) from exc
-        return sa.create_engine(url, pool_pre_ping=True)
+        try:
+            return sa.create_engine(url, pool_pre_ping=True)
+        except (NoSuchModuleError, ArgumentError) as exc:
+            raise InputError(f"unsupported database driver in {display_url(url)}") from exc
     raise InputError(
         f"unsupported database {backend!r}: use a SQLite file or postgresql://user@host/db"
     )
@@ -149,8 +179,21 @@ class Database:
     def _translate(self) -> Iterator[None]:
         try:
             yield
-        except OperationalError as exc:
-            detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        except (OperationalError, DatabaseError, sqlite3.DatabaseError) as exc:
+            orig = getattr(exc, "orig", None) or exc
+            detail = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+            damaged = isinstance(orig, sqlite3.DatabaseError) and not isinstance(
+                orig, sqlite3.OperationalError
+            )
+            if damaged or "malformed" in detail or "not a database" in detail:
+                raise EnvironmentProblem(
+                    f"database {display_url(self.url)} is damaged or is not an fvm database "
+                    f"({detail}).",
+                    hint="Restore it from a backup copy (NAME.backup-… beside it), or point "
+                    "--db / FVM_DB at the right file.",
+                ) from exc
+            if not isinstance(exc, OperationalError | sqlite3.OperationalError):
+                raise
             raise EnvironmentProblem(
                 f"database {display_url(self.url)}: {detail}",
                 hint="Check that the server is running and the URL (--db / FVM_DB) is right.",
