@@ -38,7 +38,13 @@ class FvmGroup(TyperGroup):
 
         try:
             return super().invoke(ctx)
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+        except (
+            typer.Exit,
+            typer.Abort,
+            click.exceptions.Exit,
+            click.exceptions.Abort,
+            click.ClickException,
+        ):
             raise
         except FvmError as exc:
             if _debug(ctx):

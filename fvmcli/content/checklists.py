@@ -106,6 +106,8 @@ def _when(check: Checker, raw: Any, path: str) -> When | None:
     table = check.table(raw, path, {"question", "in"}, {"question", "in"})
     ref = check.get(table, "question", path, check.string, "")
     values: tuple[str, ...] = check.get(table, "in", path, check.strings, ())
+    if "in" in table and isinstance(table["in"], list) and not table["in"]:
+        check.add(f"{path}.in", "lists no value: the question could never apply")
     return When(ref, values) if ref and values else None
 
 
@@ -197,6 +199,8 @@ def parse_checklist(file: ContentFile, data: dict[str, Any], territory: Territor
     elif cid and cid != stem:
         check.add("id", f"{cid!r} does not match the file name {stem}.toml")
     version = check.get(top, "version", "", check.integer, 0)
+    if version < 0:
+        check.add("version", f"a version is 0 or more, got {version}")
     title = check.get(top, "title", "", check.text, Text(cid or stem))
     applies = (
         _types(check, top["applies_to"], "applies_to", territory) if "applies_to" in top else None

@@ -62,9 +62,10 @@ def _course(file: ContentFile, data: dict[str, Any]) -> tuple[Course | None, lis
 def _roles(file: ContentFile, data: dict[str, Any], courses: set[str]) -> dict[str, Role]:
     check = Checker(file)
     check.table(data, "", {"roles"}, {"roles"})
+    found = data.get("roles", {})
     roles: dict[str, Role] = {}
     for role_id, raw in check.table(
-        data.get("roles", {}), "roles", set(data.get("roles", {}))
+        found, "roles", set(found) if isinstance(found, dict) else set()
     ).items():
         path = f"roles.{role_id}"
         t = check.table(raw, path, {"name", "requires"}, {"name"})
@@ -77,6 +78,33 @@ def _roles(file: ContentFile, data: dict[str, Any], courses: set[str]) -> dict[s
             roles[role_id] = Role(role_id, name, requires)
     check.raise_if_any()
     return roles
+
+
+def prerequisite_cycle(courses: dict[str, Course]) -> list[str]:
+    """Return a cycle of prerequisites as course ids (first repeated last), or []."""
+    state: dict[str, int] = {}  # 1: being visited, 2: done
+    path: list[str] = []
+
+    def visit(course_id: str) -> list[str]:
+        state[course_id] = 1
+        path.append(course_id)
+        for pre in courses[course_id].prerequisites:
+            if state.get(pre) == 1:
+                return path[path.index(pre) :] + [pre]
+            if pre in courses and pre not in state:
+                found = visit(pre)
+                if found:
+                    return found
+        path.pop()
+        state[course_id] = 2
+        return []
+
+    for course_id in courses:
+        if course_id not in state:
+            found = visit(course_id)
+            if found:
+                return found
+    return []
 
 
 def load_curriculum(dirs: ContentDirs) -> Curriculum:
@@ -97,6 +125,12 @@ def load_curriculum(dirs: ContentDirs) -> Curriculum:
                     f"courses/{course.id}.toml",
                     [Problem(f"prerequisites[{i}]", f"unknown course {pre!r}")],
                 )
+    cycle = prerequisite_cycle(courses)
+    if cycle:
+        raise ContentError(
+            f"courses/{cycle[0]}.toml",
+            [Problem("prerequisites", f"a cycle: {' → '.join(cycle)}; no one could ever start")],
+        )
     roles_file = dirs.file("courses", "roles.toml")
     roles = _roles(roles_file, read_toml(roles_file), set(courses)) if roles_file else {}
     return Curriculum(courses, roles)

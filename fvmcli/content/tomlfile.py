@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import sys
 from collections.abc import Callable
@@ -19,6 +20,7 @@ else:  # pragma: no cover
 T = TypeVar("T")
 _AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
 _MISSING = object()
+MAX_CONTENT_NUMBER = 1_000_000
 
 
 def read_toml(file: ContentFile) -> dict[str, Any]:
@@ -31,11 +33,19 @@ def read_toml(file: ContentFile) -> dict[str, Any]:
         return tomllib.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise ContentError(file.label, [Problem("file", "is not UTF-8 text")]) from exc
+    except RecursionError as exc:
+        raise ContentError(file.label, [Problem("file", "is nested too deeply")]) from exc
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         match = _AT.search(message)
         where = f"line {match.group(1)}, column {match.group(2)}" if match else "syntax"
         raise ContentError(file.label, [Problem(where, _AT.sub("", message))]) from exc
+
+
+def _short(value: Any) -> str:
+    """Return ``repr(value)``, cut short for a message."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…"
 
 
 def _kind(value: Any) -> str:
@@ -108,15 +118,27 @@ class Checker:
         return None
 
     def number(self, value: Any, path: str) -> float | None:
+        """Return a finite number; nan, inf and numbers beyond ±MAX_CONTENT_NUMBER are
+        problems (every number in content is a weight, target, credit, hours or rate)."""
         if isinstance(value, int | float) and not isinstance(value, bool):
+            if isinstance(value, float) and not math.isfinite(value):
+                self.add(path, f"expected a finite number, got {value!r}")
+                return None
+            if abs(value) > MAX_CONTENT_NUMBER:
+                self.add(path, f"expected a number up to {MAX_CONTENT_NUMBER}, got {value!r}")
+                return None
             return float(value)
-        self.add(path, f"expected a number, got {_kind(value)} {value!r}")
+        self.add(path, f"expected a number, got {_kind(value)} {_short(value)}")
         return None
 
     def integer(self, value: Any, path: str) -> int | None:
+        """Return a whole number within ±MAX_CONTENT_NUMBER."""
         if isinstance(value, int) and not isinstance(value, bool):
+            if abs(value) > MAX_CONTENT_NUMBER:
+                self.add(path, f"expected a whole number up to {MAX_CONTENT_NUMBER}")
+                return None
             return value
-        self.add(path, f"expected a whole number, got {_kind(value)} {value!r}")
+        self.add(path, f"expected a whole number, got {_kind(value)} {_short(value)}")
         return None
 
     def boolean(self, value: Any, path: str) -> bool | None:

@@ -7,17 +7,22 @@ import re
 from datetime import date, timedelta
 from functools import lru_cache
 
+from fvmcli.core.limits import MAX_OFFSET_DAYS
 from fvmcli.core.model import Offset
 
-_DUE = re.compile(r"^T-(\d+)([dwm])$")
+_DUE = re.compile(r"T-(\d+)([dwm])", re.ASCII)
 
 
 def parse_offset(text: str) -> Offset:
     """Return the offset written ``T-<n>d|w|m``; raise ValueError on anything else."""
-    match = _DUE.match(text.strip())
-    if not match:
-        raise ValueError(f"expected T-<n>d, T-<n>w or T-<n>m, got {text!r}")
-    return Offset(int(match.group(1)), match.group(2))
+    match = _DUE.fullmatch(text.strip())
+    if not match or len(match.group(1)) > 6:
+        raise ValueError(f"expected T-<n>d, T-<n>w or T-<n>m, got {text[:40]!r}")
+    offset = Offset(int(match.group(1)), match.group(2))
+    days = offset.amount * {"d": 1, "w": 7, "m": 31}[offset.unit]
+    if days > MAX_OFFSET_DAYS:
+        raise ValueError(f"{text!r} lies more than {MAX_OFFSET_DAYS} days before go-live")
+    return offset
 
 
 def months_before(day: date, months: int) -> date:

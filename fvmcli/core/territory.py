@@ -7,6 +7,19 @@ from fvmcli.core.model import Territory, Unit
 from fvmcli.core.values import check_id
 
 
+def parent_cycle(links: dict[str, str], start: str) -> list[str]:
+    """Return the ids around a cycle of parents met from ``start`` (first repeated last), or
+    [] when following parents from ``start`` ends."""
+    seen: list[str] = []
+    current: str | None = start
+    while current is not None:
+        if current in seen:
+            return seen[seen.index(current) :] + [current]
+        seen.append(current)
+        current = links.get(current)
+    return []
+
+
 def unit_problems(unit: Unit, territory: Territory) -> list[tuple[str, str]]:
     """Return (field, message) for every way ``unit`` does not fit the territory."""
     problems: list[tuple[str, str]] = []

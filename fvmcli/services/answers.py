@@ -12,7 +12,7 @@ from fvmcli.core.model import Checklist, NewAnswer, Question
 from fvmcli.errors import InputError, Interrupted
 from fvmcli.services.context import Context
 from fvmcli.services.readiness import UnitReadiness, unit_readiness
-from fvmcli.services.territory import parse_day, require_unit
+from fvmcli.services.territory import check_fit, parse_day, require_unit
 
 if TYPE_CHECKING:
     from fvmcli.services.answering import Asker
@@ -259,6 +259,7 @@ def answer_walk(
     user = ctx.actor(by)
     with ctx.db.read() as conn:
         unit = require_unit(conn, unit_id)
+        check_fit(ctx, [unit])
         go_live = go_live_dates(conn).get(ctx.territory.phase_of(unit.area))
         answers = get_answers(conn, unit.id, checklist.id)
 

@@ -11,7 +11,7 @@ from fvmcli.core.limits import MAX_COUNT
 from fvmcli.core.model import Count, EquipmentItem, Unit
 from fvmcli.errors import InputError, UnknownIdError
 from fvmcli.services.context import Context
-from fvmcli.services.territory import UnitFilter, require_unit, select
+from fvmcli.services.territory import UnitFilter, check_fit, require_unit, select
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -167,6 +167,7 @@ def _unit_items(ctx: Context, conn: Connection, unit: Unit) -> UnitEquipment:
     from fvmcli.core.equipment import readiness, unit_items
     from fvmcli.store.equipment import counts_by_unit, overrides_by_unit
 
+    check_fit(ctx, [unit])
     counts = counts_by_unit(conn, [unit.id]).get(unit.id, {})
     overrides = overrides_by_unit(conn, [unit.id]).get(unit.id, {})
     states = unit_items(ctx.catalog, unit, counts, overrides)

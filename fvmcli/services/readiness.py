@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from fvmcli.core.model import Answer, Checklist, Unit, Waiver
 from fvmcli.core.scoring import UnitScore, score_unit
 from fvmcli.services.context import Context
-from fvmcli.services.territory import require_unit
+from fvmcli.services.territory import check_fit, require_unit
 from fvmcli.store.answers import (
     get_answers,
     get_waivers,
@@ -44,6 +44,7 @@ def unit_readiness(
 ) -> UnitReadiness:
     """Return the unit's records and its score on ``as_of``."""
     unit = require_unit(conn, unit_id)
+    check_fit(ctx, [unit])
     go_live = go_live_dates(conn).get(ctx.territory.phase_of(unit.area))
     answers = get_answers(conn, unit.id, checklist.id)
     waivers = get_waivers(conn, unit.id, checklist.id)

@@ -80,6 +80,7 @@ def select(ctx: Context, conn: Connection, chosen: UnitFilter) -> Selection:
     check_type(ctx, chosen.unit_type)
     ids = list(chosen.unit_ids) or None
     found = list_units(conn, ids=ids, areas=areas, unit_type=chosen.unit_type)
+    check_fit(ctx, found)
     if ids:
         unknown = sorted(set(ids) - {u.id for u in list_units(conn, ids=ids)})
         if unknown:
@@ -87,6 +88,23 @@ def select(ctx: Context, conn: Connection, chosen: UnitFilter) -> Selection:
                 f"no unit {', '.join(map(repr, unknown))}", hint="See 'fvm unit list'."
             )
     return Selection(found, None if chosen.everything else [u.id for u in found])
+
+
+def check_fit(ctx: Context, units: list[Unit]) -> None:
+    """Refuse stored units the content no longer knows (an area or a type taken out of
+    ``territory.toml``), naming them, instead of computing on them."""
+    territory = ctx.territory
+    misfits = [
+        u for u in units if u.area not in territory.areas or u.type not in territory.unit_types
+    ]
+    if misfits:
+        shown = ", ".join(f"{u.id} ({u.area}, {u.type})" for u in misfits[:10])
+        more = f" and {len(misfits) - 10} more" if len(misfits) > 10 else ""
+        raise InputError(
+            f"stored units have an area or unit type the territory no longer has: {shown}{more}",
+            hint="Put the area or type back in checklists/territory.toml (--content), or move the "
+            "units with 'fvm unit import'.",
+        )
 
 
 def require_unit(conn: Connection, unit_id: str) -> Unit:
@@ -177,10 +195,10 @@ def save_units(
     """Add or update many units in one transaction; every unit is checked against the
     territory and its parent must be stored or in the batch. Any bad unit stores nothing, and
     errors name ``source``."""
-    from fvmcli.core.territory import unit_problems
+    from fvmcli.core.territory import parent_cycle, unit_problems
     from fvmcli.core.values import check_id
     from fvmcli.errors import Problem, ProblemsError
-    from fvmcli.store.units import existing_unit_ids, upsert_units
+    from fvmcli.store.units import existing_unit_ids, parent_links, upsert_units
 
     problems = []
     for index, unit in enumerate(units):
@@ -201,6 +219,20 @@ def save_units(
                 f"{source}: parent unit(s) not found: {', '.join(sorted(missing))}",
                 hint="Add the parents first or include them. Nothing was stored.",
             )
+        if any(u.parent for u in units):
+            links = parent_links(conn)
+            for u in units:
+                if u.parent:
+                    links[u.id] = u.parent
+                else:
+                    links.pop(u.id, None)
+            for u in units:
+                cycle = parent_cycle(links, u.id)
+                if cycle:
+                    raise InputError(
+                        f"{source}: unit {u.id} would be its own ancestor: {' → '.join(cycle)}",
+                        hint="A unit's parent chain must end. Nothing was stored.",
+                    )
         result = upsert_units(conn, units, by=ctx.actor(by), at=ctx.clock.now())
     return ImportOutcome(
         len(units), len(result.added), len(result.changed), len(result.unchanged), dry_run
@@ -231,6 +263,7 @@ def show_unit(ctx: Context, unit_id: str) -> UnitDetail:
 
     with ctx.db.read() as conn:
         unit = require_unit(conn, unit_id)
+        check_fit(ctx, [unit])
         dates = go_live_dates(conn)
         children = [u.id for u in stored_units(conn, parent=unit_id)]
     view = unit_view(ctx, unit)

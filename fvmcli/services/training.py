@@ -229,6 +229,32 @@ class SessionSaved:
     promoted: list[str] = field(default_factory=list)
 
 
+def _change_problem(
+    conn: Connection, old: dict[str, Any] | None, values: dict[str, Any]
+) -> str | None:
+    """Return why a stored session may not change as ``values`` say (None: it may): its
+    capacity may not fall below the seats held, nor may its course change under bookings."""
+    from fvmcli.core.enrolment import BOOKED, SEAT
+    from fvmcli.store.training import session_enrolments
+
+    if old is None:
+        return None
+    current = session_enrolments(conn, old["id"])
+    held = sum(1 for _, s in current if s in SEAT)
+    if values["capacity"] < held:
+        return (
+            f"{old['id']}: {held} seats are held, so the capacity cannot be {values['capacity']}; "
+            "cancel enrolments first"
+        )
+    booked = sum(1 for _, s in current if s in BOOKED)
+    if values["course"] != old["course"] and booked:
+        return (
+            f"{old['id']}: {booked} people are booked on {old['course']}; its course cannot "
+            f"change to {values['course']} (schedule a new session instead)"
+        )
+    return None
+
+
 def _save(conn: Connection, values: dict[str, Any], *, by: str, at: str) -> SessionSaved:
     from fvmcli.store.training import save_session
 
@@ -306,7 +332,8 @@ def update_session(
     """Change a session; raising its capacity promotes people from the waitlist."""
     _fields(capacity, location, trainer)
     with ctx.db.write() as conn:
-        values = dict(_require_session(conn, session_id, lock=True))
+        old = _require_session(conn, session_id, lock=True)
+        values = dict(old)
         if capacity is not None:
             values["capacity"] = capacity
         if start is not None:
@@ -318,6 +345,9 @@ def update_session(
         values.update(
             {k: v for k, v in (("location", location), ("trainer", trainer)) if v is not None}
         )
+        problem = _change_problem(conn, old, values)
+        if problem:
+            raise ConflictError(problem + "; nothing stored")
         return _save(conn, values, by=ctx.actor(by), at=ctx.clock.now())
 
 
@@ -350,6 +380,7 @@ def import_sessions(
     with ctx.db.write(dry_run=dry_run) as conn:
         existing = {s["id"]: s for s in list_sessions(conn)}
         by_start = {(s["course"], s["start"]): s["id"] for s in existing.values()}
+        seen: dict[str, int] = {}
         for row in rows:
             start = row.start.isoformat(timespec="minutes")
             sid = (
@@ -357,6 +388,17 @@ def import_sessions(
                 or by_start.get((row.course, start))
                 or make_id(row.course, row.start, existing)
             )
+            if sid in seen:
+                problems.add_line(
+                    row.line, "id", f"session {sid} is in the file twice (first on row {seen[sid]})"
+                )
+                continue
+            seen[sid] = row.line
+            try:
+                _fields(row.capacity, row.location, row.trainer)
+            except InputError as exc:
+                problems.add_line(row.line, None, exc.message.lstrip("-"))
+                continue
             old = existing.get(sid)
             if old is None and row.capacity is None:
                 problems.add_line(row.line, "capacity", "is required for a new session")
@@ -376,6 +418,10 @@ def import_sessions(
                 "location": row.location,
                 "trainer": row.trainer,
             }
+            problem = _change_problem(conn, old, values)
+            if problem:
+                problems.add_line(row.line, None, problem)
+                continue
             saved = _save(conn, values, by=user, at=at)
             counts[saved.outcome] += 1
             promoted += [(sid, p) for p in saved.promoted]

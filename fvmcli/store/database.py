@@ -182,9 +182,7 @@ class Database:
         except (OperationalError, DatabaseError, sqlite3.DatabaseError) as exc:
             orig = getattr(exc, "orig", None) or exc
             detail = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
-            damaged = isinstance(orig, sqlite3.DatabaseError) and not isinstance(
-                orig, sqlite3.OperationalError
-            )
+            damaged = type(orig) is sqlite3.DatabaseError
             if damaged or "malformed" in detail or "not a database" in detail:
                 raise EnvironmentProblem(
                     f"database {display_url(self.url)} is damaged or is not an fvm database "

@@ -62,6 +62,12 @@ def unit_ids_in_order(conn: Connection) -> list[str]:
     return list(conn.scalars(sa.select(units.c.id).order_by(units.c.id)))
 
 
+def parent_links(conn: Connection) -> dict[str, str]:
+    """Return unit → parent for every stored unit that has a parent, in one query."""
+    rows = conn.execute(sa.select(units.c.id, units.c.parent).where(units.c.parent.is_not(None)))
+    return {unit_id: parent for unit_id, parent in rows}
+
+
 def existing_unit_ids(conn: Connection, ids: set[str]) -> set[str]:
     """Return which of ``ids`` are stored units."""
     found: set[str] = set()
