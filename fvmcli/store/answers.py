@@ -15,6 +15,7 @@ from fvmcli.core.model import Answer, NewAnswer, Waiver
 from fvmcli.store.history import Change, changes, record
 from fvmcli.store.query import where_in
 from fvmcli.store.schema import answers, waivers
+from fvmcli.store.units import lock_units
 
 HISTORY_KINDS = ("answer", "waiver")
 
@@ -84,6 +85,7 @@ def save_answers(
     Each change is appended to history with the previous value. Current answers are read in one
     query and new rows written in one batch, so imports of many units stay fast.
     """
+    lock_units(conn, {n.unit_id for n in batch})
     current = answers_by_unit(conn, checklist, {n.unit_id for n in batch}) if batch else {}
     inserts: list[dict[str, object]] = []
     log: list[Change] = []
@@ -172,6 +174,7 @@ def change_waiver(
 ) -> bool:
     """Waive a question for a unit until a date, replacing any earlier waiver, or withdraw it
     (``until`` None). Return False when there was nothing to withdraw. History keeps both."""
+    lock_units(conn, [unit_id])
     key = (
         waivers.c.unit_id == unit_id,
         waivers.c.checklist == checklist,

@@ -14,6 +14,7 @@ from fvmcli.core.model import Count
 from fvmcli.store.history import Change, record
 from fvmcli.store.query import where_in
 from fvmcli.store.schema import equipment_counts, equipment_requirements
+from fvmcli.store.units import lock_units
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ def _count_json(count: Count) -> str:
 
 def save_counts(conn: Connection, batch: list[NewCount], *, by: str, at: str) -> int:
     """Store counts that differ from the current ones; return how many changed (with history)."""
+    lock_units(conn, {n.unit_id for n in batch})
     current = counts_by_unit(conn, {n.unit_id for n in batch})
     inserts: list[dict[str, object]] = []
     log = []
@@ -104,6 +106,7 @@ def set_requirement(
     conn: Connection, unit_id: str, item: str, quantity: int | None, *, by: str, at: str
 ) -> int | None:
     """Override (or with None, clear) a unit's required quantity; return the previous override."""
+    lock_units(conn, [unit_id])
     key = (equipment_requirements.c.unit_id == unit_id, equipment_requirements.c.item == item)
     old = conn.execute(sa.select(equipment_requirements.c.quantity).where(*key)).scalar()
     if old == quantity:

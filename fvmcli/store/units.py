@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
@@ -66,6 +67,23 @@ def parent_links(conn: Connection) -> dict[str, str]:
     """Return unit → parent for every stored unit that has a parent, in one query."""
     rows = conn.execute(sa.select(units.c.id, units.c.parent).where(units.c.parent.is_not(None)))
     return {unit_id: parent for unit_id, parent in rows}
+
+
+def lock_units(conn: Connection, unit_ids: Iterable[str]) -> None:
+    """Hold the units' rows until the transaction ends, in id order (PostgreSQL; a SQLite
+    writer already holds the whole database), so that a change reads the value it replaces
+    and no other writer slips in between: history's "previous" is then always right."""
+    if conn.dialect.name != "postgresql":
+        return
+    chosen = sorted(set(unit_ids))
+    for start in range(0, len(chosen), 1000):
+        batch = chosen[start : start + 1000]
+        conn.execute(
+            sa.select(units.c.id)
+            .where(units.c.id.in_(batch))
+            .order_by(units.c.id)
+            .with_for_update()
+        ).all()
 
 
 def existing_unit_ids(conn: Connection, ids: set[str]) -> set[str]:
