@@ -214,5 +214,7 @@ def test_snapshots_and_trend(territory: Fvm) -> None:
     assert idle["change"] == 0
     vastra = next(a for a in data["areas"] if a["area"] == "vastra")
     assert vastra["scores"] == red["scores"]
-    again = territory(*c, "cutover", "snapshot", "T-20", "--checklist", "mini").stdout
+    taken = territory(*c, "cutover", "snapshot", "T-20", "--checklist", "mini", code=3).stderr
+    assert "a snapshot 'T-20' exists already" in taken and "--replace" in taken
+    again = territory(*c, "cutover", "snapshot", "T-20", "--checklist", "mini", "--replace").stdout
     assert "Replaced snapshot T-20" in again

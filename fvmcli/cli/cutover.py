@@ -136,6 +136,7 @@ def snapshot(
     label: str = typer.Argument(..., help="The assessment round, e.g. T-90."),
     checklist_id: str = CHECKLIST_OPTION,
     as_of: str | None = AS_OF,
+    replace: bool = typer.Option(False, "--replace", help="Overwrite a snapshot of this label."),
     by: str | None = BY,
 ) -> None:
     """Freeze every unit's figures as of a date under a label (an assessment round).
@@ -144,7 +145,9 @@ def snapshot(
     """
     from fvmcli.services.cutover import snapshot as take
 
-    taken = take(get_env(ctx), label, checklist_id=checklist_id, as_of=as_of, by=by)
+    taken = take(
+        get_env(ctx), label, checklist_id=checklist_id, as_of=as_of, replace=replace, by=by
+    )
     say(
         f"{'Replaced' if taken.replaced else 'Took'} snapshot {label}: {taken.units} units as of "
         f"{taken.as_of.isoformat()}."

@@ -19,6 +19,34 @@ from fvmcli.render.columns import Column, data_rows, table_cells
 STATUS_STYLE = {"green": "green", "amber": "yellow", "red": "red", "not-started": "blue"}
 
 
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+# Characters a terminal would act on: C0 and C1 controls (ESC starts colours, titles, screen
+# clears), DEL, and the Unicode format characters that reorder text (bidi overrides).
+_UNSAFE = {
+    chr(c): _escape(chr(c))
+    for c in [*range(0x00, 0x20), *range(0x7F, 0xA0)]
+    if chr(c) not in "\n\t"
+}
+_UNSAFE.update(
+    {
+        chr(c): _escape(chr(c))
+        for c in [0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+    }
+)
+_UNSAFE_TABLE = str.maketrans(_UNSAFE)
+_JSON_UNSAFE = str.maketrans({c: f"\\u{ord(c):04x}" for c in _UNSAFE if ord(c) >= 0x7F})
+
+
+def printable(text: str) -> str:
+    """Return ``text`` with every character a terminal would act on shown escaped (``\\x1b``),
+    so that stored text can never move the cursor, recolour or retitle someone's terminal."""
+    return text.translate(_UNSAFE_TABLE)
+
+
 def stdout() -> Console:
     """Return a console on stdout; NO_COLOR and a non-terminal give plain output."""
     console = Console(highlight=False)
@@ -41,8 +69,10 @@ def _default(value: Any) -> Any:
 
 
 def emit_json(data: Any) -> None:
-    """Print ``data`` as indented UTF-8 JSON (å, ä, ö kept as they are)."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=_default) + "\n")
+    """Print ``data`` as indented UTF-8 JSON (å, ä, ö kept as they are; C1 controls escaped
+    as JSON does C0 ones, so the text is the same and a terminal never acts on it)."""
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=_default)
+    sys.stdout.write(text.translate(_JSON_UNSAFE) + "\n")
     sys.stdout.flush()
 
 
@@ -54,12 +84,14 @@ def emit_table(
     styles: Sequence[str | None] | None = None,
 ) -> None:
     """Print a table; ``None`` cells show as a dash, and ``styles`` colour whole rows."""
-    table = Table(title=title, title_justify="left", header_style="bold")
+    table = Table(
+        title=Text(printable(title)) if title else None, title_justify="left", header_style="bold"
+    )
     for column in columns:
-        table.add_column(column)
+        table.add_column(Text(printable(column)))
     for i, row in enumerate(rows):
         style = styles[i] if styles and i < len(styles) else None
-        table.add_row(*[Text("–" if c is None else str(c)) for c in row], style=style)
+        table.add_row(*[Text("–" if c is None else printable(str(c))) for c in row], style=style)
     stdout().print(table)
 
 
@@ -82,17 +114,17 @@ def show(
 
 def say(message: str, style: str | None = None) -> None:
     """Print a line for a person on stdout, with no markup interpretation."""
-    stdout().print(Text(message, style=style or ""), soft_wrap=True)
+    stdout().print(Text(printable(message), style=style or ""), soft_wrap=True)
 
 
 def warn(message: str) -> None:
     """Print a warning on stderr."""
-    stderr().print(Text(message, style="yellow"))
+    stderr().print(Text(printable(message), style="yellow"))
 
 
 def fail(message: str) -> None:
     """Print an error on stderr."""
-    stderr().print(Text(message, style="red"))
+    stderr().print(Text(printable(message), style="red"))
 
 
 @contextmanager

@@ -84,16 +84,26 @@ def list_(
 def forget(
     ctx: typer.Context,
     person_id: str = typer.Argument(..., metavar="ID"),
+    delete_backups: bool = typer.Option(
+        False, "--delete-backups", help="Also delete the pre-upgrade backup copies (they hold it)."
+    ),
+    purge: bool = typer.Option(
+        False, "--purge", help="PostgreSQL: rewrite the tables so no old row versions remain."
+    ),
     by: str | None = BY,
 ) -> None:
     """Erase a person's name, email and free text everywhere, history included.
 
     The person stays as an anonymous record of the same role and unit, so counts and coverage
-    stay correct.
+    stay correct. Exports and printouts made earlier are outside fvm's reach.
 
-    Example: fvm person forget p1001
+    Example: fvm person forget p1001 --purge
     """
     from fvmcli.services.training import forget_person
 
-    forget_person(get_env(ctx), person_id, by=by)
+    done = forget_person(get_env(ctx), person_id, delete_backups=delete_backups, purge=purge, by=by)
     say(f"Erased the personal data of {person_id}; role, unit and training records remain.")
+    for backup in done.backups_deleted:
+        say(f"Deleted the backup copy {backup}.")
+    if done.purged:
+        say("Rewrote the people, enrolment and history tables: no old row versions remain.")

@@ -7,7 +7,7 @@ from typing import Any
 
 from rich.text import Text
 
-from fvmcli.cli.output import stdout
+from fvmcli.cli.output import printable, stdout
 from fvmcli.core.model import NA
 from fvmcli.errors import InputError
 from fvmcli.services.answering import ANSWER, BACK, SKIP, Asker, Reply, Step
@@ -80,9 +80,10 @@ class QuestionaryAsker:
                 f"{w['due']}: {step.due.isoformat()} ({note})", style="red" if days < 0 else ""
             )
         if step.previous is not None:
-            text += Text(f"\n{w['current']}: {self._label(q, step.previous.value)}")
+            current = printable(self._label(q, step.previous.value))
+            text += Text(f"\n{w['current']}: {current}")
             if step.previous.comment:
-                text += Text(f" – {step.previous.comment}", style="dim")
+                text += Text(f" – {printable(step.previous.comment)}", style="dim")
         stdout().print(text, soft_wrap=True)
 
     def _label(self, question: Any, value: str) -> str:

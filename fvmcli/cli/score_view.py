@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from rich.table import Table
 from rich.text import Text
 
-from fvmcli.cli.output import STATUS_STYLE, stdout
+from fvmcli.cli.output import STATUS_STYLE, printable, stdout
 from fvmcli.core.scoring import QuestionResult, UnitScore
 
 if TYPE_CHECKING:
@@ -30,8 +30,11 @@ def print_score(view: ScoreView, lang: str) -> None:
     score = readiness.score
     unit = readiness.unit
     header = Text(
-        f"{unit.name} ({unit.id}) · {checklist.title.get(lang)} v{checklist.version}"
-        f" · as of {score.as_of.isoformat()}\n",
+        printable(
+            f"{unit.name} ({unit.id}) · {checklist.title.get(lang)} v{checklist.version}"
+            f" · as of {score.as_of.isoformat()}"
+        )
+        + "\n",
         style="bold",
     )
     header += Text("Status: ") + Text(
@@ -49,7 +52,12 @@ def print_score(view: ScoreView, lang: str) -> None:
         section = checklist.section(result.id)
         title = section.title.get(lang) if section else result.id
         shown = f"{result.score:.0%}" if result.score is not None else "–"
-        sections.add_row(title, bar(result.score), shown, f"{result.answered}/{result.applicable}")
+        sections.add_row(
+            Text(printable(title)),
+            bar(result.score),
+            shown,
+            f"{result.answered}/{result.applicable}",
+        )
     console.print(sections)
 
     texts = {q.id: q.text.get(lang) for q in checklist.questions}
@@ -64,7 +72,11 @@ def print_score(view: ScoreView, lang: str) -> None:
             due = r.due.isoformat() if r.due else "no date"
             days = (score.as_of - r.due).days if r.due else 0
             console.print(
-                Text(f"  {r.question.id}  due {due} ({days} days ago)  {texts[r.question.id]}"),
+                Text(
+                    printable(
+                        f"  {r.question.id}  due {due} ({days} days ago)  {texts[r.question.id]}"
+                    )
+                ),
                 soft_wrap=True,
             )
     if score.waived:
@@ -73,8 +85,10 @@ def print_score(view: ScoreView, lang: str) -> None:
             assert r.waiver is not None
             console.print(
                 Text(
-                    f"  {r.question.id}  until {r.waiver.until.isoformat()} by "
-                    f"{r.waiver.by}: {r.waiver.reason}"
+                    printable(
+                        f"  {r.question.id}  until {r.waiver.until.isoformat()} by "
+                        f"{r.waiver.by}: {r.waiver.reason}"
+                    )
                 ),
                 soft_wrap=True,
             )

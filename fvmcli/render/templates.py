@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+import signal
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +28,46 @@ def md_cell(value: Any) -> str:
     return " ".join(text.split())
 
 
+# Limits on what a (possibly user-supplied) template may do.
+MAX_OUTPUT = 200_000_000  # characters of output
+MAX_SECONDS = 120.0  # of rendering (FVM_TEMPLATE_SECONDS changes it)
+
+
+class TemplateLimit(Exception):
+    """A template went past one of the limits above."""
+
+
+class LimitedSandbox(SandboxedEnvironment):
+    """Jinja2's sandbox, which also refuses to build huge strings or lists with ``*`` and
+    huge numbers with ``**`` (each would exhaust memory before any other limit bites)."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*" and _huge_product(left, right):
+            raise TemplateLimit("a '*' would build more text than a report may hold")
+        if (
+            operator == "**"
+            and isinstance(left, int | float)
+            and isinstance(right, int | float)
+            and abs(left) > 1
+            and abs(right) > 64
+        ):
+            raise TemplateLimit("a '**' would give a number too large to print")
+        return super().call_binop(context, operator, left, right)
+
+
+def _huge_product(left: Any, right: Any) -> bool:
+    """Return True when ``left * right`` repeats a text or list past MAX_OUTPUT."""
+    for seq, times in ((left, right), (right, left)):
+        if isinstance(seq, str | list | tuple) and isinstance(times, int):
+            return len(seq) * max(times, 0) > MAX_OUTPUT
+    return False
+
+
 def environment(template_dirs: Sequence[Path]) -> SandboxedEnvironment:
     """Return a sandboxed environment over the template folders (user folders first)."""
-    env = SandboxedEnvironment(
+    env = LimitedSandbox(
         loader=FileSystemLoader([str(d) for d in template_dirs]),
         autoescape=_autoescape,
         undefined=StrictUndefined,
@@ -38,16 +79,66 @@ def environment(template_dirs: Sequence[Path]) -> SandboxedEnvironment:
 
 
 def render(template_dirs: Sequence[Path], name: str, context: dict[str, Any]) -> str:
-    """Return the rendered template ``name``; a missing or broken template is a content error."""
+    """Return the rendered template ``name``. A missing or broken template, and one that
+    fails, recurses without end, runs past the time limit or writes past the output limit,
+    is a content error naming it."""
     from jinja2 import TemplateError
 
     try:
-        return environment(template_dirs).get_template(name).render(**context)
+        template = environment(template_dirs).get_template(name)
+        with _time_limit(_seconds()):
+            parts: list[str] = []
+            size = 0
+            for part in template.generate(**context):
+                size += len(part)
+                if size > MAX_OUTPUT:
+                    raise TemplateLimit(f"it writes more than {MAX_OUTPUT} characters")
+                parts.append(part)
+            return "".join(parts)
     except TemplateNotFound as exc:
         raise ContentError(f"templates/{name}", [Problem("file", "not found")]) from exc
     except TemplateError as exc:
         where = f"line {getattr(exc, 'lineno', '?')}"
         raise ContentError(f"templates/{name}", [Problem(where, str(exc))]) from exc
+    except TemplateLimit as exc:
+        raise ContentError(
+            f"templates/{name}", [Problem("limit", str(exc))], hint="Simplify the template."
+        ) from exc
+    except RecursionError as exc:
+        raise ContentError(
+            f"templates/{name}", [Problem("include", "includes or calls itself without end")]
+        ) from exc
+    except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as exc:
+        raise ContentError(
+            f"templates/{name}", [Problem("render", f"{type(exc).__name__}: {exc}")]
+        ) from exc
+
+
+def _seconds() -> float:
+    try:
+        return float(os.environ.get("FVM_TEMPLATE_SECONDS", MAX_SECONDS))
+    except ValueError:
+        return MAX_SECONDS
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise TemplateLimit in the main thread after ``seconds`` (where signals exist)."""
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable or not seconds > 0:
+        yield
+        return
+
+    def expire(_signum: int, _frame: Any) -> None:
+        raise TemplateLimit(f"it took longer than {seconds:g} seconds")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def html_to_pdf(html: str, base: Path | None = None) -> bytes:

@@ -132,11 +132,19 @@ def snapshot(
     *,
     checklist_id: str = "golive",
     as_of: str | date | None = None,
+    replace: bool = False,
     by: str | None = None,
 ) -> Snapshot:
-    """Freeze every unit's figures as of a day under ``label`` (an assessment round)."""
-    from fvmcli.store.snapshots import save_snapshot
+    """Freeze every unit's figures as of a day under ``label`` (an assessment round). A label
+    already taken is a conflict unless ``replace``: a round is not overwritten by mistake."""
+    from fvmcli.core.values import check_id
+    from fvmcli.errors import ConflictError
+    from fvmcli.store.snapshots import save_snapshot, snapshot_exists
 
+    try:
+        check_id(label, what="label")
+    except ValueError as exc:
+        raise InputError(str(exc)) from exc
     status = territory_status(ctx, checklist_id=checklist_id, as_of=as_of)
     rows = [
         {
@@ -155,6 +163,11 @@ def snapshot(
         for r in status.rows
     ]
     with ctx.db.write() as conn:
+        if not replace and snapshot_exists(conn, label):
+            raise ConflictError(
+                f"a snapshot {label!r} exists already",
+                hint="Take it under another label, or add --replace to overwrite it.",
+            )
         replaced = save_snapshot(
             conn,
             label,

@@ -27,6 +27,7 @@ from fvmcli.services.cutover import Report, report
 from fvmcli.services.territory import PhaseView, list_phases
 
 DEMO_USER = "demo"
+DEMO_LEAD = "cutover-lead (demo)"
 TRAINER = "FVM utbildningsteam"
 
 # Go-live of each phase, in days after the as-of date: phase 1 is close, phase 3 a year away.
@@ -348,7 +349,7 @@ def build_demo(ctx: Context, as_of: date) -> str:
         "cut.rehearsal",
         reason="Generalrepetition samordnas med SÄS Borås; beslut i styrgruppen.",
         until=(as_of + timedelta(days=60)).isoformat(),
-        by="cutover-lead",
+        by=DEMO_LEAD,
     )
     training.save_people(ctx, plan.people, by=DEMO_USER)
     for session in plan.sessions:
@@ -372,10 +373,10 @@ def build_demo(ctx: Context, as_of: date) -> str:
     for session_id, people in plan.bookings.items():
         training.enroll(ctx, session_id, people, by=DEMO_USER)
     cutover.snapshot(
-        ctx, f"T-{PHASE_OFFSETS[1] + 30}", as_of=as_of - timedelta(days=30), by="cutover-lead"
+        ctx, f"T-{PHASE_OFFSETS[1] + 30}", as_of=as_of - timedelta(days=30), by=DEMO_LEAD
     )
     answers.store_answers(ctx, "golive", plan.answers, by=DEMO_USER)
-    cutover.snapshot(ctx, f"T-{PHASE_OFFSETS[1]}", as_of=as_of, by="cutover-lead")
+    cutover.snapshot(ctx, f"T-{PHASE_OFFSETS[1]}", as_of=as_of, by=DEMO_LEAD)
     return (
         f"{len(plan.units)} units in {len(ctx.territory.areas)} areas and 3 phases, "
         f"{len(plan.answers)} answers, {len(plan.counts)} equipment counts, {len(plan.people)} "
@@ -404,16 +405,16 @@ def run_demo(ctx: Context, as_of: str | None = None) -> tuple[Context, Demo]:
     from fvmcli.services.context import default_db_url
     from fvmcli.services.territory import parse_day
     from fvmcli.store.database import Database, display_url, normalise_url
-    from fvmcli.store.units import holds_foreign_units
+    from fvmcli.store.units import holds_foreign_data
 
     day = parse_day(ctx, as_of)
     url = normalise_url(ctx.db_url if ctx.db_url is not None else default_db_url("demo.sqlite"))
     database = Database(url)
     if database.schema_state().current is not None:
         with database.read() as conn:
-            if holds_foreign_units(conn, DEMO_USER):
+            if holds_foreign_data(conn, {DEMO_USER, DEMO_LEAD}):
                 raise ConflictError(
-                    f"{display_url(url)} holds units the demo did not make; the demo resets "
+                    f"{display_url(url)} holds data the demo did not make; the demo resets "
                     "its database and would destroy them.",
                     hint="Run the demo without --db (it uses demo.sqlite in the user data "
                     "folder) or give it an empty database.",

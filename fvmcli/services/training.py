@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fvmcli.core.model import Course, Person
-from fvmcli.errors import ConflictError, InputError, UnknownIdError
+from fvmcli.errors import ConflictError, EnvironmentProblem, InputError, UnknownIdError
 from fvmcli.services.context import Context
 from fvmcli.services.territory import ImportOutcome, UnitFilter, select
 
@@ -146,15 +146,61 @@ def list_people(ctx: Context, unit: str | None = None, role: str | None = None) 
         return stored_people(conn, unit=unit, role=role)
 
 
-def forget_person(ctx: Context, person_id: str, *, by: str | None = None) -> None:
-    """Erase a person's name, email and free text everywhere, history included."""
+@dataclass(frozen=True)
+class Forgotten:
+    """What erasing a person reached: the database, and the backup copies deleted."""
+
+    person: str
+    backups_deleted: list[Path]
+    purged: bool
+
+
+def forget_person(
+    ctx: Context,
+    person_id: str,
+    *,
+    delete_backups: bool = False,
+    purge: bool = False,
+    by: str | None = None,
+) -> Forgotten:
+    """Erase a person's name, email and free text everywhere, history included, and leave no
+    copy in the database's files: SQLite zeroes what it deletes, and ``purge`` rewrites the
+    tables on PostgreSQL. Pre-upgrade backup copies still hold the person, so erasure is
+    refused while any exists, unless ``delete_backups`` deletes them."""
     from fvmcli.store.training import forget_person as erase
     from fvmcli.store.training import get_person
 
+    backups = ctx.db.backups()
+    if backups and not delete_backups:
+        raise ConflictError(
+            f"backup copies made before schema upgrades still hold {person_id}'s data: "
+            + ", ".join(str(b) for b in backups),
+            hint="Remove them, or run again with --delete-backups to delete them as part of "
+            "the erasure. Nothing was erased.",
+        )
+    if purge and ctx.db.backend != "postgresql":
+        raise InputError("--purge is for PostgreSQL; a SQLite file is scrubbed anyway")
     with ctx.db.write() as conn:
         if get_person(conn, person_id) is None:
             raise UnknownIdError(f"no person {person_id!r}")
         erase(conn, person_id, by=ctx.actor(by), at=ctx.clock.now())
+    deleted = []
+    for backup in backups:
+        for part in (backup, *(backup.with_name(backup.name + s) for s in ("-wal", "-shm"))):
+            try:
+                part.unlink()
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                raise EnvironmentProblem(
+                    f"{person_id} is erased from the database, but {part} could not be "
+                    f"deleted: {exc.strerror}",
+                    hint="Delete it by hand: it still holds the person's data.",
+                ) from exc
+        deleted.append(backup)
+    if ctx.db.backend == "sqlite" or purge:
+        ctx.db.scrub(["people", "enrolments", "history"])
+    return Forgotten(person_id, deleted, purge)
 
 
 # ---------------------------------------------------------------- sessions

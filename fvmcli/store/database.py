@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ from fvmcli.errors import EnvironmentProblem, InputError
 from fvmcli.store.schema import HEAD, REVISIONS, metadata
 
 BUSY_TIMEOUT_MS = 30_000
+_SIDE = ("-wal", "-shm", "-journal")
 _PG_MIGRATION_LOCK = 7_362_001  # any constant shared by every fvm process
 
 
@@ -36,7 +38,8 @@ def normalise_url(raw: str) -> str:
         return f"sqlite:///{Path(raw).expanduser().resolve()}"
     try:
         url = make_url(raw)
-        url.port  # noqa: B018 (a bad port raises here, not later)
+        if url.port is not None and not 0 < url.port < 65536:
+            raise ValueError("port out of range")
     except (ArgumentError, ValueError) as exc:
         raise InputError(
             f"not a database URL: {_masked(raw)}", hint="Example: postgresql://user@host/db"
@@ -95,6 +98,8 @@ def _sqlite_engine(url: str) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Deleted and overwritten content is zeroed in the file, so that erasure is real.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -229,9 +234,46 @@ class Database:
             return None
         stamp = now_iso().replace(":", "").replace("+", "p")[:17]
         target = path.with_name(f"{path.name}.backup-{stamp}")
-        with sqlite3.connect(path) as src, sqlite3.connect(target) as dst:
-            src.backup(dst)
+        partial = target.with_name(target.name + ".partial")
+        try:
+            with sqlite3.connect(path) as src, sqlite3.connect(partial) as dst:
+                src.backup(dst)
+            dst.close()
+            src.close()
+            os.replace(partial, target)
+        except (OSError, sqlite3.Error) as exc:
+            partial.unlink(missing_ok=True)
+            raise EnvironmentProblem(
+                f"cannot make the backup copy {target} before upgrading: {exc}",
+                hint="Free some space beside the database; nothing was changed.",
+            ) from exc
         return target
+
+    def backups(self) -> list[Path]:
+        """Return the pre-upgrade copies of a SQLite file that lie beside it (none elsewhere)."""
+        path = sqlite_path(self.url)
+        if path is None:
+            return []
+        return sorted(
+            p for p in path.parent.glob(f"{path.name}.backup-*") if not p.name.endswith(_SIDE)
+        )
+
+    def scrub(self, tables: list[str]) -> None:
+        """Rewrite what erasure touched so that no old copy of a row stays in the files:
+        SQLite moves the write-ahead log into the (secure-delete) file and empties it;
+        PostgreSQL rewrites ``tables`` with VACUUM FULL (it takes their locks a moment)."""
+        with self._translate():
+            if self.backend == "sqlite":
+                raw = self.engine.raw_connection()
+                try:
+                    raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
+                finally:
+                    raw.close()
+                return
+            with self.engine.connect() as conn:
+                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+                for table in tables:
+                    conn.exec_driver_sql(f'VACUUM FULL "{metadata.tables[table].name}"')
 
     def _upgrade(self) -> None:
         from alembic import command

@@ -23,7 +23,7 @@ def save_snapshot(
     at: str,
 ) -> bool:
     """Store a snapshot, replacing one of the same label; return True when it replaced one."""
-    replaced = conn.execute(sa.select(snapshots.c.label).where(snapshots.c.label == label)).first()
+    replaced = snapshot_exists(conn, label)
     conn.execute(snapshot_units.delete().where(snapshot_units.c.label == label))
     conn.execute(snapshots.delete().where(snapshots.c.label == label))
     conn.execute(
@@ -49,7 +49,13 @@ def save_snapshot(
             )
         ],
     )
-    return replaced is not None
+    return replaced
+
+
+def snapshot_exists(conn: Connection, label: str) -> bool:
+    """Return True when a snapshot has this label."""
+    found = conn.execute(sa.select(snapshots.c.label).where(snapshots.c.label == label)).first()
+    return found is not None
 
 
 def list_snapshots(conn: Connection, checklist: str | None = None) -> list[dict[str, Any]]:

@@ -184,13 +184,15 @@ def set_go_live(conn: Connection, phase: int, go_live: date, *, by: str, at: str
     return old
 
 
-def holds_foreign_units(conn: Connection, demo_user: str) -> bool:
-    """Return True when some unit was not added by ``demo_user``: data a reset would destroy."""
-    from fvmcli.store.schema import history
+def holds_foreign_data(conn: Connection, demo_actors: set[str]) -> bool:
+    """Return True when anyone but ``demo_actors`` wrote to the database (units, phases,
+    sessions, people, answers, snapshots: every write leaves history): data a reset would
+    destroy."""
+    from fvmcli.store.schema import history, snapshots
 
-    added_by_others = (
-        sa.select(history.c.unit_id)
-        .where(history.c.kind == "unit", history.c.by != demo_user)
-        .limit(1)
+    by_others = sa.select(history.c.id).where(history.c.by.not_in(sorted(demo_actors))).limit(1)
+    taken = sa.select(snapshots.c.label).where(snapshots.c.taken_by.not_in(sorted(demo_actors)))
+    return (
+        conn.execute(by_others).first() is not None
+        or conn.execute(taken.limit(1)).first() is not None
     )
-    return conn.execute(added_by_others).first() is not None
