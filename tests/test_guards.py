@@ -510,3 +510,30 @@ def test_an_internal_error_exits_70_with_a_crash_report(
     assert code == 70 and "Traceback" in err and "ZeroDivisionError" in err
     code, _, err = run("--db", str(tmp_path / "x.sqlite"), "--debug", "unit", "show", "nope")
     assert code == 2 and "no unit 'nope'" in err
+
+
+@pytest.mark.store
+def test_unit_parent_cycles_are_refused(fvm: Fvm, write_csv) -> None:  # type: ignore[no-untyped-def]
+    fvm("unit", "add", "a", "--name", "A", "--area", "sodra", "--type", "hospital")
+    fvm("unit", "add", "b", "--name", "B", "--area", "sodra", "--type", "hospital", "--parent", "a")
+    loop = write_csv("id;name;area;type;parent\na;A;sodra;hospital;b\n", "loop.csv")
+    err = fvm("unit", "import", str(loop), code=2).stderr
+    assert "a → b → a" in err and "Nothing was stored" in err
+    assert fvm.json("unit", "show", "a")["parent"] is None
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("areas = 5\nunit_types = 5\n", "areas: expected a table"),
+        (
+            "[areas]\n" + "x" * 60 + ' = { phase = 1, name = { sv = "X" } }\n'
+            '[unit_types]\nhospital = { sv = "Sjukhus" }\n',
+            "an id is at most 50 characters",
+        ),
+    ],
+)
+def test_territory_shapes_are_checked(tmp_path: Path, text: str, where: str) -> None:
+    root = content_with(tmp_path, "checklists", "territory.toml", text)
+    code, _, err = run("--db", str(tmp_path / "t.sqlite"), "--content", str(root), "unit", "list")
+    assert code == 2 and where in err and "Traceback" not in err

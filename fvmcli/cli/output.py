@@ -71,7 +71,7 @@ def _default(value: Any) -> Any:
 def emit_json(data: Any) -> None:
     """Print ``data`` as indented UTF-8 JSON (å, ä, ö kept as they are; C1 controls escaped
     as JSON does C0 ones, so the text is the same and a terminal never acts on it)."""
-    text = json.dumps(data, ensure_ascii=False, indent=2, default=_default)
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=_default, allow_nan=False)
     sys.stdout.write(text.translate(_JSON_UNSAFE) + "\n")
     sys.stdout.flush()
 

@@ -26,6 +26,7 @@ def load_catalog(dirs: ContentDirs, territory: Territory) -> Catalog:
             raw, path, {"id", "category", "name", "recommend", "help"}, {"id", "category", "name"}
         )
         iid = check.get(t, "id", path, check.string, "")
+        check.short_id(iid, f"{path}.id")
         category = check.get(t, "category", path, check.string, "")
         if category and category not in CATEGORIES:
             check.add(

@@ -114,6 +114,7 @@ def _when(check: Checker, raw: Any, path: str) -> When | None:
 def _question(check: Checker, raw: Any, path: str, territory: Territory) -> Question | None:
     q = check.table(raw, path, _QUESTION, {"id", "section", "type", "text"})
     qid = check.get(q, "id", path, check.string, "")
+    check.short_id(qid, f"{path}.id")
     if qid and not QUESTION_ID.match(qid):
         check.add(f"{path}.id", f"{qid!r} is not a valid id (lower case, digits, . - _)")
     qtype = check.get(q, "type", path, check.string, "")
@@ -194,6 +195,7 @@ def parse_checklist(file: ContentFile, data: dict[str, Any], territory: Territor
     top = check.table(data, "", _TOP, {"id", "version", "title", "sections", "questions"})
     cid = check.get(top, "id", "", check.string, "")
     stem = file.path.stem
+    check.short_id(cid, "id")
     if cid and not KEBAB.match(cid):
         check.add("id", f"{cid!r} is not kebab-case")
     elif cid and cid != stem:

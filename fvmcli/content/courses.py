@@ -27,6 +27,7 @@ def _course(file: ContentFile, data: dict[str, Any]) -> tuple[Course | None, lis
     check = Checker(file)
     t = check.table(data, "", _COURSE, {"id", "title"})
     cid = check.get(t, "id", "", check.string, "")
+    check.short_id(cid, "id")
     if cid and not KEBAB.match(cid):
         check.add("id", f"{cid!r} is not kebab-case")
     elif cid and cid != file.path.stem:
@@ -68,6 +69,7 @@ def _roles(file: ContentFile, data: dict[str, Any], courses: set[str]) -> dict[s
         found, "roles", set(found) if isinstance(found, dict) else set()
     ).items():
         path = f"roles.{role_id}"
+        check.short_id(role_id, path)
         t = check.table(raw, path, {"name", "requires"}, {"name"})
         requires: tuple[str, ...] = check.get(t, "requires", path, check.strings, ())
         for i, course in enumerate(requires):

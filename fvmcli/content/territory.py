@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fvmcli.content.locate import ContentDirs
 from fvmcli.content.tomlfile import Checker, read_toml
 from fvmcli.core.model import Area, Territory, Text
 from fvmcli.errors import ContentError, Problem
+
+AREA_ID = 50  # the width of the units' area and type columns
+
+
+def _keys(data: dict[str, Any], key: str) -> list[str]:
+    value = data.get(key, {})
+    return list(value) if isinstance(value, dict) else []
 
 
 def load_territory(dirs: ContentDirs) -> Territory:
@@ -17,17 +26,22 @@ def load_territory(dirs: ContentDirs) -> Territory:
     check = Checker(file)
     check.table(data, "", {"areas", "unit_types"}, {"areas", "unit_types"})
     areas: dict[str, Area] = {}
-    for area_id, raw in (data.get("areas") or {}).items():
+    for area_id, raw in check.table(
+        data.get("areas", {}), "areas", set(_keys(data, "areas"))
+    ).items():
         path = f"areas.{area_id}"
+        check.short_id(area_id, path, AREA_ID)
         table = check.table(raw, path, {"phase", "name"}, {"phase", "name"})
         phase = check.get(table, "phase", path, check.integer, 0)
-        if "phase" in table and phase < 1:
+        if "phase" in table and not 1 <= phase <= 99:
             check.add(f"{path}.phase", f"a phase is 1 or more, got {phase}")
         name = check.get(table, "name", path, check.text, None)
         if name is not None and phase >= 1:
             areas[area_id] = Area(area_id, phase, name)
     types: dict[str, Text] = {}
-    for type_id, raw in (data.get("unit_types") or {}).items():
+    found = check.table(data.get("unit_types", {}), "unit_types", set(_keys(data, "unit_types")))
+    for type_id, raw in found.items():
+        check.short_id(type_id, f"unit_types.{type_id}", AREA_ID)
         text = check.text(raw, f"unit_types.{type_id}")
         if text is not None:
             types[type_id] = text

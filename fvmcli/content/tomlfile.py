@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from fvmcli.content.locate import ContentFile
+from fvmcli.core.limits import MAX_ID
 from fvmcli.core.model import Text
 from fvmcli.errors import ContentError, Problem
 
@@ -110,6 +111,11 @@ class Checker:
             return default
         value = convert(raw, f"{path}.{key}" if path else key)
         return default if value is None else value
+
+    def short_id(self, value: str, path: str, limit: int = MAX_ID) -> None:
+        """Report an id longer than ``limit`` characters (what the database columns hold)."""
+        if len(value) > limit:
+            self.add(path, f"an id is at most {limit} characters, got {len(value)}")
 
     def string(self, value: Any, path: str) -> str | None:
         if isinstance(value, str) and value.strip():
