@@ -90,6 +90,12 @@ class EnvironmentProblem(FvmError):
     exit_code = ExitCode.ENVIRONMENT
 
 
+class NotPermitted(FvmError):
+    """The login may not do this on a shared database (rights, row-level security)."""
+
+    exit_code = ExitCode.NOT_PERMITTED
+
+
 class Interrupted(FvmError):
     """The user pressed Ctrl-C; what was saved stays saved."""
 

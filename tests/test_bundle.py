@@ -40,12 +40,18 @@ def test_merge_plan_newest_wins_and_conflicts_are_reported() -> None:
 
 
 @pytest.fixture
-def two(tmp_path: Path, db_url: str) -> tuple[Fvm, Fvm]:
-    """An offline laptop (SQLite) and the shared database (each backend)."""
+def two(tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch) -> tuple[Fvm, Fvm]:
+    """An offline laptop (SQLite) with its device key, and the shared database (each backend)
+    where a lead trusts that key for unit h1."""
     laptop = Fvm(f"sqlite:///{tmp_path / 'laptop.sqlite'}")
     shared = Fvm(db_url)
     for side in (laptop, shared):
         side("unit", "add", "h1", "--name", "Avd 1", "--area", "sodra", "--type", "hospital")
+        side("unit", "add", "h2", "--name", "Avd 2", "--area", "vastra", "--type", "hospital")
+    monkeypatch.setenv("FVM_DEVICE_KEY", str(tmp_path / "laptop.key"))
+    made = laptop("bundle", "keygen").stdout
+    assert "Fingerprint: SHA256:" in made
+    shared("bundle", "trust", str(tmp_path / "laptop.key.pub"), "--unit", "h1")
     return laptop, shared
 
 
@@ -83,6 +89,8 @@ def test_export_import_round_trip_and_double_import(two, tmp_path: Path) -> None
         ("no", "anna"),
         ("yes", "anna"),
     ]
+    assert {h["key"] for h in history} == {out.split("device key ")[1].split(".")[0].strip()}
+    assert all(h["login"] for h in history)
     score = json.loads(c(shared, "checklist", "score", "mini", "--unit", "h1", "--json").stdout)
     assert next(q for q in score["questions"] if q["id"] == "a.lead")["value"] == "yes"
     assert score["waived"][0]["question"] == "a.staff"
@@ -113,10 +121,11 @@ def test_tampered_and_unsigned_bundles_are_refused(two, tmp_path: Path, monkeypa
     laptop, shared = two
     c(laptop, "checklist", "set", "mini", "--unit", "h1", "a.lead", "nej")
     bundle = tmp_path / "h1.json"
+    monkeypatch.setenv("FVM_DEVICE_KEY", str(tmp_path / "none.key"))  # no device key: legacy
     monkeypatch.setenv("FVM_BUNDLE_KEY", "hemlig nyckel")
     c(laptop, "bundle", "export", "--unit", "h1", "-o", str(bundle))
     assert json.loads(bundle.read_text("utf-8"))["signature"].startswith("hmac-sha256:")
-    c(shared, "bundle", "import", str(bundle), "--dry-run")
+    assert "legacy mode" in c(shared, "bundle", "import", str(bundle), "--dry-run").stderr
     tampered = tmp_path / "t.json"
     tampered.write_text(bundle.read_text("utf-8").replace('"no"', '"yes"'), encoding="utf-8")
     err = c(shared, "bundle", "import", str(tampered), code=2).stderr
@@ -131,3 +140,43 @@ def test_tampered_and_unsigned_bundles_are_refused(two, tmp_path: Path, monkeypa
         "not valid JSON" in c(shared, "bundle", "import", str(tmp_path / "bad.json"), code=2).stderr
     )
     assert shared.scalar("SELECT count(*) FROM answers") == 0
+
+
+def test_only_a_device_trusted_for_the_unit_may_sign_its_bundle(  # type: ignore[no-untyped-def]
+    two, tmp_path: Path, monkeypatch
+) -> None:
+    laptop, shared = two
+    c(laptop, "checklist", "set", "mini", "--unit", "h1", "a.lead", "nej")
+    c(laptop, "checklist", "set", "mini", "--unit", "h2", "a.lead", "nej")
+    signed = tmp_path / "h1.json"
+    c(laptop, "bundle", "export", "--unit", "h1", "-o", str(signed))
+    unsigned = tmp_path / "unsigned.json"
+    monkeypatch.setenv("FVM_DEVICE_KEY", str(tmp_path / "none.key"))
+    assert "Not signed" in c(laptop, "bundle", "export", "--unit", "h1", "-o", str(unsigned)).stderr
+    assert "it is not signed" in c(shared, "bundle", "import", str(unsigned), code=2).stderr
+    # Another device's key, never trusted: the bundle is re-keyed by someone else.
+    other = tmp_path / "other.key"
+    laptop("bundle", "keygen", "-o", str(other))
+    rekeyed = tmp_path / "rekeyed.json"
+    c(laptop, "bundle", "export", "--unit", "h1", "--key", str(other), "-o", str(rekeyed))
+    err = c(shared, "bundle", "import", str(rekeyed), code=5).stderr
+    assert "not trusted for any unit" in err and "fvm bundle trust" in err
+    # The trusted key, but for another unit.
+    monkeypatch.setenv("FVM_DEVICE_KEY", str(tmp_path / "laptop.key"))
+    wrong_unit = tmp_path / "h2.json"
+    c(laptop, "bundle", "export", "--unit", "h2", "-o", str(wrong_unit))
+    assert (
+        "not trusted for this unit (h2)"
+        in c(shared, "bundle", "import", str(wrong_unit), code=5).stderr
+    )
+    # A forged signature: the content changed and the digest recomputed, the signature kept.
+    from fvmcli.core.bundle import digest
+
+    document = json.loads(signed.read_text("utf-8"))
+    document["history"][0]["new"] = "yes"
+    document["digest"] = digest(document)
+    forged = tmp_path / "forged.json"
+    forged.write_text(json.dumps(document), "utf-8")
+    assert "signature does not match" in c(shared, "bundle", "import", str(forged), code=2).stderr
+    assert shared.scalar("SELECT count(*) FROM answers") == 0
+    assert "1 added" in c(shared, "bundle", "import", str(signed)).stdout

@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from fvmcli.cli.app import app
-from fvmcli.core.bundle import digest
 from fvmcli.services import bundles
 from tests import factories
+from tests.test_hostile import DEVICE, signed
 
 FUZZ = settings(
     max_examples=int(os.environ.get("FVM_FUZZ_EXAMPLES", "25")),
@@ -101,6 +101,11 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ctx = factories.context(f"sqlite:///{path}")
     factories.units(ctx, ("u1", "sodra", "hospital", 10), ("h1", "ostra", "municipal", 20))
     factories.people(ctx, "u1", "nurse")
+    from fvmcli.services.bundles import trust
+
+    public = path.with_name("device.pub")
+    public.write_text(DEVICE.public, "ascii")
+    trust(ctx, public, units=["u1"], areas=[])
     ctx.close()
     return path
 
@@ -159,7 +164,7 @@ def good_bundle(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     factories.units(ctx, ("u1", "sodra", "hospital", 10))
     factories.answered(ctx, "golive", "u1", **{"org.project-lead": "ja"})
     factories.counted(ctx, "u1", "care-client", 3, 2, 1)
-    document = bundles.export_bundle(ctx, "u1", by="laptop")
+    document = bundles.export_bundle(ctx, "u1", by="laptop").document
     ctx.close()
     return document
 
@@ -189,7 +194,7 @@ def test_the_bundle_reader_takes_any_bundle(
             parent = parent[key]
         parent[path[-1]] = data.draw(JSON_VALUE)
         targets = [p for p in _paths(document) if p and p[0] not in ("digest", "signature")]
-    document["digest"] = digest(document)  # anyone can recompute it
+    signed(document)  # by a device the database trusts: even it may not write nonsense
     db = fresh(seeded, tmp_path)
     file = Path(db).with_name("b.json")
     file.write_text(json.dumps(document), "utf-8")

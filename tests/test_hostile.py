@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from fvmcli.core.bundle import digest
+from fvmcli.core.bundle import canonical, digest
+from fvmcli.core.signing import generate, sign
 from fvmcli.services import bundles
 from tests import factories
 from tests.conftest import Fvm
@@ -32,17 +33,36 @@ def bundle(tmp_path: Path) -> dict[str, Any]:
     factories.units(ctx, ("h1", "sodra", "hospital", 12, "Avdelning 1"))
     factories.answered(ctx, "mini", "h1", a_lead="ja", a_staff="delvis", b_notes="Inget")
     factories.counted(ctx, "h1", "pc", 4, 3, 2)
-    document = bundles.export_bundle(ctx, "h1", by="laptop")
+    document = bundles.export_bundle(ctx, "h1", by="laptop").document
     ctx.close()
     return document
 
 
+DEVICE = generate()  # a device key the shared database trusts: even it may not write nonsense
+
+
 def forged(document: dict[str, Any], change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
-    """Return a copy changed by ``change`` with a digest recomputed, as anyone can."""
-    copied = copy.deepcopy(document)
-    change(copied)
-    copied["digest"] = digest(copied)
-    return copied
+    """Return a copy changed by ``change``, digest recomputed and signed by a trusted device."""
+    return signed(copy.deepcopy(document), change)
+
+
+def signed(
+    document: dict[str, Any], change: Callable[[dict[str, Any]], None] = lambda d: None
+) -> dict[str, Any]:
+    """Return the document changed by ``change`` and signed by the trusted device key."""
+    change(document)
+    document["signer"] = DEVICE.public
+    document.pop("signature", None)
+    document["digest"] = digest(document)
+    document["signature"] = sign(DEVICE.private_pem, canonical(document))[1]
+    return document
+
+
+def trust_device(fvm: Fvm, tmp_path: Path) -> None:
+    """Make the shared database trust DEVICE for unit h1."""
+    public = tmp_path / "device.pub"
+    public.write_text(DEVICE.public, "ascii")
+    fvm("bundle", "trust", str(public), "--unit", "h1")
 
 
 def entry(kind: str, **fields: Any) -> dict[str, Any]:
@@ -128,9 +148,10 @@ def test_a_forged_bundle_is_refused_whole(
     factories.units(
         factories.context(fvm.url, content=True), ("h1", "sodra", "hospital", 12, "Avd 1")
     )
+    trust_device(fvm, tmp_path)
     before = table_rows(fvm)
     good = tmp_path / "good.json"
-    good.write_text(json.dumps(bundle), "utf-8")
+    good.write_text(json.dumps(signed(copy.deepcopy(bundle))), "utf-8")
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(forged(bundle, change)), "utf-8")
     result = fvm("--content", CONTENT, "bundle", "import", str(good), str(bad), code=2)

@@ -10,7 +10,13 @@ import pytest
 import sqlalchemy as sa
 
 from fvmcli.core.cutover import gate_failed
-from fvmcli.errors import ConflictError, InputError, ProblemsError, UnknownIdError
+from fvmcli.errors import (
+    ConflictError,
+    InputError,
+    NotPermitted,
+    ProblemsError,
+    UnknownIdError,
+)
 from fvmcli.services import bundles, cutover, equipment, territory, training
 from fvmcli.services.context import Context
 from fvmcli.services.territory import UnitFilter
@@ -155,10 +161,17 @@ def test_territory_status_gate_and_blocker_order(db_url: str) -> None:
     ctx.close()
 
 
-def test_bundle_checks(ctx: Context, tmp_path: Path) -> None:
-    document = bundles.export_bundle(ctx, "u1", by="laptop")
+def test_bundle_checks(ctx: Context, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FVM_DEVICE_KEY", str(tmp_path / "device.key"))
+    made = bundles.keygen()
+    exported = bundles.export_bundle(ctx, "u1", by="laptop")
+    assert exported.fingerprint == made.fingerprint
+    document = exported.document
     checked = bundles.check_bundle(ctx, tmp_path / "b.json", document)
-    assert checked.unit.id == "u1"
+    assert checked.unit.id == "u1" and checked.fingerprint == made.fingerprint
+    with pytest.raises(NotPermitted, match="not trusted for any unit"):
+        bundles.import_bundles(ctx, [(tmp_path / "b.json", document)])
+    bundles.trust(ctx, made.public, units=[], areas=["sodra"])  # u1 is in sodra
     tampered = {**document, "unit": {**document["unit"], "name": "Annat namn"}}
     with pytest.raises(InputError, match="digest does not match"):
         bundles.check_bundle(ctx, tmp_path / "b.json", tampered)

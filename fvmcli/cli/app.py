@@ -13,6 +13,7 @@ from typer.core import TyperGroup
 
 from fvmcli import __version__
 from fvmcli.cli import (
+    access,
     bundle,
     checklist,
     courses,
@@ -148,6 +149,7 @@ app.add_typer(sessions.app, name="session")
 app.add_typer(equipment.app, name="equipment")
 app.add_typer(cutover.app, name="cutover")
 app.add_typer(bundle.app, name="bundle")
+app.add_typer(access.app, name="access")
 
 
 def main() -> None:

@@ -33,19 +33,38 @@ def export(
     output: Path | None = typer.Option(
         None, "-o", "--output", help="File (default: <unit>.fvm-bundle.json)."
     ),
+    key: Path | None = typer.Option(
+        None,
+        "--key",
+        metavar="KEYFILE",
+        help="The device key to sign with (default: device.key in the user data folder).",
+    ),
     by: str | None = BY,
 ) -> None:
     """Write one readable JSON bundle: the unit, its answers with full history, its waivers and
-    equipment counts, with a SHA-256 digest (and an HMAC signature when FVM_BUNDLE_KEY is set).
+    equipment counts, signed with this device's key (see 'fvm bundle keygen').
 
     Example: fvm bundle export --unit vc-hjo -o vc-hjo.json
     """
+    from fvmcli.cli.output import warn
     from fvmcli.cli.writing import write_bytes
     from fvmcli.services.bundles import export_bundle
 
-    document = export_bundle(get_env(ctx), unit_id, by=by)
-    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-    write_bytes(text.encode("utf-8"), output or Path(f"{document['unit']['id']}.fvm-bundle.json"))
+    done = export_bundle(get_env(ctx), unit_id, key=key, by=by)
+    text = json.dumps(done.document, ensure_ascii=False, indent=2) + "\n"
+    target = output or Path(f"{done.document['unit']['id']}.fvm-bundle.json")
+    write_bytes(text.encode("utf-8"), target)
+    if done.fingerprint:
+        say(f"Signed with the device key {done.fingerprint}.")
+    elif done.legacy:
+        warn(
+            "Signed with the shared FVM_BUNDLE_KEY (legacy): anyone with it can sign for any unit."
+        )
+    else:
+        warn(
+            "Not signed: a database refuses unsigned bundles. Make a device key with "
+            "'fvm bundle keygen' and have a lead trust it ('fvm bundle trust')."
+        )
 
 
 @app.command("import")
@@ -59,6 +78,7 @@ def import_(
 
     Example: fvm bundle import vc-hjo.json
     """
+    from fvmcli.cli.output import warn
     from fvmcli.services.bundles import import_bundle_files
 
     verb = "Would import" if dry_run else "Imported"
@@ -67,5 +87,50 @@ def import_(
             f"{verb} {done.file} ({done.unit}): {done.added} added, {done.unchanged} unchanged, "
             f"{len(done.conflicts)} conflicting; {done.changed} current values changed."
         )
+        if done.legacy:
+            warn(
+                f"{done.file} is signed with the shared FVM_BUNDLE_KEY (legacy mode): whoever "
+                "has that key can sign for any unit. Move to device keys (fvm bundle keygen)."
+            )
+        else:
+            say(f"Signed by the device key {done.fingerprint}.")
         if done.conflicts:
             show(CONFLICTS, done.conflicts, as_json=False, title="Conflicts")
+
+
+@app.command("keygen")
+def keygen(
+    output: Path | None = typer.Option(
+        None, "-o", "--output", metavar="KEYFILE", help="Default: device.key in the data folder."
+    ),
+) -> None:
+    """Make this device's signing key pair (Ed25519) for bundles; show its fingerprint.
+
+    The private key stays on the device (readable by you only); give KEYFILE.pub to a lead,
+    who trusts it for your units with 'fvm bundle trust'.
+
+    Example: fvm bundle keygen
+    """
+    from fvmcli.services.bundles import keygen as make_key
+
+    made = make_key(output)
+    say(f"Made the device key {made.private} and its public key {made.public}.")
+    say(f"Fingerprint: {made.fingerprint} (compare it when a lead trusts the key).")
+
+
+@app.command("trust")
+def trust(
+    ctx: typer.Context,
+    public: Path = typer.Argument(..., metavar="KEY.pub", help="A device's public key file."),
+    units: list[str] = typer.Option([], "--unit", metavar="U", help="A unit it may sign for."),
+    areas: list[str] = typer.Option([], "--area", metavar="A", help="An area it may sign for."),
+) -> None:
+    """Trust a device's key to sign bundles of these units or areas (leads).
+
+    Example: fvm bundle trust anna-laptop.key.pub --unit vc-hjo
+    """
+    from fvmcli.services.bundles import trust as trust_key
+
+    done = trust_key(get_env(ctx), public, units=units, areas=areas)
+    scope = ", ".join([*units, *(f"area {a}" for a in areas)])
+    say(f"Trusted {done.fingerprint} for {scope} ({done.added} new).")

@@ -46,13 +46,16 @@ QUESTIONS = (
 )
 HISTORY = (
     Column("at", "at"),
-    Column("by", "by"),
+    Column("by", "by", cell=lambda r: f"{r['login']} for {r['by']}" if r["on_behalf"] else r["by"]),
     Column("kind", "kind"),
     Column("question", "question"),
     Column("previous", "previous"),
     Column("value", "value"),
     Column("comment", "comment"),
     Column("version", "version", table=False),
+    Column("login", "login", table=False),
+    Column("on_behalf", "on behalf", table=False),
+    Column("key", "device key", table=False),
 )
 
 
@@ -279,6 +282,9 @@ def history(
             "at": c.at,
             "version": c.version,
             "kind": c.kind,
+            "login": c.login,
+            "on_behalf": c.by if c.login and c.by != c.login else None,
+            "key": c.key,
         }
         for c in answer_history(env, checklist_id, unit_id, question)
     ]

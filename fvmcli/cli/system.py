@@ -44,6 +44,7 @@ def info(ctx: typer.Context, as_json: bool = JSON) -> None:
                 "content": found.content,
                 "lang": found.lang,
                 "user": found.user,
+                "rights": found.rights,
                 "counts": found.counts,
             }
         )
@@ -56,6 +57,7 @@ def info(ctx: typer.Context, as_json: bool = JSON) -> None:
         *[["content", p] for p in found.content],
         ["language", found.lang],
         ["user", found.user],
+        ["rights", found.rights],
         *[[f"rows: {k}", v] for k, v in found.counts.items()],
     ]
     emit_table(["", ""], rows, title="fvm info")

@@ -40,23 +40,49 @@ def signature(document: dict[str, Any], key: str) -> str:
     return "hmac-sha256:" + hmac.new(key.encode(), canonical(document), hashlib.sha256).hexdigest()
 
 
-def verify(document: dict[str, Any], key: str | None) -> str | None:
-    """Return why the bundle cannot be trusted, or None when its digest (and signature) hold."""
+@dataclass(frozen=True)
+class Verified:
+    """What checking a bundle's digest and signature found."""
+
+    problem: str | None = None
+    fingerprint: str | None = None  # the device key that signed it
+    legacy: bool = False  # signed with the shared FVM_BUNDLE_KEY
+
+
+def verify(document: dict[str, Any], key: str | None) -> Verified:
+    """Return whether the bundle is intact and who signed it.
+
+    A bundle is signed by a device key (Ed25519: ``signer`` holds the public key, covered by
+    the signature), or in the legacy mode by the shared key ``key`` (HMAC). An unsigned bundle
+    is refused: its digest alone can be recomputed by anyone."""
+    from fvmcli.core.signing import PREFIX, fingerprint
+    from fvmcli.core.signing import verify as verify_signature
+
     if document.get("format") != FORMAT:
-        return "not an fvm bundle (format is not fvm-bundle)"
+        return Verified("not an fvm bundle (format is not fvm-bundle)")
     if document.get("version") != VERSION:
-        return f"bundle version {document.get('version')!r} is not supported (expected {VERSION})"
+        return Verified(
+            f"bundle version {str(document.get('version'))[:20]!r} is not supported "
+            f"(expected {VERSION})"
+        )
     if not hmac.compare_digest(str(document.get("digest", "")), digest(document)):
-        return "its digest does not match its content: the bundle was changed or damaged"
+        return Verified("its digest does not match its content: the bundle was changed or damaged")
     signed = document.get("signature")
-    if key:
-        if not signed:
-            return "it is not signed, but FVM_BUNDLE_KEY is set: only signed bundles are accepted"
-        if not hmac.compare_digest(str(signed), signature(document, key)):
-            return "its signature does not match: wrong key, or the bundle was changed"
-    elif signed:
-        return "it is signed: set FVM_BUNDLE_KEY to the shared key to verify it"
-    return None
+    if isinstance(signed, str) and signed.startswith(PREFIX):
+        signer = document.get("signer")
+        if not isinstance(signer, str) or not verify_signature(signer, signed, canonical(document)):
+            return Verified("its signature does not match: the bundle was changed after signing")
+        return Verified(fingerprint=fingerprint(signer))
+    if isinstance(signed, str) and signed.startswith("hmac-sha256:"):
+        if not key:
+            return Verified("it is signed with a shared key: set FVM_BUNDLE_KEY to verify it")
+        if not hmac.compare_digest(signed, signature(document, key)):
+            return Verified("its signature does not match: wrong key, or the bundle was changed")
+        return Verified(legacy=True)
+    return Verified(
+        "it is not signed: export it with a device key (fvm bundle keygen; "
+        "fvm bundle export --key KEYFILE) that a lead trusts for the unit (fvm bundle trust)"
+    )
 
 
 def instant(at: str) -> datetime:

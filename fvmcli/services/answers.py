@@ -12,7 +12,7 @@ from fvmcli.core.model import Checklist, NewAnswer, Question
 from fvmcli.errors import InputError, Interrupted
 from fvmcli.services.context import Context
 from fvmcli.services.readiness import UnitReadiness, unit_readiness
-from fvmcli.services.territory import check_fit, parse_day, require_unit
+from fvmcli.services.territory import check_fit, parse_day, require_right, require_unit
 
 if TYPE_CHECKING:
     from fvmcli.services.answering import Asker
@@ -55,6 +55,7 @@ def set_answer(
     user = ctx.actor(by)
     with ctx.db.write() as conn:
         unit = require_unit(conn, unit_id)
+        require_right(ctx, conn, "answer", [unit])
         values = {q: a.value for q, a in get_answers(conn, unit.id, checklist.id).items()}
         asked = NewAnswer(unit.id, question_id, value, comment or None)
         accepted, problems = check_answers(
@@ -98,6 +99,7 @@ def import_answers(
     named = sorted({r.get("unit") or "" for r in rows})
     with ctx.db.write(dry_run=dry_run) as conn:
         units = {u.id: u for u in list_units(conn, ids=named)}
+        require_right(ctx, conn, "answer", units.values())
         stored = answers_by_unit(conn, checklist.id, list(units))
         values = {u: {q: a.value for q, a in answers.items()} for u, answers in stored.items()}
         batch = check_answer_rows(file, rows, checklist, units, values, latest=ctx.clock.latest())
@@ -126,6 +128,7 @@ def store_answers(
     checklist = ctx.checklist(checklist_id)
     with ctx.db.write() as conn:
         units = {u.id: u for u in list_units(conn, ids=sorted({a.unit_id for a in batch}))}
+        require_right(ctx, conn, "answer", units.values())
         stored = answers_by_unit(conn, checklist.id, list(units))
         values = {u: {q: a.value for q, a in answers.items()} for u, answers in stored.items()}
         accepted, problems = check_answers(
@@ -178,6 +181,7 @@ def waive(
     day = None if withdraw else parse_day(ctx, until, "--until")
     with ctx.db.write() as conn:
         unit = require_unit(conn, unit_id)
+        require_right(ctx, conn, "waive", [unit])
         if not change_waiver(
             conn,
             unit.id,
@@ -260,6 +264,7 @@ def answer_walk(
     with ctx.db.read() as conn:
         unit = require_unit(conn, unit_id)
         check_fit(ctx, [unit])
+        require_right(ctx, conn, "answer", [unit])
         go_live = go_live_dates(conn).get(ctx.territory.phase_of(unit.area))
         answers = get_answers(conn, unit.id, checklist.id)
 

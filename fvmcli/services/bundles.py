@@ -9,16 +9,81 @@ from typing import Any
 
 from fvmcli.core.bundle import Entry
 from fvmcli.core.model import Checklist, Unit
-from fvmcli.errors import InputError
+from fvmcli.errors import InputError, NotPermitted
 from fvmcli.services.context import Context
 from fvmcli.services.territory import require_unit
 
 
-def export_bundle(ctx: Context, unit_id: str, *, by: str | None = None) -> dict[str, Any]:
+def device_key_path() -> Path:
+    """Return where this device's signing key lives unless ``--key`` names another."""
+    from fvmcli.services.context import data_dir
+
+    named = os.environ.get("FVM_DEVICE_KEY")
+    return Path(named) if named else data_dir() / "device.key"
+
+
+@dataclass(frozen=True)
+class KeyMade:
+    private: Path
+    public: Path
+    fingerprint: str
+
+
+def keygen(output: Path | None = None) -> KeyMade:
+    """Make this device's Ed25519 key pair: the private key (readable by its owner only) at
+    ``output`` (default: device.key in the user data folder) and the public key beside it
+    (``.pub``), which a lead trusts with ``fvm bundle trust``. An existing key is kept."""
+    from fvmcli.core.signing import fingerprint, generate
+    from fvmcli.errors import ConflictError, EnvironmentProblem
+
+    target = output or device_key_path()
+    public = target.with_name(target.name + ".pub")
+    if target.exists():
+        raise ConflictError(
+            f"{target} exists already; a device keeps its key",
+            hint="Give another file with -o, or delete the old key first (a lead must then "
+            "trust the new one).",
+        )
+    pair = generate()
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(pair.private_pem)
+        public.write_text(pair.public + "\n", "ascii")
+    except OSError as exc:
+        target.unlink(missing_ok=True)
+        raise EnvironmentProblem(f"cannot write the key to {target}: {exc.strerror}") from exc
+    return KeyMade(target, public, fingerprint(pair.public))
+
+
+def _signing_key(key: Path | None) -> bytes | None:
+    """Return the private key to sign with: ``key``, else this device's key when it has one."""
+    path = key or device_key_path()
+    if key is None and not path.exists():
+        return None
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read the signing key {path}: {exc.strerror}") from exc
+
+
+@dataclass(frozen=True)
+class Exported:
+    document: dict[str, Any]
+    fingerprint: str | None
+    legacy: bool
+
+
+def export_bundle(
+    ctx: Context, unit_id: str, *, key: Path | None = None, by: str | None = None
+) -> Exported:
     """Return the unit's bundle: the unit, its current answers, waivers and counts, their full
-    history, and a SHA-256 digest (with an HMAC signature when FVM_BUNDLE_KEY is set)."""
+    history and a SHA-256 digest, signed with this device's key (``key``, else device.key in
+    the user data folder) or, in the legacy mode, with the shared FVM_BUNDLE_KEY."""
     from fvmcli import __version__
-    from fvmcli.core.bundle import FORMAT, VERSION, digest, signature
+    from fvmcli.core.bundle import FORMAT, VERSION, canonical, digest, signature
+    from fvmcli.core.signing import fingerprint, sign
     from fvmcli.store.bundles import current_state, unit_entries
 
     with ctx.db.read() as conn:
@@ -35,11 +100,21 @@ def export_bundle(ctx: Context, unit_id: str, *, by: str | None = None) -> dict[
         **state,
         "history": [asdict(e) for e in entries],
     }
+    private = _signing_key(key)
+    if private is not None:
+        try:
+            public, _ = sign(private, b"")
+        except ValueError as exc:
+            raise InputError(f"{key or device_key_path()}: {exc}") from exc
+        document["signer"] = public
+        document["digest"] = digest(document)
+        document["signature"] = sign(private, canonical(document))[1]
+        return Exported(document, fingerprint(public), False)
     document["digest"] = digest(document)
-    key = os.environ.get("FVM_BUNDLE_KEY")
-    if key:
-        document["signature"] = signature(document, key)
-    return document
+    shared = os.environ.get("FVM_BUNDLE_KEY")
+    if shared:
+        document["signature"] = signature(document, shared)
+    return Exported(document, None, bool(shared))
 
 
 @dataclass(frozen=True)
@@ -49,6 +124,8 @@ class CheckedBundle:
     file: Path
     unit: Unit
     entries: list[Entry]
+    fingerprint: str | None = None  # the device key that signed it
+    legacy: bool = False  # signed with the shared FVM_BUNDLE_KEY
 
 
 def check_bundle(ctx: Context, file: Path, document: Any) -> CheckedBundle:
@@ -60,10 +137,11 @@ def check_bundle(ctx: Context, file: Path, document: Any) -> CheckedBundle:
     from fvmcli.core.values import check_id
     from fvmcli.errors import Problem, ProblemsError
 
-    key = os.environ.get("FVM_BUNDLE_KEY")
-    problem = verify(document, key) if isinstance(document, dict) else "not a JSON object"
-    if problem:
-        raise InputError(f"{file}: refused: {problem}. Nothing was imported.")
+    if not isinstance(document, dict):
+        raise InputError(f"{file}: refused: not a JSON object. Nothing was imported.")
+    verified = verify(document, os.environ.get("FVM_BUNDLE_KEY"))
+    if verified.problem:
+        raise InputError(f"{file}: refused: {verified.problem}. Nothing was imported.")
     unit, problems = read_unit(document.get("unit"))
     if unit is not None:
         problems += [Problem(f"unit.{f}", m) for f, m in unit_problems(unit, ctx.territory)]
@@ -96,7 +174,7 @@ def check_bundle(ctx: Context, file: Path, document: Any) -> CheckedBundle:
             f"{file}: refused", shown, hint="Nothing was imported. Export the bundle again."
         )
     assert unit is not None
-    return CheckedBundle(file, unit, entries)
+    return CheckedBundle(file, unit, entries, verified.fingerprint, verified.legacy)
 
 
 MAX_LISTED = 50
@@ -122,6 +200,8 @@ class BundleImported:
     unchanged: int
     conflicts: list[dict[str, Any]]
     changed: int
+    fingerprint: str | None = None
+    legacy: bool = False
 
 
 def import_bundles(
@@ -130,26 +210,103 @@ def import_bundles(
     """Verify every bundle, then merge their histories in one transaction: entries not yet
     present are added and the newest entry of each topic becomes its current value. Nothing is
     stored when any bundle is refused; importing twice changes nothing."""
+    from fvmcli.core.access import KIND_ACTION
     from fvmcli.core.bundle import plan_merge
+    from fvmcli.services.territory import require_right
     from fvmcli.store.bundles import add_entries, apply_newest, unit_entries
     from fvmcli.store.units import get_unit, upsert_units
 
     checked = [check_bundle(ctx, file, document) for file, document in documents]
+    actor = ctx.actor()
     report = []
     with ctx.db.write(dry_run=dry_run) as conn:
         for bundle in checked:
-            unit = bundle.unit
-            if get_unit(conn, unit.id) is None:
-                upsert_units(conn, [unit], by=ctx.actor(), at=ctx.clock.now())
+            stored = get_unit(conn, bundle.unit.id)
+            unit = stored or bundle.unit
+            if not bundle.legacy:
+                _require_trusted(conn, bundle, unit)
+            if stored is None:
+                require_right(ctx, conn, "territory", [unit])
+                upsert_units(conn, [unit], by=actor, at=ctx.clock.now())
             plan = plan_merge(unit_entries(conn, unit.id), bundle.entries)
-            add_entries(conn, unit.id, plan.added)
+            for action in sorted({KIND_ACTION[e.kind] for e in plan.added}):
+                require_right(ctx, conn, action, [unit])
+            add_entries(conn, unit.id, plan.added, key=bundle.fingerprint)
             changed = apply_newest(conn, unit.id, plan.newest)
             report.append(
                 BundleImported(
-                    bundle.file, unit.id, len(plan.added), plan.unchanged, plan.conflicts, changed
+                    bundle.file,
+                    unit.id,
+                    len(plan.added),
+                    plan.unchanged,
+                    plan.conflicts,
+                    changed,
+                    bundle.fingerprint,
+                    bundle.legacy,
                 )
             )
     return report
+
+
+def _require_trusted(conn: Any, bundle: CheckedBundle, unit: Unit) -> None:
+    """Refuse a bundle whose device key no lead trusted for its unit (or the unit's area)."""
+    from fvmcli.store.access import trusted_scopes
+
+    scopes = trusted_scopes(conn, bundle.fingerprint or "")
+    if not any(s == (unit.id, None) or s == (None, unit.area) for s in scopes):
+        where = "any unit" if not scopes else "this unit"
+        raise NotPermitted(
+            f"{bundle.file}: refused: it is signed by the device key {bundle.fingerprint}, "
+            f"which is not trusted for {where} ({unit.id}). Nothing was imported.",
+            hint=f"A lead who has checked the device runs: fvm bundle trust KEY.pub --unit "
+            f"{unit.id}",
+        )
+
+
+@dataclass(frozen=True)
+class Trusted:
+    fingerprint: str
+    added: int
+
+
+def trust(ctx: Context, public_file: Path, *, units: list[str], areas: list[str]) -> Trusted:
+    """Trust the device key in ``public_file`` to sign bundles of these units and areas."""
+    from fvmcli.core.access import Grant, allows
+    from fvmcli.core.signing import fingerprint, public_raw
+    from fvmcli.store.access import grants_of, trust_key
+    from fvmcli.store.units import list_units
+
+    if not units and not areas:
+        raise InputError("name the units (--unit) or areas (--area) the key may sign for")
+    try:
+        public = public_file.read_text("ascii").strip()
+        public_raw(public)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise InputError(
+            f"{public_file}: not a device's public key (the KEYFILE.pub of fvm bundle keygen)"
+        ) from exc
+    for area in areas:
+        if area not in ctx.territory.areas:
+            raise InputError(f"--area: unknown area {area!r}")
+    with ctx.db.write() as conn:
+        found = list_units(conn, ids=units)
+        missing = sorted(set(units) - {u.id for u in found})
+        if missing:
+            raise InputError(f"--unit: no unit {', '.join(missing)}")
+        from fvmcli.services.territory import require_right
+
+        require_right(ctx, conn, "trust", found)
+        if areas and ctx.enforced:
+            grants: list[Grant] = grants_of(conn, ctx.db.login)
+            for area in areas:
+                if not allows(grants, "trust", f"@{area}", area):
+                    require_right(ctx, conn, "trust")
+        scopes: list[tuple[str | None, str | None]] = [(u, None) for u in units]
+        scopes += [(None, a) for a in areas]
+        added = trust_key(
+            conn, fingerprint(public), public, scopes, by=ctx.actor(), at=ctx.clock.now()
+        )
+    return Trusted(fingerprint(public), added)
 
 
 def import_bundle_files(

@@ -151,14 +151,49 @@ class Context:
 
         return load_checklist(self.content, checklist_id, self.territory)
 
+    @cached_property
+    def enforced(self) -> bool:
+        """Return True when the database enforces rights (PostgreSQL after access init)."""
+        from fvmcli.store.access import rights_configured
+
+        if self.db.backend != "postgresql":
+            return False
+        with self.db.read() as conn:
+            return rights_configured(conn)
+
     def actor(self, by: str | None = None) -> str:
-        """Return who acts: ``by``, else FVM_USER, else the login name."""
+        """Return whom a change is recorded for: ``by``, else FVM_USER, else the login name.
+
+        Where the database enforces rights, the login is the one it authenticated, and naming
+        anyone else (``--by``, FVM_USER) means acting on their behalf, which is a right of its
+        own; history then records both names."""
         from fvmcli.core.limits import MAX_NAME
 
-        name = resolve_user(by)
+        if self.enforced:
+            login = self.db.login
+            named = (by or "").strip() or os.environ.get("FVM_USER", "").strip() or login
+            if named != login:
+                self._require_behalf(login, named)
+            name = named
+        else:
+            name = resolve_user(by)
         if len(name) > MAX_NAME or not name.isprintable():
             raise InputError(f"--by / FVM_USER: a name of at most {MAX_NAME} printable characters")
         return name
+
+    def _require_behalf(self, login: str, named: str) -> None:
+        from fvmcli.core.access import allows
+        from fvmcli.errors import NotPermitted
+        from fvmcli.store.access import grants_of
+
+        with self.db.read() as conn:
+            grants = grants_of(conn, login)
+        if not allows(grants, "behalf", None, None):
+            raise NotPermitted(
+                f"{login} may not act on behalf of {named} (--by / FVM_USER)",
+                hint=f"Leave out --by and unset FVM_USER, or an admin can run: "
+                f"fvm access grant {login} --role lead",
+            )
 
     def close(self) -> None:
         """Release the database's connections (when it was opened)."""

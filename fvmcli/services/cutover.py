@@ -11,7 +11,7 @@ from fvmcli.core.equipment import ItemTotal
 from fvmcli.core.model import Checklist
 from fvmcli.errors import InputError
 from fvmcli.services.context import Context
-from fvmcli.services.territory import UnitFilter, parse_day, select
+from fvmcli.services.territory import UnitFilter, parse_day, require_right, select
 
 
 @dataclass(frozen=True)
@@ -163,6 +163,7 @@ def snapshot(
         for r in status.rows
     ]
     with ctx.db.write() as conn:
+        require_right(ctx, conn, "territory")
         if not replace and snapshot_exists(conn, label):
             raise ConflictError(
                 f"a snapshot {label!r} exists already",

@@ -11,7 +11,7 @@ from fvmcli.core.limits import MAX_COUNT
 from fvmcli.core.model import Count, EquipmentItem, Unit
 from fvmcli.errors import InputError, UnknownIdError
 from fvmcli.services.context import Context
-from fvmcli.services.territory import UnitFilter, check_fit, require_unit, select
+from fvmcli.services.territory import UnitFilter, check_fit, require_right, require_unit, select
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -59,6 +59,7 @@ def count(
     require_item(ctx, item)
     with ctx.db.write() as conn:
         unit = require_unit(conn, unit_id)
+        require_right(ctx, conn, "count", [unit])
         old = counts_by_unit(conn, [unit.id]).get(unit.id, {}).get(item, Count())
         new = Count(
             present,
@@ -94,6 +95,7 @@ def require(
         raise InputError(f"N must be from 0 to {MAX_COUNT}, got {quantity}")
     with ctx.db.write() as conn:
         unit = require_unit(conn, unit_id)
+        require_right(ctx, conn, "require", [unit])
         old = set_requirement(conn, unit.id, item, quantity, by=ctx.actor(by), at=ctx.clock.now())
     return Requirement(unit.id, item, quantity, old)
 
@@ -118,6 +120,7 @@ def import_counts(
     named = sorted({r.get("unit") or "" for r in read_csv(file, REQUIRED, OPTIONAL)})
     with ctx.db.write(dry_run=dry_run) as conn:
         units = {u.id: u for u in list_units(conn, ids=named)}
+        require_right(ctx, conn, "count", units.values())
         rows = parse_inventory(file, ctx.catalog, units)
         changed = save_counts(
             conn, [NewCount(u, i, c) for u, i, c, _ in rows], by=ctx.actor(by), at=ctx.clock.now()
@@ -133,10 +136,12 @@ def store_counts(
     from fvmcli.core.equipment import count_problem
     from fvmcli.errors import Problem, ProblemsError
     from fvmcli.store.equipment import NewCount, save_counts
-    from fvmcli.store.units import existing_unit_ids
+    from fvmcli.store.units import list_units
 
     with ctx.db.write() as conn:
-        known = existing_unit_ids(conn, {u for u, _, _ in counts})
+        found = list_units(conn, ids=sorted({u for u, _, _ in counts}))
+        require_right(ctx, conn, "count", found)
+        known = {u.id for u in found}
         problems = []
         for index, (unit_id, item, c) in enumerate(counts):
             if unit_id not in known:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fvmcli.services.context import Context
+from fvmcli.services.context import Context, resolve_user
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ class Info:
     lang: str
     user: str
     counts: dict[str, int]
+    rights: str
 
 
 def info(ctx: Context) -> Info:
@@ -46,6 +47,16 @@ def info(ctx: Context) -> Info:
         database,
         [str(p) for p in ctx.content.roots],
         ctx.lang,
-        ctx.actor(),
+        ctx.db.login if ctx.enforced else resolve_user(None),
         counts,
+        _rights(ctx),
     )
+
+
+def _rights(ctx: Context) -> str:
+    """Return how rights stand, said plainly."""
+    if ctx.db.backend != "postgresql":
+        return "a personal SQLite file: whoever can open it may change anything"
+    if ctx.enforced:
+        return "enforced by PostgreSQL: each login may change only what its grants allow"
+    return "not configured: anyone who can connect may change anything (see fvm access init)"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fvmcli.core.model import Unit
 from fvmcli.errors import ConflictError, InputError, UnknownIdError
@@ -88,6 +88,13 @@ def select(ctx: Context, conn: Connection, chosen: UnitFilter) -> Selection:
                 f"no unit {', '.join(map(repr, unknown))}", hint="See 'fvm unit list'."
             )
     return Selection(found, None if chosen.everything else [u.id for u in found])
+
+
+def require_right(ctx: Context, conn: Connection, action: str, units: Any = None) -> None:
+    """Refuse (exit 5) a write the login has no right to; see ``services.access.require``."""
+    from fvmcli.services.access import require as check
+
+    check(ctx, conn, action, units)
 
 
 def check_fit(ctx: Context, units: list[Unit]) -> None:
@@ -173,6 +180,7 @@ def add_unit(ctx: Context, unit: Unit, *, by: str | None = None) -> UnitView:
     if problems:
         raise InputError("; ".join(f"--{f}: {m}" for f, m in problems))
     with ctx.db.write() as conn:
+        require_right(ctx, conn, "territory", [unit])
         if get_unit(conn, unit.id) is not None:
             raise ConflictError(
                 f"unit {unit.id!r} already exists",
@@ -212,6 +220,7 @@ def save_units(
     if problems:
         raise ProblemsError(source, problems, hint="Nothing was stored.")
     with ctx.db.write(dry_run=dry_run) as conn:
+        require_right(ctx, conn, "territory", units)
         parents = {u.parent for u in units if u.parent} - {u.id for u in units}
         missing = parents - existing_unit_ids(conn, parents)
         if missing:
@@ -323,5 +332,6 @@ def set_phase(ctx: Context, phase: int, go_live: str, *, by: str | None = None) 
         raise InputError(f"unknown phase {phase} (known: {known})")
     day = parse_day(ctx, go_live, "--go-live")
     with ctx.db.write() as conn:
+        require_right(ctx, conn, "territory")
         old = set_go_live(conn, phase, day, by=ctx.actor(by), at=ctx.clock.now())
     return PhaseChange(phase, day, old)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from fvmcli.core.model import Course, Person
 from fvmcli.errors import ConflictError, EnvironmentProblem, InputError, UnknownIdError
 from fvmcli.services.context import Context
-from fvmcli.services.territory import ImportOutcome, UnitFilter, select
+from fvmcli.services.territory import ImportOutcome, UnitFilter, require_right, select
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -84,6 +84,7 @@ def add_person(ctx: Context, person: Person, *, by: str | None = None) -> Person
     from fvmcli.store.units import existing_unit_ids
 
     with ctx.db.write() as conn:
+        require_right(ctx, conn, "train")
         units = existing_unit_ids(conn, {person.unit})
         problems = person_problems(person, ctx.curriculum.roles, units)
         if problems:
@@ -106,6 +107,7 @@ def save_people(ctx: Context, people: list[Person], *, by: str | None = None) ->
     from fvmcli.store.units import existing_unit_ids
 
     with ctx.db.write() as conn:
+        require_right(ctx, conn, "train")
         units = existing_unit_ids(conn, {p.unit for p in people})
         problems = [
             Problem(f"people[{index}].{f}", m)
@@ -131,6 +133,7 @@ def import_people(
 
     named = {r.get("unit") or "" for r in read_csv(file, REQUIRED, OPTIONAL)}
     with ctx.db.write(dry_run=dry_run) as conn:
+        require_right(ctx, conn, "train")
         people = parse_people(file, ctx.curriculum.roles, existing_unit_ids(conn, named))
         result = upsert_people(conn, people, by=ctx.actor(by), at=ctx.clock.now())
     return ImportOutcome(
@@ -180,10 +183,17 @@ def forget_person(
         )
     if purge and ctx.db.backend != "postgresql":
         raise InputError("--purge is for PostgreSQL; a SQLite file is scrubbed anyway")
+    from fvmcli.store.access import forget_in_database
+
+    actor = ctx.actor(by)
     with ctx.db.write() as conn:
+        require_right(ctx, conn, "erase")
         if get_person(conn, person_id) is None:
             raise UnknownIdError(f"no person {person_id!r}")
-        erase(conn, person_id, by=ctx.actor(by), at=ctx.clock.now())
+        if ctx.enforced:
+            forget_in_database(conn, person_id, at=ctx.clock.now(), by=actor)
+        else:
+            erase(conn, person_id, by=actor, at=ctx.clock.now())
     deleted = []
     for backup in backups:
         for part in (backup, *(backup.with_name(backup.name + s) for s in ("-wal", "-shm"))):
@@ -346,6 +356,7 @@ def add_session(
         except ValueError as exc:
             raise InputError(str(exc)) from exc
     with ctx.db.write() as conn:
+        require_right(ctx, conn, "train")
         taken = session_ids(conn)
         if session_id in taken:
             raise ConflictError(
@@ -378,6 +389,7 @@ def update_session(
     """Change a session; raising its capacity promotes people from the waitlist."""
     _fields(capacity, location, trainer)
     with ctx.db.write() as conn:
+        require_right(ctx, conn, "train")
         old = _require_session(conn, session_id, lock=True)
         values = dict(old)
         if capacity is not None:
@@ -424,6 +436,7 @@ def import_sessions(
     counts = {"added": 0, "changed": 0, "unchanged": 0}
     promoted: list[tuple[str, str]] = []
     with ctx.db.write(dry_run=dry_run) as conn:
+        require_right(ctx, conn, "train")
         existing = {s["id"]: s for s in list_sessions(conn)}
         by_start = {(s["course"], s["start"]): s["id"] for s in existing.values()}
         seen: dict[str, int] = {}
@@ -567,6 +580,7 @@ def enroll(
     outcome: list[Enrolled] = []
     refused: list[str] = []
     with ctx.db.write() as conn:
+        require_right(ctx, conn, "train")
         session = _require_session(conn, session_id, lock=True)
         course = require_course(ctx, session["course"])
         people = lock_people(conn, wanted)
@@ -618,6 +632,7 @@ def cancel(
 
     user, at = ctx.actor(by), ctx.clock.now()
     with ctx.db.write() as conn:
+        require_right(ctx, conn, "train")
         session = _require_session(conn, session_id, lock=True)
         statuses = dict(session_enrolments(conn, session_id))
         people = lock_people(conn, person_ids)
@@ -656,6 +671,7 @@ def mark(
     user, at = ctx.actor(by), ctx.clock.now()
     marked = []
     with ctx.db.write() as conn:
+        require_right(ctx, conn, "train")
         session = _require_session(conn, session_id, lock=True)
         course = require_course(ctx, session["course"])
         if passing and not course.assessment:

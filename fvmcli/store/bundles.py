@@ -32,8 +32,12 @@ def unit_entries(conn: Connection, unit_id: str) -> list[Entry]:
     ]
 
 
-def add_entries(conn: Connection, unit_id: str, entries: list[Entry]) -> None:
-    """Append merged entries to the history as they were recorded elsewhere."""
+def add_entries(
+    conn: Connection, unit_id: str, entries: list[Entry], *, key: str | None = None
+) -> None:
+    """Append merged entries to the history as they were recorded elsewhere, with the login
+    that imported them and the fingerprint of the device key that signed them."""
+    login = conn.info.get("fvm_login")
     if entries:
         conn.execute(
             history.insert(),
@@ -49,6 +53,8 @@ def add_entries(conn: Connection, unit_id: str, entries: list[Entry]) -> None:
                     "new": e.new,
                     "comment": e.comment,
                     "version": e.version,
+                    "login": login,
+                    "key": key,
                 }
                 for e in entries
             ],

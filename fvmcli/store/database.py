@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 
 from fvmcli.clock import now_iso
-from fvmcli.errors import EnvironmentProblem, InputError
+from fvmcli.errors import EnvironmentProblem, InputError, NotPermitted
 from fvmcli.store.schema import HEAD, REVISIONS, metadata
 
 BUSY_TIMEOUT_MS = 30_000
@@ -151,6 +151,26 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = _create_engine(url)
+        self._login: str | None = None
+
+    @property
+    def login(self) -> str:
+        """Return who is logged in: the login PostgreSQL authenticated, or on SQLite (one
+        person's file) the user's login name."""
+        if self._login is None:
+            if self.backend == "postgresql":
+                from fvmcli.store.access import session_login
+
+                with self.read() as conn:
+                    self._login = session_login(conn)
+            else:
+                import getpass
+
+                try:
+                    self._login = getpass.getuser()
+                except (KeyError, OSError):
+                    self._login = "unknown"
+        return self._login
 
     @property
     def backend(self) -> str:
@@ -168,7 +188,9 @@ class Database:
     def write(self, *, dry_run: bool = False) -> Iterator[Connection]:
         """Yield a connection in one write transaction: committed on success, rolled back on
         error, and always rolled back for a dry run."""
+        login = self.login
         with self._translate(), self.engine.connect() as conn:
+            conn.info["fvm_login"] = login
             transaction = conn.begin()
             try:
                 yield conn
@@ -186,6 +208,13 @@ class Database:
             yield
         except (OperationalError, DatabaseError, sqlite3.DatabaseError) as exc:
             orig = getattr(exc, "orig", None) or exc
+            if getattr(orig, "sqlstate", None) == "42501":  # insufficient_privilege, RLS
+                detail = str(orig).strip().splitlines()[0]
+                raise NotPermitted(
+                    f"{self._login or 'this login'} may not do this here: the database "
+                    f"refused ({detail}); nothing was stored",
+                    hint="See your rights with 'fvm access whoami'; an admin grants them.",
+                ) from exc
             detail = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
             damaged = type(orig) is sqlite3.DatabaseError
             if damaged or "malformed" in detail or "not a database" in detail:

@@ -24,12 +24,16 @@ class Change:
     new: str | None = None
     comment: str | None = None
     version: int | None = None
+    login: str | None = None  # None: the connection's login (see Database.login)
+    key: str | None = None  # the fingerprint of the device key of a bundle's entry
 
 
 def record(conn: Connection, changes: list[Change]) -> None:
-    """Append changes to the history, in order."""
+    """Append changes to the history, in order, each with the login that made it (on
+    PostgreSQL with rights configured, the database sets it itself and cannot be told)."""
     if changes:
-        conn.execute(history.insert(), [vars(c) for c in changes])
+        login = conn.info.get("fvm_login")
+        conn.execute(history.insert(), [{**vars(c), "login": c.login or login} for c in changes])
 
 
 def changes(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 # Every revision this program knows, oldest first; the last is the head it writes.
-REVISIONS = ("0001", "0002", "0003")
+REVISIONS = ("0001", "0002", "0003", "0004")
 HEAD = REVISIONS[-1]
 
 metadata = sa.MetaData(
@@ -99,6 +99,12 @@ history = sa.Table(
     sa.Column("new", sa.Text, nullable=True),
     sa.Column("comment", sa.Text, nullable=True),
     sa.Column("version", sa.Integer, nullable=True),
+    # Who was logged in: the authenticated login on PostgreSQL (set by the database itself
+    # once rights are configured), the user's login name on SQLite. ``by`` differs from it
+    # when someone acted on behalf of another person.
+    sa.Column("login", sa.String(200), nullable=True),
+    # The fingerprint of the device key that signed the bundle an entry came in.
+    sa.Column("key", sa.String(100), nullable=True),
     sa.Index("ix_history_unit_scope_subject", "unit_id", "scope", "subject"),
 )
 
@@ -169,4 +175,30 @@ snapshot_units = sa.Table(
     sa.Column("overdue", sa.Integer, nullable=False),
     sa.Column("training_coverage", sa.Float, nullable=True),
     sa.Column("equipment_readiness", sa.Float, nullable=True),
+)
+
+# Who may change what: a login's role, scoped to a unit or an area (neither: everywhere).
+access_grants = sa.Table(
+    "access_grants",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("login", sa.String(200), nullable=False, index=True),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("unit_id", sa.String(100), nullable=True),
+    sa.Column("area", sa.String(50), nullable=True),
+    sa.Column("granted_by", sa.String(200), nullable=False),
+    sa.Column("granted_at", sa.String(40), nullable=False),
+)
+
+# Device keys a lead trusts to sign bundles, per unit or area.
+trusted_keys = sa.Table(
+    "trusted_keys",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("fingerprint", sa.String(100), nullable=False, index=True),
+    sa.Column("public_key", sa.String(200), nullable=False),
+    sa.Column("unit_id", sa.String(100), nullable=True),
+    sa.Column("area", sa.String(50), nullable=True),
+    sa.Column("trusted_by", sa.String(200), nullable=False),
+    sa.Column("trusted_at", sa.String(40), nullable=False),
 )

@@ -1,0 +1,116 @@
+"""``fvm access``: who may change what on a shared PostgreSQL database."""
+
+from __future__ import annotations
+
+import typer
+
+from fvmcli.cli.env import get_env
+from fvmcli.cli.options import JSON
+from fvmcli.cli.output import emit_json, say, show
+from fvmcli.render.columns import Column
+
+app = typer.Typer(
+    help="Rights on a shared PostgreSQL database: roles per login, scoped to units or areas.",
+    no_args_is_help=True,
+)
+
+LOGIN = typer.Argument(..., metavar="LOGIN", help="A login on the database server.")
+UNITS = typer.Option([], "--unit", metavar="U", help="Only this unit (repeatable).")
+AREAS = typer.Option([], "--area", metavar="A", help="Only this area (repeatable).")
+GRANTS = (
+    Column("login", "login"),
+    Column("role", "role"),
+    Column("unit", "unit"),
+    Column("area", "area"),
+)
+
+
+@app.command("init")
+def init(ctx: typer.Context) -> None:
+    """Make the database enforce rights for every client: group roles, privileges, row-level
+    security, and the login stamped on every change. Run it as the owner of fvm's tables.
+
+    Example: fvm --db postgresql://fvm_owner@dbhost/fvm access init
+    """
+    from fvmcli.services.access import init as setup
+
+    setup(get_env(ctx))
+    say("Rights are enforced: each login may change only what its grants allow.")
+
+
+@app.command("grant")
+def grant(
+    ctx: typer.Context,
+    login: str = LOGIN,
+    role: str = typer.Option(..., "--role", help="reader, answerer, trainer, lead or admin."),
+    units: list[str] = UNITS,
+    areas: list[str] = AREAS,
+) -> None:
+    """Give a login a role, on units or areas (answerer, lead) or everywhere (admins).
+
+    Example: fvm access grant anna --role answerer --unit vc-hjo
+    """
+    from fvmcli.services.access import grant as give
+
+    added = give(get_env(ctx), login, role, units=units, areas=areas)
+    scope = ", ".join([*units, *(f"area {a}" for a in areas)]) or "everywhere"
+    say(f"{login} is {role} for {scope}" + ("." if added else " (already)."))
+
+
+@app.command("revoke")
+def revoke(
+    ctx: typer.Context,
+    login: str = LOGIN,
+    role: str | None = typer.Option(None, "--role", help="Only this role."),
+    units: list[str] = UNITS,
+    areas: list[str] = AREAS,
+) -> None:
+    """Take rights from a login: takes effect at once.
+
+    Example: fvm access revoke anna --role answerer --unit vc-hjo
+    """
+    from fvmcli.services.access import revoke as take
+
+    removed = take(get_env(ctx), login, role=role, units=units, areas=areas)
+    say(f"Revoked {removed} grant{'s' if removed != 1 else ''} of {login}.")
+
+
+@app.command("list")
+def list_(ctx: typer.Context, as_json: bool = JSON) -> None:
+    """List every grant.
+
+    Example: fvm access list --json
+    """
+    from fvmcli.services.access import list_grants
+
+    found = list_grants(get_env(ctx))
+    show(GRANTS, found, as_json=as_json, title=f"{len(found)} grants")
+
+
+@app.command("whoami")
+def whoami(ctx: typer.Context, as_json: bool = JSON) -> None:
+    """Show the login the database authenticated, and what it may do.
+
+    Example: fvm access whoami
+    """
+    from fvmcli.render.columns import data_rows
+    from fvmcli.services.access import whoami as who
+
+    state = who(get_env(ctx))
+    if as_json:
+        emit_json(
+            {
+                "login": state.login,
+                "backend": state.backend,
+                "enforced": state.enforced,
+                "grants": data_rows(GRANTS, state.grants),
+            }
+        )
+        return
+    say(f"You are {state.login} on {state.backend}.")
+    if not state.enforced:
+        say("Rights are not enforced on this database: anyone who can connect may change anything.")
+        return
+    if not state.grants:
+        say("You have no grant: you may read nothing and change nothing.")
+    show(GRANTS, state.grants, as_json=False, title="Your grants")

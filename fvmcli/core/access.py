@@ -1,0 +1,110 @@
+"""Who may change what: roles, the actions each allows, and scopes of units and areas."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+ROLES = ("reader", "answerer", "trainer", "lead", "admin")
+ROLE_MEANING = {
+    "reader": "reads everything, changes nothing",
+    "answerer": "answers, comments and equipment counts for their units",
+    "trainer": "courses, sessions, people, enrolment and attendance",
+    "lead": "all of the above everywhere, plus waivers, overrides, phases, units and snapshots",
+    "admin": "everything, plus grants and erasure",
+}
+# Actions, and the roles that allow each. Scoped roles allow an action only on the units and
+# areas of their grants; a grant without unit or area covers every unit.
+ACTIONS = {
+    "answer": ("answerer", "lead", "admin"),
+    "count": ("answerer", "lead", "admin"),
+    "waive": ("lead", "admin"),
+    "require": ("lead", "admin"),
+    "territory": ("lead", "admin"),
+    "train": ("trainer", "lead", "admin"),
+    "trust": ("lead", "admin"),
+    "behalf": ("lead", "admin"),
+    "grant": ("admin",),
+    "erase": ("admin",),
+}
+ACTION_WORDS = {
+    "answer": "change answers of",
+    "count": "change equipment counts of",
+    "waive": "waive questions of",
+    "require": "override equipment of",
+    "territory": "change the territory:",
+    "train": "change training records",
+    "trust": "trust device keys for",
+    "behalf": "act on behalf of others",
+    "grant": "grant rights",
+    "erase": "erase people",
+}
+# The role a grant should give for each action, in the hint of a refusal.
+GRANTABLE = {
+    "answer": "answerer",
+    "count": "answerer",
+    "waive": "lead",
+    "require": "lead",
+    "territory": "lead",
+    "train": "trainer",
+    "trust": "lead",
+    "behalf": "lead",
+    "grant": "admin",
+    "erase": "admin",
+}
+# The action each kind of history entry needs, for the history table's policy.
+KIND_ACTION = {
+    "answer": "answer",
+    "count": "count",
+    "requirement": "require",
+    "waiver": "waive",
+    "unit": "territory",
+    "phase": "territory",
+    "snapshot": "territory",
+    "session": "train",
+    "enrolment": "train",
+    "person": "train",
+    "grant": "grant",
+    "trust": "trust",
+}
+UNIT_ACTIONS = ("answer", "count", "waive", "require", "trust")
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One right of a login: a role, on one unit, one area, or everywhere."""
+
+    login: str
+    role: str
+    unit: str | None = None
+    area: str | None = None
+
+    @property
+    def scope(self) -> str:
+        """Return where the grant holds, for people."""
+        if self.unit:
+            return f"unit {self.unit}"
+        if self.area:
+            return f"area {self.area}"
+        return "everywhere"
+
+
+def allows(grants: Iterable[Grant], action: str, unit: str | None, area: str | None) -> bool:
+    """Return True when one of ``grants`` allows ``action`` on the unit (in ``area``); with
+    ``unit`` None, only a grant everywhere allows it."""
+    roles = ACTIONS[action]
+    for grant in grants:
+        if grant.role not in roles:
+            continue
+        if grant.unit is None and grant.area is None:
+            return True
+        if unit is not None and (
+            grant.unit == unit or (grant.area is not None and grant.area == area)
+        ):
+            return True
+    return False
+
+
+def scoped(role: str) -> bool:
+    """Return True when a grant of ``role`` may be narrowed to units or areas."""
+    return any(role in ACTIONS[a] for a in UNIT_ACTIONS) and role not in ("admin",)

@@ -1,0 +1,266 @@
+"""Rights in the database: grants, trusted device keys, and on PostgreSQL the group roles,
+privileges and row-level security policies that enforce them for every client, psql included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from fvmcli.core.access import ACTIONS, KIND_ACTION, ROLES, Grant
+from fvmcli.store.schema import access_grants, trusted_keys
+
+GROUP = {role: f"fvm_{role}" for role in ROLES}
+
+# Table → (action, the column naming the unit, or None).
+TABLE_ACTION = {
+    "answers": ("answer", "unit_id"),
+    "equipment_counts": ("count", "unit_id"),
+    "equipment_requirements": ("require", "unit_id"),
+    "waivers": ("waive", "unit_id"),
+    "units": ("territory", "id"),
+    "phases": ("territory", None),
+    "snapshots": ("territory", None),
+    "snapshot_units": ("territory", None),
+    "people": ("train", None),
+    "sessions": ("train", None),
+    "enrolments": ("train", None),
+    "access_grants": ("grant", None),
+    "trusted_keys": ("trust", "unit_id"),
+}
+
+
+def session_login(conn: Connection) -> str:
+    """Return the login the database authenticated this connection as."""
+    return str(conn.execute(sa.text("SELECT session_user")).scalar())
+
+
+def rights_configured(conn: Connection) -> bool:
+    """Return True when the database enforces rights (PostgreSQL after ``fvm access init``)."""
+    if conn.dialect.name != "postgresql":
+        return False
+    query = sa.text(
+        "SELECT c.relrowsecurity FROM pg_class c "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE c.relname = 'answers' AND n.nspname = current_schema()"
+    )
+    return bool(conn.execute(query).scalar())
+
+
+def login_exists(conn: Connection, login: str) -> bool:
+    """Return True when the server has a login role of this name."""
+    query = sa.text("SELECT 1 FROM pg_roles WHERE rolname = :login AND rolcanlogin")
+    return conn.execute(query, {"login": login}).first() is not None
+
+
+def grants_of(conn: Connection, login: str | None = None) -> list[Grant]:
+    """Return the grants of one login (or of all), ordered by login, role and scope."""
+    query = sa.select(access_grants).order_by(
+        access_grants.c.login, access_grants.c.role, access_grants.c.unit_id, access_grants.c.area
+    )
+    if login is not None:
+        query = query.where(access_grants.c.login == login)
+    return [Grant(r.login, r.role, r.unit_id, r.area) for r in conn.execute(query)]
+
+
+def add_grants(conn: Connection, grants: Iterable[Grant], *, by: str, at: str) -> int:
+    """Store the grants not stored yet; return how many were added."""
+    wanted = list(grants)
+    have = {g for login in {g.login for g in wanted} for g in grants_of(conn, login)}
+    rows = [
+        {
+            "login": g.login,
+            "role": g.role,
+            "unit_id": g.unit,
+            "area": g.area,
+            "granted_by": by,
+            "granted_at": at,
+        }
+        for g in dict.fromkeys(wanted)
+        if g not in have
+    ]
+    if rows:
+        conn.execute(access_grants.insert(), rows)
+    return len(rows)
+
+
+def remove_grants(
+    conn: Connection,
+    login: str,
+    *,
+    role: str | None = None,
+    units: list[str] | None = None,
+    areas: list[str] | None = None,
+) -> int:
+    """Delete a login's grants (of one role, on these units or areas); return how many."""
+    query = access_grants.delete().where(access_grants.c.login == login)
+    if role is not None:
+        query = query.where(access_grants.c.role == role)
+    if units or areas:
+        query = query.where(
+            sa.or_(access_grants.c.unit_id.in_(units or []), access_grants.c.area.in_(areas or []))
+        )
+    return conn.execute(query).rowcount or 0
+
+
+def set_group(conn: Connection, login: str, role: str, member: bool) -> None:
+    """Make ``login`` a member of the role's group role, or no longer one (PostgreSQL)."""
+    group = GROUP[role]
+    quoted = conn.dialect.identifier_preparer.quote(login)
+    verb = f"GRANT {group} TO {quoted}" if member else f"REVOKE {group} FROM {quoted}"
+    conn.exec_driver_sql(verb)
+
+
+def trust_key(
+    conn: Connection,
+    fingerprint: str,
+    public_key: str,
+    scopes: list[tuple[str | None, str | None]],
+    *,
+    by: str,
+    at: str,
+) -> int:
+    """Trust a device key for (unit, area) scopes it is not trusted for yet; return how many."""
+    have = {
+        (r.unit_id, r.area)
+        for r in conn.execute(
+            sa.select(trusted_keys).where(trusted_keys.c.fingerprint == fingerprint)
+        )
+    }
+    rows = [
+        {
+            "fingerprint": fingerprint,
+            "public_key": public_key,
+            "unit_id": unit,
+            "area": area,
+            "trusted_by": by,
+            "trusted_at": at,
+        }
+        for unit, area in scopes
+        if (unit, area) not in have
+    ]
+    if rows:
+        conn.execute(trusted_keys.insert(), rows)
+    return len(rows)
+
+
+def trusted_scopes(conn: Connection, fingerprint: str) -> list[tuple[str | None, str | None]]:
+    """Return the (unit, area) scopes a key is trusted for."""
+    query = sa.select(trusted_keys.c.unit_id, trusted_keys.c.area).where(
+        trusted_keys.c.fingerprint == fingerprint
+    )
+    return [(u, a) for u, a in conn.execute(query)]
+
+
+def _roles_case() -> str:
+    lines = [
+        f"WHEN '{action}' THEN ARRAY[{', '.join(repr(r) for r in roles)}]"
+        for action, roles in ACTIONS.items()
+    ]
+    return "CASE action " + " ".join(lines) + " ELSE ARRAY[]::text[] END"
+
+
+def _kind_case() -> str:
+    lines = [f"WHEN '{kind}' THEN '{action}'" for kind, action in KIND_ACTION.items()]
+    return "CASE kind " + " ".join(lines) + " ELSE 'admin-only' END"
+
+
+def setup_rights(conn: Connection) -> None:
+    """Create the group roles, privileges, functions and row-level security policies that
+    enforce rights on PostgreSQL. Safe to run again (after an upgrade adds tables, too)."""
+    schema = conn.execute(sa.text("SELECT current_schema()")).scalar()
+    q = conn.dialect.identifier_preparer.quote
+    s = q(str(schema))
+    run = conn.exec_driver_sql
+    for group in GROUP.values():
+        run(
+            "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = "
+            f"'{group}') THEN CREATE ROLE {group} NOLOGIN; END IF; END $$"
+        )
+    writers = [GROUP[r] for r in ROLES if r != "reader"]
+    for group in writers:
+        run(f"GRANT {GROUP['reader']} TO {group}")
+    everyone = ", ".join(GROUP.values())
+    run(f"GRANT USAGE ON SCHEMA {s} TO {everyone}")
+    run(f"REVOKE ALL ON ALL TABLES IN SCHEMA {s} FROM PUBLIC")
+    run(f"GRANT SELECT ON ALL TABLES IN SCHEMA {s} TO {GROUP['reader']}")
+    # Anyone who can connect may see the schema version and who holds which right, so that
+    # 'fvm access whoami' can tell a login without grants what it lacks.
+    run(f"GRANT USAGE ON SCHEMA {s} TO PUBLIC")
+    run(f"GRANT SELECT ON {s}.alembic_version, {s}.access_grants TO PUBLIC")
+    run(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {s} TO {', '.join(writers)}")
+    for table, (action, _) in TABLE_ACTION.items():
+        groups = ", ".join(GROUP[r] for r in ACTIONS[action])
+        run(f"GRANT INSERT, UPDATE, DELETE ON {s}.{table} TO {groups}")
+    run(f"GRANT INSERT ON {s}.history TO {', '.join(writers)}")
+    run(f"REVOKE UPDATE, DELETE, TRUNCATE ON {s}.history FROM PUBLIC, {everyone}")
+    run(
+        f"CREATE OR REPLACE FUNCTION {s}.fvm_may(action text, unit text) RETURNS boolean "
+        f"LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {s}, pg_temp AS $$ "
+        "SELECT EXISTS (SELECT 1 FROM access_grants g WHERE g.login = session_user "
+        f"AND g.role = ANY ({_roles_case()}) "
+        "AND ((g.unit_id IS NULL AND g.area IS NULL) OR g.unit_id = unit "
+        "OR g.area = (SELECT u.area FROM units u WHERE u.id = unit))) $$"
+    )
+    run(
+        f"CREATE OR REPLACE FUNCTION {s}.fvm_kind_action(kind text) RETURNS text "
+        f"LANGUAGE sql IMMUTABLE AS $$ SELECT {_kind_case()} $$"
+    )
+    for table, (action, column) in TABLE_ACTION.items():
+        unit = column or "NULL"
+        run(f"ALTER TABLE {s}.{table} ENABLE ROW LEVEL SECURITY")
+        run(f"DROP POLICY IF EXISTS fvm_read ON {s}.{table}")
+        run(f"CREATE POLICY fvm_read ON {s}.{table} FOR SELECT USING (true)")
+        run(f"DROP POLICY IF EXISTS fvm_write ON {s}.{table}")
+        run(
+            f"CREATE POLICY fvm_write ON {s}.{table} FOR ALL "
+            f"USING ({s}.fvm_may('{action}', {unit})) "
+            f"WITH CHECK ({s}.fvm_may('{action}', {unit}))"
+        )
+    run(f"ALTER TABLE {s}.history ENABLE ROW LEVEL SECURITY")
+    run(f"DROP POLICY IF EXISTS fvm_read ON {s}.history")
+    run(f"CREATE POLICY fvm_read ON {s}.history FOR SELECT USING (true)")
+    run(f"DROP POLICY IF EXISTS fvm_append ON {s}.history")
+    run(
+        f"CREATE POLICY fvm_append ON {s}.history FOR INSERT "
+        f"WITH CHECK ({s}.fvm_may({s}.fvm_kind_action(kind), unit_id))"
+    )
+    # The login of every change is the database's, whatever a client sends.
+    run(
+        f"CREATE OR REPLACE FUNCTION {s}.fvm_stamp_login() RETURNS trigger LANGUAGE plpgsql "
+        "AS $$ BEGIN NEW.login := session_user; RETURN NEW; END $$"
+    )
+    run(f"DROP TRIGGER IF EXISTS fvm_stamp_login ON {s}.history")
+    run(
+        f"CREATE TRIGGER fvm_stamp_login BEFORE INSERT ON {s}.history "
+        f"FOR EACH ROW EXECUTE FUNCTION {s}.fvm_stamp_login()"
+    )
+    # Erasure is the one rewrite of history, and only this function does it, for admins.
+    run(
+        f"CREATE OR REPLACE FUNCTION {s}.fvm_forget(person text, at text, actor text) "
+        f"RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = {s}, pg_temp AS $$ "
+        "BEGIN "
+        "IF NOT fvm_may('erase', NULL) THEN "
+        "RAISE EXCEPTION 'permission denied: only an admin may erase people' "
+        "USING ERRCODE = 'insufficient_privilege'; END IF; "
+        "UPDATE people SET name = NULL, email = NULL, forgotten_at = at WHERE id = person; "
+        "UPDATE enrolments SET forced_reason = NULL WHERE person_id = person; "
+        'UPDATE history SET old = (old::jsonb || \'{"name": null, "email": null}\')::text, '
+        'new = (new::jsonb || \'{"name": null, "email": null}\')::text, comment = NULL '
+        "WHERE kind = 'person' AND subject = person; "
+        "UPDATE history SET comment = NULL WHERE kind = 'enrolment' AND subject = person; "
+        "INSERT INTO history (at, by, kind, subject, comment) "
+        "VALUES (at, actor, 'person', person, 'forgotten'); "
+        "END $$"
+    )
+    run(f"REVOKE ALL ON FUNCTION {s}.fvm_forget(text, text, text) FROM PUBLIC")
+    run(f"GRANT EXECUTE ON FUNCTION {s}.fvm_forget(text, text, text) TO {GROUP['admin']}")
+
+
+def forget_in_database(conn: Connection, person: str, *, at: str, by: str) -> None:
+    """Erase a person through the database's own erasure function (rights configured)."""
+    conn.execute(
+        sa.text("SELECT fvm_forget(:person, :at, :by)"), {"person": person, "at": at, "by": by}
+    )
