@@ -24,7 +24,17 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
-    for name in ("FVM_DB", "FVM_CONTENT", "FVM_LANG", "FVM_DEBUG", "FVM_BUNDLE_KEY", "NO_COLOR"):
+    for name in (
+        "FVM_DB",
+        "FVM_CONTENT",
+        "FVM_LANG",
+        "FVM_DEBUG",
+        "FVM_BUNDLE_KEY",
+        "FVM_DEVICE_KEY",
+        "FVM_ROLE_PREFIX",
+        "FVM_TEMPLATE_SECONDS",
+        "NO_COLOR",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("FVM_USER", "tester")
     monkeypatch.setenv("LANG", "C.UTF-8")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 import pexpect
@@ -91,6 +92,8 @@ def test_answer_ctrl_c_and_resume_in_a_real_terminal(tmp_path: Path) -> None:
     child.send("\r")
     child.expect("Fråga 3 av 5")
     child.expect("Andel klart")
+    child.expect("Svar")
+    time.sleep(0.5)  # let the prompt take the terminal before Ctrl-C, as a person would
     child.sendintr()  # Ctrl-C
     child.expect("Resume at the first unanswered question with: fvm checklist answer mini")
     child.expect(pexpect.EOF)
@@ -103,6 +106,7 @@ def test_answer_ctrl_c_and_resume_in_a_real_terminal(tmp_path: Path) -> None:
     again.expect("Andel klart")
     again.send("87,5\r")
     again.expect("Kommentar")
+    time.sleep(0.5)
     again.sendintr()
     again.expect(pexpect.EOF)
     again.close()

@@ -12,7 +12,18 @@ from sqlalchemy.engine import Connection
 from fvmcli.core.access import ACTIONS, KIND_ACTION, ROLES, Grant
 from fvmcli.store.schema import access_grants, trusted_keys
 
-GROUP = {role: f"fvm_{role}" for role in ROLES}
+
+def groups() -> dict[str, str]:
+    """Return role → the PostgreSQL group role that carries it: ``fvm_reader`` and so on, or
+    with FVM_ROLE_PREFIX another prefix (a server that hosts several fvm databases, tests)."""
+    import os
+    import re
+
+    prefix = os.environ.get("FVM_ROLE_PREFIX", "fvm_")
+    if not re.fullmatch(r"[a-z][a-z0-9_]{0,30}", prefix):
+        prefix = "fvm_"
+    return {role: f"{prefix}{role}" for role in ROLES}
+
 
 # Table → (action, the column naming the unit, or None).
 TABLE_ACTION = {
@@ -106,11 +117,12 @@ def remove_grants(
 
 
 def set_group(conn: Connection, login: str, role: str, member: bool) -> None:
-    """Make ``login`` a member of the role's group role, or no longer one (PostgreSQL)."""
-    group = GROUP[role]
-    quoted = conn.dialect.identifier_preparer.quote(login)
-    verb = f"GRANT {group} TO {quoted}" if member else f"REVOKE {group} FROM {quoted}"
-    conn.exec_driver_sql(verb)
+    """Make ``login`` a member of the role's group role, or no longer one, through the
+    database's own function (it checks the admin right and holds the power to grant)."""
+    conn.execute(
+        sa.text("SELECT fvm_set_group(:login, :group, :member)"),
+        {"login": login, "group": groups()[role], "member": member},
+    )
 
 
 def trust_key(
@@ -173,27 +185,29 @@ def setup_rights(conn: Connection) -> None:
     schema = conn.execute(sa.text("SELECT current_schema()")).scalar()
     q = conn.dialect.identifier_preparer.quote
     s = q(str(schema))
-    run = conn.exec_driver_sql
-    for group in GROUP.values():
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    run = cursor.execute  # plain statements: no placeholders, so '%' stays itself
+    group_of = groups()
+    for group in group_of.values():
         run(
             "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = "
             f"'{group}') THEN CREATE ROLE {group} NOLOGIN; END IF; END $$"
         )
-    writers = [GROUP[r] for r in ROLES if r != "reader"]
+    writers = [group_of[r] for r in ROLES if r != "reader"]
     for group in writers:
-        run(f"GRANT {GROUP['reader']} TO {group}")
-    everyone = ", ".join(GROUP.values())
+        run(f"GRANT {group_of['reader']} TO {group}")
+    everyone = ", ".join(group_of.values())
     run(f"GRANT USAGE ON SCHEMA {s} TO {everyone}")
     run(f"REVOKE ALL ON ALL TABLES IN SCHEMA {s} FROM PUBLIC")
-    run(f"GRANT SELECT ON ALL TABLES IN SCHEMA {s} TO {GROUP['reader']}")
+    run(f"GRANT SELECT ON ALL TABLES IN SCHEMA {s} TO {group_of['reader']}")
     # Anyone who can connect may see the schema version and who holds which right, so that
     # 'fvm access whoami' can tell a login without grants what it lacks.
     run(f"GRANT USAGE ON SCHEMA {s} TO PUBLIC")
     run(f"GRANT SELECT ON {s}.alembic_version, {s}.access_grants TO PUBLIC")
     run(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {s} TO {', '.join(writers)}")
     for table, (action, _) in TABLE_ACTION.items():
-        groups = ", ".join(GROUP[r] for r in ACTIONS[action])
-        run(f"GRANT INSERT, UPDATE, DELETE ON {s}.{table} TO {groups}")
+        allowed = ", ".join(group_of[r] for r in ACTIONS[action])
+        run(f"GRANT INSERT, UPDATE, DELETE ON {s}.{table} TO {allowed}")
     run(f"GRANT INSERT ON {s}.history TO {', '.join(writers)}")
     run(f"REVOKE UPDATE, DELETE, TRUNCATE ON {s}.history FROM PUBLIC, {everyone}")
     run(
@@ -255,8 +269,24 @@ def setup_rights(conn: Connection) -> None:
         "VALUES (at, actor, 'person', person, 'forgotten'); "
         "END $$"
     )
+    # Membership of the group roles is given and taken only here, for admins.
+    names = ", ".join(f"'{g}'" for g in group_of.values())
+    run(
+        f"CREATE OR REPLACE FUNCTION {s}.fvm_set_group(login text, grp text, member boolean) "
+        f"RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = {s}, pg_temp AS $$ "
+        "BEGIN "
+        "IF NOT fvm_may('grant', NULL) THEN "
+        "RAISE EXCEPTION 'permission denied: only an admin may grant rights' "
+        "USING ERRCODE = 'insufficient_privilege'; END IF; "
+        f"IF grp NOT IN ({names}) THEN RAISE EXCEPTION 'not an fvm group: %', grp; END IF; "
+        "IF member THEN EXECUTE format('GRANT %I TO %I', grp, login); "
+        "ELSE EXECUTE format('REVOKE %I FROM %I', grp, login); END IF; "
+        "END $$"
+    )
+    run(f"REVOKE ALL ON FUNCTION {s}.fvm_set_group(text, text, boolean) FROM PUBLIC")
+    run(f"GRANT EXECUTE ON FUNCTION {s}.fvm_set_group(text, text, boolean) TO {group_of['admin']}")
     run(f"REVOKE ALL ON FUNCTION {s}.fvm_forget(text, text, text) FROM PUBLIC")
-    run(f"GRANT EXECUTE ON FUNCTION {s}.fvm_forget(text, text, text) TO {GROUP['admin']}")
+    run(f"GRANT EXECUTE ON FUNCTION {s}.fvm_forget(text, text, text) TO {group_of['admin']}")
 
 
 def forget_in_database(conn: Connection, person: str, *, at: str, by: str) -> None:

@@ -76,14 +76,14 @@ def lock_units(conn: Connection, unit_ids: Iterable[str]) -> None:
     if conn.dialect.name != "postgresql":
         return
     chosen = sorted(set(unit_ids))
+    # Advisory locks, one per unit in id order: they need no privilege on the units table
+    # (an answerer may not update units), and every writer takes them the same way.
+    statement = sa.text(
+        "SELECT count(pg_advisory_xact_lock(hashtextextended('fvm-unit:' || u, 0))) "
+        "FROM (SELECT unnest(CAST(:ids AS text[])) AS u ORDER BY 1) AS chosen"
+    )
     for start in range(0, len(chosen), 1000):
-        batch = chosen[start : start + 1000]
-        conn.execute(
-            sa.select(units.c.id)
-            .where(units.c.id.in_(batch))
-            .order_by(units.c.id)
-            .with_for_update()
-        ).all()
+        conn.execute(statement, {"ids": chosen[start : start + 1000]})
 
 
 def existing_unit_ids(conn: Connection, ids: set[str]) -> set[str]:

@@ -1,0 +1,267 @@
+"""Rights on a shared PostgreSQL database, tested with real logins on the test server.
+
+Every login and group role here has a name unique to the run and is dropped after it.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import PG_URL, Fvm, _pg_schema_url
+
+pytestmark = [
+    pytest.mark.store,
+    pytest.mark.skipif(PG_URL is None, reason="needs PostgreSQL (FVM_TEST_DB_URL)"),
+]
+ROLES = ("reader", "answerer", "trainer", "lead", "admin")
+
+
+@dataclass
+class Server:
+    """A schema on the test server with fvm's tables, rights enforced, and four logins."""
+
+    owner: Fvm  # the superuser that owns the tables
+    schema: str
+    logins: dict[str, str]  # name → login
+
+    def url(self, name: str) -> str:
+        return str(
+            sa.make_url(_pg_schema_url(self.schema))
+            .set(username=self.logins[name])
+            .render_as_string(hide_password=False)
+        )
+
+    def fvm(self, name: str) -> Fvm:
+        return Fvm(self.url(name))
+
+    def sql(self, name: str, statement: str) -> None:
+        """Run raw SQL as a login, as someone beside fvm would with psql."""
+        engine = sa.create_engine(self.url(name))
+        try:
+            with engine.begin() as conn:
+                conn.execute(sa.text(statement))
+        finally:
+            engine.dispose()
+
+
+@pytest.fixture
+def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Server]:
+    assert PG_URL is not None
+    run = uuid.uuid4().hex[:8]
+    prefix = f"t{run}_"
+    monkeypatch.setenv("FVM_ROLE_PREFIX", prefix)
+    monkeypatch.delenv("FVM_USER", raising=False)  # --by is "on behalf of" here
+    schema = f"a_{run}"
+    logins = {n: f"{n}_{run}" for n in ("anna", "bo", "rita", "lena", "adam")}
+    admin = sa.create_engine(_pg_schema_url("public"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+        for login in logins.values():
+            conn.execute(sa.text(f'CREATE ROLE "{login}" LOGIN'))
+    try:
+        owner = Fvm(_pg_schema_url(schema))
+        for unit, area in (("u1", "sodra"), ("u2", "vastra"), ("u3", "vastra")):
+            owner(
+                "unit", "add", unit, "--name", f"Avd {unit}", "--area", area, "--type", "hospital"
+            )
+        owner("person", "add", "p1", "--name", "Gunnel Ödmark", "--role", "nurse", "--unit", "u1")
+        # The owner of the tables sets rights up and makes adam an admin, through the database.
+        assert "Rights are enforced" in owner("access", "init").stdout
+        with admin.connect() as conn:
+            conn.execute(
+                sa.text(
+                    f'INSERT INTO "{schema}".access_grants (login, role, granted_by, granted_at) '
+                    f"VALUES ('{logins['adam']}', 'admin', 'setup', '2026-11-27T10:00:00+01:00')"
+                )
+            )
+            conn.execute(sa.text(f'GRANT "{prefix}admin" TO "{logins["adam"]}"'))
+        srv = Server(owner, schema, logins)
+        adam = srv.fvm("adam")
+        adam("access", "grant", logins["anna"], "--role", "answerer", "--unit", "u1")
+        adam("access", "grant", logins["bo"], "--role", "answerer", "--area", "vastra")
+        adam("access", "grant", logins["rita"], "--role", "reader")
+        adam("access", "grant", logins["lena"], "--role", "lead")
+        yield srv
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+            for login in logins.values():
+                conn.execute(sa.text(f'DROP OWNED BY "{login}"'))
+                conn.execute(sa.text(f'DROP ROLE "{login}"'))
+            for role in ROLES:
+                name = f"{prefix}{role}"
+                if conn.execute(
+                    sa.text(f"SELECT 1 FROM pg_roles WHERE rolname = '{name}'")
+                ).first():
+                    conn.execute(sa.text(f'DROP OWNED BY "{name}"'))
+                    conn.execute(sa.text(f'DROP ROLE "{name}"'))
+        admin.dispose()
+
+
+def answer(fvm: Fvm, unit: str, value: str = "ja", *, code: int = 0, by: str | None = None):  # type: ignore[no-untyped-def]
+    extra = ["--by", by] if by else []
+    return fvm(
+        "checklist", "set", "golive", "--unit", unit, "org.project-lead", value, *extra, code=code
+    )
+
+
+def refused_by_policy(server: Server, name: str, statement: str) -> str:
+    with pytest.raises(sa.exc.ProgrammingError) as caught:
+        server.sql(name, statement)
+    return str(caught.value.orig)
+
+
+def test_an_answerer_writes_only_their_units_through_fvm_and_beside_it(server: Server) -> None:
+    anna = server.fvm("anna")
+    answer(anna, "u1")
+    err = answer(anna, "u2", code=5).stderr
+    login = server.logins["anna"]
+    assert f"{login} may not change answers of u2" in err
+    assert f"fvm access grant {login} --role answerer --unit u2" in err
+    bo = server.fvm("bo")  # an area grant covers the area's units
+    answer(bo, "u2")
+    answer(bo, "u3")
+    assert answer(bo, "u1", code=5).stderr
+    message = refused_by_policy(
+        server,
+        "anna",
+        "INSERT INTO answers VALUES ('u2','golive','org.project-lead','yes',NULL,'x',"
+        "'2026-11-27T10:00:00+01:00',1)",
+    )
+    assert "row-level security" in message
+    # Counts too, and a waiver is a lead's.
+    anna("equipment", "count", "u1", "care-client", "--present", "2")
+    assert anna("equipment", "count", "u2", "care-client", "--present", "2", code=5).stderr
+    assert anna(
+        "checklist",
+        "waive",
+        "golive",
+        "--unit",
+        "u1",
+        "org.project-lead",
+        "--reason",
+        "x",
+        "--until",
+        "2027-01-01",
+        code=5,
+    ).stderr
+    assert server.owner.scalar("SELECT count(*) FROM answers WHERE unit_id = 'u1'") == 1
+
+
+def test_history_names_the_login_even_on_behalf_of_someone(server: Server) -> None:
+    lena = server.fvm("lena")
+    answer(lena, "u1", "nej", by="Karin Berg")
+    history = json.loads(lena("checklist", "history", "golive", "--unit", "u1", "--json").stdout)
+    (entry,) = history
+    assert entry["login"] == server.logins["lena"] and entry["by"] == "Karin Berg"
+    assert entry["on_behalf"] == "Karin Berg"
+    anna = server.fvm("anna")
+    err = answer(anna, "u1", by="Karin Berg", code=5).stderr
+    assert "may not act on behalf of Karin Berg" in err
+    # A login written by hand into history is replaced by the database's own.
+    server.sql(
+        "anna",
+        "INSERT INTO history (at, by, kind, unit_id, scope, subject, new, login) VALUES "
+        "('2026-11-27T10:00:00+01:00', 'Karin', 'answer', 'u1', 'golive', 'org.x', 'yes', "
+        "'someone-else')",
+    )
+    logins = server.owner.scalar(
+        "SELECT string_agg(DISTINCT login, ',') FROM history WHERE subject = 'org.x'"
+    )
+    assert logins == server.logins["anna"]
+
+
+def test_a_reader_writes_nothing(server: Server) -> None:
+    rita = server.fvm("rita")
+    assert rita.json("unit", "list")  # reads everything
+    assert answer(rita, "u1", code=5).stderr
+    assert rita("phase", "set", "1", "--go-live", "2027-04-01", code=5).stderr
+    assert rita(
+        "unit", "add", "x9", "--name", "X", "--area", "sodra", "--type", "hospital", code=5
+    ).stderr
+    assert "permission denied" in refused_by_policy(
+        server, "rita", "UPDATE units SET name = 'hacked'"
+    )
+    assert server.owner.scalar("SELECT count(*) FROM answers") == 0
+
+
+def test_revoking_takes_effect_at_once(server: Server) -> None:
+    anna = server.fvm("anna")
+    answer(anna, "u1")
+    adam = server.fvm("adam")
+    assert "Revoked 1 grant" in adam("access", "revoke", server.logins["anna"]).stdout
+    assert answer(anna, "u1", "nej", code=5).stderr
+    assert (
+        "row-level security"
+        in refused_by_policy(server, "anna", "UPDATE answers SET value = 'no' WHERE unit_id = 'u1'")
+        or server.owner.scalar("SELECT value FROM answers WHERE unit_id = 'u1'") == "yes"
+    )
+    assert server.owner.scalar("SELECT value FROM answers WHERE unit_id = 'u1'") == "yes"
+
+
+def test_history_is_append_only_and_erasure_is_an_admins(server: Server) -> None:
+    lena = server.fvm("lena")
+    answer(lena, "u1")
+    assert "permission denied" in refused_by_policy(
+        server, "lena", "UPDATE history SET by = 'nobody'"
+    )
+    assert "permission denied" in refused_by_policy(server, "lena", "DELETE FROM history")
+    assert lena("person", "forget", "p1", code=5).stderr
+    assert "permission denied" in refused_by_policy(
+        server, "lena", "SELECT fvm_forget('p1', 'now', 'me')"
+    )
+    server.fvm("adam")("person", "forget", "p1")
+    names = server.owner.scalar("SELECT count(*) FROM history WHERE new LIKE '%Ödmark%'")
+    assert names == 0 and server.owner.json("person", "list")[0]["name"] is None
+
+
+def test_a_bulk_import_with_one_forbidden_unit_stores_nothing(server: Server, write_csv) -> None:  # type: ignore[no-untyped-def]
+    anna = server.fvm("anna")
+    path = write_csv(
+        "unit;question;value\nu1;org.project-lead;ja\nu2;org.project-lead;ja\n"
+        "u3;org.project-lead;nej\n"
+    )
+    err = anna("checklist", "import", "golive", str(path), code=5).stderr
+    assert "u2, u3" in err and "nothing was stored" in err
+    assert server.owner.scalar("SELECT count(*) FROM answers") == 0
+
+
+def test_access_list_and_whoami(server: Server) -> None:
+    grants = server.owner.json("access", "list")
+    anna = server.logins["anna"]
+    assert {"login": anna, "role": "answerer", "unit": "u1", "area": None} in grants
+    me = server.fvm("anna").json("access", "whoami")
+    assert me["login"] == anna and me["enforced"] is True
+    assert me["grants"] == [{"login": anna, "role": "answerer", "unit": "u1", "area": None}]
+    assert "enforced by PostgreSQL" in server.owner.json("info")["rights"]
+    err = server.fvm("adam")("access", "grant", "no_such_login_x", "--role", "reader", code=2)
+    assert "CREATE ROLE no_such_login_x LOGIN" in err.stderr
+
+
+def test_a_bundle_needs_a_device_trusted_for_its_unit(
+    server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    laptop = Fvm(f"sqlite:///{tmp_path / 'laptop.sqlite'}")
+    laptop("unit", "add", "u1", "--name", "Avd u1", "--area", "sodra", "--type", "hospital")
+    monkeypatch.setenv("FVM_DEVICE_KEY", str(tmp_path / "anna.key"))
+    laptop("bundle", "keygen")
+    answer(laptop, "u1")
+    bundle = tmp_path / "u1.json"
+    laptop("bundle", "export", "--unit", "u1", "-o", str(bundle))
+    anna = server.fvm("anna")
+    assert "not trusted" in anna("bundle", "import", str(bundle), code=5).stderr
+    # Only a lead trusts a key; an answerer may not.
+    public = str(tmp_path / "anna.key.pub")
+    assert anna("bundle", "trust", public, "--unit", "u1", code=5).stderr
+    server.fvm("lena")("bundle", "trust", public, "--unit", "u1")
+    out = anna("bundle", "import", str(bundle)).stdout
+    assert "1 added" in out
+    history = json.loads(anna("checklist", "history", "golive", "--unit", "u1", "--json").stdout)
+    assert history[0]["login"] == server.logins["anna"] and history[0]["key"].startswith("SHA256:")
