@@ -177,8 +177,17 @@ def test_reports_by_content(territory: Fvm, tmp_path: Path) -> None:
 
     csv_file = tmp_path / "r.csv"
     cut(territory, "report", "-o", str(csv_file))
-    text = csv_file.read_text("utf-8")
-    assert 'red,"\'=HYPERLINK(""x"")",vastra' in text
+    raw = csv_file.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw  # BOM and CRLF: Excel's CSV
+    text = raw.decode("utf-8-sig")
+    assert 'red;"\'=HYPERLINK(""x"")";vastra' in text
+    best = next(line for line in text.splitlines() if line.startswith("best;"))
+    score = next(u["score"] for u in status["units"] if u["unit"] == "best")
+    assert f";{repr(score).replace('.', ',')};" in best  # a decimal comma
+    cut(territory, "report", "-o", str(csv_file), "--plain-csv")
+    plain = csv_file.read_bytes()
+    assert not plain.startswith(b"\xef\xbb\xbf")
+    assert b'red,"\'=HYPERLINK(""x"")",vastra' in plain and f",{score!r},".encode() in plain
 
     html_file = tmp_path / "r.html"
     cut(territory, "report", "-o", str(html_file))

@@ -296,9 +296,11 @@ def test_roster_csv_guards_formulas_and_lists_the_waitlist(school: Fvm) -> None:
     school("session", "enroll", EC, "n1", "evil", "n2")
     csv_text = school("session", "roster", EC, "--format", "csv").stdout
     lines = csv_text.splitlines()
-    assert lines[0] == "session,person,name,unit,role,status,signature"
-    assert lines[2].startswith(f"{EC},evil,\"'=HYPERLINK")
-    assert lines[3].endswith("waitlisted,")
+    assert lines[0] == "\ufeffsession;person;name;unit;role;status;signature"
+    assert lines[2].startswith(f"{EC};evil;\"'=HYPERLINK")
+    assert lines[3].endswith("waitlisted;")
+    plain = school("session", "roster", EC, "--format", "csv", "--plain-csv").stdout
+    assert plain.splitlines()[2].startswith(f"{EC},evil,\"'=HYPERLINK")
     html = school("session", "roster", EC).stdout
     assert "Närvarolista" in html and "Reservlista" in html and "Signatur" in html
 

@@ -8,8 +8,8 @@ from typing import Any
 import typer
 
 from fvmcli.cli.env import get_env
-from fvmcli.cli.options import AS_OF, BY, CHECKLIST, DRY_RUN, FORMAT, JSON, OUTPUT
-from fvmcli.cli.output import emit_json, progress, say, show, warn
+from fvmcli.cli.options import AS_OF, BY, CHECKLIST, DRY_RUN, ENCODING, FORMAT, JSON, OUTPUT
+from fvmcli.cli.output import emit_json, importing, say, show, warn
 from fvmcli.render.columns import Column
 
 app = typer.Typer(
@@ -179,6 +179,7 @@ def import_(
     ),
     by: str | None = BY,
     dry_run: bool = DRY_RUN,
+    encoding: str | None = ENCODING,
 ) -> None:
     """Import answers from CSV. Every bad row is reported, and nothing is stored if any is bad.
 
@@ -186,13 +187,37 @@ def import_(
     """
     from fvmcli.services.answers import import_answers
 
-    with progress(f"Importing {file.name}"):
+    with importing(file, encoding):
         done = import_answers(get_env(ctx), checklist_id, file, dry_run=dry_run, by=by)
     verb = "Would change" if dry_run else "Changed"
     say(
         f"{verb} {done.changed} of {done.answers} answers for {done.units} units from {file}; "
         f"{done.answers - done.changed} unchanged."
     )
+
+
+@app.command("confirm")
+def confirm(
+    ctx: typer.Context,
+    checklist_id: str = CHECKLIST,
+    unit_id: str = UNIT,
+    questions: list[str] | None = typer.Argument(
+        None, metavar="[QUESTION]...", help="Stale answers to confirm (default: all of them)."
+    ),
+    by: str | None = BY,
+) -> None:
+    """Confirm answers given before their question changed meaning, as they stand: until then
+    they count as unanswered.
+
+    Example: fvm checklist confirm golive --unit vc-hjo org.super-users
+    """
+    from fvmcli.services.answers import confirm as confirm_answers
+
+    done = confirm_answers(get_env(ctx), checklist_id, unit_id, questions or None, by=by)
+    if not done:
+        say(f"{unit_id} has no answer that needs confirming.")
+    for question in done:
+        say(f"{unit_id} · {question}: confirmed.")
 
 
 @app.command("waive")

@@ -9,7 +9,7 @@ from typing import Any
 import typer
 
 from fvmcli.cli.env import get_env
-from fvmcli.cli.options import AS_OF, BY, CHECKLIST_OPTION, JSON, unit_filters
+from fvmcli.cli.options import AS_OF, BY, CHECKLIST_OPTION, JSON, PLAIN_CSV, unit_filters
 from fvmcli.cli.output import STATUS_STYLE, emit_json, progress, say, show
 from fvmcli.errors import ExitCode
 from fvmcli.render.columns import UNIT_STATUS, Column, fraction
@@ -212,6 +212,7 @@ def report(
     ),
     checklist_id: str = CHECKLIST_OPTION,
     as_of: str | None = AS_OF,
+    plain: bool = PLAIN_CSV,
 ) -> None:
     """Write the go/no-go report for programme management, in the format the file names.
 
@@ -225,5 +226,5 @@ def report(
     with progress(f"Report {output.name}", steps=2) as step:
         found = report_of(env, filters, checklist_id=checklist_id, as_of=as_of)
         step()
-        write_report(env, found, kind, output)
+        write_report(env, found, kind, output, plain=plain)
         step()

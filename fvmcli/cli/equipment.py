@@ -9,8 +9,8 @@ from typing import Any
 import typer
 
 from fvmcli.cli.env import get_env
-from fvmcli.cli.options import BY, DRY_RUN, FORMAT, JSON, OUTPUT, unit_filters
-from fvmcli.cli.output import emit_json, progress, say, show
+from fvmcli.cli.options import BY, DRY_RUN, ENCODING, FORMAT, JSON, OUTPUT, unit_filters
+from fvmcli.cli.output import emit_json, importing, say, show
 from fvmcli.render.columns import Column, blank_zero
 
 app = typer.Typer(
@@ -152,6 +152,7 @@ def import_(
     file: Path = typer.Argument(..., help="CSV: unit, item, present[, configured, tested]."),
     dry_run: bool = DRY_RUN,
     by: str | None = BY,
+    encoding: str | None = ENCODING,
 ) -> None:
     """Import counts from CSV (blank configured/tested = 0). Nothing is stored if any row is bad.
 
@@ -159,7 +160,7 @@ def import_(
     """
     from fvmcli.services.equipment import import_counts
 
-    with progress(f"Importing {file.name}"):
+    with importing(file, encoding):
         done = import_counts(get_env(ctx), file, dry_run=dry_run, by=by)
     verb = "Would change" if dry_run else "Changed"
     say(

@@ -23,6 +23,18 @@ CHECKLIST = typer.Argument(..., metavar="CHECKLIST", help="Checklist id, e.g. go
 CHECKLIST_OPTION = typer.Option(
     "golive", "--checklist", metavar="CHECKLIST", help="The checklist (default: golive)."
 )
+PLAIN_CSV = typer.Option(
+    False,
+    "--plain-csv",
+    help="CSV for scripts (RFC 4180: ',' and '.', no BOM) instead of Swedish Excel's "
+    "(';', decimal commas, UTF-8 with BOM).",
+)
+ENCODING = typer.Option(
+    None,
+    "--encoding",
+    metavar="NAME",
+    help="Read the file in this encoding (default: UTF-8, else Windows-1252 as Excel saves).",
+)
 FORMAT = typer.Option(None, "--format", help="html, md or pdf (default: from -o, else html).")
 OUTPUT = typer.Option(
     None, "-o", "--output", help="File to write (default: standard output; PDF needs a file)."

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -125,6 +126,21 @@ def warn(message: str) -> None:
 def fail(message: str) -> None:
     """Print an error on stderr."""
     stderr().print(Text(printable(message), style="red"))
+
+
+@contextmanager
+def importing(file: Path, encoding: str | None = None) -> Iterator[None]:
+    """Show progress while ``file`` is imported, read in ``encoding`` (None: UTF-8, else
+    Windows-1252), and say in one line which encoding was used when it was not UTF-8."""
+    from fvmcli.content.csvfile import reading
+
+    with reading(encoding) as state:
+        try:
+            with progress(f"Importing {file.name}"):
+                yield
+        finally:
+            for note in state.notes:
+                warn(note)
 
 
 @contextmanager

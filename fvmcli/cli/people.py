@@ -7,8 +7,8 @@ from pathlib import Path
 import typer
 
 from fvmcli.cli.env import get_env
-from fvmcli.cli.options import BY, DRY_RUN, JSON
-from fvmcli.cli.output import progress, say, show
+from fvmcli.cli.options import BY, DRY_RUN, ENCODING, JSON
+from fvmcli.cli.output import importing, say, show
 from fvmcli.render.columns import Column
 
 app = typer.Typer(help="People in training: add, import, list, forget.", no_args_is_help=True)
@@ -50,6 +50,7 @@ def import_(
     file: Path = typer.Argument(..., help="CSV: id, name, role, unit[, email]."),
     dry_run: bool = DRY_RUN,
     by: str | None = BY,
+    encoding: str | None = ENCODING,
 ) -> None:
     """Add or update people from CSV. Nothing is stored if any row is bad.
 
@@ -58,7 +59,7 @@ def import_(
     from fvmcli.cli.units import say_imported
     from fvmcli.services.training import import_people
 
-    with progress(f"Importing {file.name}"):
+    with importing(file, encoding):
         outcome = import_people(get_env(ctx), file, dry_run=dry_run, by=by)
     say_imported("people", file, outcome)
 

@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from fvmcli.cli.output import STATUS_STYLE, printable, stdout
-from fvmcli.core.scoring import QuestionResult, UnitScore
+from fvmcli.core.scoring import QuestionResult, StatusReason, UnitScore
 
 if TYPE_CHECKING:
     from fvmcli.services.answers import ScoreView
@@ -43,6 +43,8 @@ def print_score(view: ScoreView, lang: str) -> None:
     header += Text(f"   score {score.score:.1%}   completeness {score.completeness:.0%}")
     go_live = readiness.go_live.isoformat() if readiness.go_live else "not set"
     header += Text(f"   go-live {go_live}")
+    if score.reason is not None:
+        header += Text("\n" + printable(reason_text(score.reason)), style="dim")
     console.print(header)
 
     sections = Table(show_header=True, header_style="bold", box=None, padding=(0, 1))
@@ -88,6 +90,18 @@ def print_score(view: ScoreView, lang: str) -> None:
                     printable(
                         f"  {r.question.id}  until {r.waiver.until.isoformat()} by "
                         f"{r.waiver.by}: {r.waiver.reason}"
+                    )
+                ),
+                soft_wrap=True,
+            )
+    if score.stale:
+        console.print(Text(f"Needs confirmation ({len(score.stale)})", style="bold yellow"))
+        for r in score.stale:
+            console.print(
+                Text(
+                    printable(
+                        f"  {r.question.id}  said {r.value!r} before the question changed "
+                        f"(version {r.question.revised}); confirm it or answer again"
                     )
                 ),
                 soft_wrap=True,
@@ -142,6 +156,7 @@ def score_json(unit_id: str, score: UnitScore) -> dict[str, Any]:
                 "critical": r.question.critical,
                 "derived": r.question.derived,
                 "waived": r.waiver is not None,
+                "stale": r.stale,
             }
             for r in score.questions
         ],
@@ -163,4 +178,25 @@ def score_json(unit_id: str, score: UnitScore) -> dict[str, Any]:
             for r in score.questions
             if r.waiver is not None
         ],
+        "stale": [r.question.id for r in score.stale],
+        "reason": score.reason.as_dict() if score.reason else None,
     }
+
+
+def reason_text(reason: StatusReason) -> str:
+    """Return why a unit has its status, for a person."""
+    listed = ", ".join(reason.questions)
+    if reason.rule == "blocker":
+        return f"Red: overdue critical question(s) {listed}"
+    if reason.rule == "not-started":
+        return "Not started: no question is answered by a person yet"
+    band = (
+        f"score {reason.score:.1%} below {reason.threshold:.0%}" if reason.score is not None else ""
+    )
+    if reason.rule == "score-below-amber":
+        return f"Red: {band}"
+    if reason.rule == "score-below-green":
+        return f"Amber: {band}" + (f"; critical below full credit: {listed}" if listed else "")
+    if reason.rule == "critical-below-full":
+        return f"Amber: critical question(s) below full credit: {listed}"
+    return "Green: every rule is met"

@@ -7,8 +7,8 @@ from pathlib import Path
 import typer
 
 from fvmcli.cli.env import get_env
-from fvmcli.cli.options import BY, DRY_RUN, JSON
-from fvmcli.cli.output import emit_json, progress, say, show
+from fvmcli.cli.options import BY, DRY_RUN, ENCODING, JSON, PLAIN_CSV
+from fvmcli.cli.output import emit_json, importing, say, show
 from fvmcli.render.columns import Column
 
 app = typer.Typer(
@@ -116,6 +116,7 @@ def import_(
     ),
     dry_run: bool = DRY_RUN,
     by: str | None = BY,
+    encoding: str | None = ENCODING,
 ) -> None:
     """Add or update sessions from CSV; a row without id matches a session of the same course
     and start. Nothing is stored if any row is bad.
@@ -124,7 +125,7 @@ def import_(
     """
     from fvmcli.services.training import import_sessions
 
-    with progress(f"Importing {file.name}"):
+    with importing(file, encoding):
         done = import_sessions(get_env(ctx), file, dry_run=dry_run, by=by)
     verb = "Would import" if dry_run else "Imported"
     say(
@@ -262,6 +263,7 @@ def roster(
     session_id: str = SESSION,
     fmt: str | None = typer.Option(None, "--format", help="html, md, pdf or csv."),
     output: Path | None = typer.Option(None, "-o", "--output", help="File to write."),
+    plain: bool = PLAIN_CSV,
 ) -> None:
     """Print an attendance sheet: participants with unit and role, a signature column, and the
     waitlist.
@@ -277,7 +279,7 @@ def roster(
     found = session_roster(env, session_id)
     context = roster_context(found.session, found.course, found.people, env.curriculum, env.lang)
     if kind == "csv":
-        write_bytes(roster_csv(context).encode("utf-8"), output)
+        write_bytes(roster_csv(context, plain=plain).encode("utf-8"), output)
     else:
         write_document(env, "roster", kind, context, output)
 

@@ -8,8 +8,8 @@ from typing import Any
 import typer
 
 from fvmcli.cli.env import get_env
-from fvmcli.cli.options import BY, DRY_RUN, JSON, unit_filters
-from fvmcli.cli.output import emit_json, emit_table, progress, say, show
+from fvmcli.cli.options import BY, DRY_RUN, ENCODING, JSON, unit_filters
+from fvmcli.cli.output import emit_json, emit_table, importing, say, show
 from fvmcli.render.columns import Column
 
 app = typer.Typer(
@@ -71,6 +71,7 @@ def import_(
     ),
     dry_run: bool = DRY_RUN,
     by: str | None = BY,
+    encoding: str | None = ENCODING,
 ) -> None:
     """Add or update units from a CSV file (UTF-8, ',' or ';'). Nothing is stored if any row is bad.
 
@@ -78,7 +79,7 @@ def import_(
     """
     from fvmcli.services.territory import import_units
 
-    with progress(f"Importing {file.name}"):
+    with importing(file, encoding):
         outcome = import_units(get_env(ctx), file, dry_run=dry_run, by=by)
     say_imported("units", file, outcome)
 

@@ -111,7 +111,9 @@ def write_document(
         write_bytes(html.encode("utf-8"), output)
 
 
-def write_report(env: Context, report: Any, kind: str, output: Path) -> None:
+def write_report(
+    env: Context, report: Any, kind: str, output: Path, *, plain: bool = False
+) -> None:
     """Write the cutover report in ``kind`` (one of REPORT_FORMATS) to ``output``."""
     import json
 
@@ -121,7 +123,8 @@ def write_report(env: Context, report: Any, kind: str, output: Path) -> None:
         text = json.dumps(report.status.as_json(), ensure_ascii=False, indent=2) + "\n"
         write_bytes(text.encode("utf-8"), output)
     elif kind == "csv":
-        write_bytes(render_report.units_csv(report.status.rows).encode("utf-8"), output)
+        text = render_report.units_csv(report.status.rows, plain=plain)
+        write_bytes(text.encode("utf-8"), output)
     elif kind == "xlsx":
         write_file(output, lambda path: render_report.workbook(report, path))
     else:

@@ -46,6 +46,7 @@ _QUESTION = {
     "options",
     "applies_to",
     "when",
+    "revised",
 }
 _OPTION = {"id", "credit", "label"}
 
@@ -111,6 +112,16 @@ def _when(check: Checker, raw: Any, path: str) -> When | None:
     return When(ref, values) if ref and values else None
 
 
+def _revised(check: Checker, q: dict[str, Any], path: str) -> int | None:
+    if "revised" not in q:
+        return None
+    revised = check.integer(q["revised"], f"{path}.revised")
+    if revised is not None and revised < 1:
+        check.add(f"{path}.revised", f"a version is 1 or more, got {revised}")
+        return None
+    return revised
+
+
 def _question(check: Checker, raw: Any, path: str, territory: Territory) -> Question | None:
     q = check.table(raw, path, _QUESTION, {"id", "section", "type", "text"})
     qid = check.get(q, "id", path, check.string, "")
@@ -170,6 +181,7 @@ def _question(check: Checker, raw: Any, path: str, territory: Territory) -> Ques
         options=options,
         applies_to=applies,
         when=_when(check, q["when"], f"{path}.when") if "when" in q else None,
+        revised=_revised(check, q, path),
     )
 
 
@@ -238,6 +250,11 @@ def parse_checklist(file: ContentFile, data: dict[str, Any], territory: Territor
             check.add(f"{qpath}.id", f"duplicate question id {question.id!r}")
             continue
         seen.add(question.id)
+        if question.revised is not None and question.revised > version:
+            check.add(
+                f"{qpath}.revised",
+                f"revised in version {question.revised}, above the checklist's version {version}",
+            )
         if question.section not in section_ids:
             check.add(f"{qpath}.section", f"unknown section {question.section!r}")
         questions.append((qpath, question))

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from fvmcli.errors import ImportRowsError, InputError, Problem
@@ -23,8 +27,38 @@ class CsvRow:
         return value.strip() if value is not None and value.strip() else None
 
 
+@dataclass
+class Reading:
+    """How files are read in a ``reading`` block, and what was noticed on the way."""
+
+    encoding: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+_READING: ContextVar[Reading | None] = ContextVar("fvm_reading", default=None)
+
+
+@contextmanager
+def reading(encoding: str | None = None) -> Iterator[Reading]:
+    """Read files in this block in ``encoding`` (None: UTF-8, else Windows-1252 as Swedish
+    Excel saves CSV); yield the notes to show the user (which encoding was used)."""
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError as exc:
+            raise InputError(f"--encoding: unknown encoding {encoding!r}") from exc
+    state = Reading(encoding)
+    token = _READING.set(state)
+    try:
+        yield state
+    finally:
+        _READING.reset(token)
+
+
 def read_text(path: Path) -> str:
-    """Return the text of a UTF-8 file; a missing, unreadable or binary file is an input error."""
+    """Return the text of a file: UTF-8 (with or without BOM), else Windows-1252 as Swedish
+    Excel saves CSV (noted in the ``reading`` block), or the encoding a ``reading`` block
+    forces. A missing, unreadable or binary file is an input error."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError as exc:
@@ -35,13 +69,30 @@ def read_text(path: Path) -> str:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
     if b"\x00" in raw:
         raise InputError(f"{path}: is a binary file, not CSV text", hint="Save it as CSV (UTF-8).")
+    state = _READING.get()
+    if state is not None and state.encoding:
+        try:
+            return raw.decode(state.encoding).removeprefix("\ufeff")
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"{path}: is not {state.encoding} text (byte {exc.start + 1})"
+            ) from exc
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{path}: is not UTF-8 text (byte {exc.start + 1})",
-            hint="Save it as 'CSV UTF-8' in Excel, or convert it to UTF-8.",
-        ) from exc
+        try:
+            text = raw.decode("cp1252")
+        except UnicodeDecodeError:
+            raise InputError(
+                f"{path}: is not UTF-8 text (byte {exc.start + 1})",
+                hint="Save it as 'CSV UTF-8' in Excel, or name its encoding with --encoding.",
+            ) from exc
+        if state is not None:
+            state.notes.append(
+                f"{path} is not UTF-8; read it as Windows-1252, as Swedish Excel saves CSV "
+                "(--encoding names another)."
+            )
+        return text
 
 
 def read_csv(path: Path, required: tuple[str, ...], optional: tuple[str, ...]) -> list[CsvRow]:

@@ -27,6 +27,7 @@ class UnitRow:
     overdue: int
     training_coverage: float | None
     equipment_readiness: float | None
+    reason: dict[str, Any] | None = None  # why the status: the rule and questions behind it
 
     def as_dict(self) -> dict[str, Any]:
         return dict(vars(self))
@@ -49,6 +50,7 @@ def unit_row(
         len(score.overdue),
         training,
         equipment,
+        score.reason.as_dict() if score.reason else None,
     )
 
 

@@ -109,6 +109,12 @@ class Question:
     options: tuple[Option, ...] = ()
     applies_to: tuple[str, ...] | None = None
     when: When | None = None
+    revised: int | None = None  # the checklist version in which its meaning last changed
+
+    def stale(self, version: int | None) -> bool:
+        """Return True when an answer given under checklist ``version`` (None: unknown)
+        predates the question's last change of meaning."""
+        return self.revised is not None and (version is None or version < self.revised)
 
     @property
     def derived(self) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -39,6 +39,7 @@ class QuestionResult:
     by_person: bool  # a person gave the answer (derived values and waivers do not count)
     excluded: bool  # left out of the score: n/a or actively waived
     waiver: Waiver | None  # the active waiver, if any
+    stale: bool = False  # answered before the question's meaning changed: counts as no answer
 
     @property
     def blocker(self) -> bool:
@@ -65,6 +66,7 @@ class UnitScore:
     completeness: float
     sections: tuple[SectionResult, ...]
     questions: tuple[QuestionResult, ...]
+    reason: StatusReason | None = None
 
     @property
     def blockers(self) -> list[QuestionResult]:
@@ -77,6 +79,10 @@ class UnitScore:
     @property
     def waived(self) -> list[QuestionResult]:
         return [q for q in self.questions if q.waiver is not None]
+
+    @property
+    def stale(self) -> list[QuestionResult]:
+        return [q for q in self.questions if q.stale]
 
 
 def applies_by_type(checklist: Checklist, question: Question, unit_type: str) -> bool:
@@ -158,6 +164,7 @@ def _result(
     go_live: date | None,
     waiver: Waiver | None,
     as_of: date,
+    stale: bool = False,
 ) -> QuestionResult:
     due = due_date(go_live, question.due)
     by_person = False
@@ -175,10 +182,12 @@ def _result(
         )
     else:
         value = stored
-        by_person = stored is not None
-        c = credit(question, value, due)
+        stale = stale and stored is not None
+        # A stale answer is shown with what it said, but counts as no answer.
+        by_person = stored is not None and not stale
+        c = credit(question, None if stale else value, due)
     waiver = active_waiver(waiver, as_of)
-    is_na = value == NA
+    is_na = value == NA and not stale
     overdue = c is not None and c < 1 and due is not None and due <= as_of
     return QuestionResult(
         question=question,
@@ -186,10 +195,11 @@ def _result(
         credit=c,
         due=due,
         overdue=overdue,
-        answered=value is not None or waiver is not None,
+        answered=(value is not None and not stale) or waiver is not None,
         by_person=by_person,
         excluded=is_na or waiver is not None,
         waiver=waiver,
+        stale=stale,
     )
 
 
@@ -201,8 +211,11 @@ def score_unit(
     waivers: Mapping[str, Waiver],
     evidence: Evidence,
     as_of: date,
+    stale: Collection[str] = (),
 ) -> UnitScore:
-    """Return the unit's score, status, completeness and per-question results on ``as_of``."""
+    """Return the unit's score, status, completeness and per-question results on ``as_of``.
+
+    ``stale`` names the questions whose answers were given before their meaning changed."""
     results: list[QuestionResult] = []
     live_values = dict(answers)
     for question in checklist.questions:
@@ -219,6 +232,7 @@ def score_unit(
                 go_live,
                 waivers.get(question.id),
                 as_of,
+                question.id in stale,
             )
         )
 
@@ -249,30 +263,63 @@ def score_unit(
     overall = sum(s.weight * (s.score or 0.0) for s in kept) / weights if weights else 0.0
     scored = [r for r in results if r.question.scored]
     completeness = sum(1 for r in scored if r.answered) / len(scored) if scored else 1.0
+    reason = status_reason(checklist, scored, overall)
     return UnitScore(
         checklist=checklist.id,
         version=checklist.version,
         as_of=as_of,
         score=overall,
-        status=status_of(checklist, scored, overall),
+        status=reason.status,
+        reason=reason,
         completeness=completeness,
         sections=tuple(sections),
         questions=tuple(results),
     )
 
 
+@dataclass(frozen=True)
+class StatusReason:
+    """Why a unit has its status: the rule of ``scoring.md`` that matched, the questions
+    behind it, and for the score bands the score and the threshold it fell below."""
+
+    status: str
+    rule: str  # blocker | not-started | score-below-amber | score-below-green |
+    #            critical-below-full | all-met
+    questions: tuple[str, ...] = ()
+    score: float | None = None
+    threshold: float | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        """Return the reason as the ``reason`` object of the JSON documents."""
+        return {
+            "rule": self.rule,
+            "questions": list(self.questions),
+            "score": self.score,
+            "threshold": self.threshold,
+        }
+
+
+def status_reason(checklist: Checklist, scored: list[QuestionResult], score: float) -> StatusReason:
+    """Return the status by the first matching rule of ``scoring.md``, with its reason."""
+    blockers = tuple(r.question.id for r in scored if r.blocker)
+    if blockers:
+        return StatusReason(RED, "blocker", blockers)
+    if not any(r.by_person for r in scored):
+        return StatusReason(NOT_STARTED, "not-started")
+    if score < checklist.amber:
+        return StatusReason(RED, "score-below-amber", (), score, checklist.amber)
+    short = tuple(
+        r.question.id
+        for r in scored
+        if r.question.critical and r.waiver is None and r.credit is not None and r.credit < 1
+    )
+    if score < checklist.green:
+        return StatusReason(AMBER, "score-below-green", short, score, checklist.green)
+    if short:
+        return StatusReason(AMBER, "critical-below-full", short)
+    return StatusReason(GREEN, "all-met", (), score, checklist.green)
+
+
 def status_of(checklist: Checklist, scored: list[QuestionResult], score: float) -> str:
     """Return the status by the first matching rule of ``scoring.md``."""
-    if any(r.blocker for r in scored):
-        return RED
-    if not any(r.by_person for r in scored):
-        return NOT_STARTED
-    if score < checklist.amber:
-        return RED
-    critical_short = any(
-        r.question.critical and r.waiver is None and r.credit is not None and r.credit < 1
-        for r in scored
-    )
-    if score < checklist.green or critical_short:
-        return AMBER
-    return GREEN
+    return status_reason(checklist, scored, score).status

@@ -64,6 +64,9 @@ def parse_number(text: str) -> float:
 def parse_count(text: str, *, name: str = "value") -> int:
     """Return a whole number ≥ 0."""
     cleaned = text.strip()
+    whole = re.fullmatch(r"(\d+)[.,]0*", cleaned)  # Excel writes 18 as "18,0"
+    if whole:
+        cleaned = whole.group(1)
     if not (cleaned.isascii() and cleaned.isdigit()):
         raise ValueError(f"{name} must be a whole number 0 or more, got {text!r}")
     if len(cleaned) > 12:

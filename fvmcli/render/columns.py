@@ -54,12 +54,13 @@ def table_cells(
     return [c.label for c in shown], [[c.shown(r) for c in shown] for r in rows]
 
 
-def csv_rows(columns: Sequence[Column], rows: Iterable[Any]) -> str:
-    """Return the rows as guarded CSV with the data columns' keys as headings."""
+def csv_rows(columns: Sequence[Column], rows: Iterable[Any], *, plain: bool = False) -> str:
+    """Return the rows as guarded CSV with the data columns' keys as headings (Swedish Excel's
+    dialect, or with ``plain`` RFC 4180)."""
     from fvmcli.render.spreadsheet import csv_text
 
     keys = [c.key for c in columns if c.data]
-    return csv_text(keys, ([value_of(r, k) for k in keys] for r in rows))
+    return csv_text(keys, ([value_of(r, k) for k in keys] for r in rows), plain=plain)
 
 
 def percent(value: float) -> str:

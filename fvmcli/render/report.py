@@ -20,9 +20,9 @@ STATUS_COLOURS = {
 STATUS_ORDER = ("red", "amber", "not-started", "green")
 
 
-def units_csv(rows: Sequence[Any]) -> str:
-    """Return the units table as guarded CSV."""
-    return csv_rows(UNIT_STATUS, rows)
+def units_csv(rows: Sequence[Any], *, plain: bool = False) -> str:
+    """Return the units table as guarded CSV (Swedish Excel's dialect unless ``plain``)."""
+    return csv_rows(UNIT_STATUS, rows, plain=plain)
 
 
 # ---------------------------------------------------------------- charts

@@ -77,10 +77,11 @@ def roster_context(
     }
 
 
-def roster_csv(context: Mapping[str, Any]) -> str:
+def roster_csv(context: Mapping[str, Any], *, plain: bool = False) -> str:
     """Return the roster as CSV: seats first, then the waitlist."""
     rows = [
         [context["session"]["id"], r["id"], r["name"], r["unit"], r["role"], r["status"], ""]
         for r in context["participants"] + context["waitlist"]
     ]
-    return csv_text(["session", "person", "name", "unit", "role", "status", "signature"], rows)
+    header = ["session", "person", "name", "unit", "role", "status", "signature"]
+    return csv_text(header, rows, plain=plain)

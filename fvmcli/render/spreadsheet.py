@@ -20,11 +20,23 @@ def guard(value: Any) -> Any:
     return value
 
 
-def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-    """Return CSV (comma separated, UTF-8 text) with every text cell guarded."""
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]], *, plain: bool = False) -> str:
+    """Return CSV with every text cell guarded.
+
+    By default it opens as columns when double-clicked in Swedish Excel: a BOM, ``;`` between
+    cells and decimal commas. ``plain`` gives RFC 4180 CSV for scripts: ``,``, ``.``, no BOM.
+    Both end lines with CRLF, as RFC 4180 and Excel do."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, delimiter="," if plain else ";", lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow(["" if v is None else guard(v) for v in row])
-    return out.getvalue()
+        writer.writerow([_cell(v, plain) for v in row])
+    return out.getvalue() if plain else "\ufeff" + out.getvalue()
+
+
+def _cell(value: Any, plain: bool) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, float) and not plain:
+        return repr(value).replace(".", ",")
+    return guard(value)

@@ -86,20 +86,26 @@ def walk(
     result = result if result is not None else WalkResult()
     titles = {s.id: s.title.get(lang) for s in checklist.sections}
 
+    def is_stale(q: Question) -> bool:
+        answer = answers.get(q.id)
+        return answer is not None and q.stale(answer.version)
+
     def order() -> list[Question]:
         values = {k: a.value for k, a in answers.items()}
-        return [
+        chosen = [
             q
             for q in applicable_questions(checklist, unit_type, values)
             if not q.derived and (section is None or q.section == section)
         ]
+        # Answers given before a question changed meaning are asked first.
+        return [q for q in chosen if is_stale(q)] + [q for q in chosen if not is_stale(q)]
 
     def next_after(qid: str | None) -> str | None:
         questions = order()
         ids = [q.id for q in questions]
         start = ids.index(qid) + 1 if qid in ids else 0
         for q in questions[start:]:
-            if revisit_all or q.id not in answers:
+            if revisit_all or q.id not in answers or is_stale(q):
                 return q.id
         return None
 
@@ -150,7 +156,7 @@ def walk(
                 if given != comment:
                     comment = given
                     save(question, value, comment)
-            answers[current] = Answer(current, value, comment)
+            answers[current] = Answer(current, value, comment, version=checklist.version)
             result.saved += 1
         visited.append(current)
         current = next_after(current)

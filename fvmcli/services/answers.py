@@ -11,7 +11,7 @@ from fvmcli.core.limits import MAX_TEXT
 from fvmcli.core.model import Checklist, NewAnswer, Question
 from fvmcli.errors import InputError, Interrupted
 from fvmcli.services.context import Context
-from fvmcli.services.readiness import UnitReadiness, unit_readiness
+from fvmcli.services.readiness import UnitReadiness, revised_questions, unit_readiness
 from fvmcli.services.territory import check_fit, parse_day, require_right, require_unit
 
 if TYPE_CHECKING:
@@ -66,7 +66,13 @@ def set_answer(
             prefix = f"--{field}: " if field not in ("value", "question", "unit") else ""
             raise InputError(prefix + problems[0].message)
         changed = save_answers(
-            conn, checklist.id, checklist.version, accepted, by=user, at=ctx.clock.now()
+            conn,
+            checklist.id,
+            checklist.version,
+            accepted,
+            by=user,
+            at=ctx.clock.now(),
+            revised=revised_questions(checklist),
         )
     question = checklist.question(question_id)
     assert question is not None
@@ -104,7 +110,13 @@ def import_answers(
         values = {u: {q: a.value for q, a in answers.items()} for u, answers in stored.items()}
         batch = check_answer_rows(file, rows, checklist, units, values, latest=ctx.clock.latest())
         changed = save_answers(
-            conn, checklist.id, checklist.version, batch, by=ctx.actor(by), at=ctx.clock.now()
+            conn,
+            checklist.id,
+            checklist.version,
+            batch,
+            by=ctx.actor(by),
+            at=ctx.clock.now(),
+            revised=revised_questions(checklist),
         )
     return AnswersImported(len(batch), changed, len(units), dry_run)
 
@@ -141,8 +153,56 @@ def store_answers(
                 hint="Nothing was stored.",
             )
         return save_answers(
-            conn, checklist.id, checklist.version, accepted, by=ctx.actor(by), at=ctx.clock.now()
+            conn,
+            checklist.id,
+            checklist.version,
+            accepted,
+            by=ctx.actor(by),
+            at=ctx.clock.now(),
+            revised=revised_questions(checklist),
         )
+
+
+def confirm(
+    ctx: Context,
+    checklist_id: str,
+    unit_id: str,
+    questions: list[str] | None = None,
+    *,
+    by: str | None = None,
+) -> list[str]:
+    """Confirm stale answers as they stand (the named questions, else every stale answer of
+    the unit): each is recorded again under the current version. Return the confirmed ids."""
+    from fvmcli.store.answers import get_answers, save_answers
+
+    checklist = ctx.checklist(checklist_id)
+    user = ctx.actor(by)
+    with ctx.db.write() as conn:
+        unit = require_unit(conn, unit_id)
+        require_right(ctx, conn, "answer", [unit])
+        stored = get_answers(conn, unit.id, checklist.id)
+        stale = {
+            q
+            for q, a in stored.items()
+            if (found := checklist.question(q)) is not None and found.stale(a.version)
+        }
+        for question in questions or []:
+            if checklist.question(question) is None:
+                raise InputError(f"unknown question {question!r} in checklist {checklist.id!r}")
+            if question not in stale:
+                raise InputError(f"{unit.id} has no stale answer to {question}")
+        chosen = sorted(questions or stale)
+        batch = [NewAnswer(unit.id, q, stored[q].value, stored[q].comment) for q in chosen]
+        save_answers(
+            conn,
+            checklist.id,
+            checklist.version,
+            batch,
+            by=user,
+            at=ctx.clock.now(),
+            revised=revised_questions(checklist),
+        )
+    return chosen
 
 
 @dataclass(frozen=True)
@@ -277,6 +337,7 @@ def answer_walk(
                 [NewAnswer(unit.id, question.id, value, comment)],
                 by=user,
                 at=ctx.clock.now(),
+                revised=revised_questions(checklist),
             )
 
     result = WalkResult()

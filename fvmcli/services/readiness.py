@@ -18,6 +18,7 @@ from fvmcli.store.answers import (
     get_waivers,
     stream_values_by_unit,
     values_by_unit,
+    versions_by_unit,
     waivers_by_unit,
 )
 from fvmcli.store.evidence import UnitEvidence, evidence_for
@@ -57,6 +58,7 @@ def unit_readiness(
         waivers,
         evidence.evidence,
         as_of,
+        stale_questions(checklist, {q: a.version for q, a in answers.items()}),
     )
     return UnitReadiness(unit, go_live, answers, waivers, evidence, score)
 
@@ -79,6 +81,7 @@ def territory_readiness(
     ids = None if all_units else [u.id for u in units]
     dates = go_live_dates(conn)
     waivers = waivers_by_unit(conn, checklist.id, ids)
+    versions = versions_by_unit(conn, checklist.id, revised_questions(checklist), ids)
     evidence = evidence_for(conn, units, ctx.catalog, ctx.curriculum, all_units=all_units)
     if all_units:
         # The whole territory: answers stream in the database's order of unit ids, and units are
@@ -105,8 +108,20 @@ def territory_readiness(
                 waivers.get(unit.id, {}),
                 evidence[unit.id].evidence,
                 as_of,
+                stale_questions(checklist, versions.get(unit.id, {})) if versions else (),
             )
             yield unit, score, evidence.pop(unit.id)
+
+
+def revised_questions(checklist: Checklist) -> dict[str, int]:
+    """Return question → the version its meaning last changed in, for revised questions."""
+    return {q.id: q.revised for q in checklist.questions if q.revised is not None}
+
+
+def stale_questions(checklist: Checklist, versions: dict[str, int | None]) -> set[str]:
+    """Return the answered questions whose answers predate their last change of meaning."""
+    revised = revised_questions(checklist)
+    return {q for q, v in versions.items() if q in revised and (v is None or v < revised[q])}
 
 
 @contextmanager

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from itertools import groupby
 from typing import Any
@@ -77,8 +77,40 @@ def stream_values_by_unit(conn: Connection, checklist: str) -> Iterator[tuple[st
         yield unit_id, {question: value for _, question, value in group}
 
 
+def versions_by_unit(
+    conn: Connection,
+    checklist: str,
+    questions: Iterable[str],
+    unit_ids: Iterable[str] | None = None,
+) -> dict[str, dict[str, int | None]]:
+    """Return unit → question → the checklist version an answer was given under, for these
+    questions only (those whose meaning has changed), in one query."""
+    chosen = list(questions)
+    if not chosen:
+        return {}
+    query, keep = where_in(
+        sa.select(answers.c.unit_id, answers.c.question, answers.c.version).where(
+            answers.c.checklist == checklist, answers.c.question.in_(chosen)
+        ),
+        answers.c.unit_id,
+        unit_ids,
+    )
+    found: dict[str, dict[str, int | None]] = defaultdict(dict)
+    for unit_id, question, version in conn.execute(query).all():
+        if keep is None or unit_id in keep:
+            found[unit_id][question] = version
+    return found
+
+
 def save_answers(
-    conn: Connection, checklist: str, version: int, batch: list[NewAnswer], *, by: str, at: str
+    conn: Connection,
+    checklist: str,
+    version: int,
+    batch: list[NewAnswer],
+    *,
+    by: str,
+    at: str,
+    revised: Mapping[str, int] | None = None,
 ) -> int:
     """Store answers that differ from the current ones; return how many changed.
 
@@ -91,7 +123,16 @@ def save_answers(
     log: list[Change] = []
     for new in batch:
         old = current[new.unit_id].get(new.question)
-        if old is not None and old.value == new.value and old.comment == new.comment:
+        # The same answer again is no change, unless it confirms a stale one (given before
+        # the question's meaning changed in version ``revised``): then it is recorded anew.
+        limit = (revised or {}).get(new.question)
+        confirms = limit is not None and (old is None or (old.version or 0) < limit)
+        if (
+            old is not None
+            and old.value == new.value
+            and old.comment == new.comment
+            and not confirms
+        ):
             continue
         who, when = new.by or by, new.at or at
         row = {
