@@ -96,6 +96,7 @@ def test_score_matches_hand_computation(mini: Fvm) -> None:
         "critical": True,
         "derived": False,
         "waived": False,
+        "stale": False,
     }
     assert by_id["a.pct"]["value"] == 60 and by_id["a.pct"]["credit"] == pytest.approx(0.75)
     assert by_id["a.staff"]["due"] == "2027-01-17" and by_id["a.staff"]["overdue"] is False

@@ -83,6 +83,8 @@ def test_stale_answers_show_in_json_and_the_territory(fvm: Fvm, tmp_path: Path) 
     assert data["stale"] == ["a.staff"] and data["reason"]["rule"] == "score-below-amber"
     shown = fvm("--content", str(new), "checklist", "score", "mini", "--unit", "m1").stdout
     assert "Needs confirmation (1)" in shown and "a.staff" in shown
+    printed = fvm("--content", str(new), "checklist", "print", "mini", "--unit", "m1").stdout
+    assert "frågan har ändrats – bekräfta svaret" in printed
     status = json.loads(
         fvm("--content", str(new), "cutover", "status", "--checklist", "mini", "--json").stdout
     )

@@ -152,7 +152,11 @@ def test_import_missing_binary_and_latin1_files(fvm: Fvm, tmp_path, write_csv) -
     binary.write_bytes(b"PK\x03\x04\x00\x00binary")
     assert "binary file" in fvm("unit", "import", str(binary), code=2).stderr
     latin = write_csv("id;name;area;type\nu1;Åmål;norra;municipal\n", "l.csv", encoding="latin-1")
-    assert "not UTF-8" in fvm("unit", "import", str(latin), code=2).stderr
+    assert "read it as Windows-1252" in fvm("unit", "import", str(latin)).stderr
+    assert fvm.json("unit", "show", "u1")["name"] == "Åmål"
+    undecodable = tmp_path / "u.csv"
+    undecodable.write_bytes(b"id;name;area;type\nu2;\x81\x8d;norra;municipal\n")
+    assert "not UTF-8" in fvm("unit", "import", str(undecodable), code=2).stderr
 
 
 def test_import_header_problems(fvm: Fvm, write_csv) -> None:

@@ -8,8 +8,18 @@ from typing import Any
 import typer
 
 from fvmcli.cli.env import get_env
-from fvmcli.cli.options import AS_OF, BY, CHECKLIST, DRY_RUN, ENCODING, FORMAT, JSON, OUTPUT
-from fvmcli.cli.output import emit_json, importing, say, show, warn
+from fvmcli.cli.options import (
+    AS_OF,
+    BY,
+    CHECKLIST,
+    DRY_RUN,
+    ENCODING,
+    FORMAT,
+    JSON,
+    OUTPUT,
+    unit_filters,
+)
+from fvmcli.cli.output import emit_json, importing, progress, say, show, warn
 from fvmcli.render.columns import Column
 
 app = typer.Typer(
@@ -174,26 +184,77 @@ def set_(
 def import_(
     ctx: typer.Context,
     checklist_id: str = CHECKLIST,
-    file: Path = typer.Argument(
-        ..., help="CSV: unit, question, value[, comment, answered_by, answered_at]."
+    files: list[Path] = typer.Argument(
+        ...,
+        metavar="FILE...",
+        help="A CSV (unit, question, value[, comment, answered_by, answered_at]), or answer "
+        "sheets (.xlsx) from 'fvm checklist sheet', or XLSX with the CSV's columns.",
     ),
     by: str | None = BY,
     dry_run: bool = DRY_RUN,
+    overwrite: bool = typer.Option(
+        False, "--overwrite", help="Sheets win over answers changed since they were made."
+    ),
     encoding: str | None = ENCODING,
 ) -> None:
-    """Import answers from CSV. Every bad row is reported, and nothing is stored if any is bad.
+    """Import answers from CSV or from filled-in answer sheets. Every bad row or cell is
+    reported, and nothing is stored if any is bad.
 
-    Example: fvm checklist import golive svar.csv --dry-run
+    Example: fvm checklist import golive svar/*.xlsx --dry-run
     """
+    from fvmcli.errors import InputError
+
+    env = get_env(ctx)
+    sheets = [f for f in files if f.suffix.lower() == ".xlsx"]
+    if sheets and len(sheets) != len(files):
+        raise InputError("import either one CSV file or XLSX sheets, not both at once")
+    if not sheets and len(files) != 1:
+        raise InputError("import one CSV file at a time (or many .xlsx sheets)")
+    verb = "Would change" if dry_run else "Changed"
+    if sheets:
+        from fvmcli.services.sheets import import_sheets
+
+        with progress(f"Importing {len(sheets)} sheets"):
+            got = import_sheets(
+                env, checklist_id, sheets, dry_run=dry_run, overwrite=overwrite, by=by
+            )
+        say(
+            f"{verb} {got.changed} of {got.answers} answers from {got.sheets} sheets; "
+            f"{got.answers - got.changed} unchanged."
+        )
+        return
     from fvmcli.services.answers import import_answers
 
+    file = files[0]
     with importing(file, encoding):
-        done = import_answers(get_env(ctx), checklist_id, file, dry_run=dry_run, by=by)
-    verb = "Would change" if dry_run else "Changed"
+        done = import_answers(env, checklist_id, file, dry_run=dry_run, by=by)
     say(
         f"{verb} {done.changed} of {done.answers} answers for {done.units} units from {file}; "
         f"{done.answers - done.changed} unchanged."
     )
+
+
+@app.command("sheet")
+@unit_filters(units=True)
+def sheet_(
+    ctx: typer.Context,
+    filters: Any,
+    checklist_id: str = CHECKLIST,
+    output: Path = typer.Option(
+        ..., "-o", "--output", help="A folder (one <unit>.xlsx each), or FILE.xlsx for one unit."
+    ),
+) -> None:
+    """Write each unit its own answer sheet (XLSX) to fill in and send back: its questions,
+    due dates and current answers, with dropdowns; import them with 'fvm checklist import'.
+
+    Example: fvm checklist sheet golive --area sodra -o svar/
+    """
+    from fvmcli.services.sheets import make_sheets
+
+    with progress("Answer sheets"):
+        made = make_sheets(get_env(ctx), checklist_id, filters, output)
+    for sheet in made:
+        say(f"Wrote {sheet.path}")
 
 
 @app.command("confirm")

@@ -16,6 +16,7 @@ LABELS = {
         "no": "Nej",
         "partial": "Delvis",
         NA: "Ej aktuell",
+        "stale": "frågan har ändrats – bekräfta svaret",
         "unit": "Enhet",
         "phase": "Etapp",
         "go_live": "Driftstart",
@@ -48,6 +49,7 @@ LABELS = {
         "no": "No",
         "partial": "Partly",
         NA: "Not applicable",
+        "stale": "the question changed – confirm the answer",
         "unit": "Unit",
         "phase": "Phase",
         "go_live": "Go-live",
@@ -88,7 +90,8 @@ class SheetUnit:
     score: UnitScore
 
 
-def _choices(question: Question, lang: str) -> list[str]:
+def choices(question: Question, lang: str) -> list[str]:
+    """Return the answers a person picks from, as labels in ``lang`` (empty: typed)."""
     words = LABELS[lang]
     if question.type == "choice":
         values = [o.label.get(lang) for o in question.options]
@@ -103,7 +106,8 @@ def _choices(question: Question, lang: str) -> list[str]:
     return values
 
 
-def _answer_label(question: Question, value: str | None, lang: str) -> str | None:
+def answer_label(question: Question, value: str | None, lang: str) -> str | None:
+    """Return a stored answer as the label a person reads (``yes`` → ``Ja``)."""
     if value is None:
         return None
     option = question.option(value) if question.type == "choice" else None
@@ -151,7 +155,7 @@ def sheet_context(
                     "text": q.text.get(lang),
                     "help": q.help.get(lang) if q.help else None,
                     "type": q.type,
-                    "choices": _choices(q, lang),
+                    "choices": choices(q, lang),
                     "critical": q.critical,
                     "owner": q.owner,
                     "due_offset": str(q.due),
@@ -171,12 +175,13 @@ def sheet_context(
                     }
                     if q.when
                     else None,
-                    "answer": _answer_label(q, result.value if result else None, lang),
+                    "answer": answer_label(q, result.value if result else None, lang),
                     "comment": answer.comment if answer else None,
                     "by": answer.by if answer else None,
                     "at": answer.at if answer else None,
                     "overdue": bool(result and result.overdue),
                     "waived": bool(result and result.waiver),
+                    "stale": bool(result and result.stale),
                 }
             )
         if rows:

@@ -1,0 +1,172 @@
+"""Reading answers back from XLSX: the answer sheets fvm writes, or a plain sheet with the
+answers CSV's columns. Every value keeps the cell it came from (``vc-hjo.xlsx!E14``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from fvmcli.content.answers_csv import OPTIONAL, REQUIRED
+from fvmcli.core.values import format_number
+from fvmcli.errors import InputError
+
+
+@dataclass(frozen=True)
+class SheetAnswer:
+    """One answer cell: the question, what it says now, and what was stored when the sheet
+    was made."""
+
+    unit: str
+    question: str
+    value: str | None
+    comment: str | None
+    was: str | None
+    where: str  # the answer cell, e.g. Svar!E7
+    comment_at: str  # the comment cell
+    by: str | None = None
+    at: str | None = None
+
+
+@dataclass
+class ReadSheet:
+    """What one XLSX file holds."""
+
+    file: Path
+    answer_sheet: bool  # made by fvm (else a plain sheet of rows)
+    checklist: str | None = None
+    version: int | None = None
+    unit: str | None = None
+    filled_by: str | None = None
+    filled_on: date | None = None
+    answers: list[SheetAnswer] = field(default_factory=list)
+
+
+def cell_text(value: Any) -> str | None:
+    """Return a cell's value as the text a person typed (numbers as 87.5, dates ISO)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, datetime):
+        return (
+            value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+        )
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int | float):
+        return format_number(value)
+    text = str(value).strip()
+    return text or None
+
+
+def read_answers_xlsx(path: Path) -> ReadSheet:
+    """Return the answers of an XLSX file; a file that is not a readable workbook, or a
+    plain sheet without the answers' columns, is an input error naming the file."""
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+
+    from fvmcli.core.sheet_layout import (
+        ANSWER,
+        COMMENT,
+        FILLED_BY,
+        FILLED_ON,
+        FIRST_ROW,
+        FORMAT,
+        META,
+        QID,
+        WAS,
+    )
+
+    try:
+        book = load_workbook(path, data_only=True)
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: no such file") from exc
+    except (BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+        raise InputError(f"{path}: not a readable XLSX workbook ({exc})") from exc
+    if META in book.sheetnames:
+        meta = {
+            str(row[0]): cell_text(row[1])
+            for row in book[META].iter_rows(max_col=2, values_only=True)
+            if row and row[0]
+        }
+        if meta.get("format") != FORMAT:
+            raise InputError(f"{path}: its '{META}' sheet is not an fvm answer sheet's")
+        ws = book.worksheets[0]
+        version = meta.get("version") or ""
+        read = ReadSheet(
+            path,
+            True,
+            meta.get("checklist"),
+            int(version) if version.isdigit() else None,
+            meta.get("unit"),
+        )
+        read.filled_by = cell_text(ws.cell(FILLED_BY[0] + 1, FILLED_BY[1] + 1).value)
+        filled_on = ws.cell(FILLED_ON[0] + 1, FILLED_ON[1] + 1).value
+        if isinstance(filled_on, datetime | date):
+            read.filled_on = filled_on.date() if isinstance(filled_on, datetime) else filled_on
+        elif filled_on not in (None, ""):
+            from fvmcli.core.values import parse_date
+
+            try:
+                read.filled_on = parse_date(str(filled_on))
+            except ValueError as exc:
+                raise InputError(f"{path.name}!{ws.title}!E{FILLED_ON[0] + 1}: {exc}") from exc
+        for r, row in enumerate(
+            ws.iter_rows(min_row=FIRST_ROW + 1, values_only=True), start=FIRST_ROW + 1
+        ):
+            qid = cell_text(row[QID]) if len(row) > QID else None
+            if not qid:
+                continue
+            read.answers.append(
+                SheetAnswer(
+                    read.unit or "",
+                    qid,
+                    cell_text(row[ANSWER]),
+                    cell_text(row[COMMENT]),
+                    cell_text(row[WAS]) if len(row) > WAS else None,
+                    f"{_col(ANSWER)}{r}",
+                    f"{_col(COMMENT)}{r}",
+                )
+            )
+        return read
+    return _plain(path, book.worksheets[0])
+
+
+def _col(index: int) -> str:
+    return chr(ord("A") + index)
+
+
+def _plain(path: Path, ws: Any) -> ReadSheet:
+    rows = ws.iter_rows(values_only=True)
+    header = [str(h).strip().lower() if h is not None else "" for h in next(rows, ())]
+    missing = [c for c in REQUIRED if c not in header]
+    unknown = [h for h in header if h and h not in REQUIRED + OPTIONAL]
+    if missing or unknown:
+        raise InputError(
+            f"{path}!{ws.title}: a plain sheet needs the columns {', '.join(REQUIRED)} "
+            f"(and may have {', '.join(OPTIONAL)}); "
+            + (f"missing {', '.join(missing)}" if missing else f"unknown {', '.join(unknown)}")
+        )
+    at = {name: i for i, name in enumerate(header) if name}
+    read = ReadSheet(path, False)
+    for r, row in enumerate(rows, start=2):
+        cells = {name: cell_text(row[i]) if i < len(row) else None for name, i in at.items()}
+        if not any(cells.values()):
+            continue
+        read.answers.append(
+            SheetAnswer(
+                cells.get("unit") or "",
+                cells.get("question") or "",
+                cells.get("value"),
+                cells.get("comment"),
+                None,
+                f"{_col(at['value'])}{r}",
+                f"{_col(at.get('comment', at['value']))}{r}",
+                cells.get("answered_by"),
+                cells.get("answered_at"),
+            )
+        )
+    return read

@@ -1,0 +1,218 @@
+"""A unit's own answer sheet (XLSX): its questions, current answers, dropdowns and ranges,
+with hidden ids so that it reads back without trusting row order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from fvmcli.core.model import NA, Question
+from fvmcli.core.sheet_layout import (
+    ANSWER,
+    COMMENT,
+    DUE,
+    FILLED_BY,
+    FILLED_ON,
+    FIRST_ROW,
+    FORMAT,
+    HELP,
+    META,
+    QID,
+    QUESTION,
+    SECTION,
+    WAS,
+)
+from fvmcli.render.checklist_sheet import LABELS, answer_label, choices
+from fvmcli.render.spreadsheet import FORMULA_STARTS
+
+WORDS = {
+    "sv": {
+        "sheet": "Svar",
+        "unit": "Enhet",
+        "phase": "Etapp",
+        "go_live": "Driftstart",
+        "not_set": "ej satt",
+        "filled_by": "Ifylld av",
+        "filled_on": "Datum",
+        "columns": ("Avsnitt", "Fråga", "Hjälp", "Klart senast", "Svar", "Kommentar"),
+        "derived": "räknas fram av fvm",
+        "stale": "Frågan har ändrats: bekräfta eller svara igen",
+        "intro": "Fyll i Svar och Kommentar. Övriga celler är låsta (utan lösenord).",
+    },
+    "en": {
+        "sheet": "Answers",
+        "unit": "Unit",
+        "phase": "Phase",
+        "go_live": "Go-live",
+        "not_set": "not set",
+        "filled_by": "Filled in by",
+        "filled_on": "Date",
+        "columns": ("Section", "Question", "Help", "Due", "Answer", "Comment"),
+        "derived": "computed by fvm",
+        "stale": "The question changed: confirm or answer again",
+        "intro": "Fill in Answer and Comment. Other cells are locked (no password).",
+    },
+}
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """One question on a unit's sheet."""
+
+    question: Question
+    section: str
+    text: str
+    help: str | None
+    due: date | None
+    value: str | None  # the stored answer (or the live value of a derived question)
+    comment: str | None
+    stale: bool
+
+
+@dataclass(frozen=True)
+class SheetData:
+    """Everything one unit's sheet shows."""
+
+    checklist: str
+    version: int
+    title: str
+    unit_id: str
+    unit_name: str
+    phase: int
+    go_live: date | None
+    made_at: str
+    rows: list[SheetRow]
+
+
+def _text(value: str | None) -> str:
+    text = value or ""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def write_sheet(data: SheetData, lang: str, path: Path) -> None:
+    """Write the unit's answer sheet to ``path``."""
+    import xlsxwriter
+
+    words = WORDS[lang]
+    book = xlsxwriter.Workbook(
+        str(path),
+        {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+    )
+    bold = book.add_format({"bold": True})
+    title = book.add_format({"bold": True, "font_size": 14})
+    head = book.add_format({"bold": True, "bg_color": "#EEF3F7", "border": 1, "locked": True})
+    wrap = book.add_format({"text_wrap": True, "valign": "top", "locked": True})
+    locked_date = book.add_format({"num_format": "yyyy-mm-dd", "valign": "top", "locked": True})
+    open_cell = book.add_format(
+        {"bg_color": "#FFF9DB", "border": 1, "locked": False, "text_wrap": True, "valign": "top"}
+    )
+    open_date = book.add_format(
+        {"bg_color": "#FFF9DB", "border": 1, "locked": False, "num_format": "yyyy-mm-dd"}
+    )
+    derived = book.add_format({"italic": True, "valign": "top", "locked": True})
+    ws = book.add_worksheet(words["sheet"])
+    ws.write_string(0, 0, _text(data.title), title)
+    ws.write_string(1, 0, words["unit"], bold)
+    ws.write_string(1, 1, _text(f"{data.unit_name} ({data.unit_id})"))
+    ws.write_string(2, 0, words["phase"], bold)
+    go_live = data.go_live.isoformat() if data.go_live else words["not_set"]
+    ws.write_string(2, 1, f"{data.phase} · {words['go_live']} {go_live}")
+    ws.write_string(FILLED_BY[0], 0, words["filled_by"], bold)
+    ws.write_blank(*FILLED_BY, None, open_cell)
+    ws.write_string(FILLED_ON[0], FILLED_ON[1] - 1, words["filled_on"], bold)
+    ws.write_blank(*FILLED_ON, None, open_date)
+    ws.write_string(4, 0, words["intro"])
+    for column, heading in enumerate(words["columns"]):
+        ws.write_string(FIRST_ROW - 1, column, heading, head)
+    ws.write_string(FIRST_ROW - 1, QID, "id", head)
+    ws.write_string(FIRST_ROW - 1, WAS, "stored", head)
+    widths = [18, 50, 40, 12, 18, 40]
+    for r, row in enumerate(data.rows, start=FIRST_ROW):
+        q = row.question
+        ws.write_string(r, SECTION, _text(row.section), wrap)
+        ws.write_string(
+            r, QUESTION, _text(row.text + (f"\n({words['stale']})" if row.stale else "")), wrap
+        )
+        ws.write_string(r, HELP, _text(row.help), wrap)
+        if row.due:
+            ws.write_datetime(r, DUE, row.due, locked_date)
+        ws.write_string(r, QID, q.id)
+        ws.write_string(r, WAS, row.value or "")
+        if q.derived:
+            shown = (
+                f"{row.value} % ({words['derived']})"
+                if row.value not in (None, NA)
+                else words["derived"]
+            )
+            ws.write_string(r, ANSWER, shown, derived)
+            continue
+        _answer_cell(ws, r, q, row.value, lang, open_cell, open_date)
+        ws.write_string(r, COMMENT, _text(row.comment), open_cell)
+        widths[ANSWER] = max(
+            widths[ANSWER], min(40, len(answer_label(q, row.value, lang) or "") + 2)
+        )
+    for column, width in enumerate(widths):
+        ws.set_column(column, column, width)
+    ws.set_column(QID, WAS, None, None, {"hidden": True})
+    ws.freeze_panes(FIRST_ROW, 0)
+    ws.protect("", {"autofilter": True, "format_columns": True, "format_rows": True})
+    meta = book.add_worksheet(META)
+    for r, (key, value) in enumerate(
+        (
+            ("format", FORMAT),
+            ("checklist", data.checklist),
+            ("version", str(data.version)),
+            ("unit", data.unit_id),
+            ("made_at", data.made_at),
+        )
+    ):
+        meta.write_string(r, 0, key)
+        meta.write_string(r, 1, value)
+    meta.hide()
+    meta.protect("")
+    book.close()
+
+
+def _answer_cell(ws, r, q: Question, value: str | None, lang: str, fmt, date_fmt) -> None:  # type: ignore[no-untyped-def]
+    """Write the answer cell with the validation its type allows."""
+    picks = choices(q, lang)
+    if picks:
+        ws.write_string(r, ANSWER, answer_label(q, value, lang) or "", fmt)
+        ws.data_validation(r, ANSWER, r, ANSWER, {"validate": "list", "source": picks})
+        return
+    if q.type in ("percent", "number") and value not in (None, NA):
+        ws.write_number(r, ANSWER, float(value), fmt)
+    elif q.type == "date" and value not in (None, NA):
+        ws.write_datetime(r, ANSWER, date.fromisoformat(value), date_fmt)
+    elif value == NA:
+        ws.write_string(r, ANSWER, LABELS[lang][NA], fmt)
+    else:
+        ws.write_string(r, ANSWER, _text(value), fmt)
+    if q.allow_na:
+        return  # a typed "Ej aktuell" must stay possible
+    if q.type == "percent":
+        ws.data_validation(
+            r,
+            ANSWER,
+            r,
+            ANSWER,
+            {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 100},
+        )
+    elif q.type == "number":
+        ws.data_validation(
+            r, ANSWER, r, ANSWER, {"validate": "decimal", "criteria": ">=", "value": 0}
+        )
+    elif q.type == "date":
+        ws.data_validation(
+            r,
+            ANSWER,
+            r,
+            ANSWER,
+            {
+                "validate": "date",
+                "criteria": "between",
+                "minimum": date(2000, 1, 1),
+                "maximum": date(2100, 12, 31),
+            },
+        )

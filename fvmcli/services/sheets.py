@@ -1,0 +1,244 @@
+"""Answer sheets: each unit its own XLSX to fill in, read back safely, many at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from fvmcli.core.model import NewAnswer
+from fvmcli.errors import ConflictError, InputError, Problem, ProblemsError
+from fvmcli.services.context import Context
+from fvmcli.services.territory import UnitFilter, require_right, select
+
+
+@dataclass(frozen=True)
+class SheetMade:
+    unit: str
+    path: Path
+
+
+def make_sheets(
+    ctx: Context, checklist_id: str, chosen: UnitFilter, output: Path
+) -> list[SheetMade]:
+    """Write each selected unit's answer sheet: ``output`` is the file when one unit is
+    chosen and it ends in .xlsx, else a folder that gets ``<unit>.xlsx`` per unit."""
+    from fvmcli.core.deadlines import due_date
+    from fvmcli.render.answer_sheet import SheetData, SheetRow, write_sheet
+    from fvmcli.services.readiness import territory_readiness
+
+    if chosen.everything:
+        raise InputError("choose the units: --unit ID…, --area A or --phase N")
+    checklist = ctx.checklist(checklist_id)
+    lang = ctx.lang
+    today = ctx.clock.today()
+    sections = {s.id: s.title.get(lang) for s in checklist.sections}
+    made: list[SheetMade] = []
+    with ctx.db.read() as conn:
+        from fvmcli.store.answers import answers_by_unit
+        from fvmcli.store.units import go_live_dates
+
+        units = select(ctx, conn, chosen).units
+        if not units:
+            raise InputError("no unit matches the filters")
+        single = output.suffix.lower() == ".xlsx"
+        if single and len(units) > 1:
+            raise InputError(
+                f"-o {output}: {len(units)} units chosen; name a folder for one file per unit"
+            )
+        stored = answers_by_unit(conn, checklist.id, [u.id for u in units])
+        dates = go_live_dates(conn)
+        scores = territory_readiness(ctx, conn, checklist, units, today)
+        for unit, score, _evidence in scores:
+            phase = ctx.territory.phase_of(unit.area)
+            answers = stored.get(unit.id, {})
+            rows = [
+                SheetRow(
+                    r.question,
+                    sections.get(r.question.section, r.question.section),
+                    r.question.text.get(lang),
+                    r.question.help.get(lang) if r.question.help else None,
+                    due_date(dates.get(phase), r.question.due),
+                    r.value,
+                    answers[r.question.id].comment if r.question.id in answers else None,
+                    r.stale,
+                )
+                for r in score.questions
+            ]
+            data = SheetData(
+                checklist.id,
+                checklist.version,
+                checklist.title.get(lang),
+                unit.id,
+                unit.name,
+                phase,
+                dates.get(phase),
+                ctx.clock.now(),
+                rows,
+            )
+            target = output if single else output / f"{unit.id}.xlsx"
+            made.append(SheetMade(unit.id, target))
+            write_atomically(data, lang, target, write_sheet)
+    return made
+
+
+def write_atomically(data: object, lang: str, target: Path, write: object) -> None:
+    """Write one sheet atomically beside its target (a temporary file, then renamed)."""
+    import os
+    import tempfile
+
+    from fvmcli.errors import EnvironmentProblem
+
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        os.close(handle)
+        try:
+            write(data, lang, Path(name))  # type: ignore[operator]
+            os.replace(name, target)
+        finally:
+            Path(name).unlink(missing_ok=True)
+    except OSError as exc:
+        raise EnvironmentProblem(f"cannot write {target}: {exc.strerror or exc}") from exc
+
+
+@dataclass(frozen=True)
+class SheetsImported:
+    sheets: int
+    answers: int
+    changed: int
+    dry_run: bool
+
+
+def import_sheets(
+    ctx: Context,
+    checklist_id: str,
+    files: list[Path],
+    *,
+    dry_run: bool = False,
+    overwrite: bool = False,
+    by: str | None = None,
+) -> SheetsImported:
+    """Store the answers of filled-in sheets (or plain XLSX with the CSV's columns), all or
+    nothing. Every problem names its file and cell; a sheet of another checklist, or made for
+    a version whose questions have changed since, is refused; an answer whose stored value
+    changed after the sheet was made is a conflict unless ``overwrite``."""
+    from fvmcli.content.xlsx_answers import read_answers_xlsx
+    from fvmcli.core.answers import check_answers
+    from fvmcli.services.readiness import revised_questions
+    from fvmcli.store.answers import answers_by_unit, save_answers
+    from fvmcli.store.units import list_units
+
+    checklist = ctx.checklist(checklist_id)
+    read = [read_answers_xlsx(f) for f in files]
+    problems: list[Problem] = []
+    batch: list[NewAnswer] = []
+    places: list[tuple[str, str]] = []  # per answer: (answer cell, comment cell), with file
+    was: list[str | None] = []
+    for sheet in read:
+        name = sheet.file.name
+        if sheet.answer_sheet:
+            problems += _sheet_problems(sheet, checklist)
+            if any(p.where.startswith(name) for p in problems):
+                continue
+        by_sheet = sheet.filled_by
+        at_sheet = f"{sheet.filled_on.isoformat()}T00:00" if sheet.filled_on else None
+        for a in sheet.answers:
+            if a.value is None:
+                continue  # an empty answer cell gives no answer: nothing is erased
+            question = checklist.question(a.question)
+            if sheet.answer_sheet and question is not None and question.derived:
+                continue  # shown read-only, with its live value
+            batch.append(
+                NewAnswer(
+                    a.unit, a.question, a.value, a.comment, a.by or by_sheet, a.at or at_sheet
+                )
+            )
+            places.append((f"{name}!{a.where}", f"{name}!{a.comment_at}"))
+            # What was stored when the sheet was made ("" for nothing); None: a plain sheet.
+            was.append((a.was or "") if sheet.answer_sheet else None)
+    with ctx.db.write(dry_run=dry_run) as conn:
+        units = {u.id: u for u in list_units(conn, ids=sorted({a.unit_id for a in batch}))}
+        require_right(ctx, conn, "answer", units.values())
+        stored = answers_by_unit(conn, checklist.id, list(units))
+        values = {u: {q: a.value for q, a in found.items()} for u, found in stored.items()}
+        accepted, found = check_answers(checklist, units, values, batch, latest=ctx.clock.latest())
+        for p in found:
+            where = places[p.index][1] if p.field == "comment" else places[p.index][0]
+            problems.append(Problem(where, p.message))
+        if problems:
+            raise ProblemsError(
+                f"{len(read)} file{'s' if len(read) != 1 else ''}",
+                problems,
+                hint="Nothing was imported. Correct the cells named and import again.",
+            )
+        if not overwrite:
+            conflicts = _conflicts(accepted, batch, was, places, values)
+            if conflicts:
+                raise ConflictError(
+                    "answers changed in the database after these sheets were made:\n  "
+                    + "\n  ".join(conflicts),
+                    hint="Nothing was imported. Make new sheets, or add --overwrite to let "
+                    "the sheets win.",
+                )
+        changed = save_answers(
+            conn,
+            checklist.id,
+            checklist.version,
+            accepted,
+            by=ctx.actor(by),
+            at=ctx.clock.now(),
+            revised=revised_questions(checklist),
+        )
+    return SheetsImported(len(read), len(accepted), changed, dry_run)
+
+
+def _sheet_problems(sheet: object, checklist: object) -> list[Problem]:
+    from fvmcli.content.xlsx_answers import ReadSheet
+    from fvmcli.core.model import Checklist
+
+    assert isinstance(sheet, ReadSheet) and isinstance(checklist, Checklist)
+    name = sheet.file.name
+    if sheet.checklist != checklist.id:
+        return [Problem(name, f"is a sheet of checklist {sheet.checklist!r}, not {checklist.id!r}")]
+    if sheet.version is None:
+        return [Problem(name, "names no checklist version; make a new sheet")]
+    if sheet.version != checklist.version:
+        asked = {a.question for a in sheet.answers}
+        changed = sorted(
+            q.id
+            for q in checklist.questions
+            if q.id in asked and q.revised is not None and q.revised > sheet.version
+        )
+        if changed:
+            return [
+                Problem(
+                    name,
+                    f"was made for version {sheet.version}; since then "
+                    f"{', '.join(changed)} changed meaning. Make a new sheet "
+                    f"(fvm checklist sheet {checklist.id} --unit {sheet.unit}).",
+                )
+            ]
+    return []
+
+
+def _conflicts(
+    accepted: list[NewAnswer],
+    batch: list[NewAnswer],
+    was: list[str | None],
+    places: list[tuple[str, str]],
+    values: dict[str, dict[str, str]],
+) -> list[str]:
+    """Return the cells whose stored value changed after the sheet was made, where the sheet
+    says something else again."""
+    index = {(a.unit_id, a.question): i for i, a in enumerate(batch)}
+    found = []
+    for answer in accepted:
+        i = index[(answer.unit_id, answer.question)]
+        now = values.get(answer.unit_id, {}).get(answer.question)
+        before = was[i] or None
+        if was[i] is not None and now != before and answer.value != now:
+            found.append(
+                f"{places[i][0]}: the sheet says {answer.value!r}, the database now "
+                f"{now!r} (it was {before!r} when the sheet was made)"
+            )
+    return found
