@@ -59,7 +59,7 @@ def test_add_records_history(fvm: Fvm) -> None:
     ("args", "message"),
     [
         (["--area", "mitten", "--type", "hospital"], "unknown area 'mitten'"),
-        (["--area", "sodra", "--type", "sjukhus"], "unknown unit type 'sjukhus'"),
+        (["--area", "sodra", "--type", "spa"], "unknown unit type 'spa'"),
         (["--area", "sodra", "--type", "hospital", "--parent", "nope"], "no unit 'nope'"),
     ],
 )
@@ -203,3 +203,25 @@ def test_phase_set_and_list(fvm: Fvm, write_csv) -> None:
 def test_phase_set_refuses_bad_dates(fvm: Fvm, phase: str, day: str, message: str) -> None:
     assert message in fvm("phase", "set", phase, "--go-live", day, code=2).stderr
     assert fvm.scalar("SELECT count(*) FROM phases") == 0
+
+
+def test_areas_and_types_are_known_by_their_names_too(fvm: Fvm, write_csv) -> None:  # type: ignore[no-untyped-def]
+    fvm(
+        "unit",
+        "add",
+        "vc-hjo",
+        "--name",
+        "VC Hjo",
+        "--area",
+        "Östra området",
+        "--type",
+        "primärvård",
+    )
+    shown = fvm.json("unit", "show", "vc-hjo")
+    assert (shown["area"], shown["type"]) == ("ostra", "primary-care")
+    fvm("unit", "import", str(write_csv("id;name;area;type\ns1;S;Södra området;Sjukhus\n")))
+    assert fvm.json("unit", "show", "s1")["area"] == "sodra"
+    for area in ("södra", "Södra området", "SODRA", "Southern area", "sodra"):
+        assert [u["id"] for u in fvm.json("unit", "list", "--area", area)] == ["s1"]
+    assert [u["id"] for u in fvm.json("unit", "list", "--type", "Hospital")] == ["s1"]
+    assert "unknown area 'mitten'" in fvm("unit", "list", "--area", "mitten", code=2).stderr

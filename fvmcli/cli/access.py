@@ -7,6 +7,7 @@ import typer
 from fvmcli.cli.env import get_env
 from fvmcli.cli.options import JSON
 from fvmcli.cli.output import emit_json, say, show
+from fvmcli.core.access import ROLE_MEANING
 from fvmcli.render.columns import Column
 
 app = typer.Typer(
@@ -22,6 +23,7 @@ GRANTS = (
     Column("role", "role"),
     Column("unit", "unit"),
     Column("area", "area"),
+    Column("may", "may", cell=lambda g: ROLE_MEANING.get(g.role, ""), data=False),
 )
 
 

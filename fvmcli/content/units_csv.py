@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fvmcli.content.csvfile import RowProblems, read_csv
 from fvmcli.core.model import Territory, Unit
-from fvmcli.core.territory import unit_problems
+from fvmcli.core.territory import area_names, resolve_name, unit_problems
 from fvmcli.core.values import check_id, parse_count
 
 REQUIRED = ("id", "name", "area", "type")
@@ -41,11 +41,12 @@ def parse_units(path: Path, territory: Territory) -> list[Unit]:
             except ValueError as exc:
                 problems.add(row, "staff", str(exc))
                 continue
+        area, kind = row.get("area") or "", row.get("type") or ""
         unit = Unit(
             unit_id,
             row.get("name") or "",
-            row.get("area") or "",
-            row.get("type") or "",
+            resolve_name(area, area_names(territory)) or area,
+            resolve_name(kind, territory.unit_types) or kind,
             staff,
             row.get("municipality"),
             row.get("parent"),

@@ -79,15 +79,6 @@ class Grant:
     unit: str | None = None
     area: str | None = None
 
-    @property
-    def scope(self) -> str:
-        """Return where the grant holds, for people."""
-        if self.unit:
-            return f"unit {self.unit}"
-        if self.area:
-            return f"area {self.area}"
-        return "everywhere"
-
 
 def allows(grants: Iterable[Grant], action: str, unit: str | None, area: str | None) -> bool:
     """Return True when one of ``grants`` allows ``action`` on the unit (in ``area``); with
@@ -103,8 +94,3 @@ def allows(grants: Iterable[Grant], action: str, unit: str | None, area: str | N
         ):
             return True
     return False
-
-
-def scoped(role: str) -> bool:
-    """Return True when a grant of ``role`` may be narrowed to units or areas."""
-    return any(role in ACTIONS[a] for a in UNIT_ACTIONS) and role not in ("admin",)

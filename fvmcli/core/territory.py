@@ -3,8 +3,33 @@
 from __future__ import annotations
 
 from fvmcli.core.limits import MAX_COUNT, MAX_NAME
-from fvmcli.core.model import Territory, Unit
+from fvmcli.core.model import Territory, Text, Unit
 from fvmcli.core.values import check_id
+
+
+def fold(text: str) -> str:
+    """Return ``text`` as it is compared with names: any case, å/ä/ö as a/a/o, trimmed."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text.strip())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def resolve_name(text: str, choices: dict[str, Text]) -> str | None:
+    """Return the id ``text`` names: the id itself or its name in either language, in any
+    case and with or without å, ä, ö (``södra``, ``Södra området``, ``sodra``); else None."""
+    if text in choices:
+        return text
+    key = fold(text)
+    for choice_id, name in choices.items():
+        if key in {fold(choice_id), fold(name.sv), fold(name.en or name.sv)}:
+            return choice_id
+    return None
+
+
+def area_names(territory: Territory) -> dict[str, Text]:
+    """Return area id → its name, for ``resolve_name``."""
+    return {a.id: a.name for a in territory.areas.values()}
 
 
 def parent_cycle(links: dict[str, str], start: str) -> list[str]:

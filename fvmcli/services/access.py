@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 from fvmcli.core.access import (
     ACTION_WORDS,
     GRANTABLE,
-    ROLE_MEANING,
     ROLES,
     Grant,
     allows,
@@ -175,8 +174,3 @@ def revoke(
         for gone in before - after:
             set_group(conn, login, gone, False)
     return removed
-
-
-def meanings() -> dict[str, str]:
-    """Return each role with what it allows."""
-    return dict(ROLE_MEANING)

@@ -53,9 +53,15 @@ def parse_day(ctx: Context, text: str | None, option: str = "--as-of") -> date:
 
 def selection_areas(ctx: Context, area: str | None, phase: int | None) -> list[str] | None:
     """Return the areas a --area/--phase filter allows (None: all); unknown values are errors."""
+    from fvmcli.core.territory import area_names, resolve_name
+
     territory = ctx.territory
-    if area is not None and area not in territory.areas:
-        raise InputError(f"--area: unknown area {area!r} (known: {', '.join(territory.areas)})")
+    if area is not None:
+        found = resolve_name(area, area_names(territory))
+        if found is None:
+            known = ", ".join(f"{a.id} ({a.name.get(ctx.lang)})" for a in territory.areas.values())
+            raise InputError(f"--area: unknown area {area!r} (known: {known})")
+        area = found
     if phase is not None and phase not in territory.phases():
         known = ", ".join(map(str, territory.phases()))
         raise InputError(f"--phase: unknown phase {phase} (known: {known})")
@@ -65,11 +71,18 @@ def selection_areas(ctx: Context, area: str | None, phase: int | None) -> list[s
     return [a for a in areas if phase is None or territory.phase_of(a) == phase]
 
 
-def check_type(ctx: Context, unit_type: str | None) -> None:
-    """Refuse an unknown --type."""
-    if unit_type is not None and unit_type not in ctx.territory.unit_types:
+def check_type(ctx: Context, unit_type: str | None) -> str | None:
+    """Return the unit type id --type names (by id or name, see ``resolve_name``); refuse an
+    unknown one."""
+    from fvmcli.core.territory import resolve_name
+
+    if unit_type is None:
+        return None
+    found = resolve_name(unit_type, ctx.territory.unit_types)
+    if found is None:
         known = ", ".join(ctx.territory.unit_types)
         raise InputError(f"--type: unknown unit type {unit_type!r} (known: {known})")
+    return found
 
 
 def select(ctx: Context, conn: Connection, chosen: UnitFilter) -> Selection:
@@ -77,9 +90,9 @@ def select(ctx: Context, conn: Connection, chosen: UnitFilter) -> Selection:
     from fvmcli.store.units import list_units
 
     areas = selection_areas(ctx, chosen.area, chosen.phase)
-    check_type(ctx, chosen.unit_type)
+    unit_type = check_type(ctx, chosen.unit_type)
     ids = list(chosen.unit_ids) or None
-    found = list_units(conn, ids=ids, areas=areas, unit_type=chosen.unit_type)
+    found = list_units(conn, ids=ids, areas=areas, unit_type=unit_type)
     check_fit(ctx, found)
     if ids:
         unknown = sorted(set(ids) - {u.id for u in list_units(conn, ids=ids)})
@@ -167,7 +180,17 @@ class ImportOutcome:
 
 
 def add_unit(ctx: Context, unit: Unit, *, by: str | None = None) -> UnitView:
-    """Store a new unit; return it with its phase. An existing id is a conflict."""
+    """Store a new unit (its area and type named by id or name); return it with its phase.
+    An existing id is a conflict."""
+    from dataclasses import replace
+
+    from fvmcli.core.territory import area_names, resolve_name
+
+    unit = replace(
+        unit,
+        area=resolve_name(unit.area, area_names(ctx.territory)) or unit.area,
+        type=resolve_name(unit.type, ctx.territory.unit_types) or unit.type,
+    )
     from fvmcli.core.territory import unit_problems
     from fvmcli.core.values import check_id
     from fvmcli.store.units import get_unit, upsert_units

@@ -260,16 +260,6 @@ def session_enrolments(conn: Connection, session_id: str) -> list[tuple[str, str
     return [(p, s) for p, s in conn.execute(query)]
 
 
-def person_bookings(conn: Connection, person_id: str) -> list[Booking]:
-    """Return the person's enrolments with their sessions."""
-    query = (
-        sa.select(sessions, enrolments.c.status)
-        .join(enrolments, enrolments.c.session_id == sessions.c.id)
-        .where(enrolments.c.person_id == person_id)
-    )
-    return [Booking(session_time(dict(r._mapping)), r.status) for r in conn.execute(query)]
-
-
 def bookings_of(conn: Connection, person_ids: Iterable[str]) -> dict[str, list[Booking]]:
     """Return person → their enrolments with sessions, for many people in one query."""
     chosen = list(person_ids)
