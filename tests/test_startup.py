@@ -65,3 +65,19 @@ def test_version_prints_the_package_version() -> None:
         [sys.executable, "-m", "fvmcli", "--version"], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == f"fvm {__version__}"
+
+
+def test_fvm_needs_no_click_of_its_own(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Typer carries its own Click: fvm must run, and report errors, without the click package
+    (a plain 'pip install .' does not bring it)."""
+    probe = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from fvmcli.cli.app import app\n"
+        f"result = CliRunner().invoke(app, ['--db', {str(tmp_path / 'c.sqlite')!r}, "
+        "'unit', 'show', 'nope'])\n"
+        "assert result.exit_code == 2, result.output\n"
+        "assert 'click' not in sys.modules, 'fvm imported click'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -35,18 +35,8 @@ class FvmGroup(TyperGroup):
     script can always tell a crash (70) from a red gate (1)."""
 
     def invoke(self, ctx: Any) -> Any:
-        import click
-
         try:
             return super().invoke(ctx)
-        except (
-            typer.Exit,
-            typer.Abort,
-            click.exceptions.Exit,
-            click.exceptions.Abort,
-            click.ClickException,
-        ):
-            raise
         except FvmError as exc:
             if _debug(ctx):
                 traceback.print_exc()
@@ -58,6 +48,8 @@ class FvmGroup(TyperGroup):
             fail("fvm: interrupted; everything saved before Ctrl-C is kept.")
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
         except Exception as exc:  # a bug: one line for the user, the details in a file
+            if _framework(exc):
+                raise  # exits, aborts and usage errors: the framework reports them
             if _debug(ctx):
                 traceback.print_exc()
             report = _crash_report(exc)
@@ -67,6 +59,16 @@ class FvmGroup(TyperGroup):
                 f"stored; {where}. Please send that file with a bug report."
             )
             raise typer.Exit(int(ExitCode.INTERNAL)) from None
+
+
+def _framework(exc: BaseException) -> bool:
+    """Return True for the framework's own exits, aborts and usage errors (Typer carries its
+    own copy of Click, so they are recognised by name, not by importing Click)."""
+    names = {"Exit", "Abort", "ClickException"}
+    return any(
+        cls.__name__ in names and cls.__module__.split(".")[0] in ("typer", "click")
+        for cls in type(exc).__mro__
+    )
 
 
 def _crash_report(exc: BaseException) -> Path | None:

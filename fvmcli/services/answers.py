@@ -8,13 +8,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fvmcli.core.limits import MAX_TEXT
-from fvmcli.core.model import Checklist, NewAnswer, Question
+from fvmcli.core.model import Checklist, NewAnswer, Question, Unit
 from fvmcli.errors import InputError, Interrupted
 from fvmcli.services.context import Context
 from fvmcli.services.readiness import UnitReadiness, revised_questions, unit_readiness
 from fvmcli.services.territory import check_fit, parse_day, require_right, require_unit
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from sqlalchemy.engine import Connection
+
     from fvmcli.services.answering import Asker
     from fvmcli.store.history import Change
 
@@ -24,6 +28,38 @@ def list_checklists(ctx: Context) -> list[Checklist]:
     from fvmcli.content.checklists import checklist_files
 
     return [ctx.checklist(cid) for cid in sorted(checklist_files(ctx.content))]
+
+
+def save(
+    ctx: Context, conn: Connection, checklist: Checklist, batch: list[NewAnswer], user: str
+) -> int:
+    """Store checked answers under the checklist's version (confirming stale ones); return
+    how many changed."""
+    from fvmcli.store.answers import save_answers
+
+    return save_answers(
+        conn,
+        checklist.id,
+        checklist.version,
+        batch,
+        by=user,
+        at=ctx.clock.now(),
+        revised=revised_questions(checklist),
+    )
+
+
+def answering_units(
+    ctx: Context, conn: Connection, checklist: Checklist, unit_ids: Iterable[str]
+) -> tuple[dict[str, Unit], dict[str, dict[str, str]]]:
+    """Return the stored units named (after checking the login may answer for them) and their
+    current answer values, for the one check every answer passes."""
+    from fvmcli.store.answers import answers_by_unit
+    from fvmcli.store.units import list_units
+
+    units = {u.id: u for u in list_units(conn, ids=sorted(set(unit_ids)))}
+    require_right(ctx, conn, "answer", units.values())
+    stored = answers_by_unit(conn, checklist.id, list(units))
+    return units, {u: {q: a.value for q, a in found.items()} for u, found in stored.items()}
 
 
 @dataclass(frozen=True)
@@ -49,7 +85,7 @@ def set_answer(
 ) -> AnswerSet:
     """Store one answer after the checks every way in shares; return what was stored."""
     from fvmcli.core.answers import check_answers
-    from fvmcli.store.answers import get_answers, save_answers
+    from fvmcli.store.answers import get_answers
 
     checklist = ctx.checklist(checklist_id)
     user = ctx.actor(by)
@@ -65,15 +101,7 @@ def set_answer(
             field = problems[0].field
             prefix = f"--{field}: " if field not in ("value", "question", "unit") else ""
             raise InputError(prefix + problems[0].message)
-        changed = save_answers(
-            conn,
-            checklist.id,
-            checklist.version,
-            accepted,
-            by=user,
-            at=ctx.clock.now(),
-            revised=revised_questions(checklist),
-        )
+        changed = save(ctx, conn, checklist, accepted, user)
     question = checklist.question(question_id)
     assert question is not None
     stored = accepted[0].value
@@ -97,27 +125,14 @@ def import_answers(
 ) -> AnswersImported:
     """Store a CSV file of answers; every bad row is reported and nothing is stored if any."""
     from fvmcli.content.answers_csv import check_answer_rows, read_answer_rows
-    from fvmcli.store.answers import answers_by_unit, save_answers
-    from fvmcli.store.units import list_units
 
     checklist = ctx.checklist(checklist_id)
     rows = read_answer_rows(file)
     named = sorted({r.get("unit") or "" for r in rows})
     with ctx.db.write(dry_run=dry_run) as conn:
-        units = {u.id: u for u in list_units(conn, ids=named)}
-        require_right(ctx, conn, "answer", units.values())
-        stored = answers_by_unit(conn, checklist.id, list(units))
-        values = {u: {q: a.value for q, a in answers.items()} for u, answers in stored.items()}
+        units, values = answering_units(ctx, conn, checklist, named)
         batch = check_answer_rows(file, rows, checklist, units, values, latest=ctx.clock.latest())
-        changed = save_answers(
-            conn,
-            checklist.id,
-            checklist.version,
-            batch,
-            by=ctx.actor(by),
-            at=ctx.clock.now(),
-            revised=revised_questions(checklist),
-        )
+        changed = save(ctx, conn, checklist, batch, ctx.actor(by))
     return AnswersImported(len(batch), changed, len(units), dry_run)
 
 
@@ -134,15 +149,10 @@ def store_answers(
     ``source[index].field``."""
     from fvmcli.core.answers import check_answers
     from fvmcli.errors import Problem, ProblemsError
-    from fvmcli.store.answers import answers_by_unit, save_answers
-    from fvmcli.store.units import list_units
 
     checklist = ctx.checklist(checklist_id)
     with ctx.db.write() as conn:
-        units = {u.id: u for u in list_units(conn, ids=sorted({a.unit_id for a in batch}))}
-        require_right(ctx, conn, "answer", units.values())
-        stored = answers_by_unit(conn, checklist.id, list(units))
-        values = {u: {q: a.value for q, a in answers.items()} for u, answers in stored.items()}
+        units, values = answering_units(ctx, conn, checklist, (a.unit_id for a in batch))
         accepted, problems = check_answers(
             checklist, units, values, batch, latest=ctx.clock.latest()
         )
@@ -152,15 +162,7 @@ def store_answers(
                 [Problem(f"{source}[{p.index}].{p.field}", p.message) for p in problems],
                 hint="Nothing was stored.",
             )
-        return save_answers(
-            conn,
-            checklist.id,
-            checklist.version,
-            accepted,
-            by=ctx.actor(by),
-            at=ctx.clock.now(),
-            revised=revised_questions(checklist),
-        )
+        return save(ctx, conn, checklist, accepted, ctx.actor(by))
 
 
 def confirm(
@@ -173,7 +175,7 @@ def confirm(
 ) -> list[str]:
     """Confirm stale answers as they stand (the named questions, else every stale answer of
     the unit): each is recorded again under the current version. Return the confirmed ids."""
-    from fvmcli.store.answers import get_answers, save_answers
+    from fvmcli.store.answers import get_answers
 
     checklist = ctx.checklist(checklist_id)
     user = ctx.actor(by)
@@ -193,15 +195,7 @@ def confirm(
                 raise InputError(f"{unit.id} has no stale answer to {question}")
         chosen = sorted(questions or stale)
         batch = [NewAnswer(unit.id, q, stored[q].value, stored[q].comment) for q in chosen]
-        save_answers(
-            conn,
-            checklist.id,
-            checklist.version,
-            batch,
-            by=user,
-            at=ctx.clock.now(),
-            revised=revised_questions(checklist),
-        )
+        save(ctx, conn, checklist, batch, user)
     return chosen
 
 
@@ -313,7 +307,7 @@ def answer_walk(
     :class:`Interrupted` with the command that resumes.
     """
     from fvmcli.services.answering import WalkResult, walk
-    from fvmcli.store.answers import get_answers, save_answers
+    from fvmcli.store.answers import get_answers
     from fvmcli.store.units import go_live_dates
 
     checklist = ctx.checklist(checklist_id)
@@ -328,17 +322,9 @@ def answer_walk(
         go_live = go_live_dates(conn).get(ctx.territory.phase_of(unit.area))
         answers = get_answers(conn, unit.id, checklist.id)
 
-    def save(question: Question, value: str, comment: str | None) -> None:
+    def save_one(question: Question, value: str, comment: str | None) -> None:
         with ctx.db.write() as conn:
-            save_answers(
-                conn,
-                checklist.id,
-                checklist.version,
-                [NewAnswer(unit.id, question.id, value, comment)],
-                by=user,
-                at=ctx.clock.now(),
-                revised=revised_questions(checklist),
-            )
+            save(ctx, conn, checklist, [NewAnswer(unit.id, question.id, value, comment)], user)
 
     result = WalkResult()
     today = ctx.clock.today()
@@ -348,7 +334,7 @@ def answer_walk(
             unit.type,
             answers,
             asker,
-            save,
+            save_one,
             lang=ctx.lang,
             go_live=go_live,
             today=today,

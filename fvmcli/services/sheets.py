@@ -8,7 +8,7 @@ from pathlib import Path
 from fvmcli.core.model import NewAnswer
 from fvmcli.errors import ConflictError, InputError, Problem, ProblemsError
 from fvmcli.services.context import Context
-from fvmcli.services.territory import UnitFilter, require_right, select
+from fvmcli.services.territory import UnitFilter, select
 
 
 @dataclass(frozen=True)
@@ -124,9 +124,7 @@ def import_sheets(
     changed after the sheet was made is a conflict unless ``overwrite``."""
     from fvmcli.content.xlsx_answers import read_answers_xlsx
     from fvmcli.core.answers import check_answers
-    from fvmcli.services.readiness import revised_questions
-    from fvmcli.store.answers import answers_by_unit, save_answers
-    from fvmcli.store.units import list_units
+    from fvmcli.services.answers import answering_units, save
 
     checklist = ctx.checklist(checklist_id)
     read = [read_answers_xlsx(f) for f in files]
@@ -157,10 +155,7 @@ def import_sheets(
             # What was stored when the sheet was made ("" for nothing); None: a plain sheet.
             was.append((a.was or "") if sheet.answer_sheet else None)
     with ctx.db.write(dry_run=dry_run) as conn:
-        units = {u.id: u for u in list_units(conn, ids=sorted({a.unit_id for a in batch}))}
-        require_right(ctx, conn, "answer", units.values())
-        stored = answers_by_unit(conn, checklist.id, list(units))
-        values = {u: {q: a.value for q, a in found.items()} for u, found in stored.items()}
+        units, values = answering_units(ctx, conn, checklist, (a.unit_id for a in batch))
         accepted, found = check_answers(checklist, units, values, batch, latest=ctx.clock.latest())
         for p in found:
             where = places[p.index][1] if p.field == "comment" else places[p.index][0]
@@ -180,15 +175,7 @@ def import_sheets(
                     hint="Nothing was imported. Make new sheets, or add --overwrite to let "
                     "the sheets win.",
                 )
-        changed = save_answers(
-            conn,
-            checklist.id,
-            checklist.version,
-            accepted,
-            by=ctx.actor(by),
-            at=ctx.clock.now(),
-            revised=revised_questions(checklist),
-        )
+        changed = save(ctx, conn, checklist, accepted, ctx.actor(by))
     return SheetsImported(len(read), len(accepted), changed, dry_run)
 
 
