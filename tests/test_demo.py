@@ -51,6 +51,8 @@ def test_demo_is_repeatable_and_never_touches_the_real_database(
         u for u in shown
     ]
     assert "Åmål kommun – hemsjukvård" in first
+    assert f"export FVM_DB={demo_db}" in first
+    assert json.loads(run("info", "--json"))["demo"] == str(demo_db)
 
 
 def _is_row(line: str, ids: list[str]) -> bool:

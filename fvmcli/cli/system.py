@@ -45,6 +45,7 @@ def info(ctx: typer.Context, as_json: bool = JSON) -> None:
                 "lang": found.lang,
                 "user": found.user,
                 "rights": found.rights,
+                "demo": found.demo,
                 "counts": found.counts,
             }
         )
@@ -58,6 +59,7 @@ def info(ctx: typer.Context, as_json: bool = JSON) -> None:
         ["language", found.lang],
         ["user", found.user],
         ["rights", found.rights],
+        *([["demo database", f"{found.demo} (fvm --db {found.demo} …)"]] if found.demo else []),
         *[[f"rows: {k}", v] for k, v in found.counts.items()],
     ]
     emit_table(["", ""], rows, title="fvm info")
@@ -101,10 +103,11 @@ def demo(
         f"The cutover report is in {target} (open it in a browser, or print it to PDF).",
         style="bold",
     )
-    say(
-        f"Look closer: fvm --db {display_url(built.url)} checklist score golive "
-        "--unit sas-boras-med"
-    )
+    from fvmcli.store.database import sqlite_path
+
+    where = sqlite_path(built.url) or display_url(built.url)
+    say(f"Look closer: fvm --db {where} checklist score golive --unit sas-boras-med")
+    say(f"To work in the demo data: export FVM_DB={where}   (or add --db {where})")
 
 
 def register(app: typer.Typer) -> None:

@@ -32,6 +32,7 @@ class Info:
     user: str
     counts: dict[str, int]
     rights: str
+    demo: str | None  # the demo database, when 'fvm demo' has made one
 
 
 def info(ctx: Context) -> Info:
@@ -50,7 +51,16 @@ def info(ctx: Context) -> Info:
         ctx.db.login if ctx.enforced else resolve_user(None),
         counts,
         _rights(ctx),
+        _demo(),
     )
+
+
+def _demo() -> str | None:
+    """Return the path of the demo database in the user data folder, when it exists."""
+    from fvmcli.services.context import data_dir
+
+    path = data_dir() / "demo.sqlite"
+    return str(path) if path.exists() else None
 
 
 def _rights(ctx: Context) -> str:
