@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -249,12 +250,14 @@ def sheet_(
 
     Example: fvm checklist sheet golive --area sodra -o svar/
     """
+    from fvmcli.cli.writing import write_file
+    from fvmcli.render.answer_sheet import write_sheet
     from fvmcli.services.sheets import make_sheets
 
+    env = get_env(ctx)
     with progress("Answer sheets"):
-        made = make_sheets(get_env(ctx), checklist_id, filters, output)
-    for sheet in made:
-        say(f"Wrote {sheet.path}")
+        for sheet in make_sheets(env, checklist_id, filters, output):
+            write_file(sheet.path, partial(write_sheet, sheet.data, env.lang))
 
 
 @app.command("confirm")

@@ -55,10 +55,11 @@ def reading(encoding: str | None = None) -> Iterator[Reading]:
         _READING.reset(token)
 
 
-def read_text(path: Path) -> str:
+def read_text(path: Path, kind: str = "CSV") -> str:
     """Return the text of a file: UTF-8 (with or without BOM), else Windows-1252 as Swedish
     Excel saves CSV (noted in the ``reading`` block), or the encoding a ``reading`` block
-    forces. A missing, unreadable or binary file is an input error."""
+    forces. A missing, unreadable or binary file is an input error that says it expected
+    ``kind`` (CSV, a JSON bundle)."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError as exc:
@@ -68,7 +69,10 @@ def read_text(path: Path) -> str:
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
     if b"\x00" in raw:
-        raise InputError(f"{path}: is a binary file, not CSV text", hint="Save it as CSV (UTF-8).")
+        raise InputError(
+            f"{path}: is a binary file, not {kind} text",
+            hint="Save it as CSV (UTF-8)." if kind == "CSV" else None,
+        )
     state = _READING.get()
     if state is not None and state.encoding:
         try:

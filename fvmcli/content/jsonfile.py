@@ -14,7 +14,7 @@ def read_json(path: Path) -> Any:
     """Return a JSON file's content; an unreadable, invalid or absurdly nested file is an
     input error naming the file."""
     try:
-        return json.loads(read_text(path))
+        return json.loads(read_text(path, "JSON"))
     except json.JSONDecodeError as exc:
         raise InputError(
             f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}"

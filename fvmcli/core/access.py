@@ -81,16 +81,17 @@ class Grant:
 
 
 def allows(grants: Iterable[Grant], action: str, unit: str | None, area: str | None) -> bool:
-    """Return True when one of ``grants`` allows ``action`` on the unit (in ``area``); with
-    ``unit`` None, only a grant everywhere allows it."""
+    """Return True when one of ``grants`` allows ``action`` on the unit in ``area``: a grant
+    everywhere, on that unit, or on that area. With ``unit`` and ``area`` None only a grant
+    everywhere allows it; with only ``area``, a grant on that area does too."""
     roles = ACTIONS[action]
     for grant in grants:
         if grant.role not in roles:
             continue
         if grant.unit is None and grant.area is None:
             return True
-        if unit is not None and (
-            grant.unit == unit or (grant.area is not None and grant.area == area)
-        ):
+        if unit is not None and grant.unit == unit:
+            return True
+        if area is not None and grant.area == area:
             return True
     return False

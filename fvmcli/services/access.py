@@ -115,15 +115,15 @@ def init(ctx: Context) -> None:
         ) from exc
 
 
-def _scopes(ctx: Context, role: str, units: list[str], areas: list[str]) -> list[Grant]:
+def _check_scope(ctx: Context, role: str, areas: list[str], scoped: bool) -> None:
+    """Refuse an unknown role, a scope on a role that holds everywhere, or an unknown area."""
     if role not in ROLES:
         raise InputError(f"--role: unknown role {role!r} (known: {', '.join(ROLES)})")
-    if (units or areas) and role in ("reader", "trainer", "admin"):
+    if scoped and role in ("reader", "trainer", "admin"):
         raise InputError(f"--role {role} holds everywhere; it takes no --unit or --area")
     for area in areas:
         if area not in ctx.territory.areas:
             raise InputError(f"--area: unknown area {area!r}")
-    return []
 
 
 def grant(
@@ -135,7 +135,7 @@ def grant(
     from fvmcli.store.units import existing_unit_ids
 
     _postgres(ctx, "fvm access grant")
-    _scopes(ctx, role, units, areas)
+    _check_scope(ctx, role, areas, bool(units or areas))
     wanted = [Grant(login, role, u, None) for u in units]
     wanted += [Grant(login, role, None, a) for a in areas]
     wanted = wanted or [Grant(login, role)]

@@ -271,8 +271,9 @@ class Trusted:
 
 def trust(ctx: Context, public_file: Path, *, units: list[str], areas: list[str]) -> Trusted:
     """Trust the device key in ``public_file`` to sign bundles of these units and areas."""
-    from fvmcli.core.access import Grant, allows
+    from fvmcli.core.access import allows
     from fvmcli.core.signing import fingerprint, public_raw
+    from fvmcli.services.territory import require_right
     from fvmcli.store.access import grants_of, trust_key
     from fvmcli.store.units import list_units
 
@@ -293,14 +294,16 @@ def trust(ctx: Context, public_file: Path, *, units: list[str], areas: list[str]
         missing = sorted(set(units) - {u.id for u in found})
         if missing:
             raise InputError(f"--unit: no unit {', '.join(missing)}")
-        from fvmcli.services.territory import require_right
-
         require_right(ctx, conn, "trust", found)
         if areas and ctx.enforced:
-            grants: list[Grant] = grants_of(conn, ctx.db.login)
-            for area in areas:
-                if not allows(grants, "trust", f"@{area}", area):
-                    require_right(ctx, conn, "trust")
+            grants = grants_of(conn, ctx.db.login)
+            refused = [a for a in areas if not allows(grants, "trust", None, a)]
+            if refused:
+                raise NotPermitted(
+                    f"{ctx.db.login} may not trust device keys for area {', '.join(refused)}",
+                    hint=f"An admin can run: fvm access grant {ctx.db.login} --role lead "
+                    + " ".join(f"--area {a}" for a in refused),
+                )
         scopes: list[tuple[str | None, str | None]] = [(u, None) for u in units]
         scopes += [(None, a) for a in areas]
         added = trust_key(

@@ -206,9 +206,6 @@ class Report:
     texts: dict[str, str]
 
 
-REPORT_KINDS = ("html", "pdf", "xlsx", "csv", "json")
-
-
 def report(
     ctx: Context,
     chosen: UnitFilter = UnitFilter(),

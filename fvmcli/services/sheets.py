@@ -4,26 +4,34 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fvmcli.core.model import NewAnswer
+from fvmcli.core.model import Checklist, NewAnswer
 from fvmcli.errors import ConflictError, InputError, Problem, ProblemsError
 from fvmcli.services.context import Context
 from fvmcli.services.territory import UnitFilter, select
 
+if TYPE_CHECKING:
+    from fvmcli.content.xlsx_answers import ReadSheet
+    from fvmcli.render.answer_sheet import SheetData
+
 
 @dataclass(frozen=True)
 class SheetMade:
+    """One unit's answer sheet and the file it belongs in."""
+
     unit: str
     path: Path
+    data: SheetData
 
 
 def make_sheets(
     ctx: Context, checklist_id: str, chosen: UnitFilter, output: Path
 ) -> list[SheetMade]:
-    """Write each selected unit's answer sheet: ``output`` is the file when one unit is
-    chosen and it ends in .xlsx, else a folder that gets ``<unit>.xlsx`` per unit."""
+    """Return each selected unit's answer sheet with the file it goes to: ``output`` when one
+    unit is chosen and it ends in .xlsx, else ``<unit>.xlsx`` in the folder ``output``."""
     from fvmcli.core.deadlines import due_date
-    from fvmcli.render.answer_sheet import SheetData, SheetRow, write_sheet
+    from fvmcli.render.answer_sheet import SheetData, SheetRow
     from fvmcli.services.readiness import territory_readiness
 
     if chosen.everything:
@@ -75,30 +83,8 @@ def make_sheets(
                 ctx.clock.now(),
                 rows,
             )
-            target = output if single else output / f"{unit.id}.xlsx"
-            made.append(SheetMade(unit.id, target))
-            write_atomically(data, lang, target, write_sheet)
+            made.append(SheetMade(unit.id, output if single else output / f"{unit.id}.xlsx", data))
     return made
-
-
-def write_atomically(data: object, lang: str, target: Path, write: object) -> None:
-    """Write one sheet atomically beside its target (a temporary file, then renamed)."""
-    import os
-    import tempfile
-
-    from fvmcli.errors import EnvironmentProblem
-
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-        os.close(handle)
-        try:
-            write(data, lang, Path(name))  # type: ignore[operator]
-            os.replace(name, target)
-        finally:
-            Path(name).unlink(missing_ok=True)
-    except OSError as exc:
-        raise EnvironmentProblem(f"cannot write {target}: {exc.strerror or exc}") from exc
 
 
 @dataclass(frozen=True)
@@ -179,11 +165,9 @@ def import_sheets(
     return SheetsImported(len(read), len(accepted), changed, dry_run)
 
 
-def _sheet_problems(sheet: object, checklist: object) -> list[Problem]:
-    from fvmcli.content.xlsx_answers import ReadSheet
-    from fvmcli.core.model import Checklist
-
-    assert isinstance(sheet, ReadSheet) and isinstance(checklist, Checklist)
+def _sheet_problems(sheet: ReadSheet, checklist: Checklist) -> list[Problem]:
+    """Return why an fvm answer sheet does not fit this checklist (wrong one, or made for a
+    version whose questions changed since)."""
     name = sheet.file.name
     if sheet.checklist != checklist.id:
         return [Problem(name, f"is a sheet of checklist {sheet.checklist!r}, not {checklist.id!r}")]
