@@ -21,6 +21,7 @@ from fvmcli.cli import (
     equipment,
     people,
     phases,
+    remind,
     sessions,
     system,
     units,
@@ -152,6 +153,7 @@ app.add_typer(equipment.app, name="equipment")
 app.add_typer(cutover.app, name="cutover")
 app.add_typer(bundle.app, name="bundle")
 app.add_typer(access.app, name="access")
+app.add_typer(remind.app, name="remind")
 
 
 def main() -> None:

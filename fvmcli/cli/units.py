@@ -49,6 +49,9 @@ def add(
     staff: int | None = typer.Option(None, "--staff", min=0, help="Number of staff."),
     municipality: str | None = typer.Option(None, "--municipality", help="Municipality name."),
     parent: str | None = typer.Option(None, "--parent", help="Id of the parent unit."),
+    email: str | None = typer.Option(
+        None, "--email", help="A functional mailbox that receives reminders (fvm remind)."
+    ),
     by: str | None = BY,
 ) -> None:
     """Add one unit.
@@ -58,7 +61,16 @@ def add(
     from fvmcli.core.model import Unit
     from fvmcli.services.territory import add_unit
 
-    unit = Unit(unit_id, name.strip(), area, unit_type, staff, municipality or None, parent or None)
+    unit = Unit(
+        unit_id,
+        name.strip(),
+        area,
+        unit_type,
+        staff,
+        municipality or None,
+        parent or None,
+        (email or "").strip() or None,
+    )
     added = add_unit(get_env(ctx), unit, by=by)
     say(f"Added unit {added.id} ({added.name}) in {added.area}, phase {added.phase}.")
 
@@ -67,7 +79,7 @@ def add(
 def import_(
     ctx: typer.Context,
     file: Path = typer.Argument(
-        ..., help="CSV: id, name, area, type[, staff, municipality, parent]."
+        ..., help="CSV: id, name, area, type[, staff, municipality, parent, email]."
     ),
     dry_run: bool = DRY_RUN,
     by: str | None = BY,

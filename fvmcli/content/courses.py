@@ -70,14 +70,15 @@ def _roles(file: ContentFile, data: dict[str, Any], courses: set[str]) -> dict[s
     ).items():
         path = f"roles.{role_id}"
         check.short_id(role_id, path)
-        t = check.table(raw, path, {"name", "requires"}, {"name"})
+        t = check.table(raw, path, {"name", "requires", "remind"}, {"name"})
         requires: tuple[str, ...] = check.get(t, "requires", path, check.strings, ())
         for i, course in enumerate(requires):
             if course not in courses:
                 check.add(f"{path}.requires[{i}]", f"unknown course {course!r}")
         name = check.get(t, "name", path, check.text, None)
+        remind = check.get(t, "remind", path, check.boolean, False)
         if name is not None:
-            roles[role_id] = Role(role_id, name, requires)
+            roles[role_id] = Role(role_id, name, requires, bool(remind))
     check.raise_if_any()
     return roles
 

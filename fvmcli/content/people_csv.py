@@ -8,7 +8,7 @@ from pathlib import Path
 from fvmcli.content.csvfile import RowProblems, read_csv
 from fvmcli.core.limits import MAX_NAME
 from fvmcli.core.model import Person, Role
-from fvmcli.core.values import check_id
+from fvmcli.core.values import check_id, email_problem
 
 REQUIRED = ("id", "name", "role", "unit")
 OPTIONAL = ("email",)
@@ -31,10 +31,8 @@ def person_problems(
         problems.append(("role", f"unknown role {person.role!r} (known: {', '.join(roles)})"))
     if person.unit not in units:
         problems.append(("unit", f"no unit {person.unit!r}"))
-    if person.email is not None and (
-        "@" not in person.email or " " in person.email.strip() or len(person.email) > MAX_NAME
-    ):
-        problems.append(("email", f"{person.email!r} is not an email address"))
+    if person.email is not None and (bad := email_problem(person.email)):
+        problems.append(("email", bad))
     return problems
 
 

@@ -1,4 +1,4 @@
-"""The units CSV: id, name, area, type[, staff, municipality, parent]."""
+"""The units CSV: id, name, area, type[, staff, municipality, parent, email]."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from fvmcli.core.territory import area_names, resolve_name, unit_problems
 from fvmcli.core.values import check_id, parse_count
 
 REQUIRED = ("id", "name", "area", "type")
-OPTIONAL = ("staff", "municipality", "parent")
+OPTIONAL = ("staff", "municipality", "parent", "email")
 
 
 def parse_units(path: Path, territory: Territory) -> list[Unit]:
@@ -50,6 +50,7 @@ def parse_units(path: Path, territory: Territory) -> list[Unit]:
             staff,
             row.get("municipality"),
             row.get("parent"),
+            row.get("email"),
         )
         bad = unit_problems(unit, territory)
         for column, message in bad:

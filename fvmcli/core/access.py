@@ -10,7 +10,8 @@ ROLE_MEANING = {
     "reader": "reads everything, changes nothing",
     "answerer": "answers, comments and equipment counts for their units",
     "trainer": "courses, sessions, people, enrolment and attendance",
-    "lead": "all of the above everywhere, plus waivers, overrides, phases, units and snapshots",
+    "lead": "all of the above everywhere, plus waivers, overrides, phases, units, snapshots "
+    "and reminders",
     "admin": "everything, plus grants and erasure",
 }
 # Actions, and the roles that allow each. Scoped roles allow an action only on the units and
@@ -24,6 +25,7 @@ ACTIONS = {
     "train": ("trainer", "lead", "admin"),
     "trust": ("lead", "admin"),
     "behalf": ("lead", "admin"),
+    "remind": ("lead", "admin"),
     "grant": ("admin",),
     "erase": ("admin",),
 }
@@ -36,6 +38,7 @@ ACTION_WORDS = {
     "train": "change training records",
     "trust": "trust device keys for",
     "behalf": "act on behalf of others",
+    "remind": "send reminders to",
     "grant": "grant rights",
     "erase": "erase people",
 }
@@ -49,6 +52,7 @@ GRANTABLE = {
     "train": "trainer",
     "trust": "lead",
     "behalf": "lead",
+    "remind": "lead",
     "grant": "admin",
     "erase": "admin",
 }
@@ -66,8 +70,9 @@ KIND_ACTION = {
     "person": "train",
     "grant": "grant",
     "trust": "trust",
+    "reminder": "remind",
 }
-UNIT_ACTIONS = ("answer", "count", "waive", "require", "trust")
+UNIT_ACTIONS = ("answer", "count", "waive", "require", "trust", "remind")
 
 
 @dataclass(frozen=True)

@@ -163,7 +163,7 @@ def plan_merge(local: Iterable[Entry], incoming: Iterable[Entry]) -> MergePlan:
 
 
 UNIT_FIELDS = {"id": True, "name": True, "area": True, "type": True}  # field → required
-UNIT_OPTIONAL = ("staff", "municipality", "parent")
+UNIT_OPTIONAL = ("staff", "municipality", "parent", "email")
 COUNT_KEYS = ("present", "configured", "tested")
 
 

@@ -180,3 +180,123 @@ def trend(snapshots: Sequence[dict[str, Any]], rows: Iterable[dict[str, Any]]) -
         "units": unit_list,
         "areas": area_list,
     }
+
+
+# ---------------------------------------------------------------- what moved between two rounds
+
+
+@dataclass(frozen=True)
+class RoundRow:
+    """A unit's figures in one round (a snapshot, or now). ``blocker_questions`` is None when
+    the round did not record which questions were blockers (rounds taken before fvm 0.5)."""
+
+    unit: str
+    name: str
+    area: str
+    status: str
+    score: float
+    blockers: int
+    blocker_questions: frozenset[str] | None
+
+
+@dataclass(frozen=True)
+class Movement:
+    """A unit present in both rounds: its status and score before and after."""
+
+    unit: str
+    name: str
+    area: str
+    status_from: str
+    status_to: str
+    score_from: float
+    score_to: float
+
+    @property
+    def change(self) -> float:
+        return self.score_to - self.score_from
+
+    @property
+    def steps(self) -> int:
+        """Return how many places the status moved on the scale red, amber, not-started,
+        green: negative when it got worse."""
+        return STATUSES.index(self.status_to) - STATUSES.index(self.status_from)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "unit": self.unit,
+            "name": self.name,
+            "area": self.area,
+            "status_from": self.status_from,
+            "status_to": self.status_to,
+            "score_from": self.score_from,
+            "score_to": self.score_to,
+            "change": self.change,
+        }
+
+
+@dataclass(frozen=True)
+class RoundDiff:
+    changed: list[Movement]  # status changed, worse first
+    movements: list[Movement]  # largest score movements, either way
+    new_blockers: list[tuple[str, str]]  # (unit, question)
+    resolved_blockers: list[tuple[str, str]]
+    blockers_known: bool  # False: a round did not record which questions were blockers
+    by_area: dict[str, dict[str, Any]]
+    added: list[str]  # units only in the later round
+    removed: list[str]  # units only in the earlier round
+
+
+def round_diff(before: Sequence[RoundRow], after: Sequence[RoundRow], top: int = 10) -> RoundDiff:
+    """Return what moved from one round to the next: status changes (worse first, the larger
+    fall first), new and resolved blockers, the ``top`` largest score movements, and a summary
+    per area (units, mean score before and after, units better and worse, blockers)."""
+    old = {r.unit: r for r in before}
+    new = {r.unit: r for r in after}
+    both = [
+        Movement(n.unit, n.name, n.area, old[u].status, n.status, old[u].score, n.score)
+        for u, n in new.items()
+        if u in old
+    ]
+    changed = sorted(
+        (m for m in both if m.steps), key=lambda m: (m.steps > 0, m.steps, m.change, m.unit)
+    )
+    movements = sorted(
+        (m for m in both if abs(m.change) > 1e-9), key=lambda m: (-abs(m.change), m.unit)
+    )[:top]
+    known = all(r.blocker_questions is not None for r in (*before, *after))
+    new_blockers: list[tuple[str, str]] = []
+    resolved: list[tuple[str, str]] = []
+    if known:
+        for unit in sorted(set(old) | set(new)):
+            was = old[unit].blocker_questions if unit in old else frozenset()
+            now = new[unit].blocker_questions if unit in new else frozenset()
+            new_blockers += [(unit, q) for q in sorted((now or frozenset()) - (was or frozenset()))]
+            resolved += [(unit, q) for q in sorted((was or frozenset()) - (now or frozenset()))]
+    by_area: dict[str, dict[str, Any]] = {}
+    for area in dict.fromkeys([*(r.area for r in after), *(r.area for r in before)]):
+        was_rows = [r for r in before if r.area == area]
+        now_rows = [r for r in after if r.area == area]
+        moved = [m for m in both if m.area == area]
+        by_area[area] = {
+            "units": len(now_rows),
+            "mean_from": _mean([r.score for r in was_rows]),
+            "mean_to": _mean([r.score for r in now_rows]),
+            "worse": sum(1 for m in moved if m.steps < 0),
+            "better": sum(1 for m in moved if m.steps > 0),
+            "blockers_from": sum(r.blockers for r in was_rows),
+            "blockers_to": sum(r.blockers for r in now_rows),
+        }
+    return RoundDiff(
+        changed,
+        movements,
+        new_blockers,
+        resolved,
+        known,
+        by_area,
+        sorted(set(new) - set(old)),
+        sorted(set(old) - set(new)),
+    )
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return sum(values) / len(values) if values else None

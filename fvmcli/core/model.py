@@ -58,6 +58,7 @@ class Unit:
     staff: int | None = None
     municipality: str | None = None
     parent: str | None = None
+    email: str | None = None  # a functional mailbox that receives reminders
 
 
 @dataclass(frozen=True)
@@ -252,6 +253,7 @@ class Role:
     id: str
     name: Text
     requires: tuple[str, ...] = ()
+    remind: bool = False  # people of this role with an e-mail receive their unit's reminders
 
 
 @dataclass(frozen=True)

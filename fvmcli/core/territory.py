@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fvmcli.core.limits import MAX_COUNT, MAX_NAME
 from fvmcli.core.model import Territory, Text, Unit
-from fvmcli.core.values import check_id
+from fvmcli.core.values import check_id, email_problem
 
 
 def fold(text: str) -> str:
@@ -74,6 +74,8 @@ def unit_problems(unit: Unit, territory: Territory) -> list[tuple[str, str]]:
     for field, value in (("name", unit.name), ("municipality", unit.municipality)):
         if value is not None and len(value) > MAX_NAME:
             problems.append((field, f"is longer than {MAX_NAME} characters"))
+    if unit.email is not None and (bad := email_problem(unit.email)):
+        problems.append(("email", bad))
     if unit.parent is not None:
         try:
             check_id(unit.parent, what="parent")

@@ -100,3 +100,23 @@ def check_text(text: str | None, what: str, limit: int = MAX_TEXT) -> str | None
 def format_number(value: float) -> str:
     """Return a number as stored and shown: ``90`` for whole numbers, else ``87.5``."""
     return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def email_problem(value: object) -> str | None:
+    """Return why ``value`` is not an e-mail address fvm can send to, or None when it is one:
+    text of one ``local@domain`` with a dot in the domain, no spaces, within MAX_NAME."""
+    from fvmcli.core.limits import MAX_NAME
+
+    if not isinstance(value, str):
+        return "expected text or nothing"
+    local, at, domain = value.partition("@")
+    if (
+        not at
+        or not local
+        or "." not in domain.strip(".")
+        or "@" in domain
+        or any(c.isspace() or c in "<>,;\"" for c in value)
+        or len(value) > MAX_NAME
+    ):
+        return f"{value!r} is not an e-mail address"
+    return None

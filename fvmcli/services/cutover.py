@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from fvmcli.core.cutover import BlockerItem, UnitRow
+from fvmcli.core.cutover import BlockerItem, RoundDiff, RoundRow, UnitRow
 from fvmcli.core.equipment import ItemTotal
 from fvmcli.core.model import Checklist
-from fvmcli.errors import InputError
+from fvmcli.errors import InputError, UnknownIdError
 from fvmcli.services.context import Context
 from fvmcli.services.territory import UnitFilter, parse_day, require_right, select
 
@@ -118,6 +119,15 @@ def territory_status(
     )
 
 
+def _blocker_questions(status: TerritoryStatus) -> dict[str, set[str]]:
+    """Return unit → the questions that are blockers (overdue, critical, not waived)."""
+    found: dict[str, set[str]] = {}
+    for item in status.blockers:
+        if item.blocker:
+            found.setdefault(item.unit, set()).add(item.question)
+    return found
+
+
 @dataclass(frozen=True)
 class Snapshot:
     label: str
@@ -146,6 +156,7 @@ def snapshot(
     except ValueError as exc:
         raise InputError(str(exc)) from exc
     status = territory_status(ctx, checklist_id=checklist_id, as_of=as_of)
+    blocking = _blocker_questions(status)
     rows = [
         {
             "unit_id": r.unit,
@@ -159,6 +170,7 @@ def snapshot(
             "overdue": r.overdue,
             "training_coverage": r.training_coverage,
             "equipment_readiness": r.equipment_readiness,
+            "blocker_questions": json.dumps(sorted(blocking.get(r.unit, ())), ensure_ascii=False),
         }
         for r in status.rows
     ]
@@ -204,6 +216,7 @@ class Report:
     lang: str
     title: str
     texts: dict[str, str]
+    since: Diff | None = None  # what moved since an earlier round (``--since``)
 
 
 def report(
@@ -212,14 +225,161 @@ def report(
     *,
     checklist_id: str = "golive",
     as_of: str | date | None = None,
+    since: str | None = None,
 ) -> Report:
-    """Return the report's content: the territory status, its trend and question texts."""
+    """Return the report's content: the territory status, its trend, question texts, and with
+    ``since`` what moved from that round to this report's figures."""
     status = territory_status(ctx, chosen, checklist_id=checklist_id, as_of=as_of)
     lang = ctx.lang
+    moved = (
+        diff(ctx, since, NOW, chosen, checklist_id=checklist_id, current=status)
+        if since is not None
+        else None
+    )
     return Report(
         status,
         trend(ctx, chosen, checklist_id=checklist_id),
         lang,
         status.checklist.title.get(lang),
         {q.id: q.text.get(lang) for q in status.checklist.questions},
+        moved,
     )
+
+
+@dataclass(frozen=True)
+class RoundSide:
+    label: str  # a snapshot label, or "now"
+    as_of: date
+
+
+@dataclass(frozen=True)
+class Diff:
+    """What moved between two assessment rounds, for ``cutover diff`` and ``report --since``."""
+
+    checklist: Checklist
+    start: RoundSide
+    end: RoundSide
+    moved: RoundDiff
+    texts: dict[str, str]  # question id → its text in the user's language
+
+    def as_json(self) -> dict[str, Any]:
+        """Return the ``cutover diff --json`` document (see ``docs/decisions.md``)."""
+        m = self.moved
+
+        def pairs(found: list[tuple[str, str]]) -> list[dict[str, str]]:
+            return [{"unit": u, "question": q} for u, q in found]
+
+        return {
+            "checklist": self.checklist.id,
+            "from": {"label": self.start.label, "as_of": self.start.as_of.isoformat()},
+            "to": {"label": self.end.label, "as_of": self.end.as_of.isoformat()},
+            "changed": [
+                {**c.as_dict(), "direction": "worse" if c.steps < 0 else "better"}
+                for c in m.changed
+            ],
+            "new_blockers": pairs(m.new_blockers),
+            "resolved_blockers": pairs(m.resolved_blockers),
+            "blockers_known": m.blockers_known,
+            "movements": [c.as_dict() for c in m.movements],
+            "by_area": m.by_area,
+            "added": m.added,
+            "removed": m.removed,
+        }
+
+
+NOW = "now"
+
+
+def diff(
+    ctx: Context,
+    start: str,
+    end: str = NOW,
+    chosen: UnitFilter = UnitFilter(),
+    *,
+    checklist_id: str = "golive",
+    top: int = 10,
+    current: TerritoryStatus | None = None,
+) -> Diff:
+    """Return what moved from round ``start`` (a snapshot label) to round ``end`` (a label, or
+    ``now``: the figures of today, or of ``current`` when the caller has them), over the
+    selected units."""
+    from fvmcli.core.cutover import round_diff
+    from fvmcli.store.snapshots import list_snapshots, snapshot_rows
+
+    checklist = ctx.checklist(checklist_id)
+    if top < 1:
+        raise InputError(f"--top: expected a whole number from 1, got {top}")
+    with ctx.db.read() as conn:
+        units = select(ctx, conn, chosen).units
+        taken = {s["label"]: s for s in list_snapshots(conn, checklist.id)}
+        labels = [label for label in (start, end) if label != NOW]
+        for label in labels:
+            if label not in taken:
+                known = ", ".join(taken) or "none yet"
+                raise UnknownIdError(
+                    f"no snapshot {label!r} of checklist {checklist.id} (taken: {known})",
+                    hint="Take one with 'fvm cutover snapshot LABEL'; 'fvm cutover trend' lists "
+                    "the rounds.",
+                )
+        frozen = snapshot_rows(conn, labels)
+    names = {u.id: u.name for u in units}
+    keep = None if chosen.everything else set(names)
+    now_rows: list[RoundRow] = []
+    day = ctx.clock.today()
+    if NOW in (start, end):
+        status = current or territory_status(ctx, chosen, checklist_id=checklist.id)
+        day = status.as_of
+        blocking = _blocker_questions(status)
+        now_rows = [
+            RoundRow(
+                r.unit,
+                r.name,
+                r.area,
+                r.status,
+                r.score,
+                r.blockers,
+                frozenset(blocking.get(r.unit, ())),
+            )
+            for r in status.rows
+        ]
+
+    def side(label: str) -> tuple[RoundSide, list[RoundRow]]:
+        if label == NOW:
+            return RoundSide(NOW, day), now_rows
+        rows = [
+            RoundRow(
+                r["unit_id"],
+                names.get(r["unit_id"], r["unit_id"]),
+                r["area"],
+                r["status"],
+                r["score"],
+                r["blockers"],
+                _frozen_questions(r["blocker_questions"]),
+            )
+            for r in frozen
+            if r["label"] == label and (keep is None or r["unit_id"] in keep)
+        ]
+        return RoundSide(label, taken[label]["as_of"]), rows
+
+    (first, before), (last, after) = side(start), side(end)
+    return Diff(
+        checklist,
+        first,
+        last,
+        round_diff(before, after, top),
+        {q.id: q.text.get(ctx.lang) for q in checklist.questions},
+    )
+
+
+def _frozen_questions(text: str | None) -> frozenset[str] | None:
+    """Return the blocker questions a snapshot row recorded; None when it recorded none or
+    the record is not a list of ids (a round from before they were kept, or a damaged one)."""
+    if text is None:
+        return None
+    try:
+        found = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(found, list) or not all(isinstance(q, str) for q in found):
+        return None
+    return frozenset(found)

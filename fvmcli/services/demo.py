@@ -73,7 +73,19 @@ def demo_units() -> list[Unit]:
 
 
 def _unit(kind: str, raw: dict[str, Any]) -> Unit:
-    return Unit(raw["id"], raw["name"], raw["area"], kind, raw["staff"], raw.get("municipality"))
+    # Hospital and primary-care units have a functional mailbox for reminders (fvm remind);
+    # the others show how a unit without a recipient is listed.
+    mailbox = f"{raw['id']}@exempel.invalid" if kind in ("hospital", "primary-care") else None
+    return Unit(
+        raw["id"],
+        raw["name"],
+        raw["area"],
+        kind,
+        raw["staff"],
+        raw.get("municipality"),
+        None,
+        mailbox,
+    )
 
 
 def go_live_dates(as_of: date) -> dict[int, date]:

@@ -40,6 +40,7 @@ TABLE_ACTION = {
     "enrolments": ("train", None),
     "access_grants": ("grant", None),
     "trusted_keys": ("trust", "unit_id"),
+    "reminders": ("remind", "unit_id"),
 }
 
 

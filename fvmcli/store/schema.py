@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 # Every revision this program knows, oldest first; the last is the head it writes.
-REVISIONS = ("0001", "0002", "0003", "0004")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005")
 HEAD = REVISIONS[-1]
 
 metadata = sa.MetaData(
@@ -35,6 +35,7 @@ units = sa.Table(
     sa.Column("staff", sa.Integer, nullable=True),
     sa.Column("municipality", sa.String(200), nullable=True),
     sa.Column("parent", sa.String(100), sa.ForeignKey("units.id"), nullable=True),
+    sa.Column("email", sa.String(300), nullable=True),  # a functional mailbox for reminders
 )
 
 answers = sa.Table(
@@ -175,6 +176,8 @@ snapshot_units = sa.Table(
     sa.Column("overdue", sa.Integer, nullable=False),
     sa.Column("training_coverage", sa.Float, nullable=True),
     sa.Column("equipment_readiness", sa.Float, nullable=True),
+    # JSON list of the questions that were blockers (None in rounds taken before 0005).
+    sa.Column("blocker_questions", sa.Text, nullable=True),
 )
 
 # Who may change what: a login's role, scoped to a unit or an area (neither: everywhere).
@@ -201,4 +204,19 @@ trusted_keys = sa.Table(
     sa.Column("area", sa.String(50), nullable=True),
     sa.Column("trusted_by", sa.String(200), nullable=False),
     sa.Column("trusted_at", sa.String(40), nullable=False),
+)
+
+# Every reminder digest sent: one row per unit, recipient and day, so a re-run sends nothing
+# twice. A recipient is a person id, or "unit" for the unit's own mailbox; no address is kept.
+reminders = sa.Table(
+    "reminders",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("unit_id", sa.String(100), sa.ForeignKey("units.id"), nullable=False),
+    sa.Column("recipient", sa.String(100), nullable=False),
+    sa.Column("day", sa.Date, nullable=False),
+    sa.Column("digest", sa.String(64), nullable=False),
+    sa.Column("sent_at", sa.String(40), nullable=False),
+    sa.Column("sent_by", sa.String(200), nullable=False),
+    sa.UniqueConstraint("unit_id", "recipient", "day", name="uq_reminders_unit_recipient_day"),
 )

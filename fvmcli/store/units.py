@@ -29,7 +29,14 @@ class Upserted:
 def _unit(row: sa.Row[Any]) -> Unit:
     m = row._mapping
     return Unit(
-        m["id"], m["name"], m["area"], m["type"], m["staff"], m["municipality"], m["parent"]
+        m["id"],
+        m["name"],
+        m["area"],
+        m["type"],
+        m["staff"],
+        m["municipality"],
+        m["parent"],
+        m["email"],
     )
 
 

@@ -1,0 +1,206 @@
+"""Sending e-mail over SMTP (standard library): STARTTLS or TLS, login, and errors that say
+which part failed. The password comes from the environment only and is never shown."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from fvmcli.errors import EnvironmentProblem, InputError
+
+if TYPE_CHECKING:
+    import smtplib
+
+SECURITY = ("starttls", "tls", "none")
+DEFAULT_PORT = {"starttls": 587, "tls": 465, "none": 25}
+PASSWORD_VARIABLE = "FVM_SMTP_PASSWORD"
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """Where and how to send: server, port, security, login, and the From address."""
+
+    host: str
+    port: int
+    security: str
+    sender: str
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+    cafile: str | None = None
+    timeout: float = 30.0
+
+
+def smtp_settings(
+    host: str | None,
+    port: int | None,
+    security: str | None,
+    sender: str | None,
+    user: str | None = None,
+    cafile: str | None = None,
+    environ: Mapping[str, str] = os.environ,
+) -> SmtpSettings:
+    """Return the settings from the options (each of which may come from an ``FVM_SMTP_*``
+    variable) and the password from ``FVM_SMTP_PASSWORD``; refuse what cannot work."""
+    from fvmcli.core.values import email_problem
+
+    if not host:
+        raise InputError(
+            "no SMTP server: give --smtp-host or set FVM_SMTP_HOST",
+            hint="Or write the messages to a folder with --dry-run -o FOLDER.",
+        )
+    chosen = (security or "starttls").lower()
+    if chosen not in SECURITY:
+        raise InputError(f"--smtp-security: expected one of {', '.join(SECURITY)}, got {security!r}")
+    if not sender or email_problem(sender):
+        raise InputError(
+            f"--from: {sender!r} is not an e-mail address" if sender else "no sender address",
+            hint="Give --from or set FVM_SMTP_FROM, e.g. fvm-noreply@vgregion.se.",
+        )
+    password = environ.get(PASSWORD_VARIABLE) or None
+    if password and not user:
+        raise InputError(f"{PASSWORD_VARIABLE} is set but no login: give --smtp-user")
+    if user and not password:
+        raise InputError(
+            f"--smtp-user {user} needs a password in {PASSWORD_VARIABLE}",
+            hint="The password is read from the environment only, never from an option.",
+        )
+    if user and chosen == "none":
+        raise InputError(
+            "will not send a password over an unencrypted connection (--smtp-security none)",
+            hint="Use --smtp-security starttls or tls.",
+        )
+    if port is not None and not 0 < port < 65536:
+        raise InputError(f"--smtp-port: expected 1–65535, got {port}")
+    return SmtpSettings(
+        host, port or DEFAULT_PORT[chosen], chosen, sender, user, password, cafile or None
+    )
+
+
+class MailRefused(Exception):
+    """The server refused every recipient of one message; others may still be sent."""
+
+    def __init__(self, refused: dict[str, str]) -> None:
+        super().__init__(", ".join(f"{a} ({why})" for a, why in refused.items()))
+        self.refused = refused
+
+
+class MailUnavailable(EnvironmentProblem):
+    """The server cannot be reached, refused the login, or went away: nothing more can be sent."""
+
+
+def _reply(code: int, text: bytes | str) -> str:
+    words = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+    return f"{code} {' '.join(words.split())}".strip()
+
+
+class SmtpOutbox:
+    """One SMTP connection, opened at the first message and closed at the end of the block."""
+
+    def __init__(self, settings: SmtpSettings) -> None:
+        self.settings = settings
+        self._smtp: smtplib.SMTP | None = None
+
+    def __enter__(self) -> SmtpOutbox:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _where(self) -> str:
+        return f"{self.settings.host}:{self.settings.port}"
+
+    def _connect(self) -> smtplib.SMTP:
+        import smtplib
+        import ssl
+
+        s = self.settings
+        context = ssl.create_default_context(cafile=s.cafile)
+        try:
+            smtp: smtplib.SMTP
+            if s.security == "tls":
+                smtp = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)
+            else:
+                smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
+                if s.security == "starttls":
+                    smtp.ehlo()
+                    smtp.starttls(context=context)
+                    smtp.ehlo()
+            if s.user:
+                smtp.login(s.user, s.password or "")
+        except smtplib.SMTPAuthenticationError as exc:
+            raise MailUnavailable(
+                f"SMTP server {self._where()} refused the login {s.user}: "
+                f"{_reply(exc.smtp_code, exc.smtp_error)}",
+                hint=f"Check --smtp-user and {PASSWORD_VARIABLE}.",
+            ) from exc
+        except smtplib.SMTPNotSupportedError as exc:
+            raise MailUnavailable(
+                f"SMTP server {self._where()} does not offer "
+                f"{'STARTTLS' if s.security == 'starttls' else 'login'}",
+                hint="Ask for the server's settings; --smtp-security tls uses port 465.",
+            ) from exc
+        except ssl.SSLError as exc:
+            raise MailUnavailable(
+                f"SMTP server {self._where()}: TLS failed ({exc.reason or exc})",
+                hint="A server with its own certificate authority needs FVM_SMTP_CAFILE.",
+            ) from exc
+        except (smtplib.SMTPException, OSError) as exc:
+            raise MailUnavailable(
+                f"cannot reach the SMTP server {self._where()}: {exc}",
+                hint="Check --smtp-host and --smtp-port (or FVM_SMTP_HOST, FVM_SMTP_PORT).",
+            ) from exc
+        return smtp
+
+    def send(self, message: EmailMessage) -> dict[str, str]:
+        """Send one message; return the recipients the server refused (address → reply) when
+        it accepted others. Raise MailRefused when it accepted none, MailUnavailable when the
+        server cannot take more mail."""
+        import smtplib
+
+        if self._smtp is None:
+            self._smtp = self._connect()
+        try:
+            refused = self._smtp.send_message(message)
+        except smtplib.SMTPRecipientsRefused as exc:
+            raise MailRefused(
+                {a: _reply(code, text) for a, (code, text) in exc.recipients.items()}
+            ) from exc
+        except smtplib.SMTPSenderRefused as exc:
+            self._drop()
+            raise MailUnavailable(
+                f"SMTP server {self._where()} refused the sender {exc.sender}: "
+                f"{_reply(exc.smtp_code, exc.smtp_error)}",
+                hint="Give --from an address the server may send as.",
+            ) from exc
+        except (smtplib.SMTPException, OSError) as exc:
+            self._drop()
+            raise MailUnavailable(f"the SMTP server {self._where()} stopped: {exc}") from exc
+        return {a: _reply(code, text) for a, (code, text) in refused.items()}
+
+    def _drop(self) -> None:
+        smtp, self._smtp = self._smtp, None
+        if smtp is not None:
+            try:
+                smtp.close()
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        """Say goodbye to the server, if a connection was opened."""
+        import smtplib
+
+        smtp, self._smtp = self._smtp, None
+        if smtp is not None:
+            try:
+                smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                smtp.close()

@@ -1,0 +1,225 @@
+"""A unit's reminder digest as an e-mail: a text part and an HTML part, in the user's language."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+from typing import Any
+
+from fvmcli.core.digest import Digest, Recipient
+
+LABELS = {
+    "sv": {
+        "subject": "Påminnelse inför go-live: {unit}",
+        "greeting": "Hej!",
+        "intro": "Det här är läget för {unit} den {day} i checklistan {checklist}.",
+        "blockers": "Öppna blockerare",
+        "blockers_note": "Kritiska punkter som är försenade. Enheten är röd tills de är klara.",
+        "overdue": "Försenade punkter",
+        "due_soon": "Förfaller inom {within} dagar",
+        "waivers_ending": "Undantag som löper ut",
+        "training": "Utbildning som saknas",
+        "equipment": "Utrustning att ordna",
+        "due": "förföll {due} ({days} dagar sedan)",
+        "due_ahead": "förfaller {due} (om {days} dagar)",
+        "owner": "ansvarig",
+        "waived": "undantag till {until}: {reason}",
+        "until": "gäller till {until}: {reason}",
+        "booked": "bokad på {session}",
+        "offers": "lediga platser",
+        "no_offers": "inget kommande tillfälle med lediga platser",
+        "free": "{free} lediga",
+        "procure": "anskaffa {n}",
+        "configure": "konfigurera {n}",
+        "test": "testa {n}",
+        "erased": "(raderad)",
+        "footer": "Skickat av fvm. Svara inte på det här meddelandet; "
+        "frågor går till er införandeledare.",
+        "commands": "Så här ser ni och ändrar läget i fvm:",
+    },
+    "en": {
+        "subject": "Go-live reminder: {unit}",
+        "greeting": "Hello,",
+        "intro": "This is where {unit} stands on {day} in the checklist {checklist}.",
+        "blockers": "Open blockers",
+        "blockers_note": "Critical items that are overdue. The unit stays red until they are done.",
+        "overdue": "Overdue items",
+        "due_soon": "Due within {within} days",
+        "waivers_ending": "Waivers running out",
+        "training": "Training still missing",
+        "equipment": "Equipment to arrange",
+        "due": "was due {due} ({days} days ago)",
+        "due_ahead": "due {due} (in {days} days)",
+        "owner": "owner",
+        "waived": "waived until {until}: {reason}",
+        "until": "ends {until}: {reason}",
+        "booked": "booked on {session}",
+        "offers": "free seats",
+        "no_offers": "no coming session with free seats",
+        "free": "{free} free",
+        "procure": "procure {n}",
+        "configure": "configure {n}",
+        "test": "test {n}",
+        "erased": "(erased)",
+        "footer": "Sent by fvm. Please do not reply to this message; "
+        "questions go to your implementation lead.",
+        "commands": "To see and change the state in fvm:",
+    },
+}
+
+
+@dataclass(frozen=True)
+class DigestNames:
+    """What the digest's ids are called in the user's language."""
+
+    checklist_id: str
+    checklist: str  # its title
+    questions: Mapping[str, str]
+    courses: Mapping[str, str]
+    roles: Mapping[str, str]
+    items: Mapping[str, str]
+
+
+def session_time(start: datetime, end: datetime) -> str:
+    """Return a session's time as people read it: ``2026-12-12 09:00–10:00`` (or both dates
+    when it ends on another day)."""
+    if start.date() == end.date():
+        return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}"
+    return f"{start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M}"
+
+
+def digest_context(digest: Digest, names: DigestNames, lang: str) -> dict[str, Any]:
+    """Return the template context of a digest: every line already worded, so the text and
+    HTML templates only lay them out."""
+    t = LABELS[lang]
+
+    def due_line(item: Any) -> dict[str, Any]:
+        days = item.days_left
+        when = (
+            t["due"].format(due=item.due.isoformat(), days=-days)
+            if days <= 0
+            else t["due_ahead"].format(due=item.due.isoformat(), days=days)
+        )
+        extra = [when]
+        if item.owner:
+            extra.append(f"{t['owner']}: {item.owner}")
+        if item.waiver_until:
+            extra.append(
+                t["waived"].format(until=item.waiver_until.isoformat(), reason=item.waiver_reason)
+            )
+        return {
+            "id": item.question,
+            "text": names.questions.get(item.question, item.question),
+            "detail": "; ".join(extra),
+        }
+
+    def gap_line(gap: Any) -> dict[str, Any]:
+        offers = [
+            f"{o.session}: {session_time(o.start, o.end)}"
+            + (f", {o.location}" if o.location else "")
+            + f" ({t['free'].format(free=o.free)})"
+            for o in gap.offers
+        ]
+        if gap.booked:
+            detail = t["booked"].format(session=gap.booked)
+        elif offers:
+            detail = f"{t['offers']}: " + "; ".join(offers)
+        else:
+            detail = t["no_offers"]
+        return {
+            "person": gap.name or t["erased"],
+            "id": gap.person,
+            "role": names.roles.get(gap.role, gap.role),
+            "course": names.courses.get(gap.course, gap.course),
+            "detail": detail,
+        }
+
+    def item_line(state: Any) -> dict[str, Any]:
+        work = [
+            t[key].format(n=n)
+            for key, n in (
+                ("procure", state.to_procure),
+                ("configure", state.to_configure),
+                ("test", state.to_test),
+            )
+            if n
+        ]
+        return {"id": state.item, "text": names.items.get(state.item, state.item), "detail": ", ".join(work)}
+
+    unit = digest.unit
+    sections = [
+        ("blockers", t["blockers"], [due_line(i) for i in digest.blockers]),
+        ("overdue", t["overdue"], [due_line(i) for i in digest.overdue]),
+        ("due_soon", t["due_soon"].format(within=digest.within), [due_line(i) for i in digest.due_soon]),
+        (
+            "waivers_ending",
+            t["waivers_ending"],
+            [
+                {
+                    "id": w.question,
+                    "text": names.questions.get(w.question, w.question),
+                    "detail": t["until"].format(until=w.until.isoformat(), reason=w.reason),
+                }
+                for w in digest.waivers_ending
+            ],
+        ),
+        ("equipment", t["equipment"], [item_line(s) for s in digest.equipment]),
+    ]
+    return {
+        "lang": lang,
+        "t": t,
+        "subject": subject(digest, lang),
+        "intro": t["intro"].format(
+            unit=unit.name, day=digest.as_of.isoformat(), checklist=names.checklist
+        ),
+        "unit": unit,
+        "sections": [(key, title, lines) for key, title, lines in sections if lines],
+        "training": [gap_line(g) for g in digest.training],
+        "commands": [
+            f"fvm checklist score {names.checklist_id} --unit {unit.id}",
+            f"fvm checklist answer {names.checklist_id} --unit {unit.id}",
+        ],
+    }
+
+
+def subject(digest: Digest, lang: str) -> str:
+    """Return the message's subject line."""
+    return LABELS[lang]["subject"].format(unit=digest.unit.name)
+
+
+def _address(recipient: Recipient) -> Address:
+    return Address(display_name=recipient.name or "", addr_spec=recipient.email)
+
+
+def compose(
+    digest: Digest,
+    names: DigestNames,
+    lang: str,
+    *,
+    sender: str,
+    to: Sequence[Recipient],
+    template_dirs: Sequence[Path],
+) -> EmailMessage:
+    """Return the digest as a multipart/alternative message (text, then HTML) from ``sender``
+    to ``to``. Headers with å, ä, ö are encoded as RFC 2047 words; the bodies are UTF-8."""
+    from email.utils import localtime
+
+    from fvmcli.render.templates import render
+
+    context = digest_context(digest, names, lang)
+    message = EmailMessage()
+    message["Subject"] = context["subject"]
+    message["From"] = sender
+    message["To"] = [_address(r) for r in to]
+    message["Date"] = format_datetime(localtime())
+    message["Message-ID"] = make_msgid("fvm", domain=sender.rpartition("@")[2] or None)
+    message["Auto-Submitted"] = "auto-generated"
+    message["Content-Language"] = lang
+    message.set_content(render(template_dirs, "remind.txt.j2", context), cte="quoted-printable")
+    message.add_alternative(render(template_dirs, "remind.html.j2", context), subtype="html")
+    return message

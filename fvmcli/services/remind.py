@@ -1,0 +1,346 @@
+"""Reminder digests: each selected unit's late and coming work, sent once a day to the people
+who can act on it, and recorded so that a re-run sends nothing twice."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from fvmcli.core.digest import Digest, Recipient
+from fvmcli.errors import InputError
+from fvmcli.mail import SmtpSettings
+from fvmcli.services.context import Context
+from fvmcli.services.territory import UnitFilter, parse_day, require_right, select
+
+# What happened to a unit's digest.
+SENT = "sent"
+WOULD_SEND = "would-send"  # --dry-run
+ALREADY_SENT = "already-sent"  # every recipient had today's digest (see --resend)
+NO_RECIPIENT = "no-recipient"
+REFUSED = "refused"  # the server refused every recipient
+NOT_SENT = "not-sent"  # the server went away before this unit's turn
+MAX_WITHIN = 366
+
+
+@dataclass(frozen=True)
+class ReminderOutcome:
+    """One unit with something to report, and what became of its digest."""
+
+    unit: str
+    name: str
+    state: str
+    digest: Digest
+    recipients: tuple[str, ...] = ()  # the recipients (person ids or "unit") it went to
+    refused: tuple[str, ...] = ()  # recipients the server refused, with its reply
+    message: bytes | None = None  # the .eml in a dry run
+
+    def as_dict(self) -> dict[str, Any]:
+        d = self.digest
+        return {
+            "unit": self.unit,
+            "name": self.name,
+            "state": self.state,
+            "recipients": list(self.recipients),
+            "refused": list(self.refused),
+            "digest": d.fingerprint(),
+            "blockers": len(d.blockers),
+            "overdue": len(d.overdue),
+            "due_soon": len(d.due_soon),
+            "waivers_ending": len(d.waivers_ending),
+            "training_gaps": len(d.training),
+            "equipment_items": len(d.equipment),
+        }
+
+
+@dataclass(frozen=True)
+class Reminders:
+    """What ``fvm remind`` did (or, in a dry run, would do)."""
+
+    day: date
+    within: int
+    dry_run: bool
+    outcomes: list[ReminderOutcome]
+    quiet: int  # selected units with nothing to report
+    stopped: str | None = None  # why sending stopped halfway (the server's words)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[ReminderOutcome]:
+        """Return the units whose digest did not reach every recipient."""
+        return [o for o in self.outcomes if o.state in (REFUSED, NOT_SENT) or o.refused]
+
+    def count(self, state: str) -> int:
+        return sum(1 for o in self.outcomes if o.state == state)
+
+    def as_json(self) -> dict[str, Any]:
+        """Return the ``remind --json`` document (see ``docs/decisions.md``)."""
+        return {
+            "day": self.day.isoformat(),
+            "within": self.within,
+            "dry_run": self.dry_run,
+            "units": [o.as_dict() for o in self.outcomes],
+            "summary": {
+                "units": len(self.outcomes) + self.quiet,
+                "nothing_to_report": self.quiet,
+                **{
+                    s: self.count(s)
+                    for s in (SENT, WOULD_SEND, ALREADY_SENT, NO_RECIPIENT, REFUSED, NOT_SENT)
+                },
+            },
+            "stopped": self.stopped,
+        }
+
+
+def digests(
+    ctx: Context,
+    chosen: UnitFilter = UnitFilter(),
+    *,
+    within: int = 14,
+    as_of: str | date | None = None,
+    checklist_id: str = "golive",
+) -> tuple[list[Digest], int, set[tuple[str, str]]]:
+    """Return the digests of the selected units that have something to report (in the order
+    of the territory), how many had nothing, and the (unit, recipient) pairs already sent a
+    digest on the day. Records are read with a fixed number of queries, whatever the number of
+    units."""
+    from fvmcli.core.digest import (
+        equipment_work,
+        question_reminders,
+        recipients,
+        seat_offers,
+        training_gaps,
+    )
+    from fvmcli.services.readiness import territory_readiness
+    from fvmcli.store.reminders import coming_places, people_of_units, sent_on
+    from fvmcli.store.training import completed_pairs, list_sessions
+
+    if not 0 <= within <= MAX_WITHIN:
+        raise InputError(f"--within: expected 0–{MAX_WITHIN} days, got {within}")
+    checklist = ctx.checklist(checklist_id)
+    day = as_of if isinstance(as_of, date) else parse_day(ctx, as_of)
+    now = datetime.fromisoformat(ctx.clock.now()).replace(tzinfo=None)
+    requires = ctx.curriculum.requires()
+    reminded = {r.id for r in ctx.curriculum.roles.values() if r.remind}
+    found: list[Digest] = []
+    quiet = 0
+    with ctx.db.read() as conn:
+        selection = select(ctx, conn, chosen)
+        ids = selection.ids
+        people = people_of_units(conn, ids)
+        done = completed_pairs(conn, ids)
+        places = coming_places(conn, ids, now.isoformat(timespec="minutes"))
+        offers = seat_offers(list_sessions(conn), now)
+        sent = sent_on(conn, day, ids)
+        for unit, score, evidence in territory_readiness(
+            ctx, conn, checklist, selection.units, day, all_units=chosen.everything
+        ):
+            blockers, overdue, soon, ending = question_reminders(score, within)
+            staff = people.get(unit.id, [])
+            digest = Digest(
+                unit,
+                day,
+                within,
+                blockers,
+                overdue,
+                soon,
+                ending,
+                training_gaps(staff, requires, done, places, offers),
+                equipment_work(evidence.items),
+                recipients(unit, staff, reminded),
+            )
+            if digest.empty:
+                quiet += 1
+            else:
+                found.append(digest)
+    return found, quiet, sent
+
+
+def remind(
+    ctx: Context,
+    chosen: UnitFilter = UnitFilter(),
+    *,
+    within: int = 14,
+    as_of: str | date | None = None,
+    checklist_id: str = "golive",
+    smtp: SmtpSettings | None = None,
+    sender: str = "fvm@localhost",
+    resend: bool = False,
+    by: str | None = None,
+    on_unit: Callable[[], None] | None = None,
+) -> Reminders:
+    """Send each selected unit with something to report one digest, in the user's language,
+    to its recipients (people of a role marked ``remind`` in roles.toml, and the unit's own
+    mailbox). Recipients who had the day's digest get nothing unless ``resend``. Each unit is
+    recorded as soon as the server took it, so a failure halfway keeps what was sent and the
+    next run sends the rest. With ``smtp`` None it is a dry run: the messages are returned, and
+    nothing is sent or stored."""
+    from fvmcli.mail import MailRefused, MailUnavailable, SmtpOutbox
+    from fvmcli.store.reminders import record_sent
+
+    found, quiet, sent = digests(
+        ctx, chosen, within=within, as_of=as_of, checklist_id=checklist_id
+    )
+    day = found[0].as_of if found else (as_of if isinstance(as_of, date) else parse_day(ctx, as_of))
+    names = _names(ctx, checklist_id)
+    from_address = smtp.sender if smtp else sender
+    actor = ctx.actor(by)
+    if smtp is not None:
+        with ctx.db.read() as conn:
+            require_right(ctx, conn, "remind", [d.unit for d in found if d.recipients])
+    outcomes: list[ReminderOutcome] = []
+    stopped: str | None = None
+    with SmtpOutbox(smtp) if smtp else _NoOutbox() as outbox:
+        for digest in found:
+            unit = digest.unit
+            pending = [
+                r for r in digest.recipients if resend or (unit.id, r.key) not in sent
+            ]
+            if not digest.recipients:
+                outcomes.append(ReminderOutcome(unit.id, unit.name, NO_RECIPIENT, digest))
+            elif not pending:
+                keys = tuple(r.key for r in digest.recipients)
+                outcomes.append(ReminderOutcome(unit.id, unit.name, ALREADY_SENT, digest, keys))
+            elif stopped is not None:
+                keys = tuple(r.key for r in pending)
+                outcomes.append(ReminderOutcome(unit.id, unit.name, NOT_SENT, digest, (), keys))
+            else:
+                message = _compose(ctx, digest, names, from_address, pending)
+                if smtp is None:
+                    keys = tuple(r.key for r in pending)
+                    outcomes.append(
+                        ReminderOutcome(
+                            unit.id, unit.name, WOULD_SEND, digest, keys, (), message.as_bytes()
+                        )
+                    )
+                else:
+                    try:
+                        refused = outbox.send(message)
+                    except MailRefused as exc:
+                        outcomes.append(
+                            ReminderOutcome(
+                                unit.id,
+                                unit.name,
+                                REFUSED,
+                                digest,
+                                (),
+                                _refused(pending, exc.refused),
+                            )
+                        )
+                    except MailUnavailable as exc:
+                        stopped = exc.message
+                        keys = tuple(r.key for r in pending)
+                        outcomes.append(
+                            ReminderOutcome(unit.id, unit.name, NOT_SENT, digest, (), keys)
+                        )
+                    else:
+                        took = [r for r in pending if r.email not in refused]
+                        with ctx.db.write() as conn:
+                            record_sent(
+                                conn,
+                                unit.id,
+                                [r.key for r in took],
+                                day,
+                                digest.fingerprint(),
+                                by=actor,
+                                at=ctx.clock.now(),
+                            )
+                        outcomes.append(
+                            ReminderOutcome(
+                                unit.id,
+                                unit.name,
+                                SENT,
+                                digest,
+                                tuple(r.key for r in took),
+                                _refused(pending, refused),
+                            )
+                        )
+            if on_unit is not None:
+                on_unit()
+    return Reminders(day, within, smtp is None, outcomes, quiet, stopped)
+
+
+def _refused(pending: list[Recipient], refused: dict[str, str]) -> tuple[str, ...]:
+    """Return ``key: reply`` for each pending recipient the server refused."""
+    return tuple(f"{r.key}: {refused[r.email]}" for r in pending if r.email in refused)
+
+
+class _NoOutbox:
+    """The outbox of a dry run: it sends nothing."""
+
+    def __enter__(self) -> _NoOutbox:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def send(self, message: Any) -> dict[str, str]:  # pragma: no cover - never called
+        raise AssertionError("a dry run sends nothing")
+
+
+def _names(ctx: Context, checklist_id: str) -> Any:
+    from fvmcli.render.digest import DigestNames
+
+    lang = ctx.lang
+    checklist = ctx.checklist(checklist_id)
+    curriculum = ctx.curriculum
+    return DigestNames(
+        checklist.id,
+        checklist.title.get(lang),
+        {q.id: q.text.get(lang) for q in checklist.questions},
+        {c.id: c.title.get(lang) for c in curriculum.courses.values()},
+        {r.id: r.name.get(lang) for r in curriculum.roles.values()},
+        {i.id: i.name.get(lang) for i in ctx.catalog.items},
+    )
+
+
+def _compose(
+    ctx: Context, digest: Digest, names: Any, sender: str, to: list[Recipient]
+) -> Any:
+    from fvmcli.render.digest import compose
+
+    return compose(
+        digest,
+        names,
+        ctx.lang,
+        sender=sender,
+        to=to,
+        template_dirs=ctx.content.template_dirs(),
+    )
+
+
+@dataclass(frozen=True)
+class SentRecord:
+    day: date
+    unit: str
+    recipient: str
+    name: str | None
+    digest: str
+    sent_at: str
+    sent_by: str
+
+
+def sent_log(
+    ctx: Context, chosen: UnitFilter = UnitFilter(), *, since: str | None = None
+) -> list[SentRecord]:
+    """Return who got which digest, newest day first: person ids (with names, unless the
+    person was forgotten) or ``unit`` for a unit's own mailbox."""
+    from fvmcli.store.reminders import sent_log as read_log
+
+    first = parse_day(ctx, since, "--since") if since is not None else None
+    with ctx.db.read() as conn:
+        ids = select(ctx, conn, chosen).ids
+        rows = read_log(conn, ids, since=first)
+    return [
+        SentRecord(
+            r["day"] if isinstance(r["day"], date) else date.fromisoformat(str(r["day"])),
+            r["unit_id"],
+            r["recipient"],
+            r["name"],
+            r["digest"],
+            r["sent_at"],
+            r["sent_by"],
+        )
+        for r in rows
+    ]
