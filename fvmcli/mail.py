@@ -3,6 +3,7 @@ which part failed. The password comes from the environment only and is never sho
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -54,7 +55,9 @@ def smtp_settings(
         )
     chosen = (security or "starttls").lower()
     if chosen not in SECURITY:
-        raise InputError(f"--smtp-security: expected one of {', '.join(SECURITY)}, got {security!r}")
+        raise InputError(
+            f"--smtp-security: expected one of {', '.join(SECURITY)}, got {security!r}"
+        )
     if not sender or email_problem(sender):
         raise InputError(
             f"--from: {sender!r} is not an e-mail address" if sender else "no sender address",
@@ -97,6 +100,25 @@ def _reply(code: int, text: bytes | str) -> str:
     return f"{code} {' '.join(words.split())}".strip()
 
 
+def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:
+    """Log in. smtplib encodes credentials as ASCII, so a password with å, ä or ö goes as
+    AUTH PLAIN in UTF-8 (RFC 4616) instead."""
+    import base64
+    import smtplib
+
+    if (user + password).isascii():
+        smtp.login(user, password)
+        return
+    smtp.ehlo_or_helo_if_needed()
+    offered = smtp.esmtp_features.get("auth", "").upper().split()
+    if "PLAIN" not in offered:
+        raise smtplib.SMTPNotSupportedError("AUTH PLAIN, needed for a password beyond ASCII")
+    token = base64.b64encode(f"\0{user}\0{password}".encode()).decode("ascii")
+    code, reply = smtp.docmd("AUTH", f"PLAIN {token}")
+    if code not in (235, 503):
+        raise smtplib.SMTPAuthenticationError(code, reply)
+
+
 class SmtpOutbox:
     """One SMTP connection, opened at the first message and closed at the end of the block."""
 
@@ -135,7 +157,7 @@ class SmtpOutbox:
                     smtp.starttls(context=context)
                     smtp.ehlo()
             if s.user:
-                smtp.login(s.user, s.password or "")
+                _login(smtp, s.user, s.password or "")
         except smtplib.SMTPAuthenticationError as exc:
             raise MailUnavailable(
                 f"SMTP server {self._where()} refused the login {s.user}: "
@@ -189,10 +211,8 @@ class SmtpOutbox:
     def _drop(self) -> None:
         smtp, self._smtp = self._smtp, None
         if smtp is not None:
-            try:
+            with contextlib.suppress(OSError):
                 smtp.close()
-            except OSError:
-                pass
 
     def close(self) -> None:
         """Say goodbye to the server, if a connection was opened."""

@@ -271,3 +271,64 @@ def test_a_bundle_needs_a_device_trusted_for_its_unit(
     assert "1 added" in out
     history = json.loads(anna("checklist", "history", "golive", "--unit", "u1", "--json").stdout)
     assert history[0]["login"] == server.logins["anna"] and history[0]["key"].startswith("SHA256:")
+
+
+def test_reminders_are_a_leads_and_the_database_keeps_their_record(server: Server) -> None:
+    """Only a lead (or admin) may send reminders and write their record, in fvm and beside it;
+    a refused login sends nothing at all."""
+    from aiosmtpd.controller import Controller
+
+    from tests.test_remind import Mailbox, free_port
+
+    owner = server.owner
+    server.fvm("lena")(
+        "unit",
+        "add",
+        "u9",
+        "--name",
+        "Avd 9",
+        "--area",
+        "sodra",
+        "--type",
+        "hospital",
+        "--email",
+        "u9@exempel.se",
+    )
+    box = Mailbox()
+    port = free_port()
+    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        smtp = [
+            "remind",
+            "--unit",
+            "u9",
+            "--smtp-host",
+            "127.0.0.1",
+            "--smtp-port",
+            str(port),
+            "--smtp-security",
+            "none",
+            "--from",
+            "fvm@exempel.se",
+        ]
+        anna = server.fvm("anna")
+        err = anna(*smtp, code=5).stderr
+        assert f"{server.logins['anna']} may not send reminders to u9" in err
+        assert box.messages == []
+        lena = server.fvm("lena")
+        lena(*smtp)
+        assert [r for r, _, _ in box.messages] == [["u9@exempel.se"]]
+    finally:
+        controller.stop()
+    assert owner.scalar("SELECT count(*) FROM reminders") == 1
+    assert (
+        owner.scalar("SELECT login FROM history WHERE kind = 'reminder'") == server.logins["lena"]
+    )
+    message = refused_by_policy(
+        server,
+        "anna",
+        "INSERT INTO reminders (unit_id, recipient, day, digest, sent_at, sent_by) VALUES "
+        "('u1', '@unit', '2026-11-27', 'x', '2026-11-27T10:00:00+01:00', 'anna')",
+    )
+    assert "permission denied" in message or "row-level security" in message

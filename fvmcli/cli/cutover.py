@@ -202,6 +202,143 @@ def _round(index: int) -> Callable[[dict[str, Any]], str]:
     return cell
 
 
+MOVED = (
+    Column("unit", "unit"),
+    Column("name", "name"),
+    Column("area", "area"),
+    Column("status_from", "from"),
+    Column("status_to", "to"),
+    Column("score_from", "score from", fraction),
+    Column("score_to", "score to", fraction),
+    Column("change", "change", _points),
+)
+AREA_MOVED = (
+    Column("area", "area"),
+    Column("units", "units"),
+    Column("mean_from", "mean from", fraction),
+    Column("mean_to", "mean to", fraction),
+    Column("better", "better"),
+    Column("worse", "worse"),
+    Column("blockers_from", "blockers from"),
+    Column("blockers_to", "blockers to"),
+)
+BLOCKER_MOVED = (
+    Column("unit", "unit"),
+    Column("question", "question"),
+    Column("text", "text"),
+)
+
+
+@app.command("diff")
+@unit_filters()
+def diff(
+    ctx: typer.Context,
+    filters: Any,
+    start: str = typer.Argument(..., metavar="FROM", help="A snapshot label, e.g. T-90."),
+    end: str = typer.Argument("now", metavar="[TO]", help="A later snapshot label, or now."),
+    checklist_id: str = CHECKLIST_OPTION,
+    top: int = typer.Option(10, "--top", help="How many of the largest score movements."),
+    as_json: bool = JSON,
+) -> None:
+    """What moved between two assessment rounds: units whose status changed (worse first),
+    new and resolved blockers, the largest score movements, and a summary by area.
+
+    Examples:
+      fvm cutover diff T-90            (from round T-90 to today)
+      fvm cutover diff T-90 T-60 --area södra --json
+    """
+    from fvmcli.services.cutover import diff as diff_of
+
+    env = get_env(ctx)
+    found = diff_of(env, start, end, filters, checklist_id=checklist_id, top=top)
+    if as_json:
+        emit_json(found.as_json())
+        return
+    print_diff(found)
+
+
+def print_diff(found: Any) -> None:
+    """Print what moved between the two rounds, one table per part."""
+    data = found.as_json()
+    span = (
+        f"{found.start.label} ({found.start.as_of.isoformat()}) → "
+        f"{found.end.label} ({found.end.as_of.isoformat()})"
+    )
+    changed = data["changed"]
+    if changed:
+        show(
+            MOVED,
+            changed,
+            as_json=False,
+            title=f"Status changed, {span}: {sum(1 for c in changed if c['direction'] == 'worse')}"
+            f" worse, {sum(1 for c in changed if c['direction'] == 'better')} better",
+            styles=["red" if c["direction"] == "worse" else "green" for c in changed],
+        )
+    else:
+        say(f"No unit changed status, {span}.")
+    texts = found.texts
+    for key, title, style in (
+        ("new_blockers", "New blockers", "red"),
+        ("resolved_blockers", "Resolved blockers", "green"),
+    ):
+        items = [{**b, "text": texts.get(b["question"], "")} for b in data[key]]
+        if items:
+            show(
+                BLOCKER_MOVED,
+                items,
+                as_json=False,
+                title=f"{title} ({len(items)})",
+                styles=[style] * len(items),
+            )
+    if not data["blockers_known"]:
+        say(
+            f"Round {found.start.label} was taken before fvm kept which questions were "
+            "blockers: only their numbers are compared (in the areas below)."
+        )
+    elif not data["new_blockers"] and not data["resolved_blockers"]:
+        say("No blocker came or went.")
+    if data["movements"]:
+        show(MOVED, data["movements"], as_json=False, title="Largest score movements")
+    areas = [{"area": a, **v} for a, v in data["by_area"].items()]
+    show(AREA_MOVED, areas, as_json=False, title="By area")
+    for key, words in (("added", "New since the first round"), ("removed", "Gone since")):
+        if data[key]:
+            say(f"{words}: {', '.join(data[key])}")
+
+
+@app.command("watch")
+@unit_filters()
+def watch(
+    ctx: typer.Context,
+    filters: Any,
+    every: float = typer.Option(
+        30.0, "--every", min=0.2, metavar="SECONDS", help="Seconds between refreshes."
+    ),
+    by: str = typer.Option("area", "--by", metavar="area|phase", help="One bar per area or phase."),
+    checklist_id: str = CHECKLIST_OPTION,
+    count: int = typer.Option(
+        0, "--count", min=0, help="Stop after this many refreshes (0: run until Ctrl-C)."
+    ),
+) -> None:
+    """A live view for the command centre: units per status, a bar per area or phase, the
+    blockers, and the latest changes (who, what, when), read again every --every seconds and
+    fitted to the terminal. Ctrl-C ends it.
+
+    Example: fvm cutover watch --phase 1 --every 10
+    """
+    from fvmcli.cli.watch import run
+    from fvmcli.services.cutover import watch_frame
+
+    env = get_env(ctx)
+    first: list[Any] = [watch_frame(env, filters, by=by, checklist_id=checklist_id)]
+
+    def fetch() -> Any:
+        # The first frame was read before the screen opened, so bad input is refused plainly.
+        return first.pop() if first else watch_frame(env, filters, by=by, checklist_id=checklist_id)
+
+    run(fetch, every, count)
+
+
 @app.command("report")
 @unit_filters()
 def report(
@@ -212,11 +349,19 @@ def report(
     ),
     checklist_id: str = CHECKLIST_OPTION,
     as_of: str | None = AS_OF,
+    since: str | None = typer.Option(
+        None,
+        "--since",
+        metavar="LABEL",
+        help="Add what moved since this snapshot (HTML, PDF, XLSX and JSON).",
+    ),
     plain: bool = PLAIN_CSV,
 ) -> None:
     """Write the go/no-go report for programme management, in the format the file names.
 
-    Example: fvm cutover report --phase 1 -o etapp1.xlsx
+    Examples:
+      fvm cutover report --phase 1 -o etapp1.xlsx
+      fvm cutover report --since T-90 -o styrgrupp.pdf
     """
     from fvmcli.cli.writing import report_format, write_report
     from fvmcli.services.cutover import report as report_of
@@ -224,7 +369,7 @@ def report(
     kind = report_format(output)
     env = get_env(ctx)
     with progress(f"Report {output.name}", steps=2) as step:
-        found = report_of(env, filters, checklist_id=checklist_id, as_of=as_of)
+        found = report_of(env, filters, checklist_id=checklist_id, as_of=as_of, since=since)
         step()
         write_report(env, found, kind, output, plain=plain)
         step()

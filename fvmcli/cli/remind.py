@@ -220,7 +220,7 @@ def log(
     as_json: bool = JSON,
 ) -> None:
     """Who got which digest, newest day first: person ids (with names unless forgotten), or
-    'unit' for a unit's own e-mail. Addresses are not kept.
+    '@unit' for a unit's own e-mail. Addresses are not kept.
 
     Example: fvm remind log --area södra --since 2026-11-01
     """

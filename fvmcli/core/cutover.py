@@ -258,7 +258,8 @@ def round_diff(before: Sequence[RoundRow], after: Sequence[RoundRow], top: int =
         if u in old
     ]
     changed = sorted(
-        (m for m in both if m.steps), key=lambda m: (m.steps > 0, m.steps, m.change, m.unit)
+        (m for m in both if m.steps),
+        key=lambda m: (m.steps > 0, -abs(m.steps), -abs(m.change), m.unit),
     )
     movements = sorted(
         (m for m in both if abs(m.change) > 1e-9), key=lambda m: (-abs(m.change), m.unit)

@@ -13,7 +13,8 @@ from fvmcli.core.equipment import ItemState
 from fvmcli.core.model import Person, Unit
 from fvmcli.core.scoring import QuestionResult, UnitScore
 
-UNIT_MAILBOX = "unit"  # the recipient key of a unit's own e-mail address
+# The recipient key of a unit's own e-mail address; '@' keeps it apart from every person id.
+UNIT_MAILBOX = "@unit"
 MAX_OFFERS = 3  # coming sessions offered per missing course
 
 
@@ -178,7 +179,9 @@ def training_gaps(
     return tuple(gaps)
 
 
-def seat_offers(sessions: Iterable[Mapping[str, Any]], after: datetime) -> dict[str, list[SeatOffer]]:
+def seat_offers(
+    sessions: Iterable[Mapping[str, Any]], after: datetime
+) -> dict[str, list[SeatOffer]]:
     """Return course → its sessions starting after ``after`` with a free seat, soonest first.
     Each session is a mapping with id, course, start, end (ISO text), location, capacity, seats."""
     found: dict[str, list[SeatOffer]] = {}
@@ -208,10 +211,14 @@ def recipients(
     found: list[Recipient] = []
     seen: set[str] = set()
     for person in sorted(people, key=lambda p: p.id):
-        if person.role in reminded_roles and person.email and not person.forgotten:
-            if person.email.casefold() not in seen:
-                seen.add(person.email.casefold())
-                found.append(Recipient(person.id, person.name, person.email))
+        if (
+            person.role in reminded_roles
+            and person.email
+            and not person.forgotten
+            and person.email.casefold() not in seen
+        ):
+            seen.add(person.email.casefold())
+            found.append(Recipient(person.id, person.name, person.email))
     if unit.email and unit.email.casefold() not in seen:
         found.append(Recipient(UNIT_MAILBOX, unit.name, unit.email))
     return tuple(found)

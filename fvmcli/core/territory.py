@@ -76,11 +76,17 @@ def unit_problems(unit: Unit, territory: Territory) -> list[tuple[str, str]]:
             problems.append((field, f"is longer than {MAX_NAME} characters"))
     if unit.email is not None and (bad := email_problem(unit.email)):
         problems.append(("email", bad))
-    if unit.parent is not None:
-        try:
-            check_id(unit.parent, what="parent")
-        except ValueError as exc:
-            problems.append(("parent", str(exc)))
+    return problems + _parent_problems(unit)
+
+
+def _parent_problems(unit: Unit) -> list[tuple[str, str]]:
+    """Return why the unit's parent cannot be one: not an id, or the unit itself."""
+    if unit.parent is None:
+        return []
+    try:
+        check_id(unit.parent, what="parent")
+    except ValueError as exc:
+        return [("parent", str(exc))]
     if unit.parent == unit.id:
-        problems.append(("parent", "a unit cannot be its own parent"))
-    return problems
+        return [("parent", "a unit cannot be its own parent")]
+    return []

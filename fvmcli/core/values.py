@@ -115,7 +115,7 @@ def email_problem(value: object) -> str | None:
         or not local
         or "." not in domain.strip(".")
         or "@" in domain
-        or any(c.isspace() or c in "<>,;\"" for c in value)
+        or any(c.isspace() or c in '<>,;"' for c in value)
         or len(value) > MAX_NAME
     ):
         return f"{value!r} is not an e-mail address"

@@ -149,13 +149,21 @@ def digest_context(digest: Digest, names: DigestNames, lang: str) -> dict[str, A
             )
             if n
         ]
-        return {"id": state.item, "text": names.items.get(state.item, state.item), "detail": ", ".join(work)}
+        return {
+            "id": state.item,
+            "text": names.items.get(state.item, state.item),
+            "detail": ", ".join(work),
+        }
 
     unit = digest.unit
     sections = [
         ("blockers", t["blockers"], [due_line(i) for i in digest.blockers]),
         ("overdue", t["overdue"], [due_line(i) for i in digest.overdue]),
-        ("due_soon", t["due_soon"].format(within=digest.within), [due_line(i) for i in digest.due_soon]),
+        (
+            "due_soon",
+            t["due_soon"].format(within=digest.within),
+            [due_line(i) for i in digest.due_soon],
+        ),
         (
             "waivers_ending",
             t["waivers_ending"],

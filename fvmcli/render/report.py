@@ -124,8 +124,71 @@ def html(template_dirs: Sequence[Path], report: Any) -> str:
         "coverage": status.coverage,
         "needs": [n for n in status.needs if n.required or n.present],
         "colours": STATUS_COLOURS,
+        "since": report.since.as_json() if report.since else None,
+        "since_title": since_title(report),
     }
     return render(template_dirs, "report.html.j2", context)
+
+
+SINCE_TITLE = {"sv": "Sedan förra omgången", "en": "Since the last round"}
+
+
+def since_title(report: Any) -> str | None:
+    """Return the heading of the report's "what moved" section, naming the earlier round."""
+    if report.since is None:
+        return None
+    start = report.since.start
+    return f"{SINCE_TITLE[report.lang]} ({start.label}, {start.as_of.isoformat()})"
+
+
+def since_rows(report: Any) -> list[list[Any]]:
+    """Return the "what moved" section as spreadsheet rows: one per status change, blocker that
+    came or went, large score movement and area, each with its part named."""
+    data = report.since.as_json()
+    texts = report.texts
+    rows: list[list[Any]] = []
+    for part in ("changed", "movements"):
+        for m in data[part]:
+            kind = m.get("direction", "movement") if part == "changed" else "movement"
+            rows.append(
+                [
+                    kind,
+                    m["unit"],
+                    m["name"],
+                    m["area"],
+                    None,
+                    None,
+                    m["status_from"],
+                    m["status_to"],
+                    m["score_from"],
+                    m["score_to"],
+                    m["change"],
+                ]
+            )
+    for part, kind in (("new_blockers", "new blocker"), ("resolved_blockers", "resolved blocker")):
+        for b in data[part]:
+            rows.append(
+                [kind, b["unit"], None, None, b["question"], texts.get(b["question"])] + [None] * 5
+            )
+    for area, a in data["by_area"].items():
+        rows.append(
+            [
+                "area",
+                None,
+                None,
+                area,
+                None,
+                None,
+                None,
+                None,
+                a["mean_from"],
+                a["mean_to"],
+                None
+                if a["mean_from"] is None or a["mean_to"] is None
+                else a["mean_to"] - a["mean_from"],
+            ]
+        )
+    return rows
 
 
 # ---------------------------------------------------------------- workbook
@@ -223,6 +286,25 @@ def workbook(report: Any, path: Path) -> None:
         ],
         {},
     )
+    if report.since is not None:
+        sheet(
+            SINCE_TITLE[report.lang],
+            [
+                "part",
+                "unit",
+                "name",
+                "area",
+                "question",
+                "text",
+                "status_from",
+                "status_to",
+                "score_from",
+                "score_to",
+                "change",
+            ],
+            since_rows(report),
+            {8: percent, 9: percent, 10: percent},
+        )
     sheet(
         "Equipment needs",
         [

@@ -383,3 +383,34 @@ def _frozen_questions(text: str | None) -> frozenset[str] | None:
     if not isinstance(found, list) or not all(isinstance(q, str) for q in found):
         return None
     return frozenset(found)
+
+
+@dataclass(frozen=True)
+class WatchFrame:
+    """One refresh of the command-centre view: the territory now and its latest changes."""
+
+    status: TerritoryStatus
+    by: str  # area or phase
+    changes: list[Any]  # store.history.Change, newest first
+    taken_at: str
+
+
+def watch_frame(
+    ctx: Context,
+    chosen: UnitFilter = UnitFilter(),
+    *,
+    by: str = "area",
+    checklist_id: str = "golive",
+    changes: int = 10,
+) -> WatchFrame:
+    """Return the territory's status and the ``changes`` newest changes of the selected units
+    (all changes when nothing narrows the selection), read fresh from the database."""
+    from fvmcli.store.history import latest
+
+    if by not in ("area", "phase"):
+        raise InputError(f"--by: expected area or phase, got {by!r}")
+    status = territory_status(ctx, chosen, checklist_id=checklist_id)
+    ids = None if chosen.everything else [r.unit for r in status.rows]
+    with ctx.db.read() as conn:
+        recent = latest(conn, max(0, changes), ids) if changes > 0 else []
+    return WatchFrame(status, by, recent, ctx.clock.now())

@@ -103,8 +103,8 @@ def digests(
 ) -> tuple[list[Digest], int, set[tuple[str, str]]]:
     """Return the digests of the selected units that have something to report (in the order
     of the territory), how many had nothing, and the (unit, recipient) pairs already sent a
-    digest on the day. Records are read with a fixed number of queries, whatever the number of
-    units."""
+    digest today (the day of sending, whatever ``as_of`` the digests look from). Records are
+    read with a fixed number of queries, whatever the number of units."""
     from fvmcli.core.digest import (
         equipment_work,
         question_reminders,
@@ -132,7 +132,7 @@ def digests(
         done = completed_pairs(conn, ids)
         places = coming_places(conn, ids, now.isoformat(timespec="minutes"))
         offers = seat_offers(list_sessions(conn), now)
-        sent = sent_on(conn, day, ids)
+        sent = sent_on(conn, ctx.clock.today(), ids)
         for unit, score, evidence in territory_readiness(
             ctx, conn, checklist, selection.units, day, all_units=chosen.everything
         ):
@@ -179,10 +179,8 @@ def remind(
     from fvmcli.mail import MailRefused, MailUnavailable, SmtpOutbox
     from fvmcli.store.reminders import record_sent
 
-    found, quiet, sent = digests(
-        ctx, chosen, within=within, as_of=as_of, checklist_id=checklist_id
-    )
-    day = found[0].as_of if found else (as_of if isinstance(as_of, date) else parse_day(ctx, as_of))
+    found, quiet, sent = digests(ctx, chosen, within=within, as_of=as_of, checklist_id=checklist_id)
+    day = ctx.clock.today()  # the day of sending: one digest per recipient and day
     names = _names(ctx, checklist_id)
     from_address = smtp.sender if smtp else sender
     actor = ctx.actor(by)
@@ -194,9 +192,7 @@ def remind(
     with SmtpOutbox(smtp) if smtp else _NoOutbox() as outbox:
         for digest in found:
             unit = digest.unit
-            pending = [
-                r for r in digest.recipients if resend or (unit.id, r.key) not in sent
-            ]
+            pending = [r for r in digest.recipients if resend or (unit.id, r.key) not in sent]
             if not digest.recipients:
                 outcomes.append(ReminderOutcome(unit.id, unit.name, NO_RECIPIENT, digest))
             elif not pending:
@@ -295,9 +291,7 @@ def _names(ctx: Context, checklist_id: str) -> Any:
     )
 
 
-def _compose(
-    ctx: Context, digest: Digest, names: Any, sender: str, to: list[Recipient]
-) -> Any:
+def _compose(ctx: Context, digest: Digest, names: Any, sender: str, to: list[Recipient]) -> Any:
     from fvmcli.render.digest import compose
 
     return compose(
@@ -325,7 +319,8 @@ def sent_log(
     ctx: Context, chosen: UnitFilter = UnitFilter(), *, since: str | None = None
 ) -> list[SentRecord]:
     """Return who got which digest, newest day first: person ids (with names, unless the
-    person was forgotten) or ``unit`` for a unit's own mailbox."""
+    person was forgotten) or ``@unit`` (with the unit's name) for a unit's own mailbox."""
+    from fvmcli.core.digest import UNIT_MAILBOX
     from fvmcli.store.reminders import sent_log as read_log
 
     first = parse_day(ctx, since, "--since") if since is not None else None
@@ -337,7 +332,7 @@ def sent_log(
             r["day"] if isinstance(r["day"], date) else date.fromisoformat(str(r["day"])),
             r["unit_id"],
             r["recipient"],
-            r["name"],
+            r["unit_name"] if r["recipient"] == UNIT_MAILBOX else r["name"],
             r["digest"],
             r["sent_at"],
             r["sent_by"],

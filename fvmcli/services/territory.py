@@ -149,6 +149,7 @@ class UnitView:
     staff: int | None
     municipality: str | None
     parent: str | None
+    email: str | None = None  # the unit's mailbox for reminders (not in cli.md's list shape)
 
 
 def unit_view(ctx: Context, unit: Unit) -> UnitView:

@@ -53,3 +53,25 @@ def changes(
         Change(**{k: v for k, v in row._mapping.items() if k != "id"})
         for row in conn.execute(query)
     ]
+
+
+def latest(conn: Connection, limit: int, unit_ids: list[str] | None = None) -> list[Change]:
+    """Return the ``limit`` newest changes, newest first (only of these units, when given)."""
+    from fvmcli.store.query import MAX_IN
+
+    query = sa.select(history).order_by(history.c.id.desc())
+    keep = None
+    if unit_ids is not None and len(unit_ids) > MAX_IN:
+        keep = set(unit_ids)  # walk back from the newest instead of binding thousands of ids
+    elif unit_ids is not None:
+        query = query.where(history.c.unit_id.in_(unit_ids))
+    if keep is None:
+        query = query.limit(limit)
+    found: list[Change] = []
+    for row in conn.execute(query.execution_options(yield_per=500)):
+        if keep is not None and row.unit_id not in keep:
+            continue
+        found.append(Change(**{k: v for k, v in row._mapping.items() if k != "id"}))
+        if len(found) >= limit:
+            break
+    return found

@@ -14,7 +14,7 @@ from fvmcli.core.enrolment import BOOKED
 from fvmcli.core.model import Person
 from fvmcli.store.history import Change, record
 from fvmcli.store.query import where_in
-from fvmcli.store.schema import enrolments, people, reminders, sessions
+from fvmcli.store.schema import enrolments, people, reminders, sessions, units
 from fvmcli.store.training import _person
 
 
@@ -94,7 +94,19 @@ def record_sent(
     )
     record(
         conn,
-        [Change(at, by, "reminder", unit_id, None, day.isoformat(), None, digest, ", ".join(recipients))],
+        [
+            Change(
+                at,
+                by,
+                "reminder",
+                unit_id,
+                None,
+                day.isoformat(),
+                None,
+                digest,
+                ", ".join(recipients),
+            )
+        ],
     )
 
 
@@ -105,16 +117,18 @@ def sent_log(
     since: date | None = None,
 ) -> list[dict[str, Any]]:
     """Return the digests sent, newest day first, with the recipient's name where it is a
-    person who has not been forgotten."""
+    person who has not been forgotten, and the unit's name."""
     query, keep = where_in(
-        sa.select(reminders, people.c.name)
-        .select_from(reminders.outerjoin(people, people.c.id == reminders.c.recipient))
+        sa.select(reminders, people.c.name, units.c.name.label("unit_name"))
+        .select_from(
+            reminders.outerjoin(people, people.c.id == reminders.c.recipient).join(
+                units, units.c.id == reminders.c.unit_id
+            )
+        )
         .order_by(reminders.c.day.desc(), reminders.c.unit_id, reminders.c.recipient),
         reminders.c.unit_id,
         unit_ids,
     )
     if since is not None:
         query = query.where(reminders.c.day >= since)
-    return [
-        dict(r._mapping) for r in conn.execute(query) if keep is None or r.unit_id in keep
-    ]
+    return [dict(r._mapping) for r in conn.execute(query) if keep is None or r.unit_id in keep]

@@ -207,7 +207,7 @@ trusted_keys = sa.Table(
 )
 
 # Every reminder digest sent: one row per unit, recipient and day, so a re-run sends nothing
-# twice. A recipient is a person id, or "unit" for the unit's own mailbox; no address is kept.
+# twice. A recipient is a person id, or "@unit" for the unit's own mailbox; no address is kept.
 reminders = sa.Table(
     "reminders",
     metadata,

@@ -1,0 +1,153 @@
+"""The command-centre view of ``fvm cutover watch``: status counts, a bar per area or phase,
+blockers and the latest changes, laid out for the terminal it runs in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from fvmcli.cli.output import STATUS_STYLE, printable
+
+ORDER = ("red", "amber", "not-started", "green")
+
+
+def _time(at: str, today: str) -> str:
+    """Return a change's time as people read it: ``09:15:03``, with the date when not today."""
+    try:
+        moment = datetime.fromisoformat(at)
+    except ValueError:
+        return printable(at)
+    local = moment.astimezone() if moment.tzinfo else moment
+    day = local.date().isoformat()
+    return f"{local:%H:%M:%S}" if day == today else f"{day} {local:%H:%M}"
+
+
+def _bar(counts: dict[str, Any], width: int) -> Text:
+    """Return one group's bar: a block per status, as wide as its share of the units."""
+    total = counts["units"] or 1
+    bar = Text()
+    used = 0
+    for status in ORDER:
+        cells = round(width * counts[status] / total)
+        cells = min(cells, width - used)
+        used += cells
+        bar.append("█" * cells, style=STATUS_STYLE[status])
+    return bar
+
+
+def _change_line(change: Any, today: str) -> str:
+    """Return one history entry as a line: when, who, what, on which unit, to which value."""
+    parts = [
+        _time(change.at, today),
+        change.by,
+        change.kind,
+        change.unit_id or "",
+        change.subject or "",
+    ]
+    if change.new is not None and change.kind in ("answer", "count", "waiver", "phase"):
+        parts.append(f"→ {change.new}")
+    return printable("  ".join(p for p in parts if p))
+
+
+def render_frame(frame: Any, width: int, height: int, every: float) -> RenderableType:
+    """Return the whole screen for one frame, fitted to ``width`` × ``height``."""
+    status = frame.status
+    summary = status.summary()
+    today = frame.taken_at[:10]
+    head = Text()
+    head.append(f"fvm cutover watch · {status.checklist.id} · ", style="bold")
+    head.append(f"{_time(frame.taken_at, today)} · {summary['units']} units")
+    head.append(f" · every {every:g} s · Ctrl-C ends", style="dim")
+    counts = Text()
+    for s in ORDER:
+        counts.append(f" {s} {summary[s]} ", style=f"bold reverse {STATUS_STYLE[s]}")
+        counts.append(" ")
+    counts.append(f"mean {summary['mean_score']:.0%}")
+
+    groups = dict(sorted(status.summaries_by(frame.by).items()))
+    label_width = max([len(str(g)) for g in groups] + [5]) + 1
+    bar_width = max(10, min(60, width - label_width - 40))
+    bars = Table.grid(padding=(0, 1))
+    for name, g in groups.items():
+        bars.add_row(
+            Text(f"{frame.by} {name}" if frame.by == "phase" else printable(str(name))),
+            _bar(g, bar_width),
+            Text(
+                f"{g['red']:>4} red {g['amber']:>4} amber {g['not-started']:>4} not started "
+                f"{g['green']:>4} green"
+            ),
+        )
+
+    # What is left of the screen goes to blockers and changes, half each.
+    fixed = 6 + len(groups)
+    room = max(2, (height - fixed) // 2 - 2)
+    blockers = [b for b in status.blockers if b.blocker]
+    block = Table(
+        title=Text(f"Blockers ({len(blockers)})", style="bold"),
+        title_justify="left",
+        show_header=False,
+        box=None,
+        pad_edge=False,
+    )
+    for b in blockers[:room]:
+        block.add_row(
+            Text(printable(b.unit), style="red"),
+            Text(printable(b.question)),
+            Text(f"{b.days_overdue} d"),
+            Text(printable(b.owner or "")),
+        )
+    if len(blockers) > room:
+        block.add_row(Text(f"… and {len(blockers) - room} more", style="dim"))
+    recent = Table(
+        title=Text("Latest changes", style="bold"),
+        title_justify="left",
+        show_header=False,
+        box=None,
+        pad_edge=False,
+    )
+    for change in frame.changes[:room]:
+        recent.add_row(Text(_change_line(change, today), overflow="ellipsis"))
+    if not frame.changes:
+        recent.add_row(Text("none yet", style="dim"))
+    return Group(head, counts, Text(""), bars, Text(""), block, Text(""), recent)
+
+
+def run(
+    fetch: Callable[[], Any],
+    every: float,
+    count: int,
+) -> None:
+    """Show frames from ``fetch`` every ``every`` seconds until Ctrl-C (or ``count`` frames),
+    live on a terminal and one after another elsewhere."""
+    import time
+
+    from rich.live import Live
+
+    from fvmcli.cli.output import stdout
+
+    console = stdout()
+    shown = 0
+    try:
+        if not console.is_terminal:
+            while True:
+                size = console.size
+                console.print(render_frame(fetch(), size.width, 10_000, every))
+                shown += 1
+                if count and shown >= count:
+                    return
+                time.sleep(every)
+        with Live(console=console, auto_refresh=False, screen=False, transient=False) as live:
+            while True:
+                size = console.size
+                live.update(render_frame(fetch(), size.width, size.height, every), refresh=True)
+                shown += 1
+                if count and shown >= count:
+                    return
+                time.sleep(every)
+    except KeyboardInterrupt:
+        return
