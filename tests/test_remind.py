@@ -468,3 +468,35 @@ def test_starttls_and_login_with_the_password_from_the_environment_only(
         assert "TLS" in untrusted.stderr or "certificate" in untrusted.stderr
     finally:
         controller.stop()
+
+
+def test_fifty_units_get_their_own_digests_in_one_run(fvm: Fvm, smtp: tuple[Mailbox, int]) -> None:
+    box, port = smtp
+    ctx = context(fvm.url, content=True)
+    territory.save_units(
+        ctx,
+        [
+            Unit(
+                f"v{n:02}",
+                f"Vårdcentral {n:02}",
+                "sodra",
+                "primary-care",
+                10,
+                None,
+                None,
+                f"v{n:02}@exempel.se",
+            )
+            for n in range(50)
+        ],
+        by="factory",
+    )
+    go_live(ctx, p1="2026-12-20")
+    ctx.close()
+    out = remind_json(fvm, *plain(port))
+    assert out["summary"]["sent"] == 50
+    got = {tuple(to): m["Subject"] for to, m, _ in box.messages}
+    assert len(got) == 50
+    assert got[("v07@exempel.se",)] == "Påminnelse inför go-live: Vårdcentral 07"
+    assert fvm.scalar("SELECT count(DISTINCT unit_id) FROM reminders") == 50
+    assert remind_json(fvm, *plain(port))["summary"]["already-sent"] == 50
+    assert len(box.messages) == 50

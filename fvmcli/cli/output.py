@@ -144,9 +144,10 @@ def importing(file: Path, encoding: str | None = None) -> Iterator[None]:
 
 
 @contextmanager
-def progress(label: str, steps: int = 1) -> Iterator[Callable[[], None]]:
+def progress(label: str, steps: int | None = 1) -> Iterator[Callable[[], None]]:
     """Show a progress bar on stderr while long work runs (only on a terminal); yield the
-    function to call as each of ``steps`` ends."""
+    function to call as each of ``steps`` ends (None: a count not known beforehand, shown as
+    steps done)."""
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     console = stderr()
@@ -154,6 +155,7 @@ def progress(label: str, steps: int = 1) -> Iterator[Callable[[], None]]:
         SpinnerColumn(),
         TextColumn("{task.description}"),
         BarColumn(),
+        TextColumn("{task.completed}" if steps is None else ""),
         TimeElapsedColumn(),
         console=console,
         transient=True,

@@ -137,7 +137,7 @@ def remind(
         )
     )
     env = get_env(ctx)
-    with progress("Reminders") as step:
+    with progress("Reminders (units done)", steps=None) as step:
         done = send(
             env,
             filters,
