@@ -81,7 +81,9 @@ def status(
     from fvmcli.services.cutover import territory_status
 
     env = get_env(ctx)
-    found = territory_status(env, filters, checklist_id=checklist_id, as_of=as_of, fail_on=fail_on)
+    found = territory_status(
+        env, filters, checklist_id=checklist_id, as_of=as_of, fail_on=fail_on, detail=False
+    )
     if as_json:
         emit_json(found.as_json())
     else:

@@ -9,6 +9,7 @@ from typing import Any
 
 from fvmcli.core.model import Unit
 from fvmcli.core.scoring import STATUSES, UnitScore
+from fvmcli.core.summary import UnitSummary
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,27 @@ def unit_row(
         training,
         equipment,
         score.reason.as_dict() if score.reason else None,
+    )
+
+
+def summary_row(
+    unit: Unit, phase: int, summary: UnitSummary, training: float | None, equipment: float | None
+) -> UnitRow:
+    """Return the unit's row from its fast summary (``core.summary``) and live evidence."""
+    return UnitRow(
+        unit.id,
+        unit.name,
+        unit.area,
+        phase,
+        unit.type,
+        summary.score,
+        summary.status,
+        summary.completeness,
+        summary.blockers,
+        summary.overdue,
+        training,
+        equipment,
+        summary.reason.as_dict(),
     )
 
 

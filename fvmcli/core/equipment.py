@@ -74,6 +74,33 @@ def unit_items(
     return states
 
 
+def unit_readiness(
+    catalog: Catalog, unit: Unit, counts: dict[str, Count], overrides: dict[str, int]
+) -> float | None:
+    """Return ``readiness(unit_items(…))`` without making the item states: for the whole
+    territory, where only the figure is shown."""
+    total = ready = 0
+    for item in catalog.items:
+        count = counts.get(item.id)
+        required = required_quantity(
+            item.recommend.get(unit.type), unit.staff, overrides.get(item.id)
+        )
+        if required > 0:
+            total += required
+            ready += min(count.tested if count else 0, required)
+    if len(counts) + len(overrides) > 0:
+        known = catalog.ids
+        for item_id in (counts.keys() | overrides.keys()) - known:
+            required = overrides.get(item_id, 0)
+            if required > 0:
+                count = counts.get(item_id)
+                total += required
+                ready += min(count.tested if count else 0, required)
+    if total == 0:
+        return None
+    return 100.0 * ready / total
+
+
 def readiness(states: Iterable[ItemState]) -> float | None:
     """Return 100 × Σ min(testedᵢ, rᵢ) / Σ rᵢ over required items; None when nothing is required."""
     required = [s for s in states if s.required > 0]

@@ -182,6 +182,11 @@ class EquipmentItem:
 class Catalog:
     items: tuple[EquipmentItem, ...]
 
+    @cached_property
+    def ids(self) -> frozenset[str]:
+        """Return the ids of the catalog's items."""
+        return frozenset(i.id for i in self.items)
+
     def item(self, item_id: str) -> EquipmentItem | None:
         """Return the catalog item with this id, if any."""
         return next((i for i in self.items if i.id == item_id), None)

@@ -71,9 +71,11 @@ def territory_status(
     checklist_id: str = "golive",
     as_of: str | date | None = None,
     fail_on: str | None = None,
+    detail: bool = True,
 ) -> TerritoryStatus:
     """Return every selected unit's readiness, worst first, with a fixed number of queries
-    whatever the number of units; ``fail_on`` (red or amber) sets ``gate_failed``."""
+    whatever the number of units; ``fail_on`` (red or amber) sets ``gate_failed``. Without
+    ``detail`` only the unit rows are made (no blockers, coverage or needs), the fast way."""
     from fvmcli.core.cutover import blocker_items, blocker_order, gate_failed, unit_row, worst_first
     from fvmcli.core.equipment import territory_needs
     from fvmcli.services.readiness import territory_readiness
@@ -87,7 +89,9 @@ def territory_status(
     rows, blockers, coverage, items = [], [], [], []
     with ctx.db.read() as conn:
         units = select(ctx, conn, chosen).units
-        for unit, score, evidence in territory_readiness(
+        if not detail:
+            rows = _summary_rows(ctx, conn, checklist, units, day, chosen.everything)
+        for unit, score, evidence in () if not detail else territory_readiness(
             ctx, conn, checklist, units, day, all_units=chosen.everything
         ):
             c = evidence.coverage
@@ -126,6 +130,28 @@ def _blocker_questions(status: TerritoryStatus) -> dict[str, set[str]]:
         if item.blocker:
             found.setdefault(item.unit, set()).add(item.question)
     return found
+
+
+def _summary_rows(
+    ctx: Context, conn: Any, checklist: Checklist, units: list[Any], day: date, everything: bool
+) -> list[UnitRow]:
+    """Return the unit rows alone, made by the fast scorer."""
+    from fvmcli.core.cutover import summary_row
+    from fvmcli.services.readiness import territory_summaries
+
+    phase_of = ctx.territory.phase_of
+    return [
+        summary_row(
+            unit,
+            phase_of(unit.area),
+            summary,
+            evidence.training_coverage,
+            evidence.equipment_readiness,
+        )
+        for unit, summary, evidence in territory_summaries(
+            ctx, conn, checklist, units, day, all_units=everything
+        )
+    ]
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from fvmcli.core.model import Answer, Checklist, Unit, Waiver
-from fvmcli.core.scoring import UnitScore, score_unit
+from fvmcli.core.scoring import Evidence, UnitScore, score_unit
+from fvmcli.core.summary import UnitSummary
 from fvmcli.services.context import Context
 from fvmcli.services.territory import check_fit, require_unit
 from fvmcli.store.answers import (
@@ -111,6 +112,55 @@ def territory_readiness(
                 stale_questions(checklist, versions.get(unit.id, {})) if versions else (),
             )
             yield unit, score, evidence.pop(unit.id)
+
+
+def territory_summaries(
+    ctx: Context,
+    conn: Connection,
+    checklist: Checklist,
+    units: list[Unit],
+    as_of: date,
+    *,
+    all_units: bool = False,
+) -> Iterator[tuple[Unit, UnitSummary, Evidence]]:
+    """Yield every unit's score, status and counts with their evidence, as
+    ``territory_readiness`` would score them, but without per-question results: for listings of
+    the whole territory, which show only these figures. Work that is the same for many units
+    (applicability by type, due dates, credits of each value) is done once per plan."""
+    from fvmcli.core.summary import plan_for, summarize_unit
+    from fvmcli.store.evidence import evidence_values
+
+    ids = None if all_units else [u.id for u in units]
+    dates = go_live_dates(conn)
+    waivers = waivers_by_unit(conn, checklist.id, ids)
+    versions = versions_by_unit(conn, checklist.id, revised_questions(checklist), ids)
+    evidence = evidence_values(conn, units, ctx.catalog, ctx.curriculum, all_units=all_units)
+    phase_of = ctx.territory.phase_of
+    if all_units:
+        by_id = {unit.id: unit for unit in units}
+        ordered = [by_id[i] for i in unit_ids_in_order(conn) if i in by_id]
+        answers = stream_values_by_unit(conn, checklist.id)
+    else:
+        ordered = units
+        selected = values_by_unit(conn, checklist.id, ids)
+        answers = ((unit.id, selected.get(unit.id, {})) for unit in units)
+    pending = next(answers, None)
+    none: dict[str, Waiver] = {}
+    with paused_gc():
+        for unit in ordered:
+            values: dict[str, str] = {}
+            if pending is not None and pending[0] == unit.id:
+                values = pending[1]
+                pending = next(answers, None)
+            found = evidence[unit.id]
+            summary = summarize_unit(
+                plan_for(checklist, unit.type, dates.get(phase_of(unit.area)), as_of),
+                values,
+                waivers.get(unit.id, none),
+                found,
+                stale_questions(checklist, versions.get(unit.id, {})) if versions else (),
+            )
+            yield unit, summary, found
 
 
 def revised_questions(checklist: Checklist) -> dict[str, int]:

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 import sqlalchemy as sa
@@ -67,13 +68,14 @@ def values_by_unit(
 def stream_values_by_unit(conn: Connection, checklist: str) -> Iterator[tuple[str, dict[str, str]]]:
     """Yield (unit, question → value) for every unit with answers, in unit id order, reading
     the rows as a stream so that memory does not grow with the territory."""
+    from fvmcli.store.query import raw_rows
+
     query = (
         sa.select(answers.c.unit_id, answers.c.question, answers.c.value)
         .where(answers.c.checklist == checklist)
         .order_by(answers.c.unit_id)
     )
-    rows = conn.execution_options(yield_per=2000).execute(query)
-    for unit_id, group in groupby(rows, key=lambda r: r[0]):
+    for unit_id, group in groupby(raw_rows(conn, query, stream=True), key=itemgetter(0)):
         yield unit_id, {question: value for _, question, value in group}
 
 

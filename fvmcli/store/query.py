@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 # Past this many values an IN list is replaced by reading every row and filtering in Python:
 # one scan beats thousands of bound parameters, and SQLite limits their number.
@@ -23,3 +24,27 @@ def where_in(
     if len(chosen) > MAX_IN:
         return query, chosen
     return query.where(column.in_(chosen)), None
+
+
+def raw_rows(conn: Connection, query: sa.Select[Any], *, stream: bool = False) -> Iterator[tuple[Any, ...]]:
+    """Yield the query's rows as the driver's own tuples, in the connection's transaction,
+    without SQLAlchemy's per-row processing: for the hot reads of the whole territory, whose
+    columns need no conversion (text and whole numbers). With ``stream`` the rows come from a
+    server-side cursor on PostgreSQL, so that memory does not grow with the territory."""
+    compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    params: Any = compiled.params
+    if conn.dialect.positional:
+        params = tuple(params[name] for name in compiled.positiontup or ())
+    dbapi = conn.connection.dbapi_connection
+    assert dbapi is not None
+    if stream and conn.dialect.name == "postgresql":
+        cursor = dbapi.cursor(name="fvm_stream")
+        cursor.itersize = 5000
+    else:
+        cursor = dbapi.cursor()
+    try:
+        cursor.execute(str(compiled), params)
+        while batch := cursor.fetchmany(5000):
+            yield from batch
+    finally:
+        cursor.close()

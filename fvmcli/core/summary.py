@@ -1,0 +1,172 @@
+"""A unit's score, status and counts without its per-question results: the same figures as
+``scoring.score_unit``, made once per unit of a territory with what is the same for many units
+(applicability by type, due dates, credits of each answer value) worked out once per plan."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from fvmcli.core.deadlines import due_date
+from fvmcli.core.model import NA, Checklist, Question, Waiver
+from fvmcli.core.scoring import (
+    AMBER,
+    GREEN,
+    NOT_STARTED,
+    RED,
+    Evidence,
+    StatusReason,
+    credit,
+    questions_for_type,
+)
+from fvmcli.core.values import format_number
+
+
+@dataclass(frozen=True, slots=True)
+class UnitSummary:
+    """What ``cutover status`` shows of a unit's score."""
+
+    score: float
+    status: str
+    completeness: float
+    blockers: int
+    overdue: int
+    reason: StatusReason
+
+
+class ScorePlan:
+    """The part of scoring that is the same for every unit of one type and go-live date on one
+    as-of date: which questions apply by type, their due dates, whether a shortfall is overdue,
+    and the credit of each answer value (remembered as values are met)."""
+
+    __slots__ = ("checklist", "questions", "dues", "late", "credits", "section_of", "as_of")
+
+    def __init__(
+        self, checklist: Checklist, unit_type: str, go_live: date | None, as_of: date
+    ) -> None:
+        self.checklist = checklist
+        self.as_of = as_of
+        self.questions: tuple[Question, ...] = questions_for_type(checklist, unit_type)
+        self.dues = tuple(due_date(go_live, q.due) for q in self.questions)
+        self.late = tuple(d is not None and d <= as_of for d in self.dues)
+        self.credits: list[dict[str | None, float | None]] = [{} for _ in self.questions]
+        index = {s.id: i for i, s in enumerate(checklist.sections)}
+        self.section_of = tuple(index.get(q.section, -1) for q in self.questions)
+
+    def credit_of(self, i: int, value: str | None) -> float | None:
+        """Return the credit of ``value`` for the plan's question ``i`` (remembered)."""
+        memo = self.credits[i]
+        try:
+            return memo[value]
+        except KeyError:
+            found = memo[value] = credit(self.questions[i], value, self.dues[i])
+            return found
+
+
+_PLANS: dict[tuple[int, str, date | None, date], tuple[Checklist, ScorePlan]] = {}
+
+
+def plan_for(checklist: Checklist, unit_type: str, go_live: date | None, as_of: date) -> ScorePlan:
+    """Return the remembered plan of this checklist, unit type, go-live and as-of date."""
+    key = (id(checklist), unit_type, go_live, as_of)
+    found = _PLANS.get(key)
+    if found is None or found[0] is not checklist:
+        if len(_PLANS) > 4096:
+            _PLANS.clear()
+        found = (checklist, ScorePlan(checklist, unit_type, go_live, as_of))
+        _PLANS[key] = found
+    return found[1]
+
+
+def summarize_unit(
+    plan: ScorePlan,
+    answers: Mapping[str, str],
+    waivers: Mapping[str, Waiver],
+    evidence: Evidence,
+    stale: Collection[str] = (),
+) -> UnitSummary:
+    """Return the unit's score, status (with its reason), completeness and the numbers of
+    blockers and overdue items: exactly what ``score_unit`` gives, for less work."""
+    checklist = plan.checklist
+    as_of = plan.as_of
+    sections = checklist.sections
+    totals = [0.0] * len(sections)  # Σ weight of counted questions, in question order
+    sums = [0.0] * len(sections)  # Σ weight × credit
+    counted_any = [False] * len(sections)
+    derived: dict[str, str] = {}
+    applied: set[str] = set()
+    answered_scored = scored_count = 0
+    blockers: list[str] = []
+    short: list[str] = []
+    overdue = 0
+    by_person_any = False
+    for i, q in enumerate(plan.questions):
+        when = q.when
+        if when is not None:
+            if when.question not in applied:
+                continue
+            shown = derived.get(when.question, answers.get(when.question))
+            if shown not in when.values:
+                continue
+        applied.add(q.id)
+        is_stale = q.id in stale if stale else False
+        by_person = False
+        if q.source is not None:
+            live = evidence.value(q.source)
+            if live is None:
+                value: str | None = None if q.source == "training.coverage" else NA
+                c = plan.credit_of(i, value)
+            else:
+                value = format_number(round(live, 6))
+                derived[q.id] = value
+                c = min(live / (q.target or 100.0), 1.0)
+        else:
+            value = answers.get(q.id)
+            is_stale = is_stale and value is not None
+            by_person = value is not None and not is_stale
+            c = plan.credit_of(i, None if is_stale else value)
+        waiver = waivers.get(q.id) if waivers else None
+        if waiver is not None and not as_of <= waiver.until:
+            waiver = None
+        late = c is not None and c < 1 and plan.late[i]
+        overdue += late
+        if not q.scored:
+            continue
+        scored_count += 1
+        answered = (value is not None and not is_stale) or waiver is not None
+        answered_scored += answered
+        by_person_any = by_person_any or by_person
+        excluded = (value == NA and not is_stale) or waiver is not None
+        if q.critical:
+            if late and waiver is None:
+                blockers.append(q.id)
+            if waiver is None and c is not None and c < 1:
+                short.append(q.id)
+        s = plan.section_of[i]
+        if s >= 0:
+            counted_any[s] = True
+            if not excluded and c is not None:
+                totals[s] += q.weight
+                sums[s] += q.weight * c
+    kept_weight = 0.0
+    weighted = 0.0
+    for s, section in enumerate(sections):
+        if totals[s]:
+            kept_weight += section.weight
+            weighted += section.weight * (sums[s] / totals[s])
+    score = weighted / kept_weight if kept_weight else 0.0
+    completeness = answered_scored / scored_count if scored_count else 1.0
+    if blockers:
+        reason = StatusReason(RED, "blocker", tuple(blockers))
+    elif not by_person_any:
+        reason = StatusReason(NOT_STARTED, "not-started")
+    elif score < checklist.amber:
+        reason = StatusReason(RED, "score-below-amber", (), score, checklist.amber)
+    elif score < checklist.green:
+        reason = StatusReason(AMBER, "score-below-green", tuple(short), score, checklist.green)
+    elif short:
+        reason = StatusReason(AMBER, "critical-below-full", tuple(short))
+    else:
+        reason = StatusReason(GREEN, "all-met", (), score, checklist.green)
+    return UnitSummary(score, reason.status, completeness, len(blockers), overdue, reason)

@@ -1,0 +1,104 @@
+"""The territory's fast scorer gives exactly the figures of ``score_unit``."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fvmcli.content.checklists import load_checklist
+from fvmcli.content.locate import ContentDirs
+from fvmcli.content.territory import load_territory
+from fvmcli.core.model import NA, Checklist, Waiver
+from fvmcli.core.scoring import Evidence, score_unit
+from fvmcli.core.summary import plan_for, summarize_unit
+from tests.factories import TEST_CONTENT
+
+AS_OF = date(2026, 11, 26)
+
+
+def _checklists() -> list[Checklist]:
+    found = []
+    for extra in ([], [TEST_CONTENT]):
+        dirs = ContentDirs.with_user(extra)
+        territory = load_territory(dirs)
+        found.append(load_checklist(dirs, "mini" if extra else "golive", territory))
+    return found
+
+
+CHECKLISTS = _checklists()
+
+
+def _values(checklist: Checklist) -> dict[str, list[str]]:
+    """Return question → the answer values worth trying (valid and edge ones)."""
+    out: dict[str, list[str]] = {}
+    for q in checklist.questions:
+        base = {
+            "yes-no": ["yes", "no"],
+            "yes-partial-no": ["yes", "partial", "no"],
+            "percent": ["0", "45.5", "80", "100"],
+            "number": ["0", "3", "12"],
+            "date": ["2026-01-01", "2027-06-30"],
+            "text": ["x"],
+            "choice": [o.id for o in q.options],
+        }[q.type]
+        out[q.id] = base + ([NA] if q.allow_na else [])
+    return out
+
+
+@st.composite
+def units(draw: st.DrawFn) -> tuple[Checklist, str, date | None, dict, dict, Evidence, set]:
+    checklist = draw(st.sampled_from(CHECKLISTS))
+    values = _values(checklist)
+    unit_type = draw(st.sampled_from(["hospital", "primary-care", "municipal", "private"]))
+    go_live = draw(
+        st.one_of(st.none(), st.dates(date(2026, 9, 1), date(2028, 1, 1)))
+    )
+    answers = {
+        q: draw(st.sampled_from(v))
+        for q, v in values.items()
+        if draw(st.booleans())
+    }
+    waivers = {
+        q: Waiver(q, "skäl", AS_OF + timedelta(days=draw(st.integers(-20, 20))), "lead")
+        for q in values
+        if draw(st.integers(0, 9)) == 0
+    }
+    percent = st.one_of(st.none(), st.floats(0, 100, allow_nan=False))
+    evidence = Evidence(draw(percent), draw(percent))
+    stale = {q for q in answers if draw(st.integers(0, 7)) == 0}
+    return checklist, unit_type, go_live, answers, waivers, evidence, stale
+
+
+@settings(max_examples=400, deadline=None)
+@given(units())
+def test_the_fast_scorer_agrees_with_score_unit(case: tuple) -> None:
+    checklist, unit_type, go_live, answers, waivers, evidence, stale = case
+    full = score_unit(checklist, unit_type, go_live, answers, waivers, evidence, AS_OF, stale)
+    fast = summarize_unit(
+        plan_for(checklist, unit_type, go_live, AS_OF), answers, waivers, evidence, stale
+    )
+    assert fast.score == full.score
+    assert fast.status == full.status
+    assert fast.completeness == full.completeness
+    assert fast.blockers == len(full.blockers)
+    assert fast.overdue == len(full.overdue)
+    assert fast.reason == full.reason
+
+
+def test_a_plan_is_remembered_per_type_go_live_and_day() -> None:
+    golive = CHECKLISTS[0]
+    one = plan_for(golive, "hospital", date(2027, 3, 1), AS_OF)
+    assert plan_for(golive, "hospital", date(2027, 3, 1), AS_OF) is one
+    assert plan_for(golive, "municipal", date(2027, 3, 1), AS_OF) is not one
+    assert plan_for(golive, "hospital", date(2027, 3, 1), AS_OF + timedelta(days=1)) is not one
+
+
+@pytest.mark.parametrize("value", ["yes", "no", None])
+def test_credits_are_remembered_per_value(value: str | None) -> None:
+    mini = CHECKLISTS[1]
+    plan = plan_for(mini, "hospital", date(2026, 12, 20), AS_OF)
+    first = plan.credit_of(0, value)
+    assert plan.credit_of(0, value) == first and value in plan.credits[0]
