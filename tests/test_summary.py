@@ -53,14 +53,8 @@ def units(draw: st.DrawFn) -> tuple[Checklist, str, date | None, dict, dict, Evi
     checklist = draw(st.sampled_from(CHECKLISTS))
     values = _values(checklist)
     unit_type = draw(st.sampled_from(["hospital", "primary-care", "municipal", "private"]))
-    go_live = draw(
-        st.one_of(st.none(), st.dates(date(2026, 9, 1), date(2028, 1, 1)))
-    )
-    answers = {
-        q: draw(st.sampled_from(v))
-        for q, v in values.items()
-        if draw(st.booleans())
-    }
+    go_live = draw(st.one_of(st.none(), st.dates(date(2026, 9, 1), date(2028, 1, 1))))
+    answers = {q: draw(st.sampled_from(v)) for q, v in values.items() if draw(st.booleans())}
     waivers = {
         q: Waiver(q, "skäl", AS_OF + timedelta(days=draw(st.integers(-20, 20))), "lead")
         for q in values

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 
-from fvmcli.content.csvfile import CsvRow, RowProblems, read_csv
+from fvmcli.content.csvfile import CsvRow, CsvStream, RowProblems, read_csv
 from fvmcli.core.answers import check_answers
 from fvmcli.core.model import Checklist, NewAnswer, Unit
 
@@ -55,10 +55,30 @@ def check_answer_rows(
         if problem.first is not None:
             message += f" (first on row {complete[problem.first].line})"
         problems.add(complete[problem.index], COLUMN[problem.field], message)
-    problems.problems.sort(key=lambda p: _line(p.where))
     problems.raise_if_any()
     return answers
 
 
-def _line(where: str) -> int:
-    return int(where.split(",")[0].removeprefix("row "))
+def answer_stream(path: Path) -> CsvStream:
+    """Return the file's rows as a stream, after checking its header."""
+    return CsvStream(path, REQUIRED, OPTIONAL)
+
+
+def staged_rows(stream: CsvStream, problems: RowProblems) -> Iterator[tuple[object, ...]]:
+    """Yield each row as the import stages it (line, unit, question, value, comment, by, at),
+    naming in ``problems`` the rows with an empty required cell instead."""
+    for row in stream:
+        cells = row.cells
+        out: list[object] = [row.line]
+        for column in COLUMNS:
+            value = cells.get(column)
+            if value:
+                value = value.strip()
+            out.append(value or None)
+        if out[1] is None or out[2] is None or out[3] is None:
+            problems.missing(row, REQUIRED)
+            continue
+        yield tuple(out)
+
+
+COLUMNS = ("unit", "question", "value", "comment", "answered_by", "answered_at")

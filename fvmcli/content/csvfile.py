@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -24,7 +23,9 @@ class CsvRow:
     def get(self, column: str) -> str | None:
         """Return the cell stripped, or None when the column is absent or the cell empty."""
         value = self.cells.get(column)
-        return value.strip() if value is not None and value.strip() else None
+        if value:
+            value = value.strip()
+        return value or None
 
 
 @dataclass
@@ -99,60 +100,156 @@ def read_text(path: Path, kind: str = "CSV") -> str:
         return text
 
 
+def file_encoding(path: Path, kind: str = "CSV") -> str:
+    """Return the encoding to read ``path`` in, checking the whole file in pieces (so that
+    memory does not grow with it): the one a ``reading`` block forces, else UTF-8 (with or
+    without BOM), else Windows-1252 as Swedish Excel saves CSV (noted in the ``reading``
+    block). A missing, unreadable or binary file is an input error."""
+    state = _READING.get()
+    forced = state.encoding if state is not None else None
+    decoder = codecs.getincrementaldecoder(forced or "utf-8")()
+    offset = 0
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                if b"\x00" in chunk:
+                    raise InputError(
+                        f"{path}: is a binary file, not {kind} text",
+                        hint="Save it as CSV (UTF-8)." if kind == "CSV" else None,
+                    )
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError as exc:
+                    if forced:
+                        raise InputError(
+                            f"{path}: is not {forced} text (byte {offset + exc.start + 1})"
+                        ) from exc
+                    return _fallback(path, offset + exc.start, state)
+                offset += len(chunk)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError as exc:
+        if forced:
+            raise InputError(f"{path}: is not {forced} text (byte {offset + 1})") from exc
+        return _fallback(path, offset, state)
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: no such file") from exc
+    except IsADirectoryError as exc:
+        raise InputError(f"{path}: is a folder, not a file") from exc
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+    return forced or "utf-8-sig"
+
+
+def _fallback(path: Path, at: int, state: Reading | None) -> str:
+    """Return Windows-1252 for a file that is not UTF-8 from byte ``at``, if it reads so."""
+    decoder = codecs.getincrementaldecoder("cp1252")()
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                decoder.decode(chunk)
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path}: is not UTF-8 text (byte {at + 1})",
+            hint="Save it as 'CSV UTF-8' in Excel, or name its encoding with --encoding.",
+        ) from exc
+    if state is not None:
+        state.notes.append(
+            f"{path} is not UTF-8; read it as Windows-1252, as Swedish Excel saves CSV "
+            "(--encoding names another)."
+        )
+    return "cp1252"
+
+
+class CsvStream:
+    """The data rows of a CSV file, read one at a time. The header is checked when the stream
+    is made (all its problems at once); rows the CSV cannot hold (more cells than the header,
+    broken quoting) are left out and named in ``problems``."""
+
+    def __init__(self, path: Path, required: tuple[str, ...], optional: tuple[str, ...]) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+        encoding = file_encoding(path)
+        try:
+            with path.open(encoding=encoding, newline="") as handle:
+                first = handle.readline()
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+        first = first.removeprefix("\ufeff")
+        self.delimiter = ";" if first.count(";") > first.count(",") else ","
+        self.encoding = encoding
+        header = next(csv.reader([first], delimiter=self.delimiter), None)
+        if not header:
+            raise InputError(f"{path}: is empty; a header row is required")
+        self.names = [h.strip().lower() for h in header]
+        problems: list[Problem] = []
+        allowed = required + optional
+        for i, name in enumerate(self.names):
+            if name not in allowed:
+                problems.append(
+                    Problem(
+                        f"row 1, column {i + 1}",
+                        f"unknown column {header[i]!r} (allowed: {', '.join(allowed)})",
+                    )
+                )
+            elif self.names.index(name) != i:
+                problems.append(Problem(f"row 1, column {i + 1}", f"column {name!r} appears twice"))
+        for name in required:
+            if name not in self.names:
+                problems.append(Problem("row 1", f"required column {name!r} is missing"))
+        if problems:
+            raise ImportRowsError(str(path), problems, hint="Nothing was imported.")
+
+    def __iter__(self) -> Iterator[CsvRow]:
+        names = self.names
+        with self.path.open(encoding=self.encoding, newline="") as handle:
+            reader = csv.reader(handle, delimiter=self.delimiter)
+            next(reader, None)
+            line = reader.line_num
+            try:
+                for record in reader:
+                    start, line = line + 1, reader.line_num
+                    if not any(cell.strip() for cell in record):
+                        continue
+                    if len(record) > len(names):
+                        self.problems.append(
+                            Problem(f"row {start}", f"{len(record)} cells, header has {len(names)}")
+                        )
+                        continue
+                    yield CsvRow(start, dict(zip(names, record, strict=False)))
+            except csv.Error as exc:
+                self.problems.append(Problem(f"row {line + 1}", f"not valid CSV: {exc}"))
+
+
 def read_csv(path: Path, required: tuple[str, ...], optional: tuple[str, ...]) -> list[CsvRow]:
     """Return the data rows; header problems are reported all at once, naming the columns."""
-    text = read_text(path)
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = next(reader)
-    except StopIteration as exc:
-        raise InputError(f"{path}: is empty; a header row is required") from exc
-    names = [h.strip().lower() for h in header]
-    problems: list[Problem] = []
-    allowed = required + optional
-    for i, name in enumerate(names):
-        if name not in allowed:
-            problems.append(
-                Problem(
-                    f"row 1, column {i + 1}",
-                    f"unknown column {header[i]!r} (allowed: {', '.join(allowed)})",
-                )
-            )
-        elif names.index(name) != i:
-            problems.append(Problem(f"row 1, column {i + 1}", f"column {name!r} appears twice"))
-    for name in required:
-        if name not in names:
-            problems.append(Problem("row 1", f"required column {name!r} is missing"))
-    if problems:
-        raise ImportRowsError(str(path), problems, hint="Nothing was imported.")
-    rows: list[CsvRow] = []
-    line = reader.line_num
-    try:
-        for record in reader:
-            start, line = line + 1, reader.line_num
-            if not any(cell.strip() for cell in record):
-                continue
-            if len(record) > len(names):
-                problems.append(
-                    Problem(f"row {start}", f"{len(record)} cells, header has {len(names)}")
-                )
-                continue
-            rows.append(CsvRow(start, dict(zip(names, record, strict=False))))
-    except csv.Error as exc:
-        problems.append(Problem(f"row {line + 1}", f"not valid CSV: {exc}"))
-    if problems:
-        raise ImportRowsError(str(path), problems, hint="Nothing was imported.")
+    stream = CsvStream(path, required, optional)
+    rows = list(stream)
+    if stream.problems:
+        raise ImportRowsError(str(path), stream.problems, hint="Nothing was imported.")
     return rows
 
 
-class RowProblems:
-    """Collects (row, column, message) problems of an import before anything is stored."""
+MAX_REPORTED = 1000  # problems named in one error; the rest are counted
 
-    def __init__(self, source: str) -> None:
+
+class RowProblems:
+    """Collects (row, column, message) problems of an import before anything is stored. At
+    most ``limit`` are kept, those of the first rows, so that a file of a million bad rows
+    does not fill the memory; the others are counted."""
+
+    def __init__(self, source: str, limit: int = MAX_REPORTED) -> None:
         self.source = source
-        self.problems: list[Problem] = []
+        self.limit = limit
+        self.more = 0
+        self._kept: list[tuple[int, int, Problem]] = []  # a heap of (−line, order, problem)
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Return the kept problems in the order of their rows."""
+        return [p for _, _, p in sorted(self._kept, key=lambda k: (-k[0], k[1]))]
+
+    def __bool__(self) -> bool:
+        return bool(self._kept)
 
     def missing(self, row: CsvRow, required: tuple[str, ...]) -> bool:
         """Report each empty required cell of ``row``; return True when there was one."""
@@ -166,9 +263,24 @@ class RowProblems:
 
     def add_line(self, line: int, column: str | None, message: str) -> None:
         where = f"row {line}" + (f", column {column}" if column else "")
-        self.problems.append(Problem(where, message))
+        self.add_problem(line, Problem(where, message))
+
+    def add_problem(self, line: int, problem: Problem) -> None:
+        """Keep ``problem`` of row ``line``, unless ``limit`` problems of earlier rows are."""
+        import heapq
+
+        entry = (-line, len(self._kept) + self.more, problem)
+        if len(self._kept) < self.limit:
+            heapq.heappush(self._kept, entry)
+        else:
+            self.more += 1
+            if entry[0] > self._kept[0][0]:
+                heapq.heapreplace(self._kept, entry)
 
     def raise_if_any(self) -> None:
         """Raise ImportRowsError listing every bad row; nothing has been stored."""
-        if self.problems:
-            raise ImportRowsError(self.source, self.problems, hint="Nothing was imported.")
+        if self._kept:
+            shown = self.problems
+            if self.more:
+                shown.append(Problem("…", f"and {self.more} more problems in later rows"))
+            raise ImportRowsError(self.source, shown, hint="Nothing was imported.")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from fvmcli.core.limits import FIRST_YEAR, LAST_YEAR, MAX_NAME, MAX_TEXT
@@ -191,7 +191,14 @@ def check_answers(
             problems.append(AnswerProblem(index, "by", f"a name of 1 to {MAX_NAME} characters"))
             continue
         values.setdefault(new.unit_id, {})[new.question] = value
-        parsed.append((index, replace(new, value=value)))
+        parsed.append(
+            (
+                index,
+                new
+                if value == new.value
+                else NewAnswer(new.unit_id, new.question, value, new.comment, new.by, new.at),
+            )
+        )
     accepted: list[NewAnswer] = []
     applicable: dict[str, set[str]] = {}
     for index, new in parsed:

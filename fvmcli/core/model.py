@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 from functools import cached_property
+from typing import NamedTuple
 
 NA = "n/a"  # the stored value of "not applicable"
 
@@ -154,7 +155,11 @@ class Checklist:
 
     def question(self, question_id: str) -> Question | None:
         """Return the question with this id, if any."""
-        return next((q for q in self.questions if q.id == question_id), None)
+        return self._by_id.get(question_id)
+
+    @cached_property
+    def _by_id(self) -> dict[str, Question]:
+        return {q.id: q for q in self.questions}
 
     def section(self, section_id: str) -> Section | None:
         """Return the section with this id, if any."""
@@ -209,9 +214,9 @@ class Waiver:
     by: str
 
 
-@dataclass(frozen=True)
-class NewAnswer:
-    """An answer about to be stored for one unit and question."""
+class NewAnswer(NamedTuple):
+    """An answer about to be stored for one unit and question (a named tuple: imports make
+    hundreds of thousands)."""
 
     unit_id: str
     question: str

@@ -79,7 +79,7 @@ def plan_for(checklist: Checklist, unit_type: str, go_live: date | None, as_of: 
     return found[1]
 
 
-def summarize_unit(
+def summarize_unit(  # noqa: C901 (one pass over the questions: the hot loop of a territory)
     plan: ScorePlan,
     answers: Mapping[str, str],
     waivers: Mapping[str, Waiver],
@@ -157,16 +157,22 @@ def summarize_unit(
             weighted += section.weight * (sums[s] / totals[s])
     score = weighted / kept_weight if kept_weight else 0.0
     completeness = answered_scored / scored_count if scored_count else 1.0
-    if blockers:
-        reason = StatusReason(RED, "blocker", tuple(blockers))
-    elif not by_person_any:
-        reason = StatusReason(NOT_STARTED, "not-started")
-    elif score < checklist.amber:
-        reason = StatusReason(RED, "score-below-amber", (), score, checklist.amber)
-    elif score < checklist.green:
-        reason = StatusReason(AMBER, "score-below-green", tuple(short), score, checklist.green)
-    elif short:
-        reason = StatusReason(AMBER, "critical-below-full", tuple(short))
-    else:
-        reason = StatusReason(GREEN, "all-met", (), score, checklist.green)
+    reason = _reason(checklist, blockers, by_person_any, score, short)
     return UnitSummary(score, reason.status, completeness, len(blockers), overdue, reason)
+
+
+def _reason(
+    checklist: Checklist, blockers: list[str], started: bool, score: float, short: list[str]
+) -> StatusReason:
+    """Return the status by the first matching rule of ``scoring.md`` (as ``status_reason``)."""
+    if blockers:
+        return StatusReason(RED, "blocker", tuple(blockers))
+    if not started:
+        return StatusReason(NOT_STARTED, "not-started")
+    if score < checklist.amber:
+        return StatusReason(RED, "score-below-amber", (), score, checklist.amber)
+    if score < checklist.green:
+        return StatusReason(AMBER, "score-below-green", tuple(short), score, checklist.green)
+    if short:
+        return StatusReason(AMBER, "critical-below-full", tuple(short))
+    return StatusReason(GREEN, "all-met", (), score, checklist.green)

@@ -120,20 +120,53 @@ class AnswersImported:
     dry_run: bool
 
 
+UNITS_AT_ONCE = 500  # units checked and stored together in a large import
+
+
 def import_answers(
     ctx: Context, checklist_id: str, file: Path, *, dry_run: bool = False, by: str | None = None
 ) -> AnswersImported:
-    """Store a CSV file of answers; every bad row is reported and nothing is stored if any."""
-    from fvmcli.content.answers_csv import check_answer_rows, read_answer_rows
+    """Store a CSV file of answers; every bad row is reported and nothing is stored if any.
+
+    The file streams into a temporary table of the import's transaction and is then checked
+    and stored a few hundred units at a time, each unit with all its rows (so a ``when`` sees
+    every answer of the unit, wherever in the file it is): memory stays flat whatever the
+    file's size, and a bad row anywhere rolls everything back."""
+    from fvmcli.content.answers_csv import COLUMN, answer_stream, staged_rows
+    from fvmcli.content.csvfile import RowProblems
+    from fvmcli.core.answers import check_answers
+    from fvmcli.store.answers import drop_staged, stage_answers, staged_units
+    from fvmcli.store.answers import staged_rows as rows_of
 
     checklist = ctx.checklist(checklist_id)
-    rows = read_answer_rows(file)
-    named = sorted({r.get("unit") or "" for r in rows})
+    stream = answer_stream(file)
+    problems = RowProblems(str(file))
+    user = ctx.actor(by)
+    latest = ctx.clock.latest()
+    total = changed = units_named = 0
     with ctx.db.write(dry_run=dry_run) as conn:
-        units, values = answering_units(ctx, conn, checklist, named)
-        batch = check_answer_rows(file, rows, checklist, units, values, latest=ctx.clock.latest())
-        changed = save(ctx, conn, checklist, batch, ctx.actor(by))
-    return AnswersImported(len(batch), changed, len(units), dry_run)
+        stage_answers(conn, staged_rows(stream, problems))
+        for problem in stream.problems:
+            problems.add_problem(int(problem.where.split()[1]), problem)
+        named = staged_units(conn)
+        for start in range(0, len(named), UNITS_AT_ONCE):
+            chunk = named[start : start + UNITS_AT_ONCE]
+            rows = rows_of(conn, chunk[0], chunk[-1])
+            units, values = answering_units(ctx, conn, checklist, chunk)
+            batch = [NewAnswer(r[1], r[2], r[3], r[4], r[5], r[6]) for r in rows]
+            accepted, found = check_answers(checklist, units, values, batch, latest=latest)
+            for p in found:
+                message = p.message
+                if p.first is not None:
+                    message += f" (first on row {rows[p.first][0]})"
+                problems.add_line(rows[p.index][0], COLUMN[p.field], message)
+            if not problems:
+                changed += save(ctx, conn, checklist, accepted, user)
+            total += len(accepted)
+            units_named += len(units)
+        drop_staged(conn)
+        problems.raise_if_any()
+    return AnswersImported(total, changed, units_named, dry_run)
 
 
 def store_answers(

@@ -91,8 +91,10 @@ def territory_status(
         units = select(ctx, conn, chosen).units
         if not detail:
             rows = _summary_rows(ctx, conn, checklist, units, day, chosen.everything)
-        for unit, score, evidence in () if not detail else territory_readiness(
-            ctx, conn, checklist, units, day, all_units=chosen.everything
+        for unit, score, evidence in (
+            ()
+            if not detail
+            else territory_readiness(ctx, conn, checklist, units, day, all_units=chosen.everything)
         ):
             c = evidence.coverage
             rows.append(

@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from fvmcli.core.model import Answer, NewAnswer, Waiver
-from fvmcli.store.history import Change, changes, record
-from fvmcli.store.query import where_in
+from fvmcli.store.history import Change, changes, record, record_tuples
+from fvmcli.store.query import insert_tuples, where_in
 from fvmcli.store.schema import answers, waivers
 from fvmcli.store.units import lock_units
 
@@ -121,13 +121,14 @@ def save_answers(
     """
     lock_units(conn, {n.unit_id for n in batch})
     current = answers_by_unit(conn, checklist, {n.unit_id for n in batch}) if batch else {}
-    inserts: list[dict[str, object]] = []
-    log: list[Change] = []
+    inserts: list[tuple[object, ...]] = []
+    log: list[tuple[object, ...]] = []
+    limits = revised or {}
     for new in batch:
         old = current[new.unit_id].get(new.question)
         # The same answer again is no change, unless it confirms a stale one (given before
         # the question's meaning changed in version ``revised``): then it is recorded anew.
-        limit = (revised or {}).get(new.question)
+        limit = limits.get(new.question)
         confirms = limit is not None and (old is None or (old.version or 0) < limit)
         if (
             old is not None
@@ -137,16 +138,9 @@ def save_answers(
         ):
             continue
         who, when = new.by or by, new.at or at
-        row = {
-            "value": new.value,
-            "comment": new.comment,
-            "answered_by": who,
-            "answered_at": when,
-            "version": version,
-        }
         if old is None:
             inserts.append(
-                {"unit_id": new.unit_id, "checklist": checklist, "question": new.question, **row}
+                (new.unit_id, checklist, new.question, new.value, new.comment, who, when, version)
             )
         else:
             conn.execute(
@@ -156,13 +150,16 @@ def save_answers(
                     answers.c.checklist == checklist,
                     answers.c.question == new.question,
                 )
-                .values(**row)
+                .values(
+                    value=new.value,
+                    comment=new.comment,
+                    answered_by=who,
+                    answered_at=when,
+                    version=version,
+                )
             )
-        current[new.unit_id][new.question] = Answer(
-            new.question, new.value, new.comment, who, when, version
-        )
         log.append(
-            Change(
+            (
                 when,
                 who,
                 "answer",
@@ -175,10 +172,21 @@ def save_answers(
                 version,
             )
         )
-    if inserts:
-        conn.execute(answers.insert(), inserts)
-    record(conn, log)
+    insert_tuples(conn, answers, ANSWER_COLUMNS, inserts)
+    record_tuples(conn, log)
     return len(log)
+
+
+ANSWER_COLUMNS = (
+    "unit_id",
+    "checklist",
+    "question",
+    "value",
+    "comment",
+    "answered_by",
+    "answered_at",
+    "version",
+)
 
 
 def get_waivers(conn: Connection, unit_id: str, checklist: str) -> dict[str, Waiver]:
@@ -257,3 +265,60 @@ def answer_history(
 ) -> list[Change]:
     """Return answer and waiver changes of one unit, oldest first."""
     return changes(conn, kinds=HISTORY_KINDS, unit_id=unit_id, scope=checklist, subject=question)
+
+
+# ---------------------------------------------------------------- staging a large import
+
+_STAGED = "fvm_staged_answers"
+_STAGED_COLUMNS = ("line", "unit_id", "question", "value", "comment", "answered_by", "answered_at")
+
+
+def stage_answers(conn: Connection, rows: Iterable[tuple[Any, ...]], batch: int = 5000) -> int:
+    """Put an import's rows (line, unit, question, value, comment, by, at) into a temporary
+    table of this transaction, a batch at a time; return how many. The file is then checked
+    and stored unit by unit from there, so memory does not grow with its size."""
+    temporary = sa.Table(
+        _STAGED,
+        sa.MetaData(),
+        sa.Column("line", sa.Integer),
+        *(sa.Column(name, sa.Text) for name in _STAGED_COLUMNS[1:]),
+        prefixes=["TEMPORARY"],
+    )
+    temporary.drop(conn, checkfirst=True)
+    temporary.create(conn)
+    conn.execute(sa.text(f"CREATE INDEX ix_{_STAGED} ON {_STAGED} (unit_id, line)"))
+    count = 0
+    pending: list[tuple[Any, ...]] = []
+    for row in rows:
+        pending.append(row)
+        if len(pending) >= batch:
+            insert_tuples(conn, temporary, _STAGED_COLUMNS, pending)
+            count += len(pending)
+            pending = []
+    insert_tuples(conn, temporary, _STAGED_COLUMNS, pending)
+    return count + len(pending)
+
+
+def staged_units(conn: Connection) -> list[str]:
+    """Return the unit ids the staged rows name, in order."""
+    query = sa.text(f"SELECT DISTINCT unit_id FROM {_STAGED} ORDER BY unit_id")
+    return [r[0] for r in conn.execute(query)]
+
+
+def staged_rows(conn: Connection, first: str, last: str) -> list[tuple[Any, ...]]:
+    """Return the staged rows of the units from ``first`` to ``last`` (in id order), by unit
+    and line."""
+    from fvmcli.store.query import raw_rows
+
+    staged = sa.table(_STAGED, *(sa.column(c) for c in _STAGED_COLUMNS))
+    query = (
+        sa.select(*staged.c)
+        .where(staged.c.unit_id >= first, staged.c.unit_id <= last)
+        .order_by(staged.c.unit_id, staged.c.line)
+    )
+    return list(raw_rows(conn, query))
+
+
+def drop_staged(conn: Connection) -> None:
+    """Drop the staging table (it would go with the connection anyway)."""
+    conn.execute(sa.text(f"DROP TABLE IF EXISTS {_STAGED}"))

@@ -31,9 +31,35 @@ class Change:
 def record(conn: Connection, changes: list[Change]) -> None:
     """Append changes to the history, in order, each with the login that made it (on
     PostgreSQL with rights configured, the database sets it itself and cannot be told)."""
+    from fvmcli.store.query import insert_rows
+
     if changes:
         login = conn.info.get("fvm_login")
-        conn.execute(history.insert(), [{**vars(c), "login": c.login or login} for c in changes])
+        insert_rows(conn, history, [{**vars(c), "login": c.login or login} for c in changes])
+
+
+HEAD_COLUMNS = (
+    "at",
+    "by",
+    "kind",
+    "unit_id",
+    "scope",
+    "subject",
+    "old",
+    "new",
+    "comment",
+    "version",
+)
+
+
+def record_tuples(conn: Connection, changes: list[tuple[object, ...]]) -> None:
+    """Append changes given as tuples of ``HEAD_COLUMNS`` (the fields of a Change up to its
+    version), with the connection's login: for bulk writes, without making a Change each."""
+    from fvmcli.store.query import insert_tuples
+
+    if changes:
+        login = conn.info.get("fvm_login")
+        insert_tuples(conn, history, (*HEAD_COLUMNS, "login"), [(*c, login) for c in changes])
 
 
 def changes(
