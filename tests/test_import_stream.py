@@ -1,0 +1,71 @@
+"""A large answer import streams: rows of one unit anywhere in the file are checked together,
+a bad row anywhere stores nothing, and the error names at most 1000 problems."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Fvm
+from tests.factories import TEST_CONTENT
+
+pytestmark = pytest.mark.store
+CONTENT = str(TEST_CONTENT)
+
+
+def setup(fvm: Fvm, n: int) -> None:
+    for i in range(n):
+        fvm(
+            "--content",
+            CONTENT,
+            "unit",
+            "add",
+            f"h{i:03}",
+            "--name",
+            f"Avd {i}",
+            "--area",
+            "sodra",
+            "--type",
+            "hospital",
+        )
+
+
+def test_a_units_rows_are_checked_together_wherever_they_are_in_the_file(
+    fvm: Fvm, write_csv: Callable[..., Path]
+) -> None:
+    setup(fvm, 3)
+    # b.connected applies only when b.pumps is yes; its row comes first, far from b.pumps.
+    lines = ["unit;question;value", "h000;b.connected;ja"]
+    lines += [f"h00{i};a.lead;ja" for i in (1, 2)] * 1  # other units in between
+    lines += ["h001;a.staff;delvis", "h000;a.lead;nej", "h000;b.pumps;ja"]
+    path = write_csv("\r\n".join(lines) + "\r\n")
+    out = fvm("--content", CONTENT, "checklist", "import", "mini", str(path)).stdout
+    assert "Changed 6 of 6 answers for 3 units" in out
+    assert (
+        fvm.scalar("SELECT value FROM answers WHERE unit_id = 'h000' AND question = 'b.connected'")
+        == "yes"
+    )
+    # The same question twice for one unit, rows apart: both rows named, nothing stored.
+    path = write_csv(
+        "unit;question;value\nh002;a.staff;ja\nh001;a.pct;50\nh002;a.staff;nej\n", name="twice.csv"
+    )
+    err = fvm("--content", CONTENT, "checklist", "import", "mini", str(path), code=2).stderr
+    assert "row 4, column question" in err and "(first on row 2)" in err
+    assert fvm.scalar("SELECT count(*) FROM answers WHERE question = 'a.pct'") == 0
+
+
+def test_a_file_of_many_bad_rows_names_the_first_thousand_and_counts_the_rest(
+    fvm: Fvm, write_csv: Callable[..., Path]
+) -> None:
+    setup(fvm, 1)
+    rows = ["unit;question;value", "h000;a.lead;ja"]
+    rows += [f"h000;x.q{i};ja" for i in range(1500)]  # no such questions
+    path = write_csv("\n".join(rows) + "\n")
+    err = fvm("--content", CONTENT, "checklist", "import", "mini", str(path), code=2).stderr
+    assert "row 3, column question" in err  # the first bad row is named
+    assert "row 1002, column question" in err and "row 1003," not in err
+    assert "and 500 more problems in later rows" in err
+    assert fvm.scalar("SELECT count(*) FROM answers") == 0
+    assert fvm.scalar("SELECT count(*) FROM history WHERE kind = 'answer'") == 0
