@@ -22,6 +22,7 @@ HEAVY = [
 PROBE = """
 import runpy, sys
 sys.argv = ["fvm", *{args!r}]
+code = 0
 try:
     runpy.run_module("fvmcli", run_name="__main__")
 except SystemExit as exit:
@@ -29,6 +30,7 @@ except SystemExit as exit:
 heavy = sorted({{m.split(".")[0] for m in sys.modules}} & set({heavy!r}))
 print("HEAVY=" + ",".join(heavy))
 print("EXIT=" + str(code))
+print("GROUPS=" + ",".join(sorted(m for m in sys.modules if m.startswith("fvmcli.cli."))))
 """
 
 
@@ -56,6 +58,24 @@ def test_help_and_version_import_no_heavy_module(args: list[str]) -> None:
     ).stdout
     assert "EXIT=0" in out
     assert "HEAVY=\n" in out, out
+
+
+def _loaded(args: list[str]) -> str:
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE.format(args=args, heavy=HEAVY)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return out.split("GROUPS=")[1].strip()
+
+
+def test_only_the_group_used_is_loaded() -> None:
+    assert _loaded(["--version"]) == ""  # not even the command line
+    top = _loaded(["--help"]).split(",")
+    assert "fvmcli.cli.cutover" not in top and "fvmcli.cli.app" in top
+    used = _loaded(["cutover", "--help"]).split(",")
+    assert "fvmcli.cli.cutover" in used and "fvmcli.cli.checklist" not in used
 
 
 def test_version_prints_the_package_version() -> None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import typer
 
 from fvmcli.cli.env import get_env
+from fvmcli.cli.groups import GROUPS
 from fvmcli.cli.options import JSON
 from fvmcli.cli.output import emit_json, say, show
 from fvmcli.core.access import ROLE_MEANING
 from fvmcli.render.columns import Column
 
 app = typer.Typer(
-    help="Rights on a shared PostgreSQL database: roles per login, scoped to units or areas.",
+    help=GROUPS["access"][1],
     no_args_is_help=True,
 )
 

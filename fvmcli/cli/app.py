@@ -12,20 +12,8 @@ import typer
 from typer.core import TyperGroup
 
 from fvmcli import __version__
-from fvmcli.cli import (
-    access,
-    bundle,
-    checklist,
-    courses,
-    cutover,
-    equipment,
-    people,
-    phases,
-    remind,
-    sessions,
-    system,
-    units,
-)
+from fvmcli.cli import system
+from fvmcli.cli.groups import GROUPS
 from fvmcli.cli.output import fail
 from fvmcli.errors import ExitCode, FvmError
 from fvmcli.services.context import Context
@@ -33,7 +21,34 @@ from fvmcli.services.context import Context
 
 class FvmGroup(TyperGroup):
     """The root group: turns every error into a message and an exit code of its own, so a
-    script can always tell a crash (70) from a red gate (1)."""
+    script can always tell a crash (70) from a red gate (1). Command groups are loaded when
+    used (``cli/groups.py``); ``fvm --help`` lists them from their one-line descriptions."""
+
+    listing = False
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*super().list_commands(ctx), *(g for g in GROUPS if g not in self.commands)]
+
+    def get_command(self, ctx: Any, name: str) -> Any:
+        found = super().get_command(ctx, name)
+        if found is not None or name not in GROUPS:
+            return found
+        module, description = GROUPS[name]
+        if self.listing:
+            return TyperGroup(name=name, help=description)
+        import importlib
+
+        group = typer.main.get_group(importlib.import_module(module).app)
+        group.name = name
+        self.commands[name] = group
+        return group
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        self.listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self.listing = False
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -143,17 +158,6 @@ def root(
 
 
 system.register(app)
-app.add_typer(units.app, name="unit")
-app.add_typer(phases.app, name="phase")
-app.add_typer(checklist.app, name="checklist")
-app.add_typer(courses.app, name="course")
-app.add_typer(people.app, name="person")
-app.add_typer(sessions.app, name="session")
-app.add_typer(equipment.app, name="equipment")
-app.add_typer(cutover.app, name="cutover")
-app.add_typer(bundle.app, name="bundle")
-app.add_typer(access.app, name="access")
-app.add_typer(remind.app, name="remind")
 
 
 def main() -> None:

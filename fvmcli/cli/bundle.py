@@ -8,13 +8,12 @@ from pathlib import Path
 import typer
 
 from fvmcli.cli.env import get_env
+from fvmcli.cli.groups import GROUPS
 from fvmcli.cli.options import BY, DRY_RUN
 from fvmcli.cli.output import say, show
 from fvmcli.render.columns import Column
 
-app = typer.Typer(
-    help="Offline bundles: export a unit's answers, import them elsewhere.", no_args_is_help=True
-)
+app = typer.Typer(help=GROUPS["bundle"][1], no_args_is_help=True)
 
 CONFLICTS = (
     Column("kind", "kind"),

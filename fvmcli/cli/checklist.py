@@ -9,6 +9,7 @@ from typing import Any
 import typer
 
 from fvmcli.cli.env import get_env
+from fvmcli.cli.groups import GROUPS
 from fvmcli.cli.options import (
     AS_OF,
     BY,
@@ -24,7 +25,7 @@ from fvmcli.cli.output import emit_json, importing, progress, say, show, warn
 from fvmcli.render.columns import Column
 
 app = typer.Typer(
-    help="Readiness checklists: control questions, answers, scores, printouts.",
+    help=GROUPS["checklist"][1],
     no_args_is_help=True,
 )
 

@@ -7,11 +7,12 @@ from typing import Any
 import typer
 
 from fvmcli.cli.env import get_env
+from fvmcli.cli.groups import GROUPS
 from fvmcli.cli.options import JSON, unit_filters
 from fvmcli.cli.output import emit_json, emit_table, say, show
 from fvmcli.render.columns import Column
 
-app = typer.Typer(help="Courses: the curriculum and training coverage.", no_args_is_help=True)
+app = typer.Typer(help=GROUPS["course"][1], no_args_is_help=True)
 
 COURSES = (
     Column("id", "id"),

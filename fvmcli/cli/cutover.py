@@ -9,13 +9,14 @@ from typing import Any
 import typer
 
 from fvmcli.cli.env import get_env
+from fvmcli.cli.groups import GROUPS
 from fvmcli.cli.options import AS_OF, BY, CHECKLIST_OPTION, JSON, PLAIN_CSV, unit_filters
 from fvmcli.cli.output import STATUS_STYLE, emit_json, progress, say, show
 from fvmcli.errors import ExitCode
 from fvmcli.render.columns import UNIT_STATUS, Column, fraction
 
 app = typer.Typer(
-    help="Cutover: readiness across units, areas and phases; go/no-go; reports.",
+    help=GROUPS["cutover"][1],
     no_args_is_help=True,
 )
 

@@ -9,12 +9,13 @@ from typing import Any
 import typer
 
 from fvmcli.cli.env import get_env
+from fvmcli.cli.groups import GROUPS
 from fvmcli.cli.options import BY, DRY_RUN, ENCODING, FORMAT, JSON, OUTPUT, unit_filters
 from fvmcli.cli.output import emit_json, importing, say, show
 from fvmcli.render.columns import Column, blank_zero
 
 app = typer.Typer(
-    help="Equipment: recommendations, counts per unit, readiness, territory needs.",
+    help=GROUPS["equipment"][1],
     no_args_is_help=True,
 )
 

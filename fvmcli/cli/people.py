@@ -7,11 +7,12 @@ from pathlib import Path
 import typer
 
 from fvmcli.cli.env import get_env
+from fvmcli.cli.groups import GROUPS
 from fvmcli.cli.options import BY, DRY_RUN, ENCODING, JSON
 from fvmcli.cli.output import importing, say, show
 from fvmcli.render.columns import Column
 
-app = typer.Typer(help="People in training: add, import, list, forget.", no_args_is_help=True)
+app = typer.Typer(help=GROUPS["person"][1], no_args_is_help=True)
 
 PEOPLE = (
     Column("id", "id"),

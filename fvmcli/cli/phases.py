@@ -5,11 +5,12 @@ from __future__ import annotations
 import typer
 
 from fvmcli.cli.env import get_env
+from fvmcli.cli.groups import GROUPS
 from fvmcli.cli.options import BY, JSON
 from fvmcli.cli.output import say, show
 from fvmcli.render.columns import Column
 
-app = typer.Typer(help="Rollout phases (etapper) and go-live dates.", no_args_is_help=True)
+app = typer.Typer(help=GROUPS["phase"][1], no_args_is_help=True)
 
 PHASES = (
     Column("phase", "phase"),

@@ -8,13 +8,14 @@ from typing import Any
 import typer
 
 from fvmcli.cli.env import get_env
+from fvmcli.cli.groups import GROUPS
 from fvmcli.cli.options import AS_OF, BY, CHECKLIST_OPTION, JSON, unit_filters
 from fvmcli.cli.output import emit_json, progress, say, show, warn
 from fvmcli.errors import EnvironmentProblem, InputError
 from fvmcli.render.columns import Column
 
 app = typer.Typer(
-    help="Reminder digests by e-mail: late and coming work, training and equipment gaps.",
+    help=GROUPS["remind"][1],
     invoke_without_command=True,
 )
 

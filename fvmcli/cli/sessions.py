@@ -7,13 +7,12 @@ from pathlib import Path
 import typer
 
 from fvmcli.cli.env import get_env
+from fvmcli.cli.groups import GROUPS
 from fvmcli.cli.options import BY, DRY_RUN, ENCODING, JSON, PLAIN_CSV
 from fvmcli.cli.output import emit_json, importing, say, show
 from fvmcli.render.columns import Column
 
-app = typer.Typer(
-    help="Training sessions: schedule, enrol, waitlist, attendance, rosters.", no_args_is_help=True
-)
+app = typer.Typer(help=GROUPS["session"][1], no_args_is_help=True)
 
 SESSION = typer.Argument(
     ..., metavar="SESSION", help="Session id, e.g. millennium-fundament-2026-12-14."

@@ -8,13 +8,12 @@ from typing import Any
 import typer
 
 from fvmcli.cli.env import get_env
+from fvmcli.cli.groups import GROUPS
 from fvmcli.cli.options import BY, DRY_RUN, ENCODING, JSON, unit_filters
 from fvmcli.cli.output import emit_json, emit_table, importing, say, show
 from fvmcli.render.columns import Column
 
-app = typer.Typer(
-    help="Units: wards, clinics, care centres, municipal units.", no_args_is_help=True
-)
+app = typer.Typer(help=GROUPS["unit"][1], no_args_is_help=True)
 
 UNITS = (
     Column("id", "id"),
