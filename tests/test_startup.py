@@ -101,3 +101,25 @@ def test_fvm_needs_no_click_of_its_own(tmp_path) -> None:  # type: ignore[no-unt
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_a_reader_that_stops_early_is_no_crash(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """``fvm unit list --json | head`` ends quietly, not with a crash report."""
+    db = str(tmp_path / "p.sqlite")
+    rows = "".join(f"u{i:05d};Enhet {i};sodra;hospital\n" for i in range(3000))
+    (tmp_path / "u.csv").write_text("id;name;area;type\n" + rows, encoding="utf-8")
+    subprocess.run(
+        [sys.executable, "-m", "fvmcli", "--db", db, "unit", "import", str(tmp_path / "u.csv")],
+        check=True,
+        capture_output=True,
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-m", "fvmcli", "--db", db, "unit", "list", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert child.stdout is not None and child.stderr is not None
+    assert child.stdout.read(10).startswith(b"[")
+    child.stdout.close()
+    assert child.wait(timeout=60) == 0
+    assert b"internal error" not in child.stderr.read()

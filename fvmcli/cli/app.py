@@ -58,6 +58,11 @@ class FvmGroup(TyperGroup):
                 traceback.print_exc()
             fail(f"fvm: {exc.render()}")
             raise typer.Exit(int(exc.exit_code)) from None
+        except BrokenPipeError:
+            # The reader stopped reading (fvm … | head): nothing is wrong, so say nothing.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise typer.Exit(0) from None
         except KeyboardInterrupt:
             if _debug(ctx):
                 traceback.print_exc()

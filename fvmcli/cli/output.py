@@ -70,11 +70,40 @@ def _default(value: Any) -> Any:
 
 
 def emit_json(data: Any) -> None:
-    """Print ``data`` as indented UTF-8 JSON (å, ä, ö kept as they are; C1 controls escaped
-    as JSON does C0 ones, so the text is the same and a terminal never acts on it)."""
-    text = json.dumps(data, ensure_ascii=False, indent=2, default=_default, allow_nan=False)
-    sys.stdout.write(text.translate(_JSON_UNSAFE) + "\n")
+    """Print ``data`` as UTF-8 JSON (å, ä, ö kept as they are; C1 controls escaped as JSON
+    does C0 ones, so the text is the same and a terminal never acts on it). Objects and lists
+    of the top two levels are laid out one member per line, and each member is written as it
+    is made with the C encoder: a listing of 20,000 units reads well and is never one huge
+    string in memory."""
+    write = sys.stdout.write
+    for chunk in _json_chunks(data, 0):
+        write(chunk.translate(_JSON_UNSAFE))
+    write("\n")
     sys.stdout.flush()
+
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False, default=_default, allow_nan=False).encode
+
+
+def _json_chunks(value: Any, depth: int) -> Iterator[str]:
+    """Yield the JSON text of ``value``: containers of the top two levels one member per
+    line, everything deeper on one line."""
+    if depth > 1 or not isinstance(value, dict | list | tuple) or not value:
+        yield _ENCODE(value)
+        return
+    pad = "\n" + "  " * (depth + 1)
+    if isinstance(value, dict):
+        yield "{"
+        for i, (key, member) in enumerate(value.items()):
+            yield ("," if i else "") + pad + _ENCODE(str(key)) + ": "
+            yield from _json_chunks(member, depth + 1)
+        yield "\n" + "  " * depth + "}"
+    else:
+        yield "["
+        for i, member in enumerate(value):
+            yield ("," if i else "") + pad
+            yield from _json_chunks(member, depth + 1)
+        yield "\n" + "  " * depth + "]"
 
 
 def emit_table(
