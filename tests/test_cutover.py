@@ -208,6 +208,33 @@ def test_pdf_report_reads_back(territory: Fvm, tmp_path: Path) -> None:
     assert "Cutover" in text and "Grön avdelning" in text
 
 
+def test_the_pdf_is_a_management_summary_with_a_page_per_area(fvm: Fvm, tmp_path: Path) -> None:
+    """With more units than it shows, the PDF names the worst, gives each area a page, and
+    says where the full lists are; the HTML keeps every unit."""
+    pypdf = pytest.importorskip("pypdf")
+    pytest.importorskip("weasyprint")
+    ctx = factories.context(fvm.url, content=True)
+    factories.units(
+        ctx, *[(f"v{i:02}", ("sodra", "norra")[i % 2], "hospital", 4) for i in range(60)]
+    )
+    factories.go_live(ctx, p1="2026-12-20", p2="2026-12-20")
+    for i in range(0, 60, 3):  # a third have answered the critical a.lead: no blocker
+        factories.answered(ctx, "mini", f"v{i:02}", a_lead="yes")
+    ctx.close()
+    cut(fvm, "report", "-o", str(tmp_path / "r.pdf"))
+    reader = pypdf.PdfReader(tmp_path / "r.pdf")
+    pages = [p.extract_text() for p in reader.pages]
+    text = " ".join(" ".join(pages).split())
+    assert "the 40 worst of 60" in text and "FILE.xlsx" in text
+    assert "All 60 units, all 20 blockers" in text  # sodra (phase 1) only: norra has no date
+    norra = next(p for p in pages if "norra: 30 units" in p)
+    assert "Worst units" in norra and "v01" in norra and "v00" not in norra
+    assert sum(1 for p in pages if " units" in p and ("sodra: 30" in p or "norra: 30" in p)) == 2
+    cut(fvm, "report", "-o", str(tmp_path / "r.html"))
+    html = (tmp_path / "r.html").read_text("utf-8")
+    assert all(f"v{i:02}" in html for i in range(60)) and "worst of" not in html
+
+
 def test_snapshots_and_trend(territory: Fvm) -> None:
     c = ("--content", CONTENT)
     territory(*c, "cutover", "snapshot", "T-30", "--checklist", "mini", "--as-of", "2027-01-01")

@@ -131,7 +131,7 @@ def write_report(
     elif kind == "xlsx":
         write_file(output, lambda path: render_report.workbook(report, path))
     else:
-        html = render_report.html(env.content.template_dirs(), report)
+        html = render_report.html(env.content.template_dirs(), report, management=kind == "pdf")
         if kind == "pdf":
             from fvmcli.render.templates import html_to_pdf
 

@@ -101,11 +101,23 @@ def trend_lines(trend: dict[str, Any]) -> dict[str, Any] | None:
     return {"lines": lines, "ticks": ticks, "width": 540, "height": 200}
 
 
-def html(template_dirs: Sequence[Path], report: Any) -> str:
-    """Return the self-contained HTML report of a ``services.cutover.Report``."""
+MANAGEMENT_ROWS = 40  # units, blockers and coverage rows in the management PDF
+AREA_ROWS = 15  # worst units and blockers on each area's page
+
+
+def html(template_dirs: Sequence[Path], report: Any, *, management: bool = False) -> str:
+    """Return the self-contained HTML report of a ``services.cutover.Report``.
+
+    ``management`` makes the document for programme management that the PDF is: summaries,
+    the worst units and the longest-overdue blockers, and a page per area, with a note on
+    where the full lists are (XLSX, CSV); a PDF of hundreds of pages helps nobody."""
     status = report.status
     rows = status.rows
     by_area = status.summaries_by("area")
+    coverage = status.coverage
+    limit = MANAGEMENT_ROWS if management else None
+    if management:
+        coverage = sorted(coverage, key=lambda c: (c.coverage is None, c.coverage or 0.0, c.unit))
     context = {
         "lang": report.lang,
         "title": report.title,
@@ -121,13 +133,38 @@ def html(template_dirs: Sequence[Path], report: Any) -> str:
         "trend_chart": trend_lines(report.trend),
         "blockers": status.blockers,
         "texts": report.texts,
-        "coverage": status.coverage,
+        "coverage": coverage,
         "needs": [n for n in status.needs if n.required or n.present],
         "colours": STATUS_COLOURS,
         "since": report.since.as_json() if report.since else None,
         "since_title": since_title(report),
+        "limit": limit,
+        "area_pages": area_pages(status) if management else [],
     }
     return render(template_dirs, "report.html.j2", context)
+
+
+def area_pages(status: Any) -> list[dict[str, Any]]:
+    """Return, per area, its summary, its worst units and its longest-overdue blockers."""
+    summaries = status.summaries_by("area")
+    area_of = {r.unit: r.area for r in status.rows}
+    rows: dict[str, list[Any]] = {a: [] for a in summaries}
+    blockers: dict[str, list[Any]] = {a: [] for a in summaries}
+    for r in status.rows:  # worst first already
+        rows[r.area].append(r)
+    for b in status.blockers:  # longest overdue first already
+        if b.blocker and b.unit in area_of:
+            blockers[area_of[b.unit]].append(b)
+    return [
+        {
+            "area": area,
+            "summary": summaries[area],
+            "rows": rows[area][:AREA_ROWS],
+            "blockers": blockers[area][:AREA_ROWS],
+            "blocker_count": len(blockers[area]),
+        }
+        for area in sorted(summaries)
+    ]
 
 
 SINCE_TITLE = {"sv": "Sedan förra omgången", "en": "Since the last round"}
