@@ -1,24 +1,32 @@
-"""Region-scale benchmark: build a territory and time fvm's heavy commands against floors.
+"""Region-scale benchmarks: fvm's heavy commands against bare floors, in pairs.
 
-Every timing is compared with a floor measured in the same run on the same machine: Python
-started with the same libraries, reading every row the command needs once. The ratios, not the
-seconds, are what to compare between machines.
+For each backend and territory size the benchmark builds a territory (units, people, answers
+on the ``golive`` checklist, equipment counts, completions, waivers and requirement overrides),
+then runs each command in turn with its floor (``benchmarks/floors.py``) at least five times.
+The ratio is taken per pair and the median of the ratios is reported with the medians of the
+times and the command's peak memory. Ratios, not seconds, are what to compare between machines.
 
-    python -m benchmarks.run                 # 5,000 units, 20,000 people (a few minutes)
-    python -m benchmarks.run --units 500     # a quick look
-    python -m benchmarks.run --db postgresql://postgres@127.0.0.1/bench
+    python -m benchmarks.run                                  # SQLite, 500 / 5,000 / 20,000
+    python -m benchmarks.run --backend postgresql             # a database per size on the server
+    python -m benchmarks.run --sizes 500 --pairs 3            # a quick look
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
+
+from benchmarks.floors import STATUS_TABLES, connect, mark
 
 AREAS = ["sodra", "vastra", "norra", "ostra"]
 TYPES = ["hospital", "primary-care", "private", "municipal", "school-health"]
@@ -29,9 +37,19 @@ ROLES = {
     "municipal": ["municipal-nurse", "assistant-nurse"],
     "school-health": ["nurse"],
 }
+COMPLETES = {
+    "nurse": "enduser-clinical",
+    "assistant-nurse": "enduser-clinical",
+    "municipal-nurse": "enduser-clinical",
+    "super-user": "enduser-clinical",
+    "physician": "enduser-physician",
+    "admin": "enduser-admin",
+}
 ITEMS = ["care-client", "printer", "label-printer", "barcode-scanner", "card-reader"]
+AS_OF = "2026-11-26"
+PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
 
-RUN = """
+PROBE = """
 import resource, runpy, sys
 sys.argv = ["fvm", *sys.argv[1:]]
 try:
@@ -42,55 +60,90 @@ except SystemExit as exit:
 print("MAXRSS_KB", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
 """
 
-FLOOR = """
-import resource, sys, time
-import sqlalchemy as sa, typer, rich, jinja2, xlsxwriter  # the libraries fvm loads
-from fvmcli.store.database import Database, normalise_url
-from fvmcli.content.locate import ContentDirs
-from fvmcli.content.territory import load_territory
-from fvmcli.content.checklists import load_checklist
-from fvmcli.content.catalog import load_catalog
-from fvmcli.content.courses import load_curriculum
-d = ContentDirs.with_user([]); t = load_territory(d)
-load_checklist(d, "golive", t); load_catalog(d, t); load_curriculum(d)
-db = Database(normalise_url(sys.argv[1]))
-with db.read() as conn:
-    for table in sys.argv[2].split(","):
-        for row in conn.execute(sa.text("SELECT * FROM " + table)):
-            pass
-print("MAXRSS_KB", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
-"""
 
-READ_FOR_STATUS = (
-    "units,phases,answers,waivers,people,enrolments,sessions,equipment_counts,"
-    "equipment_requirements"
-)
+@dataclass
+class Result:
+    backend: str
+    units: int
+    what: str
+    seconds: float
+    floor: float | None
+    ratio: float | None
+    peak_mib: int
+    pairs: int
 
 
-def timed(args: list[str]) -> tuple[float, int]:
+def run(args: list[str], env: dict[str, str] | None = None) -> tuple[float, int]:
     """Return (seconds, peak RSS in KiB) of a Python child process."""
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, *args], capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, *args], capture_output=True, text=True, env=env or dict(os.environ)
+    )
     elapsed = time.perf_counter() - start
-    if done.returncode != 0:
-        sys.exit(f"failed: {' '.join(args[:4])}…\n{done.stderr[-2000:]}")
+    if done.returncode not in (0, 1):
+        sys.exit(f"failed: {' '.join(args[:6])}…\n{done.stderr[-3000:]}")
     rss = next(
-        (int(line.split()[1]) for line in done.stderr.splitlines() if line.startswith("MAXRSS_KB")),
-        0,
+        (int(x.split()[1]) for x in done.stderr.splitlines() if x.startswith("MAXRSS_KB")), 0
     )
     return elapsed, rss
 
 
 def fvm(db: str, *args: str) -> tuple[float, int]:
-    return timed(["-c", RUN, "--db", db, *args])
+    return run(["-c", PROBE, "--db", db, *args])
 
 
-def floor(db: str, tables: str) -> tuple[float, int]:
-    return timed(["-c", FLOOR, db, tables])
+def floor(kind: str, *args: str) -> tuple[float, int]:
+    return run(["-m", "benchmarks.floors", kind, *args])
 
 
-def write_files(folder: Path, units: int, people: int, seed: int = 7) -> dict[str, Path]:
-    """Write the CSV files of a region-sized territory; return their paths."""
+def paired(
+    results: list[Result],
+    backend: str,
+    units: int,
+    what: str,
+    command: Any,
+    base: Any,
+    pairs: int,
+    after: Any = None,
+) -> Result:
+    """Run ``base`` and ``command`` in turn ``pairs`` times; record the medians."""
+    spent, floors, ratios, peaks = [], [], [], []
+    for i in range(pairs):
+        f = base() if base else None
+        c = command()
+        if after is not None:
+            after(i == pairs - 1)
+        spent.append(c[0])
+        peaks.append(c[1])
+        if f is not None:
+            floors.append(f[0])
+            ratios.append(c[0] / f[0])
+    result = Result(
+        backend,
+        units,
+        what,
+        statistics.median(spent),
+        statistics.median(floors) if floors else None,
+        statistics.median(ratios) if ratios else None,
+        max(peaks) // 1024,
+        pairs,
+    )
+    results.append(result)
+    ratio = f"{result.ratio:5.2f}" if result.ratio is not None else "    –"
+    base_text = f"{result.floor:6.2f} s" if result.floor is not None else "       –"
+    print(
+        f"  {what:<34} {result.seconds:7.2f} s   floor {base_text}   ratio {ratio}   "
+        f"peak {result.peak_mib} MiB",
+        flush=True,
+    )
+    return result
+
+
+# ---------------------------------------------------------------- the territory
+
+
+def write_files(folder: Path, units: int, seed: int = 7) -> dict[str, Path]:
+    """Write the CSV files of a territory of ``units`` units (4 people each); return them."""
     from fvmcli.content.checklists import load_checklist
     from fvmcli.content.locate import ContentDirs
     from fvmcli.content.territory import load_territory
@@ -99,168 +152,290 @@ def write_files(folder: Path, units: int, people: int, seed: int = 7) -> dict[st
     rng = random.Random(seed)
     dirs = ContentDirs.with_user([])
     checklist = load_checklist(dirs, "golive", load_territory(dirs))
-    unit_rows = [
-        (
-            f"u{i:05d}",
-            f"Enhet {i} – Vårdavdelning Ö",
-            AREAS[i % 4],
-            TYPES[i % 5],
-            rng.randint(5, 120),
-        )
+    rows = [
+        (f"u{i:05d}", f"Enhet {i} – Vårdavdelning Ö", AREAS[i % 4], TYPES[i % 5], rng.randint(5, 120))
         for i in range(units)
     ]
-    paths = {
-        k: folder / f"{k}.csv" for k in ("units", "people", "answers", "inventory", "sessions")
-    }
+    paths = {k: folder / f"{k}.csv" for k in ("units", "people", "answers", "inventory", "sessions")}
     with paths["units"].open("w", encoding="utf-8") as f:
         f.write("id;name;area;type;staff\n")
-        f.writelines(f"{u};{n};{a};{t};{s}\n" for u, n, a, t, s in unit_rows)
+        f.writelines(f"{u};{n};{a};{t};{s}\n" for u, n, a, t, s in rows)
     with paths["people"].open("w", encoding="utf-8") as f:
         f.write("id;name;role;unit\n")
-        for p in range(people):
-            u, _, _, t, _ = unit_rows[p % units]
+        for p in range(units * 4):
+            u, _, _, t, _ = rows[p % units]
             f.write(f"p{p:06d};Person {p} Åberg;{rng.choice(ROLES[t])};{u}\n")
     with paths["answers"].open("w", encoding="utf-8") as f:
         f.write("unit;question;value\n")
-        for u, _, _, t, _ in unit_rows:
-            values: dict[str, str] = {}
-            for q in applicable_questions(checklist, t, values):
+        for u, _, _, t, _ in rows:
+            for q in applicable_questions(checklist, t, {}):
                 if q.derived or q.when is not None:
                     continue
                 value = {
-                    "yes-no": "ja",
+                    "yes-no": rng.choice(["ja", "ja", "nej"]),
                     "yes-partial-no": rng.choice(["ja", "delvis", "nej"]),
                     "percent": f"{rng.randint(40, 99)},5",
                     "number": "4",
                     "date": "2026-10-01",
                     "text": "Inga risker",
-                }.get(q.type)
-                if value is None:
-                    value = q.options[0].id
-                f.write(f"{u};{q.id};{value}\n")
+                }.get(q.type) or q.options[0].id
+                if rng.random() < 0.9:  # some questions left open, as in life
+                    f.write(f"{u};{q.id};{value}\n")
     with paths["inventory"].open("w", encoding="utf-8") as f:
         f.write("unit;item;present;configured;tested\n")
-        for u, *_ in unit_rows:
+        for u, *_ in rows:
             for item in ITEMS:
                 p = rng.randint(0, 20)
                 c = rng.randint(0, p)
                 f.write(f"{u};{item};{p};{c};{rng.randint(0, c)}\n")
     with paths["sessions"].open("w", encoding="utf-8") as f:
         f.write("course;start;capacity;id\n")
-        for course in (
-            "enduser-clinical",
-            "downtime-procedures",
-            "enduser-admin",
-            "enduser-physician",
-        ):
+        for course in sorted(set(COMPLETES.values()) | {"downtime-procedures"}):
             f.write(f"{course};2026-10-05T09:00;100000;{course}-bench\n")
     return paths
 
 
-def enrol_everyone(db: str, people: int) -> None:
-    """Record completions for about 70 % of the people through the store, in one transaction."""
-    from fvmcli.core.model import Person
-    from fvmcli.store.database import Database, normalise_url
-    from fvmcli.store.training import list_people, set_enrolment
+def execute(url: str, statements: list[str]) -> None:
+    conn = connect(url)
+    cursor = conn.cursor()
+    for statement in statements:
+        cursor.execute(statement)
+    if mark(conn) == "%s":
+        conn.commit()
 
-    database = Database(normalise_url(db))
+
+def bulk(url: str, sql: str, rows: list[tuple[Any, ...]]) -> None:
+    """Insert rows with the bare driver in one transaction (``?`` marks any placeholder)."""
+    conn = connect(url)
+    p = mark(conn)
+    cursor = conn.cursor()
+    if p == "?":
+        cursor.execute("BEGIN")
+    for start in range(0, len(rows), 20000):
+        cursor.executemany(sql.replace("?", p), rows[start : start + 20000])
+    if p == "?":
+        cursor.execute("COMMIT")
+    else:
+        conn.commit()
+
+
+def completions(url: str, paths: dict[str, Path]) -> None:
+    """Record a completed course for about 70 % of the people."""
     rng = random.Random(3)
-    course = {
-        "nurse": "enduser-clinical",
-        "assistant-nurse": "enduser-clinical",
-        "municipal-nurse": "enduser-clinical",
-        "super-user": "enduser-clinical",
-        "physician": "enduser-physician",
-        "admin": "enduser-admin",
-    }
-    with database.write() as conn:
-        for person in list_people(conn):
-            if rng.random() < 0.7:
-                set_enrolment(
-                    conn,
-                    f"{course[person.role]}-bench",
-                    Person(person.id, None, person.role, person.unit),
-                    "completed",
-                    by="bench",
-                    at="2026-10-05T17:00:00+01:00",
-                )
-    database.dispose()
+    rows = []
+    for line in paths["people"].read_text("utf-8").splitlines()[1:]:
+        person, _, role, _ = line.split(";")
+        if rng.random() < 0.7:
+            rows.append((f"{COMPLETES[role]}-bench", person, "completed", "2026-10-05T17:00"))
+    bulk(
+        url,
+        "INSERT INTO enrolments (session_id, person_id, status, enrolled_at) VALUES (?, ?, ?, ?)",
+        rows,
+    )
+
+
+def answers(url: str, paths: dict[str, Path]) -> None:
+    """Store the answers file straight into the answers table (no history)."""
+    rows = []
+    value_of = {"ja": "yes", "nej": "no", "delvis": "partial"}
+    for line in paths["answers"].read_text("utf-8").splitlines()[1:]:
+        unit, question, value = line.split(";")
+        value = value_of.get(value, value.replace(",", "."))
+        rows.append((unit, "golive", question, value, "bench", "2026-11-01T10:00", 1))
+    bulk(
+        url,
+        "INSERT INTO answers (unit_id, checklist, question, value, answered_by, answered_at, "
+        "version) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+
+
+def waivers_and_overrides(url: str, units: int) -> None:
+    """Waive two critical questions for 5 % of the units (half the waivers ended) and
+    override two equipment requirements for 3 %."""
+    rng = random.Random(5)
+    waived, overridden = [], []
+    for i in range(units):
+        unit = f"u{i:05d}"
+        if rng.random() < 0.05:
+            for question in ("cut.plan", "org.project-lead"):
+                until = "2027-06-30" if rng.random() < 0.5 else "2026-10-31"
+                waived.append((unit, "golive", question, "Styrgruppsbeslut", until, "lead", "x"))
+        if rng.random() < 0.03:
+            overridden += [(unit, "care-client", rng.randint(0, 9)), (unit, "printer", 0)]
+    bulk(
+        url,
+        "INSERT INTO waivers (unit_id, checklist, question, reason, until, decided_by, "
+        "decided_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        waived,
+    )
+    bulk(
+        url,
+        "INSERT INTO equipment_requirements (unit_id, item, quantity) VALUES (?, ?, ?)",
+        overridden,
+    )
+
+
+def database(backend: str, units: int, work: Path) -> str:
+    """Return the URL of a fresh, empty database for this size."""
+    if backend == "sqlite":
+        return f"sqlite:///{work / f'bench-{units}.sqlite'}"
+    import psycopg
+
+    name = f"fvm_bench_{units}_{os.getpid()}"
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"{PG_SERVER}/{name}"
+
+
+def drop(url: str) -> None:
+    if url.startswith("postgresql"):
+        import psycopg
+
+        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+
+
+# ---------------------------------------------------------------- what is measured
+
+
+def shape_of_xlsx(path: Path) -> str:
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True)
+    return ",".join(f"{ws.title}:{ws.max_row}x{ws.max_column}" for ws in book.worksheets)
+
+
+def shape_of_csv(path: Path) -> str:
+    lines = path.read_text("utf-8-sig").splitlines()
+    return f"{len(lines)}x{lines[0].count(';') + 1}"
+
+
+def cells_of_html(path: Path) -> str:
+    return str(path.read_text("utf-8").count("<td"))
+
+
+def territory_size(backend: str, units: int, pairs: int, work: Path, results: list[Result]) -> None:
+    print(f"\n{backend}, {units} units, {units * 4} people", flush=True)
+    url = database(backend, units, work)
+    paths = write_files(work, units)
+    try:
+        fvm(url, "init")
+        fvm(url, "unit", "import", str(paths["units"]))
+        fvm(url, "session", "import", str(paths["sessions"]))
+        for phase, day in ((1, "2027-03-01"), (2, "2027-09-01"), (3, "2028-03-01")):
+            fvm(url, "phase", "set", str(phase), "--go-live", day)
+        imports = units == 5000
+        if imports:
+
+            def clean_people(last: bool) -> None:
+                if not last:
+                    execute(url, ["DELETE FROM history WHERE kind = 'person'", "DELETE FROM people"])
+
+            paired(
+                results, backend, units, f"person import ({units * 4} people)",
+                lambda: fvm(url, "person", "import", str(paths["people"])),
+                lambda: (floor("people", url, str(paths["people"])), clean_people(False))[0],
+                pairs,
+                clean_people,
+            )
+        else:
+            fvm(url, "person", "import", str(paths["people"]))
+        fvm(url, "equipment", "import", str(paths["inventory"]))
+        completions(url, paths)
+        rows = sum(1 for _ in paths["answers"].open(encoding="utf-8")) - 1
+        if imports:
+
+            def clean_answers(last: bool) -> None:
+                if not last:
+                    execute(url, ["DELETE FROM history WHERE kind = 'answer'", "DELETE FROM answers"])
+
+            paired(
+                results, backend, units, f"checklist import ({rows} answers)",
+                lambda: fvm(url, "checklist", "import", "golive", str(paths["answers"])),
+                lambda: (floor("answers", url, str(paths["answers"])), clean_answers(False))[0],
+                pairs,
+                clean_answers,
+            )
+        else:
+            answers(url, paths)
+        waivers_and_overrides(url, units)
+
+        base = lambda: floor("read", url, STATUS_TABLES)  # noqa: E731
+        paired(
+            results, backend, units, "cutover status --json",
+            lambda: fvm(url, "cutover", "status", "--json", "--as-of", AS_OF), base, pairs,
+        )
+        if units <= 500:
+            paired(
+                results, backend, units, "cutover status (table)",
+                lambda: fvm(url, "cutover", "status", "--as-of", AS_OF), base, pairs,
+            )
+        for suffix, shape_of, kind in (
+            ("xlsx", shape_of_xlsx, "xlsx"),
+            ("csv", shape_of_csv, "csv"),
+            ("html", cells_of_html, "html"),
+        ):
+            out = work / f"report-{units}.{suffix}"
+            fvm(url, "cutover", "report", "-o", str(out), "--as-of", AS_OF)
+            shape = shape_of(out)
+            paired(
+                results, backend, units, f"cutover report .{suffix}",
+                lambda out=out: fvm(url, "cutover", "report", "-o", str(out), "--as-of", AS_OF),
+                lambda suffix=suffix, kind=kind, shape=shape: floor(
+                    kind, url, str(work / f"floor.{suffix}"), shape
+                ),
+                pairs,
+            )
+        if units == 5000:
+            out = work / "report.pdf"
+            paired(
+                results, backend, units, "cutover report .pdf",
+                lambda: fvm(url, "cutover", "report", "-o", str(out), "--as-of", AS_OF),
+                None, max(1, pairs // 2),
+            )
+    finally:
+        drop(url)
+
+
+def startup(pairs: int, work: Path, results: list[Result]) -> None:
+    print("\nstart-up", flush=True)
+    minimal = work / "minimal_app.py"
+    minimal.write_text(
+        "import typer\napp = typer.Typer()\n"
+        "@app.command()\ndef hello(name: str = 'x') -> None:\n    '''Say hello.'''\n"
+        "@app.command()\ndef bye() -> None:\n    '''Bye.'''\napp()\n",
+        "utf-8",
+    )
+    paired(
+        results, "-", 0, "fvm --version",
+        lambda: run(["-m", "fvmcli", "--version"]), lambda: run(["-c", "import typer"]), pairs,
+    )
+    paired(
+        results, "-", 0, "fvm --help",
+        lambda: run(["-m", "fvmcli", "--help"]), lambda: run([str(minimal), "--help"]), pairs,
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--units", type=int, default=5000)
-    parser.add_argument("--people", type=int, default=None, help="default: 4 per unit")
-    parser.add_argument("--db", default=None, help="default: a SQLite file in a temp folder")
+    parser.add_argument("--sizes", default="500,5000,20000")
+    parser.add_argument("--backend", default="sqlite", choices=["sqlite", "postgresql", "both"])
+    parser.add_argument("--pairs", type=int, default=5)
+    parser.add_argument("--out", default=None, help="write the results as JSON here")
     args = parser.parse_args()
-    people = args.people or args.units * 4
-    work = Path(tempfile.mkdtemp(prefix="fvm-bench-"))
-    db = args.db or f"sqlite:///{work / 'bench.sqlite'}"
     os.environ["FVM_USER"] = "bench"
-    print(f"territory: {args.units} units, {people} people; database {db.split('@')[-1]}")
-    paths = write_files(work, args.units, people)
-    rows = {k: sum(1 for _ in p.open(encoding="utf-8")) - 1 for k, p in paths.items()}
-    print(f"files: {rows}")
-    fvm(db, "init")
-    results = []
-
-    def record(name: str, spent: tuple[float, int], base: tuple[float, int]) -> None:
-        results.append((name, spent[0], base[0], spent[0] / base[0], spent[1] // 1024))
-        print(
-            f"  {name:<28} {spent[0]:7.2f} s   floor {base[0]:6.2f} s   ratio "
-            f"{spent[0] / base[0]:5.2f}   peak {spent[1] // 1024} MiB",
-            flush=True,
-        )
-
-    empty = floor(db, "units")
-    record(
-        f"unit import ({rows['units']} rows)", fvm(db, "unit", "import", str(paths["units"])), empty
-    )
-    record(
-        f"person import ({rows['people']})",
-        fvm(db, "person", "import", str(paths["people"])),
-        empty,
-    )
-    record(
-        f"answer import ({rows['answers']})",
-        fvm(db, "checklist", "import", "golive", str(paths["answers"])),
-        empty,
-    )
-    record(
-        f"equipment import ({rows['inventory']})",
-        fvm(db, "equipment", "import", str(paths["inventory"])),
-        empty,
-    )
-    fvm(db, "session", "import", str(paths["sessions"]))
-    for phase, day in ((1, "2027-03-01"), (2, "2027-09-01"), (3, "2028-03-01")):
-        fvm(db, "phase", "set", str(phase), "--go-live", day)
-    start = time.perf_counter()
-    enrol_everyone(db, people)
-    print(f"  completions recorded in {time.perf_counter() - start:.1f} s")
-
-    base = floor(db, READ_FOR_STATUS)
-    record(
-        "cutover status --json",
-        fvm(db, "cutover", "status", "--json", "--as-of", "2026-11-26"),
-        base,
-    )
-    record(
-        "cutover report .html",
-        fvm(db, "cutover", "report", "-o", str(work / "r.html"), "--as-of", "2026-11-26"),
-        base,
-    )
-    record(
-        "cutover report .xlsx",
-        fvm(db, "cutover", "report", "-o", str(work / "r.xlsx"), "--as-of", "2026-11-26"),
-        base,
-    )
-    one = floor(db, "units")
-    record(
-        "checklist score (1 unit)",
-        fvm(db, "checklist", "score", "golive", "--unit", "u00042", "--json"),
-        one,
-    )
-    print("\nratio = command time / floor time (same machine, same run)")
+    work = Path(tempfile.mkdtemp(prefix="fvm-bench-"))
+    results: list[Result] = []
+    backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
+    startup(args.pairs, work, results)
+    for backend in backends:
+        for units in (int(s) for s in args.sizes.split(",")):
+            territory_size(backend, units, args.pairs, work, results)
+    print("\nratio = median over pairs of (command time / floor time), same machine, same run")
+    if args.out:
+        Path(args.out).write_text(json.dumps([asdict(r) for r in results], indent=1), "utf-8")
 
 
 if __name__ == "__main__":

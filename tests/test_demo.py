@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from fvmcli.cli.app import app
+from tests.tables import tables
 
 pytestmark = pytest.mark.slow
 
@@ -47,17 +48,11 @@ def test_demo_is_repeatable_and_never_touches_the_real_database(
     assert status["summary"]["units"] == len(units) == 75
     # What the demo printed is that status: every unit's row, worst first.
     shown = [u["unit"] for u in units]
-    assert [line.split("│")[1].strip() for line in first.splitlines() if _is_row(line, shown)] == [
-        u for u in shown
-    ]
+    status_table = next(t for t in tables(first) if t and "status" in t[0])
+    assert [r["unit"] for r in status_table] == shown
     assert "Åmål kommun – hemsjukvård" in first
     assert f"export FVM_DB={demo_db}" in first
     assert json.loads(run("info", "--json"))["demo"] == str(demo_db)
-
-
-def _is_row(line: str, ids: list[str]) -> bool:
-    cells = line.split("│")
-    return len(cells) > 2 and cells[1].strip() in ids
 
 
 def test_demo_refuses_to_reset_a_database_with_real_data(tmp_path: Path) -> None:

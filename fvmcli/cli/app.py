@@ -153,11 +153,17 @@ def root(
         None, "--lang", help="Language of labels: sv or en (env FVM_LANG, else LANG)."
     ),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks (env FVM_DEBUG=1)."),
+    wide: bool = typer.Option(
+        False, "--wide", help="Tables with every column and whole cells, whatever the width."
+    ),
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
 ) -> None:
     """Go-live readiness for the FVM rollout of Millennium in Västra Götaland."""
+    from fvmcli.cli import output
+
+    output.WIDE = wide
     ctx.obj = Context(db_url=db, content_dirs=list(content), lang_option=lang, debug=debug)
     ctx.obj.lang  # noqa: B018 (an unknown --lang or FVM_LANG is refused by every command)
 

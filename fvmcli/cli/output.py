@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -12,10 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
-from fvmcli.render.columns import Column, data_rows, table_cells
+from fvmcli.render.columns import Column, data_rows, table_cells, table_fit
 
 STATUS_STYLE = {"green": "green", "amber": "yellow", "red": "red", "not-started": "blue"}
 
@@ -106,23 +107,115 @@ def _json_chunks(value: Any, depth: int) -> Iterator[str]:
         yield "\n" + "  " * depth + "]"
 
 
+WIDE = False  # --wide: every column, every cell whole, whatever the terminal's width
+GAP = 2
+MIN_SHRUNK = 12  # a shortened name keeps at least this many characters
+_ANSI = {"green": "32", "yellow": "33", "red": "31", "blue": "34", "dim": "2", "bold": "1"}
+
+
+def table_width() -> int | None:
+    """Return the width a table must fit: COLUMNS when set, else the terminal's; None (no
+    limit) for a pipe or a file, which get whole cells."""
+    import shutil
+
+    given = os.environ.get("COLUMNS", "")
+    if given.isdigit() and int(given) > 0:
+        return int(given)
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    return None
+
+
+def fit_columns(
+    natural: Sequence[int],
+    minimum: Sequence[int],
+    fit: Sequence[tuple[int, bool]],
+    width: int | None,
+) -> tuple[list[int], list[int]]:
+    """Return the columns to show and their widths: all of them at their natural width when
+    they fit; else names shrink first (down to ``minimum``), then columns go by their drop
+    order (highest first, the rightmost first among equals) until the rest fits."""
+    kept = list(range(len(natural)))
+    if width is None or WIDE:
+        return kept, list(natural)
+    droppable = sorted(
+        (i for i, (order, _) in enumerate(fit) if order > 0), key=lambda i: (-fit[i][0], -i)
+    )
+    while True:
+        fixed = sum(natural[i] for i in kept if not fit[i][1])
+        shrinking = [i for i in kept if fit[i][1]]
+        room = width - fixed - GAP * (len(kept) - 1)
+        least = sum(minimum[i] for i in shrinking)
+        if room >= least or not droppable:
+            break
+        kept.remove(droppable.pop(0))
+    widths = {i: natural[i] for i in kept}
+    want = sum(natural[i] for i in shrinking)
+    if shrinking and want > room:
+        spare = max(room - least, 0)
+        extra = [natural[i] - minimum[i] for i in shrinking]
+        total = sum(extra) or 1
+        for i, more in zip(shrinking, extra, strict=True):
+            widths[i] = minimum[i] + spare * more // total
+    return kept, [widths[i] for i in kept]
+
+
+def _fitted(text: str, width: int, right: bool) -> str:
+    """Return ``text`` in ``width`` terminal cells: cut with … when longer, padded otherwise."""
+    from rich.cells import cell_len, set_cell_size
+
+    size = cell_len(text)
+    if size > width:
+        return set_cell_size(text, max(width - 1, 0)) + "…" if width > 0 else ""
+    pad = " " * (width - size)
+    return pad + text if right else text + pad
+
+
+_NUMBER = re.compile(r"^[\d\s.,:%+\-–−]*$")
+
+
 def emit_table(
     columns: Sequence[str],
     rows: Iterable[Sequence[Any]],
     *,
     title: str | None = None,
     styles: Sequence[str | None] | None = None,
+    fit: Sequence[tuple[int, bool]] | None = None,
 ) -> None:
-    """Print a table; ``None`` cells show as a dash, and ``styles`` colour whole rows."""
-    table = Table(
-        title=Text(printable(title)) if title else None, title_justify="left", header_style="bold"
-    )
-    for column in columns:
-        table.add_column(Text(printable(column)))
-    for i, row in enumerate(rows):
-        style = styles[i] if styles and i < len(styles) else None
-        table.add_row(*[Text("–" if c is None else printable(str(c))) for c in row], style=style)
-    stdout().print(table)
+    """Print a table that fits the terminal (``fit``: each column's drop order and whether it
+    may shrink; see ``fit_columns``), one line per row; ``None`` cells show as a dash, numbers
+    are right-aligned, and ``styles`` colour whole rows on a colour terminal."""
+    from rich.cells import cell_len
+
+    headings = [printable(c) for c in columns]
+    cells = [["–" if c is None else printable(str(c)) for c in row] for row in rows]
+    n = len(headings)
+    fit = list(fit) if fit is not None else [(0 if i == 0 else i, False) for i in range(n)]
+    natural = [
+        max([cell_len(headings[i])] + [cell_len(r[i]) for r in cells]) for i in range(n)
+    ]
+    minimum = [min(natural[i], max(MIN_SHRUNK, cell_len(headings[i]))) for i in range(n)]
+    kept, widths = fit_columns(natural, minimum, fit, table_width())
+    right = [bool(cells) and all(_NUMBER.match(r[i]) for r in cells) for i in range(n)]
+    colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    gap = " " * GAP
+
+    def line(values: Sequence[str], style: str | None) -> str:
+        text = gap.join(_fitted(values[i], w, right[i]) for i, w in zip(kept, widths, strict=True))
+        text = text.rstrip()
+        if colour and style in _ANSI:
+            return f"\x1b[{_ANSI[style]}m{text}\x1b[0m"
+        return text
+
+    out = []
+    if title:
+        out.append(f"\x1b[1m{printable(title)}\x1b[0m" if colour else printable(title))
+    out.append(line(headings, "bold"))
+    out.append(gap.join("─" * w for w in widths))
+    for i, row in enumerate(cells):
+        out.append(line(row, styles[i] if styles and i < len(styles) else None))
+    sys.stdout.write("\n".join(out) + "\n\n")  # a blank line ends the table
+    sys.stdout.flush()
 
 
 def show(
@@ -134,12 +227,12 @@ def show(
     styles: Sequence[str | None] | None = None,
 ) -> None:
     """Print a listing from its one column declaration: JSON objects of the data columns for
-    scripts, or a table of the table columns for people."""
+    scripts, or a table of the table columns for people, fitted to the terminal."""
     if as_json:
         emit_json(data_rows(columns, rows))
         return
     headings, cells = table_cells(columns, rows)
-    emit_table(headings, cells, title=title, styles=styles)
+    emit_table(headings, cells, title=title, styles=styles, fit=table_fit(columns))
 
 
 def say(message: str, style: str | None = None) -> None:

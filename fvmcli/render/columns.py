@@ -29,6 +29,10 @@ class Column:
     empty: str = "–"
     table: bool = True
     data: bool = True
+    # At a narrow terminal: columns of the highest ``drop`` go first (0: never), and ``shrink``
+    # columns (names, texts) are shortened with … before any column goes. None: by position.
+    drop: int | None = None
+    shrink: bool | None = None
 
     def shown(self, row: Any) -> Any:
         """Return the table cell of ``row``."""
@@ -52,6 +56,22 @@ def table_cells(
     """Return the table's headings and its cells as a person reads them."""
     shown = [c for c in columns if c.table]
     return [c.label for c in shown], [[c.shown(r) for c in shown] for r in rows]
+
+
+SHRINKING = ("name", "title", "text", "question", "reason", "location", "comment")
+
+
+def table_fit(columns: Sequence[Column]) -> list[tuple[int, bool]]:
+    """Return (drop order, may shrink) of each table column: by default the first column is
+    never dropped and later ones go first, and names and texts may shrink."""
+    shown = [c for c in columns if c.table]
+    return [
+        (
+            c.drop if c.drop is not None else (0 if i == 0 else i),
+            c.shrink if c.shrink is not None else c.key in SHRINKING,
+        )
+        for i, c in enumerate(shown)
+    ]
 
 
 def csv_rows(columns: Sequence[Column], rows: Iterable[Any], *, plain: bool = False) -> str:
@@ -80,16 +100,16 @@ def blank_zero(value: Any) -> Any:
 
 # The territory's units, worst first: `cutover status`, its JSON and the report's CSV and XLSX.
 UNIT_STATUS = (
-    Column("unit", "unit"),
-    Column("name", "name"),
-    Column("area", "area"),
-    Column("phase", "phase"),
-    Column("type", "type"),
-    Column("score", "score", fraction),
-    Column("status", "status"),
-    Column("completeness", "answered", fraction),
-    Column("blockers", "blockers", blank_zero),
-    Column("overdue", "overdue", blank_zero),
-    Column("training_coverage", "training", percent),
-    Column("equipment_readiness", "equipment", percent),
+    Column("unit", "unit", drop=0),
+    Column("name", "name", drop=0),
+    Column("area", "area", drop=3),
+    Column("phase", "phase", drop=6),
+    Column("type", "type", drop=5),
+    Column("score", "score", fraction, drop=0),
+    Column("status", "status", drop=0),
+    Column("completeness", "answered", fraction, drop=7),
+    Column("blockers", "blockers", blank_zero, drop=1),
+    Column("overdue", "overdue", blank_zero, drop=2),
+    Column("training_coverage", "training", percent, drop=4),
+    Column("equipment_readiness", "equipment", percent, drop=4),
 )

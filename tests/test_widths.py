@@ -1,0 +1,79 @@
+"""Tables fit the terminal: at 80 and 120 columns every row is one line, ids stay whole,
+names are shortened before columns go, and --wide shows everything."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from fvmcli.cli.app import app
+from tests import factories
+from tests.tables import tables
+
+pytestmark = pytest.mark.store
+LONG = "Sahlgrenska Universitetssjukhuset – Östra sjukhuset, barn- och ungdomsmedicin avd 321"
+
+
+def status(db_url: str, *options: str, columns: int | None) -> str:
+    env = {"COLUMNS": str(columns) if columns else ""}
+    result = CliRunner().invoke(
+        app, ["--db", db_url, *options, "cutover", "status", "--as-of", "2026-11-26"], env=env
+    )
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+@pytest.fixture
+def territory(db_url: str) -> str:
+    ctx = factories.context(db_url)
+    factories.units(
+        ctx,
+        ("su-ostra-barn-321", "vastra", "hospital", 40, LONG),
+        ("vc-hjo", "ostra", "primary-care", 12, "Vårdcentralen Hjo"),
+    )
+    ctx.close()
+    return db_url
+
+
+def test_at_80_columns_names_shrink_and_minor_columns_go(territory: str) -> None:
+    text = status(territory, columns=80)
+    assert all(len(line) <= 80 for line in text.splitlines())
+    rows = tables(text)[0]
+    assert [r["unit"] for r in rows] == ["su-ostra-barn-321", "vc-hjo"]  # ids whole
+    long_row = next(r for r in rows if r["unit"] == "su-ostra-barn-321")
+    assert long_row["name"].endswith("…") and LONG.startswith(long_row["name"][:-1])
+    assert {"unit", "name", "score", "status"} <= set(rows[0])
+    assert "answered" not in rows[0] and "phase" not in rows[0]
+
+
+def test_at_120_columns_more_is_shown(territory: str) -> None:
+    text = status(territory, columns=120)
+    assert all(len(line) <= 120 for line in text.splitlines())
+    rows = tables(text)[0]
+    assert {"unit", "name", "area", "score", "status", "blockers", "overdue"} <= set(rows[0])
+    wider = tables(status(territory, columns=80))[0][0]
+    assert len(rows[0]) > len(wider)
+
+
+def test_wide_shows_every_column_and_whole_names(territory: str) -> None:
+    rows = tables(status(territory, "--wide", columns=80))[0]
+    assert set(rows[0]) == {
+        "unit",
+        "name",
+        "area",
+        "phase",
+        "type",
+        "score",
+        "status",
+        "answered",
+        "blockers",
+        "overdue",
+        "training",
+        "equipment",
+    }
+    assert LONG in [r["name"] for r in rows]
+
+
+def test_a_pipe_gets_whole_cells(territory: str) -> None:
+    rows = tables(status(territory, columns=None))[0]
+    assert LONG in [r["name"] for r in rows] and "equipment" in rows[0]
