@@ -128,7 +128,10 @@ def answers(url: str, file: str) -> None:
         cursor.executemany(
             'INSERT INTO history (at, "by", kind, unit_id, scope, subject, old, new, comment, '
             f"version, login) VALUES ({', '.join([p] * 11)})",
-            [(at, "bench", "answer", u, "golive", q, None, v, None, 1, "bench") for u, q, v in batch],
+            [
+                (at, "bench", "answer", u, "golive", q, None, v, None, 1, "bench")
+                for u, q, v in batch
+            ],
         )
 
     with open(file, encoding="utf-8-sig", newline="") as handle:
@@ -163,8 +166,7 @@ def people(url: str, file: str) -> None:
         f"INSERT INTO people (id, name, role, unit_id) VALUES ({', '.join([p] * 4)})", rows
     )
     cursor.executemany(
-        'INSERT INTO history (at, "by", kind, subject, new, login) '
-        f"VALUES ({', '.join([p] * 6)})",
+        f'INSERT INTO history (at, "by", kind, subject, new, login) VALUES ({", ".join([p] * 6)})',
         [
             (at, "bench", "person", i, json.dumps({"id": i, "name": n, "role": r, "unit": u}), "b")
             for i, n, r, u in rows

@@ -153,10 +153,18 @@ def write_files(folder: Path, units: int, seed: int = 7) -> dict[str, Path]:
     dirs = ContentDirs.with_user([])
     checklist = load_checklist(dirs, "golive", load_territory(dirs))
     rows = [
-        (f"u{i:05d}", f"Enhet {i} – Vårdavdelning Ö", AREAS[i % 4], TYPES[i % 5], rng.randint(5, 120))
+        (
+            f"u{i:05d}",
+            f"Enhet {i} – Vårdavdelning Ö",
+            AREAS[i % 4],
+            TYPES[i % 5],
+            rng.randint(5, 120),
+        )
         for i in range(units)
     ]
-    paths = {k: folder / f"{k}.csv" for k in ("units", "people", "answers", "inventory", "sessions")}
+    paths = {
+        k: folder / f"{k}.csv" for k in ("units", "people", "answers", "inventory", "sessions")
+    }
     with paths["units"].open("w", encoding="utf-8") as f:
         f.write("id;name;area;type;staff\n")
         f.writelines(f"{u};{n};{a};{t};{s}\n" for u, n, a, t, s in rows)
@@ -331,10 +339,15 @@ def territory_size(backend: str, units: int, pairs: int, work: Path, results: li
 
             def clean_people(last: bool) -> None:
                 if not last:
-                    execute(url, ["DELETE FROM history WHERE kind = 'person'", "DELETE FROM people"])
+                    execute(
+                        url, ["DELETE FROM history WHERE kind = 'person'", "DELETE FROM people"]
+                    )
 
             paired(
-                results, backend, units, f"person import ({units * 4} people)",
+                results,
+                backend,
+                units,
+                f"person import ({units * 4} people)",
                 lambda: fvm(url, "person", "import", str(paths["people"])),
                 lambda: (floor("people", url, str(paths["people"])), clean_people(False))[0],
                 pairs,
@@ -349,10 +362,15 @@ def territory_size(backend: str, units: int, pairs: int, work: Path, results: li
 
             def clean_answers(last: bool) -> None:
                 if not last:
-                    execute(url, ["DELETE FROM history WHERE kind = 'answer'", "DELETE FROM answers"])
+                    execute(
+                        url, ["DELETE FROM history WHERE kind = 'answer'", "DELETE FROM answers"]
+                    )
 
             paired(
-                results, backend, units, f"checklist import ({rows} answers)",
+                results,
+                backend,
+                units,
+                f"checklist import ({rows} answers)",
                 lambda: fvm(url, "checklist", "import", "golive", str(paths["answers"])),
                 lambda: (floor("answers", url, str(paths["answers"])), clean_answers(False))[0],
                 pairs,
@@ -364,13 +382,23 @@ def territory_size(backend: str, units: int, pairs: int, work: Path, results: li
 
         base = lambda: floor("read", url, STATUS_TABLES)  # noqa: E731
         paired(
-            results, backend, units, "cutover status --json",
-            lambda: fvm(url, "cutover", "status", "--json", "--as-of", AS_OF), base, pairs,
+            results,
+            backend,
+            units,
+            "cutover status --json",
+            lambda: fvm(url, "cutover", "status", "--json", "--as-of", AS_OF),
+            base,
+            pairs,
         )
         if units <= 500:
             paired(
-                results, backend, units, "cutover status (table)",
-                lambda: fvm(url, "cutover", "status", "--as-of", AS_OF), base, pairs,
+                results,
+                backend,
+                units,
+                "cutover status (table)",
+                lambda: fvm(url, "cutover", "status", "--as-of", AS_OF),
+                base,
+                pairs,
             )
         for suffix, shape_of, kind in (
             ("xlsx", shape_of_xlsx, "xlsx"),
@@ -381,7 +409,10 @@ def territory_size(backend: str, units: int, pairs: int, work: Path, results: li
             fvm(url, "cutover", "report", "-o", str(out), "--as-of", AS_OF)
             shape = shape_of(out)
             paired(
-                results, backend, units, f"cutover report .{suffix}",
+                results,
+                backend,
+                units,
+                f"cutover report .{suffix}",
                 lambda out=out: fvm(url, "cutover", "report", "-o", str(out), "--as-of", AS_OF),
                 lambda suffix=suffix, kind=kind, shape=shape: floor(
                     kind, url, str(work / f"floor.{suffix}"), shape
@@ -391,9 +422,13 @@ def territory_size(backend: str, units: int, pairs: int, work: Path, results: li
         if units == 5000:
             out = work / "report.pdf"
             paired(
-                results, backend, units, "cutover report .pdf",
+                results,
+                backend,
+                units,
+                "cutover report .pdf",
                 lambda: fvm(url, "cutover", "report", "-o", str(out), "--as-of", AS_OF),
-                None, max(1, pairs // 2),
+                None,
+                max(1, pairs // 2),
             )
     finally:
         drop(url)
@@ -409,12 +444,22 @@ def startup(pairs: int, work: Path, results: list[Result]) -> None:
         "utf-8",
     )
     paired(
-        results, "-", 0, "fvm --version",
-        lambda: run(["-m", "fvmcli", "--version"]), lambda: run(["-c", "import typer"]), pairs,
+        results,
+        "-",
+        0,
+        "fvm --version",
+        lambda: run(["-m", "fvmcli", "--version"]),
+        lambda: run(["-c", "import typer"]),
+        pairs,
     )
     paired(
-        results, "-", 0, "fvm --help",
-        lambda: run(["-m", "fvmcli", "--help"]), lambda: run([str(minimal), "--help"]), pairs,
+        results,
+        "-",
+        0,
+        "fvm --help",
+        lambda: run(["-m", "fvmcli", "--help"]),
+        lambda: run([str(minimal), "--help"]),
+        pairs,
     )
 
 
