@@ -41,6 +41,8 @@ _UNSAFE.update(
 )
 _UNSAFE_TABLE = str.maketrans(_UNSAFE)
 _JSON_UNSAFE = str.maketrans({c: f"\\u{ord(c):04x}" for c in _UNSAFE if ord(c) >= 0x7F})
+# Finds a character of _JSON_UNSAFE fast, so that clean text is not translated at all.
+_JSON_UNSAFE_AT = re.compile("[" + "".join(re.escape(c) for c in _UNSAFE if ord(c) >= 0x7F) + "]")
 
 
 def printable(text: str) -> str:
@@ -78,7 +80,7 @@ def emit_json(data: Any) -> None:
     string in memory."""
     write = sys.stdout.write
     for chunk in _json_chunks(data, 0):
-        write(chunk.translate(_JSON_UNSAFE))
+        write(chunk.translate(_JSON_UNSAFE) if _JSON_UNSAFE_AT.search(chunk) else chunk)
     write("\n")
     sys.stdout.flush()
 
@@ -191,9 +193,7 @@ def emit_table(
     cells = [["–" if c is None else printable(str(c)) for c in row] for row in rows]
     n = len(headings)
     fit = list(fit) if fit is not None else [(0 if i == 0 else i, False) for i in range(n)]
-    natural = [
-        max([cell_len(headings[i])] + [cell_len(r[i]) for r in cells]) for i in range(n)
-    ]
+    natural = [max([cell_len(headings[i])] + [cell_len(r[i]) for r in cells]) for i in range(n)]
     minimum = [min(natural[i], max(MIN_SHRUNK, cell_len(headings[i]))) for i in range(n)]
     kept, widths = fit_columns(natural, minimum, fit, table_width())
     right = [bool(cells) and all(_NUMBER.match(r[i]) for r in cells) for i in range(n)]

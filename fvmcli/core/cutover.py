@@ -8,11 +8,11 @@ from datetime import date
 from typing import Any
 
 from fvmcli.core.model import Unit
-from fvmcli.core.scoring import STATUSES, UnitScore
+from fvmcli.core.scoring import STATUSES, StatusReason, UnitScore
 from fvmcli.core.summary import UnitSummary
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a territory holds tens of thousands, all at once
 class UnitRow:
     """One unit's line in the territory picture (the shape of ``cutover status --json``)."""
 
@@ -28,10 +28,13 @@ class UnitRow:
     overdue: int
     training_coverage: float | None
     equipment_readiness: float | None
-    reason: dict[str, Any] | None = None  # why the status: the rule and questions behind it
+    reason: StatusReason | None = None  # why the status: the rule and questions behind it
 
     def as_dict(self) -> dict[str, Any]:
-        return dict(vars(self))
+        """Return the row as ``cutover status --json`` shows it."""
+        found = {name: getattr(self, name) for name in self.__slots__}
+        found["reason"] = self.reason.as_dict() if self.reason else None
+        return found
 
 
 def unit_row(
@@ -51,7 +54,7 @@ def unit_row(
         len(score.overdue),
         training,
         equipment,
-        score.reason.as_dict() if score.reason else None,
+        score.reason,
     )
 
 
@@ -72,7 +75,7 @@ def summary_row(
         summary.overdue,
         training,
         equipment,
-        summary.reason.as_dict(),
+        summary.reason,
     )
 
 

@@ -277,7 +277,7 @@ def score_unit(
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StatusReason:
     """Why a unit has its status: the rule of ``scoring.md`` that matched, the questions
     behind it, and for the score bands the score and the threshold it fell below."""

@@ -40,7 +40,16 @@ class ScorePlan:
     as-of date: which questions apply by type, their due dates, whether a shortfall is overdue,
     and the credit of each answer value (remembered as values are met)."""
 
-    __slots__ = ("checklist", "questions", "dues", "late", "credits", "section_of", "as_of")
+    __slots__ = (
+        "checklist",
+        "questions",
+        "dues",
+        "late",
+        "credits",
+        "section_of",
+        "as_of",
+        "steps",
+    )
 
     def __init__(
         self, checklist: Checklist, unit_type: str, go_live: date | None, as_of: date
@@ -53,6 +62,23 @@ class ScorePlan:
         self.credits: list[dict[str | None, float | None]] = [{} for _ in self.questions]
         index = {s.id: i for i, s in enumerate(checklist.sections)}
         self.section_of = tuple(index.get(q.section, -1) for q in self.questions)
+        # What the hot loop reads of each question, in one tuple, so it looks nothing up.
+        self.steps = tuple(
+            (
+                i,
+                q,
+                q.id,
+                q.when,
+                q.source,
+                q.scored,
+                q.critical,
+                q.weight,
+                self.section_of[i],
+                self.late[i],
+                self.credits[i],
+            )
+            for i, q in enumerate(self.questions)
+        )
 
     def credit_of(self, i: int, value: str | None) -> float | None:
         """Return the credit of ``value`` for the plan's question ``i`` (remembered)."""
@@ -93,7 +119,6 @@ def summarize_unit(  # noqa: C901 (one pass over the questions: the hot loop of 
     sections = checklist.sections
     totals = [0.0] * len(sections)  # Σ weight of counted questions, in question order
     sums = [0.0] * len(sections)  # Σ weight × credit
-    counted_any = [False] * len(sections)
     derived: dict[str, str] = {}
     applied: set[str] = set()
     answered_scored = scored_count = 0
@@ -101,54 +126,52 @@ def summarize_unit(  # noqa: C901 (one pass over the questions: the hot loop of 
     short: list[str] = []
     overdue = 0
     by_person_any = False
-    for i, q in enumerate(plan.questions):
-        when = q.when
+    credit_of = plan.credit_of
+    for i, q, qid, when, source, scored, critical, weight, s, late_if_short, memo in plan.steps:
         if when is not None:
             if when.question not in applied:
                 continue
             shown = derived.get(when.question, answers.get(when.question))
             if shown not in when.values:
                 continue
-        applied.add(q.id)
-        is_stale = q.id in stale if stale else False
+        applied.add(qid)
+        is_stale = qid in stale if stale else False
         by_person = False
-        if q.source is not None:
-            live = evidence.value(q.source)
+        if source is not None:
+            live = evidence.value(source)
             if live is None:
-                value: str | None = None if q.source == "training.coverage" else NA
-                c = plan.credit_of(i, value)
+                value: str | None = None if source == "training.coverage" else NA
+                c = credit_of(i, value)
             else:
                 value = format_number(round(live, 6))
-                derived[q.id] = value
+                derived[qid] = value
                 c = min(live / (q.target or 100.0), 1.0)
         else:
-            value = answers.get(q.id)
+            value = answers.get(qid)
             is_stale = is_stale and value is not None
             by_person = value is not None and not is_stale
-            c = plan.credit_of(i, None if is_stale else value)
-        waiver = waivers.get(q.id) if waivers else None
+            key = None if is_stale else value
+            c = memo[key] if key in memo else credit_of(i, key)
+        waiver = waivers.get(qid) if waivers else None
         if waiver is not None and not as_of <= waiver.until:
             waiver = None
-        late = c is not None and c < 1 and plan.late[i]
+        late = late_if_short and c is not None and c < 1
         overdue += late
-        if not q.scored:
+        if not scored:
             continue
         scored_count += 1
         answered = (value is not None and not is_stale) or waiver is not None
         answered_scored += answered
         by_person_any = by_person_any or by_person
         excluded = (value == NA and not is_stale) or waiver is not None
-        if q.critical:
+        if critical:
             if late and waiver is None:
-                blockers.append(q.id)
+                blockers.append(qid)
             if waiver is None and c is not None and c < 1:
-                short.append(q.id)
-        s = plan.section_of[i]
-        if s >= 0:
-            counted_any[s] = True
-            if not excluded and c is not None:
-                totals[s] += q.weight
-                sums[s] += q.weight * c
+                short.append(qid)
+        if s >= 0 and not excluded and c is not None:
+            totals[s] += weight
+            sums[s] += weight * c
     kept_weight = 0.0
     weighted = 0.0
     for s, section in enumerate(sections):

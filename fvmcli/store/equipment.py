@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -34,6 +34,31 @@ def counts_by_unit(
         if keep is None or r.unit_id in keep:
             found[r.unit_id][r.item] = Count(r.present, r.configured, r.tested)
     return found
+
+
+def counts_in_unit_order(
+    conn: Connection, unit_ids: Iterable[str] | None = None
+) -> Iterator[tuple[str, dict[str, Count]]]:
+    """Yield (unit, item → count) for every unit with counts, in unit id order, streaming."""
+    from itertools import groupby
+    from operator import itemgetter
+
+    from fvmcli.store.query import raw_rows
+
+    query, keep = where_in(
+        sa.select(
+            equipment_counts.c.unit_id,
+            equipment_counts.c.item,
+            equipment_counts.c.present,
+            equipment_counts.c.configured,
+            equipment_counts.c.tested,
+        ).order_by(equipment_counts.c.unit_id),
+        equipment_counts.c.unit_id,
+        unit_ids,
+    )
+    for unit_id, rows in groupby(raw_rows(conn, query, stream=True), key=itemgetter(0)):
+        if keep is None or unit_id in keep:
+            yield unit_id, {item: Count(p, c, t) for _, item, p, c, t in rows}
 
 
 def overrides_by_unit(

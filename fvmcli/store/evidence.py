@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Connection
 
 from fvmcli.core.equipment import ItemState, readiness, unit_items, unit_readiness
-from fvmcli.core.model import Catalog, Curriculum, Unit
+from fvmcli.core.model import Catalog, Count, Curriculum, Unit
 from fvmcli.core.scoring import Evidence
 from fvmcli.core.training import Coverage, coverage
-from fvmcli.store.equipment import counts_by_unit, overrides_by_unit
+from fvmcli.store.equipment import counts_by_unit, counts_in_unit_order, overrides_by_unit
 from fvmcli.store.training import completed_pairs, people_by_unit
 
 
@@ -61,23 +61,76 @@ def evidence_values(
     all_units: bool = False,
 ) -> dict[str, Evidence]:
     """Return unit id → the values of its derived questions (training coverage, equipment
-    readiness), as ``evidence_for`` gives them, without keeping the item states."""
+    readiness), exactly as ``evidence_for`` gives them, for the whole territory at little
+    memory: coverage is counted by the database (people per role, completions per role and
+    course), and counts stream in unit order, each unit's readiness made and its counts
+    dropped."""
     ids = None if all_units else [u.id for u in units]
-    people = people_by_unit(conn, ids)
-    done = completed_pairs(conn, ids)
-    counts = counts_by_unit(conn, ids)
-    overrides = overrides_by_unit(conn, ids)
     requires = curriculum.requires()
-    none: dict[str, object] = {}
+    coverage = coverage_by_unit(conn, ids, requires)
+    by_id = {u.id: u for u in units}
+    overrides = overrides_by_unit(conn, ids)
+    ready: dict[str, float | None] = {}
+    for unit_id, counts in counts_in_unit_order(conn, ids):
+        unit = by_id.get(unit_id)
+        if unit is not None:
+            ready[unit_id] = unit_readiness(catalog, unit, counts, overrides.get(unit_id, {}))
+    none: dict[str, Count] = {}
     return {
         u.id: Evidence(
-            coverage(people.get(u.id, []), requires, done).percent,
-            unit_readiness(
-                catalog,
-                u,
-                counts.get(u.id, none),  # type: ignore[arg-type]
-                overrides.get(u.id, none),  # type: ignore[arg-type]
-            ),
+            coverage.get(u.id, EMPTY).percent,
+            ready[u.id]
+            if u.id in ready
+            else unit_readiness(catalog, u, none, overrides.get(u.id, {})),
         )
         for u in units
     }
+
+
+EMPTY = Coverage(0, 0, 0)
+
+
+def coverage_by_unit(
+    conn: Connection, unit_ids: list[str] | None, requires: dict[str, tuple[str, ...]]
+) -> dict[str, Coverage]:
+    """Return unit → training coverage, counted set-based: people per (unit, role), and
+    people per (unit, role, course) completed, whatever the number of people."""
+    import sqlalchemy as sa
+
+    from fvmcli.store.query import where_in
+    from fvmcli.store.schema import enrolments, people, sessions
+
+    per_role, keep = where_in(
+        sa.select(people.c.unit_id, people.c.role, sa.func.count()).group_by(
+            people.c.unit_id, people.c.role
+        ),
+        people.c.unit_id,
+        unit_ids,
+    )
+    found: dict[str, list[int]] = {}
+    for unit_id, role, n in conn.execute(per_role):
+        if keep is None or unit_id in keep:
+            c = found.setdefault(unit_id, [0, 0, 0])
+            c[0] += n
+            c[1] += n * len(requires.get(role, ()))
+    done, keep = where_in(
+        sa.select(
+            people.c.unit_id,
+            people.c.role,
+            sessions.c.course,
+            sa.func.count(sa.distinct(people.c.id)),
+        )
+        .select_from(
+            enrolments.join(people, people.c.id == enrolments.c.person_id).join(
+                sessions, sessions.c.id == enrolments.c.session_id
+            )
+        )
+        .where(enrolments.c.status == "completed")
+        .group_by(people.c.unit_id, people.c.role, sessions.c.course),
+        people.c.unit_id,
+        unit_ids,
+    )
+    for unit_id, role, course, n in conn.execute(done):
+        if (keep is None or unit_id in keep) and course in requires.get(role, ()):
+            found[unit_id][2] += n
+    return {u: Coverage(p, r, d) for u, (p, r, d) in found.items()}

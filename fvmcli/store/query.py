@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -26,6 +27,9 @@ def where_in(
     return query.where(column.in_(chosen)), None
 
 
+_CURSORS = itertools.count()
+
+
 def raw_rows(
     conn: Connection, query: sa.Select[Any], *, stream: bool = False
 ) -> Iterator[tuple[Any, ...]]:
@@ -40,7 +44,7 @@ def raw_rows(
     dbapi = conn.connection.dbapi_connection
     assert dbapi is not None
     if stream and conn.dialect.name == "postgresql":
-        cursor: Any = dbapi.cursor(name="fvm_stream")
+        cursor: Any = dbapi.cursor(name=f"fvm_stream_{next(_CURSORS)}")
         cursor.itersize = 5000
     else:
         cursor = dbapi.cursor()
