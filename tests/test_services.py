@@ -195,3 +195,45 @@ def test_batches_refuse_bad_records_by_index_and_store_nothing(ctx: Context) -> 
     with pytest.raises(ProblemsError, match=r"people\[0\]\.role"):
         training.save_people(ctx, [Person("p9", "Namn", "astronaut", "u1")])
     assert training.list_people(ctx) == []
+
+
+def test_the_territory_evidence_equals_each_units_own(ctx: Context) -> None:
+    """The set-based coverage and the streamed readiness of the whole territory give exactly
+    the figures the unit-by-unit evidence gives: hand-checked on u1."""
+    from fvmcli.core.model import Count
+    from fvmcli.store.evidence import evidence_for, evidence_values
+
+    nurse, other, admin = factories.people(ctx, "u1", "nurse", "nurse", "admin")
+    factories.people(ctx, "u2", "municipal-nurse", prefix="m")
+    plain = _session(ctx, "downtime-procedures", "2026-12-15", 5)
+    extra = _session(ctx, "enduser-admin", "2026-12-16", 5)  # not required of nurses
+    training.enroll(ctx, plain, [nurse, admin], by="trainer")
+    training.enroll(ctx, extra, [other], by="trainer")
+    training.mark(ctx, plain, [nurse, admin])
+    training.mark(ctx, extra, [other])
+    equipment.store_counts(
+        ctx,
+        [
+            ("u1", "care-client", Count(5, 4, 3)),
+            ("u1", "printer", Count(1, 1, 1)),
+        ],
+        by="factory",
+    )
+    equipment.require(ctx, "u1", "printer", 3)
+    with ctx.db.write() as conn:  # an item the catalog has since dropped, counted and required
+        conn.execute(
+            sa.text(
+                "INSERT INTO equipment_counts VALUES ('u1', 'old-fax', 2, 2, 2, 'x', '2026-01-01')"
+            )
+        )
+        conn.execute(sa.text("INSERT INTO equipment_requirements VALUES ('u1', 'old-fax', 1)"))
+    with ctx.db.read() as conn:
+        units = territory.select(ctx, conn, UnitFilter()).units
+        whole = evidence_values(conn, units, ctx.catalog, ctx.curriculum, all_units=True)
+        some = evidence_values(conn, units[:1], ctx.catalog, ctx.curriculum)
+        each = evidence_for(conn, units, ctx.catalog, ctx.curriculum)
+    assert whole == {u: e.evidence for u, e in each.items()}
+    assert some == {units[0].id: each[units[0].id].evidence}
+    # u1: two nurses (enduser-clinical, downtime-procedures) and an admin (enduser-admin,
+    # downtime-procedures): 6 pairs, 2 completed (the nurse's and the admin's downtime course).
+    assert whole["u1"].training_coverage == pytest.approx(100 * 2 / 6)
