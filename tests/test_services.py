@@ -232,8 +232,9 @@ def test_the_territory_evidence_equals_each_units_own(ctx: Context) -> None:
         whole = evidence_values(conn, units, ctx.catalog, ctx.curriculum, all_units=True)
         some = evidence_values(conn, units[:1], ctx.catalog, ctx.curriculum)
         each = evidence_for(conn, units, ctx.catalog, ctx.curriculum)
-    assert whole == {u: e.evidence for u, e in each.items()}
-    assert some == {units[0].id: each[units[0].id].evidence}
+    assert {u: f.evidence for u, f in whole.items()} == {u: e.evidence for u, e in each.items()}
+    assert {u: f.coverage for u, f in whole.items()} == {u: e.coverage for u, e in each.items()}
+    assert {u: f.evidence for u, f in some.items()} == {units[0].id: each[units[0].id].evidence}
     # u1: two nurses (enduser-clinical, downtime-procedures) and an admin (enduser-admin,
     # downtime-procedures): 6 pairs, 2 completed (the nurse's and the admin's downtime course).
-    assert whole["u1"].training_coverage == pytest.approx(100 * 2 / 6)
+    assert whole["u1"].evidence.training_coverage == pytest.approx(100 * 2 / 6)

@@ -80,6 +80,11 @@ def test_the_fast_scorer_agrees_with_score_unit(case: tuple) -> None:
     assert fast.blockers == len(full.blockers)
     assert fast.overdue == len(full.overdue)
     assert fast.reason == full.reason
+    assert [(q.id, due, waiver) for q, due, waiver in fast.late_critical] == [
+        (r.question.id, r.due, r.waiver)
+        for r in full.questions
+        if r.overdue and r.question.critical
+    ]
 
 
 def test_a_plan_is_remembered_per_type_go_live_and_day() -> None:

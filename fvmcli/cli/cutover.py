@@ -372,7 +372,14 @@ def report(
     kind = report_format(output)
     env = get_env(ctx)
     with progress(f"Report {output.name}", steps=2) as step:
-        found = report_of(env, filters, checklist_id=checklist_id, as_of=as_of, since=since)
+        found = report_of(
+            env,
+            filters,
+            checklist_id=checklist_id,
+            as_of=as_of,
+            since=since,
+            detail=kind not in ("csv", "json"),
+        )
         step()
         write_report(env, found, kind, output, plain=plain)
         step()

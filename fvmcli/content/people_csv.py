@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Container, Mapping
 from pathlib import Path
 
-from fvmcli.content.csvfile import RowProblems, read_csv
+from fvmcli.content.csvfile import CsvRow, RowProblems, read_csv
 from fvmcli.core.limits import MAX_NAME
 from fvmcli.core.model import Person, Role
 from fvmcli.core.values import check_id, email_problem
@@ -36,9 +36,16 @@ def person_problems(
     return problems
 
 
-def parse_people(path: Path, roles: Mapping[str, Role], units: Container[str]) -> list[Person]:
-    """Return the file's people; raise ImportRowsError naming every bad row and column."""
-    rows = read_csv(path, REQUIRED, OPTIONAL)
+def parse_people(
+    path: Path,
+    roles: Mapping[str, Role],
+    units: Container[str],
+    rows: list[CsvRow] | None = None,
+) -> list[Person]:
+    """Return the file's people (its ``rows``, when they were read already); raise
+    ImportRowsError naming every bad row and column."""
+    if rows is None:
+        rows = read_csv(path, REQUIRED, OPTIONAL)
     problems = RowProblems(str(path))
     found: list[Person] = []
     first: dict[str, int] = {}

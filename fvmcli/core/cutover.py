@@ -137,6 +137,26 @@ def blocker_items(unit: Unit, score: UnitScore) -> list[BlockerItem]:
     return items
 
 
+def summary_blockers(unit: Unit, summary: UnitSummary, as_of: date) -> list[BlockerItem]:
+    """Return the unit's blockers and overdue critical items from its fast summary: the same
+    items ``blocker_items`` makes from the full score."""
+    return [
+        BlockerItem(
+            unit.id,
+            unit.name,
+            question.id,
+            due,
+            (as_of - due).days,
+            question.owner,
+            waiver is None,
+            {"reason": waiver.reason, "until": waiver.until.isoformat(), "by": waiver.by}
+            if waiver
+            else None,
+        )
+        for question, due, waiver in summary.late_critical
+    ]
+
+
 def blocker_order(item: BlockerItem) -> tuple[int, str, str]:
     """Return the one sort key of blocker lists: longest overdue first, then unit, question."""
     return (-item.days_overdue, item.unit, item.question)

@@ -148,9 +148,23 @@ class ItemTotal:
 
 
 def territory_needs(catalog: Catalog, per_unit: Iterable[list[ItemState]]) -> list[ItemTotal]:
-    """Return each item's totals over the units, catalog items first in catalog order."""
-    totals = {item.id: ItemTotal(item.id) for item in catalog.items}
+    """Return each item's totals over the units: catalog items in catalog order, then items
+    outside the catalog by id."""
+    totals = needs_start(catalog)
     for states in per_unit:
         for state in states:
             totals.setdefault(state.item, ItemTotal(state.item)).add(state)
-    return list(totals.values())
+    return needs_list(catalog, totals)
+
+
+def needs_start(catalog: Catalog) -> dict[str, ItemTotal]:
+    """Return empty totals of every catalog item, to add units' item states to."""
+    return {item.id: ItemTotal(item.id) for item in catalog.items}
+
+
+def needs_list(catalog: Catalog, totals: dict[str, ItemTotal]) -> list[ItemTotal]:
+    """Return the totals: catalog items in catalog order, then the others by id."""
+    known = catalog.ids
+    return [totals[i.id] for i in catalog.items] + [
+        totals[k] for k in sorted(totals) if k not in known
+    ]

@@ -33,6 +33,9 @@ class UnitSummary:
     blockers: int
     overdue: int
     reason: StatusReason
+    # Critical questions past due and short of full credit, in question order: (question,
+    # due date, the active waiver or None). Without a waiver each is a blocker.
+    late_critical: tuple[tuple[Question, date, Waiver | None], ...] = ()
 
 
 class ScorePlan:
@@ -124,6 +127,7 @@ def summarize_unit(  # noqa: C901 (one pass over the questions: the hot loop of 
     answered_scored = scored_count = 0
     blockers: list[str] = []
     short: list[str] = []
+    late_critical: list[tuple[Question, date, Waiver | None]] = []
     overdue = 0
     by_person_any = False
     credit_of = plan.credit_of
@@ -165,8 +169,10 @@ def summarize_unit(  # noqa: C901 (one pass over the questions: the hot loop of 
         by_person_any = by_person_any or by_person
         excluded = (value == NA and not is_stale) or waiver is not None
         if critical:
-            if late and waiver is None:
-                blockers.append(qid)
+            if late:
+                late_critical.append((q, plan.dues[i], waiver))  # type: ignore[arg-type]
+                if waiver is None:
+                    blockers.append(qid)
             if waiver is None and c is not None and c < 1:
                 short.append(qid)
         if s >= 0 and not excluded and c is not None:
@@ -181,7 +187,15 @@ def summarize_unit(  # noqa: C901 (one pass over the questions: the hot loop of 
     score = weighted / kept_weight if kept_weight else 0.0
     completeness = answered_scored / scored_count if scored_count else 1.0
     reason = _reason(checklist, blockers, by_person_any, score, short)
-    return UnitSummary(score, reason.status, completeness, len(blockers), overdue, reason)
+    return UnitSummary(
+        score,
+        reason.status,
+        completeness,
+        len(blockers),
+        overdue,
+        reason,
+        tuple(late_critical),
+    )
 
 
 def _reason(

@@ -75,10 +75,19 @@ def territory_status(
 ) -> TerritoryStatus:
     """Return every selected unit's readiness, worst first, with a fixed number of queries
     whatever the number of units; ``fail_on`` (red or amber) sets ``gate_failed``. Without
-    ``detail`` only the unit rows are made (no blockers, coverage or needs), the fast way."""
-    from fvmcli.core.cutover import blocker_items, blocker_order, gate_failed, unit_row, worst_first
-    from fvmcli.core.equipment import territory_needs
-    from fvmcli.services.readiness import territory_readiness
+    ``detail`` only the unit rows are made (no blockers, coverage or needs).
+
+    Units are scored by the fast scorer (``core.summary``), which gives ``score_unit``'s
+    figures; records stream unit by unit, so memory grows with the rows kept, not the records."""
+    from fvmcli.core.cutover import (
+        blocker_order,
+        gate_failed,
+        summary_blockers,
+        summary_row,
+        worst_first,
+    )
+    from fvmcli.core.equipment import needs_list, needs_start
+    from fvmcli.services.readiness import territory_summaries
 
     try:
         gate_failed([], fail_on)
@@ -86,33 +95,27 @@ def territory_status(
         raise InputError(f"--fail-on: {exc}") from exc
     checklist = ctx.checklist(checklist_id)
     day = as_of if isinstance(as_of, date) else parse_day(ctx, as_of)
-    rows, blockers, coverage, items = [], [], [], []
+    phase_of = ctx.territory.phase_of
+    rows: list[UnitRow] = []
+    blockers: list[BlockerItem] = []
+    coverage: list[CoverageRow] = []
+    needs = needs_start(ctx.catalog) if detail else None
     with ctx.db.read() as conn:
         units = select(ctx, conn, chosen).units
-        if not detail:
-            rows = _summary_rows(ctx, conn, checklist, units, day, chosen.everything)
-        for unit, score, evidence in (
-            ()
-            if not detail
-            else territory_readiness(ctx, conn, checklist, units, day, all_units=chosen.everything)
+        for unit, summary, figures in territory_summaries(
+            ctx, conn, checklist, units, day, all_units=chosen.everything, needs=needs
         ):
-            c = evidence.coverage
+            c = figures.coverage
             rows.append(
-                unit_row(
-                    unit,
-                    ctx.territory.phase_of(unit.area),
-                    score,
-                    c.percent,
-                    evidence.evidence.equipment_readiness,
-                )
+                summary_row(unit, phase_of(unit.area), summary, c.percent, figures.readiness)
             )
-            blockers += blocker_items(unit, score)
-            coverage.append(
-                CoverageRow(
-                    unit.id, unit.name, unit.area, c.people, c.required, c.completed, c.percent
+            if detail:
+                blockers += summary_blockers(unit, summary, day)
+                coverage.append(
+                    CoverageRow(
+                        unit.id, unit.name, unit.area, c.people, c.required, c.completed, c.percent
+                    )
                 )
-            )
-            items.append(evidence.items)
     ordered = worst_first(rows)
     return TerritoryStatus(
         checklist,
@@ -120,7 +123,7 @@ def territory_status(
         ordered,
         sorted(blockers, key=blocker_order),
         coverage,
-        territory_needs(ctx.catalog, items),
+        needs_list(ctx.catalog, needs) if needs is not None else [],
         gate_failed((r.status for r in ordered), fail_on),
     )
 
@@ -132,28 +135,6 @@ def _blocker_questions(status: TerritoryStatus) -> dict[str, set[str]]:
         if item.blocker:
             found.setdefault(item.unit, set()).add(item.question)
     return found
-
-
-def _summary_rows(
-    ctx: Context, conn: Any, checklist: Checklist, units: list[Any], day: date, everything: bool
-) -> list[UnitRow]:
-    """Return the unit rows alone, made by the fast scorer."""
-    from fvmcli.core.cutover import summary_row
-    from fvmcli.services.readiness import territory_summaries
-
-    phase_of = ctx.territory.phase_of
-    return [
-        summary_row(
-            unit,
-            phase_of(unit.area),
-            summary,
-            evidence.training_coverage,
-            evidence.equipment_readiness,
-        )
-        for unit, summary, evidence in territory_summaries(
-            ctx, conn, checklist, units, day, all_units=everything
-        )
-    ]
 
 
 @dataclass(frozen=True)
@@ -254,10 +235,14 @@ def report(
     checklist_id: str = "golive",
     as_of: str | date | None = None,
     since: str | None = None,
+    detail: bool = True,
 ) -> Report:
     """Return the report's content: the territory status, its trend, question texts, and with
-    ``since`` what moved from that round to this report's figures."""
-    status = territory_status(ctx, chosen, checklist_id=checklist_id, as_of=as_of)
+    ``since`` what moved from that round to this report's figures. Without ``detail`` the
+    status has unit rows only (for the CSV and JSON reports, which show nothing else)."""
+    status = territory_status(
+        ctx, chosen, checklist_id=checklist_id, as_of=as_of, detail=detail or since is not None
+    )
     lang = ctx.lang
     moved = (
         diff(ctx, since, NOW, chosen, checklist_id=checklist_id, current=status)

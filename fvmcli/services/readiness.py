@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from fvmcli.core.equipment import ItemTotal
 from fvmcli.core.model import Answer, Checklist, Unit, Waiver
-from fvmcli.core.scoring import Evidence, UnitScore, score_unit
+from fvmcli.core.scoring import UnitScore, score_unit
 from fvmcli.core.summary import UnitSummary
 from fvmcli.services.context import Context
 from fvmcli.services.territory import check_fit, require_unit
@@ -22,7 +23,7 @@ from fvmcli.store.answers import (
     versions_by_unit,
     waivers_by_unit,
 )
-from fvmcli.store.evidence import UnitEvidence, evidence_for
+from fvmcli.store.evidence import UnitEvidence, UnitFigures, evidence_for
 from fvmcli.store.units import go_live_dates, unit_ids_in_order
 
 if TYPE_CHECKING:
@@ -122,11 +123,13 @@ def territory_summaries(
     as_of: date,
     *,
     all_units: bool = False,
-) -> Iterator[tuple[Unit, UnitSummary, Evidence]]:
-    """Yield every unit's score, status and counts with their evidence, as
-    ``territory_readiness`` would score them, but without per-question results: for listings of
-    the whole territory, which show only these figures. Work that is the same for many units
-    (applicability by type, due dates, credits of each value) is done once per plan."""
+    needs: dict[str, ItemTotal] | None = None,
+) -> Iterator[tuple[Unit, UnitSummary, UnitFigures]]:
+    """Yield every unit's score, status and counts with its coverage and readiness, as
+    ``territory_readiness`` would score them, but without per-question results: for the whole
+    territory's listings and reports. Work that is the same for many units (applicability by
+    type, due dates, credits of each value) is done once per plan. With ``needs`` the units'
+    equipment states are added there (``evidence_values``)."""
     from fvmcli.core.summary import plan_for, summarize_unit
     from fvmcli.store.evidence import evidence_values
 
@@ -134,7 +137,9 @@ def territory_summaries(
     dates = go_live_dates(conn)
     waivers = waivers_by_unit(conn, checklist.id, ids)
     versions = versions_by_unit(conn, checklist.id, revised_questions(checklist), ids)
-    evidence = evidence_values(conn, units, ctx.catalog, ctx.curriculum, all_units=all_units)
+    evidence = evidence_values(
+        conn, units, ctx.catalog, ctx.curriculum, all_units=all_units, needs=needs
+    )
     phase_of = ctx.territory.phase_of
     if all_units:
         by_id = {unit.id: unit for unit in units}
@@ -157,7 +162,7 @@ def territory_summaries(
                 plan_for(checklist, unit.type, dates.get(phase_of(unit.area)), as_of),
                 values,
                 waivers.get(unit.id, none),
-                found,
+                found.evidence,
                 stale_questions(checklist, versions.get(unit.id, {})) if versions else (),
             )
             yield unit, summary, found

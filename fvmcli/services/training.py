@@ -131,10 +131,11 @@ def import_people(
     from fvmcli.store.training import upsert_people
     from fvmcli.store.units import existing_unit_ids
 
-    named = {r.get("unit") or "" for r in read_csv(file, REQUIRED, OPTIONAL)}
+    rows = read_csv(file, REQUIRED, OPTIONAL)
+    named = {r.get("unit") or "" for r in rows}
     with ctx.db.write(dry_run=dry_run) as conn:
         require_right(ctx, conn, "train")
-        people = parse_people(file, ctx.curriculum.roles, existing_unit_ids(conn, named))
+        people = parse_people(file, ctx.curriculum.roles, existing_unit_ids(conn, named), rows)
         result = upsert_people(conn, people, by=ctx.actor(by), at=ctx.clock.now())
     return ImportOutcome(
         len(people), len(result.added), len(result.changed), len(result.unchanged), dry_run

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.engine import Connection
 
-from fvmcli.core.equipment import ItemState, readiness, unit_items, unit_readiness
+from fvmcli.core.equipment import ItemState, ItemTotal, readiness, unit_items, unit_readiness
 from fvmcli.core.model import Catalog, Count, Curriculum, Unit
 from fvmcli.core.scoring import Evidence
 from fvmcli.core.training import Coverage, coverage
@@ -52,6 +52,19 @@ def evidence_for(
     }
 
 
+@dataclass(frozen=True, slots=True)
+class UnitFigures:
+    """A unit's live evidence as the whole territory reads it: coverage and readiness."""
+
+    coverage: Coverage
+    readiness: float | None
+
+    @property
+    def evidence(self) -> Evidence:
+        """Return the values the derived questions take."""
+        return Evidence(self.coverage.percent, self.readiness)
+
+
 def evidence_values(
     conn: Connection,
     units: list[Unit],
@@ -59,29 +72,36 @@ def evidence_values(
     curriculum: Curriculum,
     *,
     all_units: bool = False,
-) -> dict[str, Evidence]:
-    """Return unit id → the values of its derived questions (training coverage, equipment
-    readiness), exactly as ``evidence_for`` gives them, for the whole territory at little
-    memory: coverage is counted by the database (people per role, completions per role and
-    course), and counts stream in unit order, each unit's readiness made and its counts
-    dropped."""
+    needs: dict[str, ItemTotal] | None = None,
+) -> dict[str, UnitFigures]:
+    """Return unit id → its coverage and equipment readiness, exactly as ``evidence_for``
+    gives them, for the whole territory at little memory: coverage is counted by the database
+    (people per role, completions per role and course), and counts stream in unit order, each
+    unit's readiness made and its counts dropped. With ``needs`` (item → totals, catalog items
+    in it already) each unit's item states are also added there."""
     ids = None if all_units else [u.id for u in units]
     requires = curriculum.requires()
     coverage = coverage_by_unit(conn, ids, requires)
     by_id = {u.id: u for u in units}
     overrides = overrides_by_unit(conn, ids)
+    none: dict[str, Count] = {}
+
+    def ready_of(unit: Unit, counts: dict[str, Count]) -> float | None:
+        if needs is None:
+            return unit_readiness(catalog, unit, counts, overrides.get(unit.id, {}))
+        states = unit_items(catalog, unit, counts, overrides.get(unit.id, {}))
+        for state in states:
+            needs.setdefault(state.item, ItemTotal(state.item)).add(state)
+        return readiness(states)
+
     ready: dict[str, float | None] = {}
     for unit_id, counts in counts_in_unit_order(conn, ids):
         unit = by_id.get(unit_id)
         if unit is not None:
-            ready[unit_id] = unit_readiness(catalog, unit, counts, overrides.get(unit_id, {}))
-    none: dict[str, Count] = {}
+            ready[unit_id] = ready_of(unit, counts)
     return {
-        u.id: Evidence(
-            coverage.get(u.id, EMPTY).percent,
-            ready[u.id]
-            if u.id in ready
-            else unit_readiness(catalog, u, none, overrides.get(u.id, {})),
+        u.id: UnitFigures(
+            coverage.get(u.id, EMPTY), ready[u.id] if u.id in ready else ready_of(u, none)
         )
         for u in units
     }

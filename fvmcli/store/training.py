@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection
 from fvmcli.core.enrolment import SEAT, WAITLISTED, Booking, SessionTime
 from fvmcli.core.model import Person
 from fvmcli.store.history import Change, record
-from fvmcli.store.query import where_in
+from fvmcli.store.query import insert_rows, where_in
 from fvmcli.store.schema import enrolments, history, people, sessions
 from fvmcli.store.units import Upserted
 
@@ -88,8 +88,7 @@ def upsert_people(conn: Connection, batch: list[Person], *, by: str, at: str) ->
                 _person_json(person),
             )
         )
-    if inserts:
-        conn.execute(people.insert(), inserts)
+    insert_rows(conn, people, inserts)
     record(conn, log)
     return Upserted(added, changed, unchanged)
 
