@@ -170,6 +170,20 @@ def test_reports_by_content(territory: Fvm, tmp_path: Path) -> None:
     assert isinstance(rows["best"]["phase"].value, int) and rows["best"]["phase"].value == 1
     assert rows["red"]["name"].value == '=HYPERLINK("x")' and rows["red"]["name"].quotePrefix
     assert rows["best"]["as_of"].value.date().isoformat() == "2027-01-10"
+    # Percentages are fractions formatted 0 %, whatever scale the JSON uses.
+    best = next(u for u in status["units"] if u["unit"] == "best")
+    assert rows["best"]["training_coverage"].value is None or rows["best"][
+        "training_coverage"
+    ].value == pytest.approx(best["training_coverage"] / 100)
+    assert rows["best"]["equipment_readiness"].value == pytest.approx(
+        best["equipment_readiness"] / 100
+    )
+    for key in ("score", "completeness", "equipment_readiness"):
+        assert rows["best"][key].number_format == "0 %"
+    assert rows["red"]["reason"].value == "blocker: a.lead"
+    # Columns are as wide as their content: the long name is not cut at the heading's width.
+    width = units.column_dimensions["B"].width
+    assert width >= len('=HYPERLINK("x")') and width <= 61
     blockers = book["Blockers"]
     blocker_header = [c.value for c in blockers[1]]
     due = blockers.cell(row=2, column=blocker_header.index("due") + 1).value
@@ -195,6 +209,8 @@ def test_reports_by_content(territory: Fvm, tmp_path: Path) -> None:
     assert "Gul &lt;b&gt;avdelning&lt;/b&gt;" in html and "<b>avdelning</b>" not in html
     assert html.count("<svg") >= 2 and "<link" not in html and "<script" not in html
     assert "Status by area" in html and "Equipment needs" in html and "Training coverage" in html
+    assert "blocker: a.lead" in html  # why the red unit is red
+    assert ">100 %<" not in html and "100\xa0%" in html  # a percentage never breaks
     assert "unsupported" not in html
     assert "must end in" in cut(territory, "report", "-o", str(tmp_path / "r.doc"), code=2).stderr
 

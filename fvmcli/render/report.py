@@ -231,6 +231,22 @@ def since_rows(report: Any) -> list[list[Any]]:
 # ---------------------------------------------------------------- workbook
 
 
+MAX_COLUMN_WIDTH = 60
+
+
+def fraction_of(percent: float | None) -> float | None:
+    """Return a percentage 0…100 as the fraction a spreadsheet formats with ``0 %``."""
+    return None if percent is None else percent / 100
+
+
+def reason_text(reason: Any) -> str | None:
+    """Return why a unit has its status in a few words: the rule and the questions behind it
+    (``blocker: cut.plan``), or the score band (``score-below-green``)."""
+    if reason is None:
+        return None
+    return f"{reason.rule}: {', '.join(reason.questions)}" if reason.questions else reason.rule
+
+
 def workbook(report: Any, path: Path) -> None:
     """Write an XLSX workbook: units, blockers, training coverage and equipment needs.
 
@@ -250,14 +266,14 @@ def workbook(report: Any, path: Path) -> None:
     )
     bold = book.add_format({"bold": True, "bg_color": "#EEF3F7", "border": 1})
     as_date = book.add_format({"num_format": "yyyy-mm-dd"})
-    percent = book.add_format({"num_format": "0.0%"})
+    percent = book.add_format({"num_format": "0 %"})  # values are fractions 0…1
     text = book.add_format({"quote_prefix": True})
 
     def sheet(name: str, header: list[str], data: list[list[Any]], formats: dict[int, Any]) -> None:
         ws = book.add_worksheet(name)
+        widths = [len(title) + 2 for title in header]
         for c, title in enumerate(header):
             ws.write_string(0, c, title, bold)
-            ws.set_column(c, c, max(10, min(50, len(title) + 4)))
         for r, values in enumerate(data, start=1):
             for c, value in enumerate(values):
                 if value is None:
@@ -266,21 +282,40 @@ def workbook(report: Any, path: Path) -> None:
                     ws.write_boolean(r, c, value)
                 elif isinstance(value, int | float):
                     ws.write_number(r, c, value, formats.get(c))
+                    widths[c] = max(widths[c], 8)
                 elif isinstance(value, date):
                     ws.write_datetime(r, c, value, as_date)
+                    widths[c] = max(widths[c], 11)
                 else:
                     value = str(value)
                     ws.write_string(r, c, value, text if value.startswith(FORMULA_STARTS) else None)
+                    widths[c] = max(widths[c], len(value) + 1)
+        for c, width in enumerate(widths):  # as wide as the content, within a cap
+            ws.set_column(c, c, min(width, MAX_COLUMN_WIDTH))
         ws.autofilter(0, 0, max(1, len(data)), len(header) - 1)
         ws.freeze_panes(1, 0)
 
     status = report.status
     keys = [c.key for c in UNIT_STATUS if c.data]
+    hundredths = {keys.index(k) for k in ("training_coverage", "equipment_readiness")}
     sheet(
         "Units",
-        [*keys, "as_of"],
-        [[*(value_of(r, k) for k in keys), status.as_of] for r in status.rows],
-        {keys.index("score"): percent, keys.index("completeness"): percent},
+        [*keys, "reason", "as_of"],
+        [
+            [
+                *(
+                    fraction_of(value_of(r, k)) if i in hundredths else value_of(r, k)
+                    for i, k in enumerate(keys)
+                ),
+                reason_text(r.reason),
+                status.as_of,
+            ]
+            for r in status.rows
+        ],
+        {
+            keys.index(k): percent
+            for k in ("score", "completeness", "training_coverage", "equipment_readiness")
+        },
     )
     texts = report.texts
     sheet(
@@ -318,10 +353,10 @@ def workbook(report: Any, path: Path) -> None:
         "Training coverage",
         ["unit", "name", "area", "people", "required", "completed", "coverage"],
         [
-            [c.unit, c.name, c.area, c.people, c.required, c.completed, c.coverage]
+            [c.unit, c.name, c.area, c.people, c.required, c.completed, fraction_of(c.coverage)]
             for c in status.coverage
         ],
-        {},
+        {6: percent},
     )
     if report.since is not None:
         sheet(
