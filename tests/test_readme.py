@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from fvmcli.cli.app import app
 from fvmcli.services.context import Context
 from fvmcli.services.demo import run_demo
+from tests.tables import tables
 
 README = Path(__file__).parent.parent / "README.md"
 
@@ -46,3 +47,111 @@ def test_the_python_example_gives_what_cutover_status_json_gives(
     assert lines[0] == repr(summary)
     worst = json.loads(cli.stdout)["units"][0]
     assert lines[1].split()[:2] == [worst["unit"], worst["status"]]
+
+
+# ---------------------------------------------------------------- the tour, line by line
+
+UNITS = (
+    "id;name;area;type;staff;municipality\n"
+    "sas-boras-med;SÄS Borås – medicinavdelning 12;sodra;hospital;48;\n"
+    "vc-ulricehamn;Vårdcentralen Ulricehamn;sodra;primary-care;20;\n"
+    "kommun-mark;Mark kommun – hemsjukvård;sodra;municipal;30;Mark\n"
+)
+PEOPLE = (
+    "id;name;role;unit;email\n"
+    "p1001;Åsa Öberg;config-analyst;sas-boras-med;asa@exempel.se\n"
+    "p1002;Göran Ek;config-analyst;sas-boras-med;\n"
+    "p1003;Lena Lind;local-lead;sas-boras-med;lena@exempel.se\n"
+)
+ANSWERS = "unit;question;value\nsas-boras-med;org.project-lead;ja\nsas-boras-med;cut.plan;nej\n"
+INVENTORY = "unit;item;present;configured;tested\nvc-hjo;care-client;6;6;4\n"
+INTERACTIVE = ("checklist", "answer")  # needs a terminal: tests/test_answer_pty.py drives it
+
+
+def tour() -> list[tuple[str, list[str]]]:
+    """Return the tour's command lines, each with its comment."""
+    import shlex
+
+    text = README.read_text("utf-8")
+    section = text.split("## A short tour", 1)[1].split("\n## ", 1)[0]
+    lines = []
+    for block in re.findall(r"```\n(.*?)```", section, re.S):
+        for line in block.splitlines():
+            if line.startswith("fvm "):
+                command, _, comment = line.partition("  #")
+                lines.append((comment.strip(), shlex.split(command)[1:]))
+    return lines
+
+
+def test_the_readme_tour_runs_line_by_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every line of the tour does what the README says, on a fresh database, with the files
+    it names made here and an SMTP server for the reminders."""
+    import glob
+
+    from aiosmtpd.controller import Controller
+
+    from tests.test_remind import Mailbox, free_port
+
+    monkeypatch.chdir(tmp_path)
+    for name, content in (
+        ("enheter.csv", UNITS),
+        ("personal.csv", PEOPLE),
+        ("svar.csv", ANSWERS),
+        ("inventering.csv", INVENTORY),
+    ):
+        (tmp_path / name).write_text(content, "utf-8")
+    box = Mailbox()
+    port = free_port()
+    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    env = {
+        "FVM_DB": str(tmp_path / "tour.sqlite"),
+        "FVM_USER": "readme",
+        "FVM_SMTP_HOST": "127.0.0.1",
+        "FVM_SMTP_PORT": str(port),
+        "FVM_SMTP_SECURITY": "none",
+        "FVM_SMTP_FROM": "fvm@exempel.se",
+        "COLUMNS": "120",
+    }
+    ran = []
+    try:
+        for comment, args in tour():
+            if tuple(args[:2]) == INTERACTIVE:
+                assert "interactive" in comment
+                continue
+            if args[:2] == ["cutover", "watch"]:
+                args = [*args, "--count", "1"]  # one screen, not until Ctrl-C
+            args = [a for arg in args for a in (sorted(glob.glob(arg)) if "*" in arg else [arg])]
+            result = CliRunner().invoke(app, args, env=env)
+            expected = (0, 1) if "exit 1" in comment else (0,)
+            assert result.exit_code in expected, (
+                f"fvm {' '.join(args)}\n{result.stdout}\n{result.stderr}"
+            )
+            ran.append((args, result))
+    finally:
+        controller.stop()
+    said = [(" ".join(a[:2]), r.stdout + r.stderr) for a, r in ran]
+
+    def output(command: str, nth: int = 0) -> str:
+        return [text for c, text in said if c == command][nth]
+
+    assert "Would import 3 units" in output("unit import", 0)
+    assert "Imported 3 units from enheter.csv: 3 added" in output("unit import", 1)
+    assert output("session enroll", 1) == "p1001: enrolled\np1002: waitlisted\n"
+    assert "Promoted p1002 from the waitlist." in output("session cancel")
+    assert output("session pass") == "p1002: completed\n"
+    # sas-boras-med: two configuration analysts (intro and Fundament each) and a local lead
+    # (intro): 5 pairs; p1001 has the intro, p1002 both: 3 of 5.
+    coverage = {r["unit"]: r for r in tables(output("course coverage"))[0]}
+    assert coverage["sas-boras-med"]["coverage"] == "60.0%"
+    assert "Lena Lind" in output("remind log") and "p1003" in output("remind log")
+    assert (tmp_path / "narvaro.pdf").read_bytes().startswith(b"%PDF")
+    assert (tmp_path / "etapp1.xlsx").exists() and (tmp_path / "styrgrupp.pdf").exists()
+    assert sorted(p.name for p in (tmp_path / "svar").glob("*.xlsx")) == [
+        "kommun-mark.xlsx",
+        "sas-boras-med.xlsx",
+        "vc-ulricehamn.xlsx",
+    ]
+    assert [p.name for p in (tmp_path / "påminnelser").glob("*.eml")] == ["sas-boras-med.eml"]
+    assert [sorted(r) for r, _, _ in box.messages] == [["lena@exempel.se"]]
+    assert len(ran) == len(tour()) - 1  # every line but the interactive one
