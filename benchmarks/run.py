@@ -136,7 +136,7 @@ def paired(
     base_text = f"{result.floor:6.2f} s" if result.floor is not None else "       –"
     print(
         f"  {what:<34} {result.seconds:7.2f} s   floor {base_text}   ratio {ratio}   "
-        f"peak {result.peak_mib} MiB",
+        f"peak {f'{result.peak_mib} MiB' if result.peak_mib else '–'}",
         flush=True,
     )
     return result

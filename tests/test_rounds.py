@@ -186,7 +186,7 @@ def test_report_since_adds_the_section_to_html_xlsx_and_json(fvm: Fvm, tmp_path:
             row=rows.index(next(r for r in rows if r[0] == "worse")) + 1,
             column=header.index("score_to") + 1,
         ).number_format
-        == "0.0%"
+        == "0 %"
     )
     fvm(*base, "-o", str(tmp_path / "r.json"))
     report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))

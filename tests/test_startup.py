@@ -123,3 +123,18 @@ def test_a_reader_that_stops_early_is_no_crash(tmp_path) -> None:  # type: ignor
     child.stdout.close()
     assert child.wait(timeout=60) == 0
     assert b"internal error" not in child.stderr.read()
+
+
+def test_json_streams_members_from_iterators(capsys) -> None:  # type: ignore[no-untyped-def]
+    """A listing handed over as an iterator is written member by member, as valid JSON."""
+    import json
+
+    from fvmcli.cli.output import emit_json
+
+    emit_json({"a": iter([]), "b": iter([1, {"x": iter([2, 3])}]), "c": [iter([4])], "å": "ö"})
+    assert json.loads(capsys.readouterr().out) == {
+        "a": [],
+        "b": [1, {"x": [2, 3]}],
+        "c": [[4]],
+        "å": "ö",
+    }

@@ -86,7 +86,7 @@ def status(
         env, filters, checklist_id=checklist_id, as_of=as_of, fail_on=fail_on, detail=False
     )
     if as_json:
-        emit_json(found.as_json())
+        emit_json(found.as_json(stream=True))
     else:
         print_status(found, env.lang)
     if found.gate_failed:

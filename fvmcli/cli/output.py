@@ -67,6 +67,8 @@ def stderr() -> Console:
 def _default(value: Any) -> Any:
     if isinstance(value, date | datetime):
         return value.isoformat()
+    if isinstance(value, Iterator):
+        return list(value)
     if is_dataclass(value) and not isinstance(value, type):
         return asdict(value)
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
@@ -88,10 +90,31 @@ def emit_json(data: Any) -> None:
 _ENCODE = json.JSONEncoder(ensure_ascii=False, default=_default, allow_nan=False).encode
 
 
+class _Members:
+    """The members of a list that come from an iterator, one at a time."""
+
+    def __init__(self, members: Iterator[Any]) -> None:
+        self.members = members
+        self.first = next(members, _Members)
+
+    def __bool__(self) -> bool:
+        return self.first is not _Members
+
+    def __iter__(self) -> Iterator[Any]:
+        if self.first is not _Members:
+            yield self.first
+            yield from self.members
+
+
 def _json_chunks(value: Any, depth: int) -> Iterator[str]:
     """Yield the JSON text of ``value``: containers of the top two levels one member per
     line, everything deeper on one line."""
-    if depth > 1 or not isinstance(value, dict | list | tuple) or not value:
+    if isinstance(value, Iterator):  # a stream of members: written as a list
+        value = _Members(value)
+    if isinstance(value, _Members) and (depth > 1 or not value):
+        yield _ENCODE(list(value))
+        return
+    if depth > 1 or not isinstance(value, dict | list | tuple | _Members) or not value:
         yield _ENCODE(value)
         return
     pad = "\n" + "  " * (depth + 1)

@@ -50,7 +50,7 @@ class Territory:
         return [a.id for a in self.areas.values() if a.phase == phase]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a region holds tens of thousands
 class Unit:
     id: str
     name: str

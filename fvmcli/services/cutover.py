@@ -51,12 +51,15 @@ class TerritoryStatus:
 
         return summaries_by(self.rows, key)
 
-    def as_json(self) -> dict[str, Any]:
-        """Return the ``cutover status --json`` document of ``cli.md``."""
+    def as_json(self, *, stream: bool = False) -> dict[str, Any]:
+        """Return the ``cutover status --json`` document of ``cli.md``; with ``stream`` its
+        units come as an iterator, each made as it is written (a region's worth of unit
+        objects never exists at once)."""
+        units = (r.as_dict() for r in self.rows)
         return {
             "as_of": self.as_of.isoformat(),
             "checklist": self.checklist.id,
-            "units": [r.as_dict() for r in self.rows],
+            "units": units if stream else list(units),
             "summary": self.summary(),
             "by_area": self.summaries_by("area"),
             "by_type": self.summaries_by("type"),

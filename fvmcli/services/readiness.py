@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -89,7 +89,7 @@ def territory_readiness(
         # The whole territory: answers stream in the database's order of unit ids, and units are
         # walked in that same order, so one unit's answers are in memory at a time.
         by_id = {unit.id: unit for unit in units}
-        ordered = [by_id[i] for i in unit_ids_in_order(conn) if i in by_id]
+        ordered: Iterable[Unit] = (by_id[i] for i in unit_ids_in_order(conn) if i in by_id)
         answers = stream_values_by_unit(conn, checklist.id)
     else:
         ordered = units
@@ -143,7 +143,7 @@ def territory_summaries(
     phase_of = ctx.territory.phase_of
     if all_units:
         by_id = {unit.id: unit for unit in units}
-        ordered = [by_id[i] for i in unit_ids_in_order(conn) if i in by_id]
+        ordered: Iterable[Unit] = (by_id[i] for i in unit_ids_in_order(conn) if i in by_id)
         answers = stream_values_by_unit(conn, checklist.id)
     else:
         ordered = units

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import sys
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
@@ -28,13 +29,14 @@ class Upserted:
 
 def _unit(row: sa.Row[Any]) -> Unit:
     m = row._mapping
+    municipality = m["municipality"]
     return Unit(
         m["id"],
         m["name"],
-        m["area"],
-        m["type"],
+        sys.intern(m["area"]),  # a few values shared by thousands of units
+        sys.intern(m["type"]),
         m["staff"],
-        m["municipality"],
+        sys.intern(municipality) if municipality else municipality,
         m["parent"],
         m["email"],
     )
@@ -65,9 +67,13 @@ def list_units(
     return [_unit(r) for r in conn.execute(query) if keep is None or r.id in keep]
 
 
-def unit_ids_in_order(conn: Connection) -> list[str]:
-    """Return every unit id in the database's own order of ids (the order answers stream in)."""
-    return list(conn.scalars(sa.select(units.c.id).order_by(units.c.id)))
+def unit_ids_in_order(conn: Connection) -> Iterator[str]:
+    """Yield every unit id in the database's own order of ids (the order answers stream in),
+    streaming."""
+    from fvmcli.store.query import raw_rows
+
+    for (unit_id,) in raw_rows(conn, sa.select(units.c.id).order_by(units.c.id), stream=True):
+        yield unit_id
 
 
 def parent_links(conn: Connection) -> dict[str, str]:
