@@ -75,6 +75,51 @@ def test_blank_sheet_in_english_markdown(unit: Fvm) -> None:
     assert "2027-01-01" in blank_phase
 
 
+def test_printouts_show_waivers_local_times_percentages_and_na(unit: Fvm, tmp_path: Path) -> None:
+    """What a person reads: a waiver with its reason and end date (HTML and Markdown), the
+    answer's time in Swedish local time, a percentage with %, and "Ej aktuell" offered on the
+    blank sheet where a typed question allows it."""
+    c = ("--content", CONTENT)
+    unit(*c, "checklist", "set", "mini", "--unit", "h1", "a.pct", "46,666667")
+    unit(
+        *c,
+        "checklist",
+        "waive",
+        "mini",
+        "--unit",
+        "h1",
+        "a.staff",
+        "--reason",
+        "Styrgrupp <12/11>",
+        "--until",
+        "2027-09-30",
+    )
+    md = unit(*c, "checklist", "print", "mini", "--unit", "h1", "--format", "md").stdout
+    assert "_Undantag till 2027-09-30: Styrgrupp \\<12/11\\>_" in md
+    assert "**47 %**" in md and "46.666667" not in md
+    out = tmp_path / "h1.html"
+    unit(*c, "checklist", "print", "mini", "--unit", "h1", "-o", str(out))
+    html = out.read_text("utf-8")
+    assert "Undantag till 2027-09-30: Styrgrupp &lt;12/11&gt;" in html
+    history = unit.json(*c, "checklist", "history", "mini", "--unit", "h1")
+    from fvmcli.render.values import local_time
+
+    at = next(h["at"] for h in history if h["question"] == "a.lead")
+    assert f"Besvarad av: karin, {local_time(at)}" in html
+    assert "T" not in local_time(at) and "+" not in local_time(at)
+    blank = unit(*c, "checklist", "print", "mini", "--format", "md").stdout
+    assert "`a.pct` | T-0d | ______ ☐ Ej aktuell |" in blank
+
+
+def test_local_time_is_swedish_time() -> None:
+    from fvmcli.render.values import local_time, time_span
+
+    assert local_time("2026-11-27T05:59:39+00:00") == "2026-11-27 06:59"  # CET, winter
+    assert local_time("2026-07-01T12:00:00+00:00") == "2026-07-01 14:00"  # CEST, summer
+    assert local_time("2026-12-12T09:00") == "2026-12-12 09:00"  # local already
+    assert time_span("2026-12-12T09:00", "2026-12-12T10:00") == "2026-12-12 09:00–10:00"
+
+
 def test_pdf_text_reads_back(unit: Fvm, tmp_path: Path) -> None:
     pypdf = pytest.importorskip("pypdf")
     pytest.importorskip("weasyprint")

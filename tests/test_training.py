@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -209,6 +210,8 @@ def test_forget_erases_name_email_and_free_text_everywhere(school: Fvm, db_url: 
     assert listed["n1"] == {"id": "n1", "name": None, "role": "nurse", "unit": "u1", "email": None}
     roster = school("session", "roster", EC, "--format", "md").stdout
     assert "| 1 | (raderad) (n1) | u1 | Sjuksköterska | completed | |" in roster
+    # The time as people read it: one date, a dash between the hours.
+    assert re.search(r"\*\*Tid:\*\* \d{4}-\d\d-\d\d \d\d:\d\d–\d\d:\d\d ", roster), roster
     assert "no person 'zz'" in school("person", "forget", "zz", code=2).stderr
 
 

@@ -23,6 +23,7 @@ from fvmcli.cli.options import (
 )
 from fvmcli.cli.output import emit_json, importing, progress, say, show, warn
 from fvmcli.render.columns import Column
+from fvmcli.render.values import local_time
 
 app = typer.Typer(
     help=GROUPS["checklist"][1],
@@ -57,7 +58,7 @@ QUESTIONS = (
     Column("when", "when", table=False),
 )
 HISTORY = (
-    Column("at", "at"),
+    Column("at", "at", lambda at: local_time(at) or ""),
     Column("by", "by", cell=lambda r: f"{r['login']} for {r['by']}" if r["on_behalf"] else r["by"]),
     Column("kind", "kind"),
     Column("question", "question"),

@@ -9,6 +9,7 @@ from typing import Any
 from fvmcli.core.deadlines import due_date
 from fvmcli.core.model import NA, Answer, Checklist, Question, Territory, Unit
 from fvmcli.core.scoring import UnitScore, applies_by_type
+from fvmcli.render.values import local_time, percent_text
 
 LABELS = {
     "sv": {
@@ -43,6 +44,7 @@ LABELS = {
         "when": "Besvaras om",
         "is": "är",
         "applies": "Gäller",
+        "waived": "Undantag till {until}: {reason}",
     },
     "en": {
         "yes": "Yes",
@@ -76,6 +78,7 @@ LABELS = {
         "when": "Answer if",
         "is": "is",
         "applies": "Applies to",
+        "waived": "Waived until {until}: {reason}",
     },
 }
 
@@ -107,12 +110,18 @@ def choices(question: Question, lang: str) -> list[str]:
 
 
 def answer_label(question: Question, value: str | None, lang: str) -> str | None:
-    """Return a stored answer as the label a person reads (``yes`` → ``Ja``)."""
+    """Return a stored answer as the label a person reads (``yes`` → ``Ja``, a percentage
+    ``46.666667`` → ``47 %``)."""
     if value is None:
         return None
     option = question.option(value) if question.type == "choice" else None
     if option is not None:
         return option.label.get(lang)
+    if question.type == "percent" and value != NA:
+        try:
+            return percent_text(float(value))
+        except ValueError:
+            return value
     return LABELS[lang].get(value, value)
 
 
@@ -156,6 +165,8 @@ def sheet_context(
                     "help": q.help.get(lang) if q.help else None,
                     "type": q.type,
                     "choices": choices(q, lang),
+                    # A typed answer that may be n/a: the blank sheet offers it beside the line.
+                    "na": LABELS[lang][NA] if q.allow_na and not choices(q, lang) else None,
                     "critical": q.critical,
                     "owner": q.owner,
                     "due_offset": str(q.due),
@@ -178,9 +189,15 @@ def sheet_context(
                     "answer": answer_label(q, result.value if result else None, lang),
                     "comment": answer.comment if answer else None,
                     "by": answer.by if answer else None,
-                    "at": answer.at if answer else None,
+                    "at": local_time(answer.at) if answer else None,
                     "overdue": bool(result and result.overdue),
                     "waived": bool(result and result.waiver),
+                    "waiver": {
+                        "reason": result.waiver.reason,
+                        "until": result.waiver.until.isoformat(),
+                    }
+                    if result and result.waiver
+                    else None,
                     "stale": bool(result and result.stale),
                 }
             )

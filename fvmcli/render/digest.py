@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -12,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from fvmcli.core.digest import Digest, Recipient
+from fvmcli.render.values import time_span
 
 LABELS = {
     "sv": {
@@ -85,14 +85,6 @@ class DigestNames:
     items: Mapping[str, str]
 
 
-def session_time(start: datetime, end: datetime) -> str:
-    """Return a session's time as people read it: ``2026-12-12 09:00–10:00`` (or both dates
-    when it ends on another day)."""
-    if start.date() == end.date():
-        return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}"
-    return f"{start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M}"
-
-
 def digest_context(digest: Digest, names: DigestNames, lang: str) -> dict[str, Any]:
     """Return the template context of a digest: every line already worded, so the text and
     HTML templates only lay them out."""
@@ -120,7 +112,7 @@ def digest_context(digest: Digest, names: DigestNames, lang: str) -> dict[str, A
 
     def gap_line(gap: Any) -> dict[str, Any]:
         offers = [
-            f"{o.session}: {session_time(o.start, o.end)}"
+            f"{o.session}: {time_span(o.start, o.end)}"
             + (f", {o.location}" if o.location else "")
             + f" ({t['free'].format(free=o.free)})"
             for o in gap.offers

@@ -7,6 +7,7 @@ from typing import Any
 
 from fvmcli.core.model import Course, Curriculum, Person
 from fvmcli.render.spreadsheet import csv_text
+from fvmcli.render.values import time_span
 
 LABELS = {
     "sv": {
@@ -70,7 +71,7 @@ def roster_context(
     return {
         "lang": lang,
         "t": t,
-        "session": session,
+        "session": {**session, "time": time_span(session["start"], session["end"])},
         "course": course.title.get(lang),
         "participants": [row(p) for p in session["enrolled"]],
         "waitlist": [row(p) for p in session["waitlist"]],

@@ -1,0 +1,50 @@
+"""Values as people read them: Swedish local time, dates, time spans and percentages."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+from functools import cache
+
+
+@cache
+def stockholm() -> tzinfo | None:
+    """Return the Europe/Stockholm time zone, or None where the system has no time zone data
+    (then times are shown in the machine's local time)."""
+    try:
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo("Europe/Stockholm")
+    except (ImportError, LookupError, OSError, ValueError):
+        return None
+
+
+def local_time(text: str | None) -> str | None:
+    """Return an ISO time (``2026-11-27T05:59:39+00:00``) as Swedish local time to the minute
+    (``2026-11-27 06:59``); a time without an offset is taken as local already, and text that
+    is not a time is returned as it is."""
+    if not text:
+        return text
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(stockholm())
+    return f"{moment:%Y-%m-%d %H:%M}"
+
+
+def time_span(start: str | datetime, end: str | datetime) -> str:
+    """Return a session's time as ``2026-12-12 09:00–10:00`` (both dates when it ends on
+    another day)."""
+    first = datetime.fromisoformat(start) if isinstance(start, str) else start
+    last = datetime.fromisoformat(end) if isinstance(end, str) else end
+    if first.date() == last.date():
+        return f"{first:%Y-%m-%d %H:%M}–{last:%H:%M}"
+    return f"{first:%Y-%m-%d %H:%M} – {last:%Y-%m-%d %H:%M}"
+
+
+def percent_text(value: float | None, digits: int = 0) -> str:
+    """Return a percentage 0…100 as people read it: ``47 %`` (a no-break space before %)."""
+    if value is None:
+        return "–"
+    return f"{value:.{digits}f}\u00a0%"
