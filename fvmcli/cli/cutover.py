@@ -42,9 +42,12 @@ BLOCKERS = (
 )
 
 
-def print_status(status: Any, lang: str) -> None:
-    """Print the territory's units worst first, then the summaries by status, area and type."""
-    rows = status.rows
+def print_status(
+    status: Any, lang: str, *, limit: int | None = None, by: tuple[str, ...] = ("area", "type")
+) -> None:
+    """Print the territory's units worst first (the ``limit`` worst, then how many more), then
+    the summaries by status and by each of ``by``."""
+    rows = status.rows[:limit] if limit else status.rows
     show(
         UNIT_STATUS,
         rows,
@@ -52,8 +55,10 @@ def print_status(status: Any, lang: str) -> None:
         title=f"Readiness on {status.checklist.title.get(lang)}, as of {status.as_of.isoformat()}",
         styles=[STATUS_STYLE[r.status] for r in rows],
     )
+    if len(rows) < len(status.rows):
+        say(f"… and {len(status.rows) - len(rows)} more units: fvm cutover status lists them all.")
     groups = [{"group": "all", **status.summary()}]
-    for key in ("area", "type"):
+    for key in by:
         groups += [{"group": f"{key} {k}", **v} for k, v in status.summaries_by(key).items()]
     show(SUMMARY, groups, as_json=False, title="Summary")
 

@@ -65,6 +65,9 @@ def info(ctx: typer.Context, as_json: bool = JSON) -> None:
     emit_table(["", ""], rows, title="fvm info")
 
 
+DEMO_ROWS = 15
+
+
 def demo(
     ctx: typer.Context,
     as_of: str | None = typer.Option(
@@ -95,7 +98,8 @@ def demo(
     say(f"Demo database: {display_url(built.url)}", style="bold")
     say(built.summary)
     show(PHASES, built.phases, as_json=False, title="Phases")
-    print_status(built.report.status, demo_env.lang)
+    # The worst units and the areas: the whole demo fits a screen (fvm cutover status has all).
+    print_status(built.report.status, demo_env.lang, limit=DEMO_ROWS, by=("area",))
     target = data_dir() / "demo-report.html"
     html = report.html(demo_env.content.template_dirs(), built.report)
     write_file(target, lambda path: path.write_text(html, encoding="utf-8"))
