@@ -10,7 +10,8 @@ import sys
 
 
 def main() -> None:
-    results = json.loads(open(sys.argv[1], encoding="utf-8").read())
+    with open(sys.argv[1], encoding="utf-8") as handle:
+        results = json.load(handle)
     print("| backend | units | what | time | floor | ratio | peak |")
     print("|---|---|---|---|---|---|---|")
     for r in results:
