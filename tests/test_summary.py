@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date, timedelta
 
 import pytest
@@ -66,7 +67,7 @@ def units(draw: st.DrawFn) -> tuple[Checklist, str, date | None, dict, dict, Evi
     return checklist, unit_type, go_live, answers, waivers, evidence, stale
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=int(os.environ.get("FVM_FUZZ_EXAMPLES", "400")), deadline=None)
 @given(units())
 def test_the_fast_scorer_agrees_with_score_unit(case: tuple) -> None:
     checklist, unit_type, go_live, answers, waivers, evidence, stale = case
