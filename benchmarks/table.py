@@ -1,6 +1,6 @@
 """Print benchmark results (``run.py --out FILE``) as the Markdown table of the README.
 
-    python -m benchmarks.table results.json
+python -m benchmarks.table results.json
 """
 
 from __future__ import annotations

@@ -276,9 +276,7 @@ def test_a_bundle_needs_a_device_trusted_for_its_unit(
 def test_reminders_are_a_leads_and_the_database_keeps_their_record(server: Server) -> None:
     """Only a lead (or admin) may send reminders and write their record, in fvm and beside it;
     a refused login sends nothing at all."""
-    from aiosmtpd.controller import Controller
-
-    from tests.test_remind import Mailbox, free_port
+    from tests.test_remind import smtp_server
 
     owner = server.owner
     server.fvm("lena")(
@@ -294,11 +292,7 @@ def test_reminders_are_a_leads_and_the_database_keeps_their_record(server: Serve
         "--email",
         "u9@exempel.se",
     )
-    box = Mailbox()
-    port = free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
+    with smtp_server() as (box, port):
         smtp = [
             "remind",
             "--unit",
@@ -319,8 +313,6 @@ def test_reminders_are_a_leads_and_the_database_keeps_their_record(server: Serve
         lena = server.fvm("lena")
         lena(*smtp)
         assert [r for r, _, _ in box.messages] == [["u9@exempel.se"]]
-    finally:
-        controller.stop()
     assert owner.scalar("SELECT count(*) FROM reminders") == 1
     assert (
         owner.scalar("SELECT login FROM history WHERE kind = 'reminder'") == server.logins["lena"]

@@ -88,9 +88,7 @@ def test_the_readme_tour_runs_line_by_line(tmp_path: Path, monkeypatch: pytest.M
     it names made here and an SMTP server for the reminders."""
     import glob
 
-    from aiosmtpd.controller import Controller
-
-    from tests.test_remind import Mailbox, free_port
+    from tests.test_remind import smtp_server
 
     monkeypatch.chdir(tmp_path)
     for name, content in (
@@ -100,10 +98,8 @@ def test_the_readme_tour_runs_line_by_line(tmp_path: Path, monkeypatch: pytest.M
         ("inventering.csv", INVENTORY),
     ):
         (tmp_path / name).write_text(content, "utf-8")
-    box = Mailbox()
-    port = free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
+    running = contextlib.ExitStack()
+    box, port = running.enter_context(smtp_server())
     env = {
         "FVM_DB": str(tmp_path / "tour.sqlite"),
         "FVM_USER": "readme",
@@ -129,7 +125,7 @@ def test_the_readme_tour_runs_line_by_line(tmp_path: Path, monkeypatch: pytest.M
             )
             ran.append((args, result))
     finally:
-        controller.stop()
+        running.close()
     said = [(" ".join(a[:2]), r.stdout + r.stderr) for a, r in ran]
 
     def output(command: str, nth: int = 0) -> str:

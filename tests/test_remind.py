@@ -11,6 +11,7 @@ import json
 import socket
 import ssl
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
@@ -70,17 +71,25 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture
-def smtp() -> Iterator[tuple[Mailbox, int]]:
-    """A plain SMTP server on a free localhost port (the test's own)."""
+@contextmanager
+def smtp_server(**options: Any) -> Iterator[tuple[Mailbox, int]]:
+    """Run an SMTP server (aiosmtpd) on a free localhost port for the block; ``options`` go to
+    its controller (TLS, login). Yield what it receives and its port."""
     box = Mailbox()
     port = free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller = Controller(box, hostname="127.0.0.1", port=port, **options)
     controller.start()
     try:
         yield box, port
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Mailbox, int]]:
+    """A plain SMTP server on a free localhost port (the test's own)."""
+    with smtp_server() as running:
+        yield running
 
 
 def plain(port: int) -> list[str]:
@@ -428,19 +437,12 @@ def test_starttls_and_login_with_the_password_from_the_environment_only(
         logins.append((data.login.decode(), data.password.decode()))
         return AuthResult(success=data.password == b"hemligt-l\xc3\xb6senord", handled=False)
 
-    box = Mailbox()
-    port = free_port()
-    controller = Controller(
-        box,
-        hostname="127.0.0.1",
-        port=port,
+    with smtp_server(
         tls_context=tls,
         require_starttls=True,
         authenticator=authenticate,
         auth_require_tls=True,
-    )
-    controller.start()
-    try:
+    ) as (box, port):
         options = [
             "--smtp-host",
             "127.0.0.1",
@@ -466,8 +468,6 @@ def test_starttls_and_login_with_the_password_from_the_environment_only(
         # Without the certificate authority the server is not trusted: nothing is sent.
         untrusted = run(fvm, *options[:-4], "--from", "fvm@exempel.se", "--resend", code=4)
         assert "TLS" in untrusted.stderr or "certificate" in untrusted.stderr
-    finally:
-        controller.stop()
 
 
 def test_fifty_units_get_their_own_digests_in_one_run(fvm: Fvm, smtp: tuple[Mailbox, int]) -> None:

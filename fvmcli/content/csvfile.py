@@ -61,43 +61,11 @@ def read_text(path: Path, kind: str = "CSV") -> str:
     Excel saves CSV (noted in the ``reading`` block), or the encoding a ``reading`` block
     forces. A missing, unreadable or binary file is an input error that says it expected
     ``kind`` (CSV, a JSON bundle)."""
+    encoding = file_encoding(path, kind)
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: no such file") from exc
-    except IsADirectoryError as exc:
-        raise InputError(f"{path}: is a folder, not a file") from exc
+        return path.read_text(encoding).removeprefix("\ufeff")
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
-    if b"\x00" in raw:
-        raise InputError(
-            f"{path}: is a binary file, not {kind} text",
-            hint="Save it as CSV (UTF-8)." if kind == "CSV" else None,
-        )
-    state = _READING.get()
-    if state is not None and state.encoding:
-        try:
-            return raw.decode(state.encoding).removeprefix("\ufeff")
-        except UnicodeDecodeError as exc:
-            raise InputError(
-                f"{path}: is not {state.encoding} text (byte {exc.start + 1})"
-            ) from exc
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        try:
-            text = raw.decode("cp1252")
-        except UnicodeDecodeError:
-            raise InputError(
-                f"{path}: is not UTF-8 text (byte {exc.start + 1})",
-                hint="Save it as 'CSV UTF-8' in Excel, or name its encoding with --encoding.",
-            ) from exc
-        if state is not None:
-            state.notes.append(
-                f"{path} is not UTF-8; read it as Windows-1252, as Swedish Excel saves CSV "
-                "(--encoding names another)."
-            )
-        return text
 
 
 def file_encoding(path: Path, kind: str = "CSV") -> str:

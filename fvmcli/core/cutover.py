@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from fvmcli.core.model import Unit
-from fvmcli.core.scoring import STATUSES, StatusReason, UnitScore
+from fvmcli.core.scoring import STATUSES, StatusReason
 from fvmcli.core.summary import UnitSummary
 
 
@@ -35,27 +35,6 @@ class UnitRow:
         found = {name: getattr(self, name) for name in self.__slots__}
         found["reason"] = self.reason.as_dict() if self.reason else None
         return found
-
-
-def unit_row(
-    unit: Unit, phase: int, score: UnitScore, training: float | None, equipment: float | None
-) -> UnitRow:
-    """Return the unit's row from its score and live evidence."""
-    return UnitRow(
-        unit.id,
-        unit.name,
-        unit.area,
-        phase,
-        unit.type,
-        score.score,
-        score.status,
-        score.completeness,
-        len(score.blockers),
-        len(score.overdue),
-        training,
-        equipment,
-        score.reason,
-    )
 
 
 def summary_row(
@@ -113,33 +92,9 @@ class BlockerItem:
     waiver: dict[str, Any] | None
 
 
-def blocker_items(unit: Unit, score: UnitScore) -> list[BlockerItem]:
-    """Return the unit's blockers and overdue critical items, with any waiver covering them."""
-    items = []
-    for r in score.questions:
-        if not (r.blocker or (r.overdue and r.question.critical)):
-            continue
-        waiver = r.waiver
-        items.append(
-            BlockerItem(
-                unit.id,
-                unit.name,
-                r.question.id,
-                r.due,
-                (score.as_of - r.due).days if r.due else 0,
-                r.question.owner,
-                r.blocker,
-                {"reason": waiver.reason, "until": waiver.until.isoformat(), "by": waiver.by}
-                if waiver
-                else None,
-            )
-        )
-    return items
-
-
 def summary_blockers(unit: Unit, summary: UnitSummary, as_of: date) -> list[BlockerItem]:
-    """Return the unit's blockers and overdue critical items from its fast summary: the same
-    items ``blocker_items`` makes from the full score."""
+    """Return the unit's blockers and overdue critical items (each with the waiver that covers
+    it) from its summary."""
     return [
         BlockerItem(
             unit.id,

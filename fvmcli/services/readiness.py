@@ -85,23 +85,8 @@ def territory_readiness(
     waivers = waivers_by_unit(conn, checklist.id, ids)
     versions = versions_by_unit(conn, checklist.id, revised_questions(checklist), ids)
     evidence = evidence_for(conn, units, ctx.catalog, ctx.curriculum, all_units=all_units)
-    if all_units:
-        # The whole territory: answers stream in the database's order of unit ids, and units are
-        # walked in that same order, so one unit's answers are in memory at a time.
-        by_id = {unit.id: unit for unit in units}
-        ordered: Iterable[Unit] = (by_id[i] for i in unit_ids_in_order(conn) if i in by_id)
-        answers = stream_values_by_unit(conn, checklist.id)
-    else:
-        ordered = units
-        selected = values_by_unit(conn, checklist.id, ids)
-        answers = ((unit.id, selected.get(unit.id, {})) for unit in units)
-    pending = next(answers, None)
     with paused_gc():
-        for unit in ordered:
-            values: dict[str, str] = {}
-            if pending is not None and pending[0] == unit.id:
-                values = pending[1]
-                pending = next(answers, None)
+        for unit, values in _answers_by_unit(conn, checklist, units, ids):
             score = score_unit(
                 checklist,
                 unit.type,
@@ -113,6 +98,29 @@ def territory_readiness(
                 stale_questions(checklist, versions.get(unit.id, {})) if versions else (),
             )
             yield unit, score, evidence.pop(unit.id)
+
+
+def _answers_by_unit(
+    conn: Connection, checklist: Checklist, units: list[Unit], ids: list[str] | None
+) -> Iterator[tuple[Unit, dict[str, str]]]:
+    """Yield each unit with its answer values. For the whole territory (``ids`` None) answers
+    stream in the database's order of unit ids and units are walked in that same order, so
+    one unit's answers are in memory at a time; a selection is read in one query."""
+    if ids is None:
+        by_id = {unit.id: unit for unit in units}
+        ordered: Iterable[Unit] = (by_id[i] for i in unit_ids_in_order(conn) if i in by_id)
+        answers = stream_values_by_unit(conn, checklist.id)
+    else:
+        ordered = units
+        selected = values_by_unit(conn, checklist.id, ids)
+        answers = ((unit.id, selected.get(unit.id, {})) for unit in units)
+    pending = next(answers, None)
+    for unit in ordered:
+        values: dict[str, str] = {}
+        if pending is not None and pending[0] == unit.id:
+            values = pending[1]
+            pending = next(answers, None)
+        yield unit, values
 
 
 def territory_summaries(
@@ -141,22 +149,9 @@ def territory_summaries(
         conn, units, ctx.catalog, ctx.curriculum, all_units=all_units, needs=needs
     )
     phase_of = ctx.territory.phase_of
-    if all_units:
-        by_id = {unit.id: unit for unit in units}
-        ordered: Iterable[Unit] = (by_id[i] for i in unit_ids_in_order(conn) if i in by_id)
-        answers = stream_values_by_unit(conn, checklist.id)
-    else:
-        ordered = units
-        selected = values_by_unit(conn, checklist.id, ids)
-        answers = ((unit.id, selected.get(unit.id, {})) for unit in units)
-    pending = next(answers, None)
     none: dict[str, Waiver] = {}
     with paused_gc():
-        for unit in ordered:
-            values: dict[str, str] = {}
-            if pending is not None and pending[0] == unit.id:
-                values = pending[1]
-                pending = next(answers, None)
+        for unit, values in _answers_by_unit(conn, checklist, units, ids):
             found = evidence[unit.id]
             summary = summarize_unit(
                 plan_for(checklist, unit.type, dates.get(phase_of(unit.area)), as_of),
