@@ -276,7 +276,7 @@ def test_a_bundle_needs_a_device_trusted_for_its_unit(
 def test_reminders_are_a_leads_and_the_database_keeps_their_record(server: Server) -> None:
     """Only a lead (or admin) may send reminders and write their record, in fvm and beside it;
     a refused login sends nothing at all."""
-    from tests.test_remind import smtp_server
+    from tests.test_remind import plain, smtp_server
 
     owner = server.owner
     server.fvm("lena")(
@@ -293,19 +293,7 @@ def test_reminders_are_a_leads_and_the_database_keeps_their_record(server: Serve
         "u9@exempel.se",
     )
     with smtp_server() as (box, port):
-        smtp = [
-            "remind",
-            "--unit",
-            "u9",
-            "--smtp-host",
-            "127.0.0.1",
-            "--smtp-port",
-            str(port),
-            "--smtp-security",
-            "none",
-            "--from",
-            "fvm@exempel.se",
-        ]
+        smtp = ["remind", "--unit", "u9", *plain(port)]
         anna = server.fvm("anna")
         err = anna(*smtp, code=5).stderr
         assert f"{server.logins['anna']} may not send reminders to u9" in err
