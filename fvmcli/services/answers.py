@@ -137,6 +137,7 @@ def import_answers(
     from fvmcli.core.answers import check_answers
     from fvmcli.store.answers import drop_staged, stage_answers, staged_units
     from fvmcli.store.answers import staged_rows as rows_of
+    from fvmcli.store.units import lock_units
 
     checklist = ctx.checklist(checklist_id)
     stream = answer_stream(file)
@@ -149,6 +150,8 @@ def import_answers(
         for problem in stream.problems:
             problems.add_problem(int(problem.where.split()[1]), problem)
         named = staged_units(conn)
+        # Lock the file's units once, up front: chunks then never upgrade a lock they hold.
+        lock_units(conn, named)
         for start in range(0, len(named), UNITS_AT_ONCE):
             chunk = named[start : start + UNITS_AT_ONCE]
             rows = rows_of(conn, chunk[0], chunk[-1])

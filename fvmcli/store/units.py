@@ -82,21 +82,33 @@ def parent_links(conn: Connection) -> dict[str, str]:
     return {unit_id: parent for unit_id, parent in rows}
 
 
+# Past this many units a writer locks every unit at once: one lock per unit would fill
+# PostgreSQL's lock table (64 per connection by default) in a region-sized import.
+MAX_UNIT_LOCKS = 200
+_ALL_UNITS = "SELECT {}(hashtextextended('fvm-units', 0))"
+
+
 def lock_units(conn: Connection, unit_ids: Iterable[str]) -> None:
-    """Hold the units' rows until the transaction ends, in id order (PostgreSQL; a SQLite
-    writer already holds the whole database), so that a change reads the value it replaces
-    and no other writer slips in between: history's "previous" is then always right."""
+    """Hold the units until the transaction ends (PostgreSQL; a SQLite writer already holds
+    the whole database), so that a change reads the value it replaces and no other writer
+    slips in between: history's "previous" is then always right.
+
+    Locks are advisory, in two levels: every writer holds the territory's lock shared and its
+    units' locks, in id order; a writer of more than MAX_UNIT_LOCKS units holds the territory's
+    lock alone, exclusively. Advisory locks need no privilege on the units table (an answerer
+    may not update units), and every writer takes them the same way."""
     if conn.dialect.name != "postgresql":
         return
     chosen = sorted(set(unit_ids))
-    # Advisory locks, one per unit in id order: they need no privilege on the units table
-    # (an answerer may not update units), and every writer takes them the same way.
+    if len(chosen) > MAX_UNIT_LOCKS:
+        conn.execute(sa.text(_ALL_UNITS.format("pg_advisory_xact_lock")))
+        return
+    conn.execute(sa.text(_ALL_UNITS.format("pg_advisory_xact_lock_shared")))
     statement = sa.text(
         "SELECT count(pg_advisory_xact_lock(hashtextextended('fvm-unit:' || u, 0))) "
         "FROM (SELECT unnest(CAST(:ids AS text[])) AS u ORDER BY 1) AS chosen"
     )
-    for start in range(0, len(chosen), 1000):
-        conn.execute(statement, {"ids": chosen[start : start + 1000]})
+    conn.execute(statement, {"ids": chosen})
 
 
 def existing_unit_ids(conn: Connection, ids: set[str]) -> set[str]:
