@@ -140,8 +140,62 @@ def html(template_dirs: Sequence[Path], report: Any, *, management: bool = False
         "since_title": since_title(report),
         "limit": limit,
         "area_pages": area_pages(status) if management else [],
+        # The long tables' cells, made here as plain tuples: the sandbox checks every attribute
+        # a template reads, which costs more than the rest of a region's report.
+        "unit_cells": [unit_cells(r) for r in (rows[:limit] if limit else rows)],
+        "blocker_cells": [
+            blocker_cells(b, report.texts)
+            for b in (status.blockers[:limit] if limit else status.blockers)
+        ],
+        "coverage_cells": [coverage_cells(c) for c in (coverage[:limit] if limit else coverage)],
     }
     return render(template_dirs, "report.html.j2", context)
+
+
+def _percent(value: float | None, digits: int = 0) -> str:
+    return "–" if value is None else f"{value:.{digits}f}\u00a0%"
+
+
+def unit_cells(r: Any) -> tuple[Any, ...]:
+    """Return a unit's cells in the report's table of units."""
+    reason = r.reason
+    return (
+        r.name,
+        r.unit,
+        f"{r.area} ({r.phase})",
+        r.type,
+        r.status,
+        (f"{reason.rule}: {', '.join(reason.questions)}" if reason.questions else reason.rule)
+        if reason
+        else None,
+        _percent(r.score * 100),
+        _percent(r.completeness * 100),
+        r.blockers,
+        r.overdue,
+        _percent(r.training_coverage),
+        _percent(r.equipment_readiness),
+    )
+
+
+def blocker_cells(b: Any, texts: dict[str, str]) -> tuple[Any, ...]:
+    """Return a blocker's cells in the report's table of blockers."""
+    waiver = b.waiver
+    return (
+        b.name,
+        b.unit,
+        texts[b.question],
+        b.question,
+        b.due.isoformat() if b.due else "",
+        b.days_overdue,
+        "overdue" if b.blocker else "",
+        b.owner or "",
+        f"until {waiver['until']}: {waiver['reason']} ({waiver['by']})" if waiver else "",
+    )
+
+
+def coverage_cells(c: Any) -> tuple[Any, ...]:
+    """Return a unit's cells in the report's table of training coverage."""
+    return (c.name, c.unit, c.area, c.people, c.required, c.completed, _percent(c.coverage, 1))
 
 
 def area_pages(status: Any) -> list[dict[str, Any]]:
