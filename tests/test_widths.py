@@ -77,3 +77,14 @@ def test_wide_shows_every_column_and_whole_names(territory: str) -> None:
 def test_a_pipe_gets_whole_cells(territory: str) -> None:
     rows = tables(status(territory, columns=None))[0]
     assert LONG in [r["name"] for r in rows] and "equipment" in rows[0]
+
+
+def test_a_cell_with_a_newline_stays_on_its_row(capsys: pytest.CaptureFixture[str]) -> None:
+    from fvmcli.cli.output import emit_table
+
+    emit_table(["id", "comment"], [["u1", "första raden\nandra raden"], ["u2", "kort"]])
+    rows = tables(capsys.readouterr().out)[0]
+    assert rows == [
+        {"id": "u1", "comment": "första raden andra raden"},
+        {"id": "u2", "comment": "kort"},
+    ]

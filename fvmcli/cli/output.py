@@ -213,7 +213,10 @@ def emit_table(
     from rich.cells import cell_len
 
     headings = [printable(c) for c in columns]
-    cells = [["–" if c is None else printable(str(c)) for c in row] for row in rows]
+    # A cell is one line: a newline in stored text (a comment) would break the row's columns.
+    cells = [
+        ["–" if c is None else printable(str(c)).replace("\n", " ") for c in row] for row in rows
+    ]
     n = len(headings)
     fit = list(fit) if fit is not None else [(0 if i == 0 else i, False) for i in range(n)]
     natural = [max([cell_len(headings[i])] + [cell_len(r[i]) for r in cells]) for i in range(n)]
