@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -27,8 +26,14 @@ def _person(row: sa.Row[Any]) -> Person:
 
 
 def _person_json(person: Person) -> str:
-    data = asdict(person)
-    data.pop("forgotten")
+    """Return the person as history keeps it (without the forgotten flag)."""
+    data = {
+        "id": person.id,
+        "name": person.name,
+        "role": person.role,
+        "unit": person.unit,
+        "email": person.email,
+    }
     return json.dumps(data, ensure_ascii=False)
 
 
