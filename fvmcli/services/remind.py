@@ -6,13 +6,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fvmcli.core.digest import Digest, Recipient
 from fvmcli.errors import InputError
 from fvmcli.mail import SmtpSettings
 from fvmcli.services.context import Context
 from fvmcli.services.territory import UnitFilter, parse_day, require_right, select
+
+if TYPE_CHECKING:
+    from email.message import EmailMessage
+
+    from fvmcli.render.digest import DigestNames
 
 # What happened to a unit's digest.
 SENT = "sent"
@@ -271,11 +276,11 @@ class _NoOutbox:
     def __exit__(self, *exc: object) -> None:
         return None
 
-    def send(self, message: Any) -> dict[str, str]:  # pragma: no cover - never called
+    def send(self, message: EmailMessage) -> dict[str, str]:  # pragma: no cover - never called
         raise AssertionError("a dry run sends nothing")
 
 
-def _names(ctx: Context, checklist_id: str) -> Any:
+def _names(ctx: Context, checklist_id: str) -> DigestNames:
     from fvmcli.render.digest import DigestNames
 
     lang = ctx.lang
@@ -291,7 +296,9 @@ def _names(ctx: Context, checklist_id: str) -> Any:
     )
 
 
-def _compose(ctx: Context, digest: Digest, names: Any, sender: str, to: list[Recipient]) -> Any:
+def _compose(
+    ctx: Context, digest: Digest, names: DigestNames, sender: str, to: list[Recipient]
+) -> EmailMessage:
     from fvmcli.render.digest import compose
 
     return compose(
