@@ -62,7 +62,7 @@ def info(ctx: typer.Context, as_json: bool = JSON) -> None:
         *([["demo database", f"{found.demo} (fvm --db {found.demo} …)"]] if found.demo else []),
         *[[f"rows: {k}", v] for k, v in found.counts.items()],
     ]
-    emit_table(["", ""], rows, title="fvm info")
+    emit_table(["setting", "value"], rows, title="fvm info")
 
 
 DEMO_ROWS = 15
