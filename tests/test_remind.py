@@ -500,3 +500,35 @@ def test_fifty_units_get_their_own_digests_in_one_run(fvm: Fvm, smtp: tuple[Mail
     assert fvm.scalar("SELECT count(DISTINCT unit_id) FROM reminders") == 50
     assert remind_json(fvm, *plain(port))["summary"]["already-sent"] == 50
     assert len(box.messages) == 50
+
+
+def test_a_name_with_a_line_break_cannot_break_the_headers(fvm: Fvm, tmp_path: Path) -> None:
+    """A unit or person name typed into a multi-line cell reaches the headers on one line."""
+    ctx = context(fvm.url, content=True)
+    territory.save_units(
+        ctx,
+        [
+            Unit(
+                "x1",
+                "Avdelning\r\nBcc: evil@example.com",
+                "sodra",
+                "hospital",
+                8,
+                None,
+                None,
+                "x1@exempel.se",
+            )
+        ],
+        by="factory",
+    )
+    go_live(ctx, p1="2026-12-20")
+    training.save_people(
+        ctx, [Person("l9", "Lena\nLind", "local-lead", "x1", "l9@exempel.se")], by="factory"
+    )
+    ctx.close()
+    run(fvm, "--dry-run", "-o", str(tmp_path))
+    raw = (tmp_path / "x1.eml").read_bytes()
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert message["Subject"] == "Påminnelse inför go-live: Avdelning Bcc: evil@example.com"
+    assert message["Bcc"] is None
+    assert "Lena Lind <l9@exempel.se>" in str(message["To"])

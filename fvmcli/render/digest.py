@@ -187,13 +187,19 @@ def digest_context(digest: Digest, names: DigestNames, lang: str) -> dict[str, A
     }
 
 
+def one_line(text: str) -> str:
+    """Return ``text`` on one line, control characters gone: a header value may hold no line
+    break (a name typed into a multi-line spreadsheet cell would otherwise stop the send)."""
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
+
+
 def subject(digest: Digest, lang: str) -> str:
     """Return the message's subject line."""
-    return LABELS[lang]["subject"].format(unit=digest.unit.name)
+    return one_line(LABELS[lang]["subject"].format(unit=digest.unit.name))
 
 
 def _address(recipient: Recipient) -> Address:
-    return Address(display_name=recipient.name or "", addr_spec=recipient.email)
+    return Address(display_name=one_line(recipient.name or ""), addr_spec=recipient.email)
 
 
 def compose(
