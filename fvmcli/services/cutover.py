@@ -375,6 +375,7 @@ def diff(
             for r in frozen
             if r["label"] == label and (keep is None or r["unit_id"] in keep)
         ]
+        _check_frozen(label, rows)
         return RoundSide(label, taken[label]["as_of"]), rows
 
     (first, before), (last, after) = side(start), side(end)
@@ -385,6 +386,23 @@ def diff(
         round_diff(before, after, top),
         {q.id: q.text.get(ctx.lang) for q in checklist.questions},
     )
+
+
+def _check_frozen(label: str, rows: list[RoundRow]) -> None:
+    """Refuse a round whose stored figures no program of ours could have written (a status
+    outside the four, a score outside 0…1): the database has been changed by hand or damaged."""
+    from fvmcli.core.scoring import STATUSES
+    from fvmcli.errors import EnvironmentProblem
+
+    for row in rows:
+        score_ok = isinstance(row.score, int | float) and 0 <= row.score <= 1
+        if row.status not in STATUSES or not score_ok:
+            raise EnvironmentProblem(
+                f"snapshot {label!r} holds figures fvm cannot have written for unit "
+                f"{row.unit!r} (status {row.status!r}, score {row.score!r})",
+                hint="The database was changed by hand or is damaged; take the round again "
+                "with 'fvm cutover snapshot LABEL --replace' if its day can be recomputed.",
+            )
 
 
 def _frozen_questions(text: str | None) -> frozenset[str] | None:
