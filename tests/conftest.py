@@ -33,7 +33,16 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         "FVM_DEVICE_KEY",
         "FVM_ROLE_PREFIX",
         "FVM_TEMPLATE_SECONDS",
+        "FVM_SMTP_HOST",
+        "FVM_SMTP_PORT",
+        "FVM_SMTP_SECURITY",
+        "FVM_SMTP_USER",
+        "FVM_SMTP_PASSWORD",
+        "FVM_SMTP_FROM",
+        "FVM_SMTP_CAFILE",
         "NO_COLOR",
+        "COLUMNS",  # tables fit the width they are given: tests that care set it themselves
+        "LINES",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("FVM_USER", "tester")
