@@ -18,11 +18,14 @@ from tests.conftest import Fvm
 
 def test_coverage_hand_computed() -> None:
     requires = {"nurse": ("a", "b"), "admin": ("c",), "guest": ()}
-    people = [("p1", "nurse"), ("p2", "nurse"), ("p3", "admin"), ("p4", "guest")]
-    result = coverage(people, requires, {("p1", "a"), ("p1", "b"), ("p2", "a"), ("p9", "c")})
+    # Two nurses, an admin, a guest; the nurses completed a twice and b once, the admin
+    # completed a (not required of admins), nobody completed c.
+    per_role = [("nurse", 2), ("admin", 1), ("guest", 1)]
+    completed = [("nurse", "a", 2), ("nurse", "b", 1), ("admin", "a", 1)]
+    result = coverage(per_role, completed, requires)
     assert (result.people, result.required, result.completed) == (4, 5, 3)
     assert result.percent == pytest.approx(60.0)
-    assert coverage([("p4", "guest")], requires, set()).percent is None
+    assert coverage([("guest", 1)], [], requires).percent is None
 
 
 def test_promotion_order_and_ids() -> None:

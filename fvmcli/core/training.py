@@ -21,16 +21,18 @@ class Coverage:
 
 
 def coverage(
-    people: Iterable[tuple[str, str]],
+    per_role: Iterable[tuple[str, int]],
+    completed: Iterable[tuple[str, str, int]],
     requires: Mapping[str, tuple[str, ...]],
-    completed: set[tuple[str, str]],
 ) -> Coverage:
-    """Return the coverage of (person, role) pairs given each role's required courses and the
-    (person, course) pairs completed."""
+    """Return a unit's coverage from its people counted per role, (role, n), and its people
+    counted per role and completed course, (role, course, n): each person of a role needs the
+    role's required courses; a completed course counts where the person's role requires it."""
     count = required = done = 0
-    for person, role in people:
-        count += 1
-        for course in requires.get(role, ()):
-            required += 1
-            done += (person, course) in completed
+    for role, n in per_role:
+        count += n
+        required += n * len(requires.get(role, ()))
+    for role, course, n in completed:
+        if course in requires.get(role, ()):
+            done += n
     return Coverage(count, required, done)

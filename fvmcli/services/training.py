@@ -58,18 +58,15 @@ class UnitCoverage:
 
 
 def coverage(ctx: Context, chosen: UnitFilter = UnitFilter()) -> list[UnitCoverage]:
-    """Return the training coverage of every selected unit, with three queries in all."""
-    from fvmcli.core.training import coverage as unit_coverage
-    from fvmcli.store.training import completed_pairs, people_by_unit
+    """Return the training coverage of every selected unit, counted by the database."""
+    from fvmcli.store.evidence import EMPTY, coverage_by_unit
 
     with ctx.db.read() as conn:
         chosen_units = select(ctx, conn, chosen)
-        people = people_by_unit(conn, chosen_units.ids)
-        done = completed_pairs(conn, chosen_units.ids)
-    requires = ctx.curriculum.requires()
+        covered = coverage_by_unit(conn, chosen_units.ids, ctx.curriculum.requires())
     found = []
     for unit in chosen_units.units:
-        c = unit_coverage(people.get(unit.id, []), requires, done)
+        c = covered.get(unit.id, EMPTY)
         found.append(UnitCoverage(unit.id, c.people, c.required, c.completed, c.percent))
     return found
 

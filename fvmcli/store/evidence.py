@@ -11,7 +11,6 @@ from fvmcli.core.model import Catalog, Count, Curriculum, Unit
 from fvmcli.core.scoring import Evidence
 from fvmcli.core.training import Coverage, coverage
 from fvmcli.store.equipment import counts_by_unit, counts_in_unit_order, overrides_by_unit
-from fvmcli.store.training import completed_pairs, people_by_unit
 
 
 @dataclass(frozen=True)
@@ -38,14 +37,12 @@ def evidence_for(
     ``all_units`` reads every row instead of filtering by id (faster for the whole territory).
     """
     ids = None if all_units else [u.id for u in units]
-    people = people_by_unit(conn, ids)
-    done = completed_pairs(conn, ids)
+    covered = coverage_by_unit(conn, ids, curriculum.requires())
     counts = counts_by_unit(conn, ids)
     overrides = overrides_by_unit(conn, ids)
-    requires = curriculum.requires()
     return {
         u.id: UnitEvidence(
-            coverage(people.get(u.id, []), requires, done),
+            covered.get(u.id, EMPTY),
             unit_items(catalog, u, counts.get(u.id, {}), overrides.get(u.id, {})),
         )
         for u in units
@@ -110,11 +107,11 @@ def evidence_values(
 EMPTY = Coverage(0, 0, 0)
 
 
-def coverage_by_unit(
-    conn: Connection, unit_ids: list[str] | None, requires: dict[str, tuple[str, ...]]
-) -> dict[str, Coverage]:
-    """Return unit → training coverage, counted set-based: people per (unit, role), and
-    people per (unit, role, course) completed, whatever the number of people."""
+def coverage_counts(
+    conn: Connection, unit_ids: list[str] | None
+) -> dict[str, tuple[list[tuple[str, int]], list[tuple[str, str, int]]]]:
+    """Return unit → (people per role, people per role and completed course), counted by the
+    database whatever the number of people (every unit with people; None reads every unit)."""
     import sqlalchemy as sa
 
     from fvmcli.store.query import where_in
@@ -127,12 +124,10 @@ def coverage_by_unit(
         people.c.unit_id,
         unit_ids,
     )
-    found: dict[str, list[int]] = {}
+    found: dict[str, tuple[list[tuple[str, int]], list[tuple[str, str, int]]]] = {}
     for unit_id, role, n in conn.execute(per_role):
         if keep is None or unit_id in keep:
-            c = found.setdefault(unit_id, [0, 0, 0])
-            c[0] += n
-            c[1] += n * len(requires.get(role, ()))
+            found.setdefault(unit_id, ([], []))[0].append((role, n))
     done, keep = where_in(
         sa.select(
             people.c.unit_id,
@@ -151,6 +146,16 @@ def coverage_by_unit(
         unit_ids,
     )
     for unit_id, role, course, n in conn.execute(done):
-        if (keep is None or unit_id in keep) and course in requires.get(role, ()):
-            found[unit_id][2] += n
-    return {u: Coverage(p, r, d) for u, (p, r, d) in found.items()}
+        if (keep is None or unit_id in keep) and unit_id in found:
+            found[unit_id][1].append((role, course, n))
+    return found
+
+
+def coverage_by_unit(
+    conn: Connection, unit_ids: list[str] | None, requires: dict[str, tuple[str, ...]]
+) -> dict[str, Coverage]:
+    """Return unit → training coverage (``core.training.coverage``) for every unit with people."""
+    return {
+        u: coverage(per_role, completed, requires)
+        for u, (per_role, completed) in coverage_counts(conn, unit_ids).items()
+    }

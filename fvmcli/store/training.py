@@ -138,22 +138,6 @@ def _redact(text: str | None) -> str | None:
     return json.dumps(data, ensure_ascii=False)
 
 
-def people_by_unit(
-    conn: Connection, unit_ids: Iterable[str] | None = None
-) -> dict[str, list[tuple[str, str]]]:
-    """Return unit → [(person id, role)] in one query."""
-    query, keep = where_in(
-        sa.select(people.c.unit_id, people.c.id, people.c.role).order_by(people.c.id),
-        people.c.unit_id,
-        unit_ids,
-    )
-    found: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for unit_id, person, role in conn.execute(query):
-        if keep is None or unit_id in keep:
-            found[unit_id].append((person, role))
-    return found
-
-
 def completed_pairs(
     conn: Connection, unit_ids: Iterable[str] | None = None, person_ids: Iterable[str] | None = None
 ) -> set[tuple[str, str]]:
