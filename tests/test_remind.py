@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
@@ -532,3 +533,28 @@ def test_a_name_with_a_line_break_cannot_break_the_headers(fvm: Fvm, tmp_path: P
     assert message["Subject"] == "Påminnelse inför go-live: Avdelning Bcc: evil@example.com"
     assert message["Bcc"] is None
     assert "Lena Lind <l9@exempel.se>" in str(message["To"])
+
+
+def test_an_address_with_swedish_letters_is_refused_on_entry_and_named_if_stored(
+    fvm: Fvm, smtp: tuple[Mailbox, int], write_csv: Any
+) -> None:
+    """Python's e-mail package cannot address åsa@…: imports refuse it, and one stored before
+    fvm checked so is named as refused while the unit's other recipients get their digest."""
+    box, port = smtp
+    seed(fvm.url)
+    path = write_csv("id;name;role;unit;email\nq1;Åsa;nurse;u1;åsa@exempel.se\n")
+    err = fvm("--content", CONTENT, "person", "import", str(path), code=2).stderr
+    assert "row 2, column email" in err and "without å, ä, ö" in err
+    from fvmcli.store.database import Database
+
+    database = Database(fvm.url)
+    with database.write() as conn:
+        conn.execute(sa.text("UPDATE units SET email = 'åsa@exempel.se' WHERE id = 'u1'"))
+    database.dispose()
+    out = remind_json(fvm, *plain(port), code=4)
+    u1 = next(u for u in out["units"] if u["unit"] == "u1")
+    assert u1["state"] == "sent" and u1["recipients"] == ["lead1"]
+    assert u1["refused"] == [
+        "@unit: 'åsa@exempel.se' has letters outside a–z; write the address without å, ä, ö"
+    ]
+    assert box.to() == [["lena@exempel.se"]]

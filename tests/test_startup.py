@@ -47,6 +47,10 @@ print("GROUPS=" + ",".join(sorted(m for m in sys.modules if m.startswith("fvmcli
         ["bundle", "--help"],
         ["equipment", "--help"],
         ["person", "forget", "--help"],
+        ["remind", "--help"],
+        ["remind", "log", "--help"],
+        ["cutover", "watch", "--help"],
+        ["cutover", "diff", "--help"],
     ],
 )
 def test_help_and_version_import_no_heavy_module(args: list[str]) -> None:

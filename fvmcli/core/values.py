@@ -119,4 +119,7 @@ def email_problem(value: object) -> str | None:
         or len(value) > MAX_NAME
     ):
         return f"{value!r} is not an e-mail address"
+    if not value.isascii():
+        # Python's e-mail package cannot address it, and most servers would not take it.
+        return f"{value!r} has letters outside a–z; write the address without å, ä, ö"
     return None

@@ -4,6 +4,7 @@ who can act on it, and recorded so that a re-run sends nothing twice."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -17,6 +18,7 @@ from fvmcli.services.territory import UnitFilter, parse_day, require_right, sele
 if TYPE_CHECKING:
     from email.message import EmailMessage
 
+    from fvmcli.mail import SmtpOutbox
     from fvmcli.render.digest import DigestNames
 
 # What happened to a unit's digest.
@@ -181,8 +183,7 @@ def remind(
     recorded as soon as the server took it, so a failure halfway keeps what was sent and the
     next run sends the rest. With ``smtp`` None it is a dry run: the messages are returned, and
     nothing is sent or stored."""
-    from fvmcli.mail import MailRefused, MailUnavailable, SmtpOutbox
-    from fvmcli.store.reminders import record_sent
+    from fvmcli.mail import SmtpOutbox
 
     found, quiet, sent = digests(ctx, chosen, within=within, as_of=as_of, checklist_id=checklist_id)
     day = ctx.clock.today()  # the day of sending: one digest per recipient and day
@@ -194,90 +195,85 @@ def remind(
             require_right(ctx, conn, "remind", [d.unit for d in found if d.recipients])
     outcomes: list[ReminderOutcome] = []
     stopped: str | None = None
-    with SmtpOutbox(smtp) if smtp else _NoOutbox() as outbox:
+    with SmtpOutbox(smtp) if smtp else nullcontext() as outbox:
         for digest in found:
             unit = digest.unit
             pending = [r for r in digest.recipients if resend or (unit.id, r.key) not in sent]
             if not digest.recipients:
-                outcomes.append(ReminderOutcome(unit.id, unit.name, NO_RECIPIENT, digest))
+                outcome = ReminderOutcome(unit.id, unit.name, NO_RECIPIENT, digest)
             elif not pending:
                 keys = tuple(r.key for r in digest.recipients)
-                outcomes.append(ReminderOutcome(unit.id, unit.name, ALREADY_SENT, digest, keys))
+                outcome = ReminderOutcome(unit.id, unit.name, ALREADY_SENT, digest, keys)
             elif stopped is not None:
                 keys = tuple(r.key for r in pending)
-                outcomes.append(ReminderOutcome(unit.id, unit.name, NOT_SENT, digest, (), keys))
+                outcome = ReminderOutcome(unit.id, unit.name, NOT_SENT, digest, (), keys)
             else:
-                message = _compose(ctx, digest, names, from_address, pending)
-                if smtp is None:
-                    keys = tuple(r.key for r in pending)
-                    outcomes.append(
-                        ReminderOutcome(
-                            unit.id, unit.name, WOULD_SEND, digest, keys, (), message.as_bytes()
-                        )
-                    )
-                else:
-                    try:
-                        refused = outbox.send(message)
-                    except MailRefused as exc:
-                        outcomes.append(
-                            ReminderOutcome(
-                                unit.id,
-                                unit.name,
-                                REFUSED,
-                                digest,
-                                (),
-                                _refused(pending, exc.refused),
-                            )
-                        )
-                    except MailUnavailable as exc:
-                        stopped = exc.message
-                        keys = tuple(r.key for r in pending)
-                        outcomes.append(
-                            ReminderOutcome(unit.id, unit.name, NOT_SENT, digest, (), keys)
-                        )
-                    else:
-                        took = [r for r in pending if r.email not in refused]
-                        with ctx.db.write() as conn:
-                            record_sent(
-                                conn,
-                                unit.id,
-                                [r.key for r in took],
-                                day,
-                                digest.fingerprint(),
-                                by=actor,
-                                at=ctx.clock.now(),
-                            )
-                        outcomes.append(
-                            ReminderOutcome(
-                                unit.id,
-                                unit.name,
-                                SENT,
-                                digest,
-                                tuple(r.key for r in took),
-                                _refused(pending, refused),
-                            )
-                        )
+                outcome, stopped = _deliver(
+                    ctx, digest, pending, names, from_address, outbox, actor
+                )
+            outcomes.append(outcome)
             if on_unit is not None:
                 on_unit()
     return Reminders(day, within, smtp is None, outcomes, quiet, stopped)
 
 
+def _deliver(
+    ctx: Context,
+    digest: Digest,
+    pending: list[Recipient],
+    names: DigestNames,
+    sender: str,
+    outbox: SmtpOutbox | None,
+    actor: str,
+) -> tuple[ReminderOutcome, str | None]:
+    """Send one unit's digest to ``pending`` (``outbox`` None: a dry run, nothing sent or
+    recorded) and record today who took it; return the outcome, and why sending must stop
+    (the server went away) or None. An address fvm would no longer accept (stored before it
+    checked as it does now) is named as refused, never handed to the mail library."""
+    from fvmcli.core.values import email_problem
+    from fvmcli.mail import MailRefused, MailUnavailable
+
+    unit = digest.unit
+    bad = tuple(f"{r.key}: {p}" for r in pending if (p := email_problem(r.email)))
+    to = [r for r in pending if not email_problem(r.email)]
+    if not to:
+        return ReminderOutcome(unit.id, unit.name, REFUSED, digest, (), bad), None
+    message = _compose(ctx, digest, names, sender, to)
+    if outbox is None:
+        keys = tuple(r.key for r in to)
+        return ReminderOutcome(
+            unit.id, unit.name, WOULD_SEND, digest, keys, bad, message.as_bytes()
+        ), None
+    try:
+        refused = outbox.send(message)
+    except MailRefused as exc:
+        return ReminderOutcome(
+            unit.id, unit.name, REFUSED, digest, (), bad + _refused(to, exc.refused)
+        ), None
+    except MailUnavailable as exc:
+        keys = tuple(r.key for r in pending)
+        return ReminderOutcome(unit.id, unit.name, NOT_SENT, digest, (), keys), exc.message
+    from fvmcli.store.reminders import record_sent
+
+    took = [r for r in to if r.email not in refused]
+    with ctx.db.write() as conn:
+        record_sent(
+            conn,
+            unit.id,
+            [r.key for r in took],
+            ctx.clock.today(),
+            digest.fingerprint(),
+            by=actor,
+            at=ctx.clock.now(),
+        )
+    return ReminderOutcome(
+        unit.id, unit.name, SENT, digest, tuple(r.key for r in took), bad + _refused(to, refused)
+    ), None
+
+
 def _refused(pending: list[Recipient], refused: dict[str, str]) -> tuple[str, ...]:
     """Return ``key: reply`` for each pending recipient the server refused."""
     return tuple(f"{r.key}: {refused[r.email]}" for r in pending if r.email in refused)
-
-
-class _NoOutbox:
-    """The outbox of a dry run: it sends nothing."""
-
-    def __enter__(self) -> _NoOutbox:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def send(self, message: EmailMessage) -> dict[str, str]:  # pragma: no cover - never called
-        raise AssertionError("a dry run sends nothing")
 
 
 def _names(ctx: Context, checklist_id: str) -> DigestNames:
