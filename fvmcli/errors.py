@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import IntEnum
 
+from fvmcli.i18n import ngettext
+
 
 class ExitCode(IntEnum):
     """Process exit statuses, the same for every command."""
@@ -65,7 +67,8 @@ class ProblemsError(InputError):
         self.source = source
         self.problems = problems
         count = len(problems)
-        lines = [f"{source}: {count} problem{'s' if count != 1 else ''}"]
+        lines = [ngettext("{source}: {count} problem", "{source}: {count} problems", count)]
+        lines[0] = lines[0].format(source=source, count=count)
         lines += [f"  {p}" for p in problems]
         super().__init__("\n".join(lines), hint=hint)
 

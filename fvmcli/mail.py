@@ -12,6 +12,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from fvmcli.errors import EnvironmentProblem, InputError
+from fvmcli.i18n import _
 
 if TYPE_CHECKING:
     import smtplib
@@ -50,34 +51,44 @@ def smtp_settings(
 
     if not host:
         raise InputError(
-            "no SMTP server: give --smtp-host or set FVM_SMTP_HOST",
-            hint="Or write the messages to a folder with --dry-run -o FOLDER.",
+            _("no SMTP server: give --smtp-host or set FVM_SMTP_HOST"),
+            hint=_("Or write the messages to a folder with --dry-run -o FOLDER."),
         )
     chosen = (security or "starttls").lower()
     if chosen not in SECURITY:
         raise InputError(
-            f"--smtp-security: expected one of {', '.join(SECURITY)}, got {security!r}"
+            _("--smtp-security: expected one of {SECURITY}, got {security!r}").format(
+                SECURITY=", ".join(SECURITY), security=security
+            )
         )
     if not sender or email_problem(sender):
         raise InputError(
-            f"--from: {sender!r} is not an e-mail address" if sender else "no sender address",
-            hint="Give --from or set FVM_SMTP_FROM, e.g. fvm-noreply@vgregion.se.",
+            _("--from: {sender!r} is not an e-mail address").format(sender=sender)
+            if sender
+            else _("no sender address"),
+            hint=_("Give --from or set FVM_SMTP_FROM, e.g. fvm-noreply@vgregion.se."),
         )
     password = environ.get(PASSWORD_VARIABLE) or None
     if password and not user:
-        raise InputError(f"{PASSWORD_VARIABLE} is set but no login: give --smtp-user")
+        raise InputError(
+            _("{PASSWORD_VARIABLE} is set but no login: give --smtp-user").format(
+                PASSWORD_VARIABLE=PASSWORD_VARIABLE
+            )
+        )
     if user and not password:
         raise InputError(
-            f"--smtp-user {user} needs a password in {PASSWORD_VARIABLE}",
-            hint="The password is read from the environment only, never from an option.",
+            _("--smtp-user {user} needs a password in {PASSWORD_VARIABLE}").format(
+                user=user, PASSWORD_VARIABLE=PASSWORD_VARIABLE
+            ),
+            hint=_("The password is read from the environment only, never from an option."),
         )
     if user and chosen == "none":
         raise InputError(
-            "will not send a password over an unencrypted connection (--smtp-security none)",
-            hint="Use --smtp-security starttls or tls.",
+            _("will not send a password over an unencrypted connection (--smtp-security none)"),
+            hint=_("Use --smtp-security starttls or tls."),
         )
     if port is not None and not 0 < port < 65536:
-        raise InputError(f"--smtp-port: expected 1–65535, got {port}")
+        raise InputError(_("--smtp-port: expected 1–65535, got {port}").format(port=port))
     return SmtpSettings(
         host, port or DEFAULT_PORT[chosen], chosen, sender, user, password, cafile or None
     )
@@ -160,25 +171,34 @@ class SmtpOutbox:
                 _login(smtp, s.user, s.password or "")
         except smtplib.SMTPAuthenticationError as exc:
             raise MailUnavailable(
-                f"SMTP server {self._where()} refused the login {s.user}: "
-                f"{_reply(exc.smtp_code, exc.smtp_error)}",
-                hint=f"Check --smtp-user and {PASSWORD_VARIABLE}.",
+                _("SMTP server {where} refused the login {user}: {reply}").format(
+                    where=self._where(), user=s.user, reply=_reply(exc.smtp_code, exc.smtp_error)
+                ),
+                hint=_("Check --smtp-user and {PASSWORD_VARIABLE}.").format(
+                    PASSWORD_VARIABLE=PASSWORD_VARIABLE
+                ),
             ) from exc
         except smtplib.SMTPNotSupportedError as exc:
             raise MailUnavailable(
-                f"SMTP server {self._where()} does not offer "
-                f"{'STARTTLS' if s.security == 'starttls' else 'login'}",
-                hint="Ask for the server's settings; --smtp-security tls uses port 465.",
+                _("SMTP server {where} does not offer {security}").format(
+                    where=self._where(),
+                    security="STARTTLS" if s.security == "starttls" else "login",
+                ),
+                hint=_("Ask for the server's settings; --smtp-security tls uses port 465."),
             ) from exc
         except ssl.SSLError as exc:
             raise MailUnavailable(
-                f"SMTP server {self._where()}: TLS failed ({exc.reason or exc})",
-                hint="A server with its own certificate authority needs FVM_SMTP_CAFILE.",
+                _("SMTP server {where}: TLS failed ({reason})").format(
+                    where=self._where(), reason=exc.reason or exc
+                ),
+                hint=_("A server with its own certificate authority needs FVM_SMTP_CAFILE."),
             ) from exc
         except (smtplib.SMTPException, OSError) as exc:
             raise MailUnavailable(
-                f"cannot reach the SMTP server {self._where()}: {exc}",
-                hint="Check --smtp-host and --smtp-port (or FVM_SMTP_HOST, FVM_SMTP_PORT).",
+                _("cannot reach the SMTP server {where}: {exc}").format(
+                    where=self._where(), exc=exc
+                ),
+                hint=_("Check --smtp-host and --smtp-port (or FVM_SMTP_HOST, FVM_SMTP_PORT)."),
             ) from exc
         return smtp
 
@@ -199,13 +219,18 @@ class SmtpOutbox:
         except smtplib.SMTPSenderRefused as exc:
             self._drop()
             raise MailUnavailable(
-                f"SMTP server {self._where()} refused the sender {exc.sender}: "
-                f"{_reply(exc.smtp_code, exc.smtp_error)}",
-                hint="Give --from an address the server may send as.",
+                _("SMTP server {where} refused the sender {sender}: {reply}").format(
+                    where=self._where(),
+                    sender=exc.sender,
+                    reply=_reply(exc.smtp_code, exc.smtp_error),
+                ),
+                hint=_("Give --from an address the server may send as."),
             ) from exc
         except (smtplib.SMTPException, OSError) as exc:
             self._drop()
-            raise MailUnavailable(f"the SMTP server {self._where()} stopped: {exc}") from exc
+            raise MailUnavailable(
+                _("the SMTP server {where} stopped: {exc}").format(where=self._where(), exc=exc)
+            ) from exc
         return {a: _reply(code, text) for a, (code, text) in refused.items()}
 
     def _drop(self) -> None:

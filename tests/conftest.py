@@ -47,6 +47,7 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("FVM_USER", "tester")
     monkeypatch.setenv("LANG", "C.UTF-8")
+    monkeypatch.setenv("FVM_LANG", "en")
 
 
 def _pg_schema_url(schema: str) -> str:

@@ -9,6 +9,7 @@ from fvmcli.cli.groups import GROUPS
 from fvmcli.cli.options import JSON
 from fvmcli.cli.output import emit_json, say, show
 from fvmcli.core.access import ROLE_MEANING
+from fvmcli.i18n import _, ngettext
 from fvmcli.render.columns import Column
 
 app = typer.Typer(
@@ -24,7 +25,7 @@ GRANTS = (
     Column("role", "role"),
     Column("unit", "unit"),
     Column("area", "area"),
-    Column("may", "may", cell=lambda g: ROLE_MEANING.get(g.role, ""), data=False),
+    Column("may", "may", cell=lambda g: _(ROLE_MEANING.get(g.role, "")), data=False),
 )
 
 
@@ -38,7 +39,7 @@ def init(ctx: typer.Context) -> None:
     from fvmcli.services.access import init as setup
 
     setup(get_env(ctx))
-    say("Rights are enforced: each login may change only what its grants allow.")
+    say(_("Rights are enforced: each login may change only what its grants allow."))
 
 
 @app.command("grant")
@@ -56,8 +57,11 @@ def grant(
     from fvmcli.services.access import grant as give
 
     added = give(get_env(ctx), login, role, units=units, areas=areas)
-    scope = ", ".join([*units, *(f"area {a}" for a in areas)]) or "everywhere"
-    say(f"{login} is {role} for {scope}" + ("." if added else " (already)."))
+    scope = ", ".join([*units, *(_("area {a}").format(a=a) for a in areas)]) or "everywhere"
+    say(
+        _("{login} is {role} for {scope}").format(login=login, role=role, scope=scope)
+        + ("." if added else " (already).")
+    )
 
 
 @app.command("revoke")
@@ -75,7 +79,11 @@ def revoke(
     from fvmcli.services.access import revoke as take
 
     removed = take(get_env(ctx), login, role=role, units=units, areas=areas)
-    say(f"Revoked {removed} grant{'s' if removed != 1 else ''} of {login}.")
+    say(
+        ngettext(
+            "Revoked {removed} grant of {login}.", "Revoked {removed} grants of {login}.", removed
+        ).format(removed=removed, login=login)
+    )
 
 
 @app.command("list")
@@ -87,7 +95,7 @@ def list_(ctx: typer.Context, as_json: bool = JSON) -> None:
     from fvmcli.services.access import list_grants
 
     found = list_grants(get_env(ctx))
-    show(GRANTS, found, as_json=as_json, title=f"{len(found)} grants")
+    show(GRANTS, found, as_json=as_json, title=_("{count} grants").format(count=len(found)))
 
 
 @app.command("whoami")
@@ -110,10 +118,15 @@ def whoami(ctx: typer.Context, as_json: bool = JSON) -> None:
             }
         )
         return
-    say(f"You are {state.login} on {state.backend}.")
+    say(_("You are {login} on {backend}.").format(login=state.login, backend=state.backend))
     if not state.enforced:
-        say("Rights are not enforced on this database: anyone who can connect may change anything.")
+        say(
+            _(
+                "Rights are not enforced on this database: anyone who can connect may "
+                "change anything."
+            )
+        )
         return
     if not state.grants:
-        say("You have no grant: you may read nothing and change nothing.")
-    show(GRANTS, state.grants, as_json=False, title="Your grants")
+        say(_("You have no grant: you may read nothing and change nothing."))
+    show(GRANTS, state.grants, as_json=False, title=_("Your grants"))

@@ -14,8 +14,10 @@ from typer.core import TyperGroup
 from fvmcli import __version__
 from fvmcli.cli import system
 from fvmcli.cli.groups import GROUPS
+from fvmcli.cli.help_text import translate_help
 from fvmcli.cli.output import fail
 from fvmcli.errors import ExitCode, FvmError
+from fvmcli.i18n import LANGS, N_, _, env_language, use
 from fvmcli.services.context import Context
 
 
@@ -26,6 +28,12 @@ class FvmGroup(TyperGroup):
 
     listing = False
 
+    def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
+        use(_asked_language(sys.argv[1:] if args is None else list(args)))
+        _framework_words()
+        translate_help(self)
+        return super().main(args, *rest, **kwargs)
+
     def list_commands(self, ctx: Any) -> list[str]:
         return [*super().list_commands(ctx), *(g for g in GROUPS if g not in self.commands)]
 
@@ -35,11 +43,12 @@ class FvmGroup(TyperGroup):
             return found
         module, description = GROUPS[name]
         if self.listing:
-            return TyperGroup(name=name, help=description)
+            return TyperGroup(name=name, help=_(description))
         import importlib
 
         group = typer.main.get_group(importlib.import_module(module).app)
         group.name = name
+        translate_help(group)
         self.commands[name] = group
         return group
 
@@ -66,7 +75,7 @@ class FvmGroup(TyperGroup):
         except KeyboardInterrupt:
             if _debug(ctx):
                 traceback.print_exc()
-            fail("fvm: interrupted; everything saved before Ctrl-C is kept.")
+            fail(_("fvm: interrupted; everything saved before Ctrl-C is kept."))
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
         except Exception as exc:  # a bug: one line for the user, the details in a file
             if _framework(exc):
@@ -74,12 +83,99 @@ class FvmGroup(TyperGroup):
             if _debug(ctx):
                 traceback.print_exc()
             report = _crash_report(exc)
-            where = f"the details are in {report}" if report else "no report could be saved"
+            where = (
+                _("the details are in {report}").format(report=report)
+                if report
+                else _("no report could be saved")
+            )
             fail(
-                f"fvm failed: an internal error ({type(exc).__name__}). Nothing more was "
-                f"stored; {where}. Please send that file with a bug report."
+                _(
+                    "fvm failed: an internal error ({name}). Nothing more was stored; "
+                    "{where}. Please send that file with a bug report."
+                ).format(name=type(exc).__name__, where=where)
             )
             raise typer.Exit(int(ExitCode.INTERNAL)) from None
+
+
+def _asked_language(args: list[str]) -> str:
+    """Return the language ``--lang`` asks for in ``args``, else the environment's, so that
+    help is in that language before any command runs (a bad value is refused later)."""
+    for i, arg in enumerate(args):
+        value = None
+        if arg == "--lang" and i + 1 < len(args):
+            value = args[i + 1]
+        elif arg.startswith("--lang="):
+            value = arg.partition("=")[2]
+        if value is not None and value.strip().lower() in LANGS:
+            return value.strip().lower()
+    return env_language()
+
+
+def _framework_words() -> None:
+    """Put the words Typer prints around help and usage errors in the current language."""
+    import gettext
+
+    from typer import core
+
+    core._ = _
+    # Typer's help module is imported only to show help (it is slow to import). It takes its
+    # words from the standard library's gettext at import, so that is where ours go in.
+    gettext.gettext = _
+    _translated_help_option()
+    rich_utils = sys.modules.get("typer.rich_utils")
+    if rich_utils is not None:
+        for name, words in _TYPER_WORDS.items():
+            setattr(rich_utils, name, _(words))
+
+
+def _translated_help_option() -> None:
+    """Give ``--help`` its words in the current language: Typer's copy of Click makes that
+    option when a command is parsed, with an English text of its own."""
+    try:
+        from typer._click import decorators
+    except ImportError:  # another Typer: --help stays in English
+        return
+    original = getattr(decorators.help_option, "__wrapped__", decorators.help_option)
+
+    def help_option(names: list[str]) -> Any:
+        decorate = original(names)
+
+        def apply(command: Any) -> Any:
+            done = decorate(command)
+            command.params[-1].help = _(HELP_WORDS)
+            return done
+
+        return apply
+
+    help_option.__wrapped__ = original  # type: ignore[attr-defined]
+    decorators.help_option = help_option
+
+
+HELP_WORDS = N_("Show this message and exit.")
+# What typer.core says through gettext (its usage errors of its own are English only).
+TYPER_MESSAGES = (
+    N_("(dynamic)"),
+    N_("Aborted!"),
+    N_("default: {default}"),
+    N_("required"),
+    N_("env var: {var}"),
+    N_("Missing command."),
+    N_("No such command {name!r}."),
+)
+
+# The module constants of typer.rich_utils that hold words, and their English.
+_TYPER_WORDS = {
+    "DEPRECATED_STRING": N_("(deprecated) "),
+    "DEFAULT_STRING": N_("[default: {}]"),
+    "ENVVAR_STRING": N_("[env var: {}]"),
+    "REQUIRED_LONG_STRING": N_("[required]"),
+    "ARGUMENTS_PANEL_TITLE": N_("Arguments"),
+    "OPTIONS_PANEL_TITLE": N_("Options"),
+    "COMMANDS_PANEL_TITLE": N_("Commands"),
+    "ERRORS_PANEL_TITLE": N_("Error"),
+    "ABORTED_TEXT": N_("Aborted."),
+    "RICH_HELP": N_("Try [blue]'{command_path} {help_option}'[/] for help."),
+}
 
 
 def _framework(exc: BaseException) -> bool:

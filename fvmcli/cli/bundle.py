@@ -11,6 +11,7 @@ from fvmcli.cli.env import get_env
 from fvmcli.cli.groups import GROUPS
 from fvmcli.cli.options import BY, DRY_RUN
 from fvmcli.cli.output import say, show
+from fvmcli.i18n import _
 from fvmcli.render.columns import Column
 
 app = typer.Typer(help=GROUPS["bundle"][1], no_args_is_help=True)
@@ -54,15 +55,21 @@ def export(
     target = output or Path(f"{done.document['unit']['id']}.fvm-bundle.json")
     write_bytes(text.encode("utf-8"), target)
     if done.fingerprint:
-        say(f"Signed with the device key {done.fingerprint}.")
+        say(_("Signed with the device key {fingerprint}.").format(fingerprint=done.fingerprint))
     elif done.legacy:
         warn(
-            "Signed with the shared FVM_BUNDLE_KEY (legacy): anyone with it can sign for any unit."
+            _(
+                "Signed with the shared FVM_BUNDLE_KEY (legacy): anyone with it can "
+                "sign for any unit."
+            )
         )
     else:
         warn(
-            "Not signed: a database refuses unsigned bundles. Make a device key with "
-            "'fvm bundle keygen' and have a lead trust it ('fvm bundle trust')."
+            _(
+                "Not signed: a database refuses unsigned bundles. Make a device key "
+                "with 'fvm bundle keygen' and have a lead trust it ('fvm bundle "
+                "trust')."
+            )
         )
 
 
@@ -80,19 +87,32 @@ def import_(
     from fvmcli.cli.output import warn
     from fvmcli.services.bundles import import_bundle_files
 
-    verb = "Would import" if dry_run else "Imported"
+    verb = _("Would import") if dry_run else _("Imported")
     for done in import_bundle_files(get_env(ctx), files, dry_run=dry_run):
         say(
-            f"{verb} {done.file} ({done.unit}): {done.added} added, {done.unchanged} unchanged, "
-            f"{len(done.conflicts)} conflicting; {done.changed} current values changed."
+            _(
+                "{verb} {file} ({unit}): {added} added, {unchanged} unchanged, {count} "
+                "conflicting; {changed} current values changed."
+            ).format(
+                verb=verb,
+                file=done.file,
+                unit=done.unit,
+                added=done.added,
+                unchanged=done.unchanged,
+                count=len(done.conflicts),
+                changed=done.changed,
+            )
         )
         if done.legacy:
             warn(
-                f"{done.file} is signed with the shared FVM_BUNDLE_KEY (legacy mode): whoever "
-                "has that key can sign for any unit. Move to device keys (fvm bundle keygen)."
+                _(
+                    "{file} is signed with the shared FVM_BUNDLE_KEY (legacy mode): "
+                    "whoever has that key can sign for any unit. Move to device keys (fvm "
+                    "bundle keygen)."
+                ).format(file=done.file)
             )
         else:
-            say(f"Signed by the device key {done.fingerprint}.")
+            say(_("Signed by the device key {fingerprint}.").format(fingerprint=done.fingerprint))
         if done.conflicts:
             show(CONFLICTS, done.conflicts, as_json=False, title="Conflicts")
 
@@ -113,8 +133,16 @@ def keygen(
     from fvmcli.services.bundles import keygen as make_key
 
     made = make_key(output)
-    say(f"Made the device key {made.private} and its public key {made.public}.")
-    say(f"Fingerprint: {made.fingerprint} (compare it when a lead trusts the key).")
+    say(
+        _("Made the device key {private} and its public key {public}.").format(
+            private=made.private, public=made.public
+        )
+    )
+    say(
+        _("Fingerprint: {fingerprint} (compare it when a lead trusts the key).").format(
+            fingerprint=made.fingerprint
+        )
+    )
 
 
 @app.command("trust")
@@ -131,5 +159,9 @@ def trust(
     from fvmcli.services.bundles import trust as trust_key
 
     done = trust_key(get_env(ctx), public, units=units, areas=areas)
-    scope = ", ".join([*units, *(f"area {a}" for a in areas)])
-    say(f"Trusted {done.fingerprint} for {scope} ({done.added} new).")
+    scope = ", ".join([*units, *(_("area {a}").format(a=a) for a in areas)])
+    say(
+        _("Trusted {fingerprint} for {scope} ({added} new).").format(
+            fingerprint=done.fingerprint, scope=scope, added=done.added
+        )
+    )

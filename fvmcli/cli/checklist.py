@@ -22,6 +22,7 @@ from fvmcli.cli.options import (
     unit_filters,
 )
 from fvmcli.cli.output import emit_json, importing, progress, say, show, warn
+from fvmcli.i18n import _
 from fvmcli.render.columns import Column
 from fvmcli.render.values import local_time
 
@@ -59,7 +60,13 @@ QUESTIONS = (
 )
 HISTORY = (
     Column("at", "at", lambda at: local_time(at) or ""),
-    Column("by", "by", cell=lambda r: f"{r['login']} for {r['by']}" if r["on_behalf"] else r["by"]),
+    Column(
+        "by",
+        "by",
+        cell=lambda r: (
+            _("{r} for {r2}").format(r=r["login"], r2=r["by"]) if r["on_behalf"] else r["by"]
+        ),
+    ),
     Column("kind", "kind"),
     Column("question", "question"),
     Column("previous", "previous"),
@@ -141,13 +148,20 @@ def show_(ctx: typer.Context, checklist_id: str = CHECKLIST, as_json: bool = JSO
             }
         )
         return
-    say(f"{checklist.title.get(lang)} ({checklist.id}, version {checklist.version})", "bold")
+    say(
+        _("{lang} ({id}, version {version})").format(
+            lang=checklist.title.get(lang), id=checklist.id, version=checklist.version
+        ),
+        "bold",
+    )
     for section in checklist.sections:
         show(
             QUESTIONS,
             [q for q in questions if q["section"] == section.id],
             as_json=False,
-            title=f"{section.title.get(lang)} (weight {section.weight:g})",
+            title=_("{lang} (weight {weight:g})").format(
+                lang=section.title.get(lang), weight=section.weight
+            ),
         )
 
 
@@ -176,7 +190,11 @@ def set_(
         get_env(ctx), checklist_id, unit_id, question_id, value, comment=comment, by=by
     )
     if result.missing_evidence:
-        warn(f"{result.question.id} asks for evidence: add it with --comment (a link or a note).")
+        warn(
+            _("{id} asks for evidence: add it with --comment (a link or a note).").format(
+                id=result.question.id
+            )
+        )
     say(
         f"{result.unit} · {result.question.id} = {result.value}"
         + ("" if result.changed else " (unchanged)")
@@ -210,20 +228,27 @@ def import_(
     env = get_env(ctx)
     sheets = [f for f in files if f.suffix.lower() == ".xlsx"]
     if sheets and len(sheets) != len(files):
-        raise InputError("import either one CSV file or XLSX sheets, not both at once")
+        raise InputError(_("import either one CSV file or XLSX sheets, not both at once"))
     if not sheets and len(files) != 1:
-        raise InputError("import one CSV file at a time (or many .xlsx sheets)")
-    verb = "Would change" if dry_run else "Changed"
+        raise InputError(_("import one CSV file at a time (or many .xlsx sheets)"))
+    verb = _("Would change") if dry_run else _("Changed")
     if sheets:
         from fvmcli.services.sheets import import_sheets
 
-        with progress(f"Importing {len(sheets)} sheets"):
+        with progress(_("Importing {count} sheets").format(count=len(sheets))):
             got = import_sheets(
                 env, checklist_id, sheets, dry_run=dry_run, overwrite=overwrite, by=by
             )
         say(
-            f"{verb} {got.changed} of {got.answers} answers from {got.sheets} sheets; "
-            f"{got.answers - got.changed} unchanged."
+            _(
+                "{verb} {changed} of {answers} answers from {sheets} sheets; {answers2} unchanged."
+            ).format(
+                verb=verb,
+                changed=got.changed,
+                answers=got.answers,
+                sheets=got.sheets,
+                answers2=got.answers - got.changed,
+            )
         )
         return
     from fvmcli.services.answers import import_answers
@@ -232,8 +257,17 @@ def import_(
     with importing(file, encoding):
         done = import_answers(env, checklist_id, file, dry_run=dry_run, by=by)
     say(
-        f"{verb} {done.changed} of {done.answers} answers for {done.units} units from {file}; "
-        f"{done.answers - done.changed} unchanged."
+        _(
+            "{verb} {changed} of {answers} answers for {units} units from {file}; "
+            "{answers2} unchanged."
+        ).format(
+            verb=verb,
+            changed=done.changed,
+            answers=done.answers,
+            units=done.units,
+            file=file,
+            answers2=done.answers - done.changed,
+        )
     )
 
 
@@ -257,7 +291,7 @@ def sheet_(
     from fvmcli.services.sheets import make_sheets
 
     env = get_env(ctx)
-    with progress("Answer sheets"):
+    with progress(_("Answer sheets")):
         for sheet in make_sheets(env, checklist_id, filters, output):
             write_file(sheet.path, partial(write_sheet, sheet.data, env.lang))
 
@@ -281,9 +315,9 @@ def confirm(
 
     done = confirm_answers(get_env(ctx), checklist_id, unit_id, questions or None, by=by)
     if not done:
-        say(f"{unit_id} has no answer that needs confirming.")
+        say(_("{unit_id} has no answer that needs confirming.").format(unit_id=unit_id))
     for question in done:
-        say(f"{unit_id} · {question}: confirmed.")
+        say(_("{unit_id} · {question}: confirmed.").format(unit_id=unit_id, question=question))
 
 
 @app.command("waive")
@@ -317,11 +351,19 @@ def waive(
         by=by,
     )
     if change.until is None:
-        say(f"Withdrew the waiver on {change.question} for {change.unit}.")
+        say(
+            _("Withdrew the waiver on {question} for {unit}.").format(
+                question=change.question, unit=change.unit
+            )
+        )
         return
     say(
-        f"Waived {change.question} for {change.unit} until {change.until.isoformat()}: "
-        f"{change.reason}"
+        _("Waived {question} for {unit} until {until}: {reason}").format(
+            question=change.question,
+            unit=change.unit,
+            until=change.until.isoformat(),
+            reason=change.reason,
+        )
     )
 
 
@@ -379,7 +421,14 @@ def history(
         }
         for c in answer_history(env, checklist_id, unit_id, question)
     ]
-    show(HISTORY, rows, as_json=as_json, title=f"History of {unit_id} on {checklist_id}")
+    show(
+        HISTORY,
+        rows,
+        as_json=as_json,
+        title=_("History of {unit_id} on {checklist_id}").format(
+            unit_id=unit_id, checklist_id=checklist_id
+        ),
+    )
 
 
 @app.command("answer")
@@ -415,9 +464,17 @@ def answer(
         by=by,
     )
     if outcome.already_complete:
-        say(f"Every question for {unit_id} is answered. Use --all to revisit them.")
+        say(
+            _("Every question for {unit_id} is answered. Use --all to revisit them.").format(
+                unit_id=unit_id
+            )
+        )
     else:
-        say(f"Saved {outcome.saved} answers, skipped {outcome.skipped}.")
+        say(
+            _("Saved {saved} answers, skipped {skipped}.").format(
+                saved=outcome.saved, skipped=outcome.skipped
+            )
+        )
     print_score(outcome.after, env.lang)
 
 

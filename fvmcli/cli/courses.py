@@ -10,6 +10,7 @@ from fvmcli.cli.env import get_env
 from fvmcli.cli.groups import GROUPS
 from fvmcli.cli.options import JSON, unit_filters
 from fvmcli.cli.output import emit_json, emit_table, say, show
+from fvmcli.i18n import N_, _
 from fvmcli.render.columns import Column
 
 app = typer.Typer(help=GROUPS["course"][1], no_args_is_help=True)
@@ -83,12 +84,24 @@ def show_(
     if data["summary"]:
         say(data["summary"])
     say(
-        f"{course.hours:g} h · {course.format} · assessment: {'yes' if course.assessment else 'no'}"
-        f" · prerequisites: {', '.join(course.prerequisites) or 'none'}"
+        _(
+            "{hours:g} h · {course} · assessment: {assessment} · prerequisites: {prerequisites}"
+        ).format(
+            hours=course.hours,
+            course=course.format,
+            assessment=_("yes") if course.assessment else _("no"),
+            prerequisites=", ".join(course.prerequisites) or _("none"),
+        )
     )
-    say(f"Required for: {', '.join(detail.required_by) or 'no role'}")
+    say(
+        _("Required for: {required_by}").format(
+            required_by=", ".join(detail.required_by) or _("no role")
+        )
+    )
     if data["modules"]:
-        emit_table(["module", "hours"], [[m["title"], f"{m['hours']:g}"] for m in data["modules"]])
+        emit_table(
+            [N_("module"), N_("hours")], [[m["title"], f"{m['hours']:g}"] for m in data["modules"]]
+        )
 
 
 @app.command("coverage")
@@ -104,4 +117,4 @@ def coverage(ctx: typer.Context, filters: Any, as_json: bool = JSON) -> None:
     if as_json:
         emit_json({"units": rows})
         return
-    show(COVERAGE, rows, as_json=False, title="Training coverage")
+    show(COVERAGE, rows, as_json=False, title=_("Training coverage"))

@@ -13,6 +13,7 @@ from fvmcli.cli.groups import GROUPS
 from fvmcli.cli.options import AS_OF, BY, CHECKLIST_OPTION, JSON, PLAIN_CSV, unit_filters
 from fvmcli.cli.output import STATUS_STYLE, emit_json, progress, say, show
 from fvmcli.errors import ExitCode
+from fvmcli.i18n import _
 from fvmcli.render.columns import UNIT_STATUS, Column, fraction
 
 app = typer.Typer(
@@ -26,7 +27,7 @@ SUMMARY = (
     Column("green", "green"),
     Column("amber", "amber"),
     Column("red", "red"),
-    Column("not-started", "not-started"),
+    Column("not-started", "not started"),
     Column("mean_score", "mean score", fraction),
 )
 BLOCKERS = (
@@ -38,7 +39,11 @@ BLOCKERS = (
     Column("days_overdue", "days over"),
     Column("owner", "owner"),
     Column("blocker", "blocker", table=False),
-    Column("waiver", "waiver", lambda w: f"until {w['until']}: {w['reason']}"),
+    Column(
+        "waiver",
+        "waiver",
+        lambda w: _("until {until}: {reason}").format(until=w["until"], reason=w["reason"]),
+    ),
 )
 
 
@@ -52,15 +57,21 @@ def print_status(
         UNIT_STATUS,
         rows,
         as_json=False,
-        title=f"Readiness on {status.checklist.title.get(lang)}, as of {status.as_of.isoformat()}",
+        title=_("Readiness on {lang}, as of {as_of}").format(
+            lang=status.checklist.title.get(lang), as_of=status.as_of.isoformat()
+        ),
         styles=[STATUS_STYLE[r.status] for r in rows],
     )
     if len(rows) < len(status.rows):
-        say(f"… and {len(status.rows) - len(rows)} more units: fvm cutover status lists them all.")
-    groups = [{"group": "all", **status.summary()}]
+        say(
+            _("… and {rows} more units: fvm cutover status lists them all.").format(
+                rows=len(status.rows) - len(rows)
+            )
+        )
+    groups = [{"group": _("all"), **status.summary()}]
     for key in by:
-        groups += [{"group": f"{key} {k}", **v} for k, v in status.summaries_by(key).items()]
-    show(SUMMARY, groups, as_json=False, title="Summary")
+        groups += [{"group": f"{_(key)} {k}", **v} for k, v in status.summaries_by(key).items()]
+    show(SUMMARY, groups, as_json=False, title=_("Summary"))
 
 
 @app.command("status")
@@ -132,8 +143,11 @@ def blockers(
         BLOCKERS,
         items,
         as_json=False,
-        title=f"{sum(1 for i in items if i['blocker'])} blockers, {len(items)} overdue "
-        f"critical items, as of {found.as_of.isoformat()}",
+        title=_("{sum} blockers, {count} overdue critical items, as of {as_of}").format(
+            sum=sum(1 for i in items if i["blocker"]),
+            count=len(items),
+            as_of=found.as_of.isoformat(),
+        ),
         styles=["red" if i["blocker"] else "yellow" for i in items],
     )
 
@@ -157,13 +171,17 @@ def snapshot(
         get_env(ctx), label, checklist_id=checklist_id, as_of=as_of, replace=replace, by=by
     )
     say(
-        f"{'Replaced' if taken.replaced else 'Took'} snapshot {label}: {taken.units} units as of "
-        f"{taken.as_of.isoformat()}."
+        _("{replaced} snapshot {label}: {units} units as of {as_of}.").format(
+            replaced=_("Replaced") if taken.replaced else _("Took"),
+            label=label,
+            units=taken.units,
+            as_of=taken.as_of.isoformat(),
+        )
     )
 
 
 def _points(value: float | None) -> str:
-    return "–" if value is None else f"{value * 100:+.0f} pts"
+    return "–" if value is None else _("{value:+.0f} pts").format(value=value * 100)
 
 
 @app.command("trend")
@@ -186,7 +204,7 @@ def trend(
         return
     labels = [s["label"] for s in data["snapshots"]]
     if not labels:
-        say("No snapshots yet. Take one with: fvm cutover snapshot LABEL")
+        say(_("No snapshots yet. Take one with: fvm cutover snapshot LABEL"))
         return
     rounds = [Column(label, label, cell=_round(i)) for i, label in enumerate(labels)]
     change = Column("change", "change", _points, empty="–")
@@ -196,7 +214,7 @@ def trend(
         (Column("unit", "unit"), Column("area", "area"), *rounds, change),
         stuck,
         as_json=False,
-        title="Units, least movement first",
+        title=_("Units, least movement first"),
     )
 
 
@@ -278,16 +296,19 @@ def print_diff(found: Any) -> None:
             MOVED,
             changed,
             as_json=False,
-            title=f"Status changed, {span}: {sum(1 for c in changed if c['direction'] == 'worse')}"
-            f" worse, {sum(1 for c in changed if c['direction'] == 'better')} better",
+            title=_("Status changed, {span}: {sum} worse, {sum2} better").format(
+                span=span,
+                sum=sum(1 for c in changed if c["direction"] == "worse"),
+                sum2=sum(1 for c in changed if c["direction"] == "better"),
+            ),
             styles=["red" if c["direction"] == "worse" else "green" for c in changed],
         )
     else:
-        say(f"No unit changed status, {span}.")
+        say(_("No unit changed status, {span}.").format(span=span))
     texts = found.texts
     for key, title, style in (
-        ("new_blockers", "New blockers", "red"),
-        ("resolved_blockers", "Resolved blockers", "green"),
+        ("new_blockers", _("New blockers"), "red"),
+        ("resolved_blockers", _("Resolved blockers"), "green"),
     ):
         items = [{**b, "text": texts.get(b["question"], "")} for b in data[key]]
         if items:
@@ -300,16 +321,18 @@ def print_diff(found: Any) -> None:
             )
     if not data["blockers_known"]:
         say(
-            f"Round {found.start.label} was taken before fvm kept which questions were "
-            "blockers: only their numbers are compared (in the areas below)."
+            _(
+                "Round {label} was taken before fvm kept which questions were "
+                "blockers: only their numbers are compared (in the areas below)."
+            ).format(label=found.start.label)
         )
     elif not data["new_blockers"] and not data["resolved_blockers"]:
-        say("No blocker came or went.")
+        say(_("No blocker came or went."))
     if data["movements"]:
-        show(MOVED, data["movements"], as_json=False, title="Largest score movements")
+        show(MOVED, data["movements"], as_json=False, title=_("Largest score movements"))
     areas = [{"area": a, **v} for a, v in data["by_area"].items()]
-    show(AREA_MOVED, areas, as_json=False, title="By area")
-    for key, words in (("added", "New since the first round"), ("removed", "Gone since")):
+    show(AREA_MOVED, areas, as_json=False, title=_("By area"))
+    for key, words in (("added", _("New since the first round")), ("removed", _("Gone since"))):
         if data[key]:
             say(f"{words}: {', '.join(data[key])}")
 
@@ -376,7 +399,7 @@ def report(
 
     kind = report_format(output)
     env = get_env(ctx)
-    with progress(f"Report {output.name}", steps=2) as step:
+    with progress(_("Report {name}").format(name=output.name), steps=2) as step:
         found = report_of(
             env,
             filters,

@@ -12,6 +12,7 @@ from fvmcli.cli.env import get_env
 from fvmcli.cli.groups import GROUPS
 from fvmcli.cli.options import BY, DRY_RUN, ENCODING, FORMAT, JSON, OUTPUT, unit_filters
 from fvmcli.cli.output import emit_json, importing, say, show
+from fvmcli.i18n import _
 from fvmcli.render.columns import Column, blank_zero
 
 app = typer.Typer(
@@ -50,7 +51,10 @@ def _rule(rule: Any) -> str:
     if rule is None:
         return "–"
     per = f"{float(rule.per_staff):g}/staff" if rule.per_staff else ""
-    return ", ".join(x for x in (per, f"min {rule.min}" if rule.min else "") if x) or "0"
+    return (
+        ", ".join(x for x in (per, _("min {min}").format(min=rule.min) if rule.min else "") if x)
+        or "0"
+    )
 
 
 def _rule_of(unit_type: str) -> Callable[[dict[str, Any]], str]:
@@ -85,7 +89,7 @@ def catalog(ctx: typer.Context, as_json: bool = JSON) -> None:
         Column("recommend", "recommend", table=False),
         *(Column(t, t, cell=_rule_of(t), data=False) for t in env.territory.unit_types),
     )
-    show(columns, rows, as_json=as_json, title="Equipment recommendations")
+    show(columns, rows, as_json=as_json, title=_("Equipment recommendations"))
 
 
 @app.command("count")
@@ -113,8 +117,10 @@ def count(
     )
     c = saved.count
     say(
-        f"{saved.unit} · {item}: present {c.present}, configured {c.configured}, tested "
-        f"{c.tested}" + ("" if saved.changed else " (unchanged)")
+        _("{unit} · {item}: present {present}, configured {configured}, tested {tested}").format(
+            unit=saved.unit, item=item, present=c.present, configured=c.configured, tested=c.tested
+        )
+        + ("" if saved.changed else " (unchanged)")
     )
 
 
@@ -137,14 +143,22 @@ def require(
     from fvmcli.services.equipment import require as set_requirement
 
     if clear == (quantity is not None):
-        raise InputError("give a quantity N, or --clear to go back to the recommendation")
+        raise InputError(_("give a quantity N, or --clear to go back to the recommendation"))
     done = set_requirement(get_env(ctx), unit_id, item, quantity, by=by)
     old = done.previous
-    was = f" (was {old})" if old is not None and old != quantity else ""
+    was = _(" (was {old})").format(old=old) if old is not None and old != quantity else ""
     if quantity is None:
-        say(f"{done.unit} · {item}: back to the recommended quantity{was}.")
+        say(
+            _("{unit} · {item}: back to the recommended quantity{was}.").format(
+                unit=done.unit, item=item, was=was
+            )
+        )
     else:
-        say(f"{done.unit} · {item}: {quantity} required{was}.")
+        say(
+            _("{unit} · {item}: {quantity} required{was}.").format(
+                unit=done.unit, item=item, quantity=quantity, was=was
+            )
+        )
 
 
 @app.command("import")
@@ -163,10 +177,19 @@ def import_(
 
     with importing(file, encoding):
         done = import_counts(get_env(ctx), file, dry_run=dry_run, by=by)
-    verb = "Would change" if dry_run else "Changed"
+    verb = _("Would change") if dry_run else _("Changed")
     say(
-        f"{verb} {done.changed} of {done.counts} counts for {done.units} units from {file}; "
-        f"{done.counts - done.changed} unchanged."
+        _(
+            "{verb} {changed} of {counts} counts for {units} units from {file}; "
+            "{counts2} unchanged."
+        ).format(
+            verb=verb,
+            changed=done.changed,
+            counts=done.counts,
+            units=done.units,
+            file=file,
+            counts2=done.counts - done.changed,
+        )
     )
 
 
@@ -209,12 +232,19 @@ def show_(ctx: typer.Context, unit_id: str = UNIT, as_json: bool = JSON) -> None
         UNIT_ITEMS,
         items,
         as_json=False,
-        title=f"Equipment of {unit.name} ({unit.id}, {unit.type}, staff "
-        f"{unit.staff if unit.staff is not None else '?'})",
+        title=_("Equipment of {name} ({id}, {type}, staff {staff})").format(
+            name=unit.name,
+            id=unit.id,
+            type=unit.type,
+            staff=unit.staff if unit.staff is not None else "?",
+        ),
     )
     ready = found.readiness
-    shown = "n/a (nothing required)" if ready is None else f"{ready:.1f}%"
-    say(f"Equipment readiness: {shown}" + ("   * overridden quantity" if found.overrides else ""))
+    shown = _("n/a (nothing required)") if ready is None else f"{ready:.1f}%"
+    say(
+        _("Equipment readiness: {shown}").format(shown=shown)
+        + (_("   * overridden quantity") if found.overrides else "")
+    )
 
 
 @app.command("gaps")
@@ -231,7 +261,12 @@ def gaps(ctx: typer.Context, filters: Any, as_json: bool = JSON) -> None:
     if as_json:
         emit_json({"items": data_rows(NEEDS, found.items), "units": found.units})
         return
-    show(NEEDS, found.items, as_json=False, title=f"Equipment needs of {found.units} units")
+    show(
+        NEEDS,
+        found.items,
+        as_json=False,
+        title=_("Equipment needs of {units} units").format(units=found.units),
+    )
 
 
 @app.command("print")

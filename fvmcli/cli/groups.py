@@ -1,50 +1,52 @@
 """The command groups of ``fvm``: where each lives and what it is for. A group's module is
 imported only when the group is used, so that ``fvm --help`` and every command stay quick."""
 
+from fvmcli.i18n import N_
+
 # name → (module, the one line that describes it in ``fvm --help`` and in its own help)
 GROUPS: dict[str, tuple[str, str]] = {
     "unit": (
         "fvmcli.cli.units",
-        "Units: wards, clinics, care centres, municipal units.",
+        N_("Units: wards, clinics, care centres, municipal units."),
     ),
     "phase": (
         "fvmcli.cli.phases",
-        "Rollout phases (etapper) and go-live dates.",
+        N_("Rollout phases (etapper) and go-live dates."),
     ),
     "checklist": (
         "fvmcli.cli.checklist",
-        "Readiness checklists: control questions, answers, scores, printouts.",
+        N_("Readiness checklists: control questions, answers, scores, printouts."),
     ),
     "course": (
         "fvmcli.cli.courses",
-        "Courses: the curriculum and training coverage.",
+        N_("Courses: the curriculum and training coverage."),
     ),
     "person": (
         "fvmcli.cli.people",
-        "People in training: add, import, list, forget.",
+        N_("People in training: add, import, list, forget."),
     ),
     "session": (
         "fvmcli.cli.sessions",
-        "Training sessions: schedule, enrol, waitlist, attendance, rosters.",
+        N_("Training sessions: schedule, enrol, waitlist, attendance, rosters."),
     ),
     "equipment": (
         "fvmcli.cli.equipment",
-        "Equipment: recommendations, counts per unit, readiness, territory needs.",
+        N_("Equipment: recommendations, counts per unit, readiness, territory needs."),
     ),
     "cutover": (
         "fvmcli.cli.cutover",
-        "Cutover: readiness across units, areas and phases; go/no-go; reports.",
+        N_("Cutover: readiness across units, areas and phases; go/no-go; reports."),
     ),
     "bundle": (
         "fvmcli.cli.bundle",
-        "Offline bundles: export a unit's answers, import them elsewhere.",
+        N_("Offline bundles: export a unit's answers, import them elsewhere."),
     ),
     "access": (
         "fvmcli.cli.access",
-        "Rights on a shared PostgreSQL database: roles per login, scoped to units or areas.",
+        N_("Rights on a shared PostgreSQL database: roles per login, scoped to units or areas."),
     ),
     "remind": (
         "fvmcli.cli.remind",
-        "Reminder digests by e-mail: late and coming work, training and equipment gaps.",
+        N_("Reminder digests by e-mail: late and coming work, training and equipment gaps."),
     ),
 }

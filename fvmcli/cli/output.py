@@ -16,6 +16,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
+from fvmcli.i18n import _
 from fvmcli.render.columns import Column, data_rows, table_cells, table_fit
 
 STATUS_STYLE = {"green": "green", "amber": "yellow", "red": "red", "not-started": "blue"}
@@ -212,7 +213,7 @@ def emit_table(
     are right-aligned, and ``styles`` colour whole rows on a colour terminal."""
     from rich.cells import cell_len
 
-    headings = [printable(c) for c in columns]
+    headings = [printable(_(c) if c else c) for c in columns]
     # A cell is one line: a newline in stored text (a comment) would break the row's columns.
     cells = [
         ["–" if c is None else printable(str(c)).replace("\n", " ") for c in row] for row in rows
@@ -284,7 +285,7 @@ def importing(file: Path, encoding: str | None = None) -> Iterator[None]:
 
     with reading(encoding) as state:
         try:
-            with progress(f"Importing {file.name}"):
+            with progress(_("Importing {name}").format(name=file.name)):
                 yield
         finally:
             for note in state.notes:

@@ -10,6 +10,7 @@ from fvmcli.cli.env import get_env
 from fvmcli.cli.groups import GROUPS
 from fvmcli.cli.options import BY, DRY_RUN, ENCODING, JSON
 from fvmcli.cli.output import importing, say, show
+from fvmcli.i18n import _
 from fvmcli.render.columns import Column
 
 app = typer.Typer(help=GROUPS["person"][1], no_args_is_help=True)
@@ -42,7 +43,9 @@ def add(
 
     person = Person(person_id, name.strip(), role, unit, (email or "").strip() or None)
     add_person(get_env(ctx), person, by=by)
-    say(f"Added {person_id} ({role}) to {unit}.")
+    say(
+        _("Added {person_id} ({role}) to {unit}.").format(person_id=person_id, role=role, unit=unit)
+    )
 
 
 @app.command("import")
@@ -62,7 +65,7 @@ def import_(
 
     with importing(file, encoding):
         outcome = import_people(get_env(ctx), file, dry_run=dry_run, by=by)
-    say_imported("people", file, outcome)
+    say_imported(_("people"), file, outcome)
 
 
 @app.command("list")
@@ -79,7 +82,7 @@ def list_(
     from fvmcli.services.training import list_people
 
     found = list_people(get_env(ctx), unit=unit, role=role)
-    show(PEOPLE, found, as_json=as_json, title=f"{len(found)} people")
+    show(PEOPLE, found, as_json=as_json, title=_("{count} people").format(count=len(found)))
 
 
 @app.command("forget")
@@ -104,8 +107,12 @@ def forget(
     from fvmcli.services.training import forget_person
 
     done = forget_person(get_env(ctx), person_id, delete_backups=delete_backups, purge=purge, by=by)
-    say(f"Erased the personal data of {person_id}; role, unit and training records remain.")
+    say(
+        _(
+            "Erased the personal data of {person_id}; role, unit and training records remain."
+        ).format(person_id=person_id)
+    )
     for backup in done.backups_deleted:
-        say(f"Deleted the backup copy {backup}.")
+        say(_("Deleted the backup copy {backup}.").format(backup=backup))
     if done.purged:
-        say("Rewrote the people, enrolment and history tables: no old row versions remain.")
+        say(_("Rewrote the people, enrolment and history tables: no old row versions remain."))

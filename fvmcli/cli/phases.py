@@ -8,13 +8,14 @@ from fvmcli.cli.env import get_env
 from fvmcli.cli.groups import GROUPS
 from fvmcli.cli.options import BY, JSON
 from fvmcli.cli.output import say, show
+from fvmcli.i18n import _
 from fvmcli.render.columns import Column
 
 app = typer.Typer(help=GROUPS["phase"][1], no_args_is_help=True)
 
 PHASES = (
     Column("phase", "phase"),
-    Column("go_live", "go-live", empty="not set"),
+    Column("go_live", "go-live", empty=_("not set")),
     Column("areas", "areas", table=False),
     Column("area_names", "areas", cell=lambda p: ", ".join(p.area_names), data=False),
     Column("units", "units"),
@@ -47,5 +48,9 @@ def set_(
 
     change = set_phase(get_env(ctx), phase, go_live, by=by)
     old = change.previous
-    was = f" (was {old.isoformat()})" if old and old != change.go_live else ""
-    say(f"Phase {phase} goes live on {change.go_live.isoformat()}{was}.")
+    was = _(" (was {old})").format(old=old.isoformat()) if old and old != change.go_live else ""
+    say(
+        _("Phase {phase} goes live on {go_live}{was}.").format(
+            phase=phase, go_live=change.go_live.isoformat(), was=was
+        )
+    )

@@ -10,47 +10,27 @@ from rich.text import Text
 from fvmcli.cli.output import printable, stdout
 from fvmcli.core.model import NA
 from fvmcli.errors import InputError
+from fvmcli.i18n import N_, _, words_in
 from fvmcli.services.answering import ANSWER, BACK, SKIP, Asker, Reply, Step
 
 WORDS = {
-    "sv": {
-        "yes": "Ja",
-        "no": "Nej",
-        "partial": "Delvis",
-        NA: "Ej aktuell",
-        "skip": "Hoppa över →",
-        "back": "← Tillbaka",
-        "question": "Fråga",
-        "of": "av",
-        "due": "Klart senast",
-        "left": "dagar kvar",
-        "late": "dagar försenad",
-        "no_due": "inget datum (driftstart ej satt)",
-        "current": "Nuvarande svar",
-        "comment": "Kommentar (valfri, Enter behåller)",
-        "evidence": "Underlag – länk eller notering (krävs)",
-        "typed": "Enter: hoppa över · <: tillbaka",
-        "answer": "Svar",
-    },
-    "en": {
-        "yes": "Yes",
-        "no": "No",
-        "partial": "Partly",
-        NA: "Not applicable",
-        "skip": "Skip →",
-        "back": "← Back",
-        "question": "Question",
-        "of": "of",
-        "due": "Due",
-        "left": "days left",
-        "late": "days overdue",
-        "no_due": "no date (go-live not set)",
-        "current": "Current answer",
-        "comment": "Comment (optional, Enter keeps it)",
-        "evidence": "Evidence – a link or a note (required)",
-        "typed": "Enter: skip · <: back",
-        "answer": "Answer",
-    },
+    "yes": N_("Yes"),
+    "no": N_("No"),
+    "partial": N_("Partly"),
+    NA: N_("Not applicable"),
+    "skip": N_("Skip →"),
+    "back": N_("← Back"),
+    "question": N_("Question"),
+    "of": N_("of"),
+    "due": N_("Due"),
+    "left": N_("days left"),
+    "late": N_("days overdue"),
+    "no_due": N_("no date (go-live not set)"),
+    "current": N_("Current answer"),
+    "comment": N_("Comment (optional, Enter keeps it)"),
+    "evidence": N_("Evidence – a link or a note (required)"),
+    "typed": N_("Enter: skip · <: back"),
+    "answer": N_("Answer"),
 }
 _SKIP, _BACK = "\x00skip", "\x00back"
 
@@ -60,7 +40,7 @@ class QuestionaryAsker:
 
     def __init__(self, lang: str) -> None:
         self.lang = lang
-        self.words = WORDS[lang]
+        self.words = words_in(WORDS, lang)
 
     def _header(self, step: Step) -> None:
         w, q = self.words, step.question
@@ -166,8 +146,11 @@ def make_asker(lang: str) -> Asker:
     """Return the terminal asker; without a terminal, refuse and name the batch commands."""
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise InputError(
-            "fvm checklist answer asks questions and needs a terminal.",
-            hint="Without one, answer with 'fvm checklist set CHECKLIST --unit ID QUESTION VALUE'"
-            " or import a CSV file with 'fvm checklist import CHECKLIST FILE'.",
+            _("fvm checklist answer asks questions and needs a terminal."),
+            hint=_(
+                "Without one, answer with 'fvm checklist set CHECKLIST --unit ID "
+                "QUESTION VALUE' or import a CSV file with 'fvm checklist import "
+                "CHECKLIST FILE'."
+            ),
         )
     return QuestionaryAsker(lang)

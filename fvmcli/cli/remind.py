@@ -12,6 +12,7 @@ from fvmcli.cli.groups import GROUPS
 from fvmcli.cli.options import AS_OF, BY, CHECKLIST_OPTION, JSON, unit_filters
 from fvmcli.cli.output import emit_json, progress, say, show, warn
 from fvmcli.errors import EnvironmentProblem, InputError
+from fvmcli.i18n import _
 from fvmcli.render.columns import Column
 
 app = typer.Typer(
@@ -124,7 +125,7 @@ def remind(
     from fvmcli.services.remind import remind as send
 
     if output is not None and not dry_run:
-        raise InputError("-o/--output writes messages only with --dry-run")
+        raise InputError(_("-o/--output writes messages only with --dry-run"))
     settings = (
         None
         if dry_run
@@ -138,7 +139,7 @@ def remind(
         )
     )
     env = get_env(ctx)
-    with progress("Reminders (units done)", steps=None) as step:
+    with progress(_("Reminders (units done)"), steps=None) as step:
         done = send(
             env,
             filters,
@@ -162,8 +163,8 @@ def remind(
                 OUTCOMES,
                 rows,
                 as_json=False,
-                title=f"Reminders of {done.day.isoformat()}"
-                + (" (dry run: nothing sent)" if done.dry_run else ""),
+                title=_("Reminders of {day}").format(day=done.day.isoformat())
+                + (_(" (dry run: nothing sent)") if done.dry_run else ""),
                 styles=[STATE_STYLE[r["state"]] for r in rows],
             )
         say(_summary(done))
@@ -172,8 +173,8 @@ def remind(
         names = ", ".join(o.unit for o in failed)
         why = f" ({done.stopped})" if done.stopped else ""
         raise EnvironmentProblem(
-            f"not sent to every recipient{why}: {names}",
-            hint="What was sent is recorded; run the same command again to send the rest.",
+            _("not sent to every recipient{why}: {names}").format(why=why, names=names),
+            hint=_("What was sent is recorded; run the same command again to send the rest."),
         )
 
 
@@ -183,16 +184,16 @@ def _summary(done: Any) -> str:
         f"{n} {label}"
         for n, label in (
             (done.count("sent"), "sent"),
-            (done.count("would-send"), "would be sent"),
-            (done.count("already-sent"), "already sent today"),
-            (done.count("no-recipient"), "without a recipient"),
+            (done.count("would-send"), _("would be sent")),
+            (done.count("already-sent"), _("already sent today")),
+            (done.count("no-recipient"), _("without a recipient")),
             (done.count("refused"), "refused"),
-            (done.count("not-sent"), "not sent"),
-            (done.quiet, "with nothing to report"),
+            (done.count("not-sent"), _("not sent")),
+            (done.quiet, _("with nothing to report")),
         )
         if n
     ]
-    return "Units: " + (", ".join(parts) if parts else "none selected") + "."
+    return "Units: " + (", ".join(parts) if parts else _("none selected")) + "."
 
 
 def _write_messages(folder: Path, outcomes: list[Any]) -> None:
@@ -207,9 +208,9 @@ def _write_messages(folder: Path, outcomes: list[Any]) -> None:
             temporary.write_bytes(outcome.message)
         written += 1
     if written:
-        say(f"Wrote {written} messages to {folder}")
+        say(_("Wrote {written} messages to {folder}").format(written=written, folder=folder))
     else:
-        warn(f"No message to write to {folder}.")
+        warn(_("No message to write to {folder}.").format(folder=folder))
 
 
 @app.command("log")
@@ -228,4 +229,4 @@ def log(
     from fvmcli.services.remind import sent_log
 
     records = sent_log(get_env(ctx), filters, since=since)
-    show(LOG, records, as_json=as_json, title=f"{len(records)} digests sent")
+    show(LOG, records, as_json=as_json, title=_("{count} digests sent").format(count=len(records)))

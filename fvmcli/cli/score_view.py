@@ -9,6 +9,7 @@ from rich.text import Text
 
 from fvmcli.cli.output import STATUS_STYLE, printable, stdout
 from fvmcli.core.scoring import QuestionResult, StatusReason, UnitScore
+from fvmcli.i18n import _
 
 if TYPE_CHECKING:
     from fvmcli.services.answers import ScoreView
@@ -31,8 +32,13 @@ def print_score(view: ScoreView, lang: str) -> None:
     unit = readiness.unit
     header = Text(
         printable(
-            f"{unit.name} ({unit.id}) · {checklist.title.get(lang)} v{checklist.version}"
-            f" · as of {score.as_of.isoformat()}"
+            _("{name} ({id}) · {lang} v{version} · as of {as_of}").format(
+                name=unit.name,
+                id=unit.id,
+                lang=checklist.title.get(lang),
+                version=checklist.version,
+                as_of=score.as_of.isoformat(),
+            )
         )
         + "\n",
         style="bold",
@@ -40,9 +46,13 @@ def print_score(view: ScoreView, lang: str) -> None:
     header += Text("Status: ") + Text(
         score.status.upper(), style=f"bold {STATUS_STYLE[score.status]}"
     )
-    header += Text(f"   score {score.score:.1%}   completeness {score.completeness:.0%}")
-    go_live = readiness.go_live.isoformat() if readiness.go_live else "not set"
-    header += Text(f"   go-live {go_live}")
+    header += Text(
+        _("   score {score:.1%}   completeness {completeness:.0%}").format(
+            score=score.score, completeness=score.completeness
+        )
+    )
+    go_live = readiness.go_live.isoformat() if readiness.go_live else _("not set")
+    header += Text(_("   go-live {go_live}").format(go_live=go_live))
     if score.reason is not None:
         header += Text("\n" + printable(reason_text(score.reason)), style="dim")
     console.print(header)
@@ -71,25 +81,31 @@ def print_score(view: ScoreView, lang: str) -> None:
             continue
         console.print(Text(f"{label} ({len(items)})", style=f"bold {style}"))
         for r in items:
-            due = r.due.isoformat() if r.due else "no date"
+            due = r.due.isoformat() if r.due else _("no date")
             days = (score.as_of - r.due).days if r.due else 0
             console.print(
                 Text(
                     printable(
-                        f"  {r.question.id}  due {due} ({days} days ago)  {texts[r.question.id]}"
+                        _("  {id}  due {due} ({days} days ago)  {texts}").format(
+                            id=r.question.id, due=due, days=days, texts=texts[r.question.id]
+                        )
                     )
                 ),
                 soft_wrap=True,
             )
     if score.waived:
-        console.print(Text(f"Waived ({len(score.waived)})", style="bold"))
+        console.print(Text(_("Waived ({count})").format(count=len(score.waived)), style="bold"))
         for r in score.waived:
             assert r.waiver is not None
             console.print(
                 Text(
                     printable(
-                        f"  {r.question.id}  until {r.waiver.until.isoformat()} by "
-                        f"{r.waiver.by}: {r.waiver.reason}"
+                        _("  {id}  until {until} by {by}: {reason}").format(
+                            id=r.question.id,
+                            until=r.waiver.until.isoformat(),
+                            by=r.waiver.by,
+                            reason=r.waiver.reason,
+                        )
                     )
                 ),
                 soft_wrap=True,
@@ -100,8 +116,10 @@ def print_score(view: ScoreView, lang: str) -> None:
             console.print(
                 Text(
                     printable(
-                        f"  {r.question.id}  said {r.value!r} before the question changed "
-                        f"(version {r.question.revised}); confirm it or answer again"
+                        _(
+                            "  {id}  said {value!r} before the question changed (version "
+                            "{revised}); confirm it or answer again"
+                        ).format(id=r.question.id, value=r.value, revised=r.question.revised)
                     )
                 ),
                 soft_wrap=True,
@@ -110,8 +128,15 @@ def print_score(view: ScoreView, lang: str) -> None:
         cov = readiness.evidence.coverage
         console.print(
             Text(
-                f"Training coverage {cov.percent:.1f}% ({cov.completed} of "
-                f"{cov.required} required courses, {cov.people} people)"
+                _(
+                    "Training coverage {percent:.1f}% ({completed} of {required} required "
+                    "courses, {people} people)"
+                ).format(
+                    percent=cov.percent,
+                    completed=cov.completed,
+                    required=cov.required,
+                    people=cov.people,
+                )
             )
         )
 
@@ -187,16 +212,22 @@ def reason_text(reason: StatusReason) -> str:
     """Return why a unit has its status, for a person."""
     listed = ", ".join(reason.questions)
     if reason.rule == "blocker":
-        return f"Red: overdue critical question(s) {listed}"
+        return _("Red: overdue critical question(s) {listed}").format(listed=listed)
     if reason.rule == "not-started":
-        return "Not started: no question is answered by a person yet"
+        return _("Not started: no question is answered by a person yet")
     band = (
-        f"score {reason.score:.1%} below {reason.threshold:.0%}" if reason.score is not None else ""
+        _("score {score:.1%} below {threshold:.0%}").format(
+            score=reason.score, threshold=reason.threshold
+        )
+        if reason.score is not None
+        else ""
     )
     if reason.rule == "score-below-amber":
-        return f"Red: {band}"
+        return _("Red: {band}").format(band=band)
     if reason.rule == "score-below-green":
-        return f"Amber: {band}" + (f"; critical below full credit: {listed}" if listed else "")
+        return _("Amber: {band}").format(band=band) + (
+            _("; critical below full credit: {listed}").format(listed=listed) if listed else ""
+        )
     if reason.rule == "critical-below-full":
-        return f"Amber: critical question(s) below full credit: {listed}"
-    return "Green: every rule is met"
+        return _("Amber: critical question(s) below full credit: {listed}").format(listed=listed)
+    return _("Green: every rule is met")

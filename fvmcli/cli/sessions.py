@@ -10,7 +10,9 @@ from fvmcli.cli.env import get_env
 from fvmcli.cli.groups import GROUPS
 from fvmcli.cli.options import BY, DRY_RUN, ENCODING, JSON, PLAIN_CSV
 from fvmcli.cli.output import emit_json, importing, say, show
+from fvmcli.i18n import _
 from fvmcli.render.columns import Column
+from fvmcli.render.values import word
 
 app = typer.Typer(help=GROUPS["session"][1], no_args_is_help=True)
 
@@ -35,7 +37,7 @@ SESSIONS = (
     Column("location", "location"),
     Column("trainer", "trainer"),
 )
-SEATS = (Column("n", "#"), Column("person", "person"), Column("status", "status"))
+SEATS = (Column("n", "#"), Column("person", "person"), Column("status", "status", word))
 WAITLIST = (Column("n", "#"), Column("person", "person"))
 
 
@@ -70,8 +72,9 @@ def add(
         by=by,
     )
     say(
-        f"Scheduled {saved.id}: {saved.start:%Y-%m-%d %H:%M}–{saved.end:%H:%M}, "
-        f"{saved.capacity} seats."
+        _("Scheduled {id}: {start:%Y-%m-%d %H:%M}–{end:%H:%M}, {capacity} seats.").format(
+            id=saved.id, start=saved.start, end=saved.end, capacity=saved.capacity
+        )
     )
 
 
@@ -104,7 +107,7 @@ def update(
     )
     say(f"{session_id}: {saved.outcome}.")
     for person in saved.promoted:
-        say(f"Promoted {person} from the waitlist.")
+        say(_("Promoted {person} from the waitlist.").format(person=person))
 
 
 @app.command("import")
@@ -126,13 +129,22 @@ def import_(
 
     with importing(file, encoding):
         done = import_sessions(get_env(ctx), file, dry_run=dry_run, by=by)
-    verb = "Would import" if dry_run else "Imported"
+    verb = _("Would import") if dry_run else _("Imported")
     say(
-        f"{verb} {done.rows} sessions from {file}: {done.added} added, {done.changed} changed, "
-        f"{done.unchanged} unchanged."
+        _(
+            "{verb} {rows} sessions from {file}: {added} added, {changed} changed, "
+            "{unchanged} unchanged."
+        ).format(
+            verb=verb,
+            rows=done.rows,
+            file=file,
+            added=done.added,
+            changed=done.changed,
+            unchanged=done.unchanged,
+        )
     )
     for sid, person in done.promoted:
-        say(f"Promoted {person} from the waitlist of {sid}.")
+        say(_("Promoted {person} from the waitlist of {sid}.").format(person=person, sid=sid))
 
 
 @app.command("list")
@@ -148,7 +160,7 @@ def list_(
     from fvmcli.services.training import list_sessions
 
     found = list_sessions(get_env(ctx), course)
-    show(SESSIONS, found, as_json=as_json, title=f"{len(found)} sessions")
+    show(SESSIONS, found, as_json=as_json, title=_("{count} sessions").format(count=len(found)))
 
 
 @app.command("show")
@@ -164,8 +176,15 @@ def show_(ctx: typer.Context, session_id: str = SESSION, as_json: bool = JSON) -
         emit_json(data)
         return
     say(
-        f"{data['id']} · {data['course']} · {data['start']}–{data['end']} · "
-        f"{len(data['enrolled'])}/{data['capacity']} seats · {data['location'] or ''}"
+        _("{data} · {data2} · {data3}–{data4} · {count}/{data5} seats · {data6}").format(
+            data=data["id"],
+            data2=data["course"],
+            data3=data["start"],
+            data4=data["end"],
+            count=len(data["enrolled"]),
+            data5=data["capacity"],
+            data6=data["location"] or "",
+        )
     )
     seats = [
         {"n": i + 1, "person": p, "status": data["status"][p]}
@@ -197,7 +216,7 @@ def enroll(
 
     for e in enroll_people(get_env(ctx), session_id, person_ids, force=force, reason=reason, by=by):
         if e.already:
-            say(f"{e.person} is already {e.status}")
+            say(_("{person} is already {status}").format(person=e.person, status=e.status))
         else:
             say(f"{e.person}: {e.status}" + (" (forced)" if e.forced else ""))
 
@@ -216,9 +235,13 @@ def cancel(
     from fvmcli.services.training import cancel as cancel_people
 
     promoted = cancel_people(get_env(ctx), session_id, person_ids, by=by)
-    say(f"Cancelled {', '.join(person_ids)} in {session_id}.")
+    say(
+        _("Cancelled {person_ids} in {session_id}.").format(
+            person_ids=", ".join(person_ids), session_id=session_id
+        )
+    )
     for person_id in promoted:
-        say(f"Promoted {person_id} from the waitlist.")
+        say(_("Promoted {person_id} from the waitlist.").format(person_id=person_id))
 
 
 @app.command("attend")

@@ -9,6 +9,7 @@ import typer
 from fvmcli.cli.env import get_env
 from fvmcli.cli.options import JSON
 from fvmcli.cli.output import emit_json, emit_table, say
+from fvmcli.i18n import N_, _
 
 
 def init(ctx: typer.Context) -> None:
@@ -19,7 +20,7 @@ def init(ctx: typer.Context) -> None:
     from fvmcli.services.system import init as init_database
 
     state = init_database(get_env(ctx))
-    say(f"Database ready: {state.url} (schema {state.schema}).")
+    say(_("Database ready: {url} (schema {schema}).").format(url=state.url, schema=state.schema))
 
 
 def info(ctx: typer.Context, as_json: bool = JSON) -> None:
@@ -51,18 +52,22 @@ def info(ctx: typer.Context, as_json: bool = JSON) -> None:
         )
         return
     rows: list[list[Any]] = [
-        ["fvm", found.version],
-        ["database", db.url],
-        ["backend", db.backend],
-        ["schema", f"{db.schema} (this program: {db.head})"],
-        *[["content", p] for p in found.content],
-        ["language", found.lang],
-        ["user", found.user],
-        ["rights", found.rights],
-        *([["demo database", f"{found.demo} (fvm --db {found.demo} …)"]] if found.demo else []),
-        *[[f"rows: {k}", v] for k, v in found.counts.items()],
+        [_("program"), found.version],
+        [_("database"), db.url],
+        [_("backend"), db.backend],
+        [_("schema"), _("{schema} (this program: {head})").format(schema=db.schema, head=db.head)],
+        *[[_("content"), p] for p in found.content],
+        [_("language"), found.lang],
+        [_("user"), found.user],
+        [_("rights"), found.rights],
+        *(
+            [[_("demo database"), _("{demo} (fvm --db {demo} …)").format(demo=found.demo)]]
+            if found.demo
+            else []
+        ),
+        *[[_("rows: {k}").format(k=k), v] for k, v in found.counts.items()],
     ]
-    emit_table(["setting", "value"], rows, title="fvm info")
+    emit_table([N_("setting"), N_("value")], rows, title=_("fvm info"))
 
 
 DEMO_ROWS = 15
@@ -95,7 +100,7 @@ def demo(
 
     env = get_env(ctx)
     demo_env, built = run_demo(env, as_of)
-    say(f"Demo database: {display_url(built.url)}", style="bold")
+    say(_("Demo database: {display_url}").format(display_url=display_url(built.url)), style="bold")
     say(built.summary)
     show(PHASES, built.phases, as_json=False, title="Phases")
     # The worst units and the areas: the whole demo fits a screen (fvm cutover status has all).
@@ -104,14 +109,24 @@ def demo(
     html = report.html(demo_env.content.template_dirs(), built.report)
     write_file(target, lambda path: path.write_text(html, encoding="utf-8"))
     say(
-        f"The cutover report is in {target} (open it in a browser, or print it to PDF).",
+        _("The cutover report is in {target} (open it in a browser, or print it to PDF).").format(
+            target=target
+        ),
         style="bold",
     )
     from fvmcli.store.database import sqlite_path
 
     where = sqlite_path(built.url) or display_url(built.url)
-    say(f"Look closer: fvm --db {where} checklist score golive --unit sas-boras-med")
-    say(f"To work in the demo data: export FVM_DB={where}   (or add --db {where})")
+    say(
+        _("Look closer: fvm --db {where} checklist score golive --unit sas-boras-med").format(
+            where=where
+        )
+    )
+    say(
+        _("To work in the demo data: export FVM_DB={where}   (or add --db {where})").format(
+            where=where
+        )
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -11,6 +11,7 @@ from fvmcli.cli.env import get_env
 from fvmcli.cli.groups import GROUPS
 from fvmcli.cli.options import BY, DRY_RUN, ENCODING, JSON, unit_filters
 from fvmcli.cli.output import emit_json, emit_table, importing, say, show
+from fvmcli.i18n import N_, _
 from fvmcli.render.columns import Column
 
 app = typer.Typer(help=GROUPS["unit"][1], no_args_is_help=True)
@@ -29,10 +30,20 @@ UNITS = (
 
 def say_imported(what: str, file: Path, outcome: Any) -> None:
     """Print what an import of ``what`` from ``file`` did (or would do)."""
-    verb = "Would import" if outcome.dry_run else "Imported"
+    verb = _("Would import") if outcome.dry_run else _("Imported")
     say(
-        f"{verb} {outcome.rows} {what} from {file}: {outcome.added} added, "
-        f"{outcome.changed} changed, {outcome.unchanged} unchanged."
+        _(
+            "{verb} {rows} {what} from {file}: {added} added, {changed} changed, "
+            "{unchanged} unchanged."
+        ).format(
+            verb=verb,
+            rows=outcome.rows,
+            what=what,
+            file=file,
+            added=outcome.added,
+            changed=outcome.changed,
+            unchanged=outcome.unchanged,
+        )
     )
 
 
@@ -71,7 +82,11 @@ def add(
         (email or "").strip() or None,
     )
     added = add_unit(get_env(ctx), unit, by=by)
-    say(f"Added unit {added.id} ({added.name}) in {added.area}, phase {added.phase}.")
+    say(
+        _("Added unit {id} ({name}) in {area}, phase {phase}.").format(
+            id=added.id, name=added.name, area=added.area, phase=added.phase
+        )
+    )
 
 
 @app.command("import")
@@ -92,7 +107,7 @@ def import_(
 
     with importing(file, encoding):
         outcome = import_units(get_env(ctx), file, dry_run=dry_run, by=by)
-    say_imported("units", file, outcome)
+    say_imported(_("units"), file, outcome)
 
 
 @app.command("list")
@@ -105,7 +120,7 @@ def list_(ctx: typer.Context, filters: Any, as_json: bool = JSON) -> None:
     from fvmcli.services.territory import list_units
 
     found = list_units(get_env(ctx), filters)
-    show(UNITS, found, as_json=as_json, title=f"{len(found)} units")
+    show(UNITS, found, as_json=as_json, title=_("{count} units").format(count=len(found)))
 
 
 @app.command("show")
@@ -128,18 +143,18 @@ def show_(
         emit_json({**asdict(unit), "go_live": detail.go_live, "children": detail.children})
         return
     emit_table(
-        ["field", "value"],
+        [N_("field"), N_("value")],
         [
-            ["id", unit.id],
-            ["name", unit.name],
-            ["area", f"{unit.area} ({detail.area_name})"],
-            ["phase", unit.phase],
-            ["go-live", detail.go_live or "not set"],
-            ["type", f"{unit.type} ({detail.type_name})"],
-            ["staff", unit.staff],
-            ["municipality", unit.municipality],
-            ["parent", unit.parent],
-            ["sub-units", ", ".join(detail.children) or None],
+            [_("id"), unit.id],
+            [_("name"), unit.name],
+            [_("area"), f"{unit.area} ({detail.area_name})"],
+            [_("phase"), unit.phase],
+            [_("go-live"), detail.go_live or _("not set")],
+            [_("type"), f"{unit.type} ({detail.type_name})"],
+            [_("staff"), unit.staff],
+            [_("municipality"), unit.municipality],
+            [_("parent"), unit.parent],
+            [_("sub-units"), ", ".join(detail.children) or None],
         ],
         title=unit.name,
     )

@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from fvmcli.cli.output import STATUS_STYLE, printable
+from fvmcli.i18n import _
 
 ORDER = ("red", "amber", "not-started", "green")
 
@@ -60,14 +61,18 @@ def render_frame(frame: Any, width: int, height: int, every: float) -> Renderabl
     summary = status.summary()
     today = frame.taken_at[:10]
     head = Text()
-    head.append(f"fvm cutover watch · {status.checklist.id} · ", style="bold")
-    head.append(f"{_time(frame.taken_at, today)} · {summary['units']} units")
-    head.append(f" · every {every:g} s · Ctrl-C ends", style="dim")
+    head.append(_("fvm cutover watch · {id} · ").format(id=status.checklist.id), style="bold")
+    head.append(
+        _("{time} · {summary} units").format(
+            time=_time(frame.taken_at, today), summary=summary["units"]
+        )
+    )
+    head.append(_(" · every {every:g} s · Ctrl-C ends").format(every=every), style="dim")
     counts = Text()
     for s in ORDER:
         counts.append(f" {s} {summary[s]} ", style=f"bold reverse {STATUS_STYLE[s]}")
         counts.append(" ")
-    counts.append(f"mean {summary['mean_score']:.0%}")
+    counts.append(_("mean {summary:.0%}").format(summary=summary["mean_score"]))
 
     groups = dict(sorted(status.summaries_by(frame.by).items()))
     label_width = max([len(str(g)) for g in groups] + [5]) + 1
@@ -78,8 +83,9 @@ def render_frame(frame: Any, width: int, height: int, every: float) -> Renderabl
             Text(f"{frame.by} {name}" if frame.by == "phase" else printable(str(name))),
             _bar(g, bar_width),
             Text(
-                f"{g['red']:>4} red {g['amber']:>4} amber {g['not-started']:>4} not started "
-                f"{g['green']:>4} green"
+                _("{g:>4} red {g2:>4} amber {g3:>4} not started {g4:>4} green").format(
+                    g=g["red"], g2=g["amber"], g3=g["not-started"], g4=g["green"]
+                )
             ),
         )
 
@@ -88,7 +94,7 @@ def render_frame(frame: Any, width: int, height: int, every: float) -> Renderabl
     room = max(2, (height - fixed) // 2 - 2)
     blockers = [b for b in status.blockers if b.blocker]
     block = Table(
-        title=Text(f"Blockers ({len(blockers)})", style="bold"),
+        title=Text(_("Blockers ({count})").format(count=len(blockers)), style="bold"),
         title_justify="left",
         show_header=False,
         box=None,
@@ -98,13 +104,13 @@ def render_frame(frame: Any, width: int, height: int, every: float) -> Renderabl
         block.add_row(
             Text(printable(b.unit), style="red"),
             Text(printable(b.question)),
-            Text(f"{b.days_overdue} d"),
+            Text(_("{days_overdue} d").format(days_overdue=b.days_overdue)),
             Text(printable(b.owner or "")),
         )
     if len(blockers) > room:
-        block.add_row(Text(f"… and {len(blockers) - room} more", style="dim"))
+        block.add_row(Text(_("… and {room} more").format(room=len(blockers) - room), style="dim"))
     recent = Table(
-        title=Text("Latest changes", style="bold"),
+        title=Text(_("Latest changes"), style="bold"),
         title_justify="left",
         show_header=False,
         box=None,
@@ -113,7 +119,7 @@ def render_frame(frame: Any, width: int, height: int, every: float) -> Renderabl
     for change in frame.changes[:room]:
         recent.add_row(Text(_change_line(change, today), overflow="ellipsis"))
     if not frame.changes:
-        recent.add_row(Text("none yet", style="dim"))
+        recent.add_row(Text(_("none yet"), style="dim"))
     return Group(head, counts, Text(""), bars, Text(""), block, Text(""), recent)
 
 

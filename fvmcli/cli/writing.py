@@ -17,6 +17,7 @@ from typing import Any
 
 from fvmcli.cli.output import say
 from fvmcli.errors import EnvironmentProblem, InputError
+from fvmcli.i18n import _
 from fvmcli.services.context import Context
 
 SUFFIX = {
@@ -36,9 +37,13 @@ def choose_format(fmt: str | None, output: Path | None, allowed: tuple[str, ...]
     """Return the output format: --format, else the file's suffix, else the first allowed."""
     kind = fmt or (SUFFIX.get(output.suffix.lower()) if output else None) or allowed[0]
     if kind not in allowed:
-        raise InputError(f"--format: {kind!r} is not one of {', '.join(allowed)}")
+        raise InputError(
+            _("--format: {kind!r} is not one of {allowed}").format(
+                kind=kind, allowed=", ".join(allowed)
+            )
+        )
     if kind == "pdf" and output is None:
-        raise InputError("PDF needs a file: add -o FILE.pdf")
+        raise InputError(_("PDF needs a file: add -o FILE.pdf"))
     return kind
 
 
@@ -46,7 +51,11 @@ def report_format(output: Path) -> str:
     """Return the report format the file's suffix names; any other suffix is refused."""
     kind = SUFFIX.get(output.suffix.lower())
     if kind not in REPORT_FORMATS:
-        raise InputError(f"-o {output}: the file must end in .html, .pdf, .xlsx, .csv or .json")
+        raise InputError(
+            _("-o {output}: the file must end in .html, .pdf, .xlsx, .csv or .json").format(
+                output=output
+            )
+        )
     return kind
 
 
@@ -72,10 +81,12 @@ def atomic_path(output: Path) -> Iterator[Path]:
 
 
 def _write_error(output: Path, exc: OSError) -> Exception:
-    message = f"cannot write {output}: {exc.strerror or exc}"
+    message = _("cannot write {output}: {strerror}").format(
+        output=output, strerror=exc.strerror or exc
+    )
     if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EROFS):
-        return EnvironmentProblem(message, hint="Free some space, or write somewhere else.")
-    return InputError(message, hint="Check the folder exists and you may write there.")
+        return EnvironmentProblem(message, hint=_("Free some space, or write somewhere else."))
+    return InputError(message, hint=_("Check the folder exists and you may write there."))
 
 
 def write_bytes(data: bytes, output: Path | None) -> None:
@@ -91,7 +102,7 @@ def write_file(output: Path, write: Callable[[Path], Any]) -> None:
     """Let ``write`` fill a temporary file that then replaces ``output``; say where it went."""
     with atomic_path(output) as temporary:
         write(temporary)
-    say(f"Wrote {output}")
+    say(_("Wrote {output}").format(output=output))
 
 
 def write_document(

@@ -9,6 +9,7 @@ from pathlib import Path
 from fvmcli.content.csvfile import CsvRow, CsvStream, RowProblems, read_csv
 from fvmcli.core.answers import check_answers
 from fvmcli.core.model import Checklist, NewAnswer, Unit
+from fvmcli.i18n import _
 
 REQUIRED = ("unit", "question", "value")
 OPTIONAL = ("comment", "answered_by", "answered_at")
@@ -53,7 +54,7 @@ def check_answer_rows(
     for problem in found:
         message = problem.message
         if problem.first is not None:
-            message += f" (first on row {complete[problem.first].line})"
+            message += _(" (first on row {line})").format(line=complete[problem.first].line)
         problems.add(complete[problem.index], COLUMN[problem.field], message)
     problems.raise_if_any()
     return answers

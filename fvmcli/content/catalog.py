@@ -8,6 +8,7 @@ from fvmcli.content.locate import ContentDirs
 from fvmcli.content.tomlfile import Checker, read_toml
 from fvmcli.core.model import Catalog, EquipmentItem, Recommendation, Territory
 from fvmcli.errors import ContentError, Problem
+from fvmcli.i18n import _
 
 CATEGORIES = ("it", "print", "medtech")
 
@@ -16,7 +17,7 @@ def load_catalog(dirs: ContentDirs, territory: Territory) -> Catalog:
     """Return the validated equipment catalog; raise ContentError listing every problem."""
     file = dirs.file("checklists", "equipment.toml")
     if file is None:
-        raise ContentError("checklists/equipment.toml", [Problem("file", "not found")])
+        raise ContentError("checklists/equipment.toml", [Problem("file", _("not found"))])
     data = read_toml(file)
     check = Checker(file)
     check.table(data, "", {"items"}, {"items"})
@@ -30,10 +31,13 @@ def load_catalog(dirs: ContentDirs, territory: Territory) -> Catalog:
         category = check.get(t, "category", path, check.string, "")
         if category and category not in CATEGORIES:
             check.add(
-                f"{path}.category", f"expected one of {', '.join(CATEGORIES)}, got {category!r}"
+                f"{path}.category",
+                _("expected one of {CATEGORIES}, got {category!r}").format(
+                    CATEGORIES=", ".join(CATEGORIES), category=category
+                ),
             )
         if iid in {i.id for i in items}:
-            check.add(f"{path}.id", f"duplicate item id {iid!r}")
+            check.add(f"{path}.id", _("duplicate item id {iid!r}").format(iid=iid))
         rules: dict[str, Recommendation] = {}
         for unit_type, rule in check.table(
             t.get("recommend", {}), f"{path}.recommend", set(territory.unit_types)
@@ -43,7 +47,7 @@ def load_catalog(dirs: ContentDirs, territory: Territory) -> Catalog:
             per_staff = check.get(r, "per_staff", rpath, check.number, 0.0)
             minimum = check.get(r, "min", rpath, check.integer, 0)
             if per_staff < 0 or minimum < 0:
-                check.add(rpath, "per_staff and min are 0 or more")
+                check.add(rpath, _("per_staff and min are 0 or more"))
             # str() keeps the decimal the file was written in: 0.1 stays exactly 1/10.
             rules[unit_type] = Recommendation(Fraction(str(per_staff)), minimum)
         name = check.get(t, "name", path, check.text, None)

@@ -22,6 +22,7 @@ from fvmcli.core.model import (
     When,
 )
 from fvmcli.errors import UnknownIdError
+from fvmcli.i18n import _
 
 NOT_CHECKLISTS = {"territory", "equipment"}
 KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -61,7 +62,11 @@ def load_checklist(dirs: ContentDirs, checklist_id: str, territory: Territory) -
     files = checklist_files(dirs)
     if checklist_id not in files:
         known = ", ".join(sorted(files)) or "none"
-        raise UnknownIdError(f"no checklist {checklist_id!r} (known: {known})")
+        raise UnknownIdError(
+            _("no checklist {checklist_id!r} (known: {known})").format(
+                checklist_id=checklist_id, known=known
+            )
+        )
     return parse_checklist(files[checklist_id], read_toml(files[checklist_id]), territory)
 
 
@@ -71,7 +76,7 @@ def _types(check: Checker, raw: Any, path: str, territory: Territory) -> tuple[s
         return None
     for i, t in enumerate(types):
         if t not in territory.unit_types:
-            check.add(f"{path}[{i}]", f"unknown unit type {t!r}")
+            check.add(f"{path}[{i}]", _("unknown unit type {t!r}").format(t=t))
     return types
 
 
@@ -83,10 +88,13 @@ def _options(check: Checker, raw: Any, path: str) -> tuple[Option, ...]:
         oid = check.get(table, "id", opath, check.string, "")
         credit = check.number(table["credit"], f"{opath}.credit") if "credit" in table else None
         if credit is not None and not 0 <= credit <= 1:
-            check.add(f"{opath}.credit", f"a credit is between 0 and 1, got {credit}")
+            check.add(
+                f"{opath}.credit",
+                _("a credit is between 0 and 1, got {credit}").format(credit=credit),
+            )
         label = check.get(table, "label", opath, check.text, Text(oid or "?"))
         if oid in seen:
-            check.add(f"{opath}.id", f"duplicate option id {oid!r}")
+            check.add(f"{opath}.id", _("duplicate option id {oid!r}").format(oid=oid))
         seen.add(oid)
         options.append(Option(oid, credit or 0.0, label))
     return tuple(options)
@@ -94,7 +102,7 @@ def _options(check: Checker, raw: Any, path: str) -> tuple[Option, ...]:
 
 def _due(check: Checker, raw: Any, path: str) -> Offset | None:
     if not isinstance(raw, str):
-        check.add(path, f"expected a string like T-90d, got {raw!r}")
+        check.add(path, _("expected a string like T-90d, got {raw!r}").format(raw=raw))
         return None
     try:
         return parse_offset(raw)
@@ -108,7 +116,7 @@ def _when(check: Checker, raw: Any, path: str) -> When | None:
     ref = check.get(table, "question", path, check.string, "")
     values: tuple[str, ...] = check.get(table, "in", path, check.strings, ())
     if "in" in table and isinstance(table["in"], list) and not table["in"]:
-        check.add(f"{path}.in", "lists no value: the question could never apply")
+        check.add(f"{path}.in", _("lists no value: the question could never apply"))
     return When(ref, values) if ref and values else None
 
 
@@ -117,7 +125,9 @@ def _revised(check: Checker, q: dict[str, Any], path: str) -> int | None:
         return None
     revised = check.integer(q["revised"], f"{path}.revised")
     if revised is not None and revised < 1:
-        check.add(f"{path}.revised", f"a version is 1 or more, got {revised}")
+        check.add(
+            f"{path}.revised", _("a version is 1 or more, got {revised}").format(revised=revised)
+        )
         return None
     return revised
 
@@ -127,33 +137,56 @@ def _question(check: Checker, raw: Any, path: str, territory: Territory) -> Ques
     qid = check.get(q, "id", path, check.string, "")
     check.short_id(qid, f"{path}.id")
     if qid and not QUESTION_ID.match(qid):
-        check.add(f"{path}.id", f"{qid!r} is not a valid id (lower case, digits, . - _)")
+        check.add(
+            f"{path}.id", _("{qid!r} is not a valid id (lower case, digits, . - _)").format(qid=qid)
+        )
     qtype = check.get(q, "type", path, check.string, "")
     if qtype and qtype not in QUESTION_TYPES:
-        check.add(f"{path}.type", f"unknown type {qtype!r} (allowed: {', '.join(QUESTION_TYPES)})")
+        check.add(
+            f"{path}.type",
+            _("unknown type {qtype!r} (allowed: {QUESTION_TYPES})").format(
+                qtype=qtype, QUESTION_TYPES=", ".join(QUESTION_TYPES)
+            ),
+        )
     weight = check.get(q, "weight", path, check.number, 1.0)
     if weight < 0:
-        check.add(f"{path}.weight", f"a weight is 0 or more, got {weight}")
+        check.add(f"{path}.weight", _("a weight is 0 or more, got {weight}").format(weight=weight))
     evidence = check.get(q, "evidence", path, check.string, "none")
     if evidence not in EVIDENCE:
-        check.add(f"{path}.evidence", f"expected one of {', '.join(EVIDENCE)}, got {evidence!r}")
+        check.add(
+            f"{path}.evidence",
+            _("expected one of {EVIDENCE}, got {evidence!r}").format(
+                EVIDENCE=", ".join(EVIDENCE), evidence=evidence
+            ),
+        )
     source = check.get(q, "source", path, check.string, "") or None
     if source is not None and source not in SOURCES:
-        check.add(f"{path}.source", f"unknown source {source!r} (known: {', '.join(SOURCES)})")
+        check.add(
+            f"{path}.source",
+            _("unknown source {source!r} (known: {SOURCES})").format(
+                source=source, SOURCES=", ".join(SOURCES)
+            ),
+        )
     if source is not None and qtype and qtype != "percent":
-        check.add(f"{path}.type", f"a question with source {source!r} must be of type percent")
+        check.add(
+            f"{path}.type",
+            _("a question with source {source!r} must be of type percent").format(source=source),
+        )
     target = q.get("target")
     if target is not None:
         target = check.number(target, f"{path}.target")
         if target is not None and qtype not in ("percent", "number"):
-            check.add(f"{path}.target", "only percent and number questions have a target")
+            check.add(f"{path}.target", _("only percent and number questions have a target"))
         elif target is not None and target <= 0:
-            check.add(f"{path}.target", f"a target must be greater than 0, got {target}")
+            check.add(
+                f"{path}.target",
+                _("a target must be greater than 0, got {target}").format(target=target),
+            )
     options = _options(check, q["options"], f"{path}.options") if "options" in q else ()
     if qtype == "choice" and not options:
-        check.add(f"{path}.options", "a choice question needs options")
+        check.add(f"{path}.options", _("a choice question needs options"))
     if options and qtype != "choice":
-        check.add(f"{path}.options", "only choice questions have options")
+        check.add(f"{path}.options", _("only choice questions have options"))
     text = check.get(q, "text", path, check.text, None)
     # A bad due is reported; the question is still checked (ids, section) with T-0d.
     due = (_due(check, q["due"], f"{path}.due") if "due" in q else None) or Offset(0, "d")
@@ -193,11 +226,13 @@ def _check_when(check: Checker, questions: list[tuple[str, Question]]) -> None:
             continue
         ref = q.when.question
         if ref not in position:
-            check.add(f"{path}.when.question", f"unknown question {ref!r}")
+            check.add(f"{path}.when.question", _("unknown question {ref!r}").format(ref=ref))
         elif position[ref] >= i:
             check.add(
                 f"{path}.when.question",
-                f"{ref!r} must come before {q.id!r} (a later question or a cycle)",
+                _("{ref!r} must come before {id!r} (a later question or a cycle)").format(
+                    ref=ref, id=q.id
+                ),
             )
 
 
@@ -209,12 +244,14 @@ def parse_checklist(file: ContentFile, data: dict[str, Any], territory: Territor
     stem = file.path.stem
     check.short_id(cid, "id")
     if cid and not KEBAB.match(cid):
-        check.add("id", f"{cid!r} is not kebab-case")
+        check.add("id", _("{cid!r} is not kebab-case").format(cid=cid))
     elif cid and cid != stem:
-        check.add("id", f"{cid!r} does not match the file name {stem}.toml")
+        check.add(
+            "id", _("{cid!r} does not match the file name {stem}.toml").format(cid=cid, stem=stem)
+        )
     version = check.get(top, "version", "", check.integer, 0)
     if version < 0:
-        check.add("version", f"a version is 0 or more, got {version}")
+        check.add("version", _("a version is 0 or more, got {version}").format(version=version))
     title = check.get(top, "title", "", check.text, Text(cid or stem))
     applies = (
         _types(check, top["applies_to"], "applies_to", territory) if "applies_to" in top else None
@@ -223,7 +260,12 @@ def parse_checklist(file: ContentFile, data: dict[str, Any], territory: Territor
     green = check.get(scoring, "green", "scoring", check.number, 0.90)
     amber = check.get(scoring, "amber", "scoring", check.number, 0.70)
     if not 0 <= amber <= green <= 1:
-        check.add("scoring", f"expected 0 ≤ amber ≤ green ≤ 1, got amber={amber}, green={green}")
+        check.add(
+            "scoring",
+            _("expected 0 ≤ amber ≤ green ≤ 1, got amber={amber}, green={green}").format(
+                amber=amber, green=green
+            ),
+        )
 
     sections: list[Section] = []
     for spath, raw in check.items(top.get("sections", []), "sections"):
@@ -231,9 +273,11 @@ def parse_checklist(file: ContentFile, data: dict[str, Any], territory: Territor
         sid = check.get(s, "id", spath, check.string, "")
         weight = check.get(s, "weight", spath, check.number, 1.0)
         if weight < 0:
-            check.add(f"{spath}.weight", f"a weight is 0 or more, got {weight}")
+            check.add(
+                f"{spath}.weight", _("a weight is 0 or more, got {weight}").format(weight=weight)
+            )
         if sid in {x.id for x in sections}:
-            check.add(f"{spath}.id", f"duplicate section id {sid!r}")
+            check.add(f"{spath}.id", _("duplicate section id {sid!r}").format(sid=sid))
         elif sid:
             sections.append(
                 Section(sid, check.get(s, "title", spath, check.text, Text(sid)), weight)
@@ -247,16 +291,21 @@ def parse_checklist(file: ContentFile, data: dict[str, Any], territory: Territor
         if question is None:
             continue
         if question.id in seen:
-            check.add(f"{qpath}.id", f"duplicate question id {question.id!r}")
+            check.add(f"{qpath}.id", _("duplicate question id {id!r}").format(id=question.id))
             continue
         seen.add(question.id)
         if question.revised is not None and question.revised > version:
             check.add(
                 f"{qpath}.revised",
-                f"revised in version {question.revised}, above the checklist's version {version}",
+                _("revised in version {revised}, above the checklist's version {version}").format(
+                    revised=question.revised, version=version
+                ),
             )
         if question.section not in section_ids:
-            check.add(f"{qpath}.section", f"unknown section {question.section!r}")
+            check.add(
+                f"{qpath}.section",
+                _("unknown section {section!r}").format(section=question.section),
+            )
         questions.append((qpath, question))
     _check_when(check, questions)
     check.raise_if_any()

@@ -9,6 +9,7 @@ from fvmcli.content.locate import ContentDirs, ContentFile
 from fvmcli.content.tomlfile import Checker, read_toml
 from fvmcli.core.model import COURSE_FORMATS, Course, Curriculum, Module, Role
 from fvmcli.errors import ContentError, Problem
+from fvmcli.i18n import _
 
 _COURSE = {
     "id",
@@ -29,15 +30,25 @@ def _course(file: ContentFile, data: dict[str, Any]) -> tuple[Course | None, lis
     cid = check.get(t, "id", "", check.string, "")
     check.short_id(cid, "id")
     if cid and not KEBAB.match(cid):
-        check.add("id", f"{cid!r} is not kebab-case")
+        check.add("id", _("{cid!r} is not kebab-case").format(cid=cid))
     elif cid and cid != file.path.stem:
-        check.add("id", f"{cid!r} does not match the file name {file.path.stem}.toml")
+        check.add(
+            "id",
+            _("{cid!r} does not match the file name {stem}.toml").format(
+                cid=cid, stem=file.path.stem
+            ),
+        )
     hours = check.get(t, "hours", "", check.number, 0.0)
     if hours < 0:
-        check.add("hours", f"hours are 0 or more, got {hours}")
+        check.add("hours", _("hours are 0 or more, got {hours}").format(hours=hours))
     fmt = check.get(t, "format", "", check.string, "classroom")
     if fmt not in COURSE_FORMATS:
-        check.add("format", f"expected one of {', '.join(COURSE_FORMATS)}, got {fmt!r}")
+        check.add(
+            "format",
+            _("expected one of {COURSE_FORMATS}, got {fmt!r}").format(
+                COURSE_FORMATS=", ".join(COURSE_FORMATS), fmt=fmt
+            ),
+        )
     modules = []
     for mpath, raw in check.items(t.get("modules", []), "modules"):
         m = check.table(raw, mpath, {"title", "hours"}, {"title"})
@@ -74,7 +85,9 @@ def _roles(file: ContentFile, data: dict[str, Any], courses: set[str]) -> dict[s
         requires: tuple[str, ...] = check.get(t, "requires", path, check.strings, ())
         for i, course in enumerate(requires):
             if course not in courses:
-                check.add(f"{path}.requires[{i}]", f"unknown course {course!r}")
+                check.add(
+                    f"{path}.requires[{i}]", _("unknown course {course!r}").format(course=course)
+                )
         name = check.get(t, "name", path, check.text, None)
         remind = check.get(t, "remind", path, check.boolean, False)
         if name is not None:
@@ -126,13 +139,18 @@ def load_curriculum(dirs: ContentDirs) -> Curriculum:
             if pre not in courses:
                 raise ContentError(
                     f"courses/{course.id}.toml",
-                    [Problem(f"prerequisites[{i}]", f"unknown course {pre!r}")],
+                    [Problem(f"prerequisites[{i}]", _("unknown course {pre!r}").format(pre=pre))],
                 )
     cycle = prerequisite_cycle(courses)
     if cycle:
         raise ContentError(
             f"courses/{cycle[0]}.toml",
-            [Problem("prerequisites", f"a cycle: {' → '.join(cycle)}; no one could ever start")],
+            [
+                Problem(
+                    "prerequisites",
+                    _("a cycle: {cycle}; no one could ever start").format(cycle=" → ".join(cycle)),
+                )
+            ],
         )
     roles_file = dirs.file("courses", "roles.toml")
     roles = _roles(roles_file, read_toml(roles_file), set(courses)) if roles_file else {}

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fvmcli.errors import ImportRowsError, InputError, Problem
+from fvmcli.i18n import _
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,9 @@ def reading(encoding: str | None = None) -> Iterator[Reading]:
         try:
             codecs.lookup(encoding)
         except LookupError as exc:
-            raise InputError(f"--encoding: unknown encoding {encoding!r}") from exc
+            raise InputError(
+                _("--encoding: unknown encoding {encoding!r}").format(encoding=encoding)
+            ) from exc
     state = Reading(encoding)
     token = _READING.set(state)
     try:
@@ -65,7 +68,9 @@ def read_text(path: Path, kind: str = "CSV") -> str:
     try:
         return path.read_text(encoding).removeprefix("\ufeff")
     except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+        raise InputError(
+            _("{path}: cannot read ({strerror})").format(path=path, strerror=exc.strerror)
+        ) from exc
 
 
 def file_encoding(path: Path, kind: str = "CSV") -> str:
@@ -82,29 +87,37 @@ def file_encoding(path: Path, kind: str = "CSV") -> str:
             while chunk := handle.read(1 << 20):
                 if b"\x00" in chunk:
                     raise InputError(
-                        f"{path}: is a binary file, not {kind} text",
-                        hint="Save it as CSV (UTF-8)." if kind == "CSV" else None,
+                        _("{path}: is a binary file, not {kind} text").format(path=path, kind=kind),
+                        hint=_("Save it as CSV (UTF-8).") if kind == "CSV" else None,
                     )
                 try:
                     decoder.decode(chunk)
                 except UnicodeDecodeError as exc:
                     if forced:
                         raise InputError(
-                            f"{path}: is not {forced} text (byte {offset + exc.start + 1})"
+                            _("{path}: is not {forced} text (byte {offset})").format(
+                                path=path, forced=forced, offset=offset + exc.start + 1
+                            )
                         ) from exc
                     return _fallback(path, offset + exc.start, state)
                 offset += len(chunk)
             decoder.decode(b"", final=True)
     except UnicodeDecodeError as exc:
         if forced:
-            raise InputError(f"{path}: is not {forced} text (byte {offset + 1})") from exc
+            raise InputError(
+                _("{path}: is not {forced} text (byte {offset})").format(
+                    path=path, forced=forced, offset=offset + 1
+                )
+            ) from exc
         return _fallback(path, offset, state)
     except FileNotFoundError as exc:
-        raise InputError(f"{path}: no such file") from exc
+        raise InputError(_("{path}: no such file").format(path=path)) from exc
     except IsADirectoryError as exc:
-        raise InputError(f"{path}: is a folder, not a file") from exc
+        raise InputError(_("{path}: is a folder, not a file").format(path=path)) from exc
     except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+        raise InputError(
+            _("{path}: cannot read ({strerror})").format(path=path, strerror=exc.strerror)
+        ) from exc
     return forced or "utf-8-sig"
 
 
@@ -117,13 +130,15 @@ def _fallback(path: Path, at: int, state: Reading | None) -> str:
                 decoder.decode(chunk)
     except UnicodeDecodeError as exc:
         raise InputError(
-            f"{path}: is not UTF-8 text (byte {at + 1})",
-            hint="Save it as 'CSV UTF-8' in Excel, or name its encoding with --encoding.",
+            _("{path}: is not UTF-8 text (byte {at})").format(path=path, at=at + 1),
+            hint=_("Save it as 'CSV UTF-8' in Excel, or name its encoding with --encoding."),
         ) from exc
     if state is not None:
         state.notes.append(
-            f"{path} is not UTF-8; read it as Windows-1252, as Swedish Excel saves CSV "
-            "(--encoding names another)."
+            _(
+                "{path} is not UTF-8; read it as Windows-1252, as Swedish Excel saves "
+                "CSV (--encoding names another)."
+            ).format(path=path)
         )
     return "cp1252"
 
@@ -141,13 +156,15 @@ class CsvStream:
             with path.open(encoding=encoding, newline="") as handle:
                 first = handle.readline()
         except OSError as exc:
-            raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+            raise InputError(
+                _("{path}: cannot read ({strerror})").format(path=path, strerror=exc.strerror)
+            ) from exc
         first = first.removeprefix("\ufeff")
         self.delimiter = ";" if first.count(";") > first.count(",") else ","
         self.encoding = encoding
         header = next(csv.reader([first], delimiter=self.delimiter), None)
         if not header:
-            raise InputError(f"{path}: is empty; a header row is required")
+            raise InputError(_("{path}: is empty; a header row is required").format(path=path))
         self.names = [h.strip().lower() for h in header]
         problems: list[Problem] = []
         allowed = required + optional
@@ -155,17 +172,26 @@ class CsvStream:
             if name not in allowed:
                 problems.append(
                     Problem(
-                        f"row 1, column {i + 1}",
-                        f"unknown column {header[i]!r} (allowed: {', '.join(allowed)})",
+                        _("row 1, column {i}").format(i=i + 1),
+                        _("unknown column {header!r} (allowed: {allowed})").format(
+                            header=header[i], allowed=", ".join(allowed)
+                        ),
                     )
                 )
             elif self.names.index(name) != i:
-                problems.append(Problem(f"row 1, column {i + 1}", f"column {name!r} appears twice"))
+                problems.append(
+                    Problem(
+                        _("row 1, column {i}").format(i=i + 1),
+                        _("column {name!r} appears twice").format(name=name),
+                    )
+                )
         for name in required:
             if name not in self.names:
-                problems.append(Problem("row 1", f"required column {name!r} is missing"))
+                problems.append(
+                    Problem(_("row 1"), _("required column {name!r} is missing").format(name=name))
+                )
         if problems:
-            raise ImportRowsError(str(path), problems, hint="Nothing was imported.")
+            raise ImportRowsError(str(path), problems, hint=_("Nothing was imported."))
 
     def __iter__(self) -> Iterator[CsvRow]:
         names = self.names
@@ -180,12 +206,22 @@ class CsvStream:
                         continue
                     if len(record) > len(names):
                         self.problems.append(
-                            Problem(f"row {start}", f"{len(record)} cells, header has {len(names)}")
+                            Problem(
+                                _("row {start}").format(start=start),
+                                _("{count} cells, header has {count2}").format(
+                                    count=len(record), count2=len(names)
+                                ),
+                            )
                         )
                         continue
                     yield CsvRow(start, dict(zip(names, record, strict=False)))
             except csv.Error as exc:
-                self.problems.append(Problem(f"row {line + 1}", f"not valid CSV: {exc}"))
+                self.problems.append(
+                    Problem(
+                        _("row {line}").format(line=line + 1),
+                        _("not valid CSV: {exc}").format(exc=exc),
+                    )
+                )
 
 
 def read_csv(path: Path, required: tuple[str, ...], optional: tuple[str, ...]) -> list[CsvRow]:
@@ -193,7 +229,7 @@ def read_csv(path: Path, required: tuple[str, ...], optional: tuple[str, ...]) -
     stream = CsvStream(path, required, optional)
     rows = list(stream)
     if stream.problems:
-        raise ImportRowsError(str(path), stream.problems, hint="Nothing was imported.")
+        raise ImportRowsError(str(path), stream.problems, hint=_("Nothing was imported."))
     return rows
 
 
@@ -223,14 +259,16 @@ class RowProblems:
         """Report each empty required cell of ``row``; return True when there was one."""
         empty = [c for c in required if row.get(c) is None]
         for column in empty:
-            self.add(row, column, "is required")
+            self.add(row, column, _("is required"))
         return bool(empty)
 
     def add(self, row: CsvRow, column: str | None, message: str) -> None:
         self.add_line(row.line, column, message)
 
     def add_line(self, line: int, column: str | None, message: str) -> None:
-        where = f"row {line}" + (f", column {column}" if column else "")
+        where = _("row {line}").format(line=line) + (
+            _(", column {column}").format(column=column) if column else ""
+        )
         self.add_problem(line, Problem(where, message))
 
     def add_problem(self, line: int, problem: Problem) -> None:
@@ -250,5 +288,7 @@ class RowProblems:
         if self._kept:
             shown = self.problems
             if self.more:
-                shown.append(Problem("…", f"and {self.more} more problems in later rows"))
-            raise ImportRowsError(self.source, shown, hint="Nothing was imported.")
+                shown.append(
+                    Problem("…", _("and {more} more problems in later rows").format(more=self.more))
+                )
+            raise ImportRowsError(self.source, shown, hint=_("Nothing was imported."))

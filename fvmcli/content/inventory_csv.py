@@ -9,6 +9,7 @@ from fvmcli.content.csvfile import RowProblems, read_csv
 from fvmcli.core.equipment import count_problem
 from fvmcli.core.model import Catalog, Count, Unit
 from fvmcli.core.values import parse_count
+from fvmcli.i18n import _
 
 REQUIRED = ("unit", "item", "present")
 OPTIONAL = ("configured", "tested")
@@ -30,20 +31,24 @@ def parse_inventory(
             continue
         unit_id, item = row.get("unit") or "", row.get("item") or ""
         if units is not None and unit_id not in units:
-            problems.add(row, "unit", f"no unit {unit_id!r}")
+            problems.add(row, "unit", _("no unit {unit_id!r}").format(unit_id=unit_id))
             continue
         if catalog.item(item) is None:
             problems.add(
                 row,
                 "item",
-                f"unknown item {item!r} (known: {', '.join(i.id for i in catalog.items)})",
+                _("unknown item {item!r} (known: {id})").format(
+                    item=item, id=", ".join(i.id for i in catalog.items)
+                ),
             )
             continue
         if (unit_id, item) in seen:
             problems.add(
                 row,
                 "item",
-                f"{item} for {unit_id} is counted twice (first on row {seen[unit_id, item]})",
+                _("{item} for {unit_id} is counted twice (first on row {seen})").format(
+                    item=item, unit_id=unit_id, seen=seen[unit_id, item]
+                ),
             )
             continue
         seen[unit_id, item] = row.line

@@ -8,6 +8,7 @@ from typing import Any
 
 from fvmcli.content.csvfile import read_text
 from fvmcli.errors import InputError
+from fvmcli.i18n import _
 
 
 def read_json(path: Path) -> Any:
@@ -17,7 +18,9 @@ def read_json(path: Path) -> Any:
         return json.loads(read_text(path, "JSON"))
     except json.JSONDecodeError as exc:
         raise InputError(
-            f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}"
+            _("{path}: not valid JSON (line {lineno}, column {colno}): {msg}").format(
+                path=path, lineno=exc.lineno, colno=exc.colno, msg=exc.msg
+            )
         ) from exc
     except RecursionError as exc:
-        raise InputError(f"{path}: nested too deeply to read") from exc
+        raise InputError(_("{path}: nested too deeply to read").format(path=path)) from exc

@@ -9,6 +9,7 @@ from fvmcli.content.csvfile import CsvRow, RowProblems, read_csv
 from fvmcli.core.limits import MAX_NAME
 from fvmcli.core.model import Person, Role
 from fvmcli.core.values import check_id, email_problem
+from fvmcli.i18n import _
 
 REQUIRED = ("id", "name", "role", "unit")
 OPTIONAL = ("email",)
@@ -20,17 +21,26 @@ def person_problems(
     """Return (field, message) for every way a person record is not acceptable."""
     problems = []
     try:
-        check_id(person.id, what="person id")
+        check_id(person.id, what=_("person id"))
     except ValueError as exc:
         problems.append(("id", str(exc)))
     if not (person.name or "").strip():
-        problems.append(("name", "a name is required"))
+        problems.append(("name", _("a name is required")))
     elif len(person.name or "") > MAX_NAME:
-        problems.append(("name", f"is longer than {MAX_NAME} characters"))
+        problems.append(
+            ("name", _("is longer than {MAX_NAME} characters").format(MAX_NAME=MAX_NAME))
+        )
     if person.role not in roles:
-        problems.append(("role", f"unknown role {person.role!r} (known: {', '.join(roles)})"))
+        problems.append(
+            (
+                "role",
+                _("unknown role {role!r} (known: {roles})").format(
+                    role=person.role, roles=", ".join(roles)
+                ),
+            )
+        )
     if person.unit not in units:
-        problems.append(("unit", f"no unit {person.unit!r}"))
+        problems.append(("unit", _("no unit {unit!r}").format(unit=person.unit)))
     if person.email is not None and (bad := email_problem(person.email)):
         problems.append(("email", bad))
     return problems
@@ -60,7 +70,13 @@ def parse_people(
             row.get("email"),
         )
         if person.id in first:
-            problems.add(row, "id", f"duplicate id {person.id!r} (first on row {first[person.id]})")
+            problems.add(
+                row,
+                "id",
+                _("duplicate id {id!r} (first on row {first})").format(
+                    id=person.id, first=first[person.id]
+                ),
+            )
             continue
         first[person.id] = row.line
         bad = person_problems(person, roles, units)

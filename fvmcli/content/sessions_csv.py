@@ -9,6 +9,7 @@ from pathlib import Path
 from fvmcli.content.csvfile import RowProblems, read_csv
 from fvmcli.core.model import Curriculum
 from fvmcli.core.values import check_id, parse_count, parse_datetime
+from fvmcli.i18n import _
 
 REQUIRED = ("course", "start")
 OPTIONAL = ("end", "capacity", "location", "trainer", "id")
@@ -35,14 +36,14 @@ def parse_sessions(path: Path, curriculum: Curriculum, problems: RowProblems) ->
             continue
         course = row.get("course") or ""
         if course not in curriculum.courses:
-            problems.add(row, "course", f"unknown course {course!r}")
+            problems.add(row, "course", _("unknown course {course!r}").format(course=course))
             continue
         values: dict[str, object] = {}
         for column, parse in (
             ("start", parse_datetime),
             ("end", parse_datetime),
             ("capacity", lambda t: parse_count(t, name="capacity")),
-            ("id", lambda t: check_id(t, what="session id")),
+            ("id", lambda t: check_id(t, what=_("session id"))),
         ):
             text = row.get(column)
             if text is None:
@@ -57,7 +58,7 @@ def parse_sessions(path: Path, curriculum: Curriculum, problems: RowProblems) ->
         start, end = values["start"], values["end"]
         assert isinstance(start, datetime)
         if isinstance(end, datetime) and end <= start:
-            problems.add(row, "end", "the end must come after the start")
+            problems.add(row, "end", _("the end must come after the start"))
             continue
         found.append(
             SessionRow(

@@ -8,6 +8,7 @@ from fvmcli.content.locate import ContentDirs
 from fvmcli.content.tomlfile import Checker, read_toml
 from fvmcli.core.model import Area, Territory, Text
 from fvmcli.errors import ContentError, Problem
+from fvmcli.i18n import _
 
 AREA_ID = 50  # the width of the units' area and type columns
 
@@ -21,7 +22,7 @@ def load_territory(dirs: ContentDirs) -> Territory:
     """Return the validated territory; raise ContentError listing every problem."""
     file = dirs.file("checklists", "territory.toml")
     if file is None:
-        raise ContentError("checklists/territory.toml", [Problem("file", "not found")])
+        raise ContentError("checklists/territory.toml", [Problem("file", _("not found"))])
     data = read_toml(file)
     check = Checker(file)
     check.table(data, "", {"areas", "unit_types"}, {"areas", "unit_types"})
@@ -34,7 +35,7 @@ def load_territory(dirs: ContentDirs) -> Territory:
         table = check.table(raw, path, {"phase", "name"}, {"phase", "name"})
         phase = check.get(table, "phase", path, check.integer, 0)
         if "phase" in table and not 1 <= phase <= 99:
-            check.add(f"{path}.phase", f"a phase is 1 or more, got {phase}")
+            check.add(f"{path}.phase", _("a phase is 1 or more, got {phase}").format(phase=phase))
         name = check.get(table, "name", path, check.text, None)
         if name is not None and phase >= 1:
             areas[area_id] = Area(area_id, phase, name)
@@ -46,8 +47,8 @@ def load_territory(dirs: ContentDirs) -> Territory:
         if text is not None:
             types[type_id] = text
     if not areas and "areas" in data:
-        check.add("areas", "at least one area is required")
+        check.add("areas", _("at least one area is required"))
     if not types and "unit_types" in data:
-        check.add("unit_types", "at least one unit type is required")
+        check.add("unit_types", _("at least one unit type is required"))
     check.raise_if_any()
     return Territory(areas, types)

@@ -12,6 +12,7 @@ from fvmcli.content.locate import ContentFile
 from fvmcli.core.limits import MAX_ID
 from fvmcli.core.model import Text
 from fvmcli.errors import ContentError, Problem
+from fvmcli.i18n import _
 
 if sys.version_info >= (3, 11):  # noqa: UP036 (tomli stays the fallback)
     import tomllib
@@ -29,17 +30,24 @@ def read_toml(file: ContentFile) -> dict[str, Any]:
     try:
         raw = file.path.read_bytes()
     except OSError as exc:
-        raise ContentError(file.label, [Problem("file", f"cannot read: {exc.strerror}")]) from exc
+        raise ContentError(
+            file.label,
+            [Problem("file", _("cannot read: {strerror}").format(strerror=exc.strerror))],
+        ) from exc
     try:
         return tomllib.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise ContentError(file.label, [Problem("file", "is not UTF-8 text")]) from exc
+        raise ContentError(file.label, [Problem("file", _("is not UTF-8 text"))]) from exc
     except RecursionError as exc:
-        raise ContentError(file.label, [Problem("file", "is nested too deeply")]) from exc
+        raise ContentError(file.label, [Problem("file", _("is nested too deeply"))]) from exc
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         match = _AT.search(message)
-        where = f"line {match.group(1)}, column {match.group(2)}" if match else "syntax"
+        where = (
+            _("line {group}, column {group2}").format(group=match.group(1), group2=match.group(2))
+            if match
+            else "syntax"
+        )
         raise ContentError(file.label, [Problem(where, _AT.sub("", message))]) from exc
 
 
@@ -51,15 +59,15 @@ def _short(value: Any) -> str:
 
 def _kind(value: Any) -> str:
     if isinstance(value, bool):
-        return "a boolean"
+        return _("a boolean")
     if isinstance(value, int | float):
-        return "a number"
+        return _("a number")
     if isinstance(value, str):
-        return "a string"
+        return _("a string")
     if isinstance(value, list):
-        return "an array"
+        return _("an array")
     if isinstance(value, dict):
-        return "a table"
+        return _("a table")
     return type(value).__name__
 
 
@@ -87,14 +95,19 @@ class Checker:
     ) -> dict[str, Any]:
         """Return ``value`` as a table after reporting unknown and missing keys."""
         if not isinstance(value, dict):
-            self.add(path, f"expected a table, got {_kind(value)}")
+            self.add(path, _("expected a table, got {kind}").format(kind=_kind(value)))
             return {}
         prefix = f"{path}." if path else ""
         for key in value:
             if key not in allowed:
-                self.add(f"{prefix}{key}", f"unknown key (allowed: {', '.join(sorted(allowed))})")
+                self.add(
+                    f"{prefix}{key}",
+                    _("unknown key (allowed: {allowed})").format(
+                        allowed=", ".join(sorted(allowed))
+                    ),
+                )
         for key in sorted(required - value.keys()):
-            self.add(f"{prefix}{key}", "is required")
+            self.add(f"{prefix}{key}", _("is required"))
         return value
 
     def get(
@@ -115,12 +128,17 @@ class Checker:
     def short_id(self, value: str, path: str, limit: int = MAX_ID) -> None:
         """Report an id longer than ``limit`` characters (what the database columns hold)."""
         if len(value) > limit:
-            self.add(path, f"an id is at most {limit} characters, got {len(value)}")
+            self.add(
+                path,
+                _("an id is at most {limit} characters, got {count}").format(
+                    limit=limit, count=len(value)
+                ),
+            )
 
     def string(self, value: Any, path: str) -> str | None:
         if isinstance(value, str) and value.strip():
             return value
-        self.add(path, f"expected a non-empty string, got {_kind(value)}")
+        self.add(path, _("expected a non-empty string, got {kind}").format(kind=_kind(value)))
         return None
 
     def number(self, value: Any, path: str) -> float | None:
@@ -128,35 +146,60 @@ class Checker:
         problems (every number in content is a weight, target, credit, hours or rate)."""
         if isinstance(value, int | float) and not isinstance(value, bool):
             if isinstance(value, float) and not math.isfinite(value):
-                self.add(path, f"expected a finite number, got {value!r}")
+                self.add(path, _("expected a finite number, got {value!r}").format(value=value))
                 return None
             if abs(value) > MAX_CONTENT_NUMBER:
-                self.add(path, f"expected a number up to {MAX_CONTENT_NUMBER}, got {value!r}")
+                self.add(
+                    path,
+                    _("expected a number up to {MAX_CONTENT_NUMBER}, got {value!r}").format(
+                        MAX_CONTENT_NUMBER=MAX_CONTENT_NUMBER, value=value
+                    ),
+                )
                 return None
             return float(value)
-        self.add(path, f"expected a number, got {_kind(value)} {_short(value)}")
+        self.add(
+            path,
+            _("expected a number, got {kind} {short}").format(
+                kind=_kind(value), short=_short(value)
+            ),
+        )
         return None
 
     def integer(self, value: Any, path: str) -> int | None:
         """Return a whole number within ±MAX_CONTENT_NUMBER."""
         if isinstance(value, int) and not isinstance(value, bool):
             if abs(value) > MAX_CONTENT_NUMBER:
-                self.add(path, f"expected a whole number up to {MAX_CONTENT_NUMBER}")
+                self.add(
+                    path,
+                    _("expected a whole number up to {MAX_CONTENT_NUMBER}").format(
+                        MAX_CONTENT_NUMBER=MAX_CONTENT_NUMBER
+                    ),
+                )
                 return None
             return value
-        self.add(path, f"expected a whole number, got {_kind(value)} {_short(value)}")
+        self.add(
+            path,
+            _("expected a whole number, got {kind} {short}").format(
+                kind=_kind(value), short=_short(value)
+            ),
+        )
         return None
 
     def boolean(self, value: Any, path: str) -> bool | None:
         if isinstance(value, bool):
             return value
-        self.add(path, f"expected true or false, got {_kind(value)} {value!r}")
+        self.add(
+            path,
+            _("expected true or false, got {kind} {value!r}").format(
+                kind=_kind(value), value=value
+            ),
+        )
         return None
 
     def strings(self, value: Any, path: str) -> tuple[str, ...] | None:
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
             return tuple(value)
-        self.add(path, f"expected an array of strings, got {_kind(value)}")
+        self.add(path, _("expected an array of strings, got {kind}").format(kind=_kind(value)))
         return None
 
     def text(self, value: Any, path: str) -> Text | None:
@@ -169,16 +212,16 @@ class Checker:
         sv = table.get("sv")
         en = table.get("en")
         if not isinstance(sv, str) or not sv.strip():
-            self.add(f"{path}.sv", "a Swedish text is required")
+            self.add(f"{path}.sv", _("a Swedish text is required"))
             return None
         if en is not None and not isinstance(en, str):
-            self.add(f"{path}.en", f"expected a string, got {_kind(en)}")
+            self.add(f"{path}.en", _("expected a string, got {kind}").format(kind=_kind(en)))
             en = None
         return Text(sv, en)
 
     def items(self, value: Any, path: str) -> list[tuple[str, Any]]:
         """Return (path, element) pairs of an array of tables."""
         if not isinstance(value, list):
-            self.add(path, f"expected an array of tables, got {_kind(value)}")
+            self.add(path, _("expected an array of tables, got {kind}").format(kind=_kind(value)))
             return []
         return [(f"{path}[{i}]", v) for i, v in enumerate(value)]

@@ -8,6 +8,7 @@ from fvmcli.content.csvfile import RowProblems, read_csv
 from fvmcli.core.model import Territory, Unit
 from fvmcli.core.territory import area_names, resolve_name, unit_problems
 from fvmcli.core.values import check_id, parse_count
+from fvmcli.i18n import _
 
 REQUIRED = ("id", "name", "area", "type")
 OPTIONAL = ("staff", "municipality", "parent", "email")
@@ -24,13 +25,17 @@ def parse_units(path: Path, territory: Territory) -> list[Unit]:
             continue
         unit_id = row.get("id") or ""
         try:
-            check_id(unit_id, what="unit id")
+            check_id(unit_id, what=_("unit id"))
         except ValueError as exc:
             problems.add(row, "id", str(exc))
             continue
         if unit_id in first_line:
             problems.add(
-                row, "id", f"duplicate id {unit_id!r} (first on row {first_line[unit_id]})"
+                row,
+                "id",
+                _("duplicate id {unit_id!r} (first on row {first_line})").format(
+                    unit_id=unit_id, first_line=first_line[unit_id]
+                ),
             )
             continue
         first_line[unit_id] = row.line

@@ -11,6 +11,7 @@ from typing import Any
 from fvmcli.content.answers_csv import OPTIONAL, REQUIRED
 from fvmcli.core.values import format_number
 from fvmcli.errors import InputError
+from fvmcli.i18n import _
 
 
 @dataclass(frozen=True)
@@ -83,9 +84,11 @@ def read_answers_xlsx(path: Path) -> ReadSheet:
     try:
         book = load_workbook(path, data_only=True)
     except FileNotFoundError as exc:
-        raise InputError(f"{path}: no such file") from exc
+        raise InputError(_("{path}: no such file").format(path=path)) from exc
     except (BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        raise InputError(f"{path}: not a readable XLSX workbook ({exc})") from exc
+        raise InputError(
+            _("{path}: not a readable XLSX workbook ({exc})").format(path=path, exc=exc)
+        ) from exc
     if META in book.sheetnames:
         meta = {
             str(row[0]): cell_text(row[1])
@@ -93,7 +96,11 @@ def read_answers_xlsx(path: Path) -> ReadSheet:
             if row and row[0]
         }
         if meta.get("format") != FORMAT:
-            raise InputError(f"{path}: its '{META}' sheet is not an fvm answer sheet's")
+            raise InputError(
+                _("{path}: its '{META}' sheet is not an fvm answer sheet's").format(
+                    path=path, META=META
+                )
+            )
         ws = book.worksheets[0]
         version = meta.get("version") or ""
         read = ReadSheet(
@@ -113,7 +120,11 @@ def read_answers_xlsx(path: Path) -> ReadSheet:
             try:
                 read.filled_on = parse_date(str(filled_on))
             except ValueError as exc:
-                raise InputError(f"{path.name}!{ws.title}!E{FILLED_ON[0] + 1}: {exc}") from exc
+                raise InputError(
+                    _("{name}!{title}!E{FILLED_ON}: {exc}").format(
+                        name=path.name, title=ws.title, FILLED_ON=FILLED_ON[0] + 1, exc=exc
+                    )
+                ) from exc
         for r, row in enumerate(
             ws.iter_rows(min_row=FIRST_ROW + 1, values_only=True), start=FIRST_ROW + 1
         ):
@@ -146,9 +157,20 @@ def _plain(path: Path, ws: Any) -> ReadSheet:
     unknown = [h for h in header if h and h not in REQUIRED + OPTIONAL]
     if missing or unknown:
         raise InputError(
-            f"{path}!{ws.title}: a plain sheet needs the columns {', '.join(REQUIRED)} "
-            f"(and may have {', '.join(OPTIONAL)}); "
-            + (f"missing {', '.join(missing)}" if missing else f"unknown {', '.join(unknown)}")
+            _(
+                "{path}!{title}: a plain sheet needs the columns {REQUIRED} (and may "
+                "have {OPTIONAL}); "
+            ).format(
+                path=path,
+                title=ws.title,
+                REQUIRED=", ".join(REQUIRED),
+                OPTIONAL=", ".join(OPTIONAL),
+            )
+            + (
+                _("missing {missing}").format(missing=", ".join(missing))
+                if missing
+                else _("unknown {unknown}").format(unknown=", ".join(unknown))
+            )
         )
     at = {name: i for i, name in enumerate(header) if name}
     read = ReadSheet(path, False)

@@ -5,14 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from fvmcli.i18n import N_
+
 ROLES = ("reader", "answerer", "trainer", "lead", "admin")
 ROLE_MEANING = {
-    "reader": "reads everything, changes nothing",
-    "answerer": "answers, comments and equipment counts for their units",
-    "trainer": "courses, sessions, people, enrolment and attendance",
-    "lead": "all of the above everywhere, plus waivers, overrides, phases, units, snapshots "
-    "and reminders",
-    "admin": "everything, plus grants and erasure",
+    "reader": N_("reads everything, changes nothing"),
+    "answerer": N_("answers, comments and equipment counts for their units"),
+    "trainer": N_("courses, sessions, people, enrolment and attendance"),
+    "lead": N_(
+        "all of the above everywhere, plus waivers, overrides, phases, units, snapshots "
+        "and reminders"
+    ),
+    "admin": N_("everything, plus grants and erasure"),
 }
 # Actions, and the roles that allow each. Scoped roles allow an action only on the units and
 # areas of their grants; a grant without unit or area covers every unit.
@@ -30,17 +34,17 @@ ACTIONS = {
     "erase": ("admin",),
 }
 ACTION_WORDS = {
-    "answer": "change answers of",
-    "count": "change equipment counts of",
-    "waive": "waive questions of",
-    "require": "override equipment of",
-    "territory": "change the territory:",
-    "train": "change training records",
-    "trust": "trust device keys for",
-    "behalf": "act on behalf of others",
-    "remind": "send reminders to",
-    "grant": "grant rights",
-    "erase": "erase people",
+    "answer": N_("change answers of"),
+    "count": N_("change equipment counts of"),
+    "waive": N_("waive questions of"),
+    "require": N_("override equipment of"),
+    "territory": N_("change the territory:"),
+    "train": N_("change training records"),
+    "trust": N_("trust device keys for"),
+    "behalf": N_("act on behalf of others"),
+    "remind": N_("send reminders to"),
+    "grant": N_("grant rights"),
+    "erase": N_("erase people"),
 }
 # The role a grant should give for each action, in the hint of a refusal.
 GRANTABLE = {

@@ -10,6 +10,7 @@ from fvmcli.core.limits import FIRST_YEAR, LAST_YEAR, MAX_NAME, MAX_TEXT
 from fvmcli.core.model import NA, Checklist, NewAnswer, Question, Unit
 from fvmcli.core.scoring import applicable_questions, applies_by_type
 from fvmcli.core.values import format_number, parse_date, parse_number
+from fvmcli.i18n import _
 
 _WORDS = {
     "yes": "yes",
@@ -33,16 +34,16 @@ _WORDS = {
 def accepted_values(question: Question) -> str:
     """Return a human description of the values the question takes."""
     kinds = {
-        "yes-no": "yes, no (ja, nej)",
-        "yes-partial-no": "yes, partial, no (ja, delvis, nej)",
-        "percent": "a number from 0 to 100 (87,5 or 87.5)",
-        "number": "a number 0 or more",
-        "date": "a date YYYY-MM-DD",
+        "yes-no": _("yes, no (ja, nej)"),
+        "yes-partial-no": _("yes, partial, no (ja, delvis, nej)"),
+        "percent": _("a number from 0 to 100 (87,5 or 87.5)"),
+        "number": _("a number 0 or more"),
+        "date": _("a date YYYY-MM-DD"),
         "choice": ", ".join(o.id for o in question.options),
-        "text": f"any text up to {MAX_TEXT} characters",
+        "text": _("any text up to {MAX_TEXT} characters").format(MAX_TEXT=MAX_TEXT),
     }
     base = kinds[question.type]
-    return f"{base}, or n/a (ej aktuell)" if question.allow_na else base
+    return _("{base}, or n/a (ej aktuell)").format(base=base) if question.allow_na else base
 
 
 def parse_answer(question: Question, raw: str) -> str:
@@ -50,17 +51,25 @@ def parse_answer(question: Question, raw: str) -> str:
     text = raw.strip()
     word = _WORDS.get(text.lower())
     if not text:
-        raise ValueError(f"an answer is required: {accepted_values(question)}")
+        raise ValueError(
+            _("an answer is required: {accepted_values}").format(
+                accepted_values=accepted_values(question)
+            )
+        )
     if word == NA and question.type != "text":
         if question.allow_na:
             return NA
         raise ValueError(
-            f"{question.id} cannot be answered n/a; accepted: {accepted_values(question)}"
+            _("{id} cannot be answered n/a; accepted: {accepted_values}").format(
+                id=question.id, accepted_values=accepted_values(question)
+            )
         )
     value = _parse_typed(question, text, word)
     if value is None:
         raise ValueError(
-            f"{text!r} is not an answer to {question.id}; accepted: {accepted_values(question)}"
+            _("{text!r} is not an answer to {id}; accepted: {accepted_values}").format(
+                text=text, id=question.id, accepted_values=accepted_values(question)
+            )
         )
     return value
 
@@ -103,18 +112,30 @@ def settable_question(
     """
     question = checklist.question(question_id)
     if question is None:
-        raise ValueError(f"unknown question {question_id!r} in checklist {checklist.id!r}")
+        raise ValueError(
+            _("unknown question {question_id!r} in checklist {id!r}").format(
+                question_id=question_id, id=checklist.id
+            )
+        )
     if question.derived:
         raise ValueError(
-            f"{question_id} is computed from {question.source}; it cannot be set by hand"
+            _("{question_id} is computed from {source}; it cannot be set by hand").format(
+                question_id=question_id, source=question.source
+            )
         )
     if not applies_by_type(checklist, question, unit_type):
-        raise ValueError(f"{question_id} does not apply to units of type {unit_type}")
+        raise ValueError(
+            _("{question_id} does not apply to units of type {unit_type}").format(
+                question_id=question_id, unit_type=unit_type
+            )
+        )
     if question not in applicable_questions(checklist, unit_type, values):
         when = question.when
         assert when is not None
         raise ValueError(
-            f"{question_id} applies only when {when.question} is {' or '.join(when.values)}"
+            _("{question_id} applies only when {question} is {when}").format(
+                question_id=question_id, question=when.question, when=" or ".join(when.values)
+            )
         )
     return question
 
@@ -152,7 +173,9 @@ def check_answers(
     for index, new in enumerate(batch):
         unit = units.get(new.unit_id)
         if unit is None:
-            problems.append(AnswerProblem(index, "unit", f"no unit {new.unit_id!r}"))
+            problems.append(
+                AnswerProblem(index, "unit", _("no unit {unit_id!r}").format(unit_id=new.unit_id))
+            )
             continue
         key = (new.unit_id, new.question)
         if key in seen:
@@ -160,7 +183,9 @@ def check_answers(
                 AnswerProblem(
                     index,
                     "question",
-                    f"{new.question} for {new.unit_id} is answered twice",
+                    _("{question} for {unit_id} is answered twice").format(
+                        question=new.question, unit_id=new.unit_id
+                    ),
                     seen[key],
                 )
             )
@@ -184,11 +209,19 @@ def check_answers(
                 continue
         if new.comment is not None and len(new.comment) > MAX_TEXT:
             problems.append(
-                AnswerProblem(index, "comment", f"is longer than {MAX_TEXT} characters")
+                AnswerProblem(
+                    index,
+                    "comment",
+                    _("is longer than {MAX_TEXT} characters").format(MAX_TEXT=MAX_TEXT),
+                )
             )
             continue
         if new.by is not None and not 0 < len(new.by.strip()) <= MAX_NAME:
-            problems.append(AnswerProblem(index, "by", f"a name of 1 to {MAX_NAME} characters"))
+            problems.append(
+                AnswerProblem(
+                    index, "by", _("a name of 1 to {MAX_NAME} characters").format(MAX_NAME=MAX_NAME)
+                )
+            )
             continue
         values.setdefault(new.unit_id, {})[new.question] = value
         parsed.append(
@@ -222,15 +255,21 @@ def time_problem(text: str, latest: datetime | None) -> str | None:
     try:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
-        return f"expected a date and time like 2026-12-14T09:00, got {text!r}"
+        return _("expected a date and time like 2026-12-14T09:00, got {text!r}").format(text=text)
     if len(text.strip()) <= 10 or len(text) > 40:
-        return f"expected a date and time like 2026-12-14T09:00, got {text[:40]!r}"
+        return _("expected a date and time like 2026-12-14T09:00, got {text!r}").format(
+            text=text[:40]
+        )
     if not FIRST_YEAR <= moment.year <= LAST_YEAR:
-        return f"{text} lies outside the years {FIRST_YEAR}–{LAST_YEAR}"
+        return _("{text} lies outside the years {FIRST_YEAR}–{LAST_YEAR}").format(
+            text=text, FIRST_YEAR=FIRST_YEAR, LAST_YEAR=LAST_YEAR
+        )
     if latest is not None:
         aware = moment if moment.tzinfo else moment.astimezone()
         if aware > latest:
-            return f"{text} lies in the future; a change cannot be dated after now"
+            return _("{text} lies in the future; a change cannot be dated after now").format(
+                text=text
+            )
     return None
 
 
@@ -239,4 +278,4 @@ def _why_not(checklist: Checklist, unit: Unit, question_id: str, values: Mapping
         settable_question(checklist, unit.type, question_id, values)
     except ValueError as exc:
         return str(exc)
-    return "cannot be set"
+    return _("cannot be set")

@@ -18,6 +18,7 @@ from fvmcli.core.model import Catalog, Checklist, Unit
 from fvmcli.core.scoring import applies_by_type
 from fvmcli.core.values import parse_count, parse_date
 from fvmcli.errors import Problem
+from fvmcli.i18n import _
 
 FORMAT = "fvm-bundle"
 VERSION = 1
@@ -59,29 +60,35 @@ def verify(document: dict[str, Any], key: str | None) -> Verified:
     from fvmcli.core.signing import verify as verify_signature
 
     if document.get("format") != FORMAT:
-        return Verified("not an fvm bundle (format is not fvm-bundle)")
+        return Verified(_("not an fvm bundle (format is not fvm-bundle)"))
     if document.get("version") != VERSION:
         return Verified(
-            f"bundle version {str(document.get('version'))[:20]!r} is not supported "
-            f"(expected {VERSION})"
+            _("bundle version {document!r} is not supported (expected {VERSION})").format(
+                document=str(document.get("version"))[:20], VERSION=VERSION
+            )
         )
     if not hmac.compare_digest(str(document.get("digest", "")), digest(document)):
-        return Verified("its digest does not match its content: the bundle was changed or damaged")
+        return Verified(
+            _("its digest does not match its content: the bundle was changed or damaged")
+        )
     signed = document.get("signature")
     if isinstance(signed, str) and signed.startswith(PREFIX):
         signer = document.get("signer")
         if not isinstance(signer, str) or not verify_signature(signer, signed, canonical(document)):
-            return Verified("its signature does not match: the bundle was changed after signing")
+            return Verified(_("its signature does not match: the bundle was changed after signing"))
         return Verified(fingerprint=fingerprint(signer))
     if isinstance(signed, str) and signed.startswith("hmac-sha256:"):
         if not key:
-            return Verified("it is signed with a shared key: set FVM_BUNDLE_KEY to verify it")
+            return Verified(_("it is signed with a shared key: set FVM_BUNDLE_KEY to verify it"))
         if not hmac.compare_digest(signed, signature(document, key)):
-            return Verified("its signature does not match: wrong key, or the bundle was changed")
+            return Verified(_("its signature does not match: wrong key, or the bundle was changed"))
         return Verified(legacy=True)
     return Verified(
-        "it is not signed: export it with a device key (fvm bundle keygen; "
-        "fvm bundle export --key KEYFILE) that a lead trusts for the unit (fvm bundle trust)"
+        _(
+            "it is not signed: export it with a device key (fvm bundle keygen; fvm "
+            "bundle export --key KEYFILE) that a lead trusts for the unit (fvm "
+            "bundle trust)"
+        )
     )
 
 
@@ -170,10 +177,10 @@ COUNT_KEYS = ("present", "configured", "tested")
 def read_unit(raw: Any) -> tuple[Unit | None, list[Problem]]:
     """Return the bundle's unit when its fields have the right kinds, with every problem."""
     if not isinstance(raw, dict):
-        return None, [Problem("unit", "expected an object")]
-    problems = [Problem(f"unit.{k}", "is missing") for k in UNIT_FIELDS if k not in raw]
+        return None, [Problem("unit", _("expected an object"))]
+    problems = [Problem(f"unit.{k}", _("is missing")) for k in UNIT_FIELDS if k not in raw]
     extra = set(raw) - set(UNIT_FIELDS) - set(UNIT_OPTIONAL)
-    problems += [Problem(f"unit.{k}", "is not a field of a unit") for k in sorted(extra)]
+    problems += [Problem(f"unit.{k}", _("is not a field of a unit")) for k in sorted(extra)]
     if problems:
         return None, problems
     unit = Unit(**raw)
@@ -195,11 +202,11 @@ def entry_problems(
     """
     where = f"history[{index}]"
     if not isinstance(raw, dict):
-        return None, [Problem(where, "expected an object")]
+        return None, [Problem(where, _("expected an object"))]
     fields = {f.name: f for f in dataclass_fields(Entry)}
-    problems = [Problem(f"{where}.{k}", "is missing") for k in fields if k not in raw]
+    problems = [Problem(f"{where}.{k}", _("is missing")) for k in fields if k not in raw]
     problems += [
-        Problem(f"{where}.{k}", "is not a field of a history entry")
+        Problem(f"{where}.{k}", _("is not a field of a history entry"))
         for k in sorted(set(raw) - set(fields))
     ]
     if problems:
@@ -207,30 +214,49 @@ def entry_problems(
     for key in ("scope", "subject", "old", "new", "comment"):
         value = raw[key]
         if value is not None and not isinstance(value, str):
-            problems.append(Problem(f"{where}.{key}", "expected text or null"))
+            problems.append(Problem(f"{where}.{key}", _("expected text or null")))
         elif value is not None and len(value) > MAX_TEXT:
-            problems.append(Problem(f"{where}.{key}", f"is longer than {MAX_TEXT} characters"))
+            problems.append(
+                Problem(
+                    f"{where}.{key}",
+                    _("is longer than {MAX_TEXT} characters").format(MAX_TEXT=MAX_TEXT),
+                )
+            )
     for key in ("kind", "by", "at"):
         if not isinstance(raw[key], str) or not raw[key].strip():
-            problems.append(Problem(f"{where}.{key}", "expected text"))
+            problems.append(Problem(f"{where}.{key}", _("expected text")))
     version = raw["version"]
     if version is not None and (
         not isinstance(version, int) or isinstance(version, bool) or not 0 <= version <= MAX_VERSION
     ):
-        problems.append(Problem(f"{where}.version", f"expected a whole number up to {MAX_VERSION}"))
+        problems.append(
+            Problem(
+                f"{where}.version",
+                _("expected a whole number up to {MAX_VERSION}").format(MAX_VERSION=MAX_VERSION),
+            )
+        )
     if problems:
         return None, problems
     entry = Entry(**raw)
     if len(entry.by) > MAX_NAME:
-        problems.append(Problem(f"{where}.by", f"is longer than {MAX_NAME} characters"))
+        problems.append(
+            Problem(
+                f"{where}.by", _("is longer than {MAX_NAME} characters").format(MAX_NAME=MAX_NAME)
+            )
+        )
     when = time_problem(entry.at, latest)
     if when:
         problems.append(Problem(f"{where}.at", when))
     if entry.kind not in MERGED_KINDS:
         known = ", ".join(MERGED_KINDS)
-        problems.append(Problem(f"{where}.kind", f"unknown kind {entry.kind!r} (known: {known})"))
+        problems.append(
+            Problem(
+                f"{where}.kind",
+                _("unknown kind {kind!r} (known: {known})").format(kind=entry.kind, known=known),
+            )
+        )
     elif entry.subject is None:
-        problems.append(Problem(f"{where}.subject", "is missing"))
+        problems.append(Problem(f"{where}.subject", _("is missing")))
     elif entry.kind in ("answer", "waiver"):
         problems += _question_problems(where, entry, unit, checklists)
     else:
@@ -243,11 +269,18 @@ def _question_problems(
 ) -> list[Problem]:
     checklist = checklists.get(entry.scope or "")
     if checklist is None:
-        return [Problem(f"{where}.scope", f"unknown checklist {entry.scope!r}")]
+        return [
+            Problem(f"{where}.scope", _("unknown checklist {scope!r}").format(scope=entry.scope))
+        ]
     question = checklist.question(entry.subject or "")
     if question is None:
         return [
-            Problem(f"{where}.subject", f"unknown question {entry.subject!r} in {checklist.id}")
+            Problem(
+                f"{where}.subject",
+                _("unknown question {subject!r} in {id}").format(
+                    subject=entry.subject, id=checklist.id
+                ),
+            )
         ]
     if entry.kind == "waiver":
         if entry.new is None:
@@ -255,43 +288,70 @@ def _question_problems(
         try:
             parse_date(entry.new)
         except ValueError as exc:
-            return [Problem(f"{where}.new", f"a waiver ends on a date: {exc}")]
+            return [Problem(f"{where}.new", _("a waiver ends on a date: {exc}").format(exc=exc))]
         if not (entry.comment or "").strip():
-            return [Problem(f"{where}.comment", "a waiver needs its reason")]
+            return [Problem(f"{where}.comment", _("a waiver needs its reason"))]
         return []
     if question.derived:
-        return [Problem(f"{where}.subject", f"{question.id} is computed; a person cannot set it")]
+        return [
+            Problem(
+                f"{where}.subject",
+                _("{id} is computed; a person cannot set it").format(id=question.id),
+            )
+        ]
     if not applies_by_type(checklist, question, unit.type):
-        return [Problem(f"{where}.subject", f"{question.id} does not apply to {unit.type} units")]
+        return [
+            Problem(
+                f"{where}.subject",
+                _("{id} does not apply to {type} units").format(id=question.id, type=unit.type),
+            )
+        ]
     if entry.new is None:
-        return [Problem(f"{where}.new", "an answer needs a value")]
+        return [Problem(f"{where}.new", _("an answer needs a value"))]
     try:
         stored = parse_answer(question, entry.new)
     except ValueError as exc:
         return [Problem(f"{where}.new", str(exc))]
     if stored != entry.new:
-        return [Problem(f"{where}.new", f"{entry.new!r} is not stored as such (as {stored!r})")]
+        return [
+            Problem(
+                f"{where}.new",
+                _("{new!r} is not stored as such (as {stored!r})").format(
+                    new=entry.new, stored=stored
+                ),
+            )
+        ]
     return []
 
 
 def _item_problems(where: str, entry: Entry, catalog: Catalog) -> list[Problem]:
     if catalog.item(entry.subject or "") is None:
-        return [Problem(f"{where}.subject", f"unknown equipment item {entry.subject!r}")]
+        return [
+            Problem(
+                f"{where}.subject",
+                _("unknown equipment item {subject!r}").format(subject=entry.subject),
+            )
+        ]
     if entry.new is None:
         return []
     if entry.kind == "requirement":
         try:
-            parse_count(entry.new, name="a required quantity")
+            parse_count(entry.new, name=_("a required quantity"))
         except ValueError as exc:
             return [Problem(f"{where}.new", str(exc))]
         return []
     try:
         count = json.loads(entry.new)
     except (json.JSONDecodeError, RecursionError):
-        return [Problem(f"{where}.new", "a count is a JSON object")]
+        return [Problem(f"{where}.new", _("a count is a JSON object"))]
     if not isinstance(count, dict) or sorted(count) != sorted(COUNT_KEYS):
-        return [Problem(f"{where}.new", f"a count has exactly {', '.join(COUNT_KEYS)}")]
+        return [
+            Problem(
+                f"{where}.new",
+                _("a count has exactly {COUNT_KEYS}").format(COUNT_KEYS=", ".join(COUNT_KEYS)),
+            )
+        ]
     if not all(type(count[k]) is int for k in COUNT_KEYS):
-        return [Problem(f"{where}.new", "counts are whole numbers")]
+        return [Problem(f"{where}.new", _("counts are whole numbers"))]
     problem = count_problem(*(count[k] for k in COUNT_KEYS))
     return [Problem(f"{where}.new", problem)] if problem else []

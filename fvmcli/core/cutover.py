@@ -10,6 +10,7 @@ from typing import Any
 from fvmcli.core.model import Unit
 from fvmcli.core.scoring import STATUSES, StatusReason
 from fvmcli.core.summary import UnitSummary
+from fvmcli.i18n import _
 
 
 @dataclass(frozen=True, slots=True)  # a territory holds tens of thousands, all at once
@@ -126,7 +127,7 @@ def gate_failed(statuses: Iterable[str], fail_on: str | None) -> bool:
     if fail_on is None:
         return False
     if fail_on not in GATES:
-        raise ValueError(f"expected red or amber, got {fail_on!r}")
+        raise ValueError(_("expected red or amber, got {fail_on!r}").format(fail_on=fail_on))
     failing = GATES[fail_on]
     return any(s in failing for s in statuses)
 

@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from fvmcli.core.limits import MAX_OFFSET_DAYS
 from fvmcli.core.model import Offset
+from fvmcli.i18n import _
 
 _DUE = re.compile(r"T-(\d+)([dwm])", re.ASCII)
 
@@ -17,11 +18,17 @@ def parse_offset(text: str) -> Offset:
     """Return the offset written ``T-<n>d|w|m``; raise ValueError on anything else."""
     match = _DUE.fullmatch(text.strip())
     if not match or len(match.group(1)) > 6:
-        raise ValueError(f"expected T-<n>d, T-<n>w or T-<n>m, got {text[:40]!r}")
+        raise ValueError(
+            _("expected T-<n>d, T-<n>w or T-<n>m, got {text!r}").format(text=text[:40])
+        )
     offset = Offset(int(match.group(1)), match.group(2))
     days = offset.amount * {"d": 1, "w": 7, "m": 31}[offset.unit]
     if days > MAX_OFFSET_DAYS:
-        raise ValueError(f"{text!r} lies more than {MAX_OFFSET_DAYS} days before go-live")
+        raise ValueError(
+            _("{text!r} lies more than {MAX_OFFSET_DAYS} days before go-live").format(
+                text=text, MAX_OFFSET_DAYS=MAX_OFFSET_DAYS
+            )
+        )
     return offset
 
 

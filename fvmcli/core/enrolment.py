@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from fvmcli.core.model import Course
+from fvmcli.i18n import _
 
 SEAT = ("enrolled", "attended", "completed", "no-show")
 WAITLISTED = "waitlisted"
@@ -76,19 +77,25 @@ def refusals(
     reasons = []
     missing = [c for c in course.prerequisites if c not in completed_courses]
     if missing:
-        reasons.append(f"has not completed the prerequisite(s) {', '.join(missing)}")
+        reasons.append(
+            _("has not completed the prerequisite(s) {missing}").format(missing=", ".join(missing))
+        )
     if course.id in completed_courses:
-        reasons.append(f"has already completed {course.id}")
+        reasons.append(_("has already completed {id}").format(id=course.id))
     for booking in bookings:
         other = booking.session
         if booking.status not in BOOKED or other.id == session.id:
             continue
         if other.course == course.id and booking.status != "completed":
             reasons.append(
-                f"already has a place ({booking.status}) in {other.id} of the same course"
+                _("already has a place ({status}) in {id} of the same course").format(
+                    status=booking.status, id=other.id
+                )
             )
         elif overlaps(session, other):
-            reasons.append(f"is already booked in {other.id}, which overlaps in time")
+            reasons.append(
+                _("is already booked in {id}, which overlaps in time").format(id=other.id)
+            )
     return reasons
 
 

@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from fvmcli.core.limits import MAX_COUNT
 from fvmcli.core.model import Catalog, Count, Recommendation, Unit
+from fvmcli.i18n import _
 
 
 @lru_cache(maxsize=65536)
@@ -113,14 +114,14 @@ def readiness(states: Iterable[ItemState]) -> float | None:
 def count_problem(present: int, configured: int, tested: int) -> str | None:
     """Return why a count is invalid (present ≥ configured ≥ tested ≥ 0), or None when valid."""
     if min(present, configured, tested) < 0:
-        return "counts are whole numbers 0 or more"
+        return _("counts are whole numbers 0 or more")
     if max(present, configured, tested) > MAX_COUNT:
-        return f"counts are at most {MAX_COUNT}"
+        return _("counts are at most {MAX_COUNT}").format(MAX_COUNT=MAX_COUNT)
     if not present >= configured >= tested:
-        return (
-            f"present ≥ configured ≥ tested must hold, got present={present}, "
-            f"configured={configured}, tested={tested}"
-        )
+        return _(
+            "present ≥ configured ≥ tested must hold, got present={present}, "
+            "configured={configured}, tested={tested}"
+        ).format(present=present, configured=configured, tested=tested)
     return None
 
 

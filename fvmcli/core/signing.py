@@ -7,6 +7,8 @@ import base64
 import hashlib
 from dataclasses import dataclass
 
+from fvmcli.i18n import _
+
 PREFIX = "ed25519:"
 
 
@@ -38,13 +40,13 @@ def public_text(raw: bytes) -> str:
 def public_raw(text: str) -> bytes:
     """Return the raw public key of its text form; ValueError when it is not one."""
     if not text.startswith(PREFIX):
-        raise ValueError("not an ed25519 public key")
+        raise ValueError(_("not an ed25519 public key"))
     try:
         raw = base64.b64decode(text[len(PREFIX) :], validate=True)
     except ValueError as exc:
-        raise ValueError("not an ed25519 public key") from exc
+        raise ValueError(_("not an ed25519 public key")) from exc
     if len(raw) != 32:
-        raise ValueError("not an ed25519 public key")
+        raise ValueError(_("not an ed25519 public key"))
     return raw
 
 
@@ -62,7 +64,7 @@ def sign(private_pem: bytes, message: bytes) -> tuple[str, str]:
 
     key = serialization.load_pem_private_key(private_pem, password=None)
     if not isinstance(key, Ed25519PrivateKey):
-        raise ValueError("not an Ed25519 private key")
+        raise ValueError(_("not an Ed25519 private key"))
     signature = key.sign(message)
     public = public_text(key.public_key().public_bytes_raw())
     return public, PREFIX + base64.b64encode(signature).decode("ascii")

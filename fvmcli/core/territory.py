@@ -5,6 +5,7 @@ from __future__ import annotations
 from fvmcli.core.limits import MAX_COUNT, MAX_NAME
 from fvmcli.core.model import Territory, Text, Unit
 from fvmcli.core.values import check_id, email_problem
+from fvmcli.i18n import _
 
 
 def fold(text: str) -> str:
@@ -50,30 +51,49 @@ def unit_problems(unit: Unit, territory: Territory) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     for field in ("id", "name", "area", "type"):
         if not isinstance(getattr(unit, field), str):
-            problems.append((field, "expected text"))
+            problems.append((field, _("expected text")))
     for field in ("municipality", "parent"):
         if getattr(unit, field) is not None and not isinstance(getattr(unit, field), str):
-            problems.append((field, "expected text or nothing"))
+            problems.append((field, _("expected text or nothing")))
     if problems:
         return problems
     if not unit.name.strip():
-        problems.append(("name", "a name is required"))
+        problems.append(("name", _("a name is required")))
     if unit.area not in territory.areas:
         problems.append(
-            ("area", f"unknown area {unit.area!r} (known: {', '.join(territory.areas)})")
+            (
+                "area",
+                _("unknown area {area!r} (known: {areas})").format(
+                    area=unit.area, areas=", ".join(territory.areas)
+                ),
+            )
         )
     if unit.type not in territory.unit_types:
         known = ", ".join(territory.unit_types)
-        problems.append(("type", f"unknown unit type {unit.type!r} (known: {known})"))
+        problems.append(
+            (
+                "type",
+                _("unknown unit type {type!r} (known: {known})").format(
+                    type=unit.type, known=known
+                ),
+            )
+        )
     if unit.staff is not None and not (
         isinstance(unit.staff, int)
         and not isinstance(unit.staff, bool)
         and 0 <= unit.staff <= MAX_COUNT
     ):
-        problems.append(("staff", f"staff is a whole number from 0 to {MAX_COUNT}"))
+        problems.append(
+            (
+                "staff",
+                _("staff is a whole number from 0 to {MAX_COUNT}").format(MAX_COUNT=MAX_COUNT),
+            )
+        )
     for field, value in (("name", unit.name), ("municipality", unit.municipality)):
         if value is not None and len(value) > MAX_NAME:
-            problems.append((field, f"is longer than {MAX_NAME} characters"))
+            problems.append(
+                (field, _("is longer than {MAX_NAME} characters").format(MAX_NAME=MAX_NAME))
+            )
     if unit.email is not None and (bad := email_problem(unit.email)):
         problems.append(("email", bad))
     return problems + _parent_problems(unit)
@@ -88,5 +108,5 @@ def _parent_problems(unit: Unit) -> list[tuple[str, str]]:
     except ValueError as exc:
         return [("parent", str(exc))]
     if unit.parent == unit.id:
-        return [("parent", "a unit cannot be its own parent")]
+        return [("parent", _("a unit cannot be its own parent"))]
     return []

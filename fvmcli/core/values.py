@@ -7,6 +7,7 @@ import re
 from datetime import date, datetime
 
 from fvmcli.core.limits import FIRST_YEAR, LAST_YEAR, MAX_COUNT, MAX_ID, MAX_NUMBER, MAX_TEXT
+from fvmcli.i18n import _
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
@@ -17,11 +18,13 @@ def parse_date(text: str) -> date:
     """Return the ISO date ``YYYY-MM-DD``; raise ValueError naming what is wrong."""
     text = text.strip()
     if not _DATE.fullmatch(text):
-        raise ValueError(f"expected a date YYYY-MM-DD, got {text!r}")
+        raise ValueError(_("expected a date YYYY-MM-DD, got {text!r}").format(text=text))
     try:
         day = date.fromisoformat(text)
     except ValueError as exc:
-        raise ValueError(f"{text!r} is not a real date ({exc})") from exc
+        raise ValueError(
+            _("{text!r} is not a real date ({exc})").format(text=text, exc=exc)
+        ) from exc
     check_year(day.year, text)
     return day
 
@@ -29,7 +32,11 @@ def parse_date(text: str) -> date:
 def check_year(year: int, text: str) -> None:
     """Refuse a date outside the years fvm plans for."""
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise ValueError(f"{text!r} lies outside the years {FIRST_YEAR}–{LAST_YEAR}")
+        raise ValueError(
+            _("{text!r} lies outside the years {FIRST_YEAR}–{LAST_YEAR}").format(
+                text=text, FIRST_YEAR=FIRST_YEAR, LAST_YEAR=LAST_YEAR
+            )
+        )
 
 
 def parse_datetime(text: str) -> datetime:
@@ -41,9 +48,13 @@ def parse_datetime(text: str) -> datetime:
     try:
         value = datetime.fromisoformat(text)
     except ValueError as exc:
-        raise ValueError(f"expected a date and time like 2026-12-14T09:00, got {text!r}") from exc
+        raise ValueError(
+            _("expected a date and time like 2026-12-14T09:00, got {text!r}").format(text=text)
+        ) from exc
     if len(text) <= 10:
-        raise ValueError(f"expected a date and time like 2026-12-14T09:00, got {text!r}")
+        raise ValueError(
+            _("expected a date and time like 2026-12-14T09:00, got {text!r}").format(text=text)
+        )
     check_year(value.year, text)
     if value.tzinfo is not None:
         value = value.astimezone().replace(tzinfo=None)
@@ -54,10 +65,14 @@ def parse_number(text: str) -> float:
     """Return a decimal number; a Swedish decimal comma (``87,5``) is accepted."""
     cleaned = text.strip().replace("\u00a0", "").replace(" ", "")
     if not _NUMBER.fullmatch(cleaned) or len(cleaned) > 40:
-        raise ValueError(f"expected a number, got {text!r}")
+        raise ValueError(_("expected a number, got {text!r}").format(text=text))
     value = float(cleaned.replace(",", "."))
     if not math.isfinite(value) or abs(value) > MAX_NUMBER:
-        raise ValueError(f"{text!r} is too large (at most {MAX_NUMBER:g})")
+        raise ValueError(
+            _("{text!r} is too large (at most {MAX_NUMBER:g})").format(
+                text=text, MAX_NUMBER=MAX_NUMBER
+            )
+        )
     return value
 
 
@@ -68,32 +83,54 @@ def parse_count(text: str, *, name: str = "value") -> int:
     if whole:
         cleaned = whole.group(1)
     if not (cleaned.isascii() and cleaned.isdigit()):
-        raise ValueError(f"{name} must be a whole number 0 or more, got {text!r}")
+        raise ValueError(
+            _("{name} must be a whole number 0 or more, got {text!r}").format(name=name, text=text)
+        )
     if len(cleaned) > 12:
-        raise ValueError(f"{name} must be from 0 to {MAX_COUNT}, got {cleaned[:12]}…")
+        raise ValueError(
+            _("{name} must be from 0 to {MAX_COUNT}, got {cleaned}…").format(
+                name=name, MAX_COUNT=MAX_COUNT, cleaned=cleaned[:12]
+            )
+        )
     return check_count(int(cleaned), name)
 
 
 def check_count(value: int, name: str = "value") -> int:
     """Return ``value`` when it is a whole number from 0 to MAX_COUNT; else ValueError."""
     if not 0 <= value <= MAX_COUNT:
-        raise ValueError(f"{name} must be from 0 to {MAX_COUNT}, got {value}")
+        raise ValueError(
+            _("{name} must be from 0 to {MAX_COUNT}, got {value}").format(
+                name=name, MAX_COUNT=MAX_COUNT, value=value
+            )
+        )
     return value
 
 
 def check_id(text: str, *, what: str = "id") -> str:
     """Return ``text`` when it is a usable id (letters, digits, . _ -, no spaces)."""
     if len(text) > MAX_ID:
-        raise ValueError(f"{what} {text[:20]!r}… is longer than {MAX_ID} characters")
+        raise ValueError(
+            _("{what} {text!r}… is longer than {MAX_ID} characters").format(
+                what=what, text=text[:20], MAX_ID=MAX_ID
+            )
+        )
     if not _ID.fullmatch(text):
-        raise ValueError(f"{what} {text!r} may hold only letters, digits, '.', '_' and '-'")
+        raise ValueError(
+            _("{what} {text!r} may hold only letters, digits, '.', '_' and '-'").format(
+                what=what, text=text
+            )
+        )
     return text
 
 
 def check_text(text: str | None, what: str, limit: int = MAX_TEXT) -> str | None:
     """Return ``text`` when it is at most ``limit`` characters; else ValueError naming it."""
     if text is not None and len(text) > limit:
-        raise ValueError(f"{what} is longer than {limit} characters ({len(text)})")
+        raise ValueError(
+            _("{what} is longer than {limit} characters ({count})").format(
+                what=what, limit=limit, count=len(text)
+            )
+        )
     return text
 
 
@@ -108,7 +145,7 @@ def email_problem(value: object) -> str | None:
     from fvmcli.core.limits import MAX_NAME
 
     if not isinstance(value, str):
-        return "expected text or nothing"
+        return _("expected text or nothing")
     local, at, domain = value.partition("@")
     if (
         not at
@@ -118,8 +155,10 @@ def email_problem(value: object) -> str | None:
         or any(c.isspace() or c in '<>,;"' for c in value)
         or len(value) > MAX_NAME
     ):
-        return f"{value!r} is not an e-mail address"
+        return _("{value!r} is not an e-mail address").format(value=value)
     if not value.isascii():
         # Python's e-mail package cannot address it, and most servers would not take it.
-        return f"{value!r} has letters outside a–z; write the address without å, ä, ö"
+        return _("{value!r} has letters outside a–z; write the address without å, ä, ö").format(
+            value=value
+        )
     return None

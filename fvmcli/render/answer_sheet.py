@@ -23,36 +23,29 @@ from fvmcli.core.sheet_layout import (
     SECTION,
     WAS,
 )
+from fvmcli.i18n import N_, words_in
 from fvmcli.render.checklist_sheet import LABELS, answer_label, choices
 from fvmcli.render.spreadsheet import FORMULA_STARTS
 
 WORDS = {
-    "sv": {
-        "sheet": "Svar",
-        "unit": "Enhet",
-        "phase": "Etapp",
-        "go_live": "Driftstart",
-        "not_set": "ej satt",
-        "filled_by": "Ifylld av",
-        "filled_on": "Datum",
-        "columns": ("Avsnitt", "Fråga", "Hjälp", "Klart senast", "Svar", "Kommentar"),
-        "derived": "räknas fram av fvm",
-        "stale": "Frågan har ändrats: bekräfta eller svara igen",
-        "intro": "Fyll i Svar och Kommentar. Övriga celler är låsta (utan lösenord).",
-    },
-    "en": {
-        "sheet": "Answers",
-        "unit": "Unit",
-        "phase": "Phase",
-        "go_live": "Go-live",
-        "not_set": "not set",
-        "filled_by": "Filled in by",
-        "filled_on": "Date",
-        "columns": ("Section", "Question", "Help", "Due", "Answer", "Comment"),
-        "derived": "computed by fvm",
-        "stale": "The question changed: confirm or answer again",
-        "intro": "Fill in Answer and Comment. Other cells are locked (no password).",
-    },
+    "sheet": N_("Answers"),
+    "unit": N_("Unit"),
+    "phase": N_("Phase"),
+    "go_live": N_("Go-live"),
+    "not_set": N_("not set"),
+    "filled_by": N_("Filled in by"),
+    "filled_on": N_("Date"),
+    "columns": (
+        N_("Section"),
+        N_("Question"),
+        N_("Help"),
+        N_("Due"),
+        N_("Answer"),
+        N_("Comment"),
+    ),
+    "derived": N_("computed by fvm"),
+    "stale": N_("The question changed: confirm or answer again"),
+    "intro": N_("Fill in Answer and Comment. Other cells are locked (no password)."),
 }
 
 
@@ -94,7 +87,7 @@ def write_sheet(data: SheetData, lang: str, path: Path) -> None:
     """Write the unit's answer sheet to ``path``."""
     import xlsxwriter
 
-    words = WORDS[lang]
+    words = words_in(WORDS, lang)
     book = xlsxwriter.Workbook(
         str(path),
         {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
@@ -186,7 +179,7 @@ def _answer_cell(ws, r, q: Question, value: str | None, lang: str, fmt, date_fmt
     elif q.type == "date" and value not in (None, NA):
         ws.write_datetime(r, ANSWER, date.fromisoformat(value), date_fmt)
     elif value == NA:
-        ws.write_string(r, ANSWER, LABELS[lang][NA], fmt)
+        ws.write_string(r, ANSWER, words_in(LABELS, lang)[NA], fmt)
     else:
         ws.write_string(r, ANSWER, _text(value), fmt)
     if q.allow_na:

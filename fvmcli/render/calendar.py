@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
+from fvmcli.i18n import _
+
 TIMEZONE = ZoneInfo("Europe/Stockholm")
 UID_DOMAIN = "fvmcli.vgregion.invalid"
 
@@ -29,7 +31,7 @@ def sessions_calendar(
     cal.add("prodid", "-//FVM//fvmcli//SV")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", "FVM utbildningar")
+    cal.add("x-wr-calname", _("FVM training"))
     cal.add("x-wr-timezone", "Europe/Stockholm")
     for s in sessions:
         event = Event()
@@ -38,9 +40,9 @@ def sessions_calendar(
         event.add("dtstart", datetime.fromisoformat(s["start"]).replace(tzinfo=TIMEZONE))
         event.add("dtend", datetime.fromisoformat(s["end"]).replace(tzinfo=TIMEZONE))
         event.add("summary", titles.get(s["course"], s["course"]))
-        description = [summaries.get(s["course"], ""), f"Kurstillfälle: {s['id']}"]
+        description = [summaries.get(s["course"], ""), _("Session: {id}").format(id=s["id"])]
         if s.get("trainer"):
-            description.append(f"Utbildare: {s['trainer']}")
+            description.append(_("Trainer: {trainer}").format(trainer=s["trainer"]))
         event.add("description", "\n".join(d for d in description if d))
         if s.get("location"):
             event.add("location", s["location"])

@@ -9,77 +9,42 @@ from typing import Any
 from fvmcli.core.deadlines import due_date
 from fvmcli.core.model import NA, Answer, Checklist, Question, Territory, Unit
 from fvmcli.core.scoring import UnitScore, applies_by_type
+from fvmcli.i18n import N_, words_in
 from fvmcli.render.values import local_time, percent_text
 
 LABELS = {
-    "sv": {
-        "yes": "Ja",
-        "no": "Nej",
-        "partial": "Delvis",
-        NA: "Ej aktuell",
-        "stale": "frågan har ändrats – bekräfta svaret",
-        "unit": "Enhet",
-        "phase": "Etapp",
-        "go_live": "Driftstart",
-        "not_set": "ej satt",
-        "due": "Klart senast",
-        "answer": "Svar",
-        "comment": "Kommentar / underlag",
-        "by": "Besvarad av",
-        "critical": "Kritisk",
-        "owner": "Ansvarig",
-        "signoff": "Underskrift",
-        "name": "Namn",
-        "date": "Datum",
-        "signature": "Signatur",
-        "score": "Resultat",
-        "status": "Status",
-        "completeness": "Besvarat",
-        "printed": "Utskriven",
-        "question": "Fråga",
-        "computed": "Beräknas av verktyget",
-        "version": "version",
-        "evidence": "underlag krävs",
-        "blank": "Blankett för genomgång",
-        "when": "Besvaras om",
-        "is": "är",
-        "applies": "Gäller",
-        "waived": "Undantag till {until}: {reason}",
-    },
-    "en": {
-        "yes": "Yes",
-        "no": "No",
-        "partial": "Partly",
-        NA: "Not applicable",
-        "stale": "the question changed – confirm the answer",
-        "unit": "Unit",
-        "phase": "Phase",
-        "go_live": "Go-live",
-        "not_set": "not set",
-        "due": "Due",
-        "answer": "Answer",
-        "comment": "Comment / evidence",
-        "by": "Answered by",
-        "critical": "Critical",
-        "owner": "Owner",
-        "signoff": "Sign-off",
-        "name": "Name",
-        "date": "Date",
-        "signature": "Signature",
-        "score": "Score",
-        "status": "Status",
-        "completeness": "Answered",
-        "printed": "Printed",
-        "question": "Question",
-        "computed": "Computed by the toolkit",
-        "version": "version",
-        "evidence": "evidence required",
-        "blank": "Form for a walk-through",
-        "when": "Answer if",
-        "is": "is",
-        "applies": "Applies to",
-        "waived": "Waived until {until}: {reason}",
-    },
+    "yes": N_("Yes"),
+    "no": N_("No"),
+    "partial": N_("Partly"),
+    NA: N_("Not applicable"),
+    "stale": N_("the question changed – confirm the answer"),
+    "unit": N_("Unit"),
+    "phase": N_("Phase"),
+    "go_live": N_("Go-live"),
+    "not_set": N_("not set"),
+    "due": N_("Due"),
+    "answer": N_("Answer"),
+    "comment": N_("Comment / evidence"),
+    "by": N_("Answered by"),
+    "critical": N_("Critical"),
+    "owner": N_("Owner"),
+    "signoff": N_("Sign-off"),
+    "name": N_("Name"),
+    "date": N_("Date"),
+    "signature": N_("Signature"),
+    "score": N_("Score"),
+    "status": N_("Status"),
+    "completeness": N_("Answered"),
+    "printed": N_("Printed"),
+    "question": N_("Question"),
+    "computed": N_("Computed by the toolkit"),
+    "version": N_("version"),
+    "evidence": N_("evidence required"),
+    "blank": N_("Form for a walk-through"),
+    "when": N_("Answer if"),
+    "is": N_("is"),
+    "applies": N_("Applies to"),
+    "waived": N_("Waived until {until}: {reason}"),
 }
 
 
@@ -95,7 +60,7 @@ class SheetUnit:
 
 def choices(question: Question, lang: str) -> list[str]:
     """Return the answers a person picks from, as labels in ``lang`` (empty: typed)."""
-    words = LABELS[lang]
+    words = words_in(LABELS, lang)
     if question.type == "choice":
         values = [o.label.get(lang) for o in question.options]
     elif question.type == "yes-partial-no":
@@ -122,7 +87,7 @@ def answer_label(question: Question, value: str | None, lang: str) -> str | None
             return percent_text(float(value))
         except ValueError:
             return value
-    return LABELS[lang].get(value, value)
+    return words_in(LABELS, lang).get(value, value)
 
 
 def sheet_context(
@@ -166,7 +131,9 @@ def sheet_context(
                     "type": q.type,
                     "choices": choices(q, lang),
                     # A typed answer that may be n/a: the blank sheet offers it beside the line.
-                    "na": LABELS[lang][NA] if q.allow_na and not choices(q, lang) else None,
+                    "na": words_in(LABELS, lang)[NA]
+                    if q.allow_na and not choices(q, lang)
+                    else None,
                     "critical": q.critical,
                     "owner": q.owner,
                     "due_offset": str(q.due),
@@ -182,7 +149,7 @@ def sheet_context(
                     else None,
                     "when": {
                         "question": q.when.question,
-                        "values": [LABELS[lang].get(v, v) for v in q.when.values],
+                        "values": [words_in(LABELS, lang).get(v, v) for v in q.when.values],
                     }
                     if q.when
                     else None,
@@ -205,7 +172,7 @@ def sheet_context(
             sections.append({"id": section.id, "title": section.title.get(lang), "rows": rows})
     return {
         "lang": lang,
-        "t": LABELS[lang],
+        "t": words_in(LABELS, lang),
         "title": checklist.title.get(lang),
         "checklist": checklist,
         "unit": unit,

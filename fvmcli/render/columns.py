@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from fvmcli.render.values import word
+
 
 def value_of(row: Any, key: str) -> Any:
     """Return ``row[key]`` of a mapping, else the attribute ``key``."""
@@ -106,7 +108,7 @@ UNIT_STATUS = (
     Column("phase", "phase", drop=6),
     Column("type", "type", drop=5),
     Column("score", "score", fraction, drop=0),
-    Column("status", "status", drop=0),
+    Column("status", "status", word, drop=0),
     Column("completeness", "answered", fraction, drop=7),
     Column("blockers", "blockers", blank_zero, drop=1),
     Column("overdue", "overdue", blank_zero, drop=2),

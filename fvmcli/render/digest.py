@@ -11,65 +11,38 @@ from pathlib import Path
 from typing import Any
 
 from fvmcli.core.digest import Digest, Recipient
+from fvmcli.i18n import N_, words_in
 from fvmcli.render.values import time_span
 
 LABELS = {
-    "sv": {
-        "subject": "Påminnelse inför go-live: {unit}",
-        "greeting": "Hej!",
-        "intro": "Det här är läget för {unit} den {day} i checklistan {checklist}.",
-        "blockers": "Öppna blockerare",
-        "blockers_note": "Kritiska punkter som är försenade. Enheten är röd tills de är klara.",
-        "overdue": "Försenade punkter",
-        "due_soon": "Förfaller inom {within} dagar",
-        "waivers_ending": "Undantag som löper ut",
-        "training": "Utbildning som saknas",
-        "equipment": "Utrustning att ordna",
-        "due": "förföll {due} ({days} dagar sedan)",
-        "due_ahead": "förfaller {due} (om {days} dagar)",
-        "owner": "ansvarig",
-        "waived": "undantag till {until}: {reason}",
-        "until": "gäller till {until}: {reason}",
-        "booked": "bokad på {session}",
-        "offers": "lediga platser",
-        "no_offers": "inget kommande tillfälle med lediga platser",
-        "free": "{free} lediga",
-        "procure": "anskaffa {n}",
-        "configure": "konfigurera {n}",
-        "test": "testa {n}",
-        "erased": "(raderad)",
-        "footer": "Skickat av fvm. Svara inte på det här meddelandet; "
-        "frågor går till er införandeledare.",
-        "commands": "Så här ser ni och ändrar läget i fvm:",
-    },
-    "en": {
-        "subject": "Go-live reminder: {unit}",
-        "greeting": "Hello,",
-        "intro": "This is where {unit} stands on {day} in the checklist {checklist}.",
-        "blockers": "Open blockers",
-        "blockers_note": "Critical items that are overdue. The unit stays red until they are done.",
-        "overdue": "Overdue items",
-        "due_soon": "Due within {within} days",
-        "waivers_ending": "Waivers running out",
-        "training": "Training still missing",
-        "equipment": "Equipment to arrange",
-        "due": "was due {due} ({days} days ago)",
-        "due_ahead": "due {due} (in {days} days)",
-        "owner": "owner",
-        "waived": "waived until {until}: {reason}",
-        "until": "ends {until}: {reason}",
-        "booked": "booked on {session}",
-        "offers": "free seats",
-        "no_offers": "no coming session with free seats",
-        "free": "{free} free",
-        "procure": "procure {n}",
-        "configure": "configure {n}",
-        "test": "test {n}",
-        "erased": "(erased)",
-        "footer": "Sent by fvm. Please do not reply to this message; "
-        "questions go to your implementation lead.",
-        "commands": "To see and change the state in fvm:",
-    },
+    "subject": N_("Go-live reminder: {unit}"),
+    "greeting": N_("Hello,"),
+    "intro": N_("This is where {unit} stands on {day} in the checklist {checklist}."),
+    "blockers": N_("Open blockers"),
+    "blockers_note": N_("Critical items that are overdue. The unit stays red until they are done."),
+    "overdue": N_("Overdue items"),
+    "due_soon": N_("Due within {within} days"),
+    "waivers_ending": N_("Waivers running out"),
+    "training": N_("Training still missing"),
+    "equipment": N_("Equipment to arrange"),
+    "due": N_("was due {due} ({days} days ago)"),
+    "due_ahead": N_("due {due} (in {days} days)"),
+    "owner": N_("owner"),
+    "waived": N_("waived until {until}: {reason}"),
+    "until": N_("ends {until}: {reason}"),
+    "booked": N_("booked on {session}"),
+    "offers": N_("free seats"),
+    "no_offers": N_("no coming session with free seats"),
+    "free": N_("{free} free"),
+    "procure": N_("procure {n}"),
+    "configure": N_("configure {n}"),
+    "test": N_("test {n}"),
+    "erased": N_("(erased)"),
+    "footer": N_(
+        "Sent by fvm. Please do not reply to this message; questions go to your "
+        "implementation lead."
+    ),
+    "commands": N_("To see and change the state in fvm:"),
 }
 
 
@@ -88,7 +61,7 @@ class DigestNames:
 def digest_context(digest: Digest, names: DigestNames, lang: str) -> dict[str, Any]:
     """Return the template context of a digest: every line already worded, so the text and
     HTML templates only lay them out."""
-    t = LABELS[lang]
+    t = words_in(LABELS, lang)
 
     def due_line(item: Any) -> dict[str, Any]:
         days = item.days_left
@@ -195,7 +168,7 @@ def one_line(text: str) -> str:
 
 def subject(digest: Digest, lang: str) -> str:
     """Return the message's subject line."""
-    return one_line(LABELS[lang]["subject"].format(unit=digest.unit.name))
+    return one_line(words_in(LABELS, lang)["subject"].format(unit=digest.unit.name))
 
 
 def _address(recipient: Recipient) -> Address:

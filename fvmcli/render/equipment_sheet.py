@@ -7,44 +7,25 @@ from typing import Any
 
 from fvmcli.core.equipment import ItemState
 from fvmcli.core.model import Catalog, Territory, Unit
+from fvmcli.i18n import N_, words_in
 
 LABELS = {
-    "sv": {
-        "title": "Inventering av utrustning",
-        "unit": "Enhet",
-        "printed": "Utskriven",
-        "item": "Utrustning",
-        "category": "Kategori",
-        "required": "Behov",
-        "present": "På plats",
-        "configured": "Konfigurerad",
-        "tested": "Testad",
-        "note": "Anteckning",
-        "override": "justerat behov",
-        "counted_by": "Inventerad av",
-        "date": "Datum",
-        "signature": "Signatur",
-        "staff": "Personal",
-        "rule": "På plats ≥ konfigurerad ≥ testad",
-    },
-    "en": {
-        "title": "Equipment count sheet",
-        "unit": "Unit",
-        "printed": "Printed",
-        "item": "Item",
-        "category": "Category",
-        "required": "Required",
-        "present": "Present",
-        "configured": "Configured",
-        "tested": "Tested",
-        "note": "Note",
-        "override": "overridden",
-        "counted_by": "Counted by",
-        "date": "Date",
-        "signature": "Signature",
-        "staff": "Staff",
-        "rule": "Present ≥ configured ≥ tested",
-    },
+    "title": N_("Equipment count sheet"),
+    "unit": N_("Unit"),
+    "printed": N_("Printed"),
+    "item": N_("Item"),
+    "category": N_("Category"),
+    "required": N_("Required"),
+    "present": N_("Present"),
+    "configured": N_("Configured"),
+    "tested": N_("Tested"),
+    "note": N_("Note"),
+    "override": N_("overridden"),
+    "counted_by": N_("Counted by"),
+    "date": N_("Date"),
+    "signature": N_("Signature"),
+    "staff": N_("Staff"),
+    "rule": N_("Present ≥ configured ≥ tested"),
 }
 
 
@@ -73,7 +54,7 @@ def count_sheet_context(
         )
     return {
         "lang": lang,
-        "t": LABELS[lang],
+        "t": words_in(LABELS, lang),
         "unit": unit,
         "printed": printed,
         "rows": rows,

@@ -7,9 +7,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from fvmcli.i18n import N_, _, translated
 from fvmcli.render.columns import UNIT_STATUS, csv_rows, value_of
 from fvmcli.render.spreadsheet import FORMULA_STARTS
 from fvmcli.render.templates import render
+from fvmcli.render.values import word
 
 STATUS_COLOURS = {
     "green": "#1e8449",
@@ -165,9 +167,7 @@ def unit_cells(r: Any) -> tuple[Any, ...]:
         f"{r.area} ({r.phase})",
         r.type,
         r.status,
-        (f"{reason.rule}: {', '.join(reason.questions)}" if reason.questions else reason.rule)
-        if reason
-        else None,
+        reason_text(reason),
         _percent(r.score * 100),
         _percent(r.completeness * 100),
         r.blockers,
@@ -187,9 +187,13 @@ def blocker_cells(b: Any, texts: dict[str, str]) -> tuple[Any, ...]:
         b.question,
         b.due.isoformat() if b.due else "",
         b.days_overdue,
-        "overdue" if b.blocker else "",
+        "overdue" if b.blocker else "",  # a CSS class
         b.owner or "",
-        f"until {waiver['until']}: {waiver['reason']} ({waiver['by']})" if waiver else "",
+        _("until {waiver}: {waiver2} ({waiver3})").format(
+            waiver=waiver["until"], waiver2=waiver["reason"], waiver3=waiver["by"]
+        )
+        if waiver
+        else "",
     )
 
 
@@ -221,7 +225,7 @@ def area_pages(status: Any) -> list[dict[str, Any]]:
     ]
 
 
-SINCE_TITLE = {"sv": "Sedan förra omgången", "en": "Since the last round"}
+SINCE_TITLE = N_("Since the last round")
 
 
 def since_title(report: Any) -> str | None:
@@ -229,7 +233,7 @@ def since_title(report: Any) -> str | None:
     if report.since is None:
         return None
     start = report.since.start
-    return f"{SINCE_TITLE[report.lang]} ({start.label}, {start.as_of.isoformat()})"
+    return f"{translated(SINCE_TITLE, report.lang)} ({start.label}, {start.as_of.isoformat()})"
 
 
 def since_rows(report: Any) -> list[list[Any]]:
@@ -256,7 +260,10 @@ def since_rows(report: Any) -> list[list[Any]]:
                     m["change"],
                 ]
             )
-    for part, kind in (("new_blockers", "new blocker"), ("resolved_blockers", "resolved blocker")):
+    for part, kind in (
+        ("new_blockers", _("new blocker")),
+        ("resolved_blockers", _("resolved blocker")),
+    ):
         for b in data[part]:
             rows.append(
                 [kind, b["unit"], None, None, b["question"], texts.get(b["question"])] + [None] * 5
@@ -286,6 +293,21 @@ def since_rows(report: Any) -> list[list[Any]]:
 
 
 MAX_COLUMN_WIDTH = 60
+# The keys of the units sheet, which head its columns (in Swedish, as words).
+UNIT_KEYS = (
+    N_("unit"),
+    N_("name"),
+    N_("area"),
+    N_("phase"),
+    N_("type"),
+    N_("score"),
+    N_("status"),
+    N_("completeness"),
+    N_("blockers"),
+    N_("overdue"),
+    N_("training_coverage"),
+    N_("equipment_readiness"),
+)
 
 
 def fraction_of(percent: float | None) -> float | None:
@@ -298,7 +320,8 @@ def reason_text(reason: Any) -> str | None:
     (``blocker: cut.plan``), or the score band (``score-below-green``)."""
     if reason is None:
         return None
-    return f"{reason.rule}: {', '.join(reason.questions)}" if reason.questions else reason.rule
+    rule = word(reason.rule)
+    return f"{rule}: {', '.join(reason.questions)}" if reason.questions else rule
 
 
 def workbook(report: Any, path: Path) -> None:
@@ -324,7 +347,9 @@ def workbook(report: Any, path: Path) -> None:
     text = book.add_format({"quote_prefix": True})
 
     def sheet(name: str, header: list[str], data: list[list[Any]], formats: dict[int, Any]) -> None:
-        ws = book.add_worksheet(name)
+        # Sheet names and headings in the reader's language (English: the data's own keys).
+        ws = book.add_worksheet(_(name)[:31])
+        header = [_(title) for title in header]
         widths = [len(title) + 2 for title in header]
         for c, title in enumerate(header):
             ws.write_string(0, c, title, bold)
@@ -353,8 +378,8 @@ def workbook(report: Any, path: Path) -> None:
     keys = [c.key for c in UNIT_STATUS if c.data]
     hundredths = {keys.index(k) for k in ("training_coverage", "equipment_readiness")}
     sheet(
-        "Units",
-        [*keys, "reason", "as_of"],
+        N_("Units"),
+        [*keys, N_("reason"), N_("as_of")],
         [
             [
                 *(
@@ -373,18 +398,18 @@ def workbook(report: Any, path: Path) -> None:
     )
     texts = report.texts
     sheet(
-        "Blockers",
+        N_("Blockers"),
         [
-            "unit",
-            "name",
-            "question",
-            "text",
-            "due",
-            "days_overdue",
-            "owner",
-            "blocker",
-            "waived_until",
-            "waiver_reason",
+            N_("unit"),
+            N_("name"),
+            N_("question"),
+            N_("text"),
+            N_("due"),
+            N_("days_overdue"),
+            N_("owner"),
+            N_("blocker"),
+            N_("waived_until"),
+            N_("waiver_reason"),
         ],
         [
             [
@@ -404,8 +429,16 @@ def workbook(report: Any, path: Path) -> None:
         {},
     )
     sheet(
-        "Training coverage",
-        ["unit", "name", "area", "people", "required", "completed", "coverage"],
+        N_("Training coverage"),
+        [
+            N_("unit"),
+            N_("name"),
+            N_("area"),
+            N_("people"),
+            N_("required"),
+            N_("completed"),
+            N_("coverage"),
+        ],
         [
             [c.unit, c.name, c.area, c.people, c.required, c.completed, fraction_of(c.coverage)]
             for c in status.coverage
@@ -414,34 +447,34 @@ def workbook(report: Any, path: Path) -> None:
     )
     if report.since is not None:
         sheet(
-            SINCE_TITLE[report.lang],
+            translated(SINCE_TITLE, report.lang),
             [
-                "part",
-                "unit",
-                "name",
-                "area",
-                "question",
-                "text",
-                "status_from",
-                "status_to",
-                "score_from",
-                "score_to",
-                "change",
+                N_("part"),
+                N_("unit"),
+                N_("name"),
+                N_("area"),
+                N_("question"),
+                N_("text"),
+                N_("status_from"),
+                N_("status_to"),
+                N_("score_from"),
+                N_("score_to"),
+                N_("change"),
             ],
             since_rows(report),
             {8: percent, 9: percent, 10: percent},
         )
     sheet(
-        "Equipment needs",
+        N_("Equipment needs"),
         [
-            "item",
-            "required",
-            "present",
-            "configured",
-            "tested",
-            "to_procure",
-            "to_configure",
-            "to_test",
+            N_("item"),
+            N_("required"),
+            N_("present"),
+            N_("configured"),
+            N_("tested"),
+            N_("to_procure"),
+            N_("to_configure"),
+            N_("to_test"),
         ],
         [
             [

@@ -6,44 +6,26 @@ from collections.abc import Mapping
 from typing import Any
 
 from fvmcli.core.model import Course, Curriculum, Person
+from fvmcli.i18n import N_, words_in
 from fvmcli.render.spreadsheet import csv_text
 from fvmcli.render.values import time_span
 
 LABELS = {
-    "sv": {
-        "title": "Närvarolista",
-        "course": "Kurs",
-        "session": "Kurstillfälle",
-        "time": "Tid",
-        "location": "Plats",
-        "trainer": "Utbildare",
-        "name": "Namn",
-        "unit": "Enhet",
-        "role": "Roll",
-        "status": "Status",
-        "signature": "Signatur",
-        "waitlist": "Reservlista",
-        "erased": "(raderad)",
-        "seats": "Platser",
-        "person": "Id",
-    },
-    "en": {
-        "title": "Attendance sheet",
-        "course": "Course",
-        "session": "Session",
-        "time": "Time",
-        "location": "Location",
-        "trainer": "Trainer",
-        "name": "Name",
-        "unit": "Unit",
-        "role": "Role",
-        "status": "Status",
-        "signature": "Signature",
-        "waitlist": "Waitlist",
-        "erased": "(erased)",
-        "seats": "Seats",
-        "person": "Id",
-    },
+    "title": N_("Attendance sheet"),
+    "course": N_("Course"),
+    "session": N_("Session"),
+    "time": N_("Time"),
+    "location": N_("Location"),
+    "trainer": N_("Trainer"),
+    "name": N_("Name"),
+    "unit": N_("Unit"),
+    "role": N_("Role"),
+    "status": N_("Status"),
+    "signature": N_("Signature"),
+    "waitlist": N_("Waitlist"),
+    "erased": N_("(erased)"),
+    "seats": N_("Seats"),
+    "person": N_("Id"),
 }
 
 
@@ -55,7 +37,7 @@ def roster_context(
     lang: str,
 ) -> dict[str, Any]:
     """Return the template context of a session's roster."""
-    t = LABELS[lang]
+    t = words_in(LABELS, lang)
 
     def row(person_id: str) -> dict[str, Any]:
         person = people.get(person_id)

@@ -14,6 +14,8 @@ from jinja2 import FileSystemLoader, StrictUndefined, TemplateNotFound
 from jinja2.sandbox import SandboxedEnvironment
 
 from fvmcli.errors import ContentError, EnvironmentProblem, Problem
+from fvmcli.i18n import _, ngettext
+from fvmcli.render.values import word
 
 
 def _autoescape(name: str | None) -> bool:
@@ -45,7 +47,7 @@ class LimitedSandbox(SandboxedEnvironment):
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "*" and _huge_product(left, right):
-            raise TemplateLimit("a '*' would build more text than a report may hold")
+            raise TemplateLimit(_("a '*' would build more text than a report may hold"))
         if (
             operator == "**"
             and isinstance(left, int | float)
@@ -53,7 +55,7 @@ class LimitedSandbox(SandboxedEnvironment):
             and abs(left) > 1
             and abs(right) > 64
         ):
-            raise TemplateLimit("a '**' would give a number too large to print")
+            raise TemplateLimit(_("a '**' would give a number too large to print"))
         return super().call_binop(context, operator, left, right)
 
 
@@ -73,8 +75,11 @@ def environment(template_dirs: Sequence[Path]) -> SandboxedEnvironment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_gettext_callables(gettext=_, ngettext=ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["md"] = md_cell
+    env.filters["word"] = word
     return env
 
 
@@ -92,21 +97,25 @@ def render(template_dirs: Sequence[Path], name: str, context: dict[str, Any]) ->
             for part in template.generate(**context):
                 size += len(part)
                 if size > MAX_OUTPUT:
-                    raise TemplateLimit(f"it writes more than {MAX_OUTPUT} characters")
+                    raise TemplateLimit(
+                        _("it writes more than {MAX_OUTPUT} characters").format(
+                            MAX_OUTPUT=MAX_OUTPUT
+                        )
+                    )
                 parts.append(part)
             return "".join(parts)
     except TemplateNotFound as exc:
-        raise ContentError(f"templates/{name}", [Problem("file", "not found")]) from exc
+        raise ContentError(f"templates/{name}", [Problem("file", _("not found"))]) from exc
     except TemplateError as exc:
-        where = f"line {getattr(exc, 'lineno', '?')}"
+        where = _("line {getattr}").format(getattr=getattr(exc, "lineno", "?"))
         raise ContentError(f"templates/{name}", [Problem(where, str(exc))]) from exc
     except TemplateLimit as exc:
         raise ContentError(
-            f"templates/{name}", [Problem("limit", str(exc))], hint="Simplify the template."
+            f"templates/{name}", [Problem("limit", str(exc))], hint=_("Simplify the template.")
         ) from exc
     except RecursionError as exc:
         raise ContentError(
-            f"templates/{name}", [Problem("include", "includes or calls itself without end")]
+            f"templates/{name}", [Problem("include", _("includes or calls itself without end"))]
         ) from exc
     except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as exc:
         raise ContentError(
@@ -130,7 +139,7 @@ def _time_limit(seconds: float) -> Iterator[None]:
         return
 
     def expire(_signum: int, _frame: Any) -> None:
-        raise TemplateLimit(f"it took longer than {seconds:g} seconds")
+        raise TemplateLimit(_("it took longer than {seconds:g} seconds").format(seconds=seconds))
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -147,8 +156,10 @@ def html_to_pdf(html: str, base: Path | None = None) -> bytes:
         from weasyprint import HTML
     except ImportError as exc:  # also OSError-free: weasyprint raises ImportError without pango
         raise EnvironmentProblem(
-            "PDF output needs WeasyPrint, which is not installed.",
-            hint="Install it with: python -m pip install 'fvmcli[pdf]' (or write HTML and print "
-            "it from a browser).",
+            _("PDF output needs WeasyPrint, which is not installed."),
+            hint=_(
+                "Install it with: python -m pip install 'fvmcli[pdf]' (or write HTML "
+                "and print it from a browser)."
+            ),
         ) from exc
     return bytes(HTML(string=html, base_url=str(base) if base else None).write_pdf())

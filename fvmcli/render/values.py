@@ -5,6 +5,35 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from functools import cache
 
+from fvmcli.i18n import N_, _
+
+# Values of a closed set that people read as words: readiness statuses, the rules behind them,
+# and places on a course.
+# JSON and CSV keep the value itself.
+WORDS = {
+    "green": N_("green"),
+    "amber": N_("amber"),
+    "red": N_("red"),
+    "not-started": N_("not started"),
+    "enrolled": N_("enrolled"),
+    "waitlisted": N_("waitlisted"),
+    "attended": N_("attended"),
+    "completed": N_("completed"),
+    "no-show": N_("no-show"),
+    "cancelled": N_("cancelled"),
+    # the rules of scoring.md a status comes from
+    "blocker": N_("overdue blocker"),
+    "score-below-amber": N_("score below amber"),
+    "score-below-green": N_("score below green"),
+    "critical-below-full": N_("critical below full credit"),
+    "all-met": N_("all rules met"),
+}
+
+
+def word(value: str) -> str:
+    """Return a status or a place on a course as a word in the current language."""
+    return _(WORDS[value]) if value in WORDS else value
+
 
 @cache
 def stockholm() -> tzinfo | None:

@@ -16,6 +16,7 @@ from fvmcli.core.access import (
 )
 from fvmcli.core.model import Unit
 from fvmcli.errors import EnvironmentProblem, InputError, NotPermitted
+from fvmcli.i18n import _
 from fvmcli.services.context import Context
 
 if TYPE_CHECKING:
@@ -47,19 +48,25 @@ def require(
     if units is None:
         if not allows(grants, action, None, None):
             raise NotPermitted(
-                f"{login} may not {ACTION_WORDS[action]}",
-                hint=f"An admin can run: fvm access grant {login} --role {role}",
+                _("{login} may not {action}").format(login=login, action=_(ACTION_WORDS[action])),
+                hint=_("An admin can run: fvm access grant {login} --role {role}").format(
+                    login=login, role=role
+                ),
             )
         return
     refused = sorted({u.id for u in units if not allows(grants, action, u.id, u.area)})
     if refused:
         shown = ", ".join(refused[:MAX_NAMED])
         if len(refused) > MAX_NAMED:
-            shown += f" and {len(refused) - MAX_NAMED} more"
-        units_opt = " ".join(f"--unit {u}" for u in refused[:3])
+            shown += _(" and {MAX_NAMED} more").format(MAX_NAMED=len(refused) - MAX_NAMED)
+        units_opt = " ".join(_("--unit {u}").format(u=u) for u in refused[:3])
         raise NotPermitted(
-            f"{login} may not {ACTION_WORDS[action]} {shown}; nothing was stored",
-            hint=f"An admin can run: fvm access grant {login} --role {role} {units_opt}",
+            _("{login} may not {action} {shown}; nothing was stored").format(
+                login=login, action=_(ACTION_WORDS[action]), shown=shown
+            ),
+            hint=_("An admin can run: fvm access grant {login} --role {role} {units_opt}").format(
+                login=login, role=role, units_opt=units_opt
+            ),
         )
 
 
@@ -94,8 +101,10 @@ def list_grants(ctx: Context) -> list[Grant]:
 def _postgres(ctx: Context, what: str) -> None:
     if ctx.db.backend != "postgresql":
         raise InputError(
-            f"{what} is for a shared PostgreSQL database; a SQLite file belongs to one person",
-            hint="Use --db postgresql://user@host/db.",
+            _(
+                "{what} is for a shared PostgreSQL database; a SQLite file belongs to one person"
+            ).format(what=what),
+            hint=_("Use --db postgresql://user@host/db."),
         )
 
 
@@ -110,20 +119,28 @@ def init(ctx: Context) -> None:
             setup_rights(conn)
     except NotPermitted as exc:
         raise EnvironmentProblem(
-            f"{ctx.db.login} cannot set up rights: {exc.message}",
-            hint="Run 'fvm access init' as the owner of fvm's tables, with CREATEROLE.",
+            _("{login} cannot set up rights: {message}").format(
+                login=ctx.db.login, message=exc.message
+            ),
+            hint=_("Run 'fvm access init' as the owner of fvm's tables, with CREATEROLE."),
         ) from exc
 
 
 def _check_scope(ctx: Context, role: str, areas: list[str], scoped: bool) -> None:
     """Refuse an unknown role, a scope on a role that holds everywhere, or an unknown area."""
     if role not in ROLES:
-        raise InputError(f"--role: unknown role {role!r} (known: {', '.join(ROLES)})")
+        raise InputError(
+            _("--role: unknown role {role!r} (known: {ROLES})").format(
+                role=role, ROLES=", ".join(ROLES)
+            )
+        )
     if scoped and role in ("reader", "trainer", "admin"):
-        raise InputError(f"--role {role} holds everywhere; it takes no --unit or --area")
+        raise InputError(
+            _("--role {role} holds everywhere; it takes no --unit or --area").format(role=role)
+        )
     for area in areas:
         if area not in ctx.territory.areas:
-            raise InputError(f"--area: unknown area {area!r}")
+            raise InputError(_("--area: unknown area {area!r}").format(area=area))
 
 
 def grant(
@@ -143,14 +160,18 @@ def grant(
         require(ctx, conn, "grant")
         if not login_exists(conn, login):
             raise InputError(
-                f"no login {login!r} on this server",
-                hint=f"A database administrator creates it: CREATE ROLE {login} LOGIN "
-                "(with a password, Kerberos or a certificate as the server is set up); then "
-                "run this again.",
+                _("no login {login!r} on this server").format(login=login),
+                hint=_(
+                    "A database administrator creates it: CREATE ROLE {login} LOGIN (with "
+                    "a password, Kerberos or a certificate as the server is set up); then "
+                    "run this again."
+                ).format(login=login),
             )
         missing = set(units) - existing_unit_ids(conn, set(units))
         if missing:
-            raise InputError(f"--unit: no unit {', '.join(sorted(missing))}")
+            raise InputError(
+                _("--unit: no unit {missing}").format(missing=", ".join(sorted(missing)))
+            )
         added = add_grants(conn, wanted, by=ctx.db.login, at=ctx.clock.now())
         set_group(conn, login, role, True)
     return wanted if added else []
@@ -165,7 +186,11 @@ def revoke(
 
     _postgres(ctx, "fvm access revoke")
     if role is not None and role not in ROLES:
-        raise InputError(f"--role: unknown role {role!r} (known: {', '.join(ROLES)})")
+        raise InputError(
+            _("--role: unknown role {role!r} (known: {ROLES})").format(
+                role=role, ROLES=", ".join(ROLES)
+            )
+        )
     with ctx.db.write() as conn:
         require(ctx, conn, "grant")
         before = {g.role for g in grants_of(conn, login)}

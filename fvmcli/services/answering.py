@@ -15,6 +15,7 @@ from fvmcli.core.answers import parse_answer
 from fvmcli.core.deadlines import due_date
 from fvmcli.core.model import Answer, Checklist, Question
 from fvmcli.core.scoring import applicable_questions
+from fvmcli.i18n import _
 
 ANSWER, SKIP, BACK = "answer", "skip", "back"
 
@@ -147,7 +148,7 @@ def walk(
                 # The evidence belongs to the answer: both are saved together.
                 comment = asker.comment(step, required=True)
                 if not comment:
-                    asker.error("this question needs evidence: a link or a note")
+                    asker.error(_("this question needs evidence: a link or a note"))
                     continue
                 save(question, value, comment)
             else:

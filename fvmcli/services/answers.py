@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from fvmcli.core.limits import MAX_TEXT
 from fvmcli.core.model import Checklist, NewAnswer, Question, Unit
 from fvmcli.errors import InputError, Interrupted
+from fvmcli.i18n import _
 from fvmcli.services.context import Context
 from fvmcli.services.readiness import UnitReadiness, revised_questions, unit_readiness
 from fvmcli.services.territory import check_fit, parse_day, require_right, require_unit
@@ -161,7 +162,7 @@ def import_answers(
             for p in found:
                 message = p.message
                 if p.first is not None:
-                    message += f" (first on row {rows[p.first][0]})"
+                    message += _(" (first on row {rows})").format(rows=rows[p.first][0])
                 problems.add_line(rows[p.index][0], COLUMN[p.field], message)
             if not problems:
                 changed += save(ctx, conn, checklist, accepted, user)
@@ -196,7 +197,7 @@ def store_answers(
             raise ProblemsError(
                 source,
                 [Problem(f"{source}[{p.index}].{p.field}", p.message) for p in problems],
-                hint="Nothing was stored.",
+                hint=_("Nothing was stored."),
             )
         return save(ctx, conn, checklist, accepted, ctx.actor(by))
 
@@ -226,9 +227,17 @@ def confirm(
         }
         for question in questions or []:
             if checklist.question(question) is None:
-                raise InputError(f"unknown question {question!r} in checklist {checklist.id!r}")
+                raise InputError(
+                    _("unknown question {question!r} in checklist {id!r}").format(
+                        question=question, id=checklist.id
+                    )
+                )
             if question not in stale:
-                raise InputError(f"{unit.id} has no stale answer to {question}")
+                raise InputError(
+                    _("{id} has no stale answer to {question}").format(
+                        id=unit.id, question=question
+                    )
+                )
         chosen = sorted(questions or stale)
         batch = [NewAnswer(unit.id, q, stored[q].value, stored[q].comment) for q in chosen]
         save(ctx, conn, checklist, batch, user)
@@ -261,13 +270,17 @@ def waive(
 
     checklist = ctx.checklist(checklist_id)
     if checklist.question(question_id) is None:
-        raise InputError(f"unknown question {question_id!r} in checklist {checklist.id!r}")
+        raise InputError(
+            _("unknown question {question_id!r} in checklist {id!r}").format(
+                question_id=question_id, id=checklist.id
+            )
+        )
     if not reason.strip():
-        raise InputError("--reason: a reason is required")
+        raise InputError(_("--reason: a reason is required"))
     if len(reason) > MAX_TEXT:
-        raise InputError(f"--reason: at most {MAX_TEXT} characters")
+        raise InputError(_("--reason: at most {MAX_TEXT} characters").format(MAX_TEXT=MAX_TEXT))
     if not withdraw and until is None:
-        raise InputError("--until is required (the last day the waiver holds)")
+        raise InputError(_("--until is required (the last day the waiver holds)"))
     day = None if withdraw else parse_day(ctx, until, "--until")
     with ctx.db.write() as conn:
         unit = require_unit(conn, unit_id)
@@ -283,7 +296,9 @@ def waive(
             at=ctx.clock.now(),
             version=checklist.version,
         ):
-            raise InputError(f"{unit.id} has no waiver on {question_id}")
+            raise InputError(
+                _("{id} has no waiver on {question_id}").format(id=unit.id, question_id=question_id)
+            )
     return WaiverChange(unit.id, question_id, reason.strip(), day)
 
 
@@ -311,7 +326,11 @@ def history(
 
     checklist = ctx.checklist(checklist_id)
     if question is not None and checklist.question(question) is None:
-        raise InputError(f"--question: unknown question {question!r} in {checklist.id!r}")
+        raise InputError(
+            _("--question: unknown question {question!r} in {id!r}").format(
+                question=question, id=checklist.id
+            )
+        )
     with ctx.db.read() as conn:
         require_unit(conn, unit_id)
         return answer_history(conn, unit_id, checklist.id, question)
@@ -349,7 +368,11 @@ def answer_walk(
     checklist = ctx.checklist(checklist_id)
     if section is not None and checklist.section(section) is None:
         known = ", ".join(s.id for s in checklist.sections)
-        raise InputError(f"--section: unknown section {section!r} (known: {known})")
+        raise InputError(
+            _("--section: unknown section {section!r} (known: {known})").format(
+                section=section, known=known
+            )
+        )
     user = ctx.actor(by)
     with ctx.db.read() as conn:
         unit = require_unit(conn, unit_id)
@@ -379,12 +402,14 @@ def answer_walk(
             result=result,
         )
     except KeyboardInterrupt:
-        resume = f"fvm checklist answer {checklist.id} --unit {unit.id}"
+        resume = _("fvm checklist answer {id} --unit {id2}").format(id=checklist.id, id2=unit.id)
         if section:
-            resume += f" --section {section}"
+            resume += _(" --section {section}").format(section=section)
         raise Interrupted(
-            f"Interrupted. {result.saved} answers saved in this sitting; nothing answered is lost.",
-            hint=f"Resume at the first unanswered question with: {resume}",
+            _(
+                "Interrupted. {saved} answers saved in this sitting; nothing answered is lost."
+            ).format(saved=result.saved),
+            hint=_("Resume at the first unanswered question with: {resume}").format(resume=resume),
         ) from None
     with ctx.db.read() as conn:
         after = ScoreView(checklist, unit_readiness(ctx, conn, checklist, unit.id, today))

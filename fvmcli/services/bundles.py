@@ -10,6 +10,7 @@ from typing import Any
 from fvmcli.core.bundle import Entry
 from fvmcli.core.model import Checklist, Unit
 from fvmcli.errors import InputError, NotPermitted
+from fvmcli.i18n import _
 from fvmcli.services.context import Context
 from fvmcli.services.territory import require_unit
 
@@ -40,9 +41,11 @@ def keygen(output: Path | None = None) -> KeyMade:
     public = target.with_name(target.name + ".pub")
     if target.exists():
         raise ConflictError(
-            f"{target} exists already; a device keeps its key",
-            hint="Give another file with -o, or delete the old key first (a lead must then "
-            "trust the new one).",
+            _("{target} exists already; a device keeps its key").format(target=target),
+            hint=_(
+                "Give another file with -o, or delete the old key first (a lead must "
+                "then trust the new one)."
+            ),
         )
     pair = generate()
     try:
@@ -53,7 +56,11 @@ def keygen(output: Path | None = None) -> KeyMade:
         public.write_text(pair.public + "\n", "ascii")
     except OSError as exc:
         target.unlink(missing_ok=True)
-        raise EnvironmentProblem(f"cannot write the key to {target}: {exc.strerror}") from exc
+        raise EnvironmentProblem(
+            _("cannot write the key to {target}: {strerror}").format(
+                target=target, strerror=exc.strerror
+            )
+        ) from exc
     return KeyMade(target, public, fingerprint(pair.public))
 
 
@@ -65,7 +72,11 @@ def _signing_key(key: Path | None) -> bytes | None:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise InputError(f"cannot read the signing key {path}: {exc.strerror}") from exc
+        raise InputError(
+            _("cannot read the signing key {path}: {strerror}").format(
+                path=path, strerror=exc.strerror
+            )
+        ) from exc
 
 
 @dataclass(frozen=True)
@@ -138,21 +149,27 @@ def check_bundle(ctx: Context, file: Path, document: Any) -> CheckedBundle:
     from fvmcli.errors import Problem, ProblemsError
 
     if not isinstance(document, dict):
-        raise InputError(f"{file}: refused: not a JSON object. Nothing was imported.")
+        raise InputError(
+            _("{file}: refused: not a JSON object. Nothing was imported.").format(file=file)
+        )
     verified = verify(document, os.environ.get("FVM_BUNDLE_KEY"))
     if verified.problem:
-        raise InputError(f"{file}: refused: {verified.problem}. Nothing was imported.")
+        raise InputError(
+            _("{file}: refused: {problem}. Nothing was imported.").format(
+                file=file, problem=verified.problem
+            )
+        )
     unit, problems = read_unit(document.get("unit"))
     if unit is not None:
         problems += [Problem(f"unit.{f}", m) for f, m in unit_problems(unit, ctx.territory)]
         if not problems:
             try:
-                check_id(unit.id, what="unit id")
+                check_id(unit.id, what=_("unit id"))
             except ValueError as exc:
                 problems.append(Problem("unit.id", str(exc)))
     history = document.get("history")
     if not isinstance(history, list):
-        problems.append(Problem("history", "expected a list of entries"))
+        problems.append(Problem("history", _("expected a list of entries")))
     entries: list[Entry] = []
     if unit is not None and not problems:
         assert isinstance(history, list)
@@ -169,9 +186,18 @@ def check_bundle(ctx: Context, file: Path, document: Any) -> CheckedBundle:
     if problems:
         shown = problems[:MAX_LISTED]
         if len(problems) > MAX_LISTED:
-            shown.append(Problem("…", f"and {len(problems) - MAX_LISTED} more problems"))
+            shown.append(
+                Problem(
+                    "…",
+                    _("and {MAX_LISTED} more problems").format(
+                        MAX_LISTED=len(problems) - MAX_LISTED
+                    ),
+                )
+            )
         raise ProblemsError(
-            f"{file}: refused", shown, hint="Nothing was imported. Export the bundle again."
+            _("{file}: refused").format(file=file),
+            shown,
+            hint=_("Nothing was imported. Export the bundle again."),
         )
     assert unit is not None
     return CheckedBundle(file, unit, entries, verified.fingerprint, verified.legacy)
@@ -254,12 +280,15 @@ def _require_trusted(conn: Any, bundle: CheckedBundle, unit: Unit) -> None:
 
     scopes = trusted_scopes(conn, bundle.fingerprint or "")
     if not any(s == (unit.id, None) or s == (None, unit.area) for s in scopes):
-        where = "any unit" if not scopes else "this unit"
+        where = _("any unit") if not scopes else _("this unit")
         raise NotPermitted(
-            f"{bundle.file}: refused: it is signed by the device key {bundle.fingerprint}, "
-            f"which is not trusted for {where} ({unit.id}). Nothing was imported.",
-            hint=f"A lead who has checked the device runs: fvm bundle trust KEY.pub --unit "
-            f"{unit.id}",
+            _(
+                "{file}: refused: it is signed by the device key {fingerprint}, which "
+                "is not trusted for {where} ({id}). Nothing was imported."
+            ).format(file=bundle.file, fingerprint=bundle.fingerprint, where=where, id=unit.id),
+            hint=_(
+                "A lead who has checked the device runs: fvm bundle trust KEY.pub --unit {id}"
+            ).format(id=unit.id),
         )
 
 
@@ -278,31 +307,37 @@ def trust(ctx: Context, public_file: Path, *, units: list[str], areas: list[str]
     from fvmcli.store.units import list_units
 
     if not units and not areas:
-        raise InputError("name the units (--unit) or areas (--area) the key may sign for")
+        raise InputError(_("name the units (--unit) or areas (--area) the key may sign for"))
     try:
         public = public_file.read_text("ascii").strip()
         public_raw(public)
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise InputError(
-            f"{public_file}: not a device's public key (the KEYFILE.pub of fvm bundle keygen)"
+            _(
+                "{public_file}: not a device's public key (the KEYFILE.pub of fvm bundle keygen)"
+            ).format(public_file=public_file)
         ) from exc
     for area in areas:
         if area not in ctx.territory.areas:
-            raise InputError(f"--area: unknown area {area!r}")
+            raise InputError(_("--area: unknown area {area!r}").format(area=area))
     with ctx.db.write() as conn:
         found = list_units(conn, ids=units)
         missing = sorted(set(units) - {u.id for u in found})
         if missing:
-            raise InputError(f"--unit: no unit {', '.join(missing)}")
+            raise InputError(_("--unit: no unit {missing}").format(missing=", ".join(missing)))
         require_right(ctx, conn, "trust", found)
         if areas and ctx.enforced:
             grants = grants_of(conn, ctx.db.login)
             refused = [a for a in areas if not allows(grants, "trust", None, a)]
             if refused:
                 raise NotPermitted(
-                    f"{ctx.db.login} may not trust device keys for area {', '.join(refused)}",
-                    hint=f"An admin can run: fvm access grant {ctx.db.login} --role lead "
-                    + " ".join(f"--area {a}" for a in refused),
+                    _("{login} may not trust device keys for area {refused}").format(
+                        login=ctx.db.login, refused=", ".join(refused)
+                    ),
+                    hint=_("An admin can run: fvm access grant {login} --role lead ").format(
+                        login=ctx.db.login
+                    )
+                    + " ".join(_("--area {a}").format(a=a) for a in refused),
                 )
         scopes: list[tuple[str | None, str | None]] = [(u, None) for u in units]
         scopes += [(None, a) for a in areas]

@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 
 from fvmcli import clock
 from fvmcli.errors import InputError
+from fvmcli.i18n import LANGS, _, use
 
 if TYPE_CHECKING:
     from fvmcli.content.locate import ContentDirs
     from fvmcli.core.model import Catalog, Checklist, Curriculum, Territory
     from fvmcli.store.database import Database
 
-LANGS = ("sv", "en")
 # How far ahead of this machine's clock a recorded time may lie (another device's clock).
 CLOCK_SKEW = timedelta(minutes=5)
 
@@ -41,7 +41,11 @@ def resolve_lang(option: str | None) -> str:
     for name, raw in (("--lang", option), ("FVM_LANG", os.environ.get("FVM_LANG"))):
         if raw:
             if raw.strip().lower() not in LANGS:
-                raise InputError(f"{name}: unknown language {raw!r}; use sv or en")
+                raise InputError(
+                    _("{name}: unknown language {value!r}; use sv or en").format(
+                        name=name, value=raw
+                    )
+                )
             return raw.strip().lower()
     system = os.environ.get("LANG", "").lower()[:2]
     return system if system in LANGS else "sv"
@@ -87,8 +91,11 @@ class Context:
 
     @cached_property
     def lang(self) -> str:
-        """Return the language of labels: ``sv`` or ``en``."""
-        return resolve_lang(self.lang_option)
+        """Return the language of labels and messages: ``sv`` or ``en`` (and say every
+        message in it from now on)."""
+        lang = resolve_lang(self.lang_option)
+        use(lang)
+        return lang
 
     @cached_property
     def url(self) -> str:
@@ -118,9 +125,11 @@ class Context:
         for folder in user:
             if not folder.is_dir():
                 raise InputError(
-                    f"content folder {folder} does not exist",
-                    hint="--content / FVM_CONTENT name a folder with checklists/, "
-                    "courses/ and templates/ inside.",
+                    _("content folder {folder} does not exist").format(folder=folder),
+                    hint=_(
+                        "--content / FVM_CONTENT name a folder with checklists/, courses/ and "
+                        "templates/ inside."
+                    ),
                 )
         return ContentDirs.with_user(user)
 
@@ -178,7 +187,11 @@ class Context:
         else:
             name = resolve_user(by)
         if len(name) > MAX_NAME or not name.isprintable():
-            raise InputError(f"--by / FVM_USER: a name of at most {MAX_NAME} printable characters")
+            raise InputError(
+                _("--by / FVM_USER: a name of at most {MAX_NAME} printable characters").format(
+                    MAX_NAME=MAX_NAME
+                )
+            )
         return name
 
     def _require_behalf(self, login: str, named: str) -> None:
@@ -190,9 +203,13 @@ class Context:
             grants = grants_of(conn, login)
         if not allows(grants, "behalf", None, None):
             raise NotPermitted(
-                f"{login} may not act on behalf of {named} (--by / FVM_USER)",
-                hint=f"Leave out --by and unset FVM_USER, or an admin can run: "
-                f"fvm access grant {login} --role lead",
+                _("{login} may not act on behalf of {named} (--by / FVM_USER)").format(
+                    login=login, named=named
+                ),
+                hint=_(
+                    "Leave out --by and unset FVM_USER, or an admin can run: fvm access "
+                    "grant {login} --role lead"
+                ).format(login=login),
             )
 
     def close(self) -> None:

@@ -11,6 +11,7 @@ from fvmcli.core.cutover import BlockerItem, RoundDiff, RoundRow, UnitRow
 from fvmcli.core.equipment import ItemTotal
 from fvmcli.core.model import Checklist
 from fvmcli.errors import InputError, UnknownIdError
+from fvmcli.i18n import _
 from fvmcli.services.context import Context
 from fvmcli.services.territory import UnitFilter, parse_day, require_right, select
 
@@ -95,7 +96,7 @@ def territory_status(
     try:
         gate_failed([], fail_on)
     except ValueError as exc:
-        raise InputError(f"--fail-on: {exc}") from exc
+        raise InputError(_("--fail-on: {exc}").format(exc=exc)) from exc
     checklist = ctx.checklist(checklist_id)
     day = as_of if isinstance(as_of, date) else parse_day(ctx, as_of)
     phase_of = ctx.territory.phase_of
@@ -190,8 +191,8 @@ def snapshot(
         require_right(ctx, conn, "territory")
         if not replace and snapshot_exists(conn, label):
             raise ConflictError(
-                f"a snapshot {label!r} exists already",
-                hint="Take it under another label, or add --replace to overwrite it.",
+                _("a snapshot {label!r} exists already").format(label=label),
+                hint=_("Take it under another label, or add --replace to overwrite it."),
             )
         replaced = save_snapshot(
             conn,
@@ -324,18 +325,22 @@ def diff(
 
     checklist = ctx.checklist(checklist_id)
     if top < 1:
-        raise InputError(f"--top: expected a whole number from 1, got {top}")
+        raise InputError(_("--top: expected a whole number from 1, got {top}").format(top=top))
     with ctx.db.read() as conn:
         units = select(ctx, conn, chosen).units
         taken = {s["label"]: s for s in list_snapshots(conn, checklist.id)}
         labels = [label for label in (start, end) if label != NOW]
         for label in labels:
             if label not in taken:
-                known = ", ".join(taken) or "none yet"
+                known = ", ".join(taken) or _("none yet")
                 raise UnknownIdError(
-                    f"no snapshot {label!r} of checklist {checklist.id} (taken: {known})",
-                    hint="Take one with 'fvm cutover snapshot LABEL'; 'fvm cutover trend' lists "
-                    "the rounds.",
+                    _("no snapshot {label!r} of checklist {id} (taken: {known})").format(
+                        label=label, id=checklist.id, known=known
+                    ),
+                    hint=_(
+                        "Take one with 'fvm cutover snapshot LABEL'; 'fvm cutover trend' lists "
+                        "the rounds."
+                    ),
                 )
         frozen = snapshot_rows(conn, labels)
     names = {u.id: u.name for u in units}
@@ -398,10 +403,15 @@ def _check_frozen(label: str, rows: list[RoundRow]) -> None:
         score_ok = isinstance(row.score, int | float) and 0 <= row.score <= 1
         if row.status not in STATUSES or not score_ok:
             raise EnvironmentProblem(
-                f"snapshot {label!r} holds figures fvm cannot have written for unit "
-                f"{row.unit!r} (status {row.status!r}, score {row.score!r})",
-                hint="The database was changed by hand or is damaged; take the round again "
-                "with 'fvm cutover snapshot LABEL --replace' if its day can be recomputed.",
+                _(
+                    "snapshot {label!r} holds figures fvm cannot have written for unit "
+                    "{unit!r} (status {status!r}, score {score!r})"
+                ).format(label=label, unit=row.unit, status=row.status, score=row.score),
+                hint=_(
+                    "The database was changed by hand or is damaged; take the round again "
+                    "with 'fvm cutover snapshot LABEL --replace' if its day can be "
+                    "recomputed."
+                ),
             )
 
 
@@ -442,7 +452,7 @@ def watch_frame(
     from fvmcli.store.history import latest
 
     if by not in ("area", "phase"):
-        raise InputError(f"--by: expected area or phase, got {by!r}")
+        raise InputError(_("--by: expected area or phase, got {by!r}").format(by=by))
     status = territory_status(ctx, chosen, checklist_id=checklist_id)
     ids = None if chosen.everything else [r.unit for r in status.rows]
     with ctx.db.read() as conn:

@@ -22,6 +22,7 @@ from fvmcli.core.model import (
     Unit,
 )
 from fvmcli.core.scoring import applicable_questions
+from fvmcli.i18n import _
 from fvmcli.services.context import Context
 from fvmcli.services.cutover import Report, report
 from fvmcli.services.territory import PhaseView, list_phases
@@ -389,10 +390,18 @@ def build_demo(ctx: Context, as_of: date) -> str:
     )
     answers.store_answers(ctx, "golive", plan.answers, by=DEMO_USER)
     cutover.snapshot(ctx, f"T-{PHASE_OFFSETS[1]}", as_of=as_of, by=DEMO_LEAD)
-    return (
-        f"{len(plan.units)} units in {len(ctx.territory.areas)} areas and 3 phases, "
-        f"{len(plan.answers)} answers, {len(plan.counts)} equipment counts, {len(plan.people)} "
-        f"people in training on {len(plan.sessions)} sessions, as of {as_of}."
+    return _(
+        "{count} units in {count2} areas and 3 phases, {count3} answers, "
+        "{count4} equipment counts, {count5} people in training on {count6} "
+        "sessions, as of {as_of}."
+    ).format(
+        count=len(plan.units),
+        count2=len(ctx.territory.areas),
+        count3=len(plan.answers),
+        count4=len(plan.counts),
+        count5=len(plan.people),
+        count6=len(plan.sessions),
+        as_of=as_of,
     )
 
 
@@ -426,10 +435,14 @@ def run_demo(ctx: Context, as_of: str | None = None) -> tuple[Context, Demo]:
         with database.read() as conn:
             if holds_foreign_data(conn, {DEMO_USER, DEMO_LEAD}):
                 raise ConflictError(
-                    f"{display_url(url)} holds data the demo did not make; the demo resets "
-                    "its database and would destroy them.",
-                    hint="Run the demo without --db (it uses demo.sqlite in the user data "
-                    "folder) or give it an empty database.",
+                    _(
+                        "{display_url} holds data the demo did not make; the demo resets its "
+                        "database and would destroy them."
+                    ).format(display_url=display_url(url)),
+                    hint=_(
+                        "Run the demo without --db (it uses demo.sqlite in the user data "
+                        "folder) or give it an empty database."
+                    ),
                 )
     database.reset()
     database.dispose()

@@ -10,6 +10,7 @@ from fvmcli.core.equipment import ItemState, ItemTotal
 from fvmcli.core.limits import MAX_COUNT
 from fvmcli.core.model import Count, EquipmentItem, Unit
 from fvmcli.errors import InputError, UnknownIdError
+from fvmcli.i18n import _
 from fvmcli.services.context import Context
 from fvmcli.services.territory import UnitFilter, check_fit, require_right, require_unit, select
 
@@ -28,7 +29,8 @@ def require_item(ctx: Context, item: str) -> EquipmentItem:
     if found is None:
         known = ", ".join(i.id for i in ctx.catalog.items)
         raise UnknownIdError(
-            f"unknown item {item!r} (known: {known})", hint="See 'fvm equipment catalog'."
+            _("unknown item {item!r} (known: {known})").format(item=item, known=known),
+            hint=_("See 'fvm equipment catalog'."),
         )
     return found
 
@@ -68,7 +70,11 @@ def count(
         )
         problem = count_problem(new.present, new.configured, new.tested)
         if problem:
-            raise InputError(f"{unit.id} · {item}: {problem}; nothing was stored")
+            raise InputError(
+                _("{id} · {item}: {problem}; nothing was stored").format(
+                    id=unit.id, item=item, problem=problem
+                )
+            )
         changed = save_counts(
             conn, [NewCount(unit.id, item, new)], by=ctx.actor(by), at=ctx.clock.now()
         )
@@ -92,7 +98,11 @@ def require(
 
     require_item(ctx, item)
     if quantity is not None and not 0 <= quantity <= MAX_COUNT:
-        raise InputError(f"N must be from 0 to {MAX_COUNT}, got {quantity}")
+        raise InputError(
+            _("N must be from 0 to {MAX_COUNT}, got {quantity}").format(
+                MAX_COUNT=MAX_COUNT, quantity=quantity
+            )
+        )
     with ctx.db.write() as conn:
         unit = require_unit(conn, unit_id)
         require_right(ctx, conn, "require", [unit])
@@ -145,14 +155,20 @@ def store_counts(
         problems = []
         for index, (unit_id, item, c) in enumerate(counts):
             if unit_id not in known:
-                problems.append(Problem(f"counts[{index}].unit", f"no unit {unit_id!r}"))
+                problems.append(
+                    Problem(
+                        f"counts[{index}].unit", _("no unit {unit_id!r}").format(unit_id=unit_id)
+                    )
+                )
             if ctx.catalog.item(item) is None:
-                problems.append(Problem(f"counts[{index}].item", f"unknown item {item!r}"))
+                problems.append(
+                    Problem(f"counts[{index}].item", _("unknown item {item!r}").format(item=item))
+                )
             problem = count_problem(c.present, c.configured, c.tested)
             if problem:
                 problems.append(Problem(f"counts[{index}]", problem))
         if problems:
-            raise ProblemsError("counts", problems, hint="Nothing was stored.")
+            raise ProblemsError("counts", problems, hint=_("Nothing was stored."))
         return save_counts(
             conn, [NewCount(u, i, c) for u, i, c in counts], by=ctx.actor(by), at=ctx.clock.now()
         )

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from fvmcli.core.digest import Digest, Recipient
 from fvmcli.errors import InputError
+from fvmcli.i18n import _
 from fvmcli.mail import SmtpSettings
 from fvmcli.services.context import Context
 from fvmcli.services.territory import UnitFilter, parse_day, require_right, select
@@ -124,7 +125,11 @@ def digests(
     from fvmcli.store.training import completed_pairs, list_sessions
 
     if not 0 <= within <= MAX_WITHIN:
-        raise InputError(f"--within: expected 0–{MAX_WITHIN} days, got {within}")
+        raise InputError(
+            _("--within: expected 0–{MAX_WITHIN} days, got {within}").format(
+                MAX_WITHIN=MAX_WITHIN, within=within
+            )
+        )
     checklist = ctx.checklist(checklist_id)
     day = as_of if isinstance(as_of, date) else parse_day(ctx, as_of)
     now = datetime.fromisoformat(ctx.clock.now()).replace(tzinfo=None)

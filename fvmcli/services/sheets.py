@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from fvmcli.core.model import Checklist, NewAnswer
 from fvmcli.errors import ConflictError, InputError, Problem, ProblemsError
+from fvmcli.i18n import _, ngettext
 from fvmcli.services.context import Context
 from fvmcli.services.territory import UnitFilter, select
 
@@ -35,7 +36,7 @@ def make_sheets(
     from fvmcli.services.readiness import territory_readiness
 
     if chosen.everything:
-        raise InputError("choose the units: --unit ID…, --area A or --phase N")
+        raise InputError(_("choose the units: --unit ID…, --area A or --phase N"))
     checklist = ctx.checklist(checklist_id)
     lang = ctx.lang
     today = ctx.clock.today()
@@ -47,11 +48,13 @@ def make_sheets(
 
         units = select(ctx, conn, chosen).units
         if not units:
-            raise InputError("no unit matches the filters")
+            raise InputError(_("no unit matches the filters"))
         single = output.suffix.lower() == ".xlsx"
         if single and len(units) > 1:
             raise InputError(
-                f"-o {output}: {len(units)} units chosen; name a folder for one file per unit"
+                _("-o {output}: {count} units chosen; name a folder for one file per unit").format(
+                    output=output, count=len(units)
+                )
             )
         stored = answers_by_unit(conn, checklist.id, [u.id for u in units])
         dates = go_live_dates(conn)
@@ -148,18 +151,20 @@ def import_sheets(
             problems.append(Problem(where, p.message))
         if problems:
             raise ProblemsError(
-                f"{len(read)} file{'s' if len(read) != 1 else ''}",
+                ngettext("{count} file", "{count} files", len(read)).format(count=len(read)),
                 problems,
-                hint="Nothing was imported. Correct the cells named and import again.",
+                hint=_("Nothing was imported. Correct the cells named and import again."),
             )
         if not overwrite:
             conflicts = _conflicts(accepted, batch, was, places, values)
             if conflicts:
                 raise ConflictError(
-                    "answers changed in the database after these sheets were made:\n  "
+                    _("answers changed in the database after these sheets were made:\n  ")
                     + "\n  ".join(conflicts),
-                    hint="Nothing was imported. Make new sheets, or add --overwrite to let "
-                    "the sheets win.",
+                    hint=_(
+                        "Nothing was imported. Make new sheets, or add --overwrite to let the "
+                        "sheets win."
+                    ),
                 )
         changed = save(ctx, conn, checklist, accepted, ctx.actor(by))
     return SheetsImported(len(read), len(accepted), changed, dry_run)
@@ -170,9 +175,16 @@ def _sheet_problems(sheet: ReadSheet, checklist: Checklist) -> list[Problem]:
     version whose questions changed since)."""
     name = sheet.file.name
     if sheet.checklist != checklist.id:
-        return [Problem(name, f"is a sheet of checklist {sheet.checklist!r}, not {checklist.id!r}")]
+        return [
+            Problem(
+                name,
+                _("is a sheet of checklist {checklist!r}, not {id!r}").format(
+                    checklist=sheet.checklist, id=checklist.id
+                ),
+            )
+        ]
     if sheet.version is None:
-        return [Problem(name, "names no checklist version; make a new sheet")]
+        return [Problem(name, _("names no checklist version; make a new sheet"))]
     if sheet.version != checklist.version:
         asked = {a.question for a in sheet.answers}
         changed = sorted(
@@ -184,9 +196,15 @@ def _sheet_problems(sheet: ReadSheet, checklist: Checklist) -> list[Problem]:
             return [
                 Problem(
                     name,
-                    f"was made for version {sheet.version}; since then "
-                    f"{', '.join(changed)} changed meaning. Make a new sheet "
-                    f"(fvm checklist sheet {checklist.id} --unit {sheet.unit}).",
+                    _(
+                        "was made for version {version}; since then {changed} changed meaning. "
+                        "Make a new sheet (fvm checklist sheet {id} --unit {unit})."
+                    ).format(
+                        version=sheet.version,
+                        changed=", ".join(changed),
+                        id=checklist.id,
+                        unit=sheet.unit,
+                    ),
                 )
             ]
     return []
@@ -209,7 +227,9 @@ def _conflicts(
         before = was[i] or None
         if was[i] is not None and now != before and answer.value != now:
             found.append(
-                f"{places[i][0]}: the sheet says {answer.value!r}, the database now "
-                f"{now!r} (it was {before!r} when the sheet was made)"
+                _(
+                    "{places}: the sheet says {value!r}, the database now {now!r} (it was "
+                    "{before!r} when the sheet was made)"
+                ).format(places=places[i][0], value=answer.value, now=now, before=before)
             )
     return found

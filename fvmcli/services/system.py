@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fvmcli.i18n import _
 from fvmcli.services.context import Context, resolve_user
 
 
@@ -66,7 +67,7 @@ def _demo() -> str | None:
 def _rights(ctx: Context) -> str:
     """Return how rights stand, said plainly."""
     if ctx.db.backend != "postgresql":
-        return "a personal SQLite file: whoever can open it may change anything"
+        return _("a personal SQLite file: whoever can open it may change anything")
     if ctx.enforced:
-        return "enforced by PostgreSQL: each login may change only what its grants allow"
-    return "not configured: anyone who can connect may change anything (see fvm access init)"
+        return _("enforced by PostgreSQL: each login may change only what its grants allow")
+    return _("not configured: anyone who can connect may change anything (see fvm access init)")

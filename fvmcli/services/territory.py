@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from fvmcli.core.model import Unit
 from fvmcli.errors import ConflictError, InputError, UnknownIdError
+from fvmcli.i18n import _
 from fvmcli.services.context import Context
 
 if TYPE_CHECKING:
@@ -60,11 +61,15 @@ def selection_areas(ctx: Context, area: str | None, phase: int | None) -> list[s
         found = resolve_name(area, area_names(territory))
         if found is None:
             known = ", ".join(f"{a.id} ({a.name.get(ctx.lang)})" for a in territory.areas.values())
-            raise InputError(f"--area: unknown area {area!r} (known: {known})")
+            raise InputError(
+                _("--area: unknown area {area!r} (known: {known})").format(area=area, known=known)
+            )
         area = found
     if phase is not None and phase not in territory.phases():
         known = ", ".join(map(str, territory.phases()))
-        raise InputError(f"--phase: unknown phase {phase} (known: {known})")
+        raise InputError(
+            _("--phase: unknown phase {phase} (known: {known})").format(phase=phase, known=known)
+        )
     if area is None and phase is None:
         return None
     areas = [area] if area else list(territory.areas)
@@ -81,7 +86,11 @@ def check_type(ctx: Context, unit_type: str | None) -> str | None:
     found = resolve_name(unit_type, ctx.territory.unit_types)
     if found is None:
         known = ", ".join(ctx.territory.unit_types)
-        raise InputError(f"--type: unknown unit type {unit_type!r} (known: {known})")
+        raise InputError(
+            _("--type: unknown unit type {unit_type!r} (known: {known})").format(
+                unit_type=unit_type, known=known
+            )
+        )
     return found
 
 
@@ -98,7 +107,8 @@ def select(ctx: Context, conn: Connection, chosen: UnitFilter) -> Selection:
         unknown = sorted(set(ids) - {u.id for u in list_units(conn, ids=ids)})
         if unknown:
             raise UnknownIdError(
-                f"no unit {', '.join(map(repr, unknown))}", hint="See 'fvm unit list'."
+                _("no unit {map}").format(map=", ".join(map(repr, unknown))),
+                hint=_("See 'fvm unit list'."),
             )
     return Selection(found, None if chosen.everything else [u.id for u in found])
 
@@ -119,11 +129,17 @@ def check_fit(ctx: Context, units: list[Unit]) -> None:
     ]
     if misfits:
         shown = ", ".join(f"{u.id} ({u.area}, {u.type})" for u in misfits[:10])
-        more = f" and {len(misfits) - 10} more" if len(misfits) > 10 else ""
+        more = (
+            _(" and {misfits} more").format(misfits=len(misfits) - 10) if len(misfits) > 10 else ""
+        )
         raise InputError(
-            f"stored units have an area or unit type the territory no longer has: {shown}{more}",
-            hint="Put the area or type back in checklists/territory.toml (--content), or move the "
-            "units with 'fvm unit import'.",
+            _(
+                "stored units have an area or unit type the territory no longer has: {shown}{more}"
+            ).format(shown=shown, more=more),
+            hint=_(
+                "Put the area or type back in checklists/territory.toml (--content), "
+                "or move the units with 'fvm unit import'."
+            ),
         )
 
 
@@ -133,7 +149,9 @@ def require_unit(conn: Connection, unit_id: str) -> Unit:
 
     unit = get_unit(conn, unit_id)
     if unit is None:
-        raise UnknownIdError(f"no unit {unit_id!r}", hint="See 'fvm unit list'.")
+        raise UnknownIdError(
+            _("no unit {unit_id!r}").format(unit_id=unit_id), hint=_("See 'fvm unit list'.")
+        )
     return unit
 
 
@@ -197,7 +215,7 @@ def add_unit(ctx: Context, unit: Unit, *, by: str | None = None) -> UnitView:
     from fvmcli.store.units import get_unit, upsert_units
 
     try:
-        check_id(unit.id, what="unit id")
+        check_id(unit.id, what=_("unit id"))
     except ValueError as exc:
         raise InputError(str(exc)) from exc
     problems = unit_problems(unit, ctx.territory)
@@ -207,11 +225,11 @@ def add_unit(ctx: Context, unit: Unit, *, by: str | None = None) -> UnitView:
         require_right(ctx, conn, "territory", [unit])
         if get_unit(conn, unit.id) is not None:
             raise ConflictError(
-                f"unit {unit.id!r} already exists",
-                hint="Use 'fvm unit import' to update units from a file.",
+                _("unit {id!r} already exists").format(id=unit.id),
+                hint=_("Use 'fvm unit import' to update units from a file."),
             )
         if unit.parent and get_unit(conn, unit.parent) is None:
-            raise UnknownIdError(f"--parent: no unit {unit.parent!r}")
+            raise UnknownIdError(_("--parent: no unit {parent!r}").format(parent=unit.parent))
         upsert_units(conn, [unit], by=ctx.actor(by), at=ctx.clock.now())
     return unit_view(ctx, unit)
 
@@ -235,22 +253,24 @@ def save_units(
     problems = []
     for index, unit in enumerate(units):
         try:
-            check_id(unit.id, what="unit id")
+            check_id(unit.id, what=_("unit id"))
         except ValueError as exc:
             problems.append(Problem(f"{source}[{index}].id", str(exc)))
         problems += [
             Problem(f"{source}[{index}].{f}", m) for f, m in unit_problems(unit, ctx.territory)
         ]
     if problems:
-        raise ProblemsError(source, problems, hint="Nothing was stored.")
+        raise ProblemsError(source, problems, hint=_("Nothing was stored."))
     with ctx.db.write(dry_run=dry_run) as conn:
         require_right(ctx, conn, "territory", units)
         parents = {u.parent for u in units if u.parent} - {u.id for u in units}
         missing = parents - existing_unit_ids(conn, parents)
         if missing:
             raise UnknownIdError(
-                f"{source}: parent unit(s) not found: {', '.join(sorted(missing))}",
-                hint="Add the parents first or include them. Nothing was stored.",
+                _("{source}: parent unit(s) not found: {missing}").format(
+                    source=source, missing=", ".join(sorted(missing))
+                ),
+                hint=_("Add the parents first or include them. Nothing was stored."),
             )
         if any(u.parent for u in units):
             links = parent_links(conn)
@@ -263,8 +283,10 @@ def save_units(
                 cycle = parent_cycle(links, u.id)
                 if cycle:
                     raise InputError(
-                        f"{source}: unit {u.id} would be its own ancestor: {' → '.join(cycle)}",
-                        hint="A unit's parent chain must end. Nothing was stored.",
+                        _("{source}: unit {id} would be its own ancestor: {cycle}").format(
+                            source=source, id=u.id, cycle=" → ".join(cycle)
+                        ),
+                        hint=_("A unit's parent chain must end. Nothing was stored."),
                     )
         result = upsert_units(conn, units, by=ctx.actor(by), at=ctx.clock.now())
     return ImportOutcome(
@@ -353,7 +375,9 @@ def set_phase(ctx: Context, phase: int, go_live: str, *, by: str | None = None) 
 
     if phase not in ctx.territory.phases():
         known = ", ".join(map(str, ctx.territory.phases()))
-        raise InputError(f"unknown phase {phase} (known: {known})")
+        raise InputError(
+            _("unknown phase {phase} (known: {known})").format(phase=phase, known=known)
+        )
     day = parse_day(ctx, go_live, "--go-live")
     with ctx.db.write() as conn:
         require_right(ctx, conn, "territory")

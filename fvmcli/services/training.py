@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from fvmcli.core.model import Course, Person
 from fvmcli.errors import ConflictError, EnvironmentProblem, InputError, UnknownIdError
+from fvmcli.i18n import _
 from fvmcli.services.context import Context
 from fvmcli.services.territory import ImportOutcome, UnitFilter, require_right, select
 
@@ -23,7 +24,9 @@ def require_course(ctx: Context, course_id: str) -> Course:
     course = ctx.curriculum.courses.get(course_id)
     if course is None:
         raise UnknownIdError(
-            f"no course {course_id!r} (known: {', '.join(ctx.curriculum.courses)})"
+            _("no course {course_id!r} (known: {courses})").format(
+                course_id=course_id, courses=", ".join(ctx.curriculum.courses)
+            )
         )
     return course
 
@@ -88,8 +91,8 @@ def add_person(ctx: Context, person: Person, *, by: str | None = None) -> Person
             raise InputError("; ".join(f"--{f}: {m}" for f, m in problems))
         if get_person(conn, person.id) is not None:
             raise ConflictError(
-                f"person {person.id!r} already exists",
-                hint="Use 'fvm person import' to update people from a file.",
+                _("person {id!r} already exists").format(id=person.id),
+                hint=_("Use 'fvm person import' to update people from a file."),
             )
         upsert_people(conn, [person], by=ctx.actor(by), at=ctx.clock.now())
     return person
@@ -112,7 +115,7 @@ def save_people(ctx: Context, people: list[Person], *, by: str | None = None) ->
             for f, m in person_problems(person, ctx.curriculum.roles, units)
         ]
         if problems:
-            raise ProblemsError("people", problems, hint="Nothing was stored.")
+            raise ProblemsError("people", problems, hint=_("Nothing was stored."))
         result = upsert_people(conn, people, by=ctx.actor(by), at=ctx.clock.now())
     return ImportOutcome(
         len(people), len(result.added), len(result.changed), len(result.unchanged), False
@@ -174,20 +177,24 @@ def forget_person(
     backups = ctx.db.backups()
     if backups and not delete_backups:
         raise ConflictError(
-            f"backup copies made before schema upgrades still hold {person_id}'s data: "
+            _("backup copies made before schema upgrades still hold {person_id}'s data: ").format(
+                person_id=person_id
+            )
             + ", ".join(str(b) for b in backups),
-            hint="Remove them, or run again with --delete-backups to delete them as part of "
-            "the erasure. Nothing was erased.",
+            hint=_(
+                "Remove them, or run again with --delete-backups to delete them as "
+                "part of the erasure. Nothing was erased."
+            ),
         )
     if purge and ctx.db.backend != "postgresql":
-        raise InputError("--purge is for PostgreSQL; a SQLite file is scrubbed anyway")
+        raise InputError(_("--purge is for PostgreSQL; a SQLite file is scrubbed anyway"))
     from fvmcli.store.access import forget_in_database
 
     actor = ctx.actor(by)
     with ctx.db.write() as conn:
         require_right(ctx, conn, "erase")
         if get_person(conn, person_id) is None:
-            raise UnknownIdError(f"no person {person_id!r}")
+            raise UnknownIdError(_("no person {person_id!r}").format(person_id=person_id))
         if ctx.enforced:
             forget_in_database(conn, person_id, at=ctx.clock.now(), by=actor)
         else:
@@ -201,9 +208,11 @@ def forget_person(
                 continue
             except OSError as exc:
                 raise EnvironmentProblem(
-                    f"{person_id} is erased from the database, but {part} could not be "
-                    f"deleted: {exc.strerror}",
-                    hint="Delete it by hand: it still holds the person's data.",
+                    _(
+                        "{person_id} is erased from the database, but {part} could not be "
+                        "deleted: {strerror}"
+                    ).format(person_id=person_id, part=part, strerror=exc.strerror),
+                    hint=_("Delete it by hand: it still holds the person's data."),
                 ) from exc
         deleted.append(backup)
     if ctx.db.backend == "sqlite" or purge:
@@ -242,7 +251,10 @@ def _require_session(conn: Connection, session_id: str, *, lock: bool = False) -
 
     session = get_session(conn, session_id, lock=lock)
     if session is None:
-        raise UnknownIdError(f"no session {session_id!r}", hint="See 'fvm session list'.")
+        raise UnknownIdError(
+            _("no session {session_id!r}").format(session_id=session_id),
+            hint=_("See 'fvm session list'."),
+        )
     return session
 
 
@@ -296,16 +308,16 @@ def _change_problem(
     current = session_enrolments(conn, old["id"])
     held = sum(1 for _, s in current if s in SEAT)
     if values["capacity"] < held:
-        return (
-            f"{old['id']}: {held} seats are held, so the capacity cannot be {values['capacity']}; "
+        return _(
+            "{old}: {held} seats are held, so the capacity cannot be {value}; "
             "cancel enrolments first"
-        )
+        ).format(old=old["id"], held=held, value=values["capacity"])
     booked = sum(1 for _, s in current if s in BOOKED)
     if values["course"] != old["course"] and booked:
-        return (
-            f"{old['id']}: {booked} people are booked on {old['course']}; its course cannot "
-            f"change to {values['course']} (schedule a new session instead)"
-        )
+        return _(
+            "{old}: {booked} people are booked on {old2}; its course cannot change "
+            "to {value} (schedule a new session instead)"
+        ).format(old=old["id"], booked=booked, old2=old["course"], value=values["course"])
     return None
 
 
@@ -347,7 +359,7 @@ def add_session(
     begins = _when(start, "--start")
     ends = _when(end, "--end") if end else default_end(begins, course)
     if ends <= begins:
-        raise InputError("--end must come after --start")
+        raise InputError(_("--end must come after --start"))
     if session_id is not None:
         try:
             check_id(session_id, what="--id")
@@ -358,8 +370,8 @@ def add_session(
         taken = session_ids(conn)
         if session_id in taken:
             raise ConflictError(
-                f"session {session_id!r} already exists",
-                hint="Change it with 'fvm session update'.",
+                _("session {session_id!r} already exists").format(session_id=session_id),
+                hint=_("Change it with 'fvm session update'."),
             )
         values = {
             "id": session_id or make_id(course.id, begins, taken),
@@ -397,13 +409,13 @@ def update_session(
         if end is not None:
             values["end"] = _when(end, "--end").isoformat(timespec="minutes")
         if values["end"] <= values["start"]:
-            raise InputError("the end must come after the start")
+            raise InputError(_("the end must come after the start"))
         values.update(
             {k: v for k, v in (("location", location), ("trainer", trainer)) if v is not None}
         )
         problem = _change_problem(conn, old, values)
         if problem:
-            raise ConflictError(problem + "; nothing stored")
+            raise ConflictError(problem + _("; nothing stored"))
         return _save(conn, values, by=ctx.actor(by), at=ctx.clock.now())
 
 
@@ -447,7 +459,11 @@ def import_sessions(
             )
             if sid in seen:
                 problems.add_line(
-                    row.line, "id", f"session {sid} is in the file twice (first on row {seen[sid]})"
+                    row.line,
+                    "id",
+                    _("session {sid} is in the file twice (first on row {seen})").format(
+                        sid=sid, seen=seen[sid]
+                    ),
                 )
                 continue
             seen[sid] = row.line
@@ -458,7 +474,7 @@ def import_sessions(
                 continue
             old = existing.get(sid)
             if old is None and row.capacity is None:
-                problems.add_line(row.line, "capacity", "is required for a new session")
+                problems.add_line(row.line, "capacity", _("is required for a new session"))
                 continue
             course = ctx.curriculum.courses[row.course]
             end = row.end or (
@@ -572,7 +588,7 @@ def enroll(
     )
 
     if force and not (reason or "").strip():
-        raise InputError("--force needs --reason TEXT (the reason is kept)")
+        raise InputError(_("--force needs --reason TEXT (the reason is kept)"))
     user, at = ctx.actor(by), ctx.clock.now()
     wanted = list(dict.fromkeys(person_ids))
     outcome: list[Enrolled] = []
@@ -584,7 +600,7 @@ def enroll(
         people = lock_people(conn, wanted)
         unknown = [p for p in wanted if p not in people]
         if unknown:
-            raise UnknownIdError(f"no person {', '.join(map(repr, unknown))}")
+            raise UnknownIdError(_("no person {map}").format(map=", ".join(map(repr, unknown))))
         statuses = dict(session_enrolments(conn, session_id))
         seats = sum(1 for s in statuses.values() if s in SEAT)
         done: dict[str, set[str]] = {}
@@ -616,8 +632,8 @@ def enroll(
             outcome.append(Enrolled(person_id, new, forced=bool(why)))
         if refused:
             raise ConflictError(
-                "refused, nothing stored:\n  " + "\n  ".join(refused),
-                hint="Use --force --reason TEXT to enrol anyway.",
+                _("refused, nothing stored:\n  ") + "\n  ".join(refused),
+                hint=_("Use --force --reason TEXT to enrol anyway."),
             )
     return outcome
 
@@ -636,7 +652,11 @@ def cancel(
         people = lock_people(conn, person_ids)
         for person_id in dict.fromkeys(person_ids):
             if person_id not in people or statuses.get(person_id) in (None, "cancelled"):
-                raise InputError(f"{person_id} is not enrolled in {session_id}; nothing stored")
+                raise InputError(
+                    _("{person_id} is not enrolled in {session_id}; nothing stored").format(
+                        person_id=person_id, session_id=session_id
+                    )
+                )
             set_enrolment(
                 conn,
                 session_id,
@@ -674,19 +694,29 @@ def mark(
         course = require_course(ctx, session["course"])
         if passing and not course.assessment:
             raise InputError(
-                f"{course.id} has no assessment: attendance completes it (use 'fvm session attend')"
+                _(
+                    "{id} has no assessment: attendance completes it (use 'fvm session attend')"
+                ).format(id=course.id)
             )
         statuses = dict(session_enrolments(conn, session_id))
         people = lock_people(conn, person_ids)
         for person_id in dict.fromkeys(person_ids):
             status = statuses.get(person_id)
             if person_id not in people or status not in SEAT:
-                where = "is on the waitlist of" if status == "waitlisted" else "holds no seat in"
-                raise ConflictError(f"{person_id} {where} {session_id}; nothing stored")
+                where = (
+                    _("is on the waitlist of") if status == "waitlisted" else _("holds no seat in")
+                )
+                raise ConflictError(
+                    _("{person_id} {where} {session_id}; nothing stored").format(
+                        person_id=person_id, where=where, session_id=session_id
+                    )
+                )
             if passing and status not in ("attended", "completed"):
                 raise ConflictError(
-                    f"{person_id} has not attended {session_id}; record "
-                    "attendance first; nothing stored"
+                    _(
+                        "{person_id} has not attended {session_id}; record attendance first; "
+                        "nothing stored"
+                    ).format(person_id=person_id, session_id=session_id)
                 )
             new = "completed" if passing else attendance_status(course, no_show)
             set_enrolment(conn, session_id, people[person_id], new, by=user, at=at, known=(status,))

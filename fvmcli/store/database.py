@@ -17,6 +17,7 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, Oper
 
 from fvmcli.clock import now_iso
 from fvmcli.errors import EnvironmentProblem, InputError, NotPermitted
+from fvmcli.i18n import _
 from fvmcli.store.schema import HEAD, REVISIONS, metadata
 
 BUSY_TIMEOUT_MS = 30_000
@@ -32,28 +33,31 @@ def normalise_url(raw: str) -> str:
     """
     if not raw.strip():
         raise InputError(
-            "--db / FVM_DB is empty", hint="Name a SQLite file or postgresql://user@host/db."
+            _("--db / FVM_DB is empty"), hint=_("Name a SQLite file or postgresql://user@host/db.")
         )
     if "://" not in raw:
         return f"sqlite:///{Path(raw).expanduser().resolve()}"
     try:
         url = make_url(raw)
         if url.port is not None and not 0 < url.port < 65536:
-            raise ValueError("port out of range")
+            raise ValueError(_("port out of range"))
     except (ArgumentError, ValueError) as exc:
         raise InputError(
-            f"not a database URL: {_masked(raw)}", hint="Example: postgresql://user@host/db"
+            _("not a database URL: {masked}").format(masked=_masked(raw)),
+            hint=_("Example: postgresql://user@host/db"),
         ) from exc
     backend = url.get_backend_name()
     if backend not in ("sqlite", "postgresql", "postgres"):
         raise InputError(
-            f"unsupported database {backend!r}: use a SQLite file or postgresql://user@host/db"
+            _(
+                "unsupported database {backend!r}: use a SQLite file or postgresql://user@host/db"
+            ).format(backend=backend)
         )
     if backend in ("postgresql", "postgres"):
         if not url.database:
             raise InputError(
-                f"{_masked(raw)} names no database",
-                hint="Add the database name: postgresql://user@host/fvm",
+                _("{masked} names no database").format(masked=_masked(raw)),
+                hint=_("Add the database name: postgresql://user@host/fvm"),
             )
         if url.drivername in ("postgresql", "postgres"):
             url = url.set(drivername="postgresql+psycopg")
@@ -121,15 +125,21 @@ def _create_engine(url: str) -> Engine:
             import psycopg  # noqa: F401
         except ImportError as exc:
             raise EnvironmentProblem(
-                "PostgreSQL needs the psycopg driver, which is not installed.",
-                hint="Install it with: python -m pip install 'fvmcli[postgres]'",
+                _("PostgreSQL needs the psycopg driver, which is not installed."),
+                hint=_("Install it with: python -m pip install 'fvmcli[postgres]'"),
             ) from exc
         try:
             return sa.create_engine(url, pool_pre_ping=True)
         except (NoSuchModuleError, ArgumentError) as exc:
-            raise InputError(f"unsupported database driver in {display_url(url)}") from exc
+            raise InputError(
+                _("unsupported database driver in {display_url}").format(
+                    display_url=display_url(url)
+                )
+            ) from exc
     raise InputError(
-        f"unsupported database {backend!r}: use a SQLite file or postgresql://user@host/db"
+        _(
+            "unsupported database {backend!r}: use a SQLite file or postgresql://user@host/db"
+        ).format(backend=backend)
     )
 
 
@@ -211,24 +221,31 @@ class Database:
             if getattr(orig, "sqlstate", None) == "42501":  # insufficient_privilege, RLS
                 detail = str(orig).strip().splitlines()[0]
                 raise NotPermitted(
-                    f"{self._login or 'this login'} may not do this here: the database "
-                    f"refused ({detail}); nothing was stored",
-                    hint="See your rights with 'fvm access whoami'; an admin grants them.",
+                    _(
+                        "{login} may not do this here: the database refused ({detail}); "
+                        "nothing was stored"
+                    ).format(login=self._login or "this login", detail=detail),
+                    hint=_("See your rights with 'fvm access whoami'; an admin grants them."),
                 ) from exc
             detail = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
             damaged = type(orig) is sqlite3.DatabaseError
-            if damaged or "malformed" in detail or "not a database" in detail:
+            if damaged or "malformed" in detail or _("not a database") in detail:
                 raise EnvironmentProblem(
-                    f"database {display_url(self.url)} is damaged or is not an fvm database "
-                    f"({detail}).",
-                    hint="Restore it from a backup copy (NAME.backup-… beside it), or point "
-                    "--db / FVM_DB at the right file.",
+                    _(
+                        "database {display_url} is damaged or is not an fvm database ({detail})."
+                    ).format(display_url=display_url(self.url), detail=detail),
+                    hint=_(
+                        "Restore it from a backup copy (NAME.backup-… beside it), or point "
+                        "--db / FVM_DB at the right file."
+                    ),
                 ) from exc
             if not isinstance(exc, OperationalError | sqlite3.OperationalError):
                 raise
             raise EnvironmentProblem(
-                f"database {display_url(self.url)}: {detail}",
-                hint="Check that the server is running and the URL (--db / FVM_DB) is right.",
+                _("database {display_url}: {detail}").format(
+                    display_url=display_url(self.url), detail=detail
+                ),
+                hint=_("Check that the server is running and the URL (--db / FVM_DB) is right."),
             ) from exc
 
     def schema_state(self) -> SchemaState:
@@ -247,9 +264,13 @@ class Database:
             return state
         if state.current is not None and state.current not in REVISIONS:
             raise EnvironmentProblem(
-                f"database {display_url(self.url)} has schema {state.current}, newer than this "
-                f"fvm understands (up to {HEAD}).",
-                hint="Upgrade fvmcli (python -m pip install -U fvmcli) before using this database.",
+                _(
+                    "database {display_url} has schema {current}, newer than this fvm "
+                    "understands (up to {HEAD})."
+                ).format(display_url=display_url(self.url), current=state.current, HEAD=HEAD),
+                hint=_(
+                    "Upgrade fvmcli (python -m pip install -U fvmcli) before using this database."
+                ),
             )
         if state.current is not None:
             self.backup()
@@ -273,8 +294,10 @@ class Database:
         except (OSError, sqlite3.Error) as exc:
             partial.unlink(missing_ok=True)
             raise EnvironmentProblem(
-                f"cannot make the backup copy {target} before upgrading: {exc}",
-                hint="Free some space beside the database; nothing was changed.",
+                _("cannot make the backup copy {target} before upgrading: {exc}").format(
+                    target=target, exc=exc
+                ),
+                hint=_("Free some space beside the database; nothing was changed."),
             ) from exc
         return target
 
