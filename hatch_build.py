@@ -10,7 +10,7 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 
 def compile_catalogs(root: Path) -> list[Path]:
-    """Compile every ``.po`` under ``root/fvmcli/locale`` beside itself; return the ``.mo`` paths."""
+    """Compile each ``.po`` under ``root/fvmcli/locale`` beside itself; return the ``.mo`` paths."""
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 

@@ -47,7 +47,15 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("FVM_USER", "tester")
     monkeypatch.setenv("LANG", "C.UTF-8")
+    # Most tests read fvm's messages in English; those about Swedish words use ``swedish``.
     monkeypatch.setenv("FVM_LANG", "en")
+
+
+@pytest.fixture
+def swedish(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The environment of a Swedish user who set nothing: no FVM_LANG, a neutral LANG."""
+    monkeypatch.delenv("FVM_LANG", raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
 
 
 def _pg_schema_url(schema: str) -> str:

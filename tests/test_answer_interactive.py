@@ -63,6 +63,7 @@ def stored(fvm: Fvm) -> dict[str, str]:
     return {r["question"]: r["value"] for r in json.loads(out.stdout)}
 
 
+@pytest.mark.usefixtures("swedish")
 def test_walk_saves_skips_goes_back_and_follows_when(unit: Fvm, monkeypatch) -> None:
     script = Scripted(
         [
@@ -96,8 +97,8 @@ def test_walk_saves_skips_goes_back_and_follows_when(unit: Fvm, monkeypatch) -> 
     assert shown[-1][2] == 6  # b.connected applies now
     assert script.steps[4].previous is not None and script.steps[4].previous.value == "partial"
     assert script.steps[0].due is not None and str(script.steps[0].due) == "2030-01-01"
-    assert "'maybe' is not an answer" in script.errors[0]
-    assert "needs evidence" in script.errors[1]
+    assert "'maybe' är inte ett svar på a.staff" in script.errors[0]
+    assert "kräver underlag" in script.errors[1]
     assert stored(unit) == {
         "a.lead": "yes",
         "a.staff": "yes",
@@ -105,7 +106,7 @@ def test_walk_saves_skips_goes_back_and_follows_when(unit: Fvm, monkeypatch) -> 
         "b.connected": "yes",
         "b.notes": "Allt lugnt",
     }
-    assert "Saved 6 answers, skipped 1." in out
+    assert "Sparade 6 svar, hoppade över 1." in out
     assert "Minilista" in out  # the closing score
 
 

@@ -68,6 +68,7 @@ def history(db: str) -> dict[str, str]:
     return {r["question"]: r["value"] for r in json.loads(out)}
 
 
+@pytest.mark.usefixtures("swedish")
 def test_answer_ctrl_c_and_resume_in_a_real_terminal(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'pty.sqlite'}"
     runner = CliRunner()
@@ -95,7 +96,7 @@ def test_answer_ctrl_c_and_resume_in_a_real_terminal(tmp_path: Path) -> None:
     child.expect("Svar")
     time.sleep(0.5)  # let the prompt take the terminal before Ctrl-C, as a person would
     child.sendintr()  # Ctrl-C
-    child.expect("Resume at the first unanswered question with: fvm checklist answer mini")
+    child.expect("Fortsätt vid första obesvarade fråga med: fvm checklist answer mini")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130

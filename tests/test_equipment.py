@@ -230,6 +230,7 @@ def test_readiness_feeds_the_derived_question(units: Fvm) -> None:
     assert equip["value"] == pytest.approx(shown) and shown == pytest.approx(40.0)
 
 
+@pytest.mark.usefixtures("swedish")
 def test_count_sheet(units: Fvm, tmp_path: Path) -> None:
     e(units, "require", "h1", "pump", "7")
     md = e(units, "print", "h1", "--format", "md").stdout

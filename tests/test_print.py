@@ -44,6 +44,7 @@ def unit(fvm: Fvm) -> Fvm:
     return fvm
 
 
+@pytest.mark.usefixtures("swedish")
 def test_filled_html_is_escaped_self_contained_and_complete(unit: Fvm, tmp_path: Path) -> None:
     out = tmp_path / "h1.html"
     unit("--content", CONTENT, "checklist", "print", "mini", "--unit", "h1", "-o", str(out))
@@ -75,6 +76,7 @@ def test_blank_sheet_in_english_markdown(unit: Fvm) -> None:
     assert "2027-01-01" in blank_phase
 
 
+@pytest.mark.usefixtures("swedish")
 def test_printouts_show_waivers_local_times_percentages_and_na(unit: Fvm, tmp_path: Path) -> None:
     """What a person reads: a waiver with its reason and end date (HTML and Markdown), the
     answer's time in Swedish local time, a percentage with %, and "Ej aktuell" offered on the
@@ -120,6 +122,7 @@ def test_local_time_is_swedish_time() -> None:
     assert time_span("2026-12-12T09:00", "2026-12-12T10:00") == "2026-12-12 09:00–10:00"
 
 
+@pytest.mark.usefixtures("swedish")
 def test_pdf_text_reads_back(unit: Fvm, tmp_path: Path) -> None:
     pypdf = pytest.importorskip("pypdf")
     pytest.importorskip("weasyprint")

@@ -204,6 +204,7 @@ def test_a_digest_holds_exactly_what_is_late_coming_and_missing(db_url: str) -> 
     assert narrow["u1"].due_soon == ()
 
 
+@pytest.mark.usefixtures("swedish")
 def test_remind_sends_each_unit_one_digest_in_swedish_text_and_html(
     fvm: Fvm, smtp: tuple[Mailbox, int]
 ) -> None:
@@ -325,10 +326,11 @@ def test_an_unreachable_server_is_exit_4_and_nothing_is_recorded(fvm: Fvm) -> No
     assert fvm.scalar("SELECT count(*) FROM reminders") == 0
 
 
+@pytest.mark.usefixtures("swedish")
 def test_dry_run_writes_eml_files_and_stores_nothing(fvm: Fvm, tmp_path: Path) -> None:
     seed(fvm.url)
     out = run(fvm, "--dry-run", "-o", str(tmp_path / "påminnelser"))
-    assert "1 would be sent" in out.stdout
+    assert "Enheter: 1 skulle skickas" in out.stdout
     files = sorted(p.name for p in (tmp_path / "påminnelser").iterdir())
     assert files == ["u1.eml"]
     message = email.message_from_bytes(
@@ -471,6 +473,7 @@ def test_starttls_and_login_with_the_password_from_the_environment_only(
         assert "TLS" in untrusted.stderr or "certificate" in untrusted.stderr
 
 
+@pytest.mark.usefixtures("swedish")
 def test_fifty_units_get_their_own_digests_in_one_run(fvm: Fvm, smtp: tuple[Mailbox, int]) -> None:
     box, port = smtp
     ctx = context(fvm.url, content=True)
@@ -503,6 +506,7 @@ def test_fifty_units_get_their_own_digests_in_one_run(fvm: Fvm, smtp: tuple[Mail
     assert len(box.messages) == 50
 
 
+@pytest.mark.usefixtures("swedish")
 def test_a_name_with_a_line_break_cannot_break_the_headers(fvm: Fvm, tmp_path: Path) -> None:
     """A unit or person name typed into a multi-line cell reaches the headers on one line."""
     ctx = context(fvm.url, content=True)

@@ -165,6 +165,7 @@ def test_a_round_from_before_blocker_questions_were_kept_compares_numbers(fvm: F
     assert "snapshot 'T1' holds figures fvm cannot have written for unit 'h1'" in err
 
 
+@pytest.mark.usefixtures("swedish")
 @pytest.mark.store
 def test_report_since_adds_the_section_to_html_xlsx_and_json(fvm: Fvm, tmp_path: Path) -> None:
     import openpyxl
@@ -174,12 +175,16 @@ def test_report_since_adds_the_section_to_html_xlsx_and_json(fvm: Fvm, tmp_path:
     fvm(*base, "-o", str(tmp_path / "r.html"))
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "Sedan förra omgången (T1, 2026-11-26)" in html
-    assert "New blockers (1)" in html and "Resolved blockers (1)" in html
+    assert "Nya blockerare (1)" in html and "Lösta blockerare (1)" in html
     fvm(*base, "-o", str(tmp_path / "r.xlsx"))
     book = openpyxl.load_workbook(tmp_path / "r.xlsx")
     sheet = book["Sedan förra omgången"]
     rows = list(sheet.iter_rows(values_only=True))
-    header = rows[0]
+    # A Swedish workbook heads its columns in Swedish; the cells keep the ids.
+    keys = {"del": "part", "enhet": "unit", "fråga": "question", "status efter": "status_to"}
+    keys["resultat efter"] = "score_to"
+    assert set(keys) <= set(rows[0])
+    header = [keys.get(h, h) for h in rows[0]]
     parts = [dict(zip(header, r, strict=True)) for r in rows[1:]]
     assert {(p["part"], p["unit"], p["question"]) for p in parts if "blocker" in p["part"]} == {
         ("new blocker", "h2", "a.lead"),

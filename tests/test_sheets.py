@@ -38,6 +38,7 @@ def rows_of(path: Path) -> tuple[object, dict[str, int]]:
     return book, {ws.cell(r, 7).value: r for r in range(7, ws.max_row + 1) if ws.cell(r, 7).value}
 
 
+@pytest.mark.usefixtures("swedish")
 def test_a_sheet_shows_the_unit_and_its_questions(made: tuple[Fvm, Path]) -> None:
     _, out = made
     book, rows = rows_of(out / "h1.xlsx")

@@ -68,6 +68,7 @@ def test_a_stale_answer_counts_as_unanswered_until_confirmed(db_url: str, tmp_pa
     new.close()
 
 
+@pytest.mark.usefixtures("swedish")
 @pytest.mark.store
 def test_stale_answers_show_in_json_and_the_territory(fvm: Fvm, tmp_path: Path) -> None:
     old = content(tmp_path, "v1", 1, revised=False)

@@ -181,6 +181,7 @@ def test_coverage_feeds_readiness(school: Fvm) -> None:
     assert train["value"] == 25 and train["credit"] == pytest.approx(25 / 90)
 
 
+@pytest.mark.usefixtures("swedish")
 def test_forget_erases_name_email_and_free_text_everywhere(school: Fvm, db_url: str) -> None:
     school("session", "enroll", EC, "n1")
     school(
@@ -212,10 +213,10 @@ def test_forget_erases_name_email_and_free_text_everywhere(school: Fvm, db_url: 
     listed = {p["id"]: p for p in school.json("person", "list")}
     assert listed["n1"] == {"id": "n1", "name": None, "role": "nurse", "unit": "u1", "email": None}
     roster = school("session", "roster", EC, "--format", "md").stdout
-    assert "| 1 | (raderad) (n1) | u1 | Sjuksköterska | completed | |" in roster
+    assert "| 1 | (raderad) (n1) | u1 | Sjuksköterska | genomförd | |" in roster
     # The time as people read it: one date, a dash between the hours.
     assert re.search(r"\*\*Tid:\*\* \d{4}-\d\d-\d\d \d\d:\d\d–\d\d:\d\d ", roster), roster
-    assert "no person 'zz'" in school("person", "forget", "zz", code=2).stderr
+    assert "ingen person 'zz'" in school("person", "forget", "zz", code=2).stderr
 
 
 def test_people_import_rules(school: Fvm, write_csv) -> None:
@@ -269,6 +270,7 @@ def test_session_import_generates_stable_ids_and_is_idempotent(school: Fvm, writ
     assert len(school.json("session", "list")) == 5
 
 
+@pytest.mark.usefixtures("swedish")
 def test_calendar_parses_and_keeps_uids(school: Fvm, tmp_path: Path) -> None:
     icalendar = pytest.importorskip("icalendar")
     first, second = tmp_path / "a.ics", tmp_path / "b.ics"
@@ -287,6 +289,7 @@ def test_calendar_parses_and_keeps_uids(school: Fvm, tmp_path: Path) -> None:
     assert "Millennium för vårdpersonal" in str(event["summary"])
 
 
+@pytest.mark.usefixtures("swedish")
 def test_roster_csv_guards_formulas_and_lists_the_waitlist(school: Fvm) -> None:
     school(
         "person",

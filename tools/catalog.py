@@ -23,7 +23,8 @@ KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 
 
 def source_messages() -> dict[str | tuple[str, str], str]:
-    """Return every marked message in ``fvmcli/`` and ``templates/``, each with the file it is first found in."""
+    """Return every marked message in ``fvmcli/`` and ``templates/``, each with the file it is
+    first found in."""
     found: dict[str | tuple[str, str], str] = {}
     sources = [
         (ROOT / "fvmcli", [("**.py", "python")], {}),

@@ -137,8 +137,8 @@ def _translated_help_option() -> None:
         return
     original = getattr(decorators.help_option, "__wrapped__", decorators.help_option)
 
-    def help_option(names: list[str]) -> Any:
-        decorate = original(names)
+    def help_option(param_decls: list[str]) -> Any:
+        decorate = original(param_decls)
 
         def apply(command: Any) -> Any:
             done = decorate(command)

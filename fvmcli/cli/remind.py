@@ -14,6 +14,7 @@ from fvmcli.cli.output import emit_json, progress, say, show, warn
 from fvmcli.errors import EnvironmentProblem, InputError
 from fvmcli.i18n import _
 from fvmcli.render.columns import Column
+from fvmcli.render.values import word
 
 app = typer.Typer(
     help=GROUPS["remind"][1],
@@ -23,7 +24,7 @@ app = typer.Typer(
 OUTCOMES = (
     Column("unit", "unit"),
     Column("name", "name"),
-    Column("state", "state"),
+    Column("state", "state", word),
     Column("recipients", "recipients", lambda r: ", ".join(r) or "–"),
     Column("blockers", "blockers"),
     Column("overdue", "overdue"),
@@ -183,17 +184,17 @@ def _summary(done: Any) -> str:
     parts = [
         f"{n} {label}"
         for n, label in (
-            (done.count("sent"), "sent"),
+            (done.count("sent"), _("sent")),
             (done.count("would-send"), _("would be sent")),
             (done.count("already-sent"), _("already sent today")),
             (done.count("no-recipient"), _("without a recipient")),
-            (done.count("refused"), "refused"),
+            (done.count("refused"), _("refused")),
             (done.count("not-sent"), _("not sent")),
             (done.quiet, _("with nothing to report")),
         )
         if n
     ]
-    return "Units: " + (", ".join(parts) if parts else _("none selected")) + "."
+    return _("Units: {counts}.").format(counts=", ".join(parts) if parts else _("none selected"))
 
 
 def _write_messages(folder: Path, outcomes: list[Any]) -> None:

@@ -260,10 +260,7 @@ def since_rows(report: Any) -> list[list[Any]]:
                     m["change"],
                 ]
             )
-    for part, kind in (
-        ("new_blockers", _("new blocker")),
-        ("resolved_blockers", _("resolved blocker")),
-    ):
+    for part, kind in (("new_blockers", "new blocker"), ("resolved_blockers", "resolved blocker")):
         for b in data[part]:
             rows.append(
                 [kind, b["unit"], None, None, b["question"], texts.get(b["question"])] + [None] * 5

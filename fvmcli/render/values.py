@@ -21,12 +21,19 @@ WORDS = {
     "completed": N_("completed"),
     "no-show": N_("no-show"),
     "cancelled": N_("cancelled"),
-    # the rules of scoring.md a status comes from
-    "blocker": N_("overdue blocker"),
-    "score-below-amber": N_("score below amber"),
-    "score-below-green": N_("score below green"),
-    "critical-below-full": N_("critical below full credit"),
-    "all-met": N_("all rules met"),
+    # what became of a unit's reminder
+    "sent": N_("sent"),
+    "would-send": N_("would be sent"),
+    "already-sent": N_("already sent today"),
+    "no-recipient": N_("without a recipient"),
+    "refused": N_("refused"),
+    "not-sent": N_("not sent"),
+    # the rules of scoring.md a status comes from (in English, their own ids)
+    "blocker": N_("blocker"),
+    "score-below-amber": N_("score-below-amber"),
+    "score-below-green": N_("score-below-green"),
+    "critical-below-full": N_("critical-below-full"),
+    "all-met": N_("all-met"),
 }
 
 

@@ -1,0 +1,200 @@
+"""Swedish first: every word fvm says comes from the gettext catalog, in Swedish unless English
+is asked for; what scripts read (JSON, ids, exit codes) is the same in both languages."""
+
+from __future__ import annotations
+
+import gettext
+import importlib.util
+import json
+from pathlib import Path
+from types import ModuleType
+
+import openpyxl
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from fvmcli import i18n
+from fvmcli.cli.app import app
+from tests.conftest import Fvm
+
+ROOT = Path(__file__).parent.parent
+
+
+def catalog_tool() -> ModuleType:
+    """Return tools/catalog.py, the script that keeps the catalog in step with the code."""
+    spec = importlib.util.spec_from_file_location("catalog_tool", ROOT / "tools" / "catalog.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# ---------------------------------------------------------------- the catalog itself
+
+
+def test_every_message_and_help_text_has_swedish_words() -> None:
+    tool = catalog_tool()
+    stored = tool.read()
+    said = tool.template()
+    missing = [m.id for m in said if m.id and m.id not in stored]
+    assert not missing, f"run 'python tools/catalog.py update' and translate: {missing[:5]}"
+    assert tool.untranslated(stored) == []
+    assert tool.placeholder_problems(stored) == []
+    assert len(stored) > 900  # messages, help texts, report and sheet words
+
+
+def test_the_compiled_catalog_is_the_one_in_the_po_file() -> None:
+    tool = catalog_tool()
+    mo = i18n.LOCALE_DIR / "sv" / "LC_MESSAGES" / "fvmcli.mo"
+    assert mo.exists(), "compile it: python -m pip install -e ."
+    with mo.open("rb") as source:
+        compiled = gettext.GNUTranslations(source)
+    for message in tool.read():
+        if message.id and isinstance(message.id, str):
+            assert compiled.gettext(message.id) == message.string, (
+                f"{mo} is older than its .po: python -m pip install -e . compiles it again"
+            )
+
+
+def test_placeholders_that_differ_are_found() -> None:
+    from babel.messages.catalog import Catalog
+
+    tool = catalog_tool()
+    catalog = Catalog(locale="sv")
+    catalog.add("no unit {unit_id!r}", "ingen enhet {unit!r}")
+    catalog.add("Units: %(n)s", "Enheter: %(n)s")
+    catalog.add("{count} units", "Enheter: {count}")
+    assert tool.placeholder_problems(catalog) == ["'no unit {unit_id!r}': 'ingen enhet {unit!r}'"]
+
+
+def test_a_word_table_is_translated_whatever_the_current_language() -> None:
+    words = {"yes": i18n.N_("Yes"), "cols": (i18n.N_("Answer"), i18n.N_("Comment"))}
+    i18n.use("en")
+    assert i18n.words_in(words, "sv") == {"yes": "Ja", "cols": ("Svar", "Kommentar")}
+    assert i18n.words_in(words, "en") == {"yes": "Yes", "cols": ("Answer", "Comment")}
+    assert i18n.translated("", "sv") == ""  # never the catalog's header
+
+
+# ---------------------------------------------------------------- what a user sees
+
+
+def test_swedish_is_the_default_and_english_is_asked_for(
+    fvm: Fvm, swedish: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    refused = fvm("unit", "show", "vc-nowhere", code=2)
+    assert refused.stderr.splitlines() == ["fvm: ingen enhet 'vc-nowhere'", "Se 'fvm unit list'."]
+    english = fvm("--lang", "en", "unit", "show", "vc-nowhere", code=2)
+    assert english.stderr.splitlines()[0] == "fvm: no unit 'vc-nowhere'"
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    assert "fvm: no unit" in fvm("unit", "show", "vc-nowhere", code=2).stderr
+    monkeypatch.setenv("FVM_LANG", "sv")
+    assert "fvm: ingen enhet" in fvm("unit", "show", "vc-nowhere", code=2).stderr
+
+
+def test_one_process_can_switch_languages_back_and_forth(fvm: Fvm, swedish: None) -> None:
+    for lang, words in [("en", "Show one unit"), ("sv", "Visa en enhet"), ("en", "Show one")]:
+        shown = fvm("--lang", lang, "unit", "--help").stdout
+        assert words in shown
+
+
+def test_help_of_every_command_is_swedish(swedish: None) -> None:
+    runner = CliRunner()
+    root = typer.main.get_command(app)
+    groups = [name for name in root.list_commands(None)]  # type: ignore[arg-type]
+    paths = [[]] + [[g] for g in groups]
+    for group in groups:
+        command = root.get_command(None, group)  # type: ignore[arg-type]
+        paths += [[group, c] for c in getattr(command, "commands", {})]
+    assert len(paths) > 50
+    for path in paths:
+        shown = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "200"})
+        assert shown.exit_code == 0, (path, shown.output)
+        assert "Visa det här meddelandet och avsluta." in shown.stdout, path
+        assert "Show this message" not in shown.stdout, path
+        assert "Alternativ" in shown.stdout, path
+    root_help = runner.invoke(app, ["--help"], env={"COLUMNS": "200"}).stdout
+    assert "Kommandon" in root_help and "Driftstartsberedskap" in root_help
+    assert "Enheter: avdelningar, mottagningar" in root_help
+
+
+def test_a_listing_in_swedish_has_swedish_headings_and_status_words(
+    fvm: Fvm, swedish: None, write_csv: object
+) -> None:
+    fvm(
+        "unit",
+        "add",
+        "vc-hjo",
+        "--name",
+        "Vårdcentralen Hjo",
+        "--area",
+        "östra",
+        "--type",
+        "primary-care",
+        "--staff",
+        "15",
+    )
+    shown = fvm("cutover", "status", "--as-of", "2026-11-26").stdout
+    assert "Beredskap enligt" in shown
+    heading = shown.splitlines()[1].split()
+    assert heading[:3] == ["enhet", "namn", "område"]
+    assert "ej påbörjad" in shown and "not-started" not in shown
+    assert "Sammanfattning" in shown and "alla" in shown
+    data = json.loads(fvm("cutover", "status", "--as-of", "2026-11-26", "--json").stdout)
+    assert data["units"][0]["status"] == "not-started"  # scripts read ids, in any language
+    english = fvm("--lang", "en", "cutover", "status", "--as-of", "2026-11-26").stdout
+    assert english.splitlines()[1].split()[:3] == ["unit", "name", "area"]
+    assert "not started" in english
+
+
+def test_messages_of_an_import_are_swedish(fvm: Fvm, swedish: None, tmp_path: Path) -> None:
+    bad = tmp_path / "enheter.csv"
+    bad.write_text("id;name;area;type\nvc-a;A;sodra;hospital\nvc-b;B;mars;hospital\n", "utf-8")
+    refused = fvm("unit", "import", str(bad), code=2).stderr
+    assert "enheter.csv: 1 problem" in refused
+    assert "rad 3" in refused and "okänt område 'mars'" in refused
+    assert "Inget importerades." in refused
+    good = tmp_path / "ok.csv"
+    good.write_text("id;name;area;type\nvc-a;Vårdcentral Å;sodra;primary-care\n", "utf-8")
+    said = fvm("unit", "import", str(good)).stdout
+    assert said.startswith("Importerade 1 enheter från")
+    assert "1 tillagda, 0 ändrade, 0 oförändrade." in said
+
+
+def test_the_cutover_report_is_swedish_in_html_and_xlsx(
+    fvm: Fvm, swedish: None, tmp_path: Path
+) -> None:
+    fvm(
+        "unit",
+        "add",
+        "vc-hjo",
+        "--name",
+        "Vårdcentralen Hjo",
+        "--area",
+        "ostra",
+        "--type",
+        "primary-care",
+    )
+    html = tmp_path / "rapport.html"
+    fvm("cutover", "report", "--as-of", "2026-11-26", "-o", str(html))
+    text = html.read_text("utf-8")
+    assert '<html lang="sv">' in text
+    for words in ("Enheter, sämst först", "Status per område", "Utrustningsbehov", "ej påbörjad"):
+        assert words in text
+    for words in ("Status by area", "Units, worst first", "Equipment needs", "mean score"):
+        assert words not in text
+    book_path = tmp_path / "rapport.xlsx"
+    fvm("cutover", "report", "--as-of", "2026-11-26", "-o", str(book_path))
+    book = openpyxl.load_workbook(book_path)
+    assert book.sheetnames[:2] == ["Enheter", "Blockerare"]
+    header = [c.value for c in next(book["Enheter"].iter_rows(max_row=1))]
+    assert header[:3] == ["enhet", "namn", "område"] and "utbildningstäckning" in header
+    english = tmp_path / "report.xlsx"
+    fvm("--lang", "en", "cutover", "report", "--as-of", "2026-11-26", "-o", str(english))
+    book = openpyxl.load_workbook(english)
+    assert book.sheetnames[:2] == ["Units", "Blockers"]
+    assert [c.value for c in next(book["Units"].iter_rows(max_row=1))][:3] == [
+        "unit",
+        "name",
+        "area",
+    ]
