@@ -47,7 +47,7 @@ QUESTIONS = (
     Column("type", "type"),
     Column("due", "due"),
     Column("weight", "weight"),
-    Column("critical", "critical", lambda c: "yes" if c else ""),
+    Column("critical", "critical", lambda c: _("yes") if c else ""),
     Column("owner", "owner"),
     Column("help", "help", table=False),
     Column("allow_na", "allow_na", table=False),
@@ -119,7 +119,7 @@ def list_(ctx: typer.Context, as_json: bool = JSON) -> None:
         }
         for c in list_checklists(env)
     ]
-    show(CHECKLISTS, rows, as_json=as_json, title="Checklists")
+    show(CHECKLISTS, rows, as_json=as_json, title=_("Checklists"))
 
 
 @app.command("show")

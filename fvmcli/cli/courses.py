@@ -22,7 +22,7 @@ COURSES = (
     Column("audience", "audience", table=False),
     Column("hours", "hours", lambda h: f"{h:g}"),
     Column("format", "format"),
-    Column("assessment", "assessment", lambda a: "yes" if a else ""),
+    Column("assessment", "assessment", lambda a: _("yes") if a else ""),
     Column("prerequisites", "prerequisites", ", ".join),
     Column("modules", "modules", table=False),
 )
@@ -60,7 +60,7 @@ def list_(ctx: typer.Context, as_json: bool = JSON) -> None:
 
     env = get_env(ctx)
     rows = [course_json(c, env.lang) for c in list_courses(env)]
-    show(COURSES, rows, as_json=as_json, title="Courses")
+    show(COURSES, rows, as_json=as_json, title=_("Courses"))
 
 
 @app.command("show")

@@ -48,10 +48,16 @@ BLOCKERS = (
 
 
 def print_status(
-    status: Any, lang: str, *, limit: int | None = None, by: tuple[str, ...] = ("area", "type")
+    status: Any,
+    lang: str,
+    *,
+    limit: int | None = None,
+    by: tuple[str, ...] = ("area", "type"),
+    territory: Any = None,
 ) -> None:
     """Print the territory's units worst first (the ``limit`` worst, then how many more), then
-    the summaries by status and by each of ``by``."""
+    the summaries by status and by each of ``by`` (areas and types by their names in ``lang``
+    when the ``territory`` is given)."""
     rows = status.rows[:limit] if limit else status.rows
     show(
         UNIT_STATUS,
@@ -68,9 +74,16 @@ def print_status(
                 rows=len(status.rows) - len(rows)
             )
         )
+    names: dict[str, dict[str, str]] = {}
+    if territory is not None:
+        names["area"] = {a.id: a.name.get(lang) for a in territory.areas.values()}
+        names["type"] = {t: name.get(lang) for t, name in territory.unit_types.items()}
     groups = [{"group": _("all"), **status.summary()}]
     for key in by:
-        groups += [{"group": f"{_(key)} {k}", **v} for k, v in status.summaries_by(key).items()]
+        groups += [
+            {"group": names.get(key, {}).get(k) or f"{_(key)} {k}", **v}
+            for k, v in status.summaries_by(key).items()
+        ]
     show(SUMMARY, groups, as_json=False, title=_("Summary"))
 
 
@@ -104,7 +117,7 @@ def status(
     if as_json:
         emit_json(found.as_json(stream=True))
     else:
-        print_status(found, env.lang)
+        print_status(found, env.lang, territory=env.territory)
     if found.gate_failed:
         raise typer.Exit(int(ExitCode.GATE_FAILED))
 
@@ -208,7 +221,7 @@ def trend(
         return
     rounds = [Column(label, label, cell=_round(i)) for i, label in enumerate(labels)]
     change = Column("change", "change", _points, empty="–")
-    show((Column("area", "area"), *rounds, change), data["areas"], as_json=False, title="Areas")
+    show((Column("area", "area"), *rounds, change), data["areas"], as_json=False, title=_("Areas"))
     stuck = sorted(data["units"], key=lambda u: (u["change"] is None, u["change"] or 0))
     show(
         (Column("unit", "unit"), Column("area", "area"), *rounds, change),

@@ -30,7 +30,7 @@ def list_(ctx: typer.Context, as_json: bool = JSON) -> None:
     """
     from fvmcli.services.territory import list_phases
 
-    show(PHASES, list_phases(get_env(ctx)), as_json=as_json, title="Phases")
+    show(PHASES, list_phases(get_env(ctx)), as_json=as_json, title=_("Phases"))
 
 
 @app.command("set")

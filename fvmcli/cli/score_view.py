@@ -9,7 +9,8 @@ from rich.text import Text
 
 from fvmcli.cli.output import STATUS_STYLE, printable, stdout
 from fvmcli.core.scoring import QuestionResult, StatusReason, UnitScore
-from fvmcli.i18n import _
+from fvmcli.i18n import N_, _
+from fvmcli.render.values import word
 
 if TYPE_CHECKING:
     from fvmcli.services.answers import ScoreView
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 def bar(fraction: float | None, width: int = 24) -> Text:
     """Return a bar of ``width`` cells filled to ``fraction`` (empty for None)."""
     if fraction is None:
-        return Text("n/a".ljust(width), style="dim")
+        return Text(_("n/a").ljust(width), style="dim")
     filled = round(fraction * width)
     style = "green" if fraction >= 0.9 else "yellow" if fraction >= 0.7 else "red"
     return Text("█" * filled, style=style) + Text("░" * (width - filled), style="dim")
@@ -43,8 +44,8 @@ def print_score(view: ScoreView, lang: str) -> None:
         + "\n",
         style="bold",
     )
-    header += Text("Status: ") + Text(
-        score.status.upper(), style=f"bold {STATUS_STYLE[score.status]}"
+    header += Text(_("Status: ")) + Text(
+        word(score.status).upper(), style=f"bold {STATUS_STYLE[score.status]}"
     )
     header += Text(
         _("   score {score:.1%}   completeness {completeness:.0%}").format(
@@ -58,8 +59,8 @@ def print_score(view: ScoreView, lang: str) -> None:
     console.print(header)
 
     sections = Table(show_header=True, header_style="bold", box=None, padding=(0, 1))
-    for column in ("section", "", "score", "answered"):
-        sections.add_column(column)
+    for column in (N_("section"), "", N_("score"), N_("answered")):
+        sections.add_column(_(column))
     for result in score.sections:
         section = checklist.section(result.id)
         title = section.title.get(lang) if section else result.id
@@ -74,8 +75,8 @@ def print_score(view: ScoreView, lang: str) -> None:
 
     texts = {q.id: q.text.get(lang) for q in checklist.questions}
     for label, items, style in (
-        ("Blockers", score.blockers, "red"),
-        ("Overdue", score.overdue, "yellow"),
+        (_("Blockers"), score.blockers, "red"),
+        (_("Overdue"), score.overdue, "yellow"),
     ):
         if not items:
             continue
@@ -111,7 +112,12 @@ def print_score(view: ScoreView, lang: str) -> None:
                 soft_wrap=True,
             )
     if score.stale:
-        console.print(Text(f"Needs confirmation ({len(score.stale)})", style="bold yellow"))
+        console.print(
+            Text(
+                _("Needs confirmation ({count})").format(count=len(score.stale)),
+                style="bold yellow",
+            )
+        )
         for r in score.stale:
             console.print(
                 Text(

@@ -29,8 +29,8 @@ TRAINER = typer.Option(None, "--trainer", help="Who teaches.")
 SESSIONS = (
     Column("id", "id"),
     Column("course", "course"),
-    Column("start", "start"),
-    Column("end", "end"),
+    Column("start", "start", lambda t: t.replace("T", " ")),
+    Column("end", "end", lambda t: t.replace("T", " ")),
     Column("capacity", "capacity", table=False),
     Column("seats", "seats", cell=lambda s: f"{s['seats']}/{s['capacity']}"),
     Column("waiting", "waitlist", lambda n: n or ""),
@@ -190,10 +190,10 @@ def show_(ctx: typer.Context, session_id: str = SESSION, as_json: bool = JSON) -
         {"n": i + 1, "person": p, "status": data["status"][p]}
         for i, p in enumerate(data["enrolled"])
     ]
-    show(SEATS, seats, as_json=False, title="Seats")
+    show(SEATS, seats, as_json=False, title=_("Seats"))
     if data["waitlist"]:
         waiting = [{"n": i + 1, "person": p} for i, p in enumerate(data["waitlist"])]
-        show(WAITLIST, waiting, as_json=False, title="Waitlist")
+        show(WAITLIST, waiting, as_json=False, title=_("Waitlist"))
 
 
 @app.command("enroll")

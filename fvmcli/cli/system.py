@@ -67,7 +67,8 @@ def info(ctx: typer.Context, as_json: bool = JSON) -> None:
         ),
         *[[_("rows: {k}").format(k=k), v] for k, v in found.counts.items()],
     ]
-    emit_table([N_("setting"), N_("value")], rows, title=_("fvm info"))
+    # The value is what info is for: it shortens, and is never the column that goes.
+    emit_table([N_("setting"), N_("value")], rows, title=_("fvm info"), fit=[(0, False), (0, True)])
 
 
 DEMO_ROWS = 15
@@ -102,9 +103,15 @@ def demo(
     demo_env, built = run_demo(env, as_of)
     say(_("Demo database: {display_url}").format(display_url=display_url(built.url)), style="bold")
     say(built.summary)
-    show(PHASES, built.phases, as_json=False, title="Phases")
+    show(PHASES, built.phases, as_json=False, title=_("Phases"))
     # The worst units and the areas: the whole demo fits a screen (fvm cutover status has all).
-    print_status(built.report.status, demo_env.lang, limit=DEMO_ROWS, by=("area",))
+    print_status(
+        built.report.status,
+        demo_env.lang,
+        limit=DEMO_ROWS,
+        by=("area",),
+        territory=demo_env.territory,
+    )
     target = data_dir() / "demo-report.html"
     html = report.html(demo_env.content.template_dirs(), built.report)
     write_file(target, lambda path: path.write_text(html, encoding="utf-8"))

@@ -13,6 +13,7 @@ from rich.text import Text
 
 from fvmcli.cli.output import STATUS_STYLE, printable
 from fvmcli.i18n import _
+from fvmcli.render.values import word
 
 ORDER = ("red", "amber", "not-started", "green")
 
@@ -70,7 +71,7 @@ def render_frame(frame: Any, width: int, height: int, every: float) -> Renderabl
     head.append(_(" · every {every:g} s · Ctrl-C ends").format(every=every), style="dim")
     counts = Text()
     for s in ORDER:
-        counts.append(f" {s} {summary[s]} ", style=f"bold reverse {STATUS_STYLE[s]}")
+        counts.append(f" {word(s)} {summary[s]} ", style=f"bold reverse {STATUS_STYLE[s]}")
         counts.append(" ")
     counts.append(_("mean {summary:.0%}").format(summary=summary["mean_score"]))
 
