@@ -537,3 +537,20 @@ def test_territory_shapes_are_checked(tmp_path: Path, text: str, where: str) -> 
     root = content_with(tmp_path, "checklists", "territory.toml", text)
     code, _, err = run("--db", str(tmp_path / "t.sqlite"), "--content", str(root), "unit", "list")
     assert code == 2 and where in err and "Traceback" not in err
+
+
+def test_a_mistyped_database_folder_is_refused_not_created(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wrong = tmp_path / "projekt" / "fvm.sqlite"
+    runner = CliRunner()
+    refused = runner.invoke(app, ["--db", str(wrong), "unit", "list"])
+    assert refused.exit_code == 2
+    assert f"the folder {wrong.parent} does not exist" in refused.stderr
+    assert not wrong.parent.exists()
+    monkeypatch.setenv("FVM_DB", str(wrong))
+    assert runner.invoke(app, ["unit", "list", "--json"]).exit_code == 2
+    assert not wrong.parent.exists()
+    wrong.parent.mkdir()  # a new database in a folder that exists is fine
+    assert runner.invoke(app, ["unit", "list", "--json"]).stdout.strip() == "[]"
+    assert wrong.exists()

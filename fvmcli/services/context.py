@@ -107,9 +107,18 @@ class Context:
 
     @cached_property
     def db(self) -> Database:
-        """Return the database, created or upgraded to this program's schema."""
-        from fvmcli.store.database import Database
+        """Return the database, created or upgraded to this program's schema. A SQLite file
+        named with --db or FVM_DB must lie in a folder that exists: a mistyped path is refused,
+        not made into a new, empty database in a new folder."""
+        from fvmcli.store.database import Database, sqlite_path
 
+        named = self.db_url if self.db_url is not None else os.environ.get("FVM_DB") or None
+        path = sqlite_path(self.url) if named is not None else None
+        if path is not None and not path.parent.is_dir():
+            raise InputError(
+                _("--db / FVM_DB: the folder {folder} does not exist").format(folder=path.parent),
+                hint=_("Check the path, or make the folder first if a new database belongs there."),
+            )
         database = Database(self.url)
         database.ensure_schema()
         return database
