@@ -342,3 +342,30 @@ def test_racing_for_the_last_seats_never_exceeds_capacity(school: Fvm, db_url: s
     shown = school.json("session", "show", session)
     assert len(shown["enrolled"]) == 3 and len(shown["waitlist"]) == 5
     assert sorted(shown["enrolled"] + shown["waitlist"]) == [f"r{i}" for i in range(8)]
+
+
+def test_a_session_time_damaged_in_the_database_is_named_and_can_be_mended(
+    school: Fvm, tmp_path: Path
+) -> None:
+    engine = sa.create_engine(school.url)
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text("UPDATE sessions SET start = 'next tuesday' WHERE id = :id"), {"id": EC}
+        )
+    engine.dispose()
+    for command in (
+        ["session", "list"],
+        ["session", "show", EC],
+        ["session", "roster", EC, "--format", "md"],
+        ["session", "calendar", "-o", str(tmp_path / "kalender.ics")],
+        ["session", "enroll", EC, "n1"],
+    ):
+        refused = school(*command, code=4)
+        assert f"session '{EC}' in the database has a start fvm cannot read: 'next tuesday'" in (
+            refused.stderr
+        ), command
+        assert "fvm session update" in refused.stderr
+    school("session", "update", EC, "--start", "2026-12-14T09:00", "--end", "2026-12-14T17:00")
+    assert [s["start"] for s in school.json("session", "list") if s["id"] == EC] == [
+        "2026-12-14T09:00"
+    ]

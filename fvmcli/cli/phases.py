@@ -8,14 +8,14 @@ from fvmcli.cli.env import get_env
 from fvmcli.cli.groups import GROUPS
 from fvmcli.cli.options import BY, JSON
 from fvmcli.cli.output import say, show
-from fvmcli.i18n import _
+from fvmcli.i18n import N_, _
 from fvmcli.render.columns import Column
 
 app = typer.Typer(help=GROUPS["phase"][1], no_args_is_help=True)
 
 PHASES = (
     Column("phase", "phase"),
-    Column("go_live", "go-live", empty=_("not set")),
+    Column("go_live", "go-live", empty=N_("not set")),
     Column("areas", "areas", table=False),
     Column("area_names", "areas", cell=lambda p: ", ".join(p.area_names), data=False),
     Column("units", "units"),

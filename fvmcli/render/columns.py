@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from fvmcli.i18n import _
 from fvmcli.render.values import word
 
 
@@ -42,7 +43,7 @@ class Column:
             return self.cell(row)
         value = value_of(row, self.key)
         if value is None:
-            return self.empty
+            return _(self.empty)
         return self.fmt(value) if self.fmt else value
 
 

@@ -229,7 +229,7 @@ class Database:
                 ) from exc
             detail = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
             damaged = type(orig) is sqlite3.DatabaseError
-            if damaged or "malformed" in detail or _("not a database") in detail:
+            if damaged or "malformed" in detail or "not a database" in detail:
                 raise EnvironmentProblem(
                     _(
                         "database {display_url} is damaged or is not an fvm database ({detail})."

@@ -13,6 +13,8 @@ from sqlalchemy.engine import Connection
 
 from fvmcli.core.enrolment import SEAT, WAITLISTED, Booking, SessionTime
 from fvmcli.core.model import Person
+from fvmcli.errors import EnvironmentProblem
+from fvmcli.i18n import _
 from fvmcli.store.history import Change, record
 from fvmcli.store.query import insert_rows, where_in
 from fvmcli.store.schema import enrolments, history, people, sessions
@@ -160,18 +162,37 @@ def completed_pairs(
 # ---------------------------------------------------------------- sessions
 
 
-def _session(row: sa.Row[Any]) -> dict[str, Any]:
-    return dict(row._mapping)
+def _session(row: sa.Row[Any], *, check: bool = True) -> dict[str, Any]:
+    """Return a stored session as a mapping; with ``check``, refuse one whose times cannot be
+    read (a database changed by hand), naming the session, before any reader trips on it."""
+    found = dict(row._mapping)
+    if check:
+        _time(found, "start")
+        _time(found, "end")
+    return found
+
+
+def _time(session: dict[str, Any], field: str) -> datetime:
+    """Return the ``start`` or ``end`` of a stored session; raise EnvironmentProblem (exit 4)
+    when it is not a time."""
+    value = session[field]
+    try:
+        return datetime.fromisoformat(str(value))
+    except (TypeError, ValueError):
+        raise EnvironmentProblem(
+            _("session {id!r} in the database has a {field} fvm cannot read: {value!r}").format(
+                id=session["id"], field=field, value=str(value)[:40]
+            ),
+            hint=_(
+                "The database was changed by hand or is damaged. Give the session its times "
+                "again: fvm session update {id} --start YYYY-MM-DDTHH:MM --end YYYY-MM-DDTHH:MM"
+            ).format(id=session["id"]),
+        ) from None
 
 
 def session_time(row: dict[str, Any]) -> SessionTime:
     """Return the times of a stored session."""
-    return SessionTime(
-        row["id"],
-        row["course"],
-        datetime.fromisoformat(row["start"]),
-        datetime.fromisoformat(row["end"]),
-    )
+    return SessionTime(row["id"], row["course"], _time(row, "start"), _time(row, "end"))
 
 
 def get_session(conn: Connection, session_id: str, *, lock: bool = False) -> dict[str, Any] | None:
@@ -181,7 +202,8 @@ def get_session(conn: Connection, session_id: str, *, lock: bool = False) -> dic
     if lock:
         query = query.with_for_update()
     row = conn.execute(query).first()
-    return _session(row) if row else None
+    # A session taken to be changed may have damaged times: the change is how they are mended.
+    return _session(row, check=not lock) if row else None
 
 
 def list_sessions(conn: Connection, *, course: str | None = None) -> list[dict[str, Any]]:
@@ -200,7 +222,7 @@ def list_sessions(conn: Connection, *, course: str | None = None) -> list[dict[s
     )
     if course is not None:
         query = query.where(sessions.c.course == course)
-    return [dict(r._mapping) for r in conn.execute(query)]
+    return [_session(r) for r in conn.execute(query)]
 
 
 def session_ids(conn: Connection) -> set[str]:
@@ -210,7 +232,7 @@ def session_ids(conn: Connection) -> set[str]:
 
 def save_session(conn: Connection, values: dict[str, Any], *, by: str, at: str) -> str:
     """Add or update a session; return 'added', 'changed' or 'unchanged' (changes in history)."""
-    old = get_session(conn, values["id"])
+    old = get_session(conn, values["id"], lock=True)  # held already; its times may be mended
     if old == values:
         return "unchanged"
     if old is None:
