@@ -135,11 +135,11 @@ def test_a_listing_in_swedish_has_swedish_headings_and_status_words(
         "15",
     )
     shown = fvm("cutover", "status", "--as-of", "2026-11-26").stdout
-    assert "Beredskap enligt" in shown
+    assert shown.startswith("Beredskap inför driftstart, per 2026-11-26")
     heading = shown.splitlines()[1].split()
     assert heading[:3] == ["enhet", "namn", "område"]
     assert "ej påbörjad" in shown and "not-started" not in shown
-    assert "Sammanfattning" in shown and "alla" in shown
+    assert "Sammanfattning" in shown and "alla" in shown and "Östra området" in shown
     data = json.loads(fvm("cutover", "status", "--as-of", "2026-11-26", "--json").stdout)
     assert data["units"][0]["status"] == "not-started"  # scripts read ids, in any language
     english = fvm("--lang", "en", "cutover", "status", "--as-of", "2026-11-26").stdout

@@ -1,4 +1,5 @@
-"""The wheel carries checklists/, courses/ and templates/, and an installed fvm finds them."""
+"""The wheel carries checklists/, courses/, templates/ and the compiled Swedish catalog, and an
+installed fvm finds them."""
 
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ def test_wheel_contains_the_content_folders(wheel: Path) -> None:
         assert bundled and bundled <= packed, kind
     assert "fvmcli/store/migrations/versions/0001_initial.py" in names
     assert "fvmcli/store/migrations/env.py" in names
+    assert "fvmcli/locale/sv/LC_MESSAGES/fvmcli.mo" in names  # compiled by hatch_build.py
 
 
 def test_installed_fvm_finds_its_content(wheel: Path, tmp_path: Path) -> None:
@@ -89,3 +91,12 @@ def test_installed_fvm_finds_its_content(wheel: Path, tmp_path: Path) -> None:
         check=True,
     )
     assert "golive" in listed.stdout
+    swedish = subprocess.run(
+        [sys.executable, "-m", "fvmcli", "--db", db, "unit", "show", "nowhere"],
+        capture_output=True,
+        text=True,
+        env={**env, "LANG": "C.UTF-8"},
+        cwd=tmp_path,
+    )
+    assert swedish.returncode == 2
+    assert "ingen enhet 'nowhere'" in swedish.stderr  # the installed catalog is found

@@ -83,7 +83,7 @@ def test_stale_answers_show_in_json_and_the_territory(fvm: Fvm, tmp_path: Path) 
     assert staff["stale"] is True and staff["value"] == "yes" and staff["credit"] == 0.0
     assert data["stale"] == ["a.staff"] and data["reason"]["rule"] == "score-below-amber"
     shown = fvm("--content", str(new), "checklist", "score", "mini", "--unit", "m1").stdout
-    assert "Needs confirmation (1)" in shown and "a.staff" in shown
+    assert "Behöver bekräftas (1)" in shown and "a.staff" in shown
     printed = fvm("--content", str(new), "checklist", "print", "mini", "--unit", "m1").stdout
     assert "frågan har ändrats – bekräfta svaret" in printed
     status = json.loads(
