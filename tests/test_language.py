@@ -198,3 +198,20 @@ def test_the_cutover_report_is_swedish_in_html_and_xlsx(
         "name",
         "area",
     ]
+
+
+def test_usage_errors_are_swedish_too(fvm: Fvm, swedish: None) -> None:
+    cases = [
+        (["unit", "list", "--phase", "x"], "Ogiltigt värde för '--phase': ange ett heltal"),
+        (["unit", "list", "--nope"], "Okänt alternativ: --nope (möjliga alternativ:"),
+        (["unit", "show"], "Argumentet 'ID' saknas."),
+        (["unit", "show", "a", "b"], "Oväntade extra argument (b)"),
+        (["unit", "list", "--phase"], "Alternativet '--phase' kräver ett värde."),
+        (["--nope"], "Okänt alternativ: --nope"),
+        (["unit", "lst"], "Inget kommando 'lst'. Menade du 'list'?"),
+    ]
+    for args, words in cases:
+        refused = fvm(*args, code=2)
+        assert words in " ".join(refused.stderr.replace("│", " ").split()), (args, refused.stderr)
+    english = fvm("--lang", "en", "unit", "list", "--nope", code=2).stderr
+    assert "No such option: --nope (Possible options:" in " ".join(english.split())

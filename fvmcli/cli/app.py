@@ -16,6 +16,7 @@ from fvmcli.cli import system
 from fvmcli.cli.groups import GROUPS
 from fvmcli.cli.help_text import translate_help
 from fvmcli.cli.output import fail
+from fvmcli.cli.usage_words import in_language
 from fvmcli.errors import ExitCode, FvmError
 from fvmcli.i18n import LANGS, N_, _, env_language, use
 from fvmcli.services.context import Context
@@ -59,6 +60,14 @@ class FvmGroup(TyperGroup):
         finally:
             self.listing = False
 
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)
+        except Exception as exc:
+            if _framework(exc):
+                in_language(exc)
+            raise
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
@@ -79,7 +88,8 @@ class FvmGroup(TyperGroup):
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
         except Exception as exc:  # a bug: one line for the user, the details in a file
             if _framework(exc):
-                raise  # exits, aborts and usage errors: the framework reports them
+                in_language(exc)
+                raise  # exits, aborts and usage errors: the framework shows them
             if _debug(ctx):
                 traceback.print_exc()
             report = _crash_report(exc)
