@@ -15,6 +15,7 @@ from fvmcli.cli.output import STATUS_STYLE, emit_json, progress, say, show
 from fvmcli.errors import ExitCode
 from fvmcli.i18n import _
 from fvmcli.render.columns import UNIT_STATUS, Column, fraction
+from fvmcli.render.values import word
 
 app = typer.Typer(
     help=GROUPS["cutover"][1],
@@ -245,8 +246,8 @@ MOVED = (
     Column("unit", "unit"),
     Column("name", "name"),
     Column("area", "area"),
-    Column("status_from", "from"),
-    Column("status_to", "to"),
+    Column("status_from", "from", word),
+    Column("status_to", "to", word),
     Column("score_from", "score from", fraction),
     Column("score_to", "score to", fraction),
     Column("change", "change", _points),

@@ -100,7 +100,12 @@ class QuestionaryAsker:
         if q.type in ("yes-no", "yes-partial-no", "choice"):
             choices = self._choices(step)
             default = next((c for c in choices if getattr(c, "value", None) == previous), None)
-            raw = questionary.select(w["answer"], choices=choices, default=default).unsafe_ask()
+            raw = questionary.select(
+                w["answer"],
+                choices=choices,
+                default=default,
+                instruction=_("(Use arrow keys)"),
+            ).unsafe_ask()
         else:
 
             def valid(text: str) -> bool | str:
