@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
+from fvmcli import i18n
 from fvmcli.cli.app import app
 
 PG_URL = os.environ.get("FVM_TEST_DB_URL")
@@ -49,6 +50,7 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LANG", "C.UTF-8")
     # Most tests read fvm's messages in English; those about Swedish words use ``swedish``.
     monkeypatch.setenv("FVM_LANG", "en")
+    i18n.use("en")  # the language is the process's: no test inherits the one before it
 
 
 @pytest.fixture
@@ -56,6 +58,7 @@ def swedish(monkeypatch: pytest.MonkeyPatch) -> None:
     """The environment of a Swedish user who set nothing: no FVM_LANG, a neutral LANG."""
     monkeypatch.delenv("FVM_LANG", raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")
+    i18n.use("sv")
 
 
 def _pg_schema_url(schema: str) -> str:

@@ -157,7 +157,7 @@ def test_messages_of_an_import_are_swedish(fvm: Fvm, swedish: None, tmp_path: Pa
     good = tmp_path / "ok.csv"
     good.write_text("id;name;area;type\nvc-a;Vårdcentral Å;sodra;primary-care\n", "utf-8")
     said = fvm("unit", "import", str(good)).stdout
-    assert said.startswith("Importerade 1 enheter från")
+    assert said.startswith("Importerade 1 enhet från")
     assert "1 tillagda, 0 ändrade, 0 oförändrade." in said
 
 

@@ -10,7 +10,7 @@ from fvmcli.cli.env import get_env
 from fvmcli.cli.groups import GROUPS
 from fvmcli.cli.options import BY, DRY_RUN, ENCODING, JSON
 from fvmcli.cli.output import importing, say, show
-from fvmcli.i18n import _
+from fvmcli.i18n import _, ngettext
 from fvmcli.render.columns import Column
 
 app = typer.Typer(help=GROUPS["person"][1], no_args_is_help=True)
@@ -65,7 +65,8 @@ def import_(
 
     with importing(file, encoding):
         outcome = import_people(get_env(ctx), file, dry_run=dry_run, by=by)
-    say_imported(_("people"), file, outcome)
+    counted = ngettext("{rows} person", "{rows} people", outcome.rows)
+    say_imported(counted.format(rows=outcome.rows), file, outcome)
 
 
 @app.command("list")

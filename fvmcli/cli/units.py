@@ -11,7 +11,7 @@ from fvmcli.cli.env import get_env
 from fvmcli.cli.groups import GROUPS
 from fvmcli.cli.options import BY, DRY_RUN, ENCODING, JSON, unit_filters
 from fvmcli.cli.output import emit_json, emit_table, importing, say, show
-from fvmcli.i18n import N_, _
+from fvmcli.i18n import N_, _, ngettext
 from fvmcli.render.columns import Column
 
 app = typer.Typer(help=GROUPS["unit"][1], no_args_is_help=True)
@@ -28,17 +28,16 @@ UNITS = (
 )
 
 
-def say_imported(what: str, file: Path, outcome: Any) -> None:
-    """Print what an import of ``what`` from ``file`` did (or would do)."""
+def say_imported(rows: str, file: Path, outcome: Any) -> None:
+    """Print what an import from ``file`` did (or would do); ``rows`` says how many of what
+    were read ("3 units")."""
     verb = _("Would import") if outcome.dry_run else _("Imported")
     say(
         _(
-            "{verb} {rows} {what} from {file}: {added} added, {changed} changed, "
-            "{unchanged} unchanged."
+            "{verb} {rows} from {file}: {added} added, {changed} changed, {unchanged} unchanged."
         ).format(
             verb=verb,
-            rows=outcome.rows,
-            what=what,
+            rows=rows,
             file=file,
             added=outcome.added,
             changed=outcome.changed,
@@ -107,7 +106,8 @@ def import_(
 
     with importing(file, encoding):
         outcome = import_units(get_env(ctx), file, dry_run=dry_run, by=by)
-    say_imported(_("units"), file, outcome)
+    counted = ngettext("{rows} unit", "{rows} units", outcome.rows)
+    say_imported(counted.format(rows=outcome.rows), file, outcome)
 
 
 @app.command("list")
