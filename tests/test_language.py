@@ -215,3 +215,15 @@ def test_usage_errors_are_swedish_too(fvm: Fvm, swedish: None) -> None:
         assert words in " ".join(refused.stderr.replace("│", " ").split()), (args, refused.stderr)
     english = fvm("--lang", "en", "unit", "list", "--nope", code=2).stderr
     assert "No such option: --nope (Possible options:" in " ".join(english.split())
+
+
+def test_percentages_read_the_swedish_way_in_swedish() -> None:
+    from fvmcli.render.columns import fraction
+    from fvmcli.render.values import percent_shown
+
+    i18n.use("sv")
+    assert percent_shown(12.5, 1) == "12,5\u00a0%"
+    assert fraction(0.81) == "81\u00a0%"
+    i18n.use("en")
+    assert percent_shown(12.5, 1) == "12.5%"
+    assert fraction(0.81) == "81%"

@@ -12,6 +12,7 @@ from fvmcli.cli.options import JSON, unit_filters
 from fvmcli.cli.output import emit_json, emit_table, say, show
 from fvmcli.i18n import N_, _
 from fvmcli.render.columns import Column
+from fvmcli.render.values import percent_shown
 
 app = typer.Typer(help=GROUPS["course"][1], no_args_is_help=True)
 
@@ -31,7 +32,7 @@ COVERAGE = (
     Column("people", "people"),
     Column("required", "required"),
     Column("completed", "completed"),
-    Column("coverage", "coverage", lambda v: f"{v:.1f}%"),
+    Column("coverage", "coverage", lambda v: percent_shown(v, 1)),
 )
 
 

@@ -14,6 +14,7 @@ from fvmcli.cli.options import BY, DRY_RUN, ENCODING, FORMAT, JSON, OUTPUT, unit
 from fvmcli.cli.output import emit_json, importing, say, show
 from fvmcli.i18n import _
 from fvmcli.render.columns import Column, blank_zero
+from fvmcli.render.values import percent_shown
 
 app = typer.Typer(
     help=GROUPS["equipment"][1],
@@ -240,7 +241,7 @@ def show_(ctx: typer.Context, unit_id: str = UNIT, as_json: bool = JSON) -> None
         ),
     )
     ready = found.readiness
-    shown = _("n/a (nothing required)") if ready is None else f"{ready:.1f}%"
+    shown = _("n/a (nothing required)") if ready is None else percent_shown(ready, 1)
     say(
         _("Equipment readiness: {shown}").format(shown=shown)
         + (_("   * overridden quantity") if found.overrides else "")

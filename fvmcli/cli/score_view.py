@@ -10,7 +10,7 @@ from rich.text import Text
 from fvmcli.cli.output import STATUS_STYLE, printable, stdout
 from fvmcli.core.scoring import QuestionResult, StatusReason, UnitScore
 from fvmcli.i18n import N_, _
-from fvmcli.render.values import word
+from fvmcli.render.values import percent_shown, word
 
 if TYPE_CHECKING:
     from fvmcli.services.answers import ScoreView
@@ -48,8 +48,9 @@ def print_score(view: ScoreView, lang: str) -> None:
         word(score.status).upper(), style=f"bold {STATUS_STYLE[score.status]}"
     )
     header += Text(
-        _("   score {score:.1%}   completeness {completeness:.0%}").format(
-            score=score.score, completeness=score.completeness
+        _("   score {score}   completeness {completeness}").format(
+            score=percent_shown(score.score * 100, 1),
+            completeness=percent_shown(score.completeness * 100),
         )
     )
     go_live = readiness.go_live.isoformat() if readiness.go_live else _("not set")
@@ -130,15 +131,15 @@ def print_score(view: ScoreView, lang: str) -> None:
                 ),
                 soft_wrap=True,
             )
-    if readiness.evidence.coverage.percent is not None:
-        cov = readiness.evidence.coverage
+    cov = readiness.evidence.coverage
+    if cov.percent is not None:
         console.print(
             Text(
                 _(
-                    "Training coverage {percent:.1f}% ({completed} of {required} required "
+                    "Training coverage {percent} ({completed} of {required} required "
                     "courses, {people} people)"
                 ).format(
-                    percent=cov.percent,
+                    percent=percent_shown(cov.percent, 1),
                     completed=cov.completed,
                     required=cov.required,
                     people=cov.people,
@@ -222,10 +223,11 @@ def reason_text(reason: StatusReason) -> str:
     if reason.rule == "not-started":
         return _("Not started: no question is answered by a person yet")
     band = (
-        _("score {score:.1%} below {threshold:.0%}").format(
-            score=reason.score, threshold=reason.threshold
+        _("score {score} below {threshold}").format(
+            score=percent_shown(reason.score * 100, 1),
+            threshold=percent_shown(reason.threshold * 100),
         )
-        if reason.score is not None
+        if reason.score is not None and reason.threshold is not None
         else ""
     )
     if reason.rule == "score-below-amber":

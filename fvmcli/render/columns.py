@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fvmcli.i18n import _
-from fvmcli.render.values import word
+from fvmcli.render.values import percent_shown, word
 
 
 def value_of(row: Any, key: str) -> Any:
@@ -87,13 +87,13 @@ def csv_rows(columns: Sequence[Column], rows: Iterable[Any], *, plain: bool = Fa
 
 
 def percent(value: float) -> str:
-    """Return a percentage 0…100 as ``72%``."""
-    return f"{value:.0f}%"
+    """Return a percentage 0…100 as ``72%`` (``72 %`` in Swedish)."""
+    return percent_shown(value)
 
 
 def fraction(value: float) -> str:
-    """Return a fraction 0…1 as ``81%``."""
-    return f"{value:.0%}"
+    """Return a fraction 0…1 as ``81%`` (``81 %`` in Swedish)."""
+    return percent_shown(value * 100)
 
 
 def blank_zero(value: Any) -> Any:

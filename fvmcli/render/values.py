@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from functools import cache
 
-from fvmcli.i18n import N_, _
+from fvmcli.i18n import N_, _, language
 
 # Values of a closed set that people read as words: readiness statuses, the rules behind them,
 # and places on a course.
@@ -77,6 +77,15 @@ def time_span(start: str | datetime, end: str | datetime) -> str:
     if first.date() == last.date():
         return f"{first:%Y-%m-%d %H:%M}–{last:%H:%M}"
     return f"{first:%Y-%m-%d %H:%M} – {last:%Y-%m-%d %H:%M}"
+
+
+def percent_shown(value: float, digits: int = 0) -> str:
+    """Return a percentage 0…100 for a terminal, in the current language: ``12.5%`` in English,
+    ``12,5 %`` in Swedish (a decimal comma and a no-break space before %)."""
+    text = f"{value:.{digits}f}"
+    if language() == "sv":
+        return text.replace(".", ",") + "\u00a0%"
+    return text + "%"
 
 
 def percent_text(value: float | None, digits: int = 0) -> str:
