@@ -64,7 +64,9 @@ HISTORY = (
         "by",
         "by",
         cell=lambda r: (
-            _("{r} for {r2}").format(r=r["login"], r2=r["by"]) if r["on_behalf"] else r["by"]
+            _("{login} for {by}").format(login=r["login"], by=r["by"])
+            if r["on_behalf"]
+            else r["by"]
         ),
     ),
     Column("kind", "kind"),
@@ -241,13 +243,13 @@ def import_(
             )
         say(
             _(
-                "{verb} {changed} of {answers} answers from {sheets} sheets; {answers2} unchanged."
+                "{verb} {changed} of {answers} answers from {sheets} sheets; {unchanged} unchanged."
             ).format(
                 verb=verb,
                 changed=got.changed,
                 answers=got.answers,
                 sheets=got.sheets,
-                answers2=got.answers - got.changed,
+                unchanged=got.answers - got.changed,
             )
         )
         return
@@ -259,14 +261,14 @@ def import_(
     say(
         _(
             "{verb} {changed} of {answers} answers for {units} units from {file}; "
-            "{answers2} unchanged."
+            "{unchanged} unchanged."
         ).format(
             verb=verb,
             changed=done.changed,
             answers=done.answers,
             units=done.units,
             file=file,
-            answers2=done.answers - done.changed,
+            unchanged=done.answers - done.changed,
         )
     )
 

@@ -310,10 +310,10 @@ def print_diff(found: Any) -> None:
             MOVED,
             changed,
             as_json=False,
-            title=_("Status changed, {span}: {sum} worse, {sum2} better").format(
+            title=_("Status changed, {span}: {worse} worse, {better} better").format(
                 span=span,
-                sum=sum(1 for c in changed if c["direction"] == "worse"),
-                sum2=sum(1 for c in changed if c["direction"] == "better"),
+                worse=sum(1 for c in changed if c["direction"] == "worse"),
+                better=sum(1 for c in changed if c["direction"] == "better"),
             ),
             styles=["red" if c["direction"] == "worse" else "green" for c in changed],
         )

@@ -182,14 +182,14 @@ def import_(
     say(
         _(
             "{verb} {changed} of {counts} counts for {units} units from {file}; "
-            "{counts2} unchanged."
+            "{unchanged} unchanged."
         ).format(
             verb=verb,
             changed=done.changed,
             counts=done.counts,
             units=done.units,
             file=file,
-            counts2=done.counts - done.changed,
+            unchanged=done.counts - done.changed,
         )
     )
 

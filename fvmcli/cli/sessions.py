@@ -176,14 +176,14 @@ def show_(ctx: typer.Context, session_id: str = SESSION, as_json: bool = JSON) -
         emit_json(data)
         return
     say(
-        _("{data} · {data2} · {data3}–{data4} · {count}/{data5} seats · {data6}").format(
-            data=data["id"],
-            data2=data["course"],
-            data3=data["start"],
-            data4=data["end"],
+        _("{id} · {course} · {start}–{end} · {count}/{capacity} seats · {location}").format(
+            id=data["id"],
+            course=data["course"],
+            start=data["start"],
+            end=data["end"],
             count=len(data["enrolled"]),
-            data5=data["capacity"],
-            data6=data["location"] or "",
+            capacity=data["capacity"],
+            location=data["location"] or "",
         )
     )
     seats = [

@@ -208,8 +208,8 @@ class CsvStream:
                         self.problems.append(
                             Problem(
                                 _("row {start}").format(start=start),
-                                _("{count} cells, header has {count2}").format(
-                                    count=len(record), count2=len(names)
+                                _("{cells} cells, header has {columns}").format(
+                                    cells=len(record), columns=len(names)
                                 ),
                             )
                         )

@@ -44,7 +44,7 @@ def read_toml(file: ContentFile) -> dict[str, Any]:
         message = str(exc)
         match = _AT.search(message)
         where = (
-            _("line {group}, column {group2}").format(group=match.group(1), group2=match.group(2))
+            _("line {line}, column {column}").format(line=match.group(1), column=match.group(2))
             if match
             else "syntax"
         )

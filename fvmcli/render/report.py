@@ -189,8 +189,8 @@ def blocker_cells(b: Any, texts: dict[str, str]) -> tuple[Any, ...]:
         b.days_overdue,
         "overdue" if b.blocker else "",  # a CSS class
         b.owner or "",
-        _("until {waiver}: {waiver2} ({waiver3})").format(
-            waiver=waiver["until"], waiver2=waiver["reason"], waiver3=waiver["by"]
+        _("until {until}: {reason} ({by})").format(
+            until=waiver["until"], reason=waiver["reason"], by=waiver["by"]
         )
         if waiver
         else "",

@@ -402,7 +402,9 @@ def answer_walk(
             result=result,
         )
     except KeyboardInterrupt:
-        resume = _("fvm checklist answer {id} --unit {id2}").format(id=checklist.id, id2=unit.id)
+        resume = _("fvm checklist answer {checklist} --unit {unit}").format(
+            checklist=checklist.id, unit=unit.id
+        )
         if section:
             resume += _(" --section {section}").format(section=section)
         raise Interrupted(

@@ -391,16 +391,16 @@ def build_demo(ctx: Context, as_of: date) -> str:
     answers.store_answers(ctx, "golive", plan.answers, by=DEMO_USER)
     cutover.snapshot(ctx, f"T-{PHASE_OFFSETS[1]}", as_of=as_of, by=DEMO_LEAD)
     return _(
-        "{count} units in {count2} areas and 3 phases, {count3} answers, "
-        "{count4} equipment counts, {count5} people in training on {count6} "
+        "{units} units in {areas} areas and 3 phases, {answers} answers, "
+        "{counts} equipment counts, {people} people in training on {sessions} "
         "sessions, as of {as_of}."
     ).format(
-        count=len(plan.units),
-        count2=len(ctx.territory.areas),
-        count3=len(plan.answers),
-        count4=len(plan.counts),
-        count5=len(plan.people),
-        count6=len(plan.sessions),
+        units=len(plan.units),
+        areas=len(ctx.territory.areas),
+        answers=len(plan.answers),
+        counts=len(plan.counts),
+        people=len(plan.people),
+        sessions=len(plan.sessions),
         as_of=as_of,
     )
 

@@ -315,9 +315,9 @@ def _change_problem(
     booked = sum(1 for _, s in current if s in BOOKED)
     if values["course"] != old["course"] and booked:
         return _(
-            "{old}: {booked} people are booked on {old2}; its course cannot change "
+            "{session}: {booked} people are booked on {course}; its course cannot change "
             "to {value} (schedule a new session instead)"
-        ).format(old=old["id"], booked=booked, old2=old["course"], value=values["course"])
+        ).format(session=old["id"], booked=booked, course=old["course"], value=values["course"])
     return None
 
 
