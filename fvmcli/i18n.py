@@ -35,7 +35,7 @@ def _catalog(lang: str) -> gettext.NullTranslations:
 
 def env_language() -> str:
     """Return the language the environment asks for: FVM_LANG, else LANG, else Swedish."""
-    for raw in (os.environ.get("FVM_LANG", ""), os.environ.get("LANG", "")[:2]):
+    for raw in (os.environ.get("FVM_LANG", ""), os.environ.get("LANG", "")[:2].lower()):
         if raw.strip().lower() in LANGS:
             return raw.strip().lower()
     return "sv"

@@ -182,7 +182,7 @@ class SmtpOutbox:
             raise MailUnavailable(
                 _("SMTP server {where} does not offer {security}").format(
                     where=self._where(),
-                    security="STARTTLS" if s.security == "starttls" else "login",
+                    security="STARTTLS" if s.security == "starttls" else _("login"),
                 ),
                 hint=_("Ask for the server's settings; --smtp-security tls uses port 465."),
             ) from exc

@@ -79,6 +79,21 @@ def test_a_word_table_is_translated_whatever_the_current_language() -> None:
 # ---------------------------------------------------------------- what a user sees
 
 
+def add_hjo(fvm: Fvm) -> None:
+    """Add one primary-care unit, naming its area as people write it."""
+    fvm(
+        "unit",
+        "add",
+        "vc-hjo",
+        "--name",
+        "Vårdcentralen Hjo",
+        "--area",
+        "östra",
+        "--type",
+        "primary-care",
+    )
+
+
 def test_swedish_is_the_default_and_english_is_asked_for(
     fvm: Fvm, swedish: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -101,7 +116,7 @@ def test_one_process_can_switch_languages_back_and_forth(fvm: Fvm, swedish: None
 def test_help_of_every_command_is_swedish(swedish: None) -> None:
     runner = CliRunner()
     root = typer.main.get_command(app)
-    groups = [name for name in root.list_commands(None)]  # type: ignore[arg-type]
+    groups = root.list_commands(None)  # type: ignore[arg-type]
     paths = [[]] + [[g] for g in groups]
     for group in groups:
         command = root.get_command(None, group)  # type: ignore[arg-type]
@@ -119,21 +134,9 @@ def test_help_of_every_command_is_swedish(swedish: None) -> None:
 
 
 def test_a_listing_in_swedish_has_swedish_headings_and_status_words(
-    fvm: Fvm, swedish: None, write_csv: object
+    fvm: Fvm, swedish: None
 ) -> None:
-    fvm(
-        "unit",
-        "add",
-        "vc-hjo",
-        "--name",
-        "Vårdcentralen Hjo",
-        "--area",
-        "östra",
-        "--type",
-        "primary-care",
-        "--staff",
-        "15",
-    )
+    add_hjo(fvm)
     shown = fvm("cutover", "status", "--as-of", "2026-11-26").stdout
     assert shown.startswith("Beredskap inför driftstart, per 2026-11-26")
     heading = shown.splitlines()[1].split()
@@ -164,17 +167,7 @@ def test_messages_of_an_import_are_swedish(fvm: Fvm, swedish: None, tmp_path: Pa
 def test_the_cutover_report_is_swedish_in_html_and_xlsx(
     fvm: Fvm, swedish: None, tmp_path: Path
 ) -> None:
-    fvm(
-        "unit",
-        "add",
-        "vc-hjo",
-        "--name",
-        "Vårdcentralen Hjo",
-        "--area",
-        "ostra",
-        "--type",
-        "primary-care",
-    )
+    add_hjo(fvm)
     html = tmp_path / "rapport.html"
     fvm("cutover", "report", "--as-of", "2026-11-26", "-o", str(html))
     text = html.read_text("utf-8")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from fvmcli import clock
 from fvmcli.errors import InputError
-from fvmcli.i18n import LANGS, _, use
+from fvmcli.i18n import LANGS, _, env_language, use
 
 if TYPE_CHECKING:
     from fvmcli.content.locate import ContentDirs
@@ -47,8 +47,7 @@ def resolve_lang(option: str | None) -> str:
                     )
                 )
             return raw.strip().lower()
-    system = os.environ.get("LANG", "").lower()[:2]
-    return system if system in LANGS else "sv"
+    return env_language()
 
 
 def resolve_user(option: str | None) -> str:

@@ -224,7 +224,7 @@ class Database:
                     _(
                         "{login} may not do this here: the database refused ({detail}); "
                         "nothing was stored"
-                    ).format(login=self._login or "this login", detail=detail),
+                    ).format(login=self._login or _("this login"), detail=detail),
                     hint=_("See your rights with 'fvm access whoami'; an admin grants them."),
                 ) from exc
             detail = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
