@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from fvmcli import i18n
 from fvmcli.cli.app import app
+from tests.factories import FROZEN
 
 PG_URL = os.environ.get("FVM_TEST_DB_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
@@ -47,6 +48,8 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("FVM_USER", "tester")
+    # The clock stands still at one moment, so no test's dates go stale as the calendar moves.
+    monkeypatch.setenv("FVM_NOW", FROZEN.isoformat())
     monkeypatch.setenv("LANG", "C.UTF-8")
     # Most tests read fvm's messages in English; those about Swedish words use ``swedish``.
     monkeypatch.setenv("FVM_LANG", "en")

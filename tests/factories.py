@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
 from fvmcli.core.model import Count, NewAnswer, Person, Unit
@@ -11,11 +11,13 @@ from fvmcli.services.context import Clock, Context
 
 TEST_CONTENT = Path(__file__).parent / "content"
 TODAY = date(2026, 11, 26)
+# Every test runs on this clock (conftest sets FVM_NOW to it), whatever the machine's date.
+FROZEN = datetime.combine(TODAY, time(10), tzinfo=timezone(timedelta(hours=1)))
 
 
 def context(db_url: str, *, content: bool = False, today: date = TODAY) -> Context:
     """Return a service context on ``db_url`` whose clock reads ``today`` at 10:00."""
-    clock = Clock(today=lambda: today, now=lambda: f"{today.isoformat()}T10:00:00+01:00")
+    clock = Clock.at(FROZEN.replace(year=today.year, month=today.month, day=today.day))
     return Context(db_url=db_url, content_dirs=[TEST_CONTENT] if content else [], clock=clock)
 
 

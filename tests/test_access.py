@@ -72,16 +72,9 @@ def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Server]:
                 "unit", "add", unit, "--name", f"Avd {unit}", "--area", area, "--type", "hospital"
             )
         owner("person", "add", "p1", "--name", "Gunnel Ödmark", "--role", "nurse", "--unit", "u1")
-        # The owner of the tables sets rights up and makes adam an admin, through the database.
-        assert "Rights are enforced" in owner("access", "init").stdout
-        with admin.connect() as conn:
-            conn.execute(
-                sa.text(
-                    f'INSERT INTO "{schema}".access_grants (login, role, granted_by, granted_at) '
-                    f"VALUES ('{logins['adam']}', 'admin', 'setup', '2026-11-27T10:00:00+01:00')"
-                )
-            )
-            conn.execute(sa.text(f'GRANT "{prefix}admin" TO "{logins["adam"]}"'))
+        # The owner of the tables sets rights up and makes adam the first admin, with fvm.
+        out = owner("access", "init", "--admin", logins["adam"]).stdout
+        assert "Rights are enforced" in out and f"{logins['adam']} is now an admin" in out
         srv = Server(owner, schema, logins)
         adam = srv.fvm("adam")
         adam("access", "grant", logins["anna"], "--role", "answerer", "--unit", "u1")
@@ -312,3 +305,77 @@ def test_reminders_are_a_leads_and_the_database_keeps_their_record(server: Serve
         "('u1', '@unit', '2026-11-27', 'x', '2026-11-27T10:00:00+01:00', 'anna')",
     )
     assert "permission denied" in message or "row-level security" in message
+
+
+def test_a_lead_sets_up_a_fresh_shared_database_with_fvm_alone(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The whole setup of docs/access.md: CREATE ROLE … LOGIN by the server's administrator,
+    then fvm commands only. The lead who runs 'access init' is the first admin and works at
+    once; grants follow; and nobody is ever pointed to a command nobody can run."""
+    assert PG_URL is not None
+    run = uuid.uuid4().hex[:8]
+    prefix = f"t{run}_"
+    monkeypatch.setenv("FVM_ROLE_PREFIX", prefix)
+    monkeypatch.delenv("FVM_USER", raising=False)
+    lead, anna, schema = f"lead_{run}", f"anna_{run}", f"s_{run}"
+    superuser = sa.create_engine(_pg_schema_url("public"), isolation_level="AUTOCOMMIT")
+    with superuser.connect() as conn:  # the database administrator's part, and only that
+        conn.execute(sa.text(f'CREATE ROLE "{lead}" LOGIN CREATEROLE'))
+        conn.execute(sa.text(f'CREATE ROLE "{anna}" LOGIN'))
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}" AUTHORIZATION "{lead}"'))
+
+    def as_login(login: str) -> Fvm:
+        url = sa.make_url(_pg_schema_url(schema)).set(username=login)
+        return Fvm(url.render_as_string(hide_password=False))
+
+    try:
+        owner = as_login(lead)
+        owner("init")
+        out = owner("access", "init").stdout
+        assert f"{lead} is now an admin" in out
+        assert f"{lead} was already an admin" in owner("access", "init").stdout
+        assert owner.json("access", "whoami")["grants"] == [
+            {"login": lead, "role": "admin", "unit": None, "area": None}
+        ]
+        units = tmp_path / "enheter.csv"
+        units.write_text(
+            "id;name;area;type;staff\nu1;Avd Åby;sodra;hospital;10\nu2;Avd Öby;vastra;hospital;5\n",
+            "utf-8",
+        )
+        owner("unit", "import", str(units))  # works at once, no hand-written SQL
+        owner("access", "grant", anna, "--role", "answerer", "--unit", "u1")
+        answer(as_login(anna), "u1")
+        err = answer(as_login(anna), "u2", code=5).stderr
+        assert f"An admin can run: fvm access grant {anna} --role answerer --unit u2" in err
+        # The last admin cannot revoke themselves (nobody could grant rights after that).
+        err = owner("access", "revoke", lead, "--role", "admin", code=3).stderr
+        assert f"{lead} is the last admin" in err
+        # A database set up before init made an admin has none: a refusal there says who can
+        # make one, not a command that nobody can run.
+        with superuser.connect() as conn:
+            conn.execute(sa.text(f'DELETE FROM "{schema}".access_grants WHERE role = \'admin\''))
+        err = answer(as_login(anna), "u2", code=5).stderr
+        assert "fvm access init --admin LOGIN" in err and "No admin exists yet" in err
+        assert owner.scalar("SELECT count(*) FROM answers WHERE unit_id = 'u2'") == 0
+        # An --admin that is no login is refused, and nothing changes.
+        err = owner("access", "init", "--admin", f"nobody_{run}", code=2).stderr
+        assert f"no login 'nobody_{run}'" in err
+        # A login that is not the owner cannot set rights up: refused, not a crash.
+        err = as_login(anna)("access", "init", code=5).stderr
+        assert f"{anna} cannot set up rights" in err and "owner of fvm's tables" in err
+    finally:
+        with superuser.connect() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            for login in (anna, lead):
+                conn.execute(sa.text(f'DROP OWNED BY "{login}"'))
+            for role in ROLES:
+                name = f"{prefix}{role}"
+                if conn.execute(
+                    sa.text(f"SELECT 1 FROM pg_roles WHERE rolname = '{name}'")
+                ).first():
+                    conn.execute(sa.text(f'DROP OWNED BY "{name}"'))
+                    conn.execute(sa.text(f'DROP ROLE "{name}"'))
+            for login in (anna, lead):
+                conn.execute(sa.text(f'DROP ROLE "{login}"'))
+        superuser.dispose()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from fvmcli.core.bundle import Entry, plan_merge
 from tests.conftest import Fvm
+from tests.factories import FROZEN
 
 CONTENT = str(Path(__file__).parent / "content")
 
@@ -102,14 +104,15 @@ def test_export_import_round_trip_and_double_import(two, tmp_path: Path) -> None
     assert shared.scalar("SELECT count(*) FROM history") == rows
 
 
-def test_newer_local_answer_is_kept_and_the_conflict_reported(two, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_newer_local_answer_is_kept_and_the_conflict_reported(  # type: ignore[no-untyped-def]
+    two, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     laptop, shared = two
     c(laptop, "checklist", "set", "mini", "--unit", "h1", "a.lead", "nej")
     bundle = tmp_path / "h1.json"
     c(laptop, "bundle", "export", "--unit", "h1", "-o", str(bundle))
-    import time
-
-    time.sleep(1.1)  # the shared side answers later
+    # The shared side answers a minute later on the test's clock.
+    monkeypatch.setenv("FVM_NOW", (FROZEN + timedelta(minutes=1)).isoformat())
     c(shared, "checklist", "set", "mini", "--unit", "h1", "a.lead", "ja")
     out = c(shared, "bundle", "import", str(bundle)).stdout
     assert "1 added, 0 unchanged, 1 conflicting" in out

@@ -30,16 +30,32 @@ GRANTS = (
 
 
 @app.command("init")
-def init(ctx: typer.Context) -> None:
+def init(
+    ctx: typer.Context,
+    admin: str | None = typer.Option(
+        None,
+        "--admin",
+        metavar="LOGIN",
+        help="The login to make the first admin (default: the login running this).",
+    ),
+) -> None:
     """Make the database enforce rights for every client: group roles, privileges, row-level
-    security, and the login stamped on every change. Run it as the owner of fvm's tables.
+    security, and the login stamped on every change; and make the login running it (or
+    --admin LOGIN) an admin, who grants everyone else their rights. Run it as the owner of
+    fvm's tables.
 
-    Example: fvm --db postgresql://fvm_owner@dbhost/fvm access init
+    Example: fvm --db postgresql://fvm_owner@dbhost/fvm access init --admin lena
     """
     from fvmcli.services.access import init as setup
 
-    setup(get_env(ctx))
+    done = setup(get_env(ctx), admin)
     say(_("Rights are enforced: each login may change only what its grants allow."))
+    if done.new_admin:
+        say(_("{login} is now an admin and can grant rights: fvm access grant …").format(
+            login=done.admin
+        ))
+    else:
+        say(_("{login} was already an admin.").format(login=done.admin))
 
 
 @app.command("grant")

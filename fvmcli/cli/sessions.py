@@ -316,12 +316,13 @@ def calendar(
 
     Example: fvm session calendar -o fvm-utbildningar.ics
     """
-    from datetime import UTC, datetime
+    from datetime import UTC
 
     from fvmcli.cli.writing import write_bytes
     from fvmcli.render.calendar import sessions_calendar
     from fvmcli.services.training import calendar as session_calendar
 
-    found = session_calendar(get_env(ctx), course)
-    stamp = datetime.now(UTC)
+    env = get_env(ctx)
+    found = session_calendar(env, course)
+    stamp = env.clock.read().astimezone(UTC)
     write_bytes(sessions_calendar(found.sessions, found.titles, found.summaries, stamp), output)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -183,11 +184,11 @@ def compose(
     sender: str,
     to: Sequence[Recipient],
     template_dirs: Sequence[Path],
+    sent: datetime,
 ) -> EmailMessage:
     """Return the digest as a multipart/alternative message (text, then HTML) from ``sender``
-    to ``to``. Headers with å, ä, ö are encoded as RFC 2047 words; the bodies are UTF-8."""
-    from email.utils import localtime
-
+    to ``to``, dated ``sent``. Headers with å, ä, ö are encoded as RFC 2047 words; the bodies
+    are UTF-8."""
     from fvmcli.render.templates import render
 
     context = digest_context(digest, names, lang)
@@ -195,7 +196,7 @@ def compose(
     message["Subject"] = context["subject"]
     message["From"] = sender
     message["To"] = [_address(r) for r in to]
-    message["Date"] = format_datetime(localtime())
+    message["Date"] = format_datetime(sent)
     message["Message-ID"] = make_msgid("fvm", domain=sender.rpartition("@")[2] or None)
     message["Auto-Submitted"] = "auto-generated"
     message["Content-Language"] = lang

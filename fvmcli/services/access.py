@@ -15,7 +15,7 @@ from fvmcli.core.access import (
     allows,
 )
 from fvmcli.core.model import Unit
-from fvmcli.errors import EnvironmentProblem, InputError, NotPermitted
+from fvmcli.errors import ConflictError, InputError, NotPermitted
 from fvmcli.i18n import _
 from fvmcli.services.context import Context
 
@@ -45,13 +45,12 @@ def require(
     login = ctx.db.login
     grants = grants_of(conn, login)
     role = GRANTABLE[action]
+    who = _who_grants(conn)
     if units is None:
         if not allows(grants, action, None, None):
             raise NotPermitted(
                 _("{login} may not {action}").format(login=login, action=_(ACTION_WORDS[action])),
-                hint=_("An admin can run: fvm access grant {login} --role {role}").format(
-                    login=login, role=role
-                ),
+                hint=who.format(login=login, role=role, units_opt="").rstrip(),
             )
         return
     refused = sorted({u.id for u in units if not allows(grants, action, u.id, u.area)})
@@ -64,10 +63,23 @@ def require(
             _("{login} may not {action} {shown}; nothing was stored").format(
                 login=login, action=_(ACTION_WORDS[action]), shown=shown
             ),
-            hint=_("An admin can run: fvm access grant {login} --role {role} {units_opt}").format(
-                login=login, role=role, units_opt=units_opt
-            ),
+            hint=who.format(login=login, role=role, units_opt=units_opt),
         )
+
+
+def _who_grants(conn: Connection) -> str:
+    """Return the hint that says who can give a missing right, with the placeholders
+    {login}, {role} and {units_opt}: an admin where one exists; else, since nobody could run
+    'fvm access grant', the owner of the tables, who makes the first admin."""
+    from fvmcli.store.access import has_admin
+
+    if has_admin(conn):
+        return _("An admin can run: fvm access grant {login} --role {role} {units_opt}")
+    return _(
+        "No admin exists yet: the owner of fvm's tables runs 'fvm access init --admin "
+        "LOGIN' to make one, who can then run: fvm access grant {login} --role {role} "
+        "{units_opt}"
+    )
 
 
 @dataclass(frozen=True)
@@ -108,22 +120,43 @@ def _postgres(ctx: Context, what: str) -> None:
         )
 
 
-def init(ctx: Context) -> None:
+@dataclass(frozen=True)
+class Setup:
+    """What ``fvm access init`` did: who the admin is, and whether that grant is new."""
+
+    admin: str
+    new_admin: bool
+
+
+def init(ctx: Context, admin: str | None = None) -> Setup:
     """Make the database enforce rights: group roles, privileges, row-level security and the
-    login stamp on history. Needs the owner of the tables (and CREATEROLE). Safe to repeat."""
-    from fvmcli.store.access import setup_rights
+    login stamp on history, and make ``admin`` (default: the login running it) an admin, so
+    that a fresh database has someone who may grant rights. Needs the owner of the tables
+    (and CREATEROLE). Safe to repeat. Returns the admin and whether the grant is new."""
+    from fvmcli.store.access import add_grants, login_exists, make_member, setup_rights
 
     _postgres(ctx, "fvm access init")
+    login = ctx.db.login
+    chosen = (admin or "").strip() or login
     try:
         with ctx.db.write() as conn:
+            if not login_exists(conn, chosen):
+                raise InputError(
+                    _("--admin: no login {login!r} on this server").format(login=chosen),
+                    hint=_(
+                        "A database administrator creates it: CREATE ROLE {login} LOGIN; then "
+                        "run this again."
+                    ).format(login=chosen),
+                )
             setup_rights(conn)
+            added = add_grants(conn, [Grant(chosen, "admin")], by=login, at=ctx.clock.now())
+            make_member(conn, chosen, "admin")
     except NotPermitted as exc:
-        raise EnvironmentProblem(
-            _("{login} cannot set up rights: {message}").format(
-                login=ctx.db.login, message=exc.message
-            ),
+        raise NotPermitted(
+            _("{login} cannot set up rights: {message}").format(login=login, message=exc.message),
             hint=_("Run 'fvm access init' as the owner of fvm's tables, with CREATEROLE."),
         ) from exc
+    return Setup(chosen, bool(added))
 
 
 def _check_scope(ctx: Context, role: str, areas: list[str], scoped: bool) -> None:
@@ -177,6 +210,15 @@ def grant(
     return wanted if added else []
 
 
+def _matches(grant: Grant, role: str | None, units: list[str], areas: list[str]) -> bool:
+    """Return True when a revoke of ``role`` on ``units``/``areas`` takes ``grant``."""
+    if role is not None and grant.role != role:
+        return False
+    if units or areas:
+        return grant.unit in units or grant.area in areas
+    return True
+
+
 def revoke(
     ctx: Context, login: str, *, role: str | None, units: list[str], areas: list[str]
 ) -> int:
@@ -193,9 +235,19 @@ def revoke(
         )
     with ctx.db.write() as conn:
         require(ctx, conn, "grant")
-        before = {g.role for g in grants_of(conn, login)}
-        removed = remove_grants(conn, login, role=role, units=units, areas=areas)
-        after = {g.role for g in grants_of(conn, login)}
-        for gone in before - after:
+        held = grants_of(conn)
+        going = [g for g in held if g.login == login and _matches(g, role, units, areas)]
+        staying = [g for g in held if g not in going]
+        if going and not any(g.role == "admin" for g in staying):
+            raise ConflictError(
+                _("{login} is the last admin; nobody could grant rights after this").format(
+                    login=login
+                ),
+                hint=_("Make another admin first: fvm access grant LOGIN --role admin"),
+            )
+        # Membership goes first: the database lets only an admin change it, and an admin
+        # who revokes their own grant is no admin once the grant is gone.
+        for gone in {g.role for g in going} - {g.role for g in staying if g.login == login}:
             set_group(conn, login, gone, False)
+        removed = remove_grants(conn, login, role=role, units=units, areas=areas)
     return removed

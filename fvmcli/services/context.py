@@ -6,7 +6,7 @@ import getpass
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -50,6 +50,22 @@ def resolve_lang(option: str | None) -> str:
     return env_language()
 
 
+def env_clock() -> Clock:
+    """Return the machine's clock, or the one FVM_NOW stops at; a bad FVM_NOW is refused."""
+    fixed = os.environ.get(clock.ENV, "").strip()
+    if not fixed:
+        return Clock()
+    try:
+        return Clock.at(clock.frozen(fixed))
+    except ValueError:
+        raise InputError(
+            _("FVM_NOW: expected a date or a date and time (2026-11-26T10:00), got {value!r}").format(
+                value=fixed
+            ),
+            hint=_("Unset FVM_NOW to use this machine's clock."),
+        ) from None
+
+
 def resolve_user(option: str | None) -> str:
     """Return who is acting: ``--by``, else FVM_USER, else the login name."""
     if option and option.strip():
@@ -64,14 +80,41 @@ def resolve_user(option: str | None) -> str:
 
 @dataclass(frozen=True)
 class Clock:
-    """The two readings of the clock a use case makes; tests pass a fixed one."""
+    """The clock a use case reads: one source of "now", from which "today" follows. Tests
+    and the command line pass a frozen one (``Clock.at``, ``FVM_NOW``); nothing in ``core/``
+    or ``services/`` reads the wall clock itself."""
 
-    today: Callable[[], date] = clock.today
-    now: Callable[[], str] = clock.now_iso
+    read: Callable[[], datetime] = clock.now
+
+    @classmethod
+    def at(cls, moment: datetime) -> Clock:
+        """Return a clock stopped at ``moment`` (local time when it has no offset)."""
+        fixed = moment if moment.tzinfo is not None else moment.astimezone()
+        return cls(read=lambda: fixed)
+
+    def now(self) -> str:
+        """Return the moment as an ISO text with its UTC offset, to the second: the stamp
+        of a change."""
+        return self.read().isoformat(timespec="seconds")
+
+    def today(self) -> date:
+        """Return today's local date."""
+        return self.read().date()
+
+    def moment(self) -> datetime:
+        """Return the moment in local time without an offset (sessions are stored so)."""
+        return self.read().replace(tzinfo=None, microsecond=0)
+
+    def moment_on(self, day: date) -> datetime:
+        """Return the moment a rule looking from ``day`` (``--as-of``) sees: now, when ``day``
+        is today; else the start of ``day``, so that a session later that day still counts."""
+        if day == self.today():
+            return self.moment()
+        return datetime.combine(day, time())
 
     def latest(self) -> datetime:
         """Return the latest time a change may carry: now, plus a small clock skew."""
-        return datetime.fromisoformat(self.now()) + CLOCK_SKEW
+        return self.read() + CLOCK_SKEW
 
 
 @dataclass
@@ -86,7 +129,7 @@ class Context:
     content_dirs: list[Path] = field(default_factory=list)
     lang_option: str | None = None
     debug: bool = False
-    clock: Clock = field(default_factory=Clock)
+    clock: Clock = field(default_factory=env_clock)
 
     @cached_property
     def lang(self) -> str:

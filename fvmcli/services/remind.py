@@ -132,7 +132,7 @@ def digests(
         )
     checklist = ctx.checklist(checklist_id)
     day = as_of if isinstance(as_of, date) else parse_day(ctx, as_of)
-    now = datetime.fromisoformat(ctx.clock.now()).replace(tzinfo=None)
+    now = ctx.clock.moment_on(day)
     requires = ctx.curriculum.requires()
     reminded = {r.id for r in ctx.curriculum.roles.values() if r.remind}
     found: list[Digest] = []
@@ -309,6 +309,7 @@ def _compose(
         sender=sender,
         to=to,
         template_dirs=ctx.content.template_dirs(),
+        sent=ctx.clock.read(),
     )
 
 

@@ -77,6 +77,12 @@ def grants_of(conn: Connection, login: str | None = None) -> list[Grant]:
     return [Grant(r.login, r.role, r.unit_id, r.area) for r in conn.execute(query)]
 
 
+def has_admin(conn: Connection) -> bool:
+    """Return True when some login holds the admin role."""
+    query = sa.select(access_grants.c.login).where(access_grants.c.role == "admin").limit(1)
+    return conn.execute(query).first() is not None
+
+
 def add_grants(conn: Connection, grants: Iterable[Grant], *, by: str, at: str) -> int:
     """Store the grants not stored yet; return how many were added."""
     wanted = list(grants)
@@ -124,6 +130,13 @@ def set_group(conn: Connection, login: str, role: str, member: bool) -> None:
         sa.text("SELECT fvm_set_group(:login, :group, :member)"),
         {"login": login, "group": groups()[role], "member": member},
     )
+
+
+def make_member(conn: Connection, login: str, role: str) -> None:
+    """Make ``login`` a member of the role's group role directly: for the owner of the tables
+    in ``fvm access init``, who made the group roles and so may grant them."""
+    q = conn.dialect.identifier_preparer.quote
+    conn.execute(sa.text(f"GRANT {q(groups()[role])} TO {q(login)}"))
 
 
 def trust_key(

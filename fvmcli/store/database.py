@@ -155,6 +155,25 @@ class SchemaState:
         return self.current == self.head
 
 
+def _database_error(exc: BaseException) -> bool:
+    """Return True for an error the database or its driver raised (SQLAlchemy's wrapper, or
+    the driver's own where fvm speaks to it directly)."""
+    if isinstance(exc, OperationalError | DatabaseError | sqlite3.DatabaseError):
+        return True
+    return type(exc).__module__.startswith("psycopg") and any(
+        cls.__name__ == "DatabaseError" for cls in type(exc).__mro__
+    )
+
+
+def _operational(exc: BaseException) -> bool:
+    """Return True for an error of the environment (connection, server, disk, locks)."""
+    if isinstance(exc, OperationalError | sqlite3.OperationalError):
+        return True
+    return type(exc).__module__.startswith("psycopg") and any(
+        cls.__name__ == "OperationalError" for cls in type(exc).__mro__
+    )
+
+
 class Database:
     """One database: short transactions for reading and for writing."""
 
@@ -216,7 +235,9 @@ class Database:
     def _translate(self) -> Iterator[None]:
         try:
             yield
-        except (OperationalError, DatabaseError, sqlite3.DatabaseError) as exc:
+        except Exception as exc:
+            if not _database_error(exc):
+                raise
             orig = getattr(exc, "orig", None) or exc
             if getattr(orig, "sqlstate", None) == "42501":  # insufficient_privilege, RLS
                 detail = str(orig).strip().splitlines()[0]
@@ -239,7 +260,7 @@ class Database:
                         "--db / FVM_DB at the right file."
                     ),
                 ) from exc
-            if not isinstance(exc, OperationalError | sqlite3.OperationalError):
+            if not _operational(exc):
                 raise
             raise EnvironmentProblem(
                 _("database {display_url}: {detail}").format(
