@@ -127,8 +127,11 @@ class Fvm:
 
 @pytest.fixture
 def fvm(db_url: str) -> Fvm:
-    """Return a runner of ``fvm`` bound to a fresh database on each backend."""
-    return Fvm(db_url)
+    """Return a runner of ``fvm`` bound to a fresh database on each backend, made with
+    ``fvm init`` as a user would before reading from it."""
+    runner = Fvm(db_url)
+    runner("init")
+    return runner
 
 
 @pytest.fixture

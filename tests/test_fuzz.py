@@ -241,6 +241,8 @@ def test_the_content_loader_takes_any_checklist(data: st.DataObject, tmp_path: P
     (root / "checklists").mkdir()
     (root / "checklists" / "mini.toml").write_text(text, "utf-8")
     db = str(tmp_path / "content.sqlite")
+    if not Path(db).exists():
+        assert CliRunner().invoke(app, ["--db", db, "init"]).exit_code == 0
     for command in (["checklist", "show", "mini"], ["cutover", "status", "--checklist", "mini"]):
         result = CliRunner().invoke(app, ["--db", db, "--content", str(root), *command])
         output = result.stdout + result.stderr

@@ -20,6 +20,13 @@ ROOT = Path(__file__).parent.parent
 MINI = factories.TEST_CONTENT / "checklists" / "mini.toml"
 
 
+def made(path: Path) -> str:
+    """Return the path of a new database made with ``fvm init`` at ``path``."""
+    code, _, err = run("--db", str(path), "init")
+    assert code == 0, err
+    return str(path)
+
+
 def run(*args: str) -> tuple[int, str, str]:
     result = CliRunner().invoke(app, list(args))
     return result.exit_code, result.stdout, result.stderr
@@ -373,7 +380,7 @@ def test_a_template_cannot_hang_or_crash_fvm(
     out = tmp_path / "out" / "blank.html"
     code, _, err = run(
         "--db",
-        str(tmp_path / "t.sqlite"),
+        made(tmp_path / "t.sqlite"),
         "--content",
         str(root),
         "checklist",
@@ -398,7 +405,7 @@ def test_a_full_disk_exits_4_and_leaves_no_file(
 
     monkeypatch.setattr(Path, "write_bytes", full)
     out = tmp_path / "r" / "report.csv"
-    code, _, err = run("--db", str(tmp_path / "o.sqlite"), "cutover", "report", "-o", str(out))
+    code, _, err = run("--db", made(tmp_path / "o.sqlite"), "cutover", "report", "-o", str(out))
     assert code == 4 and "No space left" in err
     assert not out.exists() and list(out.parent.iterdir()) == []
 
@@ -415,7 +422,7 @@ def test_a_failing_xlsx_write_leaves_the_old_report(
         raise OSError(errno.EIO, "Input/output error")
 
     monkeypatch.setattr(report, "workbook", broken)
-    code, _, err = run("--db", str(tmp_path / "o.sqlite"), "cutover", "report", "-o", str(out))
+    code, _, err = run("--db", made(tmp_path / "o.sqlite"), "cutover", "report", "-o", str(out))
     assert code == 4 and out.read_bytes() == b"the old report"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".report")] == []
 
@@ -501,14 +508,15 @@ def test_an_internal_error_exits_70_with_a_crash_report(
     def boom(*_args: object, **_kwargs: object) -> None:
         raise ZeroDivisionError("a bug")
 
+    db = made(tmp_path / "x.sqlite")
     monkeypatch.setattr(territory, "list_units", boom)
-    code, _, err = run("--db", str(tmp_path / "x.sqlite"), "unit", "list")
+    code, _, err = run("--db", db, "unit", "list")
     assert code == 70 and "Traceback" not in err
     (report,) = re.findall(r"details are in (\S+\.txt)", err)
     assert "ZeroDivisionError: a bug" in Path(report).read_text("utf-8")
-    code, _, err = run("--db", str(tmp_path / "x.sqlite"), "--debug", "unit", "list")
+    code, _, err = run("--db", db, "--debug", "unit", "list")
     assert code == 70 and "Traceback" in err and "ZeroDivisionError" in err
-    code, _, err = run("--db", str(tmp_path / "x.sqlite"), "--debug", "unit", "show", "nope")
+    code, _, err = run("--db", db, "--debug", "unit", "show", "nope")
     assert code == 2 and "no unit 'nope'" in err
 
 
@@ -535,7 +543,8 @@ def test_unit_parent_cycles_are_refused(fvm: Fvm, write_csv) -> None:  # type: i
 )
 def test_territory_shapes_are_checked(tmp_path: Path, text: str, where: str) -> None:
     root = content_with(tmp_path, "checklists", "territory.toml", text)
-    code, _, err = run("--db", str(tmp_path / "t.sqlite"), "--content", str(root), "unit", "list")
+    db = made(tmp_path / "t.sqlite")
+    code, _, err = run("--db", db, "--content", str(root), "unit", "list")
     assert code == 2 and where in err and "Traceback" not in err
 
 
@@ -551,6 +560,35 @@ def test_a_mistyped_database_folder_is_refused_not_created(
     monkeypatch.setenv("FVM_DB", str(wrong))
     assert runner.invoke(app, ["unit", "list", "--json"]).exit_code == 2
     assert not wrong.parent.exists()
-    wrong.parent.mkdir()  # a new database in a folder that exists is fine
+    wrong.parent.mkdir()  # a new database in a folder that exists: made only by init…
+    assert runner.invoke(app, ["init"]).exit_code == 0
     assert runner.invoke(app, ["unit", "list", "--json"]).stdout.strip() == "[]"
     assert wrong.exists()
+
+
+def test_a_command_that_only_reads_creates_no_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pointed at a SQLite file that does not exist, a reading command creates nothing and
+    exits 4 with the hint 'fvm init'; init and commands that store something create it."""
+    missing = tmp_path / "fvm.sqlite"
+    for args in (
+        ["unit", "list"],
+        ["cutover", "status", "--json"],
+        ["info"],
+        ["checklist", "score", "golive", "--unit", "u1"],
+        ["session", "enroll", "s1", "p1"],
+    ):
+        code, out, err = run("--db", str(missing), *args)
+        assert code == 4, (args, err)
+        assert f"no database at {missing}" in err and "fvm init" in err and out == ""
+        assert not missing.exists() and list(tmp_path.iterdir()) == [tmp_path / "home"]
+    monkeypatch.setenv("FVM_DB", str(missing))  # the same through FVM_DB
+    assert run("unit", "list")[0] == 4 and not missing.exists()
+    code, out, _ = run("unit", "add", "u1", "--name", "Åby", "--area", "sodra", "--type", "hospital")
+    assert code == 0 and missing.exists()
+    assert json.loads(run("unit", "list", "--json")[1])[0]["name"] == "Åby"
+    units = tmp_path / "enheter.csv"
+    units.write_text("id;name;area;type\nu2;Öby;vastra;hospital\n", "utf-8")
+    other = tmp_path / "other.sqlite"
+    assert run("--db", str(other), "unit", "import", str(units))[0] == 0 and other.exists()

@@ -82,6 +82,13 @@ def test_installed_fvm_finds_its_content(wheel: Path, tmp_path: Path) -> None:
     assert out[0] == str(target / "fvmcli" / "_content")
     assert int(out[1]) >= 40
     db = f"sqlite:///{tmp_path / 'w.sqlite'}"
+    subprocess.run(
+        [sys.executable, "-m", "fvmcli", "--db", db, "init"],
+        capture_output=True,
+        env=env,
+        cwd=tmp_path,
+        check=True,
+    )
     listed = subprocess.run(
         [sys.executable, "-m", "fvmcli", "--db", db, "checklist", "list"],
         capture_output=True,

@@ -98,8 +98,9 @@ def test_fvm_needs_no_click_of_its_own(tmp_path) -> None:  # type: ignore[no-unt
         "import sys\n"
         "from typer.testing import CliRunner\n"
         "from fvmcli.cli.app import app\n"
-        f"result = CliRunner().invoke(app, ['--db', {str(tmp_path / 'c.sqlite')!r}, "
-        "'unit', 'show', 'nope'])\n"
+        f"db = {str(tmp_path / 'c.sqlite')!r}\n"
+        "assert CliRunner().invoke(app, ['--db', db, 'init']).exit_code == 0\n"
+        "result = CliRunner().invoke(app, ['--db', db, 'unit', 'show', 'nope'])\n"
         "assert result.exit_code == 2, result.output\n"
         "assert 'click' not in sys.modules, 'fvm imported click'\n"
     )

@@ -270,7 +270,9 @@ def root(
     from fvmcli.cli import output
 
     output.WIDE = wide
-    ctx.obj = Context(db_url=db, content_dirs=list(content), lang_option=lang, debug=debug)
+    ctx.obj = Context(
+        db_url=db, content_dirs=list(content), lang_option=lang, debug=debug, creates=False
+    )
     ctx.obj.lang  # noqa: B018 (an unknown --lang or FVM_LANG is refused by every command)
 
 

@@ -88,7 +88,7 @@ def import_(
     from fvmcli.services.bundles import import_bundle_files
 
     verb = _("Would import") if dry_run else _("Imported")
-    for done in import_bundle_files(get_env(ctx), files, dry_run=dry_run):
+    for done in import_bundle_files(get_env(ctx, creates=True), files, dry_run=dry_run):
         say(
             _(
                 "{verb} {file} ({unit}): {added} added, {unchanged} unchanged, {count} "

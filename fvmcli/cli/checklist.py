@@ -189,7 +189,7 @@ def set_(
     from fvmcli.services.answers import set_answer
 
     result = set_answer(
-        get_env(ctx), checklist_id, unit_id, question_id, value, comment=comment, by=by
+        get_env(ctx, creates=True), checklist_id, unit_id, question_id, value, comment=comment, by=by
     )
     if result.missing_evidence:
         warn(
@@ -227,7 +227,7 @@ def import_(
     """
     from fvmcli.errors import InputError
 
-    env = get_env(ctx)
+    env = get_env(ctx, creates=True)
     sheets = [f for f in files if f.suffix.lower() == ".xlsx"]
     if sheets and len(sheets) != len(files):
         raise InputError(_("import either one CSV file or XLSX sheets, not both at once"))

@@ -7,9 +7,14 @@ import typer
 from fvmcli.services.context import Context
 
 
-def get_env(ctx: typer.Context) -> Context:
-    """Return the invocation's context (a fresh default one when a command runs on its own)."""
+def get_env(ctx: typer.Context, *, creates: bool = False) -> Context:
+    """Return the invocation's context (a fresh default one when a command runs on its own).
+
+    Only a command that stores something from nothing (``init``, ``demo``, an add or an
+    import) passes ``creates``: any other, pointed at a SQLite file that does not exist, is
+    refused instead of quietly making an empty database and showing nothing."""
     root = ctx.find_root()
     if not isinstance(root.obj, Context):
-        root.obj = Context()
+        root.obj = Context(creates=False)
+    root.obj.creates = creates
     return root.obj

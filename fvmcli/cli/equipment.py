@@ -177,7 +177,7 @@ def import_(
     from fvmcli.services.equipment import import_counts
 
     with importing(file, encoding):
-        done = import_counts(get_env(ctx), file, dry_run=dry_run, by=by)
+        done = import_counts(get_env(ctx, creates=True), file, dry_run=dry_run, by=by)
     verb = _("Would change") if dry_run else _("Changed")
     say(
         _(

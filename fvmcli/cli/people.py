@@ -42,7 +42,7 @@ def add(
     from fvmcli.services.training import add_person
 
     person = Person(person_id, name.strip(), role, unit, (email or "").strip() or None)
-    add_person(get_env(ctx), person, by=by)
+    add_person(get_env(ctx, creates=True), person, by=by)
     say(
         _("Added {person_id} ({role}) to {unit}.").format(person_id=person_id, role=role, unit=unit)
     )
@@ -64,7 +64,7 @@ def import_(
     from fvmcli.services.training import import_people
 
     with importing(file, encoding):
-        outcome = import_people(get_env(ctx), file, dry_run=dry_run, by=by)
+        outcome = import_people(get_env(ctx, creates=True), file, dry_run=dry_run, by=by)
     counted = ngettext("{rows} person", "{rows} people", outcome.rows)
     say_imported(counted.format(rows=outcome.rows), file, outcome)
 

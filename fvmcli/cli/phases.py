@@ -46,7 +46,7 @@ def set_(
     """
     from fvmcli.services.territory import set_phase
 
-    change = set_phase(get_env(ctx), phase, go_live, by=by)
+    change = set_phase(get_env(ctx, creates=True), phase, go_live, by=by)
     old = change.previous
     was = _(" (was {old})").format(old=old.isoformat()) if old and old != change.go_live else ""
     say(

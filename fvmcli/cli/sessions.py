@@ -61,7 +61,7 @@ def add(
     from fvmcli.services.training import add_session
 
     saved = add_session(
-        get_env(ctx),
+        get_env(ctx, creates=True),
         course_id,
         start=start,
         end=end,
@@ -128,7 +128,7 @@ def import_(
     from fvmcli.services.training import import_sessions
 
     with importing(file, encoding):
-        done = import_sessions(get_env(ctx), file, dry_run=dry_run, by=by)
+        done = import_sessions(get_env(ctx, creates=True), file, dry_run=dry_run, by=by)
     verb = _("Would import") if dry_run else _("Imported")
     say(
         _(

@@ -19,7 +19,7 @@ def init(ctx: typer.Context) -> None:
     """
     from fvmcli.services.system import init as init_database
 
-    state = init_database(get_env(ctx))
+    state = init_database(get_env(ctx, creates=True))
     say(_("Database ready: {url} (schema {schema}).").format(url=state.url, schema=state.schema))
 
 
@@ -99,7 +99,7 @@ def demo(
     from fvmcli.services.demo import run_demo
     from fvmcli.store.database import display_url
 
-    env = get_env(ctx)
+    env = get_env(ctx, creates=True)
     demo_env, built = run_demo(env, as_of)
     say(_("Demo database: {display_url}").format(display_url=display_url(built.url)), style="bold")
     say(built.summary)

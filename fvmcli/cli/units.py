@@ -80,7 +80,7 @@ def add(
         parent or None,
         (email or "").strip() or None,
     )
-    added = add_unit(get_env(ctx), unit, by=by)
+    added = add_unit(get_env(ctx, creates=True), unit, by=by)
     say(
         _("Added unit {id} ({name}) in {area}, phase {phase}.").format(
             id=added.id, name=added.name, area=added.area, phase=added.phase
@@ -105,7 +105,7 @@ def import_(
     from fvmcli.services.territory import import_units
 
     with importing(file, encoding):
-        outcome = import_units(get_env(ctx), file, dry_run=dry_run, by=by)
+        outcome = import_units(get_env(ctx, creates=True), file, dry_run=dry_run, by=by)
     counted = ngettext("{rows} unit", "{rows} units", outcome.rows)
     say_imported(counted.format(rows=outcome.rows), file, outcome)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fvmcli import clock
-from fvmcli.errors import InputError
+from fvmcli.errors import EnvironmentProblem, InputError
 from fvmcli.i18n import LANGS, _, env_language, use
 
 if TYPE_CHECKING:
@@ -130,6 +130,9 @@ class Context:
     lang_option: str | None = None
     debug: bool = False
     clock: Clock = field(default_factory=env_clock)
+    # Whether opening a SQLite file that does not exist may create it (the command line
+    # allows it only for commands that store something: init, demo, adds and imports).
+    creates: bool = True
 
     @cached_property
     def lang(self) -> str:
@@ -151,7 +154,8 @@ class Context:
     def db(self) -> Database:
         """Return the database, created or upgraded to this program's schema. A SQLite file
         named with --db or FVM_DB must lie in a folder that exists: a mistyped path is refused,
-        not made into a new, empty database in a new folder."""
+        not made into a new, empty database in a new folder; and unless ``creates``, a file
+        that does not exist is refused rather than made."""
         from fvmcli.store.database import Database, sqlite_path
 
         named = self.db_url if self.db_url is not None else os.environ.get("FVM_DB") or None
@@ -160,6 +164,16 @@ class Context:
             raise InputError(
                 _("--db / FVM_DB: the folder {folder} does not exist").format(folder=path.parent),
                 hint=_("Check the path, or make the folder first if a new database belongs there."),
+            )
+        if path is None and named is None:
+            path = sqlite_path(self.url)
+        if path is not None and not self.creates and not path.exists():
+            raise EnvironmentProblem(
+                _("no database at {path}; nothing was created").format(path=path),
+                hint=_(
+                    "Create it with 'fvm init' (or 'fvm demo' for a demo territory), or "
+                    "point --db / FVM_DB at the database you meant."
+                ),
             )
         database = Database(self.url)
         database.ensure_schema()
