@@ -128,6 +128,12 @@ def test_help_of_every_command_is_swedish(swedish: None) -> None:
         assert "Visa det här meddelandet och avsluta." in shown.stdout, path
         assert "Show this message" not in shown.stdout, path
         assert "Alternativ" in shown.stdout, path
+        assert shown.stdout.strip().startswith("Användning: fvm"), path
+        assert "Usage:" not in shown.stdout, path
+    english = runner.invoke(app, ["--lang", "en", "unit", "--help"], env={"COLUMNS": "200"})
+    assert english.stdout.strip().startswith("Usage: fvm unit")
+    refused = runner.invoke(app, ["unit", "list", "--nope"], env={"COLUMNS": "200"})
+    assert refused.exit_code == 2 and refused.stderr.startswith("Användning: fvm unit list")
     root_help = runner.invoke(app, ["--help"], env={"COLUMNS": "200"}).stdout
     assert "Kommandon" in root_help and "Driftstartsberedskap" in root_help
     assert "Enheter: avdelningar, mottagningar" in root_help

@@ -132,6 +132,7 @@ def _framework_words() -> None:
     # words from the standard library's gettext at import, so that is where ours go in.
     gettext.gettext = _
     _translated_help_option()
+    _translated_usage()
     rich_utils = sys.modules.get("typer.rich_utils")
     if rich_utils is not None:
         for name, words in _TYPER_WORDS.items():
@@ -161,7 +162,24 @@ def _translated_help_option() -> None:
     decorators.help_option = help_option
 
 
+def _translated_usage() -> None:
+    """Begin help and usage errors with ``Usage:`` in the current language (Typer's copy of
+    Click writes the English word unless it is given another)."""
+    try:
+        from typer._click.formatting import HelpFormatter
+    except ImportError:  # another Typer: the word stays English
+        return
+    original = getattr(HelpFormatter.write_usage, "__wrapped__", HelpFormatter.write_usage)
+
+    def write_usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
+        original(self, prog, args, _(USAGE_WORDS) if prefix is None else prefix)
+
+    write_usage.__wrapped__ = original  # type: ignore[attr-defined]
+    HelpFormatter.write_usage = write_usage  # type: ignore[method-assign]
+
+
 HELP_WORDS = N_("Show this message and exit.")
+USAGE_WORDS = N_("Usage: ")
 # What typer.core says through gettext (its usage errors of its own are English only).
 TYPER_MESSAGES = (
     N_("(dynamic)"),
