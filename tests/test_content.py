@@ -122,17 +122,40 @@ def test_every_problem_is_reported_with_file_and_path(tmp_path: Path) -> None:
     for expected in [
         "colour: unknown key",
         "title.sv: a Swedish text is required",
-        "questions[0].weight: expected a number, got a string 'high'",
-        "questions[0].due: expected T-<n>d, T-<n>w or T-<n>m, got '90 days'",
-        "questions[1].options: a choice question needs options",
-        "questions[2].target: a target must be greater than 0",
-        "questions[2].source: unknown source 'magic'",
-        "questions[3].options[0].credit: a credit is between 0 and 1, got 1.5",
-        "questions[1].id: duplicate question id 'q1'",
-        "questions[2].when.question: 'q4' must come before 'q3'",
+        "questions[0] (q1).weight: expected a number, got a string 'high'",
+        "questions[0] (q1).due: expected T-<n>d, T-<n>w or T-<n>m, got '90 days'",
+        "questions[1] (q1).options: a choice question needs options",
+        "questions[2] (q3).target: a target must be greater than 0",
+        "questions[2] (q3).source: unknown source 'magic'",
+        "questions[3] (q4).options[0] (a).credit: a credit is between 0 and 1, got 1.5",
+        "questions[1] (q1).id: duplicate question id 'q1'",
+        "questions[2] (q3).when.question: 'q4' must come before 'q3'",
     ]:
         assert expected in message, expected
-    assert "questions[0].section: unknown section 'nowhere'" in message
+    assert "questions[0] (q1).section: no section 'nowhere'" in message
+
+
+def test_a_broken_question_has_its_references_checked_too(tmp_path: Path) -> None:
+    """A question with a bad type is still checked for its section and its `when`: every
+    problem of the file is reported at once, each item named by its id and its place."""
+    text = (
+        'id = "two"\nversion = 1\ntitle = { sv = "Två" }\n'
+        '[[sections]]\nid = "s"\ntitle = { sv = "S" }\n'
+        '[[questions]]\nid = "q1"\nsection = "s"\ntype = "yes-no"\ntext = { sv = "Q1" }\n'
+        '[[questions]]\nid = "q2"\nsection = "nowhere"\ntype = "maybe"\ntext = { sv = "Q2" }\n'
+        'when = { question = "q9", in = ["yes"] }\n'
+    )
+    dirs = dirs_with(tmp_path, {"checklists/two.toml": text})
+    with pytest.raises(ContentError) as caught:
+        load_checklist(dirs, "two", load_territory(dirs))
+    lines = caught.value.message.splitlines()
+    assert lines[0].endswith("two.toml: 3 problems")
+    assert sorted(line.strip() for line in lines[1:]) == [
+        "questions[1] (q2).section: no section 'nowhere'",
+        "questions[1] (q2).type: unknown type 'maybe' (allowed: yes-no, yes-partial-no, "
+        "percent, number, date, choice, text)",
+        "questions[1] (q2).when.question: unknown question 'q9'",
+    ]
 
 
 def test_toml_syntax_error_gives_line_and_column(tmp_path: Path) -> None:

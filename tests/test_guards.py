@@ -48,10 +48,10 @@ def content_with(tmp_path: Path, folder: str, name: str, text: str) -> Path:
 @pytest.mark.parametrize(
     ("old", "new", "where"),
     [
-        ("weight = 2\n", "weight = nan\n", "questions[1].weight: expected a finite number"),
-        ("target = 80\n", "target = inf\n", "questions[2].target: expected a finite number"),
-        ('id = "b"\n', 'id = "b"\nweight = -inf\n', "sections[1].weight"),
-        ('due = "T-30d"\n', 'due = "T-99999999d"\n', "questions[0].due"),
+        ("weight = 2\n", "weight = nan\n", "questions[1] (a.staff).weight: expected a finite number"),
+        ("target = 80\n", "target = inf\n", "questions[2] (a.pct).target: expected a finite number"),
+        ('id = "b"\n', 'id = "b"\nweight = -inf\n', "sections[1] (b).weight"),
+        ('due = "T-30d"\n', 'due = "T-99999999d"\n', "questions[0] (a.lead).due"),
         ("version = 2\n", "version = 99999999999999\n", "version: expected a whole number"),
         ('in = ["yes"]', "in = []", "when.in: lists no value"),
     ],

@@ -132,7 +132,11 @@ def _revised(check: Checker, q: dict[str, Any], path: str) -> int | None:
     return revised
 
 
-def _question(check: Checker, raw: Any, path: str, territory: Territory) -> Question | None:
+def _question(
+    check: Checker, raw: Any, path: str, territory: Territory, section_ids: set[str]
+) -> Question | None:
+    """Return the question at ``path``, or None when it is too broken to score; every
+    problem of it, references included, is added to ``check`` either way."""
     q = check.table(raw, path, _QUESTION, {"id", "section", "type", "text"})
     qid = check.get(q, "id", path, check.string, "")
     check.short_id(qid, f"{path}.id")
@@ -140,6 +144,9 @@ def _question(check: Checker, raw: Any, path: str, territory: Territory) -> Ques
         check.add(
             f"{path}.id", _("{qid!r} is not a valid id (lower case, digits, . - _)").format(qid=qid)
         )
+    section = check.get(q, "section", path, check.string, "")
+    if section and section not in section_ids:
+        check.add(f"{path}.section", _("no section {section!r}").format(section=section))
     qtype = check.get(q, "type", path, check.string, "")
     if qtype and qtype not in QUESTION_TYPES:
         check.add(
@@ -195,11 +202,13 @@ def _question(check: Checker, raw: Any, path: str, territory: Territory) -> Ques
         if "applies_to" in q
         else None
     )
+    when = _when(check, q["when"], f"{path}.when") if "when" in q else None
+    revised = _revised(check, q, path)
     if not (qid and qtype in QUESTION_TYPES and text is not None):
         return None
     return Question(
         id=qid,
-        section=check.get(q, "section", path, check.string, ""),
+        section=section,
         type=qtype,
         text=text,
         help=check.get(q, "help", path, check.text, None),
@@ -213,27 +222,40 @@ def _question(check: Checker, raw: Any, path: str, territory: Territory) -> Ques
         target=(100.0 if qtype == "percent" else None) if target is None else target,
         options=options,
         applies_to=applies,
-        when=_when(check, q["when"], f"{path}.when") if "when" in q else None,
-        revised=_revised(check, q, path),
+        when=when,
+        revised=revised,
     )
 
 
-def _check_when(check: Checker, questions: list[tuple[str, Question]]) -> None:
-    """Report `when` that names an unknown question, itself, or one that comes later."""
-    position = {q.id: i for i, (_, q) in enumerate(questions)}
-    for i, (path, q) in enumerate(questions):
-        if q.when is None:
+def _check_when(check: Checker, questions: list[tuple[str, str, str | None]]) -> None:
+    """Report `when` that names an unknown question, itself, or one that comes later, over
+    (path, id, the id `when` names) of every question, broken ones included."""
+    position: dict[str, int] = {}
+    for i, (_path, qid, _ref) in enumerate(questions):
+        if qid:
+            position.setdefault(qid, i)
+    for i, (path, qid, ref) in enumerate(questions):
+        if not ref:
             continue
-        ref = q.when.question
         if ref not in position:
             check.add(f"{path}.when.question", _("unknown question {ref!r}").format(ref=ref))
         elif position[ref] >= i:
             check.add(
                 f"{path}.when.question",
                 _("{ref!r} must come before {id!r} (a later question or a cycle)").format(
-                    ref=ref, id=q.id
+                    ref=ref, id=qid
                 ),
             )
+
+
+def _raw_reference(raw: Any) -> tuple[str, str | None]:
+    """Return the id of a question table and the id its `when` names, as written."""
+    if not isinstance(raw, dict):
+        return "", None
+    qid = raw.get("id") if isinstance(raw.get("id"), str) else ""
+    when = raw.get("when")
+    ref = when.get("question") if isinstance(when, dict) else None
+    return qid, ref if isinstance(ref, str) and ref else None
 
 
 def parse_checklist(file: ContentFile, data: dict[str, Any], territory: Territory) -> Checklist:
@@ -285,9 +307,11 @@ def parse_checklist(file: ContentFile, data: dict[str, Any], territory: Territor
 
     section_ids = {s.id for s in sections}
     questions: list[tuple[str, Question]] = []
+    references: list[tuple[str, str, str | None]] = []
     seen: set[str] = set()
     for qpath, raw in check.items(top.get("questions", []), "questions"):
-        question = _question(check, raw, qpath, territory)
+        references.append((qpath, *_raw_reference(raw)))
+        question = _question(check, raw, qpath, territory, section_ids)
         if question is None:
             continue
         if question.id in seen:
@@ -301,13 +325,8 @@ def parse_checklist(file: ContentFile, data: dict[str, Any], territory: Territor
                     revised=question.revised, version=version
                 ),
             )
-        if question.section not in section_ids:
-            check.add(
-                f"{qpath}.section",
-                _("unknown section {section!r}").format(section=question.section),
-            )
         questions.append((qpath, question))
-    _check_when(check, questions)
+    _check_when(check, references)
     check.raise_if_any()
     return Checklist(
         id=cid,

@@ -57,6 +57,14 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
+def _named(element: Any) -> str:
+    """Return `` (id)`` for a table with a printable string id of id length, else ''."""
+    found = element.get("id") if isinstance(element, dict) else None
+    if isinstance(found, str) and found and len(found) <= 50 and found.isprintable():
+        return f" ({found})"
+    return ""
+
+
 def _kind(value: Any) -> str:
     if isinstance(value, bool):
         return _("a boolean")
@@ -220,8 +228,9 @@ class Checker:
         return Text(sv, en)
 
     def items(self, value: Any, path: str) -> list[tuple[str, Any]]:
-        """Return (path, element) pairs of an array of tables."""
+        """Return (path, element) pairs of an array of tables; an element with an id is named
+        by it as well as by its place (``questions[1] (q2)``)."""
         if not isinstance(value, list):
             self.add(path, _("expected an array of tables, got {kind}").format(kind=_kind(value)))
             return []
-        return [(f"{path}[{i}]", v) for i, v in enumerate(value)]
+        return [(f"{path}[{i}]{_named(v)}", v) for i, v in enumerate(value)]
