@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import typer
 
 from fvmcli.cli.env import get_env
 from fvmcli.cli.groups import GROUPS
-from fvmcli.cli.options import JSON, unit_filters
-from fvmcli.cli.output import emit_json, emit_table, say, show
-from fvmcli.i18n import N_, _
+from fvmcli.cli.options import AS_OF, JSON, unit_filters
+from fvmcli.cli.output import emit_json, emit_table, say, show, warn
+from fvmcli.errors import InputError
+from fvmcli.i18n import N_, _, ngettext
 from fvmcli.render.columns import Column
 from fvmcli.render.values import percent_shown
 
@@ -119,3 +121,100 @@ def coverage(ctx: typer.Context, filters: Any, as_json: bool = JSON) -> None:
         emit_json({"units": rows})
         return
     show(COVERAGE, rows, as_json=False, title=_("Training coverage"))
+
+
+PLAN = (
+    Column("course", "course"),
+    Column("title", "title", table=False),
+    Column("missing", "missing"),
+    Column("booked", "booked"),
+    Column("waitlisted", "waitlisted"),
+    Column("free_seats", "free seats"),
+    Column("shortfall", "shortfall"),
+    Column("sessions_to_add", "sessions to add"),
+)
+PLAN_AREAS = (
+    Column("course", "course"),
+    Column("area", "area"),
+    Column("missing", "missing"),
+    Column("booked", "booked"),
+    Column("waitlisted", "waitlisted"),
+    Column("shortfall", "shortfall"),
+    Column("sessions_to_add", "sessions to add"),
+)
+
+
+@app.command("plan")
+def plan(
+    ctx: typer.Context,
+    phase: int = typer.Option(..., "--phase", metavar="N", help="The phase to plan for."),
+    area: str | None = typer.Option(None, "--area", metavar="A", help="Only this area."),
+    capacity: int = typer.Option(
+        12, "--capacity", metavar="N", help="Seats in a session to add (default 12)."
+    ),
+    as_of: str | None = AS_OF,
+    as_json: bool = JSON,
+    output: Path | None = typer.Option(
+        None, "-o", "--output", help="Also write the plan as FILE.xlsx, a sheet per course."
+    ),
+) -> None:
+    """Training capacity plan: per course, how many of the phase's people still miss it, how
+    many hold a seat before go-live or only wait, the free seats, the shortfall and the
+    sessions to add; then the same per area, worst first.
+
+    Examples:
+      fvm course plan --phase 1
+      fvm course plan --phase 1 --capacity 16 -o plan.xlsx
+    """
+    from fvmcli.services.plan import course_plan
+
+    env = get_env(ctx)
+    if output is not None and output.suffix.lower() != ".xlsx":
+        raise InputError(_("-o: the plan is written as .xlsx, not {name}").format(name=output.name))
+    found = course_plan(env, phase, area=area, capacity=capacity, as_of=as_of)
+    if output is not None:
+        from fvmcli.cli.writing import atomic_path, write_file
+        from fvmcli.render.plan_sheet import plan_workbook
+
+        if as_json:  # stdout holds the JSON document alone
+            with atomic_path(output) as temporary:
+                plan_workbook(found, temporary)
+        else:
+            write_file(output, lambda path: plan_workbook(found, path))
+    if as_json:
+        emit_json(found.as_json())
+        return
+    if found.window_end is None:
+        warn(
+            _(
+                "Phase {phase} has no go-live date: every coming session counts. Set one with "
+                "fvm phase set {phase} --go-live YYYY-MM-DD"
+            ).format(phase=phase)
+        )
+    window = found.window_end.isoformat() if found.window_end else _("no go-live date")
+    rows = found.rows()
+    show(
+        PLAN,
+        [{**r, "course": f"{r['title']} ({r['course']})"} for r in rows],
+        as_json=False,
+        title=_("Training plan for phase {phase}, {start} – {end}, {seats} seats a session").format(
+            phase=phase, start=found.as_of.isoformat(), end=window, seats=found.capacity
+        ),
+    )
+    by_area = [
+        {"course": c.course, "area": found.area_names.get(a, a), **n.as_dict()}
+        for c in found.courses
+        for a, n in c.areas.items()
+        if n.missing
+    ]
+    by_area.sort(key=lambda r: (-r["shortfall"], -r["missing"], r["course"], r["area"]))
+    if by_area:
+        show(PLAN_AREAS, by_area, as_json=False, title=_("Per area"))
+    add = sum(c.total.sessions_to_add for c in found.courses)
+    say(
+        ngettext(
+            "{n} session to add in all.", "{n} sessions to add in all.", add
+        ).format(n=add)
+        if add
+        else _("The sessions planned hold every seat the phase needs.")
+    )

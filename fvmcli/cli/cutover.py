@@ -384,6 +384,73 @@ def watch(
     run(fetch, every, count)
 
 
+FORECAST = (
+    Column("unit", "unit"),
+    Column("name", "name", shrink=True),
+    Column("score", "score", fraction),
+    Column("slope_per_day", "pts/week", lambda b: f"{b * 700:+.1f}".replace(".", ",")),
+    Column("forecast", "forecast", word),
+    Column("projected", "green on"),
+    Column("go_live", "go-live"),
+    Column("days_late", "days late"),
+    Column("blockers", "blockers"),
+    Column("points", "points", table=False),
+)
+FORECAST_SUMMARY = (
+    Column("group", ""),
+    Column("late", "late"),
+    Column("stalled", "stalled"),
+    Column("unknown", "unknown"),
+    Column("on-track", "on track"),
+    Column("ready", "ready"),
+)
+FORECAST_STYLE = {"late": "red", "stalled": "yellow", "unknown": "blue"}
+
+
+@app.command("forecast")
+@unit_filters()
+def forecast(
+    ctx: typer.Context,
+    filters: Any,
+    checklist_id: str = CHECKLIST_OPTION,
+    as_of: str | None = AS_OF,
+    as_json: bool = JSON,
+) -> None:
+    """Will each unit be green by go-live at its present pace? From its score in the stored
+    rounds (fvm cutover snapshot) and now: the slope, the day it reaches green, and ready,
+    on track, late, stalled or unknown; worst first, with a summary per phase and area.
+
+    Example: fvm cutover forecast --phase 1
+    """
+    from fvmcli.services.forecast import territory_forecast
+
+    env = get_env(ctx)
+    found = territory_forecast(env, filters, checklist_id=checklist_id, as_of=as_of)
+    if as_json:
+        emit_json(found.as_json())
+        return
+    rows = [u.as_dict() for u in found.units]
+    show(
+        FORECAST,
+        rows,
+        as_json=False,
+        title=_("Forecast to green ({green}) on {checklist}, as of {as_of}").format(
+            green=fraction(found.green), checklist=found.checklist, as_of=found.as_of.isoformat()
+        ),
+        styles=[FORECAST_STYLE.get(r["forecast"]) for r in rows],
+    )
+    areas = {a.id: a.name.get(env.lang) for a in env.territory.areas.values()}
+    groups = [{"group": _("all"), **found.summary()}]
+    groups += [
+        {"group": _("phase {phase}").format(phase=k), **v}
+        for k, v in found.summaries_by("phase").items()
+    ]
+    groups += [{"group": areas.get(k, k), **v} for k, v in found.summaries_by("area").items()]
+    show(FORECAST_SUMMARY, groups, as_json=False, title=_("Summary"))
+    if not any(u.found.points > 1 for u in found.units):
+        say(_("A forecast needs rounds: take one with fvm cutover snapshot LABEL."))
+
+
 @app.command("report")
 @unit_filters()
 def report(

@@ -9,7 +9,6 @@ from typing import Any
 
 from fvmcli.i18n import N_, _, translated
 from fvmcli.render.columns import UNIT_STATUS, csv_rows, value_of
-from fvmcli.render.spreadsheet import FORMULA_STARTS
 from fvmcli.render.templates import render
 from fvmcli.render.values import word
 
@@ -289,7 +288,6 @@ def since_rows(report: Any) -> list[list[Any]]:
 # ---------------------------------------------------------------- workbook
 
 
-MAX_COLUMN_WIDTH = 60
 # The keys of the units sheet, which head its columns (in Swedish, as words).
 UNIT_KEYS = (
     N_("unit"),
@@ -327,49 +325,11 @@ def workbook(report: Any, path: Path) -> None:
     Values keep their types (numbers, dates), no cell is a formula, and text a spreadsheet would
     run as a formula is stored as quoted text. Rows stream to disk (constant memory).
     """
-    import xlsxwriter
+    from fvmcli.render.workbook import Book
 
-    book = xlsxwriter.Workbook(
-        str(path),
-        {
-            "constant_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-        },
-    )
-    bold = book.add_format({"bold": True, "bg_color": "#EEF3F7", "border": 1})
-    as_date = book.add_format({"num_format": "yyyy-mm-dd"})
-    percent = book.add_format({"num_format": "0 %"})  # values are fractions 0…1
-    text = book.add_format({"quote_prefix": True})
-
-    def sheet(name: str, header: list[str], data: list[list[Any]], formats: dict[int, Any]) -> None:
-        # Sheet names and headings in the reader's language (English: the data's own keys).
-        ws = book.add_worksheet(_(name)[:31])
-        header = [_(title) for title in header]
-        widths = [len(title) + 2 for title in header]
-        for c, title in enumerate(header):
-            ws.write_string(0, c, title, bold)
-        for r, values in enumerate(data, start=1):
-            for c, value in enumerate(values):
-                if value is None:
-                    ws.write_blank(r, c, None)
-                elif isinstance(value, bool):
-                    ws.write_boolean(r, c, value)
-                elif isinstance(value, int | float):
-                    ws.write_number(r, c, value, formats.get(c))
-                    widths[c] = max(widths[c], 8)
-                elif isinstance(value, date):
-                    ws.write_datetime(r, c, value, as_date)
-                    widths[c] = max(widths[c], 11)
-                else:
-                    value = str(value)
-                    ws.write_string(r, c, value, text if value.startswith(FORMULA_STARTS) else None)
-                    widths[c] = max(widths[c], len(value) + 1)
-        for c, width in enumerate(widths):  # as wide as the content, within a cap
-            ws.set_column(c, c, min(width, MAX_COLUMN_WIDTH))
-        ws.autofilter(0, 0, max(1, len(data)), len(header) - 1)
-        ws.freeze_panes(1, 0)
+    book = Book(path)
+    percent = book.percent
+    sheet = book.sheet
 
     status = report.status
     keys = [c.key for c in UNIT_STATUS if c.data]

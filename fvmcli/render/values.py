@@ -28,6 +28,12 @@ WORDS = {
     "no-recipient": N_("without a recipient"),
     "refused": N_("refused"),
     "not-sent": N_("not sent"),
+    # the forecast of a unit (cutover forecast)
+    "ready": N_("ready"),
+    "on-track": N_("on track"),
+    "late": N_("late"),
+    "stalled": N_("stalled"),
+    "unknown": N_("unknown"),
     # the rules of scoring.md a status comes from (in English, their own ids)
     "blocker": N_("blocker"),
     "score-below-amber": N_("score-below-amber"),

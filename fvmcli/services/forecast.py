@@ -1,0 +1,151 @@
+"""Planning ahead for cutover leads: will each unit be green by go-live at its present pace?"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from fvmcli.core.forecast import Forecast
+from fvmcli.services.context import Context
+from fvmcli.services.territory import UnitFilter
+
+
+@dataclass(frozen=True)
+class UnitForecast:
+    """One unit's forecast, with what a lead reads beside it."""
+
+    unit: str
+    name: str
+    area: str
+    phase: int
+    blockers: int
+    go_live: date | None
+    found: Forecast
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the unit as ``cutover forecast --json`` shows it."""
+        f = self.found
+        return {
+            "unit": self.unit,
+            "name": self.name,
+            "area": self.area,
+            "phase": self.phase,
+            "score": f.score,
+            "slope_per_day": f.slope_per_day,
+            "forecast": f.forecast,
+            "projected": f.projected.isoformat() if f.projected else None,
+            "days_late": f.days_late,
+            "points": f.points,
+            "go_live": self.go_live.isoformat() if self.go_live else None,
+            "blockers": self.blockers,
+        }
+
+
+@dataclass(frozen=True)
+class PhaseChart:
+    """A phase's mean score per round and now, its trend line, the green threshold and the
+    go-live date: what the report draws for the steering group."""
+
+    phase: int
+    go_live: date | None
+    green: float
+    points: list[tuple[date, float]]  # (day, mean score of the phase's units then), by day
+    line: tuple[float, float] | None  # (slope per day, score at the first day) or None
+
+
+@dataclass(frozen=True)
+class TerritoryForecast:
+    """Every selected unit's forecast, worst first, with counts per phase and area."""
+
+    as_of: date
+    checklist: str
+    green: float
+    units: list[UnitForecast]
+    charts: list[PhaseChart]
+
+    def summary(self) -> dict[str, int]:
+        """Return the number of units per forecast."""
+        from fvmcli.core.forecast import counts
+
+        return counts(u.found for u in self.units)
+
+    def summaries_by(self, key: str) -> dict[str, dict[str, int]]:
+        """Return the number of units per forecast in each phase or area."""
+        from fvmcli.core.forecast import counts
+
+        groups: dict[str, list[Forecast]] = defaultdict(list)
+        for u in self.units:
+            groups[str(getattr(u, key))].append(u.found)
+        return {k: counts(v) for k, v in sorted(groups.items())}
+
+    def as_json(self) -> dict[str, Any]:
+        """Return the ``cutover forecast --json`` document of ``cli.md``."""
+        return {
+            "as_of": self.as_of.isoformat(),
+            "checklist": self.checklist,
+            "green": self.green,
+            "units": [u.as_dict() for u in self.units],
+            "summary": self.summary(),
+            "by_phase": self.summaries_by("phase"),
+            "by_area": self.summaries_by("area"),
+        }
+
+
+def territory_forecast(
+    ctx: Context,
+    chosen: UnitFilter = UnitFilter(),
+    *,
+    checklist_id: str = "golive",
+    as_of: str | date | None = None,
+) -> TerritoryForecast:
+    """Return the forecast of every selected unit as of a day (default today), from its
+    scores in the stored rounds of the checklist and its score now, worst first."""
+    from fvmcli.core.forecast import forecast, trend_line, worst_first_key
+    from fvmcli.services.cutover import territory_status
+    from fvmcli.store.snapshots import list_snapshots, snapshot_rows
+    from fvmcli.store.units import go_live_dates
+
+    status = territory_status(ctx, chosen, checklist_id=checklist_id, as_of=as_of, detail=False)
+    checklist, day = status.checklist, status.as_of
+    chosen_ids = {r.unit for r in status.rows}
+    with ctx.db.read() as conn:
+        taken = {s["label"]: s["as_of"] for s in list_snapshots(conn, checklist.id)}
+        frozen = snapshot_rows(conn, list(taken))
+        go_live = go_live_dates(conn)
+    rounds: dict[str, list[tuple[date, float]]] = defaultdict(list)
+    round_scores: dict[tuple[int, date], list[float]] = defaultdict(list)
+    for row in frozen:
+        if row["unit_id"] in chosen_ids:
+            when = _day(taken[row["label"]])
+            rounds[row["unit_id"]].append((when, row["score"]))
+            round_scores[(row["phase"], when)].append(row["score"])
+    units = [
+        UnitForecast(
+            r.unit,
+            r.name,
+            r.area,
+            r.phase,
+            r.blockers,
+            go_live.get(r.phase),
+            forecast(rounds.get(r.unit, []), day, r.score, checklist.green, go_live.get(r.phase)),
+        )
+        for r in status.rows
+    ]
+    units.sort(key=lambda u: (*worst_first_key(u.found), u.unit))
+    charts = []
+    for phase in sorted({r.phase for r in status.rows}):
+        now = [r.score for r in status.rows if r.phase == phase]
+        means = {when: sum(s) / len(s) for (p, when), s in round_scores.items() if p == phase}
+        means[day] = sum(now) / len(now)  # the phase now, as the units' points end now
+        points = sorted(means.items())
+        charts.append(
+            PhaseChart(phase, go_live.get(phase), checklist.green, points, trend_line(points))
+        )
+    return TerritoryForecast(day, checklist.id, checklist.green, units, charts)
+
+
+def _day(value: Any) -> date:
+    """Return a stored as-of day (a date, or its ISO text on backends that keep text)."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
