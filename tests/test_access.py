@@ -354,7 +354,7 @@ def test_a_lead_sets_up_a_fresh_shared_database_with_fvm_alone(
         # A database set up before init made an admin has none: a refusal there says who can
         # make one, not a command that nobody can run.
         with superuser.connect() as conn:
-            conn.execute(sa.text(f'DELETE FROM "{schema}".access_grants WHERE role = \'admin\''))
+            conn.execute(sa.text(f"DELETE FROM \"{schema}\".access_grants WHERE role = 'admin'"))
         err = answer(as_login(anna), "u2", code=5).stderr
         assert "fvm access init --admin LOGIN" in err and "No admin exists yet" in err
         assert owner.scalar("SELECT count(*) FROM answers WHERE unit_id = 'u2'") == 0

@@ -48,8 +48,16 @@ def content_with(tmp_path: Path, folder: str, name: str, text: str) -> Path:
 @pytest.mark.parametrize(
     ("old", "new", "where"),
     [
-        ("weight = 2\n", "weight = nan\n", "questions[1] (a.staff).weight: expected a finite number"),
-        ("target = 80\n", "target = inf\n", "questions[2] (a.pct).target: expected a finite number"),
+        (
+            "weight = 2\n",
+            "weight = nan\n",
+            "questions[1] (a.staff).weight: expected a finite number",
+        ),
+        (
+            "target = 80\n",
+            "target = inf\n",
+            "questions[2] (a.pct).target: expected a finite number",
+        ),
         ('id = "b"\n', 'id = "b"\nweight = -inf\n', "sections[1] (b).weight"),
         ('due = "T-30d"\n', 'due = "T-99999999d"\n', "questions[0] (a.lead).due"),
         ("version = 2\n", "version = 99999999999999\n", "version: expected a whole number"),
@@ -585,7 +593,9 @@ def test_a_command_that_only_reads_creates_no_database(
         assert not missing.exists() and list(tmp_path.iterdir()) == [tmp_path / "home"]
     monkeypatch.setenv("FVM_DB", str(missing))  # the same through FVM_DB
     assert run("unit", "list")[0] == 4 and not missing.exists()
-    code, out, _ = run("unit", "add", "u1", "--name", "Åby", "--area", "sodra", "--type", "hospital")
+    code, out, _ = run(
+        "unit", "add", "u1", "--name", "Åby", "--area", "sodra", "--type", "hospital"
+    )
     assert code == 0 and missing.exists()
     assert json.loads(run("unit", "list", "--json")[1])[0]["name"] == "Åby"
     units = tmp_path / "enheter.csv"

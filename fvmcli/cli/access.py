@@ -51,9 +51,11 @@ def init(
     done = setup(get_env(ctx), admin)
     say(_("Rights are enforced: each login may change only what its grants allow."))
     if done.new_admin:
-        say(_("{login} is now an admin and can grant rights: fvm access grant …").format(
-            login=done.admin
-        ))
+        say(
+            _("{login} is now an admin and can grant rights: fvm access grant …").format(
+                login=done.admin
+            )
+        )
     else:
         say(_("{login} was already an admin.").format(login=done.admin))
 

@@ -189,7 +189,13 @@ def set_(
     from fvmcli.services.answers import set_answer
 
     result = set_answer(
-        get_env(ctx, creates=True), checklist_id, unit_id, question_id, value, comment=comment, by=by
+        get_env(ctx, creates=True),
+        checklist_id,
+        unit_id,
+        question_id,
+        value,
+        comment=comment,
+        by=by,
     )
     if result.missing_evidence:
         warn(

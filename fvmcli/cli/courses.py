@@ -124,7 +124,7 @@ def coverage(ctx: typer.Context, filters: Any, as_json: bool = JSON) -> None:
 
 
 PLAN = (
-    Column("course", "course"),
+    Column("course", "course", cell=lambda r: f"{r['title']} ({r['course']})"),
     Column("title", "title", table=False),
     Column("missing", "missing"),
     Column("booked", "booked"),
@@ -192,29 +192,20 @@ def plan(
             ).format(phase=phase)
         )
     window = found.window_end.isoformat() if found.window_end else _("no go-live date")
-    rows = found.rows()
     show(
         PLAN,
-        [{**r, "course": f"{r['title']} ({r['course']})"} for r in rows],
+        found.rows(),
         as_json=False,
         title=_("Training plan for phase {phase}, {start} – {end}, {seats} seats a session").format(
             phase=phase, start=found.as_of.isoformat(), end=window, seats=found.capacity
         ),
     )
-    by_area = [
-        {"course": c.course, "area": found.area_names.get(a, a), **n.as_dict()}
-        for c in found.courses
-        for a, n in c.areas.items()
-        if n.missing
-    ]
-    by_area.sort(key=lambda r: (-r["shortfall"], -r["missing"], r["course"], r["area"]))
+    by_area = found.area_rows()
     if by_area:
         show(PLAN_AREAS, by_area, as_json=False, title=_("Per area"))
     add = sum(c.total.sessions_to_add for c in found.courses)
     say(
-        ngettext(
-            "{n} session to add in all.", "{n} sessions to add in all.", add
-        ).format(n=add)
+        ngettext("{n} session to add in all.", "{n} sessions to add in all.", add).format(n=add)
         if add
         else _("The sessions planned hold every seat the phase needs.")
     )

@@ -252,7 +252,8 @@ def _raw_reference(raw: Any) -> tuple[str, str | None]:
     """Return the id of a question table and the id its `when` names, as written."""
     if not isinstance(raw, dict):
         return "", None
-    qid = raw.get("id") if isinstance(raw.get("id"), str) else ""
+    found = raw.get("id")
+    qid = found if isinstance(found, str) else ""
     when = raw.get("when")
     ref = when.get("question") if isinstance(when, dict) else None
     return qid, ref if isinstance(ref, str) and ref else None

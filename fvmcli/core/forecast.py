@@ -71,7 +71,10 @@ def forecast(
         return Forecast(READY, score_now, b, None, None, len(points))
     if b <= 0:
         return Forecast(STALLED, score_now, b, None, None, len(points))
-    projected = day + timedelta(days=exact_ceil((green - score_now) / b))
+    # A pace so slow that green lies past the calendar's end is shown as its last day.
+    projected = day + timedelta(
+        days=min(exact_ceil((green - score_now) / b), (date.max - day).days)
+    )
     if go_live is None:
         return Forecast(UNKNOWN, score_now, b, projected, None, len(points))
     if projected <= go_live:

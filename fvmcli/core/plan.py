@@ -87,7 +87,7 @@ def plan(
     plans = []
     for course in courses:
         per_area: dict[str, Need] = {}
-        sums = [0, 0, 0]
+        missing_all = booked_all = waiting_all = 0
         for area in chosen_areas:
             missing = booked = waiting = 0
             for (place, role), n in people.items():
@@ -98,8 +98,11 @@ def plan(
                 booked += found.booked if found else 0
                 waiting += found.waitlisted if found else 0
             per_area[area] = need(missing, booked, waiting, free_seats.get(course, 0), capacity)
-            sums = [sums[0] + missing, sums[1] + booked, sums[2] + waiting]
-        total = need(*sums, free_seats.get(course, 0), capacity)
+            missing_all += missing
+            booked_all += booked
+            waiting_all += waiting
+        free = free_seats.get(course, 0)
+        total = need(missing_all, booked_all, waiting_all, free, capacity)
         plans.append(CoursePlan(course, total, per_area))
     plans.sort(key=lambda p: (-p.total.shortfall, -p.total.missing, p.course))
     return plans

@@ -38,13 +38,19 @@ def plan_workbook(plan: Any, path: Path) -> None:
     from fvmcli.render.workbook import Book
 
     book = Book(path)
-    for name, course in zip(sheet_names([c.course for c in plan.courses]), plan.courses, strict=True):
+    for name, course in zip(
+        sheet_names([c.course for c in plan.courses]), plan.courses, strict=True
+    ):
         rows: list[list[Any]] = [
             [area, plan.area_names.get(area, area), *(getattr(need, f) for f in FIGURES)]
             for area, need in course.areas.items()
         ]
         rows.append(
-            [_("phase {phase}").format(phase=plan.phase), _("all"), *(getattr(course.total, f) for f in FIGURES)]
+            [
+                _("phase {phase}").format(phase=plan.phase),
+                _("all"),
+                *(getattr(course.total, f) for f in FIGURES),
+            ]
         )
         rows += [
             [],

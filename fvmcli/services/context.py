@@ -59,9 +59,9 @@ def env_clock() -> Clock:
         return Clock.at(clock.frozen(fixed))
     except ValueError:
         raise InputError(
-            _("FVM_NOW: expected a date or a date and time (2026-11-26T10:00), got {value!r}").format(
-                value=fixed
-            ),
+            _(
+                "FVM_NOW: expected a date or a date and time (2026-11-26T10:00), got {value!r}"
+            ).format(value=fixed),
             hint=_("Unset FVM_NOW to use this machine's clock."),
         ) from None
 

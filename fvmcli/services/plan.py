@@ -46,6 +46,18 @@ class CapacityPlan:
             for c in self.courses
         ]
 
+    def area_rows(self) -> list[dict[str, Any]]:
+        """Return one row per course and area that has people missing it, worst first, the
+        area by its name: where sessions are needed."""
+        rows: list[dict[str, Any]] = [
+            {"course": c.course, "area": self.area_names.get(a, a), **n.as_dict()}
+            for c in self.courses
+            for a, n in c.areas.items()
+            if n.missing
+        ]
+        rows.sort(key=lambda r: (-r["shortfall"], -r["missing"], r["course"], r["area"]))
+        return rows
+
 
 def _capacity(capacity: int) -> int:
     if not 1 <= capacity <= MAX_CAPACITY:
