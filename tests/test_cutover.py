@@ -154,7 +154,13 @@ def test_reports_by_content(territory: Fvm, tmp_path: Path) -> None:
     xlsx = tmp_path / "r.xlsx"
     cut(territory, "report", "-o", str(xlsx))
     book = openpyxl.load_workbook(xlsx)
-    assert book.sheetnames == ["Units", "Blockers", "Training coverage", "Equipment needs"]
+    assert book.sheetnames == [
+        "Units",
+        "Blockers",
+        "Training coverage",
+        "Forecast",
+        "Equipment needs",
+    ]
     units = book["Units"]
     assert [c.value for c in units[1]][:3] == ["unit", "name", "area"]
     assert units.freeze_panes == "A2" and units.auto_filter.ref

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -240,7 +240,8 @@ def _forecast_territory(fvm: Fvm, tmp_path: Path) -> Path:
         ("u-stalled", "sodra"),
         ("u-ready", "sodra"),
     ):
-        fvm("unit", "add", unit, "--name", f"Enhet {unit}", "--area", area, "--type", "hospital")
+        fvm("unit", "add", unit, "--name", f"Enhet {unit}", "--area", area, "--type", "hospital",
+            "--email", f"{unit}@exempel.se")  # fmt: skip
     rounds = {  # yes answers in r1, r2 and now
         "u-on": (1, 2, 3),
         "u-late": (1, 2, 3),
@@ -375,3 +376,76 @@ def test_the_category_agrees_with_the_projected_date(
         assert found.forecast == UNKNOWN
         distinct = len({t for t, _ in sorted([*points, (day, now)])[-5:]})
         assert distinct < 2 or go_live is None
+
+
+def test_the_report_draws_each_phase_and_lists_who_is_behind(fvm: Fvm, tmp_path: Path) -> None:
+    import openpyxl
+
+    content = _forecast_territory(fvm, tmp_path)
+    html_file = tmp_path / "r.html"
+    fvm("--content", str(content), "cutover", "report", "--checklist", "fc", "-o", str(html_file))
+    html = html_file.read_text("utf-8")
+    chart = re.search(r'<svg[^>]*class="forecast-chart" data-phase="1".*?</svg>', html, re.S)
+    assert chart is not None
+    svg = chart.group(0)
+    # Phase 1 (u-on, u-stalled, u-ready; u-new now too): means .41667 on 2026-10-27, .58333 on
+    # 11-06 and (.75 + .25 + 1 + .25) / 4 = .5625 now. The x axis runs 80 days, from the first
+    # round to go-live 2027-01-15, over 440 units from x = 60; y = 160 − 140 × score.
+    dots = re.findall(
+        r'<circle class="round" cx="([\d.]+)" cy="([\d.]+)"[^>]*data-day="([\d-]+)"', svg
+    )
+    assert [(float(x), float(y), d) for x, y, d in dots] == [
+        (60.0, pytest.approx(160 - 140 * 5 / 12, abs=0.05), "2026-10-27"),
+        (115.0, pytest.approx(160 - 140 * 7 / 12, abs=0.05), "2026-11-06"),
+        (225.0, pytest.approx(160 - 140 * 0.5625, abs=0.05), "2026-11-26"),
+    ]
+    green = re.search(r'<line class="green"[^>]*y1="([\d.]+)"', svg)
+    assert green is not None and float(green.group(1)) == 160 - 140 * 0.9
+    go_live = re.search(r'<line class="go-live" x1="([\d.]+)"', svg)
+    assert go_live is not None and float(go_live.group(1)) == 500.0
+    trend = re.search(
+        r'<line class="trend" x1="([\d.]+)" y1="([\d.]+)" x2="([\d.]+)" y2="([\d.]+)"', svg
+    )
+    assert trend is not None
+    # Least squares through (0, 5/12), (10, 7/12), (30, .5625): t̄ = 40/3, Σ(t−t̄)² = 1400/3,
+    # Σ(t−t̄)(s−s̄) = 1.875 → b = 9/2240 per day, a = s̄ − b·t̄ = 0.467262.
+    x1, y1, x2, y2 = map(float, trend.groups())
+    assert (x1, x2) == (60.0, 500.0)
+    assert y1 == pytest.approx(160 - 140 * 0.467262, abs=0.05)
+    assert y2 == pytest.approx(160 - 140 * (0.467262 + 80 * 9 / 2240), abs=0.05)
+    assert "Not green by go-live at the present pace (2)" in html  # u-late, u-stalled
+    assert html.index("Enhet u-late") < html.index("Enhet u-stalled")
+    xlsx = tmp_path / "r.xlsx"
+    fvm("--content", str(content), "cutover", "report", "--checklist", "fc", "-o", str(xlsx))
+    rows = list(openpyxl.load_workbook(xlsx)["Forecast"].iter_rows(values_only=True))
+    assert rows[1][:4] == ("u-late", "Enhet u-late", "norra", 3)
+    assert rows[1][6:10] == ("late", datetime(2026, 12, 6), datetime(2026, 12, 1), 5)
+
+
+def test_each_digest_says_whether_the_unit_is_on_track(
+    fvm: Fvm, tmp_path: Path, swedish: None
+) -> None:
+    content = _forecast_territory(fvm, tmp_path)
+    out = tmp_path / "mail"
+    fvm("--content", str(content), "remind", "--checklist", "fc", "--within", "90",
+        "--dry-run", "-o", str(out))  # fmt: skip
+    import email
+    from email import policy
+
+    def text(unit: str) -> str:
+        message = email.message_from_bytes(
+            (out / f"{unit}.eml").read_bytes(), policy=policy.default
+        )
+        body = message.get_body(("plain",))
+        assert body is not None
+        return body.get_content()
+
+    assert (
+        "Prognos: i fas. I nuvarande takt är enheten grön 2026-12-06, före driftstart 2027-01-15."
+        in text("u-on")
+    )
+    assert (
+        "Prognos: sen. I nuvarande takt är enheten grön 2026-12-06, 5 dagar efter driftstart 2026-12-01."
+        in text("u-late")
+    )
+    assert "Prognos: står still." in text("u-stalled")

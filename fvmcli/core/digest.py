@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from fvmcli.core.equipment import ItemState
+from fvmcli.core.forecast import Forecast
 from fvmcli.core.model import Person, Unit
 from fvmcli.core.scoring import QuestionResult, UnitScore
 
@@ -82,6 +83,9 @@ class Digest:
     training: tuple[TrainingGap, ...] = ()
     equipment: tuple[ItemState, ...] = ()
     recipients: tuple[Recipient, ...] = field(default=(), compare=False)
+    # Will the unit be green by go-live at its pace (``core.forecast``)? Not a reason to write.
+    forecast: Forecast | None = None
+    go_live: date | None = None
 
     @property
     def empty(self) -> bool:

@@ -44,7 +44,30 @@ LABELS = {
         "implementation lead."
     ),
     "commands": N_("To see and change the state in fvm:"),
+    "ready": N_("Forecast: ready. The score is green already."),
+    "on-track": N_(
+        "Forecast: on track. At the present pace the unit is green on {projected}, before "
+        "go-live on {go_live}."
+    ),
+    "late": N_(
+        "Forecast: late. At the present pace the unit is green on {projected}, {days} days "
+        "after go-live on {go_live}."
+    ),
+    "stalled": N_("Forecast: stalled. The score has not risen over the last rounds."),
+    "unknown": N_("Forecast: not known yet (it needs two assessment rounds and a go-live date)."),
 }
+
+
+def forecast_line(digest: Digest, t: Mapping[str, str]) -> str | None:
+    """Return the digest's one line on the unit's forecast, worded; None without one."""
+    found = digest.forecast
+    if found is None:
+        return None
+    return t[found.forecast].format(
+        projected=found.projected.isoformat() if found.projected else "–",
+        go_live=digest.go_live.isoformat() if digest.go_live else "–",
+        days=found.days_late,
+    )
 
 
 @dataclass(frozen=True)
@@ -152,6 +175,7 @@ def digest_context(digest: Digest, names: DigestNames, lang: str) -> dict[str, A
             unit=unit.name, day=digest.as_of.isoformat(), checklist=names.checklist
         ),
         "unit": unit,
+        "forecast": forecast_line(digest, t),
         "sections": [(key, title, lines) for key, title, lines in sections if lines],
         "training": [gap_line(g) for g in digest.training],
         "commands": [

@@ -149,8 +149,49 @@ def html(template_dirs: Sequence[Path], report: Any, *, management: bool = False
             for b in (status.blockers[:limit] if limit else status.blockers)
         ],
         "coverage_cells": [coverage_cells(c) for c in (coverage[:limit] if limit else coverage)],
+        **forecast_context(report.forecast, limit),
     }
     return render(template_dirs, "report.html.j2", context)
+
+
+def forecast_context(forecast: Any, limit: int | None) -> dict[str, Any]:
+    """Return what the report's forecast section shows: a chart and counts per phase, and the
+    units that will not be green by go-live at their pace (late, then stalled)."""
+    from fvmcli.render.forecast_chart import phase_chart
+
+    if forecast is None:
+        return {"forecast": None}
+    by_phase = forecast.summaries_by("phase")
+    behind = [u for u in forecast.units if u.found.forecast in ("late", "stalled")]
+    return {
+        "forecast": {
+            "summary": forecast.summary(),
+            "phases": [
+                {
+                    "phase": c.phase,
+                    "go_live": c.go_live,
+                    "counts": by_phase.get(str(c.phase), {}),
+                    "chart": phase_chart(c),
+                }  # fmt: skip
+                for c in forecast.charts
+            ],
+            "behind": [
+                (
+                    u.name,
+                    u.unit,
+                    u.phase,
+                    word(u.found.forecast),
+                    _percent(u.found.score * 100),
+                    u.found.projected,
+                    u.go_live,
+                    u.found.days_late,
+                    u.blockers,
+                )  # fmt: skip
+                for u in (behind[:limit] if limit else behind)
+            ],
+            "behind_total": len(behind),
+        }
+    }
 
 
 def _percent(value: float | None, digits: int = 0) -> str:
@@ -420,6 +461,42 @@ def workbook(report: Any, path: Path) -> None:
             ],
             since_rows(report),
             {8: percent, 9: percent, 10: percent},
+        )
+    if report.forecast is not None:
+        sheet(
+            N_("Forecast"),
+            [
+                N_("unit"),
+                N_("name"),
+                N_("area"),
+                N_("phase"),
+                N_("score"),
+                N_("slope_per_day"),
+                N_("forecast"),
+                N_("projected"),
+                N_("go_live"),
+                N_("days_late"),
+                N_("points"),
+                N_("blockers"),
+            ],
+            [
+                [
+                    u.unit,
+                    u.name,
+                    u.area,
+                    u.phase,
+                    u.found.score,
+                    u.found.slope_per_day,
+                    word(u.found.forecast),
+                    u.found.projected,
+                    u.go_live,
+                    u.found.days_late,
+                    u.found.points,
+                    u.blockers,
+                ]
+                for u in report.forecast.units
+            ],
+            {4: percent},
         )
     sheet(
         N_("Equipment needs"),

@@ -230,6 +230,7 @@ class Report:
     title: str
     texts: dict[str, str]
     since: Diff | None = None  # what moved since an earlier round (``--since``)
+    forecast: Any = None  # a ``services.forecast.TerritoryForecast`` (HTML, PDF and XLSX)
 
 
 def report(
@@ -247,7 +248,14 @@ def report(
     status = territory_status(
         ctx, chosen, checklist_id=checklist_id, as_of=as_of, detail=detail or since is not None
     )
+    from fvmcli.services.forecast import territory_forecast
+
     lang = ctx.lang
+    ahead = (
+        territory_forecast(ctx, chosen, checklist_id=checklist_id, status=status)
+        if detail
+        else None
+    )
     moved = (
         diff(ctx, since, NOW, chosen, checklist_id=checklist_id, current=status)
         if since is not None
@@ -260,6 +268,7 @@ def report(
         status.checklist.title.get(lang),
         {q.id: q.text.get(lang) for q in status.checklist.questions},
         moved,
+        ahead,
     )
 
 

@@ -99,15 +99,18 @@ def territory_forecast(
     *,
     checklist_id: str = "golive",
     as_of: str | date | None = None,
+    status: Any = None,
 ) -> TerritoryForecast:
     """Return the forecast of every selected unit as of a day (default today), from its
-    scores in the stored rounds of the checklist and its score now, worst first."""
+    scores in the stored rounds of the checklist and its score now, worst first. ``status``
+    is the selection's ``TerritoryStatus`` when the caller has it already (the report)."""
     from fvmcli.core.forecast import forecast, trend_line, worst_first_key
     from fvmcli.services.cutover import territory_status
-    from fvmcli.store.snapshots import list_snapshots, snapshot_rows
+    from fvmcli.store.snapshots import as_day, list_snapshots, snapshot_rows
     from fvmcli.store.units import go_live_dates
 
-    status = territory_status(ctx, chosen, checklist_id=checklist_id, as_of=as_of, detail=False)
+    if status is None:
+        status = territory_status(ctx, chosen, checklist_id=checklist_id, as_of=as_of, detail=False)
     checklist, day = status.checklist, status.as_of
     chosen_ids = {r.unit for r in status.rows}
     with ctx.db.read() as conn:
@@ -118,7 +121,7 @@ def territory_forecast(
     round_scores: dict[tuple[int, date], list[float]] = defaultdict(list)
     for row in frozen:
         if row["unit_id"] in chosen_ids:
-            when = _day(taken[row["label"]])
+            when = as_day(taken[row["label"]])
             rounds[row["unit_id"]].append((when, row["score"]))
             round_scores[(row["phase"], when)].append(row["score"])
     units = [
@@ -144,8 +147,3 @@ def territory_forecast(
             PhaseChart(phase, go_live.get(phase), checklist.green, points, trend_line(points))
         )
     return TerritoryForecast(day, checklist.id, checklist.green, units, charts)
-
-
-def _day(value: Any) -> date:
-    """Return a stored as-of day (a date, or its ISO text on backends that keep text)."""
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])

@@ -120,9 +120,12 @@ def digests(
         seat_offers,
         training_gaps,
     )
+    from fvmcli.core.forecast import forecast
     from fvmcli.services.readiness import territory_readiness
     from fvmcli.store.reminders import coming_places, people_of_units, sent_on
+    from fvmcli.store.snapshots import unit_rounds
     from fvmcli.store.training import completed_pairs, list_sessions
+    from fvmcli.store.units import go_live_dates
 
     if not 0 <= within <= MAX_WITHIN:
         raise InputError(
@@ -140,6 +143,8 @@ def digests(
     with ctx.db.read() as conn:
         selection = select(ctx, conn, chosen)
         ids = selection.ids
+        rounds = unit_rounds(conn, checklist.id, {u.id for u in selection.units})
+        go_live = go_live_dates(conn)
         people = people_of_units(conn, ids)
         done = completed_pairs(conn, ids)
         places = coming_places(conn, ids, now.isoformat(timespec="minutes"))
@@ -161,6 +166,14 @@ def digests(
                 training_gaps(staff, requires, done, places, offers),
                 equipment_work(evidence.items),
                 recipients(unit, staff, reminded),
+                forecast(
+                    rounds.get(unit.id, []),
+                    day,
+                    score.score,
+                    checklist.green,
+                    go_live.get(ctx.territory.phase_of(unit.area)),
+                ),
+                go_live.get(ctx.territory.phase_of(unit.area)),
             )
             if digest.empty:
                 quiet += 1

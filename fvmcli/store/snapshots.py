@@ -72,3 +72,24 @@ def snapshot_rows(conn: Connection, labels: list[str]) -> list[dict[str, Any]]:
         return []
     query = sa.select(snapshot_units).where(snapshot_units.c.label.in_(labels))
     return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def unit_rounds(
+    conn: Connection, checklist: str, unit_ids: set[str] | None = None
+) -> dict[str, list[tuple[date, float]]]:
+    """Return unit → its (as-of day, score) in each round of the checklist, in one query."""
+    query = (
+        sa.select(snapshot_units.c.unit_id, snapshots.c.as_of, snapshot_units.c.score)
+        .join(snapshots, snapshots.c.label == snapshot_units.c.label)
+        .where(snapshots.c.checklist == checklist)
+    )
+    found: dict[str, list[tuple[date, float]]] = {}
+    for unit, as_of, score in conn.execute(query):
+        if unit_ids is None or unit in unit_ids:
+            found.setdefault(unit, []).append((as_day(as_of), float(score)))
+    return found
+
+
+def as_day(value: Any) -> date:
+    """Return a stored as-of day (a date, or its ISO text on backends that keep text)."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
