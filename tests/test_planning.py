@@ -445,7 +445,7 @@ def test_each_digest_says_whether_the_unit_is_on_track(
         in text("u-on")
     )
     assert (
-        "Prognos: sen. I nuvarande takt är enheten grön 2026-12-06, 5 dagar efter driftstart 2026-12-01."
-        in text("u-late")
+        "Prognos: sen. I nuvarande takt är enheten grön 2026-12-06, 5 dagar efter driftstart "
+        "2026-12-01." in text("u-late")
     )
     assert "Prognos: står still." in text("u-stalled")
