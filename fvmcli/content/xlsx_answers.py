@@ -65,10 +65,10 @@ def cell_text(value: Any) -> str | None:
 def read_answers_xlsx(path: Path) -> ReadSheet:
     """Return the answers of an XLSX file; a file that is not a readable workbook, or a
     plain sheet without the answers' columns, is an input error naming the file."""
-    from zipfile import BadZipFile
 
     from openpyxl import load_workbook
 
+    from fvmcli.content.xlsx_guard import check_workbook
     from fvmcli.core.sheet_layout import (
         ANSWER,
         COMMENT,
@@ -81,14 +81,20 @@ def read_answers_xlsx(path: Path) -> ReadSheet:
         WAS,
     )
 
+    check_workbook(path)
     try:
         book = load_workbook(path, data_only=True)
     except FileNotFoundError as exc:
         raise InputError(_("{path}: no such file").format(path=path)) from exc
-    except (BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+    except Exception as exc:  # a damaged part: openpyxl raises whatever its parser meets
         raise InputError(
-            _("{path}: not a readable XLSX workbook ({exc})").format(path=path, exc=exc)
+            _("{path}: not a readable XLSX workbook ({exc})").format(
+                path=path, exc=str(exc)[:200] or type(exc).__name__
+            )
         ) from exc
+    sheets = [ws for ws in book.worksheets if ws.title != META]
+    if not sheets:
+        raise InputError(_("{path}: the workbook has no sheet").format(path=path))
     if META in book.sheetnames:
         meta = {
             str(row[0]): cell_text(row[1])
@@ -101,13 +107,13 @@ def read_answers_xlsx(path: Path) -> ReadSheet:
                     path=path, META=META
                 )
             )
-        ws = book.worksheets[0]
+        ws = _answer_sheet(path, sheets, FIRST_ROW, QID)
         version = meta.get("version") or ""
         read = ReadSheet(
             path,
             True,
             meta.get("checklist"),
-            int(version) if version.isdigit() else None,
+            int(version) if version.isascii() and version.isdigit() else None,
             meta.get("unit"),
         )
         read.filled_by = cell_text(ws.cell(FILLED_BY[0] + 1, FILLED_BY[1] + 1).value)
@@ -143,7 +149,25 @@ def read_answers_xlsx(path: Path) -> ReadSheet:
                 )
             )
         return read
-    return _plain(path, book.worksheets[0])
+    return _plain(path, sheets[0])
+
+
+def _answer_sheet(path: Path, sheets: list[Any], first_row: int, qid: int) -> Any:
+    """Return the sheet of an fvm answer workbook that holds the answers (the one whose
+    hidden column names questions), wherever it was moved; none is an input error, since
+    importing nothing from a sheet meant to be full of answers would lose them quietly."""
+    for ws in sheets:
+        for row in ws.iter_rows(
+            min_row=first_row + 1, min_col=qid + 1, max_col=qid + 1, values_only=True
+        ):
+            if row and cell_text(row[0]):
+                return ws
+    raise InputError(
+        _(
+            "{path}: no sheet holds the answers (the question ids in column {column} are gone)"
+        ).format(path=path, column=_col(qid)),
+        hint=_("Make a new sheet with fvm checklist sheet and copy the answers into it."),
+    )
 
 
 def _col(index: int) -> str:

@@ -21,6 +21,7 @@ _WORDS = {
     "nej": "no",
     "n": "no",
     "partial": "partial",
+    "partly": "partial",  # the English sheets and prompts say "Partly"
     "delvis": "partial",
     "n/a": NA,
     "na": NA,

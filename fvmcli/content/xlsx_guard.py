@@ -1,0 +1,77 @@
+"""A workbook is checked as a zip archive before any XML in it is parsed: bounded in size, not
+encrypted, and with no DTD (entity declarations are how XML bombs and file reads start)."""
+
+from __future__ import annotations
+
+import zipfile
+import zlib
+from pathlib import Path
+
+from fvmcli.errors import InputError
+from fvmcli.i18n import _
+
+MAX_UNPACKED = 256 * 2**20  # what all the parts of one workbook may unpack to
+MAX_PARTS = 5_000
+MAX_RATIO = 500  # a part that unpacks to more than this many times its packed size is a bomb
+RATIO_FROM = 2**20  # small parts may compress as well as they like
+CHUNK = 2**16
+
+
+def check_workbook(path: Path) -> None:
+    """Refuse (exit 2, naming the file) a workbook that is not a zip archive, is encrypted,
+    would unpack to too much, or holds XML with a document type declaration."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+            if len(parts) > MAX_PARTS:
+                raise _refused(path, _("it has {n} parts").format(n=len(parts)))
+            if sum(p.file_size for p in parts) > MAX_UNPACKED:
+                raise _refused(path, _("it would unpack to more than 256 MiB"))
+            for part in parts:
+                if part.flag_bits & 0x1:
+                    raise _refused(
+                        path,
+                        _("it is encrypted; save it again without a password"),
+                    )
+                packed = max(part.compress_size, 1)
+                if part.file_size > RATIO_FROM and part.file_size / packed > MAX_RATIO:
+                    raise _refused(
+                        path,
+                        _("{part} unpacks {ratio:.0f} times its size").format(
+                            part=part.filename, ratio=part.file_size / packed
+                        ),
+                    )
+                if part.filename.endswith((".xml", ".rels", ".vml")):
+                    _check_xml(path, archive, part)
+    except InputError:
+        raise
+    except FileNotFoundError as exc:
+        raise InputError(_("{path}: no such file").format(path=path)) from exc
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError,
+            NotImplementedError, RuntimeError) as exc:  # fmt: skip
+        hint = _("an encrypted workbook is not a zip archive: save it again without a password")
+        raise InputError(
+            _("{path}: not a readable XLSX workbook ({exc})").format(path=path, exc=exc),
+            hint=hint,
+        ) from exc
+
+
+def _check_xml(path: Path, archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> None:
+    """Read one XML part to its end (bounded by the checks before), refusing a DTD."""
+    tail = b""
+    with archive.open(part) as stream:
+        while chunk := stream.read(CHUNK):
+            window = tail + chunk
+            if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
+                raise _refused(
+                    path,
+                    _("{part} declares a document type or entities").format(part=part.filename),
+                )
+            tail = chunk[-16:]
+
+
+def _refused(path: Path, why: str) -> InputError:
+    return InputError(
+        _("{path}: refused as an XLSX workbook: {why}").format(path=path, why=why),
+        hint=_("Open it in Excel or LibreOffice and save it again as a plain .xlsx file."),
+    )
