@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import traceback
@@ -32,6 +33,7 @@ class FvmGroup(TyperGroup):
     def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
         use(_asked_language(sys.argv[1:] if args is None else list(args)))
         _framework_words()
+        _broken_pipe_is_no_error()
         translate_help(self)
         return super().main(args, *rest, **kwargs)
 
@@ -63,6 +65,9 @@ class FvmGroup(TyperGroup):
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
         try:
             return super().make_context(*args, **kwargs)
+        except BrokenPipeError:  # help read by a reader that stopped (fvm --help | head)
+            _quiet_stdout()
+            raise typer.Exit(0) from None
         except Exception as exc:
             if _framework(exc):
                 in_language(exc)
@@ -78,9 +83,14 @@ class FvmGroup(TyperGroup):
             raise typer.Exit(int(exc.exit_code)) from None
         except BrokenPipeError:
             # The reader stopped reading (fvm … | head): nothing is wrong, so say nothing.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
+            _quiet_stdout()
             raise typer.Exit(0) from None
+        except OSError as exc:
+            if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG):
+                raise
+            _quiet_stdout()  # what could not be written must not fail again at exit
+            fail(_("fvm: cannot write the output: {reason}").format(reason=exc.strerror))
+            raise typer.Exit(int(ExitCode.ENVIRONMENT)) from None
         except KeyboardInterrupt:
             if _debug(ctx):
                 traceback.print_exc()
@@ -162,6 +172,17 @@ def _translated_help_option() -> None:
     decorators.help_option = help_option
 
 
+def _broken_pipe_is_no_error() -> None:
+    """Let a reader that stops reading (``fvm --help | head``) end fvm with 0: rich exits 1
+    on a broken pipe, so its consoles raise BrokenPipeError instead, which fvm handles."""
+    from rich.console import Console
+
+    def on_broken_pipe(self: Any) -> None:
+        raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+
+    Console.on_broken_pipe = on_broken_pipe  # type: ignore[method-assign]
+
+
 def _translated_usage() -> None:
     """Begin help and usage errors with ``Usage:`` in the current language (Typer's copy of
     Click writes the English word unless it is given another)."""
@@ -228,7 +249,9 @@ def _crash_report(exc: BaseException) -> Path | None:
         stamp = now_iso().replace(":", "").replace("+", "p")
         path = folder / f"crash-{stamp}-{os.getpid()}.txt"
         text = "".join(traceback.format_exception(exc))
-        path.write_text(f"fvm {__version__}\n{' '.join(sys.argv)}\n\n{text}", "utf-8")
+        path.write_text(
+            f"fvm {__version__}\n{' '.join(sys.argv)}\n\n{text}", "utf-8", "backslashreplace"
+        )
         return path
     except OSError:
         return None
@@ -299,4 +322,46 @@ system.register(app)
 
 def main() -> None:
     """Run ``fvm``; the exit code comes from the ExitCode enum."""
-    sys.exit(app())
+    from fvmcli import streams
+
+    refused = streams.prepare()
+    if refused is not None:
+        sys.stderr.write(refused + "\n")
+        sys.exit(int(ExitCode.ENVIRONMENT if sys.stdout is None else ExitCode.BAD_INPUT))
+    try:
+        code = app(standalone_mode=True)
+    except SystemExit as done:
+        code = done.code
+    except BrokenPipeError:  # the reader stopped reading while help was written
+        code = 0
+    sys.exit(_flushed(code))
+
+
+def _flushed(code: Any) -> Any:
+    """Return ``code`` once stdout is written out: a reader that stopped reading is no error,
+    a disk that is full is one of the environment (4)."""
+    import errno
+
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        pass
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG):
+            raise
+        _quiet_stdout()
+        fail(_("fvm: cannot write the output: {reason}").format(reason=exc.strerror))
+        return int(ExitCode.ENVIRONMENT)
+    else:
+        return code
+    _quiet_stdout()
+    return code
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush has nowhere to fail."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
