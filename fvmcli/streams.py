@@ -5,6 +5,7 @@ plainly, and an argument that is not text is refused rather than crashing later.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import os
 import sys
 import unicodedata
@@ -77,10 +78,8 @@ def prepare() -> str | None:
     for name in ("stdout", "stderr"):
         stream = getattr(sys, name)
         if stream is not None and hasattr(stream, "reconfigure"):
-            try:
+            with contextlib.suppress(ValueError, OSError):  # a stream that will not change
                 stream.reconfigure(errors=ERRORS)
-            except (ValueError, OSError):  # pragma: no cover - a stream that will not change
-                pass
     if sys.stderr is None:
         sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (lives as long)
     if sys.stdout is None:
