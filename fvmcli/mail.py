@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import socket
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -33,7 +35,8 @@ class SmtpSettings:
     user: str | None = None
     password: str | None = field(default=None, repr=False)
     cafile: str | None = None
-    timeout: float = 30.0
+    timeout: float = 30.0  # for each read and write
+    deadline: float = 120.0  # for the whole of one step: connecting, or one message
 
 
 def smtp_settings(
@@ -89,9 +92,65 @@ def smtp_settings(
         )
     if port is not None and not 0 < port < 65536:
         raise InputError(_("--smtp-port: expected 1–65535, got {port}").format(port=port))
+    deadline = _seconds(environ.get(DEADLINE_VARIABLE), 120.0)
     return SmtpSettings(
-        host, port or DEFAULT_PORT[chosen], chosen, sender, user, password, cafile or None
+        host,
+        port or DEFAULT_PORT[chosen],
+        chosen,
+        sender,
+        user,
+        password,
+        cafile or None,
+        timeout=min(30.0, deadline),
+        deadline=deadline,
     )
+
+
+DEADLINE_VARIABLE = "FVM_SMTP_DEADLINE"
+
+
+def _seconds(raw: str | None, default: float) -> float:
+    """Return the seconds ``FVM_SMTP_DEADLINE`` gives (1–3600), else ``default``."""
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not 1 <= value <= 3600:
+        raise InputError(
+            _("{name}: expected 1–3600 seconds, got {raw!r}").format(
+                name=DEADLINE_VARIABLE, raw=raw
+            )
+        )
+    return value
+
+
+class _Deadline:
+    """Ends a step with the server when it takes longer than its deadline, however the server
+    dawdles (a byte every few seconds passes every read's timeout): a timer shuts the socket,
+    and the blocked read fails at once."""
+
+    def __init__(self, smtp: smtplib.SMTP, seconds: float) -> None:
+        self.smtp, self.seconds, self.passed = smtp, seconds, False
+        self._timer: threading.Timer | None = None
+
+    def _fire(self) -> None:
+        self.passed = True
+        sock = getattr(self.smtp, "sock", None)
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def __enter__(self) -> _Deadline:
+        self._timer = threading.Timer(self.seconds, self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
 
 
 class MailRefused(Exception):
@@ -157,50 +216,69 @@ class SmtpOutbox:
 
         s = self.settings
         context = ssl.create_default_context(cafile=s.cafile)
+        smtp: smtplib.SMTP = (
+            smtplib.SMTP_SSL(timeout=s.timeout, context=context)
+            if s.security == "tls"
+            else smtplib.SMTP(timeout=s.timeout)
+        )
+        watch = _Deadline(smtp, s.deadline)
         try:
-            smtp: smtplib.SMTP
-            if s.security == "tls":
-                smtp = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)
-            else:
-                smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
+            with watch:
+                smtp.connect(s.host, s.port)
                 if s.security == "starttls":
                     smtp.ehlo()
                     smtp.starttls(context=context)
                     smtp.ehlo()
-            if s.user:
-                _login(smtp, s.user, s.password or "")
-        except smtplib.SMTPAuthenticationError as exc:
+                if s.user:
+                    _login(smtp, s.user, s.password or "")
+                if watch.passed:  # a reply cut off by the deadline can still parse
+                    raise smtplib.SMTPServerDisconnected("deadline")
+        except (smtplib.SMTPException, OSError) as exc:
+            if not watch.passed:
+                raise self._unavailable(exc) from exc
+            smtp.close()
             raise MailUnavailable(
+                _("SMTP server {where} did not answer within {seconds:g} s").format(
+                    where=self._where(), seconds=s.deadline
+                ),
+                hint=_("Try again later, or ask whether the server is overloaded."),
+            ) from exc
+        return smtp
+
+    def _unavailable(self, exc: BaseException) -> MailUnavailable:
+        """Return the error that says why connecting to the server failed."""
+        import smtplib
+        import ssl
+
+        s = self.settings
+        if isinstance(exc, smtplib.SMTPAuthenticationError):
+            return MailUnavailable(
                 _("SMTP server {where} refused the login {user}: {reply}").format(
                     where=self._where(), user=s.user, reply=_reply(exc.smtp_code, exc.smtp_error)
                 ),
                 hint=_("Check --smtp-user and {PASSWORD_VARIABLE}.").format(
                     PASSWORD_VARIABLE=PASSWORD_VARIABLE
                 ),
-            ) from exc
-        except smtplib.SMTPNotSupportedError as exc:
-            raise MailUnavailable(
+            )
+        if isinstance(exc, smtplib.SMTPNotSupportedError):
+            return MailUnavailable(
                 _("SMTP server {where} does not offer {security}").format(
                     where=self._where(),
                     security="STARTTLS" if s.security == "starttls" else _("login"),
                 ),
                 hint=_("Ask for the server's settings; --smtp-security tls uses port 465."),
-            ) from exc
-        except ssl.SSLError as exc:
-            raise MailUnavailable(
+            )
+        if isinstance(exc, ssl.SSLError):
+            return MailUnavailable(
                 _("SMTP server {where}: TLS failed ({reason})").format(
                     where=self._where(), reason=exc.reason or exc
                 ),
                 hint=_("A server with its own certificate authority needs FVM_SMTP_CAFILE."),
-            ) from exc
-        except (smtplib.SMTPException, OSError) as exc:
-            raise MailUnavailable(
-                _("cannot reach the SMTP server {where}: {exc}").format(
-                    where=self._where(), exc=exc
-                ),
-                hint=_("Check --smtp-host and --smtp-port (or FVM_SMTP_HOST, FVM_SMTP_PORT)."),
-            ) from exc
-        return smtp
+            )
+        return MailUnavailable(
+            _("cannot reach the SMTP server {where}: {exc}").format(where=self._where(), exc=exc),
+            hint=_("Check --smtp-host and --smtp-port (or FVM_SMTP_HOST, FVM_SMTP_PORT)."),
+        )
 
     def send(self, message: EmailMessage) -> dict[str, str]:
         """Send one message; return the recipients the server refused (address → reply) when
@@ -210,8 +288,12 @@ class SmtpOutbox:
 
         if self._smtp is None:
             self._smtp = self._connect()
+        watch = _Deadline(self._smtp, self.settings.deadline)
         try:
-            refused = self._smtp.send_message(message)
+            with watch:
+                refused = self._smtp.send_message(message)
+                if watch.passed:  # the server never finished saying it took the message
+                    raise smtplib.SMTPServerDisconnected("deadline")
         except smtplib.SMTPRecipientsRefused as exc:
             raise MailRefused(
                 {a: _reply(code, text) for a, (code, text) in exc.recipients.items()}
@@ -228,6 +310,13 @@ class SmtpOutbox:
             ) from exc
         except (smtplib.SMTPException, OSError) as exc:
             self._drop()
+            if watch.passed:
+                raise MailUnavailable(
+                    _(
+                        "the SMTP server {where} did not take the message within {seconds:g} s"
+                    ).format(where=self._where(), seconds=self.settings.deadline),
+                    hint=_("Nothing more was sent; the next run sends what is left."),
+                ) from exc
             raise MailUnavailable(
                 _("the SMTP server {where} stopped: {exc}").format(where=self._where(), exc=exc)
             ) from exc
@@ -246,6 +335,7 @@ class SmtpOutbox:
         smtp, self._smtp = self._smtp, None
         if smtp is not None:
             try:
-                smtp.quit()
+                with _Deadline(smtp, min(self.settings.deadline, 10.0)):
+                    smtp.quit()
             except (smtplib.SMTPException, OSError):
                 smtp.close()

@@ -42,6 +42,7 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         "FVM_SMTP_PASSWORD",
         "FVM_SMTP_FROM",
         "FVM_SMTP_CAFILE",
+        "FVM_SMTP_DEADLINE",
         "NO_COLOR",
         "COLUMNS",  # tables fit the width they are given: tests that care set it themselves
         "LINES",

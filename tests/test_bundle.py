@@ -183,3 +183,25 @@ def test_only_a_device_trusted_for_the_unit_may_sign_its_bundle(  # type: ignore
     assert "signature does not match" in c(shared, "bundle", "import", str(forged), code=2).stderr
     assert shared.scalar("SELECT count(*) FROM answers") == 0
     assert "1 added" in c(shared, "bundle", "import", str(signed)).stdout
+
+
+def test_keygen_refuses_a_path_that_names_no_file(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from fvmcli.cli.app import app
+
+    runner = CliRunner()
+    a_file = tmp_path / "afile"
+    a_file.write_text("x", "utf-8")
+    for output, words in (
+        ("", "is no file name for a key"),
+        (str(tmp_path), "is no file name for a key"),
+        (str(a_file / "laptop.key"), "is a file, so"),
+    ):
+        result = runner.invoke(app, ["bundle", "keygen", "-o", output])
+        assert result.exit_code == 2, (output, result.output)
+        assert words in result.stderr
+    assert a_file.read_text("utf-8") == "x" and sorted(tmp_path.iterdir()) == [
+        tmp_path / "afile",
+        tmp_path / "home",
+    ]

@@ -562,3 +562,101 @@ def test_an_address_with_swedish_letters_is_refused_on_entry_and_named_if_stored
         "@unit: 'åsa@exempel.se' has letters outside a–z; write the address without å, ä, ö"
     ]
     assert box.to() == [["lena@exempel.se"]]
+
+
+class Dawdler:
+    """An SMTP server on loopback that answers slowly: a byte every ``pause`` seconds, from the
+    greeting on (``at="greeting"``) or only in its reply to a message (``at="data"``). It
+    stops by itself after ``limit`` seconds."""
+
+    def __init__(self, at: str, pause: float = 0.3, limit: float = 20.0) -> None:
+        import socket
+        import threading
+
+        self.at, self.pause, self.limit = at, pause, limit
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.took_data = False
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _slowly(self, conn: Any, text: bytes, until: float) -> None:
+        import time
+
+        for byte in text:
+            if time.monotonic() > until:
+                return
+            conn.sendall(bytes([byte]))
+            time.sleep(self.pause)
+
+    def _serve(self) -> None:
+        import time
+
+        until = time.monotonic() + self.limit
+        self.server.settimeout(self.limit)
+        try:
+            conn, _ = self.server.accept()
+        except OSError:
+            return
+        with conn:
+            try:
+                if self.at == "greeting":
+                    self._slowly(conn, b"220 " + b"x" * 400 + b"\r\n", until)
+                    return
+                conn.sendall(b"220 dawdler ESMTP\r\n")
+                reader = conn.makefile("rb")
+                while time.monotonic() < until:
+                    line = reader.readline()
+                    if not line:
+                        return
+                    word = line[:4].upper()
+                    if word in (b"EHLO", b"HELO"):
+                        conn.sendall(b"250-dawdler\r\n250 8BITMIME\r\n")
+                    elif word == b"DATA":
+                        conn.sendall(b"354 go ahead\r\n")
+                        while reader.readline() not in (b".\r\n", b""):
+                            pass
+                        self.took_data = True
+                        self._slowly(conn, b"250 " + b"o" * 400 + b"\r\n", until)
+                        return
+                    elif word == b"QUIT":
+                        conn.sendall(b"221 bye\r\n")
+                        return
+                    else:
+                        conn.sendall(b"250 ok\r\n")
+            except OSError:
+                return
+
+    def close(self) -> None:
+        self.server.close()
+        self.thread.join(timeout=self.limit)
+
+
+@pytest.mark.parametrize("at", ["greeting", "data"])
+def test_a_server_that_dawdles_is_given_up_on_within_the_deadline(
+    fvm: Fvm, monkeypatch: pytest.MonkeyPatch, at: str
+) -> None:
+    """A byte every 0.3 s passes every read's timeout, but not the deadline of a step: fvm
+    gives up within it (FVM_SMTP_DEADLINE), exits 4, and records nothing it did not send."""
+    import time
+
+    seed(fvm.url)
+    monkeypatch.setenv("FVM_SMTP_DEADLINE", "2")
+    server = Dawdler(at)
+    try:
+        start = time.monotonic()
+        result = run(fvm, *plain(server.port), code=4)
+        took = time.monotonic() - start
+    finally:
+        server.close()
+    assert took < 8, took
+    words = "did not answer within 2 s" if at == "greeting" else "did not take the message"
+    assert words in result.stderr and "Traceback" not in result.stderr
+    assert server.took_data == (at == "data")
+    assert fvm.scalar("SELECT count(*) FROM reminders") == 0
+    assert fvm.json("remind", "log") == []
+
+
+def test_a_bad_deadline_is_refused(fvm: Fvm, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FVM_SMTP_DEADLINE", "soon")
+    assert "FVM_SMTP_DEADLINE" in run(fvm, *plain(free_port()), code=2).stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -37,8 +38,20 @@ def keygen(output: Path | None = None) -> KeyMade:
     from fvmcli.core.signing import fingerprint, generate
     from fvmcli.errors import ConflictError, EnvironmentProblem
 
+    if output is not None and (not output.name or output.is_dir()):
+        raise InputError(
+            _("-o: {output!r} is no file name for a key").format(output=str(output)),
+            hint=_("Name a file, e.g. -o laptop.key (its .pub is written beside it)."),
+        )
     target = output or device_key_path()
     public = target.with_name(target.name + ".pub")
+    blocking = next((p for p in target.parents if p.exists() and not p.is_dir()), None)
+    if blocking is not None:
+        raise InputError(
+            _("-o: {blocking} is a file, so {target} cannot be made inside it").format(
+                blocking=blocking, target=target
+            )
+        )
     if target.exists():
         raise ConflictError(
             _("{target} exists already; a device keeps its key").format(target=target),
@@ -48,14 +61,18 @@ def keygen(output: Path | None = None) -> KeyMade:
             ),
         )
     pair = generate()
+    made = False
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        made = True
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(pair.private_pem)
         public.write_text(pair.public + "\n", "ascii")
     except OSError as exc:
-        target.unlink(missing_ok=True)
+        if made:  # half a key pair is no key
+            with contextlib.suppress(OSError):
+                target.unlink()
         raise EnvironmentProblem(
             _("cannot write the key to {target}: {strerror}").format(
                 target=target, strerror=exc.strerror
