@@ -129,18 +129,37 @@ def _create_engine(url: str) -> Engine:
                 hint=_("Install it with: python -m pip install 'fvmcli[postgres]'"),
             ) from exc
         try:
-            return sa.create_engine(url, pool_pre_ping=True)
+            engine = sa.create_engine(url, pool_pre_ping=True)
         except (NoSuchModuleError, ArgumentError) as exc:
             raise InputError(
                 _("unsupported database driver in {display_url}").format(
                     display_url=display_url(url)
                 )
             ) from exc
+        sa.event.listen(engine, "connect", _bounded_waits)
+        return engine
     raise InputError(
         _(
             "unsupported database {backend!r}: use a SQLite file or postgresql://user@host/db"
         ).format(backend=backend)
     )
+
+
+LOCK_TIMEOUT = "30s"  # how long a command waits for a lock another session holds
+
+
+def _bounded_waits(dbapi_connection: Any, _record: Any) -> None:
+    """Make a PostgreSQL connection give up on a lock after LOCK_TIMEOUT (exit 4, nothing
+    stored) instead of waiting for ever, unless the URL or the server set a limit of its own."""
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("SELECT current_setting('lock_timeout')")
+        row = cursor.fetchone()
+        if row is not None and row[0] in ("0", "0ms"):
+            cursor.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
+    finally:
+        cursor.close()
+    dbapi_connection.commit()
 
 
 @dataclass
@@ -172,6 +191,37 @@ def _operational(exc: BaseException) -> bool:
     return type(exc).__module__.startswith("psycopg") and any(
         cls.__name__ == "OperationalError" for cls in type(exc).__mro__
     )
+
+
+def _environment_hint(state: str, detail: str) -> str | None:
+    """Return what to do about a database error that is the environment's, not fvm's (a
+    schema changed by hand, a read-only database, no schema to work in, a timeout, a lock);
+    None for any other error."""
+    lowered = detail.lower()
+    if state in ("42P01", "42703") or "no such table" in lowered or "no such column" in lowered:
+        return _(
+            "fvm's tables were changed by hand, or --db names a database (or search_path a "
+            "schema) that is not fvm's. Restore a backup, or point --db / FVM_DB at fvm's "
+            "database."
+        )
+    if state == "25006" or "readonly database" in lowered or "read-only" in lowered:
+        return _("The database is read-only here: use a login or a file that may be written.")
+    if state == "3F000":
+        return _(
+            "The login's search_path names no schema that exists: set it to fvm's schema "
+            "(options=-csearch_path=… in the URL)."
+        )
+    if state in ("57014", "55P03") or state.startswith("40"):
+        return _(
+            "The database gave up waiting (a timeout or a lock held by another session); "
+            "nothing was stored. Try again, or raise statement_timeout / lock_timeout."
+        )
+    if state.startswith(("08", "53", "57")):
+        return _(
+            "The server closed the connection or lacks resources; nothing was stored. "
+            "Try again when it is back."
+        )
+    return None
 
 
 class Database:
@@ -260,13 +310,16 @@ class Database:
                         "--db / FVM_DB at the right file."
                     ),
                 ) from exc
-            if not _operational(exc):
+            state = str(getattr(orig, "sqlstate", None) or "")
+            hint = _environment_hint(state, detail)
+            if hint is None and not _operational(exc):
                 raise
             raise EnvironmentProblem(
                 _("database {display_url}: {detail}").format(
                     display_url=display_url(self.url), detail=detail
                 ),
-                hint=_("Check that the server is running and the URL (--db / FVM_DB) is right."),
+                hint=hint
+                or _("Check that the server is running and the URL (--db / FVM_DB) is right."),
             ) from exc
 
     def schema_state(self) -> SchemaState:
