@@ -221,7 +221,7 @@ class SmtpOutbox:
             if s.security == "tls"
             else smtplib.SMTP(timeout=s.timeout)
         )
-        smtp._host = s.host  # what TLS checks the certificate against (set by __init__ only)
+        smtp._host = s.host  # type: ignore[attr-defined]  # what TLS checks the certificate against
         watch = _Deadline(smtp, s.deadline)
         try:
             with watch:
