@@ -160,16 +160,47 @@ def test_history_names_the_login_even_on_behalf_of_someone(server: Server) -> No
     err = answer(anna, "u1", by="Karin Berg", code=5).stderr
     assert "may not act on behalf of Karin Berg" in err
     # A login written by hand into history is replaced by the database's own.
+    me = server.logins["anna"]
     server.sql(
         "anna",
         "INSERT INTO history (at, by, kind, unit_id, scope, subject, new, login) VALUES "
-        "('2026-11-27T10:00:00+01:00', 'Karin', 'answer', 'u1', 'golive', 'org.x', 'yes', "
+        f"('2026-11-27T10:00:00+01:00', '{me}', 'answer', 'u1', 'golive', 'org.x', 'yes', "
         "'someone-else')",
     )
     logins = server.owner.scalar(
         "SELECT string_agg(DISTINCT login, ',') FROM history WHERE subject = 'org.x'"
     )
-    assert logins == server.logins["anna"]
+    assert logins == me
+
+
+def test_beside_fvm_nobody_records_a_change_as_someone_elses(server: Server) -> None:
+    """Through raw SQL an answerer may write their own name as who answered, never another's
+    (acting on behalf of someone is a lead's right); a lead may."""
+    me = server.logins["anna"]
+    for statement in (
+        "INSERT INTO history (at, by, kind, unit_id, scope, subject, new) VALUES "
+        "('2026-11-27T10:00:00+01:00', 'Karin Berg', 'answer', 'u1', 'golive', 'org.y', 'no')",
+        "INSERT INTO answers VALUES ('u1','golive','org.project-lead','yes',NULL,'Karin Berg',"
+        "'2026-11-27T10:00:00+01:00',1)",
+        "INSERT INTO equipment_counts VALUES ('u1','care-client',1,1,1,'Karin Berg',"
+        "'2026-11-27T10:00:00+01:00')",
+    ):
+        with pytest.raises(sa.exc.DBAPIError) as caught:
+            server.sql("anna", statement)
+        assert f"{me} may not record a change as made by Karin Berg" in str(caught.value.orig)
+    server.sql(
+        "anna",
+        "INSERT INTO answers VALUES ('u1','golive','org.project-lead','yes',NULL,"
+        f"'{me}','2026-11-27T10:00:00+01:00',1)",
+    )
+    server.sql(
+        "lena",
+        "UPDATE answers SET answered_by = 'Karin Berg' WHERE unit_id = 'u1'",
+    )
+    assert server.owner.scalar("SELECT answered_by FROM answers WHERE unit_id = 'u1'") == (
+        "Karin Berg"
+    )
+    assert server.owner.scalar("SELECT count(*) FROM history WHERE subject = 'org.y'") == 0
 
 
 def test_a_reader_writes_nothing(server: Server) -> None:

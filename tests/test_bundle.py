@@ -205,3 +205,28 @@ def test_keygen_refuses_a_path_that_names_no_file(tmp_path: Path) -> None:
         tmp_path / "afile",
         tmp_path / "home",
     ]
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (lambda t: t.replace('"format":', '"format": "x", "format":', 1), "given twice"),
+        (lambda t: t.replace('"version": 1', '"version": NaN', 1), "NaN is no number"),
+        (lambda t: t.replace('"version": 1', '"version": Infinity', 1), "Infinity is no number"),
+    ],
+)
+def test_a_bundle_with_a_key_twice_or_a_number_that_is_none_is_refused(  # type: ignore[no-untyped-def]
+    two, tmp_path: Path, change, words: str
+) -> None:
+    laptop, shared = two
+    c(laptop, "checklist", "set", "mini", "--unit", "h1", "a.lead", "nej")
+    bundle = tmp_path / "h1.json"
+    c(laptop, "bundle", "export", "--unit", "h1", "-o", str(bundle))
+    text = bundle.read_text("utf-8")
+    changed = change(text)
+    assert changed != text
+    bundle.write_text(changed, "utf-8")
+    before = shared.scalar("SELECT count(*) FROM history")
+    err = c(shared, "bundle", "import", str(bundle), code=2).stderr
+    assert words in err and "h1.json" in err
+    assert shared.scalar("SELECT count(*) FROM history") == before

@@ -48,8 +48,19 @@ def _stored(pg: Fvm) -> object:
 
 
 def test_a_tiny_statement_timeout(pg: Fvm, tmp_path: Path) -> None:
-    hurried = Fvm(_with_options(pg.url, "statement_timeout=1"))
-    err = hurried("unit", "import", str(_units_file(tmp_path, 3000)), code=4).stderr
+    """A statement that must wait (another session holds the table) runs into a 200 ms
+    statement_timeout: exit 4, nothing stored, and well before fvm's own lock wait ends."""
+    engine = sa.create_engine(pg.url)
+    try:
+        with engine.connect() as other:
+            other.execute(sa.text("LOCK TABLE units IN ACCESS EXCLUSIVE MODE"))
+            hurried = Fvm(_with_options(pg.url, "statement_timeout=200"))
+            start = time.monotonic()
+            err = hurried("unit", "import", str(_units_file(tmp_path, 300)), code=4).stderr
+            assert time.monotonic() - start < 10
+            other.rollback()
+    finally:
+        engine.dispose()
     assert "statement timeout" in err and "Traceback" not in err
     assert "gave up waiting" in err
     assert _stored(pg) == 1

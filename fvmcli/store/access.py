@@ -265,6 +265,45 @@ def setup_rights(conn: Connection) -> None:
         f"CREATE TRIGGER fvm_stamp_login BEFORE INSERT ON {s}.history "
         f"FOR EACH ROW EXECUTE FUNCTION {s}.fvm_stamp_login()"
     )
+    # Whom a change is recorded as made by: the login itself, unless the login may act on
+    # behalf of others, or the entry came signed by a device key trusted for its unit (a
+    # bundle) and the answer written with it names the same person. Checked at commit, when
+    # an answer and its history entry are both written.
+    run(
+        f"CREATE OR REPLACE FUNCTION {s}.fvm_key_vouches(key text, unit text) RETURNS boolean "
+        f"LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {s}, pg_temp AS $$ "
+        "SELECT key IS NOT NULL AND EXISTS (SELECT 1 FROM trusted_keys t WHERE "
+        "t.fingerprint = key AND (t.unit_id = unit "
+        "OR t.area = (SELECT u.area FROM units u WHERE u.id = unit))) $$"
+    )
+    run(
+        f"CREATE OR REPLACE FUNCTION {s}.fvm_check_by() RETURNS trigger LANGUAGE plpgsql "
+        f"SECURITY DEFINER SET search_path = {s}, pg_temp AS $$ "
+        "DECLARE row jsonb := to_jsonb(NEW); named text := row ->> TG_ARGV[0]; "
+        "BEGIN "
+        "IF named IS NOT DISTINCT FROM session_user::text OR fvm_may('behalf', NULL) "
+        "THEN RETURN NULL; END IF; "
+        "IF TG_TABLE_NAME = 'history' AND fvm_key_vouches(row ->> 'key', row ->> 'unit_id') "
+        "THEN RETURN NULL; END IF; "
+        "IF TG_TABLE_NAME = 'answers' AND EXISTS (SELECT 1 FROM history h WHERE "
+        "h.kind = 'answer' AND h.unit_id = row ->> 'unit_id' AND h.scope = row ->> 'checklist' "
+        "AND h.subject = row ->> 'question' AND h.by = named "
+        "AND fvm_key_vouches(h.key, h.unit_id)) THEN RETURN NULL; END IF; "
+        "RAISE EXCEPTION 'permission denied: % may not record a change as made by %', "
+        "session_user, named USING ERRCODE = 'insufficient_privilege'; "
+        "END $$"
+    )
+    for table, column in (
+        ("history", "by"),
+        ("answers", "answered_by"),
+        ("equipment_counts", "counted_by"),
+    ):
+        run(f"DROP TRIGGER IF EXISTS fvm_check_by ON {s}.{table}")
+        run(
+            f"CREATE CONSTRAINT TRIGGER fvm_check_by AFTER INSERT OR UPDATE ON {s}.{table} "
+            f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
+            f"EXECUTE FUNCTION {s}.fvm_check_by('{column}')"
+        )
     # Erasure is the one rewrite of history, and only this function does it, for admins.
     run(
         f"CREATE OR REPLACE FUNCTION {s}.fvm_forget(person text, at text, actor text) "
