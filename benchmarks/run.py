@@ -397,6 +397,26 @@ def territory_size(backend: str, units: int, pairs: int, work: Path, results: li
             base,
             pairs,
         )
+        # Planning: a round a month before, then the forecast and phase 1's capacity plan.
+        fvm(url, "cutover", "snapshot", "r1", "--as-of", "2026-10-26")
+        paired(
+            results,
+            backend,
+            units,
+            "cutover forecast --json",
+            lambda: fvm(url, "cutover", "forecast", "--json", "--as-of", AS_OF),
+            lambda: floor("read", url, STATUS_TABLES + ",snapshots,snapshot_units"),
+            pairs,
+        )
+        paired(
+            results,
+            backend,
+            units,
+            "course plan --phase 1 --json",
+            lambda: fvm(url, "course", "plan", "--phase", "1", "--json", "--as-of", AS_OF),
+            lambda: floor("read", url, "units,people,enrolments,sessions,phases"),
+            pairs,
+        )
         if units <= 500:
             paired(
                 results,
