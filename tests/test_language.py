@@ -226,3 +226,25 @@ def test_percentages_read_the_swedish_way_in_swedish() -> None:
     i18n.use("en")
     assert percent_shown(12.5, 1) == "12.5%"
     assert fraction(0.81) == "81%"
+
+
+def test_what_commands_say_back_is_swedish(fvm: Fvm, tmp_path: Path, swedish: None) -> None:
+    """Answers, counts, bookings and the printed status in Swedish words, not the ids."""
+    fvm("unit", "add", "u1", "--name", "Avd Ö", "--area", "sodra", "--type", "hospital")
+    fvm("person", "add", "p1", "--name", "Åsa", "--role", "nurse", "--unit", "u1")
+    fvm("person", "add", "p2", "--name", "Örjan", "--role", "nurse", "--unit", "u1")
+    said = fvm("checklist", "set", "golive", "--unit", "u1", "org.super-users", "delvis").stdout
+    assert "org.super-users = Delvis" in said and "partial" not in said
+    again = fvm("checklist", "set", "golive", "--unit", "u1", "org.super-users", "partial").stdout
+    assert "(oförändrad)" in again and "(unchanged)" not in again
+    fvm("session", "add", "downtime-procedures", "--id", "s1", "--start", "2027-01-10T09:00",
+        "--end", "2027-01-10T12:00", "--capacity", "1")  # fmt: skip
+    booked = fvm("session", "enroll", "s1", "p1", "p2").stdout
+    assert "p1: bokad" in booked and "enrolled" not in booked and "waitlisted" not in booked
+    assert "oförändrad" in fvm("session", "update", "s1", "--capacity", "1").stdout
+    printed = tmp_path / "u1.md"
+    fvm("checklist", "print", "golive", "--unit", "u1", "-o", str(printed))
+    text = printed.read_text("utf-8")
+    assert "**Status:** " in text
+    status = text.split("**Status:** ")[1].split(" ·")[0]
+    assert status in ("röd", "gul", "grön", "ej påbörjad"), status

@@ -203,9 +203,12 @@ def set_(
                 id=result.question.id
             )
         )
+    from fvmcli.render.checklist_sheet import answer_label
+
+    shown = answer_label(result.question, result.value, get_env(ctx).lang) or result.value
     say(
-        f"{result.unit} · {result.question.id} = {result.value}"
-        + ("" if result.changed else " (unchanged)")
+        f"{result.unit} · {result.question.id} = {shown}"
+        + ("" if result.changed else " " + _("(unchanged)"))
     )
 
 

@@ -121,7 +121,7 @@ def count(
         _("{unit} · {item}: present {present}, configured {configured}, tested {tested}").format(
             unit=saved.unit, item=item, present=c.present, configured=c.configured, tested=c.tested
         )
-        + ("" if saved.changed else " (unchanged)")
+        + ("" if saved.changed else " " + _("(unchanged)"))
     )
 
 

@@ -105,7 +105,7 @@ def update(
         trainer=trainer,
         by=by,
     )
-    say(f"{session_id}: {saved.outcome}.")
+    say(f"{session_id}: {word(saved.outcome)}.")
     for person in saved.promoted:
         say(_("Promoted {person} from the waitlist.").format(person=person))
 
@@ -216,9 +216,9 @@ def enroll(
 
     for e in enroll_people(get_env(ctx), session_id, person_ids, force=force, reason=reason, by=by):
         if e.already:
-            say(_("{person} is already {status}").format(person=e.person, status=e.status))
+            say(_("{person} is already {status}").format(person=e.person, status=word(e.status)))
         else:
-            say(f"{e.person}: {e.status}" + (" (forced)" if e.forced else ""))
+            say(f"{e.person}: {word(e.status)}" + (" " + _("(forced)") if e.forced else ""))
 
 
 @app.command("cancel")
@@ -259,7 +259,7 @@ def attend(
     from fvmcli.services.training import mark
 
     for person, status in mark(get_env(ctx), session_id, person_ids, no_show=no_show, by=by):
-        say(f"{person}: {status}")
+        say(f"{person}: {word(status)}")
 
 
 @app.command("pass")
@@ -276,7 +276,7 @@ def pass_(
     from fvmcli.services.training import mark
 
     for person, status in mark(get_env(ctx), session_id, person_ids, passing=True, by=by):
-        say(f"{person}: {status}")
+        say(f"{person}: {word(status)}")
 
 
 @app.command("roster")

@@ -10,7 +10,7 @@ from fvmcli.core.deadlines import due_date
 from fvmcli.core.model import NA, Answer, Checklist, Question, Territory, Unit
 from fvmcli.core.scoring import UnitScore, applies_by_type
 from fvmcli.i18n import N_, words_in
-from fvmcli.render.values import local_time, percent_text
+from fvmcli.render.values import local_time, percent_text, word
 
 LABELS = {
     "yes": N_("Yes"),
@@ -181,6 +181,7 @@ def sheet_context(
         "unit_type": territory.unit_types[unit.type].get(lang) if unit else None,
         "go_live": go_live,
         "score": filled.score if filled else None,
+        "status_word": word(filled.score.status) if filled else None,
         "sections": sections,
         "printed": printed,
     }

@@ -28,6 +28,10 @@ WORDS = {
     "no-recipient": N_("without a recipient"),
     "refused": N_("refused"),
     "not-sent": N_("not sent"),
+    # what became of a stored record
+    "added": N_("added"),
+    "changed": N_("changed"),
+    "unchanged": N_("unchanged"),
     # the forecast of a unit (cutover forecast)
     "ready": N_("ready"),
     "on-track": N_("on track"),
