@@ -11,7 +11,7 @@ from fvmcli.cli.env import get_env
 from fvmcli.cli.groups import GROUPS
 from fvmcli.cli.options import BY, DRY_RUN
 from fvmcli.cli.output import say, show
-from fvmcli.i18n import _
+from fvmcli.i18n import _, ngettext
 from fvmcli.render.columns import Column
 
 app = typer.Typer(help=GROUPS["bundle"][1], no_args_is_help=True)
@@ -161,7 +161,9 @@ def trust(
     done = trust_key(get_env(ctx), public, units=units, areas=areas)
     scope = ", ".join([*units, *(_("area {a}").format(a=a) for a in areas)])
     say(
-        _("Trusted {fingerprint} for {scope} ({added} new).").format(
-            fingerprint=done.fingerprint, scope=scope, added=done.added
-        )
+        ngettext(
+            "Trusted {fingerprint} for {scope} ({added} new).",
+            "Trusted {fingerprint} for {scope} ({added} new ones).",
+            done.added,
+        ).format(fingerprint=done.fingerprint, scope=scope, added=done.added)
     )

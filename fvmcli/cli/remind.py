@@ -12,7 +12,7 @@ from fvmcli.cli.groups import GROUPS
 from fvmcli.cli.options import AS_OF, BY, CHECKLIST_OPTION, JSON, unit_filters
 from fvmcli.cli.output import emit_json, progress, say, show, warn
 from fvmcli.errors import EnvironmentProblem, InputError
-from fvmcli.i18n import _
+from fvmcli.i18n import _, ngettext
 from fvmcli.render.columns import Column
 from fvmcli.render.values import word
 
@@ -209,7 +209,13 @@ def _write_messages(folder: Path, outcomes: list[Any]) -> None:
             temporary.write_bytes(outcome.message)
         written += 1
     if written:
-        say(_("Wrote {written} messages to {folder}").format(written=written, folder=folder))
+        say(
+            ngettext(
+                "Wrote {written} message to {folder}",
+                "Wrote {written} messages to {folder}",
+                written,
+            ).format(written=written, folder=folder)
+        )
     else:
         warn(_("No message to write to {folder}.").format(folder=folder))
 

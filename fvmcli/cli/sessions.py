@@ -10,7 +10,7 @@ from fvmcli.cli.env import get_env
 from fvmcli.cli.groups import GROUPS
 from fvmcli.cli.options import BY, DRY_RUN, ENCODING, JSON, PLAIN_CSV
 from fvmcli.cli.output import emit_json, importing, say, show
-from fvmcli.i18n import _
+from fvmcli.i18n import _, ngettext
 from fvmcli.render.columns import Column
 from fvmcli.render.values import word
 
@@ -72,9 +72,11 @@ def add(
         by=by,
     )
     say(
-        _("Scheduled {id}: {start:%Y-%m-%d %H:%M}–{end:%H:%M}, {capacity} seats.").format(
-            id=saved.id, start=saved.start, end=saved.end, capacity=saved.capacity
-        )
+        ngettext(
+            "Scheduled {id}: {start:%Y-%m-%d %H:%M}–{end:%H:%M}, {capacity} seat.",
+            "Scheduled {id}: {start:%Y-%m-%d %H:%M}–{end:%H:%M}, {capacity} seats.",
+            saved.capacity,
+        ).format(id=saved.id, start=saved.start, end=saved.end, capacity=saved.capacity)
     )
 
 

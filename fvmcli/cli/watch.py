@@ -13,7 +13,7 @@ from rich.text import Text
 
 from fvmcli.cli.output import STATUS_STYLE, printable
 from fvmcli.i18n import _
-from fvmcli.render.values import word
+from fvmcli.render.values import stockholm, word
 
 ORDER = ("red", "amber", "not-started", "green")
 
@@ -24,9 +24,20 @@ def _time(at: str, today: str) -> str:
         moment = datetime.fromisoformat(at)
     except ValueError:
         return printable(at)
-    local = moment.astimezone() if moment.tzinfo else moment
+    local = moment.astimezone(stockholm()) if moment.tzinfo else moment  # as history shows it
     day = local.date().isoformat()
     return f"{local:%H:%M:%S}" if day == today else f"{day} {local:%H:%M}"
+
+
+def _value_word(value: str) -> str:
+    """Return a stored value as a word of the current language (``yes`` → ``ja``)."""
+    from fvmcli.i18n import language, words_in
+    from fvmcli.render.checklist_sheet import LABELS
+
+    answers = words_in(LABELS, language())
+    if value in ("yes", "no", "partial", "n/a"):
+        return answers[value].lower()
+    return word(value)
 
 
 def _bar(counts: dict[str, Any], width: int) -> Text:
@@ -52,7 +63,7 @@ def _change_line(change: Any, today: str) -> str:
         change.subject or "",
     ]
     if change.new is not None and change.kind in ("answer", "count", "waiver", "phase"):
-        parts.append(f"→ {change.new}")
+        parts.append(f"→ {_value_word(change.new)}")
     return printable("  ".join(p for p in parts if p))
 
 
@@ -60,7 +71,7 @@ def render_frame(frame: Any, width: int, height: int, every: float) -> Renderabl
     """Return the whole screen for one frame, fitted to ``width`` × ``height``."""
     status = frame.status
     summary = status.summary()
-    today = frame.taken_at[:10]
+    today = _time(frame.taken_at, "")[:10]  # the day in Stockholm, as every time is shown
     head = Text()
     head.append(_("fvm cutover watch · {id} · ").format(id=status.checklist.id), style="bold")
     head.append(

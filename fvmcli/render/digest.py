@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from fvmcli.core.digest import Digest, Recipient
-from fvmcli.i18n import N_, words_in
+from fvmcli.i18n import N_, ngettext, words_in
 from fvmcli.render.values import time_span
 
 LABELS = {
@@ -34,7 +34,6 @@ LABELS = {
     "booked": N_("booked on {session}"),
     "offers": N_("free seats"),
     "no_offers": N_("no coming session with free seats"),
-    "free": N_("{free} free"),
     "procure": N_("procure {n}"),
     "configure": N_("configure {n}"),
     "test": N_("test {n}"),
@@ -111,7 +110,9 @@ def digest_context(digest: Digest, names: DigestNames, lang: str) -> dict[str, A
         offers = [
             f"{o.session}: {time_span(o.start, o.end)}"
             + (f", {o.location}" if o.location else "")
-            + f" ({t['free'].format(free=o.free)})"
+            + " ("
+            + ngettext("{free} free", "{free} free", o.free).format(free=o.free)
+            + ")"
             for o in gap.offers
         ]
         if gap.booked:
