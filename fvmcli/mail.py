@@ -128,29 +128,38 @@ def _seconds(raw: str | None, default: float) -> float:
 
 class _Deadline:
     """Ends a step with the server when it takes longer than its deadline, however the server
-    dawdles (a byte every few seconds passes every read's timeout): a timer shuts the socket,
-    and the blocked read fails at once."""
+    dawdles (a byte every few seconds passes every read's timeout): a watcher shuts the
+    socket, and the blocked read fails at once. The watcher polls the monotonic clock in short
+    sleeps rather than waiting on a timed lock, which a faked system clock can stall."""
+
+    POLL = 0.05
 
     def __init__(self, smtp: smtplib.SMTP, seconds: float) -> None:
         self.smtp, self.seconds, self.passed = smtp, seconds, False
-        self._timer: threading.Timer | None = None
+        self._done = False
+        self._watcher: threading.Thread | None = None
 
-    def _fire(self) -> None:
-        self.passed = True
-        sock = getattr(self.smtp, "sock", None)
-        if sock is not None:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
+    def _watch(self) -> None:
+        import time
+
+        until = time.monotonic() + self.seconds
+        while not self._done:
+            if time.monotonic() >= until:
+                self.passed = True
+                sock = getattr(self.smtp, "sock", None)
+                if sock is not None:
+                    with contextlib.suppress(OSError):
+                        sock.shutdown(socket.SHUT_RDWR)
+                return
+            time.sleep(self.POLL)
 
     def __enter__(self) -> _Deadline:
-        self._timer = threading.Timer(self.seconds, self._fire)
-        self._timer.daemon = True
-        self._timer.start()
+        self._watcher = threading.Thread(target=self._watch, daemon=True)
+        self._watcher.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
+        self._done = True
 
 
 class MailRefused(Exception):

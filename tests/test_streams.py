@@ -70,6 +70,8 @@ def test_a_full_disk_or_a_closed_stdout_is_the_environment(db: str) -> None:
         done = run(db, "unit", "list", "--json", stdout=full, stderr=subprocess.PIPE)
     assert done.returncode == 4
     assert b"No space left" in done.stderr and b"Traceback" not in done.stderr
+    if "faketime" in os.environ.get("LD_PRELOAD", ""):
+        return  # faketime's library opens a file at start, which takes the closed descriptor 1
     closed = subprocess.run(
         f'"{sys.executable}" -m fvmcli --db "{db}" unit list >&-',
         shell=True,
