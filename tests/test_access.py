@@ -209,11 +209,11 @@ def test_a_reader_writes_nothing(server: Server) -> None:
     reader = server.logins["rita"]
     assert f"{reader} may not change answers of u1" in answer(rita, "u1", code=5).stderr
     err = rita("phase", "set", "1", "--go-live", "2027-04-01", code=5).stderr
-    assert f"{reader} may not change the territory" in err
+    assert f"{reader} may not change phases or assessment rounds" in err
     err = rita(
         "unit", "add", "x9", "--name", "X", "--area", "sodra", "--type", "hospital", code=5
     ).stderr
-    assert "may not change the territory: x9" in err
+    assert "may not change the units x9" in err
     assert "permission denied" in refused_by_policy(
         server, "rita", "UPDATE units SET name = 'hacked'"
     )

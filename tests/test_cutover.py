@@ -111,12 +111,19 @@ def test_status_agrees_with_per_unit_scores(territory: Fvm) -> None:
 
 
 def test_fail_on_gate(territory: Fvm) -> None:
-    gated = cut(territory, "status", "--fail-on", "red", code=1).stdout
+    result = cut(territory, "status", "--fail-on", "red", code=1)
+    gated = result.stdout
+    assert "--fail-on red: 2 units are red; the gate fails (exit 1)." in result.stderr
     # The status is printed before the gate fails: the weak unit's row shows it red.
     weak = next(r for r in tables(gated)[0] if r["name"] == "Gul <b>avdelning</b>")
     assert weak["status"] == "red" and "Summary" in gated
     cut(territory, "status", "--area", "sodra", "--fail-on", "red", code=1)  # weak is red
-    assert "Summary" in cut(territory, "status", "--area", "norra", "--fail-on", "amber").stdout
+    norra = cut(territory, "status", "--area", "norra", "--fail-on", "amber")
+    assert "Summary" in norra.stdout
+    # Phase 3 has no go-live: "0 blockers" there means "not known yet", and fvm says so.
+    assert "Phase 3 has no go-live date" in norra.stderr
+    assert "Phase 3 has no go-live" in cut(territory, "blockers", "--area", "norra").stderr
+    assert "no go-live" not in cut(territory, "blockers", "--area", "sodra").stderr
     assert "expected red or amber" in cut(territory, "status", "--fail-on", "blue", code=2).stderr
 
 

@@ -11,9 +11,9 @@ import typer
 from fvmcli.cli.env import get_env
 from fvmcli.cli.groups import GROUPS
 from fvmcli.cli.options import AS_OF, BY, CHECKLIST_OPTION, JSON, PLAIN_CSV, unit_filters
-from fvmcli.cli.output import STATUS_STYLE, emit_json, progress, say, show
+from fvmcli.cli.output import STATUS_STYLE, emit_json, progress, say, show, warn
 from fvmcli.errors import ExitCode
-from fvmcli.i18n import _
+from fvmcli.i18n import _, ngettext
 from fvmcli.render.columns import UNIT_STATUS, Column, fraction
 from fvmcli.render.values import word
 
@@ -119,8 +119,37 @@ def status(
         emit_json(found.as_json(stream=True))
     else:
         print_status(found, env.lang, territory=env.territory)
+    warn_undated(found)
     if found.gate_failed:
+        failing = sum(
+            1
+            for r in found.rows
+            if r.status == "red" or (fail_on == "amber" and r.status == "amber")
+        )
+        warn(
+            ngettext(
+                "--fail-on {level}: {n} unit is {what}; the gate fails (exit 1).",
+                "--fail-on {level}: {n} units are {what}; the gate fails (exit 1).",
+                failing,
+            ).format(
+                level=fail_on,
+                n=failing,
+                what=word("red") if fail_on == "red" else _("red or amber"),
+            )
+        )
         raise typer.Exit(int(ExitCode.GATE_FAILED))
+
+
+def warn_undated(found: Any) -> None:
+    """Say, on stderr, which selected phases have no go-live date: without one no item is
+    overdue, so "0 blockers" there means "not known yet", not "none"."""
+    for phase in found.undated_phases:
+        warn(
+            _(
+                "Phase {phase} has no go-live date: no deadline of its units is known, so none "
+                "is overdue yet. Set one with fvm phase set {phase} --go-live YYYY-MM-DD"
+            ).format(phase=phase)
+        )
 
 
 @app.command("blockers")
@@ -164,6 +193,7 @@ def blockers(
         ),
         styles=["red" if i["blocker"] else "yellow" for i in items],
     )
+    warn_undated(found)
 
 
 @app.command("snapshot")

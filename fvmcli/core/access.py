@@ -38,13 +38,17 @@ ACTION_WORDS = {
     "count": N_("change equipment counts of"),
     "waive": N_("waive questions of"),
     "require": N_("override equipment of"),
-    "territory": N_("change the territory:"),
+    "territory": N_("change the units"),
     "train": N_("change training records"),
     "trust": N_("trust device keys for"),
     "behalf": N_("act on behalf of others"),
     "remind": N_("send reminders to"),
     "grant": N_("grant rights"),
     "erase": N_("erase people"),
+}
+# What an action is called where it concerns no unit (``fvm phase set``, a snapshot).
+ACTION_WORDS_WITHOUT_UNITS = {
+    "territory": N_("change phases or assessment rounds"),
 }
 # The role a grant should give for each action, in the hint of a refusal.
 GRANTABLE = {

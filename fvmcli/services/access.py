@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from fvmcli.core.access import (
     ACTION_WORDS,
+    ACTION_WORDS_WITHOUT_UNITS,
     GRANTABLE,
     ROLES,
     Grant,
@@ -48,23 +49,34 @@ def require(
     who = _who_grants(conn)
     if units is None:
         if not allows(grants, action, None, None):
+            words = ACTION_WORDS_WITHOUT_UNITS.get(action, ACTION_WORDS[action])
             raise NotPermitted(
-                _("{login} may not {action}").format(login=login, action=_(ACTION_WORDS[action])),
+                _("{login} may not {action}").format(login=login, action=_(words)),
                 hint=who.format(login=login, role=role, units_opt="").rstrip(),
             )
         return
-    refused = sorted({u.id for u in units if not allows(grants, action, u.id, u.area)})
+    chosen = list(units)
+    refused = sorted({u.id for u in chosen if not allows(grants, action, u.id, u.area)})
     if refused:
         shown = ", ".join(refused[:MAX_NAMED])
         if len(refused) > MAX_NAMED:
             shown += _(" and {MAX_NAMED} more").format(MAX_NAMED=len(refused) - MAX_NAMED)
-        units_opt = " ".join(_("--unit {u}").format(u=u) for u in refused[:3])
+        units_opt = _grant_scope(refused, {u.id: u.area for u in chosen})
         raise NotPermitted(
             _("{login} may not {action} {shown}; nothing was stored").format(
                 login=login, action=_(ACTION_WORDS[action]), shown=shown
             ),
             hint=who.format(login=login, role=role, units_opt=units_opt),
         )
+
+
+def _grant_scope(refused: list[str], area_of: dict[str, str]) -> str:
+    """Return the --unit options of a grant that would allow every refused unit, or, past
+    MAX_NAMED units, the --area options of their areas."""
+    if len(refused) <= MAX_NAMED:
+        return " ".join(_("--unit {u}").format(u=u) for u in refused)
+    areas = sorted({area_of[u] for u in refused if u in area_of})
+    return " ".join(f"--area {a}" for a in areas)
 
 
 def _who_grants(conn: Connection) -> str:

@@ -39,6 +39,7 @@ class TerritoryStatus:
     coverage: list[CoverageRow] = field(default_factory=list)
     needs: list[ItemTotal] = field(default_factory=list)
     gate_failed: bool = False
+    undated_phases: list[int] = field(default_factory=list)  # selected, with no go-live yet
 
     def summary(self) -> dict[str, Any]:
         """Return the number of units per status and the mean score."""
@@ -105,7 +106,11 @@ def territory_status(
     coverage: list[CoverageRow] = []
     needs = needs_start(ctx.catalog) if detail else None
     with ctx.db.read() as conn:
+        from fvmcli.store.units import go_live_dates
+
         units = select(ctx, conn, chosen).units
+        dated = go_live_dates(conn)
+        undated = sorted({phase_of(u.area) for u in units} - set(dated))
         for unit, summary, figures in territory_summaries(
             ctx, conn, checklist, units, day, all_units=chosen.everything, needs=needs
         ):
@@ -129,6 +134,7 @@ def territory_status(
         coverage,
         needs_list(ctx.catalog, needs) if needs is not None else [],
         gate_failed((r.status for r in ordered), fail_on),
+        undated,
     )
 
 
