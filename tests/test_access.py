@@ -242,11 +242,11 @@ def test_history_is_append_only_and_erasure_is_an_admins(server: Server) -> None
         server, "lena", "UPDATE history SET by = 'nobody'"
     )
     assert "permission denied" in refused_by_policy(server, "lena", "DELETE FROM history")
-    assert "may not erase people" in lena("person", "forget", "p1", code=5).stderr
+    assert "may not erase people" in lena("person", "forget", "p1", "--yes", code=5).stderr
     assert "permission denied" in refused_by_policy(
         server, "lena", "SELECT fvm_forget('p1', 'now', 'me')"
     )
-    server.fvm("adam")("person", "forget", "p1")
+    server.fvm("adam")("person", "forget", "p1", "--yes")
     names = server.owner.scalar("SELECT count(*) FROM history WHERE new LIKE '%Ödmark%'")
     assert names == 0 and server.owner.json("person", "list")[0]["name"] is None
 

@@ -113,3 +113,42 @@ def test_answer_ctrl_c_and_resume_in_a_real_terminal(tmp_path: Path) -> None:
     again.close()
     assert again.exitstatus == 130
     assert history(db)["a.pct"] == "87.5"
+
+
+def test_person_forget_asks_first_on_a_terminal(tmp_path: Path) -> None:
+    """Erasure cannot be undone: on a terminal fvm asks (no is the default); without one it
+    refuses and names --yes."""
+    db = str(tmp_path / "p.sqlite")
+    runner = CliRunner()
+    for args in (
+        ["init"],
+        ["unit", "add", "u1", "--name", "Avd", "--area", "sodra", "--type", "hospital"],
+        ["person", "add", "p1", "--name", "Åsa Öst", "--role", "nurse", "--unit", "u1"],
+    ):
+        assert runner.invoke(app, ["--db", db, *args]).exit_code == 0
+    env = {**os.environ, "FVM_LANG": "sv", "TERM": "xterm", "NO_COLOR": "1"}
+
+    def forget(reply: str) -> str:
+        child = pexpect.spawn(
+            sys.executable,
+            ["-m", "fvmcli", "--db", db, "person", "forget", "p1"],
+            env=env,
+            encoding="utf-8",
+            timeout=20,
+        )
+        child.expect(r"för gott\? \[j/N\] ")
+        child.sendline(reply)
+        child.expect(pexpect.EOF)
+        child.close()
+        assert child.exitstatus == 0
+        return str(child.before)
+
+    def name() -> object:
+        shown = runner.invoke(app, ["--db", db, "person", "list", "--json"]).stdout
+        return json.loads(shown)[0]["name"]
+
+    assert "Inget raderades" in forget("n") and name() == "Åsa Öst"
+    assert "Inget raderades" in forget("") and name() == "Åsa Öst"
+    assert "Raderade" in forget("ja") and name() is None
+    refused = runner.invoke(app, ["--db", db, "--lang", "en", "person", "forget", "p1"])
+    assert refused.exit_code == 2 and "fvm person forget p1 --yes" in refused.stderr

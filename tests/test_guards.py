@@ -465,9 +465,9 @@ def test_erasure_reaches_the_file_and_its_backups(tmp_path: Path) -> None:
     backup = ctx.db.backup()
     assert backup is not None
     ctx.close()
-    code, _, err = run("--db", str(db), "person", "forget", "p1")
+    code, _, err = run("--db", str(db), "person", "forget", "p1", "--yes")
     assert code == 3 and str(backup) in err and "--delete-backups" in err
-    code, out, _ = run("--db", str(db), "person", "forget", "p1", "--delete-backups")
+    code, out, _ = run("--db", str(db), "person", "forget", "p1", "--yes", "--delete-backups")
     assert code == 0 and not backup.exists() and "Deleted the backup copy" in out
     for path in tmp_path.glob("e.sqlite*"):
         raw = path.read_bytes()
@@ -479,9 +479,9 @@ def test_purge_rewrites_the_tables_on_postgresql(fvm: Fvm) -> None:
     fvm("unit", "add", "u1", "--name", "Avd", "--area", "sodra", "--type", "hospital")
     fvm("person", "add", "p1", "--name", "Gunnel", "--role", "nurse", "--unit", "u1")
     if fvm.url.startswith("sqlite"):
-        assert "for PostgreSQL" in fvm("person", "forget", "p1", "--purge", code=2).stderr
+        assert "for PostgreSQL" in fvm("person", "forget", "p1", "--yes", "--purge", code=2).stderr
         return
-    out = fvm("person", "forget", "p1", "--purge").stdout
+    out = fvm("person", "forget", "p1", "--yes", "--purge").stdout
     assert "no old row versions remain" in out
     assert fvm.json("person", "list")[0]["name"] is None
 

@@ -199,7 +199,7 @@ def test_forget_erases_name_email_and_free_text_everywhere(school: Fvm, db_url: 
     school("session", "attend", EC, "n1")
     school("session", "pass", EC, "n1")
     before = school.json("course", "coverage", "--unit", "u1")
-    school("person", "forget", "n1")
+    school("person", "forget", "n1", "--yes")
     from fvmcli.store.database import Database
 
     database = Database(db_url)
@@ -216,7 +216,7 @@ def test_forget_erases_name_email_and_free_text_everywhere(school: Fvm, db_url: 
     assert "| 1 | (raderad) (n1) | u1 | Sjuksköterska | genomförd | |" in roster
     # The time as people read it: one date, a dash between the hours.
     assert re.search(r"\*\*Tid:\*\* \d{4}-\d\d-\d\d \d\d:\d\d–\d\d:\d\d ", roster), roster
-    assert "ingen person 'zz'" in school("person", "forget", "zz", code=2).stderr
+    assert "ingen person 'zz'" in school("person", "forget", "zz", "--yes", code=2).stderr
 
 
 def test_people_import_rules(school: Fvm, write_csv) -> None:

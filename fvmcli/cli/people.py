@@ -96,17 +96,28 @@ def forget(
     purge: bool = typer.Option(
         False, "--purge", help="PostgreSQL: rewrite the tables so no old row versions remain."
     ),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Erase without asking (for scripts)."),
     by: str | None = BY,
 ) -> None:
-    """Erase a person's name, email and free text everywhere, history included.
+    """Erase a person's name, email and free text everywhere, history included. It cannot be
+    undone, so fvm asks first (--yes: it does not).
 
     The person stays as an anonymous record of the same role and unit, so counts and coverage
     stay correct. Exports and printouts made earlier are outside fvm's reach.
 
     Example: fvm person forget p1001 --purge
     """
+    from fvmcli.cli.prompts import confirm
     from fvmcli.services.training import forget_person
 
+    if not yes and not confirm(
+        _("Erase the name, e-mail and free text of {person_id} for good?").format(
+            person_id=person_id
+        ),
+        batch=_("fvm person forget {person_id} --yes").format(person_id=person_id),
+    ):
+        say(_("Nothing was erased."))
+        return
     done = forget_person(get_env(ctx), person_id, delete_backups=delete_backups, purge=purge, by=by)
     say(
         _(

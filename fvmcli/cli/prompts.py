@@ -147,6 +147,28 @@ class QuestionaryAsker:
         stdout().print(Text(message, style="red"), soft_wrap=True)
 
 
+YES_WORDS = ("j", "ja", "y", "yes")
+
+
+def confirm(question: str, *, batch: str) -> bool:
+    """Ask ``question`` on the terminal and return True for ja/yes (the default is no);
+    without a terminal, refuse and name ``batch``, the command that does not ask."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise InputError(
+            _(
+                "{question} fvm asks before it does this, and there is no terminal to ask on."
+            ).format(question=question),
+            hint=_("To do it without being asked: {batch}").format(batch=batch),
+        )
+    choices = _("y/N")
+    stdout().print(Text(f"{question} [{choices}] "), end="")
+    try:
+        reply = sys.stdin.readline()
+    except (EOFError, UnicodeDecodeError):
+        return False
+    return reply.strip().lower() in YES_WORDS
+
+
 def make_asker(lang: str) -> Asker:
     """Return the terminal asker; without a terminal, refuse and name the batch commands."""
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
