@@ -51,20 +51,7 @@ def test_the_python_example_gives_what_cutover_status_json_gives(
 
 # ---------------------------------------------------------------- the tour, line by line
 
-UNITS = (
-    "id;name;area;type;staff;municipality\n"
-    "sas-boras-med;SÄS Borås – medicinavdelning 12;sodra;hospital;48;\n"
-    "vc-ulricehamn;Vårdcentralen Ulricehamn;sodra;primary-care;20;\n"
-    "kommun-mark;Mark kommun – hemsjukvård;sodra;municipal;30;Mark\n"
-)
-PEOPLE = (
-    "id;name;role;unit;email\n"
-    "p1001;Åsa Öberg;config-analyst;sas-boras-med;asa@exempel.se\n"
-    "p1002;Göran Ek;config-analyst;sas-boras-med;\n"
-    "p1003;Lena Lind;local-lead;sas-boras-med;lena@exempel.se\n"
-)
-ANSWERS = "unit;question;value\nsas-boras-med;org.project-lead;ja\nsas-boras-med;cut.plan;nej\n"
-INVENTORY = "unit;item;present;configured;tested\nvc-hjo;care-client;6;6;4\n"
+EXAMPLES = Path(__file__).parent.parent / "docs" / "exempel"  # the files the tour names
 INTERACTIVE = ("checklist", "answer")  # needs a terminal: tests/test_answer_pty.py drives it
 
 
@@ -85,19 +72,14 @@ def tour() -> list[tuple[str, list[str]]]:
 
 def test_the_readme_tour_runs_line_by_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every line of the tour does what the README says, on a fresh database, with the files
-    it names made here and an SMTP server for the reminders."""
+    it names copied from docs/exempel/ and an SMTP server for the reminders."""
     import glob
 
     from tests.test_remind import smtp_server
 
     monkeypatch.chdir(tmp_path)
-    for name, content in (
-        ("enheter.csv", UNITS),
-        ("personal.csv", PEOPLE),
-        ("svar.csv", ANSWERS),
-        ("inventering.csv", INVENTORY),
-    ):
-        (tmp_path / name).write_text(content, "utf-8")
+    for name in ("enheter.csv", "personal.csv", "svar.csv", "inventering.csv"):
+        (tmp_path / name).write_bytes((EXAMPLES / name).read_bytes())
     running = contextlib.ExitStack()
     box, port = running.enter_context(smtp_server())
     env = {
