@@ -225,3 +225,19 @@ def test_areas_and_types_are_known_by_their_names_too(fvm: Fvm, write_csv) -> No
         assert [u["id"] for u in fvm.json("unit", "list", "--area", area)] == ["s1"]
     assert [u["id"] for u in fvm.json("unit", "list", "--type", "Hospital")] == ["s1"]
     assert "unknown area 'mitten'" in fvm("unit", "list", "--area", "mitten", code=2).stderr
+
+
+def test_every_problem_of_a_row_is_reported_at_once(fvm: Fvm, write_csv) -> None:  # type: ignore[no-untyped-def]
+    path = write_csv(
+        "id;name;area;type;staff\nbad id;;nowhere;spaceship;-3\nu2;Två;sodra;hospital;1\n"
+    )
+    err = fvm("unit", "import", str(path), code=2).stderr
+    for expected in (
+        "row 2, column name: is required",
+        "row 2, column id: unit id 'bad id' may hold only",
+        "row 2, column staff: staff must be a whole number",
+        "row 2, column area: unknown area 'nowhere'",
+        "row 2, column type: unknown unit type 'spaceship'",
+    ):
+        assert expected in err, expected
+    assert "5 problems" in err and fvm.json("unit", "list") == []

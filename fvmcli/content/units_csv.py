@@ -21,14 +21,15 @@ def parse_units(path: Path, territory: Territory) -> list[Unit]:
     units: list[Unit] = []
     first_line: dict[str, int] = {}
     for row in rows:
-        if problems.missing(row, REQUIRED):
-            continue
+        # Every problem of a row is reported at once, not only its first.
+        bad_row = problems.missing(row, REQUIRED)
         unit_id = row.get("id") or ""
-        try:
-            check_id(unit_id, what=_("unit id"))
-        except ValueError as exc:
-            problems.add(row, "id", str(exc))
-            continue
+        if unit_id:
+            try:
+                check_id(unit_id, what=_("unit id"))
+            except ValueError as exc:
+                problems.add(row, "id", str(exc))
+                bad_row = True
         if unit_id in first_line:
             problems.add(
                 row,
@@ -37,15 +38,16 @@ def parse_units(path: Path, territory: Territory) -> list[Unit]:
                     unit_id=unit_id, first_line=first_line[unit_id]
                 ),
             )
-            continue
-        first_line[unit_id] = row.line
+            bad_row = True
+        elif unit_id:
+            first_line[unit_id] = row.line
         staff = None
         if row.get("staff") is not None:
             try:
                 staff = parse_count(row.get("staff") or "", name="staff")
             except ValueError as exc:
                 problems.add(row, "staff", str(exc))
-                continue
+                bad_row = True
         area, kind = row.get("area") or "", row.get("type") or ""
         unit = Unit(
             unit_id,
@@ -57,10 +59,12 @@ def parse_units(path: Path, territory: Territory) -> list[Unit]:
             row.get("parent"),
             row.get("email"),
         )
-        bad = unit_problems(unit, territory)
-        for column, message in bad:
-            problems.add(row, column, message)
-        if not bad:
+        filled = {c: row.get(c) is not None for c in REQUIRED}
+        for column, message in unit_problems(unit, territory):
+            if filled.get(column, True) and not (column == "id" and bad_row):
+                problems.add(row, column, message)
+                bad_row = True
+        if not bad_row:
             units.append(unit)
     problems.raise_if_any()
     return units
