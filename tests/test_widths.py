@@ -88,3 +88,17 @@ def test_a_cell_with_a_newline_stays_on_its_row(capsys: pytest.CaptureFixture[st
         {"id": "u1", "comment": "första raden andra raden"},
         {"id": "u2", "comment": "kort"},
     ]
+
+
+def test_a_column_left_out_is_named_with_the_hint_and_wide_follows_the_command(
+    territory: str,
+) -> None:
+    text = status(territory, columns=80)
+    assert "Not shown at this width:" in text and "--wide" in text
+    assert all(len(line) <= 80 for line in text.splitlines())
+    after = CliRunner().invoke(
+        app, ["--db", territory, "cutover", "status", "--wide"], env={"COLUMNS": "80"}
+    )
+    assert after.exit_code == 0, after.output
+    assert "Not shown at this width" not in after.stdout
+    assert "phase" in tables(after.stdout)[0][0]

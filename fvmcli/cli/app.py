@@ -31,7 +31,8 @@ class FvmGroup(TyperGroup):
     listing = False
 
     def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
-        use(_asked_language(sys.argv[1:] if args is None else list(args)))
+        args = _wide_first(sys.argv[1:] if args is None else list(args))
+        use(_asked_language(args))
         _framework_words()
         _broken_pipe_is_no_error()
         translate_help(self)
@@ -115,6 +116,15 @@ class FvmGroup(TyperGroup):
                 ).format(name=type(exc).__name__, where=where)
             )
             raise typer.Exit(int(ExitCode.INTERNAL)) from None
+
+
+def _wide_first(args: list[str]) -> list[str]:
+    """Return ``args`` with ``--wide`` moved before the command, so that it may be given
+    after it too (``fvm equipment catalog --wide``), as people type it."""
+    end = args.index("--") if "--" in args else len(args)
+    if "--wide" not in args[:end]:
+        return args
+    return ["--wide", *(a for a in args[:end] if a != "--wide"), *args[end:]]
 
 
 def _asked_language(args: list[str]) -> str:

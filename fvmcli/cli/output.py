@@ -241,6 +241,16 @@ def emit_table(
     out.append(gap.join("─" * w for w in widths))
     for i, row in enumerate(cells):
         out.append(line(row, styles[i] if styles and i < len(styles) else None))
+    hidden = [headings[i] for i in range(n) if i not in kept]
+    if hidden:  # nothing is left out without saying so
+        out.append("")
+        note = _("Not shown at this width: {columns}. Every column: --wide").format(
+            columns=", ".join(hidden)
+        )
+        import textwrap
+
+        for part in textwrap.wrap(note, table_width() or len(note), break_on_hyphens=False):
+            out.append(f"\x1b[2m{part}\x1b[0m" if colour else part)
     sys.stdout.write("\n".join(out) + "\n\n")  # a blank line ends the table
     sys.stdout.flush()
 
