@@ -6,6 +6,7 @@ from __future__ import annotations
 import gettext
 import importlib.util
 import json
+import re
 from pathlib import Path
 from types import ModuleType
 
@@ -129,6 +130,7 @@ def test_help_of_every_command_is_swedish(swedish: None) -> None:
         assert "Show this message" not in shown.stdout, path
         assert "Alternativ" in shown.stdout, path
         assert shown.stdout.strip().startswith("Användning: fvm"), path
+        assert not re.search(r"<(bool|str|int|float|Path|list\[)", shown.stdout), path
         assert "Usage:" not in shown.stdout, path
     english = runner.invoke(app, ["--lang", "en", "unit", "--help"], env={"COLUMNS": "200"})
     assert english.stdout.strip().startswith("Usage: fvm unit")

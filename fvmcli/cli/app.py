@@ -153,6 +153,7 @@ def _framework_words() -> None:
     gettext.gettext = _
     _translated_help_option()
     _translated_usage()
+    _plain_metavars()
     rich_utils = sys.modules.get("typer.rich_utils")
     if rich_utils is not None:
         for name, words in _TYPER_WORDS.items():
@@ -180,6 +181,43 @@ def _translated_help_option() -> None:
 
     help_option.__wrapped__ = original  # type: ignore[attr-defined]
     decorators.help_option = help_option
+
+
+# What help shows for a value of each type, instead of Typer's Python names (<list[Path]>).
+METAVARS = {
+    "bool": "",
+    "str": N_("TEXT"),
+    "int": N_("NUMBER"),
+    "float": N_("NUMBER"),
+    "Path": N_("PATH"),
+    "file": N_("PATH"),
+    "directory": N_("PATH"),
+    "datetime": N_("DATE"),
+}
+
+
+def _plain_metavars() -> None:
+    """Show option and argument types in help as words of the current language (``TEXT``,
+    ``SÖKVÄG…``) and nothing for a flag, instead of ``<str>``, ``<list[Path]>``, ``<bool>``."""
+    try:
+        from typer.core import _TyperParameter
+    except ImportError:  # another Typer: its own words stay
+        return
+    original = getattr(_TyperParameter.display_type, "__wrapped__", _TyperParameter.display_type)
+
+    def display_type(self: Any, ctx: Any) -> str:
+        shown = str(original(self, ctx))
+        inner = shown[1:-1] if shown.startswith("<") and shown.endswith(">") else shown
+        many = inner.startswith("list[") and inner.endswith("]")
+        if many:
+            inner = inner[5:-1]
+        if inner not in METAVARS:
+            return shown
+        word = _(METAVARS[inner]) if METAVARS[inner] else ""
+        return f"{word}…" if many and word else word
+
+    display_type.__wrapped__ = original  # type: ignore[attr-defined]
+    _TyperParameter.display_type = display_type  # type: ignore[method-assign]
 
 
 def _broken_pipe_is_no_error() -> None:
