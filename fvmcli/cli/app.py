@@ -211,6 +211,7 @@ def _plain_metavars() -> None:
         many = inner.startswith("list[") and inner.endswith("]")
         if many:
             inner = inner[5:-1]
+        inner = inner.removesuffix(" range")  # an int with min/max: the range is said beside
         if inner not in METAVARS:
             return shown
         word = _(METAVARS[inner]) if METAVARS[inner] else ""
