@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from fvmcli import i18n
 from fvmcli.cli.app import app
 from tests.conftest import Fvm
+from tests.tables import tables
 
 ROOT = Path(__file__).parent.parent
 
@@ -250,3 +251,18 @@ def test_what_commands_say_back_is_swedish(fvm: Fvm, tmp_path: Path, swedish: No
     assert "**Status:** " in text
     status = text.split("**Status:** ")[1].split(" ·")[0]
     assert status in ("röd", "gul", "grön", "ej påbörjad"), status
+
+
+def test_history_reads_in_swedish_words_and_keeps_ids_whole(fvm: Fvm, swedish: None) -> None:
+    fvm("unit", "add", "u1", "--name", "Avd", "--area", "sodra", "--type", "hospital")
+    fvm("checklist", "set", "golive", "--unit", "u1", "org.reduced-bookings", "40")
+    fvm("checklist", "set", "golive", "--unit", "u1", "org.super-users", "nej")
+    result = CliRunner().invoke(
+        app, ["--db", fvm.url, "checklist", "history", "golive", "--unit", "u1"],
+        env={"COLUMNS": "80"},
+    )  # fmt: skip
+    rows = tables(result.stdout)[0]
+    assert {r["sort"] for r in rows} == {"svar"}
+    assert "org.reduced-bookings" in {r["fråga"] for r in rows}  # an id is never cut
+    assert "nej" in {r["värde"] for r in rows}
+    assert fvm.json("checklist", "history", "golive", "--unit", "u1")[-1]["kind"] == "answer"

@@ -24,7 +24,7 @@ from fvmcli.cli.options import (
 from fvmcli.cli.output import emit_json, importing, progress, say, show, warn
 from fvmcli.i18n import _
 from fvmcli.render.columns import Column
-from fvmcli.render.values import local_time
+from fvmcli.render.values import answer_word, local_time, word
 
 app = typer.Typer(
     help=GROUPS["checklist"][1],
@@ -58,21 +58,22 @@ QUESTIONS = (
     Column("applies_to", "applies_to", table=False),
     Column("when", "when", table=False),
 )
+
+
+def _who(row: Any) -> str:
+    """Return who made a change: the name, or the login and on whose behalf."""
+    if row["on_behalf"]:
+        return _("{login} for {by}").format(login=row["login"], by=row["by"])
+    return str(row["by"])
+
+
 HISTORY = (
     Column("at", "at", lambda at: local_time(at) or ""),
-    Column(
-        "by",
-        "by",
-        cell=lambda r: (
-            _("{login} for {by}").format(login=r["login"], by=r["by"])
-            if r["on_behalf"]
-            else r["by"]
-        ),
-    ),
-    Column("kind", "kind"),
-    Column("question", "question"),
-    Column("previous", "previous"),
-    Column("value", "value"),
+    Column("by", "by", cell=_who),
+    Column("kind", "kind", word),
+    Column("question", "question", shrink=False),
+    Column("previous", "previous", answer_word),
+    Column("value", "value", answer_word),
     Column("comment", "comment"),
     Column("version", "version", table=False),
     Column("login", "login", table=False),

@@ -32,6 +32,20 @@ WORDS = {
     "added": N_("added"),
     "changed": N_("changed"),
     "unchanged": N_("unchanged"),
+    # kinds of change in history
+    "answer": N_("answer"),
+    "waiver": N_("waiver"),
+    "count": N_("count"),
+    "requirement": N_("requirement"),
+    "unit": N_("unit"),
+    "phase": N_("phase"),
+    "snapshot": N_("round"),
+    "session": N_("session"),
+    "enrolment": N_("booking"),
+    "person": N_("person"),
+    "grant": N_("grant"),
+    "trust": N_("trust"),
+    "reminder": N_("reminder"),
     # the forecast of a unit (cutover forecast)
     "ready": N_("ready"),
     "on-track": N_("on track"),
@@ -45,6 +59,15 @@ WORDS = {
     "critical-below-full": N_("critical-below-full"),
     "all-met": N_("all-met"),
 }
+
+
+ANSWER_WORDS = {"yes": N_("yes"), "no": N_("no"), "partial": N_("partial"), "n/a": N_("n/a")}
+
+
+def answer_word(value: str) -> str:
+    """Return a stored answer value as a word of the current language (``yes`` → ``ja``);
+    numbers, dates, option ids and texts as they are."""
+    return _(ANSWER_WORDS[value]) if value in ANSWER_WORDS else value
 
 
 def word(value: str) -> str:
