@@ -65,7 +65,7 @@ def info(ctx: typer.Context, as_json: bool = JSON) -> None:
             if found.demo
             else []
         ),
-        *[[_("rows: {k}").format(k=k), v] for k, v in found.counts.items()],
+        *[[_("rows: {k}").format(k=_(TABLE_WORDS.get(k, k))), v] for k, v in found.counts.items()],
     ]
     # The value is what info is for: it shortens, and is never the column that goes.
     emit_table([N_("setting"), N_("value")], rows, title=_("fvm info"), fit=[(0, False), (0, True)])
@@ -134,6 +134,26 @@ def demo(
             where=where
         )
     )
+
+
+# What each table holds, as a person calls it (--json keeps the table names).
+TABLE_WORDS = {
+    "phases": N_("phases"),
+    "units": N_("units"),
+    "answers": N_("answers"),
+    "waivers": N_("waivers"),
+    "equipment_counts": N_("equipment counts"),
+    "equipment_requirements": N_("equipment overrides"),
+    "history": N_("history entries"),
+    "people": N_("people"),
+    "sessions": N_("sessions"),
+    "enrolments": N_("bookings"),
+    "snapshots": N_("assessment rounds"),
+    "snapshot_units": N_("units in rounds"),
+    "access_grants": N_("grants"),
+    "trusted_keys": N_("trusted device keys"),
+    "reminders": N_("reminders sent"),
+}
 
 
 def register(app: typer.Typer) -> None:
