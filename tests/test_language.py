@@ -191,6 +191,14 @@ def test_the_cutover_report_is_swedish_in_html_and_xlsx(
     assert book.sheetnames[:2] == ["Enheter", "Blockerare"]
     header = [c.value for c in next(book["Enheter"].iter_rows(max_row=1))]
     assert header[:3] == ["enhet", "namn", "område"] and "utbildningstäckning" in header
+    statuses = {
+        row[header.index("status")]
+        for row in book["Enheter"].iter_rows(min_row=2, values_only=True)
+    }
+    assert statuses == {"ej påbörjad"}  # the word, not the id not-started
+    assert "Prognos" in book.sheetnames
+    fvm("cutover", "snapshot", "r1", "--as-of", "2026-11-20")
+    assert "r1 (2026-11-20) → nu (2026-11-26)" in fvm("cutover", "diff", "r1").stdout
     english = tmp_path / "report.xlsx"
     fvm("--lang", "en", "cutover", "report", "--as-of", "2026-11-26", "-o", str(english))
     book = openpyxl.load_workbook(english)

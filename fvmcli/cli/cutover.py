@@ -327,12 +327,17 @@ def diff(
     print_diff(found)
 
 
+def round_word(label: str) -> str:
+    """Return a round's label as shown: ``now`` is the word of the current language."""
+    return _("now") if label == "now" else label
+
+
 def print_diff(found: Any) -> None:
     """Print what moved between the two rounds, one table per part."""
     data = found.as_json()
     span = (
-        f"{found.start.label} ({found.start.as_of.isoformat()}) → "
-        f"{found.end.label} ({found.end.as_of.isoformat()})"
+        f"{round_word(found.start.label)} ({found.start.as_of.isoformat()}) → "
+        f"{round_word(found.end.label)} ({found.end.as_of.isoformat()})"
     )
     changed = data["changed"]
     if changed:

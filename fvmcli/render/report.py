@@ -381,7 +381,11 @@ def workbook(report: Any, path: Path) -> None:
         [
             [
                 *(
-                    fraction_of(value_of(r, k)) if i in hundredths else value_of(r, k)
+                    fraction_of(value_of(r, k))
+                    if i in hundredths
+                    else word(r.status)
+                    if k == "status"  # a person reads the sheet: the word, not the id
+                    else value_of(r, k)
                     for i, k in enumerate(keys)
                 ),
                 reason_text(r.reason),
