@@ -228,8 +228,20 @@ def _conflicts(
         if was[i] is not None and now != before and answer.value != now:
             found.append(
                 _(
-                    "{places}: the sheet says {value!r}, the database now {now!r} (it was "
-                    "{before!r} when the sheet was made)"
-                ).format(places=places[i][0], value=answer.value, now=now, before=before)
+                    "{places}: the sheet says {value}, the database now {now} (it was "
+                    "{before} when the sheet was made)"
+                ).format(
+                    places=places[i][0],
+                    value=_shown(answer.value),
+                    now=_shown(now),
+                    before=_shown(before),
+                )
             )
     return found
+
+
+def _shown(value: str | None) -> str:
+    """Return a stored answer as a person reads it in a message: «ja», or «inget svar»."""
+    from fvmcli.render.values import answer_word
+
+    return f"«{answer_word(value)}»" if value is not None else _("no answer")
