@@ -267,10 +267,21 @@ def test_history_reads_in_swedish_words_and_keeps_ids_whole(fvm: Fvm, swedish: N
     fvm("checklist", "set", "golive", "--unit", "u1", "org.super-users", "nej")
     result = CliRunner().invoke(
         app, ["--db", fvm.url, "checklist", "history", "golive", "--unit", "u1"],
-        env={"COLUMNS": "80"},
+        env={"COLUMNS": "120"},
     )  # fmt: skip
     rows = tables(result.stdout)[0]
     assert {r["sort"] for r in rows} == {"svar"}
     assert "org.reduced-bookings" in {r["fråga"] for r in rows}  # an id is never cut
     assert "nej" in {r["värde"] for r in rows}
     assert fvm.json("checklist", "history", "golive", "--unit", "u1")[-1]["kind"] == "answer"
+
+
+def test_an_id_is_never_cut_at_80_columns(fvm: Fvm) -> None:
+    fvm("unit", "add", "u1", "--name", "Avd", "--area", "sodra", "--type", "hospital")
+    fvm("checklist", "set", "golive", "--unit", "u1", "org.reduced-bookings", "40",
+        "--comment", "En lång kommentar om schemat som inte får plats på raden alls")  # fmt: skip
+    result = CliRunner().invoke(
+        app, ["--db", fvm.url, "checklist", "history", "golive", "--unit", "u1"],
+        env={"COLUMNS": "80"},
+    )  # fmt: skip
+    assert {r["question"] for r in tables(result.stdout)[0]} == {"org.reduced-bookings"}

@@ -24,7 +24,7 @@ from fvmcli.cli.options import (
 from fvmcli.cli.output import emit_json, importing, progress, say, show, warn
 from fvmcli.i18n import _
 from fvmcli.render.columns import Column
-from fvmcli.render.values import answer_word, local_time, word
+from fvmcli.render.values import answer_word, local_time, number_shown, word
 
 app = typer.Typer(
     help=GROUPS["checklist"][1],
@@ -162,8 +162,8 @@ def show_(ctx: typer.Context, checklist_id: str = CHECKLIST, as_json: bool = JSO
             QUESTIONS,
             [q for q in questions if q["section"] == section.id],
             as_json=False,
-            title=_("{lang} (weight {weight:g})").format(
-                lang=section.title.get(lang), weight=section.weight
+            title=_("{lang} (weight {weight})").format(
+                lang=section.title.get(lang), weight=number_shown(section.weight)
             ),
         )
 

@@ -15,7 +15,7 @@ from fvmcli.cli.output import STATUS_STYLE, emit_json, progress, say, show, warn
 from fvmcli.errors import ExitCode
 from fvmcli.i18n import _, ngettext
 from fvmcli.render.columns import UNIT_STATUS, Column, fraction
-from fvmcli.render.values import word
+from fvmcli.render.values import fraction_shown, word
 
 app = typer.Typer(
     help=GROUPS["cutover"][1],
@@ -267,7 +267,7 @@ def _round(index: int) -> Callable[[dict[str, Any]], str]:
 
     def cell(row: dict[str, Any]) -> str:
         value = row["scores"][index]
-        return "–" if value is None else f"{value:.0%}"
+        return fraction_shown(value)
 
     return cell
 

@@ -10,7 +10,7 @@ from rich.text import Text
 from fvmcli.cli.output import STATUS_STYLE, printable, stdout
 from fvmcli.core.scoring import QuestionResult, StatusReason, UnitScore
 from fvmcli.i18n import N_, _
-from fvmcli.render.values import percent_shown, word
+from fvmcli.render.values import fraction_shown, percent_shown, word
 
 if TYPE_CHECKING:
     from fvmcli.services.answers import ScoreView
@@ -65,7 +65,7 @@ def print_score(view: ScoreView, lang: str) -> None:
     for result in score.sections:
         section = checklist.section(result.id)
         title = section.title.get(lang) if section else result.id
-        shown = f"{result.score:.0%}" if result.score is not None else "–"
+        shown = fraction_shown(result.score)
         sections.add_row(
             Text(printable(title)),
             bar(result.score),

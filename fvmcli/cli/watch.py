@@ -13,7 +13,7 @@ from rich.text import Text
 
 from fvmcli.cli.output import STATUS_STYLE, printable
 from fvmcli.i18n import _
-from fvmcli.render.values import stockholm, word
+from fvmcli.render.values import fraction_shown, stockholm, word
 
 ORDER = ("red", "amber", "not-started", "green")
 
@@ -84,7 +84,7 @@ def render_frame(frame: Any, width: int, height: int, every: float) -> Renderabl
     for s in ORDER:
         counts.append(f" {word(s)} {summary[s]} ", style=f"bold reverse {STATUS_STYLE[s]}")
         counts.append(" ")
-    counts.append(_("mean {summary:.0%}").format(summary=summary["mean_score"]))
+    counts.append(_("mean {summary}").format(summary=fraction_shown(summary["mean_score"])))
 
     groups = dict(sorted(status.summaries_by(frame.by).items()))
     label_width = max([len(str(g)) for g in groups] + [5]) + 1

@@ -15,7 +15,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from fvmcli.errors import ContentError, EnvironmentProblem, Problem
 from fvmcli.i18n import _, ngettext
-from fvmcli.render.values import word
+from fvmcli.render.values import fraction_shown, word
 
 
 def _autoescape(name: str | None) -> bool:
@@ -80,6 +80,7 @@ def environment(template_dirs: Sequence[Path]) -> SandboxedEnvironment:
     env.install_gettext_callables(gettext=_, ngettext=ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["md"] = md_cell
     env.filters["word"] = word
+    env.filters["pct"] = fraction_shown  # a fraction 0…1 as "5,6 %" in Swedish
     return env
 
 

@@ -121,6 +121,19 @@ def percent_shown(value: float, digits: int = 0) -> str:
     return text + "%"
 
 
+def number_shown(value: float) -> str:
+    """Return a number as people read it in the current language: ``1.5`` in English,
+    ``1,5`` in Swedish (a decimal comma)."""
+    text = f"{value:g}"
+    return text.replace(".", ",") if language() == "sv" else text
+
+
+def fraction_shown(value: float | None, digits: int = 0) -> str:
+    """Return a fraction 0…1 as a percentage of the current language (``56 %``,
+    ``5,6 %``); a dash for nothing."""
+    return "–" if value is None else percent_shown(value * 100, digits)
+
+
 def percent_text(value: float | None, digits: int = 0) -> str:
     """Return a percentage 0…100 as people read it: ``47 %`` (a no-break space before %)."""
     if value is None:
