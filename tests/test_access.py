@@ -23,6 +23,15 @@ pytestmark = [
 ROLES = ("reader", "answerer", "trainer", "lead", "admin")
 
 
+def drop_groups(conn: sa.Connection, prefix: str) -> None:
+    """Drop the group roles ``fvm access init`` made with ``prefix``, and what they own."""
+    for role in ROLES:
+        name = f"{prefix}{role}"
+        if conn.execute(sa.text(f"SELECT 1 FROM pg_roles WHERE rolname = '{name}'")).first():
+            conn.execute(sa.text(f'DROP OWNED BY "{name}"'))
+            conn.execute(sa.text(f'DROP ROLE "{name}"'))
+
+
 @dataclass
 class Server:
     """A schema on the test server with fvm's tables, rights enforced, and four logins."""
@@ -88,13 +97,7 @@ def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Server]:
             for login in logins.values():
                 conn.execute(sa.text(f'DROP OWNED BY "{login}"'))
                 conn.execute(sa.text(f'DROP ROLE "{login}"'))
-            for role in ROLES:
-                name = f"{prefix}{role}"
-                if conn.execute(
-                    sa.text(f"SELECT 1 FROM pg_roles WHERE rolname = '{name}'")
-                ).first():
-                    conn.execute(sa.text(f'DROP OWNED BY "{name}"'))
-                    conn.execute(sa.text(f'DROP ROLE "{name}"'))
+            drop_groups(conn, prefix)
         admin.dispose()
 
 
@@ -400,13 +403,7 @@ def test_a_lead_sets_up_a_fresh_shared_database_with_fvm_alone(
             conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
             for login in (anna, lead):
                 conn.execute(sa.text(f'DROP OWNED BY "{login}"'))
-            for role in ROLES:
-                name = f"{prefix}{role}"
-                if conn.execute(
-                    sa.text(f"SELECT 1 FROM pg_roles WHERE rolname = '{name}'")
-                ).first():
-                    conn.execute(sa.text(f'DROP OWNED BY "{name}"'))
-                    conn.execute(sa.text(f'DROP ROLE "{name}"'))
+            drop_groups(conn, prefix)
             for login in (anna, lead):
                 conn.execute(sa.text(f'DROP ROLE "{login}"'))
         superuser.dispose()

@@ -153,13 +153,7 @@ def init(ctx: Context, admin: str | None = None) -> Setup:
     try:
         with ctx.db.write() as conn:
             if not login_exists(conn, chosen):
-                raise InputError(
-                    _("--admin: no login {login!r} on this server").format(login=chosen),
-                    hint=_(
-                        "A database administrator creates it: CREATE ROLE {login} LOGIN; then "
-                        "run this again."
-                    ).format(login=chosen),
-                )
+                raise _no_login(chosen)
             setup_rights(conn)
             added = add_grants(conn, [Grant(chosen, "admin")], by=login, at=ctx.clock.now())
             make_member(conn, chosen, "admin")
@@ -169,6 +163,18 @@ def init(ctx: Context, admin: str | None = None) -> Setup:
             hint=_("Run 'fvm access init' as the owner of fvm's tables, with CREATEROLE."),
         ) from exc
     return Setup(chosen, bool(added))
+
+
+def _no_login(login: str) -> InputError:
+    """Return the error for a login the server does not have: fvm never creates logins."""
+    return InputError(
+        _("no login {login!r} on this server").format(login=login),
+        hint=_(
+            "A database administrator creates it: CREATE ROLE {login} LOGIN (with "
+            "a password, Kerberos or a certificate as the server is set up); then "
+            "run this again."
+        ).format(login=login),
+    )
 
 
 def _check_scope(ctx: Context, role: str, areas: list[str], scoped: bool) -> None:
@@ -204,14 +210,7 @@ def grant(
     with ctx.db.write() as conn:
         require(ctx, conn, "grant")
         if not login_exists(conn, login):
-            raise InputError(
-                _("no login {login!r} on this server").format(login=login),
-                hint=_(
-                    "A database administrator creates it: CREATE ROLE {login} LOGIN (with "
-                    "a password, Kerberos or a certificate as the server is set up); then "
-                    "run this again."
-                ).format(login=login),
-            )
+            raise _no_login(login)
         missing = set(units) - existing_unit_ids(conn, set(units))
         if missing:
             raise InputError(
