@@ -150,3 +150,19 @@ def test_pdf_needs_a_file_and_formats_are_checked(unit: Fvm) -> None:
         "not one of html, md, pdf"
         in unit("checklist", "print", "golive", "--format", "doc", code=2).stderr
     )
+
+
+def test_every_later_page_of_a_printout_names_the_unit(fvm: Fvm, tmp_path: Path) -> None:
+    """A walk-through's pages get separated: from page 2 on each names its checklist and unit
+    at the top (the golive checklist runs to several pages)."""
+    pypdf = pytest.importorskip("pypdf")
+    pytest.importorskip("weasyprint")
+    fvm("unit", "add", "vc-ost", "--name", "Vårdcentralen Öst", "--area", "ostra",
+        "--type", "primary-care")  # fmt: skip
+    out = tmp_path / "vc-ost.pdf"
+    fvm("checklist", "print", "golive", "--unit", "vc-ost", "-o", str(out))
+    pages = [page.extract_text() for page in pypdf.PdfReader(out).pages]
+    assert len(pages) >= 2
+    for text in pages[1:]:
+        assert "· Vårdcentralen Öst (vc-ost)" in text, text[:120]
+    assert "· Vårdcentralen Öst (vc-ost)" not in pages[0]  # page 1 has its own heading
