@@ -234,8 +234,8 @@ def test_readiness_feeds_the_derived_question(units: Fvm) -> None:
 def test_count_sheet(units: Fvm, tmp_path: Path) -> None:
     e(units, "require", "h1", "pump", "7")
     md = e(units, "print", "h1", "--format", "md").stdout
-    assert "| Dator `pc` | it | 2 | ☐ ____ | ☐ ____ | ☐ ____ | |" in md
-    assert "| Infusionspump `pump` | medtech | 7 (justerat behov) |" in md
+    assert "| Dator `pc` | IT | 2 | ☐ ____ | ☐ ____ | ☐ ____ | |" in md
+    assert "| Infusionspump `pump` | medicinteknik | 7 (justerat behov) |" in md
     out = tmp_path / "sheet.html"
     e(units, "print", "h1", "-o", str(out))
     html = out.read_text("utf-8")

@@ -14,7 +14,7 @@ from fvmcli.cli.options import BY, DRY_RUN, ENCODING, FORMAT, JSON, OUTPUT, unit
 from fvmcli.cli.output import emit_json, importing, say, show
 from fvmcli.i18n import _
 from fvmcli.render.columns import Column, blank_zero
-from fvmcli.render.values import percent_shown
+from fvmcli.render.values import number_shown, percent_shown, word
 
 app = typer.Typer(
     help=GROUPS["equipment"][1],
@@ -51,7 +51,9 @@ UNIT_ITEMS = (
 def _rule(rule: Any) -> str:
     if rule is None:
         return "–"
-    per = f"{float(rule.per_staff):g}/staff" if rule.per_staff else ""
+    per = (
+        _("{n} per person").format(n=number_shown(float(rule.per_staff))) if rule.per_staff else ""
+    )
     return (
         ", ".join(x for x in (per, _("min {min}").format(min=rule.min) if rule.min else "") if x)
         or "0"
@@ -85,10 +87,13 @@ def catalog(ctx: typer.Context, as_json: bool = JSON) -> None:
     ]
     columns = (
         Column("id", "item"),
-        Column("category", "category"),
+        Column("category", "category", word),
         Column("name", "name"),
         Column("recommend", "recommend", table=False),
-        *(Column(t, t, cell=_rule_of(t), data=False) for t in env.territory.unit_types),
+        *(
+            Column(t, name.get(env.lang), cell=_rule_of(t), data=False)
+            for t, name in env.territory.unit_types.items()
+        ),
     )
     show(columns, rows, as_json=as_json, title=_("Equipment recommendations"))
 

@@ -8,6 +8,7 @@ from typing import Any
 from fvmcli.core.equipment import ItemState
 from fvmcli.core.model import Catalog, Territory, Unit
 from fvmcli.i18n import N_, words_in
+from fvmcli.render.values import word
 
 LABELS = {
     "title": N_("Equipment count sheet"),
@@ -46,7 +47,7 @@ def count_sheet_context(
             {
                 "id": state.item,
                 "name": item.name.get(lang) if item else state.item,
-                "category": item.category if item else "",
+                "category": word(item.category) if item else "",
                 "help": item.help.get(lang) if item and item.help else None,
                 "required": state.required,
                 "override": state.item in overrides,

@@ -32,6 +32,10 @@ WORDS = {
     "added": N_("added"),
     "changed": N_("changed"),
     "unchanged": N_("unchanged"),
+    # categories of equipment (content/catalog.py CATEGORIES)
+    "it": N_("IT"),
+    "print": N_("printing"),
+    "medtech": N_("medical technology"),
     # kinds of change in history
     "answer": N_("answer"),
     "waiver": N_("waiver"),
