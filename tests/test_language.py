@@ -285,3 +285,14 @@ def test_an_id_is_never_cut_at_80_columns(fvm: Fvm) -> None:
         env={"COLUMNS": "80"},
     )  # fmt: skip
     assert {r["question"] for r in tables(result.stdout)[0]} == {"org.reduced-bookings"}
+
+
+def test_tables_name_areas_and_unit_types_while_json_keeps_ids(fvm: Fvm, swedish: None) -> None:
+    fvm("unit", "add", "u1", "--name", "Avd", "--area", "sodra", "--type", "primary-care")
+    wide = {"COLUMNS": "200"}
+    for args in (["unit", "list"], ["cutover", "status"]):
+        shown = CliRunner().invoke(app, ["--db", fvm.url, *args], env=wide).stdout
+        row = tables(shown)[0][0]
+        assert (row["område"], row["typ"]) == ("Södra området", "Primärvård"), args
+    assert fvm.json("unit", "list")[0]["area"] == "sodra"
+    assert fvm.json("cutover", "status")["units"][0]["type"] == "primary-care"

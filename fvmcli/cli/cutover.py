@@ -14,7 +14,7 @@ from fvmcli.cli.options import AS_OF, BY, CHECKLIST_OPTION, JSON, PLAIN_CSV, uni
 from fvmcli.cli.output import STATUS_STYLE, emit_json, progress, say, show, warn
 from fvmcli.errors import ExitCode
 from fvmcli.i18n import _, ngettext
-from fvmcli.render.columns import UNIT_STATUS, Column, fraction
+from fvmcli.render.columns import UNIT_STATUS, Column, fraction, territory_names, with_names
 from fvmcli.render.values import fraction_shown, word
 
 app = typer.Typer(
@@ -60,8 +60,13 @@ def print_status(
     the summaries by status and by each of ``by`` (areas and types by their names in ``lang``
     when the ``territory`` is given)."""
     rows = status.rows[:limit] if limit else status.rows
+    columns = (
+        with_names(UNIT_STATUS, territory_names(territory, lang))
+        if territory is not None
+        else UNIT_STATUS
+    )
     show(
-        UNIT_STATUS,
+        columns,
         rows,
         as_json=False,
         title=_("Readiness on {lang}, as of {as_of}").format(

@@ -12,7 +12,7 @@ from fvmcli.cli.groups import GROUPS
 from fvmcli.cli.options import BY, DRY_RUN, ENCODING, JSON, unit_filters
 from fvmcli.cli.output import emit_json, emit_table, importing, say, show
 from fvmcli.i18n import N_, _, ngettext
-from fvmcli.render.columns import Column
+from fvmcli.render.columns import Column, territory_names, with_names
 
 app = typer.Typer(help=GROUPS["unit"][1], no_args_is_help=True)
 
@@ -119,8 +119,10 @@ def list_(ctx: typer.Context, filters: Any, as_json: bool = JSON) -> None:
     """
     from fvmcli.services.territory import list_units
 
-    found = list_units(get_env(ctx), filters)
-    show(UNITS, found, as_json=as_json, title=_("{count} units").format(count=len(found)))
+    env = get_env(ctx)
+    found = list_units(env, filters)
+    columns = UNITS if as_json else with_names(UNITS, territory_names(env.territory, env.lang))
+    show(columns, found, as_json=as_json, title=_("{count} units").format(count=len(found)))
 
 
 @app.command("show")

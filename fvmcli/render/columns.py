@@ -47,6 +47,27 @@ class Column:
         return self.fmt(value) if self.fmt else value
 
 
+def with_names(
+    columns: Sequence[Column], names: Mapping[str, Mapping[str, str]]
+) -> tuple[Column, ...]:
+    """Return ``columns`` where a column keyed in ``names`` shows the name of each id (an
+    area's, a unit type's) in the table; JSON and CSV keep the ids."""
+    from dataclasses import replace
+
+    def namer(known: Mapping[str, str]) -> Callable[[Any], str]:
+        return lambda value: known.get(value, str(value))
+
+    return tuple(replace(c, fmt=namer(names[c.key])) if c.key in names else c for c in columns)
+
+
+def territory_names(territory: Any, lang: str) -> dict[str, dict[str, str]]:
+    """Return the names of areas and unit types in ``lang``, for ``with_names``."""
+    return {
+        "area": {a.id: a.name.get(lang) for a in territory.areas.values()},
+        "type": {t: name.get(lang) for t, name in territory.unit_types.items()},
+    }
+
+
 def data_rows(columns: Sequence[Column], rows: Iterable[Any]) -> list[dict[str, Any]]:
     """Return the rows as plain objects keyed by the data columns (for JSON)."""
     keys = [c.key for c in columns if c.data]
@@ -61,7 +82,7 @@ def table_cells(
     return [c.label for c in shown], [[c.shown(r) for c in shown] for r in rows]
 
 
-SHRINKING = ("name", "title", "text", "question", "reason", "location", "comment")
+SHRINKING = ("name", "title", "text", "question", "reason", "location", "comment", "area", "type")
 
 
 def table_fit(columns: Sequence[Column]) -> list[tuple[int, bool]]:
