@@ -168,3 +168,58 @@ def test_a_damaged_or_hostile_workbook_is_refused_with_exit_2(
     out = imported(fvm, bad, code=2)
     assert words in out and "bad.xlsx" in out and "Traceback" not in out
     assert history_rows(fvm) == before
+
+
+def test_sheets_are_set_up_to_print(sheet: tuple[Fvm, Path], tmp_path: Path) -> None:
+    """Landscape A4, all columns on one page's width, the heading row on every page, the
+    filled area only, and rows as high as their wrapped text."""
+    fvm, path = sheet
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0
+    assert ws.print_title_rows == "$6:$6"
+    assert str(ws.print_area).endswith("$A$1:$F$" + str(ws.max_row))
+    fvm("checklist", "sheet", "golive", "--unit", "h1", "-o", str(tmp_path / "golive"))
+    long = openpyxl.load_workbook(tmp_path / "golive" / "h1.xlsx").worksheets[0]
+    heights = [long.row_dimensions[r].height or 15 for r in range(7, long.max_row + 1)]
+    assert min(heights) >= 15 and max(heights) >= 45  # wrapped rows are as high as their text
+    report = tmp_path / "r.xlsx"
+    fvm("--content", CONTENT, "cutover", "report", "--checklist", "mini", "-o", str(report))
+    for sheet_ws in openpyxl.load_workbook(report).worksheets:
+        assert sheet_ws.page_setup.orientation == "landscape", sheet_ws.title
+        assert sheet_ws.print_title_rows == "$1:$1", sheet_ws.title
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    __import__("shutil").which("soffice") is None,
+    reason="LibreOffice is not installed: printing through it cannot be checked",
+)
+def test_libreoffice_prints_the_answer_sheet_with_every_column_and_its_headings(
+    sheet: tuple[Fvm, Path], tmp_path: Path
+) -> None:
+    import subprocess
+
+    pypdf = pytest.importorskip("pypdf")
+    fvm, _ = sheet
+    fvm("--lang", "en", "checklist", "sheet", "golive", "--unit", "h1", "-o", str(tmp_path))
+    profile = tmp_path / "lo-profile"
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(tmp_path / "h1.xlsx"),
+        ],  # fmt: skip
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    pages = [p.extract_text() for p in pypdf.PdfReader(tmp_path / "h1.pdf").pages]
+    assert 1 <= len(pages) <= 4  # not the 6 pages columns spread over before
+    for text in pages:  # the heading row on every page, the answer column beside the questions
+        assert "Question" in text and "Answer" in text and "Comment" in text, text[:200]

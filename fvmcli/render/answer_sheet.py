@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from fvmcli.core.model import NA, Question
 from fvmcli.core.sheet_layout import (
@@ -123,6 +124,7 @@ def write_sheet(data: SheetData, lang: str, path: Path) -> None:
     widths = [18, 50, 40, 12, 18, 40]
     for r, row in enumerate(data.rows, start=FIRST_ROW):
         q = row.question
+        ws.set_row(r, _row_height([row.section or "", row.text, row.help or ""], widths))
         ws.write_string(r, SECTION, _text(row.section), wrap)
         ws.write_string(
             r, QUESTION, _text(row.text + (f"\n({words['stale']})" if row.stale else "")), wrap
@@ -148,6 +150,7 @@ def write_sheet(data: SheetData, lang: str, path: Path) -> None:
     for column, width in enumerate(widths):
         ws.set_column(column, column, width)
     ws.set_column(QID, WAS, None, None, {"hidden": True})
+    _print_setup(ws, len(data.rows), widths)
     ws.freeze_panes(FIRST_ROW, 0)
     ws.protect("", {"autofilter": True, "format_columns": True, "format_rows": True})
     meta = book.add_worksheet(META)
@@ -165,6 +168,27 @@ def write_sheet(data: SheetData, lang: str, path: Path) -> None:
     meta.hide()
     meta.protect("")
     book.close()
+
+
+def _row_height(texts: list[str], widths: list[int]) -> float:
+    """Return the height in points a row needs for its wrapped texts (a line of 15 points per
+    line of the widest cell), since LibreOffice does not grow written rows by itself."""
+    lines = 1
+    for text, width in zip(texts, widths, strict=False):
+        chars = max(width - 2, 8)
+        lines = max(lines, sum(max(1, -(-len(part) // chars)) for part in text.split("\n")))
+    return 15.0 * lines
+
+
+def _print_setup(ws: Any, rows: int, widths: list[int]) -> None:
+    """Make the sheet print as people expect: landscape A4, every column on one page's
+    width, the heading row on every page, and only the filled area."""
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(FIRST_ROW - 1)
+    ws.print_area(0, 0, FIRST_ROW + max(rows, 1) - 1, COMMENT)
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
 
 
 def _answer_cell(ws, r, q: Question, value: str | None, lang: str, fmt, date_fmt) -> None:  # type: ignore[no-untyped-def]

@@ -69,6 +69,11 @@ class Book:
             ws.set_column(c, c, min(width, MAX_COLUMN_WIDTH))
         ws.autofilter(0, 0, max(1, len(data)), len(shown) - 1)
         ws.freeze_panes(1, 0)
+        # Printed: landscape A4, all columns on one page's width, headings on every page.
+        ws.set_landscape()
+        ws.set_paper(9)
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(0)
         return ws
 
     def close(self) -> None:
