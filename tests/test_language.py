@@ -272,7 +272,7 @@ def test_history_reads_in_swedish_words_and_keeps_ids_whole(fvm: Fvm, swedish: N
     rows = tables(result.stdout)[0]
     assert {r["sort"] for r in rows} == {"svar"}
     assert "org.reduced-bookings" in {r["fråga"] for r in rows}  # an id is never cut
-    assert "nej" in {r["värde"] for r in rows}
+    assert {"Nej", "40\u00a0%"} == {r["värde"] for r in rows}
     assert fvm.json("checklist", "history", "golive", "--unit", "u1")[-1]["kind"] == "answer"
 
 
@@ -296,3 +296,64 @@ def test_tables_name_areas_and_unit_types_while_json_keeps_ids(fvm: Fvm, swedish
         assert (row["område"], row["typ"]) == ("Södra området", "Primärvård"), args
     assert fvm.json("unit", "list")[0]["area"] == "sodra"
     assert fvm.json("cutover", "status")["units"][0]["type"] == "primary-care"
+
+
+def test_no_english_word_of_fvms_own_values_in_swedish_outputs(
+    tmp_path: Path, swedish: None
+) -> None:
+    """The demo territory in every output a person reads, in Swedish: no status, state, kind
+    or answer word of fvm's own appears in English (ids, commands and CSS aside)."""
+    import email
+    from email import policy
+
+    from fvmcli.render.values import ANSWER_WORDS, WORDS
+
+    db = str(tmp_path / "demo.sqlite")
+    runner = CliRunner()
+
+    def run(*args: str) -> str:
+        result = runner.invoke(app, ["--db", db, *args], env={"COLUMNS": "250"})
+        assert result.exit_code == 0, (args, result.output)
+        return result.stdout
+
+    run("demo")
+    english = {w for k, v in {**WORDS, **ANSWER_WORDS}.items() for w in (k, v)}
+    english -= {w for w in english if i18n.translated(w, "sv") == w}  # the same in Swedish
+    english -= {"sent"}  # a Swedish word too ("late")
+    pattern = re.compile(
+        r"(?<![\w.\-/@])(" + "|".join(re.escape(w) for w in sorted(english)) + r")(?![\w.\-/@])"
+    )
+    out = tmp_path / "out"
+    outputs = {
+        "status": run("cutover", "status"),
+        "blockers": run("cutover", "blockers"),
+        "forecast": run("cutover", "forecast"),
+        "plan": run("course", "plan", "--phase", "1"),
+        "coverage": run("course", "coverage"),
+        "trend": run("cutover", "trend"),
+        "gaps": run("equipment", "gaps"),
+        "equipment": run("equipment", "show", "vc-hjo"),
+        "score": run("checklist", "score", "golive", "--unit", "vc-hjo"),
+        "history": run("checklist", "history", "golive", "--unit", "vc-hjo"),
+        "sessions": run("session", "list"),
+        "phases": run("phase", "list"),
+        "unit": run("unit", "show", "vc-hjo"),
+    }
+    run("cutover", "report", "-o", str(out / "r.html"))
+    html = (out / "r.html").read_text("utf-8")
+    outputs["report"] = re.sub(r"<[^>]+>", " ", re.sub(r"<style>.*?</style>", "", html, flags=re.S))
+    run("checklist", "print", "golive", "--unit", "vc-hjo", "-o", str(out / "c.md"))
+    outputs["printout"] = (out / "c.md").read_text("utf-8")
+    run("remind", "--dry-run", "-o", str(out / "mail"), "--area", "sodra")
+    for eml in sorted((out / "mail").glob("*.eml"))[:5]:
+        message = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
+        body = message.get_body(("plain",))
+        assert body is not None
+        outputs[eml.name] = body.get_content()
+    found = {}
+    for name, text in outputs.items():
+        text = "\n".join(line for line in text.splitlines() if "fvm " not in line)
+        hits = sorted({m.group(1) for m in pattern.finditer(text)})
+        if hits:
+            found[name] = hits
+    assert found == {}

@@ -24,7 +24,7 @@ from fvmcli.cli.options import (
 from fvmcli.cli.output import emit_json, importing, progress, say, show, warn
 from fvmcli.i18n import _
 from fvmcli.render.columns import Column
-from fvmcli.render.values import answer_word, local_time, number_shown, word
+from fvmcli.render.values import local_time, number_shown, word
 
 app = typer.Typer(
     help=GROUPS["checklist"][1],
@@ -72,8 +72,10 @@ HISTORY = (
     Column("by", "by", cell=_who),
     Column("kind", "kind", word),
     Column("question", "question", shrink=False),
-    Column("previous", "previous", answer_word),
-    Column("value", "value", answer_word),
+    Column("previous", "previous", table=False),
+    Column("value", "value", table=False),
+    Column("previous_shown", "previous", data=False),
+    Column("value_shown", "value", data=False),
     Column("comment", "comment"),
     Column("version", "version", table=False),
     Column("login", "login", table=False),
@@ -414,25 +416,9 @@ def history(
 
     Example: fvm checklist history golive --unit vc-hjo --question org.super-users
     """
-    from fvmcli.services.answers import history as answer_history
+    from fvmcli.services.answers import history_rows
 
-    env = get_env(ctx)
-    rows = [
-        {
-            "question": c.subject,
-            "value": c.new,
-            "previous": c.old,
-            "comment": c.comment,
-            "by": c.by,
-            "at": c.at,
-            "version": c.version,
-            "kind": c.kind,
-            "login": c.login,
-            "on_behalf": c.by if c.login and c.by != c.login else None,
-            "key": c.key,
-        }
-        for c in answer_history(env, checklist_id, unit_id, question)
-    ]
+    rows = history_rows(get_env(ctx), checklist_id, unit_id, question)
     show(
         HISTORY,
         rows,

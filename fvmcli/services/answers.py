@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fvmcli.core.limits import MAX_TEXT
 from fvmcli.core.model import Checklist, NewAnswer, Question, Unit
@@ -334,6 +334,43 @@ def history(
     with ctx.db.read() as conn:
         require_unit(conn, unit_id)
         return answer_history(conn, unit_id, checklist.id, question)
+
+
+def history_rows(
+    ctx: Context, checklist_id: str, unit_id: str, question: str | None = None
+) -> list[dict[str, Any]]:
+    """Return the unit's history (``history``) as the rows ``checklist history`` lists: the
+    stored values for scripts, and beside them (``*_shown``) the answers as a person reads
+    them in the user's language (an option's label, ``ja`` for yes)."""
+    from fvmcli.render.checklist_sheet import answer_label
+
+    checklist = ctx.checklist(checklist_id)
+    lang = ctx.lang
+
+    def shown(kind: str, qid: str | None, value: str | None) -> str | None:
+        asked = checklist.question(qid) if qid and kind == "answer" else None
+        if asked is None or value is None:
+            return value
+        return answer_label(asked, value, lang) or value
+
+    return [
+        {
+            "question": c.subject,
+            "value": c.new,
+            "previous": c.old,
+            "comment": c.comment,
+            "by": c.by,
+            "at": c.at,
+            "version": c.version,
+            "kind": c.kind,
+            "login": c.login,
+            "on_behalf": c.by if c.login and c.by != c.login else None,
+            "key": c.key,
+            "previous_shown": shown(c.kind, c.subject, c.old),
+            "value_shown": shown(c.kind, c.subject, c.new),
+        }
+        for c in history(ctx, checklist_id, unit_id, question)
+    ]
 
 
 @dataclass(frozen=True)
