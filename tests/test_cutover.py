@@ -256,9 +256,9 @@ def test_the_pdf_is_a_management_summary_with_a_page_per_area(fvm: Fvm, tmp_path
     text = " ".join(" ".join(pages).split())
     assert "the 40 worst of 60" in text and "FILE.xlsx" in text
     assert "All 60 units, all 20 blockers" in text  # sodra (phase 1) only: norra has no date
-    norra = next(p for p in pages if "norra: 30 units" in p)
+    norra = next(p for p in pages if "Northern area: 30 units" in p)  # areas by name
     assert "Worst units" in norra and "v01" in norra and "v00" not in norra
-    assert sum(1 for p in pages if " units" in p and ("sodra: 30" in p or "norra: 30" in p)) == 2
+    assert sum(1 for p in pages if "Southern area: 30" in p or "Northern area: 30" in p) == 2
     cut(fvm, "report", "-o", str(tmp_path / "r.html"))
     html = (tmp_path / "r.html").read_text("utf-8")
     assert all(f"v{i:02}" in html for i in range(60)) and "worst of" not in html

@@ -14,7 +14,7 @@ from fvmcli.cli.output import emit_json, emit_table, say, show, warn
 from fvmcli.errors import InputError
 from fvmcli.i18n import N_, _, ngettext
 from fvmcli.render.columns import Column
-from fvmcli.render.values import percent_shown
+from fvmcli.render.values import number_shown, percent_shown, word
 
 app = typer.Typer(help=GROUPS["course"][1], no_args_is_help=True)
 
@@ -23,8 +23,8 @@ COURSES = (
     Column("title", "title"),
     Column("summary", "summary", table=False),
     Column("audience", "audience", table=False),
-    Column("hours", "hours", lambda h: f"{h:g}"),
-    Column("format", "format"),
+    Column("hours", "hours", number_shown),
+    Column("format", "format", word),
     Column("assessment", "assessment", lambda a: _("yes") if a else ""),
     Column("prerequisites", "prerequisites", ", ".join),
     Column("modules", "modules", table=False),
@@ -91,7 +91,7 @@ def show_(
             "{hours:g} h · {course} · assessment: {assessment} · prerequisites: {prerequisites}"
         ).format(
             hours=course.hours,
-            course=course.format,
+            course=word(course.format),
             assessment=_("yes") if course.assessment else _("no"),
             prerequisites=", ".join(course.prerequisites) or _("none"),
         )

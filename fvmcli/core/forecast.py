@@ -72,9 +72,9 @@ def forecast(
     if b <= 0:
         return Forecast(STALLED, score_now, b, None, None, len(points))
     # A pace so slow that green lies past the calendar's end is shown as its last day.
-    projected = day + timedelta(
-        days=min(exact_ceil((green - score_now) / b), (date.max - day).days)
-    )
+    left = (date.max - day).days
+    needed = (green - score_now) / b  # may overflow to infinity for a tiny slope
+    projected = day + timedelta(days=exact_ceil(needed) if needed < left else left)
     if go_live is None:
         return Forecast(UNKNOWN, score_now, b, projected, None, len(points))
     if projected <= go_live:

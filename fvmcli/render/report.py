@@ -29,7 +29,9 @@ def units_csv(rows: Sequence[Any], *, plain: bool = False) -> str:
 # ---------------------------------------------------------------- charts
 
 
-def status_bars(by_area: dict[str, dict[str, Any]], width: int = 520) -> dict[str, Any]:
+def status_bars(
+    by_area: dict[str, dict[str, Any]], width: int = 520, names: dict[str, str] | None = None
+) -> dict[str, Any]:
     """Return the geometry of stacked bars: units per status, one bar per area."""
     bars = []
     for i, (area, counts) in enumerate(by_area.items()):
@@ -49,7 +51,12 @@ def status_bars(by_area: dict[str, dict[str, Any]], width: int = 520) -> dict[st
                 )
             x += w
         bars.append(
-            {"label": area, "y": 10 + i * 28, "segments": segments, "units": counts["units"]}
+            {
+                "label": (names or {}).get(area, area),
+                "y": 10 + i * 28,
+                "segments": segments,
+                "units": counts["units"],
+            }
         )
     return {
         "width": width,
@@ -78,7 +85,9 @@ def score_histogram(scores: Sequence[float], bins: int = 10) -> dict[str, Any]:
     return {"bars": bars, "width": 520, "height": 190}
 
 
-def trend_lines(trend: dict[str, Any]) -> dict[str, Any] | None:
+def trend_lines(
+    trend: dict[str, Any], names: dict[str, str] | None = None
+) -> dict[str, Any] | None:
     """Return polylines of each area's mean score across snapshots (None without two rounds)."""
     labels = [s["label"] for s in trend["snapshots"]]
     if len(labels) < 2:
@@ -92,7 +101,7 @@ def trend_lines(trend: dict[str, Any]) -> dict[str, Any] | None:
         ]
         lines.append(
             {
-                "area": area["area"],
+                "area": (names or {}).get(area["area"], area["area"]),
                 "colour": palette[i % len(palette)],
                 "points": " ".join(f"{x:.1f},{y:.1f}" for x, y in points),
                 "dots": [{"x": round(x, 1), "y": round(y, 1)} for x, y in points],
@@ -114,6 +123,7 @@ def html(template_dirs: Sequence[Path], report: Any, *, management: bool = False
     where the full lists are (XLSX, CSV); a PDF of hundreds of pages helps nobody."""
     status = report.status
     rows = status.rows
+    names = report.names
     by_area = status.summaries_by("area")
     coverage = status.coverage
     limit = MANAGEMENT_ROWS if management else None
@@ -128,10 +138,10 @@ def html(template_dirs: Sequence[Path], report: Any, *, management: bool = False
         "summary": status.summary(),
         "by_area": by_area,
         "by_type": status.summaries_by("type"),
-        "bars": status_bars(by_area),
+        "bars": status_bars(by_area, names=names.get("area")),
         "histogram": score_histogram([r.score for r in rows]),
         "trend": report.trend,
-        "trend_chart": trend_lines(report.trend),
+        "trend_chart": trend_lines(report.trend, names.get("area")),
         "blockers": status.blockers,
         "texts": report.texts,
         "coverage": coverage,
@@ -140,15 +150,19 @@ def html(template_dirs: Sequence[Path], report: Any, *, management: bool = False
         "since": report.since.as_json() if report.since else None,
         "since_title": since_title(report),
         "limit": limit,
-        "area_pages": area_pages(status) if management else [],
+        "area_pages": area_pages(status, names.get("area")) if management else [],
+        "area_names": names.get("area", {}),
+        "type_names": names.get("type", {}),
         # The long tables' cells, made here as plain tuples: the sandbox checks every attribute
         # a template reads, which costs more than the rest of a region's report.
-        "unit_cells": [unit_cells(r) for r in (rows[:limit] if limit else rows)],
+        "unit_cells": [unit_cells(r, names) for r in (rows[:limit] if limit else rows)],
         "blocker_cells": [
             blocker_cells(b, report.texts)
             for b in (status.blockers[:limit] if limit else status.blockers)
         ],
-        "coverage_cells": [coverage_cells(c) for c in (coverage[:limit] if limit else coverage)],
+        "coverage_cells": [
+            coverage_cells(c, names.get("area")) for c in (coverage[:limit] if limit else coverage)
+        ],
         **forecast_context(report.forecast, limit),
     }
     return render(template_dirs, "report.html.j2", context)
@@ -198,14 +212,15 @@ def _percent(value: float | None, digits: int = 0) -> str:
     return "–" if value is None else f"{value:.{digits}f}\u00a0%"
 
 
-def unit_cells(r: Any) -> tuple[Any, ...]:
-    """Return a unit's cells in the report's table of units."""
+def unit_cells(r: Any, names: dict[str, dict[str, str]] | None = None) -> tuple[Any, ...]:
+    """Return a unit's cells in the report's table of units (areas and types by name)."""
     reason = r.reason
+    known = names or {}
     return (
         r.name,
         r.unit,
-        f"{r.area} ({r.phase})",
-        r.type,
+        f"{known.get('area', {}).get(r.area, r.area)} ({r.phase})",
+        known.get("type", {}).get(r.type, r.type),
         r.status,
         reason_text(reason),
         _percent(r.score * 100),
@@ -237,12 +252,13 @@ def blocker_cells(b: Any, texts: dict[str, str]) -> tuple[Any, ...]:
     )
 
 
-def coverage_cells(c: Any) -> tuple[Any, ...]:
+def coverage_cells(c: Any, names: dict[str, str] | None = None) -> tuple[Any, ...]:
     """Return a unit's cells in the report's table of training coverage."""
-    return (c.name, c.unit, c.area, c.people, c.required, c.completed, _percent(c.coverage, 1))
+    area = (names or {}).get(c.area, c.area)
+    return (c.name, c.unit, area, c.people, c.required, c.completed, _percent(c.coverage, 1))
 
 
-def area_pages(status: Any) -> list[dict[str, Any]]:
+def area_pages(status: Any, names: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """Return, per area, its summary, its worst units and its longest-overdue blockers."""
     summaries = status.summaries_by("area")
     area_of = {r.unit: r.area for r in status.rows}
@@ -255,7 +271,7 @@ def area_pages(status: Any) -> list[dict[str, Any]]:
             blockers[area_of[b.unit]].append(b)
     return [
         {
-            "area": area,
+            "area": (names or {}).get(area, area),
             "summary": summaries[area],
             "rows": rows[area][:AREA_ROWS],
             "blockers": blockers[area][:AREA_ROWS],

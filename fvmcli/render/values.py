@@ -36,6 +36,17 @@ WORDS = {
     "it": N_("IT"),
     "print": N_("printing"),
     "medtech": N_("medical technology"),
+    # question types (core/model.py QUESTION_TYPES) and course formats (COURSE_FORMATS)
+    "yes-no": N_("yes/no"),
+    "yes-partial-no": N_("yes/partly/no"),
+    "percent": N_("percent"),
+    "number": N_("number"),
+    "date": N_("date"),
+    "choice": N_("choice"),
+    "text": N_("text"),
+    "classroom": N_("classroom"),
+    "online": N_("online"),
+    "blended": N_("blended"),
     # kinds of change in history
     "answer": N_("answer"),
     "waiver": N_("waiver"),

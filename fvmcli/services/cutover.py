@@ -237,6 +237,7 @@ class Report:
     texts: dict[str, str]
     since: Diff | None = None  # what moved since an earlier round (``--since``)
     forecast: Any = None  # a ``services.forecast.TerritoryForecast`` (HTML, PDF and XLSX)
+    names: dict[str, dict[str, str]] = field(default_factory=dict)  # area/type id → name
 
 
 def report(
@@ -254,6 +255,7 @@ def report(
     status = territory_status(
         ctx, chosen, checklist_id=checklist_id, as_of=as_of, detail=detail or since is not None
     )
+    from fvmcli.render.columns import territory_names
     from fvmcli.services.forecast import territory_forecast
 
     lang = ctx.lang
@@ -275,6 +277,7 @@ def report(
         {q.id: q.text.get(lang) for q in status.checklist.questions},
         moved,
         ahead,
+        territory_names(ctx.territory, lang),
     )
 
 
