@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -283,3 +284,23 @@ def test_snapshots_and_trend(territory: Fvm) -> None:
     assert "a snapshot 'T-20' exists already" in taken and "--replace" in taken
     again = territory(*c, "cutover", "snapshot", "T-20", "--checklist", "mini", "--replace").stdout
     assert "Replaced snapshot T-20" in again
+
+
+def test_report_headings_break_between_syllables_with_a_hyphen(
+    territory: Fvm, tmp_path: Path, swedish: None
+) -> None:
+    """A narrow column breaks a long heading where Swedish (or English) hyphenates, with a
+    soft hyphen Chromium honours as well as the PDF, never anywhere in a word."""
+    pytest.importorskip("pyphen")
+    out = tmp_path / "r.html"
+    cut(territory, "report", "-o", str(out))
+    html = out.read_text("utf-8")
+    headings = re.findall(r"<th[^>]*>([^<]*)</th>", html)
+    broken = [h for h in headings if "\u00ad" in h]
+    assert broken, headings
+    for heading in broken:  # each break falls between syllables of a long word
+        for word in heading.split():
+            if "\u00ad" in word:
+                assert len(word.replace("\u00ad", "")) >= 10
+                assert all(len(part) >= 2 for part in word.split("\u00ad")), word
+    assert "overflow-wrap: anywhere" not in html

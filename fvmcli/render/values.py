@@ -154,3 +154,21 @@ def percent_text(value: float | None, digits: int = 0) -> str:
     if value is None:
         return "–"
     return f"{value:.{digits}f}\u00a0%"
+
+
+LONG_WORD = 10  # letters from which a heading's word gets places to break
+
+
+def hyphenated(text: str) -> str:
+    """Return ``text`` with soft hyphens in its long words, by the current language's rules
+    (pyphen, which WeasyPrint brings; without it the text as it is), so that a narrow column
+    breaks a heading between syllables with a hyphen, in Chromium as in the PDF."""
+    try:
+        import pyphen  # type: ignore[import-untyped]
+    except ImportError:
+        return text
+    dictionary = pyphen.Pyphen(lang="sv_SE" if language() == "sv" else "en_GB")
+    return " ".join(
+        dictionary.inserted(w, hyphen="\u00ad") if len(w) >= LONG_WORD and w.isalpha() else w
+        for w in text.split(" ")
+    )
