@@ -16,5 +16,6 @@ def get_env(ctx: typer.Context, *, creates: bool = False) -> Context:
     root = ctx.find_root()
     if not isinstance(root.obj, Context):
         root.obj = Context(creates=False)
-    root.obj.creates = creates
+    if creates:  # a later get_env(ctx) of the same command does not take it back
+        root.obj.creates = True
     return root.obj
