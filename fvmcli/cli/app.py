@@ -87,11 +87,9 @@ class FvmGroup(TyperGroup):
             _quiet_stdout()
             raise typer.Exit(0) from None
         except OSError as exc:
-            if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG):
+            if exc.errno not in CANNOT_WRITE:
                 raise
-            _quiet_stdout()  # what could not be written must not fail again at exit
-            fail(_("fvm: cannot write the output: {reason}").format(reason=exc.strerror))
-            raise typer.Exit(int(ExitCode.ENVIRONMENT)) from None
+            raise typer.Exit(_output_lost(exc)) from None
         except KeyboardInterrupt:
             if _debug(ctx):
                 traceback.print_exc()
@@ -386,24 +384,28 @@ def main() -> None:
     sys.exit(_flushed(code))
 
 
+# Why writing stdout can fail that is the environment's doing (a full disk, a bad device).
+CANNOT_WRITE = (errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG)
+
+
+def _output_lost(exc: OSError) -> int:
+    """Say that the output could not be written; return the exit code (4)."""
+    _quiet_stdout()  # what could not be written must not fail again at exit
+    fail(_("fvm: cannot write the output: {reason}").format(reason=exc.strerror))
+    return int(ExitCode.ENVIRONMENT)
+
+
 def _flushed(code: Any) -> Any:
     """Return ``code`` once stdout is written out: a reader that stopped reading is no error,
     a disk that is full is one of the environment (4)."""
-    import errno
-
     try:
         sys.stdout.flush()
     except BrokenPipeError:
-        pass
-    except OSError as exc:
-        if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG):
-            raise
         _quiet_stdout()
-        fail(_("fvm: cannot write the output: {reason}").format(reason=exc.strerror))
-        return int(ExitCode.ENVIRONMENT)
-    else:
-        return code
-    _quiet_stdout()
+    except OSError as exc:
+        if exc.errno not in CANNOT_WRITE:
+            raise
+        return _output_lost(exc)
     return code
 
 

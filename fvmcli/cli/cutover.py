@@ -12,10 +12,11 @@ from fvmcli.cli.env import get_env
 from fvmcli.cli.groups import GROUPS
 from fvmcli.cli.options import AS_OF, BY, CHECKLIST_OPTION, JSON, PLAIN_CSV, unit_filters
 from fvmcli.cli.output import STATUS_STYLE, emit_json, progress, say, show, warn
+from fvmcli.core.territory import territory_names
 from fvmcli.errors import ExitCode
 from fvmcli.i18n import _, ngettext
-from fvmcli.render.columns import UNIT_STATUS, Column, fraction, territory_names, with_names
-from fvmcli.render.values import fraction_shown, word
+from fvmcli.render.columns import UNIT_STATUS, Column, fraction, with_names
+from fvmcli.render.values import fraction_shown, number_shown, word
 
 app = typer.Typer(
     help=GROUPS["cutover"][1],
@@ -60,13 +61,8 @@ def print_status(
     the summaries by status and by each of ``by`` (areas and types by their names in ``lang``
     when the ``territory`` is given)."""
     rows = status.rows[:limit] if limit else status.rows
-    columns = (
-        with_names(UNIT_STATUS, territory_names(territory, lang))
-        if territory is not None
-        else UNIT_STATUS
-    )
     show(
-        columns,
+        with_names(UNIT_STATUS, territory_names(territory, lang)) if territory else UNIT_STATUS,
         rows,
         as_json=False,
         title=_("Readiness on {lang}, as of {as_of}").format(
@@ -80,10 +76,7 @@ def print_status(
                 rows=len(status.rows) - len(rows)
             )
         )
-    names: dict[str, dict[str, str]] = {}
-    if territory is not None:
-        names["area"] = {a.id: a.name.get(lang) for a in territory.areas.values()}
-        names["type"] = {t: name.get(lang) for t, name in territory.unit_types.items()}
+    names = territory_names(territory, lang) if territory is not None else {}
     groups = [{"group": _("all"), **status.summary()}]
     for key in by:
         groups += [
@@ -126,11 +119,7 @@ def status(
         print_status(found, env.lang, territory=env.territory)
     warn_undated(found)
     if found.gate_failed:
-        failing = sum(
-            1
-            for r in found.rows
-            if r.status == "red" or (fail_on == "amber" and r.status == "amber")
-        )
+        failing = found.failing(fail_on or "red")
         warn(
             ngettext(
                 "--fail-on {level}: {n} unit is {what}; the gate fails (exit 1).",
@@ -428,7 +417,11 @@ FORECAST = (
     Column("unit", "unit"),
     Column("name", "name", shrink=True),
     Column("score", "score", fraction),
-    Column("slope_per_day", "pts/week", lambda b: f"{b * 700:+.1f}".replace(".", ",")),
+    Column(
+        "slope_per_day",
+        "pts/week",
+        lambda b: ("+" if b > 0 else "") + number_shown(round(b * 700, 1)),
+    ),
     Column("forecast", "forecast", word),
     Column("projected", "green on"),
     Column("go_live", "go-live"),
@@ -479,7 +472,7 @@ def forecast(
         ),
         styles=[FORECAST_STYLE.get(r["forecast"]) for r in rows],
     )
-    areas = {a.id: a.name.get(env.lang) for a in env.territory.areas.values()}
+    areas = territory_names(env.territory, env.lang)["area"]
     groups = [{"group": _("all"), **found.summary()}]
     groups += [
         {"group": _("phase {phase}").format(phase=k), **v}

@@ -6,6 +6,7 @@ import json
 import os
 import re
 import sys
+import textwrap
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, is_dataclass
@@ -247,8 +248,6 @@ def emit_table(
         note = _("Not shown at this width: {columns}. Every column: --wide").format(
             columns=", ".join(hidden)
         )
-        import textwrap
-
         for part in textwrap.wrap(note, table_width() or len(note), break_on_hyphens=False):
             out.append(f"\x1b[2m{part}\x1b[0m" if colour else part)
     sys.stdout.write("\n".join(out) + "\n\n")  # a blank line ends the table

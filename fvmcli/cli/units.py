@@ -11,8 +11,9 @@ from fvmcli.cli.env import get_env
 from fvmcli.cli.groups import GROUPS
 from fvmcli.cli.options import BY, DRY_RUN, ENCODING, JSON, unit_filters
 from fvmcli.cli.output import emit_json, emit_table, importing, say, show
+from fvmcli.core.territory import territory_names
 from fvmcli.i18n import N_, _, ngettext
-from fvmcli.render.columns import Column, territory_names, with_names
+from fvmcli.render.columns import Column, with_names
 
 app = typer.Typer(help=GROUPS["unit"][1], no_args_is_help=True)
 

@@ -121,6 +121,11 @@ def blocker_order(item: BlockerItem) -> tuple[int, str, str]:
 GATES = {"red": frozenset({"red"}), "amber": frozenset({"red", "amber"})}
 
 
+def gate_count(statuses: Iterable[str], fail_on: str) -> int:
+    """Return how many of ``statuses`` fail the ``--fail-on`` gate (red, or red or amber)."""
+    return sum(1 for s in statuses if s in GATES.get(fail_on, ()))
+
+
 def gate_failed(statuses: Iterable[str], fail_on: str | None) -> bool:
     """Return True when ``--fail-on`` fails: a unit is red (``red``), or red or amber
     (``amber``). Without a gate nothing fails. An unknown gate is a ValueError."""

@@ -33,6 +33,15 @@ def area_names(territory: Territory) -> dict[str, Text]:
     return {a.id: a.name for a in territory.areas.values()}
 
 
+def territory_names(territory: Territory, lang: str) -> dict[str, dict[str, str]]:
+    """Return ``{"area": id → name, "type": id → name}`` in ``lang``: how areas and unit types
+    are shown to a person (ids stay in JSON and CSV)."""
+    return {
+        "area": {a.id: a.name.get(lang) for a in territory.areas.values()},
+        "type": {t: name.get(lang) for t, name in territory.unit_types.items()},
+    }
+
+
 def parent_cycle(links: dict[str, str], start: str) -> list[str]:
     """Return the ids around a cycle of parents met from ``start`` (first repeated last), or
     [] when following parents from ``start`` ends."""

@@ -60,14 +60,6 @@ def with_names(
     return tuple(replace(c, fmt=namer(names[c.key])) if c.key in names else c for c in columns)
 
 
-def territory_names(territory: Any, lang: str) -> dict[str, dict[str, str]]:
-    """Return the names of areas and unit types in ``lang``, for ``with_names``."""
-    return {
-        "area": {a.id: a.name.get(lang) for a in territory.areas.values()},
-        "type": {t: name.get(lang) for t, name in territory.unit_types.items()},
-    }
-
-
 def data_rows(columns: Sequence[Column], rows: Iterable[Any]) -> list[dict[str, Any]]:
     """Return the rows as plain objects keyed by the data columns (for JSON)."""
     keys = [c.key for c in columns if c.data]

@@ -47,6 +47,12 @@ class TerritoryStatus:
 
         return summary(self.rows)
 
+    def failing(self, fail_on: str) -> int:
+        """Return how many units fail the ``--fail-on`` gate."""
+        from fvmcli.core.cutover import gate_count
+
+        return gate_count((r.status for r in self.rows), fail_on)
+
     def summaries_by(self, key: str) -> dict[str, dict[str, Any]]:
         """Return a summary per area, type or phase."""
         from fvmcli.core.cutover import summaries_by
@@ -255,7 +261,7 @@ def report(
     status = territory_status(
         ctx, chosen, checklist_id=checklist_id, as_of=as_of, detail=detail or since is not None
     )
-    from fvmcli.render.columns import territory_names
+    from fvmcli.core.territory import territory_names
     from fvmcli.services.forecast import territory_forecast
 
     lang = ctx.lang

@@ -106,7 +106,7 @@ def territory_forecast(
     is the selection's ``TerritoryStatus`` when the caller has it already (the report)."""
     from fvmcli.core.forecast import forecast, trend_line, worst_first_key
     from fvmcli.services.cutover import territory_status
-    from fvmcli.store.snapshots import as_day, list_snapshots, snapshot_rows
+    from fvmcli.store.snapshots import unit_rounds
     from fvmcli.store.units import go_live_dates
 
     if status is None:
@@ -114,16 +114,12 @@ def territory_forecast(
     checklist, day = status.checklist, status.as_of
     chosen_ids = {r.unit for r in status.rows}
     with ctx.db.read() as conn:
-        taken = {s["label"]: s["as_of"] for s in list_snapshots(conn, checklist.id)}
-        frozen = snapshot_rows(conn, list(taken))
+        rounds = unit_rounds(conn, checklist.id, chosen_ids)
         go_live = go_live_dates(conn)
-    rounds: dict[str, list[tuple[date, float]]] = defaultdict(list)
     round_scores: dict[tuple[int, date], list[float]] = defaultdict(list)
-    for row in frozen:
-        if row["unit_id"] in chosen_ids:
-            when = as_day(taken[row["label"]])
-            rounds[row["unit_id"]].append((when, row["score"]))
-            round_scores[(row["phase"], when)].append(row["score"])
+    for r in status.rows:  # a round's mean per phase, over the units of the phase now
+        for when, score in rounds.get(r.unit, []):
+            round_scores[(r.phase, when)].append(score)
     units = [
         UnitForecast(
             r.unit,
