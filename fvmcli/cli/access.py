@@ -6,8 +6,8 @@ import typer
 
 from fvmcli.cli.env import get_env
 from fvmcli.cli.groups import GROUPS
-from fvmcli.cli.options import JSON
-from fvmcli.cli.output import emit_json, say, show
+from fvmcli.cli.options import output_options
+from fvmcli.cli.output import Listing, Output, Shown, say, show
 from fvmcli.core.access import ROLE_MEANING
 from fvmcli.i18n import _, ngettext
 from fvmcli.render.columns import Column
@@ -105,7 +105,8 @@ def revoke(
 
 
 @app.command("list")
-def list_(ctx: typer.Context, as_json: bool = JSON) -> None:
+@output_options(csv=True)
+def list_(ctx: typer.Context, out: Output) -> None:
     """List every grant.
 
     Example: fvm access list --json
@@ -113,11 +114,12 @@ def list_(ctx: typer.Context, as_json: bool = JSON) -> None:
     from fvmcli.services.access import list_grants
 
     found = list_grants(get_env(ctx))
-    show(GRANTS, found, as_json=as_json, title=_("{count} grants").format(count=len(found)))
+    out.emit(Listing(GRANTS, found, title=_("{count} grants").format(count=len(found))))
 
 
 @app.command("whoami")
-def whoami(ctx: typer.Context, as_json: bool = JSON) -> None:
+@output_options()
+def whoami(ctx: typer.Context, out: Output) -> None:
     """Show the login the database authenticated, and what it may do.
 
     Example: fvm access whoami
@@ -126,25 +128,25 @@ def whoami(ctx: typer.Context, as_json: bool = JSON) -> None:
     from fvmcli.services.access import whoami as who
 
     state = who(get_env(ctx))
-    if as_json:
-        emit_json(
-            {
-                "login": state.login,
-                "backend": state.backend,
-                "enforced": state.enforced,
-                "grants": data_rows(GRANTS, state.grants),
-            }
-        )
-        return
-    say(_("You are {login} on {backend}.").format(login=state.login, backend=state.backend))
-    if not state.enforced:
-        say(
-            _(
-                "Rights are not enforced on this database: anyone who can connect may "
-                "change anything."
+
+    def printed() -> None:
+        say(_("You are {login} on {backend}.").format(login=state.login, backend=state.backend))
+        if not state.enforced:
+            say(
+                _(
+                    "Rights are not enforced on this database: anyone who can connect may "
+                    "change anything."
+                )
             )
-        )
-        return
-    if not state.grants:
-        say(_("You have no grant: you may read nothing and change nothing."))
-    show(GRANTS, state.grants, as_json=False, title=_("Your grants"))
+            return
+        if not state.grants:
+            say(_("You have no grant: you may read nothing and change nothing."))
+        show(GRANTS, state.grants, title=_("Your grants"))
+
+    document = {
+        "login": state.login,
+        "backend": state.backend,
+        "enforced": state.enforced,
+        "grants": data_rows(GRANTS, state.grants),
+    }
+    out.emit(Shown(lambda: document, printed))

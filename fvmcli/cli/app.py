@@ -13,7 +13,7 @@ import typer
 from typer.core import TyperGroup
 
 from fvmcli import __version__
-from fvmcli.cli import system
+from fvmcli.cli import environment, system
 from fvmcli.cli.groups import GROUPS
 from fvmcli.cli.help_text import translate_help
 from fvmcli.cli.output import fail
@@ -36,7 +36,10 @@ class FvmGroup(TyperGroup):
         _framework_words()
         _broken_pipe_is_no_error()
         translate_help(self)
-        return super().main(args, *rest, **kwargs)
+        try:
+            return super().main(args, *rest, **kwargs)
+        finally:
+            environment.end()
 
     def list_commands(self, ctx: Any) -> list[str]:
         return [*super().list_commands(ctx), *(g for g in GROUPS if g not in self.commands)]
@@ -355,11 +358,16 @@ def root(
     ),
 ) -> None:
     """Go-live readiness for the FVM rollout of Millennium in Västra Götaland."""
-    from fvmcli.cli import output
+    from fvmcli.cli import environment
 
-    output.WIDE = wide
+    run = environment.begin(wide=wide)
     ctx.obj = Context(
-        db_url=db, content_dirs=list(content), lang_option=lang, debug=debug, creates=False
+        db_url=db,
+        content_dirs=list(content),
+        lang_option=lang,
+        debug=debug,
+        creates=False,
+        clock=run.clock,
     )
     ctx.obj.lang  # noqa: B018 (an unknown --lang or FVM_LANG is refused by every command)
 

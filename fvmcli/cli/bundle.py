@@ -114,7 +114,7 @@ def import_(
         else:
             say(_("Signed by the device key {fingerprint}.").format(fingerprint=done.fingerprint))
         if done.conflicts:
-            show(CONFLICTS, done.conflicts, as_json=False, title=_("Conflicts"))
+            show(CONFLICTS, done.conflicts, title=_("Conflicts"))
 
 
 @app.command("keygen")

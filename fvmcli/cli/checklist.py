@@ -17,14 +17,12 @@ from fvmcli.cli.options import (
     DRY_RUN,
     ENCODING,
     FORMAT,
-    JSON,
     OUTPUT,
+    output_options,
     unit_filters,
 )
-from fvmcli.cli.output import emit_json, importing, progress, say, show, warn
+from fvmcli.cli.output import Output, importing, progress, say, warn
 from fvmcli.i18n import _
-from fvmcli.render.columns import Column
-from fvmcli.render.values import local_time, number_shown, word
 
 app = typer.Typer(
     help=GROUPS["checklist"][1],
@@ -33,141 +31,31 @@ app = typer.Typer(
 
 UNIT = typer.Option(..., "--unit", metavar="ID", help="The unit.")
 
-CHECKLISTS = (
-    Column("id", "id"),
-    Column("version", "version"),
-    Column("title", "title"),
-    Column("sections", "sections"),
-    Column("questions", "questions"),
-)
-QUESTIONS = (
-    Column("id", "id"),
-    Column("section", "section", table=False),
-    Column("text", "question"),
-    Column("type", "type", word),
-    Column("due", "due"),
-    Column("weight", "weight", number_shown),
-    Column("critical", "critical", lambda c: _("yes") if c else ""),
-    Column("owner", "owner"),
-    Column("help", "help", table=False),
-    Column("allow_na", "allow_na", table=False),
-    Column("evidence", "evidence", table=False),
-    Column("source", "source", table=False),
-    Column("target", "target", table=False),
-    Column("options", "options", table=False),
-    Column("applies_to", "applies_to", table=False),
-    Column("when", "when", table=False),
-)
-
-
-def _who(row: Any) -> str:
-    """Return who made a change: the name, or the login and on whose behalf."""
-    if row["on_behalf"]:
-        return _("{login} for {by}").format(login=row["login"], by=row["by"])
-    return str(row["by"])
-
-
-HISTORY = (
-    Column("at", "at", lambda at: local_time(at) or ""),
-    Column("by", "by", cell=_who),
-    Column("kind", "kind", word),
-    Column("question", "question", shrink=False),
-    Column("previous", "previous", table=False),
-    Column("value", "value", table=False),
-    Column("previous_shown", "previous", data=False),
-    Column("value_shown", "value", data=False),
-    Column("comment", "comment"),
-    Column("version", "version", table=False),
-    Column("login", "login", table=False),
-    Column("on_behalf", "on behalf", table=False),
-    Column("key", "device key", table=False),
-)
-
-
-def _question_row(q: Any, lang: str) -> dict[str, Any]:
-    return {
-        "id": q.id,
-        "section": q.section,
-        "type": q.type,
-        "text": q.text.get(lang),
-        "help": q.help.get(lang) if q.help else None,
-        "weight": q.weight,
-        "critical": q.critical,
-        "due": str(q.due),
-        "owner": q.owner,
-        "allow_na": q.allow_na,
-        "evidence": q.evidence,
-        "source": q.source,
-        "target": q.target,
-        "options": [o.id for o in q.options] or None,
-        "applies_to": list(q.applies_to) if q.applies_to is not None else None,
-        "when": {"question": q.when.question, "in": list(q.when.values)} if q.when else None,
-    }
-
 
 @app.command("list")
-def list_(ctx: typer.Context, as_json: bool = JSON) -> None:
+@output_options(csv=True)
+def list_(ctx: typer.Context, out: Output) -> None:
     """List the checklists (bundled and from --content).
 
     Example: fvm checklist list
     """
-    from fvmcli.services.answers import list_checklists
+    from fvmcli.cli.views.checklist import checklists_view
+    from fvmcli.services.checklists import checklist_rows
 
-    env = get_env(ctx)
-    rows = [
-        {
-            "id": c.id,
-            "version": c.version,
-            "title": c.title.get(env.lang),
-            "sections": len(c.sections),
-            "questions": len(c.questions),
-        }
-        for c in list_checklists(env)
-    ]
-    show(CHECKLISTS, rows, as_json=as_json, title=_("Checklists"))
+    out.emit(checklists_view(checklist_rows(get_env(ctx))))
 
 
 @app.command("show")
-def show_(ctx: typer.Context, checklist_id: str = CHECKLIST, as_json: bool = JSON) -> None:
+@output_options(csv=True)
+def show_(ctx: typer.Context, out: Output, checklist_id: str = CHECKLIST) -> None:
     """Show a checklist's sections and questions with due, weight, owner and rules.
 
     Example: fvm checklist show golive --json
     """
-    env = get_env(ctx)
-    checklist = env.checklist(checklist_id)
-    lang = env.lang
-    questions = [_question_row(q, lang) for q in checklist.questions]
-    if as_json:
-        emit_json(
-            {
-                "id": checklist.id,
-                "version": checklist.version,
-                "title": checklist.title.get(lang),
-                "applies_to": list(checklist.applies_to) if checklist.applies_to else None,
-                "scoring": {"green": checklist.green, "amber": checklist.amber},
-                "sections": [
-                    {"id": s.id, "title": s.title.get(lang), "weight": s.weight}
-                    for s in checklist.sections
-                ],
-                "questions": questions,
-            }
-        )
-        return
-    say(
-        _("{lang} ({id}, version {version})").format(
-            lang=checklist.title.get(lang), id=checklist.id, version=checklist.version
-        ),
-        "bold",
-    )
-    for section in checklist.sections:
-        show(
-            QUESTIONS,
-            [q for q in questions if q["section"] == section.id],
-            as_json=False,
-            title=_("{lang} (weight {weight})").format(
-                lang=section.title.get(lang), weight=number_shown(section.weight)
-            ),
-        )
+    from fvmcli.cli.views.checklist import checklist_view
+    from fvmcli.services.checklists import show_checklist
+
+    out.emit(checklist_view(show_checklist(get_env(ctx), checklist_id)))
 
 
 @app.command("set")
@@ -237,39 +125,32 @@ def import_(
 
     Example: fvm checklist import golive svar/*.xlsx --dry-run
     """
-    from fvmcli.errors import InputError
+    from fvmcli.services.answer_files import are_sheets, import_answer_files
 
     env = get_env(ctx, creates=True)
-    sheets = [f for f in files if f.suffix.lower() == ".xlsx"]
-    if sheets and len(sheets) != len(files):
-        raise InputError(_("import either one CSV file or XLSX sheets, not both at once"))
-    if not sheets and len(files) != 1:
-        raise InputError(_("import one CSV file at a time (or many .xlsx sheets)"))
+    label = (
+        _("Importing {count} sheets").format(count=len(files))
+        if are_sheets(files)
+        else _("Importing {name}").format(name=files[0].name)
+    )
+    with importing(label, encoding):
+        done = import_answer_files(
+            env, checklist_id, files, dry_run=dry_run, overwrite=overwrite, by=by
+        )
     verb = _("Would change") if dry_run else _("Changed")
-    if sheets:
-        from fvmcli.services.sheets import import_sheets
-
-        with progress(_("Importing {count} sheets").format(count=len(sheets))):
-            got = import_sheets(
-                env, checklist_id, sheets, dry_run=dry_run, overwrite=overwrite, by=by
-            )
+    if done.sheets is not None:
         say(
             _(
                 "{verb} {changed} of {answers} answers from {sheets} sheets; {unchanged} unchanged."
             ).format(
                 verb=verb,
-                changed=got.changed,
-                answers=got.answers,
-                sheets=got.sheets,
-                unchanged=got.answers - got.changed,
+                changed=done.changed,
+                answers=done.answers,
+                sheets=done.sheets,
+                unchanged=done.unchanged,
             )
         )
         return
-    from fvmcli.services.answers import import_answers
-
-    file = files[0]
-    with importing(file, encoding):
-        done = import_answers(env, checklist_id, file, dry_run=dry_run, by=by)
     say(
         _(
             "{verb} {changed} of {answers} answers for {units} units from {file}; "
@@ -279,8 +160,8 @@ def import_(
             changed=done.changed,
             answers=done.answers,
             units=done.units,
-            file=file,
-            unchanged=done.answers - done.changed,
+            file=files[0],
+            unchanged=done.unchanged,
         )
     )
 
@@ -382,51 +263,43 @@ def waive(
 
 
 @app.command("score")
+@output_options()
 def score(
     ctx: typer.Context,
+    out: Output,
     checklist_id: str = CHECKLIST,
     unit_id: str = UNIT,
     as_of: str | None = AS_OF,
-    as_json: bool = JSON,
 ) -> None:
     """Score one unit: sections, status, blockers, overdue items and waivers.
 
     Example: fvm checklist score golive --unit vc-hjo --as-of 2027-01-15 --json
     """
-    from fvmcli.cli.score_view import print_score, score_json
+    from fvmcli.cli.views.score import score_view
     from fvmcli.services.answers import score as unit_score
 
     env = get_env(ctx)
-    view = unit_score(env, checklist_id, unit_id, as_of)
-    if as_json:
-        emit_json(score_json(view.readiness.unit.id, view.readiness.score))
-        return
-    print_score(view, env.lang)
+    out.emit(score_view(unit_score(env, checklist_id, unit_id, as_of), env.lang))
 
 
 @app.command("history")
+@output_options(csv=True)
 def history(
     ctx: typer.Context,
+    out: Output,
     checklist_id: str = CHECKLIST,
     unit_id: str = UNIT,
     question: str | None = typer.Option(None, "--question", help="Only this question."),
-    as_json: bool = JSON,
 ) -> None:
     """Show every answer and waiver change of a unit, oldest first.
 
     Example: fvm checklist history golive --unit vc-hjo --question org.super-users
     """
+    from fvmcli.cli.views.checklist import history_view
     from fvmcli.services.answers import history_rows
 
     rows = history_rows(get_env(ctx), checklist_id, unit_id, question)
-    show(
-        HISTORY,
-        rows,
-        as_json=as_json,
-        title=_("History of {unit_id} on {checklist_id}").format(
-            unit_id=unit_id, checklist_id=checklist_id
-        ),
-    )
+    out.emit(history_view(rows, unit_id, checklist_id))
 
 
 @app.command("answer")
@@ -448,7 +321,7 @@ def answer(
     Example: fvm checklist answer golive --unit vc-hjo --section equipment
     """
     from fvmcli.cli import prompts
-    from fvmcli.cli.score_view import print_score
+    from fvmcli.cli.views.score import print_score
     from fvmcli.services.answers import answer_walk
 
     env = get_env(ctx)
@@ -497,7 +370,7 @@ def print_(
     """
     from fvmcli.cli.writing import choose_format, write_document
     from fvmcli.render.checklist_sheet import SheetUnit, sheet_context
-    from fvmcli.services.answers import sheet
+    from fvmcli.services.checklists import sheet
 
     env = get_env(ctx)
     kind = choose_format(fmt, output, ("html", "md", "pdf"))

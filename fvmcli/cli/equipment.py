@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -10,11 +9,9 @@ import typer
 
 from fvmcli.cli.env import get_env
 from fvmcli.cli.groups import GROUPS
-from fvmcli.cli.options import BY, DRY_RUN, ENCODING, FORMAT, JSON, OUTPUT, unit_filters
-from fvmcli.cli.output import emit_json, importing, say, show
+from fvmcli.cli.options import BY, DRY_RUN, ENCODING, FORMAT, OUTPUT, output_options, unit_filters
+from fvmcli.cli.output import Output, importing, say
 from fvmcli.i18n import _
-from fvmcli.render.columns import Column, blank_zero
-from fvmcli.render.values import number_shown, percent_shown, word
 
 app = typer.Typer(
     help=GROUPS["equipment"][1],
@@ -24,78 +21,19 @@ app = typer.Typer(
 UNIT = typer.Argument(..., metavar="UNIT", help="The unit.")
 ITEM = typer.Argument(..., metavar="ITEM", help="Catalog item id, e.g. care-client.")
 
-NEEDS = (
-    Column("item", "item"),
-    Column("required", "required"),
-    Column("present", "present"),
-    Column("configured", "configured"),
-    Column("tested", "tested"),
-    Column("to_procure", "to procure", blank_zero),
-    Column("to_configure", "to configure", blank_zero),
-    Column("to_test", "to test", blank_zero),
-)
-UNIT_ITEMS = (
-    NEEDS[0],
-    Column("name", "name"),
-    Column("category", "category", table=False),
-    Column(
-        "required",
-        "required",
-        cell=lambda i: f"{i['required']}{'*' if i['override'] is not None else ''}",
-    ),
-    Column("override", "override", table=False),
-    *NEEDS[2:],
-)
-
-
-def _rule(rule: Any) -> str:
-    if rule is None:
-        return "–"
-    per = (
-        _("{n} per person").format(n=number_shown(float(rule.per_staff))) if rule.per_staff else ""
-    )
-    return (
-        ", ".join(x for x in (per, _("min {min}").format(min=rule.min) if rule.min else "") if x)
-        or "0"
-    )
-
-
-def _rule_of(unit_type: str) -> Callable[[dict[str, Any]], str]:
-    return lambda row: _rule(row["rules"].get(unit_type))
-
 
 @app.command("catalog")
-def catalog(ctx: typer.Context, as_json: bool = JSON) -> None:
+@output_options(csv=True)
+def catalog(ctx: typer.Context, out: Output) -> None:
     """List the equipment recommendations per unit type.
 
     Example: fvm equipment catalog --json
     """
-    from fvmcli.services.equipment import catalog as items
+    from fvmcli.cli.views.equipment import catalog_view
+    from fvmcli.services.equipment import catalog_rows
 
     env = get_env(ctx)
-    rows = [
-        {
-            "id": i.id,
-            "category": i.category,
-            "name": i.name.get(env.lang),
-            "recommend": {
-                t: {"per_staff": float(r.per_staff), "min": r.min} for t, r in i.recommend.items()
-            },
-            "rules": i.recommend,
-        }
-        for i in items(env)
-    ]
-    columns = (
-        Column("id", "item"),
-        Column("category", "category", word),
-        Column("name", "name"),
-        Column("recommend", "recommend", table=False),
-        *(
-            Column(t, name.get(env.lang), cell=_rule_of(t), data=False)
-            for t, name in env.territory.unit_types.items()
-        ),
-    )
-    show(columns, rows, as_json=as_json, title=_("Equipment recommendations"))
+    out.emit(catalog_view(catalog_rows(env), env.territory.unit_types, env.lang))
 
 
 @app.command("count")
@@ -200,79 +138,33 @@ def import_(
 
 
 @app.command("show")
-def show_(ctx: typer.Context, unit_id: str = UNIT, as_json: bool = JSON) -> None:
+@output_options(csv=True)
+def show_(ctx: typer.Context, out: Output, unit_id: str = UNIT) -> None:
     """Show a unit's equipment: required, present, configured, tested, missing, readiness.
 
     Example: fvm equipment show sas-boras-med
     """
-    from fvmcli.render.columns import data_rows
+    from fvmcli.cli.views.equipment import unit_view
     from fvmcli.services.equipment import show as unit_equipment
 
     env = get_env(ctx)
     found = unit_equipment(env, unit_id)
-    unit = found.unit
-    items = []
-    for s in found.items:
-        item = env.catalog.item(s.item)
-        items.append(
-            {
-                "item": s.item,
-                "name": item.name.get(env.lang) if item else s.item,
-                "category": item.category if item else None,
-                "override": found.overrides.get(s.item),
-                **{c.key: getattr(s, c.key) for c in NEEDS[1:]},
-            }
-        )
-    if as_json:
-        emit_json(
-            {
-                "unit": unit.id,
-                "type": unit.type,
-                "staff": unit.staff,
-                "readiness": found.readiness,
-                "items": data_rows(UNIT_ITEMS, items),
-            }
-        )
-        return
-    show(
-        UNIT_ITEMS,
-        items,
-        as_json=False,
-        title=_("Equipment of {name} ({id}, {type}, staff {staff})").format(
-            name=unit.name,
-            id=unit.id,
-            type=unit.type,
-            staff=unit.staff if unit.staff is not None else "?",
-        ),
-    )
-    ready = found.readiness
-    shown = _("n/a (nothing required)") if ready is None else percent_shown(ready, 1)
-    say(
-        _("Equipment readiness: {shown}").format(shown=shown)
-        + (_("   * overridden quantity") if found.overrides else "")
-    )
+    kind = env.territory.unit_types.get(found.unit.type)
+    out.emit(unit_view(found, kind.get(env.lang) if kind else found.unit.type))
 
 
 @app.command("gaps")
 @unit_filters(units=True)
-def gaps(ctx: typer.Context, filters: Any, as_json: bool = JSON) -> None:
+@output_options(csv=True)
+def gaps(ctx: typer.Context, filters: Any, out: Output) -> None:
     """The territory's needs: per item, what to procure, configure and test, summed over units.
 
     Example: fvm equipment gaps --phase 1 --type municipal --json
     """
-    from fvmcli.render.columns import data_rows
+    from fvmcli.cli.views.equipment import needs_view
     from fvmcli.services.equipment import gaps as needs
 
-    found = needs(get_env(ctx), filters)
-    if as_json:
-        emit_json({"items": data_rows(NEEDS, found.items), "units": found.units})
-        return
-    show(
-        NEEDS,
-        found.items,
-        as_json=False,
-        title=_("Equipment needs of {units} units").format(units=found.units),
-    )
+    out.emit(needs_view(needs(get_env(ctx), filters)))
 
 
 @app.command("print")

@@ -5,13 +5,13 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable
+from functools import partial
 from typing import Any, TypeVar
 
 import typer
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-JSON = typer.Option(False, "--json", help="Print JSON instead of a table.")
 BY = typer.Option(
     None, "--by", metavar="NAME", help="Who makes the change (env FVM_USER, else the login)."
 )
@@ -65,40 +65,67 @@ def unit_filters(*, units: bool = False) -> Callable[[F], F]:
     ``units``) and pass them to it as one ``filters`` argument (a ``UnitFilter``)."""
     names = [n for n in _FILTERS if units or n != "unit_ids"]
 
-    def decorate(func: F) -> F:
-        signature = inspect.signature(func, eval_str=True)
-        kept = [p for p in signature.parameters.values() if p.name != "filters"]
-        added = [
-            inspect.Parameter(
-                n,
-                inspect.Parameter.KEYWORD_ONLY,
-                default=_FILTERS[n][1],
-                annotation=_FILTERS[n][0],
-            )
-            for n in names
-        ]
-        positional = [p for p in kept if p.kind is not inspect.Parameter.KEYWORD_ONLY]
-        keyword = [p for p in kept if p.kind is inspect.Parameter.KEYWORD_ONLY]
+    def make(given: dict[str, Any]) -> Any:
+        from fvmcli.services.territory import UnitFilter
 
-        @functools.wraps(func)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            from fvmcli.services.territory import UnitFilter
-
-            given = {n: kwargs.pop(n, None) for n in names}
-            kwargs["filters"] = UnitFilter(
-                tuple(given.get("unit_ids") or ()),
-                given["area"],
-                given["phase"],
-                given["unit_type"],
-            )
-            return func(*args, **kwargs)
-
-        params = (
-            [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in positional] + keyword + added
+        return UnitFilter(
+            tuple(given.get("unit_ids") or ()), given["area"], given["phase"], given["unit_type"]
         )
-        wrapper.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
-        wrapper.__annotations__ = {p.name: p.annotation for p in params}
-        del wrapper.__wrapped__
-        return wrapper  # type: ignore[return-value]
 
-    return decorate
+    return partial(_inject, "filters", {n: _FILTERS[n] for n in names}, make)
+
+
+JSON = typer.Option(False, "--json", help="Print JSON instead of a table.")
+CSV = typer.Option(
+    False,
+    "--csv",
+    help="Print CSV instead of a table (Swedish Excel's: ';', decimal commas; "
+    "--plain-csv for scripts).",
+)
+
+
+def output_options(*, csv: bool = False) -> Callable[[F], F]:
+    """Give a command ``--json`` (and ``--csv``, ``--plain-csv`` for a listing, when
+    ``csv``) and pass the choice to it as one ``out`` argument (a ``cli.output.Output``)."""
+    options: dict[str, tuple[Any, Any]] = {"as_json": (bool, JSON)}
+    if csv:
+        options |= {"as_csv": (bool, CSV), "plain_csv": (bool, PLAIN_CSV)}
+
+    def make(given: dict[str, Any]) -> Any:
+        from fvmcli.cli.output import Output
+        from fvmcli.errors import InputError
+        from fvmcli.i18n import _
+
+        as_csv = bool(given.get("as_csv") or given.get("plain_csv"))
+        if given["as_json"] and as_csv:
+            raise InputError(_("--json and --csv: choose one"))
+        form = "json" if given["as_json"] else "csv" if as_csv else "table"
+        return Output(form, plain=bool(given.get("plain_csv")))
+
+    return partial(_inject, "out", options, make)
+
+
+def _inject(
+    name: str, options: dict[str, tuple[Any, Any]], make: Callable[[dict[str, Any]], Any], func: F
+) -> F:
+    """Return ``func`` with its parameter ``name`` replaced by ``options`` on the command
+    line, and called with ``make`` of their values in its place."""
+    signature = inspect.signature(func, eval_str=True)
+    kept = [p for p in signature.parameters.values() if p.name != name]
+    added = [
+        inspect.Parameter(o, inspect.Parameter.KEYWORD_ONLY, default=d, annotation=a)
+        for o, (a, d) in options.items()
+    ]
+    positional = [p for p in kept if p.kind is not inspect.Parameter.KEYWORD_ONLY]
+    keyword = [p for p in kept if p.kind is inspect.Parameter.KEYWORD_ONLY]
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        kwargs[name] = make({o: kwargs.pop(o, None) for o in options})
+        return func(*args, **kwargs)
+
+    params = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in positional] + keyword + added
+    wrapper.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {p.name: p.annotation for p in params}
+    del wrapper.__wrapped__
+    return wrapper  # type: ignore[return-value]

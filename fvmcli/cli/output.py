@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import sys
 import textwrap
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, is_dataclass
+from dataclasses import asdict, dataclass, is_dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from rich.console import Console
 from rich.text import Text
 
+from fvmcli.cli.environment import current
 from fvmcli.i18n import _
-from fvmcli.render.columns import Column, data_rows, table_cells, table_fit
+from fvmcli.render.columns import Column, csv_rows, data_rows, table_cells, table_fit
 
 STATUS_STYLE = {"green": "green", "amber": "yellow", "red": "red", "not-started": "blue"}
 
@@ -54,16 +53,17 @@ def printable(text: str) -> str:
 
 
 def stdout() -> Console:
-    """Return a console on stdout; NO_COLOR and a non-terminal give plain output."""
-    console = Console(highlight=False)
+    """Return a console on the run's stdout; NO_COLOR and a non-terminal give plain output."""
+    env = current()
+    console = Console(file=env.stdout, highlight=False, no_color=not env.colour or None)
     if not console.is_terminal:
         console.width = 200  # a pipe or file gets whole cells, not an 80-column wrap
     return console
 
 
 def stderr() -> Console:
-    """Return a console on stderr."""
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    """Return a console on the run's stderr."""
+    return Console(file=current().stderr, highlight=False, soft_wrap=True)
 
 
 def _default(value: Any) -> Any:
@@ -82,11 +82,12 @@ def emit_json(data: Any) -> None:
     of the top two levels are laid out one member per line, and each member is written as it
     is made with the C encoder: a listing of 20,000 units reads well and is never one huge
     string in memory."""
-    write = sys.stdout.write
+    out = current().stdout
+    write = out.write
     for chunk in _json_chunks(data, 0):
         write(chunk.translate(_JSON_UNSAFE) if _JSON_UNSAFE_AT.search(chunk) else chunk)
     write("\n")
-    sys.stdout.flush()
+    out.flush()
 
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, default=_default, allow_nan=False).encode
@@ -134,23 +135,9 @@ def _json_chunks(value: Any, depth: int) -> Iterator[str]:
         yield "\n" + "  " * depth + "]"
 
 
-WIDE = False  # --wide: every column, every cell whole, whatever the terminal's width
 GAP = 2
 MIN_SHRUNK = 12  # a shortened name keeps at least this many characters
 _ANSI = {"green": "32", "yellow": "33", "red": "31", "blue": "34", "dim": "2", "bold": "1"}
-
-
-def table_width() -> int | None:
-    """Return the width a table must fit: COLUMNS when set, else the terminal's; None (no
-    limit) for a pipe or a file, which get whole cells."""
-    import shutil
-
-    given = os.environ.get("COLUMNS", "")
-    if given.isdigit() and int(given) > 0:
-        return int(given)
-    if sys.stdout.isatty():
-        return shutil.get_terminal_size().columns
-    return None
 
 
 def fit_columns(
@@ -163,7 +150,7 @@ def fit_columns(
     they fit; else names shrink first (down to ``minimum``), then columns go by their drop
     order (highest first, the rightmost first among equals) until the rest fits."""
     kept = list(range(len(natural)))
-    if width is None or WIDE:
+    if width is None:
         return kept, list(natural)
     droppable = sorted(
         (i for i, (order, _) in enumerate(fit) if order > 0), key=lambda i: (-fit[i][0], -i)
@@ -223,9 +210,10 @@ def emit_table(
     fit = list(fit) if fit is not None else [(0 if i == 0 else i, False) for i in range(n)]
     natural = [max([cell_len(headings[i])] + [cell_len(r[i]) for r in cells]) for i in range(n)]
     minimum = [min(natural[i], max(MIN_SHRUNK, cell_len(headings[i]))) for i in range(n)]
-    kept, widths = fit_columns(natural, minimum, fit, table_width())
+    env = current()
+    kept, widths = fit_columns(natural, minimum, fit, env.table_width())
     right = [bool(cells) and all(_NUMBER.match(r[i]) for r in cells) for i in range(n)]
-    colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    colour = env.colour
     gap = " " * GAP
 
     def line(values: Sequence[str], style: str | None) -> str:
@@ -248,27 +236,101 @@ def emit_table(
         note = _("Not shown at this width: {columns}. Every column: --wide").format(
             columns=", ".join(hidden)
         )
-        for part in textwrap.wrap(note, table_width() or len(note), break_on_hyphens=False):
+        for part in textwrap.wrap(note, env.width or len(note), break_on_hyphens=False):
             out.append(f"\x1b[2m{part}\x1b[0m" if colour else part)
-    sys.stdout.write("\n".join(out) + "\n\n")  # a blank line ends the table
-    sys.stdout.flush()
+    env.stdout.write("\n".join(out) + "\n\n")  # a blank line ends the table
+    env.stdout.flush()
 
 
 def show(
     columns: Sequence[Column],
     rows: Sequence[Any],
     *,
-    as_json: bool,
     title: str | None = None,
     styles: Sequence[str | None] | None = None,
 ) -> None:
-    """Print a listing from its one column declaration: JSON objects of the data columns for
-    scripts, or a table of the table columns for people, fitted to the terminal."""
-    if as_json:
-        emit_json(data_rows(columns, rows))
-        return
+    """Print a listing for people: a table of its table columns, fitted to the terminal."""
     headings, cells = table_cells(columns, rows)
     emit_table(headings, cells, title=title, styles=styles, fit=table_fit(columns))
+
+
+class View(Protocol):
+    """A command's result as it can be shown: a JSON document for scripts, a rendering for
+    people, and (for listings) CSV."""
+
+    def document(self) -> Any:
+        """Return the JSON document of ``design/cli.md``."""
+
+    def show(self) -> None:
+        """Print the result for a person."""
+
+    def listing(self) -> Listing | None:
+        """Return the listing ``--csv`` writes, if the result has one."""
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Rows under one column declaration: a table, a list of JSON objects, or CSV."""
+
+    columns: Sequence[Column]
+    rows: Sequence[Any]
+    title: str | None = None
+    styles: Sequence[str | None] | None = None
+
+    def document(self) -> Any:
+        return data_rows(self.columns, self.rows)
+
+    def show(self) -> None:
+        show(self.columns, self.rows, title=self.title, styles=self.styles)
+
+    def listing(self) -> Listing | None:
+        return self
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A result whose JSON document and rendering are made by two functions; ``rows`` is
+    the listing ``--csv`` writes, when there is one."""
+
+    data: Callable[[], Any]
+    printer: Callable[[], None]
+    rows: Listing | None = None
+
+    def document(self) -> Any:
+        return self.data()
+
+    def show(self) -> None:
+        self.printer()
+
+    def listing(self) -> Listing | None:
+        return self.rows
+
+
+@dataclass(frozen=True)
+class Output:
+    """How a command's result is shown, as ``--json``, ``--csv`` and ``--plain-csv`` chose
+    (``cli/options.output_options``); ``emit`` is the one way a result is printed."""
+
+    form: str = "table"  # table, json or csv
+    plain: bool = False
+
+    @property
+    def for_scripts(self) -> bool:
+        """Return whether stdout holds a document for a script alone (JSON or CSV)."""
+        return self.form != "table"
+
+    def emit(self, view: View) -> None:
+        """Print ``view`` in the chosen form."""
+        if self.form == "json":
+            emit_json(view.document())
+            return
+        listing = view.listing() if self.form == "csv" else None
+        if listing is None:
+            view.show()
+            return
+        out = current().stdout
+        out.write(csv_rows(listing.columns, listing.rows, plain=self.plain))
+        out.flush()
 
 
 def say(message: str, style: str | None = None) -> None:
@@ -287,14 +349,17 @@ def fail(message: str) -> None:
 
 
 @contextmanager
-def importing(file: Path, encoding: str | None = None) -> Iterator[None]:
-    """Show progress while ``file`` is imported, read in ``encoding`` (None: UTF-8, else
-    Windows-1252), and say in one line which encoding was used when it was not UTF-8."""
+def importing(file: Path | str, encoding: str | None = None) -> Iterator[None]:
+    """Show progress while ``file`` is imported (or the work a label names), files read in
+    ``encoding`` (None: UTF-8, else Windows-1252), and say in one line which encoding was
+    used when it was not UTF-8: also when the import is refused, since the letters of the
+    refusal depend on it."""
     from fvmcli.content.csvfile import reading
 
+    label = file if isinstance(file, str) else _("Importing {name}").format(name=file.name)
     with reading(encoding) as state:
         try:
-            with progress(_("Importing {name}").format(name=file.name)):
+            with progress(label):
                 yield
         finally:
             for note in state.notes:

@@ -8,8 +8,8 @@ import typer
 
 from fvmcli.cli.env import get_env
 from fvmcli.cli.groups import GROUPS
-from fvmcli.cli.options import BY, DRY_RUN, ENCODING, JSON
-from fvmcli.cli.output import importing, say, show
+from fvmcli.cli.options import BY, DRY_RUN, ENCODING, output_options
+from fvmcli.cli.output import Listing, Output, importing, say
 from fvmcli.i18n import _, ngettext
 from fvmcli.render.columns import Column
 
@@ -70,11 +70,12 @@ def import_(
 
 
 @app.command("list")
+@output_options(csv=True)
 def list_(
     ctx: typer.Context,
+    out: Output,
     unit: str | None = typer.Option(None, "--unit", help="Only this unit."),
     role: str | None = typer.Option(None, "--role", help="Only this role."),
-    as_json: bool = JSON,
 ) -> None:
     """List people; a forgotten person shows with no name or email.
 
@@ -83,7 +84,7 @@ def list_(
     from fvmcli.services.training import list_people
 
     found = list_people(get_env(ctx), unit=unit, role=role)
-    show(PEOPLE, found, as_json=as_json, title=_("{count} people").format(count=len(found)))
+    out.emit(Listing(PEOPLE, found, title=_("{count} people").format(count=len(found))))
 
 
 @app.command("forget")

@@ -6,8 +6,8 @@ import typer
 
 from fvmcli.cli.env import get_env
 from fvmcli.cli.groups import GROUPS
-from fvmcli.cli.options import BY, JSON
-from fvmcli.cli.output import say, show
+from fvmcli.cli.options import BY, output_options
+from fvmcli.cli.output import Listing, Output, say
 from fvmcli.i18n import N_, _
 from fvmcli.render.columns import Column
 
@@ -23,14 +23,15 @@ PHASES = (
 
 
 @app.command("list")
-def list_(ctx: typer.Context, as_json: bool = JSON) -> None:
+@output_options(csv=True)
+def list_(ctx: typer.Context, out: Output) -> None:
     """List the phases with their areas, go-live dates and unit counts.
 
     Example: fvm phase list --json
     """
     from fvmcli.services.territory import list_phases
 
-    show(PHASES, list_phases(get_env(ctx)), as_json=as_json, title=_("Phases"))
+    out.emit(Listing(PHASES, list_phases(get_env(ctx)), title=_("Phases")))
 
 
 @app.command("set")

@@ -9,38 +9,16 @@ import typer
 
 from fvmcli.cli.env import get_env
 from fvmcli.cli.groups import GROUPS
-from fvmcli.cli.options import AS_OF, BY, CHECKLIST_OPTION, JSON, unit_filters
-from fvmcli.cli.output import emit_json, progress, say, show, warn
-from fvmcli.errors import EnvironmentProblem, InputError
-from fvmcli.i18n import _, ngettext
+from fvmcli.cli.options import AS_OF, BY, CHECKLIST_OPTION, output_options, unit_filters
+from fvmcli.cli.output import Listing, Output, progress
+from fvmcli.i18n import _
 from fvmcli.render.columns import Column
-from fvmcli.render.values import word
 
 app = typer.Typer(
     help=GROUPS["remind"][1],
     invoke_without_command=True,
 )
 
-OUTCOMES = (
-    Column("unit", "unit"),
-    Column("name", "name"),
-    Column("state", "state", word),
-    Column("recipients", "recipients", lambda r: ", ".join(r) or "–"),
-    Column("blockers", "blockers"),
-    Column("overdue", "overdue"),
-    Column("due_soon", "due soon"),
-    Column("training_gaps", "training"),
-    Column("equipment_items", "equipment"),
-    Column("refused", "refused", lambda r: "; ".join(r) or ""),
-)
-STATE_STYLE = {
-    "sent": "green",
-    "would-send": None,
-    "already-sent": "dim",
-    "no-recipient": "yellow",
-    "refused": "red",
-    "not-sent": "red",
-}
 LOG = (
     Column("day", "day", lambda d: d.isoformat()),
     Column("unit", "unit"),
@@ -54,9 +32,11 @@ LOG = (
 
 @app.callback(invoke_without_command=True)
 @unit_filters(units=True)
+@output_options()
 def remind(
     ctx: typer.Context,
     filters: Any,
+    out: Output,
     within: int = typer.Option(
         14, "--within", metavar="DAYS", help="Also remind of items due within this many days."
     ),
@@ -103,7 +83,6 @@ def remind(
         metavar="FILE",
         help="Certificate authorities to trust for the server (PEM), if not the system's.",
     ),
-    as_json: bool = JSON,
     by: str | None = BY,
 ) -> None:
     """Send each selected unit one digest: overdue items, items due soon, open blockers and
@@ -122,111 +101,36 @@ def remind(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from fvmcli.mail import smtp_settings
-    from fvmcli.services.remind import remind as send
+    from fvmcli.cli.views.remind import reminders_view
+    from fvmcli.services.remind import SmtpOptions, run_reminders
 
-    if output is not None and not dry_run:
-        raise InputError(_("-o/--output writes messages only with --dry-run"))
-    settings = (
-        None
-        if dry_run
-        else smtp_settings(
-            smtp_host,
-            smtp_port,
-            smtp_security,
-            sender,
-            smtp_user,
-            cafile=cafile,
-        )
-    )
-    env = get_env(ctx)
+    smtp = SmtpOptions(smtp_host, smtp_port, smtp_security, smtp_user, sender, cafile)
     with progress(_("Reminders (units done)"), steps=None) as step:
-        done = send(
-            env,
+        done = run_reminders(
+            get_env(ctx),
             filters,
             within=within,
             as_of=as_of,
             checklist_id=checklist_id,
-            smtp=settings,
-            sender=sender or "fvm@localhost",
+            dry_run=dry_run,
+            output=output,
+            smtp=smtp,
             resend=resend,
             by=by,
             on_unit=step,
         )
-    if output is not None:
-        _write_messages(output, done.outcomes)
-    rows = [o.as_dict() for o in done.outcomes]
-    if as_json:
-        emit_json(done.as_json())
-    else:
-        if rows:
-            show(
-                OUTCOMES,
-                rows,
-                as_json=False,
-                title=_("Reminders of {day}").format(day=done.day.isoformat())
-                + (_(" (dry run: nothing sent)") if done.dry_run else ""),
-                styles=[STATE_STYLE[r["state"]] for r in rows],
-            )
-        say(_summary(done))
-    failed = done.failed
-    if failed:
-        names = ", ".join(o.unit for o in failed)
-        why = f" ({done.stopped})" if done.stopped else ""
-        raise EnvironmentProblem(
-            _("not sent to every recipient{why}: {names}").format(why=why, names=names),
-            hint=_("What was sent is recorded; run the same command again to send the rest."),
-        )
-
-
-def _summary(done: Any) -> str:
-    """Return the one line that says what the run did."""
-    parts = [
-        f"{n} {label}"
-        for n, label in (
-            (done.count("sent"), _("sent")),
-            (done.count("would-send"), _("would be sent")),
-            (done.count("already-sent"), _("already sent today")),
-            (done.count("no-recipient"), _("without a recipient")),
-            (done.count("refused"), _("refused")),
-            (done.count("not-sent"), _("not sent")),
-            (done.quiet, _("with nothing to report")),
-        )
-        if n
-    ]
-    return _("Units: {counts}.").format(counts=", ".join(parts) if parts else _("none selected"))
-
-
-def _write_messages(folder: Path, outcomes: list[Any]) -> None:
-    """Write each message of a dry run as FOLDER/UNIT.eml."""
-    from fvmcli.cli.writing import atomic_path
-
-    written = 0
-    for outcome in outcomes:
-        if outcome.message is None:
-            continue
-        with atomic_path(folder / f"{outcome.unit}.eml") as temporary:
-            temporary.write_bytes(outcome.message)
-        written += 1
-    if written:
-        say(
-            ngettext(
-                "Wrote {written} message to {folder}",
-                "Wrote {written} messages to {folder}",
-                written,
-            ).format(written=written, folder=folder)
-        )
-    else:
-        warn(_("No message to write to {folder}.").format(folder=folder))
+    out.emit(reminders_view(done, output))
+    done.raise_if_failed()
 
 
 @app.command("log")
 @unit_filters(units=True)
+@output_options(csv=True)
 def log(
     ctx: typer.Context,
     filters: Any,
+    out: Output,
     since: str | None = typer.Option(None, "--since", metavar="DATE", help="From this day on."),
-    as_json: bool = JSON,
 ) -> None:
     """Who got which digest, newest day first: person ids (with names unless forgotten), or
     '@unit' for a unit's own e-mail. Addresses are not kept.
@@ -236,4 +140,4 @@ def log(
     from fvmcli.services.remind import sent_log
 
     records = sent_log(get_env(ctx), filters, since=since)
-    show(LOG, records, as_json=as_json, title=_("{count} digests sent").format(count=len(records)))
+    out.emit(Listing(LOG, records, title=_("{count} digests sent").format(count=len(records))))

@@ -8,8 +8,8 @@ import typer
 
 from fvmcli.cli.env import get_env
 from fvmcli.cli.groups import GROUPS
-from fvmcli.cli.options import BY, DRY_RUN, ENCODING, JSON, PLAIN_CSV
-from fvmcli.cli.output import emit_json, importing, say, show
+from fvmcli.cli.options import BY, DRY_RUN, ENCODING, PLAIN_CSV, output_options
+from fvmcli.cli.output import Listing, Output, importing, say
 from fvmcli.i18n import _, ngettext
 from fvmcli.render.columns import Column
 from fvmcli.render.values import word
@@ -37,8 +37,6 @@ SESSIONS = (
     Column("location", "location"),
     Column("trainer", "trainer"),
 )
-SEATS = (Column("n", "#"), Column("person", "person"), Column("status", "status", word))
-WAITLIST = (Column("n", "#"), Column("person", "person"))
 
 
 @app.command("add")
@@ -150,10 +148,11 @@ def import_(
 
 
 @app.command("list")
+@output_options(csv=True)
 def list_(
     ctx: typer.Context,
+    out: Output,
     course: str | None = typer.Option(None, "--course", help="Only this course."),
-    as_json: bool = JSON,
 ) -> None:
     """List sessions with seats taken and waitlist length.
 
@@ -162,40 +161,20 @@ def list_(
     from fvmcli.services.training import list_sessions
 
     found = list_sessions(get_env(ctx), course)
-    show(SESSIONS, found, as_json=as_json, title=_("{count} sessions").format(count=len(found)))
+    out.emit(Listing(SESSIONS, found, title=_("{count} sessions").format(count=len(found))))
 
 
 @app.command("show")
-def show_(ctx: typer.Context, session_id: str = SESSION, as_json: bool = JSON) -> None:
+@output_options()
+def show_(ctx: typer.Context, out: Output, session_id: str = SESSION) -> None:
     """Show a session: who holds a seat (with attendance) and the waitlist in order.
 
     Example: fvm session show millennium-fundament-2026-12-14 --json
     """
+    from fvmcli.cli.views.training import session_view
     from fvmcli.services.training import show_session
 
-    data = show_session(get_env(ctx), session_id)
-    if as_json:
-        emit_json(data)
-        return
-    say(
-        _("{id} · {course} · {start}–{end} · {count}/{capacity} seats · {location}").format(
-            id=data["id"],
-            course=data["course"],
-            start=data["start"],
-            end=data["end"],
-            count=len(data["enrolled"]),
-            capacity=data["capacity"],
-            location=data["location"] or "",
-        )
-    )
-    seats = [
-        {"n": i + 1, "person": p, "status": data["status"][p]}
-        for i, p in enumerate(data["enrolled"])
-    ]
-    show(SEATS, seats, as_json=False, title=_("Seats"))
-    if data["waitlist"]:
-        waiting = [{"n": i + 1, "person": p} for i, p in enumerate(data["waitlist"])]
-        show(WAITLIST, waiting, as_json=False, title=_("Waitlist"))
+    out.emit(session_view(show_session(get_env(ctx), session_id)))
 
 
 @app.command("enroll")

@@ -9,10 +9,10 @@ import typer
 
 from fvmcli.cli.env import get_env
 from fvmcli.cli.groups import GROUPS
-from fvmcli.cli.options import BY, DRY_RUN, ENCODING, JSON, unit_filters
-from fvmcli.cli.output import emit_json, emit_table, importing, say, show
+from fvmcli.cli.options import BY, DRY_RUN, ENCODING, output_options, unit_filters
+from fvmcli.cli.output import Listing, Output, importing, say
 from fvmcli.core.territory import territory_names
-from fvmcli.i18n import N_, _, ngettext
+from fvmcli.i18n import _, ngettext
 from fvmcli.render.columns import Column, with_names
 
 app = typer.Typer(help=GROUPS["unit"][1], no_args_is_help=True)
@@ -113,7 +113,8 @@ def import_(
 
 @app.command("list")
 @unit_filters()
-def list_(ctx: typer.Context, filters: Any, as_json: bool = JSON) -> None:
+@output_options(csv=True)
+def list_(ctx: typer.Context, filters: Any, out: Output) -> None:
     """List units, optionally filtered.
 
     Example: fvm unit list --phase 3 --type municipal --json
@@ -122,42 +123,22 @@ def list_(ctx: typer.Context, filters: Any, as_json: bool = JSON) -> None:
 
     env = get_env(ctx)
     found = list_units(env, filters)
-    columns = UNITS if as_json else with_names(UNITS, territory_names(env.territory, env.lang))
-    show(columns, found, as_json=as_json, title=_("{count} units").format(count=len(found)))
+    columns = with_names(UNITS, territory_names(env.territory, env.lang))  # ids stay in data
+    out.emit(Listing(columns, found, title=_("{count} units").format(count=len(found))))
 
 
 @app.command("show")
+@output_options()
 def show_(
     ctx: typer.Context,
+    out: Output,
     unit_id: str = typer.Argument(..., metavar="ID"),
-    as_json: bool = JSON,
 ) -> None:
     """Show one unit with its phase, go-live date and sub-units.
 
     Example: fvm unit show su-avd-12
     """
-    from dataclasses import asdict
-
+    from fvmcli.cli.views.system import unit_detail_view
     from fvmcli.services.territory import show_unit
 
-    detail = show_unit(get_env(ctx), unit_id)
-    unit = detail.unit
-    if as_json:
-        emit_json({**asdict(unit), "go_live": detail.go_live, "children": detail.children})
-        return
-    emit_table(
-        [N_("field"), N_("value")],
-        [
-            [_("id"), unit.id],
-            [_("name"), unit.name],
-            [_("area"), f"{unit.area} ({detail.area_name})"],
-            [_("phase"), unit.phase],
-            [_("go-live"), detail.go_live or _("not set")],
-            [_("type"), f"{unit.type} ({detail.type_name})"],
-            [_("staff"), unit.staff],
-            [_("municipality"), unit.municipality],
-            [_("parent"), unit.parent],
-            [_("sub-units"), ", ".join(detail.children) or None],
-        ],
-        title=unit.name,
-    )
+    out.emit(unit_detail_view(show_unit(get_env(ctx), unit_id)))

@@ -1,22 +1,18 @@
 """Writing rendered documents to a file or standard output, one suffix table for every writer.
 
-A file is written to a temporary file beside it and renamed into place, so a failed write
-(a full disk, Ctrl-C) never leaves an empty or half-written file where the user expects one.
+A file is written whole or not at all (``fvmcli.files.atomic_path``).
 """
 
 from __future__ import annotations
 
-import errno
-import os
-import sys
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from fvmcli.cli.environment import current
 from fvmcli.cli.output import say
-from fvmcli.errors import EnvironmentProblem, InputError
+from fvmcli.errors import InputError
+from fvmcli.files import atomic_path
 from fvmcli.i18n import _
 from fvmcli.services.context import Context
 
@@ -59,50 +55,23 @@ def report_format(output: Path) -> str:
     return kind
 
 
-@contextmanager
-def atomic_path(output: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``output`` to write to; on success it replaces
-    ``output``, on any failure it is removed. A full disk or a refused write is reported."""
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
-        os.close(handle)
-    except OSError as exc:
-        raise _write_error(output, exc) from exc
-    temporary = Path(name)
-    try:
-        yield temporary
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, output)
-    except OSError as exc:
-        raise _write_error(output, exc) from exc
-    finally:
-        temporary.unlink(missing_ok=True)
-
-
-def _write_error(output: Path, exc: OSError) -> Exception:
-    message = _("cannot write {output}: {strerror}").format(
-        output=output, strerror=exc.strerror or exc
-    )
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EROFS):
-        return EnvironmentProblem(message, hint=_("Free some space, or write somewhere else."))
-    return InputError(message, hint=_("Check the folder exists and you may write there."))
-
-
 def write_bytes(data: bytes, output: Path | None) -> None:
     """Write to ``output`` (atomically), or to standard output when None; say where it went."""
     if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+        out = current().stdout
+        out.buffer.write(data)
+        out.flush()
         return
     write_file(output, lambda path: path.write_bytes(data))
 
 
-def write_file(output: Path, write: Callable[[Path], Any]) -> None:
-    """Let ``write`` fill a temporary file that then replaces ``output``; say where it went."""
+def write_file(output: Path, write: Callable[[Path], Any], *, quiet: bool = False) -> None:
+    """Let ``write`` fill a temporary file that then replaces ``output``; say where it went,
+    unless ``quiet`` (stdout holds a document for a script)."""
     with atomic_path(output) as temporary:
         write(temporary)
-    say(_("Wrote {output}").format(output=output))
+    if not quiet:
+        say(_("Wrote {output}").format(output=output))
 
 
 def write_document(

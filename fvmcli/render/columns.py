@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fvmcli.i18n import _
-from fvmcli.render.values import percent_shown, word
+from fvmcli.render.values import percent_shown, waiver_text, word
 
 
 def value_of(row: Any, key: str) -> Any:
@@ -96,7 +96,16 @@ def csv_rows(columns: Sequence[Column], rows: Iterable[Any], *, plain: bool = Fa
     from fvmcli.render.spreadsheet import csv_text
 
     keys = [c.key for c in columns if c.data]
-    return csv_text(keys, ([value_of(r, k) for k in keys] for r in rows), plain=plain)
+    return csv_text(keys, ([_flat(value_of(r, k)) for k in keys] for r in rows), plain=plain)
+
+
+def _flat(value: Any) -> Any:
+    """Return a cell's value as one CSV cell: lists and objects as their JSON text."""
+    if isinstance(value, list | tuple | dict):
+        import json
+
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return value
 
 
 def percent(value: float) -> str:
@@ -128,4 +137,44 @@ UNIT_STATUS = (
     Column("overdue", "overdue", blank_zero, drop=2),
     Column("training_coverage", "training", percent, drop=4),
     Column("equipment_readiness", "equipment", percent, drop=4),
+)
+
+
+# The blockers and overdue critical items: `cutover blockers` (table and JSON) and the report's
+# XLSX sheet, which splits the waiver into its day and its reason.
+BLOCKERS = (
+    Column("unit", "unit"),
+    Column("name", "name", table=False),
+    Column("question", "question", cell=lambda i: f"{i['question']}: {i['text']}"),
+    Column("text", "text", table=False),
+    Column("due", "due"),
+    Column("days_overdue", "days over"),
+    Column("owner", "owner"),
+    Column("blocker", "blocker", table=False),
+    Column("waiver", "waiver", waiver_text),
+)
+
+
+# A unit's equipment (`equipment show`) and the territory's needs (`equipment gaps`).
+NEEDS = (
+    Column("item", "item"),
+    Column("required", "required"),
+    Column("present", "present"),
+    Column("configured", "configured"),
+    Column("tested", "tested"),
+    Column("to_procure", "to procure", blank_zero),
+    Column("to_configure", "to configure", blank_zero),
+    Column("to_test", "to test", blank_zero),
+)
+UNIT_ITEMS = (
+    NEEDS[0],
+    Column("name", "name"),
+    Column("category", "category", table=False),
+    Column(
+        "required",
+        "required",
+        cell=lambda i: f"{i['required']}{'*' if i['override'] is not None else ''}",
+    ),
+    Column("override", "override", table=False),
+    *NEEDS[2:],
 )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, tzinfo
 from functools import cache
+from typing import Any
 
 from fvmcli.i18n import N_, _, language
 
@@ -154,6 +156,16 @@ def percent_text(value: float | None, digits: int = 0) -> str:
     if value is None:
         return "–"
     return f"{value:.{digits}f}\u00a0%"
+
+
+def waiver_text(waiver: Mapping[str, Any] | None) -> str:
+    """Return a waiver as people read it, the one wording everywhere: ``until 2027-01-31:
+    Styrgrupp 12/11 (anna)``; empty for no waiver."""
+    if not waiver:
+        return ""
+    return _("until {until}: {reason} ({by})").format(
+        until=waiver["until"], reason=waiver["reason"], by=waiver["by"]
+    )
 
 
 LONG_WORD = 10  # letters from which a heading's word gets places to break

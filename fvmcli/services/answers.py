@@ -24,13 +24,6 @@ if TYPE_CHECKING:
     from fvmcli.store.history import Change
 
 
-def list_checklists(ctx: Context) -> list[Checklist]:
-    """Return every checklist (bundled and from --content), validated, by id."""
-    from fvmcli.content.checklists import checklist_files
-
-    return [ctx.checklist(cid) for cid in sorted(checklist_files(ctx.content))]
-
-
 def save(
     ctx: Context, conn: Connection, checklist: Checklist, batch: list[NewAnswer], user: str
 ) -> int:
@@ -453,31 +446,3 @@ def answer_walk(
     with ctx.db.read() as conn:
         after = ScoreView(checklist, unit_readiness(ctx, conn, checklist, unit.id, today))
     return WalkOutcome(result.saved, result.skipped, result.already_complete, after)
-
-
-@dataclass(frozen=True)
-class SheetSource:
-    """What a printable checklist shows: blank (with the due dates of a phase when known) or
-    filled with a unit's answers and score."""
-
-    checklist: Checklist
-    today: date
-    filled: UnitReadiness | None
-    go_live: date | None
-
-
-def sheet(
-    ctx: Context, checklist_id: str, unit_id: str | None = None, phase: int | None = None
-) -> SheetSource:
-    """Return what a printable checklist of ``unit_id`` (or a blank one) shows today."""
-    from fvmcli.store.units import go_live_dates
-
-    checklist = ctx.checklist(checklist_id)
-    today = ctx.clock.today()
-    filled, go_live = None, None
-    with ctx.db.read() as conn:
-        if unit_id is not None:
-            filled = unit_readiness(ctx, conn, checklist, unit_id, today)
-        elif phase is not None:
-            go_live = go_live_dates(conn).get(phase)
-    return SheetSource(checklist, today, filled, go_live)

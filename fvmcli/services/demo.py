@@ -346,7 +346,7 @@ def build_demo(ctx: Context, as_of: date) -> str:
     Part of the answers come first and that earlier assessment round is frozen a month before
     ``as_of``; the rest follow and a second round is frozen on ``as_of``.
     """
-    from fvmcli.services import answers, cutover, equipment, territory, training
+    from fvmcli.services import answers, equipment, rounds, territory, training
 
     plan = plan_demo(ctx, as_of)
     territory.save_units(ctx, plan.units, by=DEMO_USER)
@@ -385,11 +385,11 @@ def build_demo(ctx: Context, as_of: date) -> str:
             training.mark(ctx, past[course], people, passing=True, by=DEMO_USER)
     for session_id, people in plan.bookings.items():
         training.enroll(ctx, session_id, people, by=DEMO_USER)
-    cutover.snapshot(
+    rounds.snapshot(
         ctx, f"T-{PHASE_OFFSETS[1] + 30}", as_of=as_of - timedelta(days=30), by=DEMO_LEAD
     )
     answers.store_answers(ctx, "golive", plan.answers, by=DEMO_USER)
-    cutover.snapshot(ctx, f"T-{PHASE_OFFSETS[1]}", as_of=as_of, by=DEMO_LEAD)
+    rounds.snapshot(ctx, f"T-{PHASE_OFFSETS[1]}", as_of=as_of, by=DEMO_LEAD)
     return _(
         "{units} units in {areas} areas and 3 phases, {answers} answers, "
         "{counts} equipment counts, {people} people in training on {sessions} "

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fvmcli.core.equipment import ItemState, ItemTotal
 from fvmcli.core.limits import MAX_COUNT
@@ -182,6 +182,63 @@ class UnitEquipment:
     items: list[ItemState]
     overrides: dict[str, int]
     readiness: float | None
+    rows: list[dict[str, Any]] = field(default_factory=list)  # the items as listed
+
+    def as_json(self) -> dict[str, Any]:
+        """Return the ``equipment show --json`` document of ``cli.md``."""
+        from fvmcli.render.columns import UNIT_ITEMS, data_rows
+
+        return {
+            "unit": self.unit.id,
+            "type": self.unit.type,
+            "staff": self.unit.staff,
+            "readiness": self.readiness,
+            "items": data_rows(UNIT_ITEMS, self.rows),
+        }
+
+
+def item_rows(
+    ctx: Context, items: list[ItemState], overrides: dict[str, int]
+) -> list[dict[str, Any]]:
+    """Return a unit's items as ``equipment show`` lists them: each with its name in the
+    user's language, its category and its overridden quantity (None: the catalog's rule)."""
+    rows = []
+    for s in items:
+        item = ctx.catalog.item(s.item)
+        rows.append(
+            {
+                "item": s.item,
+                "name": item.name.get(ctx.lang) if item else s.item,
+                "category": item.category if item else None,
+                "override": overrides.get(s.item),
+                "required": s.required,
+                "present": s.present,
+                "configured": s.configured,
+                "tested": s.tested,
+                "to_procure": s.to_procure,
+                "to_configure": s.to_configure,
+                "to_test": s.to_test,
+            }
+        )
+    return rows
+
+
+def catalog_rows(ctx: Context) -> list[dict[str, Any]]:
+    """Return the catalog as ``equipment catalog`` lists it: per item its category, its name
+    in the user's language and its rule per unit type (``recommend`` for JSON, ``rules``
+    the rules themselves)."""
+    return [
+        {
+            "id": i.id,
+            "category": i.category,
+            "name": i.name.get(ctx.lang),
+            "recommend": {
+                t: {"per_staff": float(r.per_staff), "min": r.min} for t, r in i.recommend.items()
+            },
+            "rules": i.recommend,
+        }
+        for i in catalog(ctx)
+    ]
 
 
 def _unit_items(ctx: Context, conn: Connection, unit: Unit) -> UnitEquipment:
@@ -192,7 +249,9 @@ def _unit_items(ctx: Context, conn: Connection, unit: Unit) -> UnitEquipment:
     counts = counts_by_unit(conn, [unit.id]).get(unit.id, {})
     overrides = overrides_by_unit(conn, [unit.id]).get(unit.id, {})
     states = unit_items(ctx.catalog, unit, counts, overrides)
-    return UnitEquipment(unit, states, overrides, readiness(states))
+    return UnitEquipment(
+        unit, states, overrides, readiness(states), item_rows(ctx, states, overrides)
+    )
 
 
 def show(ctx: Context, unit_id: str) -> UnitEquipment:
@@ -203,8 +262,16 @@ def show(ctx: Context, unit_id: str) -> UnitEquipment:
 
 @dataclass(frozen=True)
 class Needs:
+    """What the selected units still need, per item, summed."""
+
     items: list[ItemTotal]
     units: int
+
+    def as_json(self) -> dict[str, Any]:
+        """Return the ``equipment gaps --json`` document of ``cli.md``."""
+        from fvmcli.render.columns import NEEDS, data_rows
+
+        return {"items": data_rows(NEEDS, self.items), "units": self.units}
 
 
 def gaps(ctx: Context, chosen: UnitFilter = UnitFilter()) -> Needs:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fvmcli.core.digest import Digest, Recipient
@@ -73,6 +74,21 @@ class Reminders:
     quiet: int  # selected units with nothing to report
     stopped: str | None = None  # why sending stopped halfway (the server's words)
     notes: list[str] = field(default_factory=list)
+    written: list[Path] | None = None  # the .eml files a dry run with a folder wrote
+
+    def raise_if_failed(self) -> None:
+        """Refuse a run whose digests did not reach every recipient (exit 4), naming the
+        units: what was sent is recorded, so the same run again sends the rest."""
+        from fvmcli.errors import EnvironmentProblem
+
+        if not self.failed:
+            return
+        names = ", ".join(o.unit for o in self.failed)
+        why = f" ({self.stopped})" if self.stopped else ""
+        raise EnvironmentProblem(
+            _("not sent to every recipient{why}: {names}").format(why=why, names=names),
+            hint=_("What was sent is recorded; run the same command again to send the rest."),
+        )
 
     @property
     def failed(self) -> list[ReminderOutcome]:
@@ -233,6 +249,79 @@ def remind(
             if on_unit is not None:
                 on_unit()
     return Reminders(day, within, smtp is None, outcomes, quiet, stopped)
+
+
+@dataclass(frozen=True)
+class SmtpOptions:
+    """The SMTP server as given (options, or ``FVM_SMTP_*``); the password is read from
+    ``FVM_SMTP_PASSWORD`` only."""
+
+    host: str | None = None
+    port: int | None = None
+    security: str = "starttls"
+    user: str | None = None
+    sender: str | None = None
+    cafile: str | None = None
+
+
+DRY_RUN_SENDER = "fvm@localhost"
+
+
+def run_reminders(
+    ctx: Context,
+    chosen: UnitFilter = UnitFilter(),
+    *,
+    within: int = 14,
+    as_of: str | date | None = None,
+    checklist_id: str = "golive",
+    dry_run: bool = False,
+    output: Path | None = None,
+    smtp: SmtpOptions = SmtpOptions(),
+    resend: bool = False,
+    by: str | None = None,
+    on_unit: Callable[[], None] | None = None,
+) -> Reminders:
+    """Do what ``fvm remind`` does: check the options, send each unit's digest over
+    ``smtp`` (or, with ``dry_run``, send nothing and write each message as ``output/UNIT.eml``
+    when a folder is given), and return what became of each. A failure halfway is in the
+    result: ``raise_if_failed`` refuses it after the caller has shown it."""
+    from fvmcli.mail import smtp_settings
+
+    if output is not None and not dry_run:
+        raise InputError(_("-o/--output writes messages only with --dry-run"))
+    settings = (
+        None
+        if dry_run
+        else smtp_settings(
+            smtp.host, smtp.port, smtp.security, smtp.sender, smtp.user, cafile=smtp.cafile
+        )
+    )
+    done = remind(
+        ctx,
+        chosen,
+        within=within,
+        as_of=as_of,
+        checklist_id=checklist_id,
+        smtp=settings,
+        sender=smtp.sender or DRY_RUN_SENDER,
+        resend=resend,
+        by=by,
+        on_unit=on_unit,
+    )
+    if output is None:
+        return done
+    from dataclasses import replace
+
+    from fvmcli.files import atomic_path
+
+    written = []
+    for outcome in done.outcomes:
+        if outcome.message is not None:
+            path = output / f"{outcome.unit}.eml"
+            with atomic_path(path) as temporary:
+                temporary.write_bytes(outcome.message)
+            written.append(path)
+    return replace(done, written=written)
 
 
 def _deliver(

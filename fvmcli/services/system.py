@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from fvmcli.i18n import _
 from fvmcli.services.context import Context, resolve_user
@@ -34,6 +35,25 @@ class Info:
     counts: dict[str, int]
     rights: str
     demo: str | None  # the demo database, when 'fvm demo' has made one
+
+    def as_json(self) -> dict[str, Any]:
+        """Return the ``info --json`` document."""
+        db = self.database
+        return {
+            "version": self.version,
+            "database": {
+                "url": db.url,
+                "backend": db.backend,
+                "schema": db.schema,
+                "head": db.head,
+            },
+            "content": self.content,
+            "lang": self.lang,
+            "user": self.user,
+            "rights": self.rights,
+            "demo": self.demo,
+            "counts": self.counts,
+        }
 
 
 def info(ctx: Context) -> Info:

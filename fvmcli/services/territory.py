@@ -186,6 +186,12 @@ class UnitDetail:
     area_name: str
     type_name: str
 
+    def as_json(self) -> dict[str, Any]:
+        """Return the ``unit show --json`` document: the unit's fields, go-live, sub-units."""
+        from dataclasses import asdict
+
+        return {**asdict(self.unit), "go_live": self.go_live, "children": self.children}
+
 
 @dataclass(frozen=True)
 class ImportOutcome:

@@ -4,75 +4,87 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from rich.table import Table
-from rich.text import Text
-
-from fvmcli.cli.output import STATUS_STYLE, printable, stdout
+from fvmcli.cli.output import STATUS_STYLE, Shown, say, show
 from fvmcli.core.scoring import QuestionResult, StatusReason, UnitScore
-from fvmcli.i18n import N_, _
-from fvmcli.render.values import fraction_shown, percent_shown, word
+from fvmcli.i18n import _
+from fvmcli.render.columns import Column
+from fvmcli.render.values import fraction_shown, percent_shown, waiver_text, word
 
 if TYPE_CHECKING:
     from fvmcli.services.answers import ScoreView
 
 
-def bar(fraction: float | None, width: int = 24) -> Text:
-    """Return a bar of ``width`` cells filled to ``fraction`` (empty for None)."""
+def bar(fraction: float | None, width: int = 24) -> str:
+    """Return a bar of ``width`` cells filled to ``fraction`` (``n/a`` for None)."""
     if fraction is None:
-        return Text(_("n/a").ljust(width), style="dim")
+        return _("n/a")
     filled = round(fraction * width)
-    style = "green" if fraction >= 0.9 else "yellow" if fraction >= 0.7 else "red"
-    return Text("█" * filled, style=style) + Text("░" * (width - filled), style="dim")
+    return "█" * filled + "░" * (width - filled)
+
+
+def band_style(fraction: float | None) -> str | None:
+    """Return the colour of a score: green from 90 %, yellow from 70 %, else red."""
+    if fraction is None:
+        return "dim"
+    return "green" if fraction >= 0.9 else "yellow" if fraction >= 0.7 else "red"
+
+
+SECTIONS = (
+    Column("title", "section", shrink=True),
+    Column("bar", "", shrink=False),
+    Column("score", "score", fraction_shown),
+    Column("answered", "answered"),
+)
+
+
+def score_view(view: ScoreView, lang: str) -> Shown:
+    """Return ``checklist score``: the ``cli.md`` document, and the summary for people."""
+    readiness = view.readiness
+    return Shown(
+        lambda: score_json(readiness.unit.id, readiness.score), lambda: print_score(view, lang)
+    )
 
 
 def print_score(view: ScoreView, lang: str) -> None:
     """Print the unit's score for a person."""
-    console = stdout()
     checklist, readiness = view.checklist, view.readiness
     score = readiness.score
     unit = readiness.unit
-    header = Text(
-        printable(
-            _("{name} ({id}) · {lang} v{version} · as of {as_of}").format(
-                name=unit.name,
-                id=unit.id,
-                lang=checklist.title.get(lang),
-                version=checklist.version,
-                as_of=score.as_of.isoformat(),
-            )
-        )
-        + "\n",
-        style="bold",
+    say(
+        _("{name} ({id}) · {lang} v{version} · as of {as_of}").format(
+            name=unit.name,
+            id=unit.id,
+            lang=checklist.title.get(lang),
+            version=checklist.version,
+            as_of=score.as_of.isoformat(),
+        ),
+        "bold",
     )
-    header += Text(_("Status: ")) + Text(
-        word(score.status).upper(), style=f"bold {STATUS_STYLE[score.status]}"
-    )
-    header += Text(
-        _("   score {score}   completeness {completeness}").format(
+    go_live = readiness.go_live.isoformat() if readiness.go_live else _("not set")
+    say(
+        _("Status: ")
+        + word(score.status).upper()
+        + _("   score {score}   completeness {completeness}").format(
             score=percent_shown(score.score * 100, 1),
             completeness=percent_shown(score.completeness * 100),
         )
+        + _("   go-live {go_live}").format(go_live=go_live),
+        f"bold {STATUS_STYLE[score.status]}",
     )
-    go_live = readiness.go_live.isoformat() if readiness.go_live else _("not set")
-    header += Text(_("   go-live {go_live}").format(go_live=go_live))
     if score.reason is not None:
-        header += Text("\n" + printable(reason_text(score.reason)), style="dim")
-    console.print(header)
-
-    sections = Table(show_header=True, header_style="bold", box=None, padding=(0, 1))
-    for column in (N_("section"), "", N_("score"), N_("answered")):
-        sections.add_column(_(column))
+        say(reason_text(score.reason), "dim")
+    rows = []
     for result in score.sections:
         section = checklist.section(result.id)
-        title = section.title.get(lang) if section else result.id
-        shown = fraction_shown(result.score)
-        sections.add_row(
-            Text(printable(title)),
-            bar(result.score),
-            shown,
-            f"{result.answered}/{result.applicable}",
+        rows.append(
+            {
+                "title": section.title.get(lang) if section else result.id,
+                "bar": bar(result.score),
+                "score": result.score,
+                "answered": f"{result.answered}/{result.applicable}",
+            }
         )
-    console.print(sections)
+    show(SECTIONS, rows, styles=[band_style(r.score) for r in score.sections])
 
     texts = {q.id: q.text.get(lang) for q in checklist.questions}
     for label, items, style in (
@@ -81,69 +93,41 @@ def print_score(view: ScoreView, lang: str) -> None:
     ):
         if not items:
             continue
-        console.print(Text(f"{label} ({len(items)})", style=f"bold {style}"))
+        say(f"{label} ({len(items)})", f"bold {style}")
         for r in items:
             due = r.due.isoformat() if r.due else _("no date")
             days = (score.as_of - r.due).days if r.due else 0
-            console.print(
-                Text(
-                    printable(
-                        _("  {id}  due {due} ({days} days ago)  {texts}").format(
-                            id=r.question.id, due=due, days=days, texts=texts[r.question.id]
-                        )
-                    )
-                ),
-                soft_wrap=True,
+            say(
+                _("  {id}  due {due} ({days} days ago)  {texts}").format(
+                    id=r.question.id, due=due, days=days, texts=texts[r.question.id]
+                )
             )
     if score.waived:
-        console.print(Text(_("Waived ({count})").format(count=len(score.waived)), style="bold"))
+        say(_("Waived ({count})").format(count=len(score.waived)), "bold")
         for r in score.waived:
             assert r.waiver is not None
-            console.print(
-                Text(
-                    printable(
-                        _("  {id}  until {until} by {by}: {reason}").format(
-                            id=r.question.id,
-                            until=r.waiver.until.isoformat(),
-                            by=r.waiver.by,
-                            reason=r.waiver.reason,
-                        )
-                    )
-                ),
-                soft_wrap=True,
-            )
+            waiver = {"until": r.waiver.until.isoformat(), "reason": r.waiver.reason}
+            say(f"  {r.question.id}  " + waiver_text({**waiver, "by": r.waiver.by}))
     if score.stale:
-        console.print(
-            Text(
-                _("Needs confirmation ({count})").format(count=len(score.stale)),
-                style="bold yellow",
-            )
-        )
+        say(_("Needs confirmation ({count})").format(count=len(score.stale)), "bold yellow")
         for r in score.stale:
-            console.print(
-                Text(
-                    printable(
-                        _(
-                            "  {id}  said {value!r} before the question changed (version "
-                            "{revised}); confirm it or answer again"
-                        ).format(id=r.question.id, value=r.value, revised=r.question.revised)
-                    )
-                ),
-                soft_wrap=True,
+            say(
+                _(
+                    "  {id}  said {value!r} before the question changed (version "
+                    "{revised}); confirm it or answer again"
+                ).format(id=r.question.id, value=r.value, revised=r.question.revised)
             )
     cov = readiness.evidence.coverage
     if cov.percent is not None:
-        console.print(
-            Text(
-                _(
-                    "Training coverage {percent} ({completed} of {required} required "
-                    "courses, {people} people)"
-                ).format(
-                    percent=percent_shown(cov.percent, 1),
-                    completed=cov.completed,
-                    required=cov.required,
-                    people=cov.people,
-                )
+        say(
+            _(
+                "Training coverage {percent} ({completed} of {required} required "
+                "courses, {people} people)"
+            ).format(
+                percent=percent_shown(cov.percent, 1),
+                completed=cov.completed,
+                required=cov.required,
+                people=cov.people,
             )
         )
 

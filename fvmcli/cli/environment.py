@@ -1,0 +1,117 @@
+"""What one run of ``fvm`` talks to: its streams, the terminal's width and colours, the clock.
+
+Made once per run by the root command (``Environment.of_process``) and read by everything
+that prints; a test hands its own to ``use`` (``Environment.mock``), as httpie's
+``Environment`` and ``MockEnvironment`` do."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from fvmcli.services.context import Clock
+
+
+@dataclass
+class Environment:
+    """The streams, the terminal and the clock of one run.
+
+    ``width`` is the width tables must fit (None: no limit, as for a pipe or a file, which
+    get whole cells); ``wide`` (``--wide``) lifts it for tables; ``colour`` is whether
+    stdout is a colour terminal; ``interactive`` whether a person types at stdin and reads
+    stdout."""
+
+    stdout: TextIO
+    stderr: TextIO
+    stdin: TextIO
+    width: int | None
+    colour: bool
+    interactive: bool
+    wide: bool = False
+    given_clock: Clock | None = None
+
+    @property
+    def clock(self) -> Clock:
+        """Return the run's clock: the one given, else the machine's or the one FVM_NOW
+        stops at (a bad FVM_NOW is refused here, as the first command reads it)."""
+        if self.given_clock is None:
+            from fvmcli.services.context import env_clock
+
+            self.given_clock = env_clock()
+        return self.given_clock
+
+    @classmethod
+    def of_process(cls, *, wide: bool = False) -> Environment:
+        """Return the environment of this process: its streams as they are now (a test
+        runner's too), COLUMNS when set else the terminal's width, NO_COLOR, and the clock
+        (``FVM_NOW`` when set)."""
+        import shutil
+
+        out = sys.stdout
+        terminal = _isatty(out)
+        given = os.environ.get("COLUMNS", "")
+        if given.isdigit() and int(given) > 0:
+            width: int | None = int(given)
+        else:
+            width = shutil.get_terminal_size().columns if terminal else None
+        return cls(
+            stdout=out,
+            stderr=sys.stderr,
+            stdin=sys.stdin,
+            width=width,
+            colour=terminal and "NO_COLOR" not in os.environ,
+            interactive=terminal and _isatty(sys.stdin),
+            wide=wide,
+        )
+
+    @classmethod
+    def mock(cls, **given: Any) -> Environment:
+        """Return an environment for a test: this process's streams, no terminal, no colour,
+        no width limit, changed by ``given`` (``width=80``, ``given_clock=Clock.at(…)``)."""
+        plain = replace(cls.of_process(), width=None, colour=False, interactive=False)
+        return replace(plain, **given)
+
+    def table_width(self) -> int | None:
+        """Return the width a table must fit, or None for no limit (``--wide``, a pipe)."""
+        return None if self.wide else self.width
+
+
+def _isatty(stream: TextIO | None) -> bool:
+    try:
+        return stream is not None and stream.isatty()
+    except (ValueError, OSError):  # a closed stream
+        return False
+
+
+_given: Environment | None = None  # a test's, kept over every run until taken back
+_run: Environment | None = None  # this run's, made by the root command
+
+
+def use(environment: Environment | None) -> None:
+    """Make every later run print to ``environment`` (a test's); None takes it back."""
+    global _given
+    _given = environment
+
+
+def begin(*, wide: bool) -> Environment:
+    """Return the environment of the run that starts now (the one a test gave, with
+    ``wide``, else this process's) and make it the current one."""
+    global _run
+    _run = (
+        replace(_given, wide=wide or _given.wide) if _given else Environment.of_process(wide=wide)
+    )
+    return _run
+
+
+def end() -> None:
+    """End the run: later prints go to the process's streams as they are then."""
+    global _run
+    _run = None
+
+
+def current() -> Environment:
+    """Return this run's environment, else this process's as it is now."""
+    return _run if _run is not None else Environment.of_process()

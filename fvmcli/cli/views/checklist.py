@@ -1,0 +1,99 @@
+"""How ``fvm checklist`` shows checklists, questions and a unit's history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fvmcli.cli.output import Listing, Shown, say
+from fvmcli.i18n import _
+from fvmcli.render.columns import Column
+from fvmcli.render.values import local_time, number_shown, word
+
+CHECKLISTS = (
+    Column("id", "id"),
+    Column("version", "version"),
+    Column("title", "title"),
+    Column("sections", "sections"),
+    Column("questions", "questions"),
+)
+QUESTIONS = (
+    Column("id", "id"),
+    Column("section", "section", table=False),
+    Column("text", "question"),
+    Column("type", "type", word),
+    Column("due", "due"),
+    Column("weight", "weight", number_shown),
+    Column("critical", "critical", lambda c: _("yes") if c else ""),
+    Column("owner", "owner"),
+    Column("help", "help", table=False),
+    Column("allow_na", "allow_na", table=False),
+    Column("evidence", "evidence", table=False),
+    Column("source", "source", table=False),
+    Column("target", "target", table=False),
+    Column("options", "options", table=False),
+    Column("applies_to", "applies_to", table=False),
+    Column("when", "when", table=False),
+)
+
+
+def _who(row: Any) -> str:
+    """Return who made a change: the name, or the login and on whose behalf."""
+    if row["on_behalf"]:
+        return _("{login} for {by}").format(login=row["login"], by=row["by"])
+    return str(row["by"])
+
+
+HISTORY = (
+    Column("at", "at", lambda at: local_time(at) or ""),
+    Column("by", "by", cell=_who),
+    Column("kind", "kind", word),
+    Column("question", "question", shrink=False),
+    Column("previous", "previous", table=False),
+    Column("value", "value", table=False),
+    Column("previous_shown", "previous", data=False),
+    Column("value_shown", "value", data=False),
+    Column("comment", "comment"),
+    Column("version", "version", table=False),
+    Column("login", "login", table=False),
+    Column("on_behalf", "on behalf", table=False),
+    Column("key", "device key", table=False),
+)
+
+
+def checklists_view(rows: list[dict[str, Any]]) -> Listing:
+    """Return ``checklist list``."""
+    return Listing(CHECKLISTS, rows, title=_("Checklists"))
+
+
+def checklist_view(found: Any) -> Shown:
+    """Return ``checklist show``: a table of questions per section."""
+
+    def printed() -> None:
+        c, lang = found.checklist, found.lang
+        say(
+            _("{lang} ({id}, version {version})").format(
+                lang=c.title.get(lang), id=c.id, version=c.version
+            ),
+            "bold",
+        )
+        for section in c.sections:
+            Listing(
+                QUESTIONS,
+                found.in_section(section.id),
+                title=_("{lang} (weight {weight})").format(
+                    lang=section.title.get(lang), weight=number_shown(section.weight)
+                ),
+            ).show()
+
+    return Shown(found.as_json, printed, Listing(QUESTIONS, found.questions))
+
+
+def history_view(rows: list[dict[str, Any]], unit_id: str, checklist_id: str) -> Listing:
+    """Return ``checklist history``."""
+    return Listing(
+        HISTORY,
+        rows,
+        title=_("History of {unit_id} on {checklist_id}").format(
+            unit_id=unit_id, checklist_id=checklist_id
+        ),
+    )

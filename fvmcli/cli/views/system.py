@@ -1,0 +1,87 @@
+"""How ``fvm info`` and ``fvm unit show`` show one thing: a setting or field per row."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fvmcli.cli.output import Shown, emit_table
+from fvmcli.i18n import N_, _
+
+# What each table holds, as a person calls it (--json keeps the table names).
+TABLE_WORDS = {
+    "phases": N_("phases"),
+    "units": N_("units"),
+    "answers": N_("answers"),
+    "waivers": N_("waivers"),
+    "equipment_counts": N_("equipment counts"),
+    "equipment_requirements": N_("equipment overrides"),
+    "history": N_("history entries"),
+    "people": N_("people"),
+    "sessions": N_("sessions"),
+    "enrolments": N_("bookings"),
+    "snapshots": N_("assessment rounds"),
+    "snapshot_units": N_("units in rounds"),
+    "access_grants": N_("grants"),
+    "trusted_keys": N_("trusted device keys"),
+    "reminders": N_("reminders sent"),
+}
+
+
+def info_view(found: Any) -> Shown:
+    """Return ``fvm info``: the program, the database, the content and what is stored."""
+
+    def printed() -> None:
+        db = found.database
+        rows: list[list[Any]] = [
+            [_("program"), found.version],
+            [_("database"), db.url],
+            [_("backend"), db.backend],
+            [
+                _("schema"),
+                _("{schema} (this program: {head})").format(schema=db.schema, head=db.head),
+            ],
+            *[[_("content"), p] for p in found.content],
+            [_("language"), found.lang],
+            [_("user"), found.user],
+            [_("rights"), found.rights],
+            *(
+                [[_("demo database"), _("{demo} (fvm --db {demo} …)").format(demo=found.demo)]]
+                if found.demo
+                else []
+            ),
+            *[
+                [_("rows: {k}").format(k=_(TABLE_WORDS.get(k, k))), v]
+                for k, v in found.counts.items()
+            ],
+        ]
+        # The value is what info is for: it shortens, and is never the column that goes.
+        emit_table(
+            [N_("setting"), N_("value")], rows, title=_("fvm info"), fit=[(0, False), (0, True)]
+        )
+
+    return Shown(found.as_json, printed)
+
+
+def unit_detail_view(detail: Any) -> Shown:
+    """Return ``unit show``: the unit's fields, area and type by name too."""
+    unit = detail.unit
+
+    def printed() -> None:
+        emit_table(
+            [N_("field"), N_("value")],
+            [
+                [_("id"), unit.id],
+                [_("name"), unit.name],
+                [_("area"), f"{unit.area} ({detail.area_name})"],
+                [_("phase"), unit.phase],
+                [_("go-live"), detail.go_live or _("not set")],
+                [_("type"), f"{unit.type} ({detail.type_name})"],
+                [_("staff"), unit.staff],
+                [_("municipality"), unit.municipality],
+                [_("parent"), unit.parent],
+                [_("sub-units"), ", ".join(detail.children) or None],
+            ],
+            title=unit.name,
+        )
+
+    return Shown(detail.as_json, printed)

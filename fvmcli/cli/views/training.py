@@ -1,0 +1,159 @@
+"""How ``fvm course`` and ``fvm session`` show courses, coverage, the plan and sessions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fvmcli.cli.output import Listing, Shown, emit_table, say, show, warn
+from fvmcli.i18n import N_, _, ngettext
+from fvmcli.render.columns import Column
+from fvmcli.render.values import number_shown, percent_shown, word
+
+COURSES = (
+    Column("id", "id"),
+    Column("title", "title"),
+    Column("summary", "summary", table=False),
+    Column("audience", "audience", table=False),
+    Column("hours", "hours", number_shown),
+    Column("format", "format", word),
+    Column("assessment", "assessment", lambda a: _("yes") if a else ""),
+    Column("prerequisites", "prerequisites", ", ".join),
+    Column("modules", "modules", table=False),
+)
+COVERAGE = (
+    Column("unit", "unit"),
+    Column("people", "people"),
+    Column("required", "required"),
+    Column("completed", "completed"),
+    Column("coverage", "coverage", lambda v: percent_shown(v, 1)),
+)
+
+
+PLAN = (
+    Column("course", "course", cell=lambda r: f"{r['title']} ({r['course']})"),
+    Column("title", "title", table=False),
+    Column("missing", "missing"),
+    Column("booked", "booked"),
+    Column("waitlisted", "waitlisted"),
+    Column("free_seats", "free seats"),
+    Column("shortfall", "shortfall"),
+    Column("sessions_to_add", "sessions to add"),
+)
+PLAN_AREAS = (
+    Column("course", "course"),
+    Column("area", "area"),
+    Column("missing", "missing"),
+    Column("booked", "booked"),
+    Column("waitlisted", "waitlisted"),
+    Column("shortfall", "shortfall"),
+    Column("sessions_to_add", "sessions to add"),
+)
+
+
+def courses_view(rows: list[dict[str, Any]]) -> Listing:
+    """Return ``course list``."""
+    return Listing(COURSES, rows, title=_("Courses"))
+
+
+def course_view(data: dict[str, Any], detail: Any) -> Shown:
+    """Return ``course show``: its facts, the roles that require it and its modules."""
+    course = detail.course
+
+    def printed() -> None:
+        say(f"{data['title']} ({course.id})", "bold")
+        if data["summary"]:
+            say(data["summary"])
+        say(
+            _(
+                "{hours} h · {course} · assessment: {assessment} · prerequisites: {prerequisites}"
+            ).format(
+                hours=number_shown(course.hours),
+                course=word(course.format),
+                assessment=_("yes") if course.assessment else _("no"),
+                prerequisites=", ".join(course.prerequisites) or _("none"),
+            )
+        )
+        say(
+            _("Required for: {required_by}").format(
+                required_by=", ".join(detail.required_by) or _("no role")
+            )
+        )
+        if data["modules"]:
+            emit_table(
+                [N_("module"), N_("hours")],
+                [[m["title"], number_shown(m["hours"])] for m in data["modules"]],
+            )
+
+    return Shown(lambda: data, printed)
+
+
+def coverage_view(rows: list[Any]) -> Shown:
+    """Return ``course coverage``: one row per unit."""
+    listing = Listing(COVERAGE, rows, title=_("Training coverage"))
+    return Shown(lambda: {"units": rows}, listing.show, listing)
+
+
+def plan_view(found: Any, phase: int) -> Shown:
+    """Return ``course plan``: per course, then per area, then the sessions to add."""
+    listing = Listing(
+        PLAN,
+        found.rows(),
+        title=_("Training plan for phase {phase}, {start} – {end}, {seats} seats a session").format(
+            phase=phase,
+            start=found.as_of.isoformat(),
+            end=found.window_end.isoformat() if found.window_end else _("no go-live date"),
+            seats=found.capacity,
+        ),
+    )
+
+    def printed() -> None:
+        if found.window_end is None:
+            warn(
+                _(
+                    "Phase {phase} has no go-live date: every coming session counts. Set one "
+                    "with fvm phase set {phase} --go-live YYYY-MM-DD"
+                ).format(phase=phase)
+            )
+        listing.show()
+        by_area = found.area_rows()
+        if by_area:
+            show(PLAN_AREAS, by_area, title=_("Per area"))
+        add = sum(c.total.sessions_to_add for c in found.courses)
+        say(
+            ngettext("{n} session to add in all.", "{n} sessions to add in all.", add).format(n=add)
+            if add
+            else _("The sessions planned hold every seat the phase needs.")
+        )
+
+    return Shown(found.as_json, printed, listing)
+
+
+SEATS = (Column("n", "#"), Column("person", "person"), Column("status", "status", word))
+WAITLIST = (Column("n", "#"), Column("person", "person"))
+
+
+def session_view(data: dict[str, Any]) -> Shown:
+    """Return ``session show``: the session's line, its seats and its waitlist in order."""
+
+    def printed() -> None:
+        say(
+            _("{id} · {course} · {start}–{end} · {count}/{capacity} seats · {location}").format(
+                id=data["id"],
+                course=data["course"],
+                start=data["start"],
+                end=data["end"],
+                count=len(data["enrolled"]),
+                capacity=data["capacity"],
+                location=data["location"] or "",
+            )
+        )
+        seats = [
+            {"n": i + 1, "person": p, "status": data["status"][p]}
+            for i, p in enumerate(data["enrolled"])
+        ]
+        show(SEATS, seats, title=_("Seats"))
+        if data["waitlist"]:
+            waiting = [{"n": i + 1, "person": p} for i, p in enumerate(data["waitlist"])]
+            show(WAITLIST, waiting, title=_("Waitlist"))
+
+    return Shown(lambda: data, printed)

@@ -1,0 +1,215 @@
+"""Enrolment: seats and waitlists, cancellations with promotion, attendance and passes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from fvmcli.errors import ConflictError, InputError, UnknownIdError
+from fvmcli.i18n import _
+from fvmcli.services.context import Context
+from fvmcli.services.territory import require_right
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+from fvmcli.services.training.courses import require_course
+from fvmcli.services.training.sessions import require_session
+
+
+def promote(conn: Connection, session: dict[str, Any], *, by: str, at: str) -> list[str]:
+    """Fill free seats from the waitlist in order; return who was promoted."""
+    from fvmcli.core.enrolment import SEAT, WAITLISTED, to_promote
+    from fvmcli.store.training import list_people as stored_people
+    from fvmcli.store.training import session_enrolments, set_enrolment
+
+    current = session_enrolments(conn, session["id"])
+    seats = sum(1 for _, s in current if s in SEAT)
+    waitlist = [p for p, s in current if s == WAITLISTED]
+    promoted = to_promote(session["capacity"], seats, waitlist)
+    people = {p.id: p for p in stored_people(conn, ids=promoted)} if promoted else {}
+    for person_id in promoted:
+        set_enrolment(
+            conn,
+            session["id"],
+            people[person_id],
+            "enrolled",
+            by=by,
+            at=at,
+            note="promoted from the waitlist",
+            known=(WAITLISTED,),
+        )
+    return promoted
+
+
+@dataclass(frozen=True)
+class Enrolled:
+    """One person's outcome of an enrolment: the new status, or that they were already in."""
+
+    person: str
+    status: str
+    already: bool = False
+    forced: bool = False
+
+
+def enroll(
+    ctx: Context,
+    session_id: str,
+    person_ids: list[str],
+    *,
+    force: bool = False,
+    reason: str | None = None,
+    by: str | None = None,
+) -> list[Enrolled]:
+    """Enrol people in order: a free seat, else the waitlist. Refusals (prerequisites, another
+    place in the course, overlaps) store nothing unless forced with a reason.
+
+    Reads every record it needs in a fixed number of queries, whatever the number of people,
+    and locks the people (on PostgreSQL) so that one person is never booked twice at once.
+    """
+    from fvmcli.core.enrolment import BOOKED, SEAT, new_status, refusals
+    from fvmcli.store.training import (
+        bookings_of,
+        completed_pairs,
+        lock_people,
+        session_enrolments,
+        session_time,
+        set_enrolment,
+    )
+
+    if force and not (reason or "").strip():
+        raise InputError(_("--force needs --reason TEXT (the reason is kept)"))
+    user, at = ctx.actor(by), ctx.clock.now()
+    wanted = list(dict.fromkeys(person_ids))
+    outcome: list[Enrolled] = []
+    refused: list[str] = []
+    with ctx.db.write() as conn:
+        require_right(ctx, conn, "train")
+        session = require_session(conn, session_id, lock=True)
+        course = require_course(ctx, session["course"])
+        people = lock_people(conn, wanted)
+        unknown = [p for p in wanted if p not in people]
+        if unknown:
+            raise UnknownIdError(_("no person {map}").format(map=", ".join(map(repr, unknown))))
+        statuses = dict(session_enrolments(conn, session_id))
+        seats = sum(1 for s in statuses.values() if s in SEAT)
+        done: dict[str, set[str]] = {}
+        for person, done_course in completed_pairs(conn, person_ids=wanted):
+            done.setdefault(person, set()).add(done_course)
+        bookings = bookings_of(conn, wanted)
+        when = session_time(session)
+        for person_id in wanted:
+            status = statuses.get(person_id)
+            if status in BOOKED:
+                outcome.append(Enrolled(person_id, status or "", already=True))
+                continue
+            why = refusals(when, course, bookings.get(person_id, []), done.get(person_id, set()))
+            if why and not force:
+                refused.append(f"{person_id} " + "; ".join(why))
+                continue
+            new = new_status(session["capacity"], seats)
+            seats += new in SEAT
+            set_enrolment(
+                conn,
+                session_id,
+                people[person_id],
+                new,
+                by=user,
+                at=at,
+                reason=reason.strip() if why and reason else None,
+                known=(status,),
+            )
+            outcome.append(Enrolled(person_id, new, forced=bool(why)))
+        if refused:
+            raise ConflictError(
+                _("refused, nothing stored:\n  ") + "\n  ".join(refused),
+                hint=_("Use --force --reason TEXT to enrol anyway."),
+            )
+    return outcome
+
+
+def cancel(
+    ctx: Context, session_id: str, person_ids: list[str], *, by: str | None = None
+) -> list[str]:
+    """Cancel enrolments; return who was promoted from the waitlist into the freed seats."""
+    from fvmcli.store.training import lock_people, session_enrolments, set_enrolment
+
+    user, at = ctx.actor(by), ctx.clock.now()
+    with ctx.db.write() as conn:
+        require_right(ctx, conn, "train")
+        session = require_session(conn, session_id, lock=True)
+        statuses = dict(session_enrolments(conn, session_id))
+        people = lock_people(conn, person_ids)
+        for person_id in dict.fromkeys(person_ids):
+            if person_id not in people or statuses.get(person_id) in (None, "cancelled"):
+                raise InputError(
+                    _("{person_id} is not enrolled in {session_id}; nothing stored").format(
+                        person_id=person_id, session_id=session_id
+                    )
+                )
+            set_enrolment(
+                conn,
+                session_id,
+                people[person_id],
+                "cancelled",
+                by=user,
+                at=at,
+                known=(statuses[person_id],),
+            )
+        return promote(conn, session, by=user, at=at)
+
+
+def mark(
+    ctx: Context,
+    session_id: str,
+    person_ids: list[str],
+    *,
+    no_show: bool = False,
+    passing: bool = False,
+    by: str | None = None,
+) -> list[tuple[str, str]]:
+    """Record attendance, a no-show or a passed assessment; return (person, new status).
+
+    Attendance completes a course without assessment; ``passing`` needs an assessed course and
+    recorded attendance. Nothing is stored when any person does not qualify.
+    """
+    from fvmcli.core.enrolment import SEAT, attendance_status
+    from fvmcli.store.training import lock_people, session_enrolments, set_enrolment
+
+    user, at = ctx.actor(by), ctx.clock.now()
+    marked = []
+    with ctx.db.write() as conn:
+        require_right(ctx, conn, "train")
+        session = require_session(conn, session_id, lock=True)
+        course = require_course(ctx, session["course"])
+        if passing and not course.assessment:
+            raise InputError(
+                _(
+                    "{id} has no assessment: attendance completes it (use 'fvm session attend')"
+                ).format(id=course.id)
+            )
+        statuses = dict(session_enrolments(conn, session_id))
+        people = lock_people(conn, person_ids)
+        for person_id in dict.fromkeys(person_ids):
+            status = statuses.get(person_id)
+            if person_id not in people or status not in SEAT:
+                where = (
+                    _("is on the waitlist of") if status == "waitlisted" else _("holds no seat in")
+                )
+                raise ConflictError(
+                    _("{person_id} {where} {session_id}; nothing stored").format(
+                        person_id=person_id, where=where, session_id=session_id
+                    )
+                )
+            if passing and status not in ("attended", "completed"):
+                raise ConflictError(
+                    _(
+                        "{person_id} has not attended {session_id}; record attendance first; "
+                        "nothing stored"
+                    ).format(person_id=person_id, session_id=session_id)
+                )
+            new = "completed" if passing else attendance_status(course, no_show)
+            set_enrolment(conn, session_id, people[person_id], new, by=user, at=at, known=(status,))
+            statuses[person_id] = new
+            marked.append((person_id, new))
+    return marked

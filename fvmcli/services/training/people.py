@@ -1,0 +1,159 @@
+"""People: who works where in which role, imported, listed and forgotten for real."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fvmcli.core.model import Person
+from fvmcli.errors import ConflictError, EnvironmentProblem, InputError, UnknownIdError
+from fvmcli.i18n import _
+from fvmcli.services.context import Context
+from fvmcli.services.territory import ImportOutcome, require_right
+
+if TYPE_CHECKING:
+    pass
+
+
+def add_person(ctx: Context, person: Person, *, by: str | None = None) -> Person:
+    """Register a new person in a unit with a role; an existing id is a conflict."""
+    from fvmcli.content.people_csv import person_problems
+    from fvmcli.store.training import get_person, upsert_people
+    from fvmcli.store.units import existing_unit_ids
+
+    with ctx.db.write() as conn:
+        require_right(ctx, conn, "train")
+        units = existing_unit_ids(conn, {person.unit})
+        problems = person_problems(person, ctx.curriculum.roles, units)
+        if problems:
+            raise InputError("; ".join(f"--{f}: {m}" for f, m in problems))
+        if get_person(conn, person.id) is not None:
+            raise ConflictError(
+                _("person {id!r} already exists").format(id=person.id),
+                hint=_("Use 'fvm person import' to update people from a file."),
+            )
+        upsert_people(conn, [person], by=ctx.actor(by), at=ctx.clock.now())
+    return person
+
+
+def save_people(ctx: Context, people: list[Person], *, by: str | None = None) -> ImportOutcome:
+    """Add or update many people in one transaction after the checks every way in shares;
+    any bad record stores nothing."""
+    from fvmcli.content.people_csv import person_problems
+    from fvmcli.errors import Problem, ProblemsError
+    from fvmcli.store.training import upsert_people
+    from fvmcli.store.units import existing_unit_ids
+
+    with ctx.db.write() as conn:
+        require_right(ctx, conn, "train")
+        units = existing_unit_ids(conn, {p.unit for p in people})
+        problems = [
+            Problem(f"people[{index}].{f}", m)
+            for index, person in enumerate(people)
+            for f, m in person_problems(person, ctx.curriculum.roles, units)
+        ]
+        if problems:
+            raise ProblemsError("people", problems, hint=_("Nothing was stored."))
+        result = upsert_people(conn, people, by=ctx.actor(by), at=ctx.clock.now())
+    return ImportOutcome(
+        len(people), len(result.added), len(result.changed), len(result.unchanged), False
+    )
+
+
+def import_people(
+    ctx: Context, file: Path, *, dry_run: bool = False, by: str | None = None
+) -> ImportOutcome:
+    """Add or update people from CSV; nothing is stored when any row is bad."""
+    from fvmcli.content.csvfile import read_csv
+    from fvmcli.content.people_csv import OPTIONAL, REQUIRED, parse_people
+    from fvmcli.store.training import upsert_people
+    from fvmcli.store.units import existing_unit_ids
+
+    rows = read_csv(file, REQUIRED, OPTIONAL)
+    named = {r.get("unit") or "" for r in rows}
+    with ctx.db.write(dry_run=dry_run) as conn:
+        require_right(ctx, conn, "train")
+        people = parse_people(file, ctx.curriculum.roles, existing_unit_ids(conn, named), rows)
+        result = upsert_people(conn, people, by=ctx.actor(by), at=ctx.clock.now())
+    return ImportOutcome(
+        len(people), len(result.added), len(result.changed), len(result.unchanged), dry_run
+    )
+
+
+def list_people(ctx: Context, unit: str | None = None, role: str | None = None) -> list[Person]:
+    """Return people ordered by id; a forgotten person has no name or email."""
+    from fvmcli.store.training import list_people as stored_people
+
+    with ctx.db.read() as conn:
+        return stored_people(conn, unit=unit, role=role)
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    """What erasing a person reached: the database, and the backup copies deleted."""
+
+    person: str
+    backups_deleted: list[Path]
+    purged: bool
+
+
+def forget_person(
+    ctx: Context,
+    person_id: str,
+    *,
+    delete_backups: bool = False,
+    purge: bool = False,
+    by: str | None = None,
+) -> Forgotten:
+    """Erase a person's name, email and free text everywhere, history included, and leave no
+    copy in the database's files: SQLite zeroes what it deletes, and ``purge`` rewrites the
+    tables on PostgreSQL. Pre-upgrade backup copies still hold the person, so erasure is
+    refused while any exists, unless ``delete_backups`` deletes them."""
+    from fvmcli.store.training import forget_person as erase
+    from fvmcli.store.training import get_person
+
+    backups = ctx.db.backups()
+    if backups and not delete_backups:
+        raise ConflictError(
+            _("backup copies made before schema upgrades still hold {person_id}'s data: ").format(
+                person_id=person_id
+            )
+            + ", ".join(str(b) for b in backups),
+            hint=_(
+                "Remove them, or run again with --delete-backups to delete them as "
+                "part of the erasure. Nothing was erased."
+            ),
+        )
+    if purge and ctx.db.backend != "postgresql":
+        raise InputError(_("--purge is for PostgreSQL; a SQLite file is scrubbed anyway"))
+    from fvmcli.store.access import forget_in_database
+
+    actor = ctx.actor(by)
+    with ctx.db.write() as conn:
+        require_right(ctx, conn, "erase")
+        if get_person(conn, person_id) is None:
+            raise UnknownIdError(_("no person {person_id!r}").format(person_id=person_id))
+        if ctx.enforced:
+            forget_in_database(conn, person_id, at=ctx.clock.now(), by=actor)
+        else:
+            erase(conn, person_id, by=actor, at=ctx.clock.now())
+    deleted = []
+    for backup in backups:
+        for part in (backup, *(backup.with_name(backup.name + s) for s in ("-wal", "-shm"))):
+            try:
+                part.unlink()
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                raise EnvironmentProblem(
+                    _(
+                        "{person_id} is erased from the database, but {part} could not be "
+                        "deleted: {strerror}"
+                    ).format(person_id=person_id, part=part, strerror=exc.strerror),
+                    hint=_("Delete it by hand: it still holds the person's data."),
+                ) from exc
+        deleted.append(backup)
+    if ctx.db.backend == "sqlite" or purge:
+        ctx.db.scrub(["people", "enrolments", "history"])
+    return Forgotten(person_id, deleted, purge)
