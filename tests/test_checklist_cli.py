@@ -326,3 +326,28 @@ def test_bundled_golive_checklist_is_listed_and_shown(mini: Fvm) -> None:
         "comm.forum-films",
         "priv.agreement",
     } <= ids
+
+
+def test_answer_files_are_one_service_call_for_csv_and_for_sheets(fvm: Fvm, tmp_path: Path) -> None:
+    from fvmcli.errors import InputError
+    from fvmcli.services.answer_files import import_answer_files
+    from tests import factories
+
+    ctx = factories.context(fvm.url, content=True)
+    try:
+        factories.units(ctx, ("h1", "sodra", "hospital", 8))
+        csv_file = tmp_path / "svar.csv"
+        csv_file.write_text("unit,question,value\nh1,a.lead,ja\nh1,a.staff,delvis\n")
+        with pytest.raises(InputError, match="not both"):
+            import_answer_files(ctx, "mini", [csv_file, tmp_path / "h1.xlsx"])
+        with pytest.raises(InputError, match="one CSV file"):
+            import_answer_files(ctx, "mini", [csv_file, csv_file])
+        tried = import_answer_files(ctx, "mini", [csv_file], dry_run=True)
+        assert (tried.answers, tried.changed, tried.units, tried.sheets) == (2, 2, 1, None)
+        assert fvm.scalar("SELECT count(*) FROM answers") == 0
+        done = import_answer_files(ctx, "mini", [csv_file])
+        assert (done.changed, done.unchanged) == (2, 0)
+        again = import_answer_files(ctx, "mini", [csv_file])
+        assert (again.changed, again.unchanged) == (0, 2)
+    finally:
+        ctx.close()

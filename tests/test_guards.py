@@ -423,7 +423,7 @@ def test_a_failing_xlsx_write_leaves_the_old_report(
 ) -> None:
     out = tmp_path / "report.xlsx"
     out.write_bytes(b"the old report")
-    import fvmcli.render.report as report
+    import fvmcli.render.report_workbook as report
 
     def broken(_report: object, path: Path) -> None:
         path.write_bytes(b"half")

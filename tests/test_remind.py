@@ -660,3 +660,30 @@ def test_a_server_that_dawdles_is_given_up_on_within_the_deadline(
 def test_a_bad_deadline_is_refused(fvm: Fvm, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FVM_SMTP_DEADLINE", "soon")
     assert "FVM_SMTP_DEADLINE" in run(fvm, *plain(free_port()), code=2).stderr
+
+
+def test_a_python_caller_gets_what_the_command_does(fvm: Fvm, tmp_path: Path) -> None:
+    from fvmcli.errors import EnvironmentProblem, InputError
+    from fvmcli.services.remind import SmtpOptions, run_reminders
+
+    seed(fvm.url)
+    ctx = context(fvm.url, content=True)
+    try:
+        with pytest.raises(InputError, match="--dry-run"):
+            run_reminders(ctx, checklist_id="mini", output=tmp_path)
+        with pytest.raises(InputError, match="SMTP"):
+            run_reminders(ctx, checklist_id="mini")
+        done = run_reminders(ctx, checklist_id="mini", dry_run=True, output=tmp_path / "ut")
+        assert done.written == [tmp_path / "ut" / "u1.eml"] and done.dry_run
+        message = email.message_from_bytes(
+            (tmp_path / "ut" / "u1.eml").read_bytes(), policy=email.policy.default
+        )
+        assert message["To"] == "Lena Åberg <lena@exempel.se>, Avdelning Ödla <u1@exempel.se>"
+        done.raise_if_failed()  # a dry run fails nobody
+        down = SmtpOptions(host="127.0.0.1", port=free_port(), security="none", sender="a@b.se")
+        failed = run_reminders(ctx, checklist_id="mini", smtp=down)
+        assert [o.unit for o in failed.failed] == ["u1"]
+        with pytest.raises(EnvironmentProblem, match="u1"):
+            failed.raise_if_failed()
+    finally:
+        ctx.close()

@@ -154,6 +154,9 @@ def test_a_sheet_saved_again_by_libreoffice_still_imports(made: tuple[Fvm, Path]
     if office is None:
         pytest.skip("LibreOffice is not installed: the re-save test needs it")
     fvm, out = made
+    book, rows = rows_of(out / "h1.xlsx")
+    book.worksheets[0].cell(rows["a.staff"], 5).value = "Delvis"
+    book.save(out / "h1.xlsx")
     again = out / "resaved"
     subprocess.run(
         [
@@ -170,3 +173,7 @@ def test_a_sheet_saved_again_by_libreoffice_still_imports(made: tuple[Fvm, Path]
         timeout=120,
     )
     fvm("--content", CONTENT, "checklist", "import", "mini", str(again / "h1.xlsx"))
+    score = fvm.json("--content", CONTENT, "checklist", "score", "mini", "--unit", "h1")
+    values = {q["id"]: q["value"] for q in score["questions"]}
+    assert values["a.staff"] == "partial"  # the change made before LibreOffice saved it
+    assert values["a.lead"] == "yes" and values["b.pumps"] == "yes"  # the rest as they were

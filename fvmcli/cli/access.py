@@ -75,10 +75,15 @@ def grant(
     from fvmcli.services.access import grant as give
 
     added = give(get_env(ctx), login, role, units=units, areas=areas)
-    scope = ", ".join([*units, *(_("area {a}").format(a=a) for a in areas)]) or "everywhere"
+    from fvmcli.render.values import scope_text
+
+    scope = scope_text(units, areas)
     say(
-        _("{login} is {role} for {scope}").format(login=login, role=role, scope=scope)
-        + ("." if added else " (already).")
+        (
+            _("{login} is {role} for {scope}.")
+            if added
+            else _("{login} was already {role} for {scope}.")
+        ).format(login=login, role=role, scope=scope)
     )
 
 

@@ -159,7 +159,9 @@ def trust(
     from fvmcli.services.bundles import trust as trust_key
 
     done = trust_key(get_env(ctx), public, units=units, areas=areas)
-    scope = ", ".join([*units, *(_("area {a}").format(a=a) for a in areas)])
+    from fvmcli.render.values import scope_text
+
+    scope = scope_text(units, areas)
     say(
         ngettext(
             "Trusted {fingerprint} for {scope} ({added} new).",

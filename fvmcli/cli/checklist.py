@@ -94,11 +94,8 @@ def set_(
                 id=result.question.id
             )
         )
-    from fvmcli.render.checklist_sheet import answer_label
-
-    shown = answer_label(result.question, result.value, get_env(ctx).lang) or result.value
     say(
-        f"{result.unit} · {result.question.id} = {shown}"
+        f"{result.unit} · {result.question.id} = {result.shown}"
         + ("" if result.changed else " " + _("(unchanged)"))
     )
 
@@ -369,15 +366,8 @@ def print_(
     Example: fvm checklist print golive --unit vc-hjo -o vc-hjo.pdf
     """
     from fvmcli.cli.writing import choose_format, write_document
-    from fvmcli.render.checklist_sheet import SheetUnit, sheet_context
-    from fvmcli.services.checklists import sheet
+    from fvmcli.services.checklists import printout
 
     env = get_env(ctx)
     kind = choose_format(fmt, output, ("html", "md", "pdf"))
-    source = sheet(env, checklist_id, unit_id, phase)
-    r = source.filled
-    filled = SheetUnit(r.unit, r.go_live, r.answers, r.score) if r else None
-    context = sheet_context(
-        source.checklist, env.territory, env.lang, source.today, filled, source.go_live
-    )
-    write_document(env, "checklist", kind, context, output)
+    write_document(env, "checklist", kind, printout(env, checklist_id, unit_id, phase), output)

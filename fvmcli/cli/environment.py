@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
@@ -32,6 +32,8 @@ class Environment:
     interactive: bool
     wide: bool = False
     given_clock: Clock | None = None
+    # What a test set (``mock``): each run starts from the process as it is then, with these.
+    overrides: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def clock(self) -> Clock:
@@ -69,10 +71,11 @@ class Environment:
 
     @classmethod
     def mock(cls, **given: Any) -> Environment:
-        """Return an environment for a test: this process's streams, no terminal, no colour,
-        no width limit, changed by ``given`` (``width=80``, ``given_clock=Clock.at(…)``)."""
-        plain = replace(cls.of_process(), width=None, colour=False, interactive=False)
-        return replace(plain, **given)
+        """Return an environment for a test: no terminal, no colour, no width limit, changed
+        by ``given`` (``width=80``, ``given_clock=Clock.at(…)``); each run takes the streams
+        of the process as they are then (a test runner's) unless ``given`` names them."""
+        overrides = {"width": None, "colour": False, "interactive": False, **given}
+        return replace(cls.of_process(), overrides=overrides, **overrides)
 
     def table_width(self) -> int | None:
         """Return the width a table must fit, or None for no limit (``--wide``, a pipe)."""
@@ -100,9 +103,10 @@ def begin(*, wide: bool) -> Environment:
     """Return the environment of the run that starts now (the one a test gave, with
     ``wide``, else this process's) and make it the current one."""
     global _run
-    _run = (
-        replace(_given, wide=wide or _given.wide) if _given else Environment.of_process(wide=wide)
-    )
+    made = Environment.of_process(wide=wide)
+    _run = replace(made, **_given.overrides) if _given else made
+    if wide:
+        _run.wide = True
     return _run
 
 

@@ -179,19 +179,8 @@ def print_(
     Example: fvm equipment print vc-hjo -o vc-hjo-inventering.pdf
     """
     from fvmcli.cli.writing import choose_format, write_document
-    from fvmcli.render.equipment_sheet import count_sheet_context
-    from fvmcli.services.equipment import show as unit_equipment
+    from fvmcli.services.equipment import count_sheet
 
     env = get_env(ctx)
     kind = choose_format(fmt, output, ("html", "md", "pdf"))
-    found = unit_equipment(env, unit_id)
-    context = count_sheet_context(
-        env.catalog,
-        env.territory,
-        found.unit,
-        found.items,
-        found.overrides,
-        env.lang,
-        env.clock.today(),
-    )
-    write_document(env, "equipment", kind, context, output)
+    write_document(env, "equipment", kind, count_sheet(env, unit_id), output)

@@ -87,19 +87,19 @@ CSV = typer.Option(
 def output_options(*, csv: bool = False) -> Callable[[F], F]:
     """Give a command ``--json`` (and ``--csv``, ``--plain-csv`` for a listing, when
     ``csv``) and pass the choice to it as one ``out`` argument (a ``cli.output.Output``)."""
-    options: dict[str, tuple[Any, Any]] = {"as_json": (bool, JSON)}
+    options: dict[str, tuple[Any, Any]] = {"to_json": (bool, JSON)}
     if csv:
-        options |= {"as_csv": (bool, CSV), "plain_csv": (bool, PLAIN_CSV)}
+        options |= {"to_csv": (bool, CSV), "plain_csv": (bool, PLAIN_CSV)}
 
     def make(given: dict[str, Any]) -> Any:
         from fvmcli.cli.output import Output
         from fvmcli.errors import InputError
         from fvmcli.i18n import _
 
-        as_csv = bool(given.get("as_csv") or given.get("plain_csv"))
-        if given["as_json"] and as_csv:
+        to_csv = bool(given.get("to_csv") or given.get("plain_csv"))
+        if given["to_json"] and to_csv:
             raise InputError(_("--json and --csv: choose one"))
-        form = "json" if given["as_json"] else "csv" if as_csv else "table"
+        form = "json" if given["to_json"] else "csv" if to_csv else "table"
         return Output(form, plain=bool(given.get("plain_csv")))
 
     return partial(_inject, "out", options, make)

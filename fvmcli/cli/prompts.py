@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 from rich.text import Text
 
+from fvmcli.cli.environment import current
 from fvmcli.cli.output import printable, stdout
 from fvmcli.core.model import NA
 from fvmcli.errors import InputError
@@ -153,7 +153,8 @@ YES_WORDS = ("j", "ja", "y", "yes")
 def confirm(question: str, *, batch: str) -> bool:
     """Ask ``question`` on the terminal and return True for ja/yes (the default is no);
     without a terminal, refuse and name ``batch``, the command that does not ask."""
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    env = current()
+    if not env.interactive:
         raise InputError(
             _(
                 "{question} fvm asks before it does this, and there is no terminal to ask on."
@@ -163,7 +164,7 @@ def confirm(question: str, *, batch: str) -> bool:
     choices = _("y/N")
     stdout().print(Text(f"{question} [{choices}] "), end="")
     try:
-        reply = sys.stdin.readline()
+        reply = env.stdin.readline()
     except (EOFError, UnicodeDecodeError):
         return False
     return reply.strip().lower() in YES_WORDS
@@ -171,7 +172,7 @@ def confirm(question: str, *, batch: str) -> bool:
 
 def make_asker(lang: str) -> Asker:
     """Return the terminal asker; without a terminal, refuse and name the batch commands."""
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if not current().interactive:
         raise InputError(
             _("fvm checklist answer asks questions and needs a terminal."),
             hint=_(

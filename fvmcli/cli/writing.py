@@ -109,7 +109,9 @@ def write_report(
         text = render_report.units_csv(report.status.rows, plain=plain)
         write_bytes(text.encode("utf-8"), output)
     elif kind == "xlsx":
-        write_file(output, lambda path: render_report.workbook(report, path))
+        from fvmcli.render.report_workbook import workbook
+
+        write_file(output, lambda path: workbook(report, path))
     else:
         html = render_report.html(env.content.template_dirs(), report, management=kind == "pdf")
         if kind == "pdf":

@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-KINDS = ("checklists", "courses", "templates")
-
 
 def bundled_root() -> Path:
     """Return the folder holding the bundled checklists/, courses/ and templates/.

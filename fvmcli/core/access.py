@@ -80,7 +80,6 @@ KIND_ACTION = {
     "trust": "trust",
     "reminder": "remind",
 }
-UNIT_ACTIONS = ("answer", "count", "waive", "require", "trust", "remind")
 
 
 @dataclass(frozen=True)

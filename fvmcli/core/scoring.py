@@ -318,8 +318,3 @@ def status_reason(checklist: Checklist, scored: list[QuestionResult], score: flo
     if short:
         return StatusReason(AMBER, "critical-below-full", short)
     return StatusReason(GREEN, "all-met", (), score, checklist.green)
-
-
-def status_of(checklist: Checklist, scored: list[QuestionResult], score: float) -> str:
-    """Return the status by the first matching rule of ``scoring.md``."""
-    return status_reason(checklist, scored, score).status

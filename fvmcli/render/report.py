@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from fvmcli.i18n import N_, _, translated
-from fvmcli.render.columns import UNIT_STATUS, csv_rows, value_of
+from fvmcli.i18n import N_, translated
+from fvmcli.render.columns import UNIT_STATUS, csv_rows
 from fvmcli.render.templates import render
-from fvmcli.render.values import word
+from fvmcli.render.values import percent_text, waiver_text, word
 
 STATUS_COLOURS = {
     "green": "#1e8449",
@@ -195,7 +194,7 @@ def forecast_context(forecast: Any, limit: int | None) -> dict[str, Any]:
                     u.unit,
                     u.phase,
                     word(u.found.forecast),
-                    _percent(u.found.score * 100),
+                    percent_text(u.found.score * 100),
                     u.found.projected,
                     u.go_live,
                     u.found.days_late,
@@ -206,10 +205,6 @@ def forecast_context(forecast: Any, limit: int | None) -> dict[str, Any]:
             "behind_total": len(behind),
         }
     }
-
-
-def _percent(value: float | None, digits: int = 0) -> str:
-    return "–" if value is None else f"{value:.{digits}f}\u00a0%"
 
 
 def unit_cells(r: Any, names: dict[str, dict[str, str]] | None = None) -> tuple[Any, ...]:
@@ -223,12 +218,12 @@ def unit_cells(r: Any, names: dict[str, dict[str, str]] | None = None) -> tuple[
         known.get("type", {}).get(r.type, r.type),
         r.status,
         reason_text(reason),
-        _percent(r.score * 100),
-        _percent(r.completeness * 100),
+        percent_text(r.score * 100),
+        percent_text(r.completeness * 100),
         r.blockers,
         r.overdue,
-        _percent(r.training_coverage),
-        _percent(r.equipment_readiness),
+        percent_text(r.training_coverage),
+        percent_text(r.equipment_readiness),
     )
 
 
@@ -244,18 +239,14 @@ def blocker_cells(b: Any, texts: dict[str, str]) -> tuple[Any, ...]:
         b.days_overdue,
         "overdue" if b.blocker else "",  # a CSS class
         b.owner or "",
-        _("until {until}: {reason} ({by})").format(
-            until=waiver["until"], reason=waiver["reason"], by=waiver["by"]
-        )
-        if waiver
-        else "",
+        waiver_text(waiver),
     )
 
 
 def coverage_cells(c: Any, names: dict[str, str] | None = None) -> tuple[Any, ...]:
     """Return a unit's cells in the report's table of training coverage."""
     area = (names or {}).get(c.area, c.area)
-    return (c.name, c.unit, area, c.people, c.required, c.completed, _percent(c.coverage, 1))
+    return (c.name, c.unit, area, c.people, c.required, c.completed, percent_text(c.coverage, 1))
 
 
 def area_pages(status: Any, names: dict[str, str] | None = None) -> list[dict[str, Any]]:
@@ -292,81 +283,6 @@ def since_title(report: Any) -> str | None:
     return f"{translated(SINCE_TITLE, report.lang)} ({start.label}, {start.as_of.isoformat()})"
 
 
-def since_rows(report: Any) -> list[list[Any]]:
-    """Return the "what moved" section as spreadsheet rows: one per status change, blocker that
-    came or went, large score movement and area, each with its part named."""
-    data = report.since.as_json()
-    texts = report.texts
-    rows: list[list[Any]] = []
-    for part in ("changed", "movements"):
-        for m in data[part]:
-            kind = m.get("direction", "movement") if part == "changed" else "movement"
-            rows.append(
-                [
-                    kind,
-                    m["unit"],
-                    m["name"],
-                    m["area"],
-                    None,
-                    None,
-                    m["status_from"],
-                    m["status_to"],
-                    m["score_from"],
-                    m["score_to"],
-                    m["change"],
-                ]
-            )
-    for part, kind in (("new_blockers", "new blocker"), ("resolved_blockers", "resolved blocker")):
-        for b in data[part]:
-            rows.append(
-                [kind, b["unit"], None, None, b["question"], texts.get(b["question"])] + [None] * 5
-            )
-    for area, a in data["by_area"].items():
-        rows.append(
-            [
-                "area",
-                None,
-                None,
-                area,
-                None,
-                None,
-                None,
-                None,
-                a["mean_from"],
-                a["mean_to"],
-                None
-                if a["mean_from"] is None or a["mean_to"] is None
-                else a["mean_to"] - a["mean_from"],
-            ]
-        )
-    return rows
-
-
-# ---------------------------------------------------------------- workbook
-
-
-# The keys of the units sheet, which head its columns (in Swedish, as words).
-UNIT_KEYS = (
-    N_("unit"),
-    N_("name"),
-    N_("area"),
-    N_("phase"),
-    N_("type"),
-    N_("score"),
-    N_("status"),
-    N_("completeness"),
-    N_("blockers"),
-    N_("overdue"),
-    N_("training_coverage"),
-    N_("equipment_readiness"),
-)
-
-
-def fraction_of(percent: float | None) -> float | None:
-    """Return a percentage 0…100 as the fraction a spreadsheet formats with ``0 %``."""
-    return None if percent is None else percent / 100
-
-
 def reason_text(reason: Any) -> str | None:
     """Return why a unit has its status in a few words: the rule and the questions behind it
     (``blocker: cut.plan``), or the score band (``score-below-green``)."""
@@ -374,175 +290,3 @@ def reason_text(reason: Any) -> str | None:
         return None
     rule = word(reason.rule)
     return f"{rule}: {', '.join(reason.questions)}" if reason.questions else rule
-
-
-def workbook(report: Any, path: Path) -> None:
-    """Write an XLSX workbook: units, blockers, training coverage and equipment needs.
-
-    Values keep their types (numbers, dates), no cell is a formula, and text a spreadsheet would
-    run as a formula is stored as quoted text. Rows stream to disk (constant memory).
-    """
-    from fvmcli.render.workbook import Book
-
-    book = Book(path)
-    percent = book.percent
-    sheet = book.sheet
-
-    status = report.status
-    keys = [c.key for c in UNIT_STATUS if c.data]
-    hundredths = {keys.index(k) for k in ("training_coverage", "equipment_readiness")}
-    sheet(
-        N_("Units"),
-        [*keys, N_("reason"), N_("as_of")],
-        [
-            [
-                *(
-                    fraction_of(value_of(r, k))
-                    if i in hundredths
-                    else word(r.status)
-                    if k == "status"  # a person reads the sheet: the word, not the id
-                    else value_of(r, k)
-                    for i, k in enumerate(keys)
-                ),
-                reason_text(r.reason),
-                status.as_of,
-            ]
-            for r in status.rows
-        ],
-        {
-            keys.index(k): percent
-            for k in ("score", "completeness", "training_coverage", "equipment_readiness")
-        },
-    )
-    texts = report.texts
-    sheet(
-        N_("Blockers"),
-        [
-            N_("unit"),
-            N_("name"),
-            N_("question"),
-            N_("text"),
-            N_("due"),
-            N_("days_overdue"),
-            N_("owner"),
-            N_("blocker"),
-            N_("waived_until"),
-            N_("waiver_reason"),
-        ],
-        [
-            [
-                b.unit,
-                b.name,
-                b.question,
-                texts[b.question],
-                b.due,
-                b.days_overdue,
-                b.owner,
-                b.blocker,
-                date.fromisoformat(b.waiver["until"]) if b.waiver else None,
-                b.waiver["reason"] if b.waiver else None,
-            ]
-            for b in status.blockers
-        ],
-        {},
-    )
-    sheet(
-        N_("Training coverage"),
-        [
-            N_("unit"),
-            N_("name"),
-            N_("area"),
-            N_("people"),
-            N_("required"),
-            N_("completed"),
-            N_("coverage"),
-        ],
-        [
-            [c.unit, c.name, c.area, c.people, c.required, c.completed, fraction_of(c.coverage)]
-            for c in status.coverage
-        ],
-        {6: percent},
-    )
-    if report.since is not None:
-        sheet(
-            translated(SINCE_TITLE, report.lang),
-            [
-                N_("part"),
-                N_("unit"),
-                N_("name"),
-                N_("area"),
-                N_("question"),
-                N_("text"),
-                N_("status_from"),
-                N_("status_to"),
-                N_("score_from"),
-                N_("score_to"),
-                N_("change"),
-            ],
-            since_rows(report),
-            {8: percent, 9: percent, 10: percent},
-        )
-    if report.forecast is not None:
-        sheet(
-            N_("Forecast"),
-            [
-                N_("unit"),
-                N_("name"),
-                N_("area"),
-                N_("phase"),
-                N_("score"),
-                N_("slope_per_day"),
-                N_("forecast"),
-                N_("projected"),
-                N_("go_live"),
-                N_("days_late"),
-                N_("points"),
-                N_("blockers"),
-            ],
-            [
-                [
-                    u.unit,
-                    u.name,
-                    u.area,
-                    u.phase,
-                    u.found.score,
-                    u.found.slope_per_day,
-                    word(u.found.forecast),
-                    u.found.projected,
-                    u.go_live,
-                    u.found.days_late,
-                    u.found.points,
-                    u.blockers,
-                ]
-                for u in report.forecast.units
-            ],
-            {4: percent},
-        )
-    sheet(
-        N_("Equipment needs"),
-        [
-            N_("item"),
-            N_("required"),
-            N_("present"),
-            N_("configured"),
-            N_("tested"),
-            N_("to_procure"),
-            N_("to_configure"),
-            N_("to_test"),
-        ],
-        [
-            [
-                n.item,
-                n.required,
-                n.present,
-                n.configured,
-                n.tested,
-                n.to_procure,
-                n.to_configure,
-                n.to_test,
-            ]
-            for n in status.needs
-        ],
-        {},
-    )
-    book.close()

@@ -152,10 +152,9 @@ def fraction_shown(value: float | None, digits: int = 0) -> str:
 
 
 def percent_text(value: float | None, digits: int = 0) -> str:
-    """Return a percentage 0…100 as people read it: ``47 %`` (a no-break space before %)."""
-    if value is None:
-        return "–"
-    return f"{value:.{digits}f}\u00a0%"
+    """Return a percentage 0…100 as the current language writes it (``percent_shown``), or a
+    dash for nothing."""
+    return "–" if value is None else percent_shown(value, digits)
 
 
 def waiver_text(waiver: Mapping[str, Any] | None) -> str:
@@ -166,6 +165,11 @@ def waiver_text(waiver: Mapping[str, Any] | None) -> str:
     return _("until {until}: {reason} ({by})").format(
         until=waiver["until"], reason=waiver["reason"], by=waiver["by"]
     )
+
+
+def scope_text(units: list[str], areas: list[str]) -> str:
+    """Return where a grant or a trusted key holds: its units and areas, or everywhere."""
+    return ", ".join([*units, *(_("area {a}").format(a=a) for a in areas)]) or _("everywhere")
 
 
 LONG_WORD = 10  # letters from which a heading's word gets places to break

@@ -65,6 +65,7 @@ class AnswerSet:
     value: str
     changed: bool
     missing_evidence: bool
+    shown: str = ""  # the value as a person reads it in the user's language (ja, an option)
 
 
 def set_answer(
@@ -98,9 +99,16 @@ def set_answer(
         changed = save(ctx, conn, checklist, accepted, user)
     question = checklist.question(question_id)
     assert question is not None
+    from fvmcli.render.checklist_sheet import answer_label
+
     stored = accepted[0].value
     return AnswerSet(
-        unit.id, question, stored, bool(changed), question.evidence == "required" and not comment
+        unit.id,
+        question,
+        stored,
+        bool(changed),
+        question.evidence == "required" and not comment,
+        answer_label(question, stored, ctx.lang) or stored,
     )
 
 

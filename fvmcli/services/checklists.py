@@ -116,3 +116,18 @@ def sheet(
         elif phase is not None:
             go_live = go_live_dates(conn).get(phase)
     return SheetSource(checklist, today, filled, go_live)
+
+
+def printout(
+    ctx: Context, checklist_id: str, unit_id: str | None = None, phase: int | None = None
+) -> dict[str, Any]:
+    """Return the template context of a printable checklist (``checklist print``): blank, or
+    filled with ``unit_id``'s answers and score, in the user's language."""
+    from fvmcli.render.checklist_sheet import SheetUnit, sheet_context
+
+    source = sheet(ctx, checklist_id, unit_id, phase)
+    r = source.filled
+    filled = SheetUnit(r.unit, r.go_live, r.answers, r.score) if r else None
+    return sheet_context(
+        source.checklist, ctx.territory, ctx.lang, source.today, filled, source.go_live
+    )

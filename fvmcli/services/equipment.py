@@ -289,3 +289,20 @@ def gaps(ctx: Context, chosen: UnitFilter = UnitFilter()) -> Needs:
         (unit_items(ctx.catalog, u, counts.get(u.id, {}), overrides.get(u.id, {})) for u in units),
     )
     return Needs(totals, len(units))
+
+
+def count_sheet(ctx: Context, unit_id: str) -> dict[str, Any]:
+    """Return the template context of a unit's count sheet (``equipment print``): its items,
+    required quantities and boxes to fill in, dated today."""
+    from fvmcli.render.equipment_sheet import count_sheet_context
+
+    found = show(ctx, unit_id)
+    return count_sheet_context(
+        ctx.catalog,
+        ctx.territory,
+        found.unit,
+        found.items,
+        found.overrides,
+        ctx.lang,
+        ctx.clock.today(),
+    )
