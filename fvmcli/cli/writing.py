@@ -100,10 +100,7 @@ def write_report(
     from fvmcli.render import report as render_report
 
     if kind == "json":
-        data = report.status.as_json()
-        if report.since is not None:
-            data["since"] = report.since.as_json()
-        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        text = json.dumps(report.as_json(), ensure_ascii=False, indent=2) + "\n"
         write_bytes(text.encode("utf-8"), output)
     elif kind == "csv":
         text = render_report.units_csv(report.status.rows, plain=plain)

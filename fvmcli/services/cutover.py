@@ -210,6 +210,14 @@ class Report:
     forecast: Any = None  # a ``services.forecast.TerritoryForecast`` (HTML, PDF and XLSX)
     names: dict[str, dict[str, str]] = field(default_factory=dict)  # area/type id → name
 
+    def as_json(self) -> dict[str, Any]:
+        """Return the JSON report: the ``cutover status --json`` document, and with
+        ``--since`` what moved (the ``cutover diff --json`` document) as ``since``."""
+        data = self.status.as_json()
+        if self.since is not None:
+            data["since"] = self.since.as_json()
+        return data
+
 
 def report(
     ctx: Context,
