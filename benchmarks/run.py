@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.floors import STATUS_TABLES, connect, mark
+from fvmcli.core.access import ROLES as ACCESS_ROLES
 
 AREAS = ["sodra", "vastra", "norra", "ostra"]
 TYPES = ["hospital", "primary-care", "private", "municipal", "school-health"]
@@ -446,6 +447,8 @@ def territory_size(backend: str, units: int, pairs: int, work: Path, results: li
                 ),
                 pairs,
             )
+        if units == 5000 and backend == "postgresql":
+            rights_enforced_import(url, paths, pairs, results)
         if units == 5000:
             out = work / "report.pdf"
             paired(
@@ -459,6 +462,57 @@ def territory_size(backend: str, units: int, pairs: int, work: Path, results: li
             )
     finally:
         drop(url)
+
+
+def rights_enforced_import(
+    url: str, paths: dict[str, Path], pairs: int, results: list[Result]
+) -> None:
+    """Measure the answers import again with rights enforced (``fvm access init``), run by a
+    login of its own that is an admin: row-level security and the trigger that stamps the
+    login are checked on every row, as on a shared database (a superuser would bypass them)."""
+    import psycopg
+
+    login = f"fvm_bench_{os.getpid()}"
+    prefix = f"b{os.getpid()}_"  # group roles of this run only: roles are the server's
+    os.environ["FVM_ROLE_PREFIX"] = prefix
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE ROLE "{login}" LOGIN')
+    try:
+        fvm(url, "access", "init", "--admin", login)
+        as_login = url.replace("postgres@", f"{login}@", 1)
+        rows = sum(1 for _ in paths["answers"].open(encoding="utf-8")) - 1
+
+        def clean(last: bool) -> None:
+            execute(url, ["DELETE FROM history WHERE kind = 'answer'", "DELETE FROM answers"])
+            if last:  # the answers back, for what is measured after
+                fvm(url, "checklist", "import", "golive", str(paths["answers"]))
+
+        clean(False)
+        paired(
+            results,
+            "postgresql",
+            5000,
+            f"checklist import, rights enforced ({rows} answers)",
+            lambda: fvm(as_login, "checklist", "import", "golive", str(paths["answers"])),
+            lambda: (floor("answers", url, str(paths["answers"])), clean(False))[0],
+            pairs,
+            clean,
+        )
+    finally:
+        del os.environ["FVM_ROLE_PREFIX"]
+        drop_roles(url, [login, *(f"{prefix}{r}" for r in ACCESS_ROLES)])
+
+
+def drop_roles(url: str, roles: list[str]) -> None:
+    """Drop the benchmark's login and group roles: first their grants and what they own."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        known = {r for (r,) in conn.execute("SELECT rolname FROM pg_roles")}
+        for role in roles:
+            if role in known:
+                conn.execute(f'DROP OWNED BY "{role}"')
+                conn.execute(f'DROP ROLE "{role}"')
 
 
 def startup(pairs: int, work: Path, results: list[Result]) -> None:

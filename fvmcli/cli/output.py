@@ -10,14 +10,14 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, is_dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Protocol
-
-from rich.console import Console
-from rich.text import Text
+from typing import TYPE_CHECKING, Any, Protocol
 
 from fvmcli.cli.environment import current
 from fvmcli.i18n import _
 from fvmcli.render.columns import Column, csv_rows, data_rows, table_cells, table_fit
+
+if TYPE_CHECKING:  # rich is loaded when something is said, not for a JSON document
+    from rich.console import Console
 
 STATUS_STYLE = {"green": "green", "amber": "yellow", "red": "red", "not-started": "blue"}
 
@@ -54,6 +54,8 @@ def printable(text: str) -> str:
 
 def stdout() -> Console:
     """Return a console on the run's stdout; NO_COLOR and a non-terminal give plain output."""
+    from rich.console import Console
+
     env = current()
     console = Console(file=env.stdout, highlight=False, no_color=not env.colour or None)
     if not console.is_terminal:
@@ -63,6 +65,8 @@ def stdout() -> Console:
 
 def stderr() -> Console:
     """Return a console on the run's stderr."""
+    from rich.console import Console
+
     return Console(file=current().stderr, highlight=False, soft_wrap=True)
 
 
@@ -335,16 +339,22 @@ class Output:
 
 def say(message: str, style: str | None = None) -> None:
     """Print a line for a person on stdout, with no markup interpretation."""
+    from rich.text import Text
+
     stdout().print(Text(printable(message), style=style or ""), soft_wrap=True)
 
 
 def warn(message: str) -> None:
     """Print a warning on stderr."""
+    from rich.text import Text
+
     stderr().print(Text(printable(message), style="yellow"))
 
 
 def fail(message: str) -> None:
     """Print an error on stderr."""
+    from rich.text import Text
+
     stderr().print(Text(printable(message), style="red"))
 
 
