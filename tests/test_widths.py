@@ -102,3 +102,34 @@ def test_a_column_left_out_is_named_with_the_hint_and_wide_follows_the_command(
     assert after.exit_code == 0, after.output
     assert "Not shown at this width" not in after.stdout
     assert "phase" in tables(after.stdout)[0][0]
+
+
+@pytest.mark.slow
+def test_on_a_terminal_long_lines_break_between_words(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import re
+    import sys
+
+    pexpect = pytest.importorskip("pexpect")
+    db = f"sqlite:///{tmp_path / 'fvm.sqlite'}"
+    ctx = factories.context(db)
+    factories.units(ctx, ("vc-hjo", "ostra", "primary-care", 12, "Vårdcentralen Hjo"))
+    ctx.close()
+    env = {**os.environ, "FVM_LANG": "sv", "TERM": "xterm", "NO_COLOR": "1"}
+    env.pop("COLUMNS", None)
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "fvmcli", "--db", db, "cutover", "status", "--as-of", "2026-11-26"],
+        env=env,
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(50, 44),
+    )
+    child.expect(pexpect.EOF)
+    lines = [re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", line) for line in child.before.splitlines()]
+    assert all(len(line) <= 44 for line in lines), lines
+    start = next(i for i, line in enumerate(lines) if line.startswith("Etapp 3"))
+    said = " ".join(line.strip() for line in lines[start : start + 8])
+    # The warning about the missing go-live date, whole words only, however it was broken.
+    for word in ("driftstartsdatum:", "tidsfrist", "försenat", "ÅÅÅÅ-MM-DD"):
+        assert word in said, said

@@ -64,10 +64,13 @@ def stdout() -> Console:
 
 
 def stderr() -> Console:
-    """Return a console on the run's stderr."""
+    """Return a console on the run's stderr: on a terminal, lines break between words at its
+    width (the terminal itself would break them mid-word); elsewhere they stay whole."""
     from rich.console import Console
 
-    return Console(file=current().stderr, highlight=False, soft_wrap=True)
+    console = Console(file=current().stderr, highlight=False)
+    console.soft_wrap = not console.is_terminal
+    return console
 
 
 def _default(value: Any) -> Any:
@@ -341,7 +344,9 @@ def say(message: str, style: str | None = None) -> None:
     """Print a line for a person on stdout, with no markup interpretation."""
     from rich.text import Text
 
-    stdout().print(Text(printable(message), style=style or ""), soft_wrap=True)
+    console = stdout()
+    # On a terminal rich breaks the line between words; a pipe or a file gets it whole.
+    console.print(Text(printable(message), style=style or ""), soft_wrap=not console.is_terminal)
 
 
 def warn(message: str) -> None:

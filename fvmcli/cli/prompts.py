@@ -64,7 +64,8 @@ class QuestionaryAsker:
             text += Text(f"\n{w['current']}: {current}")
             if step.previous.comment:
                 text += Text(f" – {printable(step.previous.comment)}", style="dim")
-        stdout().print(text, soft_wrap=True)
+        console = stdout()
+        console.print(text, soft_wrap=not console.is_terminal)
 
     def _label(self, question: Any, value: str) -> str:
         option = question.option(value) if question.type == "choice" else None
@@ -144,7 +145,8 @@ class QuestionaryAsker:
         return str(text).strip() or None
 
     def error(self, message: str) -> None:
-        stdout().print(Text(message, style="red"), soft_wrap=True)
+        console = stdout()
+        console.print(Text(message, style="red"), soft_wrap=not console.is_terminal)
 
 
 YES_WORDS = ("j", "ja", "y", "yes")
