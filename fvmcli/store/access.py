@@ -188,6 +188,22 @@ def _roles_case() -> str:
     return "CASE action " + " ".join(lines) + " ELSE ARRAY[]::text[] END"
 
 
+def _may(schema: str, action: str, unit: str) -> str:
+    """Return the SQL test that the authenticated login holds a role allowing ``action`` (an
+    SQL expression) on ``unit`` (one, or NULL for rights everywhere): the body of ``fvm_may``,
+    and the row-level security policies themselves. In a policy the test is stored parsed, so
+    no caller's search_path can change what it means, and it runs without a function call per
+    row (a SECURITY DEFINER function with its own search_path costs a switch of user and
+    settings for every row of a large import)."""
+    roles = _roles_case().replace("CASE action ", f"CASE {action} ", 1)
+    return (
+        f"EXISTS (SELECT 1 FROM {schema}.access_grants g WHERE g.login = session_user "
+        f"AND g.role = ANY ({roles}) "
+        f"AND ((g.unit_id IS NULL AND g.area IS NULL) OR g.unit_id = {unit} "
+        f"OR g.area = (SELECT u.area FROM {schema}.units u WHERE u.id = {unit})))"
+    )
+
+
 def _kind_case() -> str:
     lines = [f"WHEN '{kind}' THEN '{action}'" for kind, action in KIND_ACTION.items()]
     return "CASE kind " + " ".join(lines) + " ELSE 'admin-only' END"
@@ -227,33 +243,36 @@ def setup_rights(conn: Connection) -> None:
     run(
         f"CREATE OR REPLACE FUNCTION {s}.fvm_may(action text, unit text) RETURNS boolean "
         f"LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {s}, pg_temp AS $$ "
-        "SELECT EXISTS (SELECT 1 FROM access_grants g WHERE g.login = session_user "
-        f"AND g.role = ANY ({_roles_case()}) "
-        "AND ((g.unit_id IS NULL AND g.area IS NULL) OR g.unit_id = unit "
-        "OR g.area = (SELECT u.area FROM units u WHERE u.id = unit))) $$"
+        f"SELECT {_may(s, 'action', 'unit')} $$"
     )
     run(
         f"CREATE OR REPLACE FUNCTION {s}.fvm_kind_action(kind text) RETURNS text "
         f"LANGUAGE sql IMMUTABLE AS $$ SELECT {_kind_case()} $$"
     )
     for table, (action, column) in TABLE_ACTION.items():
-        unit = column or "NULL"
+        # The row's column by its table's name: inside the test's subqueries a bare name would
+        # be the grant's own column (access_grants has unit_id and id too).
+        unit = f'{s}.{table}."{column}"' if column else "NULL"
+        # The test reads units and access_grants: on those two tables a policy may not hold
+        # it (it would read the table it guards), so it is the function, which reads them as
+        # their owner.
+        may = (
+            f"{s}.fvm_may({action!r}, {unit})"
+            if table in ("units", "access_grants")
+            else _may(s, repr(action), unit)
+        )
         run(f"ALTER TABLE {s}.{table} ENABLE ROW LEVEL SECURITY")
         run(f"DROP POLICY IF EXISTS fvm_read ON {s}.{table}")
         run(f"CREATE POLICY fvm_read ON {s}.{table} FOR SELECT USING (true)")
         run(f"DROP POLICY IF EXISTS fvm_write ON {s}.{table}")
-        run(
-            f"CREATE POLICY fvm_write ON {s}.{table} FOR ALL "
-            f"USING ({s}.fvm_may('{action}', {unit})) "
-            f"WITH CHECK ({s}.fvm_may('{action}', {unit}))"
-        )
+        run(f"CREATE POLICY fvm_write ON {s}.{table} FOR ALL USING ({may}) WITH CHECK ({may})")
     run(f"ALTER TABLE {s}.history ENABLE ROW LEVEL SECURITY")
     run(f"DROP POLICY IF EXISTS fvm_read ON {s}.history")
     run(f"CREATE POLICY fvm_read ON {s}.history FOR SELECT USING (true)")
     run(f"DROP POLICY IF EXISTS fvm_append ON {s}.history")
     run(
         f"CREATE POLICY fvm_append ON {s}.history FOR INSERT "
-        f"WITH CHECK ({s}.fvm_may({s}.fvm_kind_action(kind), unit_id))"
+        f"WITH CHECK ({_may(s, f'{s}.fvm_kind_action({s}.history.kind)', f'{s}.history.unit_id')})"
     )
     # The login of every change is the database's, whatever a client sends.
     run(
@@ -299,9 +318,12 @@ def setup_rights(conn: Connection) -> None:
         ("equipment_counts", "counted_by"),
     ):
         run(f"DROP TRIGGER IF EXISTS fvm_check_by ON {s}.{table}")
+        # A change recorded as made by the login itself needs no check: the condition is
+        # tested as the row is written, so such rows never join the queue checked at commit.
         run(
             f"CREATE CONSTRAINT TRIGGER fvm_check_by AFTER INSERT OR UPDATE ON {s}.{table} "
             f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
+            f'WHEN (NEW."{column}" IS DISTINCT FROM session_user::text) '
             f"EXECUTE FUNCTION {s}.fvm_check_by('{column}')"
         )
     # Erasure is the one rewrite of history, and only this function does it, for admins.
