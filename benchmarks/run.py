@@ -475,6 +475,8 @@ def rights_enforced_import(
     login = f"fvm_bench_{os.getpid()}"
     prefix = f"b{os.getpid()}_"  # group roles of this run only: roles are the server's
     os.environ["FVM_ROLE_PREFIX"] = prefix
+    user = os.environ.get("FVM_USER")
+    os.environ["FVM_USER"] = login  # a lead importing their units' answers as themselves
     with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
         conn.execute(f'CREATE ROLE "{login}" LOGIN')
     try:
@@ -501,6 +503,8 @@ def rights_enforced_import(
         )
     finally:
         del os.environ["FVM_ROLE_PREFIX"]
+        if user is not None:
+            os.environ["FVM_USER"] = user
         drop_roles(url, [login, *(f"{prefix}{r}" for r in ACCESS_ROLES)])
 
 

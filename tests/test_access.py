@@ -407,3 +407,24 @@ def test_a_lead_sets_up_a_fresh_shared_database_with_fvm_alone(
             for login in (anna, lead):
                 conn.execute(sa.text(f'DROP ROLE "{login}"'))
         superuser.dispose()
+
+
+def test_the_policies_hold_for_history_and_counts_beside_fvm(server: Server) -> None:
+    """The rights test written into each policy sees the row's own unit, not the grant's: an
+    answerer of u1 may append u1's history and counts, never u2's."""
+    me = server.logins["anna"]
+    server.sql(
+        "anna",
+        "INSERT INTO history (at, by, kind, unit_id, scope, subject, new) VALUES "
+        f"('2026-11-27T10:00:00+01:00', '{me}', 'answer', 'u1', 'golive', 'org.z', 'yes')",
+    )
+    for statement in (
+        "INSERT INTO history (at, by, kind, unit_id, scope, subject, new) VALUES "
+        f"('2026-11-27T10:00:00+01:00', '{me}', 'answer', 'u2', 'golive', 'org.z', 'yes')",
+        "INSERT INTO history (at, by, kind, unit_id, scope, subject, new) VALUES "
+        f"('2026-11-27T10:00:00+01:00', '{me}', 'waiver', 'u1', 'golive', 'org.z', 'x')",
+        f"INSERT INTO equipment_counts VALUES ('u2','care-client',1,1,1,'{me}',"
+        "'2026-11-27T10:00:00+01:00')",
+    ):
+        assert "row-level security" in refused_by_policy(server, "anna", statement)
+    assert server.owner.scalar("SELECT count(*) FROM history WHERE subject = 'org.z'") == 1
