@@ -173,6 +173,16 @@ class Recommendation:
     per_staff: Fraction = Fraction(0)
     min: int = 0
 
+    def __hash__(self) -> int:
+        # Remembered: a Fraction's hash is a modular inverse, and the required quantity of
+        # every item of every unit is looked up by its rule (core.equipment).
+        try:
+            return int(self.__dict__["_hash"])
+        except KeyError:
+            found = hash((self.per_staff, self.min))
+            object.__setattr__(self, "_hash", found)
+            return found
+
 
 @dataclass(frozen=True)
 class EquipmentItem:

@@ -125,7 +125,9 @@ def coverage_counts(
         unit_ids,
     )
     found: dict[str, tuple[list[tuple[str, int]], list[tuple[str, str, int]]]] = {}
-    for unit_id, role, n in conn.execute(per_role):
+    from fvmcli.store.query import raw_rows
+
+    for unit_id, role, n in raw_rows(conn, per_role):
         if keep is None or unit_id in keep:
             found.setdefault(unit_id, ([], []))[0].append((role, n))
     done, keep = where_in(
@@ -145,7 +147,7 @@ def coverage_counts(
         people.c.unit_id,
         unit_ids,
     )
-    for unit_id, role, course, n in conn.execute(done):
+    for unit_id, role, course, n in raw_rows(conn, done):
         if (keep is None or unit_id in keep) and unit_id in found:
             found[unit_id][1].append((role, course, n))
     return found
