@@ -143,3 +143,28 @@ def test_json_streams_members_from_iterators(capsys) -> None:  # type: ignore[no
         "c": [[4]],
         "å": "ö",
     }
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["checklist", "list"],
+        ["checklist", "show", "golive"],
+        ["course", "list"],
+        ["course", "show", "open-link"],
+        ["equipment", "catalog"],
+    ],
+)
+def test_reading_content_opens_no_database_layer(args: list[str], tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Checklists, courses and the catalog are content: showing them imports no SQLAlchemy
+    (a third of a second of start on a slow machine) and needs no database."""
+    db = f"sqlite:///{tmp_path / 'none.sqlite'}"
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE.format(args=["--db", db, *args, "--json"], heavy=HEAVY)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "EXIT=0" in out, out
+    assert "HEAVY=\n" in out, out
+    assert not (tmp_path / "none.sqlite").exists()

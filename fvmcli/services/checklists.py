@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fvmcli.core.model import Checklist, Question
 from fvmcli.services.context import Context
-from fvmcli.services.readiness import UnitReadiness, unit_readiness
+
+if TYPE_CHECKING:  # a checklist is content: reading one opens no database
+    from fvmcli.services.readiness import UnitReadiness
 
 
 def list_checklists(ctx: Context) -> list[Checklist]:
@@ -105,6 +107,7 @@ def sheet(
     ctx: Context, checklist_id: str, unit_id: str | None = None, phase: int | None = None
 ) -> SheetSource:
     """Return what a printable checklist of ``unit_id`` (or a blank one) shows today."""
+    from fvmcli.services.readiness import unit_readiness
     from fvmcli.store.units import go_live_dates
 
     checklist = ctx.checklist(checklist_id)
