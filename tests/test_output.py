@@ -130,3 +130,25 @@ def test_blockers_as_json_keep_the_documented_keys(territory: Fvm) -> None:
     rows = read_csv(territory("cutover", "blockers", "--as-of", "2027-03-01", "--csv").stdout, ";")
     assert len(rows) == len(data["items"]) and set(rows[0]) == keys
     assert json.dumps(data, ensure_ascii=False)  # plain JSON, nothing left to encode
+
+
+def test_trend_names_its_areas_and_a_session_shows_its_time(territory: Fvm) -> None:
+    from fvmcli.services import training
+
+    territory("cutover", "snapshot", "r1", "--as-of", "2026-11-20")
+    out = territory("--lang", "sv", "cutover", "trend").stdout
+    assert "Södra området" in out and "Östra området" in out
+    assert "sodra" not in out and "ostra" not in out  # the ids stay in --json
+    assert {a["area"] for a in territory.json("cutover", "trend")["areas"]} == {"sodra", "ostra"}
+    ctx = factories.context(territory.url)
+    saved = training.add_session(
+        ctx,
+        "millennium-intro",
+        start="2026-12-01T09:00",
+        end="2026-12-01T12:00",
+        capacity=2,
+        by="factory",
+    )
+    ctx.close()
+    shown = territory("--lang", "sv", "session", "show", saved.id).stdout
+    assert "2026-12-01 09:00–12:00" in shown and "T09" not in shown

@@ -129,7 +129,8 @@ def trend(
     from fvmcli.cli.views.cutover import trend_view
     from fvmcli.services.rounds import trend as trend_of
 
-    out.emit(trend_view(trend_of(get_env(ctx), filters, checklist_id=checklist_id)))
+    env = get_env(ctx)
+    out.emit(trend_view(trend_of(env, filters, checklist_id=checklist_id), env.territory, env.lang))
 
 
 @app.command("diff")

@@ -232,20 +232,22 @@ def blockers_view(found: Any) -> Shown:
     return Shown(found.as_json, listing.show, listing)
 
 
-def trend_view(data: dict[str, Any]) -> Shown:
-    """Return ``cutover trend``: the areas, then the units that moved least."""
+def trend_view(data: dict[str, Any], territory: Any, lang: str) -> Shown:
+    """Return ``cutover trend``: the areas (by name), then the units that moved least."""
 
     def printed() -> None:
         labels = [s["label"] for s in data["snapshots"]]
         if not labels:
             say(_("No snapshots yet. Take one with: fvm cutover snapshot LABEL"))
             return
+        names = territory_names(territory, lang)
         rounds = [Column(label, label, cell=_round(i)) for i, label in enumerate(labels)]
         change = Column("change", "change", _points, empty="–")
-        show((Column("area", "area"), *rounds, change), data["areas"], title=_("Areas"))
+        area = with_names((Column("area", "area"),), names)[0]
+        show((area, *rounds, change), data["areas"], title=_("Areas"))
         stuck = sorted(data["units"], key=lambda u: (u["change"] is None, u["change"] or 0))
         show(
-            (Column("unit", "unit"), Column("area", "area"), *rounds, change),
+            (Column("unit", "unit"), area, *rounds, change),
             stuck,
             title=_("Units, least movement first"),
         )

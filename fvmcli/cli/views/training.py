@@ -7,7 +7,7 @@ from typing import Any
 from fvmcli.cli.output import Listing, Shown, emit_table, say, show, warn
 from fvmcli.i18n import N_, _, ngettext
 from fvmcli.render.columns import Column
-from fvmcli.render.values import number_shown, percent_shown, word
+from fvmcli.render.values import number_shown, percent_shown, time_span, word
 
 COURSES = (
     Column("id", "id"),
@@ -137,11 +137,10 @@ def session_view(data: dict[str, Any]) -> Shown:
 
     def printed() -> None:
         say(
-            _("{id} · {course} · {start}–{end} · {count}/{capacity} seats · {location}").format(
+            _("{id} · {course} · {span} · {count}/{capacity} seats · {location}").format(
                 id=data["id"],
                 course=data["course"],
-                start=data["start"],
-                end=data["end"],
+                span=time_span(data["start"], data["end"]),
                 count=len(data["enrolled"]),
                 capacity=data["capacity"],
                 location=data["location"] or "",
