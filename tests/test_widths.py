@@ -133,3 +133,21 @@ def test_on_a_terminal_long_lines_break_between_words(tmp_path) -> None:  # type
     # The warning about the missing go-live date, whole words only, however it was broken.
     for word in ("driftstartsdatum:", "tidsfrist", "försenat", "ÅÅÅÅ-MM-DD"):
         assert word in said, said
+
+
+@pytest.mark.usefixtures("swedish")
+def test_equipment_gaps_at_80_columns_keep_what_is_left_to_do_and_name_the_items(
+    territory: str,
+) -> None:
+    result = CliRunner().invoke(
+        app, ["--db", territory, "equipment", "gaps"], env={"COLUMNS": "80"}
+    )
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert all(len(line) <= 80 for line in text.splitlines())
+    heading = next(line for line in text.splitlines() if line.startswith("artikel"))
+    assert "namn" in heading and "krävs" in heading and "att anskaffa" in heading
+    assert "Vårdklient" in text  # the item's name beside its id
+    assert "Visas inte vid den här bredden: på plats" in text  # the counts went first
+    data = CliRunner().invoke(app, ["--db", territory, "equipment", "gaps", "--json"])
+    assert "name" not in data.stdout.split('"items"')[1].split("}")[0]  # ids only for scripts

@@ -164,7 +164,9 @@ def gaps(ctx: typer.Context, filters: Any, out: Output) -> None:
     from fvmcli.cli.views.equipment import needs_view
     from fvmcli.services.equipment import gaps as needs
 
-    out.emit(needs_view(needs(get_env(ctx), filters)))
+    env = get_env(ctx)
+    names = {i.id: i.name.get(env.lang) for i in env.catalog.items}
+    out.emit(needs_view(needs(env, filters), names))
 
 
 @app.command("print")

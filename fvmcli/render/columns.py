@@ -156,15 +156,16 @@ BLOCKERS = (
 
 
 # A unit's equipment (`equipment show`) and the territory's needs (`equipment gaps`).
+# At a narrow terminal what is still to do stays longest: the counts go first.
 NEEDS = (
-    Column("item", "item"),
-    Column("required", "required"),
-    Column("present", "present"),
-    Column("configured", "configured"),
-    Column("tested", "tested"),
-    Column("to_procure", "to procure", blank_zero),
-    Column("to_configure", "to configure", blank_zero),
-    Column("to_test", "to test", blank_zero),
+    Column("item", "item", drop=0),
+    Column("required", "required", drop=0),
+    Column("present", "present", drop=6),
+    Column("configured", "configured", drop=5),
+    Column("tested", "tested", drop=4),
+    Column("to_procure", "to procure", blank_zero, drop=1),
+    Column("to_configure", "to configure", blank_zero, drop=2),
+    Column("to_test", "to test", blank_zero, drop=3),
 )
 UNIT_ITEMS = (
     NEEDS[0],

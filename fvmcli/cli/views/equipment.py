@@ -68,9 +68,13 @@ def unit_view(found: Any, type_name: str) -> Shown:
     return Shown(found.as_json, printed, listing)
 
 
-def needs_view(found: Any) -> Shown:
-    """Return ``equipment gaps``."""
+def needs_view(found: Any, names: dict[str, str]) -> Shown:
+    """Return ``equipment gaps``: each item with its name in the table (``names``: item id →
+    name in the user's language); JSON and CSV keep the ids only."""
+    name = Column("name", "name", cell=lambda i: names.get(i.item, i.item), data=False, drop=3)
     listing = Listing(
-        NEEDS, found.items, title=_("Equipment needs of {units} units").format(units=found.units)
+        (NEEDS[0], name, *NEEDS[1:]),
+        found.items,
+        title=_("Equipment needs of {units} units").format(units=found.units),
     )
     return Shown(found.as_json, listing.show, listing)
