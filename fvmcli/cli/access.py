@@ -7,10 +7,9 @@ import typer
 from fvmcli.cli.env import get_env
 from fvmcli.cli.groups import GROUPS
 from fvmcli.cli.options import output_options
-from fvmcli.cli.output import Listing, Output, Shown, say, show
-from fvmcli.core.access import ROLE_MEANING
+from fvmcli.cli.output import Listing, Output, say
+from fvmcli.cli.views.system import GRANTS
 from fvmcli.i18n import _, ngettext
-from fvmcli.render.columns import Column
 
 app = typer.Typer(
     help=GROUPS["access"][1],
@@ -20,13 +19,6 @@ app = typer.Typer(
 LOGIN = typer.Argument(..., metavar="LOGIN", help="A login on the database server.")
 UNITS = typer.Option([], "--unit", metavar="U", help="Only this unit (repeatable).")
 AREAS = typer.Option([], "--area", metavar="A", help="Only this area (repeatable).")
-GRANTS = (
-    Column("login", "login"),
-    Column("role", "role"),
-    Column("unit", "unit"),
-    Column("area", "area"),
-    Column("may", "may", cell=lambda g: _(ROLE_MEANING.get(g.role, "")), data=False),
-)
 
 
 @app.command("init")
@@ -129,29 +121,7 @@ def whoami(ctx: typer.Context, out: Output) -> None:
 
     Example: fvm access whoami
     """
-    from fvmcli.render.columns import data_rows
+    from fvmcli.cli.views.system import whoami_view
     from fvmcli.services.access import whoami as who
 
-    state = who(get_env(ctx))
-
-    def printed() -> None:
-        say(_("You are {login} on {backend}.").format(login=state.login, backend=state.backend))
-        if not state.enforced:
-            say(
-                _(
-                    "Rights are not enforced on this database: anyone who can connect may "
-                    "change anything."
-                )
-            )
-            return
-        if not state.grants:
-            say(_("You have no grant: you may read nothing and change nothing."))
-        show(GRANTS, state.grants, title=_("Your grants"))
-
-    document = {
-        "login": state.login,
-        "backend": state.backend,
-        "enforced": state.enforced,
-        "grants": data_rows(GRANTS, state.grants),
-    }
-    out.emit(Shown(lambda: document, printed))
+    out.emit(whoami_view(who(get_env(ctx))))

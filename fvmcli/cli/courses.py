@@ -40,12 +40,11 @@ def show_(
     Example: fvm course show millennium-fundament
     """
     from fvmcli.cli.views.training import course_view
-    from fvmcli.services.training import course_row, show_course
+    from fvmcli.services.training import show_course
 
     env = get_env(ctx)
     detail = show_course(env, course_id)
-    data = {**course_row(detail.course, env.lang), "required_by": detail.required_by}
-    out.emit(course_view(data, detail))
+    out.emit(course_view(detail.as_json(env.lang), detail))
 
 
 @app.command("coverage")

@@ -148,9 +148,7 @@ def show_(ctx: typer.Context, out: Output, unit_id: str = UNIT) -> None:
     from fvmcli.services.equipment import show as unit_equipment
 
     env = get_env(ctx)
-    found = unit_equipment(env, unit_id)
-    kind = env.territory.unit_types.get(found.unit.type)
-    out.emit(unit_view(found, kind.get(env.lang) if kind else found.unit.type))
+    out.emit(unit_view(unit_equipment(env, unit_id), env.territory, env.lang))
 
 
 @app.command("gaps")
@@ -165,8 +163,7 @@ def gaps(ctx: typer.Context, filters: Any, out: Output) -> None:
     from fvmcli.services.equipment import gaps as needs
 
     env = get_env(ctx)
-    names = {i.id: i.name.get(env.lang) for i in env.catalog.items}
-    out.emit(needs_view(needs(env, filters), names))
+    out.emit(needs_view(needs(env, filters), env.catalog, env.lang))
 
 
 @app.command("print")

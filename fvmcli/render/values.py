@@ -121,9 +121,12 @@ def local_time(text: str | None) -> str | None:
 
 def time_span(start: str | datetime, end: str | datetime) -> str:
     """Return a session's time as ``2026-12-12 09:00–10:00`` (both dates when it ends on
-    another day)."""
-    first = datetime.fromisoformat(start) if isinstance(start, str) else start
-    last = datetime.fromisoformat(end) if isinstance(end, str) else end
+    another day); text that is not a time (a damaged record) as it is."""
+    try:
+        first = datetime.fromisoformat(start) if isinstance(start, str) else start
+        last = datetime.fromisoformat(end) if isinstance(end, str) else end
+    except ValueError:
+        return f"{start} – {end}"
     if first.date() == last.date():
         return f"{first:%Y-%m-%d %H:%M}–{last:%H:%M}"
     return f"{first:%Y-%m-%d %H:%M} – {last:%Y-%m-%d %H:%M}"

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from fvmcli.cli.output import Listing, Shown, say
+from fvmcli.core.territory import territory_names
 from fvmcli.i18n import _
 from fvmcli.render.columns import NEEDS, UNIT_ITEMS, Column
 from fvmcli.render.values import number_shown, percent_shown, word
@@ -42,9 +43,10 @@ def catalog_view(rows: list[dict[str, Any]], unit_types: dict[str, Any], lang: s
     return Listing(columns, rows, title=_("Equipment recommendations"))
 
 
-def unit_view(found: Any, type_name: str) -> Shown:
-    """Return ``equipment show``: the unit's items, then its readiness."""
+def unit_view(found: Any, territory: Any, lang: str) -> Shown:
+    """Return ``equipment show``: the unit's items, then its readiness; its type by name."""
     unit = found.unit
+    type_name = territory_names(territory, lang)["type"].get(unit.type, unit.type)
     listing = Listing(
         UNIT_ITEMS,
         found.rows,
@@ -68,9 +70,10 @@ def unit_view(found: Any, type_name: str) -> Shown:
     return Shown(found.as_json, printed, listing)
 
 
-def needs_view(found: Any, names: dict[str, str]) -> Shown:
-    """Return ``equipment gaps``: each item with its name in the table (``names``: item id →
-    name in the user's language); JSON and CSV keep the ids only."""
+def needs_view(found: Any, catalog: Any, lang: str) -> Shown:
+    """Return ``equipment gaps``: each item with its catalog name in ``lang`` in the table;
+    JSON and CSV keep the ids only."""
+    names = {i.id: i.name.get(lang) for i in catalog.items}
     name = Column("name", "name", cell=lambda i: names.get(i.item, i.item), data=False, drop=3)
     listing = Listing(
         (NEEDS[0], name, *NEEDS[1:]),

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from fvmcli.cli.output import Shown, emit_table
+from fvmcli.cli.output import Shown, emit_table, say, show
+from fvmcli.core.access import ROLE_MEANING
 from fvmcli.i18n import N_, _
+from fvmcli.render.columns import Column, data_rows
+
+GRANTS = (
+    Column("login", "login"),
+    Column("role", "role"),
+    Column("unit", "unit"),
+    Column("area", "area"),
+    Column("may", "may", cell=lambda g: _(ROLE_MEANING.get(g.role, "")), data=False),
+)
 
 # What each table holds, as a person calls it (--json keeps the table names).
 TABLE_WORDS = {
@@ -85,3 +95,31 @@ def unit_detail_view(detail: Any) -> Shown:
         )
 
     return Shown(detail.as_json, printed)
+
+
+def whoami_view(state: Any) -> Shown:
+    """Return ``access whoami``: the login, whether rights are enforced, and its grants."""
+
+    def printed() -> None:
+        say(_("You are {login} on {backend}.").format(login=state.login, backend=state.backend))
+        if not state.enforced:
+            say(
+                _(
+                    "Rights are not enforced on this database: anyone who can connect may "
+                    "change anything."
+                )
+            )
+            return
+        if not state.grants:
+            say(_("You have no grant: you may read nothing and change nothing."))
+        show(GRANTS, state.grants, title=_("Your grants"))
+
+    return Shown(
+        lambda: {
+            "login": state.login,
+            "backend": state.backend,
+            "enforced": state.enforced,
+            "grants": data_rows(GRANTS, state.grants),
+        },
+        printed,
+    )

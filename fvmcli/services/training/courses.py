@@ -37,6 +37,11 @@ class CourseDetail:
     course: Course
     required_by: list[str]
 
+    def as_json(self, lang: str) -> dict[str, Any]:
+        """Return the ``course show --json`` document: the course, texts in ``lang``, and
+        the roles that require it."""
+        return {**course_row(self.course, lang), "required_by": self.required_by}
+
 
 def show_course(ctx: Context, course_id: str) -> CourseDetail:
     """Return a course with the roles that require it."""
