@@ -48,7 +48,7 @@ def answering_units(
     """Return the stored units named (after checking the login may answer for them) and their
     current answer values, for the one check every answer passes."""
     from fvmcli.store.answers import answers_by_unit
-    from fvmcli.store.units import list_units
+    from fvmcli.store.reads import list_units
 
     units = {u.id: u for u in list_units(conn, ids=sorted(set(unit_ids)))}
     require_right(ctx, conn, "answer", units.values())
@@ -401,7 +401,7 @@ def answer_walk(
     """
     from fvmcli.services.answering import WalkResult, walk
     from fvmcli.store.answers import get_answers
-    from fvmcli.store.units import go_live_dates
+    from fvmcli.store.reads import go_live_dates
 
     checklist = ctx.checklist(checklist_id)
     if section is not None and checklist.section(section) is None:

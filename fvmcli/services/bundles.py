@@ -257,7 +257,8 @@ def import_bundles(
     from fvmcli.core.bundle import plan_merge
     from fvmcli.services.territory import require_right
     from fvmcli.store.bundles import add_entries, apply_newest, unit_entries
-    from fvmcli.store.units import get_unit, upsert_units
+    from fvmcli.store.reads import get_unit
+    from fvmcli.store.units import upsert_units
 
     checked = [check_bundle(ctx, file, document) for file, document in documents]
     actor = ctx.actor()
@@ -321,7 +322,7 @@ def trust(ctx: Context, public_file: Path, *, units: list[str], areas: list[str]
     from fvmcli.core.signing import fingerprint, public_raw
     from fvmcli.services.territory import require_right
     from fvmcli.store.access import grants_of, trust_key
-    from fvmcli.store.units import list_units
+    from fvmcli.store.reads import list_units
 
     if not units and not areas:
         raise InputError(_("name the units (--unit) or areas (--area) the key may sign for"))

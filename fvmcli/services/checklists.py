@@ -108,7 +108,7 @@ def sheet(
 ) -> SheetSource:
     """Return what a printable checklist of ``unit_id`` (or a blank one) shows today."""
     from fvmcli.services.readiness import unit_readiness
-    from fvmcli.store.units import go_live_dates
+    from fvmcli.store.reads import go_live_dates
 
     checklist = ctx.checklist(checklist_id)
     today = ctx.clock.today()

@@ -113,8 +113,8 @@ def territory_status(
     blockers: list[BlockerItem] = []
     coverage: list[CoverageRow] = []
     needs = needs_start(ctx.catalog) if detail else None
-    with ctx.db.read() as conn:
-        from fvmcli.store.units import go_live_dates
+    with ctx.db.query() as conn:
+        from fvmcli.store.reads import go_live_dates
 
         units = select(ctx, conn, chosen).units
         dated = go_live_dates(conn)

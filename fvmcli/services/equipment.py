@@ -56,7 +56,8 @@ def count(
     """Record a unit's count of one item. A figure left out (None) keeps its stored value, or
     0 when there is none; the result must hold present ≥ configured ≥ tested ≥ 0."""
     from fvmcli.core.equipment import count_problem
-    from fvmcli.store.equipment import NewCount, counts_by_unit, save_counts
+    from fvmcli.store.equipment import NewCount, save_counts
+    from fvmcli.store.reads import counts_by_unit
 
     require_item(ctx, item)
     with ctx.db.write() as conn:
@@ -125,7 +126,7 @@ def import_counts(
     from fvmcli.content.csvfile import read_csv
     from fvmcli.content.inventory_csv import OPTIONAL, REQUIRED, parse_inventory
     from fvmcli.store.equipment import NewCount, save_counts
-    from fvmcli.store.units import list_units
+    from fvmcli.store.reads import list_units
 
     named = sorted({r.get("unit") or "" for r in read_csv(file, REQUIRED, OPTIONAL)})
     with ctx.db.write(dry_run=dry_run) as conn:
@@ -146,7 +147,7 @@ def store_counts(
     from fvmcli.core.equipment import count_problem
     from fvmcli.errors import Problem, ProblemsError
     from fvmcli.store.equipment import NewCount, save_counts
-    from fvmcli.store.units import list_units
+    from fvmcli.store.reads import list_units
 
     with ctx.db.write() as conn:
         found = list_units(conn, ids=sorted({u for u, _, _ in counts}))
@@ -243,7 +244,7 @@ def catalog_rows(ctx: Context) -> list[dict[str, Any]]:
 
 def _unit_items(ctx: Context, conn: Connection, unit: Unit) -> UnitEquipment:
     from fvmcli.core.equipment import readiness, unit_items
-    from fvmcli.store.equipment import counts_by_unit, overrides_by_unit
+    from fvmcli.store.reads import counts_by_unit, overrides_by_unit
 
     check_fit(ctx, [unit])
     counts = counts_by_unit(conn, [unit.id]).get(unit.id, {})
@@ -277,7 +278,7 @@ class Needs:
 def gaps(ctx: Context, chosen: UnitFilter = UnitFilter()) -> Needs:
     """Return per item what the selected units still need to procure, configure and test."""
     from fvmcli.core.equipment import territory_needs, unit_items
-    from fvmcli.store.equipment import counts_by_unit, overrides_by_unit
+    from fvmcli.store.reads import counts_by_unit, overrides_by_unit
 
     with ctx.db.read() as conn:
         chosen_units = select(ctx, conn, chosen)

@@ -106,8 +106,8 @@ def territory_forecast(
     is the selection's ``TerritoryStatus`` when the caller has it already (the report)."""
     from fvmcli.core.forecast import forecast, trend_line, worst_first_key
     from fvmcli.services.cutover import territory_status
+    from fvmcli.store.reads import go_live_dates
     from fvmcli.store.snapshots import unit_rounds
-    from fvmcli.store.units import go_live_dates
 
     if status is None:
         status = territory_status(ctx, chosen, checklist_id=checklist_id, as_of=as_of, detail=False)

@@ -82,7 +82,7 @@ def course_plan(
     database in four queries whatever the number of people or sessions."""
     from fvmcli.core.plan import plan
     from fvmcli.store.plan import course_standing, free_seats, people_per_area_role
-    from fvmcli.store.units import go_live_dates
+    from fvmcli.store.reads import go_live_dates
 
     seats = _capacity(capacity)
     day = as_of if isinstance(as_of, date) else parse_day(ctx, as_of)

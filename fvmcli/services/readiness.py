@@ -15,19 +15,20 @@ from fvmcli.core.scoring import UnitScore, score_unit
 from fvmcli.core.summary import UnitSummary
 from fvmcli.services.context import Context
 from fvmcli.services.territory import check_fit, require_unit
-from fvmcli.store.answers import (
-    get_answers,
-    get_waivers,
+from fvmcli.store.evidence import UnitEvidence, UnitFigures, evidence_for
+from fvmcli.store.reads import (
+    go_live_dates,
     stream_values_by_unit,
+    unit_ids_in_order,
     values_by_unit,
     versions_by_unit,
     waivers_by_unit,
 )
-from fvmcli.store.evidence import UnitEvidence, UnitFigures, evidence_for
-from fvmcli.store.units import go_live_dates, unit_ids_in_order
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
+
+    from fvmcli.store.driver import Reader
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,8 @@ def unit_readiness(
     ctx: Context, conn: Connection, checklist: Checklist, unit_id: str, as_of: date
 ) -> UnitReadiness:
     """Return the unit's records and its score on ``as_of``."""
+    from fvmcli.store.answers import get_answers, get_waivers
+
     unit = require_unit(conn, unit_id)
     check_fit(ctx, [unit])
     go_live = go_live_dates(conn).get(ctx.territory.phase_of(unit.area))
@@ -101,7 +104,7 @@ def territory_readiness(
 
 
 def _answers_by_unit(
-    conn: Connection, checklist: Checklist, units: list[Unit], ids: list[str] | None
+    conn: Connection | Reader, checklist: Checklist, units: list[Unit], ids: list[str] | None
 ) -> Iterator[tuple[Unit, dict[str, str]]]:
     """Yield each unit with its answer values. For the whole territory (``ids`` None) answers
     stream in the database's order of unit ids and units are walked in that same order, so
@@ -125,7 +128,7 @@ def _answers_by_unit(
 
 def territory_summaries(
     ctx: Context,
-    conn: Connection,
+    conn: Connection | Reader,
     checklist: Checklist,
     units: list[Unit],
     as_of: date,

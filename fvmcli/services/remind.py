@@ -138,10 +138,10 @@ def digests(
     )
     from fvmcli.core.forecast import forecast
     from fvmcli.services.readiness import territory_readiness
+    from fvmcli.store.reads import go_live_dates
     from fvmcli.store.reminders import coming_places, people_of_units, sent_on
     from fvmcli.store.snapshots import unit_rounds
     from fvmcli.store.training import completed_pairs, list_sessions
-    from fvmcli.store.units import go_live_dates
 
     if not 0 <= within <= MAX_WITHIN:
         raise InputError(

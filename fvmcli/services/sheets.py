@@ -44,7 +44,7 @@ def make_sheets(
     made: list[SheetMade] = []
     with ctx.db.read() as conn:
         from fvmcli.store.answers import answers_by_unit
-        from fvmcli.store.units import go_live_dates
+        from fvmcli.store.reads import go_live_dates
 
         units = select(ctx, conn, chosen).units
         if not units:

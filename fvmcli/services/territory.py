@@ -15,6 +15,8 @@ from fvmcli.services.context import Context
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
+    from fvmcli.store.driver import Reader
+
 
 @dataclass(frozen=True)
 class UnitFilter:
@@ -94,9 +96,9 @@ def check_type(ctx: Context, unit_type: str | None) -> str | None:
     return found
 
 
-def select(ctx: Context, conn: Connection, chosen: UnitFilter) -> Selection:
+def select(ctx: Context, conn: Connection | Reader, chosen: UnitFilter) -> Selection:
     """Return the units ``chosen`` selects; a named unit that does not exist is an error."""
-    from fvmcli.store.units import list_units
+    from fvmcli.store.reads import list_units
 
     areas = selection_areas(ctx, chosen.area, chosen.phase)
     unit_type = check_type(ctx, chosen.unit_type)
@@ -145,7 +147,7 @@ def check_fit(ctx: Context, units: list[Unit]) -> None:
 
 def require_unit(conn: Connection, unit_id: str) -> Unit:
     """Return the stored unit or raise an error naming it."""
-    from fvmcli.store.units import get_unit
+    from fvmcli.store.reads import get_unit
 
     unit = get_unit(conn, unit_id)
     if unit is None:
@@ -218,7 +220,8 @@ def add_unit(ctx: Context, unit: Unit, *, by: str | None = None) -> UnitView:
     )
     from fvmcli.core.territory import unit_problems
     from fvmcli.core.values import check_id
-    from fvmcli.store.units import get_unit, upsert_units
+    from fvmcli.store.reads import get_unit
+    from fvmcli.store.units import upsert_units
 
     try:
         check_id(unit.id, what=_("unit id"))
@@ -319,8 +322,8 @@ def list_units(ctx: Context, chosen: UnitFilter = UnitFilter()) -> list[UnitView
 
 def show_unit(ctx: Context, unit_id: str) -> UnitDetail:
     """Return one unit with its phase, go-live date and sub-units."""
-    from fvmcli.store.units import go_live_dates
-    from fvmcli.store.units import list_units as stored_units
+    from fvmcli.store.reads import go_live_dates
+    from fvmcli.store.reads import list_units as stored_units
 
     with ctx.db.read() as conn:
         unit = require_unit(conn, unit_id)
@@ -350,7 +353,8 @@ class PhaseView:
 
 def list_phases(ctx: Context) -> list[PhaseView]:
     """Return the phases in order with their go-live dates and unit counts."""
-    from fvmcli.store.units import go_live_dates, units_per_area
+    from fvmcli.store.reads import go_live_dates
+    from fvmcli.store.units import units_per_area
 
     territory = ctx.territory
     with ctx.db.read() as conn:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
-from itertools import groupby
-from operator import itemgetter
 from typing import Any
 
 import sqlalchemy as sa
@@ -44,63 +42,6 @@ def answers_by_unit(
     for row in conn.execute(query):
         if keep is None or row.unit_id in keep:
             found[row.unit_id][row.question] = _answer(row)
-    return found
-
-
-def values_by_unit(
-    conn: Connection, checklist: str, unit_ids: Iterable[str] | None = None
-) -> dict[str, dict[str, str]]:
-    """Return unit → question → answer value for many units in one query (all when None)."""
-    query, keep = where_in(
-        sa.select(answers.c.unit_id, answers.c.question, answers.c.value).where(
-            answers.c.checklist == checklist
-        ),
-        answers.c.unit_id,
-        unit_ids,
-    )
-    found: dict[str, dict[str, str]] = defaultdict(dict)
-    for unit_id, question, value in conn.execute(query).all():
-        if keep is None or unit_id in keep:
-            found[unit_id][question] = value
-    return found
-
-
-def stream_values_by_unit(conn: Connection, checklist: str) -> Iterator[tuple[str, dict[str, str]]]:
-    """Yield (unit, question → value) for every unit with answers, in unit id order, reading
-    the rows as a stream so that memory does not grow with the territory."""
-    from fvmcli.store.query import raw_rows
-
-    query = (
-        sa.select(answers.c.unit_id, answers.c.question, answers.c.value)
-        .where(answers.c.checklist == checklist)
-        .order_by(answers.c.unit_id)
-    )
-    for unit_id, group in groupby(raw_rows(conn, query, stream=True), key=itemgetter(0)):
-        yield unit_id, {question: value for _, question, value in group}
-
-
-def versions_by_unit(
-    conn: Connection,
-    checklist: str,
-    questions: Iterable[str],
-    unit_ids: Iterable[str] | None = None,
-) -> dict[str, dict[str, int | None]]:
-    """Return unit → question → the checklist version an answer was given under, for these
-    questions only (those whose meaning has changed), in one query."""
-    chosen = list(questions)
-    if not chosen:
-        return {}
-    query, keep = where_in(
-        sa.select(answers.c.unit_id, answers.c.question, answers.c.version).where(
-            answers.c.checklist == checklist, answers.c.question.in_(chosen)
-        ),
-        answers.c.unit_id,
-        unit_ids,
-    )
-    found: dict[str, dict[str, int | None]] = defaultdict(dict)
-    for unit_id, question, version in conn.execute(query).all():
-        if keep is None or unit_id in keep:
-            found[unit_id][question] = version
     return found
 
 
@@ -195,20 +136,6 @@ def get_waivers(conn: Connection, unit_id: str, checklist: str) -> dict[str, Wai
     return {
         r.question: Waiver(r.question, r.reason, r.until, r.decided_by) for r in conn.execute(query)
     }
-
-
-def waivers_by_unit(
-    conn: Connection, checklist: str, unit_ids: Iterable[str] | None = None
-) -> dict[str, dict[str, Waiver]]:
-    """Return unit → question → waiver for many units in one query."""
-    query, keep = where_in(
-        sa.select(waivers).where(waivers.c.checklist == checklist), waivers.c.unit_id, unit_ids
-    )
-    found: dict[str, dict[str, Waiver]] = defaultdict(dict)
-    for r in conn.execute(query):
-        if keep is None or r.unit_id in keep:
-            found[r.unit_id][r.question] = Waiver(r.question, r.reason, r.until, r.decided_by)
-    return found
 
 
 def change_waiver(

@@ -7,20 +7,29 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Any
-
-import sqlalchemy as sa
-from sqlalchemy import event
-from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
+from typing import TYPE_CHECKING
 
 from fvmcli.clock import now_iso
 from fvmcli.errors import EnvironmentProblem, InputError, NotPermitted
 from fvmcli.i18n import _
-from fvmcli.store.schema import HEAD, REVISIONS, metadata
+from fvmcli.store.driver import (
+    BUSY_TIMEOUT_MS,
+    Reader,
+    bounded_waits,
+    connect,
+    missing_table,
+    psycopg_module,
+    reader_of,
+    sqlite_settings,
+)
+from fvmcli.store.revisions import HEAD, REVISIONS
+from fvmcli.store.urls import masked, parse_url
 
-BUSY_TIMEOUT_MS = 30_000
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Engine
+
 _SIDE = ("-wal", "-shm", "-journal")
 _PG_MIGRATION_LOCK = 7_362_001  # any constant shared by every fvm process
 
@@ -38,75 +47,53 @@ def normalise_url(raw: str) -> str:
     if "://" not in raw:
         return f"sqlite:///{Path(raw).expanduser().resolve()}"
     try:
-        url = make_url(raw)
-        if url.port is not None and not 0 < url.port < 65536:
-            raise ValueError(_("port out of range"))
-    except (ArgumentError, ValueError) as exc:
+        url = parse_url(raw)
+    except ValueError as exc:
         raise InputError(
-            _("not a database URL: {masked}").format(masked=_masked(raw)),
+            _("not a database URL: {masked}").format(masked=masked(raw)),
             hint=_("Example: postgresql://user@host/db"),
         ) from exc
-    backend = url.get_backend_name()
-    if backend not in ("sqlite", "postgresql", "postgres"):
+    backend = url.backend
+    if backend not in ("sqlite", "postgresql"):
         raise InputError(
             _(
                 "unsupported database {backend!r}: use a SQLite file or postgresql://user@host/db"
             ).format(backend=backend)
         )
-    if backend in ("postgresql", "postgres"):
+    if backend == "postgresql":
         if not url.database:
             raise InputError(
-                _("{masked} names no database").format(masked=_masked(raw)),
+                _("{masked} names no database").format(masked=masked(raw)),
                 hint=_("Add the database name: postgresql://user@host/fvm"),
             )
-        if url.drivername in ("postgresql", "postgres"):
-            url = url.set(drivername="postgresql+psycopg")
-    return url.render_as_string(hide_password=False)
-
-
-def _masked(raw: str) -> str:
-    """Return ``raw`` with the password of a user:password@ part hidden."""
-    import re
-
-    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", raw)
+        if url.driver is None:
+            return f"postgresql+psycopg://{url.rest}"
+    return raw
 
 
 def display_url(url: str) -> str:
     """Return the URL with any password hidden, for messages and ``fvm info``."""
-    return make_url(url).render_as_string(hide_password=True)
+    return masked(url)
 
 
 def sqlite_path(url: str) -> Path | None:
     """Return the file of a SQLite URL, or None for other backends and in-memory databases."""
-    parsed = make_url(url)
-    if (
-        parsed.get_backend_name() != "sqlite"
-        or not parsed.database
-        or parsed.database == ":memory:"
-    ):
+    parsed = parse_url(url)
+    if parsed.backend != "sqlite" or not parsed.database or parsed.database == ":memory:":
         return None
     return Path(parsed.database)
 
 
 def _sqlite_engine(url: str) -> Engine:
+    import sqlalchemy as sa
+
     path = sqlite_path(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    sa.event.listen(engine, "connect", sqlite_settings)
 
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves, below
-        cursor = dbapi_conn.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        # Deleted and overwritten content is zeroed in the file, so that erasure is real.
-        cursor.execute("PRAGMA secure_delete=ON")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
+    @sa.event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         # A writer takes the write lock up front, so that two terminals queue on the busy
         # timeout instead of failing when a read transaction later tries to write.
@@ -117,17 +104,14 @@ def _sqlite_engine(url: str) -> Engine:
 
 
 def _create_engine(url: str) -> Engine:
-    backend = make_url(url).get_backend_name()
+    import sqlalchemy as sa
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    backend = parse_url(url).backend
     if backend == "sqlite":
         return _sqlite_engine(url)
     if backend == "postgresql":
-        try:
-            import psycopg  # noqa: F401
-        except ImportError as exc:
-            raise EnvironmentProblem(
-                _("PostgreSQL needs the psycopg driver, which is not installed."),
-                hint=_("Install it with: python -m pip install 'fvmcli[postgres]'"),
-            ) from exc
+        psycopg_module()
         try:
             engine = sa.create_engine(url, pool_pre_ping=True)
         except (NoSuchModuleError, ArgumentError) as exc:
@@ -136,30 +120,13 @@ def _create_engine(url: str) -> Engine:
                     display_url=display_url(url)
                 )
             ) from exc
-        sa.event.listen(engine, "connect", _bounded_waits)
+        sa.event.listen(engine, "connect", bounded_waits)
         return engine
     raise InputError(
         _(
             "unsupported database {backend!r}: use a SQLite file or postgresql://user@host/db"
         ).format(backend=backend)
     )
-
-
-LOCK_TIMEOUT = "30s"  # how long a command waits for a lock another session holds
-
-
-def _bounded_waits(dbapi_connection: Any, _record: Any) -> None:
-    """Make a PostgreSQL connection give up on a lock after LOCK_TIMEOUT (exit 4, nothing
-    stored) instead of waiting for ever, unless the URL or the server set a limit of its own."""
-    cursor = dbapi_connection.cursor()
-    try:
-        cursor.execute("SELECT current_setting('lock_timeout')")
-        row = cursor.fetchone()
-        if row is not None and row[0] in ("0", "0ms"):
-            cursor.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
-    finally:
-        cursor.close()
-    dbapi_connection.commit()
 
 
 @dataclass
@@ -177,8 +144,12 @@ class SchemaState:
 def _database_error(exc: BaseException) -> bool:
     """Return True for an error the database or its driver raised (SQLAlchemy's wrapper, or
     the driver's own where fvm speaks to it directly)."""
-    if isinstance(exc, OperationalError | DatabaseError | sqlite3.DatabaseError):
+    if isinstance(exc, sqlite3.DatabaseError):
         return True
+    if type(exc).__module__ == "sqlalchemy.exc":
+        from sqlalchemy.exc import DatabaseError, OperationalError
+
+        return isinstance(exc, OperationalError | DatabaseError)
     return type(exc).__module__.startswith("psycopg") and any(
         cls.__name__ == "DatabaseError" for cls in type(exc).__mro__
     )
@@ -186,8 +157,12 @@ def _database_error(exc: BaseException) -> bool:
 
 def _operational(exc: BaseException) -> bool:
     """Return True for an error of the environment (connection, server, disk, locks)."""
-    if isinstance(exc, OperationalError | sqlite3.OperationalError):
+    if isinstance(exc, sqlite3.OperationalError):
         return True
+    if type(exc).__module__ == "sqlalchemy.exc":
+        from sqlalchemy.exc import OperationalError
+
+        return isinstance(exc, OperationalError)
     return type(exc).__module__.startswith("psycopg") and any(
         cls.__name__ == "OperationalError" for cls in type(exc).__mro__
     )
@@ -229,8 +204,22 @@ class Database:
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self.engine = _create_engine(url)
         self._login: str | None = None
+        parsed = parse_url(url)
+        self.backend = parsed.backend
+        # Where a read may go by the driver alone, without SQLAlchemy: a SQLite file, or a
+        # PostgreSQL database through psycopg (another driver named in the URL needs the engine).
+        self._direct: str | None = None
+        if self.backend == "sqlite" and parsed.driver in (None, "pysqlite"):
+            path = sqlite_path(url)
+            self._direct = str(path) if path is not None else None
+        elif self.backend == "postgresql" and parsed.driver == "psycopg":
+            self._direct = f"postgresql://{parsed.rest}"
+
+    @cached_property
+    def engine(self) -> Engine:
+        """Return SQLAlchemy's engine, made (and SQLAlchemy imported) on first use."""
+        return _create_engine(self.url)
 
     @property
     def login(self) -> str:
@@ -251,9 +240,17 @@ class Database:
                     self._login = "unknown"
         return self._login
 
-    @property
-    def backend(self) -> str:
-        return self.engine.dialect.name
+    @contextmanager
+    def query(self) -> Iterator[Reader]:
+        """Yield a Reader in a read transaction: on SQLAlchemy's engine once it exists (a
+        command that also writes), else on a driver connection of its own, so that a command
+        that only reads never imports SQLAlchemy."""
+        if self._direct is None or "engine" in self.__dict__:
+            with self.read() as conn:
+                yield reader_of(conn)
+            return
+        with self._translate(), connect(self.backend, self._direct) as reader:
+            yield reader
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -323,12 +320,15 @@ class Database:
             ) from exc
 
     def schema_state(self) -> SchemaState:
-        """Return the revision the database is at (None when it has no schema yet)."""
-        with self._translate(), self.engine.connect() as conn:
-            conn = conn.execution_options(fvm_read_only=True)
-            if not sa.inspect(conn).has_table("alembic_version"):
-                return SchemaState(None)
-            row = conn.execute(sa.text("SELECT version_num FROM alembic_version")).first()
+        """Return the revision the database is at (None when it has no schema yet), asked
+        with one query."""
+        try:
+            with self.query() as reader:
+                row = reader.first("SELECT version_num FROM alembic_version")
+        except EnvironmentProblem as exc:
+            if exc.__cause__ is None or not missing_table(exc.__cause__):
+                raise
+            return SchemaState(None)
         return SchemaState(row[0] if row else None)
 
     def ensure_schema(self) -> SchemaState:
@@ -396,12 +396,15 @@ class Database:
                 finally:
                     raw.close()
                 return
+            from fvmcli.store.schema import metadata
+
             with self.engine.connect() as conn:
                 conn = conn.execution_options(isolation_level="AUTOCOMMIT")
                 for table in tables:
                     conn.exec_driver_sql(f'VACUUM FULL "{metadata.tables[table].name}"')
 
     def _upgrade(self) -> None:
+        import sqlalchemy as sa
         from alembic import command
         from alembic.config import Config
 
@@ -415,10 +418,15 @@ class Database:
 
     def reset(self) -> None:
         """Drop every table of ours and build the schema afresh (used by ``fvm demo``)."""
+        import sqlalchemy as sa
+
+        from fvmcli.store.schema import metadata
+
         with self.write() as conn:
             metadata.drop_all(conn)
             conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
         self._upgrade()
 
     def dispose(self) -> None:
-        self.engine.dispose()
+        if "engine" in self.__dict__:
+            self.engine.dispose()

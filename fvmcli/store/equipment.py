@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections import defaultdict
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -12,7 +10,7 @@ from sqlalchemy.engine import Connection
 
 from fvmcli.core.model import Count
 from fvmcli.store.history import Change, record
-from fvmcli.store.query import where_in
+from fvmcli.store.reads import counts_by_unit
 from fvmcli.store.schema import equipment_counts, equipment_requirements
 from fvmcli.store.units import lock_units
 
@@ -22,57 +20,6 @@ class NewCount:
     unit_id: str
     item: str
     count: Count
-
-
-def counts_by_unit(
-    conn: Connection, unit_ids: Iterable[str] | None = None
-) -> dict[str, dict[str, Count]]:
-    """Return unit → item → count, in one query (all units when None)."""
-    query, keep = where_in(sa.select(equipment_counts), equipment_counts.c.unit_id, unit_ids)
-    found: dict[str, dict[str, Count]] = defaultdict(dict)
-    for r in conn.execute(query):
-        if keep is None or r.unit_id in keep:
-            found[r.unit_id][r.item] = Count(r.present, r.configured, r.tested)
-    return found
-
-
-def counts_in_unit_order(
-    conn: Connection, unit_ids: Iterable[str] | None = None
-) -> Iterator[tuple[str, dict[str, Count]]]:
-    """Yield (unit, item → count) for every unit with counts, in unit id order, streaming."""
-    from itertools import groupby
-    from operator import itemgetter
-
-    from fvmcli.store.query import raw_rows
-
-    query, keep = where_in(
-        sa.select(
-            equipment_counts.c.unit_id,
-            equipment_counts.c.item,
-            equipment_counts.c.present,
-            equipment_counts.c.configured,
-            equipment_counts.c.tested,
-        ).order_by(equipment_counts.c.unit_id),
-        equipment_counts.c.unit_id,
-        unit_ids,
-    )
-    for unit_id, rows in groupby(raw_rows(conn, query, stream=True), key=itemgetter(0)):
-        if keep is None or unit_id in keep:
-            yield unit_id, {item: Count(p, c, t) for _, item, p, c, t in rows}
-
-
-def overrides_by_unit(
-    conn: Connection, unit_ids: Iterable[str] | None = None
-) -> dict[str, dict[str, int]]:
-    """Return unit → item → overridden required quantity, in one query."""
-    query, keep = where_in(
-        sa.select(equipment_requirements), equipment_requirements.c.unit_id, unit_ids
-    )
-    found: dict[str, dict[str, int]] = defaultdict(dict)
-    for r in conn.execute(query):
-        if keep is None or r.unit_id in keep:
-            found[r.unit_id][r.item] = r.quantity
-    return found
 
 
 def _count_json(count: Count) -> str:

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from sqlalchemy.engine import Connection
+from typing import Any
 
 from fvmcli.core.equipment import ItemState, ItemTotal, readiness, unit_items, unit_readiness
 from fvmcli.core.model import Catalog, Count, Curriculum, Unit
 from fvmcli.core.scoring import Evidence
 from fvmcli.core.training import Coverage, coverage
-from fvmcli.store.equipment import counts_by_unit, counts_in_unit_order, overrides_by_unit
+from fvmcli.store.reads import (
+    counts_by_unit,
+    counts_in_unit_order,
+    coverage_counts,
+    overrides_by_unit,
+)
 
 
 @dataclass(frozen=True)
@@ -25,7 +29,7 @@ class UnitEvidence:
 
 
 def evidence_for(
-    conn: Connection,
+    conn: Any,
     units: list[Unit],
     catalog: Catalog,
     curriculum: Curriculum,
@@ -63,7 +67,7 @@ class UnitFigures:
 
 
 def evidence_values(
-    conn: Connection,
+    conn: Any,
     units: list[Unit],
     catalog: Catalog,
     curriculum: Curriculum,
@@ -107,54 +111,8 @@ def evidence_values(
 EMPTY = Coverage(0, 0, 0)
 
 
-def coverage_counts(
-    conn: Connection, unit_ids: list[str] | None
-) -> dict[str, tuple[list[tuple[str, int]], list[tuple[str, str, int]]]]:
-    """Return unit → (people per role, people per role and completed course), counted by the
-    database whatever the number of people (every unit with people; None reads every unit)."""
-    import sqlalchemy as sa
-
-    from fvmcli.store.query import where_in
-    from fvmcli.store.schema import enrolments, people, sessions
-
-    per_role, keep = where_in(
-        sa.select(people.c.unit_id, people.c.role, sa.func.count()).group_by(
-            people.c.unit_id, people.c.role
-        ),
-        people.c.unit_id,
-        unit_ids,
-    )
-    found: dict[str, tuple[list[tuple[str, int]], list[tuple[str, str, int]]]] = {}
-    from fvmcli.store.query import raw_rows
-
-    for unit_id, role, n in raw_rows(conn, per_role):
-        if keep is None or unit_id in keep:
-            found.setdefault(unit_id, ([], []))[0].append((role, n))
-    done, keep = where_in(
-        sa.select(
-            people.c.unit_id,
-            people.c.role,
-            sessions.c.course,
-            sa.func.count(sa.distinct(people.c.id)),
-        )
-        .select_from(
-            enrolments.join(people, people.c.id == enrolments.c.person_id).join(
-                sessions, sessions.c.id == enrolments.c.session_id
-            )
-        )
-        .where(enrolments.c.status == "completed")
-        .group_by(people.c.unit_id, people.c.role, sessions.c.course),
-        people.c.unit_id,
-        unit_ids,
-    )
-    for unit_id, role, course, n in raw_rows(conn, done):
-        if (keep is None or unit_id in keep) and unit_id in found:
-            found[unit_id][1].append((role, course, n))
-    return found
-
-
 def coverage_by_unit(
-    conn: Connection, unit_ids: list[str] | None, requires: dict[str, tuple[str, ...]]
+    conn: Any, unit_ids: list[str] | None, requires: dict[str, tuple[str, ...]]
 ) -> dict[str, Coverage]:
     """Return unit → training coverage (``core.training.coverage``) for every unit with people."""
     return {

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-# Every revision this program knows, oldest first; the last is the head it writes.
-REVISIONS = ("0001", "0002", "0003", "0004", "0005")
-HEAD = REVISIONS[-1]
+from fvmcli.store.revisions import HEAD as HEAD
+from fvmcli.store.revisions import REVISIONS as REVISIONS
 
 metadata = sa.MetaData(
     naming_convention={

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from fvmcli.core.model import Unit
 from fvmcli.store.history import Change, record
-from fvmcli.store.query import where_in
+from fvmcli.store.reads import go_live_dates, list_units
 from fvmcli.store.schema import phases, units
 
 
@@ -25,74 +23,6 @@ class Upserted:
     added: list[str]
     changed: list[str]
     unchanged: list[str]
-
-
-def _unit(row: sa.Row[Any]) -> Unit:
-    m = row._mapping
-    municipality = m["municipality"]
-    return Unit(
-        m["id"],
-        m["name"],
-        sys.intern(m["area"]),  # a few values shared by thousands of units
-        sys.intern(m["type"]),
-        m["staff"],
-        sys.intern(municipality) if municipality else municipality,
-        m["parent"],
-        m["email"],
-    )
-
-
-def get_unit(conn: Connection, unit_id: str) -> Unit | None:
-    """Return the unit, or None."""
-    row = conn.execute(sa.select(units).where(units.c.id == unit_id)).first()
-    return _unit(row) if row else None
-
-
-def list_units(
-    conn: Connection,
-    *,
-    ids: list[str] | None = None,
-    areas: list[str] | None = None,
-    unit_type: str | None = None,
-    parent: str | None = None,
-) -> list[Unit]:
-    """Return the units matching every given filter, ordered by area then id."""
-    query, keep = where_in(sa.select(units).order_by(units.c.area, units.c.id), units.c.id, ids)
-    if areas is not None:
-        query = query.where(units.c.area.in_(areas))
-    if unit_type is not None:
-        query = query.where(units.c.type == unit_type)
-    if parent is not None:
-        query = query.where(units.c.parent == parent)
-    from fvmcli.store.query import raw_rows
-
-    # The units' own columns in their declared order, read as the driver's tuples: the
-    # territory's listings read every unit, and SQLAlchemy's rows cost more than the reading.
-    return [_unit_of(r) for r in raw_rows(conn, query) if keep is None or r[0] in keep]
-
-
-def _unit_of(row: tuple[Any, ...]) -> Unit:
-    """Return the unit of a row of every ``units`` column in the table's order."""
-    unit_id, name, area, unit_type, staff, municipality, parent, email = row
-    return Unit(
-        unit_id,
-        name,
-        sys.intern(area),
-        sys.intern(unit_type),
-        staff,
-        sys.intern(municipality) if municipality else municipality,
-        parent,
-        email,
-    )
-
-
-def unit_ids_in_order(conn: Connection) -> Iterator[str]:
-    """Yield every unit id in the database's own order of ids (the order answers stream in),
-    streaming."""
-    from fvmcli.store.query import raw_rows
-
-    for (unit_id,) in raw_rows(conn, sa.select(units.c.id).order_by(units.c.id), stream=True):
-        yield unit_id
 
 
 def parent_links(conn: Connection) -> dict[str, str]:
@@ -193,12 +123,6 @@ def table_counts(conn: Connection) -> dict[str, int]:
         name: conn.scalar(sa.select(sa.func.count()).select_from(table)) or 0
         for name, table in metadata.tables.items()
     }
-
-
-def go_live_dates(conn: Connection) -> dict[int, date]:
-    """Return phase → go-live date for the phases that have one."""
-    rows = conn.execute(sa.select(phases.c.phase, phases.c.go_live))
-    return {r.phase: r.go_live for r in rows if r.go_live is not None}
 
 
 def set_go_live(conn: Connection, phase: int, go_live: date, *, by: str, at: str) -> date | None:

@@ -1,0 +1,189 @@
+"""Speaking to the database through its DB-API driver (``sqlite3``, psycopg) alone.
+
+A command that only reads (``cutover status`` and the like) never imports SQLAlchemy: it
+opens a driver connection here, checks the schema's revision with one query, and runs the
+store's reads (``store/reads.py``) on a ``Reader``. A command that writes has SQLAlchemy's
+engine, and the same reads run on its connection through ``reader_of``, so there is one
+text of each read for both. The settings every connection gets (SQLite's pragmas,
+PostgreSQL's lock timeout) are made here for both paths too.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
+from types import ModuleType
+from typing import Any
+
+from fvmcli.errors import EnvironmentProblem
+from fvmcli.i18n import _
+
+BUSY_TIMEOUT_MS = 30_000
+LOCK_TIMEOUT = "30s"  # how long a command waits for a lock another session holds
+FETCH = 5000  # rows per fetch, and per round trip of a server-side cursor
+# Past this many values an IN list is replaced by reading every row and filtering in Python:
+# one scan beats thousands of bound parameters, and SQLite limits their number.
+MAX_IN = 900
+
+
+def sqlite_settings(dbapi_conn: Any, _record: Any = None) -> None:
+    """Set what every SQLite connection of fvm needs: write-ahead logging, foreign keys, the
+    busy timeout, and zeroed deleted content; transactions are begun by fvm itself."""
+    dbapi_conn.isolation_level = None
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    # Deleted and overwritten content is zeroed in the file, so that erasure is real.
+    cursor.execute("PRAGMA secure_delete=ON")
+    cursor.close()
+
+
+def bounded_waits(dbapi_connection: Any, _record: Any = None) -> None:
+    """Make a PostgreSQL connection give up on a lock after LOCK_TIMEOUT (exit 4, nothing
+    stored) instead of waiting for ever, unless the URL or the server set a limit of its own."""
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("SELECT current_setting('lock_timeout')")
+        row = cursor.fetchone()
+        if row is not None and row[0] in ("0", "0ms"):
+            cursor.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
+    finally:
+        cursor.close()
+    dbapi_connection.commit()
+
+
+def psycopg_module() -> ModuleType:
+    """Return the psycopg module; its absence is the environment's problem (exit 4)."""
+    try:
+        import psycopg
+    except ImportError as exc:
+        raise EnvironmentProblem(
+            _("PostgreSQL needs the psycopg driver, which is not installed."),
+            hint=_("Install it with: python -m pip install 'fvmcli[postgres]'"),
+        ) from exc
+    return psycopg
+
+
+_CURSORS = itertools.count()
+
+
+class Reader:
+    """A driver connection in a read transaction, asked with SQL text whose parameters are
+    marked ``?`` (written ``%s`` for psycopg here)."""
+
+    def __init__(self, dbapi: Any, backend: str) -> None:
+        self.dbapi = dbapi
+        self.backend = backend
+
+    def rows(
+        self, sql: str, params: Sequence[Any] = (), *, stream: bool = False
+    ) -> Iterator[tuple[Any, ...]]:
+        """Yield the statement's rows as the driver's tuples. With ``stream`` they come from
+        a server-side cursor on PostgreSQL, so memory does not grow with the table."""
+        if self.backend == "postgresql":
+            sql = sql.replace("?", "%s")
+            if stream:
+                cursor: Any = self.dbapi.cursor(name=f"fvm_stream_{next(_CURSORS)}")
+                cursor.itersize = FETCH
+            else:
+                cursor = self.dbapi.cursor()
+        else:
+            cursor = self.dbapi.cursor()
+        try:
+            cursor.execute(sql, tuple(params))
+            while batch := cursor.fetchmany(FETCH):
+                yield from batch
+        finally:
+            cursor.close()
+
+    def first(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+        """Return the statement's first row, or None."""
+        return next(iter(list(self.rows(sql, params))), None)
+
+
+def reader_of(conn: Any) -> Reader:
+    """Return a Reader on ``conn``: a Reader already, or a SQLAlchemy connection, whose
+    driver connection is asked in its own transaction."""
+    if isinstance(conn, Reader):
+        return conn
+    dbapi = conn.connection.dbapi_connection
+    return Reader(dbapi, conn.dialect.name)
+
+
+def in_list(column: str, values: Sequence[Any] | None) -> tuple[str, list[Any], set[Any] | None]:
+    """Return the ``AND column IN (…)`` condition for ``values`` with its parameters, and the
+    set the caller must still filter rows by (None when the database filters, or when
+    ``values`` is None: every row)."""
+    if values is None:
+        return "", [], None
+    chosen = sorted(set(values))
+    if len(chosen) > MAX_IN:
+        return "", [], set(chosen)
+    if not chosen:
+        return " AND 1 = 0", [], None
+    return f" AND {column} IN ({', '.join('?' * len(chosen))})", chosen, None
+
+
+def as_date(value: Any, where: str) -> date:
+    """Return a stored date (text on SQLite, a date on PostgreSQL); a stored value that is
+    no date is a damaged database, named by ``where`` (table.column)."""
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise EnvironmentProblem(
+            _("the database holds {value!r} in {where}, where a date belongs").format(
+                value=value, where=where
+            ),
+            hint=_(
+                "Restore it from a backup copy, or correct the value with the command that sets it."
+            ),
+        ) from None
+
+
+def missing_table(exc: BaseException) -> bool:
+    """Return True when the driver (or SQLAlchemy's wrapper of its error) says a table does
+    not exist."""
+    orig = getattr(exc, "orig", None) or exc
+    return getattr(orig, "sqlstate", None) == "42P01" or "no such table" in str(orig)
+
+
+@contextmanager
+def sqlite_transaction(path: str) -> Iterator[Reader]:
+    """Yield a Reader on the SQLite file in a read transaction; closed afterwards. The file's
+    folder is made when missing, as the engine makes it (the user data folder on first use)."""
+    import sqlite3
+    from pathlib import Path
+
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    dbapi = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        sqlite_settings(dbapi)
+        dbapi.execute("BEGIN")
+        yield Reader(dbapi, "sqlite")
+    finally:
+        dbapi.close()  # a read transaction: closing ends it with nothing to keep
+
+
+@contextmanager
+def postgresql_transaction(conninfo: str) -> Iterator[Reader]:
+    """Yield a Reader on the PostgreSQL database in a read transaction; closed afterwards."""
+    dbapi = psycopg_module().connect(conninfo)
+    try:
+        bounded_waits(dbapi)
+        yield Reader(dbapi, "postgresql")
+    finally:
+        dbapi.close()
+
+
+def connect(backend: str, target: str) -> Any:
+    """Return the context manager of a read transaction on ``target``: a SQLite file's path,
+    or a PostgreSQL connection URL (``postgresql://…``)."""
+    if backend == "sqlite":
+        return sqlite_transaction(target)
+    return postgresql_transaction(target)

@@ -1,0 +1,263 @@
+"""The reads of the whole territory, as SQL text run by the driver: units, go-live dates,
+answers, waivers, equipment counts and training coverage.
+
+Each read takes a ``Reader`` (``store/driver.py``) or a SQLAlchemy connection, so a command
+that only reads runs them without SQLAlchemy and a command that writes runs the very same text
+in its own transaction. The columns each read names are declared once here, beside the text;
+``tests/test_reads.py`` checks them against the tables of ``store/schema.py`` and runs every
+read through both kinds of connection.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+from itertools import groupby
+from operator import itemgetter
+from typing import Any
+
+from fvmcli.core.model import Count, Unit, Waiver
+from fvmcli.store.driver import as_date, in_list, reader_of
+
+# The columns each read names, in the order it reads them (checked against the schema).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "units": ("id", "name", "area", "type", "staff", "municipality", "parent", "email"),
+    "phases": ("phase", "go_live"),
+    "answers": ("unit_id", "checklist", "question", "value", "version"),
+    "waivers": ("unit_id", "checklist", "question", "reason", "until", "decided_by"),
+    "equipment_counts": ("unit_id", "item", "present", "configured", "tested"),
+    "equipment_requirements": ("unit_id", "item", "quantity"),
+    "people": ("id", "role", "unit_id"),
+    "enrolments": ("session_id", "person_id", "status"),
+    "sessions": ("id", "course"),
+}
+
+_UNITS = ", ".join(COLUMNS["units"])
+
+
+def _unit_of(row: Sequence[Any]) -> Unit:
+    """Return the unit of a row of the ``units`` columns in COLUMNS' order."""
+    unit_id, name, area, unit_type, staff, municipality, parent, email = row
+    return Unit(
+        unit_id,
+        name,
+        sys.intern(area),  # a few values shared by thousands of units
+        sys.intern(unit_type),
+        staff,
+        sys.intern(municipality) if municipality else municipality,
+        parent,
+        email,
+    )
+
+
+def get_unit(conn: Any, unit_id: str) -> Unit | None:
+    """Return the unit, or None."""
+    row = reader_of(conn).first(f"SELECT {_UNITS} FROM units WHERE id = ?", (unit_id,))
+    return _unit_of(row) if row else None
+
+
+def list_units(
+    conn: Any,
+    *,
+    ids: Sequence[str] | None = None,
+    areas: Sequence[str] | None = None,
+    unit_type: str | None = None,
+    parent: str | None = None,
+) -> list[Unit]:
+    """Return the units matching every given filter, ordered by area then id."""
+    where, params, keep = in_list("id", ids)
+    if areas is not None:
+        more, chosen, _ = in_list("area", list(areas))
+        where, params = where + more, params + chosen
+    if unit_type is not None:
+        where, params = where + " AND type = ?", [*params, unit_type]
+    if parent is not None:
+        where, params = where + " AND parent = ?", [*params, parent]
+    rows = reader_of(conn).rows(
+        f"SELECT {_UNITS} FROM units WHERE 1 = 1{where} ORDER BY area, id", params
+    )
+    return [_unit_of(r) for r in rows if keep is None or r[0] in keep]
+
+
+def unit_ids_in_order(conn: Any) -> Iterator[str]:
+    """Yield every unit id in the database's own order of ids (the order answers stream in),
+    streaming."""
+    for (unit_id,) in reader_of(conn).rows("SELECT id FROM units ORDER BY id", stream=True):
+        yield unit_id
+
+
+def go_live_dates(conn: Any) -> dict[int, date]:
+    """Return phase → go-live date for the phases that have one."""
+    rows = reader_of(conn).rows("SELECT phase, go_live FROM phases WHERE go_live IS NOT NULL")
+    return {phase: as_date(day, "phases.go_live") for phase, day in rows}
+
+
+def waivers_by_unit(
+    conn: Any, checklist: str, unit_ids: Iterable[str] | None = None
+) -> dict[str, dict[str, Waiver]]:
+    """Return unit → question → waiver for many units in one query."""
+    where, params, keep = in_list("unit_id", _listed(unit_ids))
+    rows = reader_of(conn).rows(
+        "SELECT unit_id, question, reason, until, decided_by FROM waivers "
+        f"WHERE checklist = ?{where}",
+        [checklist, *params],
+    )
+    found: dict[str, dict[str, Waiver]] = defaultdict(dict)
+    for unit_id, question, reason, until, by in rows:
+        if keep is None or unit_id in keep:
+            found[unit_id][question] = Waiver(question, reason, as_date(until, "waivers.until"), by)
+    return found
+
+
+def values_by_unit(
+    conn: Any, checklist: str, unit_ids: Iterable[str] | None = None
+) -> dict[str, dict[str, str]]:
+    """Return unit → question → answer value for many units in one query (all when None)."""
+    where, params, keep = in_list("unit_id", _listed(unit_ids))
+    rows = reader_of(conn).rows(
+        f"SELECT unit_id, question, value FROM answers WHERE checklist = ?{where}",
+        [checklist, *params],
+    )
+    found: dict[str, dict[str, str]] = defaultdict(dict)
+    for unit_id, question, value in rows:
+        if keep is None or unit_id in keep:
+            found[unit_id][question] = value
+    return found
+
+
+def stream_values_by_unit(conn: Any, checklist: str) -> Iterator[tuple[str, dict[str, str]]]:
+    """Yield (unit, question → value) for every unit with answers, in unit id order, as a
+    stream so that memory does not grow with the territory. The database makes each unit's
+    answers into one JSON object (one row per unit instead of one per answer, which is most
+    of the cost of reading them); a SQLite built without JSON functions is read row by row."""
+    reader = reader_of(conn)
+    if reader.backend == "postgresql":
+        aggregate = "json_object_agg(question, value)::text"
+    elif _sqlite_has_json(reader):
+        aggregate = "json_group_object(question, value)"
+    else:
+        rows = reader.rows(
+            "SELECT unit_id, question, value FROM answers WHERE checklist = ? ORDER BY unit_id",
+            (checklist,),
+            stream=True,
+        )
+        for unit_id, group in groupby(rows, key=itemgetter(0)):
+            yield unit_id, {question: value for _, question, value in group}
+        return
+    loads = json.loads
+    for unit_id, values in reader.rows(
+        f"SELECT unit_id, {aggregate} FROM answers WHERE checklist = ? "
+        "GROUP BY unit_id ORDER BY unit_id",
+        (checklist,),
+        stream=True,
+    ):
+        yield unit_id, loads(values)
+
+
+def _sqlite_has_json(reader: Any) -> bool:
+    """Return True when this SQLite has its JSON functions (built in since 3.38)."""
+    import sqlite3
+
+    try:
+        reader.first("SELECT json_group_object('a', 'b')")
+    except sqlite3.OperationalError:
+        return False
+    return True
+
+
+def versions_by_unit(
+    conn: Any,
+    checklist: str,
+    questions: Iterable[str],
+    unit_ids: Iterable[str] | None = None,
+) -> dict[str, dict[str, int | None]]:
+    """Return unit → question → the checklist version an answer was given under, for these
+    questions only (those whose meaning has changed), in one query."""
+    chosen = sorted(set(questions))
+    if not chosen:
+        return {}
+    where, params, keep = in_list("unit_id", _listed(unit_ids))
+    rows = reader_of(conn).rows(
+        "SELECT unit_id, question, version FROM answers WHERE checklist = ? "
+        f"AND question IN ({', '.join('?' * len(chosen))}){where}",
+        [checklist, *chosen, *params],
+    )
+    found: dict[str, dict[str, int | None]] = defaultdict(dict)
+    for unit_id, question, version in rows:
+        if keep is None or unit_id in keep:
+            found[unit_id][question] = version
+    return found
+
+
+def counts_by_unit(conn: Any, unit_ids: Iterable[str] | None = None) -> dict[str, dict[str, Count]]:
+    """Return unit → item → count, in one query (all units when None)."""
+    found: dict[str, dict[str, Count]] = defaultdict(dict)
+    for unit_id, counts in counts_in_unit_order(conn, unit_ids):
+        found[unit_id] = counts
+    return found
+
+
+def counts_in_unit_order(
+    conn: Any, unit_ids: Iterable[str] | None = None
+) -> Iterator[tuple[str, dict[str, Count]]]:
+    """Yield (unit, item → count) for every unit with counts, in unit id order, streaming."""
+    where, params, keep = in_list("unit_id", _listed(unit_ids))
+    rows = reader_of(conn).rows(
+        "SELECT unit_id, item, present, configured, tested FROM equipment_counts "
+        f"WHERE 1 = 1{where} ORDER BY unit_id",
+        params,
+        stream=True,
+    )
+    for unit_id, group in groupby(rows, key=itemgetter(0)):
+        if keep is None or unit_id in keep:
+            yield unit_id, {item: Count(p, c, t) for _, item, p, c, t in group}
+
+
+def overrides_by_unit(
+    conn: Any, unit_ids: Iterable[str] | None = None
+) -> dict[str, dict[str, int]]:
+    """Return unit → item → overridden required quantity, in one query."""
+    where, params, keep = in_list("unit_id", _listed(unit_ids))
+    rows = reader_of(conn).rows(
+        f"SELECT unit_id, item, quantity FROM equipment_requirements WHERE 1 = 1{where}",
+        params,
+    )
+    found: dict[str, dict[str, int]] = defaultdict(dict)
+    for unit_id, item, quantity in rows:
+        if keep is None or unit_id in keep:
+            found[unit_id][item] = quantity
+    return found
+
+
+def coverage_counts(
+    conn: Any, unit_ids: Iterable[str] | None
+) -> dict[str, tuple[list[tuple[str, int]], list[tuple[str, str, int]]]]:
+    """Return unit → (people per role, people per role and completed course), counted by the
+    database whatever the number of people (every unit with people; None reads every unit)."""
+    reader = reader_of(conn)
+    where, params, keep = in_list("unit_id", _listed(unit_ids))
+    found: dict[str, tuple[list[tuple[str, int]], list[tuple[str, str, int]]]] = {}
+    for unit_id, role, n in reader.rows(
+        f"SELECT unit_id, role, count(*) FROM people WHERE 1 = 1{where} GROUP BY unit_id, role",
+        params,
+    ):
+        if keep is None or unit_id in keep:
+            found.setdefault(unit_id, ([], []))[0].append((role, n))
+    where, params, keep = in_list("p.unit_id", _listed(unit_ids))
+    for unit_id, role, course, n in reader.rows(
+        "SELECT p.unit_id, p.role, s.course, count(DISTINCT p.id) FROM enrolments e "
+        "JOIN people p ON p.id = e.person_id JOIN sessions s ON s.id = e.session_id "
+        f"WHERE e.status = 'completed'{where} GROUP BY p.unit_id, p.role, s.course",
+        params,
+    ):
+        if (keep is None or unit_id in keep) and unit_id in found:
+            found[unit_id][1].append((role, course, n))
+    return found
+
+
+def _listed(values: Iterable[str] | None) -> list[str] | None:
+    """Return ``values`` as a list (None stays None: every row)."""
+    return None if values is None else list(values)

@@ -1,0 +1,7 @@
+"""The schema's migrations this program knows (``store/migrations``), without SQLAlchemy: a
+command checks the database's revision against them before it decides whether it needs
+Alembic at all."""
+
+# Every revision this program knows, oldest first; the last is the head it writes.
+REVISIONS = ("0001", "0002", "0003", "0004", "0005")
+HEAD = REVISIONS[-1]

@@ -1,0 +1,155 @@
+"""The territory's reads give the same records through SQLAlchemy's connection and through the
+driver alone, on every backend; and a command that only reads never imports SQLAlchemy."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from fvmcli.services.context import Context
+from fvmcli.store import driver, reads
+from fvmcli.store.database import Database
+from fvmcli.store.schema import metadata
+from tests.conftest import Fvm
+
+pytestmark = pytest.mark.store
+
+
+def test_every_column_a_read_names_is_the_tables_own() -> None:
+    for table, columns in reads.COLUMNS.items():
+        declared = [c.name for c in metadata.tables[table].columns]
+        assert set(columns) <= set(declared), (table, set(columns) - set(declared))
+    # A unit is read by position: every column, in the table's order.
+    assert reads.COLUMNS["units"] == tuple(c.name for c in metadata.tables["units"].columns)
+
+
+@pytest.fixture
+def demo(fvm: Fvm) -> Fvm:
+    """The demo territory, with a waiver, overridden requirements and a revised answer."""
+    fvm("demo", "--as-of", "2026-11-26")
+    fvm("equipment", "require", "vc-hjo", "printer", "0")
+    fvm("equipment", "require", "vc-hjo", "label-printer", "7")
+    fvm(
+        "checklist",
+        "waive",
+        "golive",
+        "--unit",
+        "vc-hjo",
+        "cut.plan",
+        "--reason",
+        "Styrgrupp",
+        "--until",
+        "2027-01-31",
+    )
+    return fvm
+
+
+def _everything(conn: Any) -> dict[str, Any]:
+    """Return what every read gives on ``conn``, whole territory and a few units."""
+    units = reads.list_units(conn)
+    some = [u.id for u in units[::7]]
+    first = units[0]
+    return {
+        "units": units,
+        "some units": reads.list_units(conn, ids=some),
+        "in areas": reads.list_units(conn, areas=[first.area], unit_type=first.type),
+        "no areas": reads.list_units(conn, areas=[]),
+        "parent": reads.list_units(conn, parent=first.id),
+        "unit": reads.get_unit(conn, first.id),
+        "none": reads.get_unit(conn, "ingen"),
+        "ids": list(reads.unit_ids_in_order(conn)),
+        "go-live": reads.go_live_dates(conn),
+        "waivers": dict(reads.waivers_by_unit(conn, "golive")),
+        "some waivers": dict(reads.waivers_by_unit(conn, "golive", some + ["vc-hjo"])),
+        "values": dict(reads.values_by_unit(conn, "golive")),
+        "some values": dict(reads.values_by_unit(conn, "golive", some)),
+        "stream": list(reads.stream_values_by_unit(conn, "golive")),
+        "versions": dict(reads.versions_by_unit(conn, "golive", ["cut.plan", "org.project-lead"])),
+        "counts": dict(reads.counts_by_unit(conn)),
+        "counts in order": list(reads.counts_in_unit_order(conn, some)),
+        "overrides": dict(reads.overrides_by_unit(conn)),
+        "coverage": reads.coverage_counts(conn, None),
+        "some coverage": reads.coverage_counts(conn, some),
+    }
+
+
+@pytest.fixture(params=["in lists", "filtered here"])
+def long_lists(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Run the reads with short id lists as IN lists, and as a scan filtered in Python."""
+    if request.param == "filtered here":
+        monkeypatch.setattr(driver, "MAX_IN", 2)
+    yield request.param
+
+
+def test_both_paths_read_the_same_records(demo: Fvm, long_lists: str) -> None:
+    through_engine = Database(demo.url)
+    with through_engine.read() as conn:
+        expected = _everything(conn)
+    through_engine.dispose()
+    direct = Database(demo.url)
+    with direct.query() as reader:
+        got = _everything(reader)
+    assert "engine" not in direct.__dict__  # the driver alone
+    for key, value in expected.items():
+        assert got[key] == value, key
+    # What the demo holds is in the reads, not an empty territory read twice.
+    assert len(got["units"]) == 75 and 0 < len(got["some units"]) < 75
+    assert got["overrides"] == {"vc-hjo": {"printer": 0, "label-printer": 7}}
+    assert got["waivers"]["vc-hjo"]["cut.plan"].reason == "Styrgrupp"
+    assert [u for u, _ in got["stream"]] == [u for u in got["ids"] if u in got["values"]]
+    assert dict(got["stream"]) == got["values"]
+    assert got["no areas"] == []
+
+
+def test_answers_read_row_by_row_where_sqlite_has_no_json(
+    demo: Fvm, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = Database(demo.url)
+    if database.backend != "sqlite":
+        pytest.skip("PostgreSQL always has its JSON aggregate")
+    with database.query() as reader:
+        whole = list(reads.stream_values_by_unit(reader, "golive"))
+        monkeypatch.setattr(reads, "_sqlite_has_json", lambda _reader: False)
+        rows = list(reads.stream_values_by_unit(reader, "golive"))
+    assert rows == whole and sum(len(v) for _, v in rows) == 1798
+
+
+def test_status_is_the_same_through_either_path(demo: Fvm) -> None:
+    from fvmcli.services.cutover import territory_status
+
+    def status(with_engine: bool) -> dict[str, Any]:
+        ctx = Context(db_url=demo.url)
+        if with_engine:
+            ctx.db.engine  # noqa: B018 (made first: the reads then run on its connection)
+        return territory_status(ctx, as_of="2026-11-26").as_json()
+
+    assert status(False) == status(True)
+
+
+def test_a_date_that_is_no_date_names_where_it_is(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from fvmcli.errors import EnvironmentProblem
+
+    with pytest.raises(EnvironmentProblem, match=r"phases\.go_live"):
+        driver.as_date("31 februari", "phases.go_live")
+
+
+def test_status_reads_without_the_database_layer(demo: Fvm) -> None:
+    """``cutover status`` only reads: it imports neither SQLAlchemy nor Alembic."""
+    probe = (
+        "import runpy, sys\n"
+        f"sys.argv = ['fvm', '--db', {demo.url!r}, 'cutover', 'status', '--json',"
+        " '--as-of', '2026-11-26']\n"
+        "try:\n    runpy.run_module('fvmcli', run_name='__main__')\n"
+        "except SystemExit as exit:\n    assert exit.code in (0, None), exit.code\n"
+        "print('LOADED=' + ','.join(sorted({m.split('.')[0] for m in sys.modules}"
+        " & {'sqlalchemy', 'alembic'})))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    assert '"checklist": "golive"' in out
+    assert out.rstrip().endswith("LOADED="), out[-300:]
