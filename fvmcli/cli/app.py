@@ -155,6 +155,7 @@ def _framework_words() -> None:
     _translated_help_option()
     _translated_usage()
     _plain_metavars()
+    _plain_values_pass_through()
     rich_utils = sys.modules.get("typer.rich_utils")
     if rich_utils is not None:
         for name, words in _TYPER_WORDS.items():
@@ -220,6 +221,35 @@ def _plain_metavars() -> None:
 
     display_type.__wrapped__ = original  # type: ignore[attr-defined]
     _TyperParameter.display_type = display_type  # type: ignore[method-assign]
+
+
+def _plain_values_pass_through() -> None:
+    """Let a text value, and an option not given, pass Typer's coercion untouched: Typer
+    builds a pydantic validator for every parameter it is handed, even these, and importing
+    pydantic and building them is a tenth of a second of every command's start. Numbers,
+    paths, choices, lists and files are coerced by Typer as before."""
+    try:
+        from typer.core import _TyperParameter
+    except ImportError:  # another Typer: nothing to skip
+        return
+    if hasattr(_TyperParameter.process_value, "__wrapped__"):
+        return
+    original = _TyperParameter.process_value
+
+    def process_value(self: Any, ctx: Any, value: Any) -> Any:
+        described = getattr(self, "type_descriptor", None)
+        if described is None or self.required or described.parameter_info.parser is not None:
+            return original(self, ctx, value)
+        if self.multiple or self.nargs != 1:
+            if value is not None and (not isinstance(value, list | tuple) or value):
+                return original(self, ctx, value)
+            value = () if value is None else []  # what Typer makes of no values
+        elif not (value is None or (isinstance(value, str) and described.annotation is str)):
+            return original(self, ctx, value)
+        return self.callback(ctx, self, value) if self.callback is not None else value
+
+    process_value.__wrapped__ = original  # type: ignore[attr-defined]
+    _TyperParameter.process_value = process_value  # type: ignore[method-assign]
 
 
 def _broken_pipe_is_no_error() -> None:
