@@ -223,7 +223,15 @@ def summarize_unit(
     short = (
         [steps[k][2] for k, e in enumerate(effects) if e[2] & _SHORT] if counts >> 40 & 1023 else []
     )
-    late = [(steps[k][1], plan.dues[k], None) for k, e in enumerate(effects) if e[2] & _BLOCKER]
+    late: list[tuple[Question, date, Waiver | None]] = (
+        [
+            (steps[k][1], plan.dues[k], None)  # type: ignore[misc]  # late: a due date
+            for k, e in enumerate(effects)
+            if e[2] & _BLOCKER
+        ]
+        if blockers
+        else []
+    )
     return _summary(
         plan,
         blockers,
@@ -234,7 +242,7 @@ def summarize_unit(
         bool(counts >> 50),
         weighted,
         kept_weight,
-        late if blockers else [],
+        late,
     )
 
 
