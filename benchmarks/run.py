@@ -565,6 +565,10 @@ def main() -> None:
         for units in (int(s) for s in args.sizes.split(",")):
             territory_size(backend, units, args.pairs, work, results)
     print("\nratio = median over pairs of (command time / floor time), same machine, same run")
+    from benchmarks.table import targets
+
+    print("\nThe targets of issue 21:\n")
+    print("\n".join(targets([asdict(r) for r in results])))
     if args.out:
         Path(args.out).write_text(json.dumps([asdict(r) for r in results], indent=1), "utf-8")
 

@@ -201,7 +201,9 @@ def test_the_territory_evidence_equals_each_units_own(ctx: Context) -> None:
     """The set-based coverage and the streamed readiness of the whole territory give exactly
     the figures the unit-by-unit evidence gives: hand-checked on u1."""
     from fvmcli.core.model import Count
-    from fvmcli.store.evidence import evidence_for, evidence_values
+    from fvmcli.services.readiness import territory_summaries
+    from fvmcli.store.evidence import evidence_for
+    from fvmcli.store.reads import Scope
 
     nurse, other, admin = factories.people(ctx, "u1", "nurse", "nurse", "admin")
     factories.people(ctx, "u2", "municipal-nurse", prefix="m")
@@ -227,11 +229,19 @@ def test_the_territory_evidence_equals_each_units_own(ctx: Context) -> None:
             )
         )
         conn.execute(sa.text("INSERT INTO equipment_requirements VALUES ('u1', 'old-fax', 1)"))
+    golive = ctx.checklist("golive")
+
+    def streamed(scope: Scope) -> dict:  # type: ignore[type-arg]
+        with ctx.db.query() as reader:
+            found = territory_summaries(ctx, reader, golive, scope, factories.TODAY)
+            return {unit.id: figures for unit, _, figures in found}
+
     with ctx.db.read() as conn:
         units = territory.select(ctx, conn, UnitFilter()).units
-        whole = evidence_values(conn, units, ctx.catalog, ctx.curriculum, all_units=True)
-        some = evidence_values(conn, units[:1], ctx.catalog, ctx.curriculum)
         each = evidence_for(conn, units, ctx.catalog, ctx.curriculum)
+    whole = streamed(Scope())
+    some = streamed(Scope(ids=(units[0].id,)))
+    assert len(whole) == len(units) > 1
     assert {u: f.evidence for u, f in whole.items()} == {u: e.evidence for u, e in each.items()}
     assert {u: f.coverage for u, f in whole.items()} == {u: e.coverage for u, e in each.items()}
     assert {u: f.evidence for u, f in some.items()} == {units[0].id: each[units[0].id].evidence}

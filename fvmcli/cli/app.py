@@ -17,6 +17,7 @@ from fvmcli.cli import environment, system
 from fvmcli.cli.groups import GROUPS
 from fvmcli.cli.help_text import translate_help
 from fvmcli.cli.output import fail
+from fvmcli.cli.patches import broken_pipe_is_no_error, plain_values_pass_through
 from fvmcli.cli.usage_words import in_language
 from fvmcli.errors import ExitCode, FvmError
 from fvmcli.i18n import LANGS, N_, _, env_language, use
@@ -34,7 +35,7 @@ class FvmGroup(TyperGroup):
         args = _wide_first(sys.argv[1:] if args is None else list(args))
         use(_asked_language(args))
         _framework_words()
-        _broken_pipe_is_no_error()
+        broken_pipe_is_no_error()
         translate_help(self)
         try:
             return super().main(args, *rest, **kwargs)
@@ -155,7 +156,7 @@ def _framework_words() -> None:
     _translated_help_option()
     _translated_usage()
     _plain_metavars()
-    _plain_values_pass_through()
+    plain_values_pass_through()
     rich_utils = sys.modules.get("typer.rich_utils")
     if rich_utils is not None:
         for name, words in _TYPER_WORDS.items():
@@ -221,46 +222,6 @@ def _plain_metavars() -> None:
 
     display_type.__wrapped__ = original  # type: ignore[attr-defined]
     _TyperParameter.display_type = display_type  # type: ignore[method-assign]
-
-
-def _plain_values_pass_through() -> None:
-    """Let a text value, and an option not given, pass Typer's coercion untouched: Typer
-    builds a pydantic validator for every parameter it is handed, even these, and importing
-    pydantic and building them is a tenth of a second of every command's start. Numbers,
-    paths, choices, lists and files are coerced by Typer as before."""
-    try:
-        from typer.core import _TyperParameter
-    except ImportError:  # another Typer: nothing to skip
-        return
-    if hasattr(_TyperParameter.process_value, "__wrapped__"):
-        return
-    original = _TyperParameter.process_value
-
-    def process_value(self: Any, ctx: Any, value: Any) -> Any:
-        described = getattr(self, "type_descriptor", None)
-        if described is None or self.required or described.parameter_info.parser is not None:
-            return original(self, ctx, value)
-        if self.multiple or self.nargs != 1:
-            if value is not None and (not isinstance(value, list | tuple) or value):
-                return original(self, ctx, value)
-            value = () if value is None else []  # what Typer makes of no values
-        elif not (value is None or (isinstance(value, str) and described.annotation is str)):
-            return original(self, ctx, value)
-        return self.callback(ctx, self, value) if self.callback is not None else value
-
-    process_value.__wrapped__ = original  # type: ignore[attr-defined]
-    _TyperParameter.process_value = process_value  # type: ignore[method-assign]
-
-
-def _broken_pipe_is_no_error() -> None:
-    """Let a reader that stops reading (``fvm --help | head``) end fvm with 0: rich exits 1
-    on a broken pipe, so its consoles raise BrokenPipeError instead, which fvm handles."""
-    from rich.console import Console
-
-    def on_broken_pipe(self: Any) -> None:
-        raise BrokenPipeError(errno.EPIPE, "Broken pipe")
-
-    Console.on_broken_pipe = on_broken_pipe  # type: ignore[method-assign]
 
 
 def _translated_usage() -> None:

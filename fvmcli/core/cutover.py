@@ -66,10 +66,15 @@ def worst_first(rows: Iterable[UnitRow]) -> list[UnitRow]:
 
 def summary(rows: Sequence[UnitRow]) -> dict[str, Any]:
     """Return the number of units per status and the mean score (0 with no units)."""
+    return summary_of([(r.status, r.score) for r in rows])
+
+
+def summary_of(rows: Sequence[tuple[str, float]]) -> dict[str, Any]:
+    """Return ``summary`` of rows given as (status, score)."""
     counts: dict[str, Any] = {"units": len(rows)}
     for status in ("green", "amber", "red", "not-started"):
-        counts[status] = sum(1 for r in rows if r.status == status)
-    counts["mean_score"] = sum(r.score for r in rows) / len(rows) if rows else 0.0
+        counts[status] = sum(1 for r in rows if r[0] == status)
+    counts["mean_score"] = sum(r[1] for r in rows) / len(rows) if rows else 0.0
     return counts
 
 

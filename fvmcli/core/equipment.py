@@ -81,12 +81,18 @@ def unit_readiness(
     """Return ``readiness(unit_items(…))`` without making the item states: for the whole
     territory, where only the figure is shown."""
     total = ready = 0
-    for item in catalog.items:
-        count = counts.get(item.id)
-        required = required_quantity(
-            item.recommend.get(unit.type), unit.staff, overrides.get(item.id)
-        )
-        if required > 0:
+    if overrides:
+        for item in catalog.items:
+            count = counts.get(item.id)
+            required = required_quantity(
+                item.recommend.get(unit.type), unit.staff, overrides.get(item.id)
+            )
+            if required > 0:
+                total += required
+                ready += min(count.tested if count else 0, required)
+    else:
+        for item_id, required in _requirements(catalog, unit.type, unit.staff):
+            count = counts.get(item_id)
             total += required
             ready += min(count.tested if count else 0, required)
     if len(counts) + len(overrides) > 0:
@@ -100,6 +106,28 @@ def unit_readiness(
     if total == 0:
         return None
     return 100.0 * ready / total
+
+
+_REQUIRED: dict[tuple[int, str, int | None], tuple[Catalog, tuple[tuple[str, int], ...]]] = {}
+
+
+def _requirements(
+    catalog: Catalog, unit_type: str, staff: int | None
+) -> tuple[tuple[str, int], ...]:
+    """Return the catalog items a unit of this type and staff must have, with how many, in
+    catalog order (remembered: a region has few types and staff sizes, and many units)."""
+    key = (id(catalog), unit_type, staff)
+    found = _REQUIRED.get(key)
+    if found is None or found[0] is not catalog:
+        if len(_REQUIRED) > 65536:
+            _REQUIRED.clear()
+        table = tuple(
+            (item.id, n)
+            for item in catalog.items
+            if (n := required_quantity(item.recommend.get(unit_type), staff, None)) > 0
+        )
+        found = _REQUIRED[key] = (catalog, table)
+    return found[1]
 
 
 def readiness(states: Iterable[ItemState]) -> float | None:

@@ -56,6 +56,7 @@ class ScorePlan:
         "plain",
         "rest",
         "by_section",
+        "read_by_conditions",
     )
 
     def __init__(
@@ -104,6 +105,9 @@ class ScorePlan:
             # applied; one on a later question never does; one on a "rest" question depends.
             rest.append((i, self.steps[i], q.when is not None and q.when.question in seen))
         self.rest = tuple(rest)
+        self.read_by_conditions = frozenset(
+            q.when.question for q in checklist.questions if q.when is not None
+        )
         positions: dict[int, list[int]] = {}
         for i, s in enumerate(self.section_of):
             if s >= 0:
@@ -220,8 +224,15 @@ def summarize_unit(
         if counts >> 30 & 1023
         else []
     )
+    started = bool(counts >> 50)
     short = (
-        [steps[k][2] for k, e in enumerate(effects) if e[2] & _SHORT] if counts >> 40 & 1023 else []
+        [steps[k][2] for k, e in enumerate(effects) if e[2] & _SHORT]
+        if counts >> 40 & 1023
+        # Only the amber and green rules name them (``_reason``): found only for those.
+        and not blockers
+        and started
+        and (weighted / kept_weight if kept_weight else 0.0) >= plan.checklist.amber
+        else []
     )
     late: list[tuple[Question, date, Waiver | None]] = (
         [
@@ -239,7 +250,7 @@ def summarize_unit(
         counts & 1023,
         counts >> 10 & 1023,
         counts >> 20 & 1023,
-        bool(counts >> 50),
+        started,
         weighted,
         kept_weight,
         late,
@@ -274,7 +285,8 @@ def _add_rest(
                 value = None if source == "training.coverage" else NA
                 c = plan.credit_of(i, value)
             else:
-                value = format_number(round(live, 6))
+                # The value as text only where a condition reads it; else any value given.
+                value = format_number(round(live, 6)) if qid in plan.read_by_conditions else ""
                 derived[qid] = value
                 c = min(live / (q.target or 100.0), 1.0)
         else:

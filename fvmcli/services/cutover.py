@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from fvmcli.core.cutover import BlockerItem, UnitRow
@@ -12,7 +14,7 @@ from fvmcli.core.model import Checklist
 from fvmcli.errors import InputError
 from fvmcli.i18n import _
 from fvmcli.services.context import Context
-from fvmcli.services.territory import UnitFilter, parse_day, select
+from fvmcli.services.territory import UnitFilter, parse_day
 
 if TYPE_CHECKING:
     from fvmcli.services.rounds import Diff
@@ -36,30 +38,44 @@ class TerritoryStatus:
 
     checklist: Checklist
     as_of: date
-    rows: list[UnitRow]
+    rows: Sequence[UnitRow]  # a ``core.packed.PackedRows`` when made by ``territory_status``
     blockers: list[BlockerItem] = field(default_factory=list)
     coverage: list[CoverageRow] = field(default_factory=list)
     needs: list[ItemTotal] = field(default_factory=list)
     gate_failed: bool = False
     undated_phases: list[int] = field(default_factory=list)  # selected, with no go-live yet
 
+    @cached_property
+    def _summaries(self) -> dict[str, Any]:
+        """Return the summary of all rows and per area, type and phase, made in one pass."""
+        from fvmcli.core.cutover import summaries_by, summary
+        from fvmcli.core.packed import PackedRows, summaries
+
+        if isinstance(self.rows, PackedRows):
+            return summaries(self.rows.figures())
+        return {
+            "all": summary(self.rows),
+            **{key: summaries_by(self.rows, key) for key in ("area", "type", "phase")},
+        }
+
     def summary(self) -> dict[str, Any]:
         """Return the number of units per status and the mean score."""
-        from fvmcli.core.cutover import summary
-
-        return summary(self.rows)
+        found: dict[str, Any] = self._summaries["all"]
+        return found
 
     def failing(self, fail_on: str) -> int:
         """Return how many units fail the ``--fail-on`` gate."""
         from fvmcli.core.cutover import gate_count
+        from fvmcli.core.packed import PackedRows
 
-        return gate_count((r.status for r in self.rows), fail_on)
+        rows = self.rows
+        statuses = rows.statuses() if isinstance(rows, PackedRows) else (r.status for r in rows)
+        return gate_count(statuses, fail_on)
 
     def summaries_by(self, key: str) -> dict[str, dict[str, Any]]:
         """Return a summary per area, type or phase."""
-        from fvmcli.core.cutover import summaries_by
-
-        return summaries_by(self.rows, key)
+        found: dict[str, dict[str, Any]] = self._summaries[key]
+        return found
 
     def as_json(self, *, stream: bool = False) -> dict[str, Any]:
         """Return the ``cutover status --json`` document of ``cli.md``; with ``stream`` its
@@ -91,16 +107,15 @@ def territory_status(
     ``detail`` only the unit rows are made (no blockers, coverage or needs).
 
     Units are scored by the fast scorer (``core.summary``), which gives ``score_unit``'s
-    figures; records stream unit by unit, so memory grows with the rows kept, not the records."""
-    from fvmcli.core.cutover import (
-        blocker_order,
-        gate_failed,
-        summary_blockers,
-        summary_row,
-        worst_first,
-    )
+    figures; records stream unit by unit and the rows are kept packed (``core.packed``), so
+    memory grows by little more than a hundred bytes a unit."""
+    from fvmcli.core.cutover import blocker_order, gate_failed, summary_blockers, summary_row
     from fvmcli.core.equipment import needs_list, needs_start
+    from fvmcli.core.model import Unit
+    from fvmcli.core.packed import PackedRows
     from fvmcli.services.readiness import territory_summaries
+    from fvmcli.services.territory import check_fit, check_type, selection_areas
+    from fvmcli.store.reads import Scope, go_live_dates
 
     try:
         gate_failed([], fail_on)
@@ -108,24 +123,31 @@ def territory_status(
         raise InputError(_("--fail-on: {exc}").format(exc=exc)) from exc
     checklist = ctx.checklist(checklist_id)
     day = as_of if isinstance(as_of, date) else parse_day(ctx, as_of)
+    areas = selection_areas(ctx, chosen.area, chosen.phase)
+    scope = Scope(
+        tuple(chosen.unit_ids) or None,
+        tuple(areas) if areas is not None else None,
+        check_type(ctx, chosen.unit_type),
+    )
     phase_of = ctx.territory.phase_of
-    rows: list[UnitRow] = []
+    rows = PackedRows([q.id for q in checklist.questions], checklist.amber, checklist.green)
     blockers: list[BlockerItem] = []
     coverage: list[CoverageRow] = []
     needs = needs_start(ctx.catalog) if detail else None
+    misfits: list[Unit] = []
+    seen: set[str] = set()
+    phases: set[int] = set()
     with ctx.db.query() as conn:
-        from fvmcli.store.reads import go_live_dates
-
-        units = select(ctx, conn, chosen).units
         dated = go_live_dates(conn)
-        undated = sorted({phase_of(u.area) for u in units} - set(dated))
         for unit, summary, figures in territory_summaries(
-            ctx, conn, checklist, units, day, all_units=chosen.everything, needs=needs
+            ctx, conn, checklist, scope, day, needs=needs, misfits=misfits
         ):
             c = figures.coverage
-            rows.append(
-                summary_row(unit, phase_of(unit.area), summary, c.percent, figures.readiness)
-            )
+            phase = phase_of(unit.area)
+            phases.add(phase)
+            if scope.ids:
+                seen.add(unit.id)
+            rows.add(summary_row(unit, phase, summary, c.percent, figures.readiness))
             if detail:
                 blockers += summary_blockers(unit, summary, day)
                 coverage.append(
@@ -133,17 +155,35 @@ def territory_status(
                         unit.id, unit.name, unit.area, c.people, c.required, c.completed, c.percent
                     )
                 )
-    ordered = worst_first(rows)
+        check_fit(ctx, misfits)
+        if scope.ids and len(seen) < len(set(scope.ids)):
+            _refuse_unknown(conn, set(scope.ids) - seen)
+    rows.sort()
+    coverage.sort(key=lambda r: (r.area, r.unit))  # the order of ``unit list``
     return TerritoryStatus(
         checklist,
         day,
-        ordered,
+        rows,
         sorted(blockers, key=blocker_order),
         coverage,
         needs_list(ctx.catalog, needs) if needs is not None else [],
-        gate_failed((r.status for r in ordered), fail_on),
-        undated,
+        gate_failed(rows.statuses(), fail_on),
+        sorted(phases - set(dated)),
     )
+
+
+def _refuse_unknown(conn: Any, missing: set[str]) -> None:
+    """Refuse named units that are not stored (exit 3); those outside the other filters are
+    simply not selected."""
+    from fvmcli.errors import UnknownIdError
+    from fvmcli.store.reads import list_units
+
+    unknown = sorted(missing - {u.id for u in list_units(conn, ids=sorted(missing))})
+    if unknown:
+        raise UnknownIdError(
+            _("no unit {map}").format(map=", ".join(map(repr, unknown))),
+            hint=_("See 'fvm unit list'."),
+        )
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fvmcli.core.equipment import ItemTotal
 from fvmcli.core.model import Answer, Checklist, Unit, Waiver
@@ -17,6 +17,7 @@ from fvmcli.services.context import Context
 from fvmcli.services.territory import check_fit, require_unit
 from fvmcli.store.evidence import UnitEvidence, UnitFigures, evidence_for
 from fvmcli.store.reads import (
+    Scope,
     go_live_dates,
     stream_values_by_unit,
     unit_ids_in_order,
@@ -130,40 +131,96 @@ def territory_summaries(
     ctx: Context,
     conn: Connection | Reader,
     checklist: Checklist,
-    units: list[Unit],
+    scope: Scope,
     as_of: date,
     *,
-    all_units: bool = False,
     needs: dict[str, ItemTotal] | None = None,
+    misfits: list[Unit] | None = None,
 ) -> Iterator[tuple[Unit, UnitSummary, UnitFigures]]:
-    """Yield every unit's score, status and counts with its coverage and readiness, as
-    ``territory_readiness`` would score them, but without per-question results: for the whole
-    territory's listings and reports. Work that is the same for many units (applicability by
-    type, due dates, credits of each value) is done once per plan. With ``needs`` the units'
-    equipment states are added there (``evidence_values``)."""
-    from fvmcli.core.summary import plan_for, summarize_unit
-    from fvmcli.store.evidence import evidence_values
+    """Yield every unit of the scope with its score, status and counts, its coverage and
+    readiness, as ``territory_readiness`` would score them but without per-question results:
+    for the whole territory's listings and reports. With ``needs`` the units' equipment
+    states are added there.
 
-    ids = None if all_units else [u.id for u in units]
+    Units, answers, answer versions, equipment counts, people and completions are each read
+    as one stream in the database's order of unit ids and walked side by side, so that one
+    unit's records are in memory at a time, however large the territory. Work that is the
+    same for many units (applicability by type, due dates, credits of each value) is done once
+    per plan. A unit whose area or type the content no longer has is not scored but put in
+    ``misfits`` (the caller refuses the territory, ``check_fit``)."""
+    from fvmcli.core.summary import plan_for, summarize_unit
+    from fvmcli.core.training import Coverage
+    from fvmcli.store.evidence import EMPTY, unit_figures
+    from fvmcli.store.reads import (
+        completions_in_unit_order,
+        counts_in_unit_order,
+        overrides_by_unit,
+        people_in_unit_order,
+        scope_units,
+        versions_in_unit_order,
+    )
+
+    ids = list(scope.ids) if scope.ids is not None else None
     dates = go_live_dates(conn)
     waivers = waivers_by_unit(conn, checklist.id, ids)
-    versions = versions_by_unit(conn, checklist.id, revised_questions(checklist), ids)
-    evidence = evidence_values(
-        conn, units, ctx.catalog, ctx.curriculum, all_units=all_units, needs=needs
-    )
-    phase_of = ctx.territory.phase_of
+    overrides = overrides_by_unit(conn, ids)
+    requires = ctx.curriculum.requires()
+    answers = _Walk(stream_values_by_unit(conn, checklist.id, scope))
+    revised = revised_questions(checklist)
+    versions = _Walk(versions_in_unit_order(conn, checklist.id, revised, scope))
+    counts = _Walk(counts_in_unit_order(conn, None, scope))
+    people = _Walk((u, (n, r)) for u, n, r in people_in_unit_order(conn, requires, scope))
+    completed = _Walk(completions_in_unit_order(conn, requires, scope))
+    territory = ctx.territory
+    areas, types = territory.areas, territory.unit_types
     none: dict[str, Waiver] = {}
+    nothing: dict[str, str] = {}
     with paused_gc():
-        for unit, values in _answers_by_unit(conn, checklist, units, ids):
-            found = evidence[unit.id]
+        for unit in scope_units(conn, scope):
+            values = answers.take(unit.id, nothing)
+            answered_under = versions.take(unit.id, None)
+            unit_counts = counts.take(unit.id, None)
+            staff = people.take(unit.id, None)
+            done = completed.take(unit.id, 0)
+            if unit.area not in areas or unit.type not in types:
+                if misfits is not None:
+                    misfits.append(unit)
+                continue
+            found = unit_figures(
+                ctx.catalog,
+                unit,
+                unit_counts or {},
+                overrides.get(unit.id, {}),
+                Coverage(staff[0], staff[1], done) if staff is not None else EMPTY,
+                needs,
+            )
             summary = summarize_unit(
-                plan_for(checklist, unit.type, dates.get(phase_of(unit.area)), as_of),
+                plan_for(checklist, unit.type, dates.get(areas[unit.area].phase), as_of),
                 values,
                 waivers.get(unit.id, none),
                 found.evidence,
-                stale_questions(checklist, versions.get(unit.id, {})) if versions else (),
+                stale_questions(checklist, answered_under) if answered_under else (),
             )
             yield unit, summary, found
+
+
+class _Walk:
+    """One stream of (unit id, records) in the database's order of unit ids, taken from unit
+    by unit as the units stream past in that same order."""
+
+    __slots__ = ("_rows", "_next")
+
+    def __init__(self, rows: Iterator[tuple[str, Any]]) -> None:
+        self._rows = rows
+        self._next = next(rows, None)
+
+    def take(self, unit_id: str, default: Any) -> Any:
+        """Return the unit's records, or ``default`` when the stream holds none for it."""
+        found = self._next
+        if found is None or found[0] != unit_id:
+            return default
+        self._next = next(self._rows, None)
+        return found[1]
 
 
 def revised_questions(checklist: Checklist) -> dict[str, int]:

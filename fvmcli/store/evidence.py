@@ -11,7 +11,6 @@ from fvmcli.core.scoring import Evidence
 from fvmcli.core.training import Coverage, coverage
 from fvmcli.store.reads import (
     counts_by_unit,
-    counts_in_unit_order,
     coverage_counts,
     overrides_by_unit,
 )
@@ -66,46 +65,23 @@ class UnitFigures:
         return Evidence(self.coverage.percent, self.readiness)
 
 
-def evidence_values(
-    conn: Any,
-    units: list[Unit],
+def unit_figures(
     catalog: Catalog,
-    curriculum: Curriculum,
-    *,
-    all_units: bool = False,
+    unit: Unit,
+    counts: dict[str, Count],
+    overrides: dict[str, int],
+    coverage: Coverage,
     needs: dict[str, ItemTotal] | None = None,
-) -> dict[str, UnitFigures]:
-    """Return unit id → its coverage and equipment readiness, exactly as ``evidence_for``
-    gives them, for the whole territory at little memory: coverage is counted by the database
-    (people per role, completions per role and course), and counts stream in unit order, each
-    unit's readiness made and its counts dropped. With ``needs`` (item → totals, catalog items
-    in it already) each unit's item states are also added there."""
-    ids = None if all_units else [u.id for u in units]
-    requires = curriculum.requires()
-    coverage = coverage_by_unit(conn, ids, requires)
-    by_id = {u.id: u for u in units}
-    overrides = overrides_by_unit(conn, ids)
-    none: dict[str, Count] = {}
-
-    def ready_of(unit: Unit, counts: dict[str, Count]) -> float | None:
-        if needs is None:
-            return unit_readiness(catalog, unit, counts, overrides.get(unit.id, {}))
-        states = unit_items(catalog, unit, counts, overrides.get(unit.id, {}))
-        for state in states:
-            needs.setdefault(state.item, ItemTotal(state.item)).add(state)
-        return readiness(states)
-
-    ready: dict[str, float | None] = {}
-    for unit_id, counts in counts_in_unit_order(conn, ids):
-        unit = by_id.get(unit_id)
-        if unit is not None:
-            ready[unit_id] = ready_of(unit, counts)
-    return {
-        u.id: UnitFigures(
-            coverage.get(u.id, EMPTY), ready[u.id] if u.id in ready else ready_of(u, none)
-        )
-        for u in units
-    }
+) -> UnitFigures:
+    """Return the unit's coverage and equipment readiness, exactly as ``evidence_for`` gives
+    them; with ``needs`` (item → totals, catalog items in it already) the unit's item states
+    are also added there."""
+    if needs is None:
+        return UnitFigures(coverage, unit_readiness(catalog, unit, counts, overrides))
+    states = unit_items(catalog, unit, counts, overrides)
+    for state in states:
+        needs.setdefault(state.item, ItemTotal(state.item)).add(state)
+    return UnitFigures(coverage, readiness(states))
 
 
 EMPTY = Coverage(0, 0, 0)

@@ -13,7 +13,8 @@ from __future__ import annotations
 import json
 import sys
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
 from operator import itemgetter
@@ -36,6 +37,51 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 _UNITS = ", ".join(COLUMNS["units"])
+# Rows of one unit's answers as JSON are about a kilobyte: fetched fewer at a time.
+ANSWER_BATCH = 200
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The units a territory-wide read covers: every unit (nothing set), or those with one of
+    ``ids``, in one of ``areas``, of ``unit_type``. Every read of a scope streams in the
+    database's order of unit ids, so the streams of one scope can be walked side by side."""
+
+    ids: tuple[str, ...] | None = None
+    areas: tuple[str, ...] | None = None
+    unit_type: str | None = None
+
+    def units_where(self) -> tuple[str, list[Any], set[str] | None]:
+        """Return the condition on ``units`` with its parameters, and the ids the caller must
+        still keep (None: the database filters them all)."""
+        where, params, keep = in_list("id", self.ids)
+        if self.areas is not None:
+            more, chosen, _ = in_list("area", self.areas)
+            where, params = where + more, params + chosen
+        if self.unit_type is not None:
+            where, params = where + " AND type = ?", [*params, self.unit_type]
+        return where, params, keep
+
+    def member_where(self, column: str) -> tuple[str, list[Any]]:
+        """Return the condition that ``column`` names a unit of the scope, with parameters."""
+        where, params, _ = self.units_where()
+        if not where:
+            return "", []
+        return f" AND {column} IN (SELECT id FROM units WHERE 1 = 1{where})", params
+
+
+EVERY_UNIT = Scope()
+
+
+def scope_units(conn: Any, scope: Scope = EVERY_UNIT) -> Iterator[Unit]:
+    """Yield the scope's units in the database's order of ids, streaming (the ids past
+    ``driver.MAX_IN`` are kept here)."""
+    where, params, keep = scope.units_where()
+    for row in reader_of(conn).rows(
+        f"SELECT {_UNITS} FROM units WHERE 1 = 1{where} ORDER BY id", params, stream=True
+    ):
+        if keep is None or row[0] in keep:
+            yield _unit_of(row)
 
 
 def _unit_of(row: Sequence[Any]) -> Unit:
@@ -128,12 +174,16 @@ def values_by_unit(
     return found
 
 
-def stream_values_by_unit(conn: Any, checklist: str) -> Iterator[tuple[str, dict[str, str]]]:
-    """Yield (unit, question → value) for every unit with answers, in unit id order, as a
-    stream so that memory does not grow with the territory. The database makes each unit's
-    answers into one JSON object (one row per unit instead of one per answer, which is most
-    of the cost of reading them); a SQLite built without JSON functions is read row by row."""
+def stream_values_by_unit(
+    conn: Any, checklist: str, scope: Scope = EVERY_UNIT
+) -> Iterator[tuple[str, dict[str, str]]]:
+    """Yield (unit, question → value) for every unit of the scope with answers, in unit id
+    order, as a stream so that memory does not grow with the territory. The database makes
+    each unit's answers into one JSON object (one row per unit instead of one per answer,
+    which is most of the cost of reading them); a SQLite built without JSON functions is read
+    row by row."""
     reader = reader_of(conn)
+    where, params = scope.member_where("unit_id")
     if reader.backend == "postgresql":
         aggregate = "json_object_agg(question, value)::text"
     elif _sqlite_has_json(reader):
@@ -147,14 +197,16 @@ def stream_values_by_unit(conn: Any, checklist: str) -> Iterator[tuple[str, dict
         for unit_id, group in groupby(rows, key=itemgetter(0)):
             yield unit_id, {question: value for _, question, value in group}
         return
-    loads = json.loads
+    # The decoder's own scanner: each value is one JSON object, as the database wrote it.
+    scan = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
     for unit_id, values in reader.rows(
-        f"SELECT unit_id, {aggregate} FROM answers WHERE checklist = ? "
+        f"SELECT unit_id, {aggregate} FROM answers WHERE checklist = ?{where} "
         "GROUP BY unit_id ORDER BY unit_id",
-        (checklist,),
+        [checklist, *params],
         stream=True,
+        size=ANSWER_BATCH,
     ):
-        yield unit_id, loads(values)
+        yield unit_id, scan(values, 0)[0]
 
 
 def _sqlite_has_json(reader: Any) -> bool:
@@ -201,10 +253,13 @@ def counts_by_unit(conn: Any, unit_ids: Iterable[str] | None = None) -> dict[str
 
 
 def counts_in_unit_order(
-    conn: Any, unit_ids: Iterable[str] | None = None
+    conn: Any, unit_ids: Iterable[str] | None = None, scope: Scope = EVERY_UNIT
 ) -> Iterator[tuple[str, dict[str, Count]]]:
-    """Yield (unit, item → count) for every unit with counts, in unit id order, streaming."""
+    """Yield (unit, item → count) for every unit with counts (of ``unit_ids`` when given, of
+    the scope), in unit id order, streaming."""
     where, params, keep = in_list("unit_id", _listed(unit_ids))
+    more, chosen = scope.member_where("unit_id")
+    where, params = where + more, params + chosen
     rows = reader_of(conn).rows(
         "SELECT unit_id, item, present, configured, tested FROM equipment_counts "
         f"WHERE 1 = 1{where} ORDER BY unit_id",
@@ -256,6 +311,71 @@ def coverage_counts(
         if (keep is None or unit_id in keep) and unit_id in found:
             found[unit_id][1].append((role, course, n))
     return found
+
+
+def versions_in_unit_order(
+    conn: Any, checklist: str, questions: Iterable[str], scope: Scope = EVERY_UNIT
+) -> Iterator[tuple[str, dict[str, int | None]]]:
+    """Yield (unit, question → the version it was answered under) for the units of the scope
+    that answered any of ``questions``, in unit id order, streaming."""
+    chosen = sorted(set(questions))
+    if not chosen:
+        return
+    where, params = scope.member_where("unit_id")
+    rows = reader_of(conn).rows(
+        "SELECT unit_id, question, version FROM answers WHERE checklist = ? "
+        f"AND question IN ({', '.join('?' * len(chosen))}){where} ORDER BY unit_id",
+        [checklist, *chosen, *params],
+        stream=True,
+    )
+    for unit_id, group in groupby(rows, key=itemgetter(0)):
+        yield unit_id, {question: version for _, question, version in group}
+
+
+def people_in_unit_order(
+    conn: Any, requires: Mapping[str, Sequence[str]], scope: Scope = EVERY_UNIT
+) -> Iterator[tuple[str, int, int]]:
+    """Yield (unit, people, required (person, course) pairs) for every unit of the scope with
+    people, in unit id order: counted by the database, a role's people needing its courses."""
+    where, params = scope.member_where("p.unit_id")
+    needs = [(role, len(courses)) for role, courses in sorted(requires.items()) if courses]
+    if not needs:
+        sql = f"SELECT p.unit_id, count(*), 0 FROM people p WHERE 1 = 1{where}"
+        values: list[Any] = []
+    else:
+        table = ", ".join(["(?, ?)"] * len(needs))
+        sql = (
+            f"WITH need(role, n) AS (VALUES {table}) "
+            "SELECT p.unit_id, count(*), coalesce(sum(need.n), 0) FROM people p "
+            f"LEFT JOIN need ON need.role = p.role WHERE 1 = 1{where}"
+        )
+        values = [x for pair in needs for x in pair]
+    for unit_id, people, required in reader_of(conn).rows(
+        f"{sql} GROUP BY p.unit_id ORDER BY p.unit_id", [*values, *params], stream=True
+    ):
+        yield unit_id, people, int(required)
+
+
+def completions_in_unit_order(
+    conn: Any, requires: Mapping[str, Sequence[str]], scope: Scope = EVERY_UNIT
+) -> Iterator[tuple[str, int]]:
+    """Yield (unit, completed pairs) for every unit of the scope where someone completed a
+    course their role requires, in unit id order: each (person, course) counts once."""
+    pairs = sorted({(role, c) for role, courses in requires.items() for c in courses})
+    if not pairs:
+        return iter(())
+    where, params = scope.member_where("p.unit_id")
+    table = ", ".join(["(?, ?)"] * len(pairs))
+    rows = reader_of(conn).rows(
+        f"WITH need(role, course) AS (VALUES {table}) "
+        "SELECT p.unit_id, count(DISTINCT p.id || ? || s.course) FROM enrolments e "
+        "JOIN people p ON p.id = e.person_id JOIN sessions s ON s.id = e.session_id "
+        "JOIN need ON need.role = p.role AND need.course = s.course "
+        f"WHERE e.status = 'completed'{where} GROUP BY p.unit_id ORDER BY p.unit_id",
+        [*(x for pair in pairs for x in pair), "\x1f", *params],
+        stream=True,
+    )
+    return ((unit_id, done) for unit_id, done in rows)
 
 
 def _listed(values: Iterable[str] | None) -> list[str] | None:
