@@ -367,11 +367,14 @@ def completions_in_unit_order(
     where, params = scope.member_where("p.unit_id")
     table = ", ".join(["(?, ?)"] * len(pairs))
     rows = reader_of(conn).rows(
+        # People first, in unit order (CROSS JOIN fixes SQLite's join order; PostgreSQL plans
+        # it as any join): the groups then come in index order, with no sort of every row.
         f"WITH need(role, course) AS (VALUES {table}) "
-        "SELECT p.unit_id, count(DISTINCT p.id || ? || s.course) FROM enrolments e "
-        "JOIN people p ON p.id = e.person_id JOIN sessions s ON s.id = e.session_id "
-        "JOIN need ON need.role = p.role AND need.course = s.course "
-        f"WHERE e.status = 'completed'{where} GROUP BY p.unit_id ORDER BY p.unit_id",
+        "SELECT p.unit_id, count(DISTINCT p.id || ? || s.course) FROM people p "
+        "CROSS JOIN enrolments e CROSS JOIN sessions s CROSS JOIN need "
+        "WHERE e.person_id = p.id AND s.id = e.session_id AND need.role = p.role "
+        f"AND need.course = s.course AND e.status = 'completed'{where} "
+        "GROUP BY p.unit_id ORDER BY p.unit_id",
         [*(x for pair in pairs for x in pair), "\x1f", *params],
         stream=True,
     )
