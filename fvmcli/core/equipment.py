@@ -58,20 +58,23 @@ def unit_items(
 ) -> list[ItemState]:
     """Return every catalog item's state for the unit, plus counted items outside the catalog."""
     states = []
-    for item in catalog.items:
-        count = counts.get(item.id, Count())
-        required = required_quantity(
-            item.recommend.get(unit.type), unit.staff, overrides.get(item.id)
-        )
-        states.append(ItemState(item.id, required, count.present, count.configured, count.tested))
-    known = {i.id for i in catalog.items}
-    for item_id in sorted((counts.keys() | overrides.keys()) - known):
-        count = counts.get(item_id, Count())
-        states.append(
-            ItemState(
-                item_id, overrides.get(item_id, 0), count.present, count.configured, count.tested
+    none = Count()
+    for item_id, recommended in _quantities(catalog, unit.type, unit.staff):
+        count = counts.get(item_id, none)
+        required = overrides.get(item_id, recommended) if overrides else recommended
+        states.append(ItemState(item_id, required, count.present, count.configured, count.tested))
+    if counts or overrides:
+        for item_id in sorted((counts.keys() | overrides.keys()) - catalog.ids):
+            count = counts.get(item_id, none)
+            states.append(
+                ItemState(
+                    item_id,
+                    overrides.get(item_id, 0),
+                    count.present,
+                    count.configured,
+                    count.tested,
+                )
             )
-        )
     return states
 
 
@@ -91,10 +94,11 @@ def unit_readiness(
                 total += required
                 ready += min(count.tested if count else 0, required)
     else:
-        for item_id, required in _requirements(catalog, unit.type, unit.staff):
-            count = counts.get(item_id)
-            total += required
-            ready += min(count.tested if count else 0, required)
+        for item_id, required in _quantities(catalog, unit.type, unit.staff):
+            if required > 0:
+                count = counts.get(item_id)
+                total += required
+                ready += min(count.tested if count else 0, required)
     if len(counts) + len(overrides) > 0:
         known = catalog.ids
         for item_id in (counts.keys() | overrides.keys()) - known:
@@ -108,25 +112,23 @@ def unit_readiness(
     return 100.0 * ready / total
 
 
-_REQUIRED: dict[tuple[int, str, int | None], tuple[Catalog, tuple[tuple[str, int], ...]]] = {}
+_QUANTITIES: dict[tuple[int, str, int | None], tuple[Catalog, tuple[tuple[str, int], ...]]] = {}
 
 
-def _requirements(
-    catalog: Catalog, unit_type: str, staff: int | None
-) -> tuple[tuple[str, int], ...]:
-    """Return the catalog items a unit of this type and staff must have, with how many, in
-    catalog order (remembered: a region has few types and staff sizes, and many units)."""
+def _quantities(catalog: Catalog, unit_type: str, staff: int | None) -> tuple[tuple[str, int], ...]:
+    """Return every catalog item with how many a unit of this type and staff must have,
+    without overrides, in catalog order (remembered: a region has few types and staff sizes,
+    and many units)."""
     key = (id(catalog), unit_type, staff)
-    found = _REQUIRED.get(key)
+    found = _QUANTITIES.get(key)
     if found is None or found[0] is not catalog:
-        if len(_REQUIRED) > 65536:
-            _REQUIRED.clear()
+        if len(_QUANTITIES) > 65536:
+            _QUANTITIES.clear()
         table = tuple(
-            (item.id, n)
+            (item.id, required_quantity(item.recommend.get(unit_type), staff, None))
             for item in catalog.items
-            if (n := required_quantity(item.recommend.get(unit_type), staff, None)) > 0
         )
-        found = _REQUIRED[key] = (catalog, table)
+        found = _QUANTITIES[key] = (catalog, table)
     return found[1]
 
 
