@@ -153,3 +153,24 @@ def test_status_reads_without_the_database_layer(demo: Fvm) -> None:
     ).stdout
     assert '"checklist": "golive"' in out
     assert out.rstrip().endswith("LOADED="), out[-300:]
+
+
+def test_a_selection_streams_only_its_units(demo: Fvm, long_lists: str) -> None:
+    """Named units, an area and a type narrow every stream alike (in SQL, or past
+    ``MAX_IN`` ids in the walk), and a named unit that is not stored is refused."""
+    from fvmcli.errors import UnknownIdError
+    from fvmcli.services.cutover import territory_status
+    from fvmcli.services.territory import UnitFilter
+
+    ctx = Context(db_url=demo.url)
+    whole = {r.unit: r for r in territory_status(ctx, as_of="2026-11-26").rows}
+    named = sorted(whole)[::9]
+    some = territory_status(ctx, UnitFilter(unit_ids=tuple(named)), as_of="2026-11-26")
+    assert sorted(r.unit for r in some.rows) == named
+    assert all(r == whole[r.unit] for r in some.rows)  # the same figures as in the whole
+    area = whole[named[0]].area
+    in_area = territory_status(ctx, UnitFilter(area=area), as_of="2026-11-26")
+    assert {r.unit for r in in_area.rows} == {u for u, r in whole.items() if r.area == area}
+    assert all(r == whole[r.unit] for r in in_area.rows)
+    with pytest.raises(UnknownIdError, match="'ingen'"):
+        territory_status(ctx, UnitFilter(unit_ids=(named[0], "ingen")), as_of="2026-11-26")

@@ -114,7 +114,12 @@ def territory_status(
     from fvmcli.core.model import Unit
     from fvmcli.core.packed import PackedRows
     from fvmcli.services.readiness import territory_summaries
-    from fvmcli.services.territory import check_fit, check_type, selection_areas
+    from fvmcli.services.territory import (
+        check_fit,
+        check_type,
+        refuse_unknown,
+        selection_areas,
+    )
     from fvmcli.store.reads import Scope, go_live_dates
 
     try:
@@ -157,7 +162,7 @@ def territory_status(
                 )
         check_fit(ctx, misfits)
         if scope.ids and len(seen) < len(set(scope.ids)):
-            _refuse_unknown(conn, set(scope.ids) - seen)
+            refuse_unknown(conn, set(scope.ids) - seen)
     rows.sort()
     coverage.sort(key=lambda r: (r.area, r.unit))  # the order of ``unit list``
     return TerritoryStatus(
@@ -170,20 +175,6 @@ def territory_status(
         gate_failed(rows.statuses(), fail_on),
         sorted(phases - set(dated)),
     )
-
-
-def _refuse_unknown(conn: Any, missing: set[str]) -> None:
-    """Refuse named units that are not stored (exit 3); those outside the other filters are
-    simply not selected."""
-    from fvmcli.errors import UnknownIdError
-    from fvmcli.store.reads import list_units
-
-    unknown = sorted(missing - {u.id for u in list_units(conn, ids=sorted(missing))})
-    if unknown:
-        raise UnknownIdError(
-            _("no unit {map}").format(map=", ".join(map(repr, unknown))),
-            hint=_("See 'fvm unit list'."),
-        )
 
 
 @dataclass(frozen=True)

@@ -161,6 +161,7 @@ def territory_summaries(
     )
 
     ids = list(scope.ids) if scope.ids is not None else None
+    keep = scope.kept()
     dates = go_live_dates(conn)
     waivers = waivers_by_unit(conn, checklist.id, ids)
     overrides = overrides_by_unit(conn, ids)
@@ -182,6 +183,8 @@ def territory_summaries(
             unit_counts = counts.take(unit.id, None)
             staff = people.take(unit.id, None)
             done = completed.take(unit.id, 0)
+            if keep is not None and unit.id not in keep:
+                continue
             if unit.area not in areas or unit.type not in types:
                 if misfits is not None:
                     misfits.append(unit)

@@ -106,13 +106,21 @@ def select(ctx: Context, conn: Connection | Reader, chosen: UnitFilter) -> Selec
     found = list_units(conn, ids=ids, areas=areas, unit_type=unit_type)
     check_fit(ctx, found)
     if ids:
-        unknown = sorted(set(ids) - {u.id for u in list_units(conn, ids=ids)})
-        if unknown:
-            raise UnknownIdError(
-                _("no unit {map}").format(map=", ".join(map(repr, unknown))),
-                hint=_("See 'fvm unit list'."),
-            )
+        refuse_unknown(conn, set(ids) - {u.id for u in found})
     return Selection(found, None if chosen.everything else [u.id for u in found])
+
+
+def refuse_unknown(conn: Connection | Reader, named: set[str]) -> None:
+    """Refuse (exit 3) the named units that are not stored, naming them; those stored but
+    outside the other filters are simply not selected."""
+    from fvmcli.store.reads import list_units
+
+    unknown = sorted(named - {u.id for u in list_units(conn, ids=sorted(named))})
+    if unknown:
+        raise UnknownIdError(
+            _("no unit {map}").format(map=", ".join(map(repr, unknown))),
+            hint=_("See 'fvm unit list'."),
+        )
 
 
 def require_right(ctx: Context, conn: Connection, action: str, units: Any = None) -> None:

@@ -62,6 +62,10 @@ class Scope:
             where, params = where + " AND type = ?", [*params, self.unit_type]
         return where, params, keep
 
+    def kept(self) -> set[str] | None:
+        """Return the named ids the database does not filter by (None: it filters all)."""
+        return self.units_where()[2]
+
     def member_where(self, column: str) -> tuple[str, list[Any]]:
         """Return the condition that ``column`` names a unit of the scope, with parameters."""
         where, params, _ = self.units_where()
@@ -74,14 +78,15 @@ EVERY_UNIT = Scope()
 
 
 def scope_units(conn: Any, scope: Scope = EVERY_UNIT) -> Iterator[Unit]:
-    """Yield the scope's units in the database's order of ids, streaming (the ids past
-    ``driver.MAX_IN`` are kept here)."""
-    where, params, keep = scope.units_where()
+    """Yield the scope's units in the database's order of ids, streaming. Past
+    ``driver.MAX_IN`` named ids the database does not filter by id, here or in the other
+    streams of the scope: the caller skips the units not named (``Scope.kept``), so that
+    the streams stay side by side."""
+    where, params, _ = scope.units_where()
     for row in reader_of(conn).rows(
         f"SELECT {_UNITS} FROM units WHERE 1 = 1{where} ORDER BY id", params, stream=True
     ):
-        if keep is None or row[0] in keep:
-            yield _unit_of(row)
+        yield _unit_of(row)
 
 
 def _unit_of(row: Sequence[Any]) -> Unit:
@@ -167,11 +172,7 @@ def values_by_unit(
         f"SELECT unit_id, question, value FROM answers WHERE checklist = ?{where}",
         [checklist, *params],
     )
-    found: dict[str, dict[str, str]] = defaultdict(dict)
-    for unit_id, question, value in rows:
-        if keep is None or unit_id in keep:
-            found[unit_id][question] = value
-    return found
+    return _by_unit(rows, keep)
 
 
 def stream_values_by_unit(
@@ -237,11 +238,7 @@ def versions_by_unit(
         f"AND question IN ({', '.join('?' * len(chosen))}){where}",
         [checklist, *chosen, *params],
     )
-    found: dict[str, dict[str, int | None]] = defaultdict(dict)
-    for unit_id, question, version in rows:
-        if keep is None or unit_id in keep:
-            found[unit_id][question] = version
-    return found
+    return _by_unit(rows, keep)
 
 
 def counts_by_unit(conn: Any, unit_ids: Iterable[str] | None = None) -> dict[str, dict[str, Count]]:
@@ -280,11 +277,7 @@ def overrides_by_unit(
         f"SELECT unit_id, item, quantity FROM equipment_requirements WHERE 1 = 1{where}",
         params,
     )
-    found: dict[str, dict[str, int]] = defaultdict(dict)
-    for unit_id, item, quantity in rows:
-        if keep is None or unit_id in keep:
-            found[unit_id][item] = quantity
-    return found
+    return _by_unit(rows, keep)
 
 
 def coverage_counts(
@@ -379,6 +372,16 @@ def completions_in_unit_order(
         stream=True,
     )
     return ((unit_id, done) for unit_id, done in rows)
+
+
+def _by_unit(rows: Iterable[tuple[Any, ...]], keep: set[str] | None) -> dict[str, dict[str, Any]]:
+    """Return unit → key → value of (unit, key, value) rows, of the units in ``keep`` when
+    given."""
+    found: dict[str, dict[str, Any]] = defaultdict(dict)
+    for unit_id, key, value in rows:
+        if keep is None or unit_id in keep:
+            found[unit_id][key] = value
+    return found
 
 
 def _listed(values: Iterable[str] | None) -> list[str] | None:
