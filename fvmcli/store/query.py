@@ -9,9 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-# Past this many values an IN list is replaced by reading every row and filtering in Python:
-# one scan beats thousands of bound parameters, and SQLite limits their number.
-MAX_IN = 900
+from fvmcli.store.driver import MAX_IN
 
 
 def where_in(
@@ -22,7 +20,7 @@ def where_in(
     if values is None:
         return query, None
     chosen = set(values)
-    if len(chosen) > MAX_IN:
+    if len(chosen) > MAX_IN:  # one scan beats thousands of bound parameters (driver.MAX_IN)
         return query, chosen
     return query.where(column.in_(chosen)), None
 
