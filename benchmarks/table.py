@@ -40,6 +40,9 @@ def targets(results: Sequence[dict[str, Any]]) -> list[str]:
     whether it is met."""
     lines = ["| target | SQLite | PostgreSQL |", "|---|---|---|"]
 
+    def ratio_row(name: str, units: int, what: str, limit: float) -> None:
+        row(name, lambda b: _ratio(limit)(_find(results, b, units, what)))
+
     def row(name: str, judge: Callable[[str], tuple[str, bool] | None]) -> None:
         cells = []
         for backend in BACKENDS:
@@ -49,9 +52,11 @@ def targets(results: Sequence[dict[str, Any]]) -> list[str]:
             lines.append(f"| {name} | {' | '.join(cells)} |")
 
     for units in (5000, 20000):
-        row(
+        ratio_row(
             f"`cutover status --json` ≤ 2× floor, {units:,} units",
-            lambda b, u=units: _ratio(2.0)(_find(results, b, u, "cutover status --json")),
+            units,
+            "cutover status --json",
+            2.0,
         )
 
     def memory(backend: str) -> tuple[str, bool] | None:
@@ -63,19 +68,15 @@ def targets(results: Sequence[dict[str, Any]]) -> list[str]:
         return f"{big['peak_mib']} / {small['peak_mib']} MiB = {ratio:.2f}", ratio <= 1.25
 
     row("status peak at 20,000 ≤ 1.25× at 500", memory)
-    row(
-        "answers import ≤ 3× floor, 5,000 units",
-        lambda b: _ratio(3.0)(_find(results, b, 5000, "checklist import (")),
-    )
+    ratio_row("answers import ≤ 3× floor, 5,000 units", 5000, "checklist import (", 3.0)
 
     def import_memory(backend: str) -> tuple[str, bool] | None:
         r = _find(results, backend, 5000, "checklist import (")
         return None if r is None else (f"{r['peak_mib']} MiB", r["peak_mib"] <= 150)
 
     row("the same import ≤ 150 MiB", import_memory)
-    row(
-        "the same import with rights enforced ≤ 3× floor",
-        lambda b: _ratio(3.0)(_find(results, b, 5000, "checklist import, rights")),
+    ratio_row(
+        "the same import with rights enforced ≤ 3× floor", 5000, "checklist import, rights", 3.0
     )
 
     def pdf(backend: str) -> tuple[str, bool] | None:
