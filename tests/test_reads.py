@@ -130,7 +130,7 @@ def test_status_is_the_same_through_either_path(demo: Fvm) -> None:
     assert status(False) == status(True)
 
 
-def test_a_date_that_is_no_date_names_where_it_is(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_date_that_is_no_date_names_where_it_is() -> None:
     from fvmcli.errors import EnvironmentProblem
 
     with pytest.raises(EnvironmentProblem, match=r"phases\.go_live"):

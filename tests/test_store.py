@@ -100,6 +100,11 @@ def test_postgres_url_without_psycopg_is_exit_4(monkeypatch: pytest.MonkeyPatch)
 
 def test_plain_postgresql_url_uses_psycopg3() -> None:
     assert normalise_url("postgresql://anna@db.example/fvm").startswith("postgresql+psycopg://")
+    assert (
+        normalise_url("postgres://anna@db.example/fvm")
+        == "postgresql+psycopg://anna@db.example/fvm"
+    )
+    assert normalise_url("postgres+psycopg://a@h/fvm") == "postgresql+psycopg://a@h/fvm"
     assert normalise_url("/tmp/x.sqlite") == "sqlite:////tmp/x.sqlite"
 
 

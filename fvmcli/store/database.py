@@ -66,8 +66,8 @@ def normalise_url(raw: str) -> str:
                 _("{masked} names no database").format(masked=masked(raw)),
                 hint=_("Add the database name: postgresql://user@host/fvm"),
             )
-        if url.driver is None:
-            return f"postgresql+psycopg://{url.rest}"
+        # PostgreSQL's old name is read as its name (SQLAlchemy knows only the new one).
+        return f"postgresql+{url.driver or 'psycopg'}://{url.rest}"
     return raw
 
 

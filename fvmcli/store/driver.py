@@ -11,7 +11,7 @@ PostgreSQL's lock timeout) are made here for both paths too.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from types import ModuleType
@@ -81,7 +81,7 @@ class Reader:
 
     def rows(
         self, sql: str, params: Sequence[Any] = (), *, stream: bool = False, size: int = FETCH
-    ) -> Iterator[tuple[Any, ...]]:
+    ) -> Generator[tuple[Any, ...], None, None]:
         """Yield the statement's rows as the driver's tuples, fetched ``size`` at a time. With
         ``stream`` they come from a server-side cursor on PostgreSQL, so memory does not grow
         with the table."""
@@ -103,7 +103,11 @@ class Reader:
 
     def first(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
         """Return the statement's first row, or None."""
-        return next(iter(list(self.rows(sql, params))), None)
+        rows = self.rows(sql, params)
+        try:
+            return next(rows, None)
+        finally:
+            rows.close()  # the cursor too
 
 
 def reader_of(conn: Any) -> Reader:
