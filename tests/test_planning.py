@@ -13,11 +13,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fvmcli.core.forecast import (
+    BLOCKED,
+    HELD,
     LATE,
     ON_TRACK,
     READY,
     STALLED,
     UNKNOWN,
+    UnitNow,
     exact_ceil,
     forecast,
     slope,
@@ -300,9 +303,12 @@ def test_the_forecast_matches_the_rule_by_hand(fvm: Fvm, tmp_path: Path) -> None
         "u-on",
         "u-ready",
     ]
-    assert found["summary"] == {"ready": 1, "on-track": 1, "late": 1, "stalled": 1, "unknown": 2}
-    assert found["by_phase"]["3"] == {"ready": 0, "on-track": 0, "late": 1, "stalled": 0,
-                                      "unknown": 0}  # fmt: skip
+    assert found["summary"] == {"ready": 1, "blocked": 0, "held": 0, "on-track": 1, "late": 1,
+                                "stalled": 1, "unknown": 2}  # fmt: skip
+    assert list(found["summary"]) == ["ready", "blocked", "held", "on-track", "late", "stalled",
+                                      "unknown"]  # fmt: skip
+    assert found["by_phase"]["3"] == {"ready": 0, "blocked": 0, "held": 0, "on-track": 0,
+                                      "late": 1, "stalled": 0, "unknown": 0}  # fmt: skip
     assert found["by_area"]["sodra"]["unknown"] == 1
     only = fvm.json("--content", str(content), "cutover", "forecast", "--checklist", "fc",
                     "--phase", "1")  # fmt: skip
@@ -326,7 +332,8 @@ def test_the_ceiling_is_taken_on_the_exact_value() -> None:
     d0 = date(2026, 11, 1)
     # (0.9 − 0.3) / (0.3 / 5) is 10.000000000000002 in floats: 10 days, not 11.
     assert (0.9 - 0.3) / slope([(d0, 0.0), (d0 + timedelta(days=5), 0.3)]) > 10
-    found = forecast([(d0, 0.0)], d0 + timedelta(days=5), 0.3, 0.9, date(2026, 11, 16))
+    now = UnitNow(0.3, "red", 0)
+    found = forecast([(d0, 0.0)], d0 + timedelta(days=5), now, 0.9, date(2026, 11, 16))
     assert found.projected == d0 + timedelta(days=15) and found.forecast == ON_TRACK
     assert exact_ceil(10.000000000000004) == 10 and exact_ceil(10.2) == 11
 
@@ -335,7 +342,7 @@ def test_the_last_five_points_count() -> None:
     d0 = date(2026, 1, 1)
     old = [(d0 + timedelta(days=i), s) for i, s in enumerate((0.9, 0.8, 0.1, 0.2, 0.3, 0.4))]
     # Only days 2…5 and now count: the early high scores would make the slope negative.
-    found = forecast(old, d0 + timedelta(days=6), 0.5, 0.9, None)
+    found = forecast(old, d0 + timedelta(days=6), UnitNow(0.5, "red", 0), 0.9, None)
     assert found.points == 5 and found.slope_per_day == pytest.approx(0.1)
     assert found.forecast == UNKNOWN and found.projected == d0 + timedelta(days=10)
 
@@ -348,18 +355,33 @@ SCORES = st.floats(min_value=0, max_value=1, allow_nan=False)
 @given(
     rounds=st.lists(st.tuples(DAYS, SCORES), max_size=8),
     now=SCORES,
+    status=st.sampled_from(["green", "amber", "red", "not-started"]),
+    blockers=st.integers(0, 2),
     green=st.floats(min_value=0.05, max_value=1),
     go_live=st.one_of(st.none(), DAYS.map(lambda d: date(2027, 1, 1) + timedelta(days=d - 200))),
 )
 def test_the_category_agrees_with_the_projected_date(
-    rounds: list[tuple[int, float]], now: float, green: float, go_live: date | None
+    rounds: list[tuple[int, float]],
+    now: float,
+    status: str,
+    blockers: int,
+    green: float,
+    go_live: date | None,
 ) -> None:
     day = date(2027, 1, 1)
     points = [(day - timedelta(days=d), s) for d, s in rounds]
-    found = forecast(points, day, now, green, go_live)
+    found = forecast(points, day, UnitNow(now, status, blockers), green, go_live)
     assert found.score == now and 1 <= found.points <= 5
-    if found.forecast == READY:
-        assert now >= green and found.projected is None
+    # Nothing says ready that is not green; nothing with blockers is projected.
+    assert (found.forecast == READY) == (status == "green")
+    if status != "green":
+        assert (found.forecast == BLOCKED) == (blockers > 0)
+    if found.forecast in (READY, BLOCKED, HELD):
+        assert found.projected is None and found.days_late is None
+    if found.forecast == HELD:
+        assert now >= green and status != "green" and not blockers
+    elif found.forecast in (READY, BLOCKED):
+        pass
     elif found.forecast == STALLED:
         assert found.slope_per_day is not None and found.slope_per_day <= 0 and now < green
     elif found.forecast in (ON_TRACK, LATE):
@@ -388,32 +410,28 @@ def test_the_report_draws_each_phase_and_lists_who_is_behind(fvm: Fvm, tmp_path:
     chart = re.search(r'<svg[^>]*class="forecast-chart" data-phase="1".*?</svg>', html, re.S)
     assert chart is not None
     svg = chart.group(0)
-    # Phase 1 (u-on, u-stalled, u-ready; u-new now too): means .41667 on 2026-10-27, .58333 on
-    # 11-06 and (.75 + .25 + 1 + .25) / 4 = .5625 now. The x axis runs 80 days, from the first
-    # round to go-live 2027-01-15, over 440 units from x = 60; y = 160 − 140 × score.
+    # Phase 1 (u-on, u-stalled, u-ready; u-new now too). Share green: none of three in r1
+    # (.25, .5, .5) and r2 (.5, .5, .75), one of four now (u-ready at 1.0). Forecast green by
+    # go-live: u-ready (ready) and u-on (on track) of four = .5; never the mean score. The x
+    # axis runs 80 days, from the first round to go-live 2027-01-15, over 440 units from
+    # x = 60; y = 160 − 140 × share.
     dots = re.findall(
         r'<circle class="round" cx="([\d.]+)" cy="([\d.]+)"[^>]*data-day="([\d-]+)"', svg
     )
     assert [(float(x), float(y), d) for x, y, d in dots] == [
-        (60.0, pytest.approx(160 - 140 * 5 / 12, abs=0.05), "2026-10-27"),
-        (115.0, pytest.approx(160 - 140 * 7 / 12, abs=0.05), "2026-11-06"),
-        (225.0, pytest.approx(160 - 140 * 0.5625, abs=0.05), "2026-11-26"),
+        (60.0, 160.0, "2026-10-27"),
+        (115.0, 160.0, "2026-11-06"),
+        (225.0, 125.0, "2026-11-26"),
     ]
-    green = re.search(r'<line class="green"[^>]*y1="([\d.]+)"', svg)
-    assert green is not None and float(green.group(1)) == 160 - 140 * 0.9
+    assert '<line class="green"' not in svg
     go_live = re.search(r'<line class="go-live" x1="([\d.]+)"', svg)
     assert go_live is not None and float(go_live.group(1)) == 500.0
-    trend = re.search(
-        r'<line class="trend" x1="([\d.]+)" y1="([\d.]+)" x2="([\d.]+)" y2="([\d.]+)"', svg
+    line = re.search(
+        r'<line class="forecast" x1="([\d.]+)" y1="([\d.]+)" x2="([\d.]+)" y2="([\d.]+)"', svg
     )
-    assert trend is not None
-    # Least squares through (0, 5/12), (10, 7/12), (30, .5625): t̄ = 40/3, Σ(t−t̄)² = 1400/3,
-    # Σ(t−t̄)(s−s̄) = 1.875 → b = 9/2240 per day, a = s̄ − b·t̄ = 0.467262.
-    x1, y1, x2, y2 = map(float, trend.groups())
-    assert (x1, x2) == (60.0, 500.0)
-    assert y1 == pytest.approx(160 - 140 * 0.467262, abs=0.05)
-    assert y2 == pytest.approx(160 - 140 * (0.467262 + 80 * 9 / 2240), abs=0.05)
-    assert "Not green by go-live at the present pace (2)" in html  # u-late, u-stalled
+    assert line is not None
+    assert tuple(map(float, line.groups())) == (225.0, 125.0, 500.0, 90.0)
+    assert "Not green by go-live as things stand (2)" in html  # u-late, u-stalled
     assert html.index("Enhet u-late") < html.index("Enhet u-stalled")
     xlsx = tmp_path / "r.xlsx"
     fvm("--content", str(content), "cutover", "report", "--checklist", "fc", "-o", str(xlsx))
@@ -449,3 +467,52 @@ def test_each_digest_says_whether_the_unit_is_on_track(
         "2026-12-01." in text("u-late")
     )
     assert "Prognos: står still." in text("u-stalled")
+
+
+@pytest.mark.parametrize(
+    ("now", "expected"),
+    [
+        (UnitNow(0.95, "green", 0), READY),
+        # Amber at 0.95 (a critical question short): the score is green, the status is not.
+        (UnitNow(0.95, "amber", 0), HELD),
+        # Red with blockers, rising fast: blocked, never "on track".
+        (UnitNow(0.95, "red", 2), BLOCKED),
+        (UnitNow(0.5, "red", 1), BLOCKED),
+        # An amber unit below green on the same pace is projected: 0.8 + 0.01 × 10 = 0.9.
+        (UnitNow(0.8, "amber", 0), ON_TRACK),
+    ],
+)
+def test_only_a_green_unit_is_ready_and_blocked_or_held_units_are_not_projected(
+    now: UnitNow, expected: str
+) -> None:
+    d0 = date(2026, 11, 1)
+    rounds = [(d0, now.score - 0.1)]
+    found = forecast(rounds, d0 + timedelta(days=10), now, 0.9, date(2027, 1, 1))
+    assert found.forecast == expected
+    assert found.slope_per_day == pytest.approx(0.01)
+    if expected != ON_TRACK:
+        assert found.projected is None
+    else:
+        assert found.projected == d0 + timedelta(days=20)
+
+
+def test_the_forecast_of_a_blocked_unit_with_a_rising_score(fvm: Fvm, tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    (content / "checklists").mkdir(parents=True)
+    crit = FC.replace('id = "q1"\nsection = "a"\n', 'id = "q1"\nsection = "a"\ncritical = true\n')
+    (content / "checklists" / "fc.toml").write_text(crit, "utf-8")
+    fvm("unit", "add", "u-b", "--name", "Enhet B", "--area", "sodra", "--type", "hospital")
+    fvm("--content", str(content), "checklist", "set", "fc", "--unit", "u-b", "q2", "ja")
+    fvm("--content", str(content), "cutover", "snapshot", "r1", "--checklist", "fc",
+        "--as-of", "2026-11-16")  # fmt: skip
+    for i in range(3, 5):
+        fvm("--content", str(content), "checklist", "set", "fc", "--unit", "u-b", f"q{i}", "ja")
+    # Go-live 2026-11-20 is past: q1 (critical, due at go-live, unanswered) is a blocker.
+    # The score rose from .25 to .75 in ten days, a pace that would reach green in 3 days;
+    # the unit is blocked all the same, and never projected.
+    fvm("phase", "set", "1", "--go-live", "2026-11-20")
+    found = fvm.json("--content", str(content), "cutover", "forecast", "--checklist", "fc")
+    (unit,) = found["units"]
+    assert (unit["forecast"], unit["projected"], unit["blockers"]) == ("blocked", None, 1)
+    assert unit["slope_per_day"] == pytest.approx(0.05)
+    assert found["summary"]["blocked"] == 1 and found["summary"]["ready"] == 0

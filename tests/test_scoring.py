@@ -21,7 +21,7 @@ from fvmcli.core.model import (
     Waiver,
     When,
 )
-from fvmcli.core.scoring import Evidence, applicable_questions, credit, score_unit
+from fvmcli.core.scoring import Evidence, applicable_questions, credit, plan_for, score_unit
 
 T = Text("fråga")
 GO_LIVE = date(2027, 3, 1)
@@ -46,7 +46,7 @@ def score(
     as_of: date = date(2026, 11, 26),
     go_live: date | None = GO_LIVE,
 ):  # type: ignore[no-untyped-def]
-    return score_unit(c, unit_type, go_live, answers, waivers or {}, evidence, as_of)
+    return score_unit(plan_for(c, unit_type, go_live, as_of), answers, waivers or {}, evidence)
 
 
 # ------------------------------------------------------------------ deadlines

@@ -112,27 +112,29 @@ def test_the_reason_names_blockers_and_critical_questions() -> None:
     from fvmcli.content.checklists import load_checklist
     from fvmcli.content.locate import ContentDirs
     from fvmcli.content.territory import load_territory
-    from fvmcli.core.scoring import Evidence, score_unit
+    from fvmcli.core.scoring import Evidence, plan_for, score_unit
 
     dirs = ContentDirs.with_user([factories.TEST_CONTENT])
     checklist = load_checklist(dirs, "mini", load_territory(dirs))
     go_live = date(2027, 1, 31)
-    blocked = score_unit(checklist, "municipal", go_live, {}, {}, Evidence(), date(2027, 1, 10))
+    blocked = score_unit(
+        plan_for(checklist, "municipal", go_live, date(2027, 1, 10)), {}, {}, Evidence()
+    )
     assert blocked.reason is not None and blocked.reason.rule == "blocker"
     assert blocked.reason.questions == ("a.lead",)
     full = {"a.lead": "yes", "a.staff": "yes", "a.pct": "80"}
     ready = score_unit(
-        checklist, "municipal", go_live, full, {}, Evidence(100.0, 100.0), date(2026, 11, 1)
+        plan_for(checklist, "municipal", go_live, date(2026, 11, 1)),
+        full,
+        {},
+        Evidence(100.0, 100.0),
     )
     assert ready.status == "green" and ready.reason is not None and ready.reason.rule == "all-met"
     short = score_unit(
-        checklist,
-        "hospital",
-        go_live,
+        plan_for(checklist, "hospital", go_live, date(2026, 11, 1)),
         {**full, "b.pumps": "yes", "b.connected": "no"},
         {},
         Evidence(100.0, 100.0),
-        date(2026, 11, 1),
     )
     # A = 1; B = (pumps 1 + connected 0 + train 1 + equip 1)/4 = 0.75; score 0.875 < 0.9.
     assert short.score == pytest.approx(0.875) and short.reason is not None

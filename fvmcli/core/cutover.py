@@ -8,8 +8,7 @@ from datetime import date
 from typing import Any
 
 from fvmcli.core.model import Unit
-from fvmcli.core.scoring import STATUSES, StatusReason
-from fvmcli.core.summary import UnitSummary
+from fvmcli.core.scoring import STATUSES, StatusReason, UnitScore
 from fvmcli.i18n import _
 
 
@@ -39,9 +38,9 @@ class UnitRow:
 
 
 def summary_row(
-    unit: Unit, phase: int, summary: UnitSummary, training: float | None, equipment: float | None
+    unit: Unit, phase: int, summary: UnitScore, training: float | None, equipment: float | None
 ) -> UnitRow:
-    """Return the unit's row from its fast summary (``core.summary``) and live evidence."""
+    """Return the unit's row from its score and live evidence."""
     return UnitRow(
         unit.id,
         unit.name,
@@ -51,17 +50,21 @@ def summary_row(
         summary.score,
         summary.status,
         summary.completeness,
-        summary.blockers,
-        summary.overdue,
+        summary.blocker_count,
+        summary.overdue_count,
         training,
         equipment,
         summary.reason,
     )
 
 
-def worst_first(rows: Iterable[UnitRow]) -> list[UnitRow]:
-    """Return rows ordered red, amber, not-started, green, then by score, then by id."""
-    return sorted(rows, key=lambda r: (STATUSES.index(r.status), r.score, r.unit))
+_RANK = {status: rank for rank, status in enumerate(STATUSES)}
+
+
+def row_rank(row: UnitRow) -> tuple[int, float, str]:
+    """Return the sort key that orders rows red, amber, not-started, green, then by score,
+    then by id."""
+    return (_RANK[row.status], row.score, row.unit)
 
 
 def summary(rows: Sequence[UnitRow]) -> dict[str, Any]:
@@ -98,9 +101,9 @@ class BlockerItem:
     waiver: dict[str, Any] | None
 
 
-def summary_blockers(unit: Unit, summary: UnitSummary, as_of: date) -> list[BlockerItem]:
+def summary_blockers(unit: Unit, summary: UnitScore, as_of: date) -> list[BlockerItem]:
     """Return the unit's blockers and overdue critical items (each with the waiver that covers
-    it) from its summary."""
+    it) from its score."""
     return [
         BlockerItem(
             unit.id,

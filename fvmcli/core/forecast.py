@@ -6,12 +6,28 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
-READY, ON_TRACK, LATE, STALLED, UNKNOWN = "ready", "on-track", "late", "stalled", "unknown"
-FORECASTS = (LATE, STALLED, UNKNOWN, ON_TRACK, READY)  # worst first
+from fvmcli.core.scoring import GREEN
+
+READY, BLOCKED, HELD = "ready", "blocked", "held"
+ON_TRACK, LATE, STALLED, UNKNOWN = "on-track", "late", "stalled", "unknown"
+# Worst first: blocked and late cannot make go-live as things stand; stalled will not move by
+# itself; held has the score but waits for what holds it back; unknown cannot be told yet.
+FORECASTS = (BLOCKED, LATE, STALLED, HELD, UNKNOWN, ON_TRACK, READY)
+BEHIND = frozenset({BLOCKED, LATE, STALLED, HELD})  # not green by go-live as things stand
+SHOWN_ORDER = (READY, BLOCKED, HELD, ON_TRACK, LATE, STALLED, UNKNOWN)  # cli.md's summary keys
 MAX_POINTS = 5
 # A ceiling is taken on the exact value: 10.000000000000004 days (float noise) is 10.
 EXACT_DIGITS = 9
+
+
+class UnitNow(NamedTuple):
+    """What the forecast reads of a unit's score now."""
+
+    score: float
+    status: str
+    blockers: int
 
 
 @dataclass(frozen=True)
@@ -58,17 +74,29 @@ def last_points(
 def forecast(
     rounds: Iterable[tuple[date, float]],
     day: date,
-    score_now: float,
+    now: UnitNow,
     green: float,
     go_live: date | None,
 ) -> Forecast:
-    """Return the forecast of a unit as of ``day`` from its scores in ``rounds`` and now."""
+    """Return the forecast of a unit as of ``day`` from its scores in ``rounds`` and its
+    score, status and blockers ``now``. Only a unit that is not ready, blocked or held is
+    projected; the slope is given wherever there are two distinct days."""
+    score_now = now.score
     points = last_points(rounds, day, score_now)
-    if len({t for t, _ in points}) < 2:
+    b = slope(points) if len({t for t, _ in points}) >= 2 else None
+    settled = (
+        READY
+        if now.status == GREEN
+        else BLOCKED
+        if now.blockers
+        else HELD
+        if score_now >= green
+        else None
+    )
+    if settled is not None:
+        return Forecast(settled, score_now, b, None, None, len(points))
+    if b is None:
         return Forecast(UNKNOWN, score_now, None, None, None, len(points))
-    b = slope(points)
-    if score_now >= green:
-        return Forecast(READY, score_now, b, None, None, len(points))
     if b <= 0:
         return Forecast(STALLED, score_now, b, None, None, len(points))
     # A pace so slow that green lies past the calendar's end is shown as its last day.
@@ -83,26 +111,14 @@ def forecast(
 
 
 def worst_first_key(found: Forecast) -> tuple[int, int, float]:
-    """Return the sort key that puts the worst forecast first: late (latest first), stalled,
-    unknown, on track, ready; lower scores first within each."""
+    """Return the sort key that puts the worst forecast first (``FORECASTS``), the latest
+    first among late units, lower scores first within each."""
     return (FORECASTS.index(found.forecast), -(found.days_late or 0), found.score)
 
 
 def counts(found: Iterable[Forecast]) -> dict[str, int]:
     """Return the number of units per forecast, every forecast named."""
-    total = dict.fromkeys((READY, ON_TRACK, LATE, STALLED, UNKNOWN), 0)
+    total = dict.fromkeys(SHOWN_ORDER, 0)
     for f in found:
         total[f.forecast] += 1
     return total
-
-
-def trend_line(points: list[tuple[date, float]]) -> tuple[float, float] | None:
-    """Return (slope per day, score at the first point's day) of the least-squares line
-    through ``points``; None with fewer than 2 distinct days."""
-    if len({t for t, _ in points}) < 2:
-        return None
-    b = slope(points)
-    xs = [t.toordinal() for t, _ in points]
-    mx = sum(xs) / len(xs)
-    my = sum(s for _, s in points) / len(points)
-    return b, my + b * (min(xs) - mx)

@@ -1,4 +1,12 @@
-"""Readiness of one unit on one checklist, exactly as ``scoring.md`` says."""
+"""Readiness of one unit on one checklist, exactly as ``scoring.md`` says: the one scorer.
+
+Every command, report, round, forecast, digest and bundle scores a unit through
+``score_unit``. What is the same for every unit of one type and go-live date on one as-of date
+(which questions apply by type, their due dates, the credit of each answer value) is worked out
+once, in a ``ScorePlan``; ``score_unit`` then walks the plan's questions once for the unit.
+A new scoring rule goes into that walk (and, if it is the same for every unit of a plan, into
+the plan), nowhere else.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +15,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from fvmcli.core.deadlines import due_date
-from fvmcli.core.model import NA, Checklist, Question, Waiver
+from fvmcli.core.model import NA, Checklist, Question, Waiver, When
 from fvmcli.core.values import format_number
 
 GREEN, AMBER, RED, NOT_STARTED = "green", "amber", "red", "not-started"
 STATUSES = (RED, AMBER, NOT_STARTED, GREEN)  # worst first
+TRAINING = "training.coverage"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """Live values for derived questions, in percent; None when undefined."""
 
@@ -23,13 +32,15 @@ class Evidence:
 
     def value(self, source: str) -> float | None:
         """Return the value of a derived question's source."""
-        if source == "training.coverage":
+        if source == TRAINING:
             return self.training_coverage
         return self.equipment_readiness
 
 
-@dataclass(slots=True)  # not frozen: a region holds hundreds of thousands, made fast
+@dataclass(frozen=True, slots=True)
 class QuestionResult:
+    """One applicable question of a unit, as the scorer saw it."""
+
     question: Question
     value: str | None  # the stored answer, or the derived value as text
     credit: float | None  # None: informational, n/a, or derived n/a
@@ -39,15 +50,11 @@ class QuestionResult:
     by_person: bool  # a person gave the answer (derived values and waivers do not count)
     excluded: bool  # left out of the score: n/a or actively waived
     waiver: Waiver | None  # the active waiver, if any
-    stale: bool = False  # answered before the question's meaning changed: counts as no answer
-
-    @property
-    def blocker(self) -> bool:
-        """Return True when this question alone makes the unit red."""
-        return self.question.critical and self.overdue and self.waiver is None
+    stale: bool  # answered before the question's meaning changed: counts as no answer
+    blocker: bool  # critical, overdue and not actively waived: the unit is red
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SectionResult:
     id: str
     weight: float
@@ -56,32 +63,66 @@ class SectionResult:
     applicable: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
+class StatusReason:
+    """Why a unit has its status: the rule of ``scoring.md`` that matched, the questions
+    behind it, and for the score bands the score and the threshold it fell below."""
+
+    status: str
+    rule: str  # blocker | not-started | score-below-amber | score-below-green |
+    #            critical-below-full | all-met
+    questions: tuple[str, ...] = ()
+    score: float | None = None
+    threshold: float | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        """Return the reason as the ``reason`` object of the JSON documents."""
+        return {
+            "rule": self.rule,
+            "questions": list(self.questions),
+            "score": self.score,
+            "threshold": self.threshold,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class UnitScore:
+    """A unit's score on one checklist. ``sections`` and ``questions`` are filled when it was
+    scored with ``detail`` (one unit's view); a territory's listing keeps only the figures."""
+
     checklist: str
     version: int
     as_of: date
     score: float
     status: str
     completeness: float
-    sections: tuple[SectionResult, ...]
-    questions: tuple[QuestionResult, ...]
-    reason: StatusReason | None = None
+    reason: StatusReason
+    blocker_count: int
+    overdue_count: int
+    # Critical questions past due and short of full credit, in question order: (question,
+    # due date, the active waiver or None). Without a waiver each is a blocker.
+    late_critical: tuple[tuple[Question, date, Waiver | None], ...] = ()
+    sections: tuple[SectionResult, ...] = ()
+    questions: tuple[QuestionResult, ...] = ()
 
     @property
     def blockers(self) -> list[QuestionResult]:
+        """Return the blockers' results (with ``detail``)."""
         return [q for q in self.questions if q.blocker]
 
     @property
     def overdue(self) -> list[QuestionResult]:
+        """Return the overdue questions' results (with ``detail``)."""
         return [q for q in self.questions if q.overdue]
 
     @property
     def waived(self) -> list[QuestionResult]:
+        """Return the actively waived questions' results (with ``detail``)."""
         return [q for q in self.questions if q.waiver is not None]
 
     @property
     def stale(self) -> list[QuestionResult]:
+        """Return the stale answers' results (with ``detail``)."""
         return [q for q in self.questions if q.stale]
 
 
@@ -107,24 +148,29 @@ def questions_for_type(checklist: Checklist, unit_type: str) -> tuple[Question, 
     return found[1]
 
 
+def when_met(when: When | None, applied: Collection[str], values: Mapping[str, str]) -> bool:
+    """Return True when a question's condition holds: none, or the referenced question
+    applies (is in ``applied``) and its value is one of those listed."""
+    return when is None or (when.question in applied and values.get(when.question) in when.values)
+
+
 def applicable_questions(
     checklist: Checklist, unit_type: str, values: Mapping[str, str]
 ) -> list[Question]:
-    """Return the questions that apply to a unit of ``unit_type`` with these answer values.
-
-    A ``when`` is met when the referenced question applies and its value is one of those listed.
-    """
+    """Return the questions that apply to a unit of ``unit_type`` with these answer values."""
     chosen: list[Question] = []
     applied: set[str] = set()
     for question in questions_for_type(checklist, unit_type):
-        when = question.when
-        if when is not None and (
-            when.question not in applied or values.get(when.question) not in when.values
-        ):
-            continue
-        chosen.append(question)
-        applied.add(question.id)
+        if when_met(question.when, applied, values):
+            chosen.append(question)
+            applied.add(question.id)
     return chosen
+
+
+def ratio_credit(question: Question, value: float) -> float:
+    """Return the credit of a percent or number ``value``: min(value / target, 1), the target
+    100 when the question names none."""
+    return min(value / (question.target or 100.0), 1.0)
 
 
 def credit(question: Question, value: str | None, due: date | None) -> float | None:
@@ -142,8 +188,7 @@ def credit(question: Question, value: str | None, due: date | None) -> float | N
     if kind == "yes-partial-no":
         return {"yes": 1.0, "partial": 0.5}.get(value, 0.0)
     if kind in ("percent", "number"):
-        target = question.target or 100.0
-        return min(float(value) / target, 1.0)
+        return ratio_credit(question, float(value))
     if kind == "date":
         return 1.0 if due is None or date.fromisoformat(value) <= due else 0.0
     if kind == "choice":
@@ -157,164 +202,183 @@ def active_waiver(waiver: Waiver | None, as_of: date) -> Waiver | None:
     return waiver if waiver is not None and as_of <= waiver.until else None
 
 
-def _result(
-    question: Question,
-    stored: str | None,
-    evidence: Evidence,
-    go_live: date | None,
-    waiver: Waiver | None,
-    as_of: date,
-    stale: bool = False,
-) -> QuestionResult:
-    due = due_date(go_live, question.due)
-    by_person = False
-    if question.source is not None:
-        live = evidence.value(question.source)
-        if live is None:
-            # No training pairs: unanswered. No equipment required: n/a.
-            value = None if question.source == "training.coverage" else NA
-        else:
-            value = format_number(round(live, 6))
-        c = (
-            credit(question, value, due)
-            if live is None
-            else min(live / (question.target or 100.0), 1.0)
-        )
-    else:
-        value = stored
-        stale = stale and stored is not None
-        # A stale answer is shown with what it said, but counts as no answer.
-        by_person = stored is not None and not stale
-        c = credit(question, None if stale else value, due)
-    waiver = active_waiver(waiver, as_of)
-    is_na = value == NA and not stale
-    overdue = c is not None and c < 1 and due is not None and due <= as_of
-    return QuestionResult(
-        question=question,
-        value=value,
-        credit=c,
-        due=due,
-        overdue=overdue,
-        answered=(value is not None and not stale) or waiver is not None,
-        by_person=by_person,
-        excluded=is_na or waiver is not None,
-        waiver=waiver,
-        stale=stale,
-    )
+# A question of a plan: the question, its due date, whether a shortfall is overdue, its
+# section's index (-1: none), and the credits of the answer values met so far.
+Step = tuple[Question, date | None, bool, int, dict[str | None, float | None]]
 
 
-def score_unit(
-    checklist: Checklist,
-    unit_type: str,
-    go_live: date | None,
+class ScorePlan:
+    """What is the same for every unit of one type and go-live date on one as-of date: the
+    questions that apply by type, their due dates, whether a shortfall is overdue, their
+    section, and the credit of each answer value (remembered as values are met)."""
+
+    __slots__ = ("checklist", "as_of", "go_live", "steps")
+
+    def __init__(
+        self, checklist: Checklist, unit_type: str, go_live: date | None, as_of: date
+    ) -> None:
+        self.checklist = checklist
+        self.as_of = as_of
+        self.go_live = go_live
+        index = {s.id: i for i, s in enumerate(checklist.sections)}
+        steps: list[Step] = []
+        for q in questions_for_type(checklist, unit_type):
+            due = due_date(go_live, q.due)
+            steps.append((q, due, due is not None and due <= as_of, index.get(q.section, -1), {}))
+        self.steps: tuple[Step, ...] = tuple(steps)
+
+    def credit_of(self, i: int, value: str | None) -> float | None:
+        """Return the credit of ``value`` for the plan's question ``i`` (remembered)."""
+        q, due, _, _, memo = self.steps[i]
+        try:
+            return memo[value]
+        except KeyError:
+            found = memo[value] = credit(q, value, due)
+            return found
+
+
+_PLANS: dict[tuple[int, str, date | None, date], tuple[Checklist, ScorePlan]] = {}
+
+
+def plan_for(checklist: Checklist, unit_type: str, go_live: date | None, as_of: date) -> ScorePlan:
+    """Return the remembered plan of this checklist, unit type, go-live and as-of date."""
+    key = (id(checklist), unit_type, go_live, as_of)
+    found = _PLANS.get(key)
+    if found is None or found[0] is not checklist:
+        if len(_PLANS) > 4096:
+            _PLANS.clear()
+        found = (checklist, ScorePlan(checklist, unit_type, go_live, as_of))
+        _PLANS[key] = found
+    return found[1]
+
+
+def score_unit(  # noqa: C901 (one pass over the questions: every rule in one place)
+    plan: ScorePlan,
     answers: Mapping[str, str],
     waivers: Mapping[str, Waiver],
     evidence: Evidence,
-    as_of: date,
     stale: Collection[str] = (),
+    *,
+    detail: bool = True,
 ) -> UnitScore:
-    """Return the unit's score, status, completeness and per-question results on ``as_of``.
+    """Return the unit's score, status (with its reason), completeness, numbers of blockers
+    and overdue items, and its late critical questions, on the plan's as-of date; with
+    ``detail`` also each section's and each applicable question's result.
 
     ``stale`` names the questions whose answers were given before their meaning changed."""
+    checklist = plan.checklist
+    as_of = plan.as_of
+    n_sections = len(checklist.sections)
+    totals = [0.0] * n_sections  # Σ weight of counted questions, in question order
+    sums = [0.0] * n_sections  # Σ weight × credit
+    answered_in = [0] * n_sections
+    scored_in = [0] * n_sections
+    shown: dict[str, str] = dict(answers)  # what conditions read: answers and live values
+    applied: set[str] = set()
+    scored_count = answered_count = overdue = 0
+    started = False
+    blockers: list[str] = []
+    short: list[str] = []
+    late_critical: list[tuple[Question, date, Waiver | None]] = []
     results: list[QuestionResult] = []
-    live_values = dict(answers)
-    for question in checklist.questions:
-        if question.source is not None:
-            live = evidence.value(question.source)
-            if live is not None:
-                live_values[question.id] = format_number(round(live, 6))
-    for question in applicable_questions(checklist, unit_type, live_values):
-        results.append(
-            _result(
-                question,
-                answers.get(question.id),
-                evidence,
-                go_live,
-                waivers.get(question.id),
-                as_of,
-                question.id in stale,
+    for i, (q, due, late_if_short, s, memo) in enumerate(plan.steps):
+        qid = q.id
+        if q.when is not None and not when_met(q.when, applied, shown):
+            continue
+        applied.add(qid)
+        is_stale = by_person = False
+        value: str | None
+        if q.source is not None:
+            live = evidence.value(q.source)
+            if live is None:
+                # No training pairs: unanswered. No equipment required: n/a.
+                value = None if q.source == TRAINING else NA
+                c = plan.credit_of(i, value)
+            else:
+                value = shown[qid] = format_number(round(live, 6))
+                c = ratio_credit(q, live) if q.scored else None
+        else:
+            value = answers.get(qid)
+            is_stale = value is not None and qid in stale
+            # A stale answer is shown with what it said, but counts as no answer.
+            by_person = value is not None and not is_stale
+            key = None if is_stale else value
+            c = memo[key] if key in memo else plan.credit_of(i, key)
+        waiver = waivers.get(qid) if waivers else None
+        if waiver is not None:
+            waiver = active_waiver(waiver, as_of)
+        late = late_if_short and c is not None and c < 1
+        overdue += late
+        answered = (value is not None and not is_stale) or waiver is not None
+        excluded = (value == NA and not is_stale) or waiver is not None
+        blocker = q.critical and late and waiver is None
+        if detail:
+            results.append(
+                QuestionResult(
+                    q, value, c, due, late, answered, by_person, excluded, waiver, is_stale, blocker
+                )
             )
-        )
-
-    by_section: dict[str, list[QuestionResult]] = {}
-    for r in results:
-        if r.question.scored:
-            by_section.setdefault(r.question.section, []).append(r)
+        if not q.scored:
+            continue
+        scored_count += 1
+        answered_count += answered
+        started = started or by_person
+        if q.critical:
+            if late:
+                late_critical.append((q, due, waiver))  # type: ignore[arg-type]  # late: dated
+                if blocker:
+                    blockers.append(qid)
+            if waiver is None and c is not None and c < 1:
+                short.append(qid)
+        if s >= 0:
+            scored_in[s] += 1
+            answered_in[s] += answered
+            if not excluded and c is not None:
+                totals[s] += q.weight
+                sums[s] += q.weight * c
+    kept_weight = weighted = 0.0
     sections: list[SectionResult] = []
-    for section in checklist.sections:
-        in_section = by_section.get(section.id, [])
-        counted = [r for r in in_section if not r.excluded and r.credit is not None]
-        total = sum(r.question.weight for r in counted)
-        score = (
-            sum(r.question.weight * (r.credit or 0.0) for r in counted) / total if total else None
-        )
-        sections.append(
-            SectionResult(
-                section.id,
-                section.weight,
-                score,
-                sum(1 for r in in_section if r.answered),
-                len(in_section),
+    for s, section in enumerate(checklist.sections):
+        part = sums[s] / totals[s] if totals[s] else None
+        if part is not None:
+            kept_weight += section.weight
+            weighted += section.weight * part
+        if detail:
+            sections.append(
+                SectionResult(section.id, section.weight, part, answered_in[s], scored_in[s])
             )
-        )
-
-    kept = [s for s in sections if s.score is not None]
-    weights = sum(s.weight for s in kept)
-    overall = sum(s.weight * (s.score or 0.0) for s in kept) / weights if weights else 0.0
-    scored = [r for r in results if r.question.scored]
-    completeness = sum(1 for r in scored if r.answered) / len(scored) if scored else 1.0
-    reason = status_reason(checklist, scored, overall)
+    score = weighted / kept_weight if kept_weight else 0.0
+    reason = status_reason(checklist, blockers, started, score, short)
     return UnitScore(
-        checklist=checklist.id,
-        version=checklist.version,
-        as_of=as_of,
-        score=overall,
-        status=reason.status,
-        reason=reason,
-        completeness=completeness,
-        sections=tuple(sections),
-        questions=tuple(results),
+        checklist.id,
+        checklist.version,
+        as_of,
+        score,
+        reason.status,
+        answered_count / scored_count if scored_count else 1.0,
+        reason,
+        len(blockers),
+        overdue,
+        tuple(late_critical),
+        tuple(sections),
+        tuple(results),
     )
 
 
-@dataclass(frozen=True, slots=True)
-class StatusReason:
-    """Why a unit has its status: the rule of ``scoring.md`` that matched, the questions
-    behind it, and for the score bands the score and the threshold it fell below."""
-
-    status: str
-    rule: str  # blocker | not-started | score-below-amber | score-below-green |
-    #            critical-below-full | all-met
-    questions: tuple[str, ...] = ()
-    score: float | None = None
-    threshold: float | None = None
-
-    def as_dict(self) -> dict[str, object]:
-        """Return the reason as the ``reason`` object of the JSON documents."""
-        return {
-            "rule": self.rule,
-            "questions": list(self.questions),
-            "score": self.score,
-            "threshold": self.threshold,
-        }
-
-
-def status_reason(checklist: Checklist, scored: list[QuestionResult], score: float) -> StatusReason:
-    """Return the status by the first matching rule of ``scoring.md``, with its reason."""
-    blockers = tuple(r.question.id for r in scored if r.blocker)
+def status_reason(
+    checklist: Checklist, blockers: list[str], started: bool, score: float, short: list[str]
+) -> StatusReason:
+    """Return the status by the first matching rule of ``scoring.md``, with its reason:
+    ``blockers`` are the blocker questions, ``started`` whether a person answered a scored
+    question, ``short`` the critical questions below full credit and not waived."""
     if blockers:
-        return StatusReason(RED, "blocker", blockers)
-    if not any(r.by_person for r in scored):
+        return StatusReason(RED, "blocker", tuple(blockers))
+    if not started:
         return StatusReason(NOT_STARTED, "not-started")
     if score < checklist.amber:
         return StatusReason(RED, "score-below-amber", (), score, checklist.amber)
-    short = tuple(
-        r.question.id
-        for r in scored
-        if r.question.critical and r.waiver is None and r.credit is not None and r.credit < 1
-    )
     if score < checklist.green:
-        return StatusReason(AMBER, "score-below-green", short, score, checklist.green)
+        return StatusReason(AMBER, "score-below-green", tuple(short), score, checklist.green)
     if short:
-        return StatusReason(AMBER, "critical-below-full", short)
+        return StatusReason(AMBER, "critical-below-full", tuple(short))
     return StatusReason(GREEN, "all-met", (), score, checklist.green)

@@ -43,7 +43,15 @@ LABELS = {
         "implementation lead."
     ),
     "commands": N_("To see and change the state in fvm:"),
-    "ready": N_("Forecast: ready. The score is green already."),
+    "ready": N_("Forecast: ready. The unit is green already."),
+    "blocked": N_(
+        "Forecast: blocked. The unit has overdue critical items; no pace makes it green "
+        "until they are done or waived."
+    ),
+    "held": N_(
+        "Forecast: held back. The score reaches green, but the status does not (see the "
+        "reason above)."
+    ),
     "on-track": N_(
         "Forecast: on track. At the present pace the unit is green on {projected}, before "
         "go-live on {go_live}."

@@ -65,6 +65,8 @@ WORDS = {
     "reminder": N_("reminder"),
     # the forecast of a unit (cutover forecast)
     "ready": N_("ready"),
+    "blocked": N_("blocked"),
+    "held": N_("held back"),
     "on-track": N_("on track"),
     "late": N_("late"),
     "stalled": N_("stalled"),

@@ -38,7 +38,7 @@ class TerritoryStatus:
 
     checklist: Checklist
     as_of: date
-    rows: Sequence[UnitRow]  # a ``core.packed.PackedRows`` when made by ``territory_status``
+    rows: Sequence[UnitRow]  # worst first
     blockers: list[BlockerItem] = field(default_factory=list)
     coverage: list[CoverageRow] = field(default_factory=list)
     needs: list[ItemTotal] = field(default_factory=list)
@@ -49,10 +49,7 @@ class TerritoryStatus:
     def _summaries(self) -> dict[str, Any]:
         """Return the summary of all rows and per area, type and phase, made in one pass."""
         from fvmcli.core.cutover import summaries_by, summary
-        from fvmcli.core.packed import PackedRows, summaries
 
-        if isinstance(self.rows, PackedRows):
-            return summaries(self.rows.figures())
         return {
             "all": summary(self.rows),
             **{key: summaries_by(self.rows, key) for key in ("area", "type", "phase")},
@@ -66,11 +63,8 @@ class TerritoryStatus:
     def failing(self, fail_on: str) -> int:
         """Return how many units fail the ``--fail-on`` gate."""
         from fvmcli.core.cutover import gate_count
-        from fvmcli.core.packed import PackedRows
 
-        rows = self.rows
-        statuses = rows.statuses() if isinstance(rows, PackedRows) else (r.status for r in rows)
-        return gate_count(statuses, fail_on)
+        return gate_count((r.status for r in self.rows), fail_on)
 
     def summaries_by(self, key: str) -> dict[str, dict[str, Any]]:
         """Return a summary per area, type or phase."""
@@ -106,13 +100,17 @@ def territory_status(
     whatever the number of units; ``fail_on`` (red or amber) sets ``gate_failed``. Without
     ``detail`` only the unit rows are made (no blockers, coverage or needs).
 
-    Units are scored by the fast scorer (``core.summary``), which gives ``score_unit``'s
-    figures; records stream unit by unit and the rows are kept packed (``core.packed``), so
-    memory grows by little more than a hundred bytes a unit."""
-    from fvmcli.core.cutover import blocker_order, gate_failed, summary_blockers, summary_row
+    Units are scored by the one scorer (``core.scoring.score_unit``) as their records stream
+    past unit by unit; only each unit's row is kept."""
+    from fvmcli.core.cutover import (
+        blocker_order,
+        gate_failed,
+        row_rank,
+        summary_blockers,
+        summary_row,
+    )
     from fvmcli.core.equipment import needs_list, needs_start
     from fvmcli.core.model import Unit
-    from fvmcli.core.packed import PackedRows
     from fvmcli.services.readiness import territory_summaries
     from fvmcli.services.territory import (
         check_fit,
@@ -135,7 +133,7 @@ def territory_status(
         check_type(ctx, chosen.unit_type),
     )
     phase_of = ctx.territory.phase_of
-    rows = PackedRows([q.id for q in checklist.questions], checklist.amber, checklist.green)
+    rows: list[UnitRow] = []
     blockers: list[BlockerItem] = []
     coverage: list[CoverageRow] = []
     needs = needs_start(ctx.catalog) if detail else None
@@ -152,7 +150,7 @@ def territory_status(
             phases.add(phase)
             if scope.ids:
                 seen.add(unit.id)
-            rows.add(summary_row(unit, phase, summary, c.percent, figures.readiness))
+            rows.append(summary_row(unit, phase, summary, c.percent, figures.readiness))
             if detail:
                 blockers += summary_blockers(unit, summary, day)
                 coverage.append(
@@ -163,7 +161,7 @@ def territory_status(
         check_fit(ctx, misfits)
         if scope.ids and len(seen) < len(set(scope.ids)):
             refuse_unknown(conn, set(scope.ids) - seen)
-    rows.sort()
+    rows.sort(key=row_rank)
     coverage.sort(key=lambda r: (r.area, r.unit))  # the order of ``unit list``
     return TerritoryStatus(
         checklist,
@@ -172,7 +170,7 @@ def territory_status(
         sorted(blockers, key=blocker_order),
         coverage,
         needs_list(ctx.catalog, needs) if needs is not None else [],
-        gate_failed(rows.statuses(), fail_on),
+        gate_failed((r.status for r in rows), fail_on),
         sorted(phases - set(dated)),
     )
 

@@ -45,14 +45,14 @@ class UnitForecast:
 
 @dataclass(frozen=True)
 class PhaseChart:
-    """A phase's mean score per round and now, its trend line, the green threshold and the
-    go-live date: what the report draws for the steering group."""
+    """What the report draws of a phase for the steering group: the share of its units that
+    were green in each round and are green now, and the share forecast to be green by
+    go-live (ready or on track), never a mean that hides the late units."""
 
     phase: int
     go_live: date | None
-    green: float
-    points: list[tuple[date, float]]  # (day, mean score of the phase's units then), by day
-    line: tuple[float, float] | None  # (slope per day, score at the first day) or None
+    points: list[tuple[date, float]]  # (day, share of the phase's units green then), by day
+    by_go_live: float | None  # share ready or on track now; None without a go-live
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,7 @@ def territory_forecast(
     """Return the forecast of every selected unit as of a day (default today), from its
     scores in the stored rounds of the checklist and its score now, worst first. ``status``
     is the selection's ``TerritoryStatus`` when the caller has it already (the report)."""
-    from fvmcli.core.forecast import forecast, trend_line, worst_first_key
+    from fvmcli.core.forecast import ON_TRACK, READY, UnitNow, forecast, worst_first_key
     from fvmcli.services.cutover import territory_status
     from fvmcli.store.reads import go_live_dates
     from fvmcli.store.snapshots import unit_rounds
@@ -116,10 +116,10 @@ def territory_forecast(
     with ctx.db.read() as conn:
         rounds = unit_rounds(conn, checklist.id, chosen_ids)
         go_live = go_live_dates(conn)
-    round_scores: dict[tuple[int, date], list[float]] = defaultdict(list)
-    for r in status.rows:  # a round's mean per phase, over the units of the phase now
-        for when, score in rounds.get(r.unit, []):
-            round_scores[(r.phase, when)].append(score)
+    round_green: dict[tuple[int, date], list[bool]] = defaultdict(list)
+    for r in status.rows:  # a round's share green per phase, over the units of the phase now
+        for when, _, was in rounds.get(r.unit, []):
+            round_green[(r.phase, when)].append(was == "green")
     units = [
         UnitForecast(
             r.unit,
@@ -128,18 +128,29 @@ def territory_forecast(
             r.phase,
             r.blockers,
             go_live.get(r.phase),
-            forecast(rounds.get(r.unit, []), day, r.score, checklist.green, go_live.get(r.phase)),
+            forecast(
+                [(t, s) for t, s, _ in rounds.get(r.unit, [])],
+                day,
+                UnitNow(r.score, r.status, r.blockers),
+                checklist.green,
+                go_live.get(r.phase),
+            ),
         )
         for r in status.rows
     ]
     units.sort(key=lambda u: (*worst_first_key(u.found), u.unit))
     charts = []
     for phase in sorted({r.phase for r in status.rows}):
-        now = [r.score for r in status.rows if r.phase == phase]
-        means = {when: sum(s) / len(s) for (p, when), s in round_scores.items() if p == phase}
-        means[day] = sum(now) / len(now)  # the phase now, as the units' points end now
-        points = sorted(means.items())
+        shares = {w: sum(g) / len(g) for (p, w), g in round_green.items() if p == phase}
+        now = [r.status == "green" for r in status.rows if r.phase == phase]
+        shares[day] = sum(now) / len(now)  # the phase now, as the units' points end now
+        ahead = [u.found.forecast in (READY, ON_TRACK) for u in units if u.phase == phase]
         charts.append(
-            PhaseChart(phase, go_live.get(phase), checklist.green, points, trend_line(points))
+            PhaseChart(
+                phase,
+                go_live.get(phase),
+                sorted(shares.items()),
+                sum(ahead) / len(ahead) if go_live.get(phase) else None,
+            )
         )
     return TerritoryForecast(day, checklist.id, checklist.green, units, charts)

@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from fvmcli.core.equipment import ItemTotal
 from fvmcli.core.model import Answer, Checklist, Unit, Waiver
-from fvmcli.core.scoring import UnitScore, score_unit
-from fvmcli.core.summary import UnitSummary
+from fvmcli.core.scoring import UnitScore, plan_for, score_unit
 from fvmcli.services.context import Context
 from fvmcli.services.territory import check_fit, require_unit
 from fvmcli.store.evidence import UnitEvidence, UnitFigures, evidence_for
@@ -57,13 +56,10 @@ def unit_readiness(
     waivers = get_waivers(conn, unit.id, checklist.id)
     evidence = evidence_for(conn, [unit], ctx.catalog, ctx.curriculum)[unit.id]
     score = score_unit(
-        checklist,
-        unit.type,
-        go_live,
+        plan_for(checklist, unit.type, go_live, as_of),
         {q: a.value for q, a in answers.items()},
         waivers,
         evidence.evidence,
-        as_of,
         stale_questions(checklist, {q: a.version for q, a in answers.items()}),
     )
     return UnitReadiness(unit, go_live, answers, waivers, evidence, score)
@@ -92,13 +88,10 @@ def territory_readiness(
     with paused_gc():
         for unit, values in _answers_by_unit(conn, checklist, units, ids):
             score = score_unit(
-                checklist,
-                unit.type,
-                dates.get(ctx.territory.phase_of(unit.area)),
+                plan_for(checklist, unit.type, dates.get(ctx.territory.phase_of(unit.area)), as_of),
                 values,
                 waivers.get(unit.id, {}),
                 evidence[unit.id].evidence,
-                as_of,
                 stale_questions(checklist, versions.get(unit.id, {})) if versions else (),
             )
             yield unit, score, evidence.pop(unit.id)
@@ -136,9 +129,9 @@ def territory_summaries(
     *,
     needs: dict[str, ItemTotal] | None = None,
     misfits: list[Unit] | None = None,
-) -> Iterator[tuple[Unit, UnitSummary, UnitFigures]]:
+) -> Iterator[tuple[Unit, UnitScore, UnitFigures]]:
     """Yield every unit of the scope with its score, status and counts, its coverage and
-    readiness, as ``territory_readiness`` would score them but without per-question results:
+    readiness, scored by the one scorer without per-question results (no ``detail``):
     for the whole territory's listings and reports. With ``needs`` the units' equipment
     states are added there.
 
@@ -148,7 +141,6 @@ def territory_summaries(
     same for many units (applicability by type, due dates, credits of each value) is done once
     per plan. A unit whose area or type the content no longer has is not scored but put in
     ``misfits`` (the caller refuses the territory, ``check_fit``)."""
-    from fvmcli.core.summary import plan_for, summarize_unit
     from fvmcli.core.training import Coverage
     from fvmcli.store.evidence import EMPTY, unit_figures
     from fvmcli.store.reads import (
@@ -197,12 +189,13 @@ def territory_summaries(
                 Coverage(staff[0], staff[1], done) if staff is not None else EMPTY,
                 needs,
             )
-            summary = summarize_unit(
+            summary = score_unit(
                 plan_for(checklist, unit.type, dates.get(areas[unit.area].phase), as_of),
                 values,
                 waivers.get(unit.id, none),
                 found.evidence,
                 stale_questions(checklist, answered_under) if answered_under else (),
+                detail=False,
             )
             yield unit, summary, found
 

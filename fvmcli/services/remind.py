@@ -136,7 +136,7 @@ def digests(
         seat_offers,
         training_gaps,
     )
-    from fvmcli.core.forecast import forecast
+    from fvmcli.core.forecast import UnitNow, forecast
     from fvmcli.services.readiness import territory_readiness
     from fvmcli.store.reads import go_live_dates
     from fvmcli.store.reminders import coming_places, people_of_units, sent_on
@@ -183,9 +183,9 @@ def digests(
                 equipment_work(evidence.items),
                 recipients(unit, staff, reminded),
                 forecast(
-                    rounds.get(unit.id, []),
+                    [(t, s) for t, s, _ in rounds.get(unit.id, [])],
                     day,
-                    score.score,
+                    UnitNow(score.score, score.status, score.blocker_count),
                     checklist.green,
                     go_live.get(ctx.territory.phase_of(unit.area)),
                 ),

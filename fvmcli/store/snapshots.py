@@ -76,17 +76,23 @@ def snapshot_rows(conn: Connection, labels: list[str]) -> list[dict[str, Any]]:
 
 def unit_rounds(
     conn: Connection, checklist: str, unit_ids: set[str] | None = None
-) -> dict[str, list[tuple[date, float]]]:
-    """Return unit → its (as-of day, score) in each round of the checklist, in one query."""
+) -> dict[str, list[tuple[date, float, str]]]:
+    """Return unit → its (as-of day, score, status) in each round of the checklist, in one
+    query."""
     query = (
-        sa.select(snapshot_units.c.unit_id, snapshots.c.as_of, snapshot_units.c.score)
+        sa.select(
+            snapshot_units.c.unit_id,
+            snapshots.c.as_of,
+            snapshot_units.c.score,
+            snapshot_units.c.status,
+        )
         .join(snapshots, snapshots.c.label == snapshot_units.c.label)
         .where(snapshots.c.checklist == checklist)
     )
-    found: dict[str, list[tuple[date, float]]] = {}
-    for unit, as_of, score in conn.execute(query):
+    found: dict[str, list[tuple[date, float, str]]] = {}
+    for unit, as_of, score, status in conn.execute(query):
         if unit_ids is None or unit in unit_ids:
-            found.setdefault(unit, []).append((as_day(as_of), float(score)))
+            found.setdefault(unit, []).append((as_day(as_of), float(score), str(status)))
     return found
 
 

@@ -1,4 +1,5 @@
-"""The territory's fast scorer gives exactly the figures of ``score_unit``."""
+"""The one scorer agrees with an independent reference written from ``scoring.md``
+(``tests/reference_scoring.py``), with and without per-question detail."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ from fvmcli.content.checklists import load_checklist
 from fvmcli.content.locate import ContentDirs
 from fvmcli.content.territory import load_territory
 from fvmcli.core.model import NA, Checklist, Waiver
-from fvmcli.core.scoring import Evidence, score_unit
-from fvmcli.core.summary import plan_for, summarize_unit
+from fvmcli.core.scoring import Evidence, plan_for, score_unit
 from tests.factories import TEST_CONTENT
+from tests.reference_scoring import reference_score
 
 AS_OF = date(2026, 11, 26)
 
@@ -73,23 +74,31 @@ def units(
 
 @settings(max_examples=int(os.environ.get("FVM_FUZZ_EXAMPLES", "400")), deadline=None)
 @given(st.one_of(units(), units(plain=True)))
-def test_the_fast_scorer_agrees_with_score_unit(case: tuple) -> None:
+def test_the_scorer_agrees_with_the_reference(case: tuple) -> None:
     checklist, unit_type, go_live, answers, waivers, evidence, stale = case
-    full = score_unit(checklist, unit_type, go_live, answers, waivers, evidence, AS_OF, stale)
-    fast = summarize_unit(
-        plan_for(checklist, unit_type, go_live, AS_OF), answers, waivers, evidence, stale
-    )
-    assert fast.score == full.score
-    assert fast.status == full.status
-    assert fast.completeness == full.completeness
-    assert fast.blockers == len(full.blockers)
-    assert fast.overdue == len(full.overdue)
-    assert fast.reason == full.reason
-    assert [(q.id, due, waiver) for q, due, waiver in fast.late_critical] == [
-        (r.question.id, r.due, r.waiver)
-        for r in full.questions
-        if r.overdue and r.question.critical
-    ]
+    ref = reference_score(checklist, unit_type, go_live, answers, waivers, evidence, AS_OF, stale)
+    plan = plan_for(checklist, unit_type, go_live, AS_OF)
+    full = score_unit(plan, answers, waivers, evidence, stale)
+    for found in (full, score_unit(plan, answers, waivers, evidence, stale, detail=False)):
+        assert found.score == pytest.approx(ref.score, abs=1e-9)
+        assert found.status == ref.status
+        assert found.completeness == pytest.approx(ref.completeness, abs=1e-9)
+        assert found.blocker_count == len(ref.blockers)
+        assert found.overdue_count == len(ref.overdue)
+        assert found.reason.questions == tuple(
+            ref.blockers
+            if ref.status == "red" and ref.blockers
+            else ref.short
+            if found.reason.rule in ("score-below-green", "critical-below-full")
+            else ()
+        )
+        assert [q.id for q, _, _ in found.late_critical] == [
+            q
+            for q in ref.overdue
+            if checklist.question(q).critical  # type: ignore[union-attr]
+        ]
+    assert [r.question.id for r in full.blockers] == ref.blockers
+    assert [r.question.id for r in full.overdue] == ref.overdue
 
 
 def test_a_plan_is_remembered_per_type_go_live_and_day() -> None:
@@ -105,4 +114,4 @@ def test_credits_are_remembered_per_value(value: str | None) -> None:
     mini = CHECKLISTS[1]
     plan = plan_for(mini, "hospital", date(2026, 12, 20), AS_OF)
     first = plan.credit_of(0, value)
-    assert plan.credit_of(0, value) == first and value in plan.credits[0]
+    assert plan.credit_of(0, value) == first and value in plan.steps[0][4]
