@@ -139,7 +139,27 @@ DTD = (
     b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]>'
     b"<worksheet>&lol2;</worksheet>"
 )
+DTD16 = DTD.decode().replace('version="1.0"', 'version="1.0" encoding="UTF-16"')
 CASES = {
+    # UTF-16 with and without its byte order mark: the bytes "<!ENTITY" are never in the file.
+    "entities in UTF-16": (
+        lambda p: _rewritten(p, {SHEET: DTD16.encode("utf-16")}),
+        "declares a document type",
+    ),
+    "entities in UTF-16-BE": (
+        lambda p: _rewritten(p, {SHEET: DTD16.encode("utf-16-be")}),
+        "declares a document type",
+    ),
+    "entities in UTF-7": (
+        lambda p: _rewritten(
+            p,
+            {
+                SHEET: b'<?xml version="1.0" encoding="UTF-7"?>'
+                + DTD.split(b"?>", 1)[1].decode().encode("utf-7")
+            },
+        ),
+        "save it again as UTF-8",
+    ),  # fmt: skip
     "a zip bomb": (lambda p: _rewritten(p, {SHEET: b" " * (40 * 2**20)}), "unpacks"),
     "an encrypted part": (lambda p: _rewritten(p, {}, flag=SHEET), "encrypted"),
     "entity declarations": (lambda p: _rewritten(p, {SHEET: DTD}), "declares a document type"),
@@ -223,3 +243,11 @@ def test_libreoffice_prints_the_answer_sheet_with_every_column_and_its_headings(
     assert 1 <= len(pages) <= 4  # not the 6 pages columns spread over before
     for text in pages:  # the heading row on every page, the answer column beside the questions
         assert "Question" in text and "Answer" in text and "Comment" in text, text[:200]
+
+
+def test_openpyxl_parses_through_defusedxml() -> None:
+    """The second wall behind the guard: openpyxl refuses entities itself when defusedxml is
+    installed, and fvm depends on it."""
+    from openpyxl.xml import DEFUSEDXML
+
+    assert DEFUSEDXML

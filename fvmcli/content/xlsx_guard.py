@@ -1,8 +1,12 @@
 """A workbook is checked as a zip archive before any XML in it is parsed: bounded in size, not
-encrypted, and with no DTD (entity declarations are how XML bombs and file reads start)."""
+encrypted, and with no DTD (entity declarations are how XML bombs and file reads start), in
+whatever encoding the XML is written. openpyxl then parses through defusedxml (a dependency),
+which refuses entities again."""
 
 from __future__ import annotations
 
+import codecs
+import re
 import zipfile
 import zlib
 from pathlib import Path
@@ -56,18 +60,49 @@ def check_workbook(path: Path) -> None:
         ) from exc
 
 
+# How an XML document's first bytes say its encoding (XML 1.0, appendix F): a byte order
+# mark, or "<?" in a wide encoding. Anything else is read as UTF-8 or one of its ASCII kin.
+_SNIFFED = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+    (b"\x00\x00\x00<", "utf-32-be"),
+    (b"<\x00\x00\x00", "utf-32-le"),
+    (b"\x00<\x00?", "utf-16-be"),
+    (b"<\x00?\x00", "utf-16-le"),
+)
+# Encodings in which "<!ENTITY" is the same ASCII bytes as in UTF-8; a declaration naming any
+# other (UTF-7, EBCDIC …) could hide a DTD from the search, and Excel never writes one.
+_ASCII_KIN = {"utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "latin-1", "latin1"}
+_DECLARED = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+
+
 def _check_xml(path: Path, archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> None:
-    """Read one XML part to its end (bounded by the checks before), refusing a DTD."""
-    tail = b""
+    """Read one XML part to its end (bounded by the checks before), refusing a DTD in the
+    encoding the part is written in, and an encoding that could hide one."""
+    declares = _("{part} declares a document type or entities").format(part=part.filename)
     with archive.open(part) as stream:
-        while chunk := stream.read(CHUNK):
-            window = tail + chunk
-            if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
+        head = stream.read(CHUNK)
+        encoding = next((name for mark, name in _SNIFFED if head.startswith(mark)), None)
+        if encoding is None:
+            found = _DECLARED.match(head.lstrip(codecs.BOM_UTF8))
+            if found is not None and found.group(1).decode().lower() not in _ASCII_KIN:
                 raise _refused(
                     path,
-                    _("{part} declares a document type or entities").format(part=part.filename),
+                    _("{part} is written in {encoding}; save it again as UTF-8").format(
+                        part=part.filename, encoding=found.group(1).decode()
+                    ),
                 )
-            tail = chunk[-16:]
+        decoder = codecs.getincrementaldecoder(encoding or "utf-8")("replace")
+        tail = ""
+        chunk = head
+        while chunk:
+            text = tail + decoder.decode(chunk)
+            if "<!DOCTYPE" in text or "<!ENTITY" in text:
+                raise _refused(path, declares)
+            tail = text[-16:]
+            chunk = stream.read(CHUNK)
 
 
 def _refused(path: Path, why: str) -> InputError:
