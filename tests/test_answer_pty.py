@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from fvmcli.cli.app import app
 
 CONTENT = str(Path(__file__).parent / "content")
-DOWN = "\x1b[B"
+UP = "\x1b[A"
 
 pytestmark = pytest.mark.slow
 
@@ -82,12 +82,14 @@ def test_answer_ctrl_c_and_resume_in_a_real_terminal(tmp_path: Path) -> None:
     child.expect("Fråga 1 av 5")
     child.expect("Finns projektledare")
     child.expect("Klart senast: 2030-01-01")
-    child.expect("Ja")
-    child.send("\r")  # the first choice, Ja
+    child.expect("Hoppa över")
+    child.send(UP + UP)  # the cursor starts on "Hoppa över": up past Nej to Ja
+    child.send("\r")
     child.expect("Kommentar")
     child.send("Anna utsedd\r")
     child.expect("Fråga 2 av 5")
-    child.send(DOWN)  # Ja → Delvis
+    child.expect("Hoppa över")
+    child.send(UP + UP)  # Hoppa över → Nej → Delvis
     child.send("\r")
     child.expect("Kommentar")
     child.send("\r")
@@ -113,6 +115,33 @@ def test_answer_ctrl_c_and_resume_in_a_real_terminal(tmp_path: Path) -> None:
     again.close()
     assert again.exitstatus == 130
     assert history(db)["a.pct"] == "87.5"
+
+
+@pytest.mark.usefixtures("swedish")
+def test_holding_enter_answers_nothing(tmp_path: Path) -> None:
+    """Enter on a choice question with no current answer skips it: nothing is saved that a
+    person did not choose."""
+    db = f"sqlite:///{tmp_path / 'enter.sqlite'}"
+    runner = CliRunner()
+    for args in (
+        ["unit", "add", "h1", "--name", "Avd 1", "--area", "sodra", "--type", "hospital"],
+        ["phase", "set", "1", "--go-live", "2030-01-31"],
+    ):
+        assert runner.invoke(app, ["--db", db, *args]).exit_code == 0
+    child = spawn(db)
+    child.expect("Fråga 1 av 5")
+    child.expect("Hoppa över")
+    child.send("\r")
+    child.expect("Fråga 2 av 5")
+    child.expect("Hoppa över")
+    child.send("\r")
+    child.expect("Fråga 3 av 5")
+    child.expect("Svar")
+    time.sleep(0.5)
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert history(db) == {}
 
 
 def test_person_forget_asks_first_on_a_terminal(tmp_path: Path) -> None:

@@ -357,3 +357,23 @@ def test_no_english_word_of_fvms_own_values_in_swedish_outputs(
         if hits:
             found[name] = hits
     assert found == {}
+
+
+@pytest.mark.parametrize(
+    ("value", "sv", "en"),
+    [
+        (1234567.0, "1\u00a0234\u00a0567", "1,234,567"),
+        (1.5, "1,5", "1.5"),
+        (0.125, "0,125", "0.125"),
+        (-0.0, "0", "0"),
+        (24.0, "24", "24"),
+        (-3.25, "-3,25", "-3.25"),
+    ],
+)
+def test_numbers_are_never_shown_in_exponent_form(value: float, sv: str, en: str) -> None:
+    from fvmcli.render.values import number_shown
+
+    i18n.use("sv")
+    assert number_shown(value) == sv
+    i18n.use("en")
+    assert number_shown(value) == en

@@ -100,7 +100,15 @@ class QuestionaryAsker:
         previous = step.previous.value if step.previous else None
         if q.type in ("yes-no", "yes-partial-no", "choice"):
             choices = self._choices(step)
-            default = next((c for c in choices if getattr(c, "value", None) == previous), None)
+            # Enter never gives an answer the person did not choose: the cursor starts on the
+            # current answer (not one given before the question changed meaning), else on
+            # "skip".
+            current = (
+                previous
+                if step.previous is not None and not q.stale(step.previous.version)
+                else _SKIP
+            )
+            default = next(c for c in choices if getattr(c, "value", None) in (current, _SKIP))
             raw = questionary.select(
                 w["answer"],
                 choices=choices,

@@ -144,10 +144,15 @@ def percent_shown(value: float, digits: int = 0) -> str:
 
 
 def number_shown(value: float) -> str:
-    """Return a number as people read it in the current language: ``1.5`` in English,
-    ``1,5`` in Swedish (a decimal comma)."""
-    text = f"{value:g}"
-    return text.replace(".", ",") if language() == "sv" else text
+    """Return a number as people read it in the current language, whole and never in
+    exponent form, to at most six decimals: ``1,234,567.5`` in English, ``1 234 567,5`` in
+    Swedish (a decimal comma, no-break spaces between thousands)."""
+    text = f"{value:,.6f}".rstrip("0").rstrip(".")
+    if text in ("-0", ""):
+        text = "0"
+    if language() == "sv":
+        return text.replace(",", "\u00a0").replace(".", ",")
+    return text
 
 
 def fraction_shown(value: float | None, digits: int = 0) -> str:
