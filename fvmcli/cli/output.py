@@ -1,4 +1,5 @@
-"""One way to print: JSON for scripts, rich tables for people, messages on stderr."""
+"""One way to print: JSON (and CSV) for scripts, aligned text tables for people, messages on
+stderr."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from fvmcli.core.plan import DEFAULT_CAPACITY, CoursePlan
@@ -112,10 +112,3 @@ def course_plan(
         {c.id: c.title.get(lang) for c in curriculum.courses.values()},
         {a: ctx.territory.areas[a].name.get(lang) for a in areas},
     )
-
-
-def window_days(found: CapacityPlan) -> int | None:
-    """Return how many days the window holds (None while the phase has no go-live)."""
-    if found.window_end is None:
-        return None
-    return max(0, (found.window_end - found.as_of) // timedelta(days=1))

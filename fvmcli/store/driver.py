@@ -11,7 +11,7 @@ PostgreSQL's lock timeout) are made here for both paths too.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
 from types import ModuleType
@@ -82,24 +82,11 @@ class Reader:
     def rows(
         self, sql: str, params: Sequence[Any] = (), *, stream: bool = False, size: int = FETCH
     ) -> Generator[tuple[Any, ...], None, None]:
-        """Yield the statement's rows as the driver's tuples, fetched ``size`` at a time. With
-        ``stream`` they come from a server-side cursor on PostgreSQL, so memory does not grow
-        with the table."""
+        """Yield the statement's rows as the driver's tuples (``fetch_rows``); its parameters
+        are marked ``?``, written ``%s`` for psycopg here."""
         if self.backend == "postgresql":
             sql = sql.replace("?", "%s")
-            if stream:
-                cursor: Any = self.dbapi.cursor(name=f"fvm_stream_{next(_CURSORS)}")
-                cursor.itersize = size
-            else:
-                cursor = self.dbapi.cursor()
-        else:
-            cursor = self.dbapi.cursor()
-        try:
-            cursor.execute(sql, tuple(params))
-            while batch := cursor.fetchmany(size):
-                yield from batch
-        finally:
-            cursor.close()
+        return fetch_rows(self.dbapi, self.backend, sql, params, stream=stream, size=size)
 
     def first(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
         """Return the statement's first row, or None."""
@@ -108,6 +95,31 @@ class Reader:
             return next(rows, None)
         finally:
             rows.close()  # the cursor too
+
+
+def fetch_rows(
+    dbapi: Any,
+    backend: str,
+    sql: str,
+    params: Sequence[Any] | Mapping[str, Any] = (),
+    *,
+    stream: bool = False,
+    size: int = FETCH,
+) -> Generator[tuple[Any, ...], None, None]:
+    """Yield the rows of ``sql`` (in the driver's own parameter style) on the DB-API
+    connection ``dbapi``, as the driver's tuples, fetched ``size`` at a time: the one
+    streaming helper of the store. With ``stream`` they come from a server-side cursor on
+    PostgreSQL, so memory does not grow with the table."""
+    if backend == "postgresql" and stream:
+        cursor: Any = dbapi.cursor(name=f"fvm_stream_{next(_CURSORS)}")
+    else:
+        cursor = dbapi.cursor()
+    try:
+        cursor.execute(sql, params if isinstance(params, Mapping) else tuple(params))
+        while batch := cursor.fetchmany(size):
+            yield from batch
+    finally:
+        cursor.close()
 
 
 def reader_of(conn: Any) -> Reader:
@@ -119,15 +131,24 @@ def reader_of(conn: Any) -> Reader:
     return Reader(dbapi, conn.dialect.name)
 
 
-def in_list(column: str, values: Sequence[Any] | None) -> tuple[str, list[Any], set[Any] | None]:
-    """Return the ``AND column IN (…)`` condition for ``values`` with its parameters, and the
-    set the caller must still filter rows by (None when the database filters, or when
-    ``values`` is None: every row)."""
+def narrowed(values: Iterable[Any] | None) -> tuple[list[Any] | None, set[Any] | None]:
+    """Return how a read is narrowed to ``values``: (the values for an IN list, None), or
+    (None, the set the caller must filter rows by) past ``MAX_IN`` values, or (None, None)
+    for every row (``values`` None). The one rule of both kinds of query."""
     if values is None:
-        return "", [], None
+        return None, None
     chosen = sorted(set(values))
     if len(chosen) > MAX_IN:
-        return "", [], set(chosen)
+        return None, set(chosen)
+    return chosen, None
+
+
+def in_list(column: str, values: Sequence[Any] | None) -> tuple[str, list[Any], set[Any] | None]:
+    """Return the ``AND column IN (…)`` condition for ``values`` with its parameters, and the
+    set the caller must still filter rows by (``narrowed``)."""
+    chosen, rest = narrowed(values)
+    if chosen is None:
+        return "", [], rest
     if not chosen:
         return " AND 1 = 0", [], None
     return f" AND {column} IN ({', '.join('?' * len(chosen))})", chosen, None

@@ -83,14 +83,12 @@ def changes(
 
 def latest(conn: Connection, limit: int, unit_ids: list[str] | None = None) -> list[Change]:
     """Return the ``limit`` newest changes, newest first (only of these units, when given)."""
-    from fvmcli.store.query import MAX_IN
+    from fvmcli.store.query import where_in
 
-    query = sa.select(history).order_by(history.c.id.desc())
-    keep = None
-    if unit_ids is not None and len(unit_ids) > MAX_IN:
-        keep = set(unit_ids)  # walk back from the newest instead of binding thousands of ids
-    elif unit_ids is not None:
-        query = query.where(history.c.unit_id.in_(unit_ids))
+    # Past MAX_IN ids: walk back from the newest instead of binding thousands of ids.
+    query, keep = where_in(
+        sa.select(history).order_by(history.c.id.desc()), history.c.unit_id, unit_ids
+    )
     if keep is None:
         query = query.limit(limit)
     found: list[Change] = []

@@ -2,56 +2,39 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from fvmcli.store.driver import MAX_IN
+from fvmcli.store.driver import fetch_rows, narrowed
 
 
 def where_in(
     query: sa.Select[Any], column: sa.ColumnElement[Any], values: Iterable[Any] | None
 ) -> tuple[sa.Select[Any], set[Any] | None]:
     """Return the query narrowed to ``values``, and the set the caller must still filter by
-    (None when the database did the filtering or there was nothing to filter)."""
-    if values is None:
-        return query, None
-    chosen = set(values)
-    if len(chosen) > MAX_IN:  # one scan beats thousands of bound parameters (driver.MAX_IN)
-        return query, chosen
+    (``driver.narrowed``)."""
+    chosen, rest = narrowed(values)
+    if chosen is None:
+        return query, rest
     return query.where(column.in_(chosen)), None
-
-
-_CURSORS = itertools.count()
 
 
 def raw_rows(
     conn: Connection, query: sa.Select[Any], *, stream: bool = False
 ) -> Iterator[tuple[Any, ...]]:
     """Yield the query's rows as the driver's own tuples, in the connection's transaction,
-    without SQLAlchemy's per-row processing: for the hot reads of the whole territory, whose
-    columns need no conversion (text and whole numbers). With ``stream`` the rows come from a
-    server-side cursor on PostgreSQL, so that memory does not grow with the territory."""
+    without SQLAlchemy's per-row processing (``driver.fetch_rows``): for the hot reads of the
+    whole territory, whose columns need no conversion (text and whole numbers)."""
     compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     params: Any = compiled.params
     if conn.dialect.positional:
         params = tuple(params[name] for name in compiled.positiontup or ())
     dbapi = conn.connection.dbapi_connection
     assert dbapi is not None
-    if stream and conn.dialect.name == "postgresql":
-        cursor: Any = dbapi.cursor(name=f"fvm_stream_{next(_CURSORS)}")
-        cursor.itersize = 5000
-    else:
-        cursor = dbapi.cursor()
-    try:
-        cursor.execute(str(compiled), params)
-        while batch := cursor.fetchmany(5000):
-            yield from batch
-    finally:
-        cursor.close()
+    return fetch_rows(dbapi, conn.dialect.name, str(compiled), params, stream=stream)
 
 
 def insert_rows(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:

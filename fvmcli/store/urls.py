@@ -36,7 +36,6 @@ class Url:
     is the text after ``://``, kept as written."""
 
     drivername: str
-    username: str | None
     host: str | None
     port: int | None
     database: str | None
@@ -68,7 +67,6 @@ def parse_url(text: str) -> Url:
     database = parts["database"]
     return Url(
         parts["name"],
-        unquote(parts["username"]) if parts["username"] is not None else None,
         parts["ipv4host"] or parts["ipv6host"],
         port,
         unquote(database) if database is not None else None,
