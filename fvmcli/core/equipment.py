@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -53,29 +53,29 @@ class ItemState:
         return min(self.tested, self.required)
 
 
+def unit_requirements(
+    catalog: Catalog, unit: Unit, counts: dict[str, Count], overrides: dict[str, int]
+) -> Iterator[tuple[str, int, Count]]:
+    """Yield each item of the unit with its required quantity rᵢ and its count: every catalog
+    item in catalog order (the override, else the catalog's rule), then the counted or
+    overridden items outside the catalog (the override, else 0)."""
+    none = Count()
+    for item_id, recommended in _quantities(catalog, unit.type, unit.staff):
+        required = overrides.get(item_id, recommended) if overrides else recommended
+        yield item_id, required, counts.get(item_id, none)
+    if counts or overrides:
+        for item_id in sorted((counts.keys() | overrides.keys()) - catalog.ids):
+            yield item_id, overrides.get(item_id, 0), counts.get(item_id, none)
+
+
 def unit_items(
     catalog: Catalog, unit: Unit, counts: dict[str, Count], overrides: dict[str, int]
 ) -> list[ItemState]:
     """Return every catalog item's state for the unit, plus counted items outside the catalog."""
-    states = []
-    none = Count()
-    for item_id, recommended in _quantities(catalog, unit.type, unit.staff):
-        count = counts.get(item_id, none)
-        required = overrides.get(item_id, recommended) if overrides else recommended
-        states.append(ItemState(item_id, required, count.present, count.configured, count.tested))
-    if counts or overrides:
-        for item_id in sorted((counts.keys() | overrides.keys()) - catalog.ids):
-            count = counts.get(item_id, none)
-            states.append(
-                ItemState(
-                    item_id,
-                    overrides.get(item_id, 0),
-                    count.present,
-                    count.configured,
-                    count.tested,
-                )
-            )
-    return states
+    return [
+        ItemState(item_id, required, count.present, count.configured, count.tested)
+        for item_id, required, count in unit_requirements(catalog, unit, counts, overrides)
+    ]
 
 
 def unit_readiness(
@@ -83,33 +83,10 @@ def unit_readiness(
 ) -> float | None:
     """Return ``readiness(unit_items(…))`` without making the item states: for the whole
     territory, where only the figure is shown."""
-    total = ready = 0
-    if overrides:
-        for item in catalog.items:
-            count = counts.get(item.id)
-            required = required_quantity(
-                item.recommend.get(unit.type), unit.staff, overrides.get(item.id)
-            )
-            if required > 0:
-                total += required
-                ready += min(count.tested if count else 0, required)
-    else:
-        for item_id, required in _quantities(catalog, unit.type, unit.staff):
-            if required > 0:
-                count = counts.get(item_id)
-                total += required
-                ready += min(count.tested if count else 0, required)
-    if len(counts) + len(overrides) > 0:
-        known = catalog.ids
-        for item_id in (counts.keys() | overrides.keys()) - known:
-            required = overrides.get(item_id, 0)
-            if required > 0:
-                count = counts.get(item_id)
-                total += required
-                ready += min(count.tested if count else 0, required)
-    if total == 0:
-        return None
-    return 100.0 * ready / total
+    return readiness_of(
+        (required, count.tested)
+        for _, required, count in unit_requirements(catalog, unit, counts, overrides)
+    )
 
 
 _QUANTITIES: dict[tuple[int, str, int | None], tuple[Catalog, tuple[tuple[str, int], ...]]] = {}
@@ -132,13 +109,20 @@ def _quantities(catalog: Catalog, unit_type: str, staff: int | None) -> tuple[tu
     return found[1]
 
 
+def readiness_of(required_tested: Iterable[tuple[int, int]]) -> float | None:
+    """Return the equipment readiness of (rᵢ, testedᵢ) pairs: 100 × Σ min(testedᵢ, rᵢ) / Σ rᵢ
+    over items with rᵢ > 0; None when nothing is required. The one home of the rule."""
+    total = ready = 0
+    for required, tested in required_tested:
+        if required > 0:
+            total += required
+            ready += min(tested, required)
+    return 100.0 * ready / total if total else None
+
+
 def readiness(states: Iterable[ItemState]) -> float | None:
-    """Return 100 × Σ min(testedᵢ, rᵢ) / Σ rᵢ over required items; None when nothing is required."""
-    required = [s for s in states if s.required > 0]
-    total = sum(s.required for s in required)
-    if total == 0:
-        return None
-    return 100.0 * sum(s.ready for s in required) / total
+    """Return the readiness (``readiness_of``) of item states."""
+    return readiness_of((s.required, s.tested) for s in states)
 
 
 def count_problem(present: int, configured: int, tested: int) -> str | None:

@@ -141,7 +141,7 @@ def territory_summaries(
     same for many units (applicability by type, due dates, credits of each value) is done once
     per plan. A unit whose area or type the content no longer has is not scored but put in
     ``misfits`` (the caller refuses the territory, ``check_fit``)."""
-    from fvmcli.core.training import Coverage
+    from fvmcli.core.training import coverage
     from fvmcli.store.evidence import EMPTY, unit_figures
     from fvmcli.store.reads import (
         completions_in_unit_order,
@@ -162,8 +162,8 @@ def territory_summaries(
     revised = revised_questions(checklist)
     versions = _Walk(versions_in_unit_order(conn, checklist.id, revised, scope))
     counts = _Walk(counts_in_unit_order(conn, None, scope))
-    people = _Walk((u, (n, r)) for u, n, r in people_in_unit_order(conn, requires, scope))
-    completed = _Walk(completions_in_unit_order(conn, requires, scope))
+    people = _Walk(people_in_unit_order(conn, scope))
+    completed = _Walk(completions_in_unit_order(conn, scope))
     territory = ctx.territory
     areas, types = territory.areas, territory.unit_types
     none: dict[str, Waiver] = {}
@@ -174,7 +174,7 @@ def territory_summaries(
             answered_under = versions.take(unit.id, None)
             unit_counts = counts.take(unit.id, None)
             staff = people.take(unit.id, None)
-            done = completed.take(unit.id, 0)
+            done = completed.take(unit.id, ())
             if keep is not None and unit.id not in keep:
                 continue
             if unit.area not in areas or unit.type not in types:
@@ -186,7 +186,7 @@ def territory_summaries(
                 unit,
                 unit_counts or {},
                 overrides.get(unit.id, {}),
-                Coverage(staff[0], staff[1], done) if staff is not None else EMPTY,
+                coverage(staff, done, requires) if staff is not None else EMPTY,
                 needs,
             )
             summary = score_unit(

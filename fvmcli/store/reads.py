@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
@@ -284,26 +284,16 @@ def coverage_counts(
     conn: Any, unit_ids: Iterable[str] | None
 ) -> dict[str, tuple[list[tuple[str, int]], list[tuple[str, str, int]]]]:
     """Return unit → (people per role, people per role and completed course), counted by the
-    database whatever the number of people (every unit with people; None reads every unit)."""
-    reader = reader_of(conn)
-    where, params, keep = in_list("unit_id", _listed(unit_ids))
-    found: dict[str, tuple[list[tuple[str, int]], list[tuple[str, str, int]]]] = {}
-    for unit_id, role, n in reader.rows(
-        f"SELECT unit_id, role, count(*) FROM people WHERE 1 = 1{where} GROUP BY unit_id, role",
-        params,
-    ):
-        if keep is None or unit_id in keep:
-            found.setdefault(unit_id, ([], []))[0].append((role, n))
-    where, params, keep = in_list("p.unit_id", _listed(unit_ids))
-    for unit_id, role, course, n in reader.rows(
-        "SELECT p.unit_id, p.role, s.course, count(DISTINCT p.id) FROM enrolments e "
-        "JOIN people p ON p.id = e.person_id JOIN sessions s ON s.id = e.session_id "
-        f"WHERE e.status = 'completed'{where} GROUP BY p.unit_id, p.role, s.course",
-        params,
-    ):
-        if (keep is None or unit_id in keep) and unit_id in found:
-            found[unit_id][1].append((role, course, n))
-    return found
+    database whatever the number of people (every unit with people; None reads every unit):
+    the two streams below, for a selection."""
+    scope = Scope(tuple(unit_ids) if unit_ids is not None else None)
+    keep = scope.kept()
+    completed = dict(completions_in_unit_order(conn, scope))
+    return {
+        unit_id: (per_role, completed.get(unit_id, []))
+        for unit_id, per_role in people_in_unit_order(conn, scope)
+        if keep is None or unit_id in keep
+    }
 
 
 def versions_in_unit_order(
@@ -326,52 +316,41 @@ def versions_in_unit_order(
 
 
 def people_in_unit_order(
-    conn: Any, requires: Mapping[str, Sequence[str]], scope: Scope = EVERY_UNIT
-) -> Iterator[tuple[str, int, int]]:
-    """Yield (unit, people, required (person, course) pairs) for every unit of the scope with
-    people, in unit id order: counted by the database, a role's people needing its courses."""
+    conn: Any, scope: Scope = EVERY_UNIT
+) -> Iterator[tuple[str, list[tuple[str, int]]]]:
+    """Yield (unit, [(role, people)]) for every unit of the scope with people, in unit id
+    order, streaming: what ``core.training.coverage`` needs of a unit's people."""
     where, params = scope.member_where("p.unit_id")
-    needs = [(role, len(courses)) for role, courses in sorted(requires.items()) if courses]
-    if not needs:
-        sql = f"SELECT p.unit_id, count(*), 0 FROM people p WHERE 1 = 1{where}"
-        values: list[Any] = []
-    else:
-        table = ", ".join(["(?, ?)"] * len(needs))
-        sql = (
-            f"WITH need(role, n) AS (VALUES {table}) "
-            "SELECT p.unit_id, count(*), coalesce(sum(need.n), 0) FROM people p "
-            f"LEFT JOIN need ON need.role = p.role WHERE 1 = 1{where}"
-        )
-        values = [x for pair in needs for x in pair]
-    for unit_id, people, required in reader_of(conn).rows(
-        f"{sql} GROUP BY p.unit_id ORDER BY p.unit_id", [*values, *params], stream=True
-    ):
-        yield unit_id, people, int(required)
+    rows = reader_of(conn).rows(
+        f"SELECT p.unit_id, p.role, count(*) FROM people p WHERE 1 = 1{where} "
+        "GROUP BY p.unit_id, p.role ORDER BY p.unit_id",
+        params,
+        stream=True,
+    )
+    for unit_id, group in groupby(rows, key=itemgetter(0)):
+        yield unit_id, [(role, n) for _, role, n in group]
 
 
 def completions_in_unit_order(
-    conn: Any, requires: Mapping[str, Sequence[str]], scope: Scope = EVERY_UNIT
-) -> Iterator[tuple[str, int]]:
-    """Yield (unit, completed pairs) for every unit of the scope where someone completed a
-    course their role requires, in unit id order: each (person, course) counts once."""
-    pairs = sorted({(role, c) for role, courses in requires.items() for c in courses})
-    if not pairs:
-        return iter(())
+    conn: Any, scope: Scope = EVERY_UNIT
+) -> Iterator[tuple[str, list[tuple[str, str, int]]]]:
+    """Yield (unit, [(role, course, people who completed it)]) for every unit of the scope
+    where someone completed a course, in unit id order, streaming; each person counts once
+    per course. Which of these pairs count is ``core.training.coverage``'s to say."""
     where, params = scope.member_where("p.unit_id")
-    table = ", ".join(["(?, ?)"] * len(pairs))
     rows = reader_of(conn).rows(
         # People first, in unit order (CROSS JOIN fixes SQLite's join order; PostgreSQL plans
-        # it as any join): the groups then come in index order, with no sort of every row.
-        f"WITH need(role, course) AS (VALUES {table}) "
-        "SELECT p.unit_id, count(DISTINCT p.id || ? || s.course) FROM people p "
-        "CROSS JOIN enrolments e CROSS JOIN sessions s CROSS JOIN need "
-        "WHERE e.person_id = p.id AND s.id = e.session_id AND need.role = p.role "
-        f"AND need.course = s.course AND e.status = 'completed'{where} "
-        "GROUP BY p.unit_id ORDER BY p.unit_id",
-        [*(x for pair in pairs for x in pair), "\x1f", *params],
+        # it as any join): the groups then come in index order.
+        "SELECT p.unit_id, p.role, s.course, count(DISTINCT p.id) FROM people p "
+        "CROSS JOIN enrolments e CROSS JOIN sessions s "
+        "WHERE e.person_id = p.id AND s.id = e.session_id "
+        f"AND e.status = 'completed'{where} "
+        "GROUP BY p.unit_id, p.role, s.course ORDER BY p.unit_id",
+        params,
         stream=True,
     )
-    return ((unit_id, done) for unit_id, done in rows)
+    for unit_id, group in groupby(rows, key=itemgetter(0)):
+        yield unit_id, [(role, course, n) for _, role, course, n in group]
 
 
 def _by_unit(rows: Iterable[tuple[Any, ...]], keep: set[str] | None) -> dict[str, dict[str, Any]]:
