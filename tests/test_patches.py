@@ -1,0 +1,88 @@
+"""Each change fvm makes to Typer's and rich's internals (``cli/patches.py``, ``cli/app.py``)
+has a test here that fails when the change stops applying: a Typer release that renames what
+is patched must fail these, not pass silently. Typer is pinned below 0.30 for them."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def _run(code: str, *args: str, lang: str = "sv") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "FVM_LANG": lang, "NO_COLOR": "1", "COLUMNS": "100"}
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, timeout=60
+    )
+
+
+PROBE = """
+import json, runpy, sys
+sys.argv = ["fvm", *sys.argv[1:]]
+try:
+    runpy.run_module("fvmcli", run_name="__main__")
+except SystemExit:
+    pass
+finally:
+    heavy = sorted(m for m in ("pydantic", "sqlalchemy", "rich.console") if m in sys.modules)
+    print("\\n@@" + json.dumps(heavy), file=sys.stderr)
+"""
+
+
+def _loaded(*args: str) -> list[str]:
+    done = _run(PROBE, *args)
+    loaded: list[str] = json.loads(done.stderr.rsplit("@@", 1)[1])
+    return loaded
+
+
+def test_plain_option_values_skip_pydantic() -> None:
+    """Typer builds a pydantic validator for every option it processes; the patch lets text
+    values and options not given pass, so a content command imports no pydantic."""
+    assert "pydantic" not in _loaded("checklist", "list", "--json")
+
+
+def test_help_is_in_swedish_usage_and_options() -> None:
+    """Usage (``HelpFormatter.write_usage``), the --help option's text (``help_option``),
+    the metavars (``display_type``) and rich_utils' panel titles are Swedish."""
+    shown = _run(PROBE, "unit", "list", "--help").stdout
+    assert shown.lstrip().startswith("Användning: fvm unit list")
+    assert "Visa det här meddelandet och avsluta." in shown
+    assert "─ Alternativ ─" in shown
+    assert "--phase              TAL " in shown and "--area               TEXT " in shown
+    assert "<str>" not in shown and "<int>" not in shown and "<bool>" not in shown
+
+
+def test_a_broken_pipe_ends_with_0() -> None:
+    """rich exits 1 on a broken pipe; fvm's patch makes it raise, and fvm ends with 0."""
+    # ``true`` exits at once without reading: fvm's help (printed by rich) meets a closed pipe.
+    shell = f"{sys.executable} -m fvmcli --help | true"
+    done = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", shell],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "FVM_LANG": "sv"},
+        timeout=60,
+    )
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+
+
+def test_the_patched_internals_exist() -> None:
+    """The names patched must exist in the Typer installed: otherwise the patches silently do
+    nothing (each is guarded for another Typer)."""
+    from typer._click import decorators
+    from typer._click.formatting import HelpFormatter
+    from typer.core import _TyperParameter
+
+    assert callable(_TyperParameter.process_value)
+    assert callable(_TyperParameter.display_type)
+    assert callable(decorators.help_option)
+    assert callable(HelpFormatter.write_usage)
+    import typer.rich_utils as rich_utils
+
+    for name in ("DEFAULT_STRING", "OPTIONS_PANEL_TITLE", "ARGUMENTS_PANEL_TITLE", "RICH_HELP"):
+        assert hasattr(rich_utils, name), name
