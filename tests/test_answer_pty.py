@@ -68,15 +68,20 @@ def history(db: str) -> dict[str, str]:
     return {r["question"]: r["value"] for r in json.loads(out)}
 
 
-@pytest.mark.usefixtures("swedish")
-def test_answer_ctrl_c_and_resume_in_a_real_terminal(tmp_path: Path) -> None:
-    db = f"sqlite:///{tmp_path / 'pty.sqlite'}"
-    runner = CliRunner()
+def _unit_h1(path: Path) -> str:
+    """Return the URL of a database at ``path`` with unit h1 in phase 1 (go-live 2030)."""
+    db = f"sqlite:///{path}"
     for args in (
         ["unit", "add", "h1", "--name", "Avd 1", "--area", "sodra", "--type", "hospital"],
         ["phase", "set", "1", "--go-live", "2030-01-31"],
     ):
-        assert runner.invoke(app, ["--db", db, *args]).exit_code == 0
+        assert CliRunner().invoke(app, ["--db", db, *args]).exit_code == 0
+    return db
+
+
+@pytest.mark.usefixtures("swedish")
+def test_answer_ctrl_c_and_resume_in_a_real_terminal(tmp_path: Path) -> None:
+    db = _unit_h1(tmp_path / "pty.sqlite")
 
     child = spawn(db)
     child.expect("Fråga 1 av 5")
@@ -121,13 +126,7 @@ def test_answer_ctrl_c_and_resume_in_a_real_terminal(tmp_path: Path) -> None:
 def test_holding_enter_answers_nothing(tmp_path: Path) -> None:
     """Enter on a choice question with no current answer skips it: nothing is saved that a
     person did not choose."""
-    db = f"sqlite:///{tmp_path / 'enter.sqlite'}"
-    runner = CliRunner()
-    for args in (
-        ["unit", "add", "h1", "--name", "Avd 1", "--area", "sodra", "--type", "hospital"],
-        ["phase", "set", "1", "--go-live", "2030-01-31"],
-    ):
-        assert runner.invoke(app, ["--db", db, *args]).exit_code == 0
+    db = _unit_h1(tmp_path / "enter.sqlite")
     child = spawn(db)
     child.expect("Fråga 1 av 5")
     child.expect("Hoppa över")
