@@ -60,7 +60,7 @@ def import_(
 
     Example: fvm person import personal.csv --dry-run
     """
-    from fvmcli.cli.units import say_imported
+    from fvmcli.cli.writing import say_imported
     from fvmcli.services.training import import_people
 
     with importing(file, encoding):

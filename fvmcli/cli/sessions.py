@@ -129,20 +129,10 @@ def import_(
 
     with importing(file, encoding):
         done = import_sessions(get_env(ctx, creates=True), file, dry_run=dry_run, by=by)
-    verb = _("Would import") if dry_run else _("Imported")
-    say(
-        _(
-            "{verb} {rows} sessions from {file}: {added} added, {changed} changed, "
-            "{unchanged} unchanged."
-        ).format(
-            verb=verb,
-            rows=done.rows,
-            file=file,
-            added=done.added,
-            changed=done.changed,
-            unchanged=done.unchanged,
-        )
-    )
+    counted = ngettext("{rows} session", "{rows} sessions", done.rows)
+    from fvmcli.cli.writing import say_imported
+
+    say_imported(counted.format(rows=done.rows), file, done)
     for sid, person in done.promoted:
         say(_("Promoted {person} from the waitlist of {sid}.").format(person=person, sid=sid))
 

@@ -29,24 +29,6 @@ UNITS = (
 )
 
 
-def say_imported(rows: str, file: Path, outcome: Any) -> None:
-    """Print what an import from ``file`` did (or would do); ``rows`` says how many of what
-    were read ("3 units")."""
-    verb = _("Would import") if outcome.dry_run else _("Imported")
-    say(
-        _(
-            "{verb} {rows} from {file}: {added} added, {changed} changed, {unchanged} unchanged."
-        ).format(
-            verb=verb,
-            rows=rows,
-            file=file,
-            added=outcome.added,
-            changed=outcome.changed,
-            unchanged=outcome.unchanged,
-        )
-    )
-
-
 @app.command("add")
 def add(
     ctx: typer.Context,
@@ -108,6 +90,8 @@ def import_(
     with importing(file, encoding):
         outcome = import_units(get_env(ctx, creates=True), file, dry_run=dry_run, by=by)
     counted = ngettext("{rows} unit", "{rows} units", outcome.rows)
+    from fvmcli.cli.writing import say_imported
+
     say_imported(counted.format(rows=outcome.rows), file, outcome)
 
 

@@ -117,3 +117,21 @@ def write_report(
             write_bytes(html_to_pdf(html), output)
         else:
             write_bytes(html.encode("utf-8"), output)
+
+
+def say_imported(rows: str, file: Path, outcome: Any) -> None:
+    """Print what an import from ``file`` did (or would do); ``rows`` says how many of what
+    were read ("3 units")."""
+    verb = _("Would import") if outcome.dry_run else _("Imported")
+    say(
+        _(
+            "{verb} {rows} from {file}: {added} added, {changed} changed, {unchanged} unchanged."
+        ).format(
+            verb=verb,
+            rows=rows,
+            file=file,
+            added=outcome.added,
+            changed=outcome.changed,
+            unchanged=outcome.unchanged,
+        )
+    )
