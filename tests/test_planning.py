@@ -516,3 +516,9 @@ def test_the_forecast_of_a_blocked_unit_with_a_rising_score(fvm: Fvm, tmp_path: 
     assert (unit["forecast"], unit["projected"], unit["blockers"]) == ("blocked", None, 1)
     assert unit["slope_per_day"] == pytest.approx(0.05)
     assert found["summary"]["blocked"] == 1 and found["summary"]["ready"] == 0
+    shown = fvm("--content", str(content), "--lang", "sv", "--wide", "cutover", "forecast",
+                "--checklist", "fc").stdout  # fmt: skip
+    line = next(row for row in shown.splitlines() if row.startswith("u-b"))
+    assert "blockerad" in line and "i fas" not in line
+    heading = next(row for row in shown.splitlines() if "fasthållen" in row)
+    assert heading.index("blockerad") < heading.index("sen") < heading.index("klar")

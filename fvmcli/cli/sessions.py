@@ -125,13 +125,12 @@ def import_(
 
     Example: fvm session import kurstillfallen.csv
     """
+    from fvmcli.cli.writing import say_imported
     from fvmcli.services.training import import_sessions
 
     with importing(file, encoding):
         done = import_sessions(get_env(ctx, creates=True), file, dry_run=dry_run, by=by)
     counted = ngettext("{rows} session", "{rows} sessions", done.rows)
-    from fvmcli.cli.writing import say_imported
-
     say_imported(counted.format(rows=done.rows), file, done)
     for sid, person in done.promoted:
         say(_("Promoted {person} from the waitlist of {sid}.").format(person=person, sid=sid))

@@ -85,13 +85,12 @@ def import_(
 
     Example: fvm unit import enheter.csv --dry-run
     """
+    from fvmcli.cli.writing import say_imported
     from fvmcli.services.territory import import_units
 
     with importing(file, encoding):
         outcome = import_units(get_env(ctx, creates=True), file, dry_run=dry_run, by=by)
     counted = ngettext("{rows} unit", "{rows} units", outcome.rows)
-    from fvmcli.cli.writing import say_imported
-
     say_imported(counted.format(rows=outcome.rows), file, outcome)
 
 

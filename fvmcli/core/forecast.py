@@ -84,15 +84,7 @@ def forecast(
     score_now = now.score
     points = last_points(rounds, day, score_now)
     b = slope(points) if len({t for t, _ in points}) >= 2 else None
-    settled = (
-        READY
-        if now.status == GREEN
-        else BLOCKED
-        if now.blockers
-        else HELD
-        if score_now >= green
-        else None
-    )
+    settled = _settled(now, green)
     if settled is not None:
         return Forecast(settled, score_now, b, None, None, len(points))
     if b is None:
@@ -108,6 +100,18 @@ def forecast(
     if projected <= go_live:
         return Forecast(ON_TRACK, score_now, b, projected, None, len(points))
     return Forecast(LATE, score_now, b, projected, (projected - go_live).days, len(points))
+
+
+def _settled(now: UnitNow, green: float) -> str | None:
+    """Return the category of a unit that is not projected: ready (green now), blocked
+    (blockers now), held (the score at green, the status not); None for the others."""
+    if now.status == GREEN:
+        return READY
+    if now.blockers:
+        return BLOCKED
+    if now.score >= green:
+        return HELD
+    return None
 
 
 def worst_first_key(found: Forecast) -> tuple[int, int, float]:

@@ -49,8 +49,8 @@ LABELS = {
         "until they are done or waived."
     ),
     "held": N_(
-        "Forecast: held back. The score reaches green, but the status does not (see the "
-        "reason above)."
+        "Forecast: held back. The score reaches green, but a critical question below full "
+        "credit keeps the unit from being green."
     ),
     "on-track": N_(
         "Forecast: on track. At the present pace the unit is green on {projected}, before "

@@ -170,13 +170,12 @@ def html(template_dirs: Sequence[Path], report: Any, *, management: bool = False
 def forecast_context(forecast: Any, limit: int | None) -> dict[str, Any]:
     """Return what the report's forecast section shows: a chart and counts per phase, and the
     units that will not be green by go-live as things stand (blocked, late, stalled, held)."""
+    from fvmcli.core.forecast import BEHIND, FORECASTS
     from fvmcli.render.forecast_chart import phase_chart
 
     if forecast is None:
         return {"forecast": None}
     by_phase = forecast.summaries_by("phase")
-    from fvmcli.core.forecast import BEHIND, FORECASTS
-
     behind = [u for u in forecast.units if u.found.forecast in BEHIND]
     return {
         "forecast": {

@@ -184,15 +184,23 @@ FORECAST = (
     Column("blockers", "blockers"),
     Column("points", "points", table=False),
 )
-FORECAST_SUMMARY = (
+FORECAST_SUMMARY = (  # in ``core.forecast.FORECASTS``' order, worst first
     Column("group", ""),
+    Column("blocked", "blocked"),
     Column("late", "late"),
     Column("stalled", "stalled"),
+    Column("held", "held back"),
     Column("unknown", "unknown"),
     Column("on-track", "on track"),
     Column("ready", "ready"),
 )
-FORECAST_STYLE = {"late": "red", "stalled": "yellow", "unknown": "blue"}
+FORECAST_STYLE = {
+    "blocked": "red",
+    "late": "red",
+    "stalled": "yellow",
+    "held": "yellow",
+    "unknown": "blue",
+}
 
 
 def status_view(found: Any, lang: str, territory: Any) -> Shown:
