@@ -257,6 +257,13 @@ def waive(
             reason=change.reason,
         )
     )
+    if change.needs_approval:
+        say(
+            _(
+                "The waiver takes effect when another person approves it: "
+                "fvm checklist approve {checklist} --unit {unit} {question}"
+            ).format(checklist=checklist_id, unit=change.unit, question=change.question)
+        )
 
 
 @app.command("score")
@@ -371,3 +378,75 @@ def print_(
     env = get_env(ctx)
     kind = choose_format(fmt, output, ("html", "md", "pdf"))
     write_document(env, "checklist", kind, printout(env, checklist_id, unit_id, phase), output)
+
+
+@app.command("attest")
+@output_options()
+def attest(
+    ctx: typer.Context,
+    out: Output,
+    checklist_id: str = CHECKLIST,
+    questions: list[str] | None = typer.Argument(None, metavar="QUESTION…"),
+    unit_id: str | None = typer.Option(None, "--unit", metavar="ID", help="The unit."),
+    area: str | None = typer.Option(None, "--area", metavar="A", help="With --pending: one area."),
+    pending: bool = typer.Option(
+        False, "--pending", help="List the answers that await attestation instead."
+    ),
+    reject: bool = typer.Option(
+        False, "--reject", help="Reject the answers: they count as unanswered until answered again."
+    ),
+    comment: str | None = typer.Option(None, "--comment", help="Why (kept in the history)."),
+) -> None:
+    """Attest critical answers as a second person (four eyes), or list those that await it.
+
+    An answer is attested by someone other than the person who gave it; a new answer starts
+    unattested again. A rejected answer counts as no answer.
+
+    Examples: fvm checklist attest golive --unit vc-hjo org.project-lead cut.plan
+    fvm checklist attest golive --pending --area sodra
+    """
+    from fvmcli.cli.views.four_eyes import attested_view, pending_view
+    from fvmcli.services.four_eyes import attest as attest_answers
+    from fvmcli.services.four_eyes import pending as pending_answers
+    from fvmcli.services.territory import UnitFilter
+
+    env = get_env(ctx)
+    if pending:
+        chosen = UnitFilter((unit_id,) if unit_id else (), area)
+        out.emit(pending_view(pending_answers(env, checklist_id, chosen)))
+        return
+    if unit_id is None:
+        raise typer.BadParameter(_("name the unit (--unit ID), or list with --pending"))
+    done = attest_answers(
+        env, checklist_id, unit_id, list(questions or []), reject=reject, comment=comment
+    )
+    out.emit(attested_view(done))
+
+
+@app.command("approve")
+def approve(
+    ctx: typer.Context,
+    checklist_id: str = CHECKLIST,
+    unit_id: str = UNIT,
+    question_id: str = typer.Argument(..., metavar="QUESTION"),
+    reject: bool = typer.Option(False, "--reject", help="Refuse the waiver: it has no effect."),
+    comment: str | None = typer.Option(None, "--comment", help="Why (kept in the history)."),
+) -> None:
+    """Approve a requested waiver as a person other than its requester (four eyes).
+
+    With [governance] four_eyes = true in territory.toml a waiver has no effect until it is
+    approved.
+
+    Example: fvm checklist approve golive --unit vc-hjo cut.rehearsal --comment "Styrgrupp 12/11"
+    """
+    from fvmcli.services.four_eyes import approve as approve_waiver
+
+    done = approve_waiver(
+        get_env(ctx), checklist_id, unit_id, question_id, reject=reject, comment=comment
+    )
+    message = (
+        _("Rejected the waiver on {question} for {unit} (asked for by {by}).")
+        if done.state == "rejected"
+        else _("Approved the waiver on {question} for {unit} (asked for by {by}).")
+    )
+    say(message.format(question=done.question, unit=done.unit, by=done.requested_by))

@@ -257,3 +257,67 @@ def report(
         step()
         write_report(env, found, kind, output, plain=plain)
         step()
+
+
+@app.command("chains")
+@unit_filters(units=True)
+@output_options(csv=True)
+def chains(
+    ctx: typer.Context,
+    filters: Any,
+    out: Output,
+    checklist_id: str = CHECKLIST_OPTION,
+    as_of: str | None = AS_OF,
+) -> None:
+    """Which chains of open items can no longer finish before go-live? Each open item's
+    earliest finish is today plus the durations of its open prerequisites and its own; the
+    chains that end after their phase's go-live are listed, longest first, with every link,
+    owner and due date.
+
+    Examples: fvm cutover chains --phase 1
+    fvm cutover chains --unit su-avd12 --json
+    """
+    from fvmcli.cli.views.chains import chains_view
+    from fvmcli.services.chains import chains as find_chains
+
+    out.emit(chains_view(find_chains(get_env(ctx), checklist_id, filters, as_of)))
+
+
+@app.command("timeline")
+@output_options(csv=True)
+def timeline(
+    ctx: typer.Context,
+    out: Output,
+    phase: int = typer.Option(..., "--phase", metavar="N", help="The phase."),
+    area: str | None = typer.Option(None, "--area", metavar="A", help="Only this area."),
+    unit_ids: list[str] | None = typer.Option(None, "--unit", metavar="ID", help="Only this unit."),
+    owner: str | None = typer.Option(None, "--owner", metavar="O", help="Only this owner's items."),
+    checklist_id: str = CHECKLIST_OPTION,
+    as_of: str | None = AS_OF,
+    output: Path | None = typer.Option(
+        None, "-o", "--output", help="FILE.xlsx (to print) or FILE.ics (deadlines as events)."
+    ),
+) -> None:
+    """The twelve-month plan: per month from T-12m to go-live, what falls due for each owner
+    (open, done, overdue, waiting for a prerequisite).
+
+    Examples: fvm cutover timeline --phase 1
+    fvm cutover timeline --phase 1 --owner cutover-lead -o plan.ics
+    """
+    from fvmcli.cli.views.chains import timeline_view
+    from fvmcli.services.chains import timeline as make_timeline
+    from fvmcli.services.territory import UnitFilter
+
+    env = get_env(ctx)
+    chosen = UnitFilter(tuple(unit_ids or ()), area)
+    if output is not None:
+        from fvmcli.cli.writing import write_file
+        from fvmcli.services.chains import write_timeline
+
+        kind = output.suffix.lower().lstrip(".")
+        write_file(
+            output,
+            lambda path: write_timeline(env, checklist_id, phase, chosen, owner, as_of, path, kind),
+        )
+        return
+    out.emit(timeline_view(make_timeline(env, checklist_id, phase, chosen, owner, as_of)))

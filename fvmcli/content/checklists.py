@@ -7,7 +7,7 @@ from typing import Any
 
 from fvmcli.content.locate import ContentDirs, ContentFile
 from fvmcli.content.tomlfile import Checker, read_toml
-from fvmcli.core.deadlines import parse_offset
+from fvmcli.core.deadlines import parse_offset, parse_span, span_days
 from fvmcli.core.model import (
     EVIDENCE,
     QUESTION_TYPES,
@@ -48,7 +48,12 @@ _QUESTION = {
     "applies_to",
     "when",
     "revised",
+    "attest",
+    "requires",
+    "requires_parent",
+    "duration",
 }
+ATTEST_MODES = ("critical", "none")
 _OPTION = {"id", "credit", "label"}
 
 
@@ -132,8 +137,24 @@ def _revised(check: Checker, q: dict[str, Any], path: str) -> int | None:
     return revised
 
 
+def _span(check: Checker, raw: Any, path: str) -> Offset | None:
+    if not isinstance(raw, str):
+        check.add(path, _("expected a string like 2w, got {raw!r}").format(raw=raw))
+        return None
+    try:
+        return parse_span(raw)
+    except ValueError as exc:
+        check.add(path, str(exc))
+        return None
+
+
 def _question(
-    check: Checker, raw: Any, path: str, territory: Territory, section_ids: set[str]
+    check: Checker,
+    raw: Any,
+    path: str,
+    territory: Territory,
+    section_ids: set[str],
+    attest_critical: bool,
 ) -> Question | None:
     """Return the question at ``path``, or None when it is too broken to score; every
     problem of it, references included, is added to ``check`` either way."""
@@ -204,6 +225,14 @@ def _question(
     )
     when = _when(check, q["when"], f"{path}.when") if "when" in q else None
     revised = _revised(check, q, path)
+    duration = _span(check, q["duration"], f"{path}.duration") if "duration" in q else None
+    none: tuple[str, ...] = ()
+    requires = check.get(q, "requires", path, check.strings, none)
+    requires_parent = check.get(q, "requires_parent", path, check.strings, none)
+    critical = check.get(q, "critical", path, check.boolean, False)
+    attest = check.get(q, "attest", path, check.boolean, False)
+    if attest and source is not None:
+        check.add(f"{path}.attest", _("a derived question is never attested"))
     if not (qid and qtype in QUESTION_TYPES and text is not None):
         return None
     return Question(
@@ -213,7 +242,7 @@ def _question(
         text=text,
         help=check.get(q, "help", path, check.text, None),
         weight=weight,
-        critical=check.get(q, "critical", path, check.boolean, False),
+        critical=critical,
         due=due,
         owner=check.get(q, "owner", path, check.string, "") or None,
         allow_na=check.get(q, "allow_na", path, check.boolean, False),
@@ -224,6 +253,10 @@ def _question(
         applies_to=applies,
         when=when,
         revised=revised,
+        attest=source is None and (attest or (critical and attest_critical)),
+        requires=requires,
+        requires_parent=requires_parent,
+        duration=span_days(duration) if duration is not None else 0,
     )
 
 
@@ -246,6 +279,52 @@ def _check_when(check: Checker, questions: list[tuple[str, str, str | None]]) ->
                     ref=ref, id=qid
                 ),
             )
+
+
+def _check_requires(check: Checker, questions: list[tuple[str, Question]]) -> None:
+    """Report prerequisites that name an unknown question, and every cycle through
+    ``requires`` (``a → b → a``), at the path of the question where it starts."""
+    paths = {q.id: path for path, q in questions}
+    graph: dict[str, tuple[str, ...]] = {}
+    for path, q in questions:
+        for key in ("requires", "requires_parent"):
+            for i, ref in enumerate(getattr(q, key)):
+                if ref not in paths:
+                    check.add(f"{path}.{key}[{i}]", _("unknown question {ref!r}").format(ref=ref))
+        graph[q.id] = tuple(r for r in q.requires if r in paths)
+    for cycle in requirement_cycles(graph):
+        check.add(
+            f"{paths[cycle[0]]}.requires",
+            _("a cycle of prerequisites: {cycle}").format(cycle=" → ".join([*cycle, cycle[0]])),
+        )
+
+
+def requirement_cycles(graph: dict[str, tuple[str, ...]], limit: int = 100) -> list[list[str]]:
+    """Return the elementary cycles of ``graph`` (node → the nodes it requires), each as its
+    nodes from the earliest in ``graph``'s order, at most ``limit`` of them."""
+    order = {node: i for i, node in enumerate(graph)}
+    cycles: list[list[str]] = []
+    for start in graph:
+        first = order[start]
+        stack: list[tuple[str, int]] = [(start, 0)]
+        path = [start]
+        on_path = {start}
+        while stack and len(cycles) < limit:
+            node, i = stack[-1]
+            nexts = graph.get(node, ())
+            if i == len(nexts):
+                stack.pop()
+                on_path.discard(path.pop())
+                continue
+            stack[-1] = (node, i + 1)
+            step = nexts[i]
+            if step == start:
+                cycles.append(list(path))
+            elif order[step] > first and step not in on_path:
+                stack.append((step, 0))
+                path.append(step)
+                on_path.add(step)
+    return cycles
 
 
 def _raw_reference(raw: Any) -> tuple[str, str | None]:
@@ -279,7 +358,22 @@ def parse_checklist(file: ContentFile, data: dict[str, Any], territory: Territor
     applies = (
         _types(check, top["applies_to"], "applies_to", territory) if "applies_to" in top else None
     )
-    scoring = check.table(top.get("scoring", {}), "scoring", {"green", "amber"})
+    scoring = check.table(
+        top.get("scoring", {}), "scoring", {"green", "amber", "attest", "stale_after"}
+    )
+    attest_mode = check.get(scoring, "attest", "scoring", check.string, "none")
+    if attest_mode not in ATTEST_MODES:
+        check.add(
+            "scoring.attest",
+            _("expected one of {modes}, got {value!r}").format(
+                modes=", ".join(ATTEST_MODES), value=attest_mode
+            ),
+        )
+    stale_after = (
+        _span(check, scoring["stale_after"], "scoring.stale_after")
+        if "stale_after" in scoring
+        else None
+    )
     green = check.get(scoring, "green", "scoring", check.number, 0.90)
     amber = check.get(scoring, "amber", "scoring", check.number, 0.70)
     if not 0 <= amber <= green <= 1:
@@ -312,7 +406,7 @@ def parse_checklist(file: ContentFile, data: dict[str, Any], territory: Territor
     seen: set[str] = set()
     for qpath, raw in check.items(top.get("questions", []), "questions"):
         references.append((qpath, *_raw_reference(raw)))
-        question = _question(check, raw, qpath, territory, section_ids)
+        question = _question(check, raw, qpath, territory, section_ids, attest_mode == "critical")
         if question is None:
             continue
         if question.id in seen:
@@ -328,6 +422,7 @@ def parse_checklist(file: ContentFile, data: dict[str, Any], territory: Territor
             )
         questions.append((qpath, question))
     _check_when(check, references)
+    _check_requires(check, questions)
     check.raise_if_any()
     return Checklist(
         id=cid,
@@ -338,4 +433,5 @@ def parse_checklist(file: ContentFile, data: dict[str, Any], territory: Territor
         applies_to=applies,
         green=green,
         amber=amber,
+        stale_after=stale_after,
     )

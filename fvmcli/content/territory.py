@@ -25,7 +25,9 @@ def load_territory(dirs: ContentDirs) -> Territory:
         raise ContentError("checklists/territory.toml", [Problem("file", _("not found"))])
     data = read_toml(file)
     check = Checker(file)
-    check.table(data, "", {"areas", "unit_types"}, {"areas", "unit_types"})
+    check.table(data, "", {"areas", "unit_types", "governance"}, {"areas", "unit_types"})
+    governance = check.table(data.get("governance", {}), "governance", {"four_eyes"})
+    four_eyes = check.get(governance, "four_eyes", "governance", check.boolean, False)
     areas: dict[str, Area] = {}
     for area_id, raw in check.table(
         data.get("areas", {}), "areas", set(_keys(data, "areas"))
@@ -51,4 +53,4 @@ def load_territory(dirs: ContentDirs) -> Territory:
     if not types and "unit_types" in data:
         check.add("unit_types", _("at least one unit type is required"))
     check.raise_if_any()
-    return Territory(areas, types)
+    return Territory(areas, types, four_eyes)

@@ -36,6 +36,7 @@ class Territory:
 
     areas: dict[str, Area]
     unit_types: dict[str, Text]
+    four_eyes: bool = False  # a waiver takes effect when another person approves it
 
     def phase_of(self, area: str) -> int:
         """Return the phase the area goes live in."""
@@ -112,6 +113,10 @@ class Question:
     applies_to: tuple[str, ...] | None = None
     when: When | None = None
     revised: int | None = None  # the checklist version in which its meaning last changed
+    attest: bool = False  # an answer needs a second person's attestation (resolved at load)
+    requires: tuple[str, ...] = ()  # prerequisites in the same unit
+    requires_parent: tuple[str, ...] = ()  # prerequisites in the unit's parent unit
+    duration: int = 0  # days the activity takes
 
     def stale(self, version: int | None) -> bool:
         """Return True when an answer given under checklist ``version`` (None: unknown)
@@ -152,6 +157,7 @@ class Checklist:
     applies_to: tuple[str, ...] | None = None
     green: float = 0.90
     amber: float = 0.70
+    stale_after: Offset | None = None  # evidence older than this is old
 
     def question(self, question_id: str) -> Question | None:
         """Return the question with this id, if any."""
@@ -221,7 +227,9 @@ class Waiver:
     question: str
     reason: str
     until: date
-    by: str
+    by: str  # who requested (decided) it
+    approved_by: str | None = None  # who approved it (four eyes), None while requested
+    rejected: bool = False  # the approver refused it
 
 
 class NewAnswer(NamedTuple):
@@ -244,6 +252,8 @@ class Answer:
     by: str | None = None
     at: str | None = None
     version: int | None = None
+    attestation: str | None = None  # "attested" | "rejected" by a second person
+    attested_by: str | None = None
 
 
 COURSE_FORMATS = ("classroom", "online", "blended")

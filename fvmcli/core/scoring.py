@@ -10,17 +10,18 @@ the plan), nowhere else.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 
-from fvmcli.core.deadlines import due_date
-from fvmcli.core.model import NA, Checklist, Question, Waiver, When
+from fvmcli.core.deadlines import days_before, due_date
+from fvmcli.core.model import NA, Checklist, Offset, Question, Waiver, When
 from fvmcli.core.values import format_number
 
 GREEN, AMBER, RED, NOT_STARTED = "green", "amber", "red", "not-started"
 STATUSES = (RED, AMBER, NOT_STARTED, GREEN)  # worst first
 TRAINING = "training.coverage"
+ATTESTED, REJECTED = "attested", "rejected"  # the states of an answer's attestation
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,11 @@ class QuestionResult:
     waiver: Waiver | None  # the active waiver, if any
     stale: bool  # answered before the question's meaning changed: counts as no answer
     blocker: bool  # critical, overdue and not actively waived: the unit is red
+    unattested: bool = False  # needs a second person's attestation and has none
+    rejected: bool = False  # its attestation was refused: counts as no answer
+    waiting_for: tuple[str, ...] = ()  # prerequisites not done (parent's as "^id")
+    inconsistent: bool = False  # given credit by a person while waiting
+    done: bool = False  # n/a, actively waived, or full credit
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,19 +76,24 @@ class StatusReason:
 
     status: str
     rule: str  # blocker | not-started | score-below-amber | score-below-green |
-    #            critical-below-full | all-met
+    #            critical-below-full | unattested | inconsistent | all-met
     questions: tuple[str, ...] = ()
     score: float | None = None
     threshold: float | None = None
+    # For ``inconsistent``: (question, the prerequisite it waits for; a parent's as "^id").
+    pairs: tuple[tuple[str, str], ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         """Return the reason as the ``reason`` object of the JSON documents."""
-        return {
+        found: dict[str, object] = {
             "rule": self.rule,
             "questions": list(self.questions),
             "score": self.score,
             "threshold": self.threshold,
         }
+        if self.pairs:
+            found["prerequisites"] = [list(pair) for pair in self.pairs]
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +115,27 @@ class UnitScore:
     late_critical: tuple[tuple[Question, date, Waiver | None], ...] = ()
     sections: tuple[SectionResult, ...] = ()
     questions: tuple[QuestionResult, ...] = ()
+    unattested_count: int = 0
+    inconsistent_count: int = 0
+    oldest_evidence: date | None = None  # the day of the oldest answer behind the score
+    # Applicable questions that are not done (kept when the checklist has prerequisites).
+    open: frozenset[str] = frozenset()
+    stale_after: Offset | None = None
+
+    @property
+    def evidence_age_days(self) -> int | None:
+        """Return the evidence age in days (``scoring.md``), None when undefined."""
+        if self.oldest_evidence is None:
+            return None
+        return (self.as_of - self.oldest_evidence).days
+
+    @property
+    def evidence_old(self) -> bool:
+        """Return True when the checklist says how old evidence may be and it is older."""
+        after = self.stale_after
+        if after is None or self.oldest_evidence is None:
+            return False
+        return self.oldest_evidence < days_before(self.as_of, after)
 
     @property
     def blockers(self) -> list[QuestionResult]:
@@ -197,9 +229,30 @@ def credit(question: Question, value: str | None, due: date | None) -> float | N
     return None
 
 
-def active_waiver(waiver: Waiver | None, as_of: date) -> Waiver | None:
-    """Return the waiver when it is active on ``as_of`` (as_of ≤ its end date)."""
-    return waiver if waiver is not None and as_of <= waiver.until else None
+def active_waiver(waiver: Waiver | None, as_of: date, four_eyes: bool = False) -> Waiver | None:
+    """Return the waiver when it is active on ``as_of``: as_of ≤ its end date and, under four
+    eyes, approved by a person other than its requester (``scoring.md``, "Waiver approval")."""
+    if waiver is None or as_of > waiver.until:
+        return None
+    if four_eyes and (waiver.rejected or not waiver.approved_by or waiver.approved_by == waiver.by):
+        return None
+    return waiver
+
+
+def revised_questions(checklist: Checklist) -> dict[str, int]:
+    """Return question → the version its meaning last changed in, for revised questions."""
+    return {q.id: q.revised for q in checklist.questions if q.revised is not None}
+
+
+def stale_answers(checklist: Checklist, versions: Mapping[str, int | None]) -> set[str]:
+    """Return the answered questions (of question → the version an answer was given under)
+    whose answers predate their question's last change of meaning."""
+    found: set[str] = set()
+    for qid, version in versions.items():
+        question = checklist.question(qid)
+        if question is not None and question.stale(version):
+            found.add(qid)
+    return found
 
 
 # A question of a plan: the question, its due date, whether a shortfall is overdue, its
@@ -212,20 +265,28 @@ class ScorePlan:
     questions that apply by type, their due dates, whether a shortfall is overdue, their
     section, and the credit of each answer value (remembered as values are met)."""
 
-    __slots__ = ("checklist", "as_of", "go_live", "steps")
+    __slots__ = ("checklist", "as_of", "go_live", "four_eyes", "steps", "linked")
 
     def __init__(
-        self, checklist: Checklist, unit_type: str, go_live: date | None, as_of: date
+        self,
+        checklist: Checklist,
+        unit_type: str,
+        go_live: date | None,
+        as_of: date,
+        four_eyes: bool = False,
     ) -> None:
         self.checklist = checklist
         self.as_of = as_of
         self.go_live = go_live
+        self.four_eyes = four_eyes
         index = {s.id: i for i, s in enumerate(checklist.sections)}
         steps: list[Step] = []
         for q in questions_for_type(checklist, unit_type):
             due = due_date(go_live, q.due)
             steps.append((q, due, due is not None and due <= as_of, index.get(q.section, -1), {}))
         self.steps: tuple[Step, ...] = tuple(steps)
+        # Whether any question has prerequisites: then which questions are open is kept.
+        self.linked = any(q.requires or q.requires_parent for q in checklist.questions)
 
     def credit_of(self, i: int, value: str | None) -> float | None:
         """Return the credit of ``value`` for the plan's question ``i`` (remembered)."""
@@ -237,37 +298,52 @@ class ScorePlan:
             return found
 
 
-_PLANS: dict[tuple[int, str, date | None, date], tuple[Checklist, ScorePlan]] = {}
+_PLANS: dict[tuple[int, str, date | None, date, bool], tuple[Checklist, ScorePlan]] = {}
 
 
-def plan_for(checklist: Checklist, unit_type: str, go_live: date | None, as_of: date) -> ScorePlan:
-    """Return the remembered plan of this checklist, unit type, go-live and as-of date."""
-    key = (id(checklist), unit_type, go_live, as_of)
+def plan_for(
+    checklist: Checklist,
+    unit_type: str,
+    go_live: date | None,
+    as_of: date,
+    four_eyes: bool = False,
+) -> ScorePlan:
+    """Return the remembered plan of this checklist, unit type, go-live and as-of date, with
+    waivers active only once approved when ``four_eyes``."""
+    key = (id(checklist), unit_type, go_live, as_of, four_eyes)
     found = _PLANS.get(key)
     if found is None or found[0] is not checklist:
         if len(_PLANS) > 4096:
             _PLANS.clear()
-        found = (checklist, ScorePlan(checklist, unit_type, go_live, as_of))
+        found = (checklist, ScorePlan(checklist, unit_type, go_live, as_of, four_eyes))
         _PLANS[key] = found
     return found[1]
 
 
-def score_unit(  # noqa: C901 (one pass over the questions: every rule in one place)
+def score_unit(  # noqa: C901, PLR0912, PLR0915 (one pass: every rule in one place)
     plan: ScorePlan,
     answers: Mapping[str, str],
     waivers: Mapping[str, Waiver],
     evidence: Evidence,
     stale: Collection[str] = (),
     *,
+    answered_on: Mapping[str, str] | None = None,
+    attestations: Mapping[str, str] | None = None,
+    parent_open: Collection[str] | None = None,
     detail: bool = True,
 ) -> UnitScore:
-    """Return the unit's score, status (with its reason), completeness, numbers of blockers
-    and overdue items, and its late critical questions, on the plan's as-of date; with
-    ``detail`` also each section's and each applicable question's result.
+    """Return the unit's score, status (with its reason), completeness, numbers of blockers,
+    overdue items, unattested and inconsistent answers, the day of its oldest evidence and its
+    late critical questions, on the plan's as-of date; with ``detail`` also each section's and
+    each applicable question's result.
 
-    ``stale`` names the questions whose answers were given before their meaning changed."""
+    ``stale`` names the questions whose answers were given before their meaning changed,
+    ``answered_on`` gives each answer's ISO time (its first ten characters are its day),
+    ``attestations`` each attested or rejected answer's state, and ``parent_open`` the
+    questions not done in the unit's parent unit (None: the unit has no parent)."""
     checklist = plan.checklist
     as_of = plan.as_of
+    four_eyes = plan.four_eyes
     n_sections = len(checklist.sections)
     totals = [0.0] * n_sections  # Σ weight of counted questions, in question order
     sums = [0.0] * n_sections  # Σ weight × credit
@@ -279,14 +355,19 @@ def score_unit(  # noqa: C901 (one pass over the questions: every rule in one pl
     started = False
     blockers: list[str] = []
     short: list[str] = []
+    unattested: list[str] = []
+    oldest: str | None = None
+    open_ids: set[str] = set()
+    credited: list[tuple[int, Question, bool]] = []  # (result index, question, by a person)
     late_critical: list[tuple[Question, date, Waiver | None]] = []
     results: list[QuestionResult] = []
+    attest_states = attestations or {}
     for i, (q, due, late_if_short, s, memo) in enumerate(plan.steps):
         qid = q.id
         if q.when is not None and not when_met(q.when, applied, shown):
             continue
         applied.add(qid)
-        is_stale = by_person = False
+        is_stale = by_person = rejected = False
         value: str | None
         if q.source is not None:
             live = evidence.value(q.source)
@@ -299,23 +380,53 @@ def score_unit(  # noqa: C901 (one pass over the questions: every rule in one pl
                 c = ratio_credit(q, live) if q.scored else None
         else:
             value = answers.get(qid)
-            is_stale = value is not None and qid in stale
-            # A stale answer is shown with what it said, but counts as no answer.
-            by_person = value is not None and not is_stale
-            key = None if is_stale else value
+            if value is not None:
+                is_stale = qid in stale
+                rejected = attest_states.get(qid) == REJECTED
+            # A stale or rejected answer is shown with what it said, but counts as no answer.
+            by_person = value is not None and not is_stale and not rejected
+            key = value if by_person else None
             c = memo[key] if key in memo else plan.credit_of(i, key)
         waiver = waivers.get(qid) if waivers else None
         if waiver is not None:
-            waiver = active_waiver(waiver, as_of)
+            waiver = active_waiver(waiver, as_of, four_eyes)
         late = late_if_short and c is not None and c < 1
         overdue += late
-        answered = (value is not None and not is_stale) or waiver is not None
-        excluded = (value == NA and not is_stale) or waiver is not None
+        counted = value is not None and not is_stale and not rejected
+        answered = counted or waiver is not None
+        excluded = (value == NA and counted) or waiver is not None
         blocker = q.critical and late and waiver is None
+        awaits = q.attest and by_person and waiver is None and attest_states.get(qid) != ATTESTED
+        if awaits:
+            unattested.append(qid)
+        if by_person and c and answered_on is not None:
+            day = answered_on.get(qid)
+            if day is not None and (oldest is None or day[:10] < oldest):
+                oldest = day[:10]
+        # Done: n/a, actively waived, full credit, or an informational question answered.
+        done = excluded or c == 1 or (c is None and by_person)
+        if plan.linked:
+            if not done:
+                open_ids.add(qid)
+            if q.requires or (q.requires_parent and parent_open is not None):
+                credited.append((len(results), q, by_person and bool(c)))
         if detail:
             results.append(
                 QuestionResult(
-                    q, value, c, due, late, answered, by_person, excluded, waiver, is_stale, blocker
+                    q,
+                    value,
+                    c,
+                    due,
+                    late,
+                    answered,
+                    by_person,
+                    excluded,
+                    waiver,
+                    is_stale,
+                    blocker,
+                    awaits,
+                    rejected,
+                    done=done,
                 )
             )
         if not q.scored:
@@ -336,6 +447,19 @@ def score_unit(  # noqa: C901 (one pass over the questions: every rule in one pl
             if not excluded and c is not None:
                 totals[s] += q.weight
                 sums[s] += q.weight * c
+    pairs: list[tuple[str, str]] = []
+    for index, q, gave_credit in credited:
+        waits = [p for p in q.requires if p in open_ids]
+        if parent_open is not None:
+            waits += ["^" + p for p in q.requires_parent if p in parent_open]
+        if not waits:
+            continue
+        if gave_credit:
+            pairs.extend((q.id, p) for p in waits)
+        if detail:
+            results[index] = replace(
+                results[index], waiting_for=tuple(waits), inconsistent=gave_credit
+            )
     kept_weight = weighted = 0.0
     sections: list[SectionResult] = []
     for s, section in enumerate(checklist.sections):
@@ -348,7 +472,7 @@ def score_unit(  # noqa: C901 (one pass over the questions: every rule in one pl
                 SectionResult(section.id, section.weight, part, answered_in[s], scored_in[s])
             )
     score = weighted / kept_weight if kept_weight else 0.0
-    reason = status_reason(checklist, blockers, started, score, short)
+    reason = status_reason(checklist, blockers, started, score, short, unattested, pairs)
     return UnitScore(
         checklist.id,
         checklist.version,
@@ -362,15 +486,29 @@ def score_unit(  # noqa: C901 (one pass over the questions: every rule in one pl
         tuple(late_critical),
         tuple(sections),
         tuple(results),
+        len(unattested),
+        len({q for q, _ in pairs}),
+        date.fromisoformat(oldest) if oldest else None,
+        frozenset(open_ids),
+        checklist.stale_after,
     )
 
 
 def status_reason(
-    checklist: Checklist, blockers: list[str], started: bool, score: float, short: list[str]
+    checklist: Checklist,
+    blockers: list[str],
+    started: bool,
+    score: float,
+    short: list[str],
+    unattested: Sequence[str] = (),
+    pairs: Sequence[tuple[str, str]] = (),
 ) -> StatusReason:
     """Return the status by the first matching rule of ``scoring.md``, with its reason:
     ``blockers`` are the blocker questions, ``started`` whether a person answered a scored
-    question, ``short`` the critical questions below full credit and not waived."""
+    question, ``short`` the critical questions below full credit and not waived,
+    ``unattested`` the answers awaiting attestation and ``pairs`` the inconsistent questions
+    with the prerequisites they wait for. Of rule 4's causes the reason names the first of:
+    the score, a critical question short of full credit, attestation, a prerequisite."""
     if blockers:
         return StatusReason(RED, "blocker", tuple(blockers))
     if not started:
@@ -381,4 +519,9 @@ def status_reason(
         return StatusReason(AMBER, "score-below-green", tuple(short), score, checklist.green)
     if short:
         return StatusReason(AMBER, "critical-below-full", tuple(short))
+    if unattested:
+        return StatusReason(AMBER, "unattested", tuple(unattested))
+    if pairs:
+        questions = tuple(dict.fromkeys(q for q, _ in pairs))
+        return StatusReason(AMBER, "inconsistent", questions, pairs=tuple(pairs))
     return StatusReason(GREEN, "all-met", (), score, checklist.green)

@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 from fvmcli.core.limits import MAX_TEXT
 from fvmcli.core.model import Checklist, NewAnswer, Question, Unit
+from fvmcli.core.scoring import revised_questions
 from fvmcli.errors import InputError, Interrupted
 from fvmcli.i18n import _
 from fvmcli.services.context import Context
-from fvmcli.services.readiness import UnitReadiness, revised_questions, unit_readiness
+from fvmcli.services.readiness import UnitReadiness, unit_readiness
 from fvmcli.services.territory import check_fit, parse_day, require_right, require_unit
 
 if TYPE_CHECKING:
@@ -253,6 +254,7 @@ class WaiverChange:
     question: str
     reason: str
     until: date | None
+    needs_approval: bool = False  # four eyes: a request until another person approves it
 
 
 def waive(
@@ -300,7 +302,9 @@ def waive(
             raise InputError(
                 _("{id} has no waiver on {question_id}").format(id=unit.id, question_id=question_id)
             )
-    return WaiverChange(unit.id, question_id, reason.strip(), day)
+    return WaiverChange(
+        unit.id, question_id, reason.strip(), day, day is not None and ctx.territory.four_eyes
+    )
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,8 @@
-"""Reading one unit's readiness: records from the store, rules from the core."""
+"""Reading readiness: records from the store, rules from the core, by one path.
+
+Every unit's score, one unit's or the whole territory's, is read by ``territory_summaries``:
+the store's streams of one scope walked side by side, each unit scored by the one scorer.
+"""
 
 from __future__ import annotations
 
@@ -11,19 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from fvmcli.core.equipment import ItemTotal
 from fvmcli.core.model import Answer, Checklist, Unit, Waiver
-from fvmcli.core.scoring import UnitScore, plan_for, score_unit
+from fvmcli.core.scoring import UnitScore, plan_for, revised_questions, score_unit, stale_answers
 from fvmcli.services.context import Context
 from fvmcli.services.territory import check_fit, require_unit
-from fvmcli.store.evidence import UnitEvidence, UnitFigures, evidence_for
-from fvmcli.store.reads import (
-    Scope,
-    go_live_dates,
-    stream_values_by_unit,
-    unit_ids_in_order,
-    values_by_unit,
-    versions_by_unit,
-    waivers_by_unit,
-)
+from fvmcli.store.evidence import UnitFigures
+from fvmcli.store.reads import Scope
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -39,88 +35,41 @@ class UnitReadiness:
     go_live: date | None
     answers: dict[str, Answer]
     waivers: dict[str, Waiver]
-    evidence: UnitEvidence
+    evidence: UnitFigures
     score: UnitScore
 
 
 def unit_readiness(
     ctx: Context, conn: Connection, checklist: Checklist, unit_id: str, as_of: date
 ) -> UnitReadiness:
-    """Return the unit's records and its score on ``as_of``."""
+    """Return the unit's records and its score on ``as_of``, with every question's result."""
     from fvmcli.store.answers import get_answers, get_waivers
+    from fvmcli.store.reads import go_live_dates
 
     unit = require_unit(conn, unit_id)
     check_fit(ctx, [unit])
-    go_live = go_live_dates(conn).get(ctx.territory.phase_of(unit.area))
-    answers = get_answers(conn, unit.id, checklist.id)
-    waivers = get_waivers(conn, unit.id, checklist.id)
-    evidence = evidence_for(conn, [unit], ctx.catalog, ctx.curriculum)[unit.id]
-    score = score_unit(
-        plan_for(checklist, unit.type, go_live, as_of),
-        {q: a.value for q, a in answers.items()},
-        waivers,
-        evidence.evidence,
-        stale_questions(checklist, {q: a.version for q, a in answers.items()}),
+    _, score, figures = next(
+        territory_summaries(ctx, conn, checklist, Scope((unit.id,)), as_of, detail=True, items=True)
     )
-    return UnitReadiness(unit, go_live, answers, waivers, evidence, score)
+    return UnitReadiness(
+        unit,
+        go_live_dates(conn).get(ctx.territory.phase_of(unit.area)),
+        get_answers(conn, unit.id, checklist.id),
+        get_waivers(conn, unit.id, checklist.id),
+        figures,
+        score,
+    )
 
 
-def territory_readiness(
-    ctx: Context,
-    conn: Connection,
-    checklist: Checklist,
-    units: list[Unit],
-    as_of: date,
-    *,
-    all_units: bool = False,
-) -> Iterator[tuple[Unit, UnitScore, UnitEvidence]]:
-    """Yield every unit's score, reading records with a fixed number of queries whatever the
-    number of units. Scores are made one at a time, so a caller that keeps only what it needs
-    stays small however large the territory.
-
-    The same core function scores each unit as ``fvm checklist score`` does, so the figures agree.
-    """
-    ids = None if all_units else [u.id for u in units]
-    dates = go_live_dates(conn)
-    waivers = waivers_by_unit(conn, checklist.id, ids)
-    versions = versions_by_unit(conn, checklist.id, revised_questions(checklist), ids)
-    evidence = evidence_for(conn, units, ctx.catalog, ctx.curriculum, all_units=all_units)
-    with paused_gc():
-        for unit, values in _answers_by_unit(conn, checklist, units, ids):
-            score = score_unit(
-                plan_for(checklist, unit.type, dates.get(ctx.territory.phase_of(unit.area)), as_of),
-                values,
-                waivers.get(unit.id, {}),
-                evidence[unit.id].evidence,
-                stale_questions(checklist, versions.get(unit.id, {})) if versions else (),
-            )
-            yield unit, score, evidence.pop(unit.id)
+def in_given_order(
+    units: Iterable[Unit], found: Iterable[tuple[Unit, UnitScore, UnitFigures]]
+) -> list[tuple[Unit, UnitScore, UnitFigures]]:
+    """Return the scored units in the order of ``units`` (the stream gives them by id)."""
+    by_id = {unit.id: (unit, score, figures) for unit, score, figures in found}
+    return [by_id[unit.id] for unit in units if unit.id in by_id]
 
 
-def _answers_by_unit(
-    conn: Connection | Reader, checklist: Checklist, units: list[Unit], ids: list[str] | None
-) -> Iterator[tuple[Unit, dict[str, str]]]:
-    """Yield each unit with its answer values. For the whole territory (``ids`` None) answers
-    stream in the database's order of unit ids and units are walked in that same order, so
-    one unit's answers are in memory at a time; a selection is read in one query."""
-    if ids is None:
-        by_id = {unit.id: unit for unit in units}
-        ordered: Iterable[Unit] = (by_id[i] for i in unit_ids_in_order(conn) if i in by_id)
-        answers = stream_values_by_unit(conn, checklist.id)
-    else:
-        ordered = units
-        selected = values_by_unit(conn, checklist.id, ids)
-        answers = ((unit.id, selected.get(unit.id, {})) for unit in units)
-    pending = next(answers, None)
-    for unit in ordered:
-        values: dict[str, str] = {}
-        if pending is not None and pending[0] == unit.id:
-            values = pending[1]
-            pending = next(answers, None)
-        yield unit, values
-
-
-def territory_summaries(
+def territory_summaries(  # noqa: C901 (the streams of one scope, walked side by side)
     ctx: Context,
     conn: Connection | Reader,
     checklist: Checklist,
@@ -129,36 +78,55 @@ def territory_summaries(
     *,
     needs: dict[str, ItemTotal] | None = None,
     misfits: list[Unit] | None = None,
+    detail: bool = False,
+    items: bool = False,
+    go_live: dict[int, date | None] | None = None,
 ) -> Iterator[tuple[Unit, UnitScore, UnitFigures]]:
     """Yield every unit of the scope with its score, status and counts, its coverage and
-    readiness, scored by the one scorer without per-question results (no ``detail``):
-    for the whole territory's listings and reports. With ``needs`` the units' equipment
-    states are added there.
+    readiness, scored by the one scorer; with ``detail`` each question's result too, with
+    ``items`` each equipment item's state. With ``needs`` the units' equipment states are
+    added there. ``go_live`` replaces phases' go-live dates (a what-if).
 
-    Units, answers, answer versions, equipment counts, people and completions are each read
-    as one stream in the database's order of unit ids and walked side by side, so that one
-    unit's records are in memory at a time, however large the territory. Work that is the
+    Units, answers, answer versions, waivers, equipment counts, people and completions are each
+    read as one stream in the database's order of unit ids and walked side by side, so that
+    one unit's records are in memory at a time, however large the territory. Work that is the
     same for many units (applicability by type, due dates, credits of each value) is done once
     per plan. A unit whose area or type the content no longer has is not scored but put in
-    ``misfits`` (the caller refuses the territory, ``check_fit``)."""
+    ``misfits`` (the caller refuses the territory, ``check_fit``). When the checklist has
+    prerequisites in parent units, the parents are scored first."""
     from fvmcli.core.training import coverage
     from fvmcli.store.evidence import EMPTY, unit_figures
     from fvmcli.store.reads import (
+        NO_ANSWERS,
         completions_in_unit_order,
         counts_in_unit_order,
+        go_live_dates,
         overrides_by_unit,
+        parents_of,
         people_in_unit_order,
         scope_units,
+        stream_answers_by_unit,
         versions_in_unit_order,
+        waivers_by_unit,
     )
 
     ids = list(scope.ids) if scope.ids is not None else None
     keep = scope.kept()
-    dates = go_live_dates(conn)
+    dates: dict[int, date | None] = {**go_live_dates(conn), **(go_live or {})}
+    parent_open: dict[str, frozenset[str]] = {}
+    if any(q.requires_parent for q in checklist.questions):
+        parents = parents_of(conn, scope)
+        if parents:
+            parent_open = {
+                unit.id: score.open
+                for unit, score, _ in territory_summaries(
+                    ctx, conn, checklist, Scope(tuple(parents)), as_of, go_live=go_live
+                )
+            }
     waivers = waivers_by_unit(conn, checklist.id, ids)
     overrides = overrides_by_unit(conn, ids)
     requires = ctx.curriculum.requires()
-    answers = _Walk(stream_values_by_unit(conn, checklist.id, scope))
+    answers = _Walk(stream_answers_by_unit(conn, checklist.id, scope))
     revised = revised_questions(checklist)
     versions = _Walk(versions_in_unit_order(conn, checklist.id, revised, scope))
     counts = _Walk(counts_in_unit_order(conn, None, scope))
@@ -166,11 +134,11 @@ def territory_summaries(
     completed = _Walk(completions_in_unit_order(conn, scope))
     territory = ctx.territory
     areas, types = territory.areas, territory.unit_types
+    four_eyes = territory.four_eyes
     none: dict[str, Waiver] = {}
-    nothing: dict[str, str] = {}
     with paused_gc():
         for unit in scope_units(conn, scope):
-            values = answers.take(unit.id, nothing)
+            given = answers.take(unit.id, NO_ANSWERS)
             answered_under = versions.take(unit.id, None)
             unit_counts = counts.take(unit.id, None)
             staff = people.take(unit.id, None)
@@ -188,14 +156,18 @@ def territory_summaries(
                 overrides.get(unit.id, {}),
                 coverage(staff, done, requires) if staff is not None else EMPTY,
                 needs,
+                items=items,
             )
             summary = score_unit(
-                plan_for(checklist, unit.type, dates.get(areas[unit.area].phase), as_of),
-                values,
+                plan_for(checklist, unit.type, dates.get(areas[unit.area].phase), as_of, four_eyes),
+                given.values,
                 waivers.get(unit.id, none),
                 found.evidence,
-                stale_questions(checklist, answered_under) if answered_under else (),
-                detail=False,
+                stale_answers(checklist, answered_under) if answered_under else (),
+                answered_on=given.days,
+                attestations=given.attestations,
+                parent_open=parent_open.get(unit.parent) if unit.parent else None,
+                detail=detail,
             )
             yield unit, summary, found
 
@@ -217,17 +189,6 @@ class _Walk:
             return default
         self._next = next(self._rows, None)
         return found[1]
-
-
-def revised_questions(checklist: Checklist) -> dict[str, int]:
-    """Return question → the version its meaning last changed in, for revised questions."""
-    return {q.id: q.revised for q in checklist.questions if q.revised is not None}
-
-
-def stale_questions(checklist: Checklist, versions: dict[str, int | None]) -> set[str]:
-    """Return the answered questions whose answers predate their last change of meaning."""
-    revised = revised_questions(checklist)
-    return {q for q, v in versions.items() if q in revised and (v is None or v < revised[q])}
 
 
 @contextmanager

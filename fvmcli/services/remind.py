@@ -137,8 +137,8 @@ def digests(
         training_gaps,
     )
     from fvmcli.core.forecast import UnitNow, forecast
-    from fvmcli.services.readiness import territory_readiness
-    from fvmcli.store.reads import go_live_dates
+    from fvmcli.services.readiness import territory_summaries
+    from fvmcli.store.reads import Scope, go_live_dates
     from fvmcli.store.reminders import coming_places, people_of_units, sent_on
     from fvmcli.store.snapshots import unit_rounds
     from fvmcli.store.training import completed_pairs, list_sessions
@@ -166,9 +166,13 @@ def digests(
         places = coming_places(conn, ids, now.isoformat(timespec="minutes"))
         offers = seat_offers(list_sessions(conn), now)
         sent = sent_on(conn, ctx.clock.today(), ids)
-        for unit, score, evidence in territory_readiness(
-            ctx, conn, checklist, selection.units, day, all_units=chosen.everything
+        scope = Scope(None if ids is None else tuple(ids))
+        order = {unit.id: i for i, unit in enumerate(selection.units)}
+        for unit, score, evidence in territory_summaries(
+            ctx, conn, checklist, scope, day, detail=True, items=True
         ):
+            if unit.id not in order:
+                continue
             blockers, overdue, soon, ending = question_reminders(score, within)
             staff = people.get(unit.id, [])
             digest = Digest(
@@ -195,6 +199,7 @@ def digests(
                 quiet += 1
             else:
                 found.append(digest)
+    found.sort(key=lambda digest: order[digest.unit.id])
     return found, quiet, sent
 
 

@@ -33,7 +33,7 @@ def make_sheets(
     unit is chosen and it ends in .xlsx, else ``<unit>.xlsx`` in the folder ``output``."""
     from fvmcli.core.deadlines import due_date
     from fvmcli.render.answer_sheet import SheetData, SheetRow
-    from fvmcli.services.readiness import territory_readiness
+    from fvmcli.services.readiness import in_given_order, territory_summaries
 
     if chosen.everything:
         raise InputError(_("choose the units: --unit ID…, --area A or --phase N"))
@@ -44,7 +44,7 @@ def make_sheets(
     made: list[SheetMade] = []
     with ctx.db.read() as conn:
         from fvmcli.store.answers import answers_by_unit
-        from fvmcli.store.reads import go_live_dates
+        from fvmcli.store.reads import Scope, go_live_dates
 
         units = select(ctx, conn, chosen).units
         if not units:
@@ -58,7 +58,12 @@ def make_sheets(
             )
         stored = answers_by_unit(conn, checklist.id, [u.id for u in units])
         dates = go_live_dates(conn)
-        scores = territory_readiness(ctx, conn, checklist, units, today)
+        scores = in_given_order(
+            units,
+            territory_summaries(
+                ctx, conn, checklist, Scope(tuple(u.id for u in units)), today, detail=True
+            ),
+        )
         for unit, score, _evidence in scores:
             phase = ctx.territory.phase_of(unit.area)
             answers = stored.get(unit.id, {})

@@ -16,12 +16,19 @@ from fvmcli.store.query import insert_tuples, where_in
 from fvmcli.store.schema import answers, waivers
 from fvmcli.store.units import lock_units
 
-HISTORY_KINDS = ("answer", "waiver")
+HISTORY_KINDS = ("answer", "waiver", "attestation", "approval")
 
 
 def _answer(row: sa.Row[Any]) -> Answer:
     return Answer(
-        row.question, row.value, row.comment, row.answered_by, row.answered_at, row.version
+        row.question,
+        row.value,
+        row.comment,
+        row.answered_by,
+        row.answered_at,
+        row.version,
+        row.attestation,
+        row.attested_by,
     )
 
 
@@ -97,6 +104,10 @@ def save_answers(
                     answered_by=who,
                     answered_at=when,
                     version=version,
+                    # A new answer, even with the same value, starts unattested.
+                    attestation=None,
+                    attested_by=None,
+                    attested_at=None,
                 )
             )
         log.append(
@@ -134,7 +145,15 @@ def get_waivers(conn: Connection, unit_id: str, checklist: str) -> dict[str, Wai
     """Return question id → waiver (active or not) for one unit."""
     query = sa.select(waivers).where(waivers.c.unit_id == unit_id, waivers.c.checklist == checklist)
     return {
-        r.question: Waiver(r.question, r.reason, r.until, r.decided_by) for r in conn.execute(query)
+        r.question: Waiver(
+            r.question,
+            r.reason,
+            r.until,
+            r.decided_by,
+            r.approved_by if r.approval == "approved" else None,
+            r.approval == "rejected",
+        )
+        for r in conn.execute(query)
     }
 
 
@@ -187,10 +206,72 @@ def change_waiver(
     return True
 
 
+def set_attestation(
+    conn: Connection,
+    unit_id: str,
+    checklist: str,
+    question: str,
+    state: str,
+    *,
+    by: str,
+    at: str,
+    comment: str | None,
+    version: int,
+) -> None:
+    """Record a second person's attestation (``state`` "attested" or "rejected") of the
+    current answer, in the answer's row and in history."""
+    conn.execute(
+        answers.update()
+        .where(
+            answers.c.unit_id == unit_id,
+            answers.c.checklist == checklist,
+            answers.c.question == question,
+        )
+        .values(attestation=state, attested_by=by, attested_at=at)
+    )
+    record(
+        conn,
+        [
+            Change(
+                at, by, "attestation", unit_id, checklist, question, None, state, comment, version
+            )
+        ],
+    )
+
+
+def set_approval(
+    conn: Connection,
+    unit_id: str,
+    checklist: str,
+    question: str,
+    state: str,
+    *,
+    by: str,
+    at: str,
+    comment: str | None,
+    version: int,
+) -> None:
+    """Record the approval (``state`` "approved" or "rejected") of a requested waiver, in the
+    waiver's row and in history."""
+    conn.execute(
+        waivers.update()
+        .where(
+            waivers.c.unit_id == unit_id,
+            waivers.c.checklist == checklist,
+            waivers.c.question == question,
+        )
+        .values(approval=state, approved_by=by, approved_at=at)
+    )
+    record(
+        conn,
+        [Change(at, by, "approval", unit_id, checklist, question, None, state, comment, version)],
+    )
+
+
 def answer_history(
     conn: Connection, unit_id: str, checklist: str, question: str | None = None
 ) -> list[Change]:
-    """Return answer and waiver changes of one unit, oldest first."""
+    """Return answer, waiver, attestation and approval changes of one unit, oldest first."""
     return changes(conn, kinds=HISTORY_KINDS, unit_id=unit_id, scope=checklist, subject=question)
 
 

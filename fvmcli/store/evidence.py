@@ -6,50 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from fvmcli.core.equipment import ItemState, ItemTotal, readiness, unit_items, unit_readiness
-from fvmcli.core.model import Catalog, Count, Curriculum, Unit
+from fvmcli.core.model import Catalog, Count, Unit
 from fvmcli.core.scoring import Evidence
 from fvmcli.core.training import Coverage, coverage
-from fvmcli.store.reads import (
-    counts_by_unit,
-    coverage_counts,
-    overrides_by_unit,
-)
-
-
-@dataclass(frozen=True)
-class UnitEvidence:
-    coverage: Coverage
-    items: list[ItemState]
-
-    @property
-    def evidence(self) -> Evidence:
-        """Return the values the derived questions take."""
-        return Evidence(self.coverage.percent, readiness(self.items))
-
-
-def evidence_for(
-    conn: Any,
-    units: list[Unit],
-    catalog: Catalog,
-    curriculum: Curriculum,
-    *,
-    all_units: bool = False,
-) -> dict[str, UnitEvidence]:
-    """Return unit id → evidence, with one query per kind of record, not one per unit.
-
-    ``all_units`` reads every row instead of filtering by id (faster for the whole territory).
-    """
-    ids = None if all_units else [u.id for u in units]
-    covered = coverage_by_unit(conn, ids, curriculum.requires())
-    counts = counts_by_unit(conn, ids)
-    overrides = overrides_by_unit(conn, ids)
-    return {
-        u.id: UnitEvidence(
-            covered.get(u.id, EMPTY),
-            unit_items(catalog, u, counts.get(u.id, {}), overrides.get(u.id, {})),
-        )
-        for u in units
-    }
+from fvmcli.store.reads import coverage_counts
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +18,7 @@ class UnitFigures:
 
     coverage: Coverage
     readiness: float | None
+    items: tuple[ItemState, ...] = ()  # each item's state, when asked for
 
     @property
     def evidence(self) -> Evidence:
@@ -72,16 +33,19 @@ def unit_figures(
     overrides: dict[str, int],
     coverage: Coverage,
     needs: dict[str, ItemTotal] | None = None,
+    *,
+    items: bool = False,
 ) -> UnitFigures:
-    """Return the unit's coverage and equipment readiness, exactly as ``evidence_for`` gives
-    them; with ``needs`` (item → totals, catalog items in it already) the unit's item states
+    """Return the unit's coverage and equipment readiness, with ``items`` each item's state
+    too; with ``needs`` (item → totals, catalog items in it already) the unit's item states
     are also added there."""
-    if needs is None:
+    if needs is None and not items:
         return UnitFigures(coverage, unit_readiness(catalog, unit, counts, overrides))
     states = unit_items(catalog, unit, counts, overrides)
-    for state in states:
-        needs.setdefault(state.item, ItemTotal(state.item)).add(state)
-    return UnitFigures(coverage, readiness(states))
+    if needs is not None:
+        for state in states:
+            needs.setdefault(state.item, ItemTotal(state.item)).add(state)
+    return UnitFigures(coverage, readiness(states), tuple(states) if items else ())
 
 
 EMPTY = Coverage(0, 0, 0)

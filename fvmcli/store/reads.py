@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from fvmcli.core.model import Count, Unit, Waiver
 from fvmcli.store.driver import as_date, in_list, reader_of
@@ -27,8 +27,25 @@ from fvmcli.store.driver import as_date, in_list, reader_of
 COLUMNS: dict[str, tuple[str, ...]] = {
     "units": ("id", "name", "area", "type", "staff", "municipality", "parent", "email"),
     "phases": ("phase", "go_live"),
-    "answers": ("unit_id", "checklist", "question", "value", "version"),
-    "waivers": ("unit_id", "checklist", "question", "reason", "until", "decided_by"),
+    "answers": (
+        "unit_id",
+        "checklist",
+        "question",
+        "value",
+        "version",
+        "answered_at",
+        "attestation",
+    ),
+    "waivers": (
+        "unit_id",
+        "checklist",
+        "question",
+        "reason",
+        "until",
+        "decided_by",
+        "approved_by",
+        "approval",
+    ),
     "equipment_counts": ("unit_id", "item", "present", "configured", "tested"),
     "equipment_requirements": ("unit_id", "item", "quantity"),
     "people": ("id", "role", "unit_id"),
@@ -149,65 +166,101 @@ def go_live_dates(conn: Any) -> dict[int, date]:
 def waivers_by_unit(
     conn: Any, checklist: str, unit_ids: Iterable[str] | None = None
 ) -> dict[str, dict[str, Waiver]]:
-    """Return unit → question → waiver for many units in one query."""
+    """Return unit → question → waiver (with its approval) for many units in one query."""
     where, params, keep = in_list("unit_id", _listed(unit_ids))
     rows = reader_of(conn).rows(
-        "SELECT unit_id, question, reason, until, decided_by FROM waivers "
-        f"WHERE checklist = ?{where}",
+        "SELECT unit_id, question, reason, until, decided_by, approved_by, approval "
+        f"FROM waivers WHERE checklist = ?{where}",
         [checklist, *params],
     )
     found: dict[str, dict[str, Waiver]] = defaultdict(dict)
-    for unit_id, question, reason, until, by in rows:
+    for unit_id, question, reason, until, by, approved_by, approval in rows:
         if keep is None or unit_id in keep:
-            found[unit_id][question] = Waiver(question, reason, as_date(until, "waivers.until"), by)
+            found[unit_id][question] = Waiver(
+                question,
+                reason,
+                as_date(until, "waivers.until"),
+                by,
+                approved_by if approval == "approved" else None,
+                approval == "rejected",
+            )
     return found
 
 
-def values_by_unit(
-    conn: Any, checklist: str, unit_ids: Iterable[str] | None = None
-) -> dict[str, dict[str, str]]:
-    """Return unit → question → answer value for many units in one query (all when None)."""
-    where, params, keep = in_list("unit_id", _listed(unit_ids))
-    rows = reader_of(conn).rows(
-        f"SELECT unit_id, question, value FROM answers WHERE checklist = ?{where}",
-        [checklist, *params],
-    )
-    return _by_unit(rows, keep)
+class UnitAnswers(NamedTuple):
+    """One unit's answers on a checklist as the scorer reads them: question → value, → the
+    day it was given (ISO), and → its attestation ("attested" or "rejected") where it has one."""
+
+    values: dict[str, str]
+    days: dict[str, str]
+    attestations: dict[str, str]
 
 
-def stream_values_by_unit(
+NO_ANSWERS = UnitAnswers({}, {}, {})
+
+
+def stream_answers_by_unit(
     conn: Any, checklist: str, scope: Scope = EVERY_UNIT
-) -> Iterator[tuple[str, dict[str, str]]]:
-    """Yield (unit, question → value) for every unit of the scope with answers, in unit id
-    order, as a stream so that memory does not grow with the territory. The database makes
-    each unit's answers into one JSON object (one row per unit instead of one per answer,
-    which is most of the cost of reading them); a SQLite built without JSON functions is read
-    row by row."""
+) -> Iterator[tuple[str, UnitAnswers]]:
+    """Yield (unit, its answers) for every unit of the scope with answers, in unit id order,
+    as a stream so that memory does not grow with the territory. The database makes each
+    unit's values, days and attestations into JSON objects (one row per unit instead of one
+    per answer, which is most of the cost of reading them); a SQLite built without JSON
+    functions is read row by row."""
     reader = reader_of(conn)
     where, params = scope.member_where("unit_id")
     if reader.backend == "postgresql":
-        aggregate = "json_object_agg(question, value)::text"
+        pair = "json_object_agg({0}, {1})::text"
+        day = "substr(answered_at, 1, 10)"
+        attested = (
+            "COALESCE(json_object_agg(question, attestation) "
+            "FILTER (WHERE attestation IS NOT NULL)::text, '{}')"
+        )
     elif _sqlite_has_json(reader):
-        aggregate = "json_group_object(question, value)"
+        pair = "json_group_object({0}, {1})"
+        day = "substr(answered_at, 1, 10)"
+        attested = "json_group_object(question, attestation) FILTER (WHERE attestation IS NOT NULL)"
     else:
         rows = reader.rows(
-            "SELECT unit_id, question, value FROM answers WHERE checklist = ? ORDER BY unit_id",
-            (checklist,),
+            "SELECT unit_id, question, value, answered_at, attestation FROM answers "
+            f"WHERE checklist = ?{where} ORDER BY unit_id",
+            [checklist, *params],
             stream=True,
         )
         for unit_id, group in groupby(rows, key=itemgetter(0)):
-            yield unit_id, {question: value for _, question, value in group}
+            found = UnitAnswers({}, {}, {})
+            for _, question, value, at, attestation in group:
+                found.values[question] = value
+                found.days[question] = at[:10]
+                if attestation is not None:
+                    found.attestations[question] = attestation
+            yield unit_id, found
         return
     # The decoder's own scanner: each value is one JSON object, as the database wrote it.
     scan = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
-    for unit_id, values in reader.rows(
-        f"SELECT unit_id, {aggregate} FROM answers WHERE checklist = ?{where} "
-        "GROUP BY unit_id ORDER BY unit_id",
+    values, days = pair.format("question", "value"), pair.format("question", day)
+    for unit_id, found, on, states in reader.rows(
+        f"SELECT unit_id, {values}, {days}, {attested} FROM answers "
+        f"WHERE checklist = ?{where} GROUP BY unit_id ORDER BY unit_id",
         [checklist, *params],
         stream=True,
         size=ANSWER_BATCH,
     ):
-        yield unit_id, scan(values, 0)[0]
+        yield (
+            unit_id,
+            UnitAnswers(
+                scan(found, 0)[0], scan(on, 0)[0], scan(states, 0)[0] if states != "{}" else {}
+            ),
+        )
+
+
+def parents_of(conn: Any, scope: Scope = EVERY_UNIT) -> list[str]:
+    """Return the ids of the units that are the parent of a unit of the scope, in id order."""
+    where, params, keep = scope.units_where()
+    rows = reader_of(conn).rows(
+        f"SELECT DISTINCT parent, id FROM units WHERE parent IS NOT NULL{where}", params
+    )
+    return sorted({parent for parent, unit_id in rows if keep is None or unit_id in keep})
 
 
 def _sqlite_has_json(reader: Any) -> bool:
@@ -219,26 +272,6 @@ def _sqlite_has_json(reader: Any) -> bool:
     except sqlite3.OperationalError:
         return False
     return True
-
-
-def versions_by_unit(
-    conn: Any,
-    checklist: str,
-    questions: Iterable[str],
-    unit_ids: Iterable[str] | None = None,
-) -> dict[str, dict[str, int | None]]:
-    """Return unit → question → the checklist version an answer was given under, for these
-    questions only (those whose meaning has changed), in one query."""
-    chosen = sorted(set(questions))
-    if not chosen:
-        return {}
-    where, params, keep = in_list("unit_id", _listed(unit_ids))
-    rows = reader_of(conn).rows(
-        "SELECT unit_id, question, version FROM answers WHERE checklist = ? "
-        f"AND question IN ({', '.join('?' * len(chosen))}){where}",
-        [checklist, *chosen, *params],
-    )
-    return _by_unit(rows, keep)
 
 
 def counts_by_unit(conn: Any, unit_ids: Iterable[str] | None = None) -> dict[str, dict[str, Count]]:

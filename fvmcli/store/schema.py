@@ -48,6 +48,10 @@ answers = sa.Table(
     sa.Column("answered_by", sa.String(200), nullable=False),
     sa.Column("answered_at", sa.String(40), nullable=False),
     sa.Column("version", sa.Integer, nullable=True),
+    # A second person's word on the answer: "attested" or "rejected" (cleared by a new answer).
+    sa.Column("attestation", sa.String(20), nullable=True),
+    sa.Column("attested_by", sa.String(200), nullable=True),
+    sa.Column("attested_at", sa.String(40), nullable=True),
 )
 
 waivers = sa.Table(
@@ -60,6 +64,10 @@ waivers = sa.Table(
     sa.Column("until", sa.Date, nullable=False),
     sa.Column("decided_by", sa.String(200), nullable=False),
     sa.Column("decided_at", sa.String(40), nullable=False),
+    # Under four eyes: "approved" or "rejected" by another person; None while requested.
+    sa.Column("approval", sa.String(20), nullable=True),
+    sa.Column("approved_by", sa.String(200), nullable=True),
+    sa.Column("approved_at", sa.String(40), nullable=True),
 )
 
 equipment_counts = sa.Table(
@@ -218,4 +226,45 @@ reminders = sa.Table(
     sa.Column("sent_at", sa.String(40), nullable=False),
     sa.Column("sent_by", sa.String(200), nullable=False),
     sa.UniqueConstraint("unit_id", "recipient", "day", name="uq_reminders_unit_recipient_day"),
+)
+
+# A go/no-go proposal: the evidence frozen as canonical JSON, and its SHA-256.
+gate_proposals = sa.Table(
+    "gate_proposals",
+    metadata,
+    sa.Column("label", sa.String(100), primary_key=True),
+    sa.Column("phase", sa.Integer, nullable=False),
+    sa.Column("as_of", sa.Date, nullable=False),
+    sa.Column("go_live", sa.Date, nullable=True),
+    sa.Column("checklist", sa.String(100), nullable=False),
+    sa.Column("verdict", sa.String(10), nullable=False),
+    sa.Column("evidence", sa.Text, nullable=False),
+    sa.Column("digest", sa.String(64), nullable=False),
+    sa.Column("proposed_by", sa.String(200), nullable=False),
+    sa.Column("proposed_at", sa.String(40), nullable=False),
+)
+
+# One vote per voting role of ``gates.toml``; a later vote replaces it until the decision.
+gate_votes = sa.Table(
+    "gate_votes",
+    metadata,
+    sa.Column("label", sa.String(100), sa.ForeignKey("gate_proposals.label"), primary_key=True),
+    sa.Column("role", sa.String(100), primary_key=True),
+    sa.Column("vote", sa.String(10), nullable=False),
+    sa.Column("by", sa.String(200), nullable=False),
+    sa.Column("at", sa.String(40), nullable=False),
+    sa.Column("comment", sa.Text, nullable=True),
+)
+
+# The decision on a proposal, final: conditions and the criteria it went against as JSON lists.
+gate_decisions = sa.Table(
+    "gate_decisions",
+    metadata,
+    sa.Column("label", sa.String(100), sa.ForeignKey("gate_proposals.label"), primary_key=True),
+    sa.Column("decision", sa.String(20), nullable=False),
+    sa.Column("by", sa.String(200), nullable=False),
+    sa.Column("at", sa.String(40), nullable=False),
+    sa.Column("conditions", sa.Text, nullable=False),
+    sa.Column("reason", sa.Text, nullable=True),
+    sa.Column("against", sa.Text, nullable=False),
 )

@@ -1,0 +1,44 @@
+"""How ``fvm checklist attest`` shows attested answers and the worklist of pending ones."""
+
+from __future__ import annotations
+
+from fvmcli.cli.output import Listing, Shown, say
+from fvmcli.i18n import _
+from fvmcli.render.columns import Column
+from fvmcli.render.values import local_time
+from fvmcli.services.four_eyes import Attested, Pending
+
+PENDING = (
+    Column("unit", "unit id", table=False),
+    Column("unit_name", "unit", shrink=True),
+    Column("question", "question", shrink=False),
+    Column("value", "answer"),
+    Column("by", "answered by"),
+    Column("at", "answered", lambda at: local_time(at) or ""),
+)
+
+
+def pending_view(found: list[Pending]) -> Listing:
+    """Return the worklist of answers awaiting attestation."""
+    return Listing(
+        PENDING,
+        [vars(p) for p in found],
+        title=_("Answers awaiting attestation: {count}").format(count=len(found)),
+    )
+
+
+def attested_view(done: Attested) -> Shown:
+    """Return what was attested or rejected."""
+
+    def printer() -> None:
+        message = (
+            _("Rejected for {unit}: {questions}. They count as unanswered until answered again.")
+            if done.state == "rejected"
+            else _("Attested for {unit}: {questions}.")
+        )
+        say(message.format(unit=done.unit, questions=", ".join(done.questions)))
+
+    return Shown(
+        lambda: {"unit": done.unit, "questions": list(done.questions), "state": done.state},
+        printer,
+    )

@@ -1,0 +1,213 @@
+"""Four eyes: a second person attests critical answers and approves waivers
+(``scoring.md``, "Attestation" and "Waiver approval")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fvmcli.core.limits import MAX_TEXT
+from fvmcli.core.scoring import ATTESTED, REJECTED
+from fvmcli.errors import ConflictError, InputError
+from fvmcli.i18n import _
+from fvmcli.services.context import Context
+from fvmcli.services.territory import UnitFilter, require_right, require_unit, select
+
+
+@dataclass(frozen=True)
+class Attested:
+    """Answers attested (or rejected) for one unit."""
+
+    unit: str
+    questions: tuple[str, ...]
+    state: str  # "attested" | "rejected"
+
+
+def _comment(comment: str | None) -> str | None:
+    if comment is not None and len(comment) > MAX_TEXT:
+        raise InputError(_("--comment: at most {MAX_TEXT} characters").format(MAX_TEXT=MAX_TEXT))
+    return comment.strip() or None if comment is not None else None
+
+
+def _refuse_own(ctx: Context, actor: str, giver: str | None, message: str, hint: str) -> None:
+    """Refuse when ``actor`` is the person who gave the answer or asked for the waiver: on a
+    shared database the login is refused its own (5), elsewhere it is a conflict (3)."""
+    from fvmcli.errors import NotPermitted
+
+    if giver is None or actor.casefold() != giver.casefold():
+        return
+    if ctx.enforced:
+        raise NotPermitted(message, hint=hint)
+    raise ConflictError(message, hint=hint)
+
+
+def attest(
+    ctx: Context,
+    checklist_id: str,
+    unit_id: str,
+    questions: list[str],
+    *,
+    reject: bool = False,
+    comment: str | None = None,
+) -> Attested:
+    """Attest (or reject) the current answers to ``questions`` of one unit, as a person other
+    than the one who gave each. Refused (3) for a question that needs no attestation, has no
+    answer given by a person, or was answered by the actor."""
+    from fvmcli.store.answers import get_answers, set_attestation
+
+    checklist = ctx.checklist(checklist_id)
+    if not questions:
+        raise InputError(_("name the questions to attest"))
+    said = _comment(comment)
+    for qid in questions:
+        question = checklist.question(qid)
+        if question is None:
+            raise InputError(
+                _("unknown question {question_id!r} in checklist {id!r}").format(
+                    question_id=qid, id=checklist.id
+                )
+            )
+        if not question.attest:
+            raise ConflictError(
+                _("{question_id} needs no attestation").format(question_id=qid),
+                hint=_(
+                    "Only questions with attest = true (or critical ones under "
+                    '[scoring] attest = "critical") are attested.'
+                ),
+            )
+    state = REJECTED if reject else ATTESTED
+    with ctx.db.write() as conn:
+        unit = require_unit(conn, unit_id)
+        require_right(ctx, conn, "attest", [unit])
+        actor = ctx.actor()
+        stored = get_answers(conn, unit.id, checklist.id)
+        for qid in dict.fromkeys(questions):
+            answer = stored.get(qid)
+            if answer is None:
+                raise ConflictError(
+                    _("{id} has no answer to {question_id} to attest").format(
+                        id=unit.id, question_id=qid
+                    )
+                )
+            _refuse_own(
+                ctx,
+                actor,
+                answer.by,
+                _("{actor} gave the answer to {question_id}; a second person attests it").format(
+                    actor=actor, question_id=qid
+                ),
+                _("Ask another lead to run 'fvm checklist attest'."),
+            )
+            set_attestation(
+                conn,
+                unit.id,
+                checklist.id,
+                qid,
+                state,
+                by=actor,
+                at=ctx.clock.now(),
+                comment=said,
+                version=checklist.version,
+            )
+    return Attested(unit.id, tuple(dict.fromkeys(questions)), state)
+
+
+@dataclass(frozen=True)
+class Pending:
+    """An answer that awaits a second person's attestation."""
+
+    unit: str
+    unit_name: str
+    question: str
+    value: str
+    by: str | None
+    at: str | None
+
+
+def pending(ctx: Context, checklist_id: str, chosen: UnitFilter) -> list[Pending]:
+    """Return the answers of the chosen units that await attestation, by unit and question:
+    a lead's worklist. The scorer decides which they are."""
+    from fvmcli.services.readiness import territory_summaries
+    from fvmcli.store.answers import answers_by_unit
+    from fvmcli.store.reads import Scope
+
+    checklist = ctx.checklist(checklist_id)
+    today = ctx.clock.today()
+    found: list[Pending] = []
+    with ctx.db.read() as conn:
+        selection = select(ctx, conn, chosen)
+        scope = Scope(None if selection.ids is None else tuple(selection.ids))
+        waiting: list[tuple[str, str, list[str]]] = []
+        for unit, score, _ in territory_summaries(ctx, conn, checklist, scope, today, detail=True):
+            if score.unattested_count:
+                awaiting = [r.question.id for r in score.questions if r.unattested]
+                waiting.append((unit.id, unit.name, awaiting))
+        stored = answers_by_unit(conn, checklist.id, [unit for unit, _, _ in waiting])
+        for unit_id, name, questions in waiting:
+            for qid in questions:
+                answer = stored[unit_id][qid]
+                found.append(Pending(unit_id, name, qid, answer.value, answer.by, answer.at))
+    return found
+
+
+@dataclass(frozen=True)
+class Approved:
+    """A requested waiver approved or rejected."""
+
+    unit: str
+    question: str
+    state: str  # "approved" | "rejected"
+    requested_by: str
+
+
+def approve(
+    ctx: Context,
+    checklist_id: str,
+    unit_id: str,
+    question_id: str,
+    *,
+    reject: bool = False,
+    comment: str | None = None,
+) -> Approved:
+    """Approve (or reject) the requested waiver of one question for one unit, as a person
+    other than its requester. Refused (3) when there is no waiver or the actor asked for it."""
+    from fvmcli.store.answers import get_waivers, set_approval
+
+    checklist = ctx.checklist(checklist_id)
+    if checklist.question(question_id) is None:
+        raise InputError(
+            _("unknown question {question_id!r} in checklist {id!r}").format(
+                question_id=question_id, id=checklist.id
+            )
+        )
+    said = _comment(comment)
+    state = "rejected" if reject else "approved"
+    with ctx.db.write() as conn:
+        unit = require_unit(conn, unit_id)
+        require_right(ctx, conn, "waive", [unit])
+        actor = ctx.actor()
+        waiver = get_waivers(conn, unit.id, checklist.id).get(question_id)
+        if waiver is None:
+            raise ConflictError(
+                _("{id} has no waiver on {question_id}").format(id=unit.id, question_id=question_id)
+            )
+        _refuse_own(
+            ctx,
+            actor,
+            waiver.by,
+            _("{actor} asked for the waiver on {question_id}; another person approves it").format(
+                actor=actor, question_id=question_id
+            ),
+            _("Ask another lead to run 'fvm checklist approve'."),
+        )
+        set_approval(
+            conn,
+            unit.id,
+            checklist.id,
+            question_id,
+            state,
+            by=actor,
+            at=ctx.clock.now(),
+            comment=said,
+            version=checklist.version,
+        )
+    return Approved(unit.id, question_id, state, waiver.by)
