@@ -99,8 +99,12 @@ class Fvm:
         self.url = url
         self.runner = CliRunner()
 
-    def __call__(self, *args: str, input: str | None = None, code: int | None = 0):  # type: ignore[no-untyped-def]
-        result = self.runner.invoke(app, ["--db", self.url, *args], input=input)
+    def __call__(  # type: ignore[no-untyped-def]
+        self, *args: str, input: str | None = None, code: int | None = 0, user: str | None = None
+    ):
+        """Run ``fvm`` with ``args``; ``user`` names another person than FVM_USER's tester."""
+        env = {"FVM_USER": user} if user is not None else None
+        result = self.runner.invoke(app, ["--db", self.url, *args], input=input, env=env)
         if code is not None and result.exit_code != code:
             raise AssertionError(
                 f"fvm {' '.join(args)} exited {result.exit_code}, expected {code}\n"

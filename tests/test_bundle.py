@@ -95,7 +95,22 @@ def test_export_import_round_trip_and_double_import(two, tmp_path: Path) -> None
     assert all(h["login"] for h in history)
     score = json.loads(c(shared, "checklist", "score", "mini", "--unit", "h1", "--json").stdout)
     assert next(q for q in score["questions"] if q["id"] == "a.lead")["value"] == "yes"
+    # A waiver from a laptop arrives as a request: someone on the shared side approves it.
+    assert score["waived"] == []
+    shared(
+        "--content",
+        CONTENT,
+        "checklist",
+        "approve",
+        "mini",
+        "--unit",
+        "h1",
+        "a.staff",
+        user="bertil",
+    )
+    score = json.loads(c(shared, "checklist", "score", "mini", "--unit", "h1", "--json").stdout)
     assert score["waived"][0]["question"] == "a.staff"
+    assert score["waived"][0]["approved_by"] == "bertil"
     pc = json.loads(c(shared, "equipment", "show", "h1", "--json").stdout)["items"][0]
     assert (pc["present"], pc["configured"]) == (3, 2)
     rows = shared.scalar("SELECT count(*) FROM history")

@@ -46,8 +46,13 @@ def mini(fvm: Fvm) -> Fvm:
     return fvm
 
 
-def c(fvm: Fvm, *args: str, code: int = 0):  # type: ignore[no-untyped-def]
-    return fvm("--content", str(CONTENT), "checklist", *args, code=code)
+def c(fvm: Fvm, *args: str, code: int = 0, user: str | None = None):  # type: ignore[no-untyped-def]
+    return fvm("--content", str(CONTENT), "checklist", *args, code=code, user=user)
+
+
+def approve(fvm: Fvm, unit: str, question: str) -> None:
+    """Approve a waiver as a second person (the bundled territory has four eyes on)."""
+    c(fvm, "approve", "mini", "--unit", unit, question, user="anna")
 
 
 def cjson(fvm: Fvm, *args: str):  # type: ignore[no-untyped-def]
@@ -97,6 +102,11 @@ def test_score_matches_hand_computation(mini: Fvm) -> None:
         "derived": False,
         "waived": False,
         "stale": False,
+        "attest": False,
+        "unattested": False,
+        "rejected": False,
+        "waiting_for": [],
+        "inconsistent": False,
     }
     assert by_id["a.pct"]["value"] == 60 and by_id["a.pct"]["credit"] == pytest.approx(0.75)
     assert by_id["a.staff"]["due"] == "2027-01-17" and by_id["a.staff"]["overdue"] is False
@@ -132,6 +142,7 @@ def test_readable_score_shows_bars_blockers_and_waivers(mini: Fvm) -> None:
         "--until",
         "2027-02-28",
     )
+    approve(mini, "h1", "a.staff")
     out = c(mini, "score", "mini", "--unit", "h1", "--as-of", "2027-01-22").stdout
     assert "RED" in out and "Avsnitt A" in out and "█" in out
     assert "Blockers (1)" in out and "b.connected  due 2027-01-21 (1 days ago)" in out
@@ -246,9 +257,21 @@ def test_waiver_rules_and_errors(mini: Fvm) -> None:
         "--until",
         "2027-01-10",
     )
+    # Under four eyes a waiver is a request: no effect until someone else approves it.
+    requested = cjson(mini, "score", "mini", "--unit", "h1", "--as-of", "2027-01-10")
+    assert requested["waived"] == [] and requested["blockers"] != []
+    own = c(mini, "approve", "mini", "--unit", "h1", "a.lead", code=3)
+    assert "another person approves it" in own.stderr
+    approve(mini, "h1", "a.lead")
     active = cjson(mini, "score", "mini", "--unit", "h1", "--as-of", "2027-01-10")
     assert active["waived"] == [
-        {"question": "a.lead", "reason": "Beslut", "until": "2027-01-10", "by": "tester"}
+        {
+            "question": "a.lead",
+            "reason": "Beslut",
+            "until": "2027-01-10",
+            "by": "tester",
+            "approved_by": "anna",
+        }
     ]
     assert active["blockers"] == []
     expired = cjson(mini, "score", "mini", "--unit", "h1", "--as-of", "2027-01-11")

@@ -143,6 +143,9 @@ def test_blockers_list_with_waiver(territory: Fvm) -> None:
         "--until",
         "2027-02-01",
     )
+    territory(
+        "--content", CONTENT, "checklist", "approve", "mini", "--unit", "red", "a.lead", user="anna"
+    )
     territory("phase", "set", "3", "--go-live", "2027-01-31")
     items = json.loads(cut(territory, "blockers", "--json").stdout)["items"]
     lead = next(i for i in items if i["unit"] == "red" and i["question"] == "a.lead")

@@ -96,6 +96,7 @@ def test_printouts_show_waivers_local_times_percentages_and_na(unit: Fvm, tmp_pa
         "--until",
         "2027-09-30",
     )
+    unit(*c, "checklist", "approve", "mini", "--unit", "h1", "a.staff", user="anna")
     md = unit(*c, "checklist", "print", "mini", "--unit", "h1", "--format", "md").stdout
     assert "_Undantag till 2027-09-30: Styrgrupp \\<12/11\\>_" in md
     assert "**47 %**" in md and "46.666667" not in md

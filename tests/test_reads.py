@@ -65,10 +65,14 @@ def _everything(conn: Any) -> dict[str, Any]:
         "go-live": reads.go_live_dates(conn),
         "waivers": dict(reads.waivers_by_unit(conn, "golive")),
         "some waivers": dict(reads.waivers_by_unit(conn, "golive", some + ["vc-hjo"])),
-        "values": dict(reads.values_by_unit(conn, "golive")),
-        "some values": dict(reads.values_by_unit(conn, "golive", some)),
-        "stream": list(reads.stream_values_by_unit(conn, "golive")),
-        "versions": dict(reads.versions_by_unit(conn, "golive", ["cut.plan", "org.project-lead"])),
+        "stream": list(reads.stream_answers_by_unit(conn, "golive")),
+        "some answers": list(
+            reads.stream_answers_by_unit(conn, "golive", reads.Scope(tuple(some)))
+        ),
+        "versions": list(
+            reads.versions_in_unit_order(conn, "golive", ["cut.plan", "org.project-lead"])
+        ),
+        "parents": reads.parents_of(conn),
         "counts": dict(reads.counts_by_unit(conn)),
         "counts in order": list(reads.counts_in_unit_order(conn, some)),
         "overrides": dict(reads.overrides_by_unit(conn)),
@@ -100,8 +104,13 @@ def test_both_paths_read_the_same_records(demo: Fvm, long_lists: str) -> None:
     assert len(got["units"]) == 75 and 0 < len(got["some units"]) < 75
     assert got["overrides"] == {"vc-hjo": {"printer": 0, "label-printer": 7}}
     assert got["waivers"]["vc-hjo"]["cut.plan"].reason == "Styrgrupp"
-    assert [u for u, _ in got["stream"]] == [u for u in got["ids"] if u in got["values"]]
-    assert dict(got["stream"]) == got["values"]
+    answered = dict(got["stream"])
+    assert [u for u, _ in got["stream"]] == [u for u in got["ids"] if u in answered]
+    assert len(answered) > 50
+    # Each answer's day is the first ten characters of when it was given.
+    unit, found = got["stream"][0]
+    assert set(found.days) == set(found.values)
+    assert all(len(day) == 10 and day[4] == "-" for day in found.days.values())
     assert got["no areas"] == []
 
 
@@ -112,10 +121,10 @@ def test_answers_read_row_by_row_where_sqlite_has_no_json(
     if database.backend != "sqlite":
         pytest.skip("PostgreSQL always has its JSON aggregate")
     with database.query() as reader:
-        whole = list(reads.stream_values_by_unit(reader, "golive"))
+        whole = list(reads.stream_answers_by_unit(reader, "golive"))
         monkeypatch.setattr(reads, "_sqlite_has_json", lambda _reader: False)
-        rows = list(reads.stream_values_by_unit(reader, "golive"))
-    assert rows == whole and sum(len(v) for _, v in rows) == 1798
+        rows = list(reads.stream_answers_by_unit(reader, "golive"))
+    assert rows == whole and sum(len(v.values) for _, v in rows) == 1798
 
 
 def test_status_is_the_same_through_either_path(demo: Fvm) -> None:

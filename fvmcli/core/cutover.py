@@ -28,6 +28,9 @@ class UnitRow:
     overdue: int
     training_coverage: float | None
     equipment_readiness: float | None
+    unattested: int = 0  # answers awaiting a second person's attestation
+    inconsistent: int = 0  # questions answered while a prerequisite is not done
+    evidence_age_days: int | None = None  # days since the oldest answer behind the score
     reason: StatusReason | None = None  # why the status: the rule and questions behind it
 
     def as_dict(self) -> dict[str, Any]:
@@ -54,6 +57,9 @@ def summary_row(
         summary.overdue_count,
         training,
         equipment,
+        summary.unattested_count,
+        summary.inconsistent_count,
+        summary.evidence_age_days,
         summary.reason,
     )
 

@@ -291,4 +291,6 @@ def reason_text(reason: Any) -> str | None:
     if reason is None:
         return None
     rule = word(reason.rule)
+    if reason.pairs:
+        return f"{rule}: {', '.join(f'{q} ← {p}' for q, p in reason.pairs)}"
     return f"{rule}: {', '.join(reason.questions)}" if reason.questions else rule

@@ -76,7 +76,12 @@ WORDS = {
     "score-below-amber": N_("score-below-amber"),
     "score-below-green": N_("score-below-green"),
     "critical-below-full": N_("critical-below-full"),
+    "unattested": N_("unattested"),
+    "inconsistent": N_("inconsistent"),
     "all-met": N_("all-met"),
+    # what became of an answer or a waiver under four eyes (checklist history)
+    "attestation": N_("attestation"),
+    "approval": N_("approval"),
 }
 
 

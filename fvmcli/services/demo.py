@@ -346,7 +346,7 @@ def build_demo(ctx: Context, as_of: date) -> str:
     Part of the answers come first and that earlier assessment round is frozen a month before
     ``as_of``; the rest follow and a second round is frozen on ``as_of``.
     """
-    from fvmcli.services import answers, equipment, rounds, territory, training
+    from fvmcli.services import answers, equipment, four_eyes, rounds, territory, training
 
     plan = plan_demo(ctx, as_of)
     territory.save_units(ctx, plan.units, by=DEMO_USER)
@@ -363,6 +363,9 @@ def build_demo(ctx: Context, as_of: date) -> str:
         reason="Generalrepetition samordnas med SÄS Borås; beslut i styrgruppen.",
         until=(as_of + timedelta(days=60)).isoformat(),
         by=DEMO_LEAD,
+    )
+    four_eyes.approve(
+        ctx, "golive", "sas-skene-ort", "cut.rehearsal", comment="Styrgrupp", by=DEMO_USER
     )
     training.save_people(ctx, plan.people, by=DEMO_USER)
     for session in plan.sessions:

@@ -48,6 +48,7 @@ def attest(
     *,
     reject: bool = False,
     comment: str | None = None,
+    by: str | None = None,
 ) -> Attested:
     """Attest (or reject) the current answers to ``questions`` of one unit, as a person other
     than the one who gave each. Refused (3) for a question that needs no attestation, has no
@@ -78,7 +79,7 @@ def attest(
     with ctx.db.write() as conn:
         unit = require_unit(conn, unit_id)
         require_right(ctx, conn, "attest", [unit])
-        actor = ctx.actor()
+        actor = ctx.actor(by)
         stored = get_answers(conn, unit.id, checklist.id)
         for qid in dict.fromkeys(questions):
             answer = stored.get(qid)
@@ -167,6 +168,7 @@ def approve(
     *,
     reject: bool = False,
     comment: str | None = None,
+    by: str | None = None,
 ) -> Approved:
     """Approve (or reject) the requested waiver of one question for one unit, as a person
     other than its requester. Refused (3) when there is no waiver or the actor asked for it."""
@@ -184,7 +186,7 @@ def approve(
     with ctx.db.write() as conn:
         unit = require_unit(conn, unit_id)
         require_right(ctx, conn, "waive", [unit])
-        actor = ctx.actor()
+        actor = ctx.actor(by)
         waiver = get_waivers(conn, unit.id, checklist.id).get(question_id)
         if waiver is None:
             raise ConflictError(

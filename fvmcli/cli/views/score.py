@@ -117,6 +117,7 @@ def print_score(view: ScoreView, lang: str) -> None:
                     "{revised}); confirm it or answer again"
                 ).format(id=r.question.id, value=r.value, revised=r.question.revised)
             )
+    _print_checks(score, texts)
     cov = readiness.evidence.coverage
     if cov.percent is not None:
         say(
@@ -131,6 +132,39 @@ def print_score(view: ScoreView, lang: str) -> None:
             )
         )
 
+
+
+def _print_checks(score: UnitScore, texts: dict[str, str]) -> None:
+    """Print what four eyes, prerequisites and evidence age say of the unit's answers."""
+    awaiting = [r for r in score.questions if r.unattested]
+    if awaiting:
+        say(_("Awaiting attestation ({count})").format(count=len(awaiting)), "bold yellow")
+        for r in awaiting:
+            say(f"  {r.question.id}  {texts[r.question.id]}")
+    rejected = [r for r in score.questions if r.rejected]
+    if rejected:
+        say(_("Rejected, counts as unanswered ({count})").format(count=len(rejected)), "bold red")
+        for r in rejected:
+            say(f"  {r.question.id}  {texts[r.question.id]}")
+    waiting = [r for r in score.questions if r.waiting_for]
+    if waiting:
+        say(_("Waiting for a prerequisite ({count})").format(count=len(waiting)), "bold")
+        for r in waiting:
+            mark = _(" – inconsistent: answered before it") if r.inconsistent else ""
+            say(
+                _("  {id}  waits for {prerequisites}{mark}").format(
+                    id=r.question.id, prerequisites=", ".join(r.waiting_for), mark=mark
+                )
+            )
+    if score.evidence_age_days is not None:
+        say(
+            _("Evidence age: {days} days (oldest answer behind the score: {day}){old}").format(
+                days=score.evidence_age_days,
+                day=score.oldest_evidence.isoformat() if score.oldest_evidence else "",
+                old=_(" – older than the checklist allows") if score.evidence_old else "",
+            ),
+            "yellow" if score.evidence_old else None,
+        )
 
 def json_value(result: QuestionResult) -> Any:
     """Return the answer as JSON: numbers for percent and number questions."""
@@ -173,6 +207,11 @@ def score_json(unit_id: str, score: UnitScore) -> dict[str, Any]:
                 "derived": r.question.derived,
                 "waived": r.waiver is not None,
                 "stale": r.stale,
+                "attest": r.question.attest,
+                "unattested": r.unattested,
+                "rejected": r.rejected,
+                "waiting_for": list(r.waiting_for),
+                "inconsistent": r.inconsistent,
             }
             for r in score.questions
         ],
@@ -190,10 +229,15 @@ def score_json(unit_id: str, score: UnitScore) -> dict[str, Any]:
                 "reason": r.waiver.reason,
                 "until": r.waiver.until.isoformat(),
                 "by": r.waiver.by,
+                "approved_by": r.waiver.approved_by,
             }
             for r in score.questions
             if r.waiver is not None
         ],
+        "unattested": score.unattested_count,
+        "inconsistent": score.inconsistent_count,
+        "evidence_age_days": score.evidence_age_days,
+        "evidence_old": score.evidence_old,
         "stale": [r.question.id for r in score.stale],
         "reason": score.reason.as_dict() if score.reason else None,
     }
@@ -222,4 +266,12 @@ def reason_text(reason: StatusReason) -> str:
         )
     if reason.rule == "critical-below-full":
         return _("Amber: critical question(s) below full credit: {listed}").format(listed=listed)
+    if reason.rule == "unattested":
+        return _("Amber: awaiting a second person's attestation: {listed}").format(listed=listed)
+    if reason.rule == "inconsistent":
+        pairs = ", ".join(
+            _("{question} (waits for {prerequisite})").format(question=q, prerequisite=p)
+            for q, p in reason.pairs
+        )
+        return _("Amber: answered while a prerequisite is not done: {pairs}").format(pairs=pairs)
     return _("Green: every rule is met")
