@@ -124,7 +124,9 @@ def test_sqlite_runs_in_wal_with_foreign_keys(tmp_path: Path) -> None:
     with pytest.raises(sa.exc.IntegrityError, match="FOREIGN KEY"), database.write() as conn:
         conn.execute(
             sa.text(
-                "INSERT INTO answers (unit_id, checklist, question, value, comment, answered_by, answered_at, version) VALUES ('ghost','golive','q','yes',NULL,'a','t',1)"
+                "INSERT INTO answers (unit_id, checklist, question, value, comment, "
+                "answered_by, answered_at, version) "
+                "VALUES ('ghost','golive','q','yes',NULL,'a','t',1)"
             )
         )
 

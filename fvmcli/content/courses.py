@@ -7,7 +7,7 @@ from typing import Any
 from fvmcli.content.checklists import KEBAB
 from fvmcli.content.locate import ContentDirs, ContentFile
 from fvmcli.content.tomlfile import Checker, read_toml
-from fvmcli.core.model import COURSE_FORMATS, Course, Curriculum, Module, Role
+from fvmcli.core.model import COURSE_FORMATS, Course, Curriculum, Module, Role, Text
 from fvmcli.errors import ContentError, Problem
 from fvmcli.i18n import _
 
@@ -71,9 +71,27 @@ def _course(file: ContentFile, data: dict[str, Any]) -> tuple[Course | None, lis
     ), check.problems
 
 
+def _owners(file: ContentFile, data: dict[str, Any]) -> dict[str, Text]:
+    """Return owner id → name, from the ``[owners]`` tables beside the roles."""
+    check = Checker(file)
+    found = data.get("owners", {})
+    owners: dict[str, Text] = {}
+    for owner_id, raw in check.table(
+        found, "owners", set(found) if isinstance(found, dict) else set()
+    ).items():
+        path = f"owners.{owner_id}"
+        check.short_id(owner_id, path)
+        t = check.table(raw, path, {"name"}, {"name"})
+        name = check.get(t, "name", path, check.text, None)
+        if name is not None:
+            owners[owner_id] = name
+    check.raise_if_any()
+    return owners
+
+
 def _roles(file: ContentFile, data: dict[str, Any], courses: set[str]) -> dict[str, Role]:
     check = Checker(file)
-    check.table(data, "", {"roles"}, {"roles"})
+    check.table(data, "", {"roles", "owners"}, {"roles"})
     found = data.get("roles", {})
     roles: dict[str, Role] = {}
     for role_id, raw in check.table(
@@ -153,5 +171,7 @@ def load_curriculum(dirs: ContentDirs) -> Curriculum:
             ],
         )
     roles_file = dirs.file("courses", "roles.toml")
-    roles = _roles(roles_file, read_toml(roles_file), set(courses)) if roles_file else {}
-    return Curriculum(courses, roles)
+    data = read_toml(roles_file) if roles_file else {}
+    roles = _roles(roles_file, data, set(courses)) if roles_file else {}
+    owners = _owners(roles_file, data) if roles_file else {}
+    return Curriculum(courses, roles, owners)

@@ -292,6 +292,14 @@ class Curriculum:
 
     courses: dict[str, Course]
     roles: dict[str, Role]
+    owners: dict[str, Text] = field(default_factory=dict)  # who owns checklist questions
+
+    def owner_name(self, owner: str, lang: str) -> str:
+        """Return a question owner's name: an owner's or role's, else the id as written."""
+        if owner in self.owners:
+            return self.owners[owner].get(lang)
+        role = self.roles.get(owner)
+        return role.name.get(lang) if role is not None else owner
 
     def requires(self) -> dict[str, tuple[str, ...]]:
         """Return role id → required course ids."""

@@ -226,5 +226,7 @@ def write_timeline(
 
 
 def owner_names(ctx: Context) -> dict[str, str]:
-    """Return owner id → its name in the user's language: the roles of ``roles.toml``."""
-    return {r.id: r.name.get(ctx.lang) for r in ctx.curriculum.roles.values()}
+    """Return owner id → its name in the user's language: the owners and roles of
+    ``roles.toml``."""
+    curriculum = ctx.curriculum
+    return {o: curriculum.owner_name(o, ctx.lang) for o in [*curriculum.roles, *curriculum.owners]}

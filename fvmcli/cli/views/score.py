@@ -133,7 +133,6 @@ def print_score(view: ScoreView, lang: str) -> None:
         )
 
 
-
 def _print_checks(score: UnitScore, texts: dict[str, str]) -> None:
     """Print what four eyes, prerequisites and evidence age say of the unit's answers."""
     awaiting = [r for r in score.questions if r.unattested]
@@ -165,6 +164,7 @@ def _print_checks(score: UnitScore, texts: dict[str, str]) -> None:
             ),
             "yellow" if score.evidence_old else None,
         )
+
 
 def json_value(result: QuestionResult) -> Any:
     """Return the answer as JSON: numbers for percent and number questions."""
