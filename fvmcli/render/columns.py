@@ -137,6 +137,9 @@ UNIT_STATUS = (
     Column("overdue", "overdue", blank_zero, drop=2),
     Column("training_coverage", "training", percent, drop=4),
     Column("equipment_readiness", "equipment", percent, drop=4),
+    Column("unattested", "unattested", blank_zero, drop=8),
+    Column("inconsistent", "inconsistent", blank_zero, drop=8),
+    Column("evidence_age_days", "evidence age (days)", drop=9),
 )
 
 

@@ -53,8 +53,6 @@ def attest(
     """Attest (or reject) the current answers to ``questions`` of one unit, as a person other
     than the one who gave each. Refused (3) for a question that needs no attestation, has no
     answer given by a person, or was answered by the actor."""
-    from fvmcli.store.answers import get_answers, set_attestation
-
     checklist = ctx.checklist(checklist_id)
     if not questions:
         raise InputError(_("name the questions to attest"))
@@ -76,17 +74,36 @@ def attest(
                 ),
             )
     state = REJECTED if reject else ATTESTED
+    chosen = tuple(dict.fromkeys(questions))
+    attest_answers(ctx, checklist.id, [(unit_id, q) for q in chosen], state, said, by)
+    return Attested(unit_id, chosen, state)
+
+
+def attest_answers(
+    ctx: Context,
+    checklist_id: str,
+    pairs: list[tuple[str, str]],
+    state: str = ATTESTED,
+    comment: str | None = None,
+    by: str | None = None,
+) -> int:
+    """Attest (or reject) the current answers of (unit, question) pairs in one transaction;
+    return how many. Refused (3; 5 on a shared database) for an answer the actor gave."""
+    from fvmcli.store.answers import answers_by_unit, set_attestation
+
+    checklist = ctx.checklist(checklist_id)
     with ctx.db.write() as conn:
-        unit = require_unit(conn, unit_id)
-        require_right(ctx, conn, "attest", [unit])
+        units = {u: require_unit(conn, u) for u in dict.fromkeys(u for u, _ in pairs)}
+        require_right(ctx, conn, "attest", list(units.values()))
         actor = ctx.actor(by)
-        stored = get_answers(conn, unit.id, checklist.id)
-        for qid in dict.fromkeys(questions):
-            answer = stored.get(qid)
+        stored = answers_by_unit(conn, checklist.id, list(units))
+        at = ctx.clock.now()
+        for unit_id, qid in pairs:
+            answer = stored.get(unit_id, {}).get(qid)
             if answer is None:
                 raise ConflictError(
                     _("{id} has no answer to {question_id} to attest").format(
-                        id=unit.id, question_id=qid
+                        id=unit_id, question_id=qid
                     )
                 )
             _refuse_own(
@@ -100,16 +117,16 @@ def attest(
             )
             set_attestation(
                 conn,
-                unit.id,
+                units[unit_id].id,
                 checklist.id,
                 qid,
                 state,
                 by=actor,
-                at=ctx.clock.now(),
-                comment=said,
+                at=at,
+                comment=comment,
                 version=checklist.version,
             )
-    return Attested(unit.id, tuple(dict.fromkeys(questions)), state)
+    return len(pairs)
 
 
 @dataclass(frozen=True)
