@@ -321,3 +321,27 @@ def timeline(
         )
         return
     out.emit(timeline_view(make_timeline(env, checklist_id, phase, chosen, owner, as_of)))
+
+
+@app.command("whatif")
+@output_options()
+def whatif(
+    ctx: typer.Context,
+    out: Output,
+    phase: int = typer.Option(..., "--phase", metavar="N", help="The phase."),
+    go_live: str = typer.Option(
+        ..., "--go-live", metavar="YYYY-MM-DD", help="The go-live date to try."
+    ),
+    as_of: str | None = AS_OF,
+) -> None:
+    """What would a date cost? Recomputes the phase as if it went live on another day:
+    deadlines, overdue items, blockers, statuses, forecasts, the training plan, waivers that
+    would expire and the gate's criteria, beside the real date. Nothing is stored.
+
+    Example: fvm cutover whatif --phase 1 --go-live 2027-03-15
+    """
+    from fvmcli.cli.views.whatif import whatif_view
+    from fvmcli.services.whatif import what_if
+
+    env = get_env(ctx)
+    out.emit(whatif_view(what_if(env, phase, go_live, as_of), env.gate, env.lang))

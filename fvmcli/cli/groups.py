@@ -37,6 +37,10 @@ GROUPS: dict[str, tuple[str, str]] = {
         "fvmcli.cli.cutover",
         N_("Cutover: readiness across units, areas and phases; go/no-go; reports."),
     ),
+    "gate": (
+        "fvmcli.cli.gate",
+        N_("Go/no-go: criteria, a proposal bound to its evidence, votes, the decision."),
+    ),
     "bundle": (
         "fvmcli.cli.bundle",
         N_("Offline bundles: export a unit's answers, import them elsewhere."),

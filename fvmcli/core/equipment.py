@@ -80,10 +80,10 @@ def unit_items(
 
 def unit_readiness(
     catalog: Catalog, unit: Unit, counts: dict[str, Count], overrides: dict[str, int]
-) -> float | None:
-    """Return ``readiness(unit_items(…))`` without making the item states: for the whole
-    territory, where only the figure is shown."""
-    return readiness_of(
+) -> tuple[int, int]:
+    """Return the unit's readiness parts (``readiness_parts``) without making the item
+    states: for the whole territory, where only the figures are kept."""
+    return readiness_parts(
         (required, count.tested)
         for _, required, count in unit_requirements(catalog, unit, counts, overrides)
     )
@@ -109,15 +109,28 @@ def _quantities(catalog: Catalog, unit_type: str, staff: int | None) -> tuple[tu
     return found[1]
 
 
-def readiness_of(required_tested: Iterable[tuple[int, int]]) -> float | None:
-    """Return the equipment readiness of (rᵢ, testedᵢ) pairs: 100 × Σ min(testedᵢ, rᵢ) / Σ rᵢ
-    over items with rᵢ > 0; None when nothing is required. The one home of the rule."""
+def readiness_parts(required_tested: Iterable[tuple[int, int]]) -> tuple[int, int]:
+    """Return (Σ min(testedᵢ, rᵢ), Σ rᵢ) over (rᵢ, testedᵢ) pairs with rᵢ > 0: the parts of
+    the equipment readiness, which sum over units (the gate's criterion). The one home of
+    the rule."""
     total = ready = 0
     for required, tested in required_tested:
         if required > 0:
             total += required
             ready += min(tested, required)
+    return ready, total
+
+
+def percent_of(parts: tuple[int, int]) -> float | None:
+    """Return the readiness 100 × ready / required of its parts; None when nothing is
+    required."""
+    ready, total = parts
     return 100.0 * ready / total if total else None
+
+
+def readiness_of(required_tested: Iterable[tuple[int, int]]) -> float | None:
+    """Return the equipment readiness of (rᵢ, testedᵢ) pairs (``readiness_parts``)."""
+    return percent_of(readiness_parts(required_tested))
 
 
 def readiness(states: Iterable[ItemState]) -> float | None:

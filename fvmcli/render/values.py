@@ -79,6 +79,11 @@ WORDS = {
     "unattested": N_("unattested"),
     "inconsistent": N_("inconsistent"),
     "all-met": N_("all-met"),
+    # the gate's verdict, votes and decisions
+    "go": N_("go"),
+    "no-go": N_("no-go"),
+    "abstain": N_("abstain"),
+    "conditional": N_("conditional go"),
     # what became of an answer or a waiver under four eyes (checklist history)
     "attestation": N_("attestation"),
     "approval": N_("approval"),

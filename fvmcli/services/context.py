@@ -17,6 +17,7 @@ from fvmcli.i18n import LANGS, _, env_language, use
 
 if TYPE_CHECKING:
     from fvmcli.content.locate import ContentDirs
+    from fvmcli.core.gate import Gate
     from fvmcli.core.model import Catalog, Checklist, Curriculum, Territory
     from fvmcli.store.database import Database
 
@@ -218,6 +219,13 @@ class Context:
         from fvmcli.content.courses import load_curriculum
 
         return load_curriculum(self.content)
+
+    @cached_property
+    def gate(self) -> Gate:
+        """Return the validated go/no-go criteria and voting roles (``gates.toml``)."""
+        from fvmcli.content.gates import load_gate
+
+        return load_gate(self.content, self.territory)
 
     def checklist(self, checklist_id: str) -> Checklist:
         """Return the validated checklist ``checklist_id``."""

@@ -76,10 +76,12 @@ def course_plan(
     area: str | None = None,
     capacity: int = DEFAULT_CAPACITY,
     as_of: str | date | None = None,
+    go_live: date | None = None,
 ) -> CapacityPlan:
     """Return the training capacity plan of ``phase`` as of a day (default today): the window
     runs from that day to the phase's go-live (open-ended while none is set), counted by the
-    database in four queries whatever the number of people or sessions."""
+    database in four queries whatever the number of people or sessions. ``go_live`` takes the
+    place of the phase's go-live date (a what-if)."""
     from fvmcli.core.plan import plan
     from fvmcli.store.plan import course_standing, free_seats, people_per_area_role
     from fvmcli.store.reads import go_live_dates
@@ -94,7 +96,7 @@ def course_plan(
         )
     curriculum = ctx.curriculum
     with ctx.db.read() as conn:
-        go_live = go_live_dates(conn).get(phase)
+        go_live = go_live or go_live_dates(conn).get(phase)
         start = day.isoformat()
         end = go_live.isoformat() if go_live else None
         counted = people_per_area_role(conn, areas)

@@ -41,6 +41,9 @@ TABLE_ACTION = {
     "access_grants": ("grant", None),
     "trusted_keys": ("trust", "unit_id"),
     "reminders": ("remind", "unit_id"),
+    "gate_proposals": ("decide", None),
+    "gate_votes": ("vote", None),
+    "gate_decisions": ("decide", None),
 }
 
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from fvmcli.core.equipment import ItemState, ItemTotal, readiness, unit_items, unit_readiness
+from fvmcli.core.equipment import (
+    ItemState,
+    ItemTotal,
+    percent_of,
+    readiness_parts,
+    unit_items,
+    unit_readiness,
+)
 from fvmcli.core.model import Catalog, Count, Unit
 from fvmcli.core.scoring import Evidence
 from fvmcli.core.training import Coverage, coverage
@@ -19,6 +26,7 @@ class UnitFigures:
     coverage: Coverage
     readiness: float | None
     items: tuple[ItemState, ...] = ()  # each item's state, when asked for
+    equipment: tuple[int, int] = (0, 0)  # Σ min(tested, required), Σ required
 
     @property
     def evidence(self) -> Evidence:
@@ -40,12 +48,14 @@ def unit_figures(
     too; with ``needs`` (item → totals, catalog items in it already) the unit's item states
     are also added there."""
     if needs is None and not items:
-        return UnitFigures(coverage, unit_readiness(catalog, unit, counts, overrides))
+        parts = unit_readiness(catalog, unit, counts, overrides)
+        return UnitFigures(coverage, percent_of(parts), (), parts)
     states = unit_items(catalog, unit, counts, overrides)
     if needs is not None:
         for state in states:
             needs.setdefault(state.item, ItemTotal(state.item)).add(state)
-    return UnitFigures(coverage, readiness(states), tuple(states) if items else ())
+    parts = readiness_parts((s.required, s.tested) for s in states)
+    return UnitFigures(coverage, percent_of(parts), tuple(states) if items else (), parts)
 
 
 EMPTY = Coverage(0, 0, 0)

@@ -1,0 +1,163 @@
+"""``fvm gate``: the go/no-go meeting, from the criteria to a decision bound to its evidence."""
+
+from __future__ import annotations
+
+import typer
+
+from fvmcli.cli.env import get_env
+from fvmcli.cli.groups import GROUPS
+from fvmcli.cli.options import AS_OF, output_options
+from fvmcli.cli.output import Output, say
+from fvmcli.errors import ExitCode
+from fvmcli.i18n import _
+
+app = typer.Typer(help=GROUPS["gate"][1], no_args_is_help=True)
+
+PHASE = typer.Option(..., "--phase", metavar="N", help="The phase.")
+LABEL = typer.Argument(..., metavar="LABEL", help="The proposal's name, e.g. etapp1-2027-02-10.")
+
+
+@app.command("evaluate")
+@output_options(csv=True)
+def evaluate(
+    ctx: typer.Context,
+    out: Output,
+    phase: int = PHASE,
+    area: str | None = typer.Option(None, "--area", metavar="A", help="Only this area."),
+    as_of: str | None = AS_OF,
+    go_live: str | None = typer.Option(
+        None, "--go-live", metavar="YYYY-MM-DD", help="As if the phase went live on this day."
+    ),
+) -> None:
+    """Evaluate the go/no-go criteria of gates.toml over a phase: each criterion met or not,
+    with its figure, threshold and the units behind a failure, worst first. Exits 1 when a
+    required criterion is not met.
+
+    Examples: fvm gate evaluate --phase 1
+    fvm gate evaluate --phase 1 --go-live 2027-04-01 --json
+    """
+    from fvmcli.cli.views.gate import evaluation_view
+    from fvmcli.services.gate import gate_evaluate
+
+    env = get_env(ctx)
+    found = gate_evaluate(env, phase, area=area, as_of=as_of, go_live=go_live)
+    out.emit(evaluation_view(found, env.gate, env.lang))
+    if found.verdict != "go":
+        raise typer.Exit(ExitCode.GATE_FAILED)
+
+
+@app.command("propose")
+def propose(
+    ctx: typer.Context, phase: int = PHASE, label: str = LABEL, as_of: str | None = AS_OF
+) -> None:
+    """Freeze the evidence for a go/no-go meeting: every unit's figures and every criterion's
+    result, with the SHA-256 of its canonical JSON, under a label.
+
+    Example: fvm gate propose --phase 1 etapp1-2027-02-10
+    """
+    from fvmcli.services.gate import propose as make
+
+    found = make(get_env(ctx), phase, label, as_of)
+    say(
+        _("Proposed {label}: the criteria say {verdict}. Evidence digest {digest}").format(
+            label=found.label, verdict=found.evaluation.verdict, digest=found.digest
+        )
+    )
+
+
+@app.command("vote")
+def vote(
+    ctx: typer.Context,
+    label: str = LABEL,
+    role: str = typer.Option(..., "--role", metavar="ROLE", help="The voting role (gates.toml)."),
+    choice: str = typer.Argument(..., metavar="go|no-go|abstain"),
+    comment: str | None = typer.Option(None, "--comment", help="Why (kept with the vote)."),
+) -> None:
+    """Vote on a proposal for one role of gates.toml; a later vote of the role replaces it
+    until the decision.
+
+    Example: fvm gate vote etapp1-2027-02-10 --role chefslakare no-go --comment "Bemanning"
+    """
+    from fvmcli.services.gate import vote as cast
+
+    name = cast(get_env(ctx), label, role, choice, comment)
+    say(_("{role} votes {vote} on {label}.").format(role=name, vote=choice, label=label))
+
+
+@app.command("decide")
+def decide(
+    ctx: typer.Context,
+    label: str = LABEL,
+    choice: str = typer.Argument(..., metavar="go|conditional|no-go"),
+    conditions: list[str] | None = typer.Option(
+        None, "--condition", metavar="TEXT", help="A condition of a conditional go (repeat)."
+    ),
+    reason: str | None = typer.Option(
+        None, "--reason", help="Why, required for a go against failing criteria."
+    ),
+) -> None:
+    """Decide on a proposal, once every required role has voted. A go or conditional go
+    against failing required criteria needs --reason and is recorded as against them.
+
+    Example: fvm gate decide etapp1-2027-02-10 conditional --condition "Bemanning klar 2/3"
+    """
+    from fvmcli.services.gate import decide as make
+
+    against = make(get_env(ctx), label, choice, conditions=conditions, reason=reason)
+    say(_("Decided {label}: {decision}.").format(label=label, decision=choice))
+    if against:
+        say(
+            _("The decision goes against the criteria: {criteria}").format(
+                criteria=", ".join(against)
+            ),
+            "bold red",
+        )
+
+
+@app.command("show")
+@output_options()
+def show(ctx: typer.Context, out: Output, label: str = LABEL) -> None:
+    """Show a proposal: its digest, the criteria's verdict, votes, dissent, the decision.
+
+    Example: fvm gate show etapp1-2027-02-10
+    """
+    from fvmcli.cli.views.gate import shown_view
+    from fvmcli.services.gate import show as find
+
+    env = get_env(ctx)
+    out.emit(shown_view(find(env, label), env.gate, env.lang))
+
+
+@app.command("list")
+@output_options(csv=True)
+def list_(ctx: typer.Context, out: Output) -> None:
+    """List the proposals, oldest first, with verdict and decision.
+
+    Example: fvm gate list
+    """
+    from fvmcli.cli.views.gate import list_view
+    from fvmcli.services.gate import list_gates
+
+    out.emit(list_view(list_gates(get_env(ctx))))
+
+
+@app.command("verify")
+def verify(ctx: typer.Context, label: str = LABEL) -> None:
+    """Check that a proposal's evidence is as it was when it was proposed: exits 0 when
+    unaltered, 1 naming what was altered.
+
+    Example: fvm gate verify etapp1-2027-02-10
+    """
+    from fvmcli.services.gate import verify as check
+
+    altered = check(get_env(ctx), label)
+    if not altered:
+        say(_("{label}: the evidence is unaltered.").format(label=label))
+        return
+    say(
+        _("{label}: the evidence was altered: {parts}").format(
+            label=label, parts=", ".join(altered)
+        ),
+        "bold red",
+    )
+    raise typer.Exit(ExitCode.GATE_FAILED)

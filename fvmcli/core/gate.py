@@ -1,0 +1,219 @@
+"""The go/no-go gate (``scoring.md``, "Gate"): criteria from ``gates.toml`` evaluated over a
+phase's units, the verdict, and the digest that binds a decision to its evidence."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from fvmcli.core.model import Text
+
+KINDS = (
+    "units_with_status",
+    "mean_score",
+    "training_coverage",
+    "equipment_readiness",
+    "blockers",
+    "overdue",
+    "unattested",
+)
+VOTES = ("go", "no-go", "abstain")
+DECISIONS = ("go", "conditional", "no-go")
+
+
+@dataclass(frozen=True)
+class GateRole:
+    """A voting role of the gate meeting."""
+
+    id: str
+    name: Text
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One go/no-go criterion: its kind's figure over the selected units against a threshold
+    (``max_count``/``max_share`` for units of a status, ``min`` or ``max`` for the rest)."""
+
+    id: str
+    text: Text
+    kind: str
+    required: bool = True
+    types: tuple[str, ...] | None = None
+    areas: tuple[str, ...] | None = None
+    status: tuple[str, ...] = ()
+    max_count: int | None = None
+    max_share: float | None = None
+    min: float | None = None
+    max: float | None = None
+
+    @property
+    def threshold(self) -> float:
+        """Return the threshold the figure is held against."""
+        for found in (self.max_count, self.max_share, self.min, self.max):
+            if found is not None:
+                return float(found)
+        return 0.0
+
+
+@dataclass(frozen=True)
+class Gate:
+    """The gate of ``gates.toml``: the checklist units are scored on, roles and criteria."""
+
+    checklist: str
+    roles: tuple[GateRole, ...]
+    criteria: tuple[Criterion, ...]
+
+    def role(self, role_id: str) -> GateRole | None:
+        """Return the voting role with this id, if any."""
+        return next((r for r in self.roles if r.id == role_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class GateUnit:
+    """What the gate reads of one unit (its row of ``cutover status`` and its evidence)."""
+
+    unit: str
+    area: str
+    type: str
+    status: str
+    score: float
+    blockers: int
+    overdue: int
+    unattested: int
+    coverage_required: int
+    coverage_completed: int
+    equipment_ready: int
+    equipment_required: int
+    rank: tuple[Any, ...]  # the unit's place worst first (``core.cutover.row_rank``)
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    """A criterion on one day: its figure, whether it is met, and the units behind a
+    failure, worst first."""
+
+    criterion: Criterion
+    value: float | None
+    met: bool
+    units: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the result as ``gate evaluate --json`` shows it."""
+        c = self.criterion
+        return {
+            "id": c.id,
+            "kind": c.kind,
+            "required": c.required,
+            "met": self.met,
+            "value": self.value,
+            "threshold": c.threshold,
+            "units": list(self.units),
+        }
+
+
+def selected(criterion: Criterion, units: Iterable[GateUnit]) -> list[GateUnit]:
+    """Return the units a criterion looks at: narrowed by its types and areas."""
+    return [
+        u
+        for u in units
+        if (criterion.types is None or u.type in criterion.types)
+        and (criterion.areas is None or u.area in criterion.areas)
+    ]
+
+
+def _worst_first(units: Iterable[GateUnit]) -> tuple[str, ...]:
+    return tuple(u.unit for u in sorted(units, key=lambda u: u.rank))
+
+
+def evaluate(criterion: Criterion, units: Sequence[GateUnit]) -> CriterionResult:  # noqa: C901
+    """Return the criterion's figure over its selected units, whether it is met, and the
+    units that count towards a failure (for the thresholds of a minimum: those below it)."""
+    chosen = selected(criterion, units)
+    kind = criterion.kind
+    value: float | None
+    if kind == "units_with_status":
+        behind = [u for u in chosen if u.status in criterion.status]
+        if criterion.max_share is not None:
+            value = len(behind) / len(chosen) if chosen else 0.0
+            met = not chosen or value <= criterion.max_share
+        else:
+            value = float(len(behind))
+            met = not chosen or value <= (criterion.max_count or 0)
+    elif kind == "mean_score":
+        value = sum(u.score for u in chosen) / len(chosen) if chosen else None
+        met = value is not None and value >= (criterion.min or 0.0)
+        behind = [u for u in chosen if u.score < (criterion.min or 0.0)]
+    elif kind == "training_coverage":
+        required = sum(u.coverage_required for u in chosen)
+        value = 100.0 * sum(u.coverage_completed for u in chosen) / required if required else None
+        met = value is not None and value >= (criterion.min or 0.0)
+        behind = [
+            u
+            for u in chosen
+            if u.coverage_required
+            and 100.0 * u.coverage_completed / u.coverage_required < (criterion.min or 0.0)
+        ]
+    elif kind == "equipment_readiness":
+        required = sum(u.equipment_required for u in chosen)
+        value = 100.0 * sum(u.equipment_ready for u in chosen) / required if required else None
+        met = value is None or value >= (criterion.min or 0.0)
+        behind = [
+            u
+            for u in chosen
+            if u.equipment_required
+            and 100.0 * u.equipment_ready / u.equipment_required < (criterion.min or 0.0)
+        ]
+    else:  # blockers, overdue, unattested: a sum against a maximum
+        figure = {"blockers": "blockers", "overdue": "overdue", "unattested": "unattested"}[kind]
+        behind = [u for u in chosen if getattr(u, figure)]
+        value = float(sum(getattr(u, figure) for u in chosen))
+        met = value <= (criterion.max or 0.0)
+    return CriterionResult(criterion, value, met, () if met else _worst_first(behind))
+
+
+def verdict(results: Iterable[CriterionResult]) -> str:
+    """Return ``go`` when every required criterion is met, else ``no-go``."""
+    return "go" if all(r.met for r in results if r.criterion.required) else "no-go"
+
+
+def worst_first(results: Iterable[CriterionResult]) -> list[CriterionResult]:
+    """Return the results failed required first, then failed advisory, then met; each in
+    the gate's order."""
+    listed = list(results)
+    return sorted(
+        listed,
+        key=lambda r: (r.met, not r.criterion.required, listed.index(r)),
+    )
+
+
+def canonical(evidence: Any) -> bytes:
+    """Return the canonical JSON of a proposal's evidence (``scoring.md``): sorted keys, no
+    spaces, non-ASCII as itself, in UTF-8."""
+    return json.dumps(evidence, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8"
+    )
+
+
+def digest(evidence: Any) -> str:
+    """Return the SHA-256 of the evidence's canonical JSON, in hex."""
+    return hashlib.sha256(canonical(evidence)).hexdigest()
+
+
+def part_digests(evidence: dict[str, Any]) -> dict[str, str]:
+    """Return a digest of each part of the evidence (every unit, every criterion, and the
+    head fields), so that a check can name what was altered."""
+    found = {
+        f"unit {u.get('unit')}": digest(u) for u in evidence.get("units", []) if isinstance(u, dict)
+    }
+    found |= {
+        f"criterion {c.get('id')}": digest(c)
+        for c in evidence.get("criteria", [])
+        if isinstance(c, dict)
+    }
+    head = {k: v for k, v in evidence.items() if k not in ("units", "criteria")}
+    found["head"] = digest(head)
+    return found

@@ -1,0 +1,382 @@
+"""The go/no-go gate: criteria evaluated over a phase, a proposal that freezes its evidence
+with a digest, votes, a decision bound to that evidence, and a check that it was not altered."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from fvmcli.core.cutover import UnitRow, row_rank, summary_row
+from fvmcli.core.gate import (
+    DECISIONS,
+    VOTES,
+    CriterionResult,
+    GateUnit,
+    canonical,
+    digest,
+    evaluate,
+    part_digests,
+    verdict,
+    worst_first,
+)
+from fvmcli.core.model import Checklist
+from fvmcli.errors import ConflictError, InputError, UnknownIdError
+from fvmcli.i18n import _
+from fvmcli.services.context import Context
+from fvmcli.services.territory import parse_day, require_right, selection_areas
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+    from fvmcli.store.driver import Reader
+
+
+@dataclass(frozen=True)
+class GateEvaluation:
+    """Every criterion of the gate on a day over a phase's units, and the units' rows."""
+
+    phase: int
+    as_of: date
+    go_live: date | None
+    checklist: Checklist
+    rows: list[UnitRow]  # worst first
+    results: list[CriterionResult]  # in the gate's order
+
+    @property
+    def verdict(self) -> str:
+        """Return ``go`` when every required criterion is met, else ``no-go``."""
+        return verdict(self.results)
+
+    def document(self) -> dict[str, Any]:
+        """Return the JSON document of ``gate evaluate`` (``cli.md``): criteria worst first."""
+        return {
+            "phase": self.phase,
+            "as_of": self.as_of.isoformat(),
+            "go_live": self.go_live.isoformat() if self.go_live else None,
+            "checklist": self.checklist.id,
+            "verdict": self.verdict,
+            "criteria": [r.as_dict() for r in worst_first(self.results)],
+        }
+
+    def evidence(self) -> dict[str, Any]:
+        """Return the evidence a proposal freezes (``scoring.md``, "Gate")."""
+        return {
+            "phase": self.phase,
+            "as_of": self.as_of.isoformat(),
+            "go_live": self.go_live.isoformat() if self.go_live else None,
+            "checklist": self.checklist.id,
+            "checklist_version": self.checklist.version,
+            "units": [r.as_dict() for r in sorted(self.rows, key=lambda r: r.unit)],
+            "criteria": [r.as_dict() for r in sorted(self.results, key=lambda r: r.criterion.id)],
+        }
+
+    def failing(self) -> list[str]:
+        """Return the ids of the required criteria that are not met."""
+        return [r.criterion.id for r in self.results if r.criterion.required and not r.met]
+
+
+def phase_evaluation(
+    ctx: Context,
+    conn: Connection | Reader,
+    phase: int,
+    day: date,
+    *,
+    area: str | None = None,
+    go_live: date | None = None,
+) -> GateEvaluation:
+    """Return the gate's criteria over the phase's units (of ``area`` when given) on ``day``,
+    each unit scored by the one scorer with the phase's go-live, or ``go_live`` in its place."""
+    from fvmcli.services.readiness import territory_summaries
+    from fvmcli.store.reads import Scope, go_live_dates
+
+    gate = ctx.gate
+    checklist = ctx.checklist(gate.checklist)
+    areas = selection_areas(ctx, area, phase) or []
+    if area is not None and ctx.territory.phase_of(areas[0]) != phase:
+        raise InputError(_("--area {area} is not in phase {phase}").format(area=area, phase=phase))
+    dated = go_live_dates(conn).get(phase) if go_live is None else go_live
+    rows: list[UnitRow] = []
+    units: list[GateUnit] = []
+    for unit, score, figures in territory_summaries(
+        ctx, conn, checklist, Scope(areas=tuple(areas)), day, go_live={phase: dated}
+    ):
+        c = figures.coverage
+        row = summary_row(unit, phase, score, c.percent, figures.readiness)
+        rows.append(row)
+        units.append(
+            GateUnit(
+                unit.id,
+                unit.area,
+                unit.type,
+                score.status,
+                score.score,
+                score.blocker_count,
+                score.overdue_count,
+                score.unattested_count,
+                c.required,
+                c.completed,
+                *figures.equipment,
+                row_rank(row),
+            )
+        )
+    rows.sort(key=row_rank)
+    return GateEvaluation(
+        phase, day, dated, checklist, rows, [evaluate(c, units) for c in gate.criteria]
+    )
+
+
+def _check_phase(ctx: Context, phase: int) -> None:
+    if phase not in ctx.territory.phases():
+        raise InputError(
+            _("--phase: no phase {phase} (phases: {known})").format(
+                phase=phase, known=", ".join(str(p) for p in ctx.territory.phases())
+            )
+        )
+
+
+def gate_evaluate(
+    ctx: Context,
+    phase: int,
+    *,
+    area: str | None = None,
+    as_of: str | None = None,
+    go_live: str | None = None,
+) -> GateEvaluation:
+    """Return the gate's criteria over phase ``phase`` as of a day (default today), with
+    ``go_live`` in place of the phase's go-live date when given (a what-if)."""
+    _check_phase(ctx, phase)
+    day = parse_day(ctx, as_of)
+    when = parse_day(ctx, go_live, "--go-live") if go_live is not None else None
+    with ctx.db.read() as conn:
+        return phase_evaluation(ctx, conn, phase, day, area=area, go_live=when)
+
+
+@dataclass(frozen=True)
+class Proposed:
+    label: str
+    digest: str
+    evaluation: GateEvaluation
+
+
+def _label(label: str) -> str:
+    from fvmcli.core.limits import MAX_NAME
+
+    label = label.strip()
+    if not label or len(label) > 100 or not label.isprintable():
+        raise InputError(
+            _("LABEL: a name of 1–{n} printable characters").format(n=min(100, MAX_NAME))
+        )
+    return label
+
+
+def propose(ctx: Context, phase: int, label: str, as_of: str | None = None) -> Proposed:
+    """Freeze the gate's evidence for phase ``phase`` as a proposal named ``label``, with the
+    SHA-256 of its canonical JSON; refused (3) when the label is taken."""
+    from fvmcli.store.gates import StoredProposal, add_proposal, get_proposal
+
+    _check_phase(ctx, phase)
+    label = _label(label)
+    day = parse_day(ctx, as_of)
+    with ctx.db.write() as conn:
+        require_right(ctx, conn, "decide")
+        if get_proposal(conn, label) is not None:
+            raise ConflictError(
+                _("a proposal {label!r} exists already").format(label=label),
+                hint=_("Choose another label, e.g. with the date of the meeting."),
+            )
+        found = phase_evaluation(ctx, conn, phase, day)
+        evidence = found.evidence()
+        sealed = digest(evidence)
+        add_proposal(
+            conn,
+            StoredProposal(
+                label,
+                phase,
+                day,
+                found.go_live,
+                found.checklist.id,
+                found.verdict,
+                canonical(evidence).decode("utf-8"),
+                sealed,
+                ctx.actor(),
+                ctx.clock.now(),
+            ),
+            part_digests(evidence),
+        )
+    return Proposed(label, sealed, found)
+
+
+def _proposal(conn: Connection, label: str) -> Any:
+    from fvmcli.store.gates import get_proposal
+
+    found = get_proposal(conn, label)
+    if found is None:
+        raise UnknownIdError(
+            _("no proposal {label!r}").format(label=label),
+            hint=_("See them with: fvm gate list"),
+        )
+    return found
+
+
+def vote(ctx: Context, label: str, role: str, choice: str, comment: str | None = None) -> str:
+    """Record the vote of one role of ``gates.toml`` on an open proposal (a later vote of the
+    same role replaces it); return the role's name."""
+    from fvmcli.store.gates import StoredVote, decision, put_vote
+
+    if choice not in VOTES:
+        raise InputError(
+            _("expected one of {known}, got {value!r}").format(known=", ".join(VOTES), value=choice)
+        )
+    found = ctx.gate.role(role)
+    if found is None:
+        known = ", ".join(r.id for r in ctx.gate.roles)
+        raise InputError(
+            _("--role: no role {role!r} (known: {known})").format(role=role, known=known)
+        )
+    with ctx.db.write() as conn:
+        require_right(ctx, conn, "vote")
+        _proposal(conn, label)
+        if decision(conn, label) is not None:
+            raise ConflictError(_("{label!r} is decided: votes are closed").format(label=label))
+        put_vote(conn, label, StoredVote(role, choice, ctx.actor(), ctx.clock.now(), comment))
+    return found.name.get(ctx.lang)
+
+
+def decide(
+    ctx: Context,
+    label: str,
+    choice: str,
+    *,
+    conditions: list[str] | None = None,
+    reason: str | None = None,
+) -> list[str]:
+    """Record the decision on a proposal; return the required criteria it goes against.
+    Refused (3) while a required role has not voted, after a decision, or for a go or a
+    conditional go against failing required criteria without a reason; a conditional go
+    needs a condition (2)."""
+    from fvmcli.store.gates import StoredDecision, decision, put_decision, votes
+
+    if choice not in DECISIONS:
+        raise InputError(
+            _("expected one of {known}, got {value!r}").format(
+                known=", ".join(DECISIONS), value=choice
+            )
+        )
+    listed = [c.strip() for c in conditions or [] if c.strip()]
+    if choice == "conditional" and not listed:
+        raise InputError(_("a conditional go needs at least one --condition"))
+    with ctx.db.write() as conn:
+        require_right(ctx, conn, "decide")
+        proposal = _proposal(conn, label)
+        if decision(conn, label) is not None:
+            raise ConflictError(_("{label!r} is decided already").format(label=label))
+        voted = {v.role for v in votes(conn, label)}
+        missing = [r.id for r in ctx.gate.roles if r.required and r.id not in voted]
+        if missing:
+            raise ConflictError(
+                _("required roles have not voted: {roles}").format(roles=", ".join(missing)),
+                hint=_(
+                    "Each votes with: fvm gate vote {label} --role ROLE go|no-go|abstain"
+                ).format(label=label),
+            )
+        evidence = json.loads(proposal.evidence)
+        against = [
+            c["id"] for c in evidence.get("criteria", []) if c.get("required") and not c.get("met")
+        ]
+        if choice != "no-go" and against and not (reason or "").strip():
+            raise ConflictError(
+                _("a {decision} against failing criteria needs --reason: {criteria}").format(
+                    decision=choice, criteria=", ".join(against)
+                )
+            )
+        put_decision(
+            conn,
+            label,
+            StoredDecision(
+                choice,
+                ctx.actor(),
+                ctx.clock.now(),
+                listed,
+                (reason or "").strip() or None,
+                against if choice != "no-go" else [],
+            ),
+        )
+    return against if choice != "no-go" else []
+
+
+def show(ctx: Context, label: str) -> dict[str, Any]:
+    """Return the proposal as ``gate show --json`` shows it (``cli.md``)."""
+    from fvmcli.store.gates import decision, votes
+
+    with ctx.db.read() as conn:
+        proposal = _proposal(conn, label)
+        cast = votes(conn, label)
+        decided = decision(conn, label)
+    return {
+        "label": proposal.label,
+        "phase": proposal.phase,
+        "as_of": proposal.as_of.isoformat(),
+        "digest": proposal.digest,
+        "verdict": proposal.verdict,
+        "votes": [
+            {"role": v.role, "vote": v.vote, "by": v.by, "at": v.at, "comment": v.comment}
+            for v in cast
+        ],
+        "decision": None
+        if decided is None
+        else {
+            "decision": decided.decision,
+            "by": decided.by,
+            "at": decided.at,
+            "conditions": decided.conditions,
+            "reason": decided.reason,
+            "against_criteria": decided.against,
+        },
+    }
+
+
+def list_gates(ctx: Context) -> list[dict[str, Any]]:
+    """Return every proposal, oldest first, with its verdict and decision."""
+    from fvmcli.store.gates import list_proposals
+
+    with ctx.db.read() as conn:
+        found = list_proposals(conn)
+    return [
+        {
+            "label": p.label,
+            "phase": p.phase,
+            "as_of": p.as_of.isoformat(),
+            "verdict": p.verdict,
+            "decision": decided,
+            "digest": p.digest,
+        }
+        for p, decided in found
+    ]
+
+
+def verify(ctx: Context, label: str) -> list[str]:
+    """Return what was altered in a proposal's stored evidence since it was made (empty:
+    unaltered): the digest recomputed from what is stored, and each unit and criterion
+    against the digests the history recorded."""
+    from fvmcli.store.gates import proposal_parts
+
+    with ctx.db.read() as conn:
+        proposal = _proposal(conn, label)
+        recorded = proposal_parts(conn, label) or {}
+    altered: list[str] = []
+    try:
+        evidence = json.loads(proposal.evidence)
+    except ValueError:
+        return [_("the stored evidence is not JSON")]
+    if digest(evidence) != proposal.digest:
+        altered.append(_("the evidence does not match its digest"))
+    if recorded.get("digest") not in (None, proposal.digest):
+        altered.append(_("the digest differs from the one recorded in the history"))
+    before = recorded.get("parts") or {}
+    now = part_digests(evidence) if isinstance(evidence, dict) else {}
+    for part in sorted(set(before) | set(now)):
+        if before.get(part) != now.get(part):
+            altered.append(part)
+    return altered
