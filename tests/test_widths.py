@@ -70,6 +70,9 @@ def test_wide_shows_every_column_and_whole_names(territory: str) -> None:
         "overdue",
         "training",
         "equipment",
+        "unattested",
+        "inconsistent",
+        "evidence age (days)",
     }
     assert LONG in [r["name"] for r in rows]
 
