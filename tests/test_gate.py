@@ -262,8 +262,8 @@ def test_a_gate_meeting_from_evaluate_to_verify(meeting: tuple[Fvm, str]) -> Non
     with database.write() as conn:
         conn.execute(
             sa.text(
-                'UPDATE gate_proposals SET evidence = replace(evidence, \'"status":"not-started"\', '
-                "'\"status\":\"green\"') WHERE label = 'm1'"
+                "UPDATE gate_proposals SET evidence = replace(evidence, "
+                '\'"status":"not-started"\', \'"status":"green"\') WHERE label = \'m1\''
             )
         )
     database.dispose()
