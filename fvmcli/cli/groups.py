@@ -41,6 +41,10 @@ GROUPS: dict[str, tuple[str, str]] = {
         "fvmcli.cli.gate",
         N_("Go/no-go: criteria, a proposal bound to its evidence, votes, the decision."),
     ),
+    "history": (
+        "fvmcli.cli.history",
+        N_("History: verify that no change was altered or removed outside fvm."),
+    ),
     "bundle": (
         "fvmcli.cli.bundle",
         N_("Offline bundles: export a unit's answers, import them elsewhere."),

@@ -35,6 +35,7 @@ class Info:
     counts: dict[str, int]
     rights: str
     demo: str | None  # the demo database, when 'fvm demo' has made one
+    history_head: str | None = None  # the hash of the newest history entry
 
     def as_json(self) -> dict[str, Any]:
         """Return the ``info --json`` document."""
@@ -52,6 +53,7 @@ class Info:
             "user": self.user,
             "rights": self.rights,
             "demo": self.demo,
+            "history_head": self.history_head,
             "counts": self.counts,
         }
 
@@ -62,8 +64,11 @@ def info(ctx: Context) -> Info:
     from fvmcli.store.units import table_counts
 
     database = init(ctx)
+    from fvmcli.store.history import head_of
+
     with ctx.db.read() as conn:
         counts = table_counts(conn)
+        head = head_of(conn)
     return Info(
         __version__,
         database,
@@ -73,6 +78,7 @@ def info(ctx: Context) -> Info:
         counts,
         _rights(ctx),
         _demo(),
+        head,
     )
 
 

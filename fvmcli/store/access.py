@@ -340,11 +340,10 @@ def setup_rights(conn: Connection) -> None:
         "UPDATE people SET name = NULL, email = NULL, forgotten_at = at WHERE id = person; "
         "UPDATE enrolments SET forced_reason = NULL WHERE person_id = person; "
         'UPDATE history SET old = (old::jsonb || \'{"name": null, "email": null}\')::text, '
-        'new = (new::jsonb || \'{"name": null, "email": null}\')::text, comment = NULL '
-        "WHERE kind = 'person' AND subject = person; "
-        "UPDATE history SET comment = NULL WHERE kind = 'enrolment' AND subject = person; "
-        "INSERT INTO history (at, by, kind, subject, comment) "
-        "VALUES (at, actor, 'person', person, 'forgotten'); "
+        'new = (new::jsonb || \'{"name": null, "email": null}\')::text, comment = NULL, '
+        "salt = NULL WHERE kind = 'person' AND subject = person; "
+        "UPDATE history SET comment = NULL, salt = NULL "
+        "WHERE kind = 'enrolment' AND subject = person; "
         "END $$"
     )
     # Membership of the group roles is given and taken only here, for admins.
@@ -368,7 +367,11 @@ def setup_rights(conn: Connection) -> None:
 
 
 def forget_in_database(conn: Connection, person: str, *, at: str, by: str) -> None:
-    """Erase a person through the database's own erasure function (rights configured)."""
+    """Erase a person through the database's own erasure function (rights configured), and
+    record it as a link of the history's chain."""
+    from fvmcli.store.history import Change, record
+
     conn.execute(
         sa.text("SELECT fvm_forget(:person, :at, :by)"), {"person": person, "at": at, "by": by}
     )
+    record(conn, [Change(at, by, "person", None, None, person, None, None, "forgotten")])

@@ -37,28 +37,29 @@ def add_entries(
 ) -> None:
     """Append merged entries to the history as they were recorded elsewhere, with the login
     that imported them and the fingerprint of the device key that signed them."""
+    from fvmcli.store.history import append
+
     login = conn.info.get("fvm_login")
-    if entries:
-        conn.execute(
-            history.insert(),
-            [
-                {
-                    "at": e.at,
-                    "by": e.by,
-                    "kind": e.kind,
-                    "unit_id": unit_id,
-                    "scope": e.scope,
-                    "subject": e.subject,
-                    "old": e.old,
-                    "new": e.new,
-                    "comment": e.comment,
-                    "version": e.version,
-                    "login": login,
-                    "key": key,
-                }
-                for e in entries
-            ],
-        )
+    append(
+        conn,
+        [
+            (
+                e.at,
+                e.by,
+                e.kind,
+                unit_id,
+                e.scope,
+                e.subject,
+                e.old,
+                e.new,
+                e.comment,
+                e.version,
+                login,
+                key,
+            )
+            for e in entries
+        ],
+    )
 
 
 def current_state(conn: Connection, unit_id: str) -> dict[str, list[dict[str, Any]]]:

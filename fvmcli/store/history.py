@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -31,12 +33,125 @@ class Change:
 def record(conn: Connection, changes: list[Change]) -> None:
     """Append changes to the history, in order, each with the login that made it (on
     PostgreSQL with rights configured, the database sets it itself and cannot be told)."""
-    from fvmcli.store.query import insert_rows
+    login = conn.info.get("fvm_login")
+    append(
+        conn,
+        [
+            (
+                c.at,
+                c.by,
+                c.kind,
+                c.unit_id,
+                c.scope,
+                c.subject,
+                c.old,
+                c.new,
+                c.comment,
+                c.version,
+                c.login or login,
+                c.key,
+            )
+            for c in changes
+        ],
+    )
 
-    if changes:
-        login = conn.info.get("fvm_login")
-        insert_rows(conn, history, [{**vars(c), "login": c.login or login} for c in changes])
 
+# The columns of an entry as ``append`` takes them.
+ENTRY_COLUMNS = (
+    "at",
+    "by",
+    "kind",
+    "unit_id",
+    "scope",
+    "subject",
+    "old",
+    "new",
+    "comment",
+    "version",
+    "login",
+    "key",
+)
+_CHAIN_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended('fvm-history', 0))"
+
+
+def append(conn: Connection, entries: list[tuple[object, ...]]) -> None:
+    """Append entries (tuples of ``ENTRY_COLUMNS``) to the history as links of its hash chain
+    (``core.history_chain``): the one way an entry is written. On PostgreSQL the chain's lock
+    is held to the end of the transaction, so that writers link one after another; a SQLite
+    writer holds the whole database already."""
+    from fvmcli.core.history_chain import GENESIS, chained
+    from fvmcli.store.query import insert_tuples
+
+    if not entries:
+        return
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text(_CHAIN_LOCK))
+    head = conn.execute(sa.select(history.c.hash).order_by(history.c.id.desc()).limit(1)).scalar()
+    # In chain order: FIELDS (at, by, kind, unit, scope, subject, version, login, key), then
+    # the personal payload (old, new, comment).
+    ordered = (
+        (at, by, kind, unit, scope, subject, version, login, key, old, new, comment)
+        for at, by, kind, unit, scope, subject, old, new, comment, version, login, key in entries
+    )
+    rows, _ = chained(head or GENESIS, ordered)
+    insert_tuples(
+        conn,
+        history,
+        (
+            "at",
+            "by",
+            "kind",
+            "unit_id",
+            "scope",
+            "subject",
+            "version",
+            "login",
+            "key",
+            "old",
+            "new",
+            "comment",
+            "prev",
+            "hash",
+            "payload",
+            "salt",
+        ),
+        rows,
+    )
+
+
+def chain_rows(conn: Connection) -> Iterator[tuple[Any, ...]]:
+    """Yield every entry in id order as ``core.history_chain.verify`` reads it, streaming."""
+    from fvmcli.store.query import raw_rows
+
+    c = history.c
+    query = sa.select(
+        c.id,
+        c.prev,
+        c.hash,
+        c.payload,
+        c.salt,
+        c.at,
+        c.by,
+        c.kind,
+        c.unit_id,
+        c.scope,
+        c.subject,
+        c.version,
+        c.login,
+        c.key,
+        c.old,
+        c.new,
+        c.comment,
+    ).order_by(c.id)
+    yield from raw_rows(conn, query, stream=True)
+
+
+def head_of(conn: Connection) -> str | None:
+    """Return the hash of the newest entry (the chain's head), None when there is none."""
+    return conn.execute(sa.select(history.c.hash).order_by(history.c.id.desc()).limit(1)).scalar()
+
+
+CHANGE_FIELDS = frozenset(Change.__dataclass_fields__)
 
 HEAD_COLUMNS = (
     "at",
@@ -55,11 +170,8 @@ HEAD_COLUMNS = (
 def record_tuples(conn: Connection, changes: list[tuple[object, ...]]) -> None:
     """Append changes given as tuples of ``HEAD_COLUMNS`` (the fields of a Change up to its
     version), with the connection's login: for bulk writes, without making a Change each."""
-    from fvmcli.store.query import insert_tuples
-
-    if changes:
-        login = conn.info.get("fvm_login")
-        insert_tuples(conn, history, (*HEAD_COLUMNS, "login"), [(*c, login) for c in changes])
+    login = conn.info.get("fvm_login")
+    append(conn, [(*c, login, None) for c in changes])
 
 
 def changes(
@@ -76,7 +188,7 @@ def changes(
         if value is not None:
             query = query.where(history.c[column] == value)
     return [
-        Change(**{k: v for k, v in row._mapping.items() if k != "id"})
+        Change(**{k: v for k, v in row._mapping.items() if k in CHANGE_FIELDS})
         for row in conn.execute(query)
     ]
 
@@ -95,7 +207,7 @@ def latest(conn: Connection, limit: int, unit_ids: list[str] | None = None) -> l
     for row in conn.execute(query.execution_options(yield_per=500)):
         if keep is not None and row.unit_id not in keep:
             continue
-        found.append(Change(**{k: v for k, v in row._mapping.items() if k != "id"}))
+        found.append(Change(**{k: v for k, v in row._mapping.items() if k in CHANGE_FIELDS}))
         if len(found) >= limit:
             break
     return found

@@ -113,6 +113,12 @@ history = sa.Table(
     sa.Column("login", sa.String(200), nullable=True),
     # The fingerprint of the device key that signed the bundle an entry came in.
     sa.Column("key", sa.String(100), nullable=True),
+    # The hash chain (core.history_chain): the previous entry's hash, this entry's, the salted
+    # digest of its personal payload (old, new, comment), and the salt (gone once erased).
+    sa.Column("prev", sa.String(64), nullable=True),
+    sa.Column("hash", sa.String(64), nullable=True),
+    sa.Column("payload", sa.String(64), nullable=True),
+    sa.Column("salt", sa.String(32), nullable=True),
     sa.Index("ix_history_unit_scope_subject", "unit_id", "scope", "subject"),
 )
 

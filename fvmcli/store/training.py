@@ -122,12 +122,13 @@ def forget_person(conn: Connection, person_id: str, *, by: str, at: str) -> None
         conn.execute(
             history.update()
             .where(history.c.id == row_id)
-            .values(old=_redact(old), new=_redact(new), comment=None)
+            .values(old=_redact(old), new=_redact(new), comment=None, salt=None)
         )
+    # The payload's salt goes with it: its digest stays, so the history's chain still holds.
     conn.execute(
         history.update()
         .where(history.c.kind == "enrolment", history.c.subject == person_id)
-        .values(comment=None)
+        .values(comment=None, salt=None)
     )
     record(conn, [Change(at, by, "person", None, None, person_id, None, None, "forgotten")])
 

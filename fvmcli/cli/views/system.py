@@ -54,6 +54,7 @@ def info_view(found: Any) -> Shown:
             [_("language"), found.lang],
             [_("user"), found.user],
             [_("rights"), found.rights],
+            [_("history head"), found.history_head or _("no history yet")],
             *(
                 [[_("demo database"), _("{demo} (fvm --db {demo} …)").format(demo=found.demo)]]
                 if found.demo
