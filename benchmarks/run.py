@@ -418,6 +418,30 @@ def territory_size(backend: str, units: int, pairs: int, work: Path, results: li
             lambda: floor("read", url, "units,people,enrolments,sessions,phases"),
             pairs,
         )
+        # Turn 4: chains, the twelve-month plan, the gate and a what-if, each against the
+        # status in the same run (the goal: at most twice its time).
+        status_json = lambda: fvm(url, "cutover", "status", "--json", "--as-of", AS_OF)  # noqa: E731
+        for what, args in (
+            ("cutover chains --json", ("cutover", "chains", "--json")),
+            (
+                "cutover timeline --phase 1 --json",
+                ("cutover", "timeline", "--phase", "1", "--json"),
+            ),
+            ("gate evaluate --phase 1 --json", ("gate", "evaluate", "--phase", "1", "--json")),
+            (
+                "cutover whatif --phase 1 --json",
+                ("cutover", "whatif", "--phase", "1", "--go-live", "2027-01-15", "--json"),
+            ),
+        ):
+            paired(
+                results,
+                backend,
+                units,
+                f"{what} (vs status)",
+                lambda args=args: fvm(url, *args, "--as-of", AS_OF),
+                status_json,
+                pairs,
+            )
         if units <= 500:
             paired(
                 results,

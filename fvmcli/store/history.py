@@ -84,16 +84,24 @@ def append(conn: Connection, entries: list[tuple[object, ...]]) -> None:
 
     if not entries:
         return
-    if conn.dialect.name == "postgresql":
-        conn.execute(sa.text(_CHAIN_LOCK))
-    head = conn.execute(sa.select(history.c.hash).order_by(history.c.id.desc()).limit(1)).scalar()
+    # The head is read once a transaction: after that this transaction made it (it holds the
+    # chain's lock), so many small appends (an enrolment per person) cost no query each.
+    transaction = conn.get_transaction()
+    known = conn.info.get("fvm_chain")
+    if known is not None and known[0] is transaction:
+        head = known[1]
+    else:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text(_CHAIN_LOCK))
+        head = head_of(conn)
     # In chain order: FIELDS (at, by, kind, unit, scope, subject, version, login, key), then
     # the personal payload (old, new, comment).
     ordered = (
         (at, by, kind, unit, scope, subject, version, login, key, old, new, comment)
         for at, by, kind, unit, scope, subject, old, new, comment, version, login, key in entries
     )
-    rows, _ = chained(head or GENESIS, ordered)
+    rows, head = chained(head or GENESIS, ordered)
+    conn.info["fvm_chain"] = (transaction, head)
     insert_tuples(
         conn,
         history,
