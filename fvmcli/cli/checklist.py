@@ -396,6 +396,7 @@ def attest(
         False, "--reject", help="Reject the answers: they count as unanswered until answered again."
     ),
     comment: str | None = typer.Option(None, "--comment", help="Why (kept in the history)."),
+    by: str | None = BY,
 ) -> None:
     """Attest critical answers as a second person (four eyes), or list those that await it.
 
@@ -418,7 +419,7 @@ def attest(
     if unit_id is None:
         raise typer.BadParameter(_("name the unit (--unit ID), or list with --pending"))
     done = attest_answers(
-        env, checklist_id, unit_id, list(questions or []), reject=reject, comment=comment
+        env, checklist_id, unit_id, list(questions or []), reject=reject, comment=comment, by=by
     )
     out.emit(attested_view(done))
 
@@ -431,6 +432,7 @@ def approve(
     question_id: str = typer.Argument(..., metavar="QUESTION"),
     reject: bool = typer.Option(False, "--reject", help="Refuse the waiver: it has no effect."),
     comment: str | None = typer.Option(None, "--comment", help="Why (kept in the history)."),
+    by: str | None = BY,
 ) -> None:
     """Approve a requested waiver as a person other than its requester (four eyes).
 
@@ -442,7 +444,7 @@ def approve(
     from fvmcli.services.four_eyes import approve as approve_waiver
 
     done = approve_waiver(
-        get_env(ctx), checklist_id, unit_id, question_id, reject=reject, comment=comment
+        get_env(ctx), checklist_id, unit_id, question_id, reject=reject, comment=comment, by=by
     )
     message = (
         _("Rejected the waiver on {question} for {unit} (asked for by {by}).")
