@@ -121,7 +121,7 @@ def test_the_readme_tour_runs_line_by_line(tmp_path: Path, monkeypatch: pytest.M
     # sas-boras-med: two configuration analysts (intro and Fundament each) and a local lead
     # (intro): 5 pairs; p1001 has the intro, p1002 both: 3 of 5.
     coverage = {r["unit"]: r for r in tables(output("course coverage"))[0]}
-    assert coverage["sas-boras-med"]["coverage"] == "60.0%"
+    assert coverage["sas-boras-med"]["coverage"] == "60.0% (3 of 5)"
     assert "Lena Lind" in output("remind log") and "p1003" in output("remind log")
     assert (tmp_path / "narvaro.pdf").read_bytes().startswith(b"%PDF")
     assert (tmp_path / "etapp1.xlsx").exists() and (tmp_path / "styrgrupp.pdf").exists()

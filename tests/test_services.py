@@ -95,6 +95,28 @@ def test_enrolment_reads_a_fixed_number_of_queries_whatever_the_number_of_people
     assert len(statements) == with_few
 
 
+def test_a_failed_attempt_stays_and_counts(ctx: Context) -> None:
+    nurse, other = factories.people(ctx, "u1", "nurse", "nurse")
+    first = _session(ctx, "enduser-clinical", "2026-12-14", 5)
+    again = _session(ctx, "enduser-clinical", "2026-12-21", 5)
+    training.enroll(ctx, first, [nurse, other], by="trainer")
+    training.mark(ctx, first, [nurse, other])
+    with pytest.raises(ConflictError, match="holds no seat"):
+        training.mark(ctx, again, [nurse], failed=True)
+    assert training.mark(ctx, first, [nurse], failed=True) == [(nurse, "failed")]
+    assert training.mark(ctx, first, [other], passing=True) == [(other, "completed")]
+    # The failure is not overwritten by a pass in the same session: it stays, and counts.
+    with pytest.raises(ConflictError, match="the attempt stays"):
+        training.mark(ctx, first, [nurse], passing=True)
+    with pytest.raises(ConflictError, match="passed the assessment"):
+        training.mark(ctx, first, [other], failed=True)
+    (row,) = training.coverage(ctx, UnitFilter(unit_ids=("u1",)))
+    # Two nurses need enduser-clinical and downtime-procedures: 4 pairs, one completed.
+    assert (row.required, row.completed, row.failed) == (4, 1, 1)
+    # Another try, in another session of the same course, is allowed.
+    assert training.enroll(ctx, again, [nurse], by="trainer")
+
+
 def test_attendance_and_assessment(ctx: Context) -> None:
     nurse, other = factories.people(ctx, "u1", "nurse", "nurse")
     assessed = _session(ctx, "enduser-clinical", "2026-12-14", 5)

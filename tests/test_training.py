@@ -158,7 +158,16 @@ def test_attendance_completion_and_assessment(school: Fvm) -> None:
     school("session", "attend", "downtime-procedures-2026-12-15", "n1")
     # u1: 4 nurses × 2 required = 8 pairs; n1 completed both → 25 %
     assert school.json("course", "coverage", "--unit", "u1") == {
-        "units": [{"unit": "u1", "people": 4, "required": 8, "completed": 2, "coverage": 25.0}]
+        "units": [
+            {
+                "unit": "u1",
+                "people": 4,
+                "required": 8,
+                "completed": 2,
+                "coverage": 25.0,
+                "failed": 0,
+            }
+        ]
     }
     already = school("session", "enroll", "downtime-procedures-2026-12-14", "n1", code=3).stderr
     assert "has already completed downtime-procedures" in already
@@ -170,6 +179,7 @@ def test_attendance_completion_and_assessment(school: Fvm) -> None:
         "required": 4,
         "completed": 0,
         "coverage": 0.0,
+        "failed": 0,
     }
 
 

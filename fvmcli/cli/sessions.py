@@ -237,15 +237,21 @@ def pass_(
     ctx: typer.Context,
     session_id: str = SESSION,
     person_ids: list[str] = PEOPLE,
+    failed: bool = typer.Option(
+        False, "--failed", help="Record a failed attempt instead: it stays, and counts."
+    ),
     by: str | None = BY,
 ) -> None:
-    """Record a passed assessment: completes a course that has one, after attendance.
+    """Record a passed assessment: completes a course that has one, after attendance. With
+    --failed, a failed attempt: the course is not completed, and the attempt is kept.
 
-    Example: fvm session pass millennium-fundament-2026-12-14 p1001
+    Examples: fvm session pass millennium-fundament-2026-12-14 p1001
+    fvm session pass millennium-fundament-2026-12-14 p1002 --failed
     """
     from fvmcli.services.training import mark
 
-    for person, status in mark(get_env(ctx), session_id, person_ids, passing=True, by=by):
+    found = mark(get_env(ctx), session_id, person_ids, passing=not failed, failed=failed, by=by)
+    for person, status in found:
         say(f"{person}: {word(status)}")
 
 

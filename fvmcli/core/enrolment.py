@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 from fvmcli.core.model import Course
 from fvmcli.i18n import _
 
-SEAT = ("enrolled", "attended", "completed", "no-show")
+FAILED = "failed"  # attended and failed the assessment: the seat was used, the course is not done
+SEAT = ("enrolled", "attended", "completed", "no-show", FAILED)
 WAITLISTED = "waitlisted"
 BOOKED = (*SEAT, WAITLISTED)  # every place but a cancelled one
 
@@ -86,7 +87,8 @@ def refusals(
         other = booking.session
         if booking.status not in BOOKED or other.id == session.id:
             continue
-        if other.course == course.id and booking.status != "completed":
+        # A failed attempt leaves the course to be taken again, in another session.
+        if other.course == course.id and booking.status not in ("completed", FAILED):
             reasons.append(
                 _("already has a place ({status}) in {id} of the same course").format(
                     status=booking.status, id=other.id

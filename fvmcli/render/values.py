@@ -21,6 +21,7 @@ WORDS = {
     "waitlisted": N_("waitlisted"),
     "attended": N_("attended"),
     "completed": N_("completed"),
+    "failed": N_("failed"),
     "no-show": N_("no-show"),
     "cancelled": N_("cancelled"),
     # what became of a unit's reminder

@@ -386,6 +386,17 @@ def completions_in_unit_order(
         yield unit_id, [(role, course, n) for _, role, course, n in group]
 
 
+def failures_by_unit(conn: Any, unit_ids: Iterable[str] | None) -> dict[str, int]:
+    """Return unit → failed assessment attempts of its people (every unit with one)."""
+    where, params, keep = in_list("p.unit_id", _listed(unit_ids))
+    rows = reader_of(conn).rows(
+        "SELECT p.unit_id, count(*) FROM people p CROSS JOIN enrolments e "
+        f"WHERE e.person_id = p.id AND e.status = 'failed'{where} GROUP BY p.unit_id",
+        params,
+    )
+    return {unit_id: n for unit_id, n in rows if keep is None or unit_id in keep}
+
+
 def _by_unit(rows: Iterable[tuple[Any, ...]], keep: set[str] | None) -> dict[str, dict[str, Any]]:
     """Return unit → key → value of (unit, key, value) rows, of the units in ``keep`` when
     given."""

@@ -6,7 +6,7 @@ from typing import Any
 
 from fvmcli.cli.output import Listing, Shown, emit_table, say, show, warn
 from fvmcli.i18n import N_, _, ngettext
-from fvmcli.render.columns import Column
+from fvmcli.render.columns import Column, blank_zero, value_of
 from fvmcli.render.values import number_shown, percent_shown, time_span, word
 
 COURSES = (
@@ -25,8 +25,20 @@ COVERAGE = (
     Column("people", "people"),
     Column("required", "required"),
     Column("completed", "completed"),
-    Column("coverage", "coverage", lambda v: percent_shown(v, 1)),
+    Column("coverage", "coverage", cell=lambda r: _coverage(r)),
+    Column("failed", "failed attempts", blank_zero),
 )
+
+
+def _coverage(row: Any) -> str:
+    """Return the coverage with its denominator: ``71,4 % (20 av 28)``."""
+    if value_of(row, "coverage") is None:
+        return "–"
+    return _("{percent} ({completed} of {required})").format(
+        percent=percent_shown(value_of(row, "coverage"), 1),
+        completed=value_of(row, "completed"),
+        required=value_of(row, "required"),
+    )
 
 
 PLAN = (

@@ -59,19 +59,26 @@ class UnitCoverage:
     required: int
     completed: int
     coverage: float | None
+    failed: int = 0  # failed assessment attempts: never left out of the picture
 
 
 def coverage(ctx: Context, chosen: UnitFilter = UnitFilter()) -> list[UnitCoverage]:
     """Return the training coverage of every selected unit, counted by the database."""
     from fvmcli.store.evidence import EMPTY, coverage_by_unit
+    from fvmcli.store.reads import failures_by_unit
 
     with ctx.db.read() as conn:
         chosen_units = select(ctx, conn, chosen)
         covered = coverage_by_unit(conn, chosen_units.ids, ctx.curriculum.requires())
+        failed = failures_by_unit(conn, chosen_units.ids)
     found = []
     for unit in chosen_units.units:
         c = covered.get(unit.id, EMPTY)
-        found.append(UnitCoverage(unit.id, c.people, c.required, c.completed, c.percent))
+        found.append(
+            UnitCoverage(
+                unit.id, c.people, c.required, c.completed, c.percent, failed.get(unit.id, 0)
+            )
+        )
     return found
 
 

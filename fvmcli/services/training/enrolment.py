@@ -166,14 +166,18 @@ def mark(
     *,
     no_show: bool = False,
     passing: bool = False,
+    failed: bool = False,
     by: str | None = None,
 ) -> list[tuple[str, str]]:
-    """Record attendance, a no-show or a passed assessment; return (person, new status).
+    """Record attendance, a no-show, or a passed (``passing``) or failed (``failed``)
+    assessment; return (person, new status).
 
-    Attendance completes a course without assessment; ``passing`` needs an assessed course and
-    recorded attendance. Nothing is stored when any person does not qualify.
+    Attendance completes a course without assessment; an assessment's result needs an assessed
+    course and recorded attendance. A failed attempt stays as it is (the person takes the
+    course again in another session), so no figure drops it. Nothing is stored when any
+    person does not qualify.
     """
-    from fvmcli.core.enrolment import SEAT, attendance_status
+    from fvmcli.core.enrolment import FAILED, SEAT, attendance_status
     from fvmcli.store.training import lock_people, session_enrolments, set_enrolment
 
     user, at = ctx.actor(by), ctx.clock.now()
@@ -182,7 +186,8 @@ def mark(
         require_right(ctx, conn, "train")
         session = require_session(conn, session_id, lock=True)
         course = require_course(ctx, session["course"])
-        if passing and not course.assessment:
+        assessed = passing or failed
+        if assessed and not course.assessment:
             raise InputError(
                 _(
                     "{id} has no assessment: attendance completes it (use 'fvm session attend')"
@@ -201,14 +206,30 @@ def mark(
                         person_id=person_id, where=where, session_id=session_id
                     )
                 )
-            if passing and status not in ("attended", "completed"):
+            if assessed and status not in ("attended", "completed", FAILED):
                 raise ConflictError(
                     _(
                         "{person_id} has not attended {session_id}; record attendance first; "
                         "nothing stored"
                     ).format(person_id=person_id, session_id=session_id)
                 )
-            new = "completed" if passing else attendance_status(course, no_show)
+            if status == FAILED and not failed:
+                raise ConflictError(
+                    _(
+                        "{person_id} failed the assessment of {session_id}: the attempt stays; "
+                        "enrol the person in another session; nothing stored"
+                    ).format(person_id=person_id, session_id=session_id)
+                )
+            if failed and status == "completed":
+                raise ConflictError(
+                    _(
+                        "{person_id} passed the assessment of {session_id} already; nothing stored"
+                    ).format(person_id=person_id, session_id=session_id)
+                )
+            if failed:
+                new = FAILED
+            else:
+                new = "completed" if passing else attendance_status(course, no_show)
             set_enrolment(conn, session_id, people[person_id], new, by=user, at=at, known=(status,))
             statuses[person_id] = new
             marked.append((person_id, new))
