@@ -251,6 +251,17 @@ def test_a_gate_meeting_from_evaluate_to_verify(meeting: tuple[Fvm, str]) -> Non
     assert "votes are closed" in _g(meeting, "vote", "m1", "--role", "mas", "no-go", code=3).stderr
     listed = json.loads(_g(meeting, "list", "--json").stdout)
     assert [(p["label"], p["decision"]) for p in listed] == [("m1", "go")]
+    # The report carries the decision, its dissent and digest, and the history's head.
+    report = Path(folder).parent / "report.json"
+    fvm("--content", folder, "cutover", "report", "--checklist", "mini", "-o", str(report))
+    document = json.loads(report.read_text("utf-8"))
+    assert [d["label"] for d in document["decisions"]] == ["m1"]
+    assert document["decisions"][0]["decision"]["against_criteria"] == ["no-red"]
+    assert len(document["history_head"]) == 64
+    page = Path(folder).parent / "report.html"
+    fvm("--content", folder, "cutover", "report", "--checklist", "mini", "-o", str(page))
+    html = page.read_text("utf-8")
+    assert "Styrgruppen tar risken" in html and "Chief medical officer no-go (Ej startad)" in html
 
     # The stored evidence is what the digest seals; a hand edit of it is found and named.
     stored = fvm.scalar("SELECT evidence FROM gate_proposals WHERE label = 'm1'")

@@ -12,6 +12,15 @@ from fvmcli.core.model import Offset, Question, Waiver
 TRAINING = "training.coverage"
 
 
+def evidence_is_old(age_days: int | None, as_of: date, stale_after: Offset | None) -> bool:
+    """Return True when evidence ``age_days`` old on ``as_of`` is older than ``stale_after``
+    measured back from ``as_of`` (``scoring.md``, "Evidence age"); False when either is
+    undefined."""
+    if age_days is None or stale_after is None:
+        return False
+    return age_days > (as_of - days_before(as_of, stale_after)).days
+
+
 @dataclass(frozen=True, slots=True)
 class Evidence:
     """Live values for derived questions, in percent; None when undefined."""
@@ -120,10 +129,7 @@ class UnitScore:
     @property
     def evidence_old(self) -> bool:
         """Return True when the checklist says how old evidence may be and it is older."""
-        after = self.stale_after
-        if after is None or self.oldest_evidence is None:
-            return False
-        return self.oldest_evidence < days_before(self.as_of, after)
+        return evidence_is_old(self.evidence_age_days, self.as_of, self.stale_after)
 
     @property
     def blockers(self) -> list[QuestionResult]:

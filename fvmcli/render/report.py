@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from fvmcli.i18n import N_, translated
+from fvmcli.i18n import N_, ngettext, translated
 from fvmcli.render.columns import UNIT_STATUS, csv_rows
 from fvmcli.render.templates import render
 from fvmcli.render.values import percent_text, waiver_text, word
@@ -151,6 +151,19 @@ def html(template_dirs: Sequence[Path], report: Any, *, management: bool = False
         "limit": limit,
         "area_pages": area_pages(status, names.get("area")) if management else [],
         "area_names": names.get("area", {}),
+        "history_head": report.history_head,
+        "decisions": report.decisions,
+        "unattested": sum(r.unattested for r in rows),
+        "inconsistent": sum(r.inconsistent for r in rows),
+        "stale_after": span_text(status.checklist.stale_after)
+        if status.checklist.stale_after
+        else None,
+        "role_names": report.role_names,
+        "old_cells": [
+            (names.get("unit", {}).get(r.unit, r.name), r.unit, r.evidence_age_days)
+            for r in report.old_evidence()[: limit or None]
+        ],
+        "old_count": len(report.old_evidence()),
         "type_names": names.get("type", {}),
         # The long tables' cells, made here as plain tuples: the sandbox checks every attribute
         # a template reads, which costs more than the rest of a region's report.
@@ -283,6 +296,16 @@ def since_title(report: Any) -> str | None:
         return None
     start = report.since.start
     return f"{translated(SINCE_TITLE, report.lang)} ({start.label}, {start.as_of.isoformat()})"
+
+
+def span_text(span: Any) -> str:
+    """Return a span (``90d``, ``2w``, ``3m``) in words: ``90 dagar``."""
+    words = {
+        "d": ngettext("%(num)s day", "%(num)s days", span.amount),
+        "w": ngettext("%(num)s week", "%(num)s weeks", span.amount),
+        "m": ngettext("%(num)s month", "%(num)s months", span.amount),
+    }
+    return words[span.unit] % {"num": span.amount}
 
 
 def reason_text(reason: Any) -> str | None:

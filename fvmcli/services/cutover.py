@@ -238,14 +238,29 @@ class Report:
     since: Diff | None = None  # what moved since an earlier round (``--since``)
     forecast: Any = None  # a ``services.forecast.TerritoryForecast`` (HTML, PDF and XLSX)
     names: dict[str, dict[str, str]] = field(default_factory=dict)  # area/type id → name
+    history_head: str | None = None  # the history's head when the report was made
+    decisions: list[dict[str, Any]] = field(default_factory=list)  # ``gate show`` documents
+    role_names: dict[str, str] = field(default_factory=dict)  # voting role id → name
 
     def as_json(self) -> dict[str, Any]:
         """Return the JSON report: the ``cutover status --json`` document, and with
-        ``--since`` what moved (the ``cutover diff --json`` document) as ``since``."""
+        ``--since`` what moved (the ``cutover diff --json`` document) as ``since``; the
+        history's head and the go/no-go decisions of the selection's phases are added."""
         data = self.status.as_json()
         if self.since is not None:
             data["since"] = self.since.as_json()
+        data["history_head"] = self.history_head
+        data["decisions"] = self.decisions
         return data
+
+    def old_evidence(self) -> list[UnitRow]:
+        """Return the units whose evidence is older than the checklist allows, oldest first."""
+        from fvmcli.core.results import evidence_is_old
+
+        status = self.status
+        after = status.checklist.stale_after
+        old = [r for r in status.rows if evidence_is_old(r.evidence_age_days, status.as_of, after)]
+        return sorted(old, key=lambda r: (-(r.evidence_age_days or 0), r.unit))
 
 
 def report(
@@ -278,6 +293,10 @@ def report(
         if since is not None
         else None
     )
+    from fvmcli.services.gate import decisions_of
+    from fvmcli.services.history import history_head
+
+    phases = {r.phase for r in status.rows}
     return Report(
         status,
         trend(ctx, chosen, checklist_id=checklist_id),
@@ -287,7 +306,20 @@ def report(
         moved,
         ahead,
         territory_names(ctx.territory, lang),
+        history_head(ctx),
+        decisions_of(ctx, phases),
+        _role_names(ctx, lang),
     )
+
+
+def _role_names(ctx: Context, lang: str) -> dict[str, str]:
+    """Return the gate's voting roles by name; none when the content has no gate."""
+    from fvmcli.errors import ContentError
+
+    try:
+        return {r.id: r.name.get(lang) for r in ctx.gate.roles}
+    except ContentError:
+        return {}
 
 
 @dataclass(frozen=True)

@@ -337,6 +337,16 @@ def show(ctx: Context, label: str) -> dict[str, Any]:
     }
 
 
+def decisions_of(ctx: Context, phases: set[int]) -> list[dict[str, Any]]:
+    """Return the proposals of these phases that were decided, oldest first, each as
+    ``gate show`` gives it: what a report shows of the go/no-go meetings."""
+    return [
+        show(ctx, found["label"])
+        for found in list_gates(ctx)
+        if found["phase"] in phases and found["decision"] is not None
+    ]
+
+
 def list_gates(ctx: Context) -> list[dict[str, Any]]:
     """Return every proposal, oldest first, with its verdict and decision."""
     from fvmcli.store.gates import list_proposals
