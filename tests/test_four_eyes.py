@@ -28,6 +28,8 @@ def ward(fvm: Fvm, tmp_path: Path) -> tuple[Fvm, str]:
         "hospital",
         "--parent",
         "p",
+        "--email",
+        "avd@exempel.se",
     )
     fvm("phase", "set", "1", "--go-live", "2027-03-01")
     return fvm, content(tmp_path)
@@ -144,3 +146,32 @@ def test_a_waiver_takes_effect_only_once_another_person_approves_it(
     _c(ward, "approve", "chain", "--unit", "w", "train", user="bertil")
     approved = _score(ward, as_of=late)
     assert approved["blockers"] == [] and approved["waived"][0]["approved_by"] == "bertil"
+
+
+def test_the_digest_names_what_awaits_a_second_person_and_what_came_too_early(
+    ward: tuple[Fvm, str], tmp_path: Path
+) -> None:
+    from email import message_from_bytes, policy
+
+    fvm, folder = ward
+    _c(ward, "set", "chain", "--unit", "w", "train", "ja")  # env not done: too early
+    out = tmp_path / "eml"
+    fvm(
+        "--content",
+        folder,
+        "remind",
+        "--unit",
+        "w",
+        "--checklist",
+        "chain",
+        "--dry-run",
+        "-o",
+        str(out),
+    )
+    message = message_from_bytes((out / "w.eml").read_bytes(), policy=policy.default)
+    body = message.get_body(("plain",))
+    assert body is not None
+    text = body.get_content()
+    assert "Awaiting a second person's attestation" in text and "[train]" in text
+    assert "Answered before a prerequisite is done" in text
+    assert "waits for Is the training environment ready?" in text

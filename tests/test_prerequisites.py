@@ -212,3 +212,21 @@ def test_a_phase_without_go_live_has_no_timeline(ward: tuple[Fvm, str], missing:
         "--content", folder, "cutover", "timeline", "--phase", "2", "--checklist", "chain", code=2
     ).stderr
     assert "no go-live date" in err
+
+
+def test_the_interactive_flow_says_what_a_question_waits_for(
+    ward: tuple[Fvm, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fvmcli.cli import prompts
+    from fvmcli.services.answering import ANSWER, SKIP, Reply
+    from tests.test_answer_interactive import Scripted
+
+    fvm, folder = ward
+    # env is skipped: train then waits for it; ready waits for train and the hospital's env.
+    script = Scripted([Reply(SKIP), Reply(ANSWER, "nej"), Reply(SKIP), Reply(SKIP)])
+    monkeypatch.setattr(prompts, "make_asker", lambda lang: script)
+    fvm("--content", folder, "checklist", "answer", "chain", "--unit", "w")
+    waits = {s.question.id: s.waiting_for for s in script.steps}
+    assert waits["env"] == ()
+    assert waits["train"] == ("Is the training environment ready?",)
+    assert waits["ready"] == ("Is training done?", "Is the training environment ready?")

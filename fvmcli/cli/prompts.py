@@ -27,6 +27,7 @@ WORDS = {
     "late": N_("days overdue"),
     "no_due": N_("no date (go-live not set)"),
     "current": N_("Current answer"),
+    "waiting": N_("Waits for"),
     "comment": N_("Comment (optional, Enter keeps it)"),
     "evidence": N_("Evidence – a link or a note (required)"),
     "typed": N_("Enter: skip · <: back"),
@@ -59,6 +60,9 @@ class QuestionaryAsker:
             text += Text(
                 f"{w['due']}: {step.due.isoformat()} ({note})", style="red" if days < 0 else ""
             )
+        if step.waiting_for:
+            waits = printable(", ".join(step.waiting_for))
+            text += Text(f"\n{w['waiting']}: {waits}", style="yellow")
         if step.previous is not None:
             current = printable(self._label(q, step.previous.value))
             text += Text(f"\n{w['current']}: {current}")

@@ -82,6 +82,9 @@ class Digest:
     waivers_ending: tuple[EndingWaiver, ...] = ()
     training: tuple[TrainingGap, ...] = ()
     equipment: tuple[ItemState, ...] = ()
+    # Critical answers awaiting a second person, and answers given before a prerequisite.
+    unattested: tuple[str, ...] = ()
+    inconsistent: tuple[tuple[str, str], ...] = ()
     recipients: tuple[Recipient, ...] = field(default=(), compare=False)
     # Will the unit be green by go-live at its pace (``core.forecast``)? Not a reason to write.
     forecast: Forecast | None = None
@@ -97,6 +100,8 @@ class Digest:
             or self.waivers_ending
             or self.training
             or self.equipment
+            or self.unattested
+            or self.inconsistent
         )
 
     def fingerprint(self) -> str:
@@ -152,6 +157,15 @@ def question_reminders(
         tuple(sorted(overdue, key=late_first)),
         tuple(sorted(soon, key=late_first)),
         tuple(sorted(ending, key=lambda w: (w.until, w.question))),
+    )
+
+
+def answer_checks(score: UnitScore) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """Return the answers awaiting attestation, and (question, the prerequisite it waits for)
+    for each answer given while a prerequisite is not done."""
+    return (
+        tuple(r.question.id for r in score.questions if r.unattested),
+        tuple((r.question.id, p) for r in score.questions if r.inconsistent for p in r.waiting_for),
     )
 
 

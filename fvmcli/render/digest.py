@@ -26,6 +26,10 @@ LABELS = {
     "waivers_ending": N_("Waivers running out"),
     "training": N_("Training still missing"),
     "equipment": N_("Equipment to arrange"),
+    "unattested": N_("Awaiting a second person's attestation"),
+    "unattested_detail": N_("a lead other than the one who answered attests it"),
+    "inconsistent": N_("Answered before a prerequisite is done"),
+    "waits_for": N_("waits for {prerequisite}"),
     "due": N_("was due {due} ({days} days ago)"),
     "due_ahead": N_("due {due} (in {days} days)"),
     "owner": N_("owner"),
@@ -175,6 +179,32 @@ def digest_context(digest: Digest, names: DigestNames, lang: str) -> dict[str, A
             ],
         ),
         ("equipment", t["equipment"], [item_line(s) for s in digest.equipment]),
+        (
+            "unattested",
+            t["unattested"],
+            [
+                {
+                    "id": q,
+                    "text": names.questions.get(q, q),
+                    "detail": t["unattested_detail"],
+                }
+                for q in digest.unattested
+            ],
+        ),
+        (
+            "inconsistent",
+            t["inconsistent"],
+            [
+                {
+                    "id": q,
+                    "text": names.questions.get(q, q),
+                    "detail": t["waits_for"].format(
+                        prerequisite=names.questions.get(p.lstrip("^"), p)
+                    ),
+                }
+                for q, p in digest.inconsistent
+            ],
+        ),
     ]
     return {
         "lang": lang,

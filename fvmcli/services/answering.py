@@ -31,6 +31,7 @@ class Step:
     due: date | None
     today: date
     previous: Answer | None
+    waiting_for: tuple[str, ...] = ()  # the prerequisites not done yet, by their texts
 
     @property
     def days_left(self) -> int | None:
@@ -78,11 +79,13 @@ def walk(
     section: str | None = None,
     revisit_all: bool = False,
     result: WalkResult | None = None,
+    waiting: Callable[[str], tuple[str, ...]] | None = None,
 ) -> WalkResult:
     """Ask every applicable question a person answers, saving each answer when it is given.
 
     Starts at the first unanswered question (or the first one with ``revisit_all``) and goes on
-    to the next unanswered one; ``back`` returns to the question asked before.
+    to the next unanswered one; ``back`` returns to the question asked before. ``waiting``
+    says what a question still waits for (its prerequisites not done), before it is asked.
     """
     result = result if result is not None else WalkResult()
     titles = {s.id: s.title.get(lang) for s in checklist.sections}
@@ -130,6 +133,7 @@ def walk(
             due_date(go_live, question.due),
             today,
             answers.get(current),
+            waiting(current) if waiting is not None else (),
         )
         reply = asker.ask(step)
         if reply.kind == BACK:

@@ -429,6 +429,18 @@ def answer_walk(
 
     result = WalkResult()
     today = ctx.clock.today()
+    texts = {q.id: q.text.get(ctx.lang) for q in checklist.questions}
+    linked = any(q.requires or q.requires_parent for q in checklist.questions)
+
+    def waiting(qid: str) -> tuple[str, ...]:
+        """Return what the question waits for now, scored by the one scorer."""
+        if not linked:
+            return ()
+        with ctx.db.read() as conn:
+            found = unit_readiness(ctx, conn, checklist, unit.id, today).score
+        waits = next((r.waiting_for for r in found.questions if r.question.id == qid), ())
+        return tuple(texts.get(p.lstrip("^"), p) for p in waits)
+
     try:
         walk(
             checklist,
@@ -442,6 +454,7 @@ def answer_walk(
             section=section,
             revisit_all=revisit_all,
             result=result,
+            waiting=waiting,
         )
     except KeyboardInterrupt:
         resume = _("fvm checklist answer {checklist} --unit {unit}").format(

@@ -130,6 +130,7 @@ def digests(
     digest today (the day of sending, whatever ``as_of`` the digests look from). Records are
     read with a fixed number of queries, whatever the number of units."""
     from fvmcli.core.digest import (
+        answer_checks,
         equipment_work,
         question_reminders,
         recipients,
@@ -185,6 +186,7 @@ def digests(
                 ending,
                 training_gaps(staff, requires, done, places, offers),
                 equipment_work(evidence.items),
+                *answer_checks(score),
                 recipients(unit, staff, reminded),
                 forecast(
                     [(t, s) for t, s, _ in rounds.get(unit.id, [])],
