@@ -11,6 +11,7 @@ from fvmcli.cli.env import get_env
 from fvmcli.cli.groups import GROUPS
 from fvmcli.cli.options import BY, DRY_RUN
 from fvmcli.cli.output import say, show
+from fvmcli.errors import ExitCode
 from fvmcli.i18n import _, ngettext
 from fvmcli.render.columns import Column
 
@@ -88,7 +89,9 @@ def import_(
     from fvmcli.services.bundles import import_bundle_files
 
     verb = _("Would import") if dry_run else _("Imported")
+    conflicting = 0
     for done in import_bundle_files(get_env(ctx, creates=True), files, dry_run=dry_run):
+        conflicting += len(done.conflicts)
         say(
             _(
                 "{verb} {file} ({unit}): {added} added, {unchanged} unchanged, {count} "
@@ -115,6 +118,15 @@ def import_(
             say(_("Signed by the device key {fingerprint}.").format(fingerprint=done.fingerprint))
         if done.conflicts:
             show(CONFLICTS, done.conflicts, title=_("Conflicts"))
+    if conflicting:
+        # The rest is merged; a script learns that part of a stale bundle was not taken.
+        warn(
+            _(
+                "{count} entries conflict with newer stored values and were not taken "
+                "(the newer values stay)."
+            ).format(count=conflicting)
+        )
+        raise typer.Exit(ExitCode.CONFLICT)
 
 
 @app.command("keygen")

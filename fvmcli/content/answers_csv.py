@@ -10,7 +10,14 @@ from fvmcli.content.csvfile import CsvStream, RowProblems
 REQUIRED = ("unit", "question", "value")
 OPTIONAL = ("comment", "answered_by", "answered_at")
 # The CSV column each field of an answer comes from, for naming the cell at fault.
-COLUMN = {"unit": "unit", "question": "question", "value": "value", "at": "answered_at"}
+COLUMN = {
+    "unit": "unit",
+    "question": "question",
+    "value": "value",
+    "comment": "comment",
+    "by": "answered_by",
+    "at": "answered_at",
+}
 
 
 def answer_stream(path: Path) -> CsvStream:

@@ -113,7 +113,9 @@ def read_answers_xlsx(path: Path) -> ReadSheet:
             path,
             True,
             meta.get("checklist"),
-            int(version) if version.isascii() and version.isdigit() else None,
+            # At most nine digits: a longer "version" names none (and int() of thousands of
+            # digits is refused by Python itself).
+            int(version) if version.isascii() and version.isdigit() and len(version) <= 9 else None,
             meta.get("unit"),
         )
         read.filled_by = cell_text(ws.cell(FILLED_BY[0] + 1, FILLED_BY[1] + 1).value)

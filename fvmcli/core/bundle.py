@@ -67,7 +67,9 @@ def verify(document: dict[str, Any], key: str | None) -> Verified:
                 document=str(document.get("version"))[:20], VERSION=VERSION
             )
         )
-    if not hmac.compare_digest(str(document.get("digest", "")), digest(document)):
+    # Compared as UTF-8 bytes: a text that is not ASCII (hostile, or damaged) simply differs.
+    given = str(document.get("digest", "")).encode("utf-8")
+    if not hmac.compare_digest(given, digest(document).encode("utf-8")):
         return Verified(
             _("its digest does not match its content: the bundle was changed or damaged")
         )
@@ -80,7 +82,9 @@ def verify(document: dict[str, Any], key: str | None) -> Verified:
     if isinstance(signed, str) and signed.startswith("hmac-sha256:"):
         if not key:
             return Verified(_("it is signed with a shared key: set FVM_BUNDLE_KEY to verify it"))
-        if not hmac.compare_digest(signed, signature(document, key)):
+        if not hmac.compare_digest(
+            signed.encode("utf-8"), signature(document, key).encode("utf-8")
+        ):
             return Verified(_("its signature does not match: wrong key, or the bundle was changed"))
         return Verified(legacy=True)
     return Verified(

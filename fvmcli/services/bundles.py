@@ -10,7 +10,7 @@ from typing import Any
 
 from fvmcli.core.bundle import Entry
 from fvmcli.core.model import Checklist, Unit
-from fvmcli.errors import InputError, NotPermitted
+from fvmcli.errors import InputError, NotPermitted, Problem, ProblemsError
 from fvmcli.i18n import _
 from fvmcli.services.context import Context
 from fvmcli.services.territory import require_unit
@@ -163,7 +163,6 @@ def check_bundle(ctx: Context, file: Path, document: Any) -> CheckedBundle:
     from fvmcli.core.bundle import entry_problems, read_unit, verify
     from fvmcli.core.territory import unit_problems
     from fvmcli.core.values import check_id
-    from fvmcli.errors import Problem, ProblemsError
 
     if not isinstance(document, dict):
         raise InputError(
@@ -271,6 +270,20 @@ def import_bundles(
                 _require_trusted(conn, bundle, unit)
             if stored is None:
                 require_right(ctx, conn, "territory", [unit])
+                if unit.parent is not None and get_unit(conn, unit.parent) is None:
+                    raise ProblemsError(
+                        str(bundle.file),
+                        [
+                            Problem(
+                                "unit.parent",
+                                _(
+                                    "the new unit {unit} names the parent {parent}, which "
+                                    "does not exist"
+                                ).format(unit=unit.id, parent=unit.parent),
+                            )
+                        ],
+                        hint=_("Add the parent unit first (fvm unit add), or its bundle."),
+                    )
                 upsert_units(conn, [unit], by=actor, at=ctx.clock.now())
             plan = plan_merge(unit_entries(conn, unit.id), bundle.entries)
             for action in sorted({KIND_ACTION[e.kind] for e in plan.added}):

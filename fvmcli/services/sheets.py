@@ -190,6 +190,16 @@ def _sheet_problems(sheet: ReadSheet, checklist: Checklist) -> list[Problem]:
         ]
     if sheet.version is None:
         return [Problem(name, _("names no checklist version; make a new sheet"))]
+    if sheet.version > checklist.version:
+        return [
+            Problem(
+                name,
+                _(
+                    "its hidden sheet says version {version}, newer than the checklist's "
+                    "version {current}: it was not made from this content"
+                ).format(version=sheet.version, current=checklist.version),
+            )
+        ]
     if sheet.version != checklist.version:
         asked = {a.question for a in sheet.answers}
         changed = sorted(

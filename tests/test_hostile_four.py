@@ -1,0 +1,118 @@
+"""Round four of hostile input (issue 34): each case ends with a clear refusal, the right exit
+code, and nothing stored."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests import factories
+from tests.conftest import Fvm
+from tests.test_sheets import made as made  # noqa: F401 (the fixture)
+from tests.test_sheets import rows_of
+
+CONTENT = str(factories.TEST_CONTENT)
+
+
+def _answers(fvm: Fvm) -> object:
+    return fvm.scalar("SELECT count(*) FROM answers")
+
+
+@pytest.mark.parametrize(
+    ("column", "cell"), [("answered_by", "x" * 5000), ("comment", "y" * 20000)]
+)
+def test_an_over_long_cell_of_an_answer_file_is_named(
+    fvm: Fvm, tmp_path: Path, column: str, cell: str
+) -> None:
+    fvm("unit", "add", "u1", "--name", "A", "--area", "sodra", "--type", "hospital")
+    given = {"answered_by": "anna", "comment": "", column: cell}
+    path = tmp_path / "svar.csv"
+    path.write_text(
+        "unit;question;value;comment;answered_by\n"
+        f"u1;org.project-lead;ja;{given['comment']};{given['answered_by']}\n",
+        "utf-8",
+    )
+    err = fvm("checklist", "import", "golive", str(path), code=2).stderr
+    assert f"row 2, column {column}" in err
+    assert _answers(fvm) == 0
+
+
+@pytest.mark.parametrize(
+    ("version", "said"),
+    [("9" * 5000, "names no checklist version"), ("99", "newer than the checklist's version")],
+)
+def test_a_sheet_whose_hidden_version_is_hostile_is_refused(
+    made: tuple[Fvm, Path], version: str, said: str
+) -> None:
+    fvm, out = made
+    book, _rows = rows_of(out / "h1.xlsx")
+    meta = book["fvm"]  # type: ignore[index]
+    for row in meta.iter_rows():
+        if row[0].value == "version":
+            row[1].value = version
+    book.save(out / "h1.xlsx")  # type: ignore[attr-defined]
+    before = _answers(fvm)
+    err = fvm("--content", CONTENT, "checklist", "import", "mini", str(out / "h1.xlsx"), code=2)
+    assert "h1.xlsx" in err.stderr and said in err.stderr
+    assert _answers(fvm) == before
+
+
+def _bundle_pair(tmp_path: Path) -> tuple[Fvm, Fvm, Path]:
+    laptop = Fvm(f"sqlite:///{tmp_path / 'laptop.sqlite'}")
+    shared = Fvm(f"sqlite:///{tmp_path / 'shared.sqlite'}")
+    key = tmp_path / "laptop.key"
+    laptop("bundle", "keygen", "-o", str(key))
+    shared("unit", "add", "h0", "--name", "Sjukhus", "--area", "sodra", "--type", "hospital")
+    shared("bundle", "trust", f"{key}.pub", "--area", "sodra")
+    return laptop, shared, key
+
+
+def test_a_bundle_with_a_digest_in_other_letters_is_refused(tmp_path: Path) -> None:
+    laptop, shared, key = _bundle_pair(tmp_path)
+    laptop("unit", "add", "h0", "--name", "Sjukhus", "--area", "sodra", "--type", "hospital")
+    bundle = tmp_path / "h0.json"
+    laptop("bundle", "export", "--unit", "h0", "--key", str(key), "-o", str(bundle))
+    document = json.loads(bundle.read_text("utf-8"))
+    document["digest"] = "sha256:åäö"
+    bundle.write_text(json.dumps(document, ensure_ascii=False), "utf-8")
+    assert "digest does not match" in shared("bundle", "import", str(bundle), code=2).stderr
+
+
+def test_a_bundle_whose_new_unit_names_a_missing_parent_is_refused(tmp_path: Path) -> None:
+    laptop, shared, key = _bundle_pair(tmp_path)
+    laptop("unit", "add", "p0", "--name", "P", "--area", "sodra", "--type", "hospital")
+    laptop(
+        "unit",
+        "add",
+        "u9",
+        "--name",
+        "U9",
+        "--area",
+        "sodra",
+        "--type",
+        "hospital",
+        "--parent",
+        "p0",
+    )
+    bundle = tmp_path / "u9.json"
+    laptop("bundle", "export", "--unit", "u9", "--key", str(key), "-o", str(bundle))
+    err = shared("bundle", "import", str(bundle), code=2).stderr
+    assert "u9" in err and "p0" in err and "does not exist" in err
+    assert shared.scalar("SELECT count(*) FROM units WHERE id = 'u9'") == 0
+
+
+def test_a_stale_bundle_is_a_conflict_and_the_newer_value_stays(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    laptop, shared, key = _bundle_pair(tmp_path)
+    laptop("unit", "add", "h0", "--name", "Sjukhus", "--area", "sodra", "--type", "hospital")
+    laptop("checklist", "set", "golive", "--unit", "h0", "org.steering", "nej")
+    monkeypatch.setenv("FVM_NOW", "2026-11-27T10:00:00+01:00")  # a day later, on the server
+    shared("checklist", "set", "golive", "--unit", "h0", "org.steering", "ja")
+    bundle = tmp_path / "h0.json"
+    laptop("bundle", "export", "--unit", "h0", "--key", str(key), "-o", str(bundle))
+    result = shared("bundle", "import", str(bundle), code=3)
+    assert "1 conflicting" in result.stdout and "not taken" in result.stderr
+    assert shared.scalar("SELECT value FROM answers WHERE question = 'org.steering'") == "yes"
