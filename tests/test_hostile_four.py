@@ -116,3 +116,52 @@ def test_a_stale_bundle_is_a_conflict_and_the_newer_value_stays(
     result = shared("bundle", "import", str(bundle), code=3)
     assert "1 conflicting" in result.stdout and "not taken" in result.stderr
     assert shared.scalar("SELECT value FROM answers WHERE question = 'org.steering'") == "yes"
+
+
+@pytest.mark.parametrize("moment", ["9999-12-31", "2101-01-01T10:00", "1999-06-01", "0001-01-01"])
+def test_a_clock_outside_the_years_fvm_stores_is_refused(
+    fvm: Fvm, monkeypatch: pytest.MonkeyPatch, moment: str
+) -> None:
+    fvm("unit", "add", "u1", "--name", "A", "--area", "sodra", "--type", "hospital")
+    monkeypatch.setenv("FVM_NOW", moment)
+    for args in (
+        ("checklist", "set", "golive", "--unit", "u1", "org.steering", "ja"),
+        ("cutover", "snapshot", "r1"),
+        ("remind", "--dry-run"),
+    ):
+        err = fvm(*args, code=2).stderr
+        assert "FVM_NOW" in err and ("2000–2100" in err or moment.startswith("0001"))
+    monkeypatch.delenv("FVM_NOW")
+    assert _answers(fvm) == 0
+
+
+def test_a_when_value_the_question_can_never_have_is_refused(fvm: Fvm, tmp_path: Path) -> None:
+    folder = tmp_path / "content" / "checklists"
+    folder.mkdir(parents=True)
+    (folder / "maybe.toml").write_text(
+        """
+id = "maybe"
+version = 1
+title = { sv = "Kanske" }
+
+[[sections]]
+id = "s"
+title = { sv = "S" }
+
+[[questions]]
+id = "a"
+section = "s"
+type = "yes-no"
+text = { sv = "A?" }
+
+[[questions]]
+id = "b"
+section = "s"
+type = "yes-no"
+when = { question = "a", in = ["yes", "maybe"] }
+text = { sv = "B?" }
+""",
+        "utf-8",
+    )
+    err = fvm("--content", str(tmp_path / "content"), "checklist", "show", "maybe", code=2).stderr
+    assert "questions[1] (b).when.in[1]" in err and "'maybe'" in err

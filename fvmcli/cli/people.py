@@ -111,15 +111,25 @@ def forget(
     from fvmcli.cli.prompts import confirm
     from fvmcli.services.training import forget_person
 
-    if not yes and not confirm(
-        _("Erase the name, e-mail and free text of {person_id} for good?").format(
-            person_id=person_id
-        ),
-        batch=_("fvm person forget {person_id} --yes").format(person_id=person_id),
-    ):
+    def asked() -> bool:
+        return confirm(
+            _("Erase the name, e-mail and free text of {person_id} for good?").format(
+                person_id=person_id
+            ),
+            batch=_("fvm person forget {person_id} --yes").format(person_id=person_id),
+        )
+
+    done = forget_person(
+        get_env(ctx),
+        person_id,
+        delete_backups=delete_backups,
+        purge=purge,
+        by=by,
+        confirm=None if yes else asked,
+    )
+    if done.cancelled:
         say(_("Nothing was erased."))
         return
-    done = forget_person(get_env(ctx), person_id, delete_backups=delete_backups, purge=purge, by=by)
     say(
         _(
             "Erased the personal data of {person_id}; role, unit and training records remain."

@@ -10,6 +10,7 @@ from fvmcli.content.tomlfile import Checker, read_toml
 from fvmcli.core.deadlines import parse_offset, parse_span, span_days
 from fvmcli.core.model import (
     EVIDENCE,
+    NA,
     QUESTION_TYPES,
     SOURCES,
     Checklist,
@@ -281,6 +282,40 @@ def _check_when(check: Checker, questions: list[tuple[str, str, str | None]]) ->
             )
 
 
+def answer_values(question: Question) -> tuple[str, ...] | None:
+    """Return every value an answer to ``question`` can have, or None when it is open (a
+    number, a date, a text)."""
+    found: tuple[str, ...] | None = {
+        "yes-no": ("yes", "no"),
+        "yes-partial-no": ("yes", "partial", "no"),
+        "choice": tuple(o.id for o in question.options),
+    }.get(question.type)
+    if found is None:
+        return None
+    return (*found, NA) if question.allow_na else found
+
+
+def _check_when_values(check: Checker, questions: list[tuple[str, Question]]) -> None:
+    """Report a ``when`` that lists a value the question it names can never have: the
+    question it guards could never apply for that value."""
+    by_id = {q.id: q for _, q in questions}
+    for path, q in questions:
+        ref = by_id.get(q.when.question) if q.when is not None else None
+        if q.when is None or ref is None:
+            continue
+        allowed = answer_values(ref)
+        if allowed is None:
+            continue
+        for i, value in enumerate(q.when.values):
+            if value not in allowed:
+                check.add(
+                    f"{path}.when.in[{i}]",
+                    _("{question} can never be answered {value!r} (its answers: {allowed})").format(
+                        question=ref.id, value=value, allowed=", ".join(allowed)
+                    ),
+                )
+
+
 def _check_requires(check: Checker, questions: list[tuple[str, Question]]) -> None:
     """Report prerequisites that name an unknown question, and every cycle through
     ``requires`` (``a → b → a``), at the path of the question where it starts."""
@@ -422,6 +457,7 @@ def parse_checklist(file: ContentFile, data: dict[str, Any], territory: Territor
             )
         questions.append((qpath, question))
     _check_when(check, references)
+    _check_when_values(check, questions)
     _check_requires(check, questions)
     check.raise_if_any()
     return Checklist(

@@ -56,15 +56,27 @@ def env_clock() -> Clock:
     fixed = os.environ.get(clock.ENV, "").strip()
     if not fixed:
         return Clock()
+    from fvmcli.core.limits import FIRST_YEAR, LAST_YEAR
+
     try:
-        return Clock.at(clock.frozen(fixed))
-    except ValueError:
+        moment = clock.frozen(fixed)
+    except (ValueError, OverflowError):
         raise InputError(
             _(
                 "FVM_NOW: expected a date or a date and time (2026-11-26T10:00), got {value!r}"
-            ).format(value=fixed),
+            ).format(value=fixed[:40]),
             hint=_("Unset FVM_NOW to use this machine's clock."),
         ) from None
+    # Every date fvm stores lies in FIRST_YEAR–LAST_YEAR; a clock outside would store others
+    # (and a day after 9999-12-31 does not exist).
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise InputError(
+            _("FVM_NOW: {value} lies outside the years {first}–{last}").format(
+                value=fixed[:40], first=FIRST_YEAR, last=LAST_YEAR
+            ),
+            hint=_("Unset FVM_NOW to use this machine's clock."),
+        )
+    return Clock.at(moment)
 
 
 def resolve_user(option: str | None) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -96,6 +97,7 @@ class Forgotten:
     person: str
     backups_deleted: list[Path]
     purged: bool
+    cancelled: bool = False  # the person asked said no: nothing was erased
 
 
 def forget_person(
@@ -105,11 +107,13 @@ def forget_person(
     delete_backups: bool = False,
     purge: bool = False,
     by: str | None = None,
+    confirm: Callable[[], bool] | None = None,
 ) -> Forgotten:
     """Erase a person's name, email and free text everywhere, history included, and leave no
     copy in the database's files: SQLite zeroes what it deletes, and ``purge`` rewrites the
     tables on PostgreSQL. Pre-upgrade backup copies still hold the person, so erasure is
-    refused while any exists, unless ``delete_backups`` deletes them."""
+    refused while any exists, unless ``delete_backups`` deletes them. ``confirm`` is asked
+    once the erasure is known to be allowed (the right, the person), before anything goes."""
     from fvmcli.store.training import forget_person as erase
     from fvmcli.store.training import get_person
 
@@ -130,6 +134,13 @@ def forget_person(
     from fvmcli.store.access import forget_in_database
 
     actor = ctx.actor(by)
+    if confirm is not None:
+        with ctx.db.read() as conn:
+            require_right(ctx, conn, "erase")
+            if get_person(conn, person_id) is None:
+                raise UnknownIdError(_("no person {person_id!r}").format(person_id=person_id))
+        if not confirm():
+            return Forgotten(person_id, [], False, cancelled=True)
     with ctx.db.write() as conn:
         require_right(ctx, conn, "erase")
         if get_person(conn, person_id) is None:
