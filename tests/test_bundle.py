@@ -129,7 +129,7 @@ def test_newer_local_answer_is_kept_and_the_conflict_reported(  # type: ignore[n
     # The shared side answers a minute later on the test's clock.
     monkeypatch.setenv("FVM_NOW", (FROZEN + timedelta(minutes=1)).isoformat())
     c(shared, "checklist", "set", "mini", "--unit", "h1", "a.lead", "ja")
-    out = c(shared, "bundle", "import", str(bundle)).stdout
+    out = c(shared, "bundle", "import", str(bundle), code=3).stdout  # a stale bundle: 3
     assert "1 added, 0 unchanged, 1 conflicting" in out
     score = json.loads(c(shared, "checklist", "score", "mini", "--unit", "h1", "--json").stdout)
     assert next(q for q in score["questions"] if q["id"] == "a.lead")["value"] == "yes"

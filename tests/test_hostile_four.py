@@ -165,3 +165,33 @@ text = { sv = "B?" }
     )
     err = fvm("--content", str(tmp_path / "content"), "checklist", "show", "maybe", code=2).stderr
     assert "questions[1] (b).when.in[1]" in err and "'maybe'" in err
+
+
+def test_csv_headings_are_the_json_keys(fvm: Fvm) -> None:
+    import csv
+    import io
+
+    fvm("unit", "add", "u1", "--name", "A", "--area", "sodra", "--type", "hospital")
+    fvm("phase", "set", "1", "--go-live", "2027-03-01")
+
+    def heading(*args: str) -> list[str]:
+        return next(csv.reader(io.StringIO(fvm(*args, "--plain-csv").stdout)))
+
+    show = fvm.json("checklist", "show", "golive")
+    assert heading("checklist", "show", "golive") == list(show["questions"][0])
+    plan = fvm.json("course", "plan", "--phase", "1")
+    assert heading("course", "plan", "--phase", "1") == [
+        k for k in plan["courses"][0] if k != "areas"
+    ]
+    forecast = fvm.json("cutover", "forecast")
+    assert heading("cutover", "forecast") == list(forecast["units"][0])
+
+
+def test_help_names_no_areas_of_another_territory() -> None:
+    from typer.testing import CliRunner
+
+    from fvmcli.cli.app import app
+
+    for command in (["cutover", "status", "--help"], ["cutover", "forecast", "--help"]):
+        text = CliRunner().invoke(app, command).stdout
+        assert "vastra" not in text and "norra" not in text

@@ -230,7 +230,7 @@ def waive(
     Example: fvm checklist waive golive --unit vc-hjo cut.rehearsal --reason "Styrgrupp 12/11"
     --until 2027-01-31
     """
-    from fvmcli.services.answers import waive as waive_question
+    from fvmcli.services.waivers import waive as waive_question
 
     change = waive_question(
         get_env(ctx),

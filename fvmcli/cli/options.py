@@ -47,7 +47,9 @@ _FILTERS = {
     ),
     "area": (
         str | None,
-        typer.Option(None, "--area", help="Only units of this area (sodra, vastra, norra, ostra)."),
+        typer.Option(
+            None, "--area", help="Only units of this area (its id or name in territory.toml)."
+        ),
     ),
     "phase": (
         int | None,

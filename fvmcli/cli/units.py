@@ -34,7 +34,7 @@ def add(
     ctx: typer.Context,
     unit_id: str = typer.Argument(..., metavar="ID", help="Stable id, e.g. su-avd-12."),
     name: str = typer.Option(..., "--name", help="Display name; å, ä, ö welcome."),
-    area: str = typer.Option(..., "--area", help="sodra, vastra, norra or ostra."),
+    area: str = typer.Option(..., "--area", help="The area: its id or name in territory.toml."),
     unit_type: str = typer.Option(
         ..., "--type", help="hospital, primary-care, private, municipal or school-health."
     ),

@@ -24,7 +24,7 @@ def build_demo(ctx: Context, as_of: date) -> str:
     Part of the answers come first and that earlier assessment round is frozen a month before
     ``as_of``; the rest follow and a second round is frozen on ``as_of``.
     """
-    from fvmcli.services import answers, equipment, four_eyes, rounds, territory, training
+    from fvmcli.services import answers, equipment, four_eyes, rounds, territory, training, waivers
 
     plan = plan_demo(ctx, as_of)
     territory.save_units(ctx, plan.units, by=DEMO_USER)
@@ -33,7 +33,7 @@ def build_demo(ctx: Context, as_of: date) -> str:
     early = [a for a in plan.answers if random.Random(f"{a.unit_id}/{a.question}").random() < 0.7]
     answers.store_answers(ctx, "golive", early, by=DEMO_USER)
     equipment.store_counts(ctx, plan.counts, by=DEMO_USER)
-    answers.waive(
+    waivers.waive(
         ctx,
         "golive",
         "sas-skene-ort",

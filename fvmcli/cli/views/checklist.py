@@ -16,16 +16,16 @@ CHECKLISTS = (
     Column("sections", "sections"),
     Column("questions", "questions"),
 )
-QUESTIONS = (
+QUESTIONS = (  # in the order of the JSON's keys (``checklist show --json``)
     Column("id", "id"),
     Column("section", "section", table=False),
-    Column("text", "question"),
     Column("type", "type", word),
-    Column("due", "due"),
+    Column("text", "question"),
+    Column("help", "help", table=False),
     Column("weight", "weight", number_shown),
     Column("critical", "critical", lambda c: _("yes") if c else ""),
+    Column("due", "due"),
     Column("owner", "owner"),
-    Column("help", "help", table=False),
     Column("allow_na", "allow_na", table=False),
     Column("evidence", "evidence", table=False),
     Column("source", "source", table=False),

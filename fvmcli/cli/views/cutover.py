@@ -168,9 +168,11 @@ def print_diff(found: Any) -> None:
             say(f"{words}: {', '.join(data[key])}")
 
 
-FORECAST = (
+FORECAST = (  # in the order of the JSON's keys (``cutover forecast --json``)
     Column("unit", "unit"),
     Column("name", "name", shrink=True),
+    Column("area", "area", table=False),
+    Column("phase", "phase", table=False),
     Column("score", "score", fraction),
     Column(
         "slope_per_day",
@@ -179,10 +181,10 @@ FORECAST = (
     ),
     Column("forecast", "forecast", word),
     Column("projected", "green on"),
-    Column("go_live", "go-live"),
     Column("days_late", "days late"),
-    Column("blockers", "blockers"),
     Column("points", "points", table=False),
+    Column("go_live", "go-live"),
+    Column("blockers", "blockers"),
 )
 FORECAST_SUMMARY = (  # in ``core.forecast.FORECASTS``' order, worst first
     Column("group", ""),

@@ -43,7 +43,6 @@ def _coverage(row: Any) -> str:
 
 PLAN = (
     Column("course", "course", cell=lambda r: f"{r['title']} ({r['course']})"),
-    Column("title", "title", table=False),
     Column("missing", "missing"),
     Column("booked", "booked"),
     Column("waitlisted", "waitlisted"),
