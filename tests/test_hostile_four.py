@@ -195,3 +195,34 @@ def test_help_names_no_areas_of_another_territory() -> None:
     for command in (["cutover", "status", "--help"], ["cutover", "forecast", "--help"]):
         text = CliRunner().invoke(app, command).stdout
         assert "vastra" not in text and "norra" not in text
+
+
+def test_a_read_sees_one_snapshot_while_an_import_commits(fvm: Fvm) -> None:
+    """A reader stopped mid-read while another writer commits still reads the database as
+    it was when the read began, on both backends (no torn territory)."""
+    from fvmcli.services.context import Context
+    from fvmcli.services.readiness import territory_summaries
+    from fvmcli.store.reads import EVERY_UNIT, go_live_dates
+
+    fvm("unit", "add", "u1", "--name", "A", "--area", "sodra", "--type", "hospital")
+    fvm("phase", "set", "1", "--go-live", "2027-03-01")
+
+    def scores(stop: bool = False) -> list[tuple[str, float, float]]:
+        reading = Context(db_url=fvm.url)
+        checklist = reading.checklist("golive")
+        with reading.db.query() as reader:
+            assert go_live_dates(reader)  # the read has begun
+            if stop:  # stopped here while another writer commits
+                fvm("checklist", "set", "golive", "--unit", "u1", "org.project-lead", "ja")
+            found = [
+                (unit.id, score.score, score.completeness)
+                for unit, score, _ in territory_summaries(
+                    reading, reader, checklist, EVERY_UNIT, factories.TODAY
+                )
+            ]
+        reading.close()
+        return found
+
+    before = scores()
+    assert scores(stop=True) == before  # the state when the read began
+    assert scores() != before  # the commit is there for the next read

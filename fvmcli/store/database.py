@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fvmcli.clock import now_iso
 from fvmcli.errors import EnvironmentProblem, InputError, NotPermitted
@@ -256,7 +256,11 @@ class Database:
     def read(self) -> Iterator[Connection]:
         """Yield a connection in a read transaction."""
         with self._translate(), self.engine.connect() as conn:
-            conn = conn.execution_options(fvm_read_only=True)
+            options: dict[str, Any] = {"fvm_read_only": True}
+            if self.backend == "postgresql":
+                # One snapshot for every statement of the read (see driver.py).
+                options["isolation_level"] = "REPEATABLE READ"
+            conn = conn.execution_options(**options)
             with conn.begin():
                 yield conn
 

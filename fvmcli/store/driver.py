@@ -199,9 +199,14 @@ def sqlite_transaction(path: str) -> Iterator[Reader]:
 @contextmanager
 def postgresql_transaction(conninfo: str) -> Iterator[Reader]:
     """Yield a Reader on the PostgreSQL database in a read transaction; closed afterwards."""
-    dbapi = psycopg_module().connect(conninfo)
+    psycopg = psycopg_module()
+    dbapi = psycopg.connect(conninfo)
     try:
         bounded_waits(dbapi)
+        # One snapshot for the whole command: every stream of a read sees the same database,
+        # however long the read takes and whatever commits meanwhile (no torn territory).
+        dbapi.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        dbapi.read_only = True
         # Streams are read to their end: plan them for the whole result, not its first rows
         # (PostgreSQL plans a cursor for a tenth of its rows unless told).
         dbapi.execute("SET LOCAL cursor_tuple_fraction = 1.0")
