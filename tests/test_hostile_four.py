@@ -226,3 +226,28 @@ def test_a_read_sees_one_snapshot_while_an_import_commits(fvm: Fvm) -> None:
     before = scores()
     assert scores(stop=True) == before  # the state when the read began
     assert scores() != before  # the commit is there for the next read
+
+
+def test_a_read_on_an_empty_database_creates_nothing(db_url: str, tmp_path: Path) -> None:
+    """A zero-byte SQLite file, or an empty PostgreSQL schema: reading commands refuse (4)
+    with the hint 'fvm init' and create no table; init creates the schema."""
+    import sqlalchemy as sa
+
+    if db_url.startswith("sqlite"):
+        empty = tmp_path / "empty.sqlite"
+        empty.touch()
+        db_url = f"sqlite:///{empty}"
+    fvm = Fvm(db_url)
+    for args in (
+        ("cutover", "status", "--json"),
+        ("course", "plan", "--phase", "1"),
+        ("cutover", "report", "-o", str(tmp_path / "r.json")),
+    ):
+        err = fvm(*args, code=4).stderr
+        assert "holds no fvm database" in err and "fvm init" in err
+    engine = sa.create_engine(db_url)
+    with engine.connect() as conn:
+        assert sa.inspect(conn).get_table_names() == []
+    engine.dispose()
+    fvm("init")
+    assert fvm.json("unit", "list") == []

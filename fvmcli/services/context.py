@@ -189,7 +189,7 @@ class Context:
                 ),
             )
         database = Database(self.url)
-        database.ensure_schema()
+        database.ensure_schema(create=self.creates)
         return database
 
     @cached_property

@@ -335,11 +335,23 @@ class Database:
             return SchemaState(None)
         return SchemaState(row[0] if row else None)
 
-    def ensure_schema(self) -> SchemaState:
-        """Create or upgrade the schema; refuse a schema newer than this program."""
+    def ensure_schema(self, *, create: bool = True) -> SchemaState:
+        """Create or upgrade the schema; refuse a schema newer than this program. Without
+        ``create`` a database that holds no fvm schema yet (an empty file, an empty database
+        or schema on a server) is refused instead: a command that only reads creates nothing."""
         state = self.schema_state()
         if state.is_current:
             return state
+        if state.current is None and not create:
+            raise EnvironmentProblem(
+                _("{display_url} holds no fvm database; nothing was created").format(
+                    display_url=display_url(self.url)
+                ),
+                hint=_(
+                    "Create it with 'fvm init' (or 'fvm demo' for a demo territory), or "
+                    "point --db / FVM_DB at the database you meant."
+                ),
+            )
         if state.current is not None and state.current not in REVISIONS:
             raise EnvironmentProblem(
                 _(
