@@ -67,7 +67,7 @@ def normalise_url(raw: str) -> str:
                 hint=_("Add the database name: postgresql://user@host/fvm"),
             )
         # PostgreSQL's old name is read as its name (SQLAlchemy knows only the new one).
-        return f"postgresql+{url.driver or 'psycopg'}://{url.rest}"
+        return url.with_driver(f"postgresql+{url.driver or 'psycopg'}")
     return raw
 
 
@@ -214,7 +214,7 @@ class Database:
             path = sqlite_path(url)
             self._direct = str(path) if path is not None else None
         elif self.backend == "postgresql" and parsed.driver == "psycopg":
-            self._direct = f"postgresql://{parsed.rest}"
+            self._direct = parsed.libpq()
 
     @cached_property
     def engine(self) -> Engine:

@@ -1,45 +1,25 @@
 """Database URLs, read without SQLAlchemy: a command that only reads opens the database with
 the driver alone (``store/driver.py``) and must not pay for importing SQLAlchemy to parse its
-``--db``. The grammar is SQLAlchemy's own (``sqlalchemy.engine.url``), so both read a URL
-alike; SQLAlchemy parses the same text again when a command needs its engine."""
+``--db``. The URL is split by the standard library (``urllib.parse``), and its query is read
+as SQLAlchemy reads it (``+`` is a space), so both see the same database, user and options."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import unquote
-
-_URL = re.compile(
-    r"""
-        (?P<name>[\w\+]+)://
-        (?:
-            (?P<username>[^:/]*)
-            (?::(?P<password>[^@]*))?
-        @)?
-        (?:
-            (?:
-                \[(?P<ipv6host>[^/\?]+)\] |
-                (?P<ipv4host>[^/:\?]+)
-            )?
-            (?::(?P<port>[^/\?]*))?
-        )?
-        (?:/(?P<database>[^\?]*))?
-        (?:\?(?P<query>.*))?
-    """,
-    re.X,
-)
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 
 @dataclass(frozen=True)
 class Url:
-    """A parsed database URL: ``drivername`` is ``backend`` or ``backend+driver``; ``rest``
-    is the text after ``://``, kept as written."""
+    """A parsed database URL: ``drivername`` is ``backend`` or ``backend+driver``."""
 
     drivername: str
     host: str | None
     port: int | None
     database: str | None
-    rest: str
+    netloc: str  # user:password@host:port, as written
+    query: tuple[tuple[str, str], ...]  # decoded as SQLAlchemy decodes it
 
     @property
     def backend(self) -> str:
@@ -53,24 +33,45 @@ class Url:
         """Return the driver a ``backend+driver`` URL names, else None."""
         return self.drivername.split("+", 1)[1] if "+" in self.drivername else None
 
+    def with_driver(self, drivername: str) -> str:
+        """Return the URL with another ``backend+driver`` (its other parts as they were)."""
+        return self._text(drivername, urlencode(self.query, quote_via=quote))
+
+    def libpq(self) -> str:
+        """Return the URL as libpq (psycopg) reads a connection URI: its query percent-encoded,
+        since libpq reads ``+`` as itself where SQLAlchemy reads a space."""
+        return self._text("postgresql", urlencode(self.query, quote_via=quote))
+
+    def _text(self, scheme: str, query: str) -> str:
+        path = "/" + quote(self.database or "", safe="/:") if self.database is not None else ""
+        return urlunsplit((scheme, self.netloc, path, query, ""))
+
+
+_SCHEME = re.compile(r"[A-Za-z][\w+]*")
+
 
 def parse_url(text: str) -> Url:
     """Return the parsed URL; raise ValueError when it does not parse or its port is not a
     number from 1 to 65535."""
-    found = _URL.match(text)
-    if found is None:
+    if "://" not in text:
         raise ValueError(text)
-    parts = found.groupdict()
-    port = int(parts["port"]) if parts["port"] else None  # ValueError for a port that is text
+    scheme = text.split("://", 1)[0]
+    if not _SCHEME.fullmatch(scheme):
+        raise ValueError(text)
+    # urlsplit lower-cases the scheme and knows nothing of "+driver": split after it.
+    parts = urlsplit("db" + text[len(scheme) :])
+    port = parts.port  # ValueError for a port that is text or out of range
     if port is not None and not 0 < port < 65536:
         raise ValueError(text)
-    database = parts["database"]
+    path = parts.path
+    database = unquote(path[1:]) if path.startswith("/") else (unquote(path) or None)
     return Url(
-        parts["name"],
-        parts["ipv4host"] or parts["ipv6host"],
+        scheme,
+        parts.hostname,
         port,
-        unquote(database) if database is not None else None,
-        text.split("://", 1)[1],
+        database if path else None,
+        parts.netloc,
+        tuple(parse_qsl(parts.query, keep_blank_values=True)),
     )
 
 
