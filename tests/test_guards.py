@@ -354,9 +354,9 @@ def test_the_session_importer_refuses_states_that_strand_bookings(fvm: Fvm, writ
     lower = write_csv(
         "id;course;start;capacity\ns1;downtime-procedures;2027-01-10T09:00;1\n", "lower.csv"
     )
-    assert "3 seats are held" in fvm("session", "import", str(lower), code=2).stderr
+    assert "3 seats are held" in fvm("session", "import", str(lower), code=3).stderr
     moved = write_csv("id;course;start;capacity\ns1;open-link;2027-01-10T09:00;5\n", "moved.csv")
-    assert "its course cannot change" in fvm("session", "import", str(moved), code=2).stderr
+    assert "its course cannot change" in fvm("session", "import", str(moved), code=3).stderr
     assert "3 seats are held" in fvm("session", "update", "s1", "--capacity", "1", code=3).stderr
     shown = fvm.json("session", "show", "s1")
     assert shown["capacity"] == 3 and shown["course"] == "downtime-procedures"

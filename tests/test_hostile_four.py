@@ -251,3 +251,43 @@ def test_a_read_on_an_empty_database_creates_nothing(db_url: str, tmp_path: Path
     engine.dispose()
     fvm("init")
     assert fvm.json("unit", "list") == []
+
+
+def test_a_sheet_of_millions_of_rows_is_refused_before_it_is_parsed(
+    fvm: Fvm, tmp_path: Path
+) -> None:
+    import time
+    import zipfile
+
+    bomb = tmp_path / "bomb.xlsx"
+    row = '<row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row>'
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        body = "<worksheet><sheetData>" + row * 400_000 + "</sheetData></worksheet>"
+        archive.writestr("xl/worksheets/sheet1.xml", body)
+    started = time.perf_counter()
+    err = fvm("checklist", "import", "golive", str(bomb), code=2).stderr
+    assert "bomb.xlsx" in err and "sheet1.xml" in err
+    assert time.perf_counter() - started < 10
+    assert _answers(fvm) == 0
+
+
+def test_a_pipe_is_read_once(fvm: Fvm, tmp_path: Path) -> None:
+    """A shell's process substitution (``<(cat enheter.csv)``) is a pipe: it can be read only
+    once, and the import reads it once."""
+    import os
+    import threading
+
+    fifo = tmp_path / "enheter.csv"
+    os.mkfifo(fifo)
+
+    def write() -> None:
+        with fifo.open("w", encoding="utf-8") as handle:
+            handle.write("id;name;area;type\nf1;Fifo;sodra;hospital\n")
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    out = fvm("unit", "import", str(fifo)).stdout
+    writer.join(5)
+    assert "1 added" in out
+    assert [u["id"] for u in fvm.json("unit", "list")] == ["f1"]

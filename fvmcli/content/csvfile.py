@@ -59,11 +59,51 @@ def reading(encoding: str | None = None) -> Iterator[Reading]:
         _READING.reset(token)
 
 
+MAX_PIPED = 1 << 30  # what fvm copies from a pipe before it gives up
+
+
+def once(path: Path) -> Path:
+    """Return a path that can be read more than once: ``path`` itself for a regular file;
+    for a pipe (a shell's ``<(…)``, a FIFO) a private copy of what it gives, read once, since
+    its bytes can be read only once and fvm reads a file twice (its encoding, then its rows)."""
+    import atexit
+    import os
+    import stat
+    import tempfile
+
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return path  # missing or unreadable: the reader names it
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return path
+    handle, name = tempfile.mkstemp(prefix="fvm-", suffix=f"-{path.name}")
+    atexit.register(lambda: Path(name).unlink(missing_ok=True))
+    copied = 0
+    try:
+        with os.fdopen(handle, "wb") as copy, path.open("rb") as source:
+            while chunk := source.read(1 << 20):
+                copied += len(chunk)
+                if copied > MAX_PIPED:  # /dev/zero or a writer that never stops
+                    raise InputError(
+                        _("{path}: gives more than {mib} MiB; save it as a file").format(
+                            path=path, mib=MAX_PIPED >> 20
+                        )
+                    )
+                copy.write(chunk)
+    except OSError as exc:
+        raise InputError(
+            _("{path}: cannot read ({strerror})").format(path=path, strerror=exc.strerror)
+        ) from exc
+    return Path(name)
+
+
 def read_text(path: Path, kind: str = "CSV") -> str:
     """Return the text of a file: UTF-8 (with or without BOM), else Windows-1252 as Swedish
     Excel saves CSV (noted in the ``reading`` block), or the encoding a ``reading`` block
     forces. A missing, unreadable or binary file is an input error that says it expected
     ``kind`` (CSV, a JSON bundle)."""
+    path = once(path)
     encoding = file_encoding(path, kind)
     try:
         return path.read_text(encoding).removeprefix("\ufeff")
@@ -149,6 +189,7 @@ class CsvStream:
     broken quoting) are left out and named in ``problems``."""
 
     def __init__(self, path: Path, required: tuple[str, ...], optional: tuple[str, ...]) -> None:
+        path = once(path)
         self.path = path
         self.problems: list[Problem] = []
         encoding = file_encoding(path)

@@ -15,6 +15,9 @@ from fvmcli.errors import InputError
 from fvmcli.i18n import _
 
 MAX_UNPACKED = 256 * 2**20  # what all the parts of one workbook may unpack to
+# One sheet's XML: an answer sheet of a few hundred questions is well under a megabyte; a
+# sheet of millions of rows would keep the parser busy for minutes.
+MAX_SHEET = 16 * 2**20
 MAX_PARTS = 5_000
 MAX_RATIO = 500  # a part that unpacks to more than this many times its packed size is a bomb
 RATIO_FROM = 2**20  # small parts may compress as well as they like
@@ -36,6 +39,13 @@ def check_workbook(path: Path) -> None:
                     raise _refused(
                         path,
                         _("it is encrypted; save it again without a password"),
+                    )
+                if part.filename.startswith("xl/worksheets/") and part.file_size > MAX_SHEET:
+                    raise _refused(
+                        path,
+                        _("{part} unpacks to {size} MiB; an answer sheet is far smaller").format(
+                            part=part.filename, size=part.file_size // 2**20
+                        ),
                     )
                 packed = max(part.compress_size, 1)
                 if part.file_size > RATIO_FROM and part.file_size / packed > MAX_RATIO:

@@ -214,6 +214,7 @@ def import_sessions(
     from fvmcli.store.training import list_sessions
 
     problems = RowProblems(str(file))
+    conflicts = RowProblems(str(file))  # rows that fit the file but not the stored bookings
     rows = parse_sessions(file, ctx.curriculum, problems)
     user, at = ctx.actor(by), ctx.clock.now()
     counts = {"added": 0, "changed": 0, "unchanged": 0}
@@ -266,7 +267,7 @@ def import_sessions(
             }
             problem = _change_problem(conn, old, values)
             if problem:
-                problems.add_line(row.line, None, problem)
+                conflicts.add_line(row.line, None, problem)
                 continue
             saved = _save(conn, values, by=user, at=at)
             counts[saved.outcome] += 1
@@ -274,6 +275,12 @@ def import_sessions(
             existing[sid] = values
             by_start[(row.course, start)] = sid
         problems.raise_if_any()
+        if conflicts:
+            # The file is sound; what it asks conflicts with stored bookings (exit 3).
+            raise ConflictError(
+                "\n".join([str(file), *(f"  {p}" for p in conflicts.problems)]),
+                hint=_("Cancel enrolments first, or schedule a new session. Nothing was imported."),
+            )
     return SessionsImported(
         len(rows), counts["added"], counts["changed"], counts["unchanged"], promoted, dry_run
     )
