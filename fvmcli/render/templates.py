@@ -32,7 +32,7 @@ def md_cell(value: Any) -> str:
 
 # Limits on what a (possibly user-supplied) template may do.
 MAX_OUTPUT = 200_000_000  # characters of output
-MAX_SECONDS = 120.0  # of rendering (FVM_TEMPLATE_SECONDS changes it)
+MAX_SECONDS = 20.0  # of rendering (FVM_TEMPLATE_SECONDS changes it); a region's report takes a few
 
 
 class TemplateLimit(Exception):
