@@ -291,3 +291,50 @@ def test_a_pipe_is_read_once(fvm: Fvm, tmp_path: Path) -> None:
     writer.join(5)
     assert "1 added" in out
     assert [u["id"] for u in fvm.json("unit", "list")] == ["f1"]
+
+
+@pytest.mark.parametrize(
+    ("damage", "named"),
+    [
+        ("UPDATE phases SET go_live = 'soon'", "phases.go_live"),
+        ("UPDATE phases SET go_live = '0001-01-01'", "phases.go_live"),
+        ("UPDATE units SET staff = 'many'", "units.staff of u1"),
+        ("UPDATE waivers SET until = 'never'", "waivers.until"),
+        (
+            "UPDATE answers SET value = 'lots' WHERE question = 'train.proficiency'",
+            "train.proficiency",
+        ),
+        ("UPDATE snapshot_units SET score = 'high'", "snapshot_units.score"),
+        ("UPDATE snapshot_units SET score = 9e999", "snapshot_units.score"),
+        ("UPDATE snapshots SET as_of = 'T-90'", "snapshots.as_of"),
+    ],
+)
+def test_a_damaged_stored_value_is_named_never_a_traceback(
+    tmp_path: Path, damage: str, named: str
+) -> None:
+    import sqlite3
+
+    path = tmp_path / "fvm.sqlite"
+    fvm = Fvm(f"sqlite:///{path}")
+    fvm("unit", "add", "u1", "--name", "A", "--area", "sodra", "--type", "hospital", "--staff", "5")
+    fvm("phase", "set", "1", "--go-live", "2027-03-01")
+    fvm("checklist", "set", "golive", "--unit", "u1", "train.proficiency", "50")
+    fvm(
+        "checklist",
+        "waive",
+        "golive",
+        "--unit",
+        "u1",
+        "org.steering",
+        "--reason",
+        "x",
+        "--until",
+        "2027-01-01",
+    )
+    fvm("cutover", "snapshot", "r1", "--as-of", "2026-11-01")
+    with sqlite3.connect(path) as conn:
+        conn.execute(damage)
+    conn.close()
+    for args in (("cutover", "forecast"), ("cutover", "report", "-o", str(tmp_path / "r.html"))):
+        result = fvm(*args, code=4)
+        assert named in result.stderr and "Traceback" not in result.stderr + result.stdout

@@ -10,6 +10,7 @@ the plan), nowhere else.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
@@ -78,11 +79,28 @@ def ratio_credit(question: Question, value: float) -> float:
     return min(value / (question.target or 100.0), 1.0)
 
 
+class DamagedAnswer(ValueError):
+    """A stored answer that its question's type cannot hold (the store was changed by hand)."""
+
+    def __init__(self, question: str, value: str) -> None:
+        super().__init__(question, value)
+        self.question = question
+        self.value = value
+
+
 def credit(question: Question, value: str | None, due: date | None) -> float | None:
     """Return the credit of one answer value (0…1); None when informational or ``n/a``.
 
-    An unanswered scored question has credit 0.
+    An unanswered scored question has credit 0; a value its type cannot hold raises
+    DamagedAnswer.
     """
+    try:
+        return _credit(question, value, due)
+    except ValueError:
+        raise DamagedAnswer(question.id, str(value)) from None
+
+
+def _credit(question: Question, value: str | None, due: date | None) -> float | None:
     if not question.scored or value == NA:
         return None
     if value is None:
@@ -93,7 +111,10 @@ def credit(question: Question, value: str | None, due: date | None) -> float | N
     if kind == "yes-partial-no":
         return {"yes": 1.0, "partial": 0.5}.get(value, 0.0)
     if kind in ("percent", "number"):
-        return ratio_credit(question, float(value))
+        number = float(value)
+        if not math.isfinite(number):
+            raise ValueError(value)
+        return ratio_credit(question, number)
     if kind == "date":
         return 1.0 if due is None or date.fromisoformat(value) <= due else 0.0
     if kind == "choice":

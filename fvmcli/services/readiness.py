@@ -15,7 +15,16 @@ from typing import TYPE_CHECKING, Any
 
 from fvmcli.core.equipment import ItemTotal
 from fvmcli.core.model import Answer, Checklist, Unit, Waiver
-from fvmcli.core.scoring import UnitScore, plan_for, revised_questions, score_unit, stale_answers
+from fvmcli.core.scoring import (
+    DamagedAnswer,
+    UnitScore,
+    plan_for,
+    revised_questions,
+    score_unit,
+    stale_answers,
+)
+from fvmcli.errors import EnvironmentProblem
+from fvmcli.i18n import _
 from fvmcli.services.context import Context
 from fvmcli.services.territory import check_fit, require_unit
 from fvmcli.store.evidence import UnitFigures
@@ -158,18 +167,34 @@ def territory_summaries(  # noqa: C901 (the streams of one scope, walked side by
                 needs,
                 items=items,
             )
-            summary = score_unit(
-                plan_for(checklist, unit.type, dates.get(areas[unit.area].phase), as_of, four_eyes),
-                given.values,
-                waivers.get(unit.id, none),
-                found.evidence,
-                stale_answers(checklist, answered_under) if answered_under else (),
-                answered_on=given.days,
-                attestations=given.attestations,
-                parent_open=parent_open.get(unit.parent) if unit.parent else None,
-                detail=detail,
-            )
+            try:
+                summary = score_unit(
+                    plan_for(
+                        checklist, unit.type, dates.get(areas[unit.area].phase), as_of, four_eyes
+                    ),
+                    given.values,
+                    waivers.get(unit.id, none),
+                    found.evidence,
+                    stale_answers(checklist, answered_under) if answered_under else (),
+                    answered_on=given.days,
+                    attestations=given.attestations,
+                    parent_open=parent_open.get(unit.parent) if unit.parent else None,
+                    detail=detail,
+                )
+            except DamagedAnswer as exc:
+                raise damaged_answer(unit.id, exc) from None
             yield unit, summary, found
+
+
+def damaged_answer(unit_id: str, exc: DamagedAnswer) -> EnvironmentProblem:
+    """Return the problem of a stored answer its question cannot hold, naming where it is."""
+    return EnvironmentProblem(
+        _(
+            "the database holds {value!r} in answers.value of {unit}, question {question}, "
+            "which that question cannot hold"
+        ).format(value=exc.value[:40], unit=unit_id, question=exc.question),
+        hint=_("Answer the question again (fvm checklist set), or restore a backup copy."),
+    )
 
 
 class _Walk:

@@ -10,6 +10,7 @@ PostgreSQL's lock timeout) are made here for both paths too.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -119,7 +120,10 @@ def fetch_rows(
         while batch := cursor.fetchmany(size):
             yield from batch
     finally:
-        cursor.close()
+        # A stream left unread when a command stops early is closed later, when its
+        # connection may be gone already: there is then nothing left to close.
+        with contextlib.suppress(Exception):
+            cursor.close()
 
 
 def reader_of(conn: Any) -> Reader:
@@ -157,10 +161,13 @@ def in_list(column: str, values: Sequence[Any] | None) -> tuple[str, list[Any], 
 def as_date(value: Any, where: str) -> date:
     """Return a stored date (text on SQLite, a date on PostgreSQL); a stored value that is
     no date is a damaged database, named by ``where`` (table.column)."""
-    if isinstance(value, date):
-        return value
+    from fvmcli.core.limits import FIRST_YEAR, LAST_YEAR
+
     try:
-        return date.fromisoformat(value)
+        found = value if isinstance(value, date) else date.fromisoformat(value)
+        if not FIRST_YEAR <= found.year <= LAST_YEAR:
+            raise ValueError(value)
+        return found
     except (TypeError, ValueError):
         raise EnvironmentProblem(
             _("the database holds {value!r} in {where}, where a date belongs").format(

@@ -21,6 +21,8 @@ from operator import itemgetter
 from typing import Any, NamedTuple
 
 from fvmcli.core.model import Count, Unit, Waiver
+from fvmcli.errors import EnvironmentProblem
+from fvmcli.i18n import _
 from fvmcli.store.driver import as_date, in_list, reader_of
 
 # The columns each read names, in the order it reads them (checked against the schema).
@@ -109,6 +111,13 @@ def scope_units(conn: Any, scope: Scope = EVERY_UNIT) -> Iterator[Unit]:
 def _unit_of(row: Sequence[Any]) -> Unit:
     """Return the unit of a row of the ``units`` columns in COLUMNS' order."""
     unit_id, name, area, unit_type, staff, municipality, parent, email = row
+    if staff is not None and (not isinstance(staff, int) or isinstance(staff, bool)):
+        raise EnvironmentProblem(
+            _(
+                "the database holds {value!r} in units.staff of {unit}, where a number belongs"
+            ).format(value=str(staff)[:40], unit=unit_id),
+            hint=_("Correct it with 'fvm unit import', or restore a backup copy."),
+        )
     return Unit(
         unit_id,
         name,

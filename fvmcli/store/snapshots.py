@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from fvmcli.errors import EnvironmentProblem
+from fvmcli.i18n import _
+from fvmcli.store.driver import as_date
 from fvmcli.store.history import Change, record
 from fvmcli.store.schema import snapshot_units, snapshots
 
@@ -59,19 +65,60 @@ def snapshot_exists(conn: Connection, label: str) -> bool:
 
 
 def list_snapshots(conn: Connection, checklist: str | None = None) -> list[dict[str, Any]]:
-    """Return the snapshots in the order of their as-of dates."""
+    """Return the snapshots in the order of their as-of dates; a damaged as-of day is an
+    environment problem naming it."""
     query = sa.select(snapshots).order_by(snapshots.c.as_of, snapshots.c.taken_at)
     if checklist is not None:
         query = query.where(snapshots.c.checklist == checklist)
-    return [dict(r._mapping) for r in conn.execute(query)]
+    with _damage("snapshots.as_of"):
+        found = [dict(r._mapping) for r in conn.execute(query)]
+    for row in found:
+        row["as_of"] = as_date(row["as_of"], f"snapshots.as_of ({row['label']})")
+    return found
 
 
 def snapshot_rows(conn: Connection, labels: list[str]) -> list[dict[str, Any]]:
-    """Return the frozen unit rows of these snapshots, in one query."""
+    """Return the frozen unit rows of these snapshots, in one query; a damaged score is an
+    environment problem naming the round and unit."""
     if not labels:
         return []
     query = sa.select(snapshot_units).where(snapshot_units.c.label.in_(labels))
-    return [dict(r._mapping) for r in conn.execute(query)]
+    found = [dict(r._mapping) for r in conn.execute(query)]
+    for row in found:
+        where = f"snapshot_units.score ({row['label']}, {row['unit_id']})"
+        row["score"] = _score(row["score"], where)
+    return found
+
+
+@contextmanager
+def _damage(where: str) -> Iterator[None]:
+    """Turn a value SQLAlchemy cannot read (a date that is none) into an environment problem
+    naming ``where``."""
+    try:
+        yield
+    except ValueError as exc:
+        raise EnvironmentProblem(
+            _("the database holds a damaged value in {where} ({exc})").format(
+                where=where, exc=str(exc)[:80]
+            ),
+            hint=_("Restore it from a backup copy, or take the round again."),
+        ) from None
+
+
+def _score(value: Any, where: str) -> float:
+    """Return a stored score (0…1); anything else is a damaged database, named by ``where``."""
+    try:
+        found = float(value)
+    except (TypeError, ValueError):
+        found = math.nan
+    if not 0.0 <= found <= 1.0:
+        raise EnvironmentProblem(
+            _("the database holds {value!r} in {where}, where a score 0–1 belongs").format(
+                value=str(value)[:40], where=where
+            ),
+            hint=_("Restore it from a backup copy, or take the round again."),
+        )
+    return found
 
 
 def unit_rounds(
@@ -90,12 +137,11 @@ def unit_rounds(
         .where(snapshots.c.checklist == checklist)
     )
     found: dict[str, list[tuple[date, float, str]]] = {}
-    for unit, as_of, score, status in conn.execute(query):
+    with _damage("snapshots.as_of"):
+        rows = conn.execute(query).all()
+    for unit, as_of, score, status in rows:
         if unit_ids is None or unit in unit_ids:
-            found.setdefault(unit, []).append((as_day(as_of), float(score), str(status)))
+            day = as_date(as_of, "snapshots.as_of")
+            value = _score(score, f"snapshot_units.score ({unit})")
+            found.setdefault(unit, []).append((day, value, str(status)))
     return found
-
-
-def as_day(value: Any) -> date:
-    """Return a stored as-of day (a date, or its ISO text on backends that keep text)."""
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
