@@ -170,5 +170,92 @@ def test_two_processes_writing_at_once_neither_lose_data_nor_fail(db_url: str) -
         rows = conn.execute(
             sa.text("SELECT by, count(*) FROM history GROUP BY by ORDER BY by")
         ).all()
-    database.dispose()
     assert [tuple(r) for r in rows] == [("w0", 60), ("w1", 60)]
+    # The writers took turns at the end of the history's chain: it never forked.
+    from fvmcli.core.history_chain import verify
+    from fvmcli.store.history import chain_rows
+
+    with database.read() as conn:
+        assert verify(chain_rows(conn)).ok
+    database.dispose()
+
+
+@pytest.mark.slow
+def test_many_terminals_setting_answers_at_once_lose_nothing(db_url: str) -> None:
+    """Four terminals, each five separate `fvm checklist set` processes on its own unit, at
+    once: every answer lands once, nothing fails, and the history's chain holds."""
+    import os
+    import subprocess
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    runner = CliRunner()
+    for w in range(4):
+        result = runner.invoke(
+            app,
+            [
+                "--db",
+                db_url,
+                "unit",
+                "add",
+                f"u{w}",
+                "--name",
+                f"U{w}",
+                "--area",
+                "sodra",
+                "--type",
+                "hospital",
+            ],
+        )
+        assert result.exit_code == 0, result.output
+    questions = [
+        "org.project-lead",
+        "org.steering",
+        "org.staffing-plan",
+        "org.roles-mapped",
+        "cut.plan",
+    ]
+    env = {**os.environ, "FVM_LANG": "en"}
+
+    def terminal(w: int) -> list[int]:
+        codes = []
+        for q in questions:
+            done = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "fvmcli",
+                    "--db",
+                    db_url,
+                    "checklist",
+                    "set",
+                    "golive",
+                    "--unit",
+                    f"u{w}",
+                    q,
+                    "ja",
+                ],
+                capture_output=True,
+                text=True,
+                env={**env, "FVM_USER": f"w{w}"},
+                timeout=120,
+            )
+            codes.append(done.returncode)
+        return codes
+
+    with ThreadPoolExecutor(4) as pool:
+        codes = [c for found in pool.map(terminal, range(4)) for c in found]
+    assert codes == [0] * 20
+    database = Database(db_url)
+    with database.read() as conn:
+        rows = conn.execute(
+            sa.text(
+                "SELECT by, count(*) FROM history WHERE kind = 'answer' GROUP BY by ORDER BY by"
+            )
+        ).all()
+        from fvmcli.core.history_chain import verify
+        from fvmcli.store.history import chain_rows
+
+        ok = verify(chain_rows(conn)).ok
+    database.dispose()
+    assert [tuple(r) for r in rows] == [(f"w{w}", 5) for w in range(4)] and ok
