@@ -141,3 +141,40 @@ def test_the_chain_by_hand() -> None:
     )
     # Erased: payload changed and salt gone, the digest kept: still whole.
     assert verify([(1, prev, digest, payload, None, *fields, None, None, None)]).ok
+
+
+def test_a_database_of_the_oldest_releases_opens_with_everything_intact(tmp_path: Path) -> None:
+    """Made by the second migration (units, answers, history, people, sessions, enrolments),
+    opened by this release: every record is there, and its history is one whole chain."""
+    from tests.test_store import _alembic_config
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    database = Database(url)
+    config = _alembic_config()
+    statements = [
+        "INSERT INTO units (id, name, area, type, staff) VALUES ('u1', 'Äldre enhet', 'sodra', "
+        "'hospital', 12)",
+        "INSERT INTO answers VALUES ('u1', 'golive', 'org.project-lead', 'yes', 'Från 2026', "
+        "'anna', '2026-11-26T10:00:00+01:00', 1)",
+        "INSERT INTO history (at, by, kind, unit_id, scope, subject, old, new, comment, version) "
+        "VALUES ('2026-11-26T10:00:00+01:00', 'anna', 'answer', 'u1', 'golive', "
+        "'org.project-lead', NULL, 'yes', 'Från 2026', 1)",
+        "INSERT INTO people VALUES ('p1', 'Åsa Öberg', 'nurse', 'u1', 'asa@exempel.se', NULL)",
+        "INSERT INTO sessions VALUES ('s1', 'millennium-intro', '2027-01-11T09:00', "
+        "'2027-01-11T12:00', 12, 'Borås', NULL)",
+        "INSERT INTO enrolments (session_id, person_id, status, enrolled_at) VALUES ('s1', 'p1', "
+        "'enrolled', '2026-11-26T10:00:00+01:00')",
+    ]
+    with database.write() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0002")
+        for statement in statements:
+            conn.execute(sa.text(statement))
+    database.dispose()
+    fvm = Fvm(url)
+    assert fvm.json("unit", "list")[0]["name"] == "Äldre enhet"
+    history = fvm.json("checklist", "history", "golive", "--unit", "u1")
+    assert [(h["value"], h["comment"]) for h in history] == [("yes", "Från 2026")]
+    assert fvm.json("person", "list")[0]["name"] == "Åsa Öberg"
+    assert fvm.json("session", "show", "s1")["enrolled"] == ["p1"]
+    assert _verify(fvm)["ok"] and _verify(fvm)["entries"] == 1
