@@ -223,6 +223,18 @@ def test_a_reader_writes_nothing(server: Server) -> None:
     assert server.owner.scalar("SELECT count(*) FROM answers") == 0
 
 
+def test_an_admin_may_revoke_itself_while_another_admin_remains(server: Server) -> None:
+    adam = server.fvm("adam")
+    adam("access", "grant", server.logins["lena"], "--role", "admin")
+    lena = server.fvm("lena")
+    assert "Revoked" in lena("access", "revoke", server.logins["lena"], "--role", "admin").stdout
+    held = {g["role"] for g in adam.json("access", "list") if g["login"] == server.logins["lena"]}
+    assert held == {"lead"}
+    # No longer an admin: granting is refused, by fvm and by the database.
+    err = lena("access", "grant", server.logins["bo"], "--role", "reader", code=5).stderr
+    assert "may not" in err
+
+
 def test_revoking_takes_effect_at_once(server: Server) -> None:
     anna = server.fvm("anna")
     answer(anna, "u1")
@@ -399,6 +411,11 @@ def test_a_lead_sets_up_a_fresh_shared_database_with_fvm_alone(
         # An --admin that is no login is refused, and nothing changes.
         err = owner("access", "init", "--admin", f"nobody_{run}", code=2).stderr
         assert f"no login 'nobody_{run}'" in err
+        # A name the server would cut to 63 bytes names no login: refused, nothing stored.
+        long_name = lead + "x" * 70
+        err = owner("access", "init", "--admin", long_name, code=2).stderr
+        assert "at most 63 bytes" in err
+        assert owner.scalar(f"SELECT count(*) FROM access_grants WHERE login = '{long_name}'") == 0
         # A login that is not the owner cannot set rights up: refused, not a crash.
         err = as_login(anna)("access", "init", code=5).stderr
         assert f"{anna} cannot set up rights" in err and "owner of fvm's tables" in err

@@ -150,6 +150,7 @@ def init(ctx: Context, admin: str | None = None) -> Setup:
     _postgres(ctx, "fvm access init")
     login = ctx.db.login
     chosen = (admin or "").strip() or login
+    _check_login(chosen)
     try:
         with ctx.db.write() as conn:
             if not login_exists(conn, chosen):
@@ -163,6 +164,20 @@ def init(ctx: Context, admin: str | None = None) -> Setup:
             hint=_("Run 'fvm access init' as the owner of fvm's tables, with CREATEROLE."),
         ) from exc
     return Setup(chosen, bool(added))
+
+
+MAX_LOGIN_BYTES = 63  # PostgreSQL cuts a role's name longer than this
+
+
+def _check_login(login: str) -> None:
+    """Refuse a login name the server would cut: it would grant a right to a name no login
+    has (the server compares it cut, and fvm would store it whole)."""
+    if len(login.encode("utf-8")) > MAX_LOGIN_BYTES:
+        raise InputError(
+            _("{login!r}: a PostgreSQL login has at most {n} bytes").format(
+                login=login[:70], n=MAX_LOGIN_BYTES
+            )
+        )
 
 
 def _no_login(login: str) -> InputError:
@@ -203,6 +218,7 @@ def grant(
     from fvmcli.store.units import existing_unit_ids
 
     _postgres(ctx, "fvm access grant")
+    _check_login(login)
     _check_scope(ctx, role, areas, bool(units or areas))
     wanted = [Grant(login, role, u, None) for u in units]
     wanted += [Grant(login, role, None, a) for a in areas]
@@ -256,9 +272,10 @@ def revoke(
                 ),
                 hint=_("Make another admin first: fvm access grant LOGIN --role admin"),
             )
-        # Membership goes first: the database lets only an admin change it, and an admin
-        # who revokes their own grant is no admin once the grant is gone.
+        # The grants go first, while the admin revoking them still holds the admin group's
+        # privileges on access_grants; then the group memberships, which the database lets an
+        # admin take from anyone and any login give up for itself (an admin revoking itself).
+        removed = remove_grants(conn, login, role=role, units=units, areas=areas)
         for gone in {g.role for g in going} - {g.role for g in staying if g.login == login}:
             set_group(conn, login, gone, False)
-        removed = remove_grants(conn, login, role=role, units=units, areas=areas)
     return removed

@@ -352,8 +352,10 @@ def setup_rights(conn: Connection) -> None:
         f"CREATE OR REPLACE FUNCTION {s}.fvm_set_group(login text, grp text, member boolean) "
         f"RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = {s}, pg_temp AS $$ "
         "BEGIN "
-        "IF NOT fvm_may('grant', NULL) THEN "
-        "RAISE EXCEPTION 'permission denied: only an admin may grant rights' "
+        # Anyone may leave a group (giving up one's own right is always safe); only an
+        # admin may put a login in one, or take another login out.
+        "IF NOT fvm_may('grant', NULL) AND NOT (NOT member AND login = session_user::text) "
+        "THEN RAISE EXCEPTION 'permission denied: only an admin may grant rights' "
         "USING ERRCODE = 'insufficient_privilege'; END IF; "
         f"IF grp NOT IN ({names}) THEN RAISE EXCEPTION 'not an fvm group: %', grp; END IF; "
         "IF member THEN EXECUTE format('GRANT %I TO %I', grp, login); "
@@ -361,7 +363,7 @@ def setup_rights(conn: Connection) -> None:
         "END $$"
     )
     run(f"REVOKE ALL ON FUNCTION {s}.fvm_set_group(text, text, boolean) FROM PUBLIC")
-    run(f"GRANT EXECUTE ON FUNCTION {s}.fvm_set_group(text, text, boolean) TO {group_of['admin']}")
+    run(f"GRANT EXECUTE ON FUNCTION {s}.fvm_set_group(text, text, boolean) TO {everyone}")
     run(f"REVOKE ALL ON FUNCTION {s}.fvm_forget(text, text, text) FROM PUBLIC")
     run(f"GRANT EXECUTE ON FUNCTION {s}.fvm_forget(text, text, text) TO {group_of['admin']}")
 
