@@ -144,3 +144,29 @@ def test_tables_changed_by_hand(pg: Fvm) -> None:
         engine.dispose()
     err = pg("unit", "list", code=4).stderr
     assert "changed by hand" in err and "Traceback" not in err
+
+
+def test_a_column_retyped_by_hand(pg: Fvm) -> None:
+    engine = sa.create_engine(pg.url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text("ALTER TABLE answers ALTER COLUMN value TYPE integer USING 0"))
+    finally:
+        engine.dispose()
+    err = pg("checklist", "set", "golive", "--unit", "u0", "org.steering", "ja", code=4).stderr
+    assert "changed by hand" in err and "Traceback" not in err
+
+
+def test_a_schema_version_dropped_by_hand(pg: Fvm) -> None:
+    engine = sa.create_engine(pg.url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text("DROP TABLE alembic_version"))
+    finally:
+        engine.dispose()
+    for args in (
+        ("unit", "list"),
+        ("checklist", "set", "golive", "--unit", "u0", "org.steering", "ja"),
+    ):
+        err = pg(*args, code=4).stderr
+        assert "alembic_version" in err and "changed by hand" in err

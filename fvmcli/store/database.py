@@ -173,7 +173,9 @@ def _environment_hint(state: str, detail: str) -> str | None:
     schema changed by hand, a read-only database, no schema to work in, a timeout, a lock);
     None for any other error."""
     lowered = detail.lower()
-    if state in ("42P01", "42703") or "no such table" in lowered or "no such column" in lowered:
+    # A table or column missing, of another type (22P02, 42804), or there already (42P07).
+    changed = ("42P01", "42703", "42P07", "22P02", "42804")
+    if state in changed or "no such table" in lowered or "no such column" in lowered:
         return _(
             "fvm's tables were changed by hand, or --db names a database (or search_path a "
             "schema) that is not fvm's. Restore a backup, or point --db / FVM_DB at fvm's "
@@ -335,6 +337,17 @@ class Database:
             return SchemaState(None)
         return SchemaState(row[0] if row else None)
 
+    def _has_tables(self) -> bool:
+        """Return True when the database holds fvm's tables (its units table)."""
+        try:
+            with self.query() as reader:
+                reader.first("SELECT 1 FROM units")
+        except EnvironmentProblem as exc:
+            if exc.__cause__ is not None and missing_table(exc.__cause__):
+                return False
+            raise
+        return True
+
     def ensure_schema(self, *, create: bool = True) -> SchemaState:
         """Create or upgrade the schema; refuse a schema newer than this program. Without
         ``create`` a database that holds no fvm schema yet (an empty file, an empty database
@@ -342,6 +355,14 @@ class Database:
         state = self.schema_state()
         if state.is_current:
             return state
+        if state.current is None and self._has_tables():
+            raise EnvironmentProblem(
+                _(
+                    "{display_url} holds fvm's tables but no record of their schema version "
+                    "(alembic_version): they were changed by hand"
+                ).format(display_url=display_url(self.url)),
+                hint=_("Restore a backup copy, or point --db / FVM_DB at fvm's database."),
+            )
         if state.current is None and not create:
             raise EnvironmentProblem(
                 _("{display_url} holds no fvm database; nothing was created").format(
