@@ -338,3 +338,41 @@ def test_a_damaged_stored_value_is_named_never_a_traceback(
     for args in (("cutover", "forecast"), ("cutover", "report", "-o", str(tmp_path / "r.html"))):
         result = fvm(*args, code=4)
         assert named in result.stderr and "Traceback" not in result.stderr + result.stdout
+
+
+def test_imports_read_swedish_headings_and_names(fvm: Fvm, tmp_path: Path) -> None:
+    """Every import reads the Swedish headings of content.md, in any case and with or
+    without å/ä/ö, and areas, unit types and roles by their names."""
+    files = {
+        "enheter.csv": "Id;Namn;Omrade;Typ;Personal;Kommun;Överordnad\n"
+        "s1;Sjukhuset;Södra området;Sjukhus;40;Borås;\n"
+        "a1;Avdelning 1;sodra;hospital;12;Borås;s1\n",
+        "personal.csv": "ID;NAMN;ROLL;ENHET;E-POST\np1;Åsa Öberg;Sjuksköterska;a1;asa@exempel.se\n",
+        "svar.csv": "enhet;fråga;svar;kommentar;besvarad_av;besvarad\n"
+        "a1;org.project-lead;ja;Klart;Karin;2026-11-20T09:00\n",
+        "inventering.csv": "Enhet;Artikel;På plats;Konfigurerade;Testade\na1;care-client;5;4;3\n",
+        "tillfallen.csv": "kurs;start;slut;platser;plats;utbildare;id\n"
+        "millennium-intro;2027-01-11T09:00;2027-01-11T12:00;12;Borås;Eva;s9\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, "utf-8")
+    fvm("unit", "import", str(tmp_path / "enheter.csv"))
+    fvm("person", "import", str(tmp_path / "personal.csv"))
+    fvm("checklist", "import", "golive", str(tmp_path / "svar.csv"))
+    fvm("equipment", "import", str(tmp_path / "inventering.csv"))
+    fvm("session", "import", str(tmp_path / "tillfallen.csv"))
+    units = {u["id"]: u for u in fvm.json("unit", "list")}
+    assert (units["s1"]["area"], units["s1"]["type"], units["a1"]["parent"]) == (
+        "sodra",
+        "hospital",
+        "s1",
+    )
+    assert fvm.json("person", "list")[0]["role"] == "nurse"
+    history = fvm.json("checklist", "history", "golive", "--unit", "a1")
+    assert (history[0]["value"], history[0]["by"], history[0]["comment"]) == (
+        "yes",
+        "Karin",
+        "Klart",
+    )
+    assert fvm.json("session", "show", "s9")["capacity"] == 12
+    assert fvm.scalar("SELECT tested FROM equipment_counts WHERE unit_id = 'a1'") == 3

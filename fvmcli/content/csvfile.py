@@ -183,6 +183,50 @@ def _fallback(path: Path, at: int, state: Reading | None) -> str:
     return "cp1252"
 
 
+# Swedish headings (``content.md``): each import also reads these, in any case and with or
+# without å, ä, ö, as the English column they name (only where that file has the column).
+SWEDISH_HEADINGS = {
+    "namn": "name",
+    "område": "area",
+    "typ": "type",
+    "personal": "staff",
+    "kommun": "municipality",
+    "överordnad": "parent",
+    "roll": "role",
+    "enhet": "unit",
+    "e-post": "email",
+    "fråga": "question",
+    "svar": "value",
+    "kommentar": "comment",
+    "besvarad_av": "answered_by",
+    "besvarad": "answered_at",
+    "artikel": "item",
+    "på_plats": "present",
+    "konfigurerade": "configured",
+    "testade": "tested",
+    "kurs": "course",
+    "slut": "end",
+    "platser": "capacity",
+    "plats": "location",
+    "utbildare": "trainer",
+}
+
+
+def column_of(heading: str, allowed: tuple[str, ...]) -> str:
+    """Return the column a heading names: itself (any case), or the English column of its
+    Swedish name when the file has that column."""
+    from fvmcli.core.territory import fold
+
+    name = heading.strip().lower()
+    if name in allowed:
+        return name
+    folded = fold(name).replace(" ", "_")
+    for swedish, english in SWEDISH_HEADINGS.items():
+        if fold(swedish) == folded and english in allowed:
+            return english
+    return name
+
+
 class CsvStream:
     """The data rows of a CSV file, read one at a time. The header is checked when the stream
     is made (all its problems at once); rows the CSV cannot hold (more cells than the header,
@@ -206,9 +250,9 @@ class CsvStream:
         header = next(csv.reader([first], delimiter=self.delimiter), None)
         if not header:
             raise InputError(_("{path}: is empty; a header row is required").format(path=path))
-        self.names = [h.strip().lower() for h in header]
-        problems: list[Problem] = []
         allowed = required + optional
+        self.names = [column_of(h, allowed) for h in header]
+        problems: list[Problem] = []
         for i, name in enumerate(self.names):
             if name not in allowed:
                 problems.append(

@@ -8,6 +8,7 @@ from pathlib import Path
 from fvmcli.content.csvfile import CsvRow, RowProblems, read_csv
 from fvmcli.core.limits import MAX_NAME
 from fvmcli.core.model import Person, Role
+from fvmcli.core.territory import resolve_name
 from fvmcli.core.values import check_id, email_problem
 from fvmcli.i18n import _
 
@@ -62,10 +63,11 @@ def parse_people(
     for row in rows:
         if problems.missing(row, REQUIRED):
             continue
+        role = row.get("role") or ""
         person = Person(
             row.get("id") or "",
             row.get("name"),
-            row.get("role") or "",
+            resolve_name(role, {r.id: r.name for r in roles.values()}) or role,
             row.get("unit") or "",
             row.get("email"),
         )
