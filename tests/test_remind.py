@@ -214,7 +214,7 @@ def test_remind_sends_each_unit_one_digest_in_swedish_text_and_html(
     assert box.to() == [["lena@exempel.se", "u1@exempel.se"]]
     _, message, raw = box.messages[0]
     # Swedish letters in headers travel as RFC 2047 words and read back whole.
-    assert message["Subject"] == "Påminnelse inför go-live: Avdelning Ödla"
+    assert message["Subject"] == "Påminnelse inför driftstart: Avdelning Ödla"
     head = raw.split(b"\r\n\r\n")[0]
     assert b"=?utf-8?" in head.lower()
     assert "Påminnelse" not in head.decode("ascii")  # headers are plain ASCII on the wire
@@ -336,7 +336,7 @@ def test_dry_run_writes_eml_files_and_stores_nothing(fvm: Fvm, tmp_path: Path) -
     message = email.message_from_bytes(
         (tmp_path / "påminnelser" / "u1.eml").read_bytes(), policy=email.policy.default
     )
-    assert message["Subject"] == "Påminnelse inför go-live: Avdelning Ödla"
+    assert message["Subject"] == "Påminnelse inför driftstart: Avdelning Ödla"
     assert "Öppna blockerare" in message.get_body(("plain",)).get_content()
     assert fvm.scalar("SELECT count(*) FROM reminders") == 0
     assert fvm.scalar("SELECT count(*) FROM history WHERE kind = 'reminder'") == 0
@@ -500,7 +500,7 @@ def test_fifty_units_get_their_own_digests_in_one_run(fvm: Fvm, smtp: tuple[Mail
     assert out["summary"]["sent"] == 50
     got = {tuple(to): m["Subject"] for to, m, _ in box.messages}
     assert len(got) == 50
-    assert got[("v07@exempel.se",)] == "Påminnelse inför go-live: Vårdcentral 07"
+    assert got[("v07@exempel.se",)] == "Påminnelse inför driftstart: Vårdcentral 07"
     assert fvm.scalar("SELECT count(DISTINCT unit_id) FROM reminders") == 50
     assert remind_json(fvm, *plain(port))["summary"]["already-sent"] == 50
     assert len(box.messages) == 50
@@ -534,7 +534,7 @@ def test_a_name_with_a_line_break_cannot_break_the_headers(fvm: Fvm, tmp_path: P
     run(fvm, "--dry-run", "-o", str(tmp_path))
     raw = (tmp_path / "x1.eml").read_bytes()
     message = email.message_from_bytes(raw, policy=email.policy.default)
-    assert message["Subject"] == "Påminnelse inför go-live: Avdelning Bcc: evil@example.com"
+    assert message["Subject"] == "Påminnelse inför driftstart: Avdelning Bcc: evil@example.com"
     assert message["Bcc"] is None
     assert "Lena Lind <l9@exempel.se>" in str(message["To"])
 

@@ -160,8 +160,8 @@ def test_import_missing_binary_and_latin1_files(fvm: Fvm, tmp_path, write_csv) -
 
 
 def test_import_header_problems(fvm: Fvm, write_csv) -> None:
-    err = fvm("unit", "import", str(write_csv("id;namn;area\n")), code=2).stderr
-    assert "unknown column 'namn'" in err
+    err = fvm("unit", "import", str(write_csv("id;namne;area\n")), code=2).stderr
+    assert "unknown column 'namne'" in err
     assert "required column 'name' is missing" in err
     assert "required column 'type' is missing" in err
 

@@ -97,8 +97,10 @@ def sheet_context(
     printed: date,
     filled: SheetUnit | None = None,
     go_live: date | None = None,
+    owners: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Return the template context: sections with their questions, due dates and answers."""
+    """Return the template context: sections with their questions, due dates and answers;
+    question owners by their names (``owners``)."""
     unit = filled.unit if filled else None
     if filled is not None:
         go_live = filled.go_live
@@ -135,7 +137,7 @@ def sheet_context(
                     if q.allow_na and not choices(q, lang)
                     else None,
                     "critical": q.critical,
-                    "owner": q.owner,
+                    "owner": (owners or {}).get(q.owner, q.owner) if q.owner else None,
                     "due_offset": str(q.due),
                     "due": due_date(go_live, q.due),
                     "derived": q.derived,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -91,6 +91,7 @@ class DigestNames:
     courses: Mapping[str, str]
     roles: Mapping[str, str]
     items: Mapping[str, str]
+    owners: Mapping[str, str] = field(default_factory=dict)  # question owners by name
 
 
 def digest_context(digest: Digest, names: DigestNames, lang: str) -> dict[str, Any]:
@@ -107,7 +108,7 @@ def digest_context(digest: Digest, names: DigestNames, lang: str) -> dict[str, A
         )
         extra = [when]
         if item.owner:
-            extra.append(f"{t['owner']}: {item.owner}")
+            extra.append(f"{t['owner']}: {names.owners.get(item.owner, item.owner)}")
         if item.waiver_until:
             extra.append(
                 t["waived"].format(until=item.waiver_until.isoformat(), reason=item.waiver_reason)

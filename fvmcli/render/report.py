@@ -169,7 +169,7 @@ def html(template_dirs: Sequence[Path], report: Any, *, management: bool = False
         # a template reads, which costs more than the rest of a region's report.
         "unit_cells": [unit_cells(r, names) for r in (rows[:limit] if limit else rows)],
         "blocker_cells": [
-            blocker_cells(b, report.texts)
+            blocker_cells(b, report.texts, names.get("owner"))
             for b in (status.blockers[:limit] if limit else status.blockers)
         ],
         "coverage_cells": [
@@ -242,8 +242,10 @@ def unit_cells(r: Any, names: dict[str, dict[str, str]] | None = None) -> tuple[
     )
 
 
-def blocker_cells(b: Any, texts: dict[str, str]) -> tuple[Any, ...]:
-    """Return a blocker's cells in the report's table of blockers."""
+def blocker_cells(
+    b: Any, texts: dict[str, str], owners: dict[str, str] | None = None
+) -> tuple[Any, ...]:
+    """Return a blocker's cells in the report's table of blockers (owners by name)."""
     waiver = b.waiver
     return (
         b.name,
@@ -253,7 +255,7 @@ def blocker_cells(b: Any, texts: dict[str, str]) -> tuple[Any, ...]:
         b.due.isoformat() if b.due else "",
         b.days_overdue,
         "overdue" if b.blocker else "",  # a CSS class
-        b.owner or "",
+        (owners or {}).get(b.owner, b.owner) if b.owner else "",
         waiver_text(waiver),
     )
 

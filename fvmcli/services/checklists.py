@@ -127,10 +127,17 @@ def printout(
     """Return the template context of a printable checklist (``checklist print``): blank, or
     filled with ``unit_id``'s answers and score, in the user's language."""
     from fvmcli.render.checklist_sheet import SheetUnit, sheet_context
+    from fvmcli.services.chains import owner_names
 
     source = sheet(ctx, checklist_id, unit_id, phase)
     r = source.filled
     filled = SheetUnit(r.unit, r.go_live, r.answers, r.score) if r else None
     return sheet_context(
-        source.checklist, ctx.territory, ctx.lang, source.today, filled, source.go_live
+        source.checklist,
+        ctx.territory,
+        ctx.lang,
+        source.today,
+        filled,
+        source.go_live,
+        owner_names(ctx),
     )

@@ -293,6 +293,7 @@ def report(
         if since is not None
         else None
     )
+    from fvmcli.services.chains import owner_names
     from fvmcli.services.gate import decisions_of
     from fvmcli.services.history import history_head
 
@@ -305,7 +306,10 @@ def report(
         {q.id: q.text.get(lang) for q in status.checklist.questions},
         moved,
         ahead,
-        territory_names(ctx.territory, lang),
+        {
+            **territory_names(ctx.territory, lang),
+            "owner": owner_names(ctx),
+        },
         history_head(ctx),
         decisions_of(ctx, phases),
         _role_names(ctx, lang),

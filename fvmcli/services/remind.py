@@ -403,6 +403,7 @@ def _names(ctx: Context, checklist_id: str) -> DigestNames:
         {c.id: c.title.get(lang) for c in curriculum.courses.values()},
         {r.id: r.name.get(lang) for r in curriculum.roles.values()},
         {i.id: i.name.get(lang) for i in ctx.catalog.items},
+        {o: curriculum.owner_name(o, lang) for o in [*curriculum.owners, *curriculum.roles]},
     )
 
 
