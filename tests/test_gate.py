@@ -238,7 +238,9 @@ def test_a_gate_meeting_from_evaluate_to_verify(meeting: tuple[Fvm, str]) -> Non
     _g(meeting, "vote", "m1", "--role", "mas", "go", user="anna")
     assert "--reason" in _g(meeting, "decide", "m1", "go", code=3).stderr
     assert "--condition" in _g(meeting, "decide", "m1", "conditional", code=2).stderr
-    _g(meeting, "decide", "m1", "go", "--reason", "Styrgruppen tar risken")
+    decided = _g(meeting, "decide", "m1", "go", "--reason", "Styrgruppen tar risken").stdout
+    head = decided.split("History head for the minutes: ")[1].split()[0]
+    assert json.loads(fvm("history", "verify", "--head", head, "--json").stdout)["ok"]
     shown = json.loads(_g(meeting, "show", "m1", "--json").stdout)
     assert shown["verdict"] == "no-go" and len(shown["digest"]) == 64
     assert shown["decision"]["against_criteria"] == ["no-red"]

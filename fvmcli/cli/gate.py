@@ -103,15 +103,17 @@ def decide(
     """
     from fvmcli.services.gate import decide as make
 
-    against = make(get_env(ctx), label, choice, conditions=conditions, reason=reason)
+    done = make(get_env(ctx), label, choice, conditions=conditions, reason=reason)
     say(_("Decided {label}: {decision}.").format(label=label, decision=choice))
-    if against:
+    if done.against:
         say(
             _("The decision goes against the criteria: {criteria}").format(
-                criteria=", ".join(against)
+                criteria=", ".join(done.against)
             ),
             "bold red",
         )
+    # For the minutes: 'fvm history verify --head HASH' later shows nothing was changed since.
+    say(_("History head for the minutes: {head}").format(head=done.history_head))
 
 
 @app.command("show")

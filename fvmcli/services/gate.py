@@ -244,6 +244,15 @@ def vote(ctx: Context, label: str, role: str, choice: str, comment: str | None =
     return found.name.get(ctx.lang)
 
 
+@dataclass(frozen=True)
+class Decided:
+    """A decision recorded: the required criteria it goes against, and the history's head
+    once it is in (for the minutes)."""
+
+    against: list[str]
+    history_head: str | None
+
+
 def decide(
     ctx: Context,
     label: str,
@@ -251,12 +260,14 @@ def decide(
     *,
     conditions: list[str] | None = None,
     reason: str | None = None,
-) -> list[str]:
-    """Record the decision on a proposal; return the required criteria it goes against.
+) -> Decided:
+    """Record the decision on a proposal; return the required criteria it goes against and
+    the history's head.
     Refused (3) while a required role has not voted, after a decision, or for a go or a
     conditional go against failing required criteria without a reason; a conditional go
     needs a condition (2)."""
     from fvmcli.store.gates import StoredDecision, decision, put_decision, votes
+    from fvmcli.store.history import head_of
 
     if choice not in DECISIONS:
         raise InputError(
@@ -303,7 +314,8 @@ def decide(
                 against if choice != "no-go" else [],
             ),
         )
-    return against if choice != "no-go" else []
+        head = head_of(conn)
+    return Decided(against if choice != "no-go" else [], head)
 
 
 def show(ctx: Context, label: str) -> dict[str, Any]:
