@@ -15,8 +15,13 @@ from typing import Any
 from fvmcli.i18n import N_
 
 GENESIS = "0" * 64
-# The fields an entry's hash covers besides the payload digest, in this order.
+# The fields an entry's hash covers besides the payload digest, in this order; then the
+# personal payload, committed through its salted digest.
 FIELDS = ("at", "by", "kind", "unit_id", "scope", "subject", "version", "login", "key")
+PERSONAL = ("old", "new", "comment")
+CHAIN_COLUMNS = (*FIELDS, *PERSONAL)
+# What each entry carries of the chain, after its own columns.
+LINKS = ("prev", "hash", "payload", "salt")
 
 
 def _canonical(value: Any) -> bytes:

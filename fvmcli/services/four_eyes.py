@@ -89,7 +89,7 @@ def attest_answers(
 ) -> int:
     """Attest (or reject) the current answers of (unit, question) pairs in one transaction;
     return how many. Refused (3; 5 on a shared database) for an answer the actor gave."""
-    from fvmcli.store.answers import answers_by_unit, set_attestation
+    from fvmcli.store.answers import answers_by_unit, second_person
 
     checklist = ctx.checklist(checklist_id)
     with ctx.db.write() as conn:
@@ -115,8 +115,9 @@ def attest_answers(
                 ),
                 _("Ask another lead to run 'fvm checklist attest'."),
             )
-            set_attestation(
+            second_person(
                 conn,
+                "attestation",
                 units[unit_id].id,
                 checklist.id,
                 qid,
@@ -189,7 +190,7 @@ def approve(
 ) -> Approved:
     """Approve (or reject) the requested waiver of one question for one unit, as a person
     other than its requester. Refused (3) when there is no waiver or the actor asked for it."""
-    from fvmcli.store.answers import get_waivers, set_approval
+    from fvmcli.store.answers import get_waivers, second_person
 
     checklist = ctx.checklist(checklist_id)
     if checklist.question(question_id) is None:
@@ -218,8 +219,9 @@ def approve(
             ),
             _("Ask another lead to run 'fvm checklist approve'."),
         )
-        set_approval(
+        second_person(
             conn,
+            "approval",
             unit.id,
             checklist.id,
             question_id,

@@ -206,8 +206,17 @@ def change_waiver(
     return True
 
 
-def set_attestation(
+# What a second person's word is recorded as: the kind of history entry, the table of the
+# row it concerns, and that row's columns of the state, who and when.
+SECOND_PERSON = {
+    "attestation": (answers, "attestation", "attested_by", "attested_at"),
+    "approval": (waivers, "approval", "approved_by", "approved_at"),
+}
+
+
+def second_person(
     conn: Connection,
+    kind: str,
     unit_id: str,
     checklist: str,
     question: str,
@@ -218,53 +227,22 @@ def set_attestation(
     comment: str | None,
     version: int,
 ) -> None:
-    """Record a second person's attestation (``state`` "attested" or "rejected") of the
-    current answer, in the answer's row and in history."""
+    """Record a second person's word on an answer (``kind`` "attestation": "attested" or
+    "rejected") or on a requested waiver ("approval": "approved" or "rejected"), in the row
+    it concerns and in history."""
+    table, state_column, by_column, at_column = SECOND_PERSON[kind]
     conn.execute(
-        answers.update()
+        table.update()
         .where(
-            answers.c.unit_id == unit_id,
-            answers.c.checklist == checklist,
-            answers.c.question == question,
+            table.c.unit_id == unit_id,
+            table.c.checklist == checklist,
+            table.c.question == question,
         )
-        .values(attestation=state, attested_by=by, attested_at=at)
+        .values({state_column: state, by_column: by, at_column: at})
     )
     record(
         conn,
-        [
-            Change(
-                at, by, "attestation", unit_id, checklist, question, None, state, comment, version
-            )
-        ],
-    )
-
-
-def set_approval(
-    conn: Connection,
-    unit_id: str,
-    checklist: str,
-    question: str,
-    state: str,
-    *,
-    by: str,
-    at: str,
-    comment: str | None,
-    version: int,
-) -> None:
-    """Record the approval (``state`` "approved" or "rejected") of a requested waiver, in the
-    waiver's row and in history."""
-    conn.execute(
-        waivers.update()
-        .where(
-            waivers.c.unit_id == unit_id,
-            waivers.c.checklist == checklist,
-            waivers.c.question == question,
-        )
-        .values(approval=state, approved_by=by, approved_at=at)
-    )
-    record(
-        conn,
-        [Change(at, by, "approval", unit_id, checklist, question, None, state, comment, version)],
+        [Change(at, by, kind, unit_id, checklist, question, None, state, comment, version)],
     )
 
 

@@ -37,27 +37,14 @@ def record(conn: Connection, changes: list[Change]) -> None:
     append(
         conn,
         [
-            (
-                c.at,
-                c.by,
-                c.kind,
-                c.unit_id,
-                c.scope,
-                c.subject,
-                c.old,
-                c.new,
-                c.comment,
-                c.version,
-                c.login or login,
-                c.key,
-            )
+            tuple(getattr(c, name) for name in HEAD_COLUMNS) + (c.login or login, c.key)
             for c in changes
         ],
     )
 
 
-# The columns of an entry as ``append`` takes them.
-ENTRY_COLUMNS = (
+# The columns of a change up to its version, and of an entry as ``append`` takes it.
+HEAD_COLUMNS = (
     "at",
     "by",
     "kind",
@@ -68,9 +55,8 @@ ENTRY_COLUMNS = (
     "new",
     "comment",
     "version",
-    "login",
-    "key",
 )
+ENTRY_COLUMNS = (*HEAD_COLUMNS, "login", "key")
 _CHAIN_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended('fvm-history', 0))"
 
 
@@ -79,7 +65,7 @@ def append(conn: Connection, entries: list[tuple[object, ...]]) -> None:
     (``core.history_chain``): the one way an entry is written. On PostgreSQL the chain's lock
     is held to the end of the transaction, so that writers link one after another; a SQLite
     writer holds the whole database already."""
-    from fvmcli.core.history_chain import GENESIS, chained
+    from fvmcli.core.history_chain import CHAIN_COLUMNS, GENESIS, LINKS, chained
     from fvmcli.store.query import insert_tuples
 
     if not entries:
@@ -94,63 +80,19 @@ def append(conn: Connection, entries: list[tuple[object, ...]]) -> None:
         if conn.dialect.name == "postgresql":
             conn.execute(sa.text(_CHAIN_LOCK))
         head = head_of(conn)
-    # In chain order: FIELDS (at, by, kind, unit, scope, subject, version, login, key), then
-    # the personal payload (old, new, comment).
-    ordered = (
-        (at, by, kind, unit, scope, subject, version, login, key, old, new, comment)
-        for at, by, kind, unit, scope, subject, old, new, comment, version, login, key in entries
-    )
-    rows, head = chained(head or GENESIS, ordered)
+    places = [ENTRY_COLUMNS.index(name) for name in CHAIN_COLUMNS]
+    rows, head = chained(head or GENESIS, (tuple(e[i] for i in places) for e in entries))
     conn.info["fvm_chain"] = (transaction, head)
-    insert_tuples(
-        conn,
-        history,
-        (
-            "at",
-            "by",
-            "kind",
-            "unit_id",
-            "scope",
-            "subject",
-            "version",
-            "login",
-            "key",
-            "old",
-            "new",
-            "comment",
-            "prev",
-            "hash",
-            "payload",
-            "salt",
-        ),
-        rows,
-    )
+    insert_tuples(conn, history, (*CHAIN_COLUMNS, *LINKS), rows)
 
 
 def chain_rows(conn: Connection) -> Iterator[tuple[Any, ...]]:
     """Yield every entry in id order as ``core.history_chain.verify`` reads it, streaming."""
+    from fvmcli.core.history_chain import CHAIN_COLUMNS, LINKS
     from fvmcli.store.query import raw_rows
 
-    c = history.c
-    query = sa.select(
-        c.id,
-        c.prev,
-        c.hash,
-        c.payload,
-        c.salt,
-        c.at,
-        c.by,
-        c.kind,
-        c.unit_id,
-        c.scope,
-        c.subject,
-        c.version,
-        c.login,
-        c.key,
-        c.old,
-        c.new,
-        c.comment,
-    ).order_by(c.id)
+    columns = ("id", *LINKS, *CHAIN_COLUMNS)
+    query = sa.select(*(history.c[name] for name in columns)).order_by(history.c.id)
     yield from raw_rows(conn, query, stream=True)
 
 
@@ -160,19 +102,6 @@ def head_of(conn: Connection) -> str | None:
 
 
 CHANGE_FIELDS = frozenset(Change.__dataclass_fields__)
-
-HEAD_COLUMNS = (
-    "at",
-    "by",
-    "kind",
-    "unit_id",
-    "scope",
-    "subject",
-    "old",
-    "new",
-    "comment",
-    "version",
-)
 
 
 def record_tuples(conn: Connection, changes: list[tuple[object, ...]]) -> None:
