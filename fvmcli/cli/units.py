@@ -63,10 +63,14 @@ def add(
         parent or None,
         (email or "").strip() or None,
     )
-    added = add_unit(get_env(ctx, creates=True), unit, by=by)
+    from fvmcli.core.territory import territory_names
+
+    env = get_env(ctx, creates=True)
+    added = add_unit(env, unit, by=by)
+    areas = territory_names(env.territory, env.lang)["area"]
     say(
         _("Added unit {id} ({name}) in {area}, phase {phase}.").format(
-            id=added.id, name=added.name, area=added.area, phase=added.phase
+            id=added.id, name=added.name, area=areas.get(added.area, added.area), phase=added.phase
         )
     )
 
