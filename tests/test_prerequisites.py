@@ -191,7 +191,11 @@ def test_the_timeline_counts_each_item_once_in_the_month_it_falls_due(
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
     open_row = next(r for r in rows if r[1] == "open" and r[0] == "Unit manager")
     assert open_row[2 + header.index("2027-01") - 2] == 1
-    assert ws.page_setup.orientation == "landscape"
+    # Printed: landscape, one page wide, the months' heading on every page.
+    assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$1:$1"
+    setup = ws.page_setup  # fitToWidth 1 is the default, left out of the file
+    assert setup.fitToWidth in (None, 1) and setup.fitToHeight in (0, "0")
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
 
     calendar = tmp_path / "plan.ics"
     fvm(*args, "--as-of", "2027-01-20", "-o", str(calendar))
