@@ -147,6 +147,7 @@ def test_readable_score_shows_bars_blockers_and_waivers(mini: Fvm) -> None:
     assert "RED" in out and "Avsnitt A" in out and "█" in out
     assert "Blockers (1)" in out and "b.connected  due 2027-01-21 (1 days ago)" in out
     assert "Waived (1)" in out and "Bemanning löses centralt" in out
+    assert "(tester, approved by anna)" in out  # who asked, and who approved
 
 
 def test_set_refusals_store_nothing(mini: Fvm) -> None:

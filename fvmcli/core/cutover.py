@@ -119,7 +119,12 @@ def summary_blockers(unit: Unit, summary: UnitScore, as_of: date) -> list[Blocke
             (as_of - due).days,
             question.owner,
             waiver is None,
-            {"reason": waiver.reason, "until": waiver.until.isoformat(), "by": waiver.by}
+            {
+                "reason": waiver.reason,
+                "until": waiver.until.isoformat(),
+                "by": waiver.by,
+                "approved_by": waiver.approved_by,
+            }
             if waiver
             else None,
         )

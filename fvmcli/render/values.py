@@ -183,6 +183,13 @@ def waiver_text(waiver: Mapping[str, Any] | None) -> str:
     Styrgrupp 12/11 (anna)``; empty for no waiver."""
     if not waiver:
         return ""
+    if waiver.get("approved_by"):  # four eyes: who asked, and who approved
+        return _("until {until}: {reason} ({by}, approved by {approver})").format(
+            until=waiver["until"],
+            reason=waiver["reason"],
+            by=waiver["by"],
+            approver=waiver["approved_by"],
+        )
     return _("until {until}: {reason} ({by})").format(
         until=waiver["until"], reason=waiver["reason"], by=waiver["by"]
     )

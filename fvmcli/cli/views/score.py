@@ -107,7 +107,8 @@ def print_score(view: ScoreView, lang: str) -> None:
         for r in score.waived:
             assert r.waiver is not None
             waiver = {"until": r.waiver.until.isoformat(), "reason": r.waiver.reason}
-            say(f"  {r.question.id}  " + waiver_text({**waiver, "by": r.waiver.by}))
+            shown = {**waiver, "by": r.waiver.by, "approved_by": r.waiver.approved_by}
+            say(f"  {r.question.id}  " + waiver_text(shown))
     if score.stale:
         say(_("Needs confirmation ({count})").format(count=len(score.stale)), "bold yellow")
         for r in score.stale:
