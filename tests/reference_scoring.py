@@ -33,6 +33,9 @@ class Ref:
     blockers: list[str]
     overdue: list[str]
     short: list[str]
+    unattested: list[str]
+    inconsistent: list[str]
+    oldest: date | None  # the day of the oldest answer behind the score (evidence age)
 
 
 def informational(q) -> bool:  # type: ignore[no-untyped-def]
@@ -58,10 +61,25 @@ def answer_credit(q, value, due):  # type: ignore[no-untyped-def]
     raise AssertionError(q.type)
 
 
-def reference_score(  # type: ignore[no-untyped-def]  # noqa: C901
-    checklist, unit_type, go_live, answers, waivers, evidence, as_of, stale=()
+def reference_score(  # type: ignore[no-untyped-def]  # noqa: C901, PLR0912, PLR0915
+    checklist,
+    unit_type,
+    go_live,
+    answers,
+    waivers,
+    evidence,
+    as_of,
+    stale=(),
+    *,
+    attestations=None,
+    answered_on=None,
+    parent_open=None,
+    four_eyes=False,
 ) -> Ref:
-    """Score one unit by the rules of ``scoring.md``, question by question."""
+    """Score one unit by the rules of ``scoring.md``, question by question: attestation,
+    waiver approval, evidence age and prerequisites ("added turn 4") included."""
+    attestations = attestations or {}
+    answered_on = answered_on or {}
     live = {
         "training.coverage": evidence.training_coverage,
         "equipment.readiness": evidence.equipment_readiness,
@@ -88,6 +106,12 @@ def reference_score(  # type: ignore[no-untyped-def]  # noqa: C901
         due = due_of(go_live, q.due.amount, q.due.unit) if q.due is not None else go_live
         waiver = waivers.get(q.id)
         active = waiver is not None and as_of <= waiver.until
+        if active and four_eyes:  # "Waiver approval": another person approved it
+            active = (
+                waiver.approved_by is not None
+                and waiver.approved_by != waiver.by
+                and not waiver.rejected
+            )
         person = False
         if q.source is not None:
             v = live[q.source]
@@ -103,6 +127,8 @@ def reference_score(  # type: ignore[no-untyped-def]  # noqa: C901
             value = answers.get(q.id)
             if q.id in stale and value is not None:
                 value = None
+            if attestations.get(q.id) == "rejected":  # a rejected answer is no answer
+                value = None
             na = value == NA
             answered = value is not None
             person = value is not None
@@ -110,6 +136,36 @@ def reference_score(  # type: ignore[no-untyped-def]  # noqa: C901
         if informational(q):
             c = None
         rows.append((q, due, c, na, answered or active, person, active))
+    applied = {q.id for q in applicable}
+    # "Prerequisites": done when not applicable, n/a, actively waived or full credit (and,
+    # this project's reading, an informational question a person answered).
+    done = {
+        q.id
+        for q, due, c, na, _, person, active in rows
+        if na or active or c == 1 or (c is None and person)
+    }
+
+    def open_here(p: str) -> bool:
+        return p in applied and p not in done
+
+    unattested = [
+        q.id
+        for q, due, c, na, _, person, active in rows
+        if q.attest and person and not active and attestations.get(q.id) != "attested"
+    ]
+    inconsistent = []
+    for q, _due, c, _na, _, person, _active in rows:
+        waits = [p for p in q.requires if open_here(p)]
+        if parent_open is not None:
+            waits += [p for p in q.requires_parent if p in parent_open]
+        if waits and person and c is not None and c > 0:
+            inconsistent.append(q.id)
+    days = [
+        answered_on[q.id][:10]
+        for q, due, c, na, _, person, active in rows
+        if person and c is not None and c > 0 and q.id in answered_on
+    ]
+    oldest = date.fromisoformat(min(days)) if days else None
     scored = [r for r in rows if not informational(r[0])]
     overdue = [
         q.id
@@ -145,8 +201,10 @@ def reference_score(  # type: ignore[no-untyped-def]  # noqa: C901
         status = "not-started"
     elif score < checklist.amber:
         status = "red"
-    elif score < checklist.green or short:
+    elif score < checklist.green or short or unattested or inconsistent:
         status = "amber"
     else:
         status = "green"
-    return Ref(score, status, completeness, blockers, overdue, short)
+    return Ref(
+        score, status, completeness, blockers, overdue, short, unattested, inconsistent, oldest
+    )

@@ -72,6 +72,60 @@ def units(
     return checklist, unit_type, go_live, answers, waivers, evidence, stale
 
 
+@st.composite
+def turn_four(draw: st.DrawFn) -> tuple:
+    """A unit's records with what turn 4 adds: attestations (some rejected), the days answers
+    were given, approvals of waivers under four eyes, and the parent's open questions."""
+    checklist, unit_type, go_live, answers, waivers, evidence, stale = draw(units())
+    states = st.sampled_from(["attested", "rejected"])
+    attestations = {q: draw(states) for q in answers if draw(st.integers(0, 2)) > 0}
+    days = st.dates(date(2026, 1, 1), AS_OF)
+    answered_on = {q: f"{draw(days).isoformat()}T10:00:00+01:00" for q in answers}
+    four_eyes = draw(st.booleans())
+    approver = st.sampled_from([None, "lead", "anna"])
+    waivers = {
+        q: Waiver(q, w.reason, w.until, w.by, draw(approver), draw(st.booleans()))
+        for q, w in waivers.items()
+    }
+    ids = [q.id for q in checklist.questions]
+    parent_open = (
+        None if draw(st.booleans()) else set(draw(st.lists(st.sampled_from(ids), max_size=6)))
+    )
+    return (
+        checklist, unit_type, go_live, answers, waivers, evidence, stale,
+        attestations, answered_on, four_eyes, parent_open,
+    )  # fmt: skip
+
+
+@settings(max_examples=int(os.environ.get("FVM_FUZZ_EXAMPLES", "400")), deadline=None)
+@given(turn_four())
+def test_the_scorer_agrees_with_the_reference_on_turn_four(case: tuple) -> None:
+    (checklist, unit_type, go_live, answers, waivers, evidence, stale,
+     attestations, answered_on, four_eyes, parent_open) = case  # fmt: skip
+    ref = reference_score(
+        checklist, unit_type, go_live, answers, waivers, evidence, AS_OF, stale,
+        attestations=attestations, answered_on=answered_on, parent_open=parent_open,
+        four_eyes=four_eyes,
+    )  # fmt: skip
+    plan = plan_for(checklist, unit_type, go_live, AS_OF, four_eyes)
+    for detail in (True, False):
+        found = score_unit(
+            plan, answers, waivers, evidence, stale, answered_on=answered_on,
+            attestations=attestations, parent_open=parent_open, detail=detail,
+        )  # fmt: skip
+        assert found.score == pytest.approx(ref.score, abs=1e-9)
+        assert found.status == ref.status
+        assert found.completeness == pytest.approx(ref.completeness, abs=1e-9)
+        assert found.blocker_count == len(ref.blockers)
+        assert found.unattested_count == len(ref.unattested)
+        assert found.inconsistent_count == len(ref.inconsistent)
+        assert found.oldest_evidence == ref.oldest
+        if found.reason.rule == "unattested":
+            assert list(found.reason.questions) == ref.unattested
+        if found.reason.rule == "inconsistent":
+            assert list(found.reason.questions) == ref.inconsistent
+
+
 @settings(max_examples=int(os.environ.get("FVM_FUZZ_EXAMPLES", "400")), deadline=None)
 @given(st.one_of(units(), units(plain=True)))
 def test_the_scorer_agrees_with_the_reference(case: tuple) -> None:
