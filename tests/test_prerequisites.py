@@ -209,8 +209,7 @@ def test_the_timeline_counts_each_item_once_in_the_month_it_falls_due(
     assert {str(e["UID"]) for e in again} == uids
 
 
-@pytest.mark.parametrize("missing", ["9"])
-def test_a_phase_without_go_live_has_no_timeline(ward: tuple[Fvm, str], missing: str) -> None:
+def test_a_phase_without_go_live_has_no_timeline(ward: tuple[Fvm, str]) -> None:
     fvm, folder = ward
     err = fvm(
         "--content", folder, "cutover", "timeline", "--phase", "2", "--checklist", "chain", code=2

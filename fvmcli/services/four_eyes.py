@@ -25,7 +25,9 @@ class Attested:
 def _comment(comment: str | None) -> str | None:
     if comment is not None and len(comment) > MAX_TEXT:
         raise InputError(_("--comment: at most {MAX_TEXT} characters").format(MAX_TEXT=MAX_TEXT))
-    return comment.strip() or None if comment is not None else None
+    if comment is None:
+        return None
+    return comment.strip() or None
 
 
 def _refuse_own(ctx: Context, actor: str, giver: str | None, message: str, hint: str) -> None:

@@ -127,7 +127,8 @@ def phase_evaluation(
     )
 
 
-def _check_phase(ctx: Context, phase: int) -> None:
+def check_phase(ctx: Context, phase: int) -> None:
+    """Refuse (2) a phase the territory does not have."""
     if phase not in ctx.territory.phases():
         raise InputError(
             _("--phase: no phase {phase} (phases: {known})").format(
@@ -146,7 +147,7 @@ def gate_evaluate(
 ) -> GateEvaluation:
     """Return the gate's criteria over phase ``phase`` as of a day (default today), with
     ``go_live`` in place of the phase's go-live date when given (a what-if)."""
-    _check_phase(ctx, phase)
+    check_phase(ctx, phase)
     day = parse_day(ctx, as_of)
     when = parse_day(ctx, go_live, "--go-live") if go_live is not None else None
     with ctx.db.read() as conn:
@@ -176,7 +177,7 @@ def propose(ctx: Context, phase: int, label: str, as_of: str | None = None) -> P
     SHA-256 of its canonical JSON; refused (3) when the label is taken."""
     from fvmcli.store.gates import StoredProposal, add_proposal, get_proposal
 
-    _check_phase(ctx, phase)
+    check_phase(ctx, phase)
     label = _label(label)
     day = parse_day(ctx, as_of)
     with ctx.db.write() as conn:

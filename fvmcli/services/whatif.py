@@ -10,7 +10,7 @@ from typing import Any
 from fvmcli.core.cutover import row_rank
 from fvmcli.core.forecast import UnitNow, forecast
 from fvmcli.services.context import Context
-from fvmcli.services.gate import GateEvaluation, _check_phase, phase_evaluation
+from fvmcli.services.gate import GateEvaluation, check_phase, phase_evaluation
 from fvmcli.services.territory import parse_day
 
 
@@ -56,7 +56,7 @@ def what_if(ctx: Context, phase: int, go_live: str, as_of: str | None = None) ->
     from fvmcli.store.reads import waivers_by_unit
     from fvmcli.store.snapshots import unit_rounds
 
-    _check_phase(ctx, phase)
+    check_phase(ctx, phase)
     day = parse_day(ctx, as_of)
     moved_to = parse_day(ctx, go_live, "--go-live")
     with ctx.db.read() as conn:
