@@ -124,6 +124,7 @@ def test_blockers_as_json_keep_the_documented_keys(territory: Fvm) -> None:
     assert set(data) == {"as_of", "checklist", "items"}
     assert data["items"], "past go-live every unanswered critical question is a blocker"
     keys = {"unit", "name", "question", "text", "due", "days_overdue", "owner", "blocker", "waiver"}
+    keys |= {"waiting_for", "inconsistent"}  # turn 4: prerequisites
     assert all(set(i) == keys for i in data["items"])
     rows = read_csv(territory("cutover", "blockers", "--as-of", "2027-03-01", "--csv").stdout, ";")
     assert len(rows) == len(data["items"]) and set(rows[0]) == keys

@@ -162,6 +162,8 @@ def test_the_timeline_counts_each_item_once_in_the_month_it_falls_due(
             "done": 1,
             "overdue": 1,
             "waiting": 0,
+            # p's env ← train ← ready ends 03-03, after go-live: each link is critical.
+            "critical": 1,
         },
         {
             "owner": "unit-manager",
@@ -170,9 +172,28 @@ def test_the_timeline_counts_each_item_once_in_the_month_it_falls_due(
             "done": 1,
             "overdue": 0,
             "waiting": 1,
+            # p's env ← train ← ready ends 03-03, after go-live: each link is critical.
+            "critical": 1,
         },
-        {"owner": None, "month": "2027-02", "open": 2, "done": 0, "overdue": 0, "waiting": 2},
-        {"owner": None, "month": "2027-03", "open": 2, "done": 0, "overdue": 0, "waiting": 0},
+        # p's ready is critical; w's ready waits for p's env only and ends 02-10 (it fits).
+        {
+            "owner": None,
+            "month": "2027-02",
+            "open": 2,
+            "done": 0,
+            "overdue": 0,
+            "waiting": 2,
+            "critical": 1,
+        },
+        {
+            "owner": None,
+            "month": "2027-03",
+            "open": 2,
+            "done": 0,
+            "overdue": 0,
+            "waiting": 0,
+            "critical": 0,
+        },
     ]
     mine = json.loads(
         fvm(*args, "--owner", "unit-manager", "--as-of", "2027-01-20", "--json").stdout
@@ -203,6 +224,9 @@ def test_the_timeline_counts_each_item_once_in_the_month_it_falls_due(
     # Open items with a due date: p env, train, ready, note; w ready, note.
     assert len(events) == 6
     uids = {str(e["UID"]) for e in events}
+    on_chain = [e for e in events if str(e["SUMMARY"]).startswith("Critical chain: ")]
+    critical = sorted(str(e["UID"]) for e in on_chain)
+    assert critical == [f"due-p-{q}@fvmcli.vgregion.invalid" for q in ("env", "ready", "train")]
     assert "due-w-ready@fvmcli.vgregion.invalid" in uids
     fvm(*args, "--as-of", "2027-01-20", "-o", str(calendar))
     again = icalendar.Calendar.from_ical(calendar.read_bytes()).walk("VEVENT")
@@ -233,3 +257,28 @@ def test_the_interactive_flow_says_what_a_question_waits_for(
     assert waits["env"] == ()
     assert waits["train"] == ("Is the training environment ready?",)
     assert waits["ready"] == ("Is training done?", "Is the training environment ready?")
+
+
+def test_blockers_name_what_they_wait_for_and_list_the_inconsistent_items(
+    ward: tuple[Fvm, str],
+) -> None:
+    # w answers everything and its training is attested; p has answered nothing.
+    for question in ("env", "train", "ready"):
+        _c(ward, "set", "chain", "--unit", "w", question, "ja")
+    _c(ward, "attest", "chain", "--unit", "w", "train", user="anna")
+    fvm, folder = ward
+    args = ("--content", folder, "cutover", "blockers", "--checklist", "chain")
+    found = json.loads(fvm(*args, "--as-of", "2027-02-05", "--json").stdout)["items"]
+    # p's train (critical, due T-30d = 01-30) is 6 days over and waits for p's env; w's ready
+    # (due 02-22) is answered while the hospital's env is not done.
+    assert [
+        (i["unit"], i["question"], i["days_overdue"], i["blocker"])
+        + (i["waiting_for"], i["inconsistent"])
+        for i in found
+    ] == [("p", "train", 6, True, ["env"], False), ("w", "ready", 0, False, ["^env"], True)]
+    shown = fvm(*args, "--as-of", "2027-02-05").stdout
+    assert "1 blockers, 1 overdue critical items, 1 answered as done while a prerequisite" in shown
+    csv = fvm("--lang", "sv", *args, "--as-of", "2027-02-05", "--csv").stdout.splitlines()
+    assert csv[1].endswith(';ja;;"[""env""]";nej')  # words in Swedish Excel's dialect
+    plain = fvm(*args, "--as-of", "2027-02-05", "--plain-csv").stdout.splitlines()
+    assert plain[1].endswith(',true,,"[""env""]",false')

@@ -6,7 +6,7 @@ chain and its own; a parent unit's prerequisite finishes in the parent unit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -147,6 +147,7 @@ class MonthCount:
     done: int = 0
     overdue: int = 0
     waiting: int = 0
+    critical: int = 0  # open items on a chain that threatens go-live
 
 
 def count_items(
@@ -154,10 +155,12 @@ def count_items(
     results: Iterable[QuestionResult],
     months: list[str],
     owner: str | None = None,
+    critical: Collection[str] = (),
 ) -> None:
     """Add a unit's applicable items to ``counts`` by (owner, month of the due date); an item
     due before the first month counts in the first, one without a due date is left out. With
-    ``owner`` only that owner's items count."""
+    ``owner`` only that owner's items count; ``critical`` names the unit's items on a chain
+    that threatens go-live."""
     first, last = months[0], months[-1]
     for r in results:
         if r.due is None:
@@ -173,3 +176,15 @@ def count_items(
             found.open += 1
         found.overdue += r.overdue
         found.waiting += bool(r.waiting_for)
+        found.critical += r.question.id in critical
+
+
+def critical_items(items: OpenItems, go_live: date) -> set[str]:
+    """Return the unit's open items that are links of a chain threatening ``go_live``: the
+    items that finish after it and the prerequisites in the unit that hold them there."""
+    return {
+        link.question
+        for chain in items.threats(go_live)
+        for link in chain.links
+        if link.unit == items.unit
+    }

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from fvmcli.core.model import Unit
+from fvmcli.core.model import Question, Unit, Waiver
 from fvmcli.core.scoring import STATUSES, StatusReason, UnitScore
 from fvmcli.i18n import _
 
@@ -105,20 +105,31 @@ class BlockerItem:
     owner: str | None
     blocker: bool
     waiver: dict[str, Any] | None
+    waiting_for: list[str]  # its prerequisites that are not done (a parent's as "^id")
+    inconsistent: bool  # answered as done while a prerequisite is not
+
+    @property
+    def late(self) -> bool:
+        """Return True for a blocker or an overdue critical item (waived or not)."""
+        return self.days_overdue > 0
 
 
 def summary_blockers(unit: Unit, summary: UnitScore, as_of: date) -> list[BlockerItem]:
     """Return the unit's blockers and overdue critical items (each with the waiver that covers
-    it) from its score."""
-    return [
-        BlockerItem(
+    it and the prerequisites it waits for), then its inconsistent items, from its score."""
+    waits = {w.question.id: w for w in summary.waiting}
+    late = {question.id for question, _due, _waiver in summary.late_critical}
+
+    def item(question: Question, due: date | None, waiver: Waiver | None) -> BlockerItem:
+        waiting = waits.get(question.id)
+        return BlockerItem(
             unit.id,
             unit.name,
             question.id,
             due,
-            (as_of - due).days,
+            max((as_of - due).days, 0) if due else 0,
             question.owner,
-            waiver is None,
+            question.id in late and waiver is None,
             {
                 "reason": waiver.reason,
                 "until": waiver.until.isoformat(),
@@ -127,9 +138,17 @@ def summary_blockers(unit: Unit, summary: UnitScore, as_of: date) -> list[Blocke
             }
             if waiver
             else None,
+            list(waiting.waiting_for) if waiting else [],
+            bool(waiting and waiting.inconsistent),
         )
-        for question, due, waiver in summary.late_critical
+
+    found = [item(question, due, waiver) for question, due, waiver in summary.late_critical]
+    found += [
+        item(w.question, w.due, None)
+        for w in summary.waiting
+        if w.inconsistent and w.question.id not in late
     ]
+    return found
 
 
 def blocker_order(item: BlockerItem) -> tuple[int, str, str]:

@@ -58,6 +58,17 @@ class QuestionResult:
 
 
 @dataclass(frozen=True, slots=True)
+class Waiting:
+    """An applicable question waiting for prerequisites that are not done (``scoring.md``,
+    "Prerequisites"), kept with or without detail."""
+
+    question: Question
+    due: date | None
+    waiting_for: tuple[str, ...]  # the prerequisites not done (a parent's as "^id")
+    inconsistent: bool  # a person gave it credit while it waits
+
+
+@dataclass(frozen=True, slots=True)
 class SectionResult:
     id: str
     weight: float
@@ -118,6 +129,7 @@ class UnitScore:
     # Applicable questions that are not done (kept when the checklist has prerequisites).
     open: frozenset[str] = frozenset()
     stale_after: Offset | None = None
+    waiting: tuple[Waiting, ...] = ()  # the questions waiting for prerequisites, in order
 
     @property
     def evidence_age_days(self) -> int | None:

@@ -24,6 +24,7 @@ from fvmcli.core.results import (
     SectionResult,
     StatusReason,
     UnitScore,
+    Waiting,
 )
 from fvmcli.core.values import format_number
 
@@ -252,7 +253,8 @@ def score_unit(  # noqa: C901, PLR0912, PLR0915 (one pass: every rule in one pla
     unattested: list[str] = []
     oldest: str | None = None
     open_ids: set[str] = set()
-    credited: list[tuple[int, Question, bool]] = []  # (result index, question, by a person)
+    # (result index, question, due, given credit by a person)
+    credited: list[tuple[int, Question, date | None, bool]] = []
     late_critical: list[tuple[Question, date, Waiver | None]] = []
     results: list[QuestionResult] = []
     attest_states = attestations or {}
@@ -303,7 +305,7 @@ def score_unit(  # noqa: C901, PLR0912, PLR0915 (one pass: every rule in one pla
             if not done:
                 open_ids.add(qid)
             if q.requires or (q.requires_parent and parent_open is not None):
-                credited.append((len(results), q, by_person and bool(c)))
+                credited.append((len(results), q, due, by_person and bool(c)))
         if detail:
             results.append(
                 QuestionResult(
@@ -342,12 +344,14 @@ def score_unit(  # noqa: C901, PLR0912, PLR0915 (one pass: every rule in one pla
                 totals[s] += q.weight
                 sums[s] += q.weight * c
     pairs: list[tuple[str, str]] = []
-    for index, q, gave_credit in credited:
+    waiting: list[Waiting] = []
+    for index, q, due, gave_credit in credited:
         waits = [p for p in q.requires if p in open_ids]
         if parent_open is not None:
             waits += ["^" + p for p in q.requires_parent if p in parent_open]
         if not waits:
             continue
+        waiting.append(Waiting(q, due, tuple(waits), gave_credit))
         if gave_credit:
             pairs.extend((q.id, p) for p in waits)
         if detail:
@@ -385,6 +389,7 @@ def score_unit(  # noqa: C901, PLR0912, PLR0915 (one pass: every rule in one pla
         date.fromisoformat(oldest) if oldest else None,
         frozenset(open_ids),
         checklist.stale_after,
+        tuple(waiting),
     )
 
 

@@ -155,6 +155,8 @@ BLOCKERS = (
     Column("owner", "owner"),
     Column("blocker", "blocker", table=False),
     Column("waiver", "waiver", waiver_text),
+    Column("waiting_for", "waiting for", lambda v: ", ".join(v) or "–"),
+    Column("inconsistent", "inconsistent", table=False),
 )
 
 

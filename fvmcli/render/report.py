@@ -125,6 +125,7 @@ def html(template_dirs: Sequence[Path], report: Any, *, management: bool = False
     names = report.names
     by_area = status.summaries_by("area")
     coverage = status.coverage
+    late = [b for b in status.blockers if b.late]  # the inconsistent items are counted apart
     limit = MANAGEMENT_ROWS if management else None
     if management:
         coverage = sorted(coverage, key=lambda c: (c.coverage is None, c.coverage or 0.0, c.unit))
@@ -141,7 +142,7 @@ def html(template_dirs: Sequence[Path], report: Any, *, management: bool = False
         "histogram": score_histogram([r.score for r in rows]),
         "trend": report.trend,
         "trend_chart": trend_lines(report.trend, names.get("area")),
-        "blockers": status.blockers,
+        "blockers": late,
         "texts": report.texts,
         "coverage": coverage,
         "needs": [n for n in status.needs if n.required or n.present],
@@ -169,8 +170,7 @@ def html(template_dirs: Sequence[Path], report: Any, *, management: bool = False
         # a template reads, which costs more than the rest of a region's report.
         "unit_cells": [unit_cells(r, names) for r in (rows[:limit] if limit else rows)],
         "blocker_cells": [
-            blocker_cells(b, report.texts, names.get("owner"))
-            for b in (status.blockers[:limit] if limit else status.blockers)
+            blocker_cells(b, report.texts, names.get("owner")) for b in late[: limit or None]
         ],
         "coverage_cells": [
             coverage_cells(c, names.get("area")) for c in (coverage[:limit] if limit else coverage)
@@ -252,6 +252,7 @@ def blocker_cells(
         b.unit,
         texts[b.question],
         b.question,
+        ", ".join(b.waiting_for),
         b.due.isoformat() if b.due else "",
         b.days_overdue,
         "overdue" if b.blocker else "",  # a CSS class
@@ -274,7 +275,7 @@ def area_pages(status: Any, names: dict[str, str] | None = None) -> list[dict[st
     blockers: dict[str, list[Any]] = {a: [] for a in summaries}
     for r in status.rows:  # worst first already
         rows[r.area].append(r)
-    for b in status.blockers:  # longest overdue first already
+    for b in status.blockers:  # longest overdue first already; blockers only
         if b.blocker and b.unit in area_of:
             blockers[area_of[b.unit]].append(b)
     return [

@@ -32,7 +32,17 @@ HEADING_WORDS = (
     N_("days_overdue"),
     N_("owner"),
     N_("blocker"),
+    N_("waiting_for"),
+    N_("inconsistent"),
 )
+
+
+def blocker_value(item: Any, key: str, texts: dict[str, str]) -> Any:
+    """Return a cell of the blockers sheet: the question's text, a list as its items joined."""
+    if key == "text":
+        return texts[item.question]
+    value = getattr(item, key)
+    return ", ".join(value) if isinstance(value, list) else value
 
 
 def fraction_of(percent: float | None) -> float | None:
@@ -135,7 +145,7 @@ def workbook(report: Any, path: Path) -> None:
         [*blocker_keys, N_("waived_until"), N_("waiver_reason")],
         [
             [
-                *(texts[b.question] if k == "text" else getattr(b, k) for k in blocker_keys),
+                *(blocker_value(b, k, texts) for k in blocker_keys),
                 date.fromisoformat(b.waiver["until"]) if b.waiver else None,
                 b.waiver["reason"] if b.waiver else None,
             ]

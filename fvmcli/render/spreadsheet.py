@@ -7,6 +7,8 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from fvmcli.i18n import _
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -25,7 +27,8 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]], *, plain: boo
 
     By default it opens as columns when double-clicked in Swedish Excel: a BOM, ``;`` between
     cells and decimal commas. ``plain`` gives RFC 4180 CSV for scripts: ``,``, ``.``, no BOM.
-    Both end lines with CRLF, as RFC 4180 and Excel do."""
+    Both end lines with CRLF, as RFC 4180 and Excel do. In Swedish Excel's dialect a yes/no is
+    a word and a figure has at most four decimals; plain CSV keeps JSON's values."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter="," if plain else ";", lineterminator="\r\n")
     writer.writerow(header)
@@ -34,9 +37,16 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]], *, plain: boo
     return out.getvalue() if plain else "\ufeff" + out.getvalue()
 
 
+FIGURES = 4  # decimals a person reads in Swedish Excel's dialect; plain CSV keeps every digit
+
+
 def _cell(value: Any, plain: bool) -> Any:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        if plain:
+            return "true" if value else "false"  # JSON's words, for scripts
+        return _("yes") if value else _("no")
     if isinstance(value, float) and not plain:
-        return repr(value).replace(".", ",")
+        return repr(round(value, FIGURES)).replace(".", ",")
     return guard(value)

@@ -10,7 +10,7 @@ from typing import Any
 from fvmcli.i18n import N_, _
 from fvmcli.render.calendar import UID_DOMAIN
 
-FIGURES = (N_("open"), N_("done"), N_("overdue"), N_("waiting"))
+FIGURES = (N_("open"), N_("done"), N_("overdue"), N_("waiting"), N_("critical"))
 
 
 def timeline_workbook(plan: Any, path: Path) -> None:
@@ -58,7 +58,10 @@ def deadlines_calendar(items: Iterable[Any], owners: dict[str, str], stamp: date
         event.add("uid", item_uid(item.unit, item.question))
         event.add("dtstamp", stamp)
         event.add("dtstart", item.due)
-        event.add("summary", f"{item.unit_name}: {item.text}")
+        summary = f"{item.unit_name}: {item.text}"
+        if item.critical:
+            summary = _("Critical chain: {summary}").format(summary=summary)
+        event.add("summary", summary)
         owner = owners.get(item.owner, item.owner) if item.owner else _("no owner")
         event.add(
             "description",

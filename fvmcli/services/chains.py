@@ -9,7 +9,15 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fvmcli.core.chains import Chain, MonthCount, OpenItems, count_items, longest_first, plan_months
+from fvmcli.core.chains import (
+    Chain,
+    MonthCount,
+    OpenItems,
+    count_items,
+    critical_items,
+    longest_first,
+    plan_months,
+)
 from fvmcli.core.model import Checklist, Unit
 from fvmcli.core.scoring import UnitScore
 from fvmcli.errors import InputError
@@ -109,6 +117,7 @@ class OpenItem:
     text: str
     owner: str | None
     due: date
+    critical: bool  # on a chain that threatens go-live
 
 
 @dataclass(frozen=True)
@@ -146,8 +155,9 @@ def timeline(
     items: bool = False,
 ) -> Timeline:
     """Return the phase's twelve-month plan: every applicable item of every chosen unit
-    counted once, in the month of its due date, per owner; with ``items`` the open items
-    with a due date too."""
+    counted once, in the month of its due date, per owner, with the open items on a critical
+    chain (one that threatens go-live) counted apart; with ``items`` the open items with a due
+    date too."""
     from fvmcli.store.reads import go_live_dates
 
     checklist = ctx.checklist(checklist_id)
@@ -181,8 +191,11 @@ def timeline(
         narrowed = UnitFilter(chosen.unit_ids, chosen.area, phase if not chosen.area else None)
         selection = select(ctx, conn, narrowed)
         in_phase = [u.id for u in selection.units if ctx.territory.phase_of(u.area) == phase]
+        parents = _ancestors(ctx, conn, checklist, in_phase, day) if in_phase else {}
         for unit, score in _scored(ctx, conn, checklist, in_phase, day) if in_phase else ():
-            count_items(counts, score.questions, months, owner)
+            parent = parents.get(unit.parent) if unit.parent else None
+            critical = critical_items(OpenItems.of(unit.id, score.questions, day, parent), go_live)
+            count_items(counts, score.questions, months, owner, critical)
             if items:
                 found += [
                     OpenItem(
@@ -192,6 +205,7 @@ def timeline(
                         r.question.text.get(lang),
                         r.question.owner,
                         r.due,
+                        r.question.id in critical,
                     )
                     for r in score.questions
                     if not r.done

@@ -177,8 +177,9 @@ def territory_status(
 
 @dataclass(frozen=True)
 class BlockerList:
-    """The territory's blockers and overdue critical items, longest overdue first, each with
-    its question's text in the user's language (``cutover blockers``)."""
+    """The territory's blockers and overdue critical items, longest overdue first, then its
+    inconsistent items, each with its question's text in the user's language and the
+    prerequisites it waits for (``cutover blockers``)."""
 
     as_of: date
     checklist: str
@@ -189,6 +190,16 @@ class BlockerList:
     def blockers(self) -> int:
         """Return how many of the items are blockers (overdue, critical, not waived)."""
         return sum(1 for i in self.items if i["blocker"])
+
+    @property
+    def late(self) -> int:
+        """Return how many of the items are overdue critical items, blockers or waived."""
+        return sum(1 for i in self.items if i["days_overdue"] > 0)  # BlockerItem.late
+
+    @property
+    def inconsistent(self) -> int:
+        """Return how many of the items are answered as done while a prerequisite is not."""
+        return sum(1 for i in self.items if i["inconsistent"])
 
     def as_json(self) -> dict[str, Any]:
         """Return the ``cutover blockers --json`` document of ``cli.md``."""

@@ -127,6 +127,7 @@ TIMELINE_ROWS = (
     Column("done", "done"),
     Column("overdue", "overdue"),
     Column("waiting", "waiting"),
+    Column("critical", "on a critical chain"),
 )
 
 
@@ -164,6 +165,8 @@ def timeline_view(plan: Timeline) -> Shown:
                 shown = f"{count.open}/{count.open + count.done}"
                 if count.overdue:
                     shown += " " + _("({overdue} overdue)").format(overdue=count.overdue)
+                if count.critical:
+                    shown += " " + _("{critical}!").format(critical=count.critical)
                 line.append(shown)
             cells.append(line)
         emit_table(
@@ -173,5 +176,12 @@ def timeline_view(plan: Timeline) -> Shown:
                 phase=plan.phase, go_live=plan.go_live.isoformat()
             ),
         )
+        if any(count.critical for _o, _m, count in plan.rows()):
+            say(
+                _(
+                    "N! marks N open items on a chain that cannot finish before go-live; "
+                    "see fvm cutover chains --phase {phase}."
+                ).format(phase=plan.phase)
+            )
 
     return Shown(lambda: timeline_document(plan), printer, Listing(TIMELINE_ROWS, rows))

@@ -234,8 +234,14 @@ def blockers_view(found: Any) -> Shown:
     listing = Listing(
         BLOCKERS,
         found.items,
-        title=_("{sum} blockers, {count} overdue critical items, as of {as_of}").format(
-            sum=found.blockers, count=len(found.items), as_of=found.as_of.isoformat()
+        title=_(
+            "{sum} blockers, {count} overdue critical items, {inconsistent} answered as done "
+            "while a prerequisite is not, as of {as_of}"
+        ).format(
+            sum=found.blockers,
+            count=found.late,
+            inconsistent=found.inconsistent,
+            as_of=found.as_of.isoformat(),
         ),
         styles=["red" if i["blocker"] else "yellow" for i in found.items],
     )
