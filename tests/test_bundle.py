@@ -245,3 +245,68 @@ def test_a_bundle_with_a_key_twice_or_a_number_that_is_none_is_refused(  # type:
     err = c(shared, "bundle", "import", str(bundle), code=2).stderr
     assert words in err and "h1.json" in err
     assert shared.scalar("SELECT count(*) FROM history") == before
+
+
+def test_attestations_and_approvals_travel_with_the_bundle_and_four_eyes_holds(  # type: ignore[no-untyped-def]
+    two, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fvmcli.core.bundle import canonical, digest
+    from fvmcli.core.signing import sign
+    from tests.turn4_content import content
+
+    laptop, shared = two
+    folder = content(tmp_path)
+
+    def k(side: Fvm, *args: str, code: int = 0, user: str | None = None):  # type: ignore[no-untyped-def]
+        return side("--content", folder, "checklist", *args, code=code, user=user)
+
+    def b(side: Fvm, *args: str, code: int = 0):  # type: ignore[no-untyped-def]
+        return side("--content", folder, *args, code=code)
+
+    # On the laptop: anna answers the critical "train" and asks for a waiver of "env"; bertil
+    # attests the answer and approves the waiver.
+    k(laptop, "set", "chain", "--unit", "h1", "env", "ja", user="anna")
+    k(laptop, "set", "chain", "--unit", "h1", "train", "ja", user="anna")
+    k(laptop, "attest", "chain", "--unit", "h1", "train", user="bertil")
+    k(laptop, "set", "chain", "--unit", "h1", "ready", "nej", user="anna")
+    waive = ("waive", "chain", "--unit", "h1", "ready", "--reason", "Central", "--until")
+    k(laptop, *waive, "2027-06-30", user="anna")
+    k(laptop, "approve", "chain", "--unit", "h1", "ready", user="bertil")
+    bundle = tmp_path / "h1.json"
+    shared_score = ("score", "chain", "--unit", "h1", "--json")
+    laptop_score = json.loads(k(laptop, *shared_score).stdout)
+    assert laptop_score["unattested"] == 0 and laptop_score["waived"][0]["approved_by"] == "bertil"
+    b(laptop, "bundle", "export", "--unit", "h1", "-o", str(bundle))
+    document = json.loads(bundle.read_text("utf-8"))
+    kinds = [h["kind"] for h in document["history"]]
+    assert kinds.count("attestation") == 1 and kinds.count("approval") == 1
+    out = b(shared, "bundle", "import", str(bundle)).stdout
+    assert "6 added, 0 unchanged, 0 conflicting" in out
+    score = json.loads(k(shared, *shared_score).stdout)
+    # The same figures on both sides: attested, approved by the second person.
+    assert (score["score"], score["status"], score["unattested"]) == (
+        laptop_score["score"],
+        laptop_score["status"],
+        0,
+    )
+    train = next(q for q in score["questions"] if q["id"] == "train")
+    assert not train["unattested"]
+    assert score["waived"][0]["approved_by"] == "bertil"
+    assert b(shared, "bundle", "import", str(bundle)).stdout.count("0 added, 6 unchanged") == 1
+
+    # A bundle in which anna attests her own answer is refused, even when signed by a trusted
+    # device: four eyes holds whichever way an entry comes.
+    forged = json.loads(bundle.read_text("utf-8"))
+    for entry in forged["history"]:
+        if entry["kind"] == "attestation":
+            entry["by"] = "Anna"
+    forged.pop("signature")
+    forged["digest"] = digest(forged)
+    key = (tmp_path / "laptop.key").read_bytes()
+    forged["signature"] = sign(key, canonical(forged))[1]
+    (tmp_path / "forged.json").write_text(json.dumps(forged), "utf-8")
+    rows = shared.scalar("SELECT count(*) FROM history")
+    err = b(shared, "bundle", "import", str(tmp_path / "forged.json"), code=2).stderr
+    index = next(i for i, h in enumerate(forged["history"]) if h["kind"] == "attestation")
+    assert f"history[{index}].by" in err and "Anna" in err
+    assert shared.scalar("SELECT count(*) FROM history") == rows

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
 from datetime import datetime
@@ -22,7 +22,12 @@ from fvmcli.i18n import _
 
 FORMAT = "fvm-bundle"
 VERSION = 1
-MERGED_KINDS = ("answer", "waiver", "count", "requirement")
+MERGED_KINDS = ("answer", "waiver", "attestation", "approval", "count", "requirement")
+# A second person's word: its kind, the kind of entry it concerns and the states it may take.
+SECOND_PERSON = {
+    "attestation": ("answer", ("attested", "rejected")),
+    "approval": ("waiver", ("approved", "rejected")),
+}
 
 
 def canonical(document: dict[str, Any]) -> bytes:
@@ -173,6 +178,55 @@ def plan_merge(local: Iterable[Entry], incoming: Iterable[Entry]) -> MergePlan:
     return MergePlan(added, len(incoming) - len(added), conflicts, newest)
 
 
+def own_word_problems(entries: Sequence[Entry]) -> list[Problem]:
+    """Return a problem for each attestation or approval (``history[i]``) given by the person
+    whose answer or waiver it concerns: the one that stood when it was given. Four eyes holds
+    whichever way an entry comes."""
+    problems = []
+    for index, entry in enumerate(entries):
+        concerned = concerns(entries, entry) if entry.kind in SECOND_PERSON else None
+        if concerned is not None and concerned.by.casefold() == entry.by.casefold():
+            problems.append(
+                Problem(
+                    f"history[{index}].by",
+                    _("{by} cannot give the second word on their own {kind}").format(
+                        by=entry.by, kind=concerned.kind
+                    ),
+                )
+            )
+    return problems
+
+
+def concerns(entries: Iterable[Entry], word: Entry) -> Entry | None:
+    """Return the answer or waiver that the attestation or approval ``word`` concerns: the
+    newest of its question at or before it; None when there is none."""
+    kind = SECOND_PERSON[word.kind][0]
+    moment = instant(word.at)
+    before = [
+        e
+        for e in entries
+        if (e.kind, e.scope, e.subject) == (kind, word.scope, word.subject)
+        and instant(e.at) <= moment
+    ]
+    return max(before, key=lambda e: instant(e.at), default=None)
+
+
+def second_word(newest: Mapping[Any, Entry], entry: Entry) -> Entry | None:
+    """Return the attestation or approval that stands for the answer or waiver ``entry`` (the
+    newest of its topic): the newest word on its question given at or after it by another
+    person; None when there is none (a new answer or waiver starts without one)."""
+    for kind, (concerned, _states) in SECOND_PERSON.items():
+        if concerned == entry.kind:
+            word = newest.get((kind, entry.scope, entry.subject))
+            if (
+                word is not None
+                and instant(word.at) >= instant(entry.at)
+                and word.by.casefold() != entry.by.casefold()
+            ):
+                return word
+    return None
+
+
 UNIT_FIELDS = {"id": True, "name": True, "area": True, "type": True}  # field → required
 UNIT_OPTIONAL = ("staff", "municipality", "parent", "email")
 COUNT_KEYS = ("present", "configured", "tested")
@@ -261,7 +315,7 @@ def entry_problems(
         )
     elif entry.subject is None:
         problems.append(Problem(f"{where}.subject", _("is missing")))
-    elif entry.kind in ("answer", "waiver"):
+    elif entry.kind in ("answer", "waiver", *SECOND_PERSON):
         problems += _question_problems(where, entry, unit, checklists)
     else:
         problems += _item_problems(where, entry, catalog)
@@ -286,6 +340,16 @@ def _question_problems(
                 ),
             )
         ]
+    if entry.kind in SECOND_PERSON:
+        states = SECOND_PERSON[entry.kind][1]
+        if entry.new not in states:
+            return [
+                Problem(
+                    f"{where}.new",
+                    _("expected one of {states}").format(states=", ".join(states)),
+                )
+            ]
+        return []
     if entry.kind == "waiver":
         if entry.new is None:
             return []

@@ -160,7 +160,7 @@ def check_bundle(ctx: Context, file: Path, document: Any) -> CheckedBundle:
     """Return the bundle read from ``document`` when it can be trusted and every entry is one
     fvm could have written for its unit under this content; raise an error naming the file and
     each bad entry (``history[12].new: …``) otherwise."""
-    from fvmcli.core.bundle import entry_problems, read_unit, verify
+    from fvmcli.core.bundle import entry_problems, own_word_problems, read_unit, verify
     from fvmcli.core.territory import unit_problems
     from fvmcli.core.values import check_id
 
@@ -199,6 +199,8 @@ def check_bundle(ctx: Context, file: Path, document: Any) -> CheckedBundle:
             problems += found
             if entry is not None:
                 entries.append(entry)
+        if not problems:  # every entry read: its index is its place in the history
+            problems += own_word_problems(entries)
     if problems:
         shown = problems[:MAX_LISTED]
         if len(problems) > MAX_LISTED:

@@ -9,7 +9,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from fvmcli.core.bundle import MERGED_KINDS, Entry
+from fvmcli.core.bundle import MERGED_KINDS, SECOND_PERSON, Entry, second_word
+from fvmcli.store.answers import SECOND_PERSON as WORD_COLUMNS
 from fvmcli.store.schema import (
     answers,
     equipment_counts,
@@ -86,43 +87,31 @@ def current_state(conn: Connection, unit_id: str) -> dict[str, list[dict[str, An
 
 def apply_newest(conn: Connection, unit_id: str, newest: dict[Any, Entry]) -> int:
     """Make the current state follow the newest entry of every topic; return how many rows
-    changed. No history is written: the entries are the history."""
-    return sum(_put(conn, *_target(unit_id, e)) for e in newest.values())
+    changed. An attestation or approval goes into the row of the answer or waiver it stands
+    for (``core.bundle.second_word``). No history is written: the entries are the history."""
+    return sum(
+        _put(conn, *_target(unit_id, e, second_word(newest, e)))
+        for e in newest.values()
+        if e.kind not in SECOND_PERSON
+    )
 
 
-def _target(unit_id: str, e: Entry) -> tuple[sa.Table, dict[str, Any], dict[str, Any] | None]:
-    """Return the table, the row's key and the values the entry gives it (None: no row)."""
-    if e.kind == "answer":
-        return (
-            answers,
-            {"unit_id": unit_id, "checklist": e.scope, "question": e.subject},
-            (
-                None
-                if e.new is None
-                else {
-                    "value": e.new,
-                    "comment": e.comment,
-                    "answered_by": e.by,
-                    "answered_at": e.at,
-                    "version": e.version,
-                }
-            ),
-        )
-    if e.kind == "waiver":
-        return (
-            waivers,
-            {"unit_id": unit_id, "checklist": e.scope, "question": e.subject},
-            (
-                None
-                if e.new is None
-                else {
-                    "reason": e.comment or "",
-                    "until": date.fromisoformat(e.new),
-                    "decided_by": e.by,
-                    "decided_at": e.at,
-                }
-            ),
-        )
+def _target(
+    unit_id: str, e: Entry, word: Entry | None
+) -> tuple[sa.Table, dict[str, Any], dict[str, Any] | None]:
+    """Return the table, the row's key and the values the entry (with the second person's
+    ``word`` on it) gives it (None: no row)."""
+    if e.kind in ("answer", "waiver"):
+        table, key, values = _question_target(unit_id, e)
+        if values is not None:
+            kind = "attestation" if e.kind == "answer" else "approval"
+            _table, state, by, at = WORD_COLUMNS[kind]
+            values |= {
+                state: word.new if word else None,
+                by: word.by if word else None,
+                at: word.at if word else None,
+            }
+        return table, key, values
     if e.kind == "count":
         return (
             equipment_counts,
@@ -137,6 +126,37 @@ def _target(unit_id: str, e: Entry) -> tuple[sa.Table, dict[str, Any], dict[str,
         equipment_requirements,
         {"unit_id": unit_id, "item": e.subject},
         (None if e.new is None else {"quantity": int(e.new)}),
+    )
+
+
+def _question_target(
+    unit_id: str, e: Entry
+) -> tuple[sa.Table, dict[str, Any], dict[str, Any] | None]:
+    """Return the answers or waivers table, the row's key and the entry's values."""
+    key = {"unit_id": unit_id, "checklist": e.scope, "question": e.subject}
+    if e.new is None:
+        return (answers if e.kind == "answer" else waivers), key, None
+    if e.kind == "answer":
+        return (
+            answers,
+            key,
+            {
+                "value": e.new,
+                "comment": e.comment,
+                "answered_by": e.by,
+                "answered_at": e.at,
+                "version": e.version,
+            },
+        )
+    return (
+        waivers,
+        key,
+        {
+            "reason": e.comment or "",
+            "until": date.fromisoformat(e.new),
+            "decided_by": e.by,
+            "decided_at": e.at,
+        },
     )
 
 
