@@ -189,9 +189,11 @@ def own_word_problems(entries: Sequence[Entry]) -> list[Problem]:
             problems.append(
                 Problem(
                     f"history[{index}].by",
-                    _("{by} cannot give the second word on their own {kind}").format(
-                        by=entry.by, kind=concerned.kind
-                    ),
+                    (
+                        _("{by} cannot attest their own answer")
+                        if entry.kind == "attestation"
+                        else _("{by} cannot approve their own waiver")
+                    ).format(by=entry.by),
                 )
             )
     return problems
