@@ -20,7 +20,7 @@ pytestmark = [
     pytest.mark.store,
     pytest.mark.skipif(PG_URL is None, reason="needs PostgreSQL (FVM_TEST_DB_URL)"),
 ]
-ROLES = ("reader", "answerer", "trainer", "lead", "admin")
+ROLES = ("reader", "answerer", "trainer", "voter", "lead", "admin")
 
 
 def drop_groups(conn: sa.Connection, prefix: str) -> None:
@@ -449,3 +449,38 @@ def test_the_policies_hold_for_history_and_counts_beside_fvm(server: Server) -> 
     ):
         assert "row-level security" in refused_by_policy(server, "anna", statement)
     assert server.owner.scalar("SELECT count(*) FROM history WHERE subject = 'org.z'") == 1
+
+
+def test_only_a_voter_granted_a_role_of_the_gate_votes_for_it(server: Server) -> None:
+    lena, anna, adam = server.fvm("lena"), server.fvm("anna"), server.fvm("adam")
+    lena("phase", "set", "1", "--go-live", "2027-03-01")
+    lena("gate", "propose", "--phase", "1", "m1")
+    login = server.logins["anna"]
+    # Neither an answerer nor the lead votes for the MAS: only the login granted that role.
+    err = anna("gate", "vote", "m1", "--role", "mas", "go", code=5).stderr
+    assert f"{login} may not vote for the role mas" in err
+    assert f"fvm access grant {login} --role voter --gate-role mas" in err
+    assert lena("gate", "vote", "m1", "--role", "mas", "go", code=5).stderr
+    # A voter's grant names its role of the gate, and only that.
+    adam("access", "grant", login, "--role", "voter", code=2)
+    adam("access", "grant", login, "--role", "voter", "--gate-role", "nope", code=2)
+    adam("access", "grant", login, "--role", "voter", "--gate-role", "mas")
+    anna("gate", "vote", "m1", "--role", "mas", "go", "--comment", "Bemanning klar")
+    assert "may not vote for the role chefslakare" in (
+        anna("gate", "vote", "m1", "--role", "chefslakare", "go", code=5).stderr
+    )
+    grants = json.loads(adam("access", "list", "--json").stdout)
+    voter = {"login": login, "role": "voter", "unit": None, "area": None, "gate_role": "mas"}
+    assert voter in grants  # the other grants keep their four keys
+    # Beside fvm the database holds the same line: anna cannot vote for the chief physician.
+    message = refused_by_policy(
+        server,
+        "anna",
+        "INSERT INTO gate_votes VALUES "
+        "('m1','chefslakare','go','x','2026-11-27T10:00:00+01:00',NULL)",
+    )
+    assert "row-level security" in message
+    shown = json.loads(lena("gate", "show", "m1", "--json").stdout)
+    assert [(v["role"], v["vote"], v["by"]) for v in shown["votes"]] == [("mas", "go", login)]
+    adam("access", "revoke", login, "--role", "voter", "--gate-role", "mas")
+    assert anna("gate", "vote", "m1", "--role", "mas", "no-go", code=5).stderr

@@ -264,6 +264,17 @@ def test_a_gate_meeting_from_evaluate_to_verify(meeting: tuple[Fvm, str]) -> Non
     fvm("--content", folder, "cutover", "report", "--checklist", "mini", "-o", str(page))
     html = page.read_text("utf-8")
     assert "Styrgruppen tar risken" in html and "Chief medical officer no-go (Ej startad)" in html
+    import openpyxl
+
+    sheets = Path(folder).parent / "report.xlsx"
+    fvm("--content", folder, "cutover", "report", "--checklist", "mini", "-o", str(sheets))
+    book = openpyxl.load_workbook(sheets)
+    rows = [[c.value for c in r] for r in book["Go-no-go decisions"].iter_rows()]
+    assert rows[0][:5] == ["label", "phase", "as_of", "verdict", "decision"]
+    assert rows[1][0] == "m1" and rows[1][3:5] == ["no-go", "go"]
+    assert rows[1][8:11] == ["Styrgruppen tar risken", "no-red", shown["digest"]]
+    votes = [[c.value for c in r][:3] for r in book["Votes"].iter_rows(min_row=2)]
+    assert votes == [["m1", "chefslakare", "no-go"], ["m1", "mas", "go"]]
 
     # The stored evidence is what the digest seals; a hand edit of it is found and named.
     stored = fvm.scalar("SELECT evidence FROM gate_proposals WHERE label = 'm1'")

@@ -7,8 +7,7 @@ import typer
 from fvmcli.cli.env import get_env
 from fvmcli.cli.groups import GROUPS
 from fvmcli.cli.options import output_options
-from fvmcli.cli.output import Listing, Output, say
-from fvmcli.cli.views.system import GRANTS
+from fvmcli.cli.output import Output, say
 from fvmcli.i18n import _, ngettext
 
 app = typer.Typer(
@@ -52,24 +51,37 @@ def init(
         say(_("{login} was already an admin.").format(login=done.admin))
 
 
+GATE_ROLE = typer.Option(
+    None,
+    "--gate-role",
+    help="With --role voter: the role of the gate (gates.toml) the login votes for.",
+)
+
+
 @app.command("grant")
 def grant(
     ctx: typer.Context,
     login: str = LOGIN,
-    role: str = typer.Option(..., "--role", help="reader, answerer, trainer, lead or admin."),
+    role: str = typer.Option(
+        ..., "--role", help="reader, answerer, trainer, voter, lead or admin."
+    ),
     units: list[str] = UNITS,
     areas: list[str] = AREAS,
+    gate_role: str | None = GATE_ROLE,
 ) -> None:
-    """Give a login a role, on units or areas (answerer, lead) or everywhere (admins).
+    """Give a login a role, on units or areas (answerer, lead) or everywhere (admins); a
+    voter votes on a go/no-go for the one role of the gate its grant names.
 
     Example: fvm access grant anna --role answerer --unit vc-hjo
+
+    Example: fvm access grant karin --role voter --gate-role chefslakare
     """
     from fvmcli.services.access import grant as give
 
-    added = give(get_env(ctx), login, role, units=units, areas=areas)
+    added = give(get_env(ctx), login, role, units=units, areas=areas, gate_role=gate_role)
     from fvmcli.render.values import scope_text
 
-    scope = scope_text(units, areas)
+    scope = gate_role if gate_role else scope_text(units, areas)
     say(
         (
             _("{login} is {role} for {scope}.")
@@ -86,6 +98,9 @@ def revoke(
     role: str | None = typer.Option(None, "--role", help="Only this role."),
     units: list[str] = UNITS,
     areas: list[str] = AREAS,
+    gate_role: str | None = typer.Option(
+        None, "--gate-role", help="Only the voter's grant for this role of the gate."
+    ),
 ) -> None:
     """Take rights from a login: takes effect at once.
 
@@ -93,7 +108,7 @@ def revoke(
     """
     from fvmcli.services.access import revoke as take
 
-    removed = take(get_env(ctx), login, role=role, units=units, areas=areas)
+    removed = take(get_env(ctx), login, role=role, units=units, areas=areas, gate_role=gate_role)
     say(
         ngettext(
             "Revoked {removed} grant of {login}.", "Revoked {removed} grants of {login}.", removed
@@ -108,10 +123,10 @@ def list_(ctx: typer.Context, out: Output) -> None:
 
     Example: fvm access list --json
     """
+    from fvmcli.cli.views.system import grants_view
     from fvmcli.services.access import list_grants
 
-    found = list_grants(get_env(ctx))
-    out.emit(Listing(GRANTS, found, title=_("{count} grants").format(count=len(found))))
+    out.emit(grants_view(list_grants(get_env(ctx))))
 
 
 @app.command("whoami")

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 from fvmcli.i18n import N_
 
-ROLES = ("reader", "answerer", "trainer", "lead", "admin")
+ROLES = ("reader", "answerer", "trainer", "voter", "lead", "admin")
 ROLE_MEANING = {
     "reader": N_("reads everything, changes nothing"),
     "answerer": N_("answers, comments and equipment counts for their units"),
     "trainer": N_("courses, sessions, people, enrolment and attendance"),
+    "voter": N_("votes on a go/no-go for the one role of the gate named in the grant"),
     "lead": N_(
         "all of the above everywhere, plus waivers, overrides, phases, units, snapshots "
         "and reminders"
@@ -26,7 +27,7 @@ ACTIONS = {
     "waive": ("lead", "admin"),
     "attest": ("lead", "admin"),
     "decide": ("lead", "admin"),
-    "vote": ("lead", "admin"),
+    "vote": ("voter",),  # for the gate role its grant names (``may_vote``)
     "require": ("lead", "admin"),
     "territory": ("lead", "admin"),
     "train": ("trainer", "lead", "admin"),
@@ -63,7 +64,7 @@ GRANTABLE = {
     "waive": "lead",
     "attest": "lead",
     "decide": "lead",
-    "vote": "lead",
+    "vote": "voter",
     "require": "lead",
     "territory": "lead",
     "train": "trainer",
@@ -104,6 +105,7 @@ class Grant:
     role: str
     unit: str | None = None
     area: str | None = None
+    gate_role: str | None = None  # a voter's role of the gate (``gates.toml``)
 
 
 def allows(grants: Iterable[Grant], action: str, unit: str | None, area: str | None) -> bool:
@@ -121,3 +123,10 @@ def allows(grants: Iterable[Grant], action: str, unit: str | None, area: str | N
         if area is not None and grant.area == area:
             return True
     return False
+
+
+def may_vote(grants: Iterable[Grant], gate_role: str) -> bool:
+    """Return True when one of ``grants`` lets its login vote for ``gate_role``: a voter grant
+    that names it. Nobody else votes for a role, leads and admins included: a vote is the word
+    of the person who holds that role in the programme."""
+    return any(g.role in ACTIONS["vote"] and g.gate_role == gate_role for g in grants)

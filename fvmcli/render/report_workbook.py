@@ -225,6 +225,8 @@ def workbook(report: Any, path: Path) -> None:
             ],
             {4: percent},
         )
+    if report.decisions:
+        decisions_sheets(sheet, report.decisions)
     sheet(
         N_("Equipment needs"),
         [
@@ -253,3 +255,55 @@ def workbook(report: Any, path: Path) -> None:
         {},
     )
     book.close()
+
+
+def decisions_sheets(sheet: Any, decisions: list[dict[str, Any]]) -> None:
+    """Add the go/no-go decisions (``gate show`` documents): a sheet with a row per proposal,
+    its decision, conditions, the criteria it goes against and its digest; and a sheet with a
+    row per vote, dissent included."""
+    rows = []
+    for d in decisions:
+        decided = d["decision"] or {}
+        rows.append(
+            [
+                d["label"],
+                d["phase"],
+                date.fromisoformat(d["as_of"]),
+                word(d["verdict"]),
+                word(decided["decision"]) if decided else None,
+                decided.get("by"),
+                decided.get("at"),
+                "; ".join(decided.get("conditions") or []),
+                decided.get("reason"),
+                ", ".join(decided.get("against_criteria") or []),
+                d["digest"],
+            ]
+        )
+    sheet(
+        N_("Go-no-go decisions"),
+        [
+            N_("label"),
+            N_("phase"),
+            N_("as_of"),
+            N_("verdict"),
+            N_("decision"),
+            N_("by"),
+            N_("at"),
+            N_("conditions"),
+            N_("reason"),
+            N_("against_criteria"),
+            N_("digest"),
+        ],
+        rows,
+        {},
+    )
+    sheet(
+        N_("Votes"),
+        [N_("label"), N_("role"), N_("vote"), N_("by"), N_("at"), N_("comment")],
+        [
+            [d["label"], v["role"], word(v["vote"]), v["by"], v["at"], v["comment"]]
+            for d in decisions
+            for v in d["votes"]
+        ],
+        {},
+    )

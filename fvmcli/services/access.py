@@ -14,6 +14,7 @@ from fvmcli.core.access import (
     ROLES,
     Grant,
     allows,
+    may_vote,
 )
 from fvmcli.core.model import Unit
 from fvmcli.errors import ConflictError, InputError, NotPermitted
@@ -68,6 +69,26 @@ def require(
             ),
             hint=who.format(login=login, role=role, units_opt=units_opt),
         )
+
+
+def require_vote(ctx: Context, conn: Connection, gate_role: str) -> None:
+    """Refuse (exit 5) a vote for ``gate_role`` by a login without a voter grant naming it,
+    where rights are enforced; the hint gives the grant."""
+    if not enforced(conn):
+        return
+    from fvmcli.store.access import grants_of
+
+    login = ctx.db.login
+    if may_vote(grants_of(conn, login), gate_role):
+        return
+    raise NotPermitted(
+        _("{login} may not vote for the role {role} of the go/no-go").format(
+            login=login, role=gate_role
+        ),
+        hint=_who_grants(conn).format(
+            login=login, role=GRANTABLE["vote"], units_opt=f"--gate-role {gate_role}"
+        ),
+    )
 
 
 def _grant_scope(refused: list[str], area_of: dict[str, str]) -> str:
@@ -192,15 +213,32 @@ def _no_login(login: str) -> InputError:
     )
 
 
-def _check_scope(ctx: Context, role: str, areas: list[str], scoped: bool) -> None:
-    """Refuse an unknown role, a scope on a role that holds everywhere, or an unknown area."""
+def _check_scope(
+    ctx: Context, role: str, areas: list[str], scoped: bool, gate_role: str | None = None
+) -> None:
+    """Refuse an unknown role, a scope on a role that holds everywhere, an unknown area, a
+    voter without the role of the gate it votes for (or another role with one)."""
     if role not in ROLES:
         raise InputError(
             _("--role: unknown role {role!r} (known: {ROLES})").format(
                 role=role, ROLES=", ".join(ROLES)
             )
         )
-    if scoped and role in ("reader", "trainer", "admin"):
+    voter = GRANTABLE["vote"]
+    if (role == voter) != (gate_role is not None):
+        raise InputError(
+            _("--role {voter} goes with --gate-role, and --gate-role with --role {voter}").format(
+                voter=voter
+            ),
+            hint=_("Example: fvm access grant anna --role voter --gate-role mas"),
+        )
+    if gate_role is not None and ctx.gate.role(gate_role) is None:
+        raise InputError(
+            _("--gate-role: no role {role!r} (known: {known})").format(
+                role=gate_role, known=", ".join(r.id for r in ctx.gate.roles)
+            )
+        )
+    if scoped and role in ("reader", "trainer", "voter", "admin"):
         raise InputError(
             _("--role {role} holds everywhere; it takes no --unit or --area").format(role=role)
         )
@@ -210,19 +248,26 @@ def _check_scope(ctx: Context, role: str, areas: list[str], scoped: bool) -> Non
 
 
 def grant(
-    ctx: Context, login: str, role: str, *, units: list[str], areas: list[str]
+    ctx: Context,
+    login: str,
+    role: str,
+    *,
+    units: list[str],
+    areas: list[str],
+    gate_role: str | None = None,
 ) -> list[Grant]:
-    """Give ``login`` a role, on these units and areas (neither: everywhere); return the
-    grants added. The login must exist on the server: fvm never creates logins."""
+    """Give ``login`` a role, on these units and areas (neither: everywhere), or the voter
+    role for one role of the gate; return the grants added. The login must exist on the
+    server: fvm never creates logins."""
     from fvmcli.store.access import add_grants, login_exists, set_group
     from fvmcli.store.units import existing_unit_ids
 
     _postgres(ctx, "fvm access grant")
     _check_login(login)
-    _check_scope(ctx, role, areas, bool(units or areas))
+    _check_scope(ctx, role, areas, bool(units or areas), gate_role)
     wanted = [Grant(login, role, u, None) for u in units]
     wanted += [Grant(login, role, None, a) for a in areas]
-    wanted = wanted or [Grant(login, role)]
+    wanted = wanted or [Grant(login, role, gate_role=gate_role)]
     with ctx.db.write() as conn:
         require(ctx, conn, "grant")
         if not login_exists(conn, login):
@@ -237,9 +282,14 @@ def grant(
     return wanted if added else []
 
 
-def _matches(grant: Grant, role: str | None, units: list[str], areas: list[str]) -> bool:
-    """Return True when a revoke of ``role`` on ``units``/``areas`` takes ``grant``."""
+def _matches(
+    grant: Grant, role: str | None, units: list[str], areas: list[str], gate_role: str | None
+) -> bool:
+    """Return True when a revoke of ``role`` on ``units``/``areas`` (for ``gate_role``) takes
+    ``grant``."""
     if role is not None and grant.role != role:
+        return False
+    if gate_role is not None and grant.gate_role != gate_role:
         return False
     if units or areas:
         return grant.unit in units or grant.area in areas
@@ -247,7 +297,13 @@ def _matches(grant: Grant, role: str | None, units: list[str], areas: list[str])
 
 
 def revoke(
-    ctx: Context, login: str, *, role: str | None, units: list[str], areas: list[str]
+    ctx: Context,
+    login: str,
+    *,
+    role: str | None,
+    units: list[str],
+    areas: list[str],
+    gate_role: str | None = None,
 ) -> int:
     """Take grants from ``login`` (of a role, on units or areas; else all); return how many.
     A role with no grant left is taken away in the database at once."""
@@ -263,7 +319,7 @@ def revoke(
     with ctx.db.write() as conn:
         require(ctx, conn, "grant")
         held = grants_of(conn)
-        going = [g for g in held if g.login == login and _matches(g, role, units, areas)]
+        going = [g for g in held if g.login == login and _matches(g, role, units, areas, gate_role)]
         staying = [g for g in held if g not in going]
         if going and not any(g.role == "admin" for g in staying):
             raise ConflictError(
@@ -275,7 +331,9 @@ def revoke(
         # The grants go first, while the admin revoking them still holds the admin group's
         # privileges on access_grants; then the group memberships, which the database lets an
         # admin take from anyone and any login give up for itself (an admin revoking itself).
-        removed = remove_grants(conn, login, role=role, units=units, areas=areas)
+        removed = remove_grants(
+            conn, login, role=role, units=units, areas=areas, gate_role=gate_role
+        )
         for gone in {g.role for g in going} - {g.role for g in staying if g.login == login}:
             set_group(conn, login, gone, False)
     return removed

@@ -224,6 +224,7 @@ def _proposal(conn: Connection, label: str) -> Any:
 def vote(ctx: Context, label: str, role: str, choice: str, comment: str | None = None) -> str:
     """Record the vote of one role of ``gates.toml`` on an open proposal (a later vote of the
     same role replaces it); return the role's name."""
+    from fvmcli.services.access import require_vote
     from fvmcli.store.gates import StoredVote, decision, put_vote
 
     if choice not in VOTES:
@@ -237,7 +238,7 @@ def vote(ctx: Context, label: str, role: str, choice: str, comment: str | None =
             _("--role: no role {role!r} (known: {known})").format(role=role, known=known)
         )
     with ctx.db.write() as conn:
-        require_right(ctx, conn, "vote")
+        require_vote(ctx, conn, found.id)
         _proposal(conn, label)
         if decision(conn, label) is not None:
             raise ConflictError(_("{label!r} is decided: votes are closed").format(label=label))

@@ -77,7 +77,7 @@ def grants_of(conn: Connection, login: str | None = None) -> list[Grant]:
     )
     if login is not None:
         query = query.where(access_grants.c.login == login)
-    return [Grant(r.login, r.role, r.unit_id, r.area) for r in conn.execute(query)]
+    return [Grant(r.login, r.role, r.unit_id, r.area, r.gate_role) for r in conn.execute(query)]
 
 
 def has_admin(conn: Connection) -> bool:
@@ -96,6 +96,7 @@ def add_grants(conn: Connection, grants: Iterable[Grant], *, by: str, at: str) -
             "role": g.role,
             "unit_id": g.unit,
             "area": g.area,
+            "gate_role": g.gate_role,
             "granted_by": by,
             "granted_at": at,
         }
@@ -114,11 +115,15 @@ def remove_grants(
     role: str | None = None,
     units: list[str] | None = None,
     areas: list[str] | None = None,
+    gate_role: str | None = None,
 ) -> int:
-    """Delete a login's grants (of one role, on these units or areas); return how many."""
+    """Delete a login's grants (of one role, on these units or areas, or a voter's for one
+    role of the gate); return how many."""
     query = access_grants.delete().where(access_grants.c.login == login)
     if role is not None:
         query = query.where(access_grants.c.role == role)
+    if gate_role is not None:
+        query = query.where(access_grants.c.gate_role == gate_role)
     if units or areas:
         query = query.where(
             sa.or_(access_grants.c.unit_id.in_(units or []), access_grants.c.area.in_(areas or []))
@@ -264,6 +269,11 @@ def setup_rights(conn: Connection) -> None:
             if table in ("units", "access_grants")
             else _may(s, repr(action), unit)
         )
+        if table == "gate_votes":  # a vote for one role: a voter grant naming that role
+            may = (
+                f"EXISTS (SELECT 1 FROM {s}.access_grants g WHERE g.login = session_user "
+                f"AND g.role = {ACTIONS['vote'][0]!r} AND g.gate_role = {s}.gate_votes.role)"
+            )
         run(f"ALTER TABLE {s}.{table} ENABLE ROW LEVEL SECURITY")
         run(f"DROP POLICY IF EXISTS fvm_read ON {s}.{table}")
         run(f"CREATE POLICY fvm_read ON {s}.{table} FOR SELECT USING (true)")

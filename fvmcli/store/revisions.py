@@ -3,5 +3,5 @@ command checks the database's revision against them before it decides whether it
 Alembic at all."""
 
 # Every revision this program knows, oldest first; the last is the head it writes.
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
 HEAD = REVISIONS[-1]

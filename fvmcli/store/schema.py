@@ -204,6 +204,8 @@ access_grants = sa.Table(
     sa.Column("area", sa.String(50), nullable=True),
     sa.Column("granted_by", sa.String(200), nullable=False),
     sa.Column("granted_at", sa.String(40), nullable=False),
+    # For the voter role: the role of gates.toml its login may vote for.
+    sa.Column("gate_role", sa.String(100), nullable=True),
 )
 
 # Device keys a lead trusts to sign bundles, per unit or area.

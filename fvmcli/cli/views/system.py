@@ -14,8 +14,27 @@ GRANTS = (
     Column("role", "role"),
     Column("unit", "unit"),
     Column("area", "area"),
+    Column("gate_role", "gate role"),
     Column("may", "may", cell=lambda g: _(ROLE_MEANING.get(g.role, "")), data=False),
 )
+
+
+def grants_view(found: Any) -> Shown:
+    """Return ``access list``: a table of the grants; in JSON a voter's grant adds the role of
+    the gate it votes for (``gate_role``), the other grants keep the four keys they had."""
+    from fvmcli.cli.output import Listing
+
+    listing = Listing(GRANTS, found, title=_("{count} grants").format(count=len(found)))
+
+    return Shown(lambda: grant_rows(found), listing.show, listing)
+
+
+def grant_rows(grants: Any) -> list[dict[str, Any]]:
+    """Return the grants as JSON objects: login, role, unit and area, and for a voter the
+    role of the gate it votes for (``gate_role``)."""
+    rows = data_rows(GRANTS, grants)
+    return [{k: v for k, v in r.items() if k != "gate_role" or v is not None} for r in rows]
+
 
 # What each table holds, as a person calls it (--json keeps the table names).
 TABLE_WORDS = {
@@ -120,7 +139,7 @@ def whoami_view(state: Any) -> Shown:
             "login": state.login,
             "backend": state.backend,
             "enforced": state.enforced,
-            "grants": data_rows(GRANTS, state.grants),
+            "grants": grant_rows(state.grants),
         },
         printed,
     )
