@@ -72,21 +72,26 @@ def psycopg_module() -> ModuleType:
 _CURSORS = itertools.count()
 
 
+# The marker of a positional parameter in each driver's own style (its DB-API ``paramstyle``):
+# sqlite3's "qmark" and psycopg's "format". SQL is written with the driver's marker, never
+# rewritten from one style to another.
+MARKS = {"sqlite": "?", "postgresql": "%s"}
+
+
 class Reader:
     """A driver connection in a read transaction, asked with SQL text whose parameters are
-    marked ``?`` (written ``%s`` for psycopg here)."""
+    marked in the driver's own style (``mark``)."""
 
     def __init__(self, dbapi: Any, backend: str) -> None:
         self.dbapi = dbapi
         self.backend = backend
+        self.mark = MARKS[backend]
 
     def rows(
         self, sql: str, params: Sequence[Any] = (), *, stream: bool = False, size: int = FETCH
     ) -> Generator[tuple[Any, ...], None, None]:
         """Yield the statement's rows as the driver's tuples (``fetch_rows``); its parameters
-        are marked ``?``, written ``%s`` for psycopg here."""
-        if self.backend == "postgresql":
-            sql = sql.replace("?", "%s")
+        are marked with ``mark``."""
         return fetch_rows(self.dbapi, self.backend, sql, params, stream=stream, size=size)
 
     def first(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
@@ -147,15 +152,18 @@ def narrowed(values: Iterable[Any] | None) -> tuple[list[Any] | None, set[Any] |
     return chosen, None
 
 
-def in_list(column: str, values: Sequence[Any] | None) -> tuple[str, list[Any], set[Any] | None]:
-    """Return the ``AND column IN (…)`` condition for ``values`` with its parameters, and the
-    set the caller must still filter rows by (``narrowed``)."""
+def in_list(
+    column: str, values: Sequence[Any] | None, mark: str
+) -> tuple[str, list[Any], set[Any] | None]:
+    """Return the ``AND column IN (…)`` condition for ``values`` with its parameters (marked
+    ``mark``, the driver's marker), and the set the caller must still filter rows by
+    (``narrowed``)."""
     chosen, rest = narrowed(values)
     if chosen is None:
         return "", [], rest
     if not chosen:
         return " AND 1 = 0", [], None
-    return f" AND {column} IN ({', '.join('?' * len(chosen))})", chosen, None
+    return f" AND {column} IN ({', '.join([mark] * len(chosen))})", chosen, None
 
 
 def as_date(value: Any, where: str) -> date:

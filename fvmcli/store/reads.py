@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 from fvmcli.core.model import Count, Unit, Waiver
 from fvmcli.errors import EnvironmentProblem
 from fvmcli.i18n import _
-from fvmcli.store.driver import as_date, in_list, reader_of
+from fvmcli.store.driver import as_date, in_list, narrowed, reader_of
 
 # The columns each read names, in the order it reads them (checked against the schema).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -70,24 +70,26 @@ class Scope:
     areas: tuple[str, ...] | None = None
     unit_type: str | None = None
 
-    def units_where(self) -> tuple[str, list[Any], set[str] | None]:
-        """Return the condition on ``units`` with its parameters, and the ids the caller must
-        still keep (None: the database filters them all)."""
-        where, params, keep = in_list("id", self.ids)
+    def units_where(self, mark: str) -> tuple[str, list[Any], set[str] | None]:
+        """Return the condition on ``units`` with its parameters (marked ``mark``, the
+        driver's marker), and the ids the caller must still keep (None: the database filters
+        them all)."""
+        where, params, keep = in_list("id", self.ids, mark)
         if self.areas is not None:
-            more, chosen, _ = in_list("area", self.areas)
+            more, chosen, _ = in_list("area", self.areas, mark)
             where, params = where + more, params + chosen
         if self.unit_type is not None:
-            where, params = where + " AND type = ?", [*params, self.unit_type]
+            where, params = where + f" AND type = {mark}", [*params, self.unit_type]
         return where, params, keep
 
     def kept(self) -> set[str] | None:
         """Return the named ids the database does not filter by (None: it filters all)."""
-        return self.units_where()[2]
+        return narrowed(self.ids)[1]
 
-    def member_where(self, column: str) -> tuple[str, list[Any]]:
-        """Return the condition that ``column`` names a unit of the scope, with parameters."""
-        where, params, _ = self.units_where()
+    def member_where(self, column: str, mark: str) -> tuple[str, list[Any]]:
+        """Return the condition that ``column`` names a unit of the scope, with parameters
+        (marked ``mark``)."""
+        where, params, _ = self.units_where(mark)
         if not where:
             return "", []
         return f" AND {column} IN (SELECT id FROM units WHERE 1 = 1{where})", params
@@ -101,8 +103,9 @@ def scope_units(conn: Any, scope: Scope = EVERY_UNIT) -> Iterator[Unit]:
     ``driver.MAX_IN`` named ids the database does not filter by id, here or in the other
     streams of the scope: the caller skips the units not named (``Scope.kept``), so that
     the streams stay side by side."""
-    where, params, _ = scope.units_where()
-    for row in reader_of(conn).rows(
+    reader = reader_of(conn)
+    where, params, _ = scope.units_where(reader.mark)
+    for row in reader.rows(
         f"SELECT {_UNITS} FROM units WHERE 1 = 1{where} ORDER BY id", params, stream=True
     ):
         yield _unit_of(row)
@@ -132,7 +135,8 @@ def _unit_of(row: Sequence[Any]) -> Unit:
 
 def get_unit(conn: Any, unit_id: str) -> Unit | None:
     """Return the unit, or None."""
-    row = reader_of(conn).first(f"SELECT {_UNITS} FROM units WHERE id = ?", (unit_id,))
+    reader = reader_of(conn)
+    row = reader.first(f"SELECT {_UNITS} FROM units WHERE id = {reader.mark}", (unit_id,))
     return _unit_of(row) if row else None
 
 
@@ -145,17 +149,17 @@ def list_units(
     parent: str | None = None,
 ) -> list[Unit]:
     """Return the units matching every given filter, ordered by area then id."""
-    where, params, keep = in_list("id", ids)
+    reader = reader_of(conn)
+    mark = reader.mark
+    where, params, keep = in_list("id", ids, mark)
     if areas is not None:
-        more, chosen, _ = in_list("area", list(areas))
+        more, chosen, _ = in_list("area", list(areas), mark)
         where, params = where + more, params + chosen
     if unit_type is not None:
-        where, params = where + " AND type = ?", [*params, unit_type]
+        where, params = where + f" AND type = {mark}", [*params, unit_type]
     if parent is not None:
-        where, params = where + " AND parent = ?", [*params, parent]
-    rows = reader_of(conn).rows(
-        f"SELECT {_UNITS} FROM units WHERE 1 = 1{where} ORDER BY area, id", params
-    )
+        where, params = where + f" AND parent = {mark}", [*params, parent]
+    rows = reader.rows(f"SELECT {_UNITS} FROM units WHERE 1 = 1{where} ORDER BY area, id", params)
     return [_unit_of(r) for r in rows if keep is None or r[0] in keep]
 
 
@@ -176,10 +180,11 @@ def waivers_by_unit(
     conn: Any, checklist: str, unit_ids: Iterable[str] | None = None
 ) -> dict[str, dict[str, Waiver]]:
     """Return unit → question → waiver (with its approval) for many units in one query."""
-    where, params, keep = in_list("unit_id", _listed(unit_ids))
-    rows = reader_of(conn).rows(
+    reader = reader_of(conn)
+    where, params, keep = in_list("unit_id", _listed(unit_ids), reader.mark)
+    rows = reader.rows(
         "SELECT unit_id, question, reason, until, decided_by, approved_by, approval "
-        f"FROM waivers WHERE checklist = ?{where}",
+        f"FROM waivers WHERE checklist = {reader.mark}{where}",
         [checklist, *params],
     )
     found: dict[str, dict[str, Waiver]] = defaultdict(dict)
@@ -217,7 +222,8 @@ def stream_answers_by_unit(
     per answer, which is most of the cost of reading them); a SQLite built without JSON
     functions is read row by row."""
     reader = reader_of(conn)
-    where, params = scope.member_where("unit_id")
+    mark = reader.mark
+    where, params = scope.member_where("unit_id", mark)
     if reader.backend == "postgresql":
         pair = "json_object_agg({0}, {1})::text"
         day = "substr(answered_at, 1, 10)"
@@ -232,7 +238,7 @@ def stream_answers_by_unit(
     else:
         rows = reader.rows(
             "SELECT unit_id, question, value, answered_at, attestation FROM answers "
-            f"WHERE checklist = ?{where} ORDER BY unit_id",
+            f"WHERE checklist = {mark}{where} ORDER BY unit_id",
             [checklist, *params],
             stream=True,
         )
@@ -250,7 +256,7 @@ def stream_answers_by_unit(
     values, days = pair.format("question", "value"), pair.format("question", day)
     for unit_id, found, on, states in reader.rows(
         f"SELECT unit_id, {values}, {days}, {attested} FROM answers "
-        f"WHERE checklist = ?{where} GROUP BY unit_id ORDER BY unit_id",
+        f"WHERE checklist = {mark}{where} GROUP BY unit_id ORDER BY unit_id",
         [checklist, *params],
         stream=True,
         size=ANSWER_BATCH,
@@ -265,8 +271,9 @@ def stream_answers_by_unit(
 
 def parents_of(conn: Any, scope: Scope = EVERY_UNIT) -> list[str]:
     """Return the ids of the units that are the parent of a unit of the scope, in id order."""
-    where, params, keep = scope.units_where()
-    rows = reader_of(conn).rows(
+    reader = reader_of(conn)
+    where, params, keep = scope.units_where(reader.mark)
+    rows = reader.rows(
         f"SELECT DISTINCT parent, id FROM units WHERE parent IS NOT NULL{where}", params
     )
     return sorted({parent for parent, unit_id in rows if keep is None or unit_id in keep})
@@ -296,10 +303,11 @@ def counts_in_unit_order(
 ) -> Iterator[tuple[str, dict[str, Count]]]:
     """Yield (unit, item → count) for every unit with counts (of ``unit_ids`` when given, of
     the scope), in unit id order, streaming."""
-    where, params, keep = in_list("unit_id", _listed(unit_ids))
-    more, chosen = scope.member_where("unit_id")
+    reader = reader_of(conn)
+    where, params, keep = in_list("unit_id", _listed(unit_ids), reader.mark)
+    more, chosen = scope.member_where("unit_id", reader.mark)
     where, params = where + more, params + chosen
-    rows = reader_of(conn).rows(
+    rows = reader.rows(
         "SELECT unit_id, item, present, configured, tested FROM equipment_counts "
         f"WHERE 1 = 1{where} ORDER BY unit_id",
         params,
@@ -314,8 +322,9 @@ def overrides_by_unit(
     conn: Any, unit_ids: Iterable[str] | None = None
 ) -> dict[str, dict[str, int]]:
     """Return unit → item → overridden required quantity, in one query."""
-    where, params, keep = in_list("unit_id", _listed(unit_ids))
-    rows = reader_of(conn).rows(
+    reader = reader_of(conn)
+    where, params, keep = in_list("unit_id", _listed(unit_ids), reader.mark)
+    rows = reader.rows(
         f"SELECT unit_id, item, quantity FROM equipment_requirements WHERE 1 = 1{where}",
         params,
     )
@@ -346,10 +355,12 @@ def versions_in_unit_order(
     chosen = sorted(set(questions))
     if not chosen:
         return
-    where, params = scope.member_where("unit_id")
-    rows = reader_of(conn).rows(
-        "SELECT unit_id, question, version FROM answers WHERE checklist = ? "
-        f"AND question IN ({', '.join('?' * len(chosen))}){where} ORDER BY unit_id",
+    reader = reader_of(conn)
+    mark = reader.mark
+    where, params = scope.member_where("unit_id", mark)
+    rows = reader.rows(
+        f"SELECT unit_id, question, version FROM answers WHERE checklist = {mark} "
+        f"AND question IN ({', '.join([mark] * len(chosen))}){where} ORDER BY unit_id",
         [checklist, *chosen, *params],
         stream=True,
     )
@@ -362,8 +373,9 @@ def people_in_unit_order(
 ) -> Iterator[tuple[str, list[tuple[str, int]]]]:
     """Yield (unit, [(role, people)]) for every unit of the scope with people, in unit id
     order, streaming: what ``core.training.coverage`` needs of a unit's people."""
-    where, params = scope.member_where("p.unit_id")
-    rows = reader_of(conn).rows(
+    reader = reader_of(conn)
+    where, params = scope.member_where("p.unit_id", reader.mark)
+    rows = reader.rows(
         f"SELECT p.unit_id, p.role, count(*) FROM people p WHERE 1 = 1{where} "
         "GROUP BY p.unit_id, p.role ORDER BY p.unit_id",
         params,
@@ -379,8 +391,9 @@ def completions_in_unit_order(
     """Yield (unit, [(role, course, people who completed it)]) for every unit of the scope
     where someone completed a course, in unit id order, streaming; each person counts once
     per course. Which of these pairs count is ``core.training.coverage``'s to say."""
-    where, params = scope.member_where("p.unit_id")
-    rows = reader_of(conn).rows(
+    reader = reader_of(conn)
+    where, params = scope.member_where("p.unit_id", reader.mark)
+    rows = reader.rows(
         # People first, in unit order (CROSS JOIN fixes SQLite's join order; PostgreSQL plans
         # it as any join): the groups then come in index order.
         "SELECT p.unit_id, p.role, s.course, count(DISTINCT p.id) FROM people p "
@@ -397,8 +410,9 @@ def completions_in_unit_order(
 
 def failures_by_unit(conn: Any, unit_ids: Iterable[str] | None) -> dict[str, int]:
     """Return unit → failed assessment attempts of its people (every unit with one)."""
-    where, params, keep = in_list("p.unit_id", _listed(unit_ids))
-    rows = reader_of(conn).rows(
+    reader = reader_of(conn)
+    where, params, keep = in_list("p.unit_id", _listed(unit_ids), reader.mark)
+    rows = reader.rows(
         "SELECT p.unit_id, count(*) FROM people p CROSS JOIN enrolments e "
         f"WHERE e.person_id = p.id AND e.status = 'failed'{where} GROUP BY p.unit_id",
         params,
