@@ -248,3 +248,63 @@ def test_the_content_loader_takes_any_checklist(data: st.DataObject, tmp_path: P
         output = result.stdout + result.stderr
         assert result.exit_code in {0, 2}, (result.exit_code, output, text)
         assert "Traceback" not in output and "NaN" not in result.stdout
+
+
+ARG = st.one_of(
+    CELL,
+    st.sampled_from(
+        ["1", "0", "3", "-1", "99999", "2027-03-01", "2026-02-30", "m1", "mas", "go", "no-go"]
+    ),
+)
+# The commands of turn four, each with its fixed words, the options it takes and the exit
+# codes it may end with (1: the gate or the history says no).
+TURN_FOUR = {
+    "gate evaluate": (["--phase", "--area", "--as-of", "--go-live"], {0, 1, 2}),
+    "gate propose": (["--phase", "--as-of"], {0, 1, 2, 3}),
+    "gate vote m1": (["--role", "--comment"], {0, 2, 3}),
+    "gate decide m1": (["--condition", "--reason"], {0, 2, 3}),
+    "gate show": (["--json"], {0, 2}),
+    "gate verify": (["--json"], {0, 1, 2}),
+    "cutover chains": (["--phase", "--area", "--unit", "--as-of"], {0, 2}),
+    "cutover timeline": (["--phase", "--area", "--unit", "--owner", "--as-of"], {0, 2}),
+    "cutover whatif": (["--phase", "--go-live", "--as-of"], {0, 2}),
+    "checklist attest golive": (["--unit"], {0, 2, 3}),
+    "checklist approve golive": (["--unit", "--comment"], {0, 2, 3}),
+    "history verify": (["--head"], {0, 1, 2}),
+}
+
+
+@pytest.fixture(scope="module")
+def meeting(seeded: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return the seeded database with phase 1's go-live, answers and a proposal m1."""
+    path = tmp_path_factory.mktemp("meeting") / "m.sqlite"
+    shutil.copy(seeded, path)
+    for args in (
+        ["phase", "set", "1", "--go-live", "2027-03-01"],
+        ["checklist", "set", "golive", "--unit", "u1", "org.project-lead", "ja"],
+        ["gate", "propose", "--phase", "1", "m1"],
+    ):
+        result = CliRunner().invoke(app, ["--db", str(path), *args])
+        assert result.exit_code == 0, result.output
+    return path
+
+
+@pytest.mark.parametrize("command", sorted(TURN_FOUR))
+@FUZZ
+@given(data=st.data())
+def test_the_commands_of_turn_four_take_any_argument(
+    command: str, data: st.DataObject, meeting: Path, tmp_path: Path
+) -> None:
+    options, allowed = TURN_FOUR[command]
+    args = command.split()
+    for option in data.draw(st.lists(st.sampled_from(options), max_size=3), label="options"):
+        args += [option, data.draw(ARG)]
+    args += data.draw(st.lists(ARG, max_size=3), label="arguments")
+    db = fresh(meeting, tmp_path)
+    before = counts(db)
+    result = CliRunner().invoke(app, ["--db", db, *args])
+    output = result.stdout + result.stderr
+    assert result.exit_code in allowed, (args, result.exit_code, output, result.exception)
+    assert "Traceback" not in output
+    if result.exit_code not in (0, 1):
+        assert counts(db) == before
