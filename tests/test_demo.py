@@ -74,6 +74,32 @@ def test_demo_refuses_to_reset_a_database_with_real_data(tmp_path: Path) -> None
     result = CliRunner().invoke(app, ["--db", db, "demo"])
     assert result.exit_code == 3 and "would destroy them" in result.stderr
     assert [u["id"] for u in json.loads(run("--db", db, "unit", "list", "--json"))] == ["mine"]
+    assert "--reset destroys what this database holds" in result.stderr
+
+
+def test_a_changed_demo_is_rebuilt_with_reset(tmp_path: Path) -> None:
+    run("demo", "--as-of", "2026-11-26")
+    demo_db = tmp_path / "home" / ".local" / "share" / "fvmcli" / "demo.sqlite"
+    run(
+        "--db",
+        str(demo_db),
+        "unit",
+        "add",
+        "mine",
+        "--name",
+        "Min",
+        "--area",
+        "sodra",
+        "--type",
+        "hospital",
+    )
+    refused = CliRunner().invoke(app, ["demo", "--as-of", "2026-11-26"])
+    assert refused.exit_code == 3
+    # The command to rebuild it is on a line of its own, whole, to copy.
+    assert "\n  fvm demo --reset\n" in refused.stderr
+    run("demo", "--as-of", "2026-11-26", "--reset")
+    ids = [u["id"] for u in json.loads(run("--db", str(demo_db), "unit", "list", "--json"))]
+    assert "mine" not in ids and len(ids) == 75
 
 
 def test_demo_coverage_and_equipment_differ_between_units(tmp_path: Path) -> None:

@@ -241,3 +241,22 @@ def test_every_problem_of_a_row_is_reported_at_once(fvm: Fvm, write_csv) -> None
     ):
         assert expected in err, expected
     assert "5 problems" in err and fvm.json("unit", "list") == []
+
+
+def test_a_mistyped_id_is_answered_with_the_one_meant(fvm: Fvm) -> None:
+    fvm("unit", "add", "vc-hjo", "--name", "VC Hjo", "--area", "sodra", "--type", "primary-care")
+    err = fvm(
+        "checklist", "set", "golive", "--unit", "vc-hj0", "org.project-lead", "ja", code=2
+    ).stderr
+    assert "no unit 'vc-hj0'" in err and "Did you mean vc-hjo?" in err
+    err = fvm(
+        "checklist", "set", "golive", "--unit", "vc-hjo", "org.project-led", "ja", code=2
+    ).stderr
+    assert "did you mean org.project-lead?" in err
+    err = fvm("--lang", "sv", "unit", "show", "VC-HJ0", code=2).stderr
+    assert "Menade du vc-hjo?" in err  # case aside, in Swedish
+    # Nothing alike: no guess, the usual hint.
+    err = fvm("unit", "show", "sahlgrenska", code=2).stderr
+    assert "Did you mean" not in err and "fvm unit list" in err
+    err = fvm("course", "show", "millenium-fundament", code=2).stderr
+    assert "Did you mean millennium-fundament?" in err

@@ -44,6 +44,11 @@ def demo(
         metavar="YYYY-MM-DD",
         help="The day the demo is seen from (default: today).",
     ),
+    reset: bool = typer.Option(
+        False,
+        "--reset",
+        help="Build the demo afresh even when its database holds changes made in it.",
+    ),
 ) -> None:
     """Build a demo territory modelled on Västra Götaland in a database of its own, and show it.
 
@@ -51,6 +56,8 @@ def demo(
     (or --db), and resets it first, so two runs give the same result.
 
     Example: fvm demo --as-of 2026-11-26
+
+    Example: fvm demo --reset
     """
     from fvmcli.cli.output import show
     from fvmcli.cli.phases import PHASES
@@ -62,7 +69,7 @@ def demo(
     from fvmcli.store.database import display_url
 
     env = get_env(ctx, creates=True)
-    demo_env, built = run_demo(env, as_of)
+    demo_env, built = run_demo(env, as_of, reset=reset)
     say(_("Demo database: {display_url}").format(display_url=display_url(built.url)), style="bold")
     say(built.summary)
     show(PHASES, built.phases, title=_("Phases"))

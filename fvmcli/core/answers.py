@@ -104,6 +104,20 @@ def _parse_typed(question: Question, text: str, word: str | None) -> str | None:
     return text if len(text) <= MAX_TEXT else None  # free text
 
 
+def unknown_question(checklist: Checklist, wrong: str) -> str:
+    """Return what is said of a question id the checklist does not have, with the id it most
+    likely meant."""
+    from fvmcli.core.suggest import closest
+
+    said = _("unknown question {question_id!r} in checklist {id!r}").format(
+        question_id=wrong, id=checklist.id
+    )
+    meant = closest(wrong, (q.id for q in checklist.questions))
+    if meant is None:
+        return said
+    return _("{said}; did you mean {meant}?").format(said=said, meant=meant)
+
+
 def settable_question(
     checklist: Checklist, unit_type: str, question_id: str, values: Mapping[str, str]
 ) -> Question:
@@ -113,11 +127,7 @@ def settable_question(
     """
     question = checklist.question(question_id)
     if question is None:
-        raise ValueError(
-            _("unknown question {question_id!r} in checklist {id!r}").format(
-                question_id=question_id, id=checklist.id
-            )
-        )
+        raise ValueError(unknown_question(checklist, question_id))
     if question.derived:
         raise ValueError(
             _("{question_id} is computed from {source}; it cannot be set by hand").format(

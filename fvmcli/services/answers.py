@@ -10,6 +10,7 @@ from fvmcli.core.model import Checklist, NewAnswer, Question, Unit
 from fvmcli.core.scoring import revised_questions
 from fvmcli.errors import InputError, Interrupted
 from fvmcli.i18n import _
+from fvmcli.services.checklists import require_question
 from fvmcli.services.context import Context
 from fvmcli.services.readiness import UnitReadiness, unit_readiness
 from fvmcli.services.territory import check_fit, parse_day, require_right, require_unit
@@ -226,12 +227,7 @@ def confirm(
             if (found := checklist.question(q)) is not None and found.stale(a.version)
         }
         for question in questions or []:
-            if checklist.question(question) is None:
-                raise InputError(
-                    _("unknown question {question!r} in checklist {id!r}").format(
-                        question=question, id=checklist.id
-                    )
-                )
+            require_question(checklist, question)
             if question not in stale:
                 raise InputError(
                     _("{id} has no stale answer to {question}").format(
@@ -267,12 +263,8 @@ def history(
     from fvmcli.store.answers import answer_history
 
     checklist = ctx.checklist(checklist_id)
-    if question is not None and checklist.question(question) is None:
-        raise InputError(
-            _("--question: unknown question {question!r} in {id!r}").format(
-                question=question, id=checklist.id
-            )
-        )
+    if question is not None:
+        require_question(checklist, question, "--question")
     with ctx.db.read() as conn:
         require_unit(conn, unit_id)
         return answer_history(conn, unit_id, checklist.id, question)

@@ -13,6 +13,19 @@ if TYPE_CHECKING:  # a checklist is content: reading one opens no database
     from fvmcli.services.readiness import UnitReadiness
 
 
+def require_question(checklist: Checklist, question_id: str, option: str = "") -> Question:
+    """Return the checklist's question, or refuse (exit 2) an id it does not have, naming
+    the id it most likely meant; ``option`` (``--question``) prefixes the message."""
+    from fvmcli.core.answers import unknown_question
+    from fvmcli.errors import InputError
+
+    question = checklist.question(question_id)
+    if question is None:
+        said = unknown_question(checklist, question_id)
+        raise InputError(f"{option}: {said}" if option else said)
+    return question
+
+
 def list_checklists(ctx: Context) -> list[Checklist]:
     """Return every checklist (bundled and from --content), validated, by id."""
     from fvmcli.content.checklists import checklist_files

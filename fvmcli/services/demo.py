@@ -99,11 +99,14 @@ class Demo:
     report: Report
 
 
-def run_demo(ctx: Context, as_of: str | None = None) -> tuple[Context, Demo]:
+def run_demo(
+    ctx: Context, as_of: str | None = None, *, reset: bool = False
+) -> tuple[Context, Demo]:
     """Reset the demo's own database (``ctx``'s URL when given, else demo.sqlite in the user
     data folder), build the demo in it, and return a context on it with what it holds.
 
-    A database holding units the demo did not make is refused: resetting it would destroy them.
+    A database holding data the demo did not make (a change someone made in the demo, too) is
+    refused unless ``reset``: resetting it destroys them.
     """
     from fvmcli.errors import ConflictError
     from fvmcli.services.context import default_db_url
@@ -114,17 +117,24 @@ def run_demo(ctx: Context, as_of: str | None = None) -> tuple[Context, Demo]:
     day = parse_day(ctx, as_of)
     url = normalise_url(ctx.db_url if ctx.db_url is not None else default_db_url("demo.sqlite"))
     database = Database(url)
-    if database.schema_state().current is not None:
+    if not reset and database.schema_state().current is not None:
         with database.read() as conn:
             if holds_foreign_data(conn, {DEMO_USER, DEMO_LEAD}):
+                own = ctx.db_url is None
                 raise ConflictError(
                     _(
                         "{display_url} holds data the demo did not make; the demo resets its "
                         "database and would destroy them."
                     ).format(display_url=display_url(url)),
                     hint=_(
-                        "Run the demo without --db (it uses demo.sqlite in the user data "
-                        "folder) or give it an empty database."
+                        "To build the demo afresh, and lose the changes made in it, run:\n"
+                        "  fvm demo --reset"
+                    )
+                    if own
+                    else _(
+                        "Give the demo an empty database, or run it without --db (it uses "
+                        "demo.sqlite in the user data folder); --reset destroys what this "
+                        "database holds."
                     ),
                 )
     database.reset()

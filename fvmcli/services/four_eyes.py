@@ -9,6 +9,7 @@ from fvmcli.core.limits import MAX_TEXT
 from fvmcli.core.scoring import ATTESTED, REJECTED
 from fvmcli.errors import ConflictError, InputError
 from fvmcli.i18n import _
+from fvmcli.services.checklists import require_question
 from fvmcli.services.context import Context
 from fvmcli.services.territory import UnitFilter, require_right, require_unit, select
 
@@ -60,13 +61,7 @@ def attest(
         raise InputError(_("name the questions to attest"))
     said = _comment(comment)
     for qid in questions:
-        question = checklist.question(qid)
-        if question is None:
-            raise InputError(
-                _("unknown question {question_id!r} in checklist {id!r}").format(
-                    question_id=qid, id=checklist.id
-                )
-            )
+        question = require_question(checklist, qid)
         if not question.attest:
             raise ConflictError(
                 _("{question_id} needs no attestation").format(question_id=qid),
@@ -195,12 +190,7 @@ def approve(
     from fvmcli.store.answers import get_waivers, second_person
 
     checklist = ctx.checklist(checklist_id)
-    if checklist.question(question_id) is None:
-        raise InputError(
-            _("unknown question {question_id!r} in checklist {id!r}").format(
-                question_id=question_id, id=checklist.id
-            )
-        )
+    require_question(checklist, question_id)
     said = _comment(comment)
     state = "rejected" if reject else "approved"
     with ctx.db.write() as conn:

@@ -119,8 +119,20 @@ def refuse_unknown(conn: Connection | Reader, named: set[str]) -> None:
     if unknown:
         raise UnknownIdError(
             _("no unit {map}").format(map=", ".join(map(repr, unknown))),
-            hint=_("See 'fvm unit list'."),
+            hint=unit_hint(conn, unknown[0]),
         )
+
+
+def unit_hint(conn: Connection | Reader, wrong: str) -> str:
+    """Return the hint for a unit id that names nothing: the stored id it most likely meant,
+    else where the ids are listed."""
+    from fvmcli.core.suggest import closest
+    from fvmcli.store.reads import unit_ids_in_order
+
+    meant = closest(wrong, unit_ids_in_order(conn))
+    if meant is not None:
+        return _("Did you mean {id}? See 'fvm unit list'.").format(id=meant)
+    return _("See 'fvm unit list'.")
 
 
 def require_right(ctx: Context, conn: Connection, action: str, units: Any = None) -> None:
@@ -160,7 +172,7 @@ def require_unit(conn: Connection, unit_id: str) -> Unit:
     unit = get_unit(conn, unit_id)
     if unit is None:
         raise UnknownIdError(
-            _("no unit {unit_id!r}").format(unit_id=unit_id), hint=_("See 'fvm unit list'.")
+            _("no unit {unit_id!r}").format(unit_id=unit_id), hint=unit_hint(conn, unit_id)
         )
     return unit
 

@@ -8,6 +8,7 @@ from datetime import date
 from fvmcli.core.limits import MAX_TEXT
 from fvmcli.errors import InputError
 from fvmcli.i18n import _
+from fvmcli.services.checklists import require_question
 from fvmcli.services.context import Context
 from fvmcli.services.territory import parse_day, require_right, require_unit
 
@@ -38,12 +39,7 @@ def waive(
     from fvmcli.store.answers import change_waiver
 
     checklist = ctx.checklist(checklist_id)
-    if checklist.question(question_id) is None:
-        raise InputError(
-            _("unknown question {question_id!r} in checklist {id!r}").format(
-                question_id=question_id, id=checklist.id
-            )
-        )
+    require_question(checklist, question_id)
     if not reason.strip():
         raise InputError(_("--reason: a reason is required"))
     if len(reason) > MAX_TEXT:

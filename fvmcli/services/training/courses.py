@@ -17,12 +17,16 @@ if TYPE_CHECKING:
 
 def require_course(ctx: Context, course_id: str) -> Course:
     """Return the course or raise an error listing the known ones."""
+    from fvmcli.core.suggest import closest
+
     course = ctx.curriculum.courses.get(course_id)
     if course is None:
+        meant = closest(course_id, ctx.curriculum.courses)
         raise UnknownIdError(
             _("no course {course_id!r} (known: {courses})").format(
                 course_id=course_id, courses=", ".join(ctx.curriculum.courses)
-            )
+            ),
+            hint=_("Did you mean {id}?").format(id=meant) if meant else None,
         )
     return course
 

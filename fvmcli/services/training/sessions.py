@@ -43,13 +43,17 @@ def _when(text: str, option: str) -> datetime:
 
 
 def require_session(conn: Connection, session_id: str, *, lock: bool = False) -> dict[str, Any]:
-    from fvmcli.store.training import get_session
+    from fvmcli.core.suggest import closest
+    from fvmcli.store.training import get_session, session_ids
 
     session = get_session(conn, session_id, lock=lock)
     if session is None:
+        meant = closest(session_id, session_ids(conn))
         raise UnknownIdError(
             _("no session {session_id!r}").format(session_id=session_id),
-            hint=_("See 'fvm session list'."),
+            hint=_("Did you mean {id}? See 'fvm session list'.").format(id=meant)
+            if meant
+            else _("See 'fvm session list'."),
         )
     return session
 
