@@ -195,14 +195,21 @@ def test_phase_set_and_list(fvm: Fvm, write_csv) -> None:
 @pytest.mark.parametrize(
     ("phase", "day", "message"),
     [
-        ("1", "2027-02-30", "not a real date"),
+        ("1", "2027-02-30", "not a real date: 2027-02 has 28 days"),
+        ("1", "2027-13-01", "not a real date: a month is 1–12"),
         ("1", "30/3/2027", "expected a date YYYY-MM-DD"),
         ("7", "2027-03-01", "unknown phase 7"),
     ],
 )
 def test_phase_set_refuses_bad_dates(fvm: Fvm, phase: str, day: str, message: str) -> None:
-    assert message in fvm("phase", "set", phase, "--go-live", day, code=2).stderr
+    err = fvm("phase", "set", phase, "--go-live", day, code=2).stderr
+    assert message in err and "out of range" not in err  # our words, not Python's
     assert fvm.scalar("SELECT count(*) FROM phases") == 0
+
+
+def test_a_date_with_one_digit_month_and_day_is_read(fvm: Fvm) -> None:
+    fvm("phase", "set", "1", "--go-live", "2027-3-1")
+    assert fvm.json("phase", "list")[0]["go_live"] == "2027-03-01"
 
 
 def test_areas_and_types_are_known_by_their_names_too(fvm: Fvm, write_csv) -> None:  # type: ignore[no-untyped-def]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import math
 import re
 from datetime import date, datetime
@@ -9,24 +10,31 @@ from datetime import date, datetime
 from fvmcli.core.limits import FIRST_YEAR, LAST_YEAR, MAX_COUNT, MAX_ID, MAX_NUMBER, MAX_TEXT
 from fvmcli.i18n import _
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# A year of four digits, a month and a day of one or two: 2027-3-1 is as plain as 2027-03-01.
+_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
 _ID = re.compile(r"[\w][\w.-]*")
 
 
 def parse_date(text: str) -> date:
-    """Return the ISO date ``YYYY-MM-DD``; raise ValueError naming what is wrong."""
+    """Return the date ``YYYY-MM-DD`` (the month and day may have one digit); raise
+    ValueError saying, in the user's words, what is wrong."""
     text = text.strip()
-    if not _DATE.fullmatch(text):
+    found = _DATE.fullmatch(text)
+    if not found:
         raise ValueError(_("expected a date YYYY-MM-DD, got {text!r}").format(text=text))
-    try:
-        day = date.fromisoformat(text)
-    except ValueError as exc:
+    year, month, day = (int(part) for part in found.groups())
+    check_year(year, text)
+    if not 1 <= month <= 12:
+        raise ValueError(_("{text!r} is not a real date: a month is 1–12").format(text=text))
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
         raise ValueError(
-            _("{text!r} is not a real date ({exc})").format(text=text, exc=exc)
-        ) from exc
-    check_year(day.year, text)
-    return day
+            _("{text!r} is not a real date: {year}-{month:02d} has {last} days").format(
+                text=text, year=year, month=month, last=last
+            )
+        )
+    return date(year, month, day)
 
 
 def check_year(year: int, text: str) -> None:
