@@ -292,13 +292,13 @@ IMPORT_OK = (
 
 def test_import_answers_matches_set(mini: Fvm, write_csv) -> None:
     out = c(mini, "import", "mini", str(write_csv(IMPORT_OK))).stdout
-    assert "Changed 5 of 5 answers for 1 units" in out
+    assert "Saved 5 of 5 answers (new or changed) for 1 unit " in out
     result = cjson(mini, "score", "mini", "--unit", "h1", "--as-of", "2027-01-15")
     assert result["score"] == pytest.approx(0.46875, abs=1e-9)
     history = cjson(mini, "history", "mini", "--unit", "h1", "--question", "a.lead")
     assert (history[0]["by"], history[0]["at"]) == ("karin", "2026-11-20T09:30")
     again = c(mini, "import", "mini", str(write_csv(IMPORT_OK, "again.csv"))).stdout
-    assert "Changed 0 of 5" in again
+    assert "Saved 0 of 5" in again
     assert mini.scalar("SELECT count(*) FROM history WHERE kind = 'answer'") == 5
 
 
@@ -331,7 +331,7 @@ def test_import_reports_every_bad_row_and_stores_nothing(mini: Fvm, write_csv) -
 
 def test_import_dry_run(mini: Fvm, write_csv) -> None:
     out = c(mini, "import", "mini", str(write_csv(IMPORT_OK)), "--dry-run").stdout
-    assert "Would change 5 of 5" in out
+    assert "Would save 5 of 5" in out
     assert mini.scalar("SELECT count(*) FROM answers") == 0
 
 

@@ -216,8 +216,8 @@ def test_import_refuses_bad_rows_and_is_idempotent(units: Fvm, write_csv) -> Non
     good = write_csv("unit;item;present\nh1;pc;2\n", "good.csv")
     assert "Would change 1 of 1" in e(units, "import", str(good), "--dry-run").stdout
     assert units.scalar("SELECT count(*) FROM equipment_counts") == 0
-    assert "Changed 1 of 1" in e(units, "import", str(good)).stdout
-    assert "Changed 0 of 1" in e(units, "import", str(good)).stdout
+    assert "Saved 1 of 1" in e(units, "import", str(good)).stdout
+    assert "Saved 0 of 1" in e(units, "import", str(good)).stdout
 
 
 def test_readiness_feeds_the_derived_question(units: Fvm) -> None:

@@ -42,7 +42,7 @@ def test_a_units_rows_are_checked_together_wherever_they_are_in_the_file(
     lines += ["h001;a.staff;delvis", "h000;a.lead;nej", "h000;b.pumps;ja"]
     path = write_csv("\r\n".join(lines) + "\r\n")
     out = fvm("--content", CONTENT, "checklist", "import", "mini", str(path)).stdout
-    assert "Changed 6 of 6 answers for 3 units" in out
+    assert "Saved 6 of 6 answers (new or changed) for 3 units " in out
     assert (
         fvm.scalar("SELECT value FROM answers WHERE unit_id = 'h000' AND question = 'b.connected'")
         == "yes"

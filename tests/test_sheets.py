@@ -69,8 +69,8 @@ def test_a_filled_sheet_round_trips(made: tuple[Fvm, Path]) -> None:
     book.save(out / "h1.xlsx")
     c = ("--content", CONTENT)
     files = [str(out / "h1.xlsx"), str(out / "h2.xlsx")]
-    assert "Changed 2 of" in fvm(*c, "checklist", "import", "mini", *files).stdout
-    assert "Changed 0 of" in fvm(*c, "checklist", "import", "mini", *files).stdout
+    assert "Saved 2 of" in fvm(*c, "checklist", "import", "mini", *files).stdout
+    assert "Saved 0 of" in fvm(*c, "checklist", "import", "mini", *files).stdout
     score = fvm.json(*c, "checklist", "score", "mini", "--unit", "h1")
     values = {q["id"]: q["value"] for q in score["questions"]}
     assert values["a.staff"] == "partial" and values["a.pct"] == 87.5 and values["a.lead"] == "yes"

@@ -46,7 +46,7 @@ def test_an_english_sheet_imports_back_unchanged(sheet: tuple[Fvm, Path]) -> Non
     ws = openpyxl.load_workbook(path).worksheets[0]
     assert "Partly" in [c.value for row in ws.iter_rows() for c in row]
     before = history_rows(fvm)
-    assert "Changed 0 of" in imported(fvm, path)
+    assert "Saved 0 of" in imported(fvm, path)
     assert history_rows(fvm) == before
 
 
@@ -59,7 +59,7 @@ def test_the_answer_sheet_is_found_wherever_it_was_moved(sheet: tuple[Fvm, Path]
     notes = book.create_sheet("Anteckningar", 0)  # a sheet of the user's own, put first
     notes["A1"] = "Genomgång 12/11"
     book.save(path)
-    assert "Changed 1 of" in imported(fvm, path)
+    assert "Saved 1 of" in imported(fvm, path)
     score = fvm.json("--content", CONTENT, "checklist", "score", "mini", "--unit", "h1")
     assert next(q for q in score["questions"] if q["id"] == "a.lead")["value"] == "no"
 

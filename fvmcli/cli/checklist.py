@@ -22,7 +22,7 @@ from fvmcli.cli.options import (
     unit_filters,
 )
 from fvmcli.cli.output import Output, importing, progress, say, warn
-from fvmcli.i18n import _
+from fvmcli.i18n import _, ngettext
 
 app = typer.Typer(
     help=GROUPS["checklist"][1],
@@ -134,11 +134,12 @@ def import_(
         done = import_answer_files(
             env, checklist_id, files, dry_run=dry_run, overwrite=overwrite, by=by
         )
-    verb = _("Would change") if dry_run else _("Changed")
+    verb = _("Would save") if dry_run else _("Saved")
     if done.sheets is not None:
         say(
             _(
-                "{verb} {changed} of {answers} answers from {sheets} sheets; {unchanged} unchanged."
+                "{verb} {changed} of {answers} answers (new or changed) from {sheets} sheets; "
+                "{unchanged} unchanged."
             ).format(
                 verb=verb,
                 changed=done.changed,
@@ -149,9 +150,12 @@ def import_(
         )
         return
     say(
-        _(
-            "{verb} {changed} of {answers} answers for {units} units from {file}; "
-            "{unchanged} unchanged."
+        ngettext(
+            "{verb} {changed} of {answers} answers (new or changed) for {units} unit from "
+            "{file}; {unchanged} unchanged.",
+            "{verb} {changed} of {answers} answers (new or changed) for {units} units from "
+            "{file}; {unchanged} unchanged.",
+            done.units,
         ).format(
             verb=verb,
             changed=done.changed,
