@@ -267,3 +267,25 @@ def test_a_mistyped_id_is_answered_with_the_one_meant(fvm: Fvm) -> None:
     assert "Did you mean" not in err and "fvm unit list" in err
     err = fvm("course", "show", "millenium-fundament", code=2).stderr
     assert "Did you mean millennium-fundament?" in err
+
+
+def test_units_are_listed_by_their_areas_names_in_swedish_order(fvm: Fvm) -> None:
+    for unit, area in (("a1", "ostra"), ("a2", "sodra"), ("a3", "vastra"), ("a4", "norra")):
+        fvm("unit", "add", unit, "--name", unit, "--area", area, "--type", "hospital")
+    # Norra, Södra, Västra, Östra: Ö after V, though its id ostra sorts before sodra.
+    listed = fvm.json("--lang", "sv", "unit", "list")
+    assert [u["area"] for u in listed] == ["norra", "sodra", "vastra", "ostra"]
+
+
+def test_swedish_alphabetical_order_puts_a_ring_a_umlaut_o_umlaut_last() -> None:
+    from fvmcli.core.territory import alphabetical
+
+    names = ["Östra", "Ängelholm", "Åmål", "Zeta", "alingsås", "Borås"]
+    assert sorted(names, key=alphabetical) == [
+        "alingsås",
+        "Borås",
+        "Zeta",
+        "Åmål",
+        "Ängelholm",
+        "Östra",
+    ]

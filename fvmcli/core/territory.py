@@ -33,6 +33,16 @@ def area_names(territory: Territory) -> dict[str, Text]:
     return {a.id: a.name for a in territory.areas.values()}
 
 
+# Swedish alphabetical order: å, ä and ö come after z (in Unicode they come before, and ä
+# before å).
+_SWEDISH_ORDER = str.maketrans({"å": "{", "ä": "|", "ö": "}", "æ": "|", "ø": "}"})
+
+
+def alphabetical(name: str) -> str:
+    """Return the key that sorts names as a Swedish reader expects: case aside, å, ä, ö last."""
+    return name.casefold().translate(_SWEDISH_ORDER)
+
+
 def territory_names(territory: Territory, lang: str) -> dict[str, dict[str, str]]:
     """Return ``{"area": id → name, "type": id → name}`` in ``lang``: how areas and unit types
     are shown to a person (ids stay in JSON and CSV)."""

@@ -334,9 +334,14 @@ def import_units(
 
 
 def list_units(ctx: Context, chosen: UnitFilter = UnitFilter()) -> list[UnitView]:
-    """Return the selected units, ordered by area then id."""
+    """Return the selected units, ordered by the area's name (as the reader reads it, in
+    Swedish alphabetical order) then id."""
+    from fvmcli.core.territory import alphabetical, territory_names
+
     with ctx.db.read() as conn:
         found = select(ctx, conn, chosen).units
+    names = territory_names(ctx.territory, ctx.lang)["area"]
+    found.sort(key=lambda u: (alphabetical(names.get(u.area, u.area)), u.id))
     return [unit_view(ctx, u) for u in found]
 
 
