@@ -139,3 +139,12 @@ def test_the_readme_tour_runs_line_by_line(tmp_path: Path, monkeypatch: pytest.M
     assert "The history holds" in output("history verify")
     assert (tmp_path / "plan.xlsx").exists()
     assert len(ran) == len(tour()) - 1  # every line but the interactive one
+    # The cutover section works on phase 1, whose go-live the tour sets: its deadlines are
+    # known, so a blocker there is a blocker.
+    assert "has no go-live date" not in output("cutover status")
+    assert "2027-03-01" in output("phase list") and "2027-10-01" in output("phase list")
+    # fvm info counts what phase list shows with a date, and says so.
+    assert re.search(r"phases with a go-live date\s+2\b", output("info"))
+    # Extras are installed from the clone's top folder, before the tour's cd docs/exempel.
+    tour_text = README.read_text("utf-8").split("## A short tour", 1)[1].split("\n## ", 1)[0]
+    assert tour_text.index("pip install '.[pdf]'") < tour_text.index("cd docs/exempel")

@@ -38,7 +38,7 @@ def grant_rows(grants: Any) -> list[dict[str, Any]]:
 
 # What each table holds, as a person calls it (--json keeps the table names).
 TABLE_WORDS = {
-    "phases": N_("phases"),
+    "phases": N_("phases with a go-live date"),  # a phase has a row once its date is set
     "units": N_("units"),
     "answers": N_("answers"),
     "waivers": N_("waivers"),
@@ -53,6 +53,9 @@ TABLE_WORDS = {
     "access_grants": N_("grants"),
     "trusted_keys": N_("trusted device keys"),
     "reminders": N_("reminders sent"),
+    "gate_proposals": N_("go/no-go proposals"),
+    "gate_votes": N_("go/no-go votes"),
+    "gate_decisions": N_("go/no-go decisions"),
 }
 
 
