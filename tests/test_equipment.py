@@ -214,7 +214,7 @@ def test_import_refuses_bad_rows_and_is_idempotent(units: Fvm, write_csv) -> Non
         assert expected in err, expected
     assert units.scalar("SELECT count(*) FROM equipment_counts") == 0
     good = write_csv("unit;item;present\nh1;pc;2\n", "good.csv")
-    assert "Would change 1 of 1" in e(units, "import", str(good), "--dry-run").stdout
+    assert "Would save 1 of 1" in e(units, "import", str(good), "--dry-run").stdout
     assert units.scalar("SELECT count(*) FROM equipment_counts") == 0
     assert "Saved 1 of 1" in e(units, "import", str(good)).stdout
     assert "Saved 0 of 1" in e(units, "import", str(good)).stdout

@@ -11,7 +11,7 @@ from fvmcli.cli.env import get_env
 from fvmcli.cli.groups import GROUPS
 from fvmcli.cli.options import BY, DRY_RUN, ENCODING, FORMAT, OUTPUT, output_options, unit_filters
 from fvmcli.cli.output import Output, importing, say
-from fvmcli.i18n import _
+from fvmcli.i18n import _, ngettext
 
 app = typer.Typer(
     help=GROUPS["equipment"][1],
@@ -121,11 +121,14 @@ def import_(
 
     with importing(file, encoding):
         done = import_counts(get_env(ctx, creates=True), file, dry_run=dry_run, by=by)
-    verb = _("Would change") if dry_run else _("Changed")
+    verb = _("Would save") if dry_run else _("Saved")
     say(
-        _(
-            "{verb} {changed} of {counts} counts for {units} units from {file}; "
-            "{unchanged} unchanged."
+        ngettext(
+            "{verb} {changed} of {counts} counts (new or changed) for {units} unit from {file}; "
+            "{unchanged} unchanged.",
+            "{verb} {changed} of {counts} counts (new or changed) for {units} units from {file}; "
+            "{unchanged} unchanged.",
+            done.units,
         ).format(
             verb=verb,
             changed=done.changed,
