@@ -1,5 +1,5 @@
-"""Each change fvm makes to Typer's and rich's internals (``cli/patches.py``, ``cli/app.py``)
-has a test here that fails when the change stops applying: a Typer release that renames what
+"""Each change fvm makes to Typer's and rich's internals (all in ``cli/patches.py``) has a
+test here that fails when the change stops applying: a Typer release that renames what
 is patched must fail these, not pass silently. Typer is pinned below 0.30 for them."""
 
 from __future__ import annotations
@@ -55,6 +55,22 @@ def test_help_is_in_swedish_usage_and_options() -> None:
     assert "─ Alternativ ─" in shown
     assert "--phase              TAL " in shown and "--area               TEXT " in shown
     assert "<str>" not in shown and "<int>" not in shown and "<bool>" not in shown
+
+
+def test_the_standard_librarys_gettext_is_left_alone() -> None:
+    """fvm's words reach Typer through Typer's own modules, never by replacing
+    ``gettext.gettext`` for the whole process (a library beside fvm would speak fvm's words)."""
+    probe = (
+        "import gettext, runpy, sys\n"
+        "original = gettext.gettext\n"
+        "sys.argv = ['fvm', 'unit', 'list', '--help']\n"
+        "try:\n    runpy.run_module('fvmcli', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        "print('@@', gettext.gettext is original, file=sys.stderr)\n"
+    )
+    done = _run(probe)
+    assert "─ Alternativ ─" in done.stdout  # the help's panels are Swedish all the same
+    assert done.stderr.rsplit("@@", 1)[1].split() == ["True"]
 
 
 def test_a_broken_pipe_ends_with_0() -> None:

@@ -17,10 +17,10 @@ from fvmcli.cli import environment, system
 from fvmcli.cli.groups import GROUPS
 from fvmcli.cli.help_text import translate_help
 from fvmcli.cli.output import fail
-from fvmcli.cli.patches import broken_pipe_is_no_error, plain_values_pass_through
+from fvmcli.cli.patches import broken_pipe_is_no_error, framework_words
 from fvmcli.cli.usage_words import in_language
 from fvmcli.errors import ExitCode, FvmError
-from fvmcli.i18n import LANGS, N_, _, env_language, use
+from fvmcli.i18n import LANGS, _, env_language, use
 from fvmcli.services.context import Context
 
 
@@ -34,7 +34,7 @@ class FvmGroup(TyperGroup):
     def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
         args = _wide_first(sys.argv[1:] if args is None else list(args))
         use(_asked_language(args))
-        _framework_words()
+        framework_words()
         broken_pipe_is_no_error()
         translate_help(self)
         try:
@@ -141,131 +141,6 @@ def _asked_language(args: list[str]) -> str:
         if value is not None and value.strip().lower() in LANGS:
             return value.strip().lower()
     return env_language()
-
-
-def _framework_words() -> None:
-    """Put the words Typer prints around help and usage errors in the current language."""
-    import gettext
-
-    from typer import core
-
-    core._ = _
-    # Typer's help module is imported only to show help (it is slow to import). It takes its
-    # words from the standard library's gettext at import, so that is where ours go in.
-    gettext.gettext = _
-    _translated_help_option()
-    _translated_usage()
-    _plain_metavars()
-    plain_values_pass_through()
-    rich_utils = sys.modules.get("typer.rich_utils")
-    if rich_utils is not None:
-        for name, words in _TYPER_WORDS.items():
-            setattr(rich_utils, name, _(words))
-
-
-def _translated_help_option() -> None:
-    """Give ``--help`` its words in the current language: Typer's copy of Click makes that
-    option when a command is parsed, with an English text of its own."""
-    try:
-        from typer._click import decorators
-    except ImportError:  # another Typer: --help stays in English
-        return
-    original = getattr(decorators.help_option, "__wrapped__", decorators.help_option)
-
-    def help_option(param_decls: list[str]) -> Any:
-        decorate = original(param_decls)
-
-        def apply(command: Any) -> Any:
-            done = decorate(command)
-            command.params[-1].help = _(HELP_WORDS)
-            return done
-
-        return apply
-
-    help_option.__wrapped__ = original  # type: ignore[attr-defined]
-    decorators.help_option = help_option
-
-
-# What help shows for a value of each type, instead of Typer's Python names (<list[Path]>).
-METAVARS = {
-    "bool": "",
-    "str": N_("TEXT"),
-    "int": N_("NUMBER"),
-    "float": N_("NUMBER"),
-    "Path": N_("PATH"),
-    "file": N_("PATH"),
-    "directory": N_("PATH"),
-    "datetime": N_("DATE"),
-}
-
-
-def _plain_metavars() -> None:
-    """Show option and argument types in help as words of the current language (``TEXT``,
-    ``SÖKVÄG…``) and nothing for a flag, instead of ``<str>``, ``<list[Path]>``, ``<bool>``."""
-    try:
-        from typer.core import _TyperParameter
-    except ImportError:  # another Typer: its own words stay
-        return
-    original = getattr(_TyperParameter.display_type, "__wrapped__", _TyperParameter.display_type)
-
-    def display_type(self: Any, ctx: Any) -> str:
-        shown = str(original(self, ctx))
-        inner = shown[1:-1] if shown.startswith("<") and shown.endswith(">") else shown
-        many = inner.startswith("list[") and inner.endswith("]")
-        if many:
-            inner = inner[5:-1]
-        inner = inner.removesuffix(" range")  # an int with min/max: the range is said beside
-        if inner not in METAVARS:
-            return shown
-        word = _(METAVARS[inner]) if METAVARS[inner] else ""
-        return f"{word}…" if many and word else word
-
-    display_type.__wrapped__ = original  # type: ignore[attr-defined]
-    _TyperParameter.display_type = display_type  # type: ignore[method-assign]
-
-
-def _translated_usage() -> None:
-    """Begin help and usage errors with ``Usage:`` in the current language (Typer's copy of
-    Click writes the English word unless it is given another)."""
-    try:
-        from typer._click.formatting import HelpFormatter
-    except ImportError:  # another Typer: the word stays English
-        return
-    original = getattr(HelpFormatter.write_usage, "__wrapped__", HelpFormatter.write_usage)
-
-    def write_usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
-        original(self, prog, args, _(USAGE_WORDS) if prefix is None else prefix)
-
-    write_usage.__wrapped__ = original  # type: ignore[attr-defined]
-    HelpFormatter.write_usage = write_usage  # type: ignore[method-assign]
-
-
-HELP_WORDS = N_("Show this message and exit.")
-USAGE_WORDS = N_("Usage: ")
-# What typer.core says through gettext (its usage errors of its own are English only).
-TYPER_MESSAGES = (
-    N_("(dynamic)"),
-    N_("Aborted!"),
-    N_("default: {default}"),
-    N_("required"),
-    N_("env var: {var}"),
-    N_("Missing command."),
-    N_("No such command {name!r}."),
-)
-
-# The module constants of typer.rich_utils that hold words, and their English.
-_TYPER_WORDS = {
-    "DEPRECATED_STRING": N_("(deprecated) "),
-    "DEFAULT_STRING": N_("[default: {}]"),
-    "ENVVAR_STRING": N_("[env var: {}]"),
-    "REQUIRED_LONG_STRING": N_("[required]"),
-    "ARGUMENTS_PANEL_TITLE": N_("Arguments"),
-    "OPTIONS_PANEL_TITLE": N_("Options"),
-    "COMMANDS_PANEL_TITLE": N_("Commands"),
-    "ERRORS_PANEL_TITLE": N_("Error"),
-    "ABORTED_TEXT": N_("Aborted."),
-    "RICH_HELP": N_("Try [blue]'{command_path} {help_option}'[/] for help."),
-}
 
 
 def _framework(exc: BaseException) -> bool:

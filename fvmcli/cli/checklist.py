@@ -155,7 +155,7 @@ def import_(
             "{file}; {unchanged} unchanged.",
             "{verb} {changed} of {answers} answers (new or changed) for {units} units from "
             "{file}; {unchanged} unchanged.",
-            done.units,
+            done.units or 0,
         ).format(
             verb=verb,
             changed=done.changed,

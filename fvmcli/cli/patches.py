@@ -1,12 +1,151 @@
-"""Two changes to the libraries under the command line, made at start: Typer's coercion of
-plain option values, which would import pydantic for nothing, and rich's exit on a broken
-pipe, which would turn ``fvm … | head`` into a failure."""
+"""Every change fvm makes to the libraries under its command line, in one module, each for a
+reason said where it is made, and each with a test that fails when it stops applying
+(``tests/test_patches.py``); Typer and Click are pinned to the range those tests pass on.
+
+- Typer's and Click's words (usage, help, panel titles, the help option, type names) in the
+  user's language: Typer offers no hook for them (``framework_words``);
+- Typer's coercion of plain option values, which would import pydantic for nothing
+  (``plain_values_pass_through``);
+- rich's exit on a broken pipe, which would turn ``fvm … | head`` into a failure
+  (``broken_pipe_is_no_error``).
+"""
 
 from __future__ import annotations
 
 import errno
 import sys
 from typing import Any
+
+from fvmcli.i18n import N_, _
+
+
+def framework_words() -> None:
+    """Put the words Typer prints around help and usage errors in the current language (each
+    run: a process may run commands in both languages), and let plain values pass Typer's
+    coercion untouched.
+
+    ``typer.core`` says its words through a module-level ``_`` (the standard library's
+    gettext): it gets fvm's. ``typer.rich_utils`` turns its words into module constants when
+    it is imported, which is only to show help (it is slow to import): they are set when it
+    is, and again on every run after. The standard library's ``gettext`` is not touched."""
+    from typer import core
+
+    core._ = _
+    _translated_help_option()
+    _translated_usage()
+    _plain_metavars()
+    plain_values_pass_through()
+    _after_import("typer.rich_utils", _rich_utils_words)
+
+
+def _rich_utils_words(module: Any) -> None:
+    for name, words in _TYPER_WORDS.items():
+        setattr(module, name, _(words))
+
+
+def _translated_help_option() -> None:
+    """Give ``--help`` its words in the current language: Typer's copy of Click makes that
+    option when a command is parsed, with an English text of its own."""
+    try:
+        from typer._click import decorators
+    except ImportError:  # another Typer: --help stays in English
+        return
+    original = getattr(decorators.help_option, "__wrapped__", decorators.help_option)
+
+    def help_option(param_decls: list[str]) -> Any:
+        decorate = original(param_decls)
+
+        def apply(command: Any) -> Any:
+            done = decorate(command)
+            command.params[-1].help = _(HELP_WORDS)
+            return done
+
+        return apply
+
+    help_option.__wrapped__ = original  # type: ignore[attr-defined]
+    decorators.help_option = help_option
+
+
+# What help shows for a value of each type, instead of Typer's Python names (<list[Path]>).
+METAVARS = {
+    "bool": "",
+    "str": N_("TEXT"),
+    "int": N_("NUMBER"),
+    "float": N_("NUMBER"),
+    "Path": N_("PATH"),
+    "file": N_("PATH"),
+    "directory": N_("PATH"),
+    "datetime": N_("DATE"),
+}
+
+
+def _plain_metavars() -> None:
+    """Show option and argument types in help as words of the current language (``TEXT``,
+    ``SÖKVÄG…``) and nothing for a flag, instead of ``<str>``, ``<list[Path]>``, ``<bool>``."""
+    try:
+        from typer.core import _TyperParameter
+    except ImportError:  # another Typer: its own words stay
+        return
+    original = getattr(_TyperParameter.display_type, "__wrapped__", _TyperParameter.display_type)
+
+    def display_type(self: Any, ctx: Any) -> str:
+        shown = str(original(self, ctx))
+        inner = shown[1:-1] if shown.startswith("<") and shown.endswith(">") else shown
+        many = inner.startswith("list[") and inner.endswith("]")
+        if many:
+            inner = inner[5:-1]
+        inner = inner.removesuffix(" range")  # an int with min/max: the range is said beside
+        if inner not in METAVARS:
+            return shown
+        word = _(METAVARS[inner]) if METAVARS[inner] else ""
+        return f"{word}…" if many and word else word
+
+    display_type.__wrapped__ = original  # type: ignore[attr-defined]
+    _TyperParameter.display_type = display_type  # type: ignore[method-assign]
+
+
+def _translated_usage() -> None:
+    """Begin help and usage errors with ``Usage:`` in the current language (Typer's copy of
+    Click writes the English word unless it is given another)."""
+    try:
+        from typer._click.formatting import HelpFormatter
+    except ImportError:  # another Typer: the word stays English
+        return
+    original = getattr(HelpFormatter.write_usage, "__wrapped__", HelpFormatter.write_usage)
+
+    def write_usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
+        original(self, prog, args, _(USAGE_WORDS) if prefix is None else prefix)
+
+    write_usage.__wrapped__ = original  # type: ignore[attr-defined]
+    HelpFormatter.write_usage = write_usage  # type: ignore[method-assign]
+
+
+HELP_WORDS = N_("Show this message and exit.")
+USAGE_WORDS = N_("Usage: ")
+# What typer.core says through gettext (its usage errors of its own are English only).
+TYPER_MESSAGES = (
+    N_("(dynamic)"),
+    N_("Aborted!"),
+    N_("default: {default}"),
+    N_("required"),
+    N_("env var: {var}"),
+    N_("Missing command."),
+    N_("No such command {name!r}."),
+)
+
+# The module constants of typer.rich_utils that hold words, and their English.
+_TYPER_WORDS = {
+    "DEPRECATED_STRING": N_("(deprecated) "),
+    "DEFAULT_STRING": N_("[default: {}]"),
+    "ENVVAR_STRING": N_("[env var: {}]"),
+    "REQUIRED_LONG_STRING": N_("[required]"),
+    "ARGUMENTS_PANEL_TITLE": N_("Arguments"),
+    "OPTIONS_PANEL_TITLE": N_("Options"),
+    "COMMANDS_PANEL_TITLE": N_("Commands"),
+    "ERRORS_PANEL_TITLE": N_("Error"),
+    "ABORTED_TEXT": N_("Aborted."),
+    "RICH_HELP": N_("Try [blue]'{command_path} {help_option}'[/] for help."),
+}
 
 
 def plain_values_pass_through() -> None:
@@ -42,11 +181,16 @@ def broken_pipe_is_no_error() -> None:
     """Let a reader that stops reading (``fvm --help | head``) end fvm with 0: rich exits 1
     on a broken pipe, so its consoles raise BrokenPipeError instead, which fvm handles. Rich
     is patched when it is first imported (a ``--json`` command never imports it)."""
-    loaded = sys.modules.get("rich.console")
+    _after_import("rich.console", _raise_on_broken_pipe)
+
+
+def _after_import(name: str, then: Any) -> None:
+    """Run ``then`` on the module ``name`` now if it is loaded, else once it is imported."""
+    loaded = sys.modules.get(name)
     if loaded is not None:
-        _raise_on_broken_pipe(loaded)
-    elif not any(isinstance(f, _OnImport) for f in sys.meta_path):
-        sys.meta_path.insert(0, _OnImport("rich.console", _raise_on_broken_pipe))
+        then(loaded)
+    elif not any(isinstance(f, _OnImport) and f.name == name for f in sys.meta_path):
+        sys.meta_path.insert(0, _OnImport(name, then))
 
 
 def _raise_on_broken_pipe(module: Any) -> None:
