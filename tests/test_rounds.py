@@ -224,8 +224,9 @@ def test_watch_without_a_terminal_prints_one_frame_per_refresh(fvm: Fvm) -> None
         "0.2",
     ).stdout
     assert out.count("fvm cutover watch · mini") == 2
-    assert "Blockers (1)" in out and "h2" in out
-    assert "answer  h2  a.lead  → no" in out
+    # Units, questions and owners by name, changes in words: no ids where people read.
+    assert "Blockers (1)" in out and "Avdelning Två" in out
+    assert "answer  Avdelning Två  Is there a project lead?  → no" in out
     bad = fvm("--content", CONTENT, "cutover", "watch", "--by", "type", "--count", "1", code=2)
     assert "--by" in bad.stderr
 
@@ -285,7 +286,7 @@ def test_watch_shows_what_another_process_writes_and_ends_cleanly_on_ctrl_c(fvm:
             check=False,
         )
         assert writer.returncode == 0, writer.stderr
-        child.expect("Kalle Öberg  answer  h1  a.lead  → no")
+        child.expect("Kalle Öberg  answer  Avdelning Ett  Is there a project lead\\?  → no")
         child.expect("Blockers \\(2\\)")
         child.sendintr()
         child.expect(pexpect.EOF)

@@ -12,10 +12,33 @@ from rich.table import Table
 from rich.text import Text
 
 from fvmcli.cli.output import STATUS_STYLE, printable
-from fvmcli.i18n import _
+from fvmcli.core.territory import alphabetical
+from fvmcli.i18n import N_, _
 from fvmcli.render.values import fraction_shown, stockholm, word
 
 ORDER = ("red", "amber", "not-started", "green")
+TEXT_WIDTH = 48  # of a question's text in a line of the view
+# What each kind of history entry is called in the list of changes.
+KIND_WORDS = {
+    "answer": N_("answer"),
+    "waiver": N_("waiver"),
+    "attestation": N_("attestation"),
+    "approval": N_("approval"),
+    "count": N_("count"),
+    "requirement": N_("equipment override"),
+    "unit": N_("unit"),
+    "phase": N_("phase"),
+    "snapshot": N_("assessment round"),
+    "session": N_("session"),
+    "enrolment": N_("booking"),
+    "person": N_("person"),
+    "grant": N_("grant"),
+    "trust": N_("trusted key"),
+    "reminder": N_("reminder"),
+    "gate-proposal": N_("go/no-go proposal"),
+    "gate-vote": N_("go/no-go vote"),
+    "gate-decision": N_("go/no-go decision"),
+}
 
 
 def _time(at: str, today: str) -> str:
@@ -53,16 +76,26 @@ def _bar(counts: dict[str, Any], width: int) -> Text:
     return bar
 
 
-def _change_line(change: Any, today: str) -> str:
-    """Return one history entry as a line: when, who, what, on which unit, to which value."""
+def _short(text: str, width: int = TEXT_WIDTH) -> str:
+    """Return ``text`` cut to ``width`` characters with … when longer."""
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _change_line(change: Any, today: str, names: dict[str, dict[str, str]]) -> str:
+    """Return one history entry as a person reads it: when, who, what kind of change, on
+    which unit and question (by name and text), to which value."""
+    kind = _(KIND_WORDS[change.kind]) if change.kind in KIND_WORDS else change.kind
+    subject = change.subject or ""
+    if change.kind in ("answer", "waiver", "attestation", "approval"):
+        subject = _short(names.get("question", {}).get(subject, subject))
     parts = [
         _time(change.at, today),
         change.by,
-        change.kind,
-        change.unit_id or "",
-        change.subject or "",
+        kind,
+        names.get("unit", {}).get(change.unit_id or "", change.unit_id or ""),
+        subject,
     ]
-    if change.new is not None and change.kind in ("answer", "count", "waiver", "phase"):
+    if change.new is not None and change.kind in ("answer", "waiver", "phase", "attestation"):
         parts.append(f"→ {_value_word(change.new)}")
     return printable("  ".join(p for p in parts if p))
 
@@ -86,13 +119,19 @@ def render_frame(frame: Any, width: int, height: int, every: float) -> Renderabl
         counts.append(" ")
     counts.append(_("mean {summary}").format(summary=fraction_shown(summary["mean_score"])))
 
-    groups = dict(sorted(status.summaries_by(frame.by).items()))
+    names = frame.names
+    area_names = names.get("area", {})
+    named = {
+        (area_names.get(g, g) if frame.by == "area" else g): counts
+        for g, counts in status.summaries_by(frame.by).items()
+    }
+    groups = dict(sorted(named.items(), key=lambda i: alphabetical(str(i[0]))))
     label_width = max([len(str(g)) for g in groups] + [5]) + 1
     bar_width = max(10, min(60, width - label_width - 40))
     bars = Table.grid(padding=(0, 1))
     for name, g in groups.items():
         bars.add_row(
-            Text(f"{frame.by} {name}" if frame.by == "phase" else printable(str(name))),
+            Text(_("phase {n}").format(n=name) if frame.by == "phase" else printable(str(name))),
             _bar(g, bar_width),
             Text(
                 _("{g:>4} red {g2:>4} amber {g3:>4} not started {g4:>4} green").format(
@@ -112,12 +151,13 @@ def render_frame(frame: Any, width: int, height: int, every: float) -> Renderabl
         box=None,
         pad_edge=False,
     )
+    questions, owners = names.get("question", {}), names.get("owner", {})
     for b in blockers[:room]:
         block.add_row(
-            Text(printable(b.unit), style="red"),
-            Text(printable(b.question)),
+            Text(printable(b.name), style="red"),
+            Text(printable(_short(questions.get(b.question, b.question)))),
             Text(_("{days_overdue} d").format(days_overdue=b.days_overdue)),
-            Text(printable(b.owner or "")),
+            Text(printable(owners.get(b.owner, b.owner) if b.owner else "")),
         )
     if len(blockers) > room:
         block.add_row(Text(_("… and {room} more").format(room=len(blockers) - room), style="dim"))
@@ -129,7 +169,7 @@ def render_frame(frame: Any, width: int, height: int, every: float) -> Renderabl
         pad_edge=False,
     )
     for change in frame.changes[:room]:
-        recent.add_row(Text(_change_line(change, today), overflow="ellipsis"))
+        recent.add_row(Text(_change_line(change, today, names), overflow="ellipsis"))
     if not frame.changes:
         recent.add_row(Text(_("none yet"), style="dim"))
     return Group(head, counts, Text(""), bars, Text(""), block, Text(""), recent)

@@ -88,6 +88,9 @@ WORDS = {
     # what became of an answer or a waiver under four eyes (checklist history)
     "attestation": N_("attestation"),
     "approval": N_("approval"),
+    "attested": N_("attested"),
+    "approved": N_("approved"),
+    "rejected": N_("rejected"),
 }
 
 

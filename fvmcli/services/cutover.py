@@ -345,6 +345,9 @@ class WatchFrame:
     by: str  # area or phase
     changes: list[Any]  # store.history.Change, newest first
     taken_at: str
+    # What a person reads instead of ids: area id → name, unit id → name, owner id → name,
+    # question id → its text, in the user's language.
+    names: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def watch_frame(
@@ -363,6 +366,16 @@ def watch_frame(
         raise InputError(_("--by: expected area or phase, got {by!r}").format(by=by))
     status = territory_status(ctx, chosen, checklist_id=checklist_id)
     ids = None if chosen.everything else [r.unit for r in status.rows]
+    from fvmcli.core.territory import territory_names
+    from fvmcli.services.chains import owner_names
+
     with ctx.db.read() as conn:
         recent = latest(conn, max(0, changes), ids) if changes > 0 else []
-    return WatchFrame(status, by, recent, ctx.clock.now())
+    lang = ctx.lang
+    names = {
+        "area": territory_names(ctx.territory, lang)["area"],
+        "unit": {r.unit: r.name for r in status.rows},
+        "owner": owner_names(ctx),
+        "question": {q.id: q.text.get(lang) for q in status.checklist.questions},
+    }
+    return WatchFrame(status, by, recent, ctx.clock.now(), names)
