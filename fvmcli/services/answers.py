@@ -277,11 +277,14 @@ def history_rows(
     stored values for scripts, and beside them (``*_shown``) the answers as a person reads
     them in the user's language (an option's label, ``ja`` for yes)."""
     from fvmcli.render.checklist_sheet import answer_label
+    from fvmcli.render.values import word
 
     checklist = ctx.checklist(checklist_id)
     lang = ctx.lang
 
     def shown(kind: str, qid: str | None, value: str | None) -> str | None:
+        if kind in ("attestation", "approval") and value is not None:
+            return word(value)  # attested, approved, rejected
         asked = checklist.question(qid) if qid and kind == "answer" else None
         if asked is None or value is None:
             return value
