@@ -331,6 +331,9 @@ def test_dry_run_writes_eml_files_and_stores_nothing(fvm: Fvm, tmp_path: Path) -
     seed(fvm.url)
     out = run(fvm, "--dry-run", "-o", str(tmp_path / "påminnelser"))
     assert "Enheter: 1 skulle skickas" in out.stdout
+    # Recipients by name where people read; their ids stay in JSON.
+    assert "Lena Åberg, enhetens brevlåda (u1@exempel.se)" in out.stdout
+    assert "lead1" not in out.stdout and "@unit" not in out.stdout
     files = sorted(p.name for p in (tmp_path / "påminnelser").iterdir())
     assert files == ["u1.eml"]
     message = email.message_from_bytes(

@@ -14,7 +14,8 @@ OUTCOMES = (
     Column("unit", "unit"),
     Column("name", "name"),
     Column("state", "state", word),
-    Column("recipients", "recipients", lambda r: ", ".join(r) or "–"),
+    # By name where people read (ids in JSON and CSV).
+    Column("recipients", "recipients", cell=lambda r: ", ".join(r["recipient_names"]) or "–"),
     Column("blockers", "blockers"),
     Column("overdue", "overdue"),
     Column("due_soon", "due soon"),
@@ -35,7 +36,7 @@ STATE_STYLE = {
 def reminders_view(done: Any, folder: Path | None) -> Shown:
     """Return ``fvm remind``: a row per unit with something to report, the files a dry run
     wrote to ``folder``, and one line of counts."""
-    rows = [o.as_dict() for o in done.outcomes]
+    rows = [{**o.as_dict(), "recipient_names": o.recipient_names} for o in done.outcomes]
     listing = Listing(
         OUTCOMES,
         rows,
