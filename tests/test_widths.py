@@ -154,3 +154,48 @@ def test_equipment_gaps_at_80_columns_keep_what_is_left_to_do_and_name_the_items
     assert "Visas inte vid den här bredden: på plats" in text  # the counts went first
     data = CliRunner().invoke(app, ["--db", territory, "equipment", "gaps", "--json"])
     assert "name" not in data.stdout.split('"items"')[1].split("}")[0]  # ids only for scripts
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The demo territory, built once for the tests of what each table keeps at 80 columns."""
+    from fvmcli.services.context import Context
+    from fvmcli.services.demo import run_demo
+
+    db = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.sqlite'}"
+    run_demo(Context(db_url=db), "2026-11-26")[0].close()
+    return db
+
+
+def at_80(db: str, *args: str, fits: bool = True) -> str:
+    result = CliRunner().invoke(
+        app, ["--db", db, *args], env={"COLUMNS": "80", "FVM_NOW": "2026-11-26T10:00"}
+    )
+    assert result.exit_code == 0, result.output
+    if fits:
+        assert all(len(line) <= 80 for line in result.stdout.splitlines()), result.stdout
+    return result.stdout
+
+
+@pytest.mark.slow
+def test_each_table_keeps_the_columns_that_carry_its_point_at_80_columns(demo: str) -> None:
+    shown = tables(at_80(demo, "checklist", "show", "golive"))[0]
+    assert {"id", "question", "critical"} <= set(shown[0])
+    assert len(shown[0]["question"]) >= 30  # the text, not the type or weight, keeps its room
+    plan = tables(at_80(demo, "course", "plan", "--phase", "1"))[0]
+    assert {"course", "missing", "shortfall", "sessions to add"} <= set(plan[0])
+    items = tables(at_80(demo, "equipment", "show", "sas-boras-med"))[0]
+    assert {"name", "required", "present", "configured", "tested"} <= set(items[0])
+    sessions = tables(at_80(demo, "session", "list"))[0]
+    assert {"id", "start", "seats", "location"} <= set(sessions[0])
+    info = at_80(demo, "info", fits=False)  # a path is never cut: it is there to be copied
+    assert demo in info
+    score = at_80(demo, "checklist", "score", "golive", "--unit", "kommun-tranemo", fits=False)
+    after = score.split("Blockers (")[1].splitlines()[1:]
+    blockers = [
+        line.split()[0]
+        for line in after[: next(i for i, line in enumerate(after) if not line.startswith("  "))]
+    ]
+    assert blockers == ["org.project-lead", "org.staffing-plan", "org.super-users"]
+    for question in blockers:
+        assert score.count(f"  {question}  due") == 1  # each blocker listed once

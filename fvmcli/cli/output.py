@@ -151,7 +151,7 @@ _ANSI = {"green": "32", "yellow": "33", "red": "31", "blue": "34", "dim": "2", "
 def fit_columns(
     natural: Sequence[int],
     minimum: Sequence[int],
-    fit: Sequence[tuple[int, bool]],
+    fit: Sequence[tuple[int, bool, int | None]],
     width: int | None,
 ) -> tuple[list[int], list[int]]:
     """Return the columns to show and their widths: all of them at their natural width when
@@ -161,7 +161,7 @@ def fit_columns(
     if width is None:
         return kept, list(natural)
     droppable = sorted(
-        (i for i, (order, _) in enumerate(fit) if order > 0), key=lambda i: (-fit[i][0], -i)
+        (i for i, (order, *_rest) in enumerate(fit) if order > 0), key=lambda i: (-fit[i][0], -i)
     )
     while True:
         fixed = sum(natural[i] for i in kept if not fit[i][1])
@@ -202,11 +202,12 @@ def emit_table(
     *,
     title: str | None = None,
     styles: Sequence[str | None] | None = None,
-    fit: Sequence[tuple[int, bool]] | None = None,
+    fit: Sequence[tuple[int, bool, int | None]] | None = None,
 ) -> None:
-    """Print a table that fits the terminal (``fit``: each column's drop order and whether it
-    may shrink; see ``fit_columns``), one line per row; ``None`` cells show as a dash, numbers
-    are right-aligned, and ``styles`` colour whole rows on a colour terminal."""
+    """Print a table that fits the terminal (``fit``: each column's drop order, whether it
+    may shrink and to how few characters; see ``fit_columns``), one line per row; ``None``
+    cells show as a dash, numbers are right-aligned, and ``styles`` colour whole rows on a
+    colour terminal."""
     from rich.cells import cell_len
 
     headings = [printable(_(c) if c else c) for c in columns]
@@ -215,9 +216,11 @@ def emit_table(
         ["–" if c is None else printable(str(c)).replace("\n", " ") for c in row] for row in rows
     ]
     n = len(headings)
-    fit = list(fit) if fit is not None else [(0 if i == 0 else i, False) for i in range(n)]
+    fit = list(fit) if fit is not None else [(0 if i == 0 else i, False, None) for i in range(n)]
     natural = [max([cell_len(headings[i])] + [cell_len(r[i]) for r in cells]) for i in range(n)]
-    minimum = [min(natural[i], max(MIN_SHRUNK, cell_len(headings[i]))) for i in range(n)]
+    minimum = [
+        min(natural[i], max(fit[i][2] or MIN_SHRUNK, cell_len(headings[i]))) for i in range(n)
+    ]
     env = current()
     kept, widths = fit_columns(natural, minimum, fit, env.table_width())
     right = [bool(cells) and all(_NUMBER.match(r[i]) for r in cells) for i in range(n)]

@@ -26,16 +26,16 @@ END = typer.Option(
 LOCATION = typer.Option(None, "--location", help="Where, e.g. Regionens hus, Göteborg.")
 TRAINER = typer.Option(None, "--trainer", help="Who teaches.")
 
-SESSIONS = (
-    Column("id", "id"),
-    Column("course", "course"),
-    Column("start", "start", lambda t: t.replace("T", " ")),
-    Column("end", "end", lambda t: t.replace("T", " ")),
+SESSIONS = (  # when, where and the seats stay; the course (in the id already) goes first
+    Column("id", "id", drop=0),
+    Column("course", "course", drop=5),
+    Column("start", "start", lambda t: t.replace("T", " "), drop=0),
+    Column("end", "end", lambda t: t.replace("T", " "), drop=4),
     Column("capacity", "capacity", table=False),
-    Column("seats", "seats", cell=lambda s: f"{s['seats']}/{s['capacity']}"),
-    Column("waiting", "waitlist", lambda n: n or ""),
-    Column("location", "location"),
-    Column("trainer", "trainer"),
+    Column("seats", "seats", cell=lambda s: f"{s['seats']}/{s['capacity']}", drop=0),
+    Column("waiting", "waitlist", lambda n: n or "", drop=2),
+    Column("location", "location", drop=0, least=12),
+    Column("trainer", "trainer", drop=3),
 )
 
 

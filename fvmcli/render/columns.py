@@ -33,9 +33,11 @@ class Column:
     table: bool = True
     data: bool = True
     # At a narrow terminal: columns of the highest ``drop`` go first (0: never), and ``shrink``
-    # columns (names, texts) are shortened with … before any column goes. None: by position.
+    # columns (names, texts) are shortened with … before any column goes, down to ``least``
+    # characters (a column that carries the table's point keeps more). None: by position.
     drop: int | None = None
     shrink: bool | None = None
+    least: int | None = None
 
     def shown(self, row: Any) -> Any:
         """Return the table cell of ``row``."""
@@ -77,14 +79,16 @@ def table_cells(
 SHRINKING = ("name", "title", "text", "question", "reason", "location", "comment", "area", "type")
 
 
-def table_fit(columns: Sequence[Column]) -> list[tuple[int, bool]]:
-    """Return (drop order, may shrink) of each table column: by default the first column is
-    never dropped and later ones go first, and names and texts may shrink."""
+def table_fit(columns: Sequence[Column]) -> list[tuple[int, bool, int | None]]:
+    """Return (drop order, may shrink, the least width it shrinks to) of each table column:
+    by default the first column is never dropped and later ones go first, and names and texts
+    may shrink."""
     shown = [c for c in columns if c.table]
     return [
         (
             c.drop if c.drop is not None else (0 if i == 0 else i),
             c.shrink if c.shrink is not None else c.key in SHRINKING,
+            c.least,
         )
         for i, c in enumerate(shown)
     ]
@@ -172,9 +176,9 @@ NEEDS = (
     Column("to_configure", "to configure", blank_zero, drop=2),
     Column("to_test", "to test", blank_zero, drop=3),
 )
-UNIT_ITEMS = (
-    NEEDS[0],
-    Column("name", "name"),
+UNIT_ITEMS = (  # one unit's counts are the point: the item's id goes before them, its name stays
+    Column("item", "item", drop=8),
+    Column("name", "name", drop=0, least=18),
     Column("category", "category", table=False),
     Column(
         "required",
@@ -182,5 +186,8 @@ UNIT_ITEMS = (
         cell=lambda i: f"{i['required']}{'*' if i['override'] is not None else ''}",
     ),
     Column("override", "override", table=False),
-    *NEEDS[2:],
+    Column("present", "present", drop=0),
+    Column("configured", "configured", drop=0),
+    Column("tested", "tested", drop=0),
+    *NEEDS[5:],
 )

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from fvmcli.core.digest import Digest, Recipient
 from fvmcli.errors import InputError
@@ -23,116 +23,18 @@ if TYPE_CHECKING:
     from fvmcli.mail import SmtpOutbox
     from fvmcli.render.digest import DigestNames
 
-# What happened to a unit's digest.
-SENT = "sent"
-WOULD_SEND = "would-send"  # --dry-run
-ALREADY_SENT = "already-sent"  # every recipient had today's digest (see --resend)
-NO_RECIPIENT = "no-recipient"
-REFUSED = "refused"  # the server refused every recipient
-NOT_SENT = "not-sent"  # the server went away before this unit's turn
+from fvmcli.services.remind_outcomes import (
+    ALREADY_SENT,
+    NO_RECIPIENT,
+    NOT_SENT,
+    REFUSED,
+    SENT,
+    WOULD_SEND,
+    ReminderOutcome,
+    Reminders,
+)
+
 MAX_WITHIN = 366
-
-
-@dataclass(frozen=True)
-class ReminderOutcome:
-    """One unit with something to report, and what became of its digest."""
-
-    unit: str
-    name: str
-    state: str
-    digest: Digest
-    recipients: tuple[str, ...] = ()  # the recipients (person ids or "unit") it went to
-    refused: tuple[str, ...] = ()  # recipients the server refused, with its reply
-    message: bytes | None = None  # the .eml in a dry run
-
-    @property
-    def recipient_names(self) -> list[str]:
-        """Return the recipients as a person reads them: each person's name (else address),
-        and the unit's own mailbox as such."""
-        from fvmcli.core.digest import UNIT_MAILBOX
-
-        known = {r.key: r for r in self.digest.recipients}
-        shown = []
-        for key in self.recipients:
-            found = known.get(key)
-            if key == UNIT_MAILBOX:
-                shown.append(
-                    _("the unit's mailbox ({email})").format(email=found.email if found else "–")
-                )
-            else:
-                shown.append(found.name or found.email if found else key)
-        return shown
-
-    def as_dict(self) -> dict[str, Any]:
-        d = self.digest
-        return {
-            "unit": self.unit,
-            "name": self.name,
-            "state": self.state,
-            "recipients": list(self.recipients),
-            "refused": list(self.refused),
-            "digest": d.fingerprint(),
-            "blockers": len(d.blockers),
-            "overdue": len(d.overdue),
-            "due_soon": len(d.due_soon),
-            "waivers_ending": len(d.waivers_ending),
-            "training_gaps": len(d.training),
-            "equipment_items": len(d.equipment),
-        }
-
-
-@dataclass(frozen=True)
-class Reminders:
-    """What ``fvm remind`` did (or, in a dry run, would do)."""
-
-    day: date
-    within: int
-    dry_run: bool
-    outcomes: list[ReminderOutcome]
-    quiet: int  # selected units with nothing to report
-    stopped: str | None = None  # why sending stopped halfway (the server's words)
-    notes: list[str] = field(default_factory=list)
-    written: list[Path] | None = None  # the .eml files a dry run with a folder wrote
-
-    def raise_if_failed(self) -> None:
-        """Refuse a run whose digests did not reach every recipient (exit 4), naming the
-        units: what was sent is recorded, so the same run again sends the rest."""
-        from fvmcli.errors import EnvironmentProblem
-
-        if not self.failed:
-            return
-        names = ", ".join(o.unit for o in self.failed)
-        why = f" ({self.stopped})" if self.stopped else ""
-        raise EnvironmentProblem(
-            _("not sent to every recipient{why}: {names}").format(why=why, names=names),
-            hint=_("What was sent is recorded; run the same command again to send the rest."),
-        )
-
-    @property
-    def failed(self) -> list[ReminderOutcome]:
-        """Return the units whose digest did not reach every recipient."""
-        return [o for o in self.outcomes if o.state in (REFUSED, NOT_SENT) or o.refused]
-
-    def count(self, state: str) -> int:
-        return sum(1 for o in self.outcomes if o.state == state)
-
-    def as_json(self) -> dict[str, Any]:
-        """Return the ``remind --json`` document (see ``docs/decisions.md``)."""
-        return {
-            "day": self.day.isoformat(),
-            "within": self.within,
-            "dry_run": self.dry_run,
-            "units": [o.as_dict() for o in self.outcomes],
-            "summary": {
-                "units": len(self.outcomes) + self.quiet,
-                "nothing_to_report": self.quiet,
-                **{
-                    s: self.count(s)
-                    for s in (SENT, WOULD_SEND, ALREADY_SENT, NO_RECIPIENT, REFUSED, NOT_SENT)
-                },
-            },
-            "stopped": self.stopped,
-        }
 
 
 def digests(

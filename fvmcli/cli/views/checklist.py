@@ -17,15 +17,17 @@ CHECKLISTS = (
     Column("questions", "questions"),
 )
 QUESTIONS = (  # in the order of the JSON's keys (``checklist show --json``)
-    Column("id", "id"),
+    # The question's text is the point: at a narrow terminal the owner, type and weight go
+    # before it is cut below 30 characters; the id, the text and critical stay.
+    Column("id", "id", drop=0),
     Column("section", "section", table=False),
-    Column("type", "type", word),
-    Column("text", "question"),
+    Column("type", "type", word, drop=4),
+    Column("text", "question", drop=0, least=30),
     Column("help", "help", table=False),
-    Column("weight", "weight", number_shown),
-    Column("critical", "critical", lambda c: _("yes") if c else ""),
-    Column("due", "due"),
-    Column("owner", "owner"),
+    Column("weight", "weight", number_shown, drop=3),
+    Column("critical", "critical", lambda c: _("yes") if c else "", drop=0),
+    Column("due", "due", drop=2),
+    Column("owner", "owner", drop=5),
     Column("allow_na", "allow_na", table=False),
     Column("evidence", "evidence", table=False),
     Column("source", "source", table=False),

@@ -89,7 +89,8 @@ def print_score(view: ScoreView, lang: str) -> None:
     texts = {q.id: q.text.get(lang) for q in checklist.questions}
     for label, items, style in (
         (_("Blockers"), score.blockers, "red"),
-        (_("Overdue"), score.overdue, "yellow"),
+        # Each item once: the blockers are overdue too, and listed above.
+        (_("Overdue, besides the blockers"), [r for r in score.overdue if not r.blocker], "yellow"),
     ):
         if not items:
             continue

@@ -87,10 +87,10 @@ def info_view(found: Any) -> Shown:
                 for k, v in found.counts.items()
             ],
         ]
-        # The value is what info is for: it shortens, and is never the column that goes.
-        emit_table(
-            [N_("setting"), N_("value")], rows, title=_("fvm info"), fit=[(0, False), (0, True)]
-        )
+        # The value is what info is for: it is never cut (a path is copied from here), and
+        # never the column that goes.
+        whole = [(0, False, None), (0, False, None)]
+        emit_table([N_("setting"), N_("value")], rows, title=_("fvm info"), fit=whole)
 
     return Shown(found.as_json, printed)
 

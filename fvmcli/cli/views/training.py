@@ -41,14 +41,16 @@ def _coverage(row: Any) -> str:
     )
 
 
-PLAN = (
-    Column("course", "course", cell=lambda r: f"{r['title']} ({r['course']})"),
-    Column("missing", "missing"),
-    Column("booked", "booked"),
-    Column("waitlisted", "waitlisted"),
-    Column("free_seats", "free seats"),
-    Column("shortfall", "shortfall"),
-    Column("sessions_to_add", "sessions to add"),
+PLAN = (  # the point: what is short and the sessions to add; the course name shrinks first
+    Column(
+        "course", "course", cell=lambda r: f"{r['title']} ({r['course']})", shrink=True, least=24
+    ),
+    Column("missing", "missing", drop=0),
+    Column("booked", "booked", drop=3),
+    Column("waitlisted", "waitlisted", drop=2),
+    Column("free_seats", "free seats", drop=1),
+    Column("shortfall", "shortfall", drop=0),
+    Column("sessions_to_add", "sessions to add", drop=0),
 )
 PLAN_AREAS = (
     Column("course", "course"),
