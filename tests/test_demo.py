@@ -136,4 +136,5 @@ def test_the_demo_fits_a_120_column_screen(monkeypatch: pytest.MonkeyPatch) -> N
     screen = sum(max(1, -(-len(line) // 120)) for line in lines)
     assert screen <= 60, screen
     assert all(len(line) <= 120 for line in lines if "─" in line or "%" in line)
-    assert lines[-1].startswith("To work in the demo data: export FVM_DB=")
+    assert lines[-2] == "To work in the demo data (or add --db to each command):"
+    assert lines[-1].startswith("  export FVM_DB=")

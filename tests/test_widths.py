@@ -3,6 +3,8 @@ names are shortened before columns go, and --wide shows everything."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from typer.testing import CliRunner
 
@@ -199,3 +201,32 @@ def test_each_table_keeps_the_columns_that_carry_its_point_at_80_columns(demo: s
     assert blockers == ["org.project-lead", "org.staffing-plan", "org.super-users"]
     for question in blockers:
         assert score.count(f"  {question}  due") == 1  # each blocker listed once
+
+
+@pytest.mark.slow
+def test_a_command_to_copy_is_whole_on_its_own_line_at_80_columns(tmp_path: Path) -> None:
+    import os
+    import re
+    import sys
+
+    pexpect = pytest.importorskip("pexpect")
+    demo = tmp_path / "a-rather-long-folder-name-for-the-demo-database" / "demo.sqlite"
+    demo.parent.mkdir()
+    env = {**os.environ, "FVM_LANG": "sv", "TERM": "xterm", "NO_COLOR": "1"}
+    env.pop("COLUMNS", None)
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "fvmcli", "--db", str(demo), "demo", "--as-of", "2026-11-26"],
+        env=env,
+        encoding="utf-8",
+        timeout=120,
+        dimensions=(200, 80),
+    )
+    child.expect(pexpect.EOF)
+    text = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", child.before).replace("\r", "")
+    lines = text.split("\n")
+    # Longer than 80 columns, the command is still one line of its own (the terminal may
+    # show it folded): nothing broke it between words.
+    at = lines.index(f"  export FVM_DB={demo}")
+    assert lines[at - 1] == "För att arbeta i demodata (eller lägg till --db i varje kommando):"
+    assert f"  fvm --db {demo} checklist score golive --unit sas-boras-med" in lines

@@ -353,6 +353,15 @@ def say(message: str, style: str | None = None) -> None:
     console.print(Text(printable(message), style=style or ""), soft_wrap=not console.is_terminal)
 
 
+def command_line(command: str) -> None:
+    """Print a command for a person to copy on a line of its own, indented and whole: never
+    broken between words, whatever the terminal's width (the terminal may show it folded,
+    but it stays one line to copy)."""
+    from rich.text import Text
+
+    stdout().print(Text("  " + printable(command)), soft_wrap=True)
+
+
 def warn(message: str) -> None:
     """Print a warning on stderr."""
     from rich.text import Text

@@ -6,7 +6,7 @@ import typer
 
 from fvmcli.cli.env import get_env
 from fvmcli.cli.options import output_options
-from fvmcli.cli.output import Output, say
+from fvmcli.cli.output import Output, command_line, say
 from fvmcli.i18n import _
 
 
@@ -93,16 +93,10 @@ def demo(
     from fvmcli.store.database import sqlite_path
 
     where = sqlite_path(built.url) or display_url(built.url)
-    say(
-        _("Look closer: fvm --db {where} checklist score golive --unit sas-boras-med").format(
-            where=where
-        )
-    )
-    say(
-        _("To work in the demo data: export FVM_DB={where}   (or add --db {where})").format(
-            where=where
-        )
-    )
+    say(_("Look closer at a unit:"))
+    command_line(f"fvm --db {where} checklist score golive --unit sas-boras-med")
+    say(_("To work in the demo data (or add --db to each command):"))
+    command_line(f"export FVM_DB={where}")
 
 
 def register(app: typer.Typer) -> None:
