@@ -160,6 +160,8 @@ def html(template_dirs: Sequence[Path], report: Any, *, management: bool = False
         if status.checklist.stale_after
         else None,
         "role_names": report.role_names,
+        "unit_names": {r.unit: r.name for r in rows},
+        "item_names": names.get("item", {}),
         "old_cells": [
             (names.get("unit", {}).get(r.unit, r.name), r.unit, r.evidence_age_days)
             for r in report.old_evidence()[: limit or None]

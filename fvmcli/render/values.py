@@ -203,7 +203,7 @@ def scope_text(units: list[str], areas: list[str]) -> str:
     return ", ".join([*units, *(_("area {a}").format(a=a) for a in areas)]) or _("everywhere")
 
 
-LONG_WORD = 10  # letters from which a heading's word gets places to break
+LONG_WORD = 7  # letters from which a heading's word gets places to break (Resul-tat, För-se-na-de)
 
 
 def hyphenated(text: str) -> str:

@@ -320,6 +320,7 @@ def report(
         {
             **territory_names(ctx.territory, lang),
             "owner": owner_names(ctx),
+            "item": {i.id: i.name.get(lang) for i in ctx.catalog.items},
         },
         history_head(ctx),
         decisions_of(ctx, phases),

@@ -1,0 +1,99 @@
+"""The cutover report as people read it: on paper (the PDF's pages, as text and, where
+pdftoppm is installed, as images) and on a screen (the HTML), in Swedish."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from fvmcli.cli.app import app
+
+pytestmark = pytest.mark.slow
+NOW = {"FVM_NOW": "2026-11-26T10:00", "FVM_LANG": "sv"}
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The demo's report with a section on what moved since an earlier round: PDF and HTML."""
+    pytest.importorskip("weasyprint")
+    from fvmcli.services.context import Context
+    from fvmcli.services.demo import run_demo
+
+    folder = tmp_path_factory.mktemp("report")
+    db = f"sqlite:///{folder / 'demo.sqlite'}"
+    run_demo(Context(db_url=db), "2026-11-26")[0].close()
+    runner = CliRunner()
+
+    def fvm(*args: str) -> None:
+        result = runner.invoke(app, ["--db", db, *args], env=NOW)
+        assert result.exit_code == 0, result.output
+
+    # A round two months back: fewer items were due, so blockers have come since.
+    fvm("cutover", "snapshot", "T-1", "--as-of", "2026-09-26")
+    found = {"pdf": folder / "r.pdf", "html": folder / "r.html"}
+    for path in found.values():
+        fvm("cutover", "report", "--since", "T-1", "-o", str(path))
+    return found
+
+
+def _pages(pdf: Path) -> list[str]:
+    import pypdf
+
+    return [page.extract_text() for page in pypdf.PdfReader(pdf).pages]
+
+
+HEADING_WORDS = ("Resultat", "Besvarat", "Försenade", "Blockerare", "Utbildning", "Utrustning")
+
+
+def test_table_headings_break_only_between_syllables_with_a_hyphen(
+    reports: dict[str, Path],
+) -> None:
+    text = "\n".join(_pages(reports["pdf"]))
+    for word in HEADING_WORDS:
+        for cut in range(2, len(word) - 1):
+            broken = f"{word[:cut]}\n{word[cut:]}"
+            assert broken not in text, f"{word} broken without a hyphen: {broken!r}"
+
+
+def test_the_since_tables_name_their_units_and_the_needs_their_items(
+    reports: dict[str, Path],
+) -> None:
+    html = reports["html"].read_text("utf-8")
+    new = html.split("Nya blockerare (")[1].split("</table>")[0]
+    cells = re.findall(r"<tr><td>([^<]*)<div class=\"qid\">([^<]*)</div>", new)
+    assert cells and all(name and name != unit for name, unit in cells)
+    needs = html.split("Utrustningsbehov")[1].split("</table>")[0]
+    assert "Vårdklient" in needs  # the catalog's Swedish name beside the id
+    assert "golive version" not in html and "Beredskap inför driftstart (version 1)" in html
+
+
+def test_on_a_screen_the_report_uses_the_window(reports: dict[str, Path]) -> None:
+    html = reports["html"].read_text("utf-8")
+    screen = re.search(r"@media screen \{ body \{([^}]*)\}", html)
+    assert screen is not None and "max-width: 1200px" in screen.group(1)
+    assert "flex-wrap: wrap" in html.split(".cards {")[1].split("}")[0]
+    assert "overflow-wrap: anywhere" in html.split(".qid {")[1].split("}")[0]
+
+
+def test_every_page_keeps_to_its_margins(reports: dict[str, Path], tmp_path: Path) -> None:
+    """Each page as an image: nothing is printed in the right margin (a card or a status
+    reason running past it)."""
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed: the pages cannot be looked at")
+    from PIL import Image
+
+    subprocess.run(
+        ["pdftoppm", "-r", "50", "-png", str(reports["pdf"]), str(tmp_path / "p")], check=True
+    )
+    images = sorted(tmp_path.glob("p-*.png"))
+    assert len(images) == len(_pages(reports["pdf"]))
+    for image in images:
+        page = Image.open(image).convert("L")
+        width, height = page.size
+        margin = page.crop((width - width * 12 // 210, 0, width, height))  # the right 12 mm
+        assert margin.getextrema()[0] > 200, f"{image.name}: ink in the right margin"
