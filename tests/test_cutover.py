@@ -305,6 +305,8 @@ def test_report_headings_break_between_syllables_with_a_hyphen(
     for heading in broken:  # each break falls between syllables of a long word
         for word in heading.split():
             if "\u00ad" in word:
-                assert len(word.replace("\u00ad", "")) >= 10
+                assert len(word.replace("\u00ad", "")) >= 7  # Resul-tat, För-se-na-de
                 assert all(len(part) >= 2 for part in word.split("\u00ad")), word
-    assert "overflow-wrap: anywhere" not in html
+    # Headings never break anywhere in a word (ids and reasons, set in .qid, may).
+    th_rule = re.search(r"\bth \{([^}]*)\}", html)
+    assert th_rule is not None and "anywhere" not in th_rule.group(1)
