@@ -57,6 +57,19 @@ def test_help_is_in_swedish_usage_and_options() -> None:
     assert "<str>" not in shown and "<int>" not in shown and "<bool>" not in shown
 
 
+def test_help_names_formats_and_limits_in_the_users_words() -> None:
+    """An option's own metavar (``TyperOption.display_type_rich``) is in Swedish, as its
+    errors say it; Python's range notation (``rich_utils.RANGE_STRING``) is left out; and a
+    default is said once."""
+    shown = _run(PROBE, "session", "add", "--help").stdout
+    assert "ÅÅÅÅ-MM-DDTtt:mm" in shown and "DATETIME" not in shown
+    assert "[x>=0]" not in shown and "x>=" not in shown
+    status = _run(PROBE, "cutover", "status", "--help").stdout
+    assert "--as-of" in status and "ÅÅÅÅ-MM-DD" in status and "YYYY-MM-DD " not in status
+    plan = _run(PROBE, "course", "plan", "--help").stdout
+    assert "[standard: 12]" in plan and "(standard 12)" not in plan
+
+
 def test_the_standard_librarys_gettext_is_left_alone() -> None:
     """fvm's words reach Typer through Typer's own modules, never by replacing
     ``gettext.gettext`` for the whole process (a library beside fvm would speak fvm's words)."""

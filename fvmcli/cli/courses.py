@@ -68,9 +68,7 @@ def plan(
     out: Output,
     phase: int = typer.Option(..., "--phase", metavar="N", help="The phase to plan for."),
     area: str | None = typer.Option(None, "--area", metavar="A", help="Only this area."),
-    capacity: int = typer.Option(
-        12, "--capacity", metavar="N", help="Seats in a session to add (default 12)."
-    ),
+    capacity: int = typer.Option(12, "--capacity", metavar="N", help="Seats in a session to add."),
     as_of: str | None = AS_OF,
     output: Path | None = typer.Option(
         None, "-o", "--output", help="Also write the plan as FILE.xlsx, a sheet per course."

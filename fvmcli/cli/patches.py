@@ -41,6 +41,9 @@ def framework_words() -> None:
 def _rich_utils_words(module: Any) -> None:
     for name, words in _TYPER_WORDS.items():
         setattr(module, name, _(words))
+    # A number's range is shown as Python writes it ("[x>=0]"); the help says limits in words
+    # where they matter, so the range is left out.
+    module.RANGE_STRING = ""
 
 
 def _translated_help_option() -> None:
@@ -77,6 +80,21 @@ METAVARS = {
     "directory": N_("PATH"),
     "datetime": N_("DATE"),
 }
+# The metavars fvm gives its options, as words and formats of the user's language.
+NAMED_METAVARS = {
+    "YYYY-MM-DD": N_("YYYY-MM-DD"),
+    "DATETIME": N_("YYYY-MM-DDTHH:MM"),
+    "NAME": N_("NAME"),
+    "FILE": N_("FILE"),
+    "FOLDER": N_("FOLDER"),
+    "DIR": N_("FOLDER"),
+    "LABEL": N_("LABEL"),
+    "LOGIN": N_("LOGIN"),
+    "SECONDS": N_("SECONDS"),
+    "DAYS": N_("DAYS"),
+    "VALUE": N_("VALUE"),
+    "TEXT": N_("TEXT"),
+}
 
 
 def _plain_metavars() -> None:
@@ -102,6 +120,26 @@ def _plain_metavars() -> None:
 
     display_type.__wrapped__ = original  # type: ignore[attr-defined]
     _TyperParameter.display_type = display_type  # type: ignore[method-assign]
+    _named_metavars()
+
+
+def _named_metavars() -> None:
+    """Show an option's own metavar (``--as-of YYYY-MM-DD``, ``--by NAME``) in the user's
+    language (``ÅÅÅÅ-MM-DD``, ``NAMN``), as its errors say it: Typer prints the metavar as
+    given, and a metavar is given once, when the command is defined, in no language yet."""
+    try:
+        from typer.core import TyperOption
+    except ImportError:  # another Typer: the metavars stay as given
+        return
+    original = getattr(TyperOption.display_type_rich, "__wrapped__", TyperOption.display_type_rich)
+
+    def display_type_rich(self: Any, ctx: Any) -> str | None:
+        if self.metavar in NAMED_METAVARS:
+            return _(NAMED_METAVARS[self.metavar])
+        return original(self, ctx)
+
+    display_type_rich.__wrapped__ = original  # type: ignore[attr-defined]
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
 
 
 def _translated_usage() -> None:
