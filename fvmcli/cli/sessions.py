@@ -161,9 +161,9 @@ def show_(ctx: typer.Context, out: Output, session_id: str = SESSION) -> None:
     Example: fvm session show millennium-fundament-2026-12-14 --json
     """
     from fvmcli.cli.views.training import session_view
-    from fvmcli.services.training import show_session
+    from fvmcli.services.training import roster
 
-    out.emit(session_view(show_session(get_env(ctx), session_id)))
+    out.emit(session_view(roster(get_env(ctx), session_id)))
 
 
 @app.command("enroll")
@@ -186,9 +186,9 @@ def enroll(
 
     for e in enroll_people(get_env(ctx), session_id, person_ids, force=force, reason=reason, by=by):
         if e.already:
-            say(_("{person} is already {status}").format(person=e.person, status=word(e.status)))
+            say(_("{person} is already {status}").format(person=e.shown, status=word(e.status)))
         else:
-            say(f"{e.person}: {word(e.status)}" + (" " + _("(forced)") if e.forced else ""))
+            say(f"{e.shown}: {word(e.status)}" + (" " + _("(forced)") if e.forced else ""))
 
 
 @app.command("cancel")
@@ -226,10 +226,10 @@ def attend(
 
     Example: fvm session attend millennium-intro-2026-12-01 p1001 p1002
     """
-    from fvmcli.services.training import mark
+    from fvmcli.services.training import mark_people
 
-    for person, status in mark(get_env(ctx), session_id, person_ids, no_show=no_show, by=by):
-        say(f"{person}: {word(status)}")
+    for m in mark_people(get_env(ctx), session_id, person_ids, no_show=no_show, by=by):
+        say(f"{m.shown}: {word(m.status)}")
 
 
 @app.command("pass")
@@ -248,11 +248,13 @@ def pass_(
     Examples: fvm session pass millennium-fundament-2026-12-14 p1001
     fvm session pass millennium-fundament-2026-12-14 p1002 --failed
     """
-    from fvmcli.services.training import mark
+    from fvmcli.services.training import mark_people
 
-    found = mark(get_env(ctx), session_id, person_ids, passing=not failed, failed=failed, by=by)
-    for person, status in found:
-        say(f"{person}: {word(status)}")
+    found = mark_people(
+        get_env(ctx), session_id, person_ids, passing=not failed, failed=failed, by=by
+    )
+    for m in found:
+        say(f"{m.shown}: {word(m.status)}")
 
 
 @app.command("roster")

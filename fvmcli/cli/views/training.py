@@ -145,8 +145,17 @@ SEATS = (Column("n", "#"), Column("person", "person"), Column("status", "status"
 WAITLIST = (Column("n", "#"), Column("person", "person"))
 
 
-def session_view(data: dict[str, Any]) -> Shown:
-    """Return ``session show``: the session's line, its seats and its waitlist in order."""
+def person_name(person_id: str, people: dict[str, Any]) -> str:
+    """Return a person as people read them: the name with the id beside it (an erased
+    person, or one not stored, by the id alone)."""
+    found = people.get(person_id)
+    return f"{found.name} ({person_id})" if found is not None and found.name else person_id
+
+
+def session_view(found: Any) -> Shown:
+    """Return ``session show`` (from the session's roster): the session's line, its seats and
+    its waitlist in order, people by name; the JSON is the session as stored (ids)."""
+    data = found.session
 
     def printed() -> None:
         say(
@@ -160,12 +169,15 @@ def session_view(data: dict[str, Any]) -> Shown:
             )
         )
         seats = [
-            {"n": i + 1, "person": p, "status": data["status"][p]}
+            {"n": i + 1, "person": person_name(p, found.people), "status": data["status"][p]}
             for i, p in enumerate(data["enrolled"])
         ]
         show(SEATS, seats, title=_("Seats"))
         if data["waitlist"]:
-            waiting = [{"n": i + 1, "person": p} for i, p in enumerate(data["waitlist"])]
+            waiting = [
+                {"n": i + 1, "person": person_name(p, found.people)}
+                for i, p in enumerate(data["waitlist"])
+            ]
             show(WAITLIST, waiting, title=_("Waitlist"))
 
     return Shown(lambda: data, printed)

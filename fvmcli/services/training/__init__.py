@@ -13,7 +13,7 @@ from fvmcli.services.training.courses import (
     require_course,
     show_course,
 )
-from fvmcli.services.training.enrolment import Enrolled, cancel, enroll, mark
+from fvmcli.services.training.enrolment import Enrolled, cancel, enroll, mark, mark_people
 from fvmcli.services.training.people import (
     Forgotten,
     add_person,
@@ -60,6 +60,7 @@ __all__ = [
     "list_people",
     "list_sessions",
     "mark",
+    "mark_people",
     "require_course",
     "roster",
     "save_people",

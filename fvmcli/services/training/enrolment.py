@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from fvmcli.errors import ConflictError, InputError, UnknownIdError
@@ -50,6 +50,12 @@ class Enrolled:
     status: str
     already: bool = False
     forced: bool = False
+    name: str | None = field(default=None, compare=False)  # as people read it; None: erased
+
+    @property
+    def shown(self) -> str:
+        """Return the person as people read them: the name with the id beside it."""
+        return f"{self.name} ({self.person})" if self.name else self.person
 
 
 def enroll(
@@ -101,7 +107,9 @@ def enroll(
         for person_id in wanted:
             status = statuses.get(person_id)
             if status in BOOKED:
-                outcome.append(Enrolled(person_id, status or "", already=True))
+                outcome.append(
+                    Enrolled(person_id, status or "", already=True, name=people[person_id].name)
+                )
                 continue
             why = refusals(when, course, bookings.get(person_id, []), done.get(person_id, set()))
             if why and not force:
@@ -119,7 +127,7 @@ def enroll(
                 reason=reason.strip() if why and reason else None,
                 known=(status,),
             )
-            outcome.append(Enrolled(person_id, new, forced=bool(why)))
+            outcome.append(Enrolled(person_id, new, forced=bool(why), name=people[person_id].name))
         if refused:
             raise ConflictError(
                 _("refused, nothing stored:\n  ") + "\n  ".join(refused),
@@ -169,8 +177,26 @@ def mark(
     failed: bool = False,
     by: str | None = None,
 ) -> list[tuple[str, str]]:
+    """Record attendance, a no-show, or a passed or failed assessment (``mark_people``);
+    return (person, new status)."""
+    found = mark_people(
+        ctx, session_id, person_ids, no_show=no_show, passing=passing, failed=failed, by=by
+    )
+    return [(m.person, m.status) for m in found]
+
+
+def mark_people(
+    ctx: Context,
+    session_id: str,
+    person_ids: list[str],
+    *,
+    no_show: bool = False,
+    passing: bool = False,
+    failed: bool = False,
+    by: str | None = None,
+) -> list[Enrolled]:
     """Record attendance, a no-show, or a passed (``passing``) or failed (``failed``)
-    assessment; return (person, new status).
+    assessment; return each person's new status, with their name.
 
     Attendance completes a course without assessment; an assessment's result needs an assessed
     course and recorded attendance. A failed attempt stays as it is (the person takes the
@@ -232,5 +258,5 @@ def mark(
                 new = "completed" if passing else attendance_status(course, no_show)
             set_enrolment(conn, session_id, people[person_id], new, by=user, at=at, known=(status,))
             statuses[person_id] = new
-            marked.append((person_id, new))
+            marked.append(Enrolled(person_id, new, name=people[person_id].name))
     return marked
