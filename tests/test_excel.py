@@ -75,3 +75,20 @@ def test_exports_open_in_swedish_excel_and_plain_csv_serves_scripts(
     fvm("cutover", "report", "-o", str(plain), "--plain-csv")
     rows = list(csv.reader(io.StringIO(plain.read_text("utf-8"), newline="")))
     assert rows[0][:3] == ["unit", "name", "area"] and rows[1][1] == "'=SUMMA(A1)"
+
+
+def test_a_python_caller_chooses_the_encoding_as_an_argument(db_url: str, tmp_path: Path) -> None:
+    from fvmcli.errors import InputError
+    from fvmcli.services.context import open_context
+    from fvmcli.services.territory import import_units, list_units
+
+    path = tmp_path / "enheter.csv"
+    path.write_bytes(EXCEL_1252.encode("cp1252"))
+    ctx = open_context(db_url)
+    try:
+        with pytest.raises(InputError, match="is not utf-8 text"):
+            import_units(ctx, path, encoding="utf-8")
+        assert import_units(ctx, path, encoding="cp1252").rows == 2
+        assert [u.name for u in list_units(ctx)][0] == "Åmål kommun – hemsjukvård"
+    finally:
+        ctx.close()

@@ -235,7 +235,7 @@ def root(
         creates=False,
         clock=run.clock,
     )
-    ctx.obj.lang  # noqa: B018 (an unknown --lang or FVM_LANG is refused by every command)
+    ctx.obj.speak()  # an unknown --lang or FVM_LANG is refused by every command
 
 
 system.register(app)

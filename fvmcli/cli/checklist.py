@@ -130,9 +130,9 @@ def import_(
         if are_sheets(files)
         else _("Importing {name}").format(name=files[0].name)
     )
-    with importing(label, encoding):
+    with importing(label):
         done = import_answer_files(
-            env, checklist_id, files, dry_run=dry_run, overwrite=overwrite, by=by
+            env, checklist_id, files, dry_run=dry_run, overwrite=overwrite, by=by, encoding=encoding
         )
     verb = _("Would save") if dry_run else _("Saved")
     if done.sheets is not None:

@@ -119,8 +119,10 @@ def import_(
     """
     from fvmcli.services.equipment import import_counts
 
-    with importing(file, encoding):
-        done = import_counts(get_env(ctx, creates=True), file, dry_run=dry_run, by=by)
+    with importing(file):
+        done = import_counts(
+            get_env(ctx, creates=True), file, dry_run=dry_run, by=by, encoding=encoding
+        )
     verb = _("Would save") if dry_run else _("Saved")
     say(
         ngettext(

@@ -377,15 +377,14 @@ def fail(message: str) -> None:
 
 
 @contextmanager
-def importing(file: Path | str, encoding: str | None = None) -> Iterator[None]:
-    """Show progress while ``file`` is imported (or the work a label names), files read in
-    ``encoding`` (None: UTF-8, else Windows-1252), and say in one line which encoding was
-    used when it was not UTF-8: also when the import is refused, since the letters of the
-    refusal depend on it."""
+def importing(file: Path | str) -> Iterator[None]:
+    """Show progress while ``file`` is imported (or the work a label names), and say in one
+    line which encoding the import service read it in when it was not UTF-8: also when the
+    import is refused, since the letters of the refusal depend on it."""
     from fvmcli.content.csvfile import reading
 
     label = file if isinstance(file, str) else _("Importing {name}").format(name=file.name)
-    with reading(encoding) as state:
+    with reading() as state:
         try:
             with progress(label):
                 yield

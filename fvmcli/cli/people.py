@@ -63,8 +63,10 @@ def import_(
     from fvmcli.cli.writing import say_imported
     from fvmcli.services.training import import_people
 
-    with importing(file, encoding):
-        outcome = import_people(get_env(ctx, creates=True), file, dry_run=dry_run, by=by)
+    with importing(file):
+        outcome = import_people(
+            get_env(ctx, creates=True), file, dry_run=dry_run, by=by, encoding=encoding
+        )
     counted = ngettext("{rows} person", "{rows} people", outcome.rows)
     say_imported(counted.format(rows=outcome.rows), file, outcome)
 

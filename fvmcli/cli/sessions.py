@@ -128,8 +128,10 @@ def import_(
     from fvmcli.cli.writing import say_imported
     from fvmcli.services.training import import_sessions
 
-    with importing(file, encoding):
-        done = import_sessions(get_env(ctx, creates=True), file, dry_run=dry_run, by=by)
+    with importing(file):
+        done = import_sessions(
+            get_env(ctx, creates=True), file, dry_run=dry_run, by=by, encoding=encoding
+        )
     counted = ngettext("{rows} session", "{rows} sessions", done.rows)
     say_imported(counted.format(rows=done.rows), file, done)
     for sid, person in done.promoted:

@@ -92,8 +92,10 @@ def import_(
     from fvmcli.cli.writing import say_imported
     from fvmcli.services.territory import import_units
 
-    with importing(file, encoding):
-        outcome = import_units(get_env(ctx, creates=True), file, dry_run=dry_run, by=by)
+    with importing(file):
+        outcome = import_units(
+            get_env(ctx, creates=True), file, dry_run=dry_run, by=by, encoding=encoding
+        )
     counted = ngettext("{rows} unit", "{rows} units", outcome.rows)
     say_imported(counted.format(rows=outcome.rows), file, outcome)
 

@@ -43,7 +43,9 @@ _READING: ContextVar[Reading | None] = ContextVar("fvm_reading", default=None)
 @contextmanager
 def reading(encoding: str | None = None) -> Iterator[Reading]:
     """Read files in this block in ``encoding`` (None: UTF-8, else Windows-1252 as Swedish
-    Excel saves CSV); yield the notes to show the user (which encoding was used)."""
+    Excel saves CSV); yield the notes to show the user (which encoding was used). A block
+    inside another (an import service inside the command's progress) adds its notes to the
+    outer block's, so that the command can show them."""
     if encoding is not None:
         try:
             codecs.lookup(encoding)
@@ -51,7 +53,8 @@ def reading(encoding: str | None = None) -> Iterator[Reading]:
             raise InputError(
                 _("--encoding: unknown encoding {encoding!r}").format(encoding=encoding)
             ) from exc
-    state = Reading(encoding)
+    outer = _READING.get()
+    state = Reading(encoding, outer.notes if outer is not None else [])
     token = _READING.set(state)
     try:
         yield state

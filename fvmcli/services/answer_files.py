@@ -47,16 +47,23 @@ def import_answer_files(
     dry_run: bool = False,
     overwrite: bool = False,
     by: str | None = None,
+    encoding: str | None = None,
 ) -> AnswerFilesImported:
     """Store the answers of one CSV file (``import_answers``) or of filled-in sheets
     (``import_sheets``; ``overwrite`` lets them win over answers changed since they were
-    made). Every bad row or cell is reported, and nothing is stored if any is bad."""
-    if are_sheets(files):
-        from fvmcli.services.sheets import import_sheets
+    made). Every bad row or cell is reported, and nothing is stored if any is bad.
+    Files are read in ``encoding`` (None: UTF-8, else Windows-1252)."""
+    from fvmcli.content.csvfile import reading
 
-        got = import_sheets(ctx, checklist_id, files, dry_run=dry_run, overwrite=overwrite, by=by)
-        return AnswerFilesImported(files, got.answers, got.changed, None, got.sheets, dry_run)
-    from fvmcli.services.answers import import_answers
+    with reading(encoding):
+        if are_sheets(files):
+            from fvmcli.services.sheets import import_sheets
 
-    done = import_answers(ctx, checklist_id, files[0], dry_run=dry_run, by=by)
-    return AnswerFilesImported(files, done.answers, done.changed, done.units, None, dry_run)
+            got = import_sheets(
+                ctx, checklist_id, files, dry_run=dry_run, overwrite=overwrite, by=by
+            )
+            return AnswerFilesImported(files, got.answers, got.changed, None, got.sheets, dry_run)
+        from fvmcli.services.answers import import_answers
+
+        done = import_answers(ctx, checklist_id, files[0], dry_run=dry_run, by=by)
+        return AnswerFilesImported(files, done.answers, done.changed, done.units, None, dry_run)

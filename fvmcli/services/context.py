@@ -149,10 +149,15 @@ class Context:
 
     @cached_property
     def lang(self) -> str:
-        """Return the language of labels and messages: ``sv`` or ``en`` (and say every
-        message in it from now on)."""
+        """Return the language of labels and messages: ``sv`` or ``en`` (``speak``)."""
+        return self.speak()
+
+    def speak(self) -> str:
+        """Choose the language (``--lang``, FVM_LANG, LANG; an unknown one is refused), say
+        every message in it from now on, and return it."""
         lang = resolve_lang(self.lang_option)
         use(lang)
+        self.__dict__["lang"] = lang
         return lang
 
     @cached_property

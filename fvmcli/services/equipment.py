@@ -120,23 +120,33 @@ class CountsImported:
 
 
 def import_counts(
-    ctx: Context, file: Path, *, dry_run: bool = False, by: str | None = None
+    ctx: Context,
+    file: Path,
+    *,
+    dry_run: bool = False,
+    by: str | None = None,
+    encoding: str | None = None,
 ) -> CountsImported:
-    """Store counts from CSV (blank configured/tested = 0); nothing is stored if a row is bad."""
-    from fvmcli.content.csvfile import read_csv
+    """Store counts from CSV (blank configured/tested = 0); nothing is stored if a row is bad.
+    Files are read in ``encoding`` (None: UTF-8, else Windows-1252)."""
+    from fvmcli.content.csvfile import read_csv, reading
     from fvmcli.content.inventory_csv import OPTIONAL, REQUIRED, parse_inventory
     from fvmcli.store.equipment import NewCount, save_counts
     from fvmcli.store.reads import list_units
 
-    named = sorted({r.get("unit") or "" for r in read_csv(file, REQUIRED, OPTIONAL)})
-    with ctx.db.write(dry_run=dry_run) as conn:
-        units = {u.id: u for u in list_units(conn, ids=named)}
-        require_right(ctx, conn, "count", units.values())
-        rows = parse_inventory(file, ctx.catalog, units)
-        changed = save_counts(
-            conn, [NewCount(u, i, c) for u, i, c, _ in rows], by=ctx.actor(by), at=ctx.clock.now()
-        )
-    return CountsImported(len(rows), changed, len(units), dry_run)
+    with reading(encoding):
+        named = sorted({r.get("unit") or "" for r in read_csv(file, REQUIRED, OPTIONAL)})
+        with ctx.db.write(dry_run=dry_run) as conn:
+            units = {u.id: u for u in list_units(conn, ids=named)}
+            require_right(ctx, conn, "count", units.values())
+            rows = parse_inventory(file, ctx.catalog, units)
+            changed = save_counts(
+                conn,
+                [NewCount(u, i, c) for u, i, c, _ in rows],
+                by=ctx.actor(by),
+                at=ctx.clock.now(),
+            )
+        return CountsImported(len(rows), changed, len(units), dry_run)
 
 
 def store_counts(

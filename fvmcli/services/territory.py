@@ -324,13 +324,21 @@ def save_units(
 
 
 def import_units(
-    ctx: Context, file: Path, *, dry_run: bool = False, by: str | None = None
+    ctx: Context,
+    file: Path,
+    *,
+    dry_run: bool = False,
+    by: str | None = None,
+    encoding: str | None = None,
 ) -> ImportOutcome:
-    """Add or update units from a CSV file; nothing is stored when any row is bad."""
+    """Add or update units from a CSV file; nothing is stored when any row is bad.
+    Files are read in ``encoding`` (None: UTF-8, else Windows-1252)."""
+    from fvmcli.content.csvfile import reading
     from fvmcli.content.units_csv import parse_units
 
-    rows = parse_units(file, ctx.territory)
-    return save_units(ctx, rows, dry_run=dry_run, by=by, source=str(file))
+    with reading(encoding):
+        rows = parse_units(file, ctx.territory)
+        return save_units(ctx, rows, dry_run=dry_run, by=by, source=str(file))
 
 
 def list_units(ctx: Context, chosen: UnitFilter = UnitFilter()) -> list[UnitView]:

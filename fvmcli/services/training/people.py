@@ -63,23 +63,30 @@ def save_people(ctx: Context, people: list[Person], *, by: str | None = None) ->
 
 
 def import_people(
-    ctx: Context, file: Path, *, dry_run: bool = False, by: str | None = None
+    ctx: Context,
+    file: Path,
+    *,
+    dry_run: bool = False,
+    by: str | None = None,
+    encoding: str | None = None,
 ) -> ImportOutcome:
-    """Add or update people from CSV; nothing is stored when any row is bad."""
-    from fvmcli.content.csvfile import read_csv
+    """Add or update people from CSV; nothing is stored when any row is bad.
+    Files are read in ``encoding`` (None: UTF-8, else Windows-1252)."""
+    from fvmcli.content.csvfile import read_csv, reading
     from fvmcli.content.people_csv import OPTIONAL, REQUIRED, parse_people
     from fvmcli.store.training import upsert_people
     from fvmcli.store.units import existing_unit_ids
 
-    rows = read_csv(file, REQUIRED, OPTIONAL)
-    named = {r.get("unit") or "" for r in rows}
-    with ctx.db.write(dry_run=dry_run) as conn:
-        require_right(ctx, conn, "train")
-        people = parse_people(file, ctx.curriculum.roles, existing_unit_ids(conn, named), rows)
-        result = upsert_people(conn, people, by=ctx.actor(by), at=ctx.clock.now())
-    return ImportOutcome(
-        len(people), len(result.added), len(result.changed), len(result.unchanged), dry_run
-    )
+    with reading(encoding):
+        rows = read_csv(file, REQUIRED, OPTIONAL)
+        named = {r.get("unit") or "" for r in rows}
+        with ctx.db.write(dry_run=dry_run) as conn:
+            require_right(ctx, conn, "train")
+            people = parse_people(file, ctx.curriculum.roles, existing_unit_ids(conn, named), rows)
+            result = upsert_people(conn, people, by=ctx.actor(by), at=ctx.clock.now())
+        return ImportOutcome(
+            len(people), len(result.added), len(result.changed), len(result.unchanged), dry_run
+        )
 
 
 def list_people(ctx: Context, unit: str | None = None, role: str | None = None) -> list[Person]:

@@ -207,87 +207,98 @@ class SessionsImported:
 
 
 def import_sessions(
-    ctx: Context, file: Path, *, dry_run: bool = False, by: str | None = None
+    ctx: Context,
+    file: Path,
+    *,
+    dry_run: bool = False,
+    by: str | None = None,
+    encoding: str | None = None,
 ) -> SessionsImported:
     """Add or update sessions from CSV; a row without id matches a session of the same course
-    and start. Nothing is stored when any row is bad."""
-    from fvmcli.content.csvfile import RowProblems
+    and start. Nothing is stored when any row is bad.
+    Files are read in ``encoding`` (None: UTF-8, else Windows-1252)."""
+    from fvmcli.content.csvfile import RowProblems, reading
     from fvmcli.content.sessions_csv import parse_sessions
     from fvmcli.core.enrolment import default_end
     from fvmcli.core.enrolment import session_id as make_id
     from fvmcli.store.training import list_sessions
 
-    problems = RowProblems(str(file))
-    conflicts = RowProblems(str(file))  # rows that fit the file but not the stored bookings
-    rows = parse_sessions(file, ctx.curriculum, problems)
-    user, at = ctx.actor(by), ctx.clock.now()
-    counts = {"added": 0, "changed": 0, "unchanged": 0}
-    promoted: list[tuple[str, str]] = []
-    with ctx.db.write(dry_run=dry_run) as conn:
-        require_right(ctx, conn, "train")
-        existing = {s["id"]: s for s in list_sessions(conn)}
-        by_start = {(s["course"], s["start"]): s["id"] for s in existing.values()}
-        seen: dict[str, int] = {}
-        for row in rows:
-            start = row.start.isoformat(timespec="minutes")
-            sid = (
-                row.id
-                or by_start.get((row.course, start))
-                or make_id(row.course, row.start, existing)
-            )
-            if sid in seen:
-                problems.add_line(
-                    row.line,
-                    "id",
-                    _("session {sid} is in the file twice (first on row {seen})").format(
-                        sid=sid, seen=seen[sid]
+    with reading(encoding):
+        problems = RowProblems(str(file))
+        conflicts = RowProblems(str(file))  # rows that fit the file but not the stored bookings
+        rows = parse_sessions(file, ctx.curriculum, problems)
+        user, at = ctx.actor(by), ctx.clock.now()
+        counts = {"added": 0, "changed": 0, "unchanged": 0}
+        promoted: list[tuple[str, str]] = []
+        with ctx.db.write(dry_run=dry_run) as conn:
+            require_right(ctx, conn, "train")
+            existing = {s["id"]: s for s in list_sessions(conn)}
+            by_start = {(s["course"], s["start"]): s["id"] for s in existing.values()}
+            seen: dict[str, int] = {}
+            for row in rows:
+                start = row.start.isoformat(timespec="minutes")
+                sid = (
+                    row.id
+                    or by_start.get((row.course, start))
+                    or make_id(row.course, row.start, existing)
+                )
+                if sid in seen:
+                    problems.add_line(
+                        row.line,
+                        "id",
+                        _("session {sid} is in the file twice (first on row {seen})").format(
+                            sid=sid, seen=seen[sid]
+                        ),
+                    )
+                    continue
+                seen[sid] = row.line
+                try:
+                    _fields(row.capacity, row.location, row.trainer)
+                except InputError as exc:
+                    problems.add_line(row.line, None, exc.message.lstrip("-"))
+                    continue
+                old = existing.get(sid)
+                if old is None and row.capacity is None:
+                    problems.add_line(row.line, "capacity", _("is required for a new session"))
+                    continue
+                course = ctx.curriculum.courses[row.course]
+                end = row.end or (
+                    datetime.fromisoformat(old["end"])
+                    if old and old["course"] == row.course
+                    else default_end(row.start, course)
+                )
+                values = {
+                    "id": sid,
+                    "course": row.course,
+                    "start": start,
+                    "end": end.isoformat(timespec="minutes"),
+                    "capacity": row.capacity
+                    if row.capacity is not None
+                    else (old or {})["capacity"],
+                    "location": row.location,
+                    "trainer": row.trainer,
+                }
+                problem = _change_problem(conn, old, values)
+                if problem:
+                    conflicts.add_line(row.line, None, problem)
+                    continue
+                saved = _save(conn, values, by=user, at=at)
+                counts[saved.outcome] += 1
+                promoted += [(sid, p) for p in saved.promoted]
+                existing[sid] = values
+                by_start[(row.course, start)] = sid
+            problems.raise_if_any()
+            if conflicts:
+                # The file is sound; what it asks conflicts with stored bookings (exit 3).
+                raise ConflictError(
+                    "\n".join([str(file), *(f"  {p}" for p in conflicts.problems)]),
+                    hint=_(
+                        "Cancel enrolments first, or schedule a new session. Nothing was imported."
                     ),
                 )
-                continue
-            seen[sid] = row.line
-            try:
-                _fields(row.capacity, row.location, row.trainer)
-            except InputError as exc:
-                problems.add_line(row.line, None, exc.message.lstrip("-"))
-                continue
-            old = existing.get(sid)
-            if old is None and row.capacity is None:
-                problems.add_line(row.line, "capacity", _("is required for a new session"))
-                continue
-            course = ctx.curriculum.courses[row.course]
-            end = row.end or (
-                datetime.fromisoformat(old["end"])
-                if old and old["course"] == row.course
-                else default_end(row.start, course)
-            )
-            values = {
-                "id": sid,
-                "course": row.course,
-                "start": start,
-                "end": end.isoformat(timespec="minutes"),
-                "capacity": row.capacity if row.capacity is not None else (old or {})["capacity"],
-                "location": row.location,
-                "trainer": row.trainer,
-            }
-            problem = _change_problem(conn, old, values)
-            if problem:
-                conflicts.add_line(row.line, None, problem)
-                continue
-            saved = _save(conn, values, by=user, at=at)
-            counts[saved.outcome] += 1
-            promoted += [(sid, p) for p in saved.promoted]
-            existing[sid] = values
-            by_start[(row.course, start)] = sid
-        problems.raise_if_any()
-        if conflicts:
-            # The file is sound; what it asks conflicts with stored bookings (exit 3).
-            raise ConflictError(
-                "\n".join([str(file), *(f"  {p}" for p in conflicts.problems)]),
-                hint=_("Cancel enrolments first, or schedule a new session. Nothing was imported."),
-            )
-    return SessionsImported(
-        len(rows), counts["added"], counts["changed"], counts["unchanged"], promoted, dry_run
-    )
+        return SessionsImported(
+            len(rows), counts["added"], counts["changed"], counts["unchanged"], promoted, dry_run
+        )
 
 
 def list_sessions(ctx: Context, course: str | None = None) -> list[dict[str, Any]]:
