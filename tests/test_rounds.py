@@ -128,6 +128,8 @@ def test_cutover_diff_names_what_moved_since_a_round(fvm: Fvm) -> None:
     # People read it as tables; the filters narrow it.
     text = fvm("--content", CONTENT, "cutover", "diff", "T1", "--checklist", "mini").stdout
     assert "New blockers (1)" in text and "Resolved blockers (1)" in text
+    # Units and areas by name where people read (ids stay in JSON).
+    assert "Avdelning Två" in text and "Southern area" in text and "sodra " not in text
     only = fvm.json(
         "--content", CONTENT, "cutover", "diff", "T1", "--checklist", "mini", "--area", "vastra"
     )

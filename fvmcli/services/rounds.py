@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -110,6 +110,8 @@ class Diff:
     end: RoundSide
     moved: RoundDiff
     texts: dict[str, str]  # question id → its text in the user's language
+    # What a person reads instead of ids: unit id → name, area id → name.
+    names: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         """Return the ``cutover diff --json`` document (see ``docs/decisions.md``)."""
@@ -215,6 +217,8 @@ def diff(
         _check_frozen(label, rows)
         return RoundSide(label, taken[label]["as_of"]), rows
 
+    from fvmcli.core.territory import territory_names
+
     (first, before), (last, after) = side(start), side(end)
     return Diff(
         checklist,
@@ -222,6 +226,10 @@ def diff(
         last,
         round_diff(before, after, top),
         {q.id: q.text.get(ctx.lang) for q in checklist.questions},
+        {
+            "unit": {r.unit: r.name for r in [*before, *after]},
+            "area": territory_names(ctx.territory, ctx.lang)["area"],
+        },
     )
 
 

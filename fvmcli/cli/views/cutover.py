@@ -105,7 +105,7 @@ AREA_MOVED = (
     Column("blockers_to", "blockers to"),
 )
 BLOCKER_MOVED = (
-    Column("unit", "unit"),
+    Column("name", "unit", shrink=True),
     Column("question", "question"),
     Column("text", "text"),
 )
@@ -123,7 +123,12 @@ def print_diff(found: Any) -> None:
         f"{round_word(found.start.label)} ({found.start.as_of.isoformat()}) → "
         f"{round_word(found.end.label)} ({found.end.as_of.isoformat()})"
     )
-    changed = data["changed"]
+    area_names = found.names.get("area", {})
+
+    def named(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{**r, "area": area_names.get(r["area"], r["area"])} for r in rows]
+
+    changed = named(data["changed"])
     if changed:
         show(
             MOVED,
@@ -142,7 +147,11 @@ def print_diff(found: Any) -> None:
         ("new_blockers", _("New blockers"), "red"),
         ("resolved_blockers", _("Resolved blockers"), "green"),
     ):
-        items = [{**b, "text": texts.get(b["question"], "")} for b in data[key]]
+        units = found.names.get("unit", {})
+        items = [
+            {**b, "name": units.get(b["unit"], b["unit"]), "text": texts.get(b["question"], "")}
+            for b in data[key]
+        ]
         if items:
             show(
                 BLOCKER_MOVED,
@@ -160,8 +169,8 @@ def print_diff(found: Any) -> None:
     elif not data["new_blockers"] and not data["resolved_blockers"]:
         say(_("No blocker came or went."))
     if data["movements"]:
-        show(MOVED, data["movements"], title=_("Largest score movements"))
-    areas = [{"area": a, **v} for a, v in data["by_area"].items()]
+        show(MOVED, named(data["movements"]), title=_("Largest score movements"))
+    areas = [{**v, "area": area_names.get(a, a)} for a, v in data["by_area"].items()]
     show(AREA_MOVED, areas, title=_("By area"))
     for key, words in (("added", _("New since the first round")), ("removed", _("Gone since"))):
         if data[key]:
