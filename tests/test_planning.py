@@ -175,9 +175,10 @@ def test_the_plan_in_the_terminal_and_as_a_workbook(
     assert "Per område" in out and "Norra området" in out
     assert "2 tillfällen att lägga till totalt." in out
     book = openpyxl.load_workbook(tmp_path / "plan.xlsx")
-    assert book.sheetnames[:2] == ["enduser-clinical", "enduser-physician"]
-    assert len(book.sheetnames) == 9  # one sheet per course of the curriculum
-    rows = list(book["enduser-clinical"].iter_rows(values_only=True))
+    # A sheet per course of the curriculum, named as people call the course.
+    assert book.sheetnames[:2] == ["Millennium för vårdpersonal", "Millennium för läkare"]
+    assert len(book.sheetnames) == 9
+    rows = list(book["Millennium för vårdpersonal"].iter_rows(values_only=True))
     assert rows[0] == ("område", "namn", "saknar", "bokade", "på reservlistan",
                        "lediga platser", "underskott", "tillfällen att lägga till")  # fmt: skip
     assert rows[1] == ("norra", "Norra området", 2, 1, 1, 0, 1, 1)
@@ -436,7 +437,7 @@ def test_the_report_draws_each_phase_and_lists_who_is_behind(fvm: Fvm, tmp_path:
     xlsx = tmp_path / "r.xlsx"
     fvm("--content", str(content), "cutover", "report", "--checklist", "fc", "-o", str(xlsx))
     rows = list(openpyxl.load_workbook(xlsx)["Forecast"].iter_rows(values_only=True))
-    assert rows[1][:4] == ("u-late", "Enhet u-late", "norra", 3)
+    assert rows[1][:4] == ("u-late", "Enhet u-late", "Northern area", 3)  # areas by name
     assert rows[1][6:10] == ("late", datetime(2026, 12, 6), datetime(2026, 12, 1), 5)
 
 

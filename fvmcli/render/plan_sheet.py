@@ -20,10 +20,16 @@ HEADER = (
 )
 
 
+# What Excel does not allow in a sheet's name.
+_NOT_IN_NAMES = str.maketrans({c: "-" for c in "[]:*?/\\"})
+
+
 def sheet_names(courses: list[str]) -> list[str]:
-    """Return a sheet name per course: its id, cut to Excel's 31 characters and kept unique."""
+    """Return a sheet name per course (its title as people read it), without the characters
+    Excel refuses, cut to Excel's 31 characters and kept unique."""
     names: list[str] = []
-    for course in courses:
+    for title in courses:
+        course = title.translate(_NOT_IN_NAMES)
         name, n = course[:31], 1
         while name in names:
             n += 1
@@ -39,7 +45,9 @@ def plan_workbook(plan: Any, path: Path) -> None:
 
     book = Book(path)
     for name, course in zip(
-        sheet_names([c.course for c in plan.courses]), plan.courses, strict=True
+        sheet_names([plan.titles.get(c.course, c.course) for c in plan.courses]),
+        plan.courses,
+        strict=True,
     ):
         rows: list[list[Any]] = [
             [area, plan.area_names.get(area, area), *(getattr(need, f) for f in FIGURES)]

@@ -125,6 +125,8 @@ def workbook(report: Any, path: Path) -> None:
                     if i in hundredths
                     else word(r.status)
                     if k == "status"  # a person reads the sheet: the word, not the id
+                    else report.names.get(k, {}).get(value_of(r, k), value_of(r, k))
+                    if k in ("area", "type")  # and areas and types by name
                     else value_of(r, k)
                     for i, k in enumerate(keys)
                 ),
@@ -165,7 +167,15 @@ def workbook(report: Any, path: Path) -> None:
             N_("coverage"),
         ],
         [
-            [c.unit, c.name, c.area, c.people, c.required, c.completed, fraction_of(c.coverage)]
+            [
+                c.unit,
+                c.name,
+                report.names.get("area", {}).get(c.area, c.area),
+                c.people,
+                c.required,
+                c.completed,
+                fraction_of(c.coverage),
+            ]
             for c in status.coverage
         ],
         {6: percent},
@@ -210,7 +220,7 @@ def workbook(report: Any, path: Path) -> None:
                 [
                     u.unit,
                     u.name,
-                    u.area,
+                    report.names.get("area", {}).get(u.area, u.area),
                     u.phase,
                     u.found.score,
                     u.found.slope_per_day,

@@ -10,7 +10,9 @@ from typing import Any
 from fvmcli.i18n import _
 from fvmcli.render.spreadsheet import FORMULA_STARTS
 
-MAX_COLUMN_WIDTH = 60
+# A column is as wide as its content up to this many characters; longer text (a status
+# reason, a question) wraps inside its cell, so that a sheet printed one page wide stays legible.
+MAX_COLUMN_WIDTH = 40
 
 
 class Book:
@@ -32,6 +34,7 @@ class Book:
         self.as_date = self.book.add_format({"num_format": "yyyy-mm-dd"})
         self.percent = self.book.add_format({"num_format": "0 %"})  # values are fractions 0…1
         self.text = self.book.add_format({"quote_prefix": True})
+        self.wrapped = self.book.add_format({"text_wrap": True, "valign": "top"})
 
     def sheet(
         self,
@@ -62,8 +65,13 @@ class Book:
                     widths[c] = max(widths[c], 11)
                 else:
                     value = str(value)
-                    quoted = self.text if value.startswith(FORMULA_STARTS) else None
-                    ws.write_string(r, c, value, quoted)
+                    if value.startswith(FORMULA_STARTS):
+                        style = self.text
+                    elif len(value) > MAX_COLUMN_WIDTH:
+                        style = self.wrapped
+                    else:
+                        style = None
+                    ws.write_string(r, c, value, style)
                     widths[c] = max(widths[c], len(value) + 1)
         for c, width in enumerate(widths):  # as wide as the content, within a cap
             ws.set_column(c, c, min(width, MAX_COLUMN_WIDTH))
