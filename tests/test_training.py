@@ -381,3 +381,32 @@ def test_a_session_time_damaged_in_the_database_is_named_and_can_be_mended(
     assert [s["start"] for s in school.json("session", "list") if s["id"] == EC] == [
         "2026-12-14T09:00"
     ]
+
+
+def test_a_course_of_several_days_is_a_session_held_each_day(school: Fvm, tmp_path: Path) -> None:
+    icalendar = pytest.importorskip("icalendar")
+    # Millennium Fundament is 24 hours: three days of eight, 09:00–17:00, by default.
+    school(
+        "session", "add", "millennium-fundament", "--start", "2027-01-18T09:00", "--capacity", "8"
+    )
+    fundament = school.json("session", "show", "millennium-fundament-2027-01-18")
+    assert (fundament["start"], fundament["end"]) == ("2027-01-18T09:00", "2027-01-20T17:00")
+    shown = school("session", "show", "millennium-fundament-2027-01-18").stdout
+    assert "2027-01-18 – 2027-01-20, 09:00–17:00 each day" in shown
+    out = tmp_path / "kurser.ics"
+    school("session", "calendar", "-o", str(out))
+    event = next(
+        e
+        for e in icalendar.Calendar.from_ical(out.read_bytes()).walk("VEVENT")
+        if str(e["UID"]).startswith("millennium-fundament-2027-01-18@")
+    )
+    # One event on the first day's hours, repeated on each of the three days.
+    assert (event.decoded("dtstart").hour, event.decoded("dtend").hour) == (9, 17)
+    assert event.decoded("dtend").date().isoformat() == "2027-01-18"
+    assert event["RRULE"]["FREQ"] == ["DAILY"] and event["RRULE"]["COUNT"] == [3]
+    # Over several days the day's end must come after its start: 17:00 to 09:00 is no day.
+    err = school(
+        "session", "add", "millennium-fundament", "--start", "2027-02-01T17:00",
+        "--end", "2027-02-03T09:00", "--capacity", "8", code=2,
+    ).stderr  # fmt: skip
+    assert "held each day from its start's time to its end's time" in err

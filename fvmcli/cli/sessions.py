@@ -21,7 +21,13 @@ SESSION = typer.Argument(
 )
 PEOPLE = typer.Argument(..., metavar="PERSON...", help="One or more person ids.")
 END = typer.Option(
-    None, "--end", metavar="DATETIME", help="Default: the course's hours, at most a day."
+    None,
+    "--end",
+    metavar="DATETIME",
+    help=(
+        "Default: the course's hours; a longer course runs over days of eight hours. A session "
+        "over several days is held each day from the start's time to the end's."
+    ),
 )
 LOCATION = typer.Option(None, "--location", help="Where, e.g. Regionens hus, Göteborg.")
 TRAINER = typer.Option(None, "--trainer", help="Who teaches.")

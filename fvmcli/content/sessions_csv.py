@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from fvmcli.content.csvfile import RowProblems, read_csv
+from fvmcli.core.enrolment import session_time_problem
 from fvmcli.core.model import Curriculum
 from fvmcli.core.values import check_id, parse_count, parse_datetime
 from fvmcli.i18n import _
@@ -57,8 +58,9 @@ def parse_sessions(path: Path, curriculum: Curriculum, problems: RowProblems) ->
             continue
         start, end = values["start"], values["end"]
         assert isinstance(start, datetime)
-        if isinstance(end, datetime) and end <= start:
-            problems.add(row, "end", _("the end must come after the start"))
+        problem = session_time_problem(start, end) if isinstance(end, datetime) else None
+        if problem:
+            problems.add(row, "end", problem)
             continue
         found.append(
             SessionRow(

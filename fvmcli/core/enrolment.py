@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -31,10 +32,44 @@ class Booking:
     status: str
 
 
+DAY_HOURS = 8.0  # a training day
+
+
 def default_end(start: datetime, course: Course | None) -> datetime:
-    """Return a session's end when none is given: the course's hours, at most one 8-hour day."""
+    """Return a session's end when none is given: the course's hours in one day, or, for a
+    course of more than a day's hours, as many 8-hour days as it needs, each from the start's
+    time (Millennium Fundament, 24 hours: three days, 09:00–17:00)."""
     hours = course.hours if course and course.hours > 0 else 1.0
-    return start + timedelta(hours=min(hours, 8.0))
+    if hours <= DAY_HOURS:
+        return start + timedelta(hours=hours)
+    days = math.ceil(hours / DAY_HOURS)
+    return start + timedelta(days=days - 1, hours=DAY_HOURS)
+
+
+def session_days(start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+    """Return the days a session is held, each with its hours: a session that ends on a later
+    day than it starts is held every day from its start's date to its end's date, from the
+    start's time to the end's time of day."""
+    if start.date() == end.date():
+        return [(start, end)]
+    first_end = datetime.combine(start.date(), end.time())
+    return [
+        (start + timedelta(days=n), first_end + timedelta(days=n))
+        for n in range((end.date() - start.date()).days + 1)
+    ]
+
+
+def session_time_problem(start: datetime, end: datetime) -> str | None:
+    """Return why a session's start and end do not make a session, or None: the end must come
+    after the start, and a session over several days ends each day after it starts."""
+    if end <= start:
+        return _("the end must come after the start")
+    if start.date() != end.date() and end.time() <= start.time():
+        return _(
+            "a session over several days is held each day from its start's time to its end's "
+            "time, so the end's time of day must come after the start's"
+        )
+    return None
 
 
 def session_id(course: str, start: datetime, taken: Iterable[str]) -> str:

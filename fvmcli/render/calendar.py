@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
+from fvmcli.core.enrolment import session_days
 from fvmcli.i18n import _
 
 TIMEZONE = ZoneInfo("Europe/Stockholm")
@@ -37,8 +38,12 @@ def sessions_calendar(
         event = Event()
         event.add("uid", session_uid(s["id"]))
         event.add("dtstamp", stamp)
-        event.add("dtstart", datetime.fromisoformat(s["start"]).replace(tzinfo=TIMEZONE))
-        event.add("dtend", datetime.fromisoformat(s["end"]).replace(tzinfo=TIMEZONE))
+        days = session_days(datetime.fromisoformat(s["start"]), datetime.fromisoformat(s["end"]))
+        # A session over several days is one event on its first day's hours, repeated daily.
+        event.add("dtstart", days[0][0].replace(tzinfo=TIMEZONE))
+        event.add("dtend", days[0][1].replace(tzinfo=TIMEZONE))
+        if len(days) > 1:
+            event.add("rrule", {"freq": "daily", "count": len(days)})
         event.add("summary", titles.get(s["course"], s["course"]))
         description = [summaries.get(s["course"], ""), _("Session: {id}").format(id=s["id"])]
         if s.get("trainer"):

@@ -136,8 +136,9 @@ def local_time(text: str | None) -> str | None:
 
 
 def time_span(start: str | datetime, end: str | datetime) -> str:
-    """Return a session's time as ``2026-12-12 09:00–10:00`` (both dates when it ends on
-    another day); text that is not a time (a damaged record) as it is."""
+    """Return a session's time as ``2026-12-12 09:00–10:00``, a session over several days as
+    ``2027-01-18 – 2027-01-20, 09:00–17:00 each day``; text that is not a time (a damaged
+    record) as it is."""
     try:
         first = datetime.fromisoformat(start) if isinstance(start, str) else start
         last = datetime.fromisoformat(end) if isinstance(end, str) else end
@@ -145,6 +146,13 @@ def time_span(start: str | datetime, end: str | datetime) -> str:
         return f"{start} – {end}"
     if first.date() == last.date():
         return f"{first:%Y-%m-%d %H:%M}–{last:%H:%M}"
+    if last.time() > first.time():  # held each day (core.enrolment.session_days)
+        return _("{first} – {last}, {start}–{end} each day").format(
+            first=f"{first:%Y-%m-%d}",
+            last=f"{last:%Y-%m-%d}",
+            start=f"{first:%H:%M}",
+            end=f"{last:%H:%M}",
+        )
     return f"{first:%Y-%m-%d %H:%M} – {last:%Y-%m-%d %H:%M}"
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from fvmcli.core.enrolment import session_time_problem
 from fvmcli.core.model import Course, Person
 from fvmcli.errors import ConflictError, InputError, UnknownIdError
 from fvmcli.i18n import _
@@ -135,8 +136,9 @@ def add_session(
     _fields(capacity, location, trainer)
     begins = _when(start, "--start")
     ends = _when(end, "--end") if end else default_end(begins, course)
-    if ends <= begins:
-        raise InputError(_("--end must come after --start"))
+    problem = session_time_problem(begins, ends)
+    if problem:
+        raise InputError(_("--end: {problem}").format(problem=problem))
     if session_id is not None:
         try:
             check_id(session_id, what="--id")
@@ -185,8 +187,11 @@ def update_session(
             values["start"] = _when(start, "--start").isoformat(timespec="minutes")
         if end is not None:
             values["end"] = _when(end, "--end").isoformat(timespec="minutes")
-        if values["end"] <= values["start"]:
-            raise InputError(_("the end must come after the start"))
+        problem = session_time_problem(
+            datetime.fromisoformat(values["start"]), datetime.fromisoformat(values["end"])
+        )
+        if problem:
+            raise InputError(problem)
         values.update(
             {k: v for k, v in (("location", location), ("trainer", trainer)) if v is not None}
         )
