@@ -225,7 +225,7 @@ def test_forget_erases_name_email_and_free_text_everywhere(school: Fvm, db_url: 
     listed = {p["id"]: p for p in school.json("person", "list")}
     assert listed["n1"] == {"id": "n1", "name": None, "role": "nurse", "unit": "u1", "email": None}
     roster = school("session", "roster", EC, "--format", "md").stdout
-    assert "| 1 | (raderad) (n1) | u1 | Sjuksköterska | genomförd | |" in roster
+    assert "| 1 | (raderad) (n1) | Avd 1 | Sjuksköterska | genomförd | |" in roster
     # The time as people read it: one date, a dash between the hours.
     assert re.search(r"\*\*Tid:\*\* \d{4}-\d\d-\d\d \d\d:\d\d–\d\d:\d\d ", roster), roster
     assert "ingen person 'zz'" in school("person", "forget", "zz", "--yes", code=2).stderr

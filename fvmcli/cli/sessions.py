@@ -285,7 +285,9 @@ def roster(
     env = get_env(ctx)
     kind = choose_format(fmt, output, ("html", "md", "pdf", "csv"))
     found = session_roster(env, session_id)
-    context = roster_context(found.session, found.course, found.people, env.curriculum, env.lang)
+    context = roster_context(
+        found.session, found.course, found.people, env.curriculum, env.lang, found.units
+    )
     if kind == "csv":
         write_bytes(roster_csv(context, plain=plain).encode("utf-8"), output)
     else:

@@ -35,8 +35,10 @@ def roster_context(
     people: Mapping[str, Person],
     curriculum: Curriculum,
     lang: str,
+    units: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Return the template context of a session's roster."""
+    """Return the template context of a session's roster; ``units`` names the people's units
+    (the CSV keeps their ids)."""
     t = words_in(LABELS, lang)
 
     def row(person_id: str) -> dict[str, Any]:
@@ -46,6 +48,7 @@ def roster_context(
             "id": person_id,
             "name": (person.name if person else None) or t["erased"],
             "unit": person.unit if person else "",
+            "unit_name": (units or {}).get(person.unit, person.unit) if person else "",
             "status": session["status"][person_id],
             "role": role.name.get(lang) if role else (person.role if person else ""),
         }

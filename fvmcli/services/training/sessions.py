@@ -340,16 +340,21 @@ class Roster:
     session: dict[str, Any]
     course: Course
     people: dict[str, Person]
+    units: dict[str, str] = field(default_factory=dict)  # the people's units: id → name
 
 
 def roster(ctx: Context, session_id: str) -> Roster:
     """Return a session with its participants and waitlist, for an attendance sheet."""
+    from fvmcli.store.reads import list_units
     from fvmcli.store.training import list_people as stored_people
 
     with ctx.db.read() as conn:
         data = _session_view(conn, require_session(conn, session_id))
         people = {p.id: p for p in stored_people(conn, ids=data["enrolled"] + data["waitlist"])}
-    return Roster(data, require_course(ctx, data["course"]), people)
+        units = {
+            u.id: u.name for u in list_units(conn, ids=sorted({p.unit for p in people.values()}))
+        }
+    return Roster(data, require_course(ctx, data["course"]), people, units)
 
 
 @dataclass(frozen=True)
