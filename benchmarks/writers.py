@@ -50,7 +50,7 @@ def _database(backend: str, work: Path, source: str) -> str:
     else:
         import psycopg
 
-        name = f"fvm_writers_{os.getpid()}"
+        name = f"fvm_writers_{os.getpid()}_{time.monotonic_ns()}"
         with psycopg.connect(PG_URL, autocommit=True) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {name}")
             conn.execute(f"CREATE DATABASE {name}")
@@ -87,7 +87,17 @@ def measure(backend: str, source: str, rounds: int) -> list[float]:
             p.join()
             assert p.exitcode == 0, p.exitcode
         rates.append(WRITERS * ANSWERS / (time.perf_counter() - began))
+        if backend == "postgresql":
+            _drop(url)
     return rates
+
+
+def _drop(url: str) -> None:
+    """Drop the round's PostgreSQL database."""
+    import psycopg
+
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[1]} WITH (FORCE)")
 
 
 def main() -> None:
