@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
@@ -180,12 +181,24 @@ def plan_merge(local: Iterable[Entry], incoming: Iterable[Entry]) -> MergePlan:
 
 def own_word_problems(entries: Sequence[Entry]) -> list[Problem]:
     """Return a problem for each attestation or approval (``history[i]``) given by the person
-    whose answer or waiver it concerns: the one that stood when it was given. Four eyes holds
-    whichever way an entry comes."""
+    whose answer or waiver it concerns: the newest of its question at or before it. Four eyes
+    holds whichever way an entry comes. The entries are indexed once (a bundle may be large)."""
+    concerned: dict[tuple[str, str | None, str | None], list[tuple[datetime, int, str]]] = {}
+    for order, e in enumerate(entries):
+        if e.kind in ("answer", "waiver"):
+            concerned.setdefault((e.kind, e.scope, e.subject), []).append(
+                (instant(e.at), order, e.by)
+            )
+    for found in concerned.values():
+        found.sort()
     problems = []
     for index, entry in enumerate(entries):
-        concerned = concerns(entries, entry) if entry.kind in SECOND_PERSON else None
-        if concerned is not None and concerned.by.casefold() == entry.by.casefold():
+        if entry.kind not in SECOND_PERSON:
+            continue
+        kind = SECOND_PERSON[entry.kind][0]
+        found = concerned.get((kind, entry.scope, entry.subject), [])
+        at = bisect_right(found, (instant(entry.at), len(entries), ""))
+        if at and found[at - 1][2].casefold() == entry.by.casefold():
             problems.append(
                 Problem(
                     f"history[{index}].by",
@@ -197,20 +210,6 @@ def own_word_problems(entries: Sequence[Entry]) -> list[Problem]:
                 )
             )
     return problems
-
-
-def concerns(entries: Iterable[Entry], word: Entry) -> Entry | None:
-    """Return the answer or waiver that the attestation or approval ``word`` concerns: the
-    newest of its question at or before it; None when there is none."""
-    kind = SECOND_PERSON[word.kind][0]
-    moment = instant(word.at)
-    before = [
-        e
-        for e in entries
-        if (e.kind, e.scope, e.subject) == (kind, word.scope, word.subject)
-        and instant(e.at) <= moment
-    ]
-    return max(before, key=lambda e: instant(e.at), default=None)
 
 
 def second_word(newest: Mapping[Any, Entry], entry: Entry) -> Entry | None:
