@@ -19,9 +19,12 @@ from fvmcli.store.schema import (
     waivers,
 )
 
+# The kind of the second person's word on an answer or a waiver (attestation, approval).
+WORD_OF = {concerned: kind for kind, (concerned, _states) in SECOND_PERSON.items()}
+
 
 def unit_entries(conn: Connection, unit_id: str) -> list[Entry]:
-    """Return the unit's answer, waiver, count and requirement history, oldest first."""
+    """Return the unit's history that bundles carry (``MERGED_KINDS``), oldest first."""
     query = (
         sa.select(history)
         .where(history.c.unit_id == unit_id, history.c.kind.in_(MERGED_KINDS))
@@ -104,8 +107,7 @@ def _target(
     if e.kind in ("answer", "waiver"):
         table, key, values = _question_target(unit_id, e)
         if values is not None:
-            kind = "attestation" if e.kind == "answer" else "approval"
-            _table, state, by, at = WORD_COLUMNS[kind]
+            _table, state, by, at = WORD_COLUMNS[WORD_OF[e.kind]]
             values |= {
                 state: word.new if word else None,
                 by: word.by if word else None,
