@@ -10,6 +10,7 @@ from fvmcli.cli.env import get_env
 from fvmcli.cli.groups import GROUPS
 from fvmcli.cli.options import BY, DRY_RUN, ENCODING, PLAIN_CSV, output_options
 from fvmcli.cli.output import Listing, Output, importing, say
+from fvmcli.cli.views.training import named
 from fvmcli.i18n import _, ngettext
 from fvmcli.render.columns import Column
 from fvmcli.render.values import word
@@ -194,9 +195,16 @@ def enroll(
 
     for e in enroll_people(get_env(ctx), session_id, person_ids, force=force, reason=reason, by=by):
         if e.already:
-            say(_("{person} is already {status}").format(person=e.shown, status=word(e.status)))
+            say(
+                _("{person} is already {status}").format(
+                    person=named(e.person, e.name), status=word(e.status)
+                )
+            )
         else:
-            say(f"{e.shown}: {word(e.status)}" + (" " + _("(forced)") if e.forced else ""))
+            say(
+                f"{named(e.person, e.name)}: {word(e.status)}"
+                + (" " + _("(forced)") if e.forced else "")
+            )
 
 
 @app.command("cancel")
@@ -237,7 +245,7 @@ def attend(
     from fvmcli.services.training import mark_people
 
     for m in mark_people(get_env(ctx), session_id, person_ids, no_show=no_show, by=by):
-        say(f"{m.shown}: {word(m.status)}")
+        say(f"{named(m.person, m.name)}: {word(m.status)}")
 
 
 @app.command("pass")
@@ -262,7 +270,7 @@ def pass_(
         get_env(ctx), session_id, person_ids, passing=not failed, failed=failed, by=by
     )
     for m in found:
-        say(f"{m.shown}: {word(m.status)}")
+        say(f"{named(m.person, m.name)}: {word(m.status)}")
 
 
 @app.command("roster")

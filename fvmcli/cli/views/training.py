@@ -145,11 +145,16 @@ SEATS = (Column("n", "#"), Column("person", "person"), Column("status", "status"
 WAITLIST = (Column("n", "#"), Column("person", "person"))
 
 
-def person_name(person_id: str, people: dict[str, Any]) -> str:
+def named(person_id: str, name: str | None) -> str:
     """Return a person as people read them: the name with the id beside it (an erased
     person, or one not stored, by the id alone)."""
+    return f"{name} ({person_id})" if name else person_id
+
+
+def person_name(person_id: str, people: dict[str, Any]) -> str:
+    """Return a stored person (``people``: id → Person) as people read them (``named``)."""
     found = people.get(person_id)
-    return f"{found.name} ({person_id})" if found is not None and found.name else person_id
+    return named(person_id, found.name if found is not None else None)
 
 
 def session_view(found: Any) -> Shown:

@@ -52,11 +52,6 @@ class Enrolled:
     forced: bool = False
     name: str | None = field(default=None, compare=False)  # as people read it; None: erased
 
-    @property
-    def shown(self) -> str:
-        """Return the person as people read them: the name with the id beside it."""
-        return f"{self.name} ({self.person})" if self.name else self.person
-
 
 def enroll(
     ctx: Context,
