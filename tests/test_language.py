@@ -251,7 +251,7 @@ def test_what_commands_say_back_is_swedish(fvm: Fvm, tmp_path: Path, swedish: No
     fvm("session", "add", "downtime-procedures", "--id", "s1", "--start", "2027-01-10T09:00",
         "--end", "2027-01-10T12:00", "--capacity", "1")  # fmt: skip
     booked = fvm("session", "enroll", "s1", "p1", "p2").stdout
-    assert "Åsa (p1): bokad" in booked and "enrolled" not in booked and "waitlisted" not in booked
+    assert "p1: bokad – Åsa" in booked and "enrolled" not in booked and "waitlisted" not in booked
     assert "oförändrad" in fvm("session", "update", "s1", "--capacity", "1").stdout
     printed = tmp_path / "u1.md"
     fvm("checklist", "print", "golive", "--unit", "u1", "-o", str(printed))

@@ -115,12 +115,12 @@ def test_the_readme_tour_runs_line_by_line(tmp_path: Path, monkeypatch: pytest.M
 
     assert "Would import 3 units" in output("unit import", 0)
     assert "Imported 3 units from enheter.csv: 3 added" in output("unit import", 1)
-    # People by name, with the id beside it.
+    # People by id and by name.
     assert output("session enroll", 1) == (
-        "Åsa Öberg (p1001): enrolled\nGöran Ek (p1002): waitlisted\n"
+        "p1001: enrolled – Åsa Öberg\np1002: waitlisted – Göran Ek\n"
     )
     assert "Promoted p1002 from the waitlist." in output("session cancel")
-    assert output("session pass") == "Göran Ek (p1002): completed\n"
+    assert output("session pass") == "p1002: completed – Göran Ek\n"
     # sas-boras-med: two configuration analysts (intro and Fundament each) and a local lead
     # (intro): 5 pairs; p1001 has the intro, p1002 both: 3 of 5.
     coverage = {r["unit"]: r for r in tables(output("course coverage"))[0]}

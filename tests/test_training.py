@@ -89,9 +89,9 @@ EC = "enduser-clinical-2026-12-14"
 
 def test_seats_then_waitlist_then_promotion_on_cancel(school: Fvm) -> None:
     out = school("session", "enroll", EC, "n1", "n2", "n3", "n4").stdout
-    assert "Person N1 Ålund (n1): enrolled" in out and "Person N3 Ålund (n3): waitlisted" in out
-    seats = school("session", "show", EC).stdout  # people by name; the JSON keeps their ids
-    assert "Person N1 Ålund (n1)" in seats and "Person N4 Ålund (n4)" in seats
+    assert "n1: enrolled – Person N1 Ålund" in out and "n3: waitlisted – Person N3 Ålund" in out
+    seats = school("session", "show", EC).stdout  # people by name too; the JSON keeps ids
+    assert "Person N1 Ålund" in seats and "Person N4 Ålund" in seats
     shown = school.json("session", "show", EC)
     assert (shown["enrolled"], shown["waitlist"]) == (["n1", "n2"], ["n3", "n4"])
     assert (shown["course"], shown["start"], shown["capacity"]) == (

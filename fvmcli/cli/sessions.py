@@ -195,16 +195,11 @@ def enroll(
 
     for e in enroll_people(get_env(ctx), session_id, person_ids, force=force, reason=reason, by=by):
         if e.already:
-            say(
-                _("{person} is already {status}").format(
-                    person=named(e.person, e.name), status=word(e.status)
-                )
-            )
+            already = _("{person} is already {status}")
+            say(named(already.format(person=e.person, status=word(e.status)), e.name))
         else:
-            say(
-                f"{named(e.person, e.name)}: {word(e.status)}"
-                + (" " + _("(forced)") if e.forced else "")
-            )
+            forced = " " + _("(forced)") if e.forced else ""
+            say(named(f"{e.person}: {word(e.status)}{forced}", e.name))
 
 
 @app.command("cancel")
@@ -245,7 +240,7 @@ def attend(
     from fvmcli.services.training import mark_people
 
     for m in mark_people(get_env(ctx), session_id, person_ids, no_show=no_show, by=by):
-        say(f"{named(m.person, m.name)}: {word(m.status)}")
+        say(named(f"{m.person}: {word(m.status)}", m.name))
 
 
 @app.command("pass")
@@ -270,7 +265,7 @@ def pass_(
         get_env(ctx), session_id, person_ids, passing=not failed, failed=failed, by=by
     )
     for m in found:
-        say(f"{named(m.person, m.name)}: {word(m.status)}")
+        say(named(f"{m.person}: {word(m.status)}", m.name))
 
 
 @app.command("roster")

@@ -141,20 +141,25 @@ def plan_view(found: Any, phase: int) -> Shown:
     return Shown(found.as_json, printed, listing)
 
 
-SEATS = (Column("n", "#"), Column("person", "person"), Column("status", "status", word))
-WAITLIST = (Column("n", "#"), Column("person", "person"))
+SEATS = (
+    Column("n", "#"),
+    Column("person", "person"),
+    Column("name", "name"),
+    Column("status", "status", word),
+)
+WAITLIST = (Column("n", "#"), Column("person", "person"), Column("name", "name"))
 
 
-def named(person_id: str, name: str | None) -> str:
-    """Return a person as people read them: the name with the id beside it (an erased
-    person, or one not stored, by the id alone)."""
-    return f"{name} ({person_id})" if name else person_id
+def named(line: str, name: str | None) -> str:
+    """Return a line about a person (it begins with the id, which scripts and habits look
+    for) with the person's name after it, as people read them; an erased person has none."""
+    return f"{line} – {name}" if name else line
 
 
 def person_name(person_id: str, people: dict[str, Any]) -> str:
-    """Return a stored person (``people``: id → Person) as people read them (``named``)."""
+    """Return a stored person's name (``people``: id → Person); empty when erased."""
     found = people.get(person_id)
-    return named(person_id, found.name if found is not None else None)
+    return (found.name if found is not None else None) or ""
 
 
 def session_view(found: Any) -> Shown:
@@ -174,13 +179,18 @@ def session_view(found: Any) -> Shown:
             )
         )
         seats = [
-            {"n": i + 1, "person": person_name(p, found.people), "status": data["status"][p]}
+            {
+                "n": i + 1,
+                "person": p,
+                "name": person_name(p, found.people),
+                "status": data["status"][p],
+            }
             for i, p in enumerate(data["enrolled"])
         ]
         show(SEATS, seats, title=_("Seats"))
         if data["waitlist"]:
             waiting = [
-                {"n": i + 1, "person": person_name(p, found.people)}
+                {"n": i + 1, "person": p, "name": person_name(p, found.people)}
                 for i, p in enumerate(data["waitlist"])
             ]
             show(WAITLIST, waiting, title=_("Waitlist"))
