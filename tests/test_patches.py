@@ -64,6 +64,8 @@ def test_help_names_formats_and_limits_in_the_users_words() -> None:
     shown = _run(PROBE, "session", "add", "--help").stdout
     assert "ÅÅÅÅ-MM-DDTtt:mm" in shown and "DATETIME" not in shown
     assert "[x>=0]" not in shown and "x>=" not in shown
+    report = _run(PROBE, "cutover", "report", "--help").stdout
+    assert "<path>" not in report and "SÖKVÄG" in report
     status = _run(PROBE, "cutover", "status", "--help").stdout
     assert "--as-of" in status and "ÅÅÅÅ-MM-DD" in status and "YYYY-MM-DD " not in status
     plan = _run(PROBE, "course", "plan", "--help").stdout

@@ -76,6 +76,7 @@ METAVARS = {
     "int": N_("NUMBER"),
     "float": N_("NUMBER"),
     "Path": N_("PATH"),
+    "path": N_("PATH"),
     "file": N_("PATH"),
     "directory": N_("PATH"),
     "datetime": N_("DATE"),
