@@ -180,3 +180,29 @@ def test_person_forget_asks_first_on_a_terminal(tmp_path: Path) -> None:
     assert "Raderade" in forget("ja") and name() is None
     refused = runner.invoke(app, ["--db", db, "--lang", "en", "person", "forget", "p1"])
     assert refused.exit_code == 2 and "fvm person forget p1 --yes" in refused.stderr
+
+
+def test_evidence_is_asked_for_in_words_not_invalid_input(tmp_path: Path) -> None:
+    """A question that needs evidence says so when Enter is pressed on an empty line, in
+    Swedish (questionary's own "Invalid input" never shows), and saves the answer once given."""
+    db = _unit_h1(tmp_path / "evidence.sqlite")
+    set_pumps = ["--content", CONTENT, "checklist", "set", "mini", "--unit", "h1", "b.pumps", "ja"]
+    assert CliRunner().invoke(app, ["--db", db, *set_pumps]).exit_code == 0
+    child = spawn(db, "--section", "b")
+    child.expect("Är pumparna uppkopplade")
+    child.expect("Hoppa över")
+    for _up in range(2):  # from "Hoppa över", past "Nej", up to "Ja"
+        child.send("\x1b[A")
+        time.sleep(0.2)
+    child.send("\r")
+    child.expect("Underlag")
+    child.send("\r")  # nothing given
+    child.expect("Svaret behöver sitt underlag")
+    child.sendline("https://intranat.exempel.se/pumpar")
+    child.expect("Fråga")
+    time.sleep(0.3)
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert "Invalid input" not in (child.before or "")
+    assert history(db)["b.connected"] == "yes"

@@ -149,8 +149,11 @@ class QuestionaryAsker:
 
         old = (step.previous.comment if step.previous else None) or ""
         if required:
+            needed = _("This answer needs its evidence: a link, or where it is kept.")
             text = questionary.text(
-                self.words["evidence"], default=old, validate=lambda t: bool(t.strip())
+                self.words["evidence"],
+                default=old,
+                validate=lambda t: True if t.strip() else needed,  # said, not "Invalid input"
             ).unsafe_ask()
         else:
             text = questionary.text(self.words["comment"], default=old).unsafe_ask()
