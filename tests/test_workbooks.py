@@ -251,3 +251,18 @@ def test_openpyxl_parses_through_defusedxml() -> None:
     from openpyxl.xml import DEFUSEDXML
 
     assert DEFUSEDXML
+
+
+def test_a_long_text_wraps_in_its_cell_and_its_column_stays_narrow(tmp_path: Path) -> None:
+    import openpyxl
+
+    from fvmcli.render.workbook import MAX_COLUMN_WIDTH, Book
+
+    reason = "blockerare: org.project-lead, cut.plan, org.staffing-plan, org.super-users"
+    book = Book(tmp_path / "w.xlsx")
+    book.sheet("Units", ["unit", "reason"], [["u1", reason], ["u2", "kort"]], {})
+    book.close()
+    ws = openpyxl.load_workbook(tmp_path / "w.xlsx")["Units"]
+    assert ws["B2"].value == reason and ws["B2"].alignment.wrap_text
+    assert not ws["B3"].alignment.wrap_text  # a short text as it is
+    assert ws.column_dimensions["B"].width <= MAX_COLUMN_WIDTH + 1

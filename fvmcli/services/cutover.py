@@ -185,16 +185,12 @@ class BlockerList:
     checklist: str
     items: list[dict[str, Any]]
     undated_phases: list[int]
+    late: int = 0  # the items that are overdue critical items (blockers or waived)
 
     @property
     def blockers(self) -> int:
         """Return how many of the items are blockers (overdue, critical, not waived)."""
         return sum(1 for i in self.items if i["blocker"])
-
-    @property
-    def late(self) -> int:
-        """Return how many of the items are overdue critical items, blockers or waived."""
-        return sum(1 for i in self.items if i["days_overdue"] > 0)  # BlockerItem.late
 
     @property
     def inconsistent(self) -> int:
@@ -225,7 +221,8 @@ def territory_blockers(
     found = territory_status(ctx, chosen, checklist_id=checklist_id, as_of=as_of)
     texts = {q.id: q.text.get(ctx.lang) for q in found.checklist.questions}
     items = [{**asdict(b), "text": texts[b.question]} for b in found.blockers]
-    return BlockerList(found.as_of, found.checklist.id, items, found.undated_phases)
+    late = sum(1 for b in found.blockers if b.late)
+    return BlockerList(found.as_of, found.checklist.id, items, found.undated_phases, late)
 
 
 def blocker_questions(status: TerritoryStatus) -> dict[str, set[str]]:

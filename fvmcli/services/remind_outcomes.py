@@ -31,24 +31,6 @@ class ReminderOutcome:
     refused: tuple[str, ...] = ()  # recipients the server refused, with its reply
     message: bytes | None = None  # the .eml in a dry run
 
-    @property
-    def recipient_names(self) -> list[str]:
-        """Return the recipients as a person reads them: each person's name (else address),
-        and the unit's own mailbox as such."""
-        from fvmcli.core.digest import UNIT_MAILBOX
-
-        known = {r.key: r for r in self.digest.recipients}
-        shown = []
-        for key in self.recipients:
-            found = known.get(key)
-            if key == UNIT_MAILBOX:
-                shown.append(
-                    _("the unit's mailbox ({email})").format(email=found.email if found else "–")
-                )
-            else:
-                shown.append(found.name or found.email if found else key)
-        return shown
-
     def as_dict(self) -> dict[str, Any]:
         d = self.digest
         return {

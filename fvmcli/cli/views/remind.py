@@ -33,10 +33,27 @@ STATE_STYLE = {
 }
 
 
+def recipient_names(outcome: Any) -> list[str]:
+    """Return the recipients of a unit's digest as a person reads them: each person's name
+    (else address), and the unit's own mailbox as such."""
+    from fvmcli.core.digest import UNIT_MAILBOX
+
+    known = {r.key: r for r in outcome.digest.recipients}
+    shown = []
+    for key in outcome.recipients:
+        found = known.get(key)
+        if key == UNIT_MAILBOX:
+            email = found.email if found else "–"
+            shown.append(_("the unit's mailbox ({email})").format(email=email))
+        else:
+            shown.append((found.name or found.email) if found else key)
+    return shown
+
+
 def reminders_view(done: Any, folder: Path | None) -> Shown:
     """Return ``fvm remind``: a row per unit with something to report, the files a dry run
     wrote to ``folder``, and one line of counts."""
-    rows = [{**o.as_dict(), "recipient_names": o.recipient_names} for o in done.outcomes]
+    rows = [{**o.as_dict(), "recipient_names": recipient_names(o)} for o in done.outcomes]
     listing = Listing(
         OUTCOMES,
         rows,
