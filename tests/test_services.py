@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from fvmcli.errors import (
     UnknownIdError,
 )
 from fvmcli.services import bundles, cutover, equipment, territory, training
-from fvmcli.services.context import Context
+from fvmcli.services.context import Clock, Context
 from fvmcli.services.territory import UnitFilter
 from tests import factories
 
@@ -32,6 +33,11 @@ def ctx(db_url: str) -> Iterator[Context]:
     factories.units(context, ("u1", "sodra", "hospital", 10), ("u2", "ostra", "municipal", 20))
     yield context
     context.close()
+
+
+def _after_the_sessions(ctx: Context) -> None:
+    """Move the context's clock past the sessions of these tests: attendance is known then."""
+    ctx.clock = Clock.at(datetime(2026, 12, 22, 17, 0))
 
 
 def _session(ctx: Context, course: str, day: str, capacity: int) -> str:
@@ -100,6 +106,7 @@ def test_a_failed_attempt_stays_and_counts(ctx: Context) -> None:
     first = _session(ctx, "enduser-clinical", "2026-12-14", 5)
     again = _session(ctx, "enduser-clinical", "2026-12-21", 5)
     training.enroll(ctx, first, [nurse, other], by="trainer")
+    _after_the_sessions(ctx)
     training.mark(ctx, first, [nurse, other])
     with pytest.raises(ConflictError, match="holds no seat"):
         training.mark(ctx, again, [nurse], failed=True)
@@ -123,6 +130,7 @@ def test_attendance_and_assessment(ctx: Context) -> None:
     plain = _session(ctx, "downtime-procedures", "2026-12-15", 5)
     training.enroll(ctx, assessed, [nurse], by="trainer")
     training.enroll(ctx, plain, [nurse], by="trainer")
+    _after_the_sessions(ctx)
     with pytest.raises(ConflictError, match="has not attended"):
         training.mark(ctx, assessed, [nurse], passing=True)
     assert training.mark(ctx, assessed, [nurse]) == [(nurse, "attended")]
@@ -232,6 +240,7 @@ def test_the_territory_evidence_equals_each_units_own(ctx: Context) -> None:
     extra = _session(ctx, "enduser-admin", "2026-12-16", 5)  # not required of nurses
     training.enroll(ctx, plain, [nurse, admin], by="trainer")
     training.enroll(ctx, extra, [other], by="trainer")
+    _after_the_sessions(ctx)
     training.mark(ctx, plain, [nurse, admin])
     training.mark(ctx, extra, [other])
     equipment.store_counts(

@@ -142,6 +142,32 @@ def test_refusals_and_forcing_with_a_kept_reason(school: Fvm) -> None:
     assert school.json("session", "show", "downtime-procedures-2026-12-14")["enrolled"] == []
 
 
+@pytest.fixture
+def after_sessions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The clock after the school's sessions, when their attendance is known."""
+    monkeypatch.setenv("FVM_NOW", "2026-12-20T17:00:00+01:00")
+
+
+def test_attendance_before_a_session_is_refused_unless_forced_with_a_reason(
+    school: Fvm, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    school("session", "enroll", EC, "n1", "n2")  # the clock stands at 2026-11-26
+    refused = school("session", "attend", EC, "n1", code=3).stderr
+    assert "starts on 2026-12-14" in refused and "--force --reason" in refused
+    assert "starts on" in school("session", "attend", EC, "n2", "--no-show", code=3).stderr
+    assert "needs --reason" in school("session", "attend", EC, "n1", "--force", code=2).stderr
+    assert school.json("session", "show", EC)["status"] == {"n1": "enrolled", "n2": "enrolled"}
+    school("session", "attend", EC, "n1", "--force", "--reason", "Närvarolista från kursledaren")
+    assert school.scalar(
+        "SELECT comment FROM history WHERE kind = 'enrolment' AND new = 'attended'"
+    ) == "Närvarolista från kursledaren"
+    # On the day itself, before it starts, attendance is taken as people arrive.
+    monkeypatch.setenv("FVM_NOW", "2026-12-14T08:50:00+01:00")
+    school("session", "attend", EC, "n2")
+    assert school.json("session", "show", EC)["status"] == {"n1": "attended", "n2": "attended"}
+
+
+@pytest.mark.usefixtures("after_sessions")
 def test_attendance_completion_and_assessment(school: Fvm) -> None:
     school("session", "enroll", EC, "n1", "n2", "n3")
     assert "is on the waitlist" in school("session", "attend", EC, "n3", code=3).stderr
@@ -185,6 +211,7 @@ def test_attendance_completion_and_assessment(school: Fvm) -> None:
     }
 
 
+@pytest.mark.usefixtures("after_sessions")
 def test_coverage_feeds_readiness(school: Fvm) -> None:
     school("session", "enroll", "downtime-procedures-2026-12-15", "n1", "n2")
     school("session", "attend", "downtime-procedures-2026-12-15", "n1", "n2")
@@ -193,7 +220,7 @@ def test_coverage_feeds_readiness(school: Fvm) -> None:
     assert train["value"] == 25 and train["credit"] == pytest.approx(25 / 90)
 
 
-@pytest.mark.usefixtures("swedish")
+@pytest.mark.usefixtures("swedish", "after_sessions")
 def test_forget_erases_name_email_and_free_text_everywhere(school: Fvm, db_url: str) -> None:
     school("session", "enroll", EC, "n1")
     school(

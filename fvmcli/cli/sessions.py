@@ -30,6 +30,8 @@ END = typer.Option(
         "over several days is held each day from the start's time to the end's."
     ),
 )
+FORCE = typer.Option(False, "--force", help="Override a refusal (needs --reason).")
+REASON = typer.Option(None, "--reason", help="Why the refusal is overridden; kept in the history.")
 LOCATION = typer.Option(None, "--location", help="Where, e.g. Regionens hus, Göteborg.")
 TRAINER = typer.Option(None, "--trainer", help="Who teaches.")
 
@@ -180,10 +182,8 @@ def enroll(
     ctx: typer.Context,
     session_id: str = SESSION,
     person_ids: list[str] = PEOPLE,
-    force: bool = typer.Option(False, "--force", help="Override a refusal (needs --reason)."),
-    reason: str | None = typer.Option(
-        None, "--reason", help="Why the refusal is overridden; kept with the enrolment."
-    ),
+    force: bool = FORCE,
+    reason: str | None = REASON,
     by: str | None = BY,
 ) -> None:
     """Enrol people: a free seat, else the waitlist in order. Missing prerequisites, a place in
@@ -231,15 +231,21 @@ def attend(
     session_id: str = SESSION,
     person_ids: list[str] = PEOPLE,
     no_show: bool = typer.Option(False, "--no-show", help="Record that they did not come."),
+    force: bool = FORCE,
+    reason: str | None = REASON,
     by: str | None = BY,
 ) -> None:
     """Record attendance (or a no-show). Attendance completes a course without assessment.
+    Before the session's first day it is refused unless --force --reason.
 
     Example: fvm session attend millennium-intro-2026-12-01 p1001 p1002
     """
     from fvmcli.services.training import mark_people
 
-    for m in mark_people(get_env(ctx), session_id, person_ids, no_show=no_show, by=by):
+    marked = mark_people(
+        get_env(ctx), session_id, person_ids, no_show=no_show, force=force, reason=reason, by=by
+    )
+    for m in marked:
         say(named(f"{m.person}: {word(m.status)}", m.name))
 
 

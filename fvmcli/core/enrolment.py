@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from fvmcli.core.model import Course
 from fvmcli.i18n import _
@@ -134,6 +134,12 @@ def refusals(
                 _("is already booked in {id}, which overlaps in time").format(id=other.id)
             )
     return reasons
+
+
+def before_start(session: SessionTime, today: date) -> bool:
+    """Return True when ``today`` is before the session's first day: attendance (or a no-show)
+    cannot be known yet. The day itself counts, so attendance is taken as people arrive."""
+    return today < session.start.date()
 
 
 def attendance_status(course: Course, no_show: bool) -> str:

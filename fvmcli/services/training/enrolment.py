@@ -188,6 +188,8 @@ def mark_people(
     no_show: bool = False,
     passing: bool = False,
     failed: bool = False,
+    force: bool = False,
+    reason: str | None = None,
     by: str | None = None,
 ) -> list[Enrolled]:
     """Record attendance, a no-show, or a passed (``passing``) or failed (``failed``)
@@ -196,11 +198,14 @@ def mark_people(
     Attendance completes a course without assessment; an assessment's result needs an assessed
     course and recorded attendance. A failed attempt stays as it is (the person takes the
     course again in another session), so no figure drops it. Nothing is stored when any
-    person does not qualify.
+    person does not qualify. Attendance before the session's first day is refused unless
+    ``force``d with a ``reason``, which is kept in the history.
     """
-    from fvmcli.core.enrolment import FAILED, SEAT, attendance_status
-    from fvmcli.store.training import lock_people, session_enrolments, set_enrolment
+    from fvmcli.core.enrolment import FAILED, SEAT, attendance_status, before_start
+    from fvmcli.store.training import lock_people, session_enrolments, session_time, set_enrolment
 
+    if force and not (reason or "").strip():
+        raise InputError(_("--force needs --reason TEXT (the reason is kept)"))
     user, at = ctx.actor(by), ctx.clock.now()
     marked = []
     with ctx.db.write() as conn:
@@ -208,6 +213,19 @@ def mark_people(
         session = require_session(conn, session_id, lock=True)
         course = require_course(ctx, session["course"])
         assessed = passing or failed
+        starts = session_time(session)
+        # An assessment's result needs recorded attendance, which this already refused.
+        if not assessed and before_start(starts, ctx.clock.today()) and not force:
+            raise ConflictError(
+                _(
+                    "{session_id} starts on {day}: attendance cannot be recorded before the "
+                    "session; nothing stored"
+                ).format(session_id=session_id, day=starts.start.date().isoformat()),
+                hint=_(
+                    "Record it on the day, or use --force --reason TEXT to record it anyway "
+                    "(the reason is kept)."
+                ),
+            )
         if assessed and not course.assessment:
             raise InputError(
                 _(
@@ -251,7 +269,16 @@ def mark_people(
                 new = FAILED
             else:
                 new = "completed" if passing else attendance_status(course, no_show)
-            set_enrolment(conn, session_id, people[person_id], new, by=user, at=at, known=(status,))
+            set_enrolment(
+                conn,
+                session_id,
+                people[person_id],
+                new,
+                by=user,
+                at=at,
+                note=reason.strip() if force and reason else None,
+                known=(status,),
+            )
             statuses[person_id] = new
             marked.append(Enrolled(person_id, new, name=people[person_id].name))
     return marked
