@@ -158,9 +158,10 @@ def test_attendance_before_a_session_is_refused_unless_forced_with_a_reason(
     assert "needs --reason" in school("session", "attend", EC, "n1", "--force", code=2).stderr
     assert school.json("session", "show", EC)["status"] == {"n1": "enrolled", "n2": "enrolled"}
     school("session", "attend", EC, "n1", "--force", "--reason", "Närvarolista från kursledaren")
-    assert school.scalar(
-        "SELECT comment FROM history WHERE kind = 'enrolment' AND new = 'attended'"
-    ) == "Närvarolista från kursledaren"
+    assert (
+        school.scalar("SELECT comment FROM history WHERE kind = 'enrolment' AND new = 'attended'")
+        == "Närvarolista från kursledaren"
+    )
     # On the day itself, before it starts, attendance is taken as people arrive.
     monkeypatch.setenv("FVM_NOW", "2026-12-14T08:50:00+01:00")
     school("session", "attend", EC, "n2")
