@@ -97,3 +97,99 @@ def test_every_page_keeps_to_its_margins(reports: dict[str, Path], tmp_path: Pat
         width, height = page.size
         margin = page.crop((width - width * 12 // 210, 0, width, height))  # the right 12 mm
         assert margin.getextrema()[0] > 200, f"{image.name}: ink in the right margin"
+
+
+def _lines_by_page(pdf: Path) -> list[list[tuple[float, str]]]:
+    """Return each page's lines of text as (top, text), top to bottom, by where they are
+    printed (pdftotext's word boxes; charts' labels included), without the page number."""
+    import xml.etree.ElementTree as ET
+
+    found = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    namespace = "{http://www.w3.org/1999/xhtml}"
+    pages = []
+    for page in ET.fromstring(found).iter(f"{namespace}page"):
+        rows: dict[float, list[tuple[float, str]]] = {}
+        for word in page.iter(f"{namespace}word"):
+            top = round(float(word.get("yMin", 0)))
+            rows.setdefault(top, []).append((float(word.get("xMin", 0)), word.text or ""))
+        lines = [
+            (top, " ".join(w for _, w in sorted(words))) for top, words in sorted(rows.items())
+        ]
+        pages.append([(top, text) for top, text in lines if not re.fullmatch(r"\d+ / \d+", text)])
+    return pages
+
+
+def test_no_heading_is_left_at_the_foot_of_a_page(reports: dict[str, Path]) -> None:
+    """A section heading (with the line of figures under it) is followed on its page by the
+    start of what it heads: at least three more lines, charts' labels counted."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed: where text is printed is unknown")
+    html = reports["html"].read_text("utf-8")
+    headings = {
+        re.sub(r"<[^>]+>|\s+", " ", h).strip()
+        for h in re.findall(r"<h[23]>(.*?)</h[23]>", html, re.S)
+    }
+    assert "Prognos: grön till driftstart i nuvarande takt?" in headings
+    for number, lines in enumerate(_lines_by_page(reports["pdf"]), 1):
+        for at, (_, text) in enumerate(lines):
+            if text in headings:
+                under = len(lines) - at - 1
+                assert under >= 3, f"page {number}: {text!r} has {under} lines under it"
+
+
+MEASURE = """<script>
+const right = Math.max(...[...document.querySelectorAll("body *")]
+  .map(e => e.getBoundingClientRect().right));
+document.body.dataset.measured = JSON.stringify({window: window.innerWidth,
+  scroll: document.documentElement.scrollWidth, body: document.body.clientWidth, right});
+</script>"""
+
+
+@pytest.mark.parametrize("width", [1280, 800])
+def test_on_a_screen_nothing_runs_past_the_window(
+    reports: dict[str, Path], tmp_path: Path, width: int
+) -> None:
+    """The HTML as Chromium lays it out in a window ``width`` pixels wide: no element ends past
+    the window (no sideways scrolling), and at 1280 px the page uses the window, not a column
+    of 660 px."""
+    import json
+
+    browser = next(
+        (
+            shutil.which(b)
+            for b in ("chromium", "chromium-browser", "google-chrome")
+            if shutil.which(b)
+        ),
+        None,
+    )
+    if browser is None:
+        pytest.skip("Chromium is not installed: the page cannot be laid out as on a screen")
+    page = tmp_path / "measured.html"
+    page.write_text(reports["html"].read_text("utf-8") + MEASURE, "utf-8")
+    dom = subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            f"--window-size={width},1000",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+            page.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
+    found = re.search(r'data-measured="([^"]*)"', dom)
+    assert found is not None, "the page was not laid out"
+    import html
+
+    measured = json.loads(html.unescape(found.group(1)))
+    assert measured["scroll"] <= measured["window"], measured
+    assert measured["right"] <= measured["scroll"], measured
+    if width == 1280:
+        assert measured["body"] >= 1100, measured
