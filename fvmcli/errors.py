@@ -31,14 +31,22 @@ class FvmError(Exception):
 
     exit_code: ExitCode = ExitCode.BAD_INPUT
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, hint: str | None = None, command: str | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.command = command  # a command to copy: shown on a line of its own, whole
+
+    def explained(self) -> str:
+        """Return the message with its hint, without the command."""
+        return self.message if not self.hint else f"{self.message}\n{self.hint}"
 
     def render(self) -> str:
-        """Return the full message a user sees, hint included."""
-        return self.message if not self.hint else f"{self.message}\n{self.hint}"
+        """Return the full message a user sees: the message, its hint, and the command to
+        copy on a line of its own, indented."""
+        return self.explained() + (f"\n  {self.command}" if self.command else "")
 
 
 class InputError(FvmError):

@@ -397,7 +397,7 @@ def test_a_lead_sets_up_a_fresh_shared_database_with_fvm_alone(
         owner("access", "grant", anna, "--role", "answerer", "--unit", "u1")
         answer(as_login(anna), "u1")
         err = answer(as_login(anna), "u2", code=5).stderr
-        assert f"An admin can run: fvm access grant {anna} --role answerer --unit u2" in err
+        assert f"An admin can run:\n  fvm access grant {anna} --role answerer --unit u2\n" in err
         # The last admin cannot revoke themselves (nobody could grant rights after that).
         err = owner("access", "revoke", lead, "--role", "admin", code=3).stderr
         assert f"{lead} is the last admin" in err

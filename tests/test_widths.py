@@ -138,6 +138,39 @@ def test_on_a_terminal_long_lines_break_between_words(tmp_path) -> None:  # type
     # The warning about the missing go-live date, whole words only, however it was broken.
     for word in ("driftstartsdatum:", "tidsfrist", "försenat", "ÅÅÅÅ-MM-DD"):
         assert word in said, said
+    # The command that mends it is on a line of its own, whole.
+    assert "  fvm phase set 3 --go-live ÅÅÅÅ-MM-DD" in lines
+
+
+def test_a_command_in_an_error_is_never_broken_by_fvm(tmp_path: Path) -> None:
+    """On a terminal narrower than the command an error names, the message breaks between
+    words and the command stays one line (the terminal folds it; copying takes it whole)."""
+    import os
+    import re
+    import sys
+
+    pexpect = pytest.importorskip("pexpect")
+    db = f"sqlite:///{tmp_path / 'fvm.sqlite'}"
+    ctx = factories.context(db)
+    factories.units(ctx, ("vc-hjo", "ostra", "primary-care", 12, "Vårdcentralen Hjo"))
+    ctx.close()
+    env = {**os.environ, "FVM_LANG": "sv", "TERM": "xterm", "NO_COLOR": "1"}
+    env.pop("COLUMNS", None)
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "fvmcli", "--db", db, "cutover", "timeline", "--phase", "2"],
+        env=env,
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(50, 30),
+    )
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 2
+    text = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", child.before).replace("\r", "")
+    lines = text.split("\n")
+    assert "  fvm phase set 2 --go-live ÅÅÅÅ-MM-DD" in lines, lines
+    assert all(len(line) <= 30 for line in lines if "fvm phase set" not in line), lines
 
 
 @pytest.mark.usefixtures("swedish")

@@ -84,7 +84,7 @@ class FvmGroup(TyperGroup):
         except FvmError as exc:
             if _debug(ctx):
                 traceback.print_exc()
-            fail(f"fvm: {exc.render()}")
+            fail(f"fvm: {exc.explained()}", command=exc.command)
             raise typer.Exit(int(exc.exit_code)) from None
         except BrokenPipeError:
             # The reader stopped reading (fvm … | head): nothing is wrong, so say nothing.

@@ -362,18 +362,25 @@ def command_line(command: str) -> None:
     stdout().print(Text("  " + printable(command)), soft_wrap=True)
 
 
-def warn(message: str) -> None:
-    """Print a warning on stderr."""
+def warn(message: str, *, command: str | None = None) -> None:
+    """Print a warning on stderr, and the ``command`` that mends it (``_on_stderr``)."""
+    _on_stderr(message, "yellow", command)
+
+
+def fail(message: str, *, command: str | None = None) -> None:
+    """Print an error on stderr, and the ``command`` that mends it (``_on_stderr``)."""
+    _on_stderr(message, "red", command)
+
+
+def _on_stderr(message: str, style: str, command: str | None) -> None:
+    """Print ``message`` on stderr in ``style``, broken between words at a terminal's width,
+    then ``command`` on a line of its own, indented and whole, as ``command_line`` does."""
     from rich.text import Text
 
-    stderr().print(Text(printable(message), style="yellow"))
-
-
-def fail(message: str) -> None:
-    """Print an error on stderr."""
-    from rich.text import Text
-
-    stderr().print(Text(printable(message), style="red"))
+    console = stderr()
+    console.print(Text(printable(message), style=style))
+    if command:
+        console.print(Text("  " + printable(command)), soft_wrap=True)
 
 
 @contextmanager

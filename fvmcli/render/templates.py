@@ -159,9 +159,7 @@ def html_to_pdf(html: str, base: Path | None = None) -> bytes:
     except ImportError as exc:  # also OSError-free: weasyprint raises ImportError without pango
         raise EnvironmentProblem(
             _("PDF output needs WeasyPrint, which is not installed."),
-            hint=_(
-                "Install it with: python -m pip install 'fvmcli[pdf]' (or write HTML "
-                "and print it from a browser)."
-            ),
+            hint=_("Install it with the command below, or write HTML and print it from a browser:"),
+            command="python -m pip install 'fvmcli[pdf]'",
         ) from exc
     return bytes(HTML(string=html, base_url=str(base) if base else None).write_pdf())

@@ -53,7 +53,8 @@ def require(
             words = ACTION_WORDS_WITHOUT_UNITS.get(action, ACTION_WORDS[action])
             raise NotPermitted(
                 _("{login} may not {action}").format(login=login, action=_(words)),
-                hint=who.format(login=login, role=role, units_opt="").rstrip(),
+                hint=who,
+                command=_grant_command(login, role),
             )
         return
     chosen = list(units)
@@ -67,7 +68,8 @@ def require(
             _("{login} may not {action} {shown}; nothing was stored").format(
                 login=login, action=_(ACTION_WORDS[action]), shown=shown
             ),
-            hint=who.format(login=login, role=role, units_opt=units_opt),
+            hint=who,
+            command=_grant_command(login, role, units_opt),
         )
 
 
@@ -85,9 +87,8 @@ def require_vote(ctx: Context, conn: Connection, gate_role: str) -> None:
         _("{login} may not vote for the role {role} of the go/no-go").format(
             login=login, role=gate_role
         ),
-        hint=_who_grants(conn).format(
-            login=login, role=GRANTABLE["vote"], units_opt=f"--gate-role {gate_role}"
-        ),
+        hint=_who_grants(conn),
+        command=_grant_command(login, GRANTABLE["vote"], f"--gate-role {gate_role}"),
     )
 
 
@@ -95,24 +96,28 @@ def _grant_scope(refused: list[str], area_of: dict[str, str]) -> str:
     """Return the --unit options of a grant that would allow every refused unit, or, past
     MAX_NAMED units, the --area options of their areas."""
     if len(refused) <= MAX_NAMED:
-        return " ".join(_("--unit {u}").format(u=u) for u in refused)
+        return " ".join(f"--unit {u}" for u in refused)
     areas = sorted({area_of[u] for u in refused if u in area_of})
     return " ".join(f"--area {a}" for a in areas)
 
 
 def _who_grants(conn: Connection) -> str:
-    """Return the hint that says who can give a missing right, with the placeholders
-    {login}, {role} and {units_opt}: an admin where one exists; else, since nobody could run
-    'fvm access grant', the owner of the tables, who makes the first admin."""
+    """Return the hint that says who can run the grant that gives a missing right
+    (``_grant_command``): an admin where one exists; else, since nobody could run 'fvm access
+    grant', the owner of the tables, who makes the first admin."""
     from fvmcli.store.access import has_admin
 
     if has_admin(conn):
-        return _("An admin can run: fvm access grant {login} --role {role} {units_opt}")
+        return _("An admin can run:")
     return _(
         "No admin exists yet: the owner of fvm's tables runs 'fvm access init --admin "
-        "LOGIN' to make one, who can then run: fvm access grant {login} --role {role} "
-        "{units_opt}"
+        "LOGIN' to make one, who can then run:"
     )
+
+
+def _grant_command(login: str, role: str, scope: str = "") -> str:
+    """Return the command that grants ``login`` the ``role`` over ``scope`` (its options)."""
+    return f"fvm access grant {login} --role {role} {scope}".rstrip()
 
 
 @dataclass(frozen=True)
@@ -230,7 +235,8 @@ def _check_scope(
             _("--role {voter} goes with --gate-role, and --gate-role with --role {voter}").format(
                 voter=voter
             ),
-            hint=_("Example: fvm access grant anna --role voter --gate-role mas"),
+            hint=_("For example:"),
+            command="fvm access grant anna --role voter --gate-role mas",
         )
     if gate_role is not None and ctx.gate.role(gate_role) is None:
         raise InputError(
@@ -326,7 +332,8 @@ def revoke(
                 _("{login} is the last admin; nobody could grant rights after this").format(
                     login=login
                 ),
-                hint=_("Make another admin first: fvm access grant LOGIN --role admin"),
+                hint=_("Make another admin first:"),
+                command=_("fvm access grant LOGIN --role admin"),
             )
         # The grants go first, while the admin revoking them still holds the admin group's
         # privileges on access_grants; then the group memberships, which the database lets an

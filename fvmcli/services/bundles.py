@@ -367,10 +367,9 @@ def trust(ctx: Context, public_file: Path, *, units: list[str], areas: list[str]
                     _("{login} may not trust device keys for area {refused}").format(
                         login=ctx.db.login, refused=", ".join(refused)
                     ),
-                    hint=_("An admin can run: fvm access grant {login} --role lead ").format(
-                        login=ctx.db.login
-                    )
-                    + " ".join(_("--area {a}").format(a=a) for a in refused),
+                    hint=_("An admin can run:"),
+                    command=f"fvm access grant {ctx.db.login} --role lead "
+                    + " ".join(f"--area {a}" for a in refused),
                 )
         scopes: list[tuple[str | None, str | None]] = [(u, None) for u in units]
         scopes += [(None, a) for a in areas]

@@ -183,9 +183,8 @@ def timeline(
         if go_live is None:
             raise InputError(
                 _("phase {phase} has no go-live date").format(phase=phase),
-                hint=_("Set it with: fvm phase set {phase} --go-live YYYY-MM-DD").format(
-                    phase=phase
-                ),
+                hint=_("Set it with:"),
+                command=_("fvm phase set {phase} --go-live YYYY-MM-DD").format(phase=phase),
             )
         months = plan_months(go_live)
         narrowed = UnitFilter(chosen.unit_ids, chosen.area, phase if not chosen.area else None)

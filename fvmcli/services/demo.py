@@ -126,16 +126,14 @@ def run_demo(
                         "{display_url} holds data the demo did not make; the demo resets its "
                         "database and would destroy them."
                     ).format(display_url=display_url(url)),
-                    hint=_(
-                        "To build the demo afresh, and lose the changes made in it, run:\n"
-                        "  fvm demo --reset"
-                    )
+                    hint=_("To build the demo afresh, and lose the changes made in it, run:")
                     if own
                     else _(
                         "Give the demo an empty database, or run it without --db (it uses "
                         "demo.sqlite in the user data folder); --reset destroys what this "
                         "database holds."
                     ),
+                    command="fvm demo --reset" if own else None,
                 )
     database.reset()
     database.dispose()

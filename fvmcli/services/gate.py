@@ -216,7 +216,8 @@ def _proposal(conn: Connection, label: str) -> Any:
     if found is None:
         raise UnknownIdError(
             _("no proposal {label!r}").format(label=label),
-            hint=_("See them with: fvm gate list"),
+            hint=_("See them with:"),
+            command="fvm gate list",
         )
     return found
 

@@ -64,7 +64,8 @@ def psycopg_module() -> ModuleType:
     except ImportError as exc:
         raise EnvironmentProblem(
             _("PostgreSQL needs the psycopg driver, which is not installed."),
-            hint=_("Install it with: python -m pip install 'fvmcli[postgres]'"),
+            hint=_("Install it with:"),
+            command="python -m pip install 'fvmcli[postgres]'",
         ) from exc
     return psycopg
 

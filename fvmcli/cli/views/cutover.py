@@ -65,8 +65,9 @@ def warn_undated(found: Any) -> None:
         warn(
             _(
                 "Phase {phase} has no go-live date: no deadline of its units is known, so none "
-                "is overdue yet. Set one with fvm phase set {phase} --go-live YYYY-MM-DD"
-            ).format(phase=phase)
+                "is overdue yet. Set one with:"
+            ).format(phase=phase),
+            command=_("fvm phase set {phase} --go-live YYYY-MM-DD").format(phase=phase),
         )
 
 

@@ -123,9 +123,9 @@ def plan_view(found: Any, phase: int) -> Shown:
         if found.window_end is None:
             warn(
                 _(
-                    "Phase {phase} has no go-live date: every coming session counts. Set one "
-                    "with fvm phase set {phase} --go-live YYYY-MM-DD"
-                ).format(phase=phase)
+                    "Phase {phase} has no go-live date: every coming session counts. Set one with:"
+                ).format(phase=phase),
+                command=_("fvm phase set {phase} --go-live YYYY-MM-DD").format(phase=phase),
             )
         listing.show()
         by_area = found.area_rows()
