@@ -7,48 +7,37 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection
-
 from fvmcli.core.model import Answer, NewAnswer, Waiver
+from fvmcli.store.driver import Connection, as_date, in_list, reader_of
 from fvmcli.store.history import Change, changes, record, record_tuples
-from fvmcli.store.query import insert_tuples, where_in
-from fvmcli.store.schema import answers, waivers
 from fvmcli.store.units import lock_units
 
 HISTORY_KINDS = ("answer", "waiver", "attestation", "approval")
 
 
-def _answer(row: sa.Row[Any]) -> Answer:
-    return Answer(
-        row.question,
-        row.value,
-        row.comment,
-        row.answered_by,
-        row.answered_at,
-        row.version,
-        row.attestation,
-        row.attested_by,
-    )
+# The columns of an Answer, in the order of its fields, after the unit's id.
+_ANSWER = (
+    "unit_id, question, value, comment, answered_by, answered_at, version, attestation, "
+    "attested_by"
+)
 
 
 def get_answers(conn: Connection, unit_id: str, checklist: str) -> dict[str, Answer]:
     """Return question id → current answer for one unit."""
-    query = sa.select(answers).where(answers.c.unit_id == unit_id, answers.c.checklist == checklist)
-    return {row.question: _answer(row) for row in conn.execute(query)}
+    return answers_by_unit(conn, checklist, [unit_id]).get(unit_id, {})
 
 
 def answers_by_unit(
     conn: Connection, checklist: str, unit_ids: Iterable[str] | None = None
 ) -> dict[str, dict[str, Answer]]:
     """Return unit → question → answer for many units in one query (all units when None)."""
-    query, keep = where_in(
-        sa.select(answers).where(answers.c.checklist == checklist), answers.c.unit_id, unit_ids
-    )
+    conn = reader_of(conn)
+    where, params, keep = in_list("unit_id", None if unit_ids is None else list(unit_ids), conn.mark)
+    sql = f"SELECT {_ANSWER} FROM answers WHERE checklist = {conn.mark}{where}"
     found: dict[str, dict[str, Answer]] = defaultdict(dict)
-    for row in conn.execute(query):
-        if keep is None or row.unit_id in keep:
-            found[row.unit_id][row.question] = _answer(row)
+    for unit_id, *fields in conn.rows(sql, [checklist, *params]):
+        if keep is None or unit_id in keep:
+            found[unit_id][fields[0]] = Answer(*fields)
     return found
 
 
@@ -67,6 +56,7 @@ def save_answers(
     Each change is appended to history with the previous value. Current answers are read in one
     query and new rows written in one batch, so imports of many units stay fast.
     """
+    conn = reader_of(conn)
     lock_units(conn, {n.unit_id for n in batch})
     current = answers_by_unit(conn, checklist, {n.unit_id for n in batch}) if batch else {}
     inserts: list[tuple[object, ...]] = []
@@ -91,24 +81,20 @@ def save_answers(
                 (new.unit_id, checklist, new.question, new.value, new.comment, who, when, version)
             )
         else:
-            conn.execute(
-                answers.update()
-                .where(
-                    answers.c.unit_id == new.unit_id,
-                    answers.c.checklist == checklist,
-                    answers.c.question == new.question,
-                )
-                .values(
-                    value=new.value,
-                    comment=new.comment,
-                    answered_by=who,
-                    answered_at=when,
-                    version=version,
+            conn.update(
+                "answers",
+                {
+                    "value": new.value,
+                    "comment": new.comment,
+                    "answered_by": who,
+                    "answered_at": when,
+                    "version": version,
                     # A new answer, even with the same value, starts unattested.
-                    attestation=None,
-                    attested_by=None,
-                    attested_at=None,
-                )
+                    "attestation": None,
+                    "attested_by": None,
+                    "attested_at": None,
+                },
+                {"unit_id": new.unit_id, "checklist": checklist, "question": new.question},
             )
         log.append(
             (
@@ -124,7 +110,7 @@ def save_answers(
                 version,
             )
         )
-    insert_tuples(conn, answers, ANSWER_COLUMNS, inserts)
+    conn.insert("answers", ANSWER_COLUMNS, inserts)
     record_tuples(conn, log)
     return len(log)
 
@@ -143,17 +129,22 @@ ANSWER_COLUMNS = (
 
 def get_waivers(conn: Connection, unit_id: str, checklist: str) -> dict[str, Waiver]:
     """Return question id → waiver (active or not) for one unit."""
-    query = sa.select(waivers).where(waivers.c.unit_id == unit_id, waivers.c.checklist == checklist)
+    conn = reader_of(conn)
+    rows = conn.rows(
+        "SELECT question, reason, until, decided_by, approval, approved_by FROM waivers "
+        f"WHERE unit_id = {conn.mark} AND checklist = {conn.mark}",
+        (unit_id, checklist),
+    )
     return {
-        r.question: Waiver(
-            r.question,
-            r.reason,
-            r.until,
-            r.decided_by,
-            r.approved_by if r.approval == "approved" else None,
-            r.approval == "rejected",
+        question: Waiver(
+            question,
+            reason,
+            as_date(until, "waivers.until"),
+            decided_by,
+            approved_by if approval == "approved" else None,
+            approval == "rejected",
         )
-        for r in conn.execute(query)
+        for question, reason, until, decided_by, approval, approved_by in rows
     }
 
 
@@ -171,27 +162,23 @@ def change_waiver(
 ) -> bool:
     """Waive a question for a unit until a date, replacing any earlier waiver, or withdraw it
     (``until`` None). Return False when there was nothing to withdraw. History keeps both."""
+    conn = reader_of(conn)
     lock_units(conn, [unit_id])
-    key = (
-        waivers.c.unit_id == unit_id,
-        waivers.c.checklist == checklist,
-        waivers.c.question == question,
+    key = {"unit_id": unit_id, "checklist": checklist, "question": question}
+    stored = conn.scalar(
+        f"SELECT until FROM waivers WHERE unit_id = {conn.mark} AND checklist = {conn.mark} "
+        f"AND question = {conn.mark}",
+        tuple(key.values()),
     )
-    old = conn.execute(sa.select(waivers.c.until).where(*key)).scalar()
+    old = None if stored is None else as_date(stored, "waivers.until")
     if old is None and until is None:
         return False
-    conn.execute(waivers.delete().where(*key))
+    conn.delete("waivers", key)
     if until is not None:
-        conn.execute(
-            waivers.insert().values(
-                unit_id=unit_id,
-                checklist=checklist,
-                question=question,
-                reason=reason,
-                until=until,
-                decided_by=by,
-                decided_at=at,
-            )
+        conn.insert(
+            "waivers",
+            (*key, "reason", "until", "decided_by", "decided_at"),
+            [(*key.values(), reason, until, by, at)],
         )
     old_text = old.isoformat() if old else None
     new_text = until.isoformat() if until else None
@@ -209,8 +196,8 @@ def change_waiver(
 # What a second person's word is recorded as: the kind of history entry, the table of the
 # row it concerns, and that row's columns of the state, who and when.
 SECOND_PERSON = {
-    "attestation": (answers, "attestation", "attested_by", "attested_at"),
-    "approval": (waivers, "approval", "approved_by", "approved_at"),
+    "attestation": ("answers", "attestation", "attested_by", "attested_at"),
+    "approval": ("waivers", "approval", "approved_by", "approved_at"),
 }
 
 
@@ -231,14 +218,10 @@ def second_person(
     "rejected") or on a requested waiver ("approval": "approved" or "rejected"), in the row
     it concerns and in history."""
     table, state_column, by_column, at_column = SECOND_PERSON[kind]
-    conn.execute(
-        table.update()
-        .where(
-            table.c.unit_id == unit_id,
-            table.c.checklist == checklist,
-            table.c.question == question,
-        )
-        .values({state_column: state, by_column: by, at_column: at})
+    reader_of(conn).update(
+        table,
+        {state_column: state, by_column: by, at_column: at},
+        {"unit_id": unit_id, "checklist": checklist, "question": question},
     )
     record(
         conn,
@@ -263,48 +246,40 @@ def stage_answers(conn: Connection, rows: Iterable[tuple[Any, ...]], batch: int 
     """Put an import's rows (line, unit, question, value, comment, by, at) into a temporary
     table of this transaction, a batch at a time; return how many. The file is then checked
     and stored unit by unit from there, so memory does not grow with its size."""
-    temporary = sa.Table(
-        _STAGED,
-        sa.MetaData(),
-        sa.Column("line", sa.Integer),
-        *(sa.Column(name, sa.Text) for name in _STAGED_COLUMNS[1:]),
-        prefixes=["TEMPORARY"],
-    )
-    temporary.drop(conn, checkfirst=True)
-    temporary.create(conn)
-    conn.execute(sa.text(f"CREATE INDEX ix_{_STAGED} ON {_STAGED} (unit_id, line)"))
+    conn = reader_of(conn)
+    drop_staged(conn)
+    texts = ", ".join(f"{name} TEXT" for name in _STAGED_COLUMNS[1:])
+    conn.run(f"CREATE TEMPORARY TABLE {_STAGED} (line INTEGER, {texts})")
+    conn.run(f"CREATE INDEX ix_{_STAGED} ON {_STAGED} (unit_id, line)")
     count = 0
     pending: list[tuple[Any, ...]] = []
     for row in rows:
         pending.append(row)
         if len(pending) >= batch:
-            insert_tuples(conn, temporary, _STAGED_COLUMNS, pending)
+            conn.insert(_STAGED, _STAGED_COLUMNS, pending)
             count += len(pending)
             pending = []
-    insert_tuples(conn, temporary, _STAGED_COLUMNS, pending)
+    conn.insert(_STAGED, _STAGED_COLUMNS, pending)
     return count + len(pending)
 
 
 def staged_units(conn: Connection) -> list[str]:
     """Return the unit ids the staged rows name, in order."""
-    query = sa.text(f"SELECT DISTINCT unit_id FROM {_STAGED} ORDER BY unit_id")
-    return [r[0] for r in conn.execute(query)]
+    rows = reader_of(conn).rows(f"SELECT DISTINCT unit_id FROM {_STAGED} ORDER BY unit_id")
+    return [unit_id for (unit_id,) in rows]
 
 
 def staged_rows(conn: Connection, first: str, last: str) -> list[tuple[Any, ...]]:
     """Return the staged rows of the units from ``first`` to ``last`` (in id order), by unit
     and line."""
-    from fvmcli.store.query import raw_rows
-
-    staged = sa.table(_STAGED, *(sa.column(c) for c in _STAGED_COLUMNS))
-    query = (
-        sa.select(*staged.c)
-        .where(staged.c.unit_id >= first, staged.c.unit_id <= last)
-        .order_by(staged.c.unit_id, staged.c.line)
+    conn = reader_of(conn)
+    sql = (
+        f"SELECT {', '.join(_STAGED_COLUMNS)} FROM {_STAGED} "
+        f"WHERE unit_id >= {conn.mark} AND unit_id <= {conn.mark} ORDER BY unit_id, line"
     )
-    return list(raw_rows(conn, query))
+    return list(conn.rows(sql, (first, last)))
 
 
 def drop_staged(conn: Connection) -> None:
     """Drop the staging table (it would go with the connection anyway)."""
-    conn.execute(sa.text(f"DROP TABLE IF EXISTS {_STAGED}"))
+    reader_of(conn).run(f"DROP TABLE IF EXISTS {_STAGED}")

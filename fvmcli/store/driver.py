@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import sqlite3
 from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -73,26 +74,41 @@ def psycopg_module() -> ModuleType:
 _CURSORS = itertools.count()
 
 
+# Dates are written as ISO text (the form SQLite stores them in, and PostgreSQL reads):
+# sqlite3's own date adapter is deprecated since Python 3.12.
+sqlite3.register_adapter(date, date.isoformat)
+
 # The marker of a positional parameter in each driver's own style (its DB-API ``paramstyle``):
 # sqlite3's "qmark" and psycopg's "format". SQL is written with the driver's marker, never
 # rewritten from one style to another.
 MARKS = {"sqlite": "?", "postgresql": "%s"}
 
 
-class Reader:
-    """A driver connection in a read transaction, asked with SQL text whose parameters are
-    marked in the driver's own style (``mark``)."""
+def quoted(column: str) -> str:
+    """Return a column's name quoted, so that names that are words of SQL ("by") are names."""
+    return f'"{column}"'
 
-    def __init__(self, dbapi: Any, backend: str) -> None:
+
+class Connection:
+    """A driver connection in one transaction: the store's one way to the database. SQL is
+    text, its parameters marked in the driver's own style (``mark``); rows come back as the
+    driver's tuples. ``login`` is who acts (``Database.login``), for the history."""
+
+    def __init__(self, dbapi: Any, backend: str, login: str | None = None) -> None:
         self.dbapi = dbapi
         self.backend = backend
         self.mark = MARKS[backend]
+        self.login = login
+        self.chain_head: str | None = None  # the history's head once this transaction wrote
+
+    def marks(self, count: int) -> str:
+        """Return ``count`` parameter markers, comma separated (for VALUES and IN lists)."""
+        return ", ".join([self.mark] * count)
 
     def rows(
         self, sql: str, params: Sequence[Any] = (), *, stream: bool = False, size: int = FETCH
     ) -> Generator[tuple[Any, ...], None, None]:
-        """Yield the statement's rows as the driver's tuples (``fetch_rows``); its parameters
-        are marked with ``mark``."""
+        """Yield the statement's rows as the driver's tuples (``fetch_rows``)."""
         return fetch_rows(self.dbapi, self.backend, sql, params, stream=stream, size=size)
 
     def first(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
@@ -102,6 +118,62 @@ class Reader:
             return next(rows, None)
         finally:
             rows.close()  # the cursor too
+
+    def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        """Return the first column of the statement's first row, or None."""
+        row = self.first(sql, params)
+        return None if row is None else row[0]
+
+    def records(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Return the statement's rows as mappings of column name to value."""
+        cursor = self.dbapi.cursor()
+        try:
+            cursor.execute(sql, tuple(params))
+            names = [d[0] for d in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        finally:
+            cursor.close()
+
+    def run(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Execute a statement that changes rows; return how many it changed."""
+        cursor = self.dbapi.cursor()
+        try:
+            cursor.execute(sql, tuple(params))
+            return int(cursor.rowcount)
+        finally:
+            cursor.close()
+
+    def run_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Execute a statement once per row of parameters, in one ``executemany``."""
+        if not rows:
+            return
+        cursor = self.dbapi.cursor()
+        try:
+            cursor.executemany(sql, [tuple(r) for r in rows])
+        finally:
+            cursor.close()
+
+    def insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Insert rows, given in the order of ``columns``, in one ``executemany``."""
+        names = ", ".join(map(quoted, columns))
+        self.run_many(f"INSERT INTO {table} ({names}) VALUES ({self.marks(len(columns))})", rows)
+
+    def update(self, table: str, values: Mapping[str, Any], key: Mapping[str, Any]) -> int:
+        """Set ``values`` in the rows of ``table`` whose columns equal ``key``; return how
+        many rows changed."""
+        sets = ", ".join(f"{quoted(name)} = {self.mark}" for name in values)
+        where = " AND ".join(f"{quoted(name)} = {self.mark}" for name in key)
+        return self.run(
+            f"UPDATE {table} SET {sets} WHERE {where}", [*values.values(), *key.values()]
+        )
+
+    def delete(self, table: str, key: Mapping[str, Any]) -> int:
+        """Delete the rows of ``table`` whose columns equal ``key``; return how many."""
+        where = " AND ".join(f"{quoted(name)} = {self.mark}" for name in key) or "1 = 1"
+        return self.run(f"DELETE FROM {table} WHERE {where}", list(key.values()))
+
+
+Reader = Connection  # what reads were written against; the same connection
 
 
 def fetch_rows(
@@ -132,13 +204,22 @@ def fetch_rows(
             cursor.close()
 
 
-def reader_of(conn: Any) -> Reader:
-    """Return a Reader on ``conn``: a Reader already, or a SQLAlchemy connection, whose
-    driver connection is asked in its own transaction."""
-    if isinstance(conn, Reader):
+def reader_of(conn: Any) -> Connection:
+    """Return a Connection on ``conn``: a Connection already, or a SQLAlchemy connection,
+    whose driver connection is asked in its transaction (the same Connection for the whole
+    transaction, so that what it keeps, the history's head, lasts as long)."""
+    if isinstance(conn, Connection):
         return conn
-    dbapi = conn.connection.dbapi_connection
-    return Reader(dbapi, conn.dialect.name)
+    transaction = conn.get_transaction()
+    known = conn.info.get("fvm_link")
+    if known is not None and known[0] is transaction and transaction is not None:
+        link: Connection = known[1]
+        return link
+    link = Connection(
+        conn.connection.dbapi_connection, conn.dialect.name, conn.info.get("fvm_login")
+    )
+    conn.info["fvm_link"] = (transaction, link)
+    return link
 
 
 def narrowed(values: Iterable[Any] | None) -> tuple[list[Any] | None, set[Any] | None]:

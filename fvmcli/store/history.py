@@ -6,10 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection
-
-from fvmcli.store.schema import history
+from fvmcli.store.driver import Connection, in_list, reader_of
 
 
 @dataclass(frozen=True)
@@ -33,7 +30,8 @@ class Change:
 def record(conn: Connection, changes: list[Change]) -> None:
     """Append changes to the history, in order, each with the login that made it (on
     PostgreSQL with rights configured, the database sets it itself and cannot be told)."""
-    login = conn.info.get("fvm_login")
+    conn = reader_of(conn)
+    login = conn.login
     append(
         conn,
         [
@@ -66,49 +64,45 @@ def append(conn: Connection, entries: list[tuple[object, ...]]) -> None:
     is held to the end of the transaction, so that writers link one after another; a SQLite
     writer holds the whole database already."""
     from fvmcli.core.history_chain import CHAIN_COLUMNS, GENESIS, LINKS, chained
-    from fvmcli.store.query import insert_tuples
 
+    conn = reader_of(conn)
     if not entries:
         return
     # The head is read once a transaction: after that this transaction made it (it holds the
     # chain's lock), so many small appends (an enrolment per person) cost no query each.
-    transaction = conn.get_transaction()
-    known = conn.info.get("fvm_chain")
-    if known is not None and known[0] is transaction:
-        head = known[1]
-    else:
-        if conn.dialect.name == "postgresql":
-            conn.execute(sa.text(_CHAIN_LOCK))
+    head = conn.chain_head
+    if head is None:
+        if conn.backend == "postgresql":
+            conn.run(_CHAIN_LOCK)
         head = head_of(conn)
     places = [ENTRY_COLUMNS.index(name) for name in CHAIN_COLUMNS]
-    rows, head = chained(head or GENESIS, (tuple(e[i] for i in places) for e in entries))
-    conn.info["fvm_chain"] = (transaction, head)
-    insert_tuples(conn, history, (*CHAIN_COLUMNS, *LINKS), rows)
+    rows, conn.chain_head = chained(head or GENESIS, (tuple(e[i] for i in places) for e in entries))
+    conn.insert("history", (*CHAIN_COLUMNS, *LINKS), rows)
 
 
 def chain_rows(conn: Connection) -> Iterator[tuple[Any, ...]]:
     """Yield every entry in id order as ``core.history_chain.verify`` reads it, streaming."""
     from fvmcli.core.history_chain import CHAIN_COLUMNS, LINKS
-    from fvmcli.store.query import raw_rows
 
-    columns = ("id", *LINKS, *CHAIN_COLUMNS)
-    query = sa.select(*(history.c[name] for name in columns)).order_by(history.c.id)
-    yield from raw_rows(conn, query, stream=True)
+    columns = ", ".join(("id", *LINKS, *CHAIN_COLUMNS))
+    yield from reader_of(conn).rows(f"SELECT {columns} FROM history ORDER BY id", stream=True)
 
 
 def head_of(conn: Connection) -> str | None:
     """Return the hash of the newest entry (the chain's head), None when there is none."""
-    return conn.execute(sa.select(history.c.hash).order_by(history.c.id.desc()).limit(1)).scalar()
+    found: str | None = reader_of(conn).scalar("SELECT hash FROM history ORDER BY id DESC LIMIT 1")
+    return found
 
 
-CHANGE_FIELDS = frozenset(Change.__dataclass_fields__)
+# Every field of a Change, in order, as columns ("by" is a word of SQL: quoted).
+_CHANGES = ", ".join(f'"{name}"' for name in Change.__dataclass_fields__)
 
 
 def record_tuples(conn: Connection, changes: list[tuple[object, ...]]) -> None:
     """Append changes given as tuples of ``HEAD_COLUMNS`` (the fields of a Change up to its
     version), with the connection's login: for bulk writes, without making a Change each."""
-    login = conn.info.get("fvm_login")
-    append(conn, [(*c, login, None) for c in changes])
+    conn = reader_of(conn)
+    append(conn, [(*c, conn.login, None) for c in changes])
 
 
 def changes(
@@ -120,31 +114,34 @@ def changes(
     subject: str | None = None,
 ) -> list[Change]:
     """Return the changes of these kinds, oldest first, narrowed by unit, scope and subject."""
-    query = sa.select(history).where(history.c.kind.in_(kinds)).order_by(history.c.id)
+    conn = reader_of(conn)
+    sql = f"SELECT {_CHANGES} FROM history WHERE kind IN ({conn.marks(len(kinds))})"
+    params: list[object] = list(kinds)
     for column, value in (("unit_id", unit_id), ("scope", scope), ("subject", subject)):
         if value is not None:
-            query = query.where(history.c[column] == value)
-    return [
-        Change(**{k: v for k, v in row._mapping.items() if k in CHANGE_FIELDS})
-        for row in conn.execute(query)
-    ]
+            sql += f" AND {column} = {conn.mark}"
+            params.append(value)
+    return [Change(*row) for row in conn.rows(sql + " ORDER BY id", params)]
 
 
 def latest(conn: Connection, limit: int, unit_ids: list[str] | None = None) -> list[Change]:
     """Return the ``limit`` newest changes, newest first (only of these units, when given)."""
-    from fvmcli.store.query import where_in
-
+    conn = reader_of(conn)
     # Past MAX_IN ids: walk back from the newest instead of binding thousands of ids.
-    query, keep = where_in(
-        sa.select(history).order_by(history.c.id.desc()), history.c.unit_id, unit_ids
-    )
+    where, params, keep = in_list("unit_id", unit_ids, conn.mark)
+    sql = f"SELECT {_CHANGES} FROM history WHERE 1 = 1{where} ORDER BY id DESC"
     if keep is None:
-        query = query.limit(limit)
+        sql += f" LIMIT {int(limit)}"
     found: list[Change] = []
-    for row in conn.execute(query.execution_options(yield_per=500)):
-        if keep is not None and row.unit_id not in keep:
-            continue
-        found.append(Change(**{k: v for k, v in row._mapping.items() if k in CHANGE_FIELDS}))
-        if len(found) >= limit:
-            break
+    rows = conn.rows(sql, params, stream=keep is not None, size=500)
+    try:
+        for row in rows:
+            change = Change(*row)
+            if keep is not None and change.unit_id not in keep:
+                continue
+            found.append(change)
+            if len(found) >= limit:
+                break
+    finally:
+        rows.close()
     return found

@@ -5,3 +5,26 @@ Alembic at all."""
 # Every revision this program knows, oldest first; the last is the head it writes.
 REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
 HEAD = REVISIONS[-1]
+
+# The tables of the head revision, as ``store/schema.py`` declares them (a test holds the two
+# together): what ``fvm info`` counts.
+TABLES = (
+    "phases",
+    "units",
+    "answers",
+    "waivers",
+    "equipment_counts",
+    "equipment_requirements",
+    "history",
+    "people",
+    "sessions",
+    "enrolments",
+    "snapshots",
+    "snapshot_units",
+    "access_grants",
+    "trusted_keys",
+    "reminders",
+    "gate_proposals",
+    "gate_votes",
+    "gate_decisions",
+)

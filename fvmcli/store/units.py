@@ -7,13 +7,10 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date
 
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection
-
 from fvmcli.core.model import Unit
+from fvmcli.store.driver import Connection, quoted, reader_of
 from fvmcli.store.history import Change, record
 from fvmcli.store.reads import go_live_dates, list_units
-from fvmcli.store.schema import phases, units
 
 
 @dataclass(frozen=True)
@@ -27,7 +24,7 @@ class Upserted:
 
 def parent_links(conn: Connection) -> dict[str, str]:
     """Return unit → parent for every stored unit that has a parent, in one query."""
-    rows = conn.execute(sa.select(units.c.id, units.c.parent).where(units.c.parent.is_not(None)))
+    rows = reader_of(conn).rows("SELECT id, parent FROM units WHERE parent IS NOT NULL")
     return {unit_id: parent for unit_id, parent in rows}
 
 
@@ -46,32 +43,36 @@ def lock_units(conn: Connection, unit_ids: Iterable[str]) -> None:
     units' locks, in id order; a writer of more than MAX_UNIT_LOCKS units holds the territory's
     lock alone, exclusively. Advisory locks need no privilege on the units table (an answerer
     may not update units), and every writer takes them the same way."""
-    if conn.dialect.name != "postgresql":
+    conn = reader_of(conn)
+    if conn.backend != "postgresql":
         return
     chosen = sorted(set(unit_ids))
     if len(chosen) > MAX_UNIT_LOCKS:
-        conn.execute(sa.text(_ALL_UNITS.format("pg_advisory_xact_lock")))
+        conn.run(_ALL_UNITS.format("pg_advisory_xact_lock"))
         return
-    conn.execute(sa.text(_ALL_UNITS.format("pg_advisory_xact_lock_shared")))
-    statement = sa.text(
+    conn.run(_ALL_UNITS.format("pg_advisory_xact_lock_shared"))
+    conn.run(
         "SELECT count(pg_advisory_xact_lock(hashtextextended('fvm-unit:' || u, 0))) "
-        "FROM (SELECT unnest(CAST(:ids AS text[])) AS u ORDER BY 1) AS chosen"
+        f"FROM (SELECT unnest(CAST({conn.mark} AS text[])) AS u ORDER BY 1) AS chosen",
+        (chosen,),
     )
-    conn.execute(statement, {"ids": chosen})
 
 
 def existing_unit_ids(conn: Connection, ids: set[str]) -> set[str]:
     """Return which of ``ids`` are stored units."""
+    conn = reader_of(conn)
     found: set[str] = set()
     chosen = sorted(ids)
     for start in range(0, len(chosen), 500):
         batch = chosen[start : start + 500]
-        found.update(conn.scalars(sa.select(units.c.id).where(units.c.id.in_(batch))))
+        sql = f"SELECT id FROM units WHERE id IN ({conn.marks(len(batch))})"
+        found.update(unit_id for (unit_id,) in conn.rows(sql, batch))
     return found
 
 
 def upsert_units(conn: Connection, batch: list[Unit], *, by: str, at: str) -> Upserted:
     """Add new units and update changed ones; every change goes to history."""
+    conn = reader_of(conn)
     current = {u.id: u for u in list_units(conn, ids=[u.id for u in batch])} if batch else {}
     added, changed, unchanged = [], [], []
     inserts, log = [], []
@@ -86,7 +87,7 @@ def upsert_units(conn: Connection, batch: list[Unit], *, by: str, at: str) -> Up
             inserts.append(values)
         else:
             changed.append(unit.id)
-            conn.execute(units.update().where(units.c.id == unit.id).values(values))
+            conn.update("units", values, {"id": unit.id})
         log.append(
             Change(
                 at,
@@ -101,39 +102,38 @@ def upsert_units(conn: Connection, batch: list[Unit], *, by: str, at: str) -> Up
         )
     if inserts:
         # Insert without parents first, so that a file may list a unit before its parent.
-        conn.execute(units.insert(), [dict(v, parent=None) for v in inserts])
-        for v in inserts:
-            if v["parent"] is not None:
-                conn.execute(units.update().where(units.c.id == v["id"]).values(parent=v["parent"]))
+        columns = list(inserts[0])
+        conn.insert("units", columns, [[v[c] if c != "parent" else None for c in columns] for v in inserts])
+        conn.run_many(
+            f"UPDATE units SET parent = {conn.mark} WHERE id = {conn.mark}",
+            [(v["parent"], v["id"]) for v in inserts if v["parent"] is not None],
+        )
     record(conn, log)
     return Upserted(added, changed, unchanged)
 
 
 def units_per_area(conn: Connection) -> dict[str, int]:
     """Return area → number of stored units."""
-    rows = conn.execute(sa.select(units.c.area, sa.func.count()).group_by(units.c.area))
+    rows = reader_of(conn).rows("SELECT area, count(*) FROM units GROUP BY area")
     return {area: count for area, count in rows}
 
 
 def table_counts(conn: Connection) -> dict[str, int]:
     """Return the number of rows in each of our tables."""
-    from fvmcli.store.schema import metadata
+    from fvmcli.store.revisions import TABLES
 
-    return {
-        name: conn.scalar(sa.select(sa.func.count()).select_from(table)) or 0
-        for name, table in metadata.tables.items()
-    }
+    conn = reader_of(conn)
+    return {name: conn.scalar(f"SELECT count(*) FROM {name}") or 0 for name in TABLES}
 
 
 def set_go_live(conn: Connection, phase: int, go_live: date, *, by: str, at: str) -> date | None:
     """Set a phase's go-live date; return the date it had before."""
+    conn = reader_of(conn)
     old = go_live_dates(conn).get(phase)
     if old == go_live:
         return old
-    if conn.execute(sa.select(phases.c.phase).where(phases.c.phase == phase)).first():
-        conn.execute(phases.update().where(phases.c.phase == phase).values(go_live=go_live))
-    else:
-        conn.execute(phases.insert().values(phase=phase, go_live=go_live))
+    if not conn.update("phases", {"go_live": go_live}, {"phase": phase}):
+        conn.insert("phases", ("phase", "go_live"), [(phase, go_live)])
     record(
         conn,
         [
@@ -156,11 +156,12 @@ def holds_foreign_data(conn: Connection, demo_actors: set[str]) -> bool:
     """Return True when anyone but ``demo_actors`` wrote to the database (units, phases,
     sessions, people, answers, snapshots: every write leaves history): data a reset would
     destroy."""
-    from fvmcli.store.schema import history, snapshots
-
-    by_others = sa.select(history.c.id).where(history.c.by.not_in(sorted(demo_actors))).limit(1)
-    taken = sa.select(snapshots.c.label).where(snapshots.c.taken_by.not_in(sorted(demo_actors)))
+    conn = reader_of(conn)
+    actors = sorted(demo_actors)
+    others = f"NOT IN ({conn.marks(len(actors))})"
     return (
-        conn.execute(by_others).first() is not None
-        or conn.execute(taken.limit(1)).first() is not None
+        conn.first(f"SELECT id FROM history WHERE {quoted('by')} {others} LIMIT 1", actors)
+        is not None
+        or conn.first(f"SELECT label FROM snapshots WHERE taken_by {others} LIMIT 1", actors)
+        is not None
     )
