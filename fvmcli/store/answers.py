@@ -17,8 +17,7 @@ HISTORY_KINDS = ("answer", "waiver", "attestation", "approval")
 
 # The columns of an Answer, in the order of its fields, after the unit's id.
 _ANSWER = (
-    "unit_id, question, value, comment, answered_by, answered_at, version, attestation, "
-    "attested_by"
+    "unit_id, question, value, comment, answered_by, answered_at, version, attestation, attested_by"
 )
 
 
@@ -32,7 +31,7 @@ def answers_by_unit(
 ) -> dict[str, dict[str, Answer]]:
     """Return unit → question → answer for many units in one query (all units when None)."""
     conn = reader_of(conn)
-    where, params, keep = in_list("unit_id", None if unit_ids is None else list(unit_ids), conn.mark)
+    where, params, keep = in_list("unit_id", unit_ids, conn.mark)
     sql = f"SELECT {_ANSWER} FROM answers WHERE checklist = {conn.mark}{where}"
     found: dict[str, dict[str, Answer]] = defaultdict(dict)
     for unit_id, *fields in conn.rows(sql, [checklist, *params]):

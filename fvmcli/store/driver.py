@@ -235,7 +235,7 @@ def narrowed(values: Iterable[Any] | None) -> tuple[list[Any] | None, set[Any] |
 
 
 def in_list(
-    column: str, values: Sequence[Any] | None, mark: str
+    column: str, values: Iterable[Any] | None, mark: str
 ) -> tuple[str, list[Any], set[Any] | None]:
     """Return the ``AND column IN (…)`` condition for ``values`` with its parameters (marked
     ``mark``, the driver's marker), and the set the caller must still filter rows by

@@ -5,13 +5,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection
-
 from fvmcli.core.model import Count
+from fvmcli.store.driver import Connection, reader_of
 from fvmcli.store.history import Change, record
 from fvmcli.store.reads import counts_by_unit
-from fvmcli.store.schema import equipment_counts, equipment_requirements
 from fvmcli.store.units import lock_units
 
 
@@ -30,9 +27,10 @@ def _count_json(count: Count) -> str:
 
 def save_counts(conn: Connection, batch: list[NewCount], *, by: str, at: str) -> int:
     """Store counts that differ from the current ones; return how many changed (with history)."""
+    conn = reader_of(conn)
     lock_units(conn, {n.unit_id for n in batch})
     current = counts_by_unit(conn, {n.unit_id for n in batch})
-    inserts: list[dict[str, object]] = []
+    inserts: list[tuple[object, ...]] = []
     log = []
     for new in batch:
         old = current[new.unit_id].get(new.item)
@@ -46,15 +44,9 @@ def save_counts(conn: Connection, batch: list[NewCount], *, by: str, at: str) ->
             "counted_at": at,
         }
         if old is None:
-            inserts.append({"unit_id": new.unit_id, "item": new.item, **values})
+            inserts.append((new.unit_id, new.item, *values.values()))
         else:
-            conn.execute(
-                equipment_counts.update()
-                .where(
-                    equipment_counts.c.unit_id == new.unit_id, equipment_counts.c.item == new.item
-                )
-                .values(**values)
-            )
+            conn.update("equipment_counts", values, {"unit_id": new.unit_id, "item": new.item})
         current[new.unit_id][new.item] = new.count
         log.append(
             Change(
@@ -68,25 +60,31 @@ def save_counts(conn: Connection, batch: list[NewCount], *, by: str, at: str) ->
                 _count_json(new.count),
             )
         )
-    if inserts:
-        conn.execute(equipment_counts.insert(), inserts)
+    conn.insert("equipment_counts", COUNT_COLUMNS, inserts)
     record(conn, log)
     return len(log)
+
+
+COUNT_COLUMNS = ("unit_id", "item", "present", "configured", "tested", "counted_by", "counted_at")
 
 
 def set_requirement(
     conn: Connection, unit_id: str, item: str, quantity: int | None, *, by: str, at: str
 ) -> int | None:
     """Override (or with None, clear) a unit's required quantity; return the previous override."""
+    conn = reader_of(conn)
     lock_units(conn, [unit_id])
-    key = (equipment_requirements.c.unit_id == unit_id, equipment_requirements.c.item == item)
-    old = conn.execute(sa.select(equipment_requirements.c.quantity).where(*key)).scalar()
+    old: int | None = conn.scalar(
+        "SELECT quantity FROM equipment_requirements "
+        f"WHERE unit_id = {conn.mark} AND item = {conn.mark}",
+        (unit_id, item),
+    )
     if old == quantity:
         return old
-    conn.execute(equipment_requirements.delete().where(*key))
+    conn.delete("equipment_requirements", {"unit_id": unit_id, "item": item})
     if quantity is not None:
-        conn.execute(
-            equipment_requirements.insert().values(unit_id=unit_id, item=item, quantity=quantity)
+        conn.insert(
+            "equipment_requirements", ("unit_id", "item", "quantity"), [(unit_id, item, quantity)]
         )
     record(
         conn,

@@ -7,24 +7,22 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection
-
 from fvmcli.core.enrolment import BOOKED
 from fvmcli.core.model import Person
+from fvmcli.store.driver import Connection, as_date, in_list, reader_of
 from fvmcli.store.history import Change, record
-from fvmcli.store.query import where_in
-from fvmcli.store.schema import enrolments, people, reminders, sessions, units
-from fvmcli.store.training import _person
+from fvmcli.store.training import PERSON, person_of
 
 
 def people_of_units(conn: Connection, unit_ids: Iterable[str] | None) -> dict[str, list[Person]]:
     """Return unit → its people (id order), in one query; None reads every unit."""
-    query, keep = where_in(sa.select(people).order_by(people.c.id), people.c.unit_id, unit_ids)
+    conn = reader_of(conn)
+    where, params, keep = in_list("p.unit_id", unit_ids, conn.mark)
     found: dict[str, list[Person]] = defaultdict(list)
-    for row in conn.execute(query):
-        if keep is None or row.unit_id in keep:
-            found[row.unit_id].append(_person(row))
+    for row in conn.rows(f"SELECT {PERSON} FROM people p WHERE 1 = 1{where} ORDER BY p.id", params):
+        person = person_of(row)
+        if keep is None or person.unit in keep:
+            found[person.unit].append(person)
     return found
 
 
@@ -33,17 +31,16 @@ def coming_places(
 ) -> dict[tuple[str, str], str]:
     """Return (person, course) → the first session starting after ``after`` (ISO time) on
     which the person holds a place or a waitlist place, for the people of these units."""
-    query, keep = where_in(
-        sa.select(enrolments.c.person_id, sessions.c.course, sessions.c.id, people.c.unit_id)
-        .join(sessions, sessions.c.id == enrolments.c.session_id)
-        .join(people, people.c.id == enrolments.c.person_id)
-        .where(enrolments.c.status.in_(BOOKED), sessions.c.start > after)
-        .order_by(sessions.c.start, sessions.c.id),
-        people.c.unit_id,
-        unit_ids,
+    conn = reader_of(conn)
+    where, params, keep = in_list("p.unit_id", unit_ids, conn.mark)
+    sql = (
+        "SELECT e.person_id, s.course, s.id, p.unit_id FROM enrolments e "
+        "JOIN sessions s ON s.id = e.session_id JOIN people p ON p.id = e.person_id "
+        f"WHERE e.status IN ({conn.marks(len(BOOKED))}) AND s.start > {conn.mark}{where} "
+        "ORDER BY s.start, s.id"
     )
     found: dict[tuple[str, str], str] = {}
-    for person, course, session, unit in conn.execute(query):
+    for person, course, session, unit in conn.rows(sql, [*BOOKED, after, *params]):
         if keep is None or unit in keep:
             found.setdefault((person, course), session)
     return found
@@ -51,12 +48,12 @@ def coming_places(
 
 def sent_on(conn: Connection, day: date, unit_ids: Iterable[str] | None) -> set[tuple[str, str]]:
     """Return the (unit, recipient) pairs that were sent a digest on ``day``."""
-    query, keep = where_in(
-        sa.select(reminders.c.unit_id, reminders.c.recipient).where(reminders.c.day == day),
-        reminders.c.unit_id,
-        unit_ids,
+    conn = reader_of(conn)
+    where, params, keep = in_list("unit_id", unit_ids, conn.mark)
+    rows = conn.rows(
+        f"SELECT unit_id, recipient FROM reminders WHERE day = {conn.mark}{where}", [day, *params]
     )
-    return {(u, r) for u, r in conn.execute(query) if keep is None or u in keep}
+    return {(u, r) for u, r in rows if keep is None or u in keep}
 
 
 def record_sent(
@@ -71,26 +68,16 @@ def record_sent(
 ) -> None:
     """Record that the unit's digest went to ``recipients`` on ``day`` (a resend replaces the
     day's record), and put it in history."""
-    conn.execute(
-        reminders.delete().where(
-            reminders.c.unit_id == unit_id,
-            reminders.c.day == day,
-            reminders.c.recipient.in_(recipients),
-        )
+    conn = reader_of(conn)
+    conn.run_many(
+        f"DELETE FROM reminders WHERE unit_id = {conn.mark} AND day = {conn.mark} "
+        f"AND recipient = {conn.mark}",
+        [(unit_id, day, r) for r in recipients],
     )
-    conn.execute(
-        reminders.insert(),
-        [
-            {
-                "unit_id": unit_id,
-                "recipient": r,
-                "day": day,
-                "digest": digest,
-                "sent_at": at,
-                "sent_by": by,
-            }
-            for r in recipients
-        ],
+    conn.insert(
+        "reminders",
+        ("unit_id", "recipient", "day", "digest", "sent_at", "sent_by"),
+        [(unit_id, r, day, digest, at, by) for r in recipients],
     )
     record(
         conn,
@@ -110,6 +97,9 @@ def record_sent(
     )
 
 
+_SENT = ("id", "unit_id", "recipient", "day", "digest", "sent_at", "sent_by", "name", "unit_name")
+
+
 def sent_log(
     conn: Connection,
     unit_ids: Iterable[str] | None,
@@ -118,17 +108,21 @@ def sent_log(
 ) -> list[dict[str, Any]]:
     """Return the digests sent, newest day first, with the recipient's name where it is a
     person who has not been forgotten, and the unit's name."""
-    query, keep = where_in(
-        sa.select(reminders, people.c.name, units.c.name.label("unit_name"))
-        .select_from(
-            reminders.outerjoin(people, people.c.id == reminders.c.recipient).join(
-                units, units.c.id == reminders.c.unit_id
-            )
-        )
-        .order_by(reminders.c.day.desc(), reminders.c.unit_id, reminders.c.recipient),
-        reminders.c.unit_id,
-        unit_ids,
-    )
+    conn = reader_of(conn)
+    where, params, keep = in_list("r.unit_id", unit_ids, conn.mark)
     if since is not None:
-        query = query.where(reminders.c.day >= since)
-    return [dict(r._mapping) for r in conn.execute(query) if keep is None or r.unit_id in keep]
+        where += f" AND r.day >= {conn.mark}"
+        params.append(since)
+    sql = (
+        "SELECT r.id, r.unit_id, r.recipient, r.day, r.digest, r.sent_at, r.sent_by, p.name, "
+        "u.name FROM reminders r LEFT JOIN people p ON p.id = r.recipient "
+        f"JOIN units u ON u.id = r.unit_id WHERE 1 = 1{where} "
+        "ORDER BY r.day DESC, r.unit_id, r.recipient"
+    )
+    found = []
+    for row in conn.rows(sql, params):
+        sent = dict(zip(_SENT, row, strict=True))
+        if keep is None or sent["unit_id"] in keep:
+            sent["day"] = as_date(sent["day"], "reminders.day")
+            found.append(sent)
+    return found

@@ -3,19 +3,30 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection
-
 from fvmcli.errors import EnvironmentProblem
 from fvmcli.i18n import _
-from fvmcli.store.driver import as_date
+from fvmcli.store.driver import Connection, as_date, reader_of
 from fvmcli.store.history import Change, record
-from fvmcli.store.schema import snapshot_units, snapshots
+
+SNAPSHOT_COLUMNS = ("label", "checklist", "as_of", "taken_by", "taken_at")
+UNIT_COLUMNS = (
+    "label",
+    "unit_id",
+    "area",
+    "phase",
+    "type",
+    "score",
+    "status",
+    "completeness",
+    "blockers",
+    "overdue",
+    "training_coverage",
+    "equipment_readiness",
+    "blocker_questions",
+)
 
 
 def save_snapshot(
@@ -29,16 +40,16 @@ def save_snapshot(
     at: str,
 ) -> bool:
     """Store a snapshot, replacing one of the same label; return True when it replaced one."""
+    conn = reader_of(conn)
     replaced = snapshot_exists(conn, label)
-    conn.execute(snapshot_units.delete().where(snapshot_units.c.label == label))
-    conn.execute(snapshots.delete().where(snapshots.c.label == label))
-    conn.execute(
-        snapshots.insert().values(
-            label=label, checklist=checklist, as_of=as_of, taken_by=by, taken_at=at
-        )
-    )
+    conn.delete("snapshot_units", {"label": label})
+    conn.delete("snapshots", {"label": label})
+    conn.insert("snapshots", SNAPSHOT_COLUMNS, [(label, checklist, as_of, by, at)])
     if rows:
-        conn.execute(snapshot_units.insert(), [{"label": label, **r} for r in rows])
+        columns = ["label", *rows[0]]
+        conn.insert(
+            "snapshot_units", columns, [(label, *(r[c] for c in columns[1:])) for r in rows]
+        )
     record(
         conn,
         [
@@ -60,18 +71,21 @@ def save_snapshot(
 
 def snapshot_exists(conn: Connection, label: str) -> bool:
     """Return True when a snapshot has this label."""
-    found = conn.execute(sa.select(snapshots.c.label).where(snapshots.c.label == label)).first()
-    return found is not None
+    conn = reader_of(conn)
+    return (
+        conn.first(f"SELECT label FROM snapshots WHERE label = {conn.mark}", (label,)) is not None
+    )
 
 
 def list_snapshots(conn: Connection, checklist: str | None = None) -> list[dict[str, Any]]:
     """Return the snapshots in the order of their as-of dates; a damaged as-of day is an
     environment problem naming it."""
-    query = sa.select(snapshots).order_by(snapshots.c.as_of, snapshots.c.taken_at)
-    if checklist is not None:
-        query = query.where(snapshots.c.checklist == checklist)
-    with _damage("snapshots.as_of"):
-        found = [dict(r._mapping) for r in conn.execute(query)]
+    conn = reader_of(conn)
+    where, params = (
+        ("", []) if checklist is None else (f" WHERE checklist = {conn.mark}", [checklist])
+    )
+    sql = f"SELECT {', '.join(SNAPSHOT_COLUMNS)} FROM snapshots{where} ORDER BY as_of, taken_at"
+    found = [dict(zip(SNAPSHOT_COLUMNS, row, strict=True)) for row in conn.rows(sql, params)]
     for row in found:
         row["as_of"] = as_date(row["as_of"], f"snapshots.as_of ({row['label']})")
     return found
@@ -82,27 +96,17 @@ def snapshot_rows(conn: Connection, labels: list[str]) -> list[dict[str, Any]]:
     environment problem naming the round and unit."""
     if not labels:
         return []
-    query = sa.select(snapshot_units).where(snapshot_units.c.label.in_(labels))
-    found = [dict(r._mapping) for r in conn.execute(query)]
+    conn = reader_of(conn)
+    chosen = sorted(set(labels))
+    sql = (
+        f"SELECT {', '.join(UNIT_COLUMNS)} FROM snapshot_units "
+        f"WHERE label IN ({conn.marks(len(chosen))})"
+    )
+    found = [dict(zip(UNIT_COLUMNS, row, strict=True)) for row in conn.rows(sql, chosen)]
     for row in found:
         where = f"snapshot_units.score ({row['label']}, {row['unit_id']})"
         row["score"] = _score(row["score"], where)
     return found
-
-
-@contextmanager
-def _damage(where: str) -> Iterator[None]:
-    """Turn a value SQLAlchemy cannot read (a date that is none) into an environment problem
-    naming ``where``."""
-    try:
-        yield
-    except ValueError as exc:
-        raise EnvironmentProblem(
-            _("the database holds a damaged value in {where} ({exc})").format(
-                where=where, exc=str(exc)[:80]
-            ),
-            hint=_("Restore it from a backup copy, or take the round again."),
-        ) from None
 
 
 def _score(value: Any, where: str) -> float:
@@ -126,19 +130,13 @@ def unit_rounds(
 ) -> dict[str, list[tuple[date, float, str]]]:
     """Return unit → its (as-of day, score, status) in each round of the checklist, in one
     query."""
-    query = (
-        sa.select(
-            snapshot_units.c.unit_id,
-            snapshots.c.as_of,
-            snapshot_units.c.score,
-            snapshot_units.c.status,
-        )
-        .join(snapshots, snapshots.c.label == snapshot_units.c.label)
-        .where(snapshots.c.checklist == checklist)
+    conn = reader_of(conn)
+    rows = conn.rows(
+        "SELECT su.unit_id, s.as_of, su.score, su.status FROM snapshot_units su "
+        f"JOIN snapshots s ON s.label = su.label WHERE s.checklist = {conn.mark}",
+        (checklist,),
     )
     found: dict[str, list[tuple[date, float, str]]] = {}
-    with _damage("snapshots.as_of"):
-        rows = conn.execute(query).all()
     for unit, as_of, score, status in rows:
         if unit_ids is None or unit in unit_ids:
             day = as_date(as_of, "snapshots.as_of")

@@ -8,23 +8,24 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection
-
 from fvmcli.core.enrolment import SEAT, WAITLISTED, Booking, SessionTime
 from fvmcli.core.model import Person
 from fvmcli.errors import EnvironmentProblem
 from fvmcli.i18n import _
+from fvmcli.store.driver import Connection, in_list, reader_of
 from fvmcli.store.history import Change, record
-from fvmcli.store.query import insert_rows, where_in
-from fvmcli.store.schema import enrolments, history, people, sessions
 from fvmcli.store.units import Upserted
 
 # ---------------------------------------------------------------- people
 
+# The columns of a Person, in the order of its fields ("forgotten": the moment, or None).
+PERSON = "p.id, p.name, p.role, p.unit_id, p.email, p.forgotten_at"
 
-def _person(row: sa.Row[Any]) -> Person:
-    return Person(row.id, row.name, row.role, row.unit_id, row.email, row.forgotten_at is not None)
+
+def person_of(row: tuple[Any, ...]) -> Person:
+    """Return the Person of a row of ``PERSON``."""
+    person_id, name, role, unit_id, email, forgotten_at = row
+    return Person(person_id, name, role, unit_id, email, forgotten_at is not None)
 
 
 def _person_json(person: Person) -> str:
@@ -41,8 +42,9 @@ def _person_json(person: Person) -> str:
 
 def get_person(conn: Connection, person_id: str) -> Person | None:
     """Return the person, or None."""
-    row = conn.execute(sa.select(people).where(people.c.id == person_id)).first()
-    return _person(row) if row else None
+    conn = reader_of(conn)
+    row = conn.first(f"SELECT {PERSON} FROM people p WHERE p.id = {conn.mark}", (person_id,))
+    return person_of(row) if row else None
 
 
 def list_people(
@@ -53,19 +55,22 @@ def list_people(
     role: str | None = None,
 ) -> list[Person]:
     """Return people matching the filters, ordered by id."""
-    query, keep = where_in(sa.select(people).order_by(people.c.id), people.c.id, ids)
-    if unit is not None:
-        query = query.where(people.c.unit_id == unit)
-    if role is not None:
-        query = query.where(people.c.role == role)
-    return [_person(r) for r in conn.execute(query) if keep is None or r.id in keep]
+    conn = reader_of(conn)
+    where, params, keep = in_list("p.id", ids, conn.mark)
+    for column, value in (("p.unit_id", unit), ("p.role", role)):
+        if value is not None:
+            where += f" AND {column} = {conn.mark}"
+            params.append(value)
+    rows = conn.rows(f"SELECT {PERSON} FROM people p WHERE 1 = 1{where} ORDER BY p.id", params)
+    return [person_of(r) for r in rows if keep is None or r[0] in keep]
 
 
 def upsert_people(conn: Connection, batch: list[Person], *, by: str, at: str) -> Upserted:
     """Add new people and update changed ones; every change goes to history."""
+    conn = reader_of(conn)
     current = {p.id: p for p in list_people(conn, ids=[p.id for p in batch])}
     added, changed, unchanged, log = [], [], [], []
-    inserts: list[dict[str, Any]] = []
+    inserts: list[tuple[Any, ...]] = []
     for person in batch:
         old = current.get(person.id)
         if old == person:
@@ -78,10 +83,10 @@ def upsert_people(conn: Connection, batch: list[Person], *, by: str, at: str) ->
             "email": person.email,
         }
         if old is None:
-            inserts.append({"id": person.id, **values})
+            inserts.append((person.id, *values.values()))
             added.append(person.id)
         else:
-            conn.execute(people.update().where(people.c.id == person.id).values(values))
+            conn.update("people", values, {"id": person.id})
             changed.append(person.id)
         log.append(
             Change(
@@ -95,7 +100,7 @@ def upsert_people(conn: Connection, batch: list[Person], *, by: str, at: str) ->
                 _person_json(person),
             )
         )
-    insert_rows(conn, people, inserts)
+    conn.insert("people", ("id", "name", "role", "unit_id", "email"), inserts)
     record(conn, log)
     return Upserted(added, changed, unchanged)
 
@@ -105,30 +110,25 @@ def forget_person(conn: Connection, person_id: str, *, by: str, at: str) -> None
 
     Role, unit and enrolment statuses stay, so counts and coverage stay correct.
     """
-    conn.execute(
-        people.update()
-        .where(people.c.id == person_id)
-        .values(name=None, email=None, forgotten_at=at)
-    )
-    conn.execute(
-        enrolments.update().where(enrolments.c.person_id == person_id).values(forced_reason=None)
-    )
-    rows = conn.execute(
-        sa.select(history.c.id, history.c.old, history.c.new).where(
-            history.c.kind == "person", history.c.subject == person_id
+    conn = reader_of(conn)
+    conn.update("people", {"name": None, "email": None, "forgotten_at": at}, {"id": person_id})
+    conn.update("enrolments", {"forced_reason": None}, {"person_id": person_id})
+    rows = list(
+        conn.rows(
+            f"SELECT id, old, new FROM history WHERE kind = 'person' AND subject = {conn.mark}",
+            (person_id,),
         )
     )
-    for row_id, old, new in list(rows):
-        conn.execute(
-            history.update()
-            .where(history.c.id == row_id)
-            .values(old=_redact(old), new=_redact(new), comment=None, salt=None)
-        )
+    conn.run_many(
+        f"UPDATE history SET old = {conn.mark}, new = {conn.mark}, comment = NULL, salt = NULL "
+        f"WHERE id = {conn.mark}",
+        [(_redact(old), _redact(new), row_id) for row_id, old, new in rows],
+    )
     # The payload's salt goes with it: its digest stays, so the history's chain still holds.
-    conn.execute(
-        history.update()
-        .where(history.c.kind == "enrolment", history.c.subject == person_id)
-        .values(comment=None, salt=None)
+    conn.run(
+        "UPDATE history SET comment = NULL, salt = NULL "
+        f"WHERE kind = 'enrolment' AND subject = {conn.mark}",
+        (person_id,),
     )
     record(conn, [Change(at, by, "person", None, None, person_id, None, None, "forgotten")])
 
@@ -145,28 +145,33 @@ def completed_pairs(
     conn: Connection, unit_ids: Iterable[str] | None = None, person_ids: Iterable[str] | None = None
 ) -> set[tuple[str, str]]:
     """Return the (person, course) pairs with a completed enrolment, in one query."""
-    query = (
-        sa.select(enrolments.c.person_id, sessions.c.course)
-        .join(sessions, sessions.c.id == enrolments.c.session_id)
-        .where(enrolments.c.status == "completed")
-        .distinct()
+    conn = reader_of(conn)
+    sql = (
+        "SELECT DISTINCT e.person_id, s.course FROM enrolments e "
+        "JOIN sessions s ON s.id = e.session_id JOIN people p ON p.id = e.person_id "
+        "WHERE e.status = 'completed'"
     )
-    if unit_ids is not None:
-        query = query.join(people, people.c.id == enrolments.c.person_id).where(
-            people.c.unit_id.in_(list(unit_ids))
-        )
-    if person_ids is not None:
-        query = query.where(enrolments.c.person_id.in_(list(person_ids)))
-    return {(p, c) for p, c in conn.execute(query)}
+    params: list[Any] = []
+    for column, values in (("p.unit_id", unit_ids), ("e.person_id", person_ids)):
+        if values is not None:
+            chosen = sorted(set(values))
+            sql += f" AND {column} IN ({conn.marks(len(chosen))})" if chosen else " AND 1 = 0"
+            params += chosen
+    return {(p, c) for p, c in conn.rows(sql, params)}
 
 
 # ---------------------------------------------------------------- sessions
 
+# The columns of a stored session ("end" is a word of SQL: quoted).
+SESSION_COLUMNS = ("id", "course", "start", "end", "capacity", "location", "trainer")
+_SESSION = ", ".join(f's."{c}"' for c in SESSION_COLUMNS)
 
-def _session(row: sa.Row[Any], *, check: bool = True) -> dict[str, Any]:
-    """Return a stored session as a mapping; with ``check``, refuse one whose times cannot be
-    read (a database changed by hand), naming the session, before any reader trips on it."""
-    found = dict(row._mapping)
+
+def _session(row: tuple[Any, ...], *, check: bool = True) -> dict[str, Any]:
+    """Return a stored session (a row of ``SESSION_COLUMNS`` and any more columns) as a
+    mapping; with ``check``, refuse one whose times cannot be read (a database changed by
+    hand), naming the session, before any reader trips on it."""
+    found = dict(zip(SESSION_COLUMNS, row, strict=False))
     if check:
         _time(found, "start")
         _time(found, "end")
@@ -185,8 +190,10 @@ def _time(session: dict[str, Any], field: str) -> datetime:
                 id=session["id"], field=field, value=str(value)[:40]
             ),
             hint=_(
-                "The database was changed by hand or is damaged. Give the session its times "
-                "again: fvm session update {id} --start YYYY-MM-DDTHH:MM --end YYYY-MM-DDTHH:MM"
+                "The database was changed by hand or is damaged. Give the session its times again:"
+            ),
+            command=_(
+                "fvm session update {id} --start YYYY-MM-DDTHH:MM --end YYYY-MM-DDTHH:MM"
             ).format(id=session["id"]),
         ) from None
 
@@ -199,47 +206,49 @@ def session_time(row: dict[str, Any]) -> SessionTime:
 def get_session(conn: Connection, session_id: str, *, lock: bool = False) -> dict[str, Any] | None:
     """Return the session; with ``lock``, hold it until the transaction ends (PostgreSQL row
     lock; SQLite transactions already hold the write lock)."""
-    query = sa.select(sessions).where(sessions.c.id == session_id)
-    if lock:
-        query = query.with_for_update()
-    row = conn.execute(query).first()
+    conn = reader_of(conn)
+    sql = f"SELECT {_SESSION} FROM sessions s WHERE s.id = {conn.mark}"
+    if lock and conn.backend == "postgresql":
+        sql += " FOR UPDATE"
+    row = conn.first(sql, (session_id,))
     # A session taken to be changed may have damaged times: the change is how they are mended.
     return _session(row, check=not lock) if row else None
 
 
 def list_sessions(conn: Connection, *, course: str | None = None) -> list[dict[str, Any]]:
     """Return sessions ordered by start, with seats held and waitlist length."""
-    seats = sa.func.sum(sa.case((enrolments.c.status.in_(SEAT), 1), else_=0))
-    waiting = sa.func.sum(sa.case((enrolments.c.status == WAITLISTED, 1), else_=0))
-    query = (
-        sa.select(
-            sessions,
-            sa.func.coalesce(seats, 0).label("seats"),
-            sa.func.coalesce(waiting, 0).label("waiting"),
-        )
-        .select_from(sessions.outerjoin(enrolments, enrolments.c.session_id == sessions.c.id))
-        .group_by(*sessions.c)
-        .order_by(sessions.c.start, sessions.c.id)
+    conn = reader_of(conn)
+    where, params = ("", []) if course is None else (f" WHERE s.course = {conn.mark}", [course])
+    sql = (
+        f"SELECT {_SESSION}, "
+        f"coalesce(sum(CASE WHEN e.status IN ({conn.marks(len(SEAT))}) THEN 1 ELSE 0 END), 0), "
+        f"coalesce(sum(CASE WHEN e.status = {conn.mark} THEN 1 ELSE 0 END), 0) "
+        f"FROM sessions s LEFT JOIN enrolments e ON e.session_id = s.id{where} "
+        f"GROUP BY {_SESSION} ORDER BY s.start, s.id"
     )
-    if course is not None:
-        query = query.where(sessions.c.course == course)
-    return [_session(r) for r in conn.execute(query)]
+    found = []
+    for row in conn.rows(sql, [*SEAT, WAITLISTED, *params]):
+        session = _session(row)
+        session["seats"], session["waiting"] = row[len(SESSION_COLUMNS) :]
+        found.append(session)
+    return found
 
 
 def session_ids(conn: Connection) -> set[str]:
     """Return every session id."""
-    return set(conn.scalars(sa.select(sessions.c.id)))
+    return {session_id for (session_id,) in reader_of(conn).rows("SELECT id FROM sessions")}
 
 
 def save_session(conn: Connection, values: dict[str, Any], *, by: str, at: str) -> str:
     """Add or update a session; return 'added', 'changed' or 'unchanged' (changes in history)."""
+    conn = reader_of(conn)
     old = get_session(conn, values["id"], lock=True)  # held already; its times may be mended
     if old == values:
         return "unchanged"
     if old is None:
-        conn.execute(sessions.insert().values(values))
+        conn.insert("sessions", list(values), [list(values.values())])
     else:
-        conn.execute(sessions.update().where(sessions.c.id == values["id"]).values(values))
+        conn.update("sessions", values, {"id": values["id"]})
     record(
         conn,
         [
@@ -263,36 +272,39 @@ def save_session(conn: Connection, values: dict[str, Any], *, by: str, at: str) 
 
 def session_enrolments(conn: Connection, session_id: str) -> list[tuple[str, str]]:
     """Return (person, status) of a session in the order people enrolled."""
-    query = (
-        sa.select(enrolments.c.person_id, enrolments.c.status)
-        .where(enrolments.c.session_id == session_id)
-        .order_by(enrolments.c.id)
-    )
-    return [(p, s) for p, s in conn.execute(query)]
+    conn = reader_of(conn)
+    sql = f"SELECT person_id, status FROM enrolments WHERE session_id = {conn.mark} ORDER BY id"
+    return [(p, s) for p, s in conn.rows(sql, (session_id,))]
 
 
 def bookings_of(conn: Connection, person_ids: Iterable[str]) -> dict[str, list[Booking]]:
     """Return person → their enrolments with sessions, for many people in one query."""
-    chosen = list(person_ids)
-    query = (
-        sa.select(sessions, enrolments.c.person_id, enrolments.c.status)
-        .join(enrolments, enrolments.c.session_id == sessions.c.id)
-        .where(enrolments.c.person_id.in_(chosen))
-    )
+    conn = reader_of(conn)
+    chosen = sorted(set(person_ids))
     found: dict[str, list[Booking]] = defaultdict(list)
-    for row in conn.execute(query):
-        data = dict(row._mapping)
-        found[data.pop("person_id")].append(Booking(session_time(data), data["status"]))
+    if not chosen:
+        return found
+    sql = (
+        f"SELECT {_SESSION}, e.person_id, e.status FROM sessions s "
+        f"JOIN enrolments e ON e.session_id = s.id WHERE e.person_id IN ({conn.marks(len(chosen))})"
+    )
+    for row in conn.rows(sql, chosen):
+        person_id, status = row[len(SESSION_COLUMNS) :]
+        found[person_id].append(Booking(session_time(_session(row)), status))
     return found
 
 
 def lock_people(conn: Connection, person_ids: Iterable[str]) -> dict[str, Person]:
     """Return the people by id, locked until the transaction ends (PostgreSQL row locks, in id
     order so two writers never deadlock), so that one person's bookings are made one at a time."""
-    query = sa.select(people).where(people.c.id.in_(sorted(set(person_ids)))).order_by(people.c.id)
-    if conn.dialect.name == "postgresql":
-        query = query.with_for_update()
-    return {r.id: _person(r) for r in conn.execute(query)}
+    conn = reader_of(conn)
+    chosen = sorted(set(person_ids))
+    if not chosen:
+        return {}
+    sql = f"SELECT {PERSON} FROM people p WHERE p.id IN ({conn.marks(len(chosen))}) ORDER BY p.id"
+    if conn.backend == "postgresql":
+        sql += " FOR UPDATE"
+    return {row[0]: person_of(row) for row in conn.rows(sql, chosen)}
 
 
 def set_enrolment(
@@ -312,27 +324,28 @@ def set_enrolment(
 
     ``known`` is the current status when the caller has read it already (one query for many
     people), as a 1-tuple so that "no enrolment" (``(None,)``) differs from "not read"."""
-    key = (enrolments.c.session_id == session_id, enrolments.c.person_id == person.id)
+    conn = reader_of(conn)
+    key = {"session_id": session_id, "person_id": person.id}
     if known is None:
-        old = conn.execute(sa.select(enrolments.c.status).where(*key)).scalar()
+        old = conn.scalar(
+            f"SELECT status FROM enrolments WHERE session_id = {conn.mark} AND person_id = "
+            f"{conn.mark}",
+            tuple(key.values()),
+        )
     else:
         (old,) = known
     if old == status:
         return old
     if old is None or old == "cancelled":
         # A new or renewed enrolment joins at the end of the line.
-        conn.execute(enrolments.delete().where(*key))
-        conn.execute(
-            enrolments.insert().values(
-                session_id=session_id,
-                person_id=person.id,
-                status=status,
-                forced_reason=reason,
-                enrolled_at=at,
-            )
+        conn.delete("enrolments", key)
+        conn.insert(
+            "enrolments",
+            (*key, "status", "forced_reason", "enrolled_at"),
+            [(*key.values(), status, reason, at)],
         )
     else:
-        conn.execute(enrolments.update().where(*key).values(status=status))
+        conn.update("enrolments", {"status": status}, key)
     record(
         conn,
         [

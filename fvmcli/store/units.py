@@ -103,7 +103,9 @@ def upsert_units(conn: Connection, batch: list[Unit], *, by: str, at: str) -> Up
     if inserts:
         # Insert without parents first, so that a file may list a unit before its parent.
         columns = list(inserts[0])
-        conn.insert("units", columns, [[v[c] if c != "parent" else None for c in columns] for v in inserts])
+        conn.insert(
+            "units", columns, [[v[c] if c != "parent" else None for c in columns] for v in inserts]
+        )
         conn.run_many(
             f"UPDATE units SET parent = {conn.mark} WHERE id = {conn.mark}",
             [(v["parent"], v["id"]) for v in inserts if v["parent"] is not None],
