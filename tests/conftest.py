@@ -125,7 +125,7 @@ class Fvm:
         database.ensure_schema()
         try:
             with database.read() as conn:
-                return conn.execute(sa.text(sql)).scalar()
+                return conn.scalar(sql)
         finally:
             database.dispose()
 

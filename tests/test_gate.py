@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 from fvmcli.core.gate import Criterion, GateUnit, digest, evaluate, verdict
 from fvmcli.core.model import Text
@@ -284,11 +283,9 @@ def test_a_gate_meeting_from_evaluate_to_verify(meeting: tuple[Fvm, str]) -> Non
 
     database = Database(fvm.url)
     with database.write() as conn:
-        conn.execute(
-            sa.text(
-                "UPDATE gate_proposals SET evidence = replace(evidence, "
-                '\'"status":"not-started"\', \'"status":"green"\') WHERE label = \'m1\''
-            )
+        conn.run(
+            "UPDATE gate_proposals SET evidence = replace(evidence, "
+            '\'"status":"not-started"\', \'"status":"green"\') WHERE label = \'m1\''
         )
     database.dispose()
     out = _g(meeting, "verify", "m1", code=1).stdout

@@ -21,7 +21,7 @@ def _verify(fvm: Fvm, *args: str, code: int = 0) -> dict:  # type: ignore[type-a
 def _raw(fvm: Fvm, sql: str) -> None:
     database = Database(fvm.url)
     with database.write() as conn:
-        conn.execute(sa.text(sql))
+        conn.run(sql)
     database.dispose()
 
 
@@ -94,7 +94,7 @@ def test_reordered_rows_are_found(fvm: Fvm) -> None:
 def _ids(fvm: Fvm) -> list[object]:
     database = Database(fvm.url)
     with database.read() as conn:
-        found = [r[0] for r in conn.execute(sa.text("SELECT id FROM history ORDER BY id"))]
+        found = [r[0] for r in conn.rows("SELECT id FROM history ORDER BY id")]
     database.dispose()
     return found
 
@@ -105,7 +105,7 @@ def test_an_upgrade_links_the_history_already_there(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'old.sqlite'}"
     database = Database(url)
     config = _alembic_config()
-    with database.write() as conn:
+    with database.schema_connection() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, "0005")
         for n in range(3):
@@ -116,7 +116,7 @@ def test_an_upgrade_links_the_history_already_there(tmp_path: Path) -> None:
                 )
             )
         command.upgrade(config, "head")
-    with database.read() as conn:
+    with database.schema_connection() as conn:
         rows = conn.execute(
             sa.text(
                 "SELECT id, prev, hash, payload, salt, at, by, kind, unit_id, scope, subject, "
@@ -165,7 +165,7 @@ def test_a_database_of_the_oldest_releases_opens_with_everything_intact(tmp_path
         "INSERT INTO enrolments (session_id, person_id, status, enrolled_at) VALUES ('s1', 'p1', "
         "'enrolled', '2026-11-26T10:00:00+01:00')",
     ]
-    with database.write() as conn:
+    with database.schema_connection() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, "0002")
         for statement in statements:

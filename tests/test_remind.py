@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
@@ -556,7 +555,7 @@ def test_an_address_with_swedish_letters_is_refused_on_entry_and_named_if_stored
 
     database = Database(fvm.url)
     with database.write() as conn:
-        conn.execute(sa.text("UPDATE units SET email = 'åsa@exempel.se' WHERE id = 'u1'"))
+        conn.run("UPDATE units SET email = 'åsa@exempel.se' WHERE id = 'u1'")
     database.dispose()
     out = remind_json(fvm, *plain(port), code=4)
     u1 = next(u for u in out["units"] if u["unit"] == "u1")

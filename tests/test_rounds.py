@@ -149,10 +149,8 @@ def test_a_round_from_before_blocker_questions_were_kept_compares_numbers(fvm: F
     from fvmcli.store.database import Database
 
     database = Database(fvm.url)
-    import sqlalchemy as sa
-
     with database.write() as conn:
-        conn.execute(sa.text("UPDATE snapshot_units SET blocker_questions = NULL"))
+        conn.run("UPDATE snapshot_units SET blocker_questions = NULL")
     database.dispose()
     data = fvm.json("--content", CONTENT, "cutover", "diff", "T1", "--checklist", "mini")
     assert data["blockers_known"] is False and data["new_blockers"] == []
@@ -161,7 +159,7 @@ def test_a_round_from_before_blocker_questions_were_kept_compares_numbers(fvm: F
     # A round changed by hand is refused with a message, not a crash.
     database = Database(fvm.url)
     with database.write() as conn:
-        conn.execute(sa.text("UPDATE snapshot_units SET status = 'purple' WHERE unit_id = 'h1'"))
+        conn.run("UPDATE snapshot_units SET status = 'purple' WHERE unit_id = 'h1'")
     database.dispose()
     err = fvm("--content", CONTENT, "cutover", "diff", "T1", "--checklist", "mini", code=4).stderr
     assert "snapshot 'T1' holds figures fvm cannot have written for unit 'h1'" in err

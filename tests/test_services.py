@@ -8,7 +8,6 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 from fvmcli.core.cutover import gate_failed
 from fvmcli.errors import (
@@ -80,24 +79,28 @@ def test_enrolment_refusals_store_nothing_unless_forced_with_a_reason(ctx: Conte
 
 
 def test_enrolment_reads_a_fixed_number_of_queries_whatever_the_number_of_people(
-    ctx: Context,
+    ctx: Context, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from fvmcli.store import driver
+
     few = factories.people(ctx, "u1", *["nurse"] * 2, prefix="f")
     many = factories.people(ctx, "u2", *["nurse"] * 30, prefix="m")
     first = _session(ctx, "downtime-procedures", "2026-12-14", 100)
     second = _session(ctx, "downtime-procedures", "2026-12-21", 100)
     statements: list[str] = []
+    execute = driver.execute
 
-    def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
-        if statement.lstrip().upper().startswith("SELECT"):
-            statements.append(statement)
+    def count(cursor, sql, params):  # type: ignore[no-untyped-def]
+        if sql.lstrip().upper().startswith("SELECT"):
+            statements.append(sql)
+        execute(cursor, sql, params)
 
-    sa.event.listen(ctx.db.engine, "before_cursor_execute", count)
+    monkeypatch.setattr(driver, "execute", count)  # every statement of the store passes there
     training.enroll(ctx, first, few, by="trainer")
     with_few = len(statements)
+    assert with_few > 0
     statements.clear()
     training.enroll(ctx, second, many, by="trainer")
-    sa.event.remove(ctx.db.engine, "before_cursor_execute", count)
     assert len(statements) == with_few
 
 
@@ -253,16 +256,14 @@ def test_the_territory_evidence_equals_each_units_own(ctx: Context) -> None:
     )
     equipment.require(ctx, "u1", "printer", 3)
     with ctx.db.write() as conn:  # an item the catalog has since dropped, counted and required
-        conn.execute(
-            sa.text(
-                "INSERT INTO equipment_counts VALUES ('u1', 'old-fax', 2, 2, 2, 'x', '2026-01-01')"
-            )
+        conn.run(
+            "INSERT INTO equipment_counts VALUES ('u1', 'old-fax', 2, 2, 2, 'x', '2026-01-01')"
         )
-        conn.execute(sa.text("INSERT INTO equipment_requirements VALUES ('u1', 'old-fax', 1)"))
+        conn.run("INSERT INTO equipment_requirements VALUES ('u1', 'old-fax', 1)")
     golive = ctx.checklist("golive")
 
     def streamed(scope: Scope) -> dict:  # type: ignore[type-arg]
-        with ctx.db.query() as reader:
+        with ctx.db.read() as reader:
             found = territory_summaries(ctx, reader, golive, scope, factories.TODAY)
             return {unit.id: figures for unit, _, figures in found}
 

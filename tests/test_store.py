@@ -58,7 +58,7 @@ def test_older_sqlite_schema_is_upgraded_after_a_backup(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'old.sqlite'}"
     database = Database(url)
     config = _alembic_config()
-    with database.write() as conn:
+    with database.schema_connection() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, "0001")
         conn.execute(
@@ -84,7 +84,7 @@ def test_newer_schema_is_refused_with_exit_4(fvm: Fvm) -> None:
     fvm("init")
     database = Database(fvm.url)
     with database.write() as conn:
-        conn.execute(sa.text("UPDATE alembic_version SET version_num = '9999'"))
+        conn.run("UPDATE alembic_version SET version_num = '9999'")
     database.dispose()
     result = fvm("unit", "list", code=4)
     assert "schema 9999, newer than this fvm" in result.stderr
@@ -118,16 +118,14 @@ def test_sqlite_runs_in_wal_with_foreign_keys(tmp_path: Path) -> None:
     database = Database(f"sqlite:///{tmp_path / 'w.sqlite'}")
     database.ensure_schema()
     with database.read() as conn:
-        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
-    with pytest.raises(sa.exc.IntegrityError, match="FOREIGN KEY"), database.write() as conn:
-        conn.execute(
-            sa.text(
-                "INSERT INTO answers (unit_id, checklist, question, value, comment, "
-                "answered_by, answered_at, version) "
-                "VALUES ('ghost','golive','q','yes',NULL,'a','t',1)"
-            )
+        assert conn.scalar("PRAGMA journal_mode") == "wal"
+        assert conn.scalar("PRAGMA foreign_keys") == 1
+        assert conn.scalar("PRAGMA busy_timeout") >= 5000
+    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"), database.write() as conn:
+        conn.run(
+            "INSERT INTO answers (unit_id, checklist, question, value, comment, "
+            "answered_by, answered_at, version) "
+            "VALUES ('ghost','golive','q','yes',NULL,'a','t',1)"
         )
 
 
@@ -139,7 +137,7 @@ def _writer(url: str, worker: int, count: int) -> None:
         with database.write() as conn:
             # Read, then write, in one transaction: the pattern that loses data or fails with
             # "database is locked" when transactions do not take the write lock up front.
-            n = conn.execute(sa.text("SELECT count(*) FROM history")).scalar()
+            n = conn.scalar("SELECT count(*) FROM history")
             record(
                 conn,
                 [
@@ -167,9 +165,7 @@ def test_two_processes_writing_at_once_neither_lose_data_nor_fail(db_url: str) -
     assert [p.exitcode for p in workers] == [0, 0]
     database = Database(db_url)
     with database.read() as conn:
-        rows = conn.execute(
-            sa.text("SELECT by, count(*) FROM history GROUP BY by ORDER BY by")
-        ).all()
+        rows = list(conn.rows('SELECT "by", count(*) FROM history GROUP BY "by" ORDER BY "by"'))
     assert [tuple(r) for r in rows] == [("w0", 60), ("w1", 60)]
     # The writers took turns at the end of the history's chain: it never forked.
     from fvmcli.core.history_chain import verify
@@ -248,11 +244,12 @@ def test_many_terminals_setting_answers_at_once_lose_nothing(db_url: str) -> Non
     assert codes == [0] * 20
     database = Database(db_url)
     with database.read() as conn:
-        rows = conn.execute(
-            sa.text(
-                "SELECT by, count(*) FROM history WHERE kind = 'answer' GROUP BY by ORDER BY by"
+        rows = list(
+            conn.rows(
+                "SELECT \"by\", count(*) FROM history WHERE kind = 'answer' "
+                'GROUP BY "by" ORDER BY "by"'
             )
-        ).all()
+        )
         from fvmcli.core.history_chain import verify
         from fvmcli.store.history import chain_rows
 

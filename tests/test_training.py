@@ -243,7 +243,7 @@ def test_forget_erases_name_email_and_free_text_everywhere(school: Fvm, db_url: 
     from fvmcli.store.database import Database
 
     database = Database(db_url)
-    with database.read() as conn:
+    with database.schema_connection() as conn:
         for table in sa.inspect(conn).get_table_names():
             for row in conn.execute(sa.text(f'SELECT * FROM "{table}"')):
                 text = " ".join(str(v) for v in row)

@@ -22,7 +22,7 @@ from fvmcli.i18n import _
 from fvmcli.services.context import Context
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection
+    from fvmcli.store.driver import Connection
 
 MAX_NAMED = 20  # forbidden units named in one refusal
 

@@ -18,9 +18,8 @@ from fvmcli.services.territory import check_fit, parse_day, require_right, requi
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from sqlalchemy.engine import Connection
-
     from fvmcli.services.answering import Asker
+    from fvmcli.store.driver import Connection
     from fvmcli.store.history import Change
 
 

@@ -26,7 +26,7 @@ from fvmcli.services.context import Context
 from fvmcli.services.territory import UnitFilter, parse_day, select
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection
+    from fvmcli.store.driver import Connection
 
 
 @dataclass(frozen=True)

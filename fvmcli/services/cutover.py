@@ -140,7 +140,7 @@ def territory_status(
     misfits: list[Unit] = []
     seen: set[str] = set()
     phases: set[int] = set()
-    with ctx.db.query() as conn:
+    with ctx.db.read() as conn:
         dated = go_live_dates(conn)
         for unit, summary, figures in territory_summaries(
             ctx, conn, checklist, scope, day, needs=needs, misfits=misfits

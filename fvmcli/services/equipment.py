@@ -15,7 +15,7 @@ from fvmcli.services.context import Context
 from fvmcli.services.territory import UnitFilter, check_fit, require_right, require_unit, select
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection
+    from fvmcli.store.driver import Connection
 
 
 def catalog(ctx: Context) -> list[EquipmentItem]:

@@ -28,9 +28,7 @@ from fvmcli.services.context import Context
 from fvmcli.services.territory import parse_day, require_right, selection_areas
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection
-
-    from fvmcli.store.driver import Reader
+    from fvmcli.store.driver import Connection
 
 
 @dataclass(frozen=True)
@@ -79,7 +77,7 @@ class GateEvaluation:
 
 def phase_evaluation(
     ctx: Context,
-    conn: Connection | Reader,
+    conn: Connection,
     phase: int,
     day: date,
     *,

@@ -31,9 +31,7 @@ from fvmcli.store.evidence import UnitFigures
 from fvmcli.store.reads import Scope
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection
-
-    from fvmcli.store.driver import Reader
+    from fvmcli.store.driver import Connection
 
 
 @dataclass(frozen=True)
@@ -80,7 +78,7 @@ def in_given_order(
 
 def territory_summaries(  # noqa: C901 (the streams of one scope, walked side by side)
     ctx: Context,
-    conn: Connection | Reader,
+    conn: Connection,
     checklist: Checklist,
     scope: Scope,
     as_of: date,

@@ -13,9 +13,7 @@ from fvmcli.i18n import _
 from fvmcli.services.context import Context
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection
-
-    from fvmcli.store.driver import Reader
+    from fvmcli.store.driver import Connection
 
 
 @dataclass(frozen=True)
@@ -96,7 +94,7 @@ def check_type(ctx: Context, unit_type: str | None) -> str | None:
     return found
 
 
-def select(ctx: Context, conn: Connection | Reader, chosen: UnitFilter) -> Selection:
+def select(ctx: Context, conn: Connection, chosen: UnitFilter) -> Selection:
     """Return the units ``chosen`` selects; a named unit that does not exist is an error."""
     from fvmcli.store.reads import list_units
 
@@ -110,7 +108,7 @@ def select(ctx: Context, conn: Connection | Reader, chosen: UnitFilter) -> Selec
     return Selection(found, None if chosen.everything else [u.id for u in found])
 
 
-def refuse_unknown(conn: Connection | Reader, named: set[str]) -> None:
+def refuse_unknown(conn: Connection, named: set[str]) -> None:
     """Refuse (exit 3) the named units that are not stored, naming them; those stored but
     outside the other filters are simply not selected."""
     from fvmcli.store.reads import list_units
@@ -123,7 +121,7 @@ def refuse_unknown(conn: Connection | Reader, named: set[str]) -> None:
         )
 
 
-def unit_hint(conn: Connection | Reader, wrong: str) -> str:
+def unit_hint(conn: Connection, wrong: str) -> str:
     """Return the hint for a unit id that names nothing: the stored id it most likely meant,
     else where the ids are listed."""
     from fvmcli.core.suggest import closest

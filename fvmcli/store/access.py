@@ -6,11 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection
-
 from fvmcli.core.access import ACTIONS, KIND_ACTION, ROLES, Grant
-from fvmcli.store.schema import access_grants, trusted_keys
+from fvmcli.store.driver import Connection
 
 
 def groups() -> dict[str, str]:
@@ -49,41 +46,43 @@ TABLE_ACTION = {
 
 def session_login(conn: Connection) -> str:
     """Return the login the database authenticated this connection as."""
-    return str(conn.execute(sa.text("SELECT session_user")).scalar())
+    return str(conn.scalar("SELECT session_user"))
 
 
 def rights_configured(conn: Connection) -> bool:
     """Return True when the database enforces rights (PostgreSQL after ``fvm access init``)."""
-    if conn.dialect.name != "postgresql":
+    if conn.backend != "postgresql":
         return False
-    query = sa.text(
-        "SELECT c.relrowsecurity FROM pg_class c "
-        "JOIN pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE c.relname = 'answers' AND n.nspname = current_schema()"
+    return bool(
+        conn.scalar(
+            "SELECT c.relrowsecurity FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.relname = 'answers' AND n.nspname = current_schema()"
+        )
     )
-    return bool(conn.execute(query).scalar())
 
 
 def login_exists(conn: Connection, login: str) -> bool:
     """Return True when the server has a login role of this name."""
-    query = sa.text("SELECT 1 FROM pg_roles WHERE rolname = :login AND rolcanlogin")
-    return conn.execute(query, {"login": login}).first() is not None
+    sql = f"SELECT 1 FROM pg_roles WHERE rolname = {conn.mark} AND rolcanlogin"
+    return conn.first(sql, (login,)) is not None
+
+
+_GRANT = ("login", "role", "unit_id", "area", "gate_role")
 
 
 def grants_of(conn: Connection, login: str | None = None) -> list[Grant]:
     """Return the grants of one login (or of all), ordered by login, role and scope."""
-    query = sa.select(access_grants).order_by(
-        access_grants.c.login, access_grants.c.role, access_grants.c.unit_id, access_grants.c.area
+    where, params = ("", []) if login is None else (f" WHERE login = {conn.mark}", [login])
+    sql = (
+        f"SELECT {', '.join(_GRANT)} FROM access_grants{where} ORDER BY login, role, unit_id, area"
     )
-    if login is not None:
-        query = query.where(access_grants.c.login == login)
-    return [Grant(r.login, r.role, r.unit_id, r.area, r.gate_role) for r in conn.execute(query)]
+    return [Grant(*row) for row in conn.rows(sql, params)]
 
 
 def has_admin(conn: Connection) -> bool:
     """Return True when some login holds the admin role."""
-    query = sa.select(access_grants.c.login).where(access_grants.c.role == "admin").limit(1)
-    return conn.execute(query).first() is not None
+    return conn.first("SELECT login FROM access_grants WHERE role = 'admin' LIMIT 1") is not None
 
 
 def add_grants(conn: Connection, grants: Iterable[Grant], *, by: str, at: str) -> int:
@@ -91,20 +90,11 @@ def add_grants(conn: Connection, grants: Iterable[Grant], *, by: str, at: str) -
     wanted = list(grants)
     have = {g for login in {g.login for g in wanted} for g in grants_of(conn, login)}
     rows = [
-        {
-            "login": g.login,
-            "role": g.role,
-            "unit_id": g.unit,
-            "area": g.area,
-            "gate_role": g.gate_role,
-            "granted_by": by,
-            "granted_at": at,
-        }
+        (g.login, g.role, g.unit, g.area, g.gate_role, by, at)
         for g in dict.fromkeys(wanted)
         if g not in have
     ]
-    if rows:
-        conn.execute(access_grants.insert(), rows)
+    conn.insert("access_grants", (*_GRANT, "granted_by", "granted_at"), rows)
     return len(rows)
 
 
@@ -119,32 +109,43 @@ def remove_grants(
 ) -> int:
     """Delete a login's grants (of one role, on these units or areas, or a voter's for one
     role of the gate); return how many."""
-    query = access_grants.delete().where(access_grants.c.login == login)
-    if role is not None:
-        query = query.where(access_grants.c.role == role)
-    if gate_role is not None:
-        query = query.where(access_grants.c.gate_role == gate_role)
+    sql = f"DELETE FROM access_grants WHERE login = {conn.mark}"
+    params: list[str] = [login]
+    for column, value in (("role", role), ("gate_role", gate_role)):
+        if value is not None:
+            sql += f" AND {column} = {conn.mark}"
+            params.append(value)
     if units or areas:
-        query = query.where(
-            sa.or_(access_grants.c.unit_id.in_(units or []), access_grants.c.area.in_(areas or []))
-        )
-    return conn.execute(query).rowcount or 0
+        scopes = [
+            f"{column} IN ({conn.marks(len(values))})"
+            for column, values in (("unit_id", units or []), ("area", areas or []))
+            if values
+        ]
+        sql += f" AND ({' OR '.join(scopes)})"
+        params += [*(units or []), *(areas or [])]
+    return conn.run(sql, params)
 
 
 def set_group(conn: Connection, login: str, role: str, member: bool) -> None:
     """Make ``login`` a member of the role's group role, or no longer one, through the
     database's own function (it checks the admin right and holds the power to grant)."""
-    conn.execute(
-        sa.text("SELECT fvm_set_group(:login, :group, :member)"),
-        {"login": login, "group": groups()[role], "member": member},
+    conn.run(
+        f"SELECT fvm_set_group({conn.mark}, {conn.mark}, {conn.mark})",
+        (login, groups()[role], member),
     )
+
+
+def _name(conn: Connection, name: str) -> str:
+    """Return a PostgreSQL name (a role, a schema) quoted by the driver, for DDL."""
+    from psycopg import sql
+
+    return sql.Identifier(name).as_string(conn.dbapi)
 
 
 def make_member(conn: Connection, login: str, role: str) -> None:
     """Make ``login`` a member of the role's group role directly: for the owner of the tables
     in ``fvm access init``, who made the group roles and so may grant them."""
-    q = conn.dialect.identifier_preparer.quote
-    conn.execute(sa.text(f"GRANT {q(groups()[role])} TO {q(login)}"))
+    conn.run(f"GRANT {_name(conn, groups()[role])} TO {_name(conn, login)}")
 
 
 def trust_key(
@@ -157,35 +158,24 @@ def trust_key(
     at: str,
 ) -> int:
     """Trust a device key for (unit, area) scopes it is not trusted for yet; return how many."""
-    have = {
-        (r.unit_id, r.area)
-        for r in conn.execute(
-            sa.select(trusted_keys).where(trusted_keys.c.fingerprint == fingerprint)
-        )
-    }
+    have = set(trusted_scopes(conn, fingerprint))
     rows = [
-        {
-            "fingerprint": fingerprint,
-            "public_key": public_key,
-            "unit_id": unit,
-            "area": area,
-            "trusted_by": by,
-            "trusted_at": at,
-        }
+        (fingerprint, public_key, unit, area, by, at)
         for unit, area in scopes
         if (unit, area) not in have
     ]
-    if rows:
-        conn.execute(trusted_keys.insert(), rows)
+    conn.insert(
+        "trusted_keys",
+        ("fingerprint", "public_key", "unit_id", "area", "trusted_by", "trusted_at"),
+        rows,
+    )
     return len(rows)
 
 
 def trusted_scopes(conn: Connection, fingerprint: str) -> list[tuple[str | None, str | None]]:
     """Return the (unit, area) scopes a key is trusted for."""
-    query = sa.select(trusted_keys.c.unit_id, trusted_keys.c.area).where(
-        trusted_keys.c.fingerprint == fingerprint
-    )
-    return [(u, a) for u, a in conn.execute(query)]
+    sql = f"SELECT unit_id, area FROM trusted_keys WHERE fingerprint = {conn.mark}"
+    return [(u, a) for u, a in conn.rows(sql, (fingerprint,))]
 
 
 def _roles_case() -> str:
@@ -220,11 +210,8 @@ def _kind_case() -> str:
 def setup_rights(conn: Connection) -> None:
     """Create the group roles, privileges, functions and row-level security policies that
     enforce rights on PostgreSQL. Safe to run again (after an upgrade adds tables, too)."""
-    schema = conn.execute(sa.text("SELECT current_schema()")).scalar()
-    q = conn.dialect.identifier_preparer.quote
-    s = q(str(schema))
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    run = cursor.execute  # plain statements: no placeholders, so '%' stays itself
+    s = _name(conn, str(conn.scalar("SELECT current_schema()")))
+    run = conn.run  # plain statements: no parameters, so '%' stays itself
     group_of = groups()
     for group in group_of.values():
         run(
@@ -383,7 +370,5 @@ def forget_in_database(conn: Connection, person: str, *, at: str, by: str) -> No
     record it as a link of the history's chain."""
     from fvmcli.store.history import Change, record
 
-    conn.execute(
-        sa.text("SELECT fvm_forget(:person, :at, :by)"), {"person": person, "at": at, "by": by}
-    )
+    conn.run(f"SELECT fvm_forget({conn.mark}, {conn.mark}, {conn.mark})", (person, at, by))
     record(conn, [Change(at, by, "person", None, None, person, None, None, "forgotten")])

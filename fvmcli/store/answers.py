@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from fvmcli.core.model import Answer, NewAnswer, Waiver
-from fvmcli.store.driver import Connection, as_date, in_list, reader_of
+from fvmcli.store.driver import Connection, as_date, in_list
 from fvmcli.store.history import Change, changes, record, record_tuples
 from fvmcli.store.units import lock_units
 
@@ -30,7 +30,6 @@ def answers_by_unit(
     conn: Connection, checklist: str, unit_ids: Iterable[str] | None = None
 ) -> dict[str, dict[str, Answer]]:
     """Return unit → question → answer for many units in one query (all units when None)."""
-    conn = reader_of(conn)
     where, params, keep = in_list("unit_id", unit_ids, conn.mark)
     sql = f"SELECT {_ANSWER} FROM answers WHERE checklist = {conn.mark}{where}"
     found: dict[str, dict[str, Answer]] = defaultdict(dict)
@@ -55,7 +54,6 @@ def save_answers(
     Each change is appended to history with the previous value. Current answers are read in one
     query and new rows written in one batch, so imports of many units stay fast.
     """
-    conn = reader_of(conn)
     lock_units(conn, {n.unit_id for n in batch})
     current = answers_by_unit(conn, checklist, {n.unit_id for n in batch}) if batch else {}
     inserts: list[tuple[object, ...]] = []
@@ -128,7 +126,6 @@ ANSWER_COLUMNS = (
 
 def get_waivers(conn: Connection, unit_id: str, checklist: str) -> dict[str, Waiver]:
     """Return question id → waiver (active or not) for one unit."""
-    conn = reader_of(conn)
     rows = conn.rows(
         "SELECT question, reason, until, decided_by, approval, approved_by FROM waivers "
         f"WHERE unit_id = {conn.mark} AND checklist = {conn.mark}",
@@ -161,7 +158,6 @@ def change_waiver(
 ) -> bool:
     """Waive a question for a unit until a date, replacing any earlier waiver, or withdraw it
     (``until`` None). Return False when there was nothing to withdraw. History keeps both."""
-    conn = reader_of(conn)
     lock_units(conn, [unit_id])
     key = {"unit_id": unit_id, "checklist": checklist, "question": question}
     stored = conn.scalar(
@@ -217,7 +213,7 @@ def second_person(
     "rejected") or on a requested waiver ("approval": "approved" or "rejected"), in the row
     it concerns and in history."""
     table, state_column, by_column, at_column = SECOND_PERSON[kind]
-    reader_of(conn).update(
+    conn.update(
         table,
         {state_column: state, by_column: by, at_column: at},
         {"unit_id": unit_id, "checklist": checklist, "question": question},
@@ -245,7 +241,6 @@ def stage_answers(conn: Connection, rows: Iterable[tuple[Any, ...]], batch: int 
     """Put an import's rows (line, unit, question, value, comment, by, at) into a temporary
     table of this transaction, a batch at a time; return how many. The file is then checked
     and stored unit by unit from there, so memory does not grow with its size."""
-    conn = reader_of(conn)
     drop_staged(conn)
     texts = ", ".join(f"{name} TEXT" for name in _STAGED_COLUMNS[1:])
     conn.run(f"CREATE TEMPORARY TABLE {_STAGED} (line INTEGER, {texts})")
@@ -264,14 +259,13 @@ def stage_answers(conn: Connection, rows: Iterable[tuple[Any, ...]], batch: int 
 
 def staged_units(conn: Connection) -> list[str]:
     """Return the unit ids the staged rows name, in order."""
-    rows = reader_of(conn).rows(f"SELECT DISTINCT unit_id FROM {_STAGED} ORDER BY unit_id")
+    rows = conn.rows(f"SELECT DISTINCT unit_id FROM {_STAGED} ORDER BY unit_id")
     return [unit_id for (unit_id,) in rows]
 
 
 def staged_rows(conn: Connection, first: str, last: str) -> list[tuple[Any, ...]]:
     """Return the staged rows of the units from ``first`` to ``last`` (in id order), by unit
     and line."""
-    conn = reader_of(conn)
     sql = (
         f"SELECT {', '.join(_STAGED_COLUMNS)} FROM {_STAGED} "
         f"WHERE unit_id >= {conn.mark} AND unit_id <= {conn.mark} ORDER BY unit_id, line"
@@ -281,4 +275,4 @@ def staged_rows(conn: Connection, first: str, last: str) -> list[tuple[Any, ...]
 
 def drop_staged(conn: Connection) -> None:
     """Drop the staging table (it would go with the connection anyway)."""
-    reader_of(conn).run(f"DROP TABLE IF EXISTS {_STAGED}")
+    conn.run(f"DROP TABLE IF EXISTS {_STAGED}")

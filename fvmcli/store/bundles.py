@@ -6,18 +6,9 @@ import json
 from datetime import date
 from typing import Any
 
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection
-
 from fvmcli.core.bundle import MERGED_KINDS, SECOND_PERSON, Entry, second_word
 from fvmcli.store.answers import SECOND_PERSON as WORD_COLUMNS
-from fvmcli.store.schema import (
-    answers,
-    equipment_counts,
-    equipment_requirements,
-    history,
-    waivers,
-)
+from fvmcli.store.driver import Connection
 
 # The kind of the second person's word on an answer or a waiver (attestation, approval).
 WORD_OF = {concerned: kind for kind, (concerned, _states) in SECOND_PERSON.items()}
@@ -25,15 +16,12 @@ WORD_OF = {concerned: kind for kind, (concerned, _states) in SECOND_PERSON.items
 
 def unit_entries(conn: Connection, unit_id: str) -> list[Entry]:
     """Return the unit's history that bundles carry (``MERGED_KINDS``), oldest first."""
-    query = (
-        sa.select(history)
-        .where(history.c.unit_id == unit_id, history.c.kind.in_(MERGED_KINDS))
-        .order_by(history.c.id)
+    rows = conn.rows(
+        'SELECT kind, scope, subject, old, new, comment, "by", "at", version FROM history '
+        f"WHERE unit_id = {conn.mark} AND kind IN ({conn.marks(len(MERGED_KINDS))}) ORDER BY id",
+        (unit_id, *MERGED_KINDS),
     )
-    return [
-        Entry(r.kind, r.scope, r.subject, r.old, r.new, r.comment, r.by, r.at, r.version)
-        for r in conn.execute(query)
-    ]
+    return [Entry(*row) for row in rows]
 
 
 def add_entries(
@@ -43,7 +31,7 @@ def add_entries(
     that imported them and the fingerprint of the device key that signed them."""
     from fvmcli.store.history import append
 
-    login = conn.info.get("fvm_login")
+    login = conn.login
     append(
         conn,
         [
@@ -69,23 +57,22 @@ def add_entries(
 def current_state(conn: Connection, unit_id: str) -> dict[str, list[dict[str, Any]]]:
     """Return the unit's current answers, waivers, counts and requirements as plain rows."""
 
-    def rows(table: sa.Table) -> list[dict[str, Any]]:
-        found = conn.execute(sa.select(table).where(table.c.unit_id == unit_id))
-        return [
-            {
-                k: (v.isoformat() if isinstance(v, date) else v)
-                for k, v in r._mapping.items()
-                if k != "unit_id"
-            }
-            for r in found
-        ]
+    def rows(table: str) -> list[dict[str, Any]]:
+        found = conn.records(f"SELECT * FROM {table} WHERE unit_id = {conn.mark}", (unit_id,))
+        return [{k: _plain(v) for k, v in r.items() if k != "unit_id"} for r in found]
 
     return {
-        "answers": rows(answers),
-        "waivers": rows(waivers),
-        "counts": rows(equipment_counts),
-        "requirements": rows(equipment_requirements),
+        "answers": rows("answers"),
+        "waivers": rows("waivers"),
+        "counts": rows("equipment_counts"),
+        "requirements": rows("equipment_requirements"),
     }
+
+
+def _plain(value: Any) -> Any:
+    """Return a stored value as plain data: a date (PostgreSQL's) as its ISO text, as SQLite
+    keeps it."""
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def apply_newest(conn: Connection, unit_id: str, newest: dict[Any, Entry]) -> int:
@@ -101,7 +88,7 @@ def apply_newest(conn: Connection, unit_id: str, newest: dict[Any, Entry]) -> in
 
 def _target(
     unit_id: str, e: Entry, word: Entry | None
-) -> tuple[sa.Table, dict[str, Any], dict[str, Any] | None]:
+) -> tuple[str, dict[str, Any], dict[str, Any] | None]:
     """Return the table, the row's key and the values the entry (with the second person's
     ``word`` on it) gives it (None: no row)."""
     if e.kind in ("answer", "waiver"):
@@ -116,7 +103,7 @@ def _target(
         return table, key, values
     if e.kind == "count":
         return (
-            equipment_counts,
+            "equipment_counts",
             {"unit_id": unit_id, "item": e.subject},
             (
                 None
@@ -125,22 +112,20 @@ def _target(
             ),
         )
     return (
-        equipment_requirements,
+        "equipment_requirements",
         {"unit_id": unit_id, "item": e.subject},
         (None if e.new is None else {"quantity": int(e.new)}),
     )
 
 
-def _question_target(
-    unit_id: str, e: Entry
-) -> tuple[sa.Table, dict[str, Any], dict[str, Any] | None]:
+def _question_target(unit_id: str, e: Entry) -> tuple[str, dict[str, Any], dict[str, Any] | None]:
     """Return the answers or waivers table, the row's key and the entry's values."""
     key = {"unit_id": unit_id, "checklist": e.scope, "question": e.subject}
     if e.new is None:
-        return (answers if e.kind == "answer" else waivers), key, None
+        return ("answers" if e.kind == "answer" else "waivers"), key, None
     if e.kind == "answer":
         return (
-            answers,
+            "answers",
             key,
             {
                 "value": e.new,
@@ -151,7 +136,7 @@ def _question_target(
             },
         )
     return (
-        waivers,
+        "waivers",
         key,
         {
             "reason": e.comment or "",
@@ -162,20 +147,17 @@ def _question_target(
     )
 
 
-def _put(
-    conn: Connection, table: sa.Table, ids: dict[str, Any], values: dict[str, Any] | None
-) -> int:
-    key = [table.c[k] == v for k, v in ids.items()]
-    row = conn.execute(sa.select(table).where(*key)).first()
+def _put(conn: Connection, table: str, ids: dict[str, Any], values: dict[str, Any] | None) -> int:
+    """Make the row of ``table`` with the key ``ids`` hold ``values`` (None: no row); return
+    1 when it changed, else 0."""
+    where = " AND ".join(f"{k} = {conn.mark}" for k in ids)
+    found = conn.records(f"SELECT * FROM {table} WHERE {where}", tuple(ids.values()))
     if values is None:
-        if row is None:
-            return 0
-        conn.execute(table.delete().where(*key))
-        return 1
-    if row is not None and all(row._mapping[k] == v for k, v in values.items()):
+        return 1 if conn.delete(table, ids) else 0
+    if found and all(_plain(found[0][k]) == _plain(v) for k, v in values.items()):
         return 0
-    if row is None:
-        conn.execute(table.insert().values(**ids, **values))
+    if found:
+        conn.update(table, values, ids)
     else:
-        conn.execute(table.update().where(*key).values(**values))
+        conn.insert(table, [*ids, *values], [(*ids.values(), *values.values())])
     return 1

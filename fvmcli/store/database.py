@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from fvmcli.clock import now_iso
 from fvmcli.errors import EnvironmentProblem, InputError, NotPermitted
@@ -17,19 +17,18 @@ from fvmcli.i18n import _
 from fvmcli.store.db_errors import database_error, environment_hint, operational
 from fvmcli.store.driver import (
     BUSY_TIMEOUT_MS,
-    Reader,
+    Connection,
     bounded_waits,
     connect,
     missing_table,
     psycopg_module,
-    reader_of,
     sqlite_settings,
 )
 from fvmcli.store.revisions import HEAD, REVISIONS
 from fvmcli.store.urls import masked, parse_url
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection, Engine
+    import sqlalchemy as sa
 
 _SIDE = ("-wal", "-shm", "-journal")
 _PG_MIGRATION_LOCK = 7_362_001  # any constant shared by every fvm process
@@ -85,7 +84,7 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def _sqlite_engine(url: str) -> Engine:
+def _sqlite_engine(url: str) -> sa.Engine:
     import sqlalchemy as sa
 
     path = sqlite_path(url)
@@ -95,7 +94,7 @@ def _sqlite_engine(url: str) -> Engine:
     sa.event.listen(engine, "connect", sqlite_settings)
 
     @sa.event.listens_for(engine, "begin")
-    def _on_begin(conn: Connection) -> None:
+    def _on_begin(conn: sa.Connection) -> None:
         # A writer takes the write lock up front, so that two terminals queue on the busy
         # timeout instead of failing when a read transaction later tries to write.
         read_only = conn.get_execution_options().get("fvm_read_only", False)
@@ -104,7 +103,7 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
-def _create_engine(url: str) -> Engine:
+def _create_engine(url: str) -> sa.Engine:
     import sqlalchemy as sa
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
@@ -143,25 +142,38 @@ class SchemaState:
 
 
 class Database:
-    """One database: short transactions for reading and for writing."""
+    """One database: short transactions for reading and for writing, each on a connection
+    of its driver (``store/driver.py``); SQLAlchemy and Alembic only build and upgrade the
+    schema."""
 
     def __init__(self, url: str) -> None:
         self.url = url
         self._login: str | None = None
         parsed = parse_url(url)
         self.backend = parsed.backend
-        # Where a read may go by the driver alone, without SQLAlchemy: a SQLite file, or a
-        # PostgreSQL database through psycopg (another driver named in the URL needs the engine).
-        self._direct: str | None = None
+        # What the driver connects to: a SQLite file, or a PostgreSQL database through psycopg.
         if self.backend == "sqlite" and parsed.driver in (None, "pysqlite"):
             path = sqlite_path(url)
-            self._direct = str(path) if path is not None else None
+            if path is None:
+                raise InputError(
+                    _("{display_url} names no SQLite file").format(display_url=display_url(url)),
+                    hint=_("Name the file: sqlite:///PATH/fvm.sqlite, or just its path."),
+                )
+            self._target = str(path)
         elif self.backend == "postgresql" and parsed.driver == "psycopg":
-            self._direct = parsed.libpq()
+            self._target = parsed.libpq()
+        else:
+            raise InputError(
+                _("unsupported database driver in {display_url}").format(
+                    display_url=display_url(url)
+                ),
+                hint=_("fvm speaks to SQLite files and to PostgreSQL through psycopg."),
+            )
 
     @cached_property
-    def engine(self) -> Engine:
-        """Return SQLAlchemy's engine, made (and SQLAlchemy imported) on first use."""
+    def engine(self) -> sa.Engine:
+        """Return SQLAlchemy's engine, for Alembic's migrations and the schema's reset alone:
+        made (and SQLAlchemy imported) on first use."""
         return _create_engine(self.url)
 
     @property
@@ -184,46 +196,25 @@ class Database:
         return self._login
 
     @contextmanager
-    def query(self) -> Iterator[Reader]:
-        """Yield a Reader in a read transaction: on SQLAlchemy's engine once it exists (a
-        command that also writes), else on a driver connection of its own, so that a command
-        that only reads never imports SQLAlchemy."""
-        if self._direct is None or "engine" in self.__dict__:
-            with self.read() as conn:
-                yield reader_of(conn)
-            return
-        with self._translate(), connect(self.backend, self._direct) as reader:
-            yield reader
-
-    @contextmanager
     def read(self) -> Iterator[Connection]:
-        """Yield a connection in a read transaction."""
-        with self._translate(), self.engine.connect() as conn:
-            options: dict[str, Any] = {"fvm_read_only": True}
-            if self.backend == "postgresql":
-                # One snapshot for every statement of the read (see driver.py).
-                options["isolation_level"] = "REPEATABLE READ"
-            conn = conn.execution_options(**options)
-            with conn.begin():
-                yield conn
+        """Yield a connection in a read transaction (on PostgreSQL, one snapshot)."""
+        with self._translate(), connect(self.backend, self._target, login=self._login) as conn:
+            yield conn
 
     @contextmanager
     def write(self, *, dry_run: bool = False) -> Iterator[Connection]:
         """Yield a connection in one write transaction: committed on success, rolled back on
         error, and always rolled back for a dry run."""
         login = self.login
-        with self._translate(), self.engine.connect() as conn:
-            conn.info["fvm_login"] = login
-            transaction = conn.begin()
-            try:
-                yield conn
-            except BaseException:
-                transaction.rollback()
-                raise
-            if dry_run:
-                transaction.rollback()
-            else:
-                transaction.commit()
+        opened = connect(self.backend, self._target, write=True, keep=not dry_run, login=login)
+        with self._translate(), opened as conn:
+            yield conn
+
+    @contextmanager
+    def schema_connection(self) -> Iterator[sa.Connection]:
+        """Yield SQLAlchemy's connection in one transaction, for Alembic and the reset."""
+        with self._translate(), self.engine.connect() as conn, conn.begin():
+            yield conn
 
     @contextmanager
     def _translate(self) -> Iterator[None]:
@@ -270,8 +261,8 @@ class Database:
         """Return the revision the database is at (None when it has no schema yet), asked
         with one query."""
         try:
-            with self.query() as reader:
-                row = reader.first("SELECT version_num FROM alembic_version")
+            with self.read() as conn:
+                row = conn.first("SELECT version_num FROM alembic_version")
         except EnvironmentProblem as exc:
             if exc.__cause__ is None or not missing_table(exc.__cause__):
                 raise
@@ -281,8 +272,8 @@ class Database:
     def _has_tables(self) -> bool:
         """Return True when the database holds fvm's tables (its units table)."""
         try:
-            with self.query() as reader:
-                reader.first("SELECT 1 FROM units")
+            with self.read() as conn:
+                conn.first("SELECT 1 FROM units")
         except EnvironmentProblem as exc:
             if exc.__cause__ is not None and missing_table(exc.__cause__):
                 return False
@@ -366,20 +357,21 @@ class Database:
         """Rewrite what erasure touched so that no old copy of a row stays in the files:
         SQLite moves the write-ahead log into the (secure-delete) file and empties it;
         PostgreSQL rewrites ``tables`` with VACUUM FULL (it takes their locks a moment)."""
+        from fvmcli.store.revisions import TABLES
+
         with self._translate():
             if self.backend == "sqlite":
-                raw = self.engine.raw_connection()
+                dbapi = sqlite3.connect(self._target, timeout=BUSY_TIMEOUT_MS / 1000)
                 try:
-                    raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
+                    dbapi.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                 finally:
-                    raw.close()
+                    dbapi.close()
                 return
-            from fvmcli.store.schema import metadata
-
-            with self.engine.connect() as conn:
-                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+            psycopg = psycopg_module()
+            with psycopg.connect(self._target, autocommit=True) as dbapi:
                 for table in tables:
-                    conn.exec_driver_sql(f'VACUUM FULL "{metadata.tables[table].name}"')
+                    if table in TABLES:  # VACUUM takes no parameters: only our own names
+                        dbapi.execute(f'VACUUM FULL "{table}"')
 
     def _upgrade(self) -> None:
         import sqlalchemy as sa
@@ -388,7 +380,7 @@ class Database:
 
         config = Config()
         config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
-        with self.write() as conn:
+        with self.schema_connection() as conn:
             if self.backend == "postgresql":
                 conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
             config.attributes["connection"] = conn
@@ -400,11 +392,12 @@ class Database:
 
         from fvmcli.store.schema import metadata
 
-        with self.write() as conn:
+        with self.schema_connection() as conn:
             metadata.drop_all(conn)
             conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
         self._upgrade()
 
     def dispose(self) -> None:
+        """Let go of SQLAlchemy's engine, when a migration made one."""
         if "engine" in self.__dict__:
             self.engine.dispose()

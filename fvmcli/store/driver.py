@@ -1,11 +1,12 @@
-"""Speaking to the database through its DB-API driver (``sqlite3``, psycopg) alone.
+"""Speaking to the database through its DB-API driver (``sqlite3``, psycopg): the store's
+one way to the database, for reads and writes alike.
 
-A command that only reads (``cutover status`` and the like) never imports SQLAlchemy: it
-opens a driver connection here, checks the schema's revision with one query, and runs the
-store's reads (``store/reads.py``) on a ``Reader``. A command that writes has SQLAlchemy's
-engine, and the same reads run on its connection through ``reader_of``, so there is one
-text of each read for both. The settings every connection gets (SQLite's pragmas,
-PostgreSQL's lock timeout) are made here for both paths too.
+Every command opens its transactions here (``connect``) and hands the store a
+``Connection``: SQL text in the driver's own parameter style, rows as the driver's tuples,
+one streaming helper (``fetch_rows``) and one IN-list helper (``in_list``). SQLAlchemy and
+Alembic build and upgrade the schema (``store/database.py``), and no command that only reads
+or writes rows imports them. The settings every connection gets (SQLite's pragmas,
+PostgreSQL's lock timeout) are made here too.
 """
 
 from __future__ import annotations
@@ -128,7 +129,7 @@ class Connection:
         """Return the statement's rows as mappings of column name to value."""
         cursor = self.dbapi.cursor()
         try:
-            cursor.execute(sql, tuple(params))
+            execute(cursor, sql, params)
             names = [d[0] for d in cursor.description]
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
         finally:
@@ -138,7 +139,7 @@ class Connection:
         """Execute a statement that changes rows; return how many it changed."""
         cursor = self.dbapi.cursor()
         try:
-            cursor.execute(sql, tuple(params))
+            execute(cursor, sql, params)
             return int(cursor.rowcount)
         finally:
             cursor.close()
@@ -173,7 +174,13 @@ class Connection:
         return self.run(f"DELETE FROM {table} WHERE {where}", list(key.values()))
 
 
-Reader = Connection  # what reads were written against; the same connection
+def execute(cursor: Any, sql: str, params: Sequence[Any] | Mapping[str, Any]) -> None:
+    """Execute ``sql`` on the cursor; without parameters the text is sent as it is, so that a
+    ``%`` in it (PostgreSQL's ``format('%I')``) is no marker."""
+    if params:
+        cursor.execute(sql, params if isinstance(params, Mapping) else tuple(params))
+    else:
+        cursor.execute(sql)
 
 
 def fetch_rows(
@@ -194,7 +201,7 @@ def fetch_rows(
     else:
         cursor = dbapi.cursor()
     try:
-        cursor.execute(sql, params if isinstance(params, Mapping) else tuple(params))
+        execute(cursor, sql, params)
         while batch := cursor.fetchmany(size):
             yield from batch
     finally:
@@ -202,24 +209,6 @@ def fetch_rows(
         # connection may be gone already: there is then nothing left to close.
         with contextlib.suppress(Exception):
             cursor.close()
-
-
-def reader_of(conn: Any) -> Connection:
-    """Return a Connection on ``conn``: a Connection already, or a SQLAlchemy connection,
-    whose driver connection is asked in its transaction (the same Connection for the whole
-    transaction, so that what it keeps, the history's head, lasts as long)."""
-    if isinstance(conn, Connection):
-        return conn
-    transaction = conn.get_transaction()
-    known = conn.info.get("fvm_link")
-    if known is not None and known[0] is transaction and transaction is not None:
-        link: Connection = known[1]
-        return link
-    link = Connection(
-        conn.connection.dbapi_connection, conn.dialect.name, conn.info.get("fvm_login")
-    )
-    conn.info["fvm_link"] = (transaction, link)
-    return link
 
 
 def narrowed(values: Iterable[Any] | None) -> tuple[list[Any] | None, set[Any] | None]:
@@ -277,44 +266,58 @@ def missing_table(exc: BaseException) -> bool:
 
 
 @contextmanager
-def sqlite_transaction(path: str) -> Iterator[Reader]:
-    """Yield a Reader on the SQLite file in a read transaction; closed afterwards. The file's
-    folder is made when missing, as the engine makes it (the user data folder on first use)."""
-    import sqlite3
+def sqlite_transaction(
+    path: str, *, write: bool = False, keep: bool = True, login: str | None = None
+) -> Iterator[Connection]:
+    """Yield a Connection on the SQLite file in one transaction, closed afterwards: a read, or
+    with ``write`` a write that holds the write lock from its start (two terminals queue on
+    the busy timeout instead of failing midway), committed when ``keep`` and nothing failed.
+    The file's folder is made when missing (the user data folder on first use)."""
     from pathlib import Path
 
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     dbapi = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
         sqlite_settings(dbapi)
-        dbapi.execute("BEGIN")
-        yield Reader(dbapi, "sqlite")
+        dbapi.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        yield Connection(dbapi, "sqlite", login)
+        dbapi.execute("COMMIT" if write and keep else "ROLLBACK")
     finally:
-        dbapi.close()  # a read transaction: closing ends it with nothing to keep
+        dbapi.close()  # a transaction left open (an error) ends with nothing kept
 
 
 @contextmanager
-def postgresql_transaction(conninfo: str) -> Iterator[Reader]:
-    """Yield a Reader on the PostgreSQL database in a read transaction; closed afterwards."""
+def postgresql_transaction(
+    conninfo: str, *, write: bool = False, keep: bool = True, login: str | None = None
+) -> Iterator[Connection]:
+    """Yield a Connection on the PostgreSQL database in one transaction, closed afterwards: a
+    read on one snapshot, or with ``write`` a write committed when ``keep`` and nothing
+    failed."""
     psycopg = psycopg_module()
     dbapi = psycopg.connect(conninfo)
     try:
         bounded_waits(dbapi)
-        # One snapshot for the whole command: every stream of a read sees the same database,
-        # however long the read takes and whatever commits meanwhile (no torn territory).
-        dbapi.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
-        dbapi.read_only = True
-        # Streams are read to their end: plan them for the whole result, not its first rows
-        # (PostgreSQL plans a cursor for a tenth of its rows unless told).
-        dbapi.execute("SET LOCAL cursor_tuple_fraction = 1.0")
-        yield Reader(dbapi, "postgresql")
+        if not write:
+            # One snapshot for the whole command: every stream of a read sees the same
+            # database, however long the read takes and whatever commits meanwhile.
+            dbapi.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+            dbapi.read_only = True
+            # Streams are read to their end: plan them for the whole result, not its first
+            # rows (PostgreSQL plans a cursor for a tenth of its rows unless told).
+            dbapi.execute("SET LOCAL cursor_tuple_fraction = 1.0")
+        yield Connection(dbapi, "postgresql", login)
+        if write and keep:
+            dbapi.commit()
+        else:
+            dbapi.rollback()
     finally:
         dbapi.close()
 
 
-def connect(backend: str, target: str) -> Any:
-    """Return the context manager of a read transaction on ``target``: a SQLite file's path,
-    or a PostgreSQL connection URL (``postgresql://…``)."""
-    if backend == "sqlite":
-        return sqlite_transaction(target)
-    return postgresql_transaction(target)
+def connect(
+    backend: str, target: str, *, write: bool = False, keep: bool = True, login: str | None = None
+) -> Any:
+    """Return the context manager of a transaction on ``target``: a SQLite file's path, or a
+    PostgreSQL connection URL (``postgresql://…``); see ``sqlite_transaction``."""
+    opened = sqlite_transaction if backend == "sqlite" else postgresql_transaction
+    return opened(target, write=write, keep=keep, login=login)

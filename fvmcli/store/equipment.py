@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 
 from fvmcli.core.model import Count
-from fvmcli.store.driver import Connection, reader_of
+from fvmcli.store.driver import Connection
 from fvmcli.store.history import Change, record
 from fvmcli.store.reads import counts_by_unit
 from fvmcli.store.units import lock_units
@@ -27,7 +27,6 @@ def _count_json(count: Count) -> str:
 
 def save_counts(conn: Connection, batch: list[NewCount], *, by: str, at: str) -> int:
     """Store counts that differ from the current ones; return how many changed (with history)."""
-    conn = reader_of(conn)
     lock_units(conn, {n.unit_id for n in batch})
     current = counts_by_unit(conn, {n.unit_id for n in batch})
     inserts: list[tuple[object, ...]] = []
@@ -72,7 +71,6 @@ def set_requirement(
     conn: Connection, unit_id: str, item: str, quantity: int | None, *, by: str, at: str
 ) -> int | None:
     """Override (or with None, clear) a unit's required quantity; return the previous override."""
-    conn = reader_of(conn)
     lock_units(conn, [unit_id])
     old: int | None = conn.scalar(
         "SELECT quantity FROM equipment_requirements "

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from fvmcli.core.equipment import (
     ItemState,
@@ -16,6 +15,7 @@ from fvmcli.core.equipment import (
 from fvmcli.core.model import Catalog, Count, Unit
 from fvmcli.core.scoring import Evidence
 from fvmcli.core.training import Coverage, coverage
+from fvmcli.store.driver import Connection
 from fvmcli.store.reads import coverage_counts
 
 
@@ -62,7 +62,7 @@ EMPTY = Coverage(0, 0, 0)
 
 
 def coverage_by_unit(
-    conn: Any, unit_ids: list[str] | None, requires: dict[str, tuple[str, ...]]
+    conn: Connection, unit_ids: list[str] | None, requires: dict[str, tuple[str, ...]]
 ) -> dict[str, Coverage]:
     """Return unit → training coverage (``core.training.coverage``) for every unit with people."""
     return {

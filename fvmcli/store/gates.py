@@ -7,11 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection
-
+from fvmcli.store.driver import Connection, as_date
 from fvmcli.store.history import Change, record
-from fvmcli.store.schema import gate_decisions, gate_proposals, gate_votes
 
 
 @dataclass(frozen=True)
@@ -47,52 +44,54 @@ class StoredDecision:
     against: list[str]
 
 
+_PROPOSAL = (
+    "label, phase, as_of, go_live, checklist, verdict, evidence, digest, proposed_by, proposed_at"
+)
+
+
+def _proposal(row: tuple[Any, ...]) -> StoredProposal:
+    """Return the proposal of a row of ``_PROPOSAL``; a damaged date is named."""
+    label, phase, as_of, go_live, *rest = row
+    day = as_date(as_of, f"gate_proposals.as_of ({label})")
+    planned = None if go_live is None else as_date(go_live, f"gate_proposals.go_live ({label})")
+    return StoredProposal(label, phase, day, planned, *rest)
+
+
 def get_proposal(conn: Connection, label: str) -> StoredProposal | None:
     """Return the proposal with this label, or None."""
-    row = conn.execute(sa.select(gate_proposals).where(gate_proposals.c.label == label)).first()
-    if row is None:
-        return None
-    return StoredProposal(
-        row.label,
-        row.phase,
-        row.as_of,
-        row.go_live,
-        row.checklist,
-        row.verdict,
-        row.evidence,
-        row.digest,
-        row.proposed_by,
-        row.proposed_at,
-    )
+    row = conn.first(f"SELECT {_PROPOSAL} FROM gate_proposals WHERE label = {conn.mark}", (label,))
+    return None if row is None else _proposal(row)
 
 
 def list_proposals(conn: Connection) -> list[tuple[StoredProposal, str | None]]:
     """Return every proposal with its decision (None while open), oldest first."""
-    decided = dict(conn.execute(sa.select(gate_decisions.c.label, gate_decisions.c.decision)).all())
-    labels = conn.execute(sa.select(gate_proposals.c.label).order_by(gate_proposals.c.proposed_at))
-    found = []
-    for (label,) in labels:
-        proposal = get_proposal(conn, label)
-        if proposal is not None:
-            found.append((proposal, decided.get(label)))
-    return found
+    prefixed = ", ".join(f"p.{c.strip()}" for c in _PROPOSAL.split(","))
+    rows = conn.rows(
+        f"SELECT {prefixed}, d.decision FROM gate_proposals p "
+        "LEFT JOIN gate_decisions d ON d.label = p.label ORDER BY p.proposed_at"
+    )
+    return [(_proposal(row[:-1]), row[-1]) for row in rows]
 
 
 def add_proposal(conn: Connection, proposal: StoredProposal, parts: dict[str, str]) -> None:
     """Store a proposal; its history entry keeps the digest and each part's digest."""
-    conn.execute(
-        gate_proposals.insert().values(
-            label=proposal.label,
-            phase=proposal.phase,
-            as_of=proposal.as_of,
-            go_live=proposal.go_live,
-            checklist=proposal.checklist,
-            verdict=proposal.verdict,
-            evidence=proposal.evidence,
-            digest=proposal.digest,
-            proposed_by=proposal.by,
-            proposed_at=proposal.at,
-        )
+    conn.insert(
+        "gate_proposals",
+        [c.strip() for c in _PROPOSAL.split(",")],
+        [
+            (
+                proposal.label,
+                proposal.phase,
+                proposal.as_of,
+                proposal.go_live,
+                proposal.checklist,
+                proposal.verdict,
+                proposal.evidence,
+                proposal.digest,
+                proposal.by,
+                proposal.at,
+            )
+        ],
     )
     new = json.dumps({"digest": proposal.digest, "parts": parts}, sort_keys=True)
     record(
@@ -108,18 +107,15 @@ def add_proposal(conn: Connection, proposal: StoredProposal, parts: dict[str, st
 def proposal_parts(conn: Connection, label: str) -> dict[str, Any] | None:
     """Return what the history recorded of a proposal when it was made: its digest and each
     part's digest."""
-    from fvmcli.store.schema import history
-
-    row = conn.execute(
-        sa.select(history.c.new)
-        .where(history.c.kind == "gate-proposal", history.c.subject == label)
-        .order_by(history.c.id)
-        .limit(1)
-    ).first()
-    if row is None or row.new is None:
+    new = conn.scalar(
+        "SELECT new FROM history WHERE kind = 'gate-proposal' "
+        f"AND subject = {conn.mark} ORDER BY id LIMIT 1",
+        (label,),
+    )
+    if new is None:
         return None
     try:
-        found = json.loads(row.new)
+        found = json.loads(new)
     except ValueError:
         return None
     return found if isinstance(found, dict) else None
@@ -127,26 +123,25 @@ def proposal_parts(conn: Connection, label: str) -> dict[str, Any] | None:
 
 def votes(conn: Connection, label: str) -> list[StoredVote]:
     """Return the votes on a proposal, by role."""
-    rows = conn.execute(
-        sa.select(gate_votes).where(gate_votes.c.label == label).order_by(gate_votes.c.role)
+    rows = conn.rows(
+        f'SELECT role, vote, "by", "at", comment FROM gate_votes WHERE label = {conn.mark} '
+        "ORDER BY role",
+        (label,),
     )
-    return [StoredVote(r.role, r.vote, r.by, r.at, r.comment) for r in rows]
+    return [StoredVote(*row) for row in rows]
 
 
 def put_vote(conn: Connection, label: str, vote: StoredVote) -> None:
     """Store a role's vote, replacing its earlier one; the history keeps both."""
-    key = (gate_votes.c.label == label, gate_votes.c.role == vote.role)
-    old = conn.execute(sa.select(gate_votes.c.vote).where(*key)).scalar()
-    conn.execute(gate_votes.delete().where(*key))
-    conn.execute(
-        gate_votes.insert().values(
-            label=label,
-            role=vote.role,
-            vote=vote.vote,
-            by=vote.by,
-            at=vote.at,
-            comment=vote.comment,
-        )
+    old = conn.scalar(
+        f"SELECT vote FROM gate_votes WHERE label = {conn.mark} AND role = {conn.mark}",
+        (label, vote.role),
+    )
+    conn.delete("gate_votes", {"label": label, "role": vote.role})
+    conn.insert(
+        "gate_votes",
+        ("label", "role", "vote", "by", "at", "comment"),
+        [(label, vote.role, vote.vote, vote.by, vote.at, vote.comment)],
     )
     record(
         conn,
@@ -160,31 +155,33 @@ def put_vote(conn: Connection, label: str, vote: StoredVote) -> None:
 
 def decision(conn: Connection, label: str) -> StoredDecision | None:
     """Return the decision on a proposal, or None while it is open."""
-    row = conn.execute(sa.select(gate_decisions).where(gate_decisions.c.label == label)).first()
+    row = conn.first(
+        f'SELECT decision, "by", "at", conditions, reason, against FROM gate_decisions '
+        f"WHERE label = {conn.mark}",
+        (label,),
+    )
     if row is None:
         return None
-    return StoredDecision(
-        row.decision,
-        row.by,
-        row.at,
-        json.loads(row.conditions),
-        row.reason,
-        json.loads(row.against),
-    )
+    made, by, at, conditions, reason, against = row
+    return StoredDecision(made, by, at, json.loads(conditions), reason, json.loads(against))
 
 
 def put_decision(conn: Connection, label: str, found: StoredDecision) -> None:
     """Store the decision on a proposal (final), and its history entry."""
-    conn.execute(
-        gate_decisions.insert().values(
-            label=label,
-            decision=found.decision,
-            by=found.by,
-            at=found.at,
-            conditions=json.dumps(found.conditions, ensure_ascii=False),
-            reason=found.reason,
-            against=json.dumps(found.against),
-        )
+    conn.insert(
+        "gate_decisions",
+        ("label", "decision", "by", "at", "conditions", "reason", "against"),
+        [
+            (
+                label,
+                found.decision,
+                found.by,
+                found.at,
+                json.dumps(found.conditions, ensure_ascii=False),
+                found.reason,
+                json.dumps(found.against),
+            )
+        ],
     )
     new = json.dumps(
         {"decision": found.decision, "conditions": found.conditions, "against": found.against},

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from fvmcli.store.driver import Connection, in_list, reader_of
+from fvmcli.store.driver import Connection, in_list
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,6 @@ class Change:
 def record(conn: Connection, changes: list[Change]) -> None:
     """Append changes to the history, in order, each with the login that made it (on
     PostgreSQL with rights configured, the database sets it itself and cannot be told)."""
-    conn = reader_of(conn)
     login = conn.login
     append(
         conn,
@@ -65,7 +64,6 @@ def append(conn: Connection, entries: list[tuple[object, ...]]) -> None:
     writer holds the whole database already."""
     from fvmcli.core.history_chain import CHAIN_COLUMNS, GENESIS, LINKS, chained
 
-    conn = reader_of(conn)
     if not entries:
         return
     # The head is read once a transaction: after that this transaction made it (it holds the
@@ -85,12 +83,12 @@ def chain_rows(conn: Connection) -> Iterator[tuple[Any, ...]]:
     from fvmcli.core.history_chain import CHAIN_COLUMNS, LINKS
 
     columns = ", ".join(("id", *LINKS, *CHAIN_COLUMNS))
-    yield from reader_of(conn).rows(f"SELECT {columns} FROM history ORDER BY id", stream=True)
+    yield from conn.rows(f"SELECT {columns} FROM history ORDER BY id", stream=True)
 
 
 def head_of(conn: Connection) -> str | None:
     """Return the hash of the newest entry (the chain's head), None when there is none."""
-    found: str | None = reader_of(conn).scalar("SELECT hash FROM history ORDER BY id DESC LIMIT 1")
+    found: str | None = conn.scalar("SELECT hash FROM history ORDER BY id DESC LIMIT 1")
     return found
 
 
@@ -101,7 +99,6 @@ _CHANGES = ", ".join(f'"{name}"' for name in Change.__dataclass_fields__)
 def record_tuples(conn: Connection, changes: list[tuple[object, ...]]) -> None:
     """Append changes given as tuples of ``HEAD_COLUMNS`` (the fields of a Change up to its
     version), with the connection's login: for bulk writes, without making a Change each."""
-    conn = reader_of(conn)
     append(conn, [(*c, conn.login, None) for c in changes])
 
 
@@ -114,7 +111,6 @@ def changes(
     subject: str | None = None,
 ) -> list[Change]:
     """Return the changes of these kinds, oldest first, narrowed by unit, scope and subject."""
-    conn = reader_of(conn)
     sql = f"SELECT {_CHANGES} FROM history WHERE kind IN ({conn.marks(len(kinds))})"
     params: list[object] = list(kinds)
     for column, value in (("unit_id", unit_id), ("scope", scope), ("subject", subject)):
@@ -126,7 +122,6 @@ def changes(
 
 def latest(conn: Connection, limit: int, unit_ids: list[str] | None = None) -> list[Change]:
     """Return the ``limit`` newest changes, newest first (only of these units, when given)."""
-    conn = reader_of(conn)
     # Past MAX_IN ids: walk back from the newest instead of binding thousands of ids.
     where, params, keep = in_list("unit_id", unit_ids, conn.mark)
     sql = f"SELECT {_CHANGES} FROM history WHERE 1 = 1{where} ORDER BY id DESC"

@@ -7,7 +7,7 @@ from typing import Any
 
 from fvmcli.core.enrolment import SEAT, WAITLISTED
 from fvmcli.core.plan import PersonCounts
-from fvmcli.store.driver import Connection, reader_of
+from fvmcli.store.driver import Connection
 
 
 def _in_window(conn: Connection, start: str, end: str | None) -> tuple[str, list[Any]]:
@@ -29,7 +29,6 @@ def _areas(conn: Connection, areas: Iterable[str]) -> tuple[str, list[str]]:
 
 def people_per_area_role(conn: Connection, areas: Iterable[str]) -> dict[tuple[str, str], int]:
     """Return (area, role) → the number of people registered in units of those areas."""
-    conn = reader_of(conn)
     where, params = _areas(conn, areas)
     rows = conn.rows(
         "SELECT u.area, p.role, count(*) FROM people p JOIN units u ON u.id = p.unit_id "
@@ -45,7 +44,6 @@ def course_standing(
     """Return, per area, role and course, how many people of those areas have completed the
     course, how many have not and hold a seat in one of its sessions in the window, and how
     many have not and hold only waitlist places there."""
-    conn = reader_of(conn)
     window, window_params = _in_window(conn, start, end)
     seat = f"e.status IN ({conn.marks(len(SEAT))})"
     where, area_params = _areas(conn, areas)
@@ -76,7 +74,6 @@ def course_standing(
 def free_seats(conn: Connection, start: str, end: str | None) -> dict[str, int]:
     """Return course → the seats not held in its sessions in the window (an overfull session
     has none, and takes none from the others)."""
-    conn = reader_of(conn)
     window, window_params = _in_window(conn, start, end)
     sql = f"""
         SELECT s.course, sum(CASE WHEN s.capacity - coalesce(h.held, 0) > 0

@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 from fvmcli.core.model import Count, Unit, Waiver
 from fvmcli.errors import EnvironmentProblem
 from fvmcli.i18n import _
-from fvmcli.store.driver import as_date, in_list, narrowed, reader_of
+from fvmcli.store.driver import Connection, as_date, in_list, narrowed
 
 # The columns each read names, in the order it reads them (checked against the schema).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -98,14 +98,13 @@ class Scope:
 EVERY_UNIT = Scope()
 
 
-def scope_units(conn: Any, scope: Scope = EVERY_UNIT) -> Iterator[Unit]:
+def scope_units(conn: Connection, scope: Scope = EVERY_UNIT) -> Iterator[Unit]:
     """Yield the scope's units in the database's order of ids, streaming. Past
     ``driver.MAX_IN`` named ids the database does not filter by id, here or in the other
     streams of the scope: the caller skips the units not named (``Scope.kept``), so that
     the streams stay side by side."""
-    reader = reader_of(conn)
-    where, params, _ = scope.units_where(reader.mark)
-    for row in reader.rows(
+    where, params, _ = scope.units_where(conn.mark)
+    for row in conn.rows(
         f"SELECT {_UNITS} FROM units WHERE 1 = 1{where} ORDER BY id", params, stream=True
     ):
         yield _unit_of(row)
@@ -133,15 +132,14 @@ def _unit_of(row: Sequence[Any]) -> Unit:
     )
 
 
-def get_unit(conn: Any, unit_id: str) -> Unit | None:
+def get_unit(conn: Connection, unit_id: str) -> Unit | None:
     """Return the unit, or None."""
-    reader = reader_of(conn)
-    row = reader.first(f"SELECT {_UNITS} FROM units WHERE id = {reader.mark}", (unit_id,))
+    row = conn.first(f"SELECT {_UNITS} FROM units WHERE id = {conn.mark}", (unit_id,))
     return _unit_of(row) if row else None
 
 
 def list_units(
-    conn: Any,
+    conn: Connection,
     *,
     ids: Sequence[str] | None = None,
     areas: Sequence[str] | None = None,
@@ -149,8 +147,7 @@ def list_units(
     parent: str | None = None,
 ) -> list[Unit]:
     """Return the units matching every given filter, ordered by area then id."""
-    reader = reader_of(conn)
-    mark = reader.mark
+    mark = conn.mark
     where, params, keep = in_list("id", ids, mark)
     if areas is not None:
         more, chosen, _ = in_list("area", list(areas), mark)
@@ -159,32 +156,31 @@ def list_units(
         where, params = where + f" AND type = {mark}", [*params, unit_type]
     if parent is not None:
         where, params = where + f" AND parent = {mark}", [*params, parent]
-    rows = reader.rows(f"SELECT {_UNITS} FROM units WHERE 1 = 1{where} ORDER BY area, id", params)
+    rows = conn.rows(f"SELECT {_UNITS} FROM units WHERE 1 = 1{where} ORDER BY area, id", params)
     return [_unit_of(r) for r in rows if keep is None or r[0] in keep]
 
 
-def unit_ids_in_order(conn: Any) -> Iterator[str]:
+def unit_ids_in_order(conn: Connection) -> Iterator[str]:
     """Yield every unit id in the database's own order of ids (the order answers stream in),
     streaming."""
-    for (unit_id,) in reader_of(conn).rows("SELECT id FROM units ORDER BY id", stream=True):
+    for (unit_id,) in conn.rows("SELECT id FROM units ORDER BY id", stream=True):
         yield unit_id
 
 
-def go_live_dates(conn: Any) -> dict[int, date]:
+def go_live_dates(conn: Connection) -> dict[int, date]:
     """Return phase → go-live date for the phases that have one."""
-    rows = reader_of(conn).rows("SELECT phase, go_live FROM phases WHERE go_live IS NOT NULL")
+    rows = conn.rows("SELECT phase, go_live FROM phases WHERE go_live IS NOT NULL")
     return {phase: as_date(day, "phases.go_live") for phase, day in rows}
 
 
 def waivers_by_unit(
-    conn: Any, checklist: str, unit_ids: Iterable[str] | None = None
+    conn: Connection, checklist: str, unit_ids: Iterable[str] | None = None
 ) -> dict[str, dict[str, Waiver]]:
     """Return unit → question → waiver (with its approval) for many units in one query."""
-    reader = reader_of(conn)
-    where, params, keep = in_list("unit_id", _listed(unit_ids), reader.mark)
-    rows = reader.rows(
+    where, params, keep = in_list("unit_id", _listed(unit_ids), conn.mark)
+    rows = conn.rows(
         "SELECT unit_id, question, reason, until, decided_by, approved_by, approval "
-        f"FROM waivers WHERE checklist = {reader.mark}{where}",
+        f"FROM waivers WHERE checklist = {conn.mark}{where}",
         [checklist, *params],
     )
     found: dict[str, dict[str, Waiver]] = defaultdict(dict)
@@ -214,29 +210,28 @@ NO_ANSWERS = UnitAnswers({}, {}, {})
 
 
 def stream_answers_by_unit(
-    conn: Any, checklist: str, scope: Scope = EVERY_UNIT
+    conn: Connection, checklist: str, scope: Scope = EVERY_UNIT
 ) -> Iterator[tuple[str, UnitAnswers]]:
     """Yield (unit, its answers) for every unit of the scope with answers, in unit id order,
     as a stream so that memory does not grow with the territory. The database makes each
     unit's values, days and attestations into JSON objects (one row per unit instead of one
     per answer, which is most of the cost of reading them); a SQLite built without JSON
     functions is read row by row."""
-    reader = reader_of(conn)
-    mark = reader.mark
+    mark = conn.mark
     where, params = scope.member_where("unit_id", mark)
-    if reader.backend == "postgresql":
+    if conn.backend == "postgresql":
         pair = "json_object_agg({0}, {1})::text"
         day = "substr(answered_at, 1, 10)"
         attested = (
             "COALESCE(json_object_agg(question, attestation) "
             "FILTER (WHERE attestation IS NOT NULL)::text, '{}')"
         )
-    elif _sqlite_has_json(reader):
+    elif _sqlite_has_json(conn):
         pair = "json_group_object({0}, {1})"
         day = "substr(answered_at, 1, 10)"
         attested = "json_group_object(question, attestation) FILTER (WHERE attestation IS NOT NULL)"
     else:
-        rows = reader.rows(
+        rows = conn.rows(
             "SELECT unit_id, question, value, answered_at, attestation FROM answers "
             f"WHERE checklist = {mark}{where} ORDER BY unit_id",
             [checklist, *params],
@@ -254,7 +249,7 @@ def stream_answers_by_unit(
     # The decoder's own scanner: each value is one JSON object, as the database wrote it.
     scan = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
     values, days = pair.format("question", "value"), pair.format("question", day)
-    for unit_id, found, on, states in reader.rows(
+    for unit_id, found, on, states in conn.rows(
         f"SELECT unit_id, {values}, {days}, {attested} FROM answers "
         f"WHERE checklist = {mark}{where} GROUP BY unit_id ORDER BY unit_id",
         [checklist, *params],
@@ -269,28 +264,29 @@ def stream_answers_by_unit(
         )
 
 
-def parents_of(conn: Any, scope: Scope = EVERY_UNIT) -> list[str]:
+def parents_of(conn: Connection, scope: Scope = EVERY_UNIT) -> list[str]:
     """Return the ids of the units that are the parent of a unit of the scope, in id order."""
-    reader = reader_of(conn)
-    where, params, keep = scope.units_where(reader.mark)
-    rows = reader.rows(
+    where, params, keep = scope.units_where(conn.mark)
+    rows = conn.rows(
         f"SELECT DISTINCT parent, id FROM units WHERE parent IS NOT NULL{where}", params
     )
     return sorted({parent for parent, unit_id in rows if keep is None or unit_id in keep})
 
 
-def _sqlite_has_json(reader: Any) -> bool:
+def _sqlite_has_json(conn: Connection) -> bool:
     """Return True when this SQLite has its JSON functions (built in since 3.38)."""
     import sqlite3
 
     try:
-        reader.first("SELECT json_group_object('a', 'b')")
+        conn.first("SELECT json_group_object('a', 'b')")
     except sqlite3.OperationalError:
         return False
     return True
 
 
-def counts_by_unit(conn: Any, unit_ids: Iterable[str] | None = None) -> dict[str, dict[str, Count]]:
+def counts_by_unit(
+    conn: Connection, unit_ids: Iterable[str] | None = None
+) -> dict[str, dict[str, Count]]:
     """Return unit → item → count, in one query (all units when None)."""
     found: dict[str, dict[str, Count]] = defaultdict(dict)
     for unit_id, counts in counts_in_unit_order(conn, unit_ids):
@@ -299,15 +295,14 @@ def counts_by_unit(conn: Any, unit_ids: Iterable[str] | None = None) -> dict[str
 
 
 def counts_in_unit_order(
-    conn: Any, unit_ids: Iterable[str] | None = None, scope: Scope = EVERY_UNIT
+    conn: Connection, unit_ids: Iterable[str] | None = None, scope: Scope = EVERY_UNIT
 ) -> Iterator[tuple[str, dict[str, Count]]]:
     """Yield (unit, item → count) for every unit with counts (of ``unit_ids`` when given, of
     the scope), in unit id order, streaming."""
-    reader = reader_of(conn)
-    where, params, keep = in_list("unit_id", _listed(unit_ids), reader.mark)
-    more, chosen = scope.member_where("unit_id", reader.mark)
+    where, params, keep = in_list("unit_id", _listed(unit_ids), conn.mark)
+    more, chosen = scope.member_where("unit_id", conn.mark)
     where, params = where + more, params + chosen
-    rows = reader.rows(
+    rows = conn.rows(
         "SELECT unit_id, item, present, configured, tested FROM equipment_counts "
         f"WHERE 1 = 1{where} ORDER BY unit_id",
         params,
@@ -319,12 +314,11 @@ def counts_in_unit_order(
 
 
 def overrides_by_unit(
-    conn: Any, unit_ids: Iterable[str] | None = None
+    conn: Connection, unit_ids: Iterable[str] | None = None
 ) -> dict[str, dict[str, int]]:
     """Return unit → item → overridden required quantity, in one query."""
-    reader = reader_of(conn)
-    where, params, keep = in_list("unit_id", _listed(unit_ids), reader.mark)
-    rows = reader.rows(
+    where, params, keep = in_list("unit_id", _listed(unit_ids), conn.mark)
+    rows = conn.rows(
         f"SELECT unit_id, item, quantity FROM equipment_requirements WHERE 1 = 1{where}",
         params,
     )
@@ -332,7 +326,7 @@ def overrides_by_unit(
 
 
 def coverage_counts(
-    conn: Any, unit_ids: Iterable[str] | None
+    conn: Connection, unit_ids: Iterable[str] | None
 ) -> dict[str, tuple[list[tuple[str, int]], list[tuple[str, str, int]]]]:
     """Return unit → (people per role, people per role and completed course), counted by the
     database whatever the number of people (every unit with people; None reads every unit):
@@ -348,17 +342,16 @@ def coverage_counts(
 
 
 def versions_in_unit_order(
-    conn: Any, checklist: str, questions: Iterable[str], scope: Scope = EVERY_UNIT
+    conn: Connection, checklist: str, questions: Iterable[str], scope: Scope = EVERY_UNIT
 ) -> Iterator[tuple[str, dict[str, int | None]]]:
     """Yield (unit, question → the version it was answered under) for the units of the scope
     that answered any of ``questions``, in unit id order, streaming."""
     chosen = sorted(set(questions))
     if not chosen:
         return
-    reader = reader_of(conn)
-    mark = reader.mark
+    mark = conn.mark
     where, params = scope.member_where("unit_id", mark)
-    rows = reader.rows(
+    rows = conn.rows(
         f"SELECT unit_id, question, version FROM answers WHERE checklist = {mark} "
         f"AND question IN ({', '.join([mark] * len(chosen))}){where} ORDER BY unit_id",
         [checklist, *chosen, *params],
@@ -369,13 +362,12 @@ def versions_in_unit_order(
 
 
 def people_in_unit_order(
-    conn: Any, scope: Scope = EVERY_UNIT
+    conn: Connection, scope: Scope = EVERY_UNIT
 ) -> Iterator[tuple[str, list[tuple[str, int]]]]:
     """Yield (unit, [(role, people)]) for every unit of the scope with people, in unit id
     order, streaming: what ``core.training.coverage`` needs of a unit's people."""
-    reader = reader_of(conn)
-    where, params = scope.member_where("p.unit_id", reader.mark)
-    rows = reader.rows(
+    where, params = scope.member_where("p.unit_id", conn.mark)
+    rows = conn.rows(
         f"SELECT p.unit_id, p.role, count(*) FROM people p WHERE 1 = 1{where} "
         "GROUP BY p.unit_id, p.role ORDER BY p.unit_id",
         params,
@@ -386,14 +378,13 @@ def people_in_unit_order(
 
 
 def completions_in_unit_order(
-    conn: Any, scope: Scope = EVERY_UNIT
+    conn: Connection, scope: Scope = EVERY_UNIT
 ) -> Iterator[tuple[str, list[tuple[str, str, int]]]]:
     """Yield (unit, [(role, course, people who completed it)]) for every unit of the scope
     where someone completed a course, in unit id order, streaming; each person counts once
     per course. Which of these pairs count is ``core.training.coverage``'s to say."""
-    reader = reader_of(conn)
-    where, params = scope.member_where("p.unit_id", reader.mark)
-    rows = reader.rows(
+    where, params = scope.member_where("p.unit_id", conn.mark)
+    rows = conn.rows(
         # People first, in unit order (CROSS JOIN fixes SQLite's join order; PostgreSQL plans
         # it as any join): the groups then come in index order.
         "SELECT p.unit_id, p.role, s.course, count(DISTINCT p.id) FROM people p "
@@ -408,11 +399,10 @@ def completions_in_unit_order(
         yield unit_id, [(role, course, n) for _, role, course, n in group]
 
 
-def failures_by_unit(conn: Any, unit_ids: Iterable[str] | None) -> dict[str, int]:
+def failures_by_unit(conn: Connection, unit_ids: Iterable[str] | None) -> dict[str, int]:
     """Return unit → failed assessment attempts of its people (every unit with one)."""
-    reader = reader_of(conn)
-    where, params, keep = in_list("p.unit_id", _listed(unit_ids), reader.mark)
-    rows = reader.rows(
+    where, params, keep = in_list("p.unit_id", _listed(unit_ids), conn.mark)
+    rows = conn.rows(
         "SELECT p.unit_id, count(*) FROM people p CROSS JOIN enrolments e "
         f"WHERE e.person_id = p.id AND e.status = 'failed'{where} GROUP BY p.unit_id",
         params,

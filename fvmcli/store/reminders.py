@@ -9,14 +9,13 @@ from typing import Any
 
 from fvmcli.core.enrolment import BOOKED
 from fvmcli.core.model import Person
-from fvmcli.store.driver import Connection, as_date, in_list, reader_of
+from fvmcli.store.driver import Connection, as_date, in_list
 from fvmcli.store.history import Change, record
 from fvmcli.store.training import PERSON, person_of
 
 
 def people_of_units(conn: Connection, unit_ids: Iterable[str] | None) -> dict[str, list[Person]]:
     """Return unit → its people (id order), in one query; None reads every unit."""
-    conn = reader_of(conn)
     where, params, keep = in_list("p.unit_id", unit_ids, conn.mark)
     found: dict[str, list[Person]] = defaultdict(list)
     for row in conn.rows(f"SELECT {PERSON} FROM people p WHERE 1 = 1{where} ORDER BY p.id", params):
@@ -31,7 +30,6 @@ def coming_places(
 ) -> dict[tuple[str, str], str]:
     """Return (person, course) → the first session starting after ``after`` (ISO time) on
     which the person holds a place or a waitlist place, for the people of these units."""
-    conn = reader_of(conn)
     where, params, keep = in_list("p.unit_id", unit_ids, conn.mark)
     sql = (
         "SELECT e.person_id, s.course, s.id, p.unit_id FROM enrolments e "
@@ -48,7 +46,6 @@ def coming_places(
 
 def sent_on(conn: Connection, day: date, unit_ids: Iterable[str] | None) -> set[tuple[str, str]]:
     """Return the (unit, recipient) pairs that were sent a digest on ``day``."""
-    conn = reader_of(conn)
     where, params, keep = in_list("unit_id", unit_ids, conn.mark)
     rows = conn.rows(
         f"SELECT unit_id, recipient FROM reminders WHERE day = {conn.mark}{where}", [day, *params]
@@ -68,7 +65,6 @@ def record_sent(
 ) -> None:
     """Record that the unit's digest went to ``recipients`` on ``day`` (a resend replaces the
     day's record), and put it in history."""
-    conn = reader_of(conn)
     conn.run_many(
         f"DELETE FROM reminders WHERE unit_id = {conn.mark} AND day = {conn.mark} "
         f"AND recipient = {conn.mark}",
@@ -108,7 +104,6 @@ def sent_log(
 ) -> list[dict[str, Any]]:
     """Return the digests sent, newest day first, with the recipient's name where it is a
     person who has not been forgotten, and the unit's name."""
-    conn = reader_of(conn)
     where, params, keep = in_list("r.unit_id", unit_ids, conn.mark)
     if since is not None:
         where += f" AND r.day >= {conn.mark}"

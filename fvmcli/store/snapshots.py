@@ -8,7 +8,7 @@ from typing import Any
 
 from fvmcli.errors import EnvironmentProblem
 from fvmcli.i18n import _
-from fvmcli.store.driver import Connection, as_date, reader_of
+from fvmcli.store.driver import Connection, as_date
 from fvmcli.store.history import Change, record
 
 SNAPSHOT_COLUMNS = ("label", "checklist", "as_of", "taken_by", "taken_at")
@@ -40,7 +40,6 @@ def save_snapshot(
     at: str,
 ) -> bool:
     """Store a snapshot, replacing one of the same label; return True when it replaced one."""
-    conn = reader_of(conn)
     replaced = snapshot_exists(conn, label)
     conn.delete("snapshot_units", {"label": label})
     conn.delete("snapshots", {"label": label})
@@ -71,7 +70,6 @@ def save_snapshot(
 
 def snapshot_exists(conn: Connection, label: str) -> bool:
     """Return True when a snapshot has this label."""
-    conn = reader_of(conn)
     return (
         conn.first(f"SELECT label FROM snapshots WHERE label = {conn.mark}", (label,)) is not None
     )
@@ -80,7 +78,6 @@ def snapshot_exists(conn: Connection, label: str) -> bool:
 def list_snapshots(conn: Connection, checklist: str | None = None) -> list[dict[str, Any]]:
     """Return the snapshots in the order of their as-of dates; a damaged as-of day is an
     environment problem naming it."""
-    conn = reader_of(conn)
     where, params = (
         ("", []) if checklist is None else (f" WHERE checklist = {conn.mark}", [checklist])
     )
@@ -96,7 +93,6 @@ def snapshot_rows(conn: Connection, labels: list[str]) -> list[dict[str, Any]]:
     environment problem naming the round and unit."""
     if not labels:
         return []
-    conn = reader_of(conn)
     chosen = sorted(set(labels))
     sql = (
         f"SELECT {', '.join(UNIT_COLUMNS)} FROM snapshot_units "
@@ -130,7 +126,6 @@ def unit_rounds(
 ) -> dict[str, list[tuple[date, float, str]]]:
     """Return unit → its (as-of day, score, status) in each round of the checklist, in one
     query."""
-    conn = reader_of(conn)
     rows = conn.rows(
         "SELECT su.unit_id, s.as_of, su.score, su.status FROM snapshot_units su "
         f"JOIN snapshots s ON s.label = su.label WHERE s.checklist = {conn.mark}",

@@ -12,7 +12,7 @@ from fvmcli.core.enrolment import SEAT, WAITLISTED, Booking, SessionTime
 from fvmcli.core.model import Person
 from fvmcli.errors import EnvironmentProblem
 from fvmcli.i18n import _
-from fvmcli.store.driver import Connection, in_list, reader_of
+from fvmcli.store.driver import Connection, in_list
 from fvmcli.store.history import Change, record
 from fvmcli.store.units import Upserted
 
@@ -42,7 +42,6 @@ def _person_json(person: Person) -> str:
 
 def get_person(conn: Connection, person_id: str) -> Person | None:
     """Return the person, or None."""
-    conn = reader_of(conn)
     row = conn.first(f"SELECT {PERSON} FROM people p WHERE p.id = {conn.mark}", (person_id,))
     return person_of(row) if row else None
 
@@ -55,7 +54,6 @@ def list_people(
     role: str | None = None,
 ) -> list[Person]:
     """Return people matching the filters, ordered by id."""
-    conn = reader_of(conn)
     where, params, keep = in_list("p.id", ids, conn.mark)
     for column, value in (("p.unit_id", unit), ("p.role", role)):
         if value is not None:
@@ -67,7 +65,6 @@ def list_people(
 
 def upsert_people(conn: Connection, batch: list[Person], *, by: str, at: str) -> Upserted:
     """Add new people and update changed ones; every change goes to history."""
-    conn = reader_of(conn)
     current = {p.id: p for p in list_people(conn, ids=[p.id for p in batch])}
     added, changed, unchanged, log = [], [], [], []
     inserts: list[tuple[Any, ...]] = []
@@ -110,7 +107,6 @@ def forget_person(conn: Connection, person_id: str, *, by: str, at: str) -> None
 
     Role, unit and enrolment statuses stay, so counts and coverage stay correct.
     """
-    conn = reader_of(conn)
     conn.update("people", {"name": None, "email": None, "forgotten_at": at}, {"id": person_id})
     conn.update("enrolments", {"forced_reason": None}, {"person_id": person_id})
     rows = list(
@@ -145,7 +141,6 @@ def completed_pairs(
     conn: Connection, unit_ids: Iterable[str] | None = None, person_ids: Iterable[str] | None = None
 ) -> set[tuple[str, str]]:
     """Return the (person, course) pairs with a completed enrolment, in one query."""
-    conn = reader_of(conn)
     sql = (
         "SELECT DISTINCT e.person_id, s.course FROM enrolments e "
         "JOIN sessions s ON s.id = e.session_id JOIN people p ON p.id = e.person_id "
@@ -206,7 +201,6 @@ def session_time(row: dict[str, Any]) -> SessionTime:
 def get_session(conn: Connection, session_id: str, *, lock: bool = False) -> dict[str, Any] | None:
     """Return the session; with ``lock``, hold it until the transaction ends (PostgreSQL row
     lock; SQLite transactions already hold the write lock)."""
-    conn = reader_of(conn)
     sql = f"SELECT {_SESSION} FROM sessions s WHERE s.id = {conn.mark}"
     if lock and conn.backend == "postgresql":
         sql += " FOR UPDATE"
@@ -217,7 +211,6 @@ def get_session(conn: Connection, session_id: str, *, lock: bool = False) -> dic
 
 def list_sessions(conn: Connection, *, course: str | None = None) -> list[dict[str, Any]]:
     """Return sessions ordered by start, with seats held and waitlist length."""
-    conn = reader_of(conn)
     where, params = ("", []) if course is None else (f" WHERE s.course = {conn.mark}", [course])
     sql = (
         f"SELECT {_SESSION}, "
@@ -236,12 +229,11 @@ def list_sessions(conn: Connection, *, course: str | None = None) -> list[dict[s
 
 def session_ids(conn: Connection) -> set[str]:
     """Return every session id."""
-    return {session_id for (session_id,) in reader_of(conn).rows("SELECT id FROM sessions")}
+    return {session_id for (session_id,) in conn.rows("SELECT id FROM sessions")}
 
 
 def save_session(conn: Connection, values: dict[str, Any], *, by: str, at: str) -> str:
     """Add or update a session; return 'added', 'changed' or 'unchanged' (changes in history)."""
-    conn = reader_of(conn)
     old = get_session(conn, values["id"], lock=True)  # held already; its times may be mended
     if old == values:
         return "unchanged"
@@ -272,14 +264,12 @@ def save_session(conn: Connection, values: dict[str, Any], *, by: str, at: str) 
 
 def session_enrolments(conn: Connection, session_id: str) -> list[tuple[str, str]]:
     """Return (person, status) of a session in the order people enrolled."""
-    conn = reader_of(conn)
     sql = f"SELECT person_id, status FROM enrolments WHERE session_id = {conn.mark} ORDER BY id"
     return [(p, s) for p, s in conn.rows(sql, (session_id,))]
 
 
 def bookings_of(conn: Connection, person_ids: Iterable[str]) -> dict[str, list[Booking]]:
     """Return person → their enrolments with sessions, for many people in one query."""
-    conn = reader_of(conn)
     chosen = sorted(set(person_ids))
     found: dict[str, list[Booking]] = defaultdict(list)
     if not chosen:
@@ -297,7 +287,6 @@ def bookings_of(conn: Connection, person_ids: Iterable[str]) -> dict[str, list[B
 def lock_people(conn: Connection, person_ids: Iterable[str]) -> dict[str, Person]:
     """Return the people by id, locked until the transaction ends (PostgreSQL row locks, in id
     order so two writers never deadlock), so that one person's bookings are made one at a time."""
-    conn = reader_of(conn)
     chosen = sorted(set(person_ids))
     if not chosen:
         return {}
@@ -324,7 +313,6 @@ def set_enrolment(
 
     ``known`` is the current status when the caller has read it already (one query for many
     people), as a 1-tuple so that "no enrolment" (``(None,)``) differs from "not read"."""
-    conn = reader_of(conn)
     key = {"session_id": session_id, "person_id": person.id}
     if known is None:
         old = conn.scalar(

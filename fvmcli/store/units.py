@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 
 from fvmcli.core.model import Unit
-from fvmcli.store.driver import Connection, quoted, reader_of
+from fvmcli.store.driver import Connection, quoted
 from fvmcli.store.history import Change, record
 from fvmcli.store.reads import go_live_dates, list_units
 
@@ -24,7 +24,7 @@ class Upserted:
 
 def parent_links(conn: Connection) -> dict[str, str]:
     """Return unit → parent for every stored unit that has a parent, in one query."""
-    rows = reader_of(conn).rows("SELECT id, parent FROM units WHERE parent IS NOT NULL")
+    rows = conn.rows("SELECT id, parent FROM units WHERE parent IS NOT NULL")
     return {unit_id: parent for unit_id, parent in rows}
 
 
@@ -43,7 +43,6 @@ def lock_units(conn: Connection, unit_ids: Iterable[str]) -> None:
     units' locks, in id order; a writer of more than MAX_UNIT_LOCKS units holds the territory's
     lock alone, exclusively. Advisory locks need no privilege on the units table (an answerer
     may not update units), and every writer takes them the same way."""
-    conn = reader_of(conn)
     if conn.backend != "postgresql":
         return
     chosen = sorted(set(unit_ids))
@@ -60,7 +59,6 @@ def lock_units(conn: Connection, unit_ids: Iterable[str]) -> None:
 
 def existing_unit_ids(conn: Connection, ids: set[str]) -> set[str]:
     """Return which of ``ids`` are stored units."""
-    conn = reader_of(conn)
     found: set[str] = set()
     chosen = sorted(ids)
     for start in range(0, len(chosen), 500):
@@ -72,7 +70,6 @@ def existing_unit_ids(conn: Connection, ids: set[str]) -> set[str]:
 
 def upsert_units(conn: Connection, batch: list[Unit], *, by: str, at: str) -> Upserted:
     """Add new units and update changed ones; every change goes to history."""
-    conn = reader_of(conn)
     current = {u.id: u for u in list_units(conn, ids=[u.id for u in batch])} if batch else {}
     added, changed, unchanged = [], [], []
     inserts, log = [], []
@@ -116,7 +113,7 @@ def upsert_units(conn: Connection, batch: list[Unit], *, by: str, at: str) -> Up
 
 def units_per_area(conn: Connection) -> dict[str, int]:
     """Return area → number of stored units."""
-    rows = reader_of(conn).rows("SELECT area, count(*) FROM units GROUP BY area")
+    rows = conn.rows("SELECT area, count(*) FROM units GROUP BY area")
     return {area: count for area, count in rows}
 
 
@@ -124,13 +121,11 @@ def table_counts(conn: Connection) -> dict[str, int]:
     """Return the number of rows in each of our tables."""
     from fvmcli.store.revisions import TABLES
 
-    conn = reader_of(conn)
     return {name: conn.scalar(f"SELECT count(*) FROM {name}") or 0 for name in TABLES}
 
 
 def set_go_live(conn: Connection, phase: int, go_live: date, *, by: str, at: str) -> date | None:
     """Set a phase's go-live date; return the date it had before."""
-    conn = reader_of(conn)
     old = go_live_dates(conn).get(phase)
     if old == go_live:
         return old
@@ -158,7 +153,6 @@ def holds_foreign_data(conn: Connection, demo_actors: set[str]) -> bool:
     """Return True when anyone but ``demo_actors`` wrote to the database (units, phases,
     sessions, people, answers, snapshots: every write leaves history): data a reset would
     destroy."""
-    conn = reader_of(conn)
     actors = sorted(demo_actors)
     others = f"NOT IN ({conn.marks(len(actors))})"
     return (

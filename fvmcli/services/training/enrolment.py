@@ -11,7 +11,7 @@ from fvmcli.services.context import Context
 from fvmcli.services.territory import require_right
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection
+    from fvmcli.store.driver import Connection
 
 from fvmcli.services.training.courses import require_course
 from fvmcli.services.training.sessions import require_session
