@@ -573,6 +573,29 @@ def startup(pairs: int, work: Path, results: list[Result]) -> None:
     )
 
 
+def answering(backends: list[str], pairs: int, work: Path, results: list[Result]) -> None:
+    """``fvm checklist set`` (one answer and its history row, alternating values so that each
+    run writes) against a minimal Typer app that runs a command, paired, on each backend."""
+    print("\none answer", flush=True)
+    minimal = work / "minimal_app.py"
+    for backend in backends:
+        url = database(backend, 1, work)
+        fvm(url, "unit", "add", "u1", "--name", "Enhet", "--area", "sodra", "--type", "hospital")
+        values = iter(["ja", "nej"] * pairs)
+        paired(
+            results,
+            backend,
+            1,
+            "fvm checklist set",
+            lambda url=url, values=values: fvm(
+                url, "checklist", "set", "golive", "--unit", "u1", "org.project-lead", next(values)
+            ),
+            lambda: run([str(minimal), "hello", "--name", "y"]),
+            pairs,
+        )
+        drop(url)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="500,5000,20000")
@@ -585,8 +608,9 @@ def main() -> None:
     results: list[Result] = []
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     startup(args.pairs, work, results)
+    answering(backends, args.pairs, work, results)
     for backend in backends:
-        for units in (int(s) for s in args.sizes.split(",")):
+        for units in (int(s) for s in args.sizes.split(",") if s):  # none: start-up only
             territory_size(backend, units, args.pairs, work, results)
     print("\nratio = median over pairs of (command time / floor time), same machine, same run")
     from benchmarks.table import targets
