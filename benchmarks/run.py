@@ -604,6 +604,13 @@ def main() -> None:
     parser.add_argument("--out", default=None, help="write the results as JSON here")
     args = parser.parse_args()
     os.environ["FVM_USER"] = "bench"
+    # An installed fvm runs from bytecode (pip compiles it); a checkout run with
+    # PYTHONDONTWRITEBYTECODE would compile every module at every start instead.
+    import compileall
+
+    import fvmcli
+
+    compileall.compile_dir(Path(fvmcli.__file__).parent, quiet=1)
     work = Path(tempfile.mkdtemp(prefix="fvm-bench-"))
     results: list[Result] = []
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]

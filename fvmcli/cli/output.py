@@ -346,6 +346,10 @@ class Output:
 
 def say(message: str, style: str | None = None) -> None:
     """Print a line for a person on stdout, with no markup interpretation."""
+    env = current()
+    if not env.stdout.isatty():  # a pipe or a file gets the line whole, and rich is not needed
+        env.stdout.write(printable(message) + "\n")
+        return
     from rich.text import Text
 
     console = stdout()

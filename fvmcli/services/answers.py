@@ -12,13 +12,13 @@ from fvmcli.errors import InputError, Interrupted
 from fvmcli.i18n import _
 from fvmcli.services.checklists import require_question
 from fvmcli.services.context import Context
-from fvmcli.services.readiness import UnitReadiness, unit_readiness
 from fvmcli.services.territory import check_fit, parse_day, require_right, require_unit
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from fvmcli.services.answering import Asker
+    from fvmcli.services.readiness import UnitReadiness
     from fvmcli.store.driver import Connection
     from fvmcli.store.history import Change
 
@@ -249,6 +249,8 @@ class ScoreView:
 
 def score(ctx: Context, checklist_id: str, unit_id: str, as_of: str | None = None) -> ScoreView:
     """Return the unit's score, sections, blockers, overdue items and waivers on ``as_of``."""
+    from fvmcli.services.readiness import unit_readiness
+
     checklist = ctx.checklist(checklist_id)
     day = parse_day(ctx, as_of)
     with ctx.db.read() as conn:
@@ -335,6 +337,7 @@ def answer_walk(
     :class:`Interrupted` with the command that resumes.
     """
     from fvmcli.services.answering import WalkResult, walk
+    from fvmcli.services.readiness import unit_readiness
     from fvmcli.store.answers import get_answers
     from fvmcli.store.reads import go_live_dates
 
@@ -397,7 +400,8 @@ def answer_walk(
             _(
                 "Interrupted. {saved} answers saved in this sitting; nothing answered is lost."
             ).format(saved=result.saved),
-            hint=_("Resume at the first unanswered question with: {resume}").format(resume=resume),
+            hint=_("Resume at the first unanswered question with:"),
+            command=resume,
         ) from None
     with ctx.db.read() as conn:
         after = ScoreView(checklist, unit_readiness(ctx, conn, checklist, unit.id, today))
