@@ -103,7 +103,10 @@ def test_answer_ctrl_c_and_resume_in_a_real_terminal(tmp_path: Path) -> None:
     child.expect("Svar")
     time.sleep(0.5)  # let the prompt take the terminal before Ctrl-C, as a person would
     child.sendintr()  # Ctrl-C
-    child.expect("Fortsätt vid första obesvarade fråga med: fvm checklist answer mini")
+    # The command that resumes is a line of its own, whole, to copy.
+    child.expect(
+        "Fortsätt vid första obesvarade fråga med:\r\n  fvm checklist answer mini --unit h1\r\n"
+    )
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130

@@ -155,7 +155,7 @@ def test_a_damaged_sqlite_file_is_an_environment_error(tmp_path: Path, damage: s
     db = tmp_path / "d.sqlite"
     ctx = factories.context(f"sqlite:///{db}")
     factories.units(ctx, *[(f"u{i}", "sodra", "hospital", 10) for i in range(300)])
-    ctx.db.scrub([])
+    ctx.open().scrub([])
     ctx.close()
     data = bytearray(db.read_bytes())
     if damage == "random":
@@ -462,7 +462,7 @@ def test_erasure_reaches_the_file_and_its_backups(tmp_path: Path) -> None:
 
     training.save_people(ctx, [Person("p1", "Gunnel Ödmark", "nurse", "u1", "gunnel@example.se")])
     training.save_people(ctx, [Person("p1", "Gunnel Ödmark-Lind", "nurse", "u1")])
-    backup = ctx.db.backup()
+    backup = ctx.open().backup()
     assert backup is not None
     ctx.close()
     code, _, err = run("--db", str(db), "person", "forget", "p1", "--yes")

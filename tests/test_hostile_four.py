@@ -210,7 +210,7 @@ def test_a_read_sees_one_snapshot_while_an_import_commits(fvm: Fvm) -> None:
     def scores(stop: bool = False) -> list[tuple[str, float, float]]:
         reading = Context(db_url=fvm.url)
         checklist = reading.checklist("golive")
-        with reading.db.read() as reader:
+        with reading.open().read() as reader:
             assert go_live_dates(reader)  # the read has begun
             if stop:  # stopped here while another writer commits
                 fvm("checklist", "set", "golive", "--unit", "u1", "org.project-lead", "ja")

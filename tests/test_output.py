@@ -6,14 +6,12 @@ import ast
 import csv
 import io
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from fvmcli.cli import environment
 from fvmcli.cli.environment import Environment
-from fvmcli.services.context import Clock
 from tests import factories
 from tests.conftest import Fvm
 
@@ -79,9 +77,11 @@ def test_a_document_that_is_no_listing_has_no_csv(territory: Fvm) -> None:
     assert "--csv" in result.stderr  # refused as an unknown option, not half-written
 
 
-def test_a_test_environment_sets_width_and_clock(territory: Fvm, pinned: None) -> None:
-    moment = datetime.fromisoformat("2027-01-20T09:00:00+01:00")
-    environment.use(Environment.mock(width=60, given_clock=Clock.at(moment)))
+def test_a_test_environment_sets_the_width_and_fvm_now_the_clock(
+    territory: Fvm, pinned: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FVM_NOW", "2027-01-20T09:00:00+01:00")
+    environment.use(Environment.mock(width=60))
     shown = territory("cutover", "status").stdout
     table = [line for line in shown.splitlines() if line and not line.startswith(" ")]
     assert max(len(line) for line in table) <= 60

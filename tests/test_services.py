@@ -255,7 +255,7 @@ def test_the_territory_evidence_equals_each_units_own(ctx: Context) -> None:
         by="factory",
     )
     equipment.require(ctx, "u1", "printer", 3)
-    with ctx.db.write() as conn:  # an item the catalog has since dropped, counted and required
+    with ctx.open().write() as conn:  # an item the catalog has since dropped, counted and required
         conn.run(
             "INSERT INTO equipment_counts VALUES ('u1', 'old-fax', 2, 2, 2, 'x', '2026-01-01')"
         )
@@ -263,11 +263,11 @@ def test_the_territory_evidence_equals_each_units_own(ctx: Context) -> None:
     golive = ctx.checklist("golive")
 
     def streamed(scope: Scope) -> dict:  # type: ignore[type-arg]
-        with ctx.db.read() as reader:
+        with ctx.open().read() as reader:
             found = territory_summaries(ctx, reader, golive, scope, factories.TODAY)
             return {unit.id: figures for unit, _, figures in found}
 
-    with ctx.db.read() as conn:
+    with ctx.open().read() as conn:
         units = territory.select(ctx, conn, UnitFilter()).units
     each = {u.id: streamed(Scope(ids=(u.id,)))[u.id] for u in units}
     whole = streamed(Scope())

@@ -226,14 +226,13 @@ def root(
     """Go-live readiness for the FVM rollout of Millennium in Västra Götaland."""
     from fvmcli.cli import environment
 
-    run = environment.begin(wide=wide)
+    environment.begin(wide=wide)
     ctx.obj = Context(
         db_url=db,
         content_dirs=list(content),
         lang_option=lang,
         debug=debug,
         creates=False,
-        clock=run.clock,
     )
     ctx.obj.speak()  # an unknown --lang or FVM_LANG is refused by every command
 

@@ -1,4 +1,4 @@
-"""What one run of ``fvm`` talks to: its streams, the terminal's width and colours, the clock.
+"""What one run of ``fvm`` talks to: its streams, the terminal's width and colours.
 
 Made once per run by the root command (``Environment.of_process``) and read by everything
 that prints; a test hands its own to ``use`` (``Environment.mock``), as httpie's
@@ -9,15 +9,12 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, TextIO
-
-if TYPE_CHECKING:
-    from fvmcli.services.context import Clock
+from typing import Any, TextIO
 
 
 @dataclass
 class Environment:
-    """The streams, the terminal and the clock of one run.
+    """The streams and the terminal of one run (the clock is the service context's).
 
     ``width`` is the width tables must fit (None: no limit, as for a pipe or a file, which
     get whole cells); ``wide`` (``--wide``) lifts it for tables; ``colour`` is whether
@@ -31,25 +28,13 @@ class Environment:
     colour: bool
     interactive: bool
     wide: bool = False
-    given_clock: Clock | None = None
     # What a test set (``mock``): each run starts from the process as it is then, with these.
     overrides: dict[str, Any] = field(default_factory=dict, repr=False)
-
-    @property
-    def clock(self) -> Clock:
-        """Return the run's clock: the one given, else the machine's or the one FVM_NOW
-        stops at (a bad FVM_NOW is refused here, as the first command reads it)."""
-        if self.given_clock is None:
-            from fvmcli.services.context import env_clock
-
-            self.given_clock = env_clock()
-        return self.given_clock
 
     @classmethod
     def of_process(cls, *, wide: bool = False) -> Environment:
         """Return the environment of this process: its streams as they are now (a test
-        runner's too), COLUMNS when set else the terminal's width, NO_COLOR, and the clock
-        (``FVM_NOW`` when set)."""
+        runner's too), COLUMNS when set else the terminal's width, and NO_COLOR."""
         import shutil
 
         out = sys.stdout
@@ -72,7 +57,7 @@ class Environment:
     @classmethod
     def mock(cls, **given: Any) -> Environment:
         """Return an environment for a test: no terminal, no colour, no width limit, changed
-        by ``given`` (``width=80``, ``given_clock=Clock.at(…)``); each run takes the streams
+        by ``given`` (``width=80``); each run takes the streams
         of the process as they are then (a test runner's) unless ``given`` names them."""
         overrides = {"width": None, "colour": False, "interactive": False, **given}
         return replace(cls.of_process(), overrides=overrides, **overrides)

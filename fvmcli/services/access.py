@@ -44,7 +44,7 @@ def require(
         return
     from fvmcli.store.access import grants_of
 
-    login = ctx.db.login
+    login = ctx.open().login
     grants = grants_of(conn, login)
     role = GRANTABLE[action]
     who = _who_grants(conn)
@@ -80,7 +80,7 @@ def require_vote(ctx: Context, conn: Connection, gate_role: str) -> None:
         return
     from fvmcli.store.access import grants_of
 
-    login = ctx.db.login
+    login = ctx.open().login
     if may_vote(grants_of(conn, login), gate_role):
         return
     raise NotPermitted(
@@ -134,22 +134,22 @@ def whoami(ctx: Context) -> AccessState:
     """Return who the database says this is, and what they may do."""
     from fvmcli.store.access import grants_of
 
-    with ctx.db.read() as conn:
+    with ctx.open().read() as conn:
         on = enforced(conn)
-        grants = grants_of(conn, ctx.db.login)
-    return AccessState(ctx.db.login, ctx.db.backend, on, grants)
+        grants = grants_of(conn, ctx.open().login)
+    return AccessState(ctx.open().login, ctx.open().backend, on, grants)
 
 
 def list_grants(ctx: Context) -> list[Grant]:
     """Return every grant, by login, role and scope."""
     from fvmcli.store.access import grants_of
 
-    with ctx.db.read() as conn:
+    with ctx.open().read() as conn:
         return grants_of(conn)
 
 
 def _postgres(ctx: Context, what: str) -> None:
-    if ctx.db.backend != "postgresql":
+    if ctx.open().backend != "postgresql":
         raise InputError(
             _(
                 "{what} is for a shared PostgreSQL database; a SQLite file belongs to one person"
@@ -174,11 +174,11 @@ def init(ctx: Context, admin: str | None = None) -> Setup:
     from fvmcli.store.access import add_grants, login_exists, make_member, setup_rights
 
     _postgres(ctx, "fvm access init")
-    login = ctx.db.login
+    login = ctx.open().login
     chosen = (admin or "").strip() or login
     _check_login(chosen)
     try:
-        with ctx.db.write() as conn:
+        with ctx.open().write() as conn:
             if not login_exists(conn, chosen):
                 raise _no_login(chosen)
             setup_rights(conn)
@@ -274,7 +274,7 @@ def grant(
     wanted = [Grant(login, role, u, None) for u in units]
     wanted += [Grant(login, role, None, a) for a in areas]
     wanted = wanted or [Grant(login, role, gate_role=gate_role)]
-    with ctx.db.write() as conn:
+    with ctx.open().write() as conn:
         require(ctx, conn, "grant")
         if not login_exists(conn, login):
             raise _no_login(login)
@@ -283,7 +283,7 @@ def grant(
             raise InputError(
                 _("--unit: no unit {missing}").format(missing=", ".join(sorted(missing)))
             )
-        added = add_grants(conn, wanted, by=ctx.db.login, at=ctx.clock.now())
+        added = add_grants(conn, wanted, by=ctx.open().login, at=ctx.clock.now())
         set_group(conn, login, role, True)
     return wanted if added else []
 
@@ -322,7 +322,7 @@ def revoke(
                 role=role, ROLES=", ".join(ROLES)
             )
         )
-    with ctx.db.write() as conn:
+    with ctx.open().write() as conn:
         require(ctx, conn, "grant")
         held = grants_of(conn)
         going = [g for g in held if g.login == login and _matches(g, role, units, areas, gate_role)]

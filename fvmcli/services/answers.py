@@ -83,7 +83,7 @@ def set_answer(
 
     checklist = ctx.checklist(checklist_id)
     user = ctx.actor(by)
-    with ctx.db.write() as conn:
+    with ctx.open().write() as conn:
         unit = require_unit(conn, unit_id)
         require_right(ctx, conn, "answer", [unit])
         values = {q: a.value for q, a in get_answers(conn, unit.id, checklist.id).items()}
@@ -146,7 +146,7 @@ def import_answers(
     user = ctx.actor(by)
     latest = ctx.clock.latest()
     total = changed = units_named = 0
-    with ctx.db.write(dry_run=dry_run) as conn:
+    with ctx.open().write(dry_run=dry_run) as conn:
         stage_answers(conn, staged_rows(stream, problems))
         for problem in stream.problems:
             problems.add_problem(int(problem.where.split()[1]), problem)
@@ -188,7 +188,7 @@ def store_answers(
     from fvmcli.errors import Problem, ProblemsError
 
     checklist = ctx.checklist(checklist_id)
-    with ctx.db.write() as conn:
+    with ctx.open().write() as conn:
         units, values = answering_units(ctx, conn, checklist, (a.unit_id for a in batch))
         accepted, problems = check_answers(
             checklist, units, values, batch, latest=ctx.clock.latest()
@@ -216,7 +216,7 @@ def confirm(
 
     checklist = ctx.checklist(checklist_id)
     user = ctx.actor(by)
-    with ctx.db.write() as conn:
+    with ctx.open().write() as conn:
         unit = require_unit(conn, unit_id)
         require_right(ctx, conn, "answer", [unit])
         stored = get_answers(conn, unit.id, checklist.id)
@@ -253,7 +253,7 @@ def score(ctx: Context, checklist_id: str, unit_id: str, as_of: str | None = Non
 
     checklist = ctx.checklist(checklist_id)
     day = parse_day(ctx, as_of)
-    with ctx.db.read() as conn:
+    with ctx.open().read() as conn:
         return ScoreView(checklist, unit_readiness(ctx, conn, checklist, unit_id, day))
 
 
@@ -266,7 +266,7 @@ def history(
     checklist = ctx.checklist(checklist_id)
     if question is not None:
         require_question(checklist, question, "--question")
-    with ctx.db.read() as conn:
+    with ctx.open().read() as conn:
         require_unit(conn, unit_id)
         return answer_history(conn, unit_id, checklist.id, question)
 
@@ -350,7 +350,7 @@ def answer_walk(
             )
         )
     user = ctx.actor(by)
-    with ctx.db.read() as conn:
+    with ctx.open().read() as conn:
         unit = require_unit(conn, unit_id)
         check_fit(ctx, [unit])
         require_right(ctx, conn, "answer", [unit])
@@ -358,7 +358,7 @@ def answer_walk(
         answers = get_answers(conn, unit.id, checklist.id)
 
     def save_one(question: Question, value: str, comment: str | None) -> None:
-        with ctx.db.write() as conn:
+        with ctx.open().write() as conn:
             save(ctx, conn, checklist, [NewAnswer(unit.id, question.id, value, comment)], user)
 
     result = WalkResult()
@@ -370,7 +370,7 @@ def answer_walk(
         """Return what the question waits for now, scored by the one scorer."""
         if not linked:
             return ()
-        with ctx.db.read() as conn:
+        with ctx.open().read() as conn:
             found = unit_readiness(ctx, conn, checklist, unit.id, today).score
         waits = next((r.waiting_for for r in found.questions if r.question.id == qid), ())
         return tuple(texts.get(p.lstrip("^"), p) for p in waits)
@@ -403,6 +403,6 @@ def answer_walk(
             hint=_("Resume at the first unanswered question with:"),
             command=resume,
         ) from None
-    with ctx.db.read() as conn:
+    with ctx.open().read() as conn:
         after = ScoreView(checklist, unit_readiness(ctx, conn, checklist, unit.id, today))
     return WalkOutcome(result.saved, result.skipped, result.already_complete, after)

@@ -114,7 +114,7 @@ def export_bundle(
     from fvmcli.core.signing import fingerprint, sign
     from fvmcli.store.bundles import current_state, unit_entries
 
-    with ctx.db.read() as conn:
+    with ctx.open().read() as conn:
         unit = require_unit(conn, unit_id)
         state = current_state(conn, unit.id)
         entries = unit_entries(conn, unit.id)
@@ -264,7 +264,7 @@ def import_bundles(
     checked = [check_bundle(ctx, file, document) for file, document in documents]
     actor = ctx.actor()
     report = []
-    with ctx.db.write(dry_run=dry_run) as conn:
+    with ctx.open().write(dry_run=dry_run) as conn:
         for bundle in checked:
             stored = get_unit(conn, bundle.unit.id)
             unit = stored or bundle.unit
@@ -353,22 +353,22 @@ def trust(ctx: Context, public_file: Path, *, units: list[str], areas: list[str]
     for area in areas:
         if area not in ctx.territory.areas:
             raise InputError(_("--area: unknown area {area!r}").format(area=area))
-    with ctx.db.write() as conn:
+    with ctx.open().write() as conn:
         found = list_units(conn, ids=units)
         missing = sorted(set(units) - {u.id for u in found})
         if missing:
             raise InputError(_("--unit: no unit {missing}").format(missing=", ".join(missing)))
         require_right(ctx, conn, "trust", found)
         if areas and ctx.enforced:
-            grants = grants_of(conn, ctx.db.login)
+            grants = grants_of(conn, ctx.open().login)
             refused = [a for a in areas if not allows(grants, "trust", None, a)]
             if refused:
                 raise NotPermitted(
                     _("{login} may not trust device keys for area {refused}").format(
-                        login=ctx.db.login, refused=", ".join(refused)
+                        login=ctx.open().login, refused=", ".join(refused)
                     ),
                     hint=_("An admin can run:"),
-                    command=f"fvm access grant {ctx.db.login} --role lead "
+                    command=f"fvm access grant {ctx.open().login} --role lead "
                     + " ".join(f"--area {a}" for a in refused),
                 )
         scopes: list[tuple[str | None, str | None]] = [(u, None) for u in units]

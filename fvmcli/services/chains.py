@@ -91,7 +91,7 @@ def chains(ctx: Context, checklist_id: str, chosen: UnitFilter, as_of: str | Non
     day = parse_day(ctx, as_of)
     found: list[Chain] = []
     names: dict[str, str] = {}
-    with ctx.db.read() as conn:
+    with ctx.open().read() as conn:
         selection = select(ctx, conn, chosen)
         dates = go_live_dates(conn)
         parents = _ancestors(ctx, conn, checklist, selection.ids, day)
@@ -178,7 +178,7 @@ def timeline(
     counts: dict[tuple[str | None, str], MonthCount] = {}
     found: list[OpenItem] = []
     lang = ctx.lang
-    with ctx.db.read() as conn:
+    with ctx.open().read() as conn:
         go_live = go_live_dates(conn).get(phase)
         if go_live is None:
             raise InputError(

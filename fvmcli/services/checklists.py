@@ -126,7 +126,7 @@ def sheet(
     checklist = ctx.checklist(checklist_id)
     today = ctx.clock.today()
     filled, go_live = None, None
-    with ctx.db.read() as conn:
+    with ctx.open().read() as conn:
         if unit_id is not None:
             filled = unit_readiness(ctx, conn, checklist, unit_id, today)
         elif phase is not None:

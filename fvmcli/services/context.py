@@ -146,6 +146,7 @@ class Context:
     # Whether opening a SQLite file that does not exist may create it (the command line
     # allows it only for commands that store something: init, demo, adds and imports).
     creates: bool = True
+    _database: Database | None = field(default=None, init=False, repr=False, compare=False)
 
     @cached_property
     def lang(self) -> str:
@@ -168,13 +169,17 @@ class Context:
         raw = self.db_url if self.db_url is not None else os.environ.get("FVM_DB") or None
         return normalise_url(raw if raw is not None else default_db_url())
 
-    @cached_property
-    def db(self) -> Database:
-        """Return the database, created or upgraded to this program's schema. A SQLite file
-        named with --db or FVM_DB must lie in a folder that exists: a mistyped path is refused,
-        not made into a new, empty database in a new folder; and unless ``creates``, a file
-        that does not exist is refused rather than made."""
+    def open(self) -> Database:
+        """Open the database, the one step that may change it without being asked to: create
+        its schema, or upgrade it to this program's (after a backup copy of a SQLite file);
+        return it. Opening again returns the same database. A SQLite file named with --db or
+        FVM_DB must lie in a folder that exists: a mistyped path is refused, not made into a
+        new, empty database in a new folder; and unless ``creates``, a file that does not
+        exist is refused rather than made."""
         from fvmcli.store.database import Database, sqlite_path
+
+        if self._database is not None:
+            return self._database
 
         named = self.db_url if self.db_url is not None else os.environ.get("FVM_DB") or None
         path = sqlite_path(self.url) if named is not None else None
@@ -195,6 +200,7 @@ class Context:
             )
         database = Database(self.url)
         database.ensure_schema(create=self.creates)
+        self._database = database
         return database
 
     @cached_property
@@ -255,9 +261,9 @@ class Context:
         """Return True when the database enforces rights (PostgreSQL after access init)."""
         from fvmcli.store.access import rights_configured
 
-        if self.db.backend != "postgresql":
+        if self.open().backend != "postgresql":
             return False
-        with self.db.read() as conn:
+        with self.open().read() as conn:
             return rights_configured(conn)
 
     def actor(self, by: str | None = None) -> str:
@@ -269,7 +275,7 @@ class Context:
         from fvmcli.core.limits import MAX_NAME
 
         if self.enforced:
-            login = self.db.login
+            login = self.open().login
             named = (by or "").strip() or os.environ.get("FVM_USER", "").strip() or login
             if named != login:
                 self._require_behalf(login, named)
@@ -289,7 +295,7 @@ class Context:
         from fvmcli.errors import NotPermitted
         from fvmcli.store.access import grants_of
 
-        with self.db.read() as conn:
+        with self.open().read() as conn:
             grants = grants_of(conn, login)
         if not allows(grants, "behalf", None, None):
             raise NotPermitted(
@@ -303,9 +309,10 @@ class Context:
             )
 
     def close(self) -> None:
-        """Release the database's connections (when it was opened)."""
-        if "db" in self.__dict__:
-            self.__dict__.pop("db").dispose()
+        """Let go of the database (when it was opened); a later ``open`` opens it again."""
+        if self._database is not None:
+            self._database.dispose()
+            self._database = None
 
 
 def open_context(

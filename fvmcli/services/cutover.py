@@ -140,7 +140,7 @@ def territory_status(
     misfits: list[Unit] = []
     seen: set[str] = set()
     phases: set[int] = set()
-    with ctx.db.read() as conn:
+    with ctx.open().read() as conn:
         dated = go_live_dates(conn)
         for unit, summary, figures in territory_summaries(
             ctx, conn, checklist, scope, day, needs=needs, misfits=misfits
@@ -367,7 +367,7 @@ def watch_frame(
     from fvmcli.core.territory import territory_names
     from fvmcli.services.chains import owner_names
 
-    with ctx.db.read() as conn:
+    with ctx.open().read() as conn:
         recent = latest(conn, max(0, changes), ids) if changes > 0 else []
     lang = ctx.lang
     names = {

@@ -60,7 +60,7 @@ def count(
     from fvmcli.store.reads import counts_by_unit
 
     require_item(ctx, item)
-    with ctx.db.write() as conn:
+    with ctx.open().write() as conn:
         unit = require_unit(conn, unit_id)
         require_right(ctx, conn, "count", [unit])
         old = counts_by_unit(conn, [unit.id]).get(unit.id, {}).get(item, Count())
@@ -104,7 +104,7 @@ def require(
                 MAX_COUNT=MAX_COUNT, quantity=quantity
             )
         )
-    with ctx.db.write() as conn:
+    with ctx.open().write() as conn:
         unit = require_unit(conn, unit_id)
         require_right(ctx, conn, "require", [unit])
         old = set_requirement(conn, unit.id, item, quantity, by=ctx.actor(by), at=ctx.clock.now())
@@ -136,7 +136,7 @@ def import_counts(
 
     with reading(encoding):
         named = sorted({r.get("unit") or "" for r in read_csv(file, REQUIRED, OPTIONAL)})
-        with ctx.db.write(dry_run=dry_run) as conn:
+        with ctx.open().write(dry_run=dry_run) as conn:
             units = {u.id: u for u in list_units(conn, ids=named)}
             require_right(ctx, conn, "count", units.values())
             rows = parse_inventory(file, ctx.catalog, units)
@@ -159,7 +159,7 @@ def store_counts(
     from fvmcli.store.equipment import NewCount, save_counts
     from fvmcli.store.reads import list_units
 
-    with ctx.db.write() as conn:
+    with ctx.open().write() as conn:
         found = list_units(conn, ids=sorted({u for u, _, _ in counts}))
         require_right(ctx, conn, "count", found)
         known = {u.id for u in found}
@@ -267,7 +267,7 @@ def _unit_items(ctx: Context, conn: Connection, unit: Unit) -> UnitEquipment:
 
 def show(ctx: Context, unit_id: str) -> UnitEquipment:
     """Return a unit's equipment: required, present, configured, tested, missing, readiness."""
-    with ctx.db.read() as conn:
+    with ctx.open().read() as conn:
         return _unit_items(ctx, conn, require_unit(conn, unit_id))
 
 
@@ -290,7 +290,7 @@ def gaps(ctx: Context, chosen: UnitFilter = UnitFilter()) -> Needs:
     from fvmcli.core.equipment import territory_needs, unit_items
     from fvmcli.store.reads import counts_by_unit, overrides_by_unit
 
-    with ctx.db.read() as conn:
+    with ctx.open().read() as conn:
         chosen_units = select(ctx, conn, chosen)
         counts = counts_by_unit(conn, chosen_units.ids)
         overrides = overrides_by_unit(conn, chosen_units.ids)

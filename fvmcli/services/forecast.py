@@ -113,7 +113,7 @@ def territory_forecast(
         status = territory_status(ctx, chosen, checklist_id=checklist_id, as_of=as_of, detail=False)
     checklist, day = status.checklist, status.as_of
     chosen_ids = {r.unit for r in status.rows}
-    with ctx.db.read() as conn:
+    with ctx.open().read() as conn:
         rounds = unit_rounds(conn, checklist.id, chosen_ids)
         go_live = go_live_dates(conn)
     round_green: dict[tuple[int, date], list[bool]] = defaultdict(list)

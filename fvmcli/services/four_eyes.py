@@ -89,7 +89,7 @@ def attest_answers(
     from fvmcli.store.answers import answers_by_unit, second_person
 
     checklist = ctx.checklist(checklist_id)
-    with ctx.db.write() as conn:
+    with ctx.open().write() as conn:
         units = {u: require_unit(conn, u) for u in dict.fromkeys(u for u, _ in pairs)}
         require_right(ctx, conn, "attest", list(units.values()))
         actor = ctx.actor(by)
@@ -149,7 +149,7 @@ def pending(ctx: Context, checklist_id: str, chosen: UnitFilter) -> list[Pending
     checklist = ctx.checklist(checklist_id)
     today = ctx.clock.today()
     found: list[Pending] = []
-    with ctx.db.read() as conn:
+    with ctx.open().read() as conn:
         selection = select(ctx, conn, chosen)
         scope = Scope(None if selection.ids is None else tuple(selection.ids))
         waiting: list[tuple[str, str, list[str]]] = []
@@ -193,7 +193,7 @@ def approve(
     require_question(checklist, question_id)
     said = _comment(comment)
     state = "rejected" if reject else "approved"
-    with ctx.db.write() as conn:
+    with ctx.open().write() as conn:
         unit = require_unit(conn, unit_id)
         require_right(ctx, conn, "waive", [unit])
         actor = ctx.actor(by)

@@ -148,7 +148,7 @@ def gate_evaluate(
     check_phase(ctx, phase)
     day = parse_day(ctx, as_of)
     when = parse_day(ctx, go_live, "--go-live") if go_live is not None else None
-    with ctx.db.read() as conn:
+    with ctx.open().read() as conn:
         return phase_evaluation(ctx, conn, phase, day, area=area, go_live=when)
 
 
@@ -178,7 +178,7 @@ def propose(ctx: Context, phase: int, label: str, as_of: str | None = None) -> P
     check_phase(ctx, phase)
     label = _label(label)
     day = parse_day(ctx, as_of)
-    with ctx.db.write() as conn:
+    with ctx.open().write() as conn:
         require_right(ctx, conn, "decide")
         if get_proposal(conn, label) is not None:
             raise ConflictError(
@@ -236,7 +236,7 @@ def vote(ctx: Context, label: str, role: str, choice: str, comment: str | None =
         raise InputError(
             _("--role: no role {role!r} (known: {known})").format(role=role, known=known)
         )
-    with ctx.db.write() as conn:
+    with ctx.open().write() as conn:
         require_vote(ctx, conn, found.id)
         _proposal(conn, label)
         if decision(conn, label) is not None:
@@ -279,7 +279,7 @@ def decide(
     listed = [c.strip() for c in conditions or [] if c.strip()]
     if choice == "conditional" and not listed:
         raise InputError(_("a conditional go needs at least one --condition"))
-    with ctx.db.write() as conn:
+    with ctx.open().write() as conn:
         require_right(ctx, conn, "decide")
         proposal = _proposal(conn, label)
         if decision(conn, label) is not None:
@@ -323,7 +323,7 @@ def show(ctx: Context, label: str) -> dict[str, Any]:
     """Return the proposal as ``gate show --json`` shows it (``cli.md``)."""
     from fvmcli.store.gates import decision, votes
 
-    with ctx.db.read() as conn:
+    with ctx.open().read() as conn:
         proposal = _proposal(conn, label)
         cast = votes(conn, label)
         decided = decision(conn, label)
@@ -364,7 +364,7 @@ def list_gates(ctx: Context) -> list[dict[str, Any]]:
     """Return every proposal, oldest first, with its verdict and decision."""
     from fvmcli.store.gates import list_proposals
 
-    with ctx.db.read() as conn:
+    with ctx.open().read() as conn:
         found = list_proposals(conn)
     return [
         {
@@ -385,7 +385,7 @@ def verify(ctx: Context, label: str) -> list[str]:
     against the digests the history recorded."""
     from fvmcli.store.gates import proposal_parts
 
-    with ctx.db.read() as conn:
+    with ctx.open().read() as conn:
         proposal = _proposal(conn, label)
         recorded = proposal_parts(conn, label) or {}
     altered: list[str] = []

@@ -18,7 +18,7 @@ def verify_history(ctx: Context, head: str | None = None) -> Verdict:
         head = head.strip().lower()
         if len(head) != 64 or any(c not in "0123456789abcdef" for c in head):
             raise InputError(_("--head: expected a SHA-256 in hex (64 characters)"))
-    with ctx.db.read() as conn:
+    with ctx.open().read() as conn:
         return verify(chain_rows(conn), head)
 
 
@@ -26,5 +26,5 @@ def history_head(ctx: Context) -> str | None:
     """Return the hash of the newest history entry, for minutes to record."""
     from fvmcli.store.history import head_of
 
-    with ctx.db.read() as conn:
+    with ctx.open().read() as conn:
         return head_of(conn)

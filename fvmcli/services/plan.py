@@ -95,7 +95,7 @@ def course_plan(
             hint=_("Leave out --area, or name an area of phase {phase}.").format(phase=phase),
         )
     curriculum = ctx.curriculum
-    with ctx.db.read() as conn:
+    with ctx.open().read() as conn:
         go_live = go_live or go_live_dates(conn).get(phase)
         start = day.isoformat()
         end = go_live.isoformat() if go_live else None

@@ -77,7 +77,7 @@ def digests(
     reminded = {r.id for r in ctx.curriculum.roles.values() if r.remind}
     found: list[Digest] = []
     quiet = 0
-    with ctx.db.read() as conn:
+    with ctx.open().read() as conn:
         selection = select(ctx, conn, chosen)
         ids = selection.ids
         rounds = unit_rounds(conn, checklist.id, {u.id for u in selection.units})
@@ -152,7 +152,7 @@ def remind(
     from_address = smtp.sender if smtp else sender
     actor = ctx.actor(by)
     if smtp is not None:
-        with ctx.db.read() as conn:
+        with ctx.open().read() as conn:
             require_right(ctx, conn, "remind", [d.unit for d in found if d.recipients])
     outcomes: list[ReminderOutcome] = []
     stopped: str | None = None
@@ -290,7 +290,7 @@ def _deliver(
     from fvmcli.store.reminders import record_sent
 
     took = [r for r in to if r.email not in refused]
-    with ctx.db.write() as conn:
+    with ctx.open().write() as conn:
         record_sent(
             conn,
             unit.id,
@@ -363,7 +363,7 @@ def sent_log(
     from fvmcli.store.reminders import sent_log as read_log
 
     first = parse_day(ctx, since, "--since") if since is not None else None
-    with ctx.db.read() as conn:
+    with ctx.open().read() as conn:
         ids = select(ctx, conn, chosen).ids
         rows = read_log(conn, ids, since=first)
     return [

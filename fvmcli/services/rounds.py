@@ -62,7 +62,7 @@ def snapshot(
         }
         for r in status.rows
     ]
-    with ctx.db.write() as conn:
+    with ctx.open().write() as conn:
         require_right(ctx, conn, "territory")
         if not replace and snapshot_exists(conn, label):
             raise ConflictError(
@@ -88,7 +88,7 @@ def trend(
     from fvmcli.core.cutover import trend as trend_of
     from fvmcli.store.snapshots import list_snapshots, snapshot_rows
 
-    with ctx.db.read() as conn:
+    with ctx.open().read() as conn:
         ids = {u.id for u in select(ctx, conn, chosen).units}
         taken = list_snapshots(conn, ctx.checklist(checklist_id).id)
         rows = [r for r in snapshot_rows(conn, [s["label"] for s in taken]) if r["unit_id"] in ids]
@@ -160,7 +160,7 @@ def diff(
     checklist = ctx.checklist(checklist_id)
     if top < 1:
         raise InputError(_("--top: expected a whole number from 1, got {top}").format(top=top))
-    with ctx.db.read() as conn:
+    with ctx.open().read() as conn:
         units = select(ctx, conn, chosen).units
         taken = {s["label"]: s for s in list_snapshots(conn, checklist.id)}
         labels = [label for label in (start, end) if label != NOW]

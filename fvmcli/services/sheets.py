@@ -42,7 +42,7 @@ def make_sheets(
     today = ctx.clock.today()
     sections = {s.id: s.title.get(lang) for s in checklist.sections}
     made: list[SheetMade] = []
-    with ctx.db.read() as conn:
+    with ctx.open().read() as conn:
         from fvmcli.store.answers import answers_by_unit
         from fvmcli.store.reads import Scope, go_live_dates
 
@@ -148,7 +148,7 @@ def import_sheets(
             places.append((f"{name}!{a.where}", f"{name}!{a.comment_at}"))
             # What was stored when the sheet was made ("" for nothing); None: a plain sheet.
             was.append((a.was or "") if sheet.answer_sheet else None)
-    with ctx.db.write(dry_run=dry_run) as conn:
+    with ctx.open().write(dry_run=dry_run) as conn:
         units, values = answering_units(ctx, conn, checklist, (a.unit_id for a in batch))
         accepted, found = check_answers(checklist, units, values, batch, latest=ctx.clock.latest())
         for p in found:

@@ -21,8 +21,8 @@ def init(ctx: Context) -> DatabaseState:
     """Create the database, or upgrade it to this version's schema; return where it stands."""
     from fvmcli.store.database import display_url
 
-    state = ctx.db.schema_state()
-    return DatabaseState(display_url(ctx.url), ctx.db.backend, state.current, state.head)
+    state = ctx.open().schema_state()
+    return DatabaseState(display_url(ctx.url), ctx.open().backend, state.current, state.head)
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ def info(ctx: Context) -> Info:
     database = init(ctx)
     from fvmcli.store.history import head_of
 
-    with ctx.db.read() as conn:
+    with ctx.open().read() as conn:
         counts = table_counts(conn)
         head = head_of(conn)
     return Info(
@@ -74,7 +74,7 @@ def info(ctx: Context) -> Info:
         database,
         [str(p) for p in ctx.content.roots],
         ctx.lang,
-        ctx.db.login if ctx.enforced else resolve_user(None),
+        ctx.open().login if ctx.enforced else resolve_user(None),
         counts,
         _rights(ctx),
         _demo(),
@@ -92,7 +92,7 @@ def _demo() -> str | None:
 
 def _rights(ctx: Context) -> str:
     """Return how rights stand, said plainly."""
-    if ctx.db.backend != "postgresql":
+    if ctx.open().backend != "postgresql":
         return _("a personal SQLite file: whoever can open it may change anything")
     if ctx.enforced:
         return _("enforced by PostgreSQL: each login may change only what its grants allow")

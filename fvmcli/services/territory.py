@@ -248,7 +248,7 @@ def add_unit(ctx: Context, unit: Unit, *, by: str | None = None) -> UnitView:
     problems = unit_problems(unit, ctx.territory)
     if problems:
         raise InputError("; ".join(f"--{f}: {m}" for f, m in problems))
-    with ctx.db.write() as conn:
+    with ctx.open().write() as conn:
         require_right(ctx, conn, "territory", [unit])
         if get_unit(conn, unit.id) is not None:
             raise ConflictError(
@@ -288,7 +288,7 @@ def save_units(
         ]
     if problems:
         raise ProblemsError(source, problems, hint=_("Nothing was stored."))
-    with ctx.db.write(dry_run=dry_run) as conn:
+    with ctx.open().write(dry_run=dry_run) as conn:
         require_right(ctx, conn, "territory", units)
         parents = {u.parent for u in units if u.parent} - {u.id for u in units}
         missing = parents - existing_unit_ids(conn, parents)
@@ -344,7 +344,7 @@ def list_units(ctx: Context, chosen: UnitFilter = UnitFilter()) -> list[UnitView
     Swedish alphabetical order) then id."""
     from fvmcli.core.territory import alphabetical, territory_names
 
-    with ctx.db.read() as conn:
+    with ctx.open().read() as conn:
         found = select(ctx, conn, chosen).units
     names = territory_names(ctx.territory, ctx.lang)["area"]
     found.sort(key=lambda u: (alphabetical(names.get(u.area, u.area)), u.id))
@@ -356,7 +356,7 @@ def show_unit(ctx: Context, unit_id: str) -> UnitDetail:
     from fvmcli.store.reads import go_live_dates
     from fvmcli.store.reads import list_units as stored_units
 
-    with ctx.db.read() as conn:
+    with ctx.open().read() as conn:
         unit = require_unit(conn, unit_id)
         check_fit(ctx, [unit])
         dates = go_live_dates(conn)
@@ -388,7 +388,7 @@ def list_phases(ctx: Context) -> list[PhaseView]:
     from fvmcli.store.units import units_per_area
 
     territory = ctx.territory
-    with ctx.db.read() as conn:
+    with ctx.open().read() as conn:
         dates = go_live_dates(conn)
         per_area = units_per_area(conn)
     return [
@@ -420,7 +420,7 @@ def set_phase(ctx: Context, phase: int, go_live: str, *, by: str | None = None) 
             _("unknown phase {phase} (known: {known})").format(phase=phase, known=known)
         )
     day = parse_day(ctx, go_live, "--go-live")
-    with ctx.db.write() as conn:
+    with ctx.open().write() as conn:
         require_right(ctx, conn, "territory")
         old = set_go_live(conn, phase, day, by=ctx.actor(by), at=ctx.clock.now())
     return PhaseChange(phase, day, old)

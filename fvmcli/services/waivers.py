@@ -47,7 +47,7 @@ def waive(
     if not withdraw and until is None:
         raise InputError(_("--until is required (the last day the waiver holds)"))
     day = None if withdraw else parse_day(ctx, until, "--until")
-    with ctx.db.write() as conn:
+    with ctx.open().write() as conn:
         unit = require_unit(conn, unit_id)
         require_right(ctx, conn, "waive", [unit])
         if not change_waiver(

@@ -59,7 +59,7 @@ def what_if(ctx: Context, phase: int, go_live: str, as_of: str | None = None) ->
     check_phase(ctx, phase)
     day = parse_day(ctx, as_of)
     moved_to = parse_day(ctx, go_live, "--go-live")
-    with ctx.db.read() as conn:
+    with ctx.open().read() as conn:
         real = phase_evaluation(ctx, conn, phase, day)
         moved = phase_evaluation(ctx, conn, phase, day, go_live=moved_to)
         ids = [r.unit for r in real.rows]

@@ -71,7 +71,7 @@ def coverage(ctx: Context, chosen: UnitFilter = UnitFilter()) -> list[UnitCovera
     from fvmcli.store.evidence import EMPTY, coverage_by_unit
     from fvmcli.store.reads import failures_by_unit
 
-    with ctx.db.read() as conn:
+    with ctx.open().read() as conn:
         chosen_units = select(ctx, conn, chosen)
         covered = coverage_by_unit(conn, chosen_units.ids, ctx.curriculum.requires())
         failed = failures_by_unit(conn, chosen_units.ids)

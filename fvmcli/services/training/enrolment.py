@@ -84,7 +84,7 @@ def enroll(
     wanted = list(dict.fromkeys(person_ids))
     outcome: list[Enrolled] = []
     refused: list[str] = []
-    with ctx.db.write() as conn:
+    with ctx.open().write() as conn:
         require_right(ctx, conn, "train")
         session = require_session(conn, session_id, lock=True)
         course = require_course(ctx, session["course"])
@@ -138,7 +138,7 @@ def cancel(
     from fvmcli.store.training import lock_people, session_enrolments, set_enrolment
 
     user, at = ctx.actor(by), ctx.clock.now()
-    with ctx.db.write() as conn:
+    with ctx.open().write() as conn:
         require_right(ctx, conn, "train")
         session = require_session(conn, session_id, lock=True)
         statuses = dict(session_enrolments(conn, session_id))
@@ -208,7 +208,7 @@ def mark_people(
         raise InputError(_("--force needs --reason TEXT (the reason is kept)"))
     user, at = ctx.actor(by), ctx.clock.now()
     marked = []
-    with ctx.db.write() as conn:
+    with ctx.open().write() as conn:
         require_right(ctx, conn, "train")
         session = require_session(conn, session_id, lock=True)
         course = require_course(ctx, session["course"])

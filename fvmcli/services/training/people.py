@@ -23,7 +23,7 @@ def add_person(ctx: Context, person: Person, *, by: str | None = None) -> Person
     from fvmcli.store.training import get_person, upsert_people
     from fvmcli.store.units import existing_unit_ids
 
-    with ctx.db.write() as conn:
+    with ctx.open().write() as conn:
         require_right(ctx, conn, "train")
         units = existing_unit_ids(conn, {person.unit})
         problems = person_problems(person, ctx.curriculum.roles, units)
@@ -46,7 +46,7 @@ def save_people(ctx: Context, people: list[Person], *, by: str | None = None) ->
     from fvmcli.store.training import upsert_people
     from fvmcli.store.units import existing_unit_ids
 
-    with ctx.db.write() as conn:
+    with ctx.open().write() as conn:
         require_right(ctx, conn, "train")
         units = existing_unit_ids(conn, {p.unit for p in people})
         problems = [
@@ -80,7 +80,7 @@ def import_people(
     with reading(encoding):
         rows = read_csv(file, REQUIRED, OPTIONAL)
         named = {r.get("unit") or "" for r in rows}
-        with ctx.db.write(dry_run=dry_run) as conn:
+        with ctx.open().write(dry_run=dry_run) as conn:
             require_right(ctx, conn, "train")
             people = parse_people(file, ctx.curriculum.roles, existing_unit_ids(conn, named), rows)
             result = upsert_people(conn, people, by=ctx.actor(by), at=ctx.clock.now())
@@ -93,7 +93,7 @@ def list_people(ctx: Context, unit: str | None = None, role: str | None = None) 
     """Return people ordered by id; a forgotten person has no name or email."""
     from fvmcli.store.training import list_people as stored_people
 
-    with ctx.db.read() as conn:
+    with ctx.open().read() as conn:
         return stored_people(conn, unit=unit, role=role)
 
 
@@ -124,7 +124,7 @@ def forget_person(
     from fvmcli.store.training import forget_person as erase
     from fvmcli.store.training import get_person
 
-    backups = ctx.db.backups()
+    backups = ctx.open().backups()
     if backups and not delete_backups:
         raise ConflictError(
             _("backup copies made before schema upgrades still hold {person_id}'s data: ").format(
@@ -136,19 +136,19 @@ def forget_person(
                 "part of the erasure. Nothing was erased."
             ),
         )
-    if purge and ctx.db.backend != "postgresql":
+    if purge and ctx.open().backend != "postgresql":
         raise InputError(_("--purge is for PostgreSQL; a SQLite file is scrubbed anyway"))
     from fvmcli.store.access import forget_in_database
 
     actor = ctx.actor(by)
     if confirm is not None:
-        with ctx.db.read() as conn:
+        with ctx.open().read() as conn:
             require_right(ctx, conn, "erase")
             if get_person(conn, person_id) is None:
                 raise UnknownIdError(_("no person {person_id!r}").format(person_id=person_id))
         if not confirm():
             return Forgotten(person_id, [], False, cancelled=True)
-    with ctx.db.write() as conn:
+    with ctx.open().write() as conn:
         require_right(ctx, conn, "erase")
         if get_person(conn, person_id) is None:
             raise UnknownIdError(_("no person {person_id!r}").format(person_id=person_id))
@@ -172,6 +172,6 @@ def forget_person(
                     hint=_("Delete it by hand: it still holds the person's data."),
                 ) from exc
         deleted.append(backup)
-    if ctx.db.backend == "sqlite" or purge:
-        ctx.db.scrub(["people", "enrolments", "history"])
+    if ctx.open().backend == "sqlite" or purge:
+        ctx.open().scrub(["people", "enrolments", "history"])
     return Forgotten(person_id, deleted, purge)

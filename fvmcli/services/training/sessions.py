@@ -144,7 +144,7 @@ def add_session(
             check_id(session_id, what="--id")
         except ValueError as exc:
             raise InputError(str(exc)) from exc
-    with ctx.db.write() as conn:
+    with ctx.open().write() as conn:
         require_right(ctx, conn, "train")
         taken = session_ids(conn)
         if session_id in taken:
@@ -177,7 +177,7 @@ def update_session(
 ) -> SessionSaved:
     """Change a session; raising its capacity promotes people from the waitlist."""
     _fields(capacity, location, trainer)
-    with ctx.db.write() as conn:
+    with ctx.open().write() as conn:
         require_right(ctx, conn, "train")
         old = require_session(conn, session_id, lock=True)
         values = dict(old)
@@ -235,7 +235,7 @@ def import_sessions(
         user, at = ctx.actor(by), ctx.clock.now()
         counts = {"added": 0, "changed": 0, "unchanged": 0}
         promoted: list[tuple[str, str]] = []
-        with ctx.db.write(dry_run=dry_run) as conn:
+        with ctx.open().write(dry_run=dry_run) as conn:
             require_right(ctx, conn, "train")
             existing = {s["id"]: s for s in list_sessions(conn)}
             by_start = {(s["course"], s["start"]): s["id"] for s in existing.values()}
@@ -312,7 +312,7 @@ def list_sessions(ctx: Context, course: str | None = None) -> list[dict[str, Any
 
     if course is not None:
         require_course(ctx, course)
-    with ctx.db.read() as conn:
+    with ctx.open().read() as conn:
         return stored_sessions(conn, course=course)
 
 
@@ -331,7 +331,7 @@ def _session_view(conn: Connection, session: dict[str, Any]) -> dict[str, Any]:
 
 def show_session(ctx: Context, session_id: str) -> dict[str, Any]:
     """Return a session with who holds a seat, the waitlist in order, and each status."""
-    with ctx.db.read() as conn:
+    with ctx.open().read() as conn:
         return _session_view(conn, require_session(conn, session_id))
 
 
@@ -348,7 +348,7 @@ def roster(ctx: Context, session_id: str) -> Roster:
     from fvmcli.store.reads import list_units
     from fvmcli.store.training import list_people as stored_people
 
-    with ctx.db.read() as conn:
+    with ctx.open().read() as conn:
         data = _session_view(conn, require_session(conn, session_id))
         people = {p.id: p for p in stored_people(conn, ids=data["enrolled"] + data["waitlist"])}
         units = {
