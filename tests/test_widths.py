@@ -109,8 +109,9 @@ def test_a_column_left_out_is_named_with_the_hint_and_wide_follows_the_command(
     assert "phase" in tables(after.stdout)[0][0]
 
 
-@pytest.mark.slow
-def test_on_a_terminal_long_lines_break_between_words(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def _on_a_terminal(tmp_path: Path, columns: int, *args: str) -> tuple[list[str], int | None]:
+    """Return the lines ``fvm args…`` prints on a real terminal ``columns`` wide, in Swedish,
+    on a database with one unit, and its exit status."""
     import os
     import re
     import sys
@@ -124,14 +125,21 @@ def test_on_a_terminal_long_lines_break_between_words(tmp_path) -> None:  # type
     env.pop("COLUMNS", None)
     child = pexpect.spawn(
         sys.executable,
-        ["-m", "fvmcli", "--db", db, "cutover", "status", "--as-of", "2026-11-26"],
+        ["-m", "fvmcli", "--db", db, *args],
         env=env,
         encoding="utf-8",
         timeout=30,
-        dimensions=(50, 44),
+        dimensions=(50, columns),
     )
     child.expect(pexpect.EOF)
-    lines = [re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", line) for line in child.before.splitlines()]
+    child.close()
+    text = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", child.before).replace("\r", "")
+    return text.split("\n"), child.exitstatus
+
+
+@pytest.mark.slow
+def test_on_a_terminal_long_lines_break_between_words(tmp_path: Path) -> None:
+    lines, _ = _on_a_terminal(tmp_path, 44, "cutover", "status", "--as-of", "2026-11-26")
     assert all(len(line) <= 44 for line in lines), lines
     start = next(i for i, line in enumerate(lines) if line.startswith("Etapp 3"))
     said = " ".join(line.strip() for line in lines[start : start + 8])
@@ -145,30 +153,8 @@ def test_on_a_terminal_long_lines_break_between_words(tmp_path) -> None:  # type
 def test_a_command_in_an_error_is_never_broken_by_fvm(tmp_path: Path) -> None:
     """On a terminal narrower than the command an error names, the message breaks between
     words and the command stays one line (the terminal folds it; copying takes it whole)."""
-    import os
-    import re
-    import sys
-
-    pexpect = pytest.importorskip("pexpect")
-    db = f"sqlite:///{tmp_path / 'fvm.sqlite'}"
-    ctx = factories.context(db)
-    factories.units(ctx, ("vc-hjo", "ostra", "primary-care", 12, "Vårdcentralen Hjo"))
-    ctx.close()
-    env = {**os.environ, "FVM_LANG": "sv", "TERM": "xterm", "NO_COLOR": "1"}
-    env.pop("COLUMNS", None)
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "fvmcli", "--db", db, "cutover", "timeline", "--phase", "2"],
-        env=env,
-        encoding="utf-8",
-        timeout=30,
-        dimensions=(50, 30),
-    )
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 2
-    text = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", child.before).replace("\r", "")
-    lines = text.split("\n")
+    lines, status = _on_a_terminal(tmp_path, 30, "cutover", "timeline", "--phase", "2")
+    assert status == 2
     assert "  fvm phase set 2 --go-live ÅÅÅÅ-MM-DD" in lines, lines
     assert all(len(line) <= 30 for line in lines if "fvm phase set" not in line), lines
 

@@ -269,16 +269,9 @@ def mark_people(
                 new = FAILED
             else:
                 new = "completed" if passing else attendance_status(course, no_show)
-            set_enrolment(
-                conn,
-                session_id,
-                people[person_id],
-                new,
-                by=user,
-                at=at,
-                note=reason.strip() if force and reason else None,
-                known=(status,),
-            )
+            kept = reason.strip() if force and reason else None  # why it was recorded early
+            person = people[person_id]
+            set_enrolment(conn, session_id, person, new, by=user, at=at, note=kept, known=(status,))
             statuses[person_id] = new
             marked.append(Enrolled(person_id, new, name=people[person_id].name))
     return marked
