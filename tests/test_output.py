@@ -93,7 +93,7 @@ def test_a_test_environment_sets_the_width_and_fvm_now_the_clock(
 
 def test_the_environment_is_this_process_again_after_a_run(territory: Fvm) -> None:
     territory("unit", "list")
-    assert environment._run is None  # noqa: SLF001 (a run leaves nothing behind)
+    assert not environment.running()  # a run leaves nothing behind
 
 
 def _sources(folder: Path) -> Iterator[tuple[Path, str]]:

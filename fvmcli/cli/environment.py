@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from typing import Any, TextIO
 
@@ -74,33 +75,39 @@ def _isatty(stream: TextIO | None) -> bool:
         return False
 
 
-_given: Environment | None = None  # a test's, kept over every run until taken back
-_run: Environment | None = None  # this run's, made by the root command
+# The run's environment, and a test's, are values of the run's context (contextvars), not
+# module state: a thread or task that runs fvm sees its own, and a run leaves nothing behind.
+_GIVEN: ContextVar[Environment | None] = ContextVar("fvm_given_environment", default=None)
+_RUN: ContextVar[Environment | None] = ContextVar("fvm_run_environment", default=None)
 
 
 def use(environment: Environment | None) -> None:
     """Make every later run print to ``environment`` (a test's); None takes it back."""
-    global _given
-    _given = environment
+    _GIVEN.set(environment)
 
 
 def begin(*, wide: bool) -> Environment:
     """Return the environment of the run that starts now (the one a test gave, with
     ``wide``, else this process's) and make it the current one."""
-    global _run
     made = Environment.of_process(wide=wide)
-    _run = replace(made, **_given.overrides) if _given else made
+    given = _GIVEN.get()
+    run = replace(made, **given.overrides) if given else made
     if wide:
-        _run.wide = True
-    return _run
+        run.wide = True
+    _RUN.set(run)
+    return run
 
 
 def end() -> None:
     """End the run: later prints go to the process's streams as they are then."""
-    global _run
-    _run = None
+    _RUN.set(None)
+
+
+def running() -> bool:
+    """Return True while a run has begun and not ended."""
+    return _RUN.get() is not None
 
 
 def current() -> Environment:
     """Return this run's environment, else this process's as it is now."""
-    return _run if _run is not None else Environment.of_process()
+    return _RUN.get() or Environment.of_process()
