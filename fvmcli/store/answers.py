@@ -275,4 +275,5 @@ def staged_rows(conn: Connection, first: str, last: str) -> list[tuple[Any, ...]
 
 def drop_staged(conn: Connection) -> None:
     """Drop the staging table (it would go with the connection anyway)."""
-    conn.run(f"DROP TABLE IF EXISTS {_STAGED}")
+    temporary = "temp" if conn.backend == "sqlite" else "pg_temp"  # never a table of the schema
+    conn.run(f"DROP TABLE IF EXISTS {temporary}.{_STAGED}")

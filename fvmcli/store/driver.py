@@ -169,8 +169,11 @@ class Connection:
         )
 
     def delete(self, table: str, key: Mapping[str, Any]) -> int:
-        """Delete the rows of ``table`` whose columns equal ``key``; return how many."""
-        where = " AND ".join(f"{quoted(name)} = {self.mark}" for name in key) or "1 = 1"
+        """Delete the rows of ``table`` whose columns equal ``key`` (never every row: a key
+        names them); return how many."""
+        if not key:
+            raise ValueError(f"a delete from {table} names no rows")
+        where = " AND ".join(f"{quoted(name)} = {self.mark}" for name in key)
         return self.run(f"DELETE FROM {table} WHERE {where}", list(key.values()))
 
 
