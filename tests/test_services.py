@@ -34,6 +34,11 @@ def ctx(db_url: str) -> Iterator[Context]:
     context.close()
 
 
+def _mark(ctx: Context, session: str, people: list[str], **how: bool) -> list[tuple[str, str]]:
+    """Return (person, new status) of ``training.mark_people``."""
+    return [(m.person, m.status) for m in training.mark_people(ctx, session, people, **how)]
+
+
 def _after_the_sessions(ctx: Context) -> None:
     """Move the context's clock past the sessions of these tests: attendance is known then."""
     ctx.clock = Clock.at(datetime(2026, 12, 22, 17, 0))
@@ -110,16 +115,16 @@ def test_a_failed_attempt_stays_and_counts(ctx: Context) -> None:
     again = _session(ctx, "enduser-clinical", "2026-12-21", 5)
     training.enroll(ctx, first, [nurse, other], by="trainer")
     _after_the_sessions(ctx)
-    training.mark(ctx, first, [nurse, other])
+    _mark(ctx, first, [nurse, other])
     with pytest.raises(ConflictError, match="holds no seat"):
-        training.mark(ctx, again, [nurse], failed=True)
-    assert training.mark(ctx, first, [nurse], failed=True) == [(nurse, "failed")]
-    assert training.mark(ctx, first, [other], passing=True) == [(other, "completed")]
+        _mark(ctx, again, [nurse], failed=True)
+    assert _mark(ctx, first, [nurse], failed=True) == [(nurse, "failed")]
+    assert _mark(ctx, first, [other], passing=True) == [(other, "completed")]
     # The failure is not overwritten by a pass in the same session: it stays, and counts.
     with pytest.raises(ConflictError, match="the attempt stays"):
-        training.mark(ctx, first, [nurse], passing=True)
+        _mark(ctx, first, [nurse], passing=True)
     with pytest.raises(ConflictError, match="passed the assessment"):
-        training.mark(ctx, first, [other], failed=True)
+        _mark(ctx, first, [other], failed=True)
     (row,) = training.coverage(ctx, UnitFilter(unit_ids=("u1",)))
     # Two nurses need enduser-clinical and downtime-procedures: 4 pairs, one completed.
     assert (row.required, row.completed, row.failed) == (4, 1, 1)
@@ -135,14 +140,14 @@ def test_attendance_and_assessment(ctx: Context) -> None:
     training.enroll(ctx, plain, [nurse], by="trainer")
     _after_the_sessions(ctx)
     with pytest.raises(ConflictError, match="has not attended"):
-        training.mark(ctx, assessed, [nurse], passing=True)
-    assert training.mark(ctx, assessed, [nurse]) == [(nurse, "attended")]
-    assert training.mark(ctx, assessed, [nurse], passing=True) == [(nurse, "completed")]
-    assert training.mark(ctx, plain, [nurse]) == [(nurse, "completed")]
+        _mark(ctx, assessed, [nurse], passing=True)
+    assert _mark(ctx, assessed, [nurse]) == [(nurse, "attended")]
+    assert _mark(ctx, assessed, [nurse], passing=True) == [(nurse, "completed")]
+    assert _mark(ctx, plain, [nurse]) == [(nurse, "completed")]
     with pytest.raises(InputError, match="no assessment"):
-        training.mark(ctx, plain, [nurse], passing=True)
+        _mark(ctx, plain, [nurse], passing=True)
     with pytest.raises(ConflictError, match="holds no seat"):
-        training.mark(ctx, plain, [other])
+        _mark(ctx, plain, [other])
     (row,) = [c for c in training.coverage(ctx, UnitFilter(unit_ids=("u1",)))]
     # Two nurses need two courses each; one nurse completed both: 2 of 4 pairs.
     assert (row.required, row.completed, row.coverage) == (4, 2, 50.0)
@@ -244,8 +249,8 @@ def test_the_territory_evidence_equals_each_units_own(ctx: Context) -> None:
     training.enroll(ctx, plain, [nurse, admin], by="trainer")
     training.enroll(ctx, extra, [other], by="trainer")
     _after_the_sessions(ctx)
-    training.mark(ctx, plain, [nurse, admin])
-    training.mark(ctx, extra, [other])
+    _mark(ctx, plain, [nurse, admin])
+    _mark(ctx, extra, [other])
     equipment.store_counts(
         ctx,
         [

@@ -61,9 +61,9 @@ def build_demo(ctx: Context, as_of: date) -> str:
     past = {s.course: s.id for s in plan.sessions if s.past}
     for course, people in plan.completions.items():
         training.enroll(ctx, past[course], people, by=DEMO_USER)
-        training.mark(ctx, past[course], people, by=DEMO_USER)
+        training.mark_people(ctx, past[course], people, by=DEMO_USER)
         if ctx.curriculum.courses[course].assessment:
-            training.mark(ctx, past[course], people, passing=True, by=DEMO_USER)
+            training.mark_people(ctx, past[course], people, passing=True, by=DEMO_USER)
     for session_id, people in plan.bookings.items():
         training.enroll(ctx, session_id, people, by=DEMO_USER)
     four_eyes.attest_answers(ctx, "golive", attested_answers(ctx, early), by=DEMO_LEAD)

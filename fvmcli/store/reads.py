@@ -353,7 +353,7 @@ def versions_in_unit_order(
     where, params = scope.member_where("unit_id", mark)
     rows = conn.rows(
         f"SELECT unit_id, question, version FROM answers WHERE checklist = {mark} "
-        f"AND question IN ({', '.join([mark] * len(chosen))}){where} ORDER BY unit_id",
+        f"AND question IN ({conn.marks(len(chosen))}){where} ORDER BY unit_id",
         [checklist, *chosen, *params],
         stream=True,
     )

@@ -13,7 +13,7 @@ from fvmcli.services.training.courses import (
     require_course,
     show_course,
 )
-from fvmcli.services.training.enrolment import Enrolled, cancel, enroll, mark, mark_people
+from fvmcli.services.training.enrolment import Enrolled, cancel, enroll, mark_people
 from fvmcli.services.training.people import (
     Forgotten,
     add_person,
@@ -59,7 +59,6 @@ __all__ = [
     "list_courses",
     "list_people",
     "list_sessions",
-    "mark",
     "mark_people",
     "require_course",
     "roster",

@@ -162,24 +162,6 @@ def cancel(
         return promote(conn, session, by=user, at=at)
 
 
-def mark(
-    ctx: Context,
-    session_id: str,
-    person_ids: list[str],
-    *,
-    no_show: bool = False,
-    passing: bool = False,
-    failed: bool = False,
-    by: str | None = None,
-) -> list[tuple[str, str]]:
-    """Record attendance, a no-show, or a passed or failed assessment (``mark_people``);
-    return (person, new status)."""
-    found = mark_people(
-        ctx, session_id, person_ids, no_show=no_show, passing=passing, failed=failed, by=by
-    )
-    return [(m.person, m.status) for m in found]
-
-
 def mark_people(
     ctx: Context,
     session_id: str,
