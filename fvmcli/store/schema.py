@@ -119,7 +119,15 @@ history = sa.Table(
     sa.Column("hash", sa.String(64), nullable=True),
     sa.Column("payload", sa.String(64), nullable=True),
     sa.Column("salt", sa.String(32), nullable=True),
+    # The row an entry wrote (``store/record.py``): its table, its key (canonical JSON), its
+    # recorded columns (canonical JSON; None for a delete) and, apart, its personal columns,
+    # which erasure removes with the salt.
+    sa.Column("tbl", sa.String(40), nullable=True),
+    sa.Column("rowkey", sa.Text, nullable=True),
+    sa.Column("state", sa.Text, nullable=True),
+    sa.Column("private", sa.Text, nullable=True),
     sa.Index("ix_history_unit_scope_subject", "unit_id", "scope", "subject"),
+    sa.Index("ix_history_tbl_rowkey", "tbl", "rowkey"),
 )
 
 people = sa.Table(
@@ -167,6 +175,7 @@ snapshots = sa.Table(
     sa.Column("as_of", sa.Date, nullable=False),
     sa.Column("taken_by", sa.String(200), nullable=False),
     sa.Column("taken_at", sa.String(40), nullable=False),
+    sa.Column("content_version", sa.Integer, nullable=True),
 )
 
 snapshot_units = sa.Table(
@@ -250,6 +259,9 @@ gate_proposals = sa.Table(
     sa.Column("digest", sa.String(64), nullable=False),
     sa.Column("proposed_by", sa.String(200), nullable=False),
     sa.Column("proposed_at", sa.String(40), nullable=False),
+    # The content version in force when the evidence was frozen, and its digest.
+    sa.Column("content_version", sa.Integer, nullable=True),
+    sa.Column("content_digest", sa.String(64), nullable=True),
 )
 
 # One vote per voting role of ``gates.toml``; a later vote replaces it until the decision.
@@ -275,4 +287,31 @@ gate_decisions = sa.Table(
     sa.Column("conditions", sa.Text, nullable=False),
     sa.Column("reason", sa.Text, nullable=True),
     sa.Column("against", sa.Text, nullable=False),
+)
+
+# The content packs published in the database (``scoring.md``, "Content versions"): the latest
+# version is the one in force.
+content_versions = sa.Table(
+    "content_versions",
+    metadata,
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("digest", sa.String(64), nullable=False),
+    sa.Column("pack", sa.String(100), nullable=False),
+    sa.Column("by", sa.String(200), nullable=False),
+    sa.Column("at", sa.String(40), nullable=False),
+    sa.Column("message", sa.Text, nullable=True),
+)
+
+# Each version's files, as published (bytes).
+content_files = sa.Table(
+    "content_files",
+    metadata,
+    sa.Column(
+        "version",
+        sa.Integer,
+        sa.ForeignKey("content_versions.version"),
+        primary_key=True,
+    ),
+    sa.Column("path", sa.String(500), primary_key=True),
+    sa.Column("data", sa.LargeBinary, nullable=False),
 )
