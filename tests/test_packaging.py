@@ -37,7 +37,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_wheel_contains_the_content_folders(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
-    for kind in ("checklists", "courses", "templates"):
+    for kind in ("checklists", "courses", "runbooks", "templates"):
         bundled = {p.name for p in (ROOT / kind).iterdir() if p.is_file()}
         packed = {n.rsplit("/", 1)[1] for n in names if n.startswith(f"fvmcli/_content/{kind}/")}
         assert bundled and bundled <= packed, kind

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from fvmcli.content.locate import ContentDirs
     from fvmcli.core.gate import Gate
     from fvmcli.core.model import Catalog, Checklist, Curriculum, Territory
+    from fvmcli.core.runs import Runbook
     from fvmcli.store.database import Database
 
 # How far ahead of this machine's clock a recorded time may lie (another device's clock).
@@ -249,6 +250,18 @@ class Context:
         from fvmcli.content.gates import load_gate
 
         return load_gate(self.content, self.territory)
+
+    def runbook(self, runbook_id: str) -> Runbook:
+        """Return the validated runbook ``runbook_id`` (``runbooks/<id>.toml``)."""
+        from fvmcli.content.runbooks import load_runbook
+
+        return load_runbook(self.content, runbook_id, self.territory)
+
+    def runbooks(self) -> list[Runbook]:
+        """Return every runbook of the content, validated, by id."""
+        from fvmcli.content.runbooks import load_runbooks
+
+        return load_runbooks(self.content, self.territory)
 
     def checklist(self, checklist_id: str) -> Checklist:
         """Return the validated checklist ``checklist_id``."""

@@ -1,0 +1,341 @@
+"""The cut-over itself (``scoring.md``, "Runs"): a runbook's instances, their planned schedule
+from T0, and a run's state on a moment: expected finish, lateness, slip and critical path."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, tzinfo
+from statistics import median
+
+from fvmcli.core.model import Text
+from fvmcli.i18n import _
+
+# The states of an instance; the last three end it.
+STATES = ("waiting", "started", "done", "failed", "skipped", "blocked")
+ENDED = ("done", "failed", "skipped")
+# What ``run task`` may mark an instance.
+ACTIONS = ("start", "done", "failed", "skipped", "blocked")
+# The ``per`` of a task.
+PERS = ("phase", "unit")
+# How far from T0 a planned start or a duration may reach (a year).
+MAX_MINUTES = 366 * 24 * 60
+# How long before T0 a mark may lie.
+MARK_BEFORE_T0 = timedelta(days=30)
+
+_OFFSET = re.compile(r"T([+-])(\d{1,7})([mhd])", re.ASCII)
+_DURATION = re.compile(r"(\d{1,7})([mhd])", re.ASCII)
+_MINUTES = {"m": 1, "h": 60, "d": 24 * 60}
+
+
+def local_zone() -> tzinfo | None:
+    """Return the programme's time zone, Europe/Stockholm (None where the system has no time
+    zone data: then the machine's local time)."""
+    try:
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo("Europe/Stockholm")
+    except (ImportError, LookupError, OSError, ValueError):
+        return None
+
+
+def t0_of(go_live: date, at: tuple[int, int]) -> datetime:
+    """Return T0: the go-live date at the runbook's ``t0``, in Stockholm time."""
+    moment = datetime.combine(go_live, time(*at))
+    zone = local_zone()
+    return moment.replace(tzinfo=zone) if zone is not None else moment.astimezone()
+
+
+def parse_start(text: str) -> int:
+    """Return a planned start ``T-<n>m|h|d`` or ``T+<n>m|h|d`` as minutes from T0."""
+    match = _OFFSET.fullmatch(text.strip())
+    if not match:
+        raise ValueError(
+            _("expected T-<n>m|h|d or T+<n>m|h|d (T-48h, T+2h), got {text!r}").format(
+                text=text[:40]
+            )
+        )
+    minutes = int(match.group(2)) * _MINUTES[match.group(3)]
+    if minutes > MAX_MINUTES:
+        raise ValueError(_("{text!r} lies more than a year from T0").format(text=text[:40]))
+    return -minutes if match.group(1) == "-" else minutes
+
+
+def parse_duration(text: str) -> int:
+    """Return a duration ``<n>m|h|d`` in minutes."""
+    match = _DURATION.fullmatch(text.strip())
+    if not match:
+        raise ValueError(
+            _("expected <n>m, <n>h or <n>d (90m, 2h, 1d), got {text!r}").format(text=text[:40])
+        )
+    minutes = int(match.group(1)) * _MINUTES[match.group(2)]
+    if minutes > MAX_MINUTES:
+        raise ValueError(_("{text!r} is longer than a year").format(text=text[:40]))
+    return minutes
+
+
+@dataclass(frozen=True)
+class Task:
+    """One task of a runbook."""
+
+    id: str
+    title: Text
+    owner: str | None = None
+    start: int | None = None  # minutes from T0
+    duration: int = 0  # minutes
+    after: tuple[str, ...] = ()
+    per: str = "phase"
+    applies_to: tuple[str, ...] | None = None
+    checkpoint: bool = False
+    rollback: bool = False
+
+
+@dataclass(frozen=True)
+class Runbook:
+    id: str
+    title: Text
+    t0: tuple[int, int]  # hour, minute
+    tasks: tuple[Task, ...]
+
+    def task(self, task_id: str) -> Task | None:
+        return next((t for t in self.tasks if t.id == task_id), None)
+
+
+Key = tuple[str, str | None]  # (task, unit or None)
+
+
+@dataclass(frozen=True)
+class Instance:
+    """A task once (``unit`` None), or a task for one unit."""
+
+    task: Task
+    unit: str | None
+    order: int  # the task's place in the runbook
+    after: tuple[Key, ...] = ()
+
+    @property
+    def key(self) -> Key:
+        return (self.task.id, self.unit)
+
+
+def instances(
+    runbook: Runbook, units: Sequence[tuple[str, str]], *, fallen_back: bool = False
+) -> list[Instance]:
+    """Return the instances of ``runbook`` over ``units`` ((id, type) pairs), in runbook order
+    then unit id, each with its predecessors; rollback tasks only when the run fell back."""
+    tasks = [t for t in runbook.tasks if fallen_back or not t.rollback]
+    order = {t.id: i for i, t in enumerate(runbook.tasks)}
+    ordered = sorted(units)
+    of_task: dict[str, list[str | None]] = {}
+    for t in tasks:
+        if t.per == "unit":
+            of_task[t.id] = [
+                u for u, kind in ordered if t.applies_to is None or kind in t.applies_to
+            ]
+        else:
+            of_task[t.id] = [None]
+    sets = {task: set(have) for task, have in of_task.items()}
+    found: list[Instance] = []
+    for t in tasks:
+        for unit in of_task[t.id]:
+            after: list[Key] = []
+            for ref in t.after:
+                have = of_task.get(ref)
+                if have is None:  # a rollback task while the run has not fallen back
+                    continue
+                if have == [None]:
+                    after.append((ref, None))
+                elif unit is None:  # a phase task waits for every instance of a unit task
+                    after.extend((ref, u) for u in have)
+                elif unit in sets[ref]:
+                    after.append((ref, unit))
+            found.append(Instance(t, unit, order[t.id], tuple(after)))
+    return found
+
+
+def topological(items: Sequence[Instance]) -> list[Instance]:
+    """Return ``items`` with every predecessor before the instances that wait for it (the
+    runbook has no cycle; validation refuses one)."""
+    by_key = {i.key: i for i in items}
+    done: set[Key] = set()
+    result: list[Instance] = []
+    for item in items:
+        if item.key in done:
+            continue
+        stack: list[tuple[Instance, int]] = [(item, 0)]
+        while stack:
+            node, i = stack[-1]
+            if i < len(node.after):
+                stack[-1] = (node, i + 1)
+                ref = by_key.get(node.after[i])
+                if ref is not None and ref.key not in done:
+                    stack.append((ref, 0))
+                continue
+            stack.pop()
+            if node.key not in done:
+                done.add(node.key)
+                result.append(node)
+    return result
+
+
+def duration_of(item: Instance, durations: Mapping[str, float] | None) -> timedelta:
+    """Return an instance's duration: the measured median of its task (seconds) when given,
+    else the runbook's."""
+    if durations is not None and item.task.id in durations:
+        return timedelta(seconds=durations[item.task.id])
+    return timedelta(minutes=item.task.duration)
+
+
+@dataclass
+class Planned:
+    start: datetime
+    finish: datetime
+
+
+def plan(
+    items: Sequence[Instance], t0: datetime, durations: Mapping[str, float] | None = None
+) -> dict[Key, Planned]:
+    """Return each instance's planned start and finish: start = the latest of T0 + its
+    ``start`` (when given) and its predecessors' planned finish, T0 with neither."""
+    found: dict[Key, Planned] = {}
+    for item in topological(items):
+        candidates = [found[k].finish for k in item.after if k in found]
+        if item.task.start is not None:
+            candidates.append(t0 + timedelta(minutes=item.task.start))
+        start = max(candidates) if candidates else t0
+        found[item.key] = Planned(start, start + duration_of(item, durations))
+    return found
+
+
+@dataclass(frozen=True)
+class Mark:
+    """The present state of an instance, from its marks."""
+
+    state: str
+    started: datetime | None = None
+    ended: datetime | None = None
+    by: str | None = None
+    comment: str | None = None
+
+
+@dataclass
+class InstanceStatus:
+    item: Instance
+    planned: Planned
+    mark: Mark
+    expected: datetime
+    late: bool = False
+    critical: bool = False
+
+
+@dataclass
+class RunStatus:
+    t0: datetime
+    as_of: datetime
+    rows: list[InstanceStatus]
+    planned_finish: datetime
+    expected_finish: datetime
+    critical_path: list[Key] = field(default_factory=list)
+
+    @property
+    def slip_minutes(self) -> int:
+        """Return the latest expected finish − the latest planned finish, in whole minutes
+        (rounded towards zero)."""
+        return int((self.expected_finish - self.planned_finish).total_seconds() / 60)
+
+
+def _rank(item: Instance) -> tuple[int, str]:
+    return (item.order, item.unit or "")
+
+
+def critical_path(items: Sequence[Instance], finish: Mapping[Key, datetime]) -> list[Key]:
+    """Return the critical path: from the instance with the latest finish back through the
+    predecessor with the latest finish; ties go to the first in runbook order, then unit id.
+    The path is returned in time order (first instance first)."""
+    by_key = {i.key: i for i in items}
+
+    def best(keys: Iterable[Key]) -> Instance | None:
+        chosen: Instance | None = None
+        for key in keys:
+            item = by_key.get(key)
+            if item is None:
+                continue
+            if (
+                chosen is None
+                or finish[key] > finish[chosen.key]
+                or (finish[key] == finish[chosen.key] and _rank(item) < _rank(chosen))
+            ):
+                chosen = item
+        return chosen
+
+    path: list[Key] = []
+    node = best(by_key)
+    while node is not None:
+        path.append(node.key)
+        node = best(node.after)
+    path.reverse()
+    return path
+
+
+def status(
+    items: Sequence[Instance],
+    t0: datetime,
+    moment: datetime,
+    marks: Mapping[Key, Mark],
+    durations: Mapping[str, float] | None = None,
+) -> RunStatus:
+    """Return the run's state on ``moment`` (``scoring.md``, "Runs")."""
+    planned = plan(items, t0, durations)
+    expected: dict[Key, datetime] = {}
+    rows: dict[Key, InstanceStatus] = {}
+    waiting = Mark("waiting")
+    for item in topological(items):
+        mark = marks.get(item.key, waiting)
+        length = duration_of(item, durations)
+        if mark.state in ENDED and mark.ended is not None:
+            finish = mark.ended
+        elif mark.state == "started" and mark.started is not None:
+            finish = max(moment, mark.started + length)
+        else:
+            candidates = [moment, *(expected[k] for k in item.after if k in expected)]
+            if item.task.start is not None:
+                candidates.append(t0 + timedelta(minutes=item.task.start))
+            finish = max(candidates) + length
+        expected[item.key] = finish
+        p = planned[item.key]
+        late = finish > p.finish or (mark.started is not None and mark.started > p.start)
+        rows[item.key] = InstanceStatus(item, p, mark, finish, late)
+    path = critical_path(items, expected)
+    for key in path:
+        rows[key].critical = True
+    ordered = [rows[i.key] for i in items]
+    return RunStatus(
+        t0,
+        moment,
+        ordered,
+        max((p.finish for p in planned.values()), default=t0),
+        max(expected.values(), default=t0),
+        path,
+    )
+
+
+def planned_path(items: Sequence[Instance], planned: Mapping[Key, Planned]) -> list[Key]:
+    """Return the critical path of a plan (planned finishes in place of expected ones)."""
+    return critical_path(items, {k: p.finish for k, p in planned.items()})
+
+
+def waiting_for(item: Instance, marks: Mapping[Key, Mark]) -> list[Key]:
+    """Return the predecessors of ``item`` that are neither done nor skipped."""
+    return [k for k in item.after if marks.get(k, Mark("waiting")).state not in ("done", "skipped")]
+
+
+def measured_durations(items: Sequence[Instance], marks: Mapping[Key, Mark]) -> dict[str, float]:
+    """Return task → the median measured duration (seconds) of its done instances."""
+    spans: dict[str, list[float]] = {}
+    for item in items:
+        mark = marks.get(item.key)
+        if mark is None or mark.state != "done" or mark.started is None or mark.ended is None:
+            continue
+        spans.setdefault(item.task.id, []).append((mark.ended - mark.started).total_seconds())
+    return {task: float(median(found)) for task, found in spans.items()}
