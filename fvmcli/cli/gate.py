@@ -70,7 +70,7 @@ def vote(
     ctx: typer.Context,
     label: str = LABEL,
     role: str = typer.Option(..., "--role", metavar="ROLE", help="The voting role (gates.toml)."),
-    choice: str = typer.Argument(..., metavar="go|no-go|abstain"),
+    choice: str = typer.Argument(..., metavar="go|no-go|abstain", help="Or ja, nej, avstår."),
     comment: str | None = typer.Option(None, "--comment", help="Why (kept with the vote)."),
 ) -> None:
     """Vote on a proposal for one role of gates.toml; a later vote of the role replaces it
@@ -78,17 +78,22 @@ def vote(
 
     Example: fvm gate vote etapp1-2027-02-10 --role chefslakare no-go --comment "Bemanning"
     """
+    from fvmcli.core.gate import VOTE_WORDS, VOTES, choice_id
+    from fvmcli.render.values import word
     from fvmcli.services.gate import vote as cast
 
     name = cast(get_env(ctx), label, role, choice, comment)
-    say(_("{role} votes {vote} on {label}.").format(role=name, vote=choice, label=label))
+    given = word(choice_id(choice, VOTES, VOTE_WORDS) or choice)
+    say(_("{role} votes {vote} on {label}.").format(role=name, vote=given, label=label))
 
 
 @app.command("decide")
 def decide(
     ctx: typer.Context,
     label: str = LABEL,
-    choice: str = typer.Argument(..., metavar="go|conditional|no-go"),
+    choice: str = typer.Argument(
+        ..., metavar="go|conditional|no-go", help="Or ja, villkorat, nej."
+    ),
     conditions: list[str] | None = typer.Option(
         None, "--condition", metavar="TEXT", help="A condition of a conditional go (repeat)."
     ),
@@ -101,14 +106,19 @@ def decide(
 
     Example: fvm gate decide etapp1-2027-02-10 conditional --condition "Bemanning klar 2/3"
     """
+    from fvmcli.core.gate import DECISION_WORDS, DECISIONS, choice_id
+    from fvmcli.render.values import word
+    from fvmcli.services.gate import criterion_names
     from fvmcli.services.gate import decide as make
 
-    done = make(get_env(ctx), label, choice, conditions=conditions, reason=reason)
-    say(_("Decided {label}: {decision}.").format(label=label, decision=choice))
+    env = get_env(ctx)
+    done = make(env, label, choice, conditions=conditions, reason=reason)
+    given = word(choice_id(choice, DECISIONS, DECISION_WORDS) or choice)
+    say(_("Decided {label}: {decision}.").format(label=label, decision=given))
     if done.against:
         say(
             _("The decision goes against the criteria: {criteria}").format(
-                criteria=", ".join(done.against)
+                criteria=", ".join(criterion_names(env, done.against))
             ),
             "bold red",
         )

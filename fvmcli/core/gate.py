@@ -22,6 +22,19 @@ KINDS = (
 )
 VOTES = ("go", "no-go", "abstain")
 DECISIONS = ("go", "conditional", "no-go")
+# The Swedish words a vote or a decision may be given in (``cli.md``, turn 5); what is stored
+# and what JSON shows is the id.
+VOTE_WORDS = {"ja": "go", "nej": "no-go", "avstår": "abstain"}
+DECISION_WORDS = {"ja": "go", "villkorat": "conditional", "nej": "no-go"}
+
+
+def choice_id(value: str, ids: Sequence[str], words: dict[str, str]) -> str | None:
+    """Return the id a vote or a decision is given as (its id, or its Swedish word, case
+    aside), or None for neither."""
+    given = value.strip().casefold()
+    if given in ids:
+        return given
+    return words.get(given)
 
 
 @dataclass(frozen=True)
@@ -57,6 +70,23 @@ class Criterion:
             if found is not None:
                 return float(found)
         return 0.0
+
+    @property
+    def percent_scale(self) -> float | None:
+        """Return what the figure and threshold are multiplied by to read as a percentage:
+        100 for a share 0…1 (``max_share``, the mean score), 1 for a percentage already
+        (training, equipment), None for a count."""
+        return scale_of(self.kind, self.max_share is not None)
+
+
+def scale_of(kind: str, share: bool) -> float | None:
+    """Return the percentage scale of a criterion of ``kind`` (``share``: it has a
+    ``max_share``): 100, 1, or None for a count (``Criterion.percent_scale``)."""
+    if kind == "mean_score" or (kind == "units_with_status" and share):
+        return 100.0
+    if kind in ("training_coverage", "equipment_readiness"):
+        return 1.0
+    return None
 
 
 @dataclass(frozen=True)
@@ -100,6 +130,7 @@ class CriterionResult:
     value: float | None
     met: bool
     units: tuple[str, ...]
+    selected: int | None = None  # the units the criterion looked at (not in the evidence)
 
     def as_dict(self) -> dict[str, Any]:
         """Return the result as ``gate evaluate --json`` shows it."""
@@ -172,7 +203,7 @@ def evaluate(criterion: Criterion, units: Sequence[GateUnit]) -> CriterionResult
         behind = [u for u in chosen if getattr(u, figure)]
         value = float(sum(getattr(u, figure) for u in chosen))
         met = value <= (criterion.max or 0.0)
-    return CriterionResult(criterion, value, met, () if met else _worst_first(behind))
+    return CriterionResult(criterion, value, met, () if met else _worst_first(behind), len(chosen))
 
 
 def verdict(results: Iterable[CriterionResult]) -> str:

@@ -153,7 +153,8 @@ def html(template_dirs: Sequence[Path], report: Any, *, management: bool = False
         "area_pages": area_pages(status, names.get("area")) if management else [],
         "area_names": names.get("area", {}),
         "history_head": report.history_head,
-        "decisions": report.decisions,
+        "decisions": decision_context(report),
+        "go_no_go": latest_decisions(report.decisions),
         "unattested": sum(r.unattested for r in rows),
         "inconsistent": sum(r.inconsistent for r in rows),
         "stale_after": span_text(status.checklist.stale_after)
@@ -180,6 +181,43 @@ def html(template_dirs: Sequence[Path], report: Any, *, management: bool = False
         **forecast_context(report.forecast, limit),
     }
     return render(template_dirs, "report.html.j2", context)
+
+
+def decision_context(report: Any) -> list[dict[str, Any]]:
+    """Return the go/no-go decisions as the report shows them: each with its criteria's
+    results as people read them (text, figure, threshold) and the criteria it goes against
+    by name."""
+    from fvmcli.render.gate import criterion_rows, figure_text
+
+    texts = {c.id: c.text.get(report.lang) for c in report.gate.criteria} if report.gate else {}
+    shown = []
+    for d in report.decisions:
+        rows = criterion_rows(d.get("criteria") or [], report.gate, report.lang)
+        decided = d["decision"] or {}
+        shown.append(
+            {
+                **d,
+                "criteria_shown": [
+                    {
+                        **r,
+                        "value_text": figure_text(r.get("value"), r.get("scale")),
+                        "threshold_text": figure_text(r.get("threshold"), r.get("scale")),
+                    }
+                    for r in rows
+                ],
+                "against_names": [texts.get(c, c) for c in decided.get("against_criteria") or []],
+            }
+        )
+    return shown
+
+
+def latest_decisions(decisions: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return the latest decision of each phase, by phase: what the report's first page says
+    of the go/no-go."""
+    latest: dict[int, dict[str, Any]] = {}
+    for d in decisions:  # oldest first
+        latest[d["phase"]] = d
+    return [latest[p] for p in sorted(latest)]
 
 
 def forecast_context(forecast: Any, limit: int | None) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from typing import Any
 from fvmcli.i18n import N_, translated
 from fvmcli.render.columns import BLOCKERS, UNIT_STATUS, value_of
 from fvmcli.render.report import SINCE_TITLE, reason_text
-from fvmcli.render.values import word
+from fvmcli.render.values import local_time, word
 
 # The units and blockers sheets are headed by the keys of render.columns.UNIT_STATUS and
 # BLOCKERS in the reader's language; named here so that the catalog holds their words.
@@ -282,7 +282,7 @@ def decisions_sheets(sheet: Any, decisions: list[dict[str, Any]]) -> None:
                 word(d["verdict"]),
                 word(decided["decision"]) if decided else None,
                 decided.get("by"),
-                decided.get("at"),
+                local_time(decided.get("at")),
                 "; ".join(decided.get("conditions") or []),
                 decided.get("reason"),
                 ", ".join(decided.get("against_criteria") or []),
@@ -302,7 +302,7 @@ def decisions_sheets(sheet: Any, decisions: list[dict[str, Any]]) -> None:
             N_("conditions"),
             N_("reason"),
             N_("against_criteria"),
-            N_("digest"),
+            N_("checksum"),
         ],
         rows,
         {},
@@ -311,7 +311,7 @@ def decisions_sheets(sheet: Any, decisions: list[dict[str, Any]]) -> None:
         N_("Votes"),
         [N_("label"), N_("role"), N_("vote"), N_("by"), N_("at"), N_("comment")],
         [
-            [d["label"], v["role"], word(v["vote"]), v["by"], v["at"], v["comment"]]
+            [d["label"], v["role"], word(v["vote"]), v["by"], local_time(v["at"]), v["comment"]]
             for d in decisions
             for v in d["votes"]
         ],

@@ -15,7 +15,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from fvmcli.errors import ContentError, EnvironmentProblem, Problem
 from fvmcli.i18n import _, ngettext
-from fvmcli.render.values import fraction_shown, hyphenated, word
+from fvmcli.render.values import fraction_shown, hyphenated, local_time, word
 
 
 def _autoescape(name: str | None) -> bool:
@@ -81,6 +81,7 @@ def environment(template_dirs: Sequence[Path]) -> SandboxedEnvironment:
     env.filters["md"] = md_cell
     env.filters["word"] = word
     env.filters["pct"] = fraction_shown  # a fraction 0…1 as "5,6 %" in Swedish
+    env.filters["local"] = local_time  # an ISO time as local 2026-12-07 15:16
     env.filters["hyphenate"] = hyphenated  # soft hyphens in a heading's long words
     return env
 

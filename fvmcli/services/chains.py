@@ -4,7 +4,7 @@ the one scorer, their finishes by ``core.chains``."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,6 +37,7 @@ class Chains:
     checklist: Checklist
     chains: list[Chain]
     names: dict[str, str]  # unit id → name
+    owners: dict[str, str] = field(default_factory=dict)  # owner id → name
 
 
 def _scored(
@@ -104,7 +105,7 @@ def chains(ctx: Context, checklist_id: str, chosen: UnitFilter, as_of: str | Non
                 names[unit.id] = unit.name
         for parent in parents.values():
             names.setdefault(parent.unit, parent.unit)
-    return Chains(day, checklist, longest_first(found), names)
+    return Chains(day, checklist, longest_first(found), names, owner_names(ctx))
 
 
 @dataclass(frozen=True)

@@ -186,6 +186,7 @@ class BlockerList:
     items: list[dict[str, Any]]
     undated_phases: list[int]
     late: int = 0  # the items that are overdue critical items (blockers or waived)
+    owners: dict[str, str] = field(default_factory=dict)  # owner id → name
 
     @property
     def blockers(self) -> int:
@@ -222,7 +223,11 @@ def territory_blockers(
     texts = {q.id: q.text.get(ctx.lang) for q in found.checklist.questions}
     items = [{**asdict(b), "text": texts[b.question]} for b in found.blockers]
     late = sum(1 for b in found.blockers if b.late)
-    return BlockerList(found.as_of, found.checklist.id, items, found.undated_phases, late)
+    from fvmcli.services.chains import owner_names
+
+    return BlockerList(
+        found.as_of, found.checklist.id, items, found.undated_phases, late, owner_names(ctx)
+    )
 
 
 def blocker_questions(status: TerritoryStatus) -> dict[str, set[str]]:
@@ -249,6 +254,7 @@ class Report:
     history_head: str | None = None  # the history's head when the report was made
     decisions: list[dict[str, Any]] = field(default_factory=list)  # ``gate show`` documents
     role_names: dict[str, str] = field(default_factory=dict)  # voting role id → name
+    gate: Any = None  # the ``core.gate.Gate`` of the content (None without one)
 
     def as_json(self) -> dict[str, Any]:
         """Return the JSON report: the ``cutover status --json`` document, and with
@@ -306,6 +312,7 @@ def report(
     from fvmcli.services.history import history_head
 
     phases = {r.phase for r in status.rows}
+    gate = _gate(ctx)
     return Report(
         status,
         trend(ctx, chosen, checklist_id=checklist_id),
@@ -321,18 +328,19 @@ def report(
         },
         history_head(ctx),
         decisions_of(ctx, phases),
-        _role_names(ctx, lang),
+        {r.id: r.name.get(lang) for r in gate.roles} if gate else {},
+        gate,
     )
 
 
-def _role_names(ctx: Context, lang: str) -> dict[str, str]:
-    """Return the gate's voting roles by name; none when the content has no gate."""
+def _gate(ctx: Context) -> Any:
+    """Return the content's gate; None when the content has no gate."""
     from fvmcli.errors import ContentError
 
     try:
-        return {r.id: r.name.get(lang) for r in ctx.gate.roles}
+        return ctx.gate
     except ContentError:
-        return {}
+        return None
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,14 @@ from typing import TYPE_CHECKING, Any
 
 from fvmcli.core.cutover import UnitRow, row_rank, summary_row
 from fvmcli.core.gate import (
+    DECISION_WORDS,
     DECISIONS,
+    VOTE_WORDS,
     VOTES,
     CriterionResult,
     GateUnit,
     canonical,
+    choice_id,
     digest,
     evaluate,
     part_digests,
@@ -226,10 +229,7 @@ def vote(ctx: Context, label: str, role: str, choice: str, comment: str | None =
     from fvmcli.services.access import require_vote
     from fvmcli.store.gates import StoredVote, decision, put_vote
 
-    if choice not in VOTES:
-        raise InputError(
-            _("expected one of {known}, got {value!r}").format(known=", ".join(VOTES), value=choice)
-        )
+    choice = _choice(ctx, choice, VOTES, VOTE_WORDS)
     found = ctx.gate.role(role)
     if found is None:
         known = ", ".join(r.id for r in ctx.gate.roles)
@@ -243,6 +243,18 @@ def vote(ctx: Context, label: str, role: str, choice: str, comment: str | None =
             raise ConflictError(_("{label!r} is decided: votes are closed").format(label=label))
         put_vote(conn, label, StoredVote(role, choice, ctx.actor(), ctx.clock.now(), comment))
     return found.name.get(ctx.lang)
+
+
+def _choice(ctx: Context, value: str, ids: tuple[str, ...], words: dict[str, str]) -> str:
+    """Return the id of a vote or a decision given as its id or its Swedish word; refused (2)
+    naming the words of the user's language."""
+    found = choice_id(value, ids, words)
+    if found is None:
+        known = list(words) if ctx.lang == "sv" else list(ids)
+        raise InputError(
+            _("expected one of {known}, got {value!r}").format(known=", ".join(known), value=value)
+        )
+    return found
 
 
 @dataclass(frozen=True)
@@ -270,12 +282,7 @@ def decide(
     from fvmcli.store.gates import StoredDecision, decision, put_decision, votes
     from fvmcli.store.history import head_of
 
-    if choice not in DECISIONS:
-        raise InputError(
-            _("expected one of {known}, got {value!r}").format(
-                known=", ".join(DECISIONS), value=choice
-            )
-        )
+    choice = _choice(ctx, choice, DECISIONS, DECISION_WORDS)
     listed = [c.strip() for c in conditions or [] if c.strip()]
     if choice == "conditional" and not listed:
         raise InputError(_("a conditional go needs at least one --condition"))
@@ -285,10 +292,12 @@ def decide(
         if decision(conn, label) is not None:
             raise ConflictError(_("{label!r} is decided already").format(label=label))
         voted = {v.role for v in votes(conn, label)}
-        missing = [r.id for r in ctx.gate.roles if r.required and r.id not in voted]
+        missing = [r for r in ctx.gate.roles if r.required and r.id not in voted]
         if missing:
             raise ConflictError(
-                _("required roles have not voted: {roles}").format(roles=", ".join(missing)),
+                _("required roles have not voted: {roles}").format(
+                    roles=", ".join(f"{r.name.get(ctx.lang)} ({r.id})" for r in missing)
+                ),
                 hint=_(
                     "Each votes with: fvm gate vote {label} --role ROLE go|no-go|abstain"
                 ).format(label=label),
@@ -298,9 +307,11 @@ def decide(
             c["id"] for c in evidence.get("criteria", []) if c.get("required") and not c.get("met")
         ]
         if choice != "no-go" and against and not (reason or "").strip():
+            from fvmcli.render.values import word
+
             raise ConflictError(
                 _("a {decision} against failing criteria needs --reason: {criteria}").format(
-                    decision=choice, criteria=", ".join(against)
+                    decision=word(choice), criteria=", ".join(criterion_names(ctx, against))
                 )
             )
         put_decision(
@@ -319,6 +330,13 @@ def decide(
     return Decided(against if choice != "no-go" else [], head)
 
 
+def criterion_names(ctx: Context, ids: list[str]) -> list[str]:
+    """Return the criteria of ``gates.toml`` by their text in the user's language (an id the
+    gate no longer has, as it is)."""
+    texts = {c.id: c.text.get(ctx.lang) for c in ctx.gate.criteria}
+    return [texts.get(i, i) for i in ids]
+
+
 def show(ctx: Context, label: str) -> dict[str, Any]:
     """Return the proposal as ``gate show --json`` shows it (``cli.md``)."""
     from fvmcli.store.gates import decision, votes
@@ -333,6 +351,7 @@ def show(ctx: Context, label: str) -> dict[str, Any]:
         "as_of": proposal.as_of.isoformat(),
         "digest": proposal.digest,
         "verdict": proposal.verdict,
+        "criteria": _frozen_criteria(proposal.evidence),
         "votes": [
             {"role": v.role, "vote": v.vote, "by": v.by, "at": v.at, "comment": v.comment}
             for v in cast
@@ -348,6 +367,17 @@ def show(ctx: Context, label: str) -> dict[str, Any]:
             "against_criteria": decided.against,
         },
     }
+
+
+def _frozen_criteria(evidence: str) -> list[dict[str, Any]]:
+    """Return each criterion's result as the proposal froze it, failed required first (as
+    ``gate evaluate`` lists them); none when the stored evidence is not readable."""
+    try:
+        found = json.loads(evidence).get("criteria") or []
+    except (ValueError, AttributeError):
+        return []
+    listed = [c for c in found if isinstance(c, dict)]
+    return sorted(listed, key=lambda c: (bool(c.get("met")), not c.get("required")))
 
 
 def decisions_of(ctx: Context, phases: set[int]) -> list[dict[str, Any]]:

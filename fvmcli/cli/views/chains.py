@@ -97,6 +97,7 @@ def chains_view(found: Chains) -> Shown:
             )
             for link in chain.links:
                 due = link.result.due.isoformat() if link.result.due else "–"
+                owner = link.result.question.owner
                 say(
                     "  ← "
                     + _(
@@ -104,7 +105,7 @@ def chains_view(found: Chains) -> Shown:
                     ).format(
                         question=link.question,
                         unit=link.unit,
-                        owner=link.result.question.owner or "–",
+                        owner=found.owners.get(owner, owner) if owner else "–",
                         due=due,
                         days=link.result.question.duration,
                         finish=link.finish.isoformat(),

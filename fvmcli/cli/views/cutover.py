@@ -242,7 +242,7 @@ def gate_warning(found: Any, fail_on: str) -> str:
 def blockers_view(found: Any) -> Shown:
     """Return ``cutover blockers``: a table of the items, red for blockers."""
     listing = Listing(
-        BLOCKERS,
+        with_names(BLOCKERS, {"owner": found.owners}),
         found.items,
         title=_(
             "{sum} blockers, {count} overdue critical items, {inconsistent} answered as done "

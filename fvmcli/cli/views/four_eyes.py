@@ -5,14 +5,14 @@ from __future__ import annotations
 from fvmcli.cli.output import Listing, Shown, say
 from fvmcli.i18n import _
 from fvmcli.render.columns import Column
-from fvmcli.render.values import local_time
+from fvmcli.render.values import answer_word, local_time
 from fvmcli.services.four_eyes import Attested, Pending
 
 PENDING = (
     Column("unit", "unit id", table=False),
     Column("unit_name", "unit", shrink=True),
     Column("question", "question", shrink=False),
-    Column("value", "answer"),
+    Column("value", "answer", answer_word),
     Column("by", "answered by"),
     Column("at", "answered", lambda at: local_time(at) or ""),
 )

@@ -1,0 +1,188 @@
+"""What a cutover lead reads (issue 43): the decision's reason and its criteria, one measure,
+names and Swedish words, local times, help that wraps; each test reads the Swedish text."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Fvm
+from tests.factories import TODAY
+from tests.test_four_eyes import _c
+from tests.test_four_eyes import ward as ward  # noqa: F401 (the fixture)
+from tests.test_gate import _g, meeting  # noqa: F401 (the fixture)
+
+LOCAL = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d")
+ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")
+
+
+def _decided(meeting: tuple[Fvm, str]) -> None:  # noqa: F811
+    _g(meeting, "propose", "--phase", "1", "m1")
+    _g(meeting, "vote", "m1", "--role", "chefslakare", "nej", "--comment", "Ej startad")
+    _g(meeting, "vote", "m1", "--role", "mas", "ja", user="anna")
+    _g(meeting, "decide", "m1", "ja", "--reason", "Styrgruppen tar risken")
+
+
+@pytest.mark.usefixtures("swedish")
+def test_gate_show_gives_the_reason_each_criterion_and_local_times(
+    meeting: tuple[Fvm, str],  # noqa: F811
+) -> None:
+    _decided(meeting)
+    out = _g(meeting, "show", "m1").stdout
+    assert "Motivering: Styrgruppen tar risken" in out
+    assert "Mot kriterierna: Ingen enhet är röd" in out  # by its text, not "no-red"
+    # Each criterion as frozen: met or not, its figure and threshold (the mean as a percentage)
+    assert re.search(r"Medelpoäng minst 50 %\s+rådgivande\s+NEJ\s+0,0\u00a0%\s+50,0\u00a0%", out)
+    assert re.search(r"Ingen enhet är röd\s+ja\s+NEJ\s+1\s+0", out)
+    # Times a person reads: local, to the minute; the JSON keeps ISO with its offset.
+    decided = next(ln for ln in out.splitlines() if ln.startswith("Beslut:"))
+    assert decided == f"Beslut: ja (go) av tester {TODAY.isoformat()} 10:00"
+    assert "MAS (anna, " + TODAY.isoformat() + " 10:00): ja (go)" in out
+    assert not ISO.search(out)
+    document = json.loads(_g(meeting, "show", "m1", "--json").stdout)
+    assert document["decision"]["at"].endswith("+01:00") and "T10:00" in document["decision"]["at"]
+    assert [c["id"] for c in document["criteria"]] == ["no-red", "score"]
+    assert [v["vote"] for v in document["votes"]] == ["no-go", "go"]  # the ids stay
+
+
+@pytest.mark.usefixtures("swedish")
+def test_the_report_puts_the_go_no_go_on_its_first_page(
+    meeting: tuple[Fvm, str],  # noqa: F811
+) -> None:
+    fvm, folder = meeting
+    page = Path(folder).parent / "report.html"
+    fvm("--content", folder, "cutover", "report", "--checklist", "mini", "-o", str(page))
+    before = page.read_text("utf-8")
+    assert "Go/no-go: inget beslut är registrerat för de här etapperna ännu." in before
+    _decided(meeting)
+    fvm("--content", folder, "cutover", "report", "--checklist", "mini", "-o", str(page))
+    html = page.read_text("utf-8")
+    text = re.sub(r"[ \t\n]+", " ", re.sub(r"<[^>]+>", " ", html))  # keeps the no-break spaces
+    first = text.index("Go/no-go, etapp 1: ja (go)")
+    assert first < text.index("Status per område")  # before the first section: page 1
+    assert f"tester, {TODAY.isoformat()} 10:00" in text[first:]
+    assert "Motivering: Styrgruppen tar risken" in text[first : text.index("Status per område")]
+    section = text[text.index("Go/no-go-beslut") :]
+    assert "Mot kriterierna: Ingen enhet är röd" in section
+    assert re.search(r"Medelpoäng minst 50 % rådgivande NEJ 0,0\u00a0% 50,0\u00a0%", section)
+    assert "Chefläkare nej (no-go) (Ej startad)" in section
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("swedish")
+def test_the_pdf_names_the_decision_on_page_one(
+    meeting: tuple[Fvm, str],  # noqa: F811
+) -> None:
+    pypdf = pytest.importorskip("pypdf")
+    pytest.importorskip("weasyprint")
+    fvm, folder = meeting
+    _decided(meeting)
+    pdf = Path(folder).parent / "report.pdf"
+    fvm("--content", folder, "cutover", "report", "--checklist", "mini", "-o", str(pdf))
+    first = " ".join(pypdf.PdfReader(pdf).pages[0].extract_text().split())
+    assert "Go/no-go, etapp 1: ja (go)" in first and "Styrgruppen tar risken" in first
+
+
+@pytest.mark.usefixtures("swedish")
+def test_evaluate_shows_shares_as_percentages_and_units_by_name(
+    meeting: tuple[Fvm, str],  # noqa: F811
+) -> None:
+    out = _g(meeting, "evaluate", "--phase", "1", code=1).stdout
+    assert re.search(r"Medelpoäng minst 50 %\s+rådgivande\s+NEJ\s+0,0\u00a0%\s+50,0\u00a0%", out)
+    assert re.search(r"Ingen enhet är röd\s+ja\s+NEJ\s+1\s+0\n", out)  # a count stays whole
+    assert "Enheter bakom underkännandet:" in out
+    assert "  Ingen enhet är röd: Avd 1" in out  # the unit by its name
+    assert "0,5" not in out and "0,0 " not in out
+
+
+def test_gate_words_in_swedish_are_taken_and_shown_and_json_keeps_ids(
+    meeting: tuple[Fvm, str],  # noqa: F811
+    swedish: None,
+) -> None:
+    _g(meeting, "propose", "--phase", "1", "m1")
+    assert _g(meeting, "vote", "m1", "--role", "chefslakare", "avstår").stdout == (
+        "Chefläkare röstar avstår om m1.\n"
+    )
+    voted = _g(meeting, "vote", "m1", "--role", "mas", "Nej").stdout
+    assert voted == "MAS röstar nej (no-go) om m1.\n"
+    refused = _g(meeting, "vote", "m1", "--role", "mas", "kanske", code=2).stderr
+    assert "förväntade en av ja, nej, avstår, fick 'kanske'" in refused
+    assert "go, no-go" not in refused
+    assert "--condition" in _g(meeting, "decide", "m1", "villkorat", code=2).stderr
+    refused = _g(meeting, "decide", "m1", "ja", code=3).stderr
+    needs = "ett ja (go) mot kriterier som inte är uppfyllda kräver --reason: Ingen enhet är röd"
+    assert needs in " ".join(refused.split())
+    out = _g(meeting, "decide", "m1", "nej").stdout
+    assert out.startswith("Beslut om m1: nej (no-go).")
+    shown = json.loads(_g(meeting, "show", "m1", "--json").stdout)
+    assert [v["vote"] for v in shown["votes"]] == ["abstain", "no-go"]
+    assert shown["decision"]["decision"] == "no-go"
+    listed = _g(meeting, "list").stdout
+    assert "kontrollsumma" in listed and "sammanställning" not in listed
+
+
+@pytest.mark.usefixtures("swedish")
+def test_a_vote_is_refused_without_every_role_naming_them(
+    meeting: tuple[Fvm, str],  # noqa: F811
+) -> None:
+    _g(meeting, "propose", "--phase", "1", "m1")
+    refused = _g(meeting, "decide", "m1", "nej", code=3).stderr
+    assert "obligatoriska roller har inte röstat: Chefläkare (chefslakare), MAS (mas)" in (
+        " ".join(refused.split())
+    )
+    assert "--role ROLL ja|nej|avstår" in refused
+
+
+@pytest.mark.usefixtures("swedish")
+def test_a_phase_without_units_says_so_and_how_each_criterion_counts(
+    meeting: tuple[Fvm, str],  # noqa: F811
+) -> None:
+    out = _g(meeting, "evaluate", "--phase", "2").stdout  # the advisory one fails
+    assert re.search(r"Ingen enhet är röd\s+ja\s+ja\s+inga enheter\s+0", out)
+    assert re.search(r"Medelpoäng minst 50 %\s+rådgivande\s+NEJ\s+inga enheter\s+50,0\u00a0%", out)
+    assert "Kriterier utan enheter att pröva, så som reglerna räknar dem:" in out
+    assert "  Ingen enhet är röd: uppfyllt – inget att räkna mot gränsen" in out
+    assert (
+        "  Medelpoäng minst 50 %: ej uppfyllt – inget resultat att hålla mot lägsta värdet" in out
+    )
+    assert "–  " not in out.split("Kriterier utan")[0].split("\n", 2)[2]  # no bare dash figure
+
+
+@pytest.mark.usefixtures("swedish")
+def test_owners_and_answers_are_shown_by_name_json_keeps_ids(
+    ward: tuple[Fvm, str],  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    fvm, folder = ward
+    chains = fvm(
+        "--content", folder, "cutover", "chains", "--checklist", "chain", "--as-of", "2027-01-20"
+    ).stdout
+    assert "ansvarig Enhetschef," in chains and "ansvarig Cutoveransvarig," in chains
+    assert "unit-manager" not in chains and "cutover-lead" not in chains
+    blockers = fvm(
+        "--content", folder, "cutover", "blockers", "--checklist", "chain", "--as-of", "2027-02-20"
+    ).stdout
+    assert "Enhetschef" in blockers and "unit-manager" not in blockers
+    document = json.loads(
+        fvm(
+            "--content",
+            folder,
+            "cutover",
+            "blockers",
+            "--checklist",
+            "chain",
+            "--as-of",
+            "2027-02-20",
+            "--json",
+        ).stdout
+    )
+    assert {i["owner"] for i in document["items"]} == {"unit-manager"}
+    _c(ward, "set", "chain", "--unit", "w", "train", "ja")
+    pending = _c(ward, "attest", "chain", "--pending").stdout
+    row = next(ln for ln in pending.splitlines() if "train" in ln)
+    assert " ja " in row and "yes" not in row
+    assert '"value": "yes"' in _c(ward, "attest", "chain", "--pending", "--json").stdout
