@@ -95,6 +95,15 @@ class ConflictError(FvmError):
     exit_code = ExitCode.CONFLICT
 
 
+class PartlyRefused(ConflictError):
+    """Some items of a batch were refused and the rest were stored: ``done`` holds the
+    outcome of the whole batch, for the caller to show (exit 3, like any refusal)."""
+
+    def __init__(self, message: str, done: list[object], *, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.done = done
+
+
 class EnvironmentProblem(FvmError):
     """The environment cannot serve the request (database, missing optional dependency)."""
 

@@ -67,8 +67,8 @@ def _plan_territory(fvm: Fvm) -> None:
     fvm("session", "enroll", "past", "nA")
     fvm("session", "attend", "past", "nA")  # completes downtime-procedures (no assessment)
     fvm("session", "enroll", "s1", "nA", "oA", "vA")  # the three seats
-    fvm("session", "enroll", "s1", "nB")  # waitlisted
-    fvm("session", "enroll", "s2", "nB", "--force", "--reason", "backup after go-live")
+    fvm("session", "enroll", "s2", "nB")  # a seat after go-live, then waitlisted before it
+    fvm("session", "enroll", "s1", "nB", "--force", "--reason", "hoping for an earlier seat")
     fvm("session", "enroll", "s3", "oA", "nC")
     fvm("session", "enroll", "s6", "oB")
 

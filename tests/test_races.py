@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from fvmcli.errors import ConflictError
 from fvmcli.services import answers, training
 from tests import factories
 from tests.conftest import Fvm
@@ -49,8 +50,8 @@ def _book_worker(url: str, session: str, barrier: Any) -> str:
     barrier.wait()
     try:
         return training.enroll(ctx, session, ["p1"], by="trainer")[0].status
-    except Exception as exc:  # the refusal of the second booking
-        return type(exc).__name__
+    except ConflictError:  # the refusal of the second booking
+        return "ConflictError"
     finally:
         ctx.close()
 

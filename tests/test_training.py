@@ -133,13 +133,14 @@ def test_refusals_and_forcing_with_a_kept_reason(school: Fvm) -> None:
     reason = school.scalar("SELECT forced_reason FROM enrolments WHERE person_id = 'c1'")
     assert reason == "Erfaren från SDV"
     dup = school("session", "enroll", "millennium-fundament-2027-01-20", "c1", code=3).stderr
-    assert "already has a place (enrolled) in millennium-fundament-2026-12-16" in dup
+    assert "already has a seat in millennium-fundament-2026-12-16 of the same course" in dup
     school("session", "enroll", EC, "n1")
     clash = school("session", "enroll", "downtime-procedures-2026-12-14", "n1", code=3).stderr
     assert f"is already booked in {EC}, which overlaps in time" in clash
-    # a refused person in a group stores nothing for the others either
-    school("session", "enroll", "downtime-procedures-2026-12-14", "n2", "n1", code=3)
-    assert school.json("session", "show", "downtime-procedures-2026-12-14")["enrolled"] == []
+    # a refused person in a group is named; the others are booked (#49)
+    group = school("session", "enroll", "downtime-procedures-2026-12-14", "n2", "n1", code=3)
+    assert "not booked (the others are):" in group.stderr and "n2" not in group.stderr
+    assert school.json("session", "show", "downtime-procedures-2026-12-14")["enrolled"] == ["n2"]
 
 
 @pytest.fixture

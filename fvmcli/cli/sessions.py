@@ -186,20 +186,36 @@ def enroll(
     reason: str | None = REASON,
     by: str | None = BY,
 ) -> None:
-    """Enrol people: a free seat, else the waitlist in order. Missing prerequisites, a place in
-    another session of the course and overlapping bookings are refused unless --force --reason.
+    """Enrol people: a free seat, else the waitlist in order. Missing prerequisites, a seat in
+    another session of the course and overlapping bookings are refused unless --force --reason;
+    the others are booked. A no-show or a waitlist place on another session does not stop a new
+    booking (the waitlist place moves here).
 
     Example: fvm session enroll millennium-fundament-2026-12-14 p1001 p1002
     """
+    from fvmcli.errors import PartlyRefused
     from fvmcli.services.training import enroll as enroll_people
 
-    for e in enroll_people(get_env(ctx), session_id, person_ids, force=force, reason=reason, by=by):
+    refused: PartlyRefused | None = None
+    try:
+        found = enroll_people(
+            get_env(ctx), session_id, person_ids, force=force, reason=reason, by=by
+        )
+    except PartlyRefused as exc:  # the others are booked: say so, then why these are not
+        found, refused = exc.done, exc  # type: ignore[assignment]
+    for e in found:
+        if e.refused:
+            continue
         if e.already:
             already = _("{person} is already {status}")
             say(named(already.format(person=e.person, status=word(e.status)), e.name))
-        else:
-            forced = " " + _("(forced)") if e.forced else ""
-            say(named(f"{e.person}: {word(e.status)}{forced}", e.name))
+            continue
+        forced = " " + _("(forced)") if e.forced else ""
+        say(named(f"{e.person}: {word(e.status)}{forced}", e.name))
+        for other in e.moved_from:
+            say("  " + _("its waitlist place in {id} moved here").format(id=other))
+    if refused is not None:
+        raise refused
 
 
 @app.command("cancel")

@@ -14,6 +14,11 @@ FAILED = "failed"  # attended and failed the assessment: the seat was used, the 
 SEAT = ("enrolled", "attended", "completed", "no-show", FAILED)
 WAITLISTED = "waitlisted"
 BOOKED = (*SEAT, WAITLISTED)  # every place but a cancelled one
+# The places in one session of a course that keep a person from booking another session of it:
+# a seat still to be used (enrolled) or used with its assessment still open (attended). A no-show,
+# a failed attempt or a waitlist place leaves the course to be booked again; a completed course
+# is its own refusal. The one seat rule of rebooking (docs/decisions.md, #49).
+HOLDS_COURSE = ("enrolled", "attended")
 
 
 @dataclass(frozen=True)
@@ -108,7 +113,8 @@ def refusals(
 ) -> list[str]:
     """Return why enrolling in ``session`` is refused (empty when it is allowed).
 
-    ``bookings`` are the person's other enrolments; cancelled ones are ignored.
+    ``bookings`` are the person's other enrolments; cancelled ones are ignored. A place in
+    another session of the same course refuses only when it is in ``HOLDS_COURSE``.
     """
     reasons = []
     missing = [c for c in course.prerequisites if c not in completed_courses]
@@ -122,18 +128,35 @@ def refusals(
         other = booking.session
         if booking.status not in BOOKED or other.id == session.id:
             continue
-        # A failed attempt leaves the course to be taken again, in another session.
-        if other.course == course.id and booking.status not in ("completed", FAILED):
-            reasons.append(
-                _("already has a place ({status}) in {id} of the same course").format(
-                    status=booking.status, id=other.id
-                )
+        if other.course == course.id:
+            if booking.status not in HOLDS_COURSE:
+                continue  # a no-show, a failed attempt, a waitlist place (it moves): book again
+            held = (
+                _("already has a seat in {id} of the same course")
+                if booking.status == "enrolled"
+                else _("attended {id} of the same course; its assessment is not recorded yet")
             )
+            reasons.append(held.format(id=other.id))
         elif overlaps(session, other):
             reasons.append(
                 _("is already booked in {id}, which overlaps in time").format(id=other.id)
             )
     return reasons
+
+
+def moved_waitlist(session: SessionTime, bookings: Iterable[Booking], now: datetime) -> list[str]:
+    """Return the sessions of the same course, not yet begun, whose waitlist place a person
+    gives up when booked in ``session``: the place moves to the new session (a person waits
+    for one session of a course at a time). A waitlist place of a session that has begun
+    stays, as what happened."""
+    return [
+        b.session.id
+        for b in bookings
+        if b.status == WAITLISTED
+        and b.session.course == session.course
+        and b.session.id != session.id
+        and b.session.start > now
+    ]
 
 
 def before_start(session: SessionTime, today: date) -> bool:

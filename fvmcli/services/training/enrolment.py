@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from fvmcli.errors import ConflictError, InputError, UnknownIdError
+from fvmcli.errors import ConflictError, InputError, PartlyRefused, UnknownIdError
 from fvmcli.i18n import _
 from fvmcli.services.context import Context
 from fvmcli.services.territory import require_right
@@ -51,6 +51,8 @@ class Enrolled:
     already: bool = False
     forced: bool = False
     name: str | None = field(default=None, compare=False)  # as people read it; None: erased
+    refused: tuple[str, ...] = ()  # why the person was not booked (nothing stored for them)
+    moved_from: tuple[str, ...] = ()  # sessions of the course whose waitlist place moved here
 
 
 def enroll(
@@ -62,13 +64,16 @@ def enroll(
     reason: str | None = None,
     by: str | None = None,
 ) -> list[Enrolled]:
-    """Enrol people in order: a free seat, else the waitlist. Refusals (prerequisites, another
-    place in the course, overlaps) store nothing unless forced with a reason.
+    """Enrol people in order: a free seat, else the waitlist. A person who is refused
+    (prerequisites, a seat in another session of the course, overlaps) is not booked, unless
+    forced with a reason; the others are booked, and ``PartlyRefused`` (exit 3) is raised after
+    they are stored, with every person's outcome (``refused`` set for those not booked). A
+    waitlist place on another session of the course, not yet begun, moves to this session.
 
     Reads every record it needs in a fixed number of queries, whatever the number of people,
     and locks the people (on PostgreSQL) so that one person is never booked twice at once.
     """
-    from fvmcli.core.enrolment import BOOKED, SEAT, new_status, refusals
+    from fvmcli.core.enrolment import BOOKED, SEAT, WAITLISTED, moved_waitlist, new_status, refusals
     from fvmcli.store.training import (
         bookings_of,
         completed_pairs,
@@ -83,7 +88,6 @@ def enroll(
     user, at = ctx.actor(by), ctx.clock.now()
     wanted = list(dict.fromkeys(person_ids))
     outcome: list[Enrolled] = []
-    refused: list[str] = []
     with ctx.open().write() as conn:
         require_right(ctx, conn, "train")
         session = require_session(conn, session_id, lock=True)
@@ -95,39 +99,60 @@ def enroll(
         statuses = dict(session_enrolments(conn, session_id))
         seats = sum(1 for s in statuses.values() if s in SEAT)
         done: dict[str, set[str]] = {}
-        for person, done_course in completed_pairs(conn, person_ids=wanted):
-            done.setdefault(person, set()).add(done_course)
+        for who, done_course in completed_pairs(conn, person_ids=wanted):
+            done.setdefault(who, set()).add(done_course)
         bookings = bookings_of(conn, wanted)
         when = session_time(session)
+        now = ctx.clock.moment()
         for person_id in wanted:
+            person = people[person_id]
             status = statuses.get(person_id)
             if status in BOOKED:
-                outcome.append(
-                    Enrolled(person_id, status or "", already=True, name=people[person_id].name)
-                )
+                outcome.append(Enrolled(person_id, status or "", already=True, name=person.name))
                 continue
-            why = refusals(when, course, bookings.get(person_id, []), done.get(person_id, set()))
+            held = bookings.get(person_id, [])
+            why = refusals(when, course, held, done.get(person_id, set()))
             if why and not force:
-                refused.append(f"{person_id} " + "; ".join(why))
+                outcome.append(Enrolled(person_id, "", name=person.name, refused=tuple(why)))
                 continue
             new = new_status(session["capacity"], seats)
             seats += new in SEAT
             set_enrolment(
                 conn,
                 session_id,
-                people[person_id],
+                person,
                 new,
                 by=user,
                 at=at,
                 reason=reason.strip() if why and reason else None,
                 known=(status,),
             )
-            outcome.append(Enrolled(person_id, new, forced=bool(why), name=people[person_id].name))
-        if refused:
-            raise ConflictError(
-                _("refused, nothing stored:\n  ") + "\n  ".join(refused),
-                hint=_("Use --force --reason TEXT to enrol anyway."),
+            moved = moved_waitlist(when, held, now)
+            for other in moved:
+                set_enrolment(
+                    conn,
+                    other,
+                    person,
+                    "cancelled",
+                    by=user,
+                    at=at,
+                    note=f"moved to {session_id}",
+                    known=(WAITLISTED,),
+                )
+            outcome.append(
+                Enrolled(
+                    person_id, new, forced=bool(why), name=person.name, moved_from=tuple(moved)
+                )
             )
+    refused = [e for e in outcome if e.refused]
+    if refused:
+        booked = len(outcome) - len(refused)
+        head = _("not booked (the others are):") if booked else _("refused, nothing stored:")
+        raise PartlyRefused(
+            "\n  ".join([head, *(f"{e.person} " + "; ".join(e.refused) for e in refused)]),
+            list(outcome),
+            hint=_("Use --force --reason TEXT to enrol anyway."),
+        )
     return outcome
 
 

@@ -1,0 +1,82 @@
+"""What trainers trip over (#49): re-booking, moving sessions, days of a session, erasure,
+and the words they read. Each test reads what the person sees, in Swedish."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import Fvm
+
+
+@pytest.fixture
+def course_people(fvm: Fvm) -> Fvm:
+    """A unit with nurses t01–t06 and three sessions of Millennium Intro: one done, one full."""
+    fvm("unit", "add", "u1", "--name", "Avd 1", "--area", "sodra", "--type", "hospital")
+    names = ["Anna Ek", "Bo Al", "Cia Ås", "Dan Björk", "Eva Lind", "Åsa Öberg"]
+    for n, name in enumerate(names, 1):
+        fvm("person", "add", f"t0{n}", "--name", name, "--role", "nurse", "--unit", "u1")
+    for start, capacity in (("2026-11-02T09:00", "5"), ("2026-12-07T09:00", "1")):
+        fvm("session", "add", "downtime-procedures", "--start", start, "--capacity", capacity)
+    fvm("session", "add", "downtime-procedures", "--start", "2027-01-26T09:00", "--capacity", "9")
+    return fvm
+
+
+PAST, FULL, NEW = (
+    "downtime-procedures-2026-11-02",
+    "downtime-procedures-2026-12-07",
+    "downtime-procedures-2027-01-26",
+)
+
+
+@pytest.mark.usefixtures("swedish")
+def test_a_no_show_or_a_waitlist_place_does_not_stop_a_new_booking(course_people: Fvm) -> None:
+    fvm = course_people
+    fvm("session", "enroll", PAST, "t04")
+    fvm("session", "attend", PAST, "t04", "--no-show")
+    fvm("session", "enroll", FULL, "t01", "t05")  # t01 a seat, t05 the waitlist
+    result = fvm("session", "enroll", NEW, "t03", "t04", "t05", "t01", code=3)
+    out, err = result.stdout, result.stderr
+    # The eligible are booked; the one with a seat in another session is named, alone.
+    assert "t03: bokad – Cia Ås" in out
+    assert "t04: bokad – Dan Björk" in out
+    assert "t05: bokad – Eva Lind" in out
+    assert f"dess plats på reservlistan till {FULL} flyttades hit" in out
+    assert "inte bokade (de andra är bokade):" in err
+    assert f"t01 har redan en plats på {FULL} av samma kurs" in err
+    assert "t03" not in err and "t04" not in err and "t05" not in err
+    shown = fvm.json("session", "show", NEW)
+    assert shown["enrolled"] == ["t03", "t04", "t05"]
+    # t05 waits for one session of the course at a time: the old place moved.
+    full = fvm.json("session", "show", FULL)
+    assert (full["enrolled"], full["waitlist"]) == (["t01"], [])
+    assert full["status"]["t05"] == "cancelled"
+    # A person refused alone: nothing stored, and said so.
+    alone = fvm("session", "enroll", NEW, "t01", code=3).stderr
+    assert "nekas, inget sparat:" in alone and "--force --reason" in alone
+    # The status words a trainer reads are Swedish.
+    past = fvm("session", "show", PAST).stdout
+    assert "uteblev" in past and "no-show" not in past
+
+
+def test_the_seat_rule_is_one_rule() -> None:
+    from datetime import datetime
+
+    from fvmcli.core.enrolment import Booking, SessionTime, moved_waitlist, refusals
+    from fvmcli.core.model import Course, Text
+
+    course = Course("k", Text("K"), hours=4.0)
+    new = SessionTime("k-new", "k", datetime(2027, 1, 26, 9), datetime(2027, 1, 26, 13))
+    other = SessionTime("k-old", "k", datetime(2027, 1, 5, 9), datetime(2027, 1, 5, 13))
+    now = datetime(2026, 12, 1, 9)
+    for status, refused in (
+        ("enrolled", True),
+        ("attended", True),
+        ("no-show", False),
+        ("failed", False),
+        ("waitlisted", False),
+        ("cancelled", False),
+    ):
+        assert bool(refusals(new, course, [Booking(other, status)], set())) is refused, status
+    assert moved_waitlist(new, [Booking(other, "waitlisted")], now) == ["k-old"]
+    # A waitlist place of a session that has begun stays as what happened.
+    assert moved_waitlist(new, [Booking(other, "waitlisted")], datetime(2027, 1, 6)) == []
