@@ -80,3 +80,41 @@ def test_the_seat_rule_is_one_rule() -> None:
     assert moved_waitlist(new, [Booking(other, "waitlisted")], now) == ["k-old"]
     # A waitlist place of a session that has begun stays as what happened.
     assert moved_waitlist(new, [Booking(other, "waitlisted")], datetime(2027, 1, 6)) == []
+
+
+@pytest.mark.usefixtures("swedish")
+def test_a_new_start_moves_the_whole_session(fvm: Fvm) -> None:
+    added = fvm(
+        "session", "add", "super-user", "--start", "2027-01-19T09:00", "--end",
+        "2027-01-20T17:00", "--capacity", "8",
+    ).stdout  # fmt: skip
+    assert "2027-01-19–20, 09:00–17:00 varje dag, 8 platser" in added
+    sid = "super-user-2027-01-19"
+    moved = fvm("session", "update", sid, "--start", "2027-01-25T10:00")
+    assert moved.stderr == ""
+    assert f"{sid}: ändrad; 2027-01-25–26, 10:00–18:00 varje dag, 8 platser." in moved.stdout
+    shown = fvm.json("session", "show", sid)
+    assert (shown["start"], shown["end"]) == ("2027-01-25T10:00", "2027-01-26T18:00")
+    # With --end too, both are as given.
+    fvm("session", "update", sid, "--start", "2027-01-31T09:00", "--end", "2027-02-01T16:00")
+    shown = fvm.json("session", "show", sid)
+    assert (shown["start"], shown["end"]) == ("2027-01-31T09:00", "2027-02-01T16:00")
+    listed = fvm("session", "show", sid).stdout
+    assert "2027-01-31–02-01, 09:00–16:00 varje dag" in listed
+
+
+@pytest.mark.usefixtures("swedish")
+def test_a_day_that_does_not_exist_and_a_session_without_seats_are_refused(fvm: Fvm) -> None:
+    err = fvm(
+        "session", "add", "super-user", "--start", "2027-02-30T09:00", "--capacity", "8", code=2
+    ).stderr
+    assert "'2027-02-30' är inget riktigt datum: 2027-02 har 28 dagar" in err
+    assert "format" not in err.lower() and "2026-12-14T09:00" not in err
+    none = fvm(
+        "session", "add", "super-user", "--start", "2027-02-03T09:00", "--capacity", "0", code=2
+    ).stderr
+    assert "--capacity måste vara minst 1" in none
+    assert fvm.json("session", "list") == []
+    fvm("session", "add", "super-user", "--start", "2027-02-03T09:00", "--capacity", "2")
+    refused = fvm("session", "update", "super-user-2027-02-03", "--capacity", "0", code=2)
+    assert "--capacity måste vara minst 1" in refused.stderr

@@ -421,7 +421,7 @@ def test_a_course_of_several_days_is_a_session_held_each_day(school: Fvm, tmp_pa
     fundament = school.json("session", "show", "millennium-fundament-2027-01-18")
     assert (fundament["start"], fundament["end"]) == ("2027-01-18T09:00", "2027-01-20T17:00")
     shown = school("session", "show", "millennium-fundament-2027-01-18").stdout
-    assert "2027-01-18 – 2027-01-20, 09:00–17:00 each day" in shown
+    assert "2027-01-18–20, 09:00–17:00 each day" in shown
     out = tmp_path / "kurser.ics"
     school("session", "calendar", "-o", str(out))
     event = next(

@@ -13,7 +13,7 @@ from fvmcli.cli.output import Listing, Output, importing, say
 from fvmcli.cli.views.training import named
 from fvmcli.i18n import _, ngettext
 from fvmcli.render.columns import Column
-from fvmcli.render.values import word
+from fvmcli.render.values import time_span, word
 
 app = typer.Typer(help=GROUPS["session"][1], no_args_is_help=True)
 
@@ -80,10 +80,10 @@ def add(
     )
     say(
         ngettext(
-            "Scheduled {id}: {start:%Y-%m-%d %H:%M}–{end:%H:%M}, {capacity} seat.",
-            "Scheduled {id}: {start:%Y-%m-%d %H:%M}–{end:%H:%M}, {capacity} seats.",
+            "Scheduled {id}: {when}, {capacity} seat.",
+            "Scheduled {id}: {when}, {capacity} seats.",
             saved.capacity,
-        ).format(id=saved.id, start=saved.start, end=saved.end, capacity=saved.capacity)
+        ).format(id=saved.id, when=time_span(saved.start, saved.end), capacity=saved.capacity)
     )
 
 
@@ -98,7 +98,8 @@ def update(
     trainer: str | None = TRAINER,
     by: str | None = BY,
 ) -> None:
-    """Change a session; raising the capacity promotes people from the waitlist.
+    """Change a session; raising the capacity promotes people from the waitlist. A new
+    --start without --end moves the whole session, its length kept.
 
     Example: fvm session update open-link-2027-01-18 --capacity 16
     """
@@ -114,7 +115,14 @@ def update(
         trainer=trainer,
         by=by,
     )
-    say(f"{session_id}: {word(saved.outcome)}.")
+    say(
+        _("{id}: {outcome}; {when}, {capacity} seats.").format(
+            id=session_id,
+            outcome=word(saved.outcome),
+            when=time_span(saved.start, saved.end),
+            capacity=saved.capacity,
+        )
+    )
     for person in saved.promoted:
         say(_("Promoted {person} from the waitlist.").format(person=person))
 

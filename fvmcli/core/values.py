@@ -56,6 +56,9 @@ def parse_datetime(text: str) -> datetime:
     try:
         value = datetime.fromisoformat(text)
     except ValueError as exc:
+        day = text.replace(" ", "T").partition("T")[0]
+        if _DATE.fullmatch(day):
+            parse_date(day)  # a day that does not exist (2027-02-30) is said so, as for dates
         raise ValueError(
             _("expected a date and time like 2026-12-14T09:00, got {text!r}").format(text=text)
         ) from exc

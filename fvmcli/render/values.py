@@ -137,7 +137,7 @@ def local_time(text: str | None) -> str | None:
 
 def time_span(start: str | datetime, end: str | datetime) -> str:
     """Return a session's time as ``2026-12-12 09:00–10:00``, a session over several days as
-    ``2027-01-18 – 2027-01-20, 09:00–17:00 each day``; text that is not a time (a damaged
+    ``2027-01-18–20, 09:00–17:00 each day``; text that is not a time (a damaged
     record) as it is."""
     try:
         first = datetime.fromisoformat(start) if isinstance(start, str) else start
@@ -147,9 +147,14 @@ def time_span(start: str | datetime, end: str | datetime) -> str:
     if first.date() == last.date():
         return f"{first:%Y-%m-%d %H:%M}–{last:%H:%M}"
     if last.time() > first.time():  # held each day (core.enrolment.session_days)
-        return _("{first} – {last}, {start}–{end} each day").format(
+        # The last day as short as the first leaves it clear: 2027-01-19–20, 2027-01-31–02-01.
+        if (last.year, last.month) == (first.year, first.month):
+            shown = f"{last:%d}"
+        else:
+            shown = f"{last:%m-%d}" if last.year == first.year else f"{last:%Y-%m-%d}"
+        return _("{first}–{last}, {start}–{end} each day").format(
             first=f"{first:%Y-%m-%d}",
-            last=f"{last:%Y-%m-%d}",
+            last=shown,
             start=f"{first:%H:%M}",
             end=f"{last:%H:%M}",
         )

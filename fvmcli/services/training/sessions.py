@@ -28,6 +28,13 @@ def _fields(capacity: int | None, location: str | None, trainer: str | None) -> 
     try:
         if capacity is not None:
             check_count(capacity, "--capacity")
+            if capacity < 1:  # every booking would land on the waitlist
+                raise ValueError(
+                    _(
+                        "--capacity must be at least 1: a session without seats puts every "
+                        "booking on the waitlist"
+                    )
+                )
         check_text(location, "--location", MAX_NAME)
         check_text(trainer, "--trainer", MAX_NAME)
     except ValueError as exc:
@@ -175,7 +182,8 @@ def update_session(
     trainer: str | None = None,
     by: str | None = None,
 ) -> SessionSaved:
-    """Change a session; raising its capacity promotes people from the waitlist."""
+    """Change a session; raising its capacity promotes people from the waitlist. A new start
+    without a new end moves the whole session, its length kept."""
     _fields(capacity, location, trainer)
     with ctx.open().write() as conn:
         require_right(ctx, conn, "train")
@@ -184,9 +192,19 @@ def update_session(
         if capacity is not None:
             values["capacity"] = capacity
         if start is not None:
-            values["start"] = _when(start, "--start").isoformat(timespec="minutes")
+            begins = _when(start, "--start")
+            values["start"] = begins.isoformat(timespec="minutes")
         if end is not None:
             values["end"] = _when(end, "--end").isoformat(timespec="minutes")
+        elif start is not None:
+            # A new start moves the whole session, its length kept (times mended by hand
+            # need both; a damaged one says so below).
+            try:
+                length = datetime.fromisoformat(old["end"]) - datetime.fromisoformat(old["start"])
+            except (TypeError, ValueError):
+                length = None
+            if length is not None:
+                values["end"] = (begins + length).isoformat(timespec="minutes")
         problem = session_time_problem(
             datetime.fromisoformat(values["start"]), datetime.fromisoformat(values["end"])
         )
