@@ -13,7 +13,7 @@ from tests.conftest import Fvm
 from tests.factories import TODAY
 from tests.test_four_eyes import _c
 from tests.test_four_eyes import ward as ward  # noqa: F401 (the fixture)
-from tests.test_gate import _g, meeting  # noqa: F401 (the fixture)
+from tests.test_gate import GATES, _g, meeting  # noqa: F401 (the fixture)
 
 LOCAL = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d")
 ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")
@@ -186,3 +186,96 @@ def test_owners_and_answers_are_shown_by_name_json_keeps_ids(
     row = next(ln for ln in pending.splitlines() if "train" in ln)
     assert " ja " in row and "yes" not in row
     assert '"value": "yes"' in _c(ward, "attest", "chain", "--pending", "--json").stdout
+
+
+def _whatif(ward: tuple[Fvm, str], *args: str) -> str:  # noqa: F811
+    fvm, folder = ward
+    return fvm(
+        "--content",
+        folder,
+        "cutover",
+        "whatif",
+        "--phase",
+        "1",
+        "--go-live",
+        "2027-06-01",
+        "--as-of",
+        "2027-02-15",
+        *args,
+    ).stdout
+
+
+@pytest.mark.usefixtures("swedish")
+def test_whatif_names_the_items_and_counts_only_waivers_in_force(
+    ward: tuple[Fvm, str],  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    gates = Path(ward[1]) / "checklists" / "gates.toml"  # the gate scores on the chain list
+    gates.write_text(GATES.replace('"mini"', '"chain"'), "utf-8")
+    for unit in ("w", "p"):
+        _c(
+            ward,
+            "waive",
+            "chain",
+            "--unit",
+            unit,
+            "train",
+            "--reason",
+            "Beslut",
+            "--until",
+            "2027-03-31",
+        )
+    # Only w's waiver is approved by another person: p's is requested only (not in force).
+    _c(ward, "approve", "chain", "--unit", "w", "train", user="bertil")
+    found = json.loads(_whatif(ward, "--json"))
+    assert found["waivers_expiring"] == 1
+    assert found["waivers_expiring_list"] == [
+        {"unit": "w", "question": "train", "until": "2027-03-31"}
+    ]
+    # As of 2027-02-15 with go-live 2027-03-01 train (T-30d) and env are overdue; moved to
+    # 2027-06-01 they are not: each named with its due date at the what-if date.
+    assert found["items"]["no_longer_overdue"] == len(found["items_no_longer_overdue"]) > 0
+    assert found["items"]["falling_due"] == len(found["items_falling_due"]) == 0
+    lifted = {(i["unit"], i["question"]): i["due"] for i in found["items_no_longer_overdue"]}
+    assert lifted[("w", "train")] == "2027-05-02"  # 30 days before 2027-06-01
+    out = _whatif(ward)
+    assert "Undantag som skulle löpa ut före driftstart: 1" in out
+    assert re.search(r"Avdelning\s+Är utbildningen genomförd\?\s+2027-03-31", out)
+    assert "Punkter som inte längre är försenade:" in out
+    assert re.search(r"Avdelning\s+Är utbildningen genomförd\?\s+2027-05-02", out)
+    assert "Punkter som förfaller: 0" in out
+
+
+def test_a_held_forecast_says_what_holds_it(swedish: None) -> None:
+    from fvmcli.cli.views.whatif import _forecast
+    from fvmcli.core.results import StatusReason
+
+    reason = StatusReason("amber", "unattested", ("train",))
+    assert _forecast("held", reason) == "fasthållen (oattesterad: train)"
+    assert _forecast("late", reason) == "sen"
+
+
+@pytest.mark.usefixtures("swedish")
+def test_a_waived_overdue_item_is_marked_with_the_waivers_end(
+    ward: tuple[Fvm, str],  # noqa: F811
+) -> None:
+    _c(ward, "set", "chain", "--unit", "w", "env", "ja")
+    _c(
+        ward,
+        "waive",
+        "chain",
+        "--unit",
+        "w",
+        "train",
+        "--reason",
+        "Beslut",
+        "--until",
+        "2027-03-31",
+    )
+    _c(ward, "approve", "chain", "--unit", "w", "train", user="bertil")
+    out = _c(ward, "score", "chain", "--unit", "w", "--as-of", "2027-02-15").stdout
+    overdue = out.split("Försenade, utöver blockerarna")[1].split("Undantag")[0]
+    line = next(ln for ln in overdue.splitlines() if ln.strip().startswith("train"))
+    assert line.endswith("[undantag till och med 2027-03-31]")
+    assert "Blockerare" not in out.split("Försenade, utöver")[0]  # waived: no blocker

@@ -25,7 +25,7 @@ from fvmcli.core.model import Person, Unit
 from fvmcli.services import territory, training
 from fvmcli.services.remind import digests
 from tests.conftest import Fvm
-from tests.factories import TEST_CONTENT, answered, context, counted, go_live
+from tests.factories import TEST_CONTENT, TODAY, answered, context, counted, go_live
 
 pytestmark = pytest.mark.store
 CONTENT = str(TEST_CONTENT)
@@ -271,6 +271,9 @@ def test_a_second_run_the_same_day_sends_nothing_unless_resend(
         ("lead1", "Lena Åberg"),
         ("lead2", "Lars Ek"),
     ]
+    assert all(r["sent_at"].startswith(f"{TODAY.isoformat()}T10:00") for r in log)  # ISO
+    table = fvm("--content", CONTENT, "remind", "log").stdout  # local time, to the minute
+    assert f"{TODAY.isoformat()} 10:00" in table and "T10:00" not in table
 
 
 def test_a_refused_recipient_is_named_and_tried_again_next_run(

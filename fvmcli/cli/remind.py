@@ -13,6 +13,7 @@ from fvmcli.cli.options import AS_OF, BY, CHECKLIST_OPTION, output_options, unit
 from fvmcli.cli.output import Listing, Output, progress
 from fvmcli.i18n import _
 from fvmcli.render.columns import Column
+from fvmcli.render.values import local_time
 
 app = typer.Typer(
     help=GROUPS["remind"][1],
@@ -25,7 +26,7 @@ LOG = (
     Column("recipient", "recipient"),
     Column("name", "name"),
     Column("digest", "digest", lambda d: d[:12]),
-    Column("sent_at", "sent at"),
+    Column("sent_at", "sent at", lambda at: local_time(at) or ""),
     Column("sent_by", "sent by"),
 )
 

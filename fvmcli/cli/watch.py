@@ -14,7 +14,7 @@ from rich.text import Text
 from fvmcli.cli.output import STATUS_STYLE, printable
 from fvmcli.core.territory import alphabetical
 from fvmcli.i18n import N_, _
-from fvmcli.render.values import fraction_shown, stockholm, word
+from fvmcli.render.values import fraction_shown, in_local, local_time, word
 
 ORDER = ("red", "amber", "not-started", "green")
 TEXT_WIDTH = 48  # of a question's text in a line of the view
@@ -47,9 +47,8 @@ def _time(at: str, today: str) -> str:
         moment = datetime.fromisoformat(at)
     except ValueError:
         return printable(at)
-    local = moment.astimezone(stockholm()) if moment.tzinfo else moment  # as history shows it
-    day = local.date().isoformat()
-    return f"{local:%H:%M:%S}" if day == today else f"{day} {local:%H:%M}"
+    local = in_local(moment)  # as history shows it
+    return f"{local:%H:%M:%S}" if local.date().isoformat() == today else local_time(at) or at
 
 
 def _value_word(value: str) -> str:

@@ -130,9 +130,12 @@ def local_time(text: str | None) -> str | None:
         moment = datetime.fromisoformat(text)
     except ValueError:
         return text
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(stockholm())
-    return f"{moment:%Y-%m-%d %H:%M}"
+    return f"{in_local(moment):%Y-%m-%d %H:%M}"
+
+
+def in_local(moment: datetime) -> datetime:
+    """Return a moment in Swedish local time (one without an offset is taken as local)."""
+    return moment.astimezone(stockholm()) if moment.tzinfo is not None else moment
 
 
 def time_span(start: str | datetime, end: str | datetime) -> str:

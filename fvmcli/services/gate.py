@@ -44,6 +44,8 @@ class GateEvaluation:
     checklist: Checklist
     rows: list[UnitRow]  # worst first
     results: list[CriterionResult]  # in the gate's order
+    # With ``detail``: every overdue item as (unit, question, due), in the units' order.
+    overdue: tuple[tuple[str, str, date], ...] = ()
 
     @property
     def verdict(self) -> str:
@@ -86,9 +88,11 @@ def phase_evaluation(
     *,
     area: str | None = None,
     go_live: date | None = None,
+    detail: bool = False,
 ) -> GateEvaluation:
     """Return the gate's criteria over the phase's units (of ``area`` when given) on ``day``,
-    each unit scored by the one scorer with the phase's go-live, or ``go_live`` in its place."""
+    each unit scored by the one scorer with the phase's go-live, or ``go_live`` in its place;
+    with ``detail`` every overdue item too."""
     from fvmcli.services.readiness import territory_summaries
     from fvmcli.store.reads import Scope, go_live_dates
 
@@ -100,9 +104,11 @@ def phase_evaluation(
     dated = go_live_dates(conn).get(phase) if go_live is None else go_live
     rows: list[UnitRow] = []
     units: list[GateUnit] = []
+    overdue: list[tuple[str, str, date]] = []
     for unit, score, figures in territory_summaries(
-        ctx, conn, checklist, Scope(areas=tuple(areas)), day, go_live={phase: dated}
+        ctx, conn, checklist, Scope(areas=tuple(areas)), day, go_live={phase: dated}, detail=detail
     ):
+        overdue.extend((unit.id, q.question.id, q.due) for q in score.overdue if q.due)
         c = figures.coverage
         row = summary_row(unit, phase, score, c.percent, figures.readiness)
         rows.append(row)
@@ -124,7 +130,13 @@ def phase_evaluation(
         )
     rows.sort(key=row_rank)
     return GateEvaluation(
-        phase, day, dated, checklist, rows, [evaluate(c, units) for c in gate.criteria]
+        phase,
+        day,
+        dated,
+        checklist,
+        rows,
+        [evaluate(c, units) for c in gate.criteria],
+        tuple(overdue),
     )
 
 

@@ -98,11 +98,12 @@ def print_score(view: ScoreView, lang: str) -> None:
         for r in items:
             due = r.due.isoformat() if r.due else _("no date")
             days = (score.as_of - r.due).days if r.due else 0
-            say(
-                _("  {id}  due {due} ({days} days ago)  {texts}").format(
-                    id=r.question.id, due=due, days=days, texts=texts[r.question.id]
-                )
+            line = _("  {id}  due {due} ({days} days ago)  {texts}").format(
+                id=r.question.id, due=due, days=days, texts=texts[r.question.id]
             )
+            if r.waiver is not None:  # overdue, but waived: not a blocker until it ends
+                line += "  " + _("[waived until {until}]").format(until=r.waiver.until.isoformat())
+            say(line)
     if score.waived:
         say(_("Waived ({count})").format(count=len(score.waived)), "bold")
         for r in score.waived:
