@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,13 +19,27 @@ def e(at: str, new: str, by: str = "a", subject: str = "q") -> Entry:
     return Entry("answer", "c", subject, None, new, None, by, at, 1)
 
 
-def test_merge_plan_newest_wins_and_conflicts_are_reported() -> None:
+def test_merge_decides_by_what_each_side_knew_never_by_the_times() -> None:
+    """The history's order and what each side had seen decide; the times entries carry do
+    not (a sheet's date once stamped answers at midnight, before the morning's work)."""
+    q = ("answer", "c", "q")
     common = e("2026-11-01T10:00:00+01:00", "no")
     mine = e("2026-11-02T10:00:00+01:00", "partial", "lead")
+    # Stamped earlier than ``mine``, but given by a side that had seen ``mine``: it is newer.
+    after_mine = e("2026-11-02T00:00", "yes", "offline")
+    plan = plan_merge([common, mine], [common, mine, after_mine])
+    assert plan.added == [after_mine] and plan.unchanged == 2 and plan.conflicts == []
+    assert plan.current[q] == after_mine and plan.adopted == [q]
+    # Stamped later, but the bundle's side had not seen what this side has since: nothing
+    # of this side's goes back.
+    stale = e("2026-11-09T10:00:00+01:00", "no", "offline")
+    newer_here = e("2026-11-03T10:00:00+01:00", "yes", "lead")
+    plan = plan_merge([common, stale, newer_here], [common, stale])
+    assert plan.current[q] == newer_here and plan.adopted == [] and plan.conflicts == []
+    # Two changes neither side had seen: a conflict, reported; this side's value stays.
     theirs = e("2026-11-03T09:00:00+00:00", "yes", "offline")
     plan = plan_merge([common, mine], [common, theirs])
-    assert plan.added == [theirs] and plan.unchanged == 1
-    assert plan.newest[("answer", "c", "q")] == theirs
+    assert plan.added == [theirs] and plan.current[q] == mine and plan.adopted == []
     assert plan.conflicts == [
         {
             "kind": "answer",
@@ -33,11 +47,26 @@ def test_merge_plan_newest_wins_and_conflicts_are_reported() -> None:
             "subject": "q",
             "local": "partial",
             "bundle": "yes",
-            "kept": "yes",
+            "kept": "partial",
         }
     ]
-    older = e("2026-11-01T12:00:00+01:00", "yes", "offline")
-    assert plan_merge([common, mine], [common, older]).newest[("answer", "c", "q")] == mine
+    # The same value reached on both sides is no conflict.
+    same = e("2026-11-03T09:00:00+00:00", "partial", "offline")
+    assert plan_merge([common, mine], [common, same]).conflicts == []
+    # A side that merged the conflict and kept its own value says so in its rows (its
+    # state): the other side then takes that value, since that side had seen both.
+    kept_there = plan_merge(
+        [common, mine], [common, theirs, mine], incoming_state={q: ("yes", None)}
+    )
+    assert kept_there.current[q] == theirs and kept_there.conflicts == []
+    # Both sides have seen both and still differ: reported again, until a person chooses.
+    standing = plan_merge(
+        [common, mine, theirs],
+        [common, theirs, mine],
+        {q: ("partial", None)},
+        {q: ("yes", None)},
+    )
+    assert standing.current[q] == mine and len(standing.conflicts) == 1
     assert plan_merge([common], [common]).added == []
 
 
@@ -310,3 +339,55 @@ def test_attestations_and_approvals_travel_with_the_bundle_and_four_eyes_holds( 
     index = next(i for i, h in enumerate(forged["history"]) if h["kind"] == "attestation")
     assert f"history[{index}].by" in err and "Anna" in err
     assert shared.scalar("SELECT count(*) FROM history") == rows
+
+
+def test_a_person_sees_the_conflict_and_a_later_sheet_wins_whatever_its_date(  # type: ignore[no-untyped-def]
+    two, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, swedish
+) -> None:
+    """Issue 48: a laptop's dated answer sheet merged into the shared database. The laptop's
+    answer, given after it had learned the shared one, wins although its sheet's date (and
+    its clock) say earlier; two answers neither side had seen are a conflict, shown."""
+    from openpyxl import load_workbook
+
+    from fvmcli.core.sheet_layout import ANSWER, FILLED_ON, FIRST_ROW, QID
+
+    laptop, shared = two
+    shared_key = tmp_path / "shared.key"
+    shared("bundle", "keygen", "-o", str(shared_key))
+    laptop("bundle", "trust", str(shared_key) + ".pub", "--unit", "h1")
+    c(shared, "checklist", "set", "mini", "--unit", "h1", "a.pct", "85")
+    from_shared = tmp_path / "shared.json"
+    c(shared, "bundle", "export", "--unit", "h1", "--key", str(shared_key), "-o", str(from_shared))
+    c(laptop, "bundle", "import", str(from_shared))
+    # The laptop's clock is three minutes slow; its sheet says the person answered on the 20th.
+    monkeypatch.setenv("FVM_NOW", (FROZEN - timedelta(minutes=3)).isoformat())
+    sheet = tmp_path / "h1.xlsx"
+    c(laptop, "checklist", "sheet", "mini", "--unit", "h1", "-o", str(sheet))
+    book = load_workbook(sheet)
+    ws = book.worksheets[0]
+    ws.cell(FILLED_ON[0] + 1, FILLED_ON[1] + 1).value = datetime(2026, 11, 20)
+    row = next(r for r in ws.iter_rows(min_row=FIRST_ROW + 1) if r[QID].value == "a.pct")
+    row[ANSWER].value = 87.5
+    book.save(sheet)
+    c(laptop, "checklist", "import", "mini", str(sheet))
+    monkeypatch.setenv("FVM_NOW", FROZEN.isoformat())
+    from_laptop = tmp_path / "laptop.json"
+    c(laptop, "bundle", "export", "--unit", "h1", "-o", str(from_laptop))
+    out = c(shared, "bundle", "import", str(from_laptop)).stdout
+    assert "1 tillagda, 1 oförändrade, 0 i konflikt; 1 aktuella värden ändrades." in out
+    score = json.loads(c(shared, "checklist", "score", "mini", "--unit", "h1", "--json").stdout)
+    assert next(q for q in score["questions"] if q["id"] == "a.pct")["value"] == 87.5
+    history = json.loads(c(shared, "checklist", "history", "mini", "--unit", "h1", "--json").stdout)
+    assert [h["value"] for h in history] == ["85", "87.5"]
+    assert all(datetime.fromisoformat(h["at"]).tzinfo is not None for h in history)
+    # Now both change a.lead without seeing the other's change: a conflict, shown, and the
+    # shared value stays until a person chooses.
+    c(laptop, "checklist", "set", "mini", "--unit", "h1", "a.lead", "ja")
+    c(shared, "checklist", "set", "mini", "--unit", "h1", "a.lead", "nej")
+    c(laptop, "bundle", "export", "--unit", "h1", "-o", str(from_laptop))
+    result = c(shared, "bundle", "import", str(from_laptop), code=3)
+    assert "1 i konflikt" in result.stdout and "behållet (här)" in result.stdout
+    assert "ändrades på båda sidor utan att någon sida sett den andras ändring" in result.stderr
+    assert "fvm checklist set" in result.stderr
+    score = json.loads(c(shared, "checklist", "score", "mini", "--unit", "h1", "--json").stdout)
+    assert next(q for q in score["questions"] if q["id"] == "a.lead")["value"] == "no"

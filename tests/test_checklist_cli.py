@@ -296,7 +296,12 @@ def test_import_answers_matches_set(mini: Fvm, write_csv) -> None:
     result = cjson(mini, "score", "mini", "--unit", "h1", "--as-of", "2027-01-15")
     assert result["score"] == pytest.approx(0.46875, abs=1e-9)
     history = cjson(mini, "history", "mini", "--unit", "h1", "--question", "a.lead")
-    assert (history[0]["by"], history[0]["at"]) == ("karin", "2026-11-20T09:30")
+    # The file says when karin answered (the answer's day); history says when it was stored.
+    assert (history[0]["by"], history[0]["at"]) == ("karin", "2026-11-26T10:00:00+01:00")
+    assert (
+        mini.scalar("SELECT answered_at FROM answers WHERE question = 'a.lead'")
+        == "2026-11-20T09:30"
+    )
     again = c(mini, "import", "mini", str(write_csv(IMPORT_OK, "again.csv"))).stdout
     assert "Saved 0 of 5" in again
     assert mini.scalar("SELECT count(*) FROM history WHERE kind = 'answer'") == 5

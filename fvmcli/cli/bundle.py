@@ -23,7 +23,7 @@ CONFLICTS = (
     Column("subject", "subject"),
     Column("local", "here"),
     Column("bundle", "bundle"),
-    Column("kept", "kept (newest)"),
+    Column("kept", "kept (here)"),
 )
 
 
@@ -122,8 +122,10 @@ def import_(
         # The rest is merged; a script learns that part of a stale bundle was not taken.
         warn(
             _(
-                "{count} entries conflict with newer stored values and were not taken "
-                "(the newer values stay)."
+                "{count} values were changed on both sides without either seeing the "
+                "other's change; the bundle's values were not taken (the values here stay). "
+                "Choose each with fvm checklist set (or fvm equipment count), then export "
+                "again."
             ).format(count=conflicting)
         )
         raise typer.Exit(ExitCode.CONFLICT)

@@ -241,7 +241,9 @@ class NewAnswer(NamedTuple):
     value: str
     comment: str | None = None
     by: str | None = None  # None: the acting user
-    at: str | None = None  # None: now
+    # When the person says they answered (a sheet's date, a CSV's answered_at): the answer's
+    # day. None: now. Its history entry is stamped with the moment it is stored, whatever this.
+    at: str | None = None
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -154,13 +154,22 @@ class CheckedBundle:
     entries: list[Entry]
     fingerprint: str | None = None  # the device key that signed it
     legacy: bool = False  # signed with the shared FVM_BUNDLE_KEY
+    state: dict[Any, Any] | None = None  # what its side's current rows say (core.bundle.state_of)
+    days: dict[Any, tuple[str, str]] = field(default_factory=dict)  # core.bundle.answer_days
 
 
 def check_bundle(ctx: Context, file: Path, document: Any) -> CheckedBundle:
     """Return the bundle read from ``document`` when it can be trusted and every entry is one
     fvm could have written for its unit under this content; raise an error naming the file and
     each bad entry (``history[12].new: …``) otherwise."""
-    from fvmcli.core.bundle import entry_problems, own_word_problems, read_unit, verify
+    from fvmcli.core.bundle import (
+        answer_days,
+        entry_problems,
+        own_word_problems,
+        read_unit,
+        state_of,
+        verify,
+    )
     from fvmcli.core.territory import unit_problems
     from fvmcli.core.values import check_id
 
@@ -218,7 +227,15 @@ def check_bundle(ctx: Context, file: Path, document: Any) -> CheckedBundle:
             hint=_("Nothing was imported. Export the bundle again."),
         )
     assert unit is not None
-    return CheckedBundle(file, unit, entries, verified.fingerprint, verified.legacy)
+    return CheckedBundle(
+        file,
+        unit,
+        entries,
+        verified.fingerprint,
+        verified.legacy,
+        state_of(document),
+        answer_days(document, ctx.clock.latest()),
+    )
 
 
 MAX_LISTED = 50
@@ -252,12 +269,14 @@ def import_bundles(
     ctx: Context, documents: list[tuple[Path, Any]], *, dry_run: bool = False
 ) -> list[BundleImported]:
     """Verify every bundle, then merge their histories in one transaction: entries not yet
-    present are added and the newest entry of each topic becomes its current value. Nothing is
-    stored when any bundle is refused; importing twice changes nothing."""
+    present are added, and each topic's current value follows what each side had seen of the
+    other's (``core.bundle.plan_merge``): two changes neither had seen are a conflict, reported,
+    and the local value stays. Nothing is stored when any bundle is refused; importing twice
+    changes nothing."""
     from fvmcli.core.access import KIND_ACTION
-    from fvmcli.core.bundle import plan_merge
+    from fvmcli.core.bundle import plan_merge, state_of
     from fvmcli.services.territory import require_right
-    from fvmcli.store.bundles import add_entries, apply_newest, unit_entries
+    from fvmcli.store.bundles import add_entries, apply_merge, current_state, unit_entries
     from fvmcli.store.reads import get_unit
     from fvmcli.store.units import upsert_units
 
@@ -287,11 +306,16 @@ def import_bundles(
                         hint=_("Add the parent unit first (fvm unit add), or its bundle."),
                     )
                 upsert_units(conn, [unit], by=actor, at=ctx.clock.now())
-            plan = plan_merge(unit_entries(conn, unit.id), bundle.entries)
+            plan = plan_merge(
+                unit_entries(conn, unit.id),
+                bundle.entries,
+                state_of(current_state(conn, unit.id)),
+                bundle.state,
+            )
             for action in sorted({KIND_ACTION[e.kind] for e in plan.added}):
                 require_right(ctx, conn, action, [unit])
             add_entries(conn, unit.id, plan.added, key=bundle.fingerprint)
-            changed = apply_newest(conn, unit.id, plan.newest)
+            changed = apply_merge(conn, unit.id, plan.current, plan.adopted, bundle.days)
             report.append(
                 BundleImported(
                     bundle.file,

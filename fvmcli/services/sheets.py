@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -133,7 +134,13 @@ def import_sheets(
             if any(p.where.startswith(name) for p in problems):
                 continue
         by_sheet = sheet.filled_by
-        at_sheet = f"{sheet.filled_on.isoformat()}T00:00" if sheet.filled_on else None
+        # The sheet's date says on which day the person answered (the start of that day, in
+        # this clock's zone); the history records when the answers were stored.
+        at_sheet = (
+            datetime.combine(sheet.filled_on, time(), ctx.clock.read().tzinfo).isoformat()
+            if sheet.filled_on
+            else None
+        )
         for a in sheet.answers:
             if a.value is None:
                 continue  # an empty answer cell gives no answer: nothing is erased

@@ -72,6 +72,9 @@ def save_answers(
             and not confirms
         ):
             continue
+        # The answer's time is when the person says they answered; its history entry is
+        # stamped with the moment it is stored, so that the history's order is the order of
+        # what was known (a date typed on a sheet never sorts before work stored earlier).
         who, when = new.by or by, new.at or at
         if old is None:
             inserts.append(
@@ -95,7 +98,7 @@ def save_answers(
             )
         log.append(
             (
-                when,
+                at,
                 who,
                 "answer",
                 new.unit_id,

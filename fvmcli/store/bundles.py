@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -75,15 +76,34 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def apply_newest(conn: Connection, unit_id: str, newest: dict[Any, Entry]) -> int:
-    """Make the current state follow the newest entry of every topic; return how many rows
+def apply_merge(
+    conn: Connection,
+    unit_id: str,
+    current: dict[Any, Entry],
+    adopted: Iterable[Any],
+    days: Mapping[Any, tuple[str, str]] | None = None,
+) -> int:
+    """Make the current state follow the ``adopted`` topics' entries of ``current`` (each
+    topic's current entry after a merge, ``core.bundle.plan_merge``); return how many rows
     changed. An attestation or approval goes into the row of the answer or waiver it stands
-    for (``core.bundle.second_word``). No history is written: the entries are the history."""
-    return sum(
-        _put(conn, *_target(unit_id, e, second_word(newest, e)))
-        for e in newest.values()
-        if e.kind not in SECOND_PERSON
-    )
+    for (``core.bundle.second_word``): an adopted word puts the row of its answer or waiver
+    anew. An answer's time is the one its side's row gives (``days``: value and time, the day
+    the person answered) where that row holds the entry's value, else the entry's. No history
+    is written: the entries are the history."""
+    topics: dict[Any, None] = {}
+    for topic in adopted:
+        kind, scope, subject = topic
+        concerned = SECOND_PERSON.get(kind)
+        topics[(concerned[0], scope, subject) if concerned else topic] = None
+    entries = [current[t] for t in topics if t in current]
+    changed = 0
+    for e in entries:
+        table, key, values = _target(unit_id, e, second_word(current, e))
+        value, day = (days or {}).get(e.topic, (None, None))
+        if values is not None and e.kind == "answer" and value == e.new and day is not None:
+            values["answered_at"] = day
+        changed += _put(conn, table, key, values)
+    return changed
 
 
 def _target(
