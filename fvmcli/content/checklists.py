@@ -30,7 +30,7 @@ from fvmcli.core.model import (
 from fvmcli.errors import UnknownIdError
 from fvmcli.i18n import _
 
-NOT_CHECKLISTS = {"territory", "equipment", "gates"}
+NOT_CHECKLISTS = {"territory", "equipment", "gates", "hypercare"}
 KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 QUESTION_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 

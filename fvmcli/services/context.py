@@ -18,6 +18,7 @@ from fvmcli.i18n import LANGS, _, env_language, use
 if TYPE_CHECKING:
     from fvmcli.content.locate import ContentDirs
     from fvmcli.core.gate import Gate
+    from fvmcli.core.hypercare import Hypercare
     from fvmcli.core.model import Catalog, Checklist, Curriculum, Territory
     from fvmcli.core.runs import Runbook
     from fvmcli.store.database import Database
@@ -262,6 +263,13 @@ class Context:
         from fvmcli.content.runbooks import load_runbooks
 
         return load_runbooks(self.content, self.territory)
+
+    @cached_property
+    def hypercare(self) -> Hypercare:
+        """Return the validated hypercare indicators and pause criteria (``hypercare.toml``)."""
+        from fvmcli.content.hypercare import load_hypercare
+
+        return load_hypercare(self.content)
 
     def checklist(self, checklist_id: str) -> Checklist:
         """Return the validated checklist ``checklist_id``."""

@@ -1,0 +1,239 @@
+"""Hypercare, the weeks after go-live (``scoring.md``, "Hypercare"): day numbers, each unit's
+state on a day from its indicators, the pause criteria over a phase's units, and the verdict."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from fvmcli.core.model import Text
+
+UNIT_KINDS = ("count", "percent")  # what an indicator's values are
+WORSE = ("higher", "lower")  # which way an indicator is worse
+STATES = ("pause", "alert", "missing", "ok")  # a unit's states, worst first
+KINDS = ("units_in_state", "indicator_total", "indicator_mean")
+VERDICTS = ("continue", "pause")
+DECISIONS = ("continue", "conditional", "pause")
+# The kind a proposal's checklist column names when it is a hypercare proposal.
+PROPOSAL_KIND = "hypercare"
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A figure each unit reports every day of hypercare, and the values beyond which it
+    puts the unit in alert and in the pause range."""
+
+    id: str
+    name: Text
+    unit: str  # count | percent
+    worse: str  # higher | lower
+    alert: float
+    pause: float
+
+    def beyond(self, value: float, threshold: float) -> bool:
+        """Return True when ``value`` is at or past ``threshold`` on the worse side."""
+        return value >= threshold if self.worse == "higher" else value <= threshold
+
+    def severity(self, value: float | None) -> str | None:
+        """Return ``pause`` or ``alert`` when the value is beyond that threshold, else None
+        (no value is beyond anything)."""
+        if value is None:
+            return None
+        if self.beyond(value, self.pause):
+            return "pause"
+        if self.beyond(value, self.alert):
+            return "alert"
+        return None
+
+
+@dataclass(frozen=True)
+class HypercareCriterion:
+    """A pause criterion over a phase's units on one day: units in some states (``max_count``
+    or ``max_share``), an indicator's total (``max``) or its mean (``min`` or ``max``)."""
+
+    id: str
+    text: Text
+    kind: str
+    required: bool = True
+    states: tuple[str, ...] = ()
+    indicator: str | None = None
+    max_count: int | None = None
+    max_share: float | None = None
+    min: float | None = None
+    max: float | None = None
+
+    @property
+    def threshold(self) -> float:
+        """Return the threshold the figure is held against."""
+        for found in (self.max_count, self.max_share, self.min, self.max):
+            if found is not None:
+                return float(found)
+        return 0.0
+
+
+@dataclass(frozen=True)
+class Hypercare:
+    """``checklists/hypercare.toml``: how many days hypercare lasts, the indicators and the
+    pause criteria."""
+
+    days: int
+    indicators: tuple[Indicator, ...]
+    criteria: tuple[HypercareCriterion, ...]
+
+    def indicator(self, indicator_id: str) -> Indicator | None:
+        """Return the indicator with this id, if any."""
+        return next((i for i in self.indicators if i.id == indicator_id), None)
+
+
+def day_number(go_live: date, day: date) -> int:
+    """Return the hypercare day number of ``day``: 0 on go-live day."""
+    return (day - go_live).days
+
+
+def in_hypercare(go_live: date, day: date, days: int) -> bool:
+    """Return True when ``day`` is day 0 … ``days`` − 1 of hypercare."""
+    return 0 <= day_number(go_live, day) < days
+
+
+def last_day(go_live: date, days: int) -> date:
+    """Return the last day of hypercare."""
+    return go_live + timedelta(days=days - 1)
+
+
+@dataclass(frozen=True, slots=True)
+class UnitState:
+    """A unit's state on a day, its value of each indicator (None: not reported), and the
+    indicators beyond their alert or pause value."""
+
+    unit: str
+    area: str
+    state: str
+    values: dict[str, float | None]
+    beyond: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the unit as ``hypercare status --json`` shows it."""
+        return {
+            "unit": self.unit,
+            "state": self.state,
+            "values": {k: _plain(v) for k, v in self.values.items()},
+            "beyond": list(self.beyond),
+        }
+
+
+def _plain(value: float | None) -> float | int | None:
+    """Return a whole value as an int (a count of 3 is 3, not 3.0)."""
+    if value is not None and float(value).is_integer():
+        return int(value)
+    return value
+
+
+def unit_state(
+    hypercare: Hypercare, unit: str, area: str, values: Mapping[str, float]
+) -> UnitState:
+    """Return the unit's state from its values of one day: ``pause`` when any indicator is
+    beyond its pause value, else ``alert`` when any is beyond its alert value, else
+    ``missing`` when an indicator has no value, else ``ok``. Missing data is never ok."""
+    shown: dict[str, float | None] = {}
+    beyond: list[str] = []
+    worst: str | None = None
+    missing = False
+    for indicator in hypercare.indicators:
+        value = values.get(indicator.id)
+        shown[indicator.id] = value
+        if value is None:
+            missing = True
+            continue
+        severity = indicator.severity(value)
+        if severity is not None:
+            beyond.append(indicator.id)
+            if worst != "pause":
+                worst = severity
+    state = worst or ("missing" if missing else "ok")
+    return UnitState(unit, area, state, shown, tuple(beyond))
+
+
+def state_rank(state: UnitState) -> tuple[int, str]:
+    """Return a unit's place worst first: by state, then by id."""
+    return (STATES.index(state.state), state.unit)
+
+
+@dataclass(frozen=True)
+class HypercareResult:
+    """A criterion on one day: its figure, whether it is met, and the units behind a
+    failure, worst first."""
+
+    criterion: HypercareCriterion
+    value: float | None
+    met: bool
+    units: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the result as ``hypercare status --json`` shows it (``cli.md``)."""
+        return {
+            "id": self.criterion.id,
+            "met": self.met,
+            "value": self.value,
+            "threshold": self.criterion.threshold,
+            "units": list(self.units),
+        }
+
+
+def _valued(states: Sequence[UnitState], indicator: str) -> list[tuple[UnitState, float]]:
+    return [(s, v) for s in states if (v := s.values.get(indicator)) is not None]
+
+
+def evaluate(
+    criterion: HypercareCriterion, states: Sequence[UnitState], hypercare: Hypercare
+) -> HypercareResult:
+    """Return the criterion's figure over the units' states of one day, whether it is met,
+    and the units that count towards a failure, worst first."""
+    value: float | None
+    if criterion.kind == "units_in_state":
+        behind = sorted((s for s in states if s.state in criterion.states), key=state_rank)
+        if criterion.max_share is not None:
+            value = len(behind) / len(states) if states else 0.0
+            met = value <= criterion.max_share
+        else:
+            value = float(len(behind))
+            met = value <= (criterion.max_count or 0)
+        names = tuple(s.unit for s in behind)
+    else:
+        indicator = hypercare.indicator(criterion.indicator or "")
+        higher = indicator is None or indicator.worse == "higher"
+        valued = _valued(states, criterion.indicator or "")
+        # Worst first: the largest values of an indicator where higher is worse.
+        valued.sort(key=lambda p: (-p[1] if higher else p[1], p[0].unit))
+        if criterion.kind == "indicator_total":
+            value = float(sum(v for _, v in valued))
+            met = value <= (criterion.max or 0.0)
+            names = tuple(s.unit for s, v in valued if v)
+        else:  # indicator_mean over the units with a value; none: not met
+            value = sum(v for _, v in valued) / len(valued) if valued else None
+            if criterion.min is not None:
+                met = value is not None and value >= criterion.min
+                names = tuple(s.unit for s, v in valued if v < criterion.min)
+            else:
+                met = value is not None and value <= (criterion.max or 0.0)
+                names = tuple(s.unit for s, v in valued if v > (criterion.max or 0.0))
+    return HypercareResult(criterion, value, met, () if met else names)
+
+
+def evaluate_all(hypercare: Hypercare, states: Sequence[UnitState]) -> list[HypercareResult]:
+    """Return every criterion's result on one day, in the file's order."""
+    return [evaluate(c, states, hypercare) for c in hypercare.criteria]
+
+
+def verdict(results: Iterable[HypercareResult]) -> str:
+    """Return ``continue`` when every required criterion is met, else ``pause``."""
+    return "continue" if all(r.met for r in results if r.criterion.required) else "pause"
+
+
+def state_counts(states: Iterable[UnitState]) -> dict[str, int]:
+    """Return how many units are in each state, every state named."""
+    counts = dict.fromkeys(STATES, 0)
+    for s in states:
+        counts[s.state] += 1
+    return counts
