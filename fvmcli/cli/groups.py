@@ -41,6 +41,10 @@ GROUPS: dict[str, tuple[str, str]] = {
         "fvmcli.cli.gate",
         N_("Go/no-go: criteria, a proposal bound to its evidence, votes, the decision."),
     ),
+    "hypercare": (
+        "fvmcli.cli.hypercare",
+        N_("Hypercare: the weeks after go-live, unit by unit, against agreed pause criteria."),
+    ),
     "history": (
         "fvmcli.cli.history",
         N_("History: verify that no change was altered or removed outside fvm."),

@@ -212,6 +212,9 @@ SWEDISH_HEADINGS = {
     "platser": "capacity",
     "plats": "location",
     "utbildare": "trainer",
+    "indikator": "indicator",
+    "dag": "day",
+    "värde": "value",
 }
 
 

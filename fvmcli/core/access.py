@@ -24,6 +24,7 @@ ROLE_MEANING = {
 ACTIONS = {
     "answer": ("answerer", "lead", "admin"),
     "count": ("answerer", "lead", "admin"),
+    "report": ("answerer", "lead", "admin"),  # hypercare values of their units
     "waive": ("lead", "admin"),
     "attest": ("lead", "admin"),
     "decide": ("lead", "admin"),
@@ -40,6 +41,7 @@ ACTIONS = {
 ACTION_WORDS = {
     "answer": N_("change answers of"),
     "count": N_("change equipment counts of"),
+    "report": N_("record hypercare values of"),
     "waive": N_("waive questions of"),
     "attest": N_("attest answers of"),
     "decide": N_("propose or decide a go/no-go"),
@@ -61,6 +63,7 @@ ACTION_WORDS_WITHOUT_UNITS = {
 GRANTABLE = {
     "answer": "answerer",
     "count": "answerer",
+    "report": "answerer",
     "waive": "lead",
     "attest": "lead",
     "decide": "lead",
@@ -94,6 +97,7 @@ KIND_ACTION = {
     "grant": "grant",
     "trust": "trust",
     "reminder": "remind",
+    "hypercare": "report",
 }
 
 

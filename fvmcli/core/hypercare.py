@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from fvmcli.core.model import Text
+from fvmcli.i18n import _
 
 UNIT_KINDS = ("count", "percent")  # what an indicator's values are
 WORSE = ("higher", "lower")  # which way an indicator is worse
@@ -237,3 +238,38 @@ def state_counts(states: Iterable[UnitState]) -> dict[str, int]:
     for s in states:
         counts[s.state] += 1
     return counts
+
+
+def parse_value(indicator: Indicator, text: str) -> float:
+    """Return the value ``text`` gives for ``indicator``: a count is a whole number 0 or
+    more, a percent a number from 0 to 100 (a decimal comma is fine); else ValueError."""
+    from fvmcli.core.values import parse_count, parse_number
+
+    if indicator.unit == "count":
+        return float(parse_count(text, name=indicator.id))
+    value = parse_number(text)
+    if not 0 <= value <= 100:
+        raise ValueError(
+            _("{name} is a percent from 0 to 100, got {text!r}").format(
+                name=indicator.id, text=text.strip()
+            )
+        )
+    return value
+
+
+def day_problem(day: date, go_live: date | None, days: int, today: date) -> str | None:
+    """Return why no value can be recorded for ``day`` (None: it can): the phase has no
+    go-live date, the day lies outside hypercare, or it has not come yet."""
+    if go_live is None:
+        return _("the unit's phase has no go-live date, so it has no hypercare")
+    if not in_hypercare(go_live, day, days):
+        return _("{day} is outside hypercare ({first} – {last})").format(
+            day=day.isoformat(),
+            first=go_live.isoformat(),
+            last=last_day(go_live, days).isoformat(),
+        )
+    if day > today:
+        return _("{day} has not come yet (today is {today})").format(
+            day=day.isoformat(), today=today.isoformat()
+        )
+    return None

@@ -85,6 +85,13 @@ WORDS = {
     "no-go": N_("no-go"),
     "abstain": N_("abstain"),
     "conditional": N_("conditional go"),
+    # hypercare: a unit's state, the verdict and decision, the history's kind (core/hypercare)
+    "pause": N_("pause"),
+    "alert": N_("alert"),
+    "missing": N_("missing"),
+    "ok": N_("ok"),
+    "continue": N_("continue"),
+    "hypercare": N_("hypercare value"),
     # what became of an answer or a waiver under four eyes (checklist history)
     "attestation": N_("attestation"),
     "approval": N_("approval"),

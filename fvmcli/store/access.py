@@ -41,6 +41,7 @@ TABLE_ACTION = {
     "gate_proposals": ("decide", None),
     "gate_votes": ("vote", None),
     "gate_decisions": ("decide", None),
+    "hypercare_values": ("report", "unit_id"),
 }
 
 
@@ -316,6 +317,7 @@ def setup_rights(conn: Connection) -> None:
         ("history", "by"),
         ("answers", "answered_by"),
         ("equipment_counts", "counted_by"),
+        ("hypercare_values", "by"),
     ):
         run(f"DROP TRIGGER IF EXISTS fvm_check_by ON {s}.{table}")
         # A change recorded as made by the login itself needs no check: the condition is

@@ -315,3 +315,18 @@ content_files = sa.Table(
     sa.Column("path", sa.String(500), primary_key=True),
     sa.Column("data", sa.LargeBinary, nullable=False),
 )
+
+# Hypercare (``scoring.md``, "Hypercare"): a unit's value of an indicator on a day; the primary
+# key leads with the day, so that one day's values are one range of it.
+hypercare_values = sa.Table(
+    "hypercare_values",
+    metadata,
+    sa.Column("day", sa.Date, nullable=False),
+    sa.Column("unit_id", sa.String(100), sa.ForeignKey("units.id"), nullable=False, index=True),
+    sa.Column("indicator", sa.String(100), nullable=False),
+    sa.Column("value", sa.Float, nullable=False),
+    sa.Column("comment", sa.Text, nullable=True),
+    sa.Column("by", sa.String(200), nullable=False),
+    sa.Column("at", sa.String(40), nullable=False),
+    sa.PrimaryKeyConstraint("day", "unit_id", "indicator"),
+)
