@@ -245,3 +245,58 @@ def test_a_units_login_records_its_own_units_values_and_the_lead_any(server) -> 
 
 if PG_URL is not None:
     from tests.test_access import server  # noqa: F401 (the shared database with its logins)
+
+
+REQUIRED_ROLES = ("programdirektor", "chefslakare", "mas", "it-drift", "cutoverledare")
+
+
+def test_a_continue_or_pause_meeting_on_a_day_of_hypercare(care: Fvm, swedish: None) -> None:
+    """The proposal freezes the day's states, values and criteria with the gate's digest;
+    votes as for the go/no-go; the decision is fortsätt, villkorat or pausa."""
+    from fvmcli.core.gate import digest
+
+    care("hypercare", "record", "a1", "p1-incidents", "3", "--day", "2026-11-25")
+    err = care("gate", "propose", "--phase", "1", "h1", "--day", "2026-11-25", code=2).stderr
+    assert "--hypercare" in err
+    out = care("gate", "propose", "--phase", "1", "h1", "--hypercare", "--day", "2026-11-25").stdout
+    assert "h1" in out and "paus" in out
+    stored = json.loads(str(care.scalar("SELECT evidence FROM gate_proposals WHERE label = 'h1'")))
+    assert (stored["kind"], stored["as_of"], stored["day_number"]) == ("hypercare", "2026-11-25", 1)
+    assert [(u["unit"], u["state"]) for u in stored["units"]] == [
+        ("a1", "pause"),
+        ("a2", "missing"),
+        ("a3", "missing"),
+    ]
+    assert stored["units"][0]["values"]["p1-incidents"] == 3
+    shown = care.json("gate", "show", "h1")
+    assert shown["verdict"] == "pause" and shown["digest"] == digest(stored)
+    assert shown["as_of"] == "2026-11-25"
+    for role in REQUIRED_ROLES:
+        care("gate", "vote", "h1", "--role", role, "ja")
+    # A go/no-go word is not a hypercare decision; continuing against the criteria needs a
+    # reason, and a conditional continue a condition.
+    err = care("gate", "decide", "h1", "ja", code=2).stderr
+    assert "fortsätt, villkorat, pausa" in err
+    err = care("gate", "decide", "h1", "fortsätt", code=3).stderr
+    assert "--reason" in err and "Högst 10 % av enheterna i pausläge" in err
+    assert care("gate", "decide", "h1", "villkorat", code=2).stderr
+    care("gate", "decide", "h1", "pausa")
+    shown = care.json("gate", "show", "h1")
+    assert shown["decision"]["decision"] == "pause"
+    assert shown["decision"]["against_criteria"] == []
+    care("gate", "verify", "h1")
+    assert care.json("gate", "list")[0]["decision"] == "pause"
+    # Today's values do not change what was frozen for the day.
+    care("hypercare", "record", "a1", "p1-incidents", "0", "--day", "2026-11-25")
+    care("gate", "verify", "h1")
+
+
+def test_continuing_against_the_criteria_is_recorded_with_its_reason(care: Fvm) -> None:
+    care("gate", "propose", "--phase", "1", "h2", "--hypercare")
+    for role in REQUIRED_ROLES:
+        care("gate", "vote", "h2", "--role", role, "go")
+    out = care("gate", "decide", "h2", "continue", "--reason", "Styrgruppen: vi fortsätter").stdout
+    assert "units-in-pause" in out
+    decided = care.json("gate", "show", "h2")["decision"]
+    assert decided["decision"] == "continue"
+    assert "units-in-pause" in decided["against_criteria"]

@@ -48,19 +48,32 @@ def evaluate(
 
 @app.command("propose")
 def propose(
-    ctx: typer.Context, phase: int = PHASE, label: str = LABEL, as_of: str | None = AS_OF
+    ctx: typer.Context,
+    phase: int = PHASE,
+    label: str = LABEL,
+    as_of: str | None = AS_OF,
+    hypercare: bool = typer.Option(
+        False, "--hypercare", help="After go-live: continue or pause, on a day's hypercare."
+    ),
+    day: str | None = typer.Option(
+        None, "--day", metavar="YYYY-MM-DD", help="With --hypercare: the day (default: today)."
+    ),
 ) -> None:
     """Freeze the evidence for a go/no-go meeting: every unit's figures and every criterion's
-    result, with the SHA-256 of its canonical JSON, under a label.
+    result, with the SHA-256 of its canonical JSON, under a label. With --hypercare, the
+    evidence is a day of hypercare (each unit's state and values, the pause criteria) and the
+    meeting decides continue, conditional or pause.
 
-    Example: fvm gate propose --phase 1 etapp1-2027-02-10
+    Examples: fvm gate propose --phase 1 etapp1-2027-02-10
+    fvm gate propose --phase 1 hypercare-2027-03-04 --hypercare --day 2027-03-04
     """
+    from fvmcli.render.values import word
     from fvmcli.services.gate import propose as make
 
-    found = make(get_env(ctx), phase, label, as_of)
+    found = make(get_env(ctx), phase, label, as_of, hypercare=hypercare, day=day)
     say(
         _("Proposed {label}: the criteria say {verdict}. Evidence digest {digest}").format(
-            label=found.label, verdict=found.evaluation.verdict, digest=found.digest
+            label=found.label, verdict=word(found.evaluation.verdict), digest=found.digest
         )
     )
 
@@ -92,7 +105,10 @@ def decide(
     ctx: typer.Context,
     label: str = LABEL,
     choice: str = typer.Argument(
-        ..., metavar="go|conditional|no-go", help="Or ja, villkorat, nej."
+        ...,
+        metavar="go|conditional|no-go",
+        help="Or ja, villkorat, nej; a hypercare proposal continue|conditional|pause "
+        "(fortsätt, villkorat, pausa).",
     ),
     conditions: list[str] | None = typer.Option(
         None, "--condition", metavar="TEXT", help="A condition of a conditional go (repeat)."

@@ -17,6 +17,8 @@ STATES = ("pause", "alert", "missing", "ok")  # a unit's states, worst first
 KINDS = ("units_in_state", "indicator_total", "indicator_mean")
 VERDICTS = ("continue", "pause")
 DECISIONS = ("continue", "conditional", "pause")
+# A hypercare decision in Swedish words (``cli.md``), as ``core.gate.DECISION_WORDS``.
+DECISION_WORDS = {"fortsätt": "continue", "villkorat": "conditional", "pausa": "pause"}
 # The kind a proposal's checklist column names when it is a hypercare proposal.
 PROPOSAL_KIND = "hypercare"
 

@@ -31,6 +31,7 @@ from fvmcli.services.context import Context
 from fvmcli.services.territory import parse_day, require_right, selection_areas
 
 if TYPE_CHECKING:
+    from fvmcli.services.hypercare import HypercareDay
     from fvmcli.store.driver import Connection
 
 
@@ -171,7 +172,7 @@ def gate_evaluate(
 class Proposed:
     label: str
     digest: str
-    evaluation: GateEvaluation
+    evaluation: GateEvaluation | HypercareDay  # what the proposal froze
 
 
 def _label(label: str) -> str:
@@ -185,14 +186,30 @@ def _label(label: str) -> str:
     return label
 
 
-def propose(ctx: Context, phase: int, label: str, as_of: str | None = None) -> Proposed:
+def propose(
+    ctx: Context,
+    phase: int,
+    label: str,
+    as_of: str | None = None,
+    *,
+    hypercare: bool = False,
+    day: str | None = None,
+) -> Proposed:
     """Freeze the gate's evidence for phase ``phase`` as a proposal named ``label``, with the
-    SHA-256 of its canonical JSON; refused (3) when the label is taken."""
+    SHA-256 of its canonical JSON; refused (3) when the label is taken. With ``hypercare`` the
+    evidence is a day of the phase's hypercare (``day``, default today) and the proposal is
+    to continue or pause."""
     from fvmcli.store.gates import StoredProposal, add_proposal, get_proposal
 
     check_phase(ctx, phase)
     label = _label(label)
-    day = parse_day(ctx, as_of)
+    if hypercare and as_of is not None:
+        raise InputError(_("--as-of: a hypercare proposal is of a --day"))
+    if not hypercare and day is not None:
+        raise InputError(_("--day: only a hypercare proposal (--hypercare) is of a day"))
+    when = parse_day(ctx, as_of)
+    if hypercare:
+        ctx.hypercare  # noqa: B018 (a pack without hypercare says so before the database opens)
     with ctx.open().write() as conn:
         require_right(ctx, conn, "decide")
         if get_proposal(conn, label) is not None:
@@ -200,7 +217,17 @@ def propose(ctx: Context, phase: int, label: str, as_of: str | None = None) -> P
                 _("a proposal {label!r} exists already").format(label=label),
                 hint=_("Choose another label, e.g. with the date of the meeting."),
             )
-        found = phase_evaluation(ctx, conn, phase, day)
+        found: GateEvaluation | HypercareDay
+        go_live: date | None
+        if hypercare:
+            from fvmcli.core.hypercare import PROPOSAL_KIND
+            from fvmcli.services.hypercare import phase_day
+
+            found = phase_day(ctx, conn, phase, day)
+            when, go_live, checklist = found.day, found.go_live, PROPOSAL_KIND
+        else:
+            found = phase_evaluation(ctx, conn, phase, when)
+            go_live, checklist = found.go_live, found.checklist.id
         evidence = found.evidence()
         sealed = digest(evidence)
         add_proposal(
@@ -208,9 +235,9 @@ def propose(ctx: Context, phase: int, label: str, as_of: str | None = None) -> P
             StoredProposal(
                 label,
                 phase,
-                day,
-                found.go_live,
-                found.checklist.id,
+                when,
+                go_live,
+                checklist,
                 found.verdict,
                 canonical(evidence).decode("utf-8"),
                 sealed,
@@ -291,16 +318,25 @@ def decide(
     Refused (3) while a required role has not voted, after a decision, or for a go or a
     conditional go against failing required criteria without a reason; a conditional go
     needs a condition (2)."""
+    from fvmcli.core import hypercare as care
     from fvmcli.store.gates import StoredDecision, decision, put_decision, votes
     from fvmcli.store.history import head_of
 
-    choice = _choice(ctx, choice, DECISIONS, DECISION_WORDS)
     listed = [c.strip() for c in conditions or [] if c.strip()]
-    if choice == "conditional" and not listed:
-        raise InputError(_("a conditional go needs at least one --condition"))
     with ctx.open().write() as conn:
         require_right(ctx, conn, "decide")
         proposal = _proposal(conn, label)
+        # A hypercare proposal is decided continue, conditional or pause; pause, as no-go,
+        # needs no reason against the criteria.
+        hyper = proposal.checklist == care.PROPOSAL_KIND
+        ids, words, stop = (
+            (care.DECISIONS, care.DECISION_WORDS, "pause")
+            if hyper
+            else (DECISIONS, DECISION_WORDS, "no-go")
+        )
+        choice = _choice(ctx, choice, ids, words)
+        if choice == "conditional" and not listed:
+            raise InputError(_("a conditional go needs at least one --condition"))
         if decision(conn, label) is not None:
             raise ConflictError(_("{label!r} is decided already").format(label=label))
         voted = {v.role for v in votes(conn, label)}
@@ -318,12 +354,17 @@ def decide(
         against = [
             c["id"] for c in evidence.get("criteria", []) if c.get("required") and not c.get("met")
         ]
-        if choice != "no-go" and against and not (reason or "").strip():
+        if choice != stop and against and not (reason or "").strip():
             from fvmcli.render.values import word
 
+            texts = (
+                {c.id: c.text.get(ctx.lang) for c in ctx.hypercare.criteria}
+                if hyper
+                else dict(zip(against, criterion_names(ctx, against), strict=True))
+            )
             raise ConflictError(
                 _("a {decision} against failing criteria needs --reason: {criteria}").format(
-                    decision=word(choice), criteria=", ".join(criterion_names(ctx, against))
+                    decision=word(choice), criteria=", ".join(texts.get(c, c) for c in against)
                 )
             )
         put_decision(
@@ -335,11 +376,11 @@ def decide(
                 ctx.clock.now(),
                 listed,
                 (reason or "").strip() or None,
-                against if choice != "no-go" else [],
+                against if choice != stop else [],
             ),
         )
         head = head_of(conn)
-    return Decided(against if choice != "no-go" else [], head)
+    return Decided(against if choice != stop else [], head)
 
 
 def criterion_names(ctx: Context, ids: list[str]) -> list[str]:
