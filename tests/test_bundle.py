@@ -367,7 +367,7 @@ def test_a_person_sees_the_conflict_and_a_later_sheet_wins_whatever_its_date(  #
     ws = book.worksheets[0]
     ws.cell(FILLED_ON[0] + 1, FILLED_ON[1] + 1).value = datetime(2026, 11, 20)
     row = next(r for r in ws.iter_rows(min_row=FIRST_ROW + 1) if r[QID].value == "a.pct")
-    row[ANSWER].value = 87.5
+    row[ANSWER].value = 0.875  # typed "87,5" in its percent cell: Excel stores the fraction
     book.save(sheet)
     c(laptop, "checklist", "import", "mini", str(sheet))
     monkeypatch.setenv("FVM_NOW", FROZEN.isoformat())

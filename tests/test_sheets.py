@@ -83,7 +83,7 @@ def test_every_refusal_names_its_cell_and_stores_nothing(made: tuple[Fvm, Path])
     book, rows = rows_of(out / "h1.xlsx")
     ws = book.worksheets[0]
     ws.cell(rows["a.staff"], 5).value = "kanske"
-    ws.cell(rows["a.pct"], 5).value = 140
+    ws.cell(rows["a.pct"], 5).value = 1.4  # typed "140 %" in its percent cell
     ws.cell(rows["a.lead"], 6).value = "x" * 20_000
     book.save(out / "h1.xlsx")
     c = ("--content", CONTENT)
@@ -92,7 +92,7 @@ def test_every_refusal_names_its_cell_and_stores_nothing(made: tuple[Fvm, Path])
         *c, "checklist", "import", "mini", str(out / "h1.xlsx"), str(out / "h2.xlsx"), code=2
     ).stderr
     assert f"h1.xlsx!E{rows['a.staff']}: 'kanske' is not an answer to a.staff" in err
-    assert f"h1.xlsx!E{rows['a.pct']}: '140' is not an answer" in err
+    assert f"h1.xlsx!E{rows['a.pct']}: '140 %' is not an answer" in err
     assert f"h1.xlsx!F{rows['a.lead']}: is longer than 10000 characters" in err
     assert "Nothing was imported" in err
     assert fvm.scalar("SELECT count(*) FROM history") == before

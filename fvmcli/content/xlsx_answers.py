@@ -28,6 +28,8 @@ class SheetAnswer:
     comment_at: str  # the comment cell
     by: str | None = None
     at: str | None = None
+    # The answer cell holds a number without a percent format (0.9 may mean 90 % or 0.9 %).
+    plain_number: bool = False
 
 
 @dataclass
@@ -60,6 +62,29 @@ def cell_text(value: Any) -> str | None:
         return format_number(value)
     text = str(value).strip()
     return text or None
+
+
+def is_percent_format(number_format: str | None) -> bool:
+    """Return whether a cell's number format shows its number as a percentage (``0 %``,
+    ``0.0%``): a ``%`` outside quoted text and escapes, where Excel multiplies by 100."""
+    import re
+
+    bare = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", number_format or "")
+    return "%" in bare
+
+
+def answer_text(cell: Any) -> tuple[str | None, bool]:
+    """Return an answer cell's text as the person meant it, and whether it is a plain number.
+
+    A number in a percent-formatted cell is a fraction, as Excel stores it: 0.9 shown as
+    ``90 %`` is read as ``90 %``. Text is read as typed (``"90 %"``), other numbers as they are.
+    """
+    value = cell.value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if is_percent_format(getattr(cell, "number_format", None)):
+            return format_number(round(value * 100, 9)) + " %", False
+        return format_number(value), True
+    return cell_text(value), False
 
 
 def read_answers_xlsx(path: Path) -> ReadSheet:
@@ -133,21 +158,21 @@ def read_answers_xlsx(path: Path) -> ReadSheet:
                         name=path.name, title=ws.title, FILLED_ON=FILLED_ON[0] + 1, exc=exc
                     )
                 ) from exc
-        for r, row in enumerate(
-            ws.iter_rows(min_row=FIRST_ROW + 1, values_only=True), start=FIRST_ROW + 1
-        ):
-            qid = cell_text(row[QID]) if len(row) > QID else None
+        for r, row in enumerate(ws.iter_rows(min_row=FIRST_ROW + 1), start=FIRST_ROW + 1):
+            qid = cell_text(row[QID].value) if len(row) > QID else None
             if not qid:
                 continue
+            value, plain_number = answer_text(row[ANSWER])
             read.answers.append(
                 SheetAnswer(
                     read.unit or "",
                     qid,
-                    cell_text(row[ANSWER]),
-                    cell_text(row[COMMENT]),
-                    cell_text(row[WAS]) if len(row) > WAS else None,
+                    value,
+                    cell_text(row[COMMENT].value),
+                    cell_text(row[WAS].value) if len(row) > WAS else None,
                     f"{_col(ANSWER)}{r}",
                     f"{_col(COMMENT)}{r}",
+                    plain_number=plain_number,
                 )
             )
         return read
@@ -177,8 +202,8 @@ def _col(index: int) -> str:
 
 
 def _plain(path: Path, ws: Any) -> ReadSheet:
-    rows = ws.iter_rows(values_only=True)
-    header = [str(h).strip().lower() if h is not None else "" for h in next(rows, ())]
+    rows = ws.iter_rows()
+    header = [str(h.value).strip().lower() if h.value is not None else "" for h in next(rows, ())]
     missing = [c for c in REQUIRED if c not in header]
     unknown = [h for h in header if h and h not in REQUIRED + OPTIONAL]
     if missing or unknown:
@@ -201,9 +226,12 @@ def _plain(path: Path, ws: Any) -> ReadSheet:
     at = {name: i for i, name in enumerate(header) if name}
     read = ReadSheet(path, False)
     for r, row in enumerate(rows, start=2):
-        cells = {name: cell_text(row[i]) if i < len(row) else None for name, i in at.items()}
+        cells = {name: cell_text(row[i].value) if i < len(row) else None for name, i in at.items()}
         if not any(cells.values()):
             continue
+        plain_number = False
+        if at["value"] < len(row):
+            cells["value"], plain_number = answer_text(row[at["value"]])
         read.answers.append(
             SheetAnswer(
                 cells.get("unit") or "",
@@ -215,6 +243,7 @@ def _plain(path: Path, ws: Any) -> ReadSheet:
                 f"{_col(at.get('comment', at['value']))}{r}",
                 cells.get("answered_by"),
                 cells.get("answered_at"),
+                plain_number,
             )
         )
     return read

@@ -104,6 +104,27 @@ def _parse_typed(question: Question, text: str, word: str | None) -> str | None:
     return text if len(text) <= MAX_TEXT else None  # free text
 
 
+def ambiguous_percent(question: Question, text: str | None) -> str | None:
+    """Return why a plain number below 1 (not 0) given to a percent question from a
+    spreadsheet cell is refused, with what to type; None when it is not ambiguous.
+
+    A spreadsheet stores ``90 %`` as 0.9: a plain 0.9 (a cell without a percent format) may
+    be 90 % or 0.9 %. A percent-formatted cell, text with ``%`` and any number of 1 or more
+    say which they mean."""
+    if question.type != "percent" or text is None:
+        return None
+    try:
+        number = parse_number(text)
+    except ValueError:
+        return None
+    if not 0 < number < 1:
+        return None
+    return _(
+        "{text} is ambiguous for a percentage (a spreadsheet stores 90 % as 0.9): type "
+        "{whole} for {whole} %, or {text} % for less than one per cent"
+    ).format(text=text, whole=format_number(round(number * 100, 9)))
+
+
 def unknown_question(checklist: Checklist, wrong: str) -> str:
     """Return what is said of a question id the checklist does not have, with the id it most
     likely meant."""

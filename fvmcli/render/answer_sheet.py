@@ -104,6 +104,20 @@ def write_sheet(data: SheetData, lang: str, path: Path) -> None:
     open_date = book.add_format(
         {"bg_color": "#FFF9DB", "border": 1, "locked": False, "num_format": "yyyy-mm-dd"}
     )
+    # A percent answer is a fraction formatted as a percentage, as Excel keeps one: what a
+    # person types there (90, or 90 %) is stored as 0.9 and shown as 90 %, and read back so.
+    open_percent = {
+        decimals: book.add_format(
+            {
+                "bg_color": "#FFF9DB",
+                "border": 1,
+                "locked": False,
+                "valign": "top",
+                "num_format": "0" + ("." + "0" * decimals if decimals else "") + " %",
+            }
+        )
+        for decimals in range(3)
+    }
     derived = book.add_format({"italic": True, "valign": "top", "locked": True})
     ws = book.add_worksheet(words["sheet"])
     ws.write_string(0, 0, _text(data.title), title)
@@ -142,7 +156,10 @@ def write_sheet(data: SheetData, lang: str, path: Path) -> None:
             )
             ws.write_string(r, ANSWER, shown, derived)
             continue
-        _answer_cell(ws, r, q, row.value, lang, open_cell, open_date)
+        if q.type == "percent":
+            _percent_cell(ws, r, q, row.value, lang, open_cell, open_percent)
+        else:
+            _answer_cell(ws, r, q, row.value, lang, open_cell, open_date)
         ws.write_string(r, COMMENT, _text(row.comment), open_cell)
         widths[ANSWER] = max(
             widths[ANSWER], min(40, len(answer_label(q, row.value, lang) or "") + 2)
@@ -198,7 +215,7 @@ def _answer_cell(ws, r, q: Question, value: str | None, lang: str, fmt, date_fmt
         ws.write_string(r, ANSWER, answer_label(q, value, lang) or "", fmt)
         ws.data_validation(r, ANSWER, r, ANSWER, {"validate": "list", "source": picks})
         return
-    if q.type in ("percent", "number") and value not in (None, NA):
+    if q.type == "number" and value not in (None, NA):
         ws.write_number(r, ANSWER, float(value), fmt)
     elif q.type == "date" and value not in (None, NA):
         ws.write_datetime(r, ANSWER, date.fromisoformat(value), date_fmt)
@@ -208,15 +225,7 @@ def _answer_cell(ws, r, q: Question, value: str | None, lang: str, fmt, date_fmt
         ws.write_string(r, ANSWER, _text(value), fmt)
     if q.allow_na:
         return  # a typed "Ej aktuell" must stay possible
-    if q.type == "percent":
-        ws.data_validation(
-            r,
-            ANSWER,
-            r,
-            ANSWER,
-            {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 100},
-        )
-    elif q.type == "number":
+    if q.type == "number":
         ws.data_validation(
             r, ANSWER, r, ANSWER, {"validate": "decimal", "criteria": ">=", "value": 0}
         )
@@ -233,3 +242,26 @@ def _answer_cell(ws, r, q: Question, value: str | None, lang: str, fmt, date_fmt
                 "maximum": date(2100, 12, 31),
             },
         )
+
+
+def _percent_cell(ws, r, q: Question, value: str | None, lang: str, fmt, percent) -> None:  # type: ignore[no-untyped-def]
+    """Write a percent answer as the fraction Excel stores for it, formatted as a percentage
+    (87.5 → 0.875 shown as 87.5 %), so that Excel shows and stores what the person means, and
+    let it take 0 %–100 % (a fraction from 0 to 1)."""
+    if value == NA:
+        ws.write_string(r, ANSWER, words_in(LABELS, lang)[NA], fmt)
+    elif value is None:
+        ws.write_blank(r, ANSWER, None, percent[0])
+    else:
+        number = float(value)
+        decimals = next((d for d in range(3) if round(number, d) == number), 2)
+        ws.write_number(r, ANSWER, number / 100, percent[decimals])
+    if q.allow_na:
+        return  # a typed "Ej aktuell" must stay possible
+    ws.data_validation(
+        r,
+        ANSWER,
+        r,
+        ANSWER,
+        {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 1},
+    )

@@ -118,7 +118,7 @@ def import_sheets(
     a version whose questions have changed since, is refused; an answer whose stored value
     changed after the sheet was made is a conflict unless ``overwrite``."""
     from fvmcli.content.xlsx_answers import read_answers_xlsx
-    from fvmcli.core.answers import check_answers
+    from fvmcli.core.answers import ambiguous_percent, check_answers
     from fvmcli.services.answers import answering_units, save
 
     checklist = ctx.checklist(checklist_id)
@@ -147,6 +147,10 @@ def import_sheets(
             question = checklist.question(a.question)
             if sheet.answer_sheet and question is not None and question.derived:
                 continue  # shown read-only, with its live value
+            unclear = ambiguous_percent(question, a.value) if question and a.plain_number else None
+            if unclear:
+                problems.append(Problem(f"{name}!{a.where}", unclear))
+                continue
             batch.append(
                 NewAnswer(
                     a.unit, a.question, a.value, a.comment, a.by or by_sheet, a.at or at_sheet
