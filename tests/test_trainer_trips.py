@@ -118,3 +118,25 @@ def test_a_day_that_does_not_exist_and_a_session_without_seats_are_refused(fvm: 
     fvm("session", "add", "super-user", "--start", "2027-02-03T09:00", "--capacity", "2")
     refused = fvm("session", "update", "super-user-2027-02-03", "--capacity", "0", code=2)
     assert "--capacity måste vara minst 1" in refused.stderr
+
+
+@pytest.mark.usefixtures("swedish")
+def test_erasure_names_the_person_first_and_cancels_bookings_to_come(
+    course_people: Fvm, tmp_path: object
+) -> None:
+    fvm = course_people
+    fvm("session", "enroll", PAST, "t06")
+    fvm("session", "attend", PAST, "t06", "--no-show")  # what happened stays
+    fvm("session", "enroll", FULL, "t06", "t02")  # a seat; t02 waits for it
+    asked = fvm("person", "forget", "t06", code=2).stderr  # no terminal to ask on: named first
+    assert "Radera Åsa Öberg (t06):" in asked and "fvm person forget t06 --yes" in asked
+    done = fvm("person", "forget", "t06", "--yes").stdout
+    assert f"Avbokade platsen på {FULL}." in done
+    assert f"Flyttade upp t02 från reservlistan till {FULL}." in done
+    full = fvm.json("session", "show", FULL)
+    assert (full["enrolled"], full["waitlist"]) == (["t02"], [])
+    roster = fvm("session", "roster", FULL, "--format", "md").stdout
+    assert "t06" not in roster and "raderad" not in roster
+    # The session that was held keeps the erased person's attendance, without a name.
+    assert fvm.json("session", "show", PAST)["status"]["t06"] == "no-show"
+    assert "Åsa" not in fvm("session", "roster", PAST, "--format", "md").stdout

@@ -111,13 +111,16 @@ def forget(
     Example: fvm person forget p1001 --purge
     """
     from fvmcli.cli.prompts import confirm
+    from fvmcli.cli.views.training import named_id
     from fvmcli.services.training import forget_person
 
-    def asked() -> bool:
+    def asked(name: str | None) -> bool:
+        who = named_id(person_id, name)
         return confirm(
-            _("Erase the name, e-mail and free text of {person_id} for good?").format(
-                person_id=person_id
-            ),
+            _(
+                "Erase {who}: the name, e-mail and free text for good, and any booking on a "
+                "session still to come?"
+            ).format(who=who),
             batch=_("fvm person forget {person_id} --yes").format(person_id=person_id),
         )
 
@@ -137,6 +140,14 @@ def forget(
             "Erased the personal data of {person_id}; role, unit and training records remain."
         ).format(person_id=person_id)
     )
+    for session_id in done.bookings_cancelled:
+        say(_("Cancelled the booking on {session_id}.").format(session_id=session_id))
+    for session_id, moved in done.promoted:
+        say(
+            _("Promoted {person} from the waitlist of {session_id}.").format(
+                person=moved, session_id=session_id
+            )
+        )
     for backup in done.backups_deleted:
         say(_("Deleted the backup copy {backup}.").format(backup=backup))
     if done.purged:

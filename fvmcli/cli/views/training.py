@@ -156,6 +156,12 @@ def named(line: str, name: str | None) -> str:
     return f"{line} – {name}" if name else line
 
 
+def named_id(person_id: str, name: str | None) -> str:
+    """Return a person as a sentence names them: ``Åsa Öberg (t06)``; the id alone when the
+    person is erased."""
+    return f"{name} ({person_id})" if name else person_id
+
+
 def person_name(person_id: str, people: dict[str, Any]) -> str:
     """Return a stored person's name (``people``: id → Person); empty when erased."""
     found = people.get(person_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,7 +14,7 @@ from fvmcli.services.context import Context
 from fvmcli.services.territory import ImportOutcome, require_right
 
 if TYPE_CHECKING:
-    pass
+    from fvmcli.store.driver import Connection
 
 
 def add_person(ctx: Context, person: Person, *, by: str | None = None) -> Person:
@@ -105,6 +105,9 @@ class Forgotten:
     backups_deleted: list[Path]
     purged: bool
     cancelled: bool = False  # the person asked said no: nothing was erased
+    # sessions not yet begun whose booking the erasure cancelled, and who moved up there
+    bookings_cancelled: list[str] = field(default_factory=list)
+    promoted: list[tuple[str, str]] = field(default_factory=list)
 
 
 def forget_person(
@@ -114,13 +117,16 @@ def forget_person(
     delete_backups: bool = False,
     purge: bool = False,
     by: str | None = None,
-    confirm: Callable[[], bool] | None = None,
+    confirm: Callable[[str | None], bool] | None = None,
 ) -> Forgotten:
     """Erase a person's name, email and free text everywhere, history included, and leave no
     copy in the database's files: SQLite zeroes what it deletes, and ``purge`` rewrites the
     tables on PostgreSQL. Pre-upgrade backup copies still hold the person, so erasure is
     refused while any exists, unless ``delete_backups`` deletes them. ``confirm`` is asked
-    once the erasure is known to be allowed (the right, the person), before anything goes."""
+    once the erasure is known to be allowed (the right, the person), before anything goes,
+    with the person's name (None: erased already). The person's places in sessions that have
+    not begun are cancelled (an erased person comes to no session), and the waitlist there
+    moves up."""
     from fvmcli.store.training import forget_person as erase
     from fvmcli.store.training import get_person
 
@@ -144,14 +150,17 @@ def forget_person(
     if confirm is not None:
         with ctx.open().read() as conn:
             require_right(ctx, conn, "erase")
-            if get_person(conn, person_id) is None:
+            found = get_person(conn, person_id)
+            if found is None:
                 raise UnknownIdError(_("no person {person_id!r}").format(person_id=person_id))
-        if not confirm():
+        if not confirm(found.name):
             return Forgotten(person_id, [], False, cancelled=True)
     with ctx.open().write() as conn:
         require_right(ctx, conn, "erase")
-        if get_person(conn, person_id) is None:
+        person = get_person(conn, person_id)
+        if person is None:
             raise UnknownIdError(_("no person {person_id!r}").format(person_id=person_id))
+        dropped, promoted = _cancel_future(ctx, conn, person, by=actor)
         if ctx.enforced:
             forget_in_database(conn, person_id, at=ctx.clock.now(), by=actor)
         else:
@@ -174,4 +183,29 @@ def forget_person(
         deleted.append(backup)
     if ctx.open().backend == "sqlite" or purge:
         ctx.open().scrub(["people", "enrolments", "history"])
-    return Forgotten(person_id, deleted, purge)
+    return Forgotten(person_id, deleted, purge, bookings_cancelled=dropped, promoted=promoted)
+
+
+def _cancel_future(
+    ctx: Context, conn: Connection, person: Person, *, by: str
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """Cancel a person's seats and waitlist places in sessions that have not begun; return
+    those sessions, and who moved up from their waitlists (session, person)."""
+    from fvmcli.core.enrolment import WAITLISTED
+    from fvmcli.services.training.enrolment import promote
+    from fvmcli.store.training import bookings_of, get_session, set_enrolment
+
+    now, at = ctx.clock.moment(), ctx.clock.now()
+    dropped, promoted = [], []
+    for booking in bookings_of(conn, [person.id]).get(person.id, []):
+        if booking.status not in ("enrolled", WAITLISTED) or booking.session.start <= now:
+            continue
+        session = get_session(conn, booking.session.id, lock=True)
+        if session is None:  # gone since it was read
+            continue
+        set_enrolment(
+            conn, session["id"], person, "cancelled", by=by, at=at, known=(booking.status,)
+        )
+        dropped.append(session["id"])
+        promoted += [(session["id"], p) for p in promote(conn, session, by=by, at=at)]
+    return sorted(dropped), promoted
