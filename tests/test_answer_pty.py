@@ -167,7 +167,8 @@ def test_person_forget_asks_first_on_a_terminal(tmp_path: Path) -> None:
             encoding="utf-8",
             timeout=20,
         )
-        child.expect(r"för gott\? \[j/N\] ")
+        child.expect(r"\[j/N\] ")
+        assert "Radera Åsa Öst (p1) för gott" in " ".join(str(child.before).split())
         child.sendline(reply)
         child.expect(pexpect.EOF)
         child.close()

@@ -129,7 +129,7 @@ def test_erasure_names_the_person_first_and_cancels_bookings_to_come(
     fvm("session", "attend", PAST, "t06", "--no-show")  # what happened stays
     fvm("session", "enroll", FULL, "t06", "t02")  # a seat; t02 waits for it
     asked = fvm("person", "forget", "t06", code=2).stderr  # no terminal to ask on: named first
-    assert "Radera Åsa Öberg (t06):" in asked and "fvm person forget t06 --yes" in asked
+    assert "Radera Åsa Öberg (t06) för gott" in asked and "fvm person forget t06 --yes" in asked
     done = fvm("person", "forget", "t06", "--yes").stdout
     assert f"Avbokade platsen på {FULL}." in done
     assert f"Flyttade upp t02 från reservlistan till {FULL}." in done

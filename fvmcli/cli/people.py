@@ -118,8 +118,7 @@ def forget(
         who = named_id(person_id, name)
         return confirm(
             _(
-                "Erase {who}: the name, e-mail and free text for good, and any booking on a "
-                "session still to come?"
+                "Erase {who} for good (name, e-mail, free text; bookings to come are cancelled)?"
             ).format(who=who),
             batch=_("fvm person forget {person_id} --yes").format(person_id=person_id),
         )
