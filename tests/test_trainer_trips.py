@@ -3,6 +3,8 @@ and the words they read. Each test reads what the person sees, in Swedish."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.conftest import Fvm
@@ -140,3 +142,49 @@ def test_erasure_names_the_person_first_and_cancels_bookings_to_come(
     # The session that was held keeps the erased person's attendance, without a name.
     assert fvm.json("session", "show", PAST)["status"]["t06"] == "no-show"
     assert "Åsa" not in fvm("session", "roster", PAST, "--format", "md").stdout
+
+
+@pytest.mark.usefixtures("swedish")
+def test_a_two_day_session_is_attended_day_by_day(
+    course_people: Fvm, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """enduser-clinical has an assessment; the session runs 2027-01-19–20."""
+    pypdf = pytest.importorskip("pypdf")
+    pytest.importorskip("weasyprint")
+    fvm = course_people
+    fvm(
+        "session", "add", "enduser-clinical", "--start", "2027-01-19T09:00", "--end",
+        "2027-01-20T17:00", "--capacity", "4",
+    )  # fmt: skip
+    two = "enduser-clinical-2027-01-19"
+    fvm("session", "enroll", two, "t01", "t02")
+    out = tmp_path / "narvaro.pdf"
+    fvm("session", "roster", two, "-o", str(out))
+    text = "\n".join(page.extract_text() for page in pypdf.PdfReader(out).pages)
+    assert "Signatur 2027-01-19" in text and "Signatur 2027-01-20" in text
+    monkeypatch.setenv("FVM_NOW", "2027-01-19T10:00:00+01:00")  # day 1, 10:00
+    early = fvm("session", "attend", two, "t01", "--day", "2027-01-20", code=3).stderr
+    assert "2027-01-20 av enduser-clinical-2027-01-19 har inte kommit än" in early
+    wrong = fvm("session", "attend", two, "t01", "--day", "2027-01-21", code=2).stderr
+    assert "2027-01-21 är ingen dag av kurstillfället (det hålls 2027-01-19, 2027-01-20)" in wrong
+    day1 = fvm("session", "attend", two, "t01", "t02").stdout  # today: day 1
+    assert "t01: bokad · närvarade 1 av 2 dagar – Anna Ek" in day1
+    # The assessment comes on or after the last day, and after every day is attended.
+    refused = fvm("session", "pass", two, "t01", code=3).stderr
+    assert (
+        "examinationen av enduser-clinical-2027-01-19 kommer på eller efter sista dagen" in refused
+    )
+    monkeypatch.setenv("FVM_NOW", "2027-01-20T16:00:00+01:00")
+    fvm("session", "attend", two, "t01", "--day", "2027-01-20")
+    assert fvm.json("session", "show", two)["status"] == {"t01": "attended", "t02": "enrolled"}
+    assert "t02 har inte närvarat" in fvm("session", "pass", two, "t02", code=3).stderr
+    assert "t01: genomförd" in fvm("session", "pass", two, "t01").stdout
+    roster = fvm("session", "roster", two, "--format", "md").stdout
+    assert "| Signatur 2027-01-19 | Signatur 2027-01-20 |" in roster
+    assert "| genomförd | ✓ | ✓ |" in roster and "| bokad | ✓ | |" in roster
+    plain = fvm("session", "roster", two, "--format", "csv", "--plain-csv").stdout.splitlines()
+    assert plain[0].endswith("signature 2027-01-19,signature 2027-01-20")
+    assert plain[2].endswith(",enrolled,x,")
+    # Coverage counts the completed course only.
+    unit = fvm.json("course", "coverage", "--unit", "u1")["units"][0]
+    assert unit["completed"] == 1

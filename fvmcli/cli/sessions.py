@@ -255,22 +255,42 @@ def attend(
     session_id: str = SESSION,
     person_ids: list[str] = PEOPLE,
     no_show: bool = typer.Option(False, "--no-show", help="Record that they did not come."),
+    day: str | None = typer.Option(
+        None,
+        "--day",
+        metavar="YYYY-MM-DD",
+        help="A day of a session over several days (default: today, or every day once over).",
+    ),
     force: bool = FORCE,
     reason: str | None = REASON,
     by: str | None = BY,
 ) -> None:
-    """Record attendance (or a no-show). Attendance completes a course without assessment.
-    Before the session's first day it is refused unless --force --reason.
+    """Record attendance (or a no-show). Attendance completes a course without assessment; a
+    session over several days is attended day by day, and completes when every day is.
+    Before the day it is refused unless --force --reason.
 
-    Example: fvm session attend millennium-intro-2026-12-01 p1001 p1002
+    Examples: fvm session attend millennium-intro-2026-12-01 p1001 p1002
+    fvm session attend super-user-2027-01-19 p1001 --day 2027-01-20
     """
     from fvmcli.services.training import mark_people
 
     marked = mark_people(
-        get_env(ctx), session_id, person_ids, no_show=no_show, force=force, reason=reason, by=by
+        get_env(ctx),
+        session_id,
+        person_ids,
+        no_show=no_show,
+        force=force,
+        reason=reason,
+        by=by,
+        day=day,
     )
     for m in marked:
-        say(named(f"{m.person}: {word(m.status)}", m.name))
+        line = f"{m.person}: {word(m.status)}"
+        if m.days:
+            line += " · " + ngettext(
+                "{n} of {total} day attended", "{n} of {total} days attended", m.of_days
+            ).format(n=len(m.days), total=m.of_days)
+        say(named(line, m.name))
 
 
 @app.command("pass")
@@ -319,7 +339,14 @@ def roster(
     kind = choose_format(fmt, output, ("html", "md", "pdf", "csv"))
     found = session_roster(env, session_id)
     context = roster_context(
-        found.session, found.course, found.people, env.curriculum, env.lang, found.units
+        found.session,
+        found.course,
+        found.people,
+        env.curriculum,
+        env.lang,
+        found.units,
+        found.days,
+        found.attended,
     )
     if kind == "csv":
         write_bytes(roster_csv(context, plain=plain).encode("utf-8"), output)

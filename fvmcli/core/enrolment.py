@@ -165,6 +165,49 @@ def before_start(session: SessionTime, today: date) -> bool:
     return today < session.start.date()
 
 
+def held_days(session: SessionTime) -> list[date]:
+    """Return the days a session is held (``session_days``), as dates."""
+    return [start.date() for start, _end in session_days(session.start, session.end)]
+
+
+def days_to_mark(days: Sequence[date], day: date | None, today: date) -> list[date]:
+    """Return the days one recording of attendance marks: ``day`` when given; else every day
+    of a one-day session; of a session over several days, today when it is one of them, else
+    every day (the session is over, or not begun: ``before_start`` refuses that)."""
+    if day is not None:
+        return [day]
+    if len(days) > 1 and today in days:
+        return [today]
+    return list(days)
+
+
+def day_problem(days: Sequence[date], day: date) -> str | None:
+    """Return why ``day`` cannot be marked on a session held on ``days`` (None: it can)."""
+    if day in days:
+        return None
+    shown = ", ".join(d.isoformat() for d in days)
+    return _("{day} is not a day of the session (it is held on {days})").format(
+        day=day.isoformat(), days=shown
+    )
+
+
+def status_after_days(
+    course: Course, status: str, days: Sequence[date], attended: set[date]
+) -> str:
+    """Return a person's status once ``attended`` days are recorded: the course's attendance
+    status (``attendance_status``) when every day is attended, else the status as it was
+    (a session over several days completes only when each day is attended)."""
+    if set(days) <= attended:
+        return attendance_status(course, no_show=False)
+    return status
+
+
+def assessment_too_early(days: Sequence[date], today: date) -> date | None:
+    """Return the last day of the session when ``today`` is before it (an assessment comes
+    on or after the last day), else None."""
+    return days[-1] if today < days[-1] else None
+
+
 def attendance_status(course: Course, no_show: bool) -> str:
     """Return the status attendance records: completed, unless the course has an assessment."""
     if no_show:

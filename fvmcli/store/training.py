@@ -268,6 +268,15 @@ def session_enrolments(conn: Connection, session_id: str) -> list[tuple[str, str
     return [(p, s) for p, s in conn.rows(sql, (session_id,))]
 
 
+def attended_days(conn: Connection, session_id: str) -> dict[str, list[str]]:
+    """Return person → the days they attended of a session over several days (ISO dates)."""
+    sql = (
+        "SELECT person_id, attended_days FROM enrolments "
+        f"WHERE session_id = {conn.mark} AND attended_days IS NOT NULL"
+    )
+    return {p: [d for d in days.split(",") if d] for p, days in conn.rows(sql, (session_id,))}
+
+
 def bookings_of(conn: Connection, person_ids: Iterable[str]) -> dict[str, list[Booking]]:
     """Return person → their enrolments with sessions, for many people in one query."""
     chosen = sorted(set(person_ids))
@@ -307,9 +316,12 @@ def set_enrolment(
     reason: str | None = None,
     note: str | None = None,
     known: tuple[str | None] | None = None,
+    days: str | None = None,
 ) -> str | None:
     """Set a person's status in a session (a new enrolment goes last in line); return the old
     status. The change goes to history with ``note`` (or ``reason``) as its comment.
+    ``days``, when given, are the days attended of a session over several days (ISO dates,
+    comma-separated): a day marked is a change even when the status stays.
 
     ``known`` is the current status when the caller has read it already (one query for many
     people), as a 1-tuple so that "no enrolment" (``(None,)``) differs from "not read"."""
@@ -322,7 +334,7 @@ def set_enrolment(
         )
     else:
         (old,) = known
-    if old == status:
+    if old == status and days is None:
         return old
     if old is None or old == "cancelled":
         # A new or renewed enrolment joins at the end of the line.
@@ -333,7 +345,8 @@ def set_enrolment(
             [(*key.values(), status, reason, at)],
         )
     else:
-        conn.update("enrolments", {"status": status}, key)
+        values = {"status": status} if days is None else {"status": status, "attended_days": days}
+        conn.update("enrolments", values, key)
     record(
         conn,
         [

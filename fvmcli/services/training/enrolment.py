@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from fvmcli.errors import ConflictError, InputError, PartlyRefused, UnknownIdError
@@ -53,6 +54,8 @@ class Enrolled:
     name: str | None = field(default=None, compare=False)  # as people read it; None: erased
     refused: tuple[str, ...] = ()  # why the person was not booked (nothing stored for them)
     moved_from: tuple[str, ...] = ()  # sessions of the course whose waitlist place moved here
+    days: tuple[date, ...] = ()  # the days attended of a session over several days
+    of_days: int = 1  # the days the session is held
 
 
 def enroll(
@@ -198,22 +201,39 @@ def mark_people(
     force: bool = False,
     reason: str | None = None,
     by: str | None = None,
+    day: str | None = None,
 ) -> list[Enrolled]:
     """Record attendance, a no-show, or a passed (``passing``) or failed (``failed``)
     assessment; return each person's new status, with their name.
 
     Attendance completes a course without assessment; an assessment's result needs an assessed
-    course and recorded attendance. A failed attempt stays as it is (the person takes the
-    course again in another session), so no figure drops it. Nothing is stored when any
-    person does not qualify. Attendance before the session's first day is refused unless
+    course, recorded attendance, and the session's last day come. A session over several days
+    is attended day by day (``day``; without it, today when the session is on, else every day),
+    and attendance is recorded when every day is attended. A failed attempt stays as it is (the
+    person takes the course again in another session), so no figure drops it. Nothing is stored
+    when any person does not qualify. Attendance on a day still to come is refused unless
     ``force``d with a ``reason``, which is kept in the history.
     """
-    from fvmcli.core.enrolment import FAILED, SEAT, attendance_status, before_start
-    from fvmcli.store.training import lock_people, session_enrolments, session_time, set_enrolment
+    from fvmcli.core.enrolment import (
+        FAILED,
+        assessment_too_early,
+        attendance_status,
+        day_problem,
+        days_to_mark,
+        held_days,
+        status_after_days,
+    )
+    from fvmcli.store.training import (
+        attended_days,
+        lock_people,
+        session_enrolments,
+        session_time,
+        set_enrolment,
+    )
 
     if force and not (reason or "").strip():
         raise InputError(_("--force needs --reason TEXT (the reason is kept)"))
-    user, at = ctx.actor(by), ctx.clock.now()
+    user, at, today = ctx.actor(by), ctx.clock.now(), ctx.clock.today()
     marked = []
     with ctx.open().write() as conn:
         require_right(ctx, conn, "train")
@@ -221,13 +241,27 @@ def mark_people(
         course = require_course(ctx, session["course"])
         assessed = passing or failed
         starts = session_time(session)
+        days = held_days(starts)
+        on = _day(day)
+        if on is not None:
+            problem = day_problem(days, on)
+            if problem:
+                raise InputError(_("--day: {problem}; nothing stored").format(problem=problem))
+        chosen = days_to_mark(days, on, today)
         # An assessment's result needs recorded attendance, which this already refused.
-        if not assessed and before_start(starts, ctx.clock.today()) and not force:
+        if not assessed and chosen[0] > today and not force:
             raise ConflictError(
-                _(
-                    "{session_id} starts on {day}: attendance cannot be recorded before the "
-                    "session; nothing stored"
-                ).format(session_id=session_id, day=starts.start.date().isoformat()),
+                (
+                    _(
+                        "{session_id} starts on {day}: attendance cannot be recorded before the "
+                        "session; nothing stored"
+                    )
+                    if day is None
+                    else _(
+                        "{day} of {session_id} is still to come: attendance cannot be recorded "
+                        "before the day; nothing stored"
+                    )
+                ).format(session_id=session_id, day=chosen[0].isoformat()),
                 hint=_(
                     "Record it on the day, or use --force --reason TEXT to record it anyway "
                     "(the reason is kept)."
@@ -239,46 +273,106 @@ def mark_people(
                     "{id} has no assessment: attendance completes it (use 'fvm session attend')"
                 ).format(id=course.id)
             )
+        last = assessment_too_early(days, today) if assessed else None
+        if last is not None:
+            raise ConflictError(
+                _(
+                    "the assessment of {session_id} comes on or after its last day, {day}; "
+                    "nothing stored"
+                ).format(session_id=session_id, day=last.isoformat())
+            )
         statuses = dict(session_enrolments(conn, session_id))
+        several = len(days) > 1
+        held = attended_days(conn, session_id) if several else {}
         people = lock_people(conn, person_ids)
         for person_id in dict.fromkeys(person_ids):
             status = statuses.get(person_id)
-            if person_id not in people or status not in SEAT:
-                where = (
-                    _("is on the waitlist of") if status == "waitlisted" else _("holds no seat in")
-                )
-                raise ConflictError(
-                    _("{person_id} {where} {session_id}; nothing stored").format(
-                        person_id=person_id, where=where, session_id=session_id
-                    )
-                )
-            if assessed and status not in ("attended", "completed", FAILED):
-                raise ConflictError(
-                    _(
-                        "{person_id} has not attended {session_id}; record attendance first; "
-                        "nothing stored"
-                    ).format(person_id=person_id, session_id=session_id)
-                )
-            if status == FAILED and not failed:
-                raise ConflictError(
-                    _(
-                        "{person_id} failed the assessment of {session_id}: the attempt stays; "
-                        "enrol the person in another session; nothing stored"
-                    ).format(person_id=person_id, session_id=session_id)
-                )
-            if failed and status == "completed":
-                raise ConflictError(
-                    _(
-                        "{person_id} passed the assessment of {session_id} already; nothing stored"
-                    ).format(person_id=person_id, session_id=session_id)
-                )
-            if failed:
-                new = FAILED
-            else:
-                new = "completed" if passing else attendance_status(course, no_show)
+            _check_mark(person_id, status, person_id in people, session_id, passing, failed)
             kept = reason.strip() if force and reason else None  # why it was recorded early
             person = people[person_id]
-            set_enrolment(conn, session_id, person, new, by=user, at=at, note=kept, known=(status,))
+            stored_days = None
+            if failed:
+                new = FAILED
+            elif passing:
+                new = "completed"
+            elif no_show or not several:
+                new = attendance_status(course, no_show)
+            else:
+                before = {date.fromisoformat(d) for d in held.get(person_id, [])}
+                attended = before | set(chosen)
+                new = status_after_days(course, status or "", days, attended)
+                if status in ("attended", "completed"):
+                    new = status  # attended already, every day
+                stored_days = ",".join(d.isoformat() for d in sorted(attended))
+                kept = "; ".join(
+                    ["day " + ", ".join(d.isoformat() for d in chosen)] + ([kept] if kept else [])
+                )
+            set_enrolment(
+                conn,
+                session_id,
+                person,
+                new,
+                by=user,
+                at=at,
+                note=kept,
+                known=(status,),
+                days=stored_days,
+            )
             statuses[person_id] = new
-            marked.append(Enrolled(person_id, new, name=people[person_id].name))
+            marked.append(
+                Enrolled(
+                    person_id,
+                    new,
+                    name=people[person_id].name,
+                    days=tuple(sorted(attended)) if stored_days is not None else (),
+                    of_days=len(days),
+                )
+            )
     return marked
+
+
+def _day(text: str | None) -> date | None:
+    """Return the day ``--day`` names, or None; InputError when it is not a date."""
+    from fvmcli.core.values import parse_date
+
+    if text is None:
+        return None
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        raise InputError(f"--day: {exc}") from exc
+
+
+def _check_mark(
+    person_id: str, status: str | None, known: bool, session_id: str, passing: bool, failed: bool
+) -> None:
+    """Refuse (ConflictError) to record attendance or an assessment's result of a person who
+    does not qualify: no seat, no attendance before a result, a failed attempt, a pass twice."""
+    from fvmcli.core.enrolment import FAILED, SEAT
+
+    if not known or status not in SEAT:
+        where = _("is on the waitlist of") if status == "waitlisted" else _("holds no seat in")
+        raise ConflictError(
+            _("{person_id} {where} {session_id}; nothing stored").format(
+                person_id=person_id, where=where, session_id=session_id
+            )
+        )
+    if (passing or failed) and status not in ("attended", "completed", FAILED):
+        raise ConflictError(
+            _(
+                "{person_id} has not attended {session_id}; record attendance first; nothing stored"
+            ).format(person_id=person_id, session_id=session_id)
+        )
+    if status == FAILED and not failed:
+        raise ConflictError(
+            _(
+                "{person_id} failed the assessment of {session_id}: the attempt stays; "
+                "enrol the person in another session; nothing stored"
+            ).format(person_id=person_id, session_id=session_id)
+        )
+    if failed and status == "completed":
+        raise ConflictError(
+            _("{person_id} passed the assessment of {session_id} already; nothing stored").format(
+                person_id=person_id, session_id=session_id
+            )
+        )

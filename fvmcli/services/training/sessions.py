@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -359,11 +359,16 @@ class Roster:
     course: Course
     people: dict[str, Person]
     units: dict[str, str] = field(default_factory=dict)  # the people's units: id → name
+    # a session over several days: its days, and the days each person attended
+    days: list[date] = field(default_factory=list)
+    attended: dict[str, list[str]] = field(default_factory=dict)
 
 
 def roster(ctx: Context, session_id: str) -> Roster:
     """Return a session with its participants and waitlist, for an attendance sheet."""
+    from fvmcli.core.enrolment import held_days
     from fvmcli.store.reads import list_units
+    from fvmcli.store.training import attended_days, session_time
     from fvmcli.store.training import list_people as stored_people
 
     with ctx.open().read() as conn:
@@ -372,7 +377,10 @@ def roster(ctx: Context, session_id: str) -> Roster:
         units = {
             u.id: u.name for u in list_units(conn, ids=sorted({p.unit for p in people.values()}))
         }
-    return Roster(data, require_course(ctx, data["course"]), people, units)
+        days = held_days(session_time(data))
+        attended = attended_days(conn, session_id) if len(days) > 1 else {}
+    course = require_course(ctx, data["course"])
+    return Roster(data, course, people, units, days if len(days) > 1 else [], attended)
 
 
 @dataclass(frozen=True)
