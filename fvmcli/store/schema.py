@@ -164,7 +164,7 @@ enrolments = sa.Table(
     sa.Column("status", sa.String(20), nullable=False),
     sa.Column("forced_reason", sa.Text, nullable=True),
     sa.Column("enrolled_at", sa.String(40), nullable=False),
-    # the days attended of a session over several days: ISO dates, comma-separated (0009)
+    # the days attended of a session over several days: ISO dates, comma-separated (0010)
     sa.Column("attended_days", sa.Text, nullable=True),
     sa.UniqueConstraint("session_id", "person_id", name="uq_enrolments_session_person"),
 )

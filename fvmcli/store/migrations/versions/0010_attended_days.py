@@ -1,14 +1,14 @@
 """Attendance per day of a session held over several days: the days a person attended (ISO
 dates, comma-separated, in order), so a course completes when every day is attended.
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
