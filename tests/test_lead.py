@@ -279,3 +279,42 @@ def test_a_waived_overdue_item_is_marked_with_the_waivers_end(
     line = next(ln for ln in overdue.splitlines() if ln.strip().startswith("train"))
     assert line.endswith("[undantag till och med 2027-03-31]")
     assert "Blockerare" not in out.split("Försenade, utöver")[0]  # waived: no blocker
+
+
+@pytest.mark.usefixtures("swedish")
+def test_checklist_history_verify_points_to_history_verify(fvm: Fvm) -> None:
+    err = fvm("checklist", "history", "verify", code=2).stderr
+    assert err == (
+        "fvm: checklist history verify är inget kommando; historiken kontrolleras med:\n"
+        "  fvm history verify\n"
+    )
+    assert "--unit" not in err
+
+
+@pytest.mark.usefixtures("swedish")
+def test_db_naming_a_folder_is_refused_in_swedish_without_a_server_hint(tmp_path: Path) -> None:
+    folder = tmp_path / "mapp"
+    folder.mkdir()
+    for args in (["cutover", "status"], ["checklist", "set", "golive", "--unit", "x", "a", "ja"]):
+        err = Fvm(str(folder))(*args, code=2).stderr
+        assert f"--db / FVM_DB: {folder} är en mapp, inte en databasfil" in err
+        assert "servern" not in err and "unable to open" not in err
+    assert list(folder.iterdir()) == []
+
+
+@pytest.mark.usefixtures("swedish")
+def test_a_failed_write_on_a_new_path_leaves_no_file(tmp_path: Path) -> None:
+    (tmp_path / "db").mkdir()
+    path = tmp_path / "db" / "felstavad.sqlite"
+    fvm = Fvm(str(path))
+    err = fvm(
+        "checklist", "set", "golive", "--unit", "finns-inte", "org.project-lead", "ja", code=2
+    )
+    assert "ingen enhet 'finns-inte'" in err.stderr
+    assert list(path.parent.iterdir()) == []  # no database, no -wal or -shm beside it
+    err = fvm("cutover", "status", code=4).stderr  # a later read finds nothing to show
+    assert f"ingen databas i {path}; inget skapades" in err
+    # A write that succeeds keeps its new file; a failing one later leaves it as it was.
+    fvm("unit", "add", "x", "--name", "X", "--area", "sodra", "--type", "hospital")
+    fvm("checklist", "set", "golive", "--unit", "finns-inte", "org.project-lead", "ja", code=2)
+    assert path.exists() and "x" in fvm("unit", "list").stdout

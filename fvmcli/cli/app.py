@@ -37,6 +37,15 @@ class FvmGroup(TyperGroup):
         framework_words()
         broken_pipe_is_no_error()
         translate_help(self)
+        meant = _meant_elsewhere(args)
+        if meant is not None:
+            fail(
+                _("fvm: {given} is not a command; the history is checked with:").format(
+                    given=" ".join(meant[0])
+                ),
+                command=meant[1],
+            )
+            sys.exit(int(ExitCode.BAD_INPUT))
         try:
             return super().main(args, *rest, **kwargs)
         finally:
@@ -82,6 +91,7 @@ class FvmGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except FvmError as exc:
+            _discard_unused(ctx)
             if _debug(ctx):
                 traceback.print_exc()
             fail(f"fvm: {exc.explained()}", command=exc.command)
@@ -95,6 +105,7 @@ class FvmGroup(TyperGroup):
                 raise
             raise typer.Exit(_output_lost(exc)) from None
         except KeyboardInterrupt:
+            _discard_unused(ctx)
             if _debug(ctx):
                 traceback.print_exc()
             fail(_("fvm: interrupted; everything saved before Ctrl-C is kept."))
@@ -103,6 +114,7 @@ class FvmGroup(TyperGroup):
             if _framework(exc):
                 in_language(exc)
                 raise  # exits, aborts and usage errors: the framework shows them
+            _discard_unused(ctx)
             if _debug(ctx):
                 traceback.print_exc()
             report = _crash_report(exc)
@@ -120,6 +132,13 @@ class FvmGroup(TyperGroup):
             raise typer.Exit(int(ExitCode.INTERNAL)) from None
 
 
+def _discard_unused(ctx: Any) -> None:
+    """Remove a SQLite file the failed command created and recorded nothing in."""
+    found = ctx.obj
+    if isinstance(found, Context):
+        found.discard_if_unused()
+
+
 def _wide_first(args: list[str]) -> list[str]:
     """Return ``args`` with ``--wide`` moved before the command, so that it may be given
     after it too (``fvm equipment catalog --wide``), as people type it."""
@@ -127,6 +146,25 @@ def _wide_first(args: list[str]) -> list[str]:
     if "--wide" not in args[:end]:
         return args
     return ["--wide", *(a for a in args[:end] if a != "--wide"), *args[end:]]
+
+
+# Words people type under the wrong group, and the command they mean: ``checklist history
+# verify`` would be the history of a checklist named "verify" for a unit not given.
+ELSEWHERE = {("checklist", "history", "verify"): "fvm history verify"}
+
+
+def _meant_elsewhere(args: list[str]) -> tuple[tuple[str, ...], str] | None:
+    """Return the words of ``args`` that name a command under the wrong group and the
+    command meant; None when they do not (a checklist named "verify" with --unit is itself)."""
+    end = args.index("--") if "--" in args else len(args)
+    words = args[:end]
+    if any(w == "--unit" or w.startswith("--unit=") for w in words):
+        return None
+    for given, meant in ELSEWHERE.items():
+        n = len(given)
+        if any(tuple(words[i : i + n]) == given for i in range(len(words) - n + 1)):
+            return given, meant
+    return None
 
 
 def _asked_language(args: list[str]) -> str:

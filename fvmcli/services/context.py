@@ -149,6 +149,11 @@ class Context:
     # allows it only for commands that store something: init, demo, adds and imports).
     creates: bool = True
     _database: Database | None = field(default=None, init=False, repr=False, compare=False)
+    # A SQLite file this run created, and the history's head once it was made: a command that
+    # fails before recording anything leaves no new file behind (``discard_if_unused``).
+    _fresh: tuple[Path, str | None] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @cached_property
     def lang(self) -> str:
@@ -190,6 +195,11 @@ class Context:
                 _("--db / FVM_DB: the folder {folder} does not exist").format(folder=path.parent),
                 hint=_("Check the path, or make the folder first if a new database belongs there."),
             )
+        if path is not None and path.is_dir():
+            raise InputError(
+                _("--db / FVM_DB: {path} is a folder, not a database file").format(path=path),
+                hint=_("Name a file in it, e.g. {example}").format(example=path / "fvm.sqlite"),
+            )
         if path is None and named is None:
             path = sqlite_path(self.url)
         if path is not None and not self.creates and not path.exists():
@@ -200,10 +210,36 @@ class Context:
                     "point --db / FVM_DB at the database you meant."
                 ),
             )
+        fresh = path is not None and not path.exists()
         database = Database(self.url)
         database.ensure_schema(create=self.creates)
         self._database = database
+        if fresh and path is not None:
+            from fvmcli.store.history import head_of
+
+            with database.read() as conn:
+                self._fresh = (path, head_of(conn))
         return database
+
+    def discard_if_unused(self) -> None:
+        """Remove the SQLite file this run created when nothing was recorded in it since (the
+        command failed): a mistyped path leaves no empty database behind for a later read to
+        take for a territory. A file that holds anything recorded is kept."""
+        if self._fresh is None or self._database is None:
+            return
+        from fvmcli.store.history import head_of
+
+        path, head = self._fresh
+        try:
+            with self._database.read() as conn:
+                unused = head_of(conn) == head
+        except Exception:  # noqa: BLE001 (a file that cannot be read back is not ours to judge)
+            return
+        self.close()
+        self._fresh = None
+        if unused:
+            for leftover in (path, *(path.with_name(path.name + s) for s in SQLITE_SIDES)):
+                leftover.unlink(missing_ok=True)
 
     @cached_property
     def content(self) -> ContentDirs:
@@ -334,6 +370,9 @@ class Context:
         if self._database is not None:
             self._database.dispose()
             self._database = None
+
+
+SQLITE_SIDES = ("-wal", "-shm", "-journal")  # the files SQLite keeps beside a database
 
 
 def open_context(

@@ -249,6 +249,12 @@ class Database:
             hint = environment_hint(state, detail)
             if hint is None and not operational(exc):
                 raise
+            if self.backend == "sqlite":  # a file, not a server: say so in the user's words
+                if detail == "unable to open database file":
+                    detail = _("the file cannot be opened")
+                hint = hint or _(
+                    "Check that --db / FVM_DB names a database file in a folder you may write to."
+                )
             raise EnvironmentProblem(
                 _("database {display_url}: {detail}").format(
                     display_url=display_url(self.url), detail=detail
