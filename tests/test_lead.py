@@ -318,3 +318,64 @@ def test_a_failed_write_on_a_new_path_leaves_no_file(tmp_path: Path) -> None:
     fvm("unit", "add", "x", "--name", "X", "--area", "sodra", "--type", "hospital")
     fvm("checklist", "set", "golive", "--unit", "finns-inte", "org.project-lead", "ja", code=2)
     assert path.exists() and "x" in fvm("unit", "list").stdout
+
+
+@pytest.mark.usefixtures("swedish")
+@pytest.mark.parametrize("columns", [60, 200])
+def test_swedish_help_wraps_at_the_terminals_width(
+    monkeypatch: pytest.MonkeyPatch, columns: int
+) -> None:
+    from typer.testing import CliRunner
+
+    from fvmcli.cli.app import app
+
+    monkeypatch.setenv("COLUMNS", str(columns))
+    out = CliRunner().invoke(app, ["gate", "--help"]).stdout
+    lines = out.splitlines()
+    assert all(len(line) <= columns for line in lines)
+    panel = lines[next(i for i, ln in enumerate(lines) if "Kommandon" in ln) + 1 :]
+    rows = [ln.strip("│ ").strip() for ln in panel if ln.startswith("│")]
+    text = " ".join(rows)
+    # Each sentence whole, broken only where the width ends (no catalog line breaks).
+    assert (
+        "Rösta om ett förslag för en roll i gates.toml; en senare röst av rollen ersätter den"
+        " fram till beslutet." in " ".join(text.split())
+    )
+    if columns == 200:
+        commands = [r for r in rows if r.split(" ", 1)[0] in {"vote", "propose", "verify"}]
+        assert len(commands) == 3 and all(r.endswith(".") for r in commands)  # one line each
+        assert len(rows) <= 9  # 7 commands; two too long for one line (14 before)
+    else:
+        assert len(rows) > 14  # the terminal wraps them
+    shown = CliRunner().invoke(app, ["gate", "evaluate", "--help"]).stdout.splitlines()
+    # The examples keep their lines: each command to copy starts a line of its own.
+    example = next(ln for ln in shown if "--go-live 2027-04-01" in ln)
+    assert example.strip().startswith("fvm gate evaluate --phase 1")
+
+
+@pytest.mark.usefixtures("swedish")
+def test_the_deadline_calendar_has_a_swedish_name(
+    ward: tuple[Fvm, str],  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    icalendar = pytest.importorskip("icalendar")
+    fvm, folder = ward
+    calendar = tmp_path / "plan.ics"
+    fvm(
+        "--content",
+        folder,
+        "cutover",
+        "timeline",
+        "--phase",
+        "1",
+        "--checklist",
+        "chain",
+        "--as-of",
+        "2027-01-20",
+        "-o",
+        str(calendar),
+    )
+    found = icalendar.Calendar.from_ical(calendar.read_bytes())
+    assert str(found["X-WR-CALNAME"]) == "FVM tidsfrister"
+    summaries = [str(e["SUMMARY"]) for e in found.walk("VEVENT")]
+    assert any(s.startswith("Kritisk kedja: ") for s in summaries)

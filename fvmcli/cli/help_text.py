@@ -20,10 +20,29 @@ def translate_help(command: Any) -> None:
         for attr in _ATTRS:
             msgid = item.__dict__.setdefault(f"_msgid_{attr}", getattr(item, attr, None))
             if msgid:
-                setattr(item, attr, _(msgid))
+                setattr(item, attr, reflowed(_(msgid)))
     for sub in getattr(command, "commands", {}).values():
         translate_help(sub)
     command._help_language = language()
+
+
+# A line that keeps its own line in help: a command to copy, an example, an item of a list.
+_OWN_LINE = ("fvm ", "Example", "Exempel", "- ", "* ", "• ", "\b")
+
+
+def reflowed(text: str) -> str:
+    """Return a help text whose prose paragraphs are each one line, so that the terminal
+    wraps them at its width (the catalog keeps the line breaks of the source's docstrings,
+    which would break a line at the same place at any width); a paragraph with a command,
+    an example or a list keeps its lines."""
+    paragraphs = []
+    for paragraph in text.split("\n\n"):
+        lines = [line.strip() for line in paragraph.strip("\n").splitlines()]
+        if any(line.startswith(_OWN_LINE) for line in lines):
+            paragraphs.append(paragraph)
+        else:
+            paragraphs.append(" ".join(line for line in lines if line))
+    return "\n\n".join(paragraphs)
 
 
 def commands_of(root: Any, path: str = "fvm") -> Iterator[tuple[str, Any]]:
