@@ -45,6 +45,14 @@ GROUPS: dict[str, tuple[str, str]] = {
         "fvmcli.cli.hypercare",
         N_("Hypercare: the weeks after go-live, unit by unit, against agreed pause criteria."),
     ),
+    "runbook": (
+        "fvmcli.cli.runbook",
+        N_("Runbooks of the cut-over: tasks, owners, the planned schedule from T0."),
+    ),
+    "run": (
+        "fvmcli.cli.run",
+        N_("The cut-over carried out: rehearsals and the live run, marks, status, fallback."),
+    ),
     "history": (
         "fvmcli.cli.history",
         N_("History: verify that no change was altered or removed outside fvm."),

@@ -178,6 +178,7 @@ def run(
     fetch: Callable[[], Any],
     every: float,
     count: int,
+    render: Callable[[Any, int, int, float], RenderableType] = render_frame,
 ) -> None:
     """Show frames from ``fetch`` every ``every`` seconds until Ctrl-C (or ``count`` frames),
     live on a terminal and one after another elsewhere."""
@@ -193,7 +194,7 @@ def run(
         if not console.is_terminal:
             while True:
                 size = console.size
-                console.print(render_frame(fetch(), size.width, 10_000, every))
+                console.print(render(fetch(), size.width, 10_000, every))
                 shown += 1
                 if count and shown >= count:
                     return
@@ -201,7 +202,7 @@ def run(
         with Live(console=console, auto_refresh=False, screen=False, transient=False) as live:
             while True:
                 size = console.size
-                live.update(render_frame(fetch(), size.width, size.height, every), refresh=True)
+                live.update(render(fetch(), size.width, size.height, every), refresh=True)
                 shown += 1
                 if count and shown >= count:
                     return

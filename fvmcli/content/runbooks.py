@@ -4,6 +4,7 @@ says, every problem named by its path."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from fvmcli.content.checklist_links import requirement_cycles
@@ -56,6 +57,21 @@ def load_runbooks(dirs: ContentDirs, territory: Territory) -> list[Runbook]:
     return [
         parse_runbook(f, read_toml(f), territory) for _id, f in sorted(runbook_files(dirs).items())
     ]
+
+
+def runbook_text(dirs: ContentDirs, runbook_id: str, territory: Territory) -> tuple[Runbook, str]:
+    """Return the validated runbook ``runbook_id`` with its text as read (a run keeps it)."""
+    runbook = load_runbook(dirs, runbook_id, territory)
+    file = runbook_files(dirs)[runbook_id]
+    return runbook, file.path.read_bytes().decode("utf-8-sig")
+
+
+def runbook_from_text(runbook_id: str, text: str, territory: Territory) -> Runbook:
+    """Return the runbook a run was started with, from the text it keeps."""
+    import tomllib
+
+    file = ContentFile(Path(f"{KIND}/{runbook_id}.toml"), f"{KIND}/{runbook_id}.toml")
+    return parse_runbook(file, tomllib.loads(text), territory)
 
 
 def _parsed(check: Checker, raw: Any, path: str, parse: Any, example: str) -> int | None:

@@ -35,6 +35,8 @@ ACTIONS = {
     "trust": ("lead", "admin"),
     "behalf": ("lead", "admin"),
     "remind": ("lead", "admin"),
+    "mark": ("answerer", "lead", "admin"),  # a run's task instances (``fvm run task``)
+    "run": ("lead", "admin"),  # start a run, fall back
     "grant": ("admin",),
     "erase": ("admin",),
 }
@@ -52,12 +54,15 @@ ACTION_WORDS = {
     "trust": N_("trust device keys for"),
     "behalf": N_("act on behalf of others"),
     "remind": N_("send reminders to"),
+    "mark": N_("mark run tasks of"),
+    "run": N_("start a run or fall back"),
     "grant": N_("grant rights"),
     "erase": N_("erase people"),
 }
 # What an action is called where it concerns no unit (``fvm phase set``, a snapshot).
 ACTION_WORDS_WITHOUT_UNITS = {
     "territory": N_("change phases or assessment rounds"),
+    "mark": N_("mark a run's tasks that are not of one unit"),
 }
 # The role a grant should give for each action, in the hint of a refusal.
 GRANTABLE = {
@@ -74,6 +79,8 @@ GRANTABLE = {
     "trust": "lead",
     "behalf": "lead",
     "remind": "lead",
+    "mark": "answerer",
+    "run": "lead",
     "grant": "admin",
     "erase": "admin",
 }
@@ -98,6 +105,9 @@ KIND_ACTION = {
     "trust": "trust",
     "reminder": "remind",
     "hypercare": "report",
+    "run-start": "run",
+    "run-fallback": "run",
+    "run-mark": "mark",
 }
 
 

@@ -10,11 +10,19 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from statistics import median
 
 from fvmcli.core.model import Text
-from fvmcli.i18n import _
+from fvmcli.i18n import N_, _
 
 # The states of an instance; the last three end it.
 STATES = ("waiting", "started", "done", "failed", "skipped", "blocked")
 ENDED = ("done", "failed", "skipped")
+STATE_WORDS = {
+    "waiting": N_("waiting"),
+    "started": N_("started"),
+    "done": N_("done"),
+    "failed": N_("unsuccessful"),
+    "skipped": N_("skipped"),
+    "blocked": N_("blocked"),
+}
 # What ``run task`` may mark an instance.
 ACTIONS = ("start", "done", "failed", "skipped", "blocked")
 # The ``per`` of a task.
@@ -45,6 +53,27 @@ def t0_of(go_live: date, at: tuple[int, int]) -> datetime:
     moment = datetime.combine(go_live, time(*at))
     zone = local_zone()
     return moment.replace(tzinfo=zone) if zone is not None else moment.astimezone()
+
+
+def parse_moment(text: str) -> datetime:
+    """Return the moment ``YYYY-MM-DDTHH:MM[:SS][+HH:MM]`` names; without an offset, in
+    Stockholm time. Raise ValueError for anything else."""
+    from fvmcli.core.values import check_year
+
+    text = text.strip()
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        moment = None
+    if moment is None or len(text) <= 10:
+        raise ValueError(
+            _("expected a date and time like 2027-02-10T06:00, got {text!r}").format(text=text[:40])
+        )
+    check_year(moment.year, text)
+    if moment.tzinfo is None:
+        zone = local_zone()
+        moment = moment.replace(tzinfo=zone) if zone is not None else moment.astimezone()
+    return moment.replace(microsecond=0)
 
 
 def parse_start(text: str) -> int:

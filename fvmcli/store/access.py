@@ -42,6 +42,8 @@ TABLE_ACTION = {
     "gate_votes": ("vote", None),
     "gate_decisions": ("decide", None),
     "hypercare_values": ("report", "unit_id"),
+    "runs": ("run", None),
+    "run_marks": ("mark", "unit_id"),  # '' for a phase task: only a grant everywhere
 }
 
 

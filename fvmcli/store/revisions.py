@@ -3,7 +3,19 @@ command checks the database's revision against them before it decides whether it
 Alembic at all."""
 
 # Every revision this program knows, oldest first; the last is the head it writes.
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010")
+REVISIONS = (
+    "0001",
+    "0002",
+    "0003",
+    "0004",
+    "0005",
+    "0006",
+    "0007",
+    "0008",
+    "0009",
+    "0010",
+    "0011",
+)
 HEAD = REVISIONS[-1]
 
 # The tables of the head revision, as ``store/schema.py`` declares them (a test holds the two
@@ -30,4 +42,6 @@ TABLES = (
     "content_versions",
     "content_files",
     "hypercare_values",
+    "runs",
+    "run_marks",
 )

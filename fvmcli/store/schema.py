@@ -332,3 +332,40 @@ hypercare_values = sa.Table(
     sa.Column("at", sa.String(40), nullable=False),
     sa.PrimaryKeyConstraint("day", "unit_id", "indicator"),
 )
+
+# The cut-over (``scoring.md``, "Runs"): a run keeps the runbook's text and the units it was
+# started with, so that a runbook edited mid-weekend does not change a run under way.
+runs = sa.Table(
+    "runs",
+    metadata,
+    sa.Column("name", sa.String(100), primary_key=True),
+    sa.Column("runbook", sa.String(100), nullable=False),
+    sa.Column("phase", sa.Integer, nullable=False),
+    sa.Column("area", sa.String(50), nullable=True),
+    sa.Column("rehearsal", sa.Boolean, nullable=False),
+    sa.Column("t0", sa.String(40), nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("units", sa.Text, nullable=False),
+    sa.Column("durations_from", sa.String(100), nullable=True),
+    sa.Column("durations", sa.Text, nullable=True),
+    sa.Column("started_by", sa.String(200), nullable=False),
+    sa.Column("started_at", sa.String(40), nullable=False),
+    sa.Column("fallback_by", sa.String(200), nullable=True),
+    sa.Column("fallback_at", sa.String(40), nullable=True),
+    sa.Column("fallback_reason", sa.Text, nullable=True),
+)
+
+# The present mark of each instance ('' as the unit of a phase task); history keeps them all.
+run_marks = sa.Table(
+    "run_marks",
+    metadata,
+    sa.Column("run", sa.String(100), sa.ForeignKey("runs.name"), primary_key=True),
+    sa.Column("task", sa.String(100), primary_key=True),
+    sa.Column("unit_id", sa.String(100), primary_key=True),
+    sa.Column("state", sa.String(20), nullable=False),
+    sa.Column("started_at", sa.String(40), nullable=True),
+    sa.Column("ended_at", sa.String(40), nullable=True),
+    sa.Column("by", sa.String(200), nullable=False),
+    sa.Column("comment", sa.Text, nullable=True),
+    sa.Column("decision", sa.String(100), nullable=True),
+)
