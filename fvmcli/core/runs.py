@@ -4,7 +4,7 @@ from T0, and a run's state on a moment: expected finish, lateness, slip and crit
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from statistics import median
@@ -134,7 +134,7 @@ class Runbook:
 Key = tuple[str, str | None]  # (task, unit or None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a region's run holds tens of thousands
 class Instance:
     """A task once (``unit`` None), or a task for one unit."""
 
@@ -142,31 +142,39 @@ class Instance:
     unit: str | None
     order: int  # the task's place in the runbook
     after: tuple[Key, ...] = ()
-
-    @property
-    def key(self) -> Key:
-        return (self.task.id, self.unit)
+    key: Key = ("", None)  # (task id, unit): set by ``instances``
 
 
 def instances(
-    runbook: Runbook, units: Sequence[tuple[str, str]], *, fallen_back: bool = False
+    runbook: Runbook,
+    units: Sequence[tuple[str, str]],
+    *,
+    fallen_back: bool = False,
+    only: Collection[str] | None = None,
 ) -> list[Instance]:
     """Return the instances of ``runbook`` over ``units`` ((id, type) pairs), in runbook order
-    then unit id, each with its predecessors; rollback tasks only when the run fell back."""
+    then unit id, each with its predecessors; rollback tasks only when the run fell back
+    (``only``: just the instances of these tasks)."""
     tasks = [t for t in runbook.tasks if fallen_back or not t.rollback]
     order = {t.id: i for i, t in enumerate(runbook.tasks)}
     ordered = sorted(units)
+    every: list[str | None] = [u for u, _kind in ordered]
     of_task: dict[str, list[str | None]] = {}
     for t in tasks:
-        if t.per == "unit":
-            of_task[t.id] = [
-                u for u, kind in ordered if t.applies_to is None or kind in t.applies_to
-            ]
-        else:
+        if t.per != "unit":
             of_task[t.id] = [None]
-    sets = {task: set(have) for task, have in of_task.items()}
+        elif t.applies_to is None:
+            of_task[t.id] = every
+        else:
+            of_task[t.id] = [u for u, kind in ordered if kind in t.applies_to]
+    sets: dict[str, set[str | None]] = {}
     found: list[Instance] = []
     for t in tasks:
+        if only is not None and t.id not in only:
+            continue
+        for ref in t.after:
+            if ref in of_task and ref not in sets:
+                sets[ref] = set(of_task[ref])
         for unit in of_task[t.id]:
             after: list[Key] = []
             for ref in t.after:
@@ -179,7 +187,7 @@ def instances(
                     after.extend((ref, u) for u in have)
                 elif unit in sets[ref]:
                     after.append((ref, unit))
-            found.append(Instance(t, unit, order[t.id], tuple(after)))
+            found.append(Instance(t, unit, order[t.id], tuple(after), (t.id, unit)))
     return found
 
 
@@ -191,6 +199,10 @@ def topological(items: Sequence[Instance]) -> list[Instance]:
     result: list[Instance] = []
     for item in items:
         if item.key in done:
+            continue
+        if all(k in done or k not in by_key for k in item.after):  # the usual case: at once
+            done.add(item.key)
+            result.append(item)
             continue
         stack: list[tuple[Instance, int]] = [(item, 0)]
         while stack:
@@ -211,29 +223,52 @@ def topological(items: Sequence[Instance]) -> list[Instance]:
 def duration_of(item: Instance, durations: Mapping[str, float] | None) -> timedelta:
     """Return an instance's duration: the measured median of its task (seconds) when given,
     else the runbook's."""
-    if durations is not None and item.task.id in durations:
-        return timedelta(seconds=durations[item.task.id])
-    return timedelta(minutes=item.task.duration)
+    return _durations([item.task], durations)[item.task.id]
 
 
-@dataclass
+def _durations(
+    tasks: Iterable[Task], durations: Mapping[str, float] | None
+) -> dict[str, timedelta]:
+    """Return task id → its duration (``duration_of``) for each of ``tasks``."""
+    found: dict[str, timedelta] = {}
+    for task in tasks:
+        if durations is not None and task.id in durations:
+            found[task.id] = timedelta(seconds=durations[task.id])
+        else:
+            found[task.id] = timedelta(minutes=task.duration)
+    return found
+
+
+def _starts(tasks: Iterable[Task], t0: datetime) -> dict[str, datetime | None]:
+    """Return task id → T0 + its planned start (None without one)."""
+    return {t.id: None if t.start is None else t0 + timedelta(minutes=t.start) for t in tasks}
+
+
+@dataclass(slots=True)
 class Planned:
     start: datetime
     finish: datetime
 
 
 def plan(
-    items: Sequence[Instance], t0: datetime, durations: Mapping[str, float] | None = None
+    items: Sequence[Instance],
+    t0: datetime,
+    durations: Mapping[str, float] | None = None,
+    ordered: Sequence[Instance] | None = None,
 ) -> dict[Key, Planned]:
     """Return each instance's planned start and finish: start = the latest of T0 + its
     ``start`` (when given) and its predecessors' planned finish, T0 with neither."""
+    tasks = {i.task.id: i.task for i in items}.values()
+    lengths = _durations(tasks, durations)
+    starts = _starts(tasks, t0)
     found: dict[Key, Planned] = {}
-    for item in topological(items):
+    for item in ordered if ordered is not None else topological(items):
         candidates = [found[k].finish for k in item.after if k in found]
-        if item.task.start is not None:
-            candidates.append(t0 + timedelta(minutes=item.task.start))
+        at = starts[item.task.id]
+        if at is not None:
+            candidates.append(at)
         start = max(candidates) if candidates else t0
-        found[item.key] = Planned(start, start + duration_of(item, durations))
+        found[item.key] = Planned(start, start + lengths[item.task.id])
     return found
 
 
@@ -248,7 +283,7 @@ class Mark:
     comment: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class InstanceStatus:
     item: Instance
     planned: Planned
@@ -315,22 +350,31 @@ def status(
     durations: Mapping[str, float] | None = None,
 ) -> RunStatus:
     """Return the run's state on ``moment`` (``scoring.md``, "Runs")."""
-    planned = plan(items, t0, durations)
+    ordered = topological(items)
+    planned = plan(items, t0, durations, ordered)
+    tasks = {i.task.id: i.task for i in items}.values()
+    lengths = _durations(tasks, durations)
+    starts = _starts(tasks, t0)
     expected: dict[Key, datetime] = {}
     rows: dict[Key, InstanceStatus] = {}
     waiting = Mark("waiting")
-    for item in topological(items):
+    for item in ordered:
         mark = marks.get(item.key, waiting)
-        length = duration_of(item, durations)
+        length = lengths[item.task.id]
         if mark.state in ENDED and mark.ended is not None:
             finish = mark.ended
         elif mark.state == "started" and mark.started is not None:
             finish = max(moment, mark.started + length)
         else:
-            candidates = [moment, *(expected[k] for k in item.after if k in expected)]
-            if item.task.start is not None:
-                candidates.append(t0 + timedelta(minutes=item.task.start))
-            finish = max(candidates) + length
+            latest = moment
+            for k in item.after:
+                found = expected.get(k)
+                if found is not None and found > latest:
+                    latest = found
+            at = starts[item.task.id]
+            if at is not None and at > latest:
+                latest = at
+            finish = latest + length
         expected[item.key] = finish
         p = planned[item.key]
         late = finish > p.finish or (mark.started is not None and mark.started > p.start)
@@ -338,11 +382,10 @@ def status(
     path = critical_path(items, expected)
     for key in path:
         rows[key].critical = True
-    ordered = [rows[i.key] for i in items]
     return RunStatus(
         t0,
         moment,
-        ordered,
+        [rows[i.key] for i in items],
         max((p.finish for p in planned.values()), default=t0),
         max(expected.values(), default=t0),
         path,

@@ -249,14 +249,18 @@ def _require_run(conn: Connection, name: str) -> StoredRun:
     return found
 
 
-def _loaded(ctx: Context, conn: Connection, name: str) -> LoadedRun:
+def _loaded(ctx: Context, conn: Connection, name: str, task: str | None = None) -> LoadedRun:
+    """Return the run ``name`` with its instances and marks (with ``task``, only that task's
+    and its predecessors': what a mark needs)."""
     from fvmcli.content.runbooks import runbook_from_text
     from fvmcli.store.runs import marks_of
 
     run = _require_run(conn, name)
     runbook = runbook_from_text(run.runbook, run.source, ctx.territory)
-    items = instances(runbook, run.units, fallen_back=run.fallback_at is not None)
-    stored = marks_of(conn, name)
+    found = runbook.task(task) if task is not None else None
+    only = None if found is None else [found.id, *found.after]
+    items = instances(runbook, run.units, fallen_back=run.fallback_at is not None, only=only)
+    stored = marks_of(conn, name, only)
     marks = {
         k: Mark(
             m.state,
@@ -463,7 +467,7 @@ def run_mark(
             raise InputError(_("a text of at most {MAX_TEXT} characters").format(MAX_TEXT=MAX_TEXT))
     by = ctx.actor()
     with ctx.open().write() as conn:
-        found = _loaded(ctx, conn, name)
+        found = _loaded(ctx, conn, name, task_id)
         item = _instance(found, task_id, unit)
         if decision is not None and not item.task.checkpoint:
             raise InputError(_("--decision: {task} is not a checkpoint").format(task=task_id))

@@ -142,12 +142,18 @@ def fall_back(conn: Connection, name: str, *, by: str, at: str, reason: str) -> 
     return bool(changed)
 
 
-def marks_of(conn: Connection, name: str) -> dict[tuple[str, str | None], StoredMark]:
-    """Return (task, unit or None) → the present mark of each marked instance of a run."""
+def marks_of(
+    conn: Connection, name: str, tasks: list[str] | None = None
+) -> dict[tuple[str, str | None], StoredMark]:
+    """Return (task, unit or None) → the present mark of each marked instance of a run (of
+    these tasks, when given)."""
+    sql = f"SELECT {_MARK} FROM run_marks WHERE run = {conn.mark}"
+    params: list[str] = [name]
+    if tasks is not None:
+        sql += f" AND task IN ({conn.marks(len(tasks))})"
+        params += tasks
     found: dict[tuple[str, str | None], StoredMark] = {}
-    for task, unit, *rest in conn.rows(
-        f"SELECT {_MARK} FROM run_marks WHERE run = {conn.mark}", (name,), stream=True
-    ):
+    for task, unit, *rest in conn.rows(sql, params, stream=True):
         key = (task, unit or None)
         found[key] = StoredMark(task, unit or None, *rest)
     return found
