@@ -5,6 +5,7 @@ and the plan printed as XLSX and published as ICS."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -391,3 +392,48 @@ def test_rights_on_a_shared_database(
         (t["task"], t["unit"]): t["state"] for t in lena.json("run", "status", "live")["tasks"]
     }
     assert states[("b", "u2")] == "started" and states[("b", "u3")] == "waiting"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
+def test_run_watch_follows_a_mark_from_another_terminal(weekend: Fvm, tmp_path: Path) -> None:
+    """``run watch`` in a tmux terminal shows a task as running once another terminal marks
+    it started, without being restarted."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    fvm = weekend
+    fvm("run", "start", "helg", "live", "--phase", "1")
+    session = f"fvm-watch-{os.getpid()}"
+    env = {**os.environ, "FVM_DB": fvm.url, "FVM_LANG": "sv", "COLUMNS": "150", "LINES": "50"}
+    command = f"{sys.executable} -m fvmcli run watch live --every 0.3"
+    subprocess.run(
+        ["tmux", "new-session", "-d", "-s", session, "-x", "150", "-y", "50", command],
+        env=env,
+        check=True,
+    )
+
+    def screen() -> str:
+        return subprocess.run(
+            ["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True
+        ).stdout
+
+    def wait_for(text: str) -> str:
+        shown = ""
+        for _ in range(100):
+            shown = screen()
+            if text in shown:
+                return shown
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} not on the screen:\n{shown}")
+
+    try:
+        before = wait_for("Pågår (0)")
+        assert "Nästa (föregångarna klara) (1)" in before
+        fvm("run", "task", "live", "a", "start", "--at", "2026-11-26T11:00")
+        after = wait_for("Pågår (1)")
+        assert "startad 2026-11-26 11:00" in after and "a → påbörjad" in after
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
