@@ -122,15 +122,13 @@ def decide(
 
     Example: fvm gate decide etapp1-2027-02-10 conditional --condition "Bemanning klar 2/3"
     """
-    from fvmcli.core.gate import DECISION_WORDS, DECISIONS, choice_id
     from fvmcli.render.values import word
     from fvmcli.services.gate import criterion_names
     from fvmcli.services.gate import decide as make
 
     env = get_env(ctx)
     done = make(env, label, choice, conditions=conditions, reason=reason)
-    given = word(choice_id(choice, DECISIONS, DECISION_WORDS) or choice)
-    say(_("Decided {label}: {decision}.").format(label=label, decision=given))
+    say(_("Decided {label}: {decision}.").format(label=label, decision=word(done.decision)))
     if done.against:
         say(
             _("The decision goes against the criteria: {criteria}").format(

@@ -303,6 +303,7 @@ class Decided:
 
     against: list[str]
     history_head: str | None
+    decision: str = ""  # the decision's id, however it was given (``ja`` → ``go``)
 
 
 def decide(
@@ -380,7 +381,7 @@ def decide(
             ),
         )
         head = head_of(conn)
-    return Decided(against if choice != stop else [], head)
+    return Decided(against if choice != stop else [], head, choice)
 
 
 def criterion_names(ctx: Context, ids: list[str]) -> list[str]:
