@@ -16,6 +16,7 @@ from fvmcli.core.model import (
     Catalog,
     Checklist,
     Count,
+    Course,
     Curriculum,
     NewAnswer,
     Person,
@@ -213,12 +214,58 @@ class DemoSession:
     past: bool
 
 
+def _easter(year: int) -> date:
+    """Return Easter Sunday of ``year`` (the Gregorian computus)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    l_ = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 19 * l_) // 433
+    month, day = divmod(h + l_ - 7 * m + 90, 25)
+    return date(year, month, (h + l_ - 7 * m + 33 * month + 19) % 32)
+
+
+def _day_off(day: date) -> bool:
+    """Return True on a Saturday, a Sunday, a Swedish public holiday or an eve that workplaces
+    keep free (Christmas Eve, New Year's Eve, Midsummer Eve): no training is held then."""
+    if day.weekday() >= 5:
+        return True
+    if (day.month, day.day) in {
+        (1, 1),
+        (1, 6),
+        (5, 1),
+        (6, 6),
+        (12, 24),
+        (12, 25),
+        (12, 26),
+        (12, 31),
+    }:
+        return True
+    if day.month == 6 and 19 <= day.day <= 25 and day.weekday() == 4:  # Midsummer Eve
+        return True
+    easter = _easter(day.year)
+    return (day - easter).days in (-2, 1, 39)  # Good Friday, Easter Monday, Ascension Day
+
+
+def _working(start: datetime, course: Course) -> datetime:
+    """Return the first start from ``start`` on whose every day of the session is a working
+    day (``_day_off``)."""
+    while True:
+        end = default_end(start, course)
+        days = (end.date() - start.date()).days + 1
+        if not any(_day_off(start.date() + timedelta(days=n)) for n in range(days)):
+            return start
+        start += timedelta(days=1)
+
+
 def demo_sessions(as_of: date, curriculum: Curriculum) -> list[DemoSession]:
     """Return per course a past session (where the trained completed) and two upcoming ones."""
     places = ["Borås, Södra Älvsborgs Sjukhus", "Skövde, Kärnsjukhuset", "Uddevalla sjukhus"]
     found = []
     for k, course in enumerate(curriculum.courses.values()):
-        past = datetime.combine(as_of - timedelta(days=40 + 3 * k), time(9))
+        past = _working(datetime.combine(as_of - timedelta(days=40 + 3 * k), time(9)), course)
         found.append(
             DemoSession(
                 f"{course.id}-{past.date().isoformat()}",
@@ -231,7 +278,9 @@ def demo_sessions(as_of: date, curriculum: Curriculum) -> list[DemoSession]:
             )
         )
         for week in (2, 5):
-            start = datetime.combine(as_of + timedelta(weeks=week, days=k % 5), time(9))
+            start = _working(
+                datetime.combine(as_of + timedelta(weeks=week, days=k % 5), time(9)), course
+            )
             found.append(
                 DemoSession(
                     f"{course.id}-{start.date().isoformat()}",
