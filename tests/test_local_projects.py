@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pytest
-
 from fvmcli import i18n
 
 

@@ -3,6 +3,7 @@ and the words they read. Each test reads what the person sees, in Swedish."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -188,3 +189,24 @@ def test_a_two_day_session_is_attended_day_by_day(
     # Coverage counts the completed course only.
     unit = fvm.json("course", "coverage", "--unit", "u1")["units"][0]
     assert unit["completed"] == 1
+
+
+@pytest.mark.usefixtures("swedish")
+def test_roles_by_name_columns_as_the_file_heads_them_and_what_was_meant(
+    course_people: Fvm, write_csv: Callable[..., Path]
+) -> None:
+    fvm = course_people
+    listed = fvm("person", "list").stdout
+    assert "Sjuksköterska" in listed and " nurse " not in listed
+    assert fvm.json("person", "list")[0]["role"] == "nurse"  # the JSON keeps the id
+    shown = fvm("course", "show", "millennium-fundament").stdout
+    assert "Krävs för: Konfigurationsanalytiker" in shown and "config-analyst" not in shown
+    assert "förkunskapskrav: Grundläggande Millennium-utbildning" in shown
+    bad = write_csv("id;namn;roll;enhet\nt09;Ida Ny;nurse;U1x\n", "personal.csv")
+    err = fvm("person", "import", str(bad), code=2).stderr
+    assert "rad 2, kolumn enhet: ingen enhet 'U1x' (menade du u1?)" in err
+    assert "kolumn unit" not in err
+    added = fvm("person", "add", "t09", "--name", "Ida", "--role", "nurse", "--unit", "u11", code=2)
+    assert "ingen enhet 'u11' (menade du u1?)" in added.stderr
+    wrong = fvm("session", "enroll", NEW, "t001", code=2).stderr
+    assert "Menade du t01? Se 'fvm person list'." in wrong

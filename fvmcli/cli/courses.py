@@ -44,7 +44,9 @@ def show_(
 
     env = get_env(ctx)
     detail = show_course(env, course_id)
-    out.emit(course_view(detail.as_json(env.lang), detail))
+    roles = {r.id: r.name.get(env.lang) for r in env.curriculum.roles.values()}
+    titles = {c.id: c.title.get(env.lang) for c in env.curriculum.courses.values()}
+    out.emit(course_view(detail.as_json(env.lang), detail, roles, titles))
 
 
 @app.command("coverage")

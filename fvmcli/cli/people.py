@@ -83,10 +83,14 @@ def list_(
 
     Example: fvm person list --unit sas-boras-med --json
     """
+    from fvmcli.render.columns import with_names
     from fvmcli.services.training import list_people
 
-    found = list_people(get_env(ctx), unit=unit, role=role)
-    out.emit(Listing(PEOPLE, found, title=_("{count} people").format(count=len(found))))
+    env = get_env(ctx)
+    found = list_people(env, unit=unit, role=role)
+    roles = {r.id: r.name.get(env.lang) for r in env.curriculum.roles.values()}
+    columns = with_names(PEOPLE, {"role": roles})  # the JSON and CSV keep the ids
+    out.emit(Listing(columns, found, title=_("{count} people").format(count=len(found))))
 
 
 @app.command("forget")

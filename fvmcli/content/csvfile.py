@@ -20,6 +20,8 @@ class CsvRow:
 
     line: int
     cells: dict[str, str]
+    # column → the heading the file gives it ("enhet" for unit): problems name it so
+    headings: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def get(self, column: str) -> str | None:
         """Return the cell stripped, or None when the column is absent or the cell empty."""
@@ -258,6 +260,7 @@ class CsvStream:
             raise InputError(_("{path}: is empty; a header row is required").format(path=path))
         allowed = required + optional
         self.names = [column_of(h, allowed) for h in header]
+        self.headings = {name: h.strip() for name, h in zip(self.names, header, strict=True)}
         problems: list[Problem] = []
         for i, name in enumerate(self.names):
             if name not in allowed:
@@ -305,7 +308,7 @@ class CsvStream:
                             )
                         )
                         continue
-                    yield CsvRow(start, dict(zip(names, record, strict=False)))
+                    yield CsvRow(start, dict(zip(names, record, strict=False)), self.headings)
             except csv.Error as exc:
                 self.problems.append(
                     Problem(
@@ -354,7 +357,8 @@ class RowProblems:
         return bool(empty)
 
     def add(self, row: CsvRow, column: str | None, message: str) -> None:
-        self.add_line(row.line, column, message)
+        """Report a problem of ``row``'s ``column``, named by the file's own heading."""
+        self.add_line(row.line, row.headings.get(column, column) if column else None, message)
 
     def add_line(self, line: int, column: str | None, message: str) -> None:
         where = _("row {line}").format(line=line) + (

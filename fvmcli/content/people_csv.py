@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Container, Mapping
+from collections.abc import Container, Iterable, Mapping
 from pathlib import Path
 
 from fvmcli.content.csvfile import CsvRow, RowProblems, read_csv
 from fvmcli.core.limits import MAX_NAME
 from fvmcli.core.model import Person, Role
+from fvmcli.core.suggest import closest
 from fvmcli.core.territory import resolve_name
 from fvmcli.core.values import check_id, email_problem
 from fvmcli.i18n import _
@@ -17,9 +18,13 @@ OPTIONAL = ("email",)
 
 
 def person_problems(
-    person: Person, roles: Mapping[str, Role], units: Container[str]
+    person: Person,
+    roles: Mapping[str, Role],
+    units: Container[str],
+    known_units: Iterable[str] = (),
 ) -> list[tuple[str, str]]:
-    """Return (field, message) for every way a person record is not acceptable."""
+    """Return (field, message) for every way a person record is not acceptable; a unit that
+    does not exist is matched against ``known_units`` for what was meant."""
     problems = []
     try:
         check_id(person.id, what=_("person id"))
@@ -41,7 +46,11 @@ def person_problems(
             )
         )
     if person.unit not in units:
-        problems.append(("unit", _("no unit {unit!r}").format(unit=person.unit)))
+        meant = closest(person.unit, known_units)
+        missing = _("no unit {unit!r}").format(unit=person.unit)
+        if meant:
+            missing += " (" + _("did you mean {id}?").format(id=meant) + ")"
+        problems.append(("unit", missing))
     if person.email is not None and (bad := email_problem(person.email)):
         problems.append(("email", bad))
     return problems
@@ -52,6 +61,7 @@ def parse_people(
     roles: Mapping[str, Role],
     units: Container[str],
     rows: list[CsvRow] | None = None,
+    known_units: Iterable[str] = (),
 ) -> list[Person]:
     """Return the file's people (its ``rows``, when they were read already); raise
     ImportRowsError naming every bad row and column."""
@@ -81,7 +91,7 @@ def parse_people(
             )
             continue
         first[person.id] = row.line
-        bad = person_problems(person, roles, units)
+        bad = person_problems(person, roles, units, known_units)
         for column, message in bad:
             problems.add(row, column, message)
         if not bad:

@@ -68,9 +68,16 @@ def courses_view(rows: list[dict[str, Any]]) -> Listing:
     return Listing(COURSES, rows, title=_("Courses"))
 
 
-def course_view(data: dict[str, Any], detail: Any) -> Shown:
-    """Return ``course show``: its facts, the roles that require it and its modules."""
+def course_view(
+    data: dict[str, Any],
+    detail: Any,
+    roles: dict[str, str] | None = None,
+    titles: dict[str, str] | None = None,
+) -> Shown:
+    """Return ``course show``: its facts, the roles that require it and its prerequisites by
+    name (``roles``, ``titles``: id → name; the JSON keeps the ids) and its modules."""
     course = detail.course
+    named_roles = [(roles or {}).get(r, r) for r in detail.required_by]
 
     def printed() -> None:
         say(f"{data['title']} ({course.id})", "bold")
@@ -83,12 +90,13 @@ def course_view(data: dict[str, Any], detail: Any) -> Shown:
                 hours=number_shown(course.hours),
                 course=word(course.format),
                 assessment=_("yes") if course.assessment else _("no"),
-                prerequisites=", ".join(course.prerequisites) or _("none"),
+                prerequisites=", ".join((titles or {}).get(c, c) for c in course.prerequisites)
+                or _("none"),
             )
         )
         say(
             _("Required for: {required_by}").format(
-                required_by=", ".join(detail.required_by) or _("no role")
+                required_by=", ".join(named_roles) or _("no role")
             )
         )
         if data["modules"]:

@@ -98,7 +98,10 @@ def enroll(
         people = lock_people(conn, wanted)
         unknown = [p for p in wanted if p not in people]
         if unknown:
-            raise UnknownIdError(_("no person {map}").format(map=", ".join(map(repr, unknown))))
+            raise UnknownIdError(
+                _("no person {map}").format(map=", ".join(map(repr, unknown))),
+                hint=_meant(conn, unknown),
+            )
         statuses = dict(session_enrolments(conn, session_id))
         seats = sum(1 for s in statuses.values() if s in SEAT)
         done: dict[str, set[str]] = {}
@@ -329,6 +332,18 @@ def mark_people(
                 )
             )
     return marked
+
+
+def _meant(conn: Connection, unknown: list[str]) -> str:
+    """Return the hint for person ids that name nobody: who was meant, where one is alike."""
+    from fvmcli.core.suggest import closest
+    from fvmcli.store.training import list_people
+
+    known = [p.id for p in list_people(conn)]
+    meant = [m for m in (closest(wrong, known) for wrong in unknown) if m]
+    if meant:
+        return _("Did you mean {id}? See 'fvm person list'.").format(id=", ".join(meant))
+    return _("See 'fvm person list'.")
 
 
 def _day(text: str | None) -> date | None:

@@ -20,13 +20,15 @@ if TYPE_CHECKING:
 def add_person(ctx: Context, person: Person, *, by: str | None = None) -> Person:
     """Register a new person in a unit with a role; an existing id is a conflict."""
     from fvmcli.content.people_csv import person_problems
+    from fvmcli.store.reads import unit_ids_in_order
     from fvmcli.store.training import get_person, upsert_people
     from fvmcli.store.units import existing_unit_ids
 
     with ctx.open().write() as conn:
         require_right(ctx, conn, "train")
         units = existing_unit_ids(conn, {person.unit})
-        problems = person_problems(person, ctx.curriculum.roles, units)
+        known = [] if units else list(unit_ids_in_order(conn))  # to suggest what was meant
+        problems = person_problems(person, ctx.curriculum.roles, units, known)
         if problems:
             raise InputError("; ".join(f"--{f}: {m}" for f, m in problems))
         if get_person(conn, person.id) is not None:
@@ -74,6 +76,7 @@ def import_people(
     Files are read in ``encoding`` (None: UTF-8, else Windows-1252)."""
     from fvmcli.content.csvfile import read_csv, reading
     from fvmcli.content.people_csv import OPTIONAL, REQUIRED, parse_people
+    from fvmcli.store.reads import unit_ids_in_order
     from fvmcli.store.training import upsert_people
     from fvmcli.store.units import existing_unit_ids
 
@@ -82,7 +85,10 @@ def import_people(
         named = {r.get("unit") or "" for r in rows}
         with ctx.open().write(dry_run=dry_run) as conn:
             require_right(ctx, conn, "train")
-            people = parse_people(file, ctx.curriculum.roles, existing_unit_ids(conn, named), rows)
+            existing = existing_unit_ids(conn, named)
+            # Every unit id only when one is missing: what was meant is suggested.
+            known = list(unit_ids_in_order(conn)) if named - existing else []
+            people = parse_people(file, ctx.curriculum.roles, existing, rows, known)
             result = upsert_people(conn, people, by=ctx.actor(by), at=ctx.clock.now())
         return ImportOutcome(
             len(people), len(result.added), len(result.changed), len(result.unchanged), dry_run
