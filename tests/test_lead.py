@@ -379,3 +379,36 @@ def test_the_deadline_calendar_has_a_swedish_name(
     assert str(found["X-WR-CALNAME"]) == "FVM tidsfrister"
     summaries = [str(e["SUMMARY"]) for e in found.walk("VEVENT")]
     assert any(s.startswith("Kritisk kedja: ") for s in summaries)
+
+
+@pytest.mark.usefixtures("swedish")
+def test_the_first_approval_stands_and_a_file_says_it_cannot_prove_who_is_who(
+    ward: tuple[Fvm, str],  # noqa: F811
+) -> None:
+    _c(
+        ward,
+        "waive",
+        "chain",
+        "--unit",
+        "w",
+        "train",
+        "--reason",
+        "Beslut",
+        "--until",
+        "2027-03-31",
+    )
+    out = _c(ward, "approve", "chain", "--unit", "w", "train", user="bertil").stdout
+    assert out.startswith("Godkände undantaget för train på w (begärt av tester).")
+    assert "så fvm kan inte styrka vem som är vem" in " ".join(out.split())
+    err = _c(ward, "approve", "chain", "--unit", "w", "train", user="cecilia", code=3).stderr
+    assert "undantaget för train på w är redan godkänt, av bertil" in " ".join(err.split())
+    _c(ward, "approve", "chain", "--unit", "w", "train", "--reject", user="cecilia", code=3)
+    fvm, folder = ward
+    waived = json.loads(
+        fvm("--content", folder, "checklist", "score", "chain", "--unit", "w", "--json").stdout
+    )["waived"]
+    assert waived[0]["approved_by"] == "bertil"  # the first approval kept
+    _c(ward, "set", "chain", "--unit", "w", "env", "ja")
+    _c(ward, "set", "chain", "--unit", "w", "train", "ja")
+    out = _c(ward, "attest", "chain", "--unit", "w", "train", user="anna").stdout
+    assert "så fvm kan inte styrka vem som är vem" in " ".join(out.split())

@@ -456,3 +456,7 @@ def approve(
         else _("Approved the waiver on {question} for {unit} (asked for by {by}).")
     )
     say(message.format(question=done.question, unit=done.unit, by=done.requested_by))
+    if not done.proven:
+        from fvmcli.cli.views.four_eyes import UNPROVEN
+
+        say(_(UNPROVEN))

@@ -21,6 +21,7 @@ class Attested:
     unit: str
     questions: tuple[str, ...]
     state: str  # "attested" | "rejected"
+    proven: bool = True  # False on a file whose users are names typed, not logins
 
 
 def _comment(comment: str | None) -> str | None:
@@ -73,7 +74,7 @@ def attest(
     state = REJECTED if reject else ATTESTED
     chosen = tuple(dict.fromkeys(questions))
     attest_answers(ctx, checklist.id, [(unit_id, q) for q in chosen], state, said, by)
-    return Attested(unit_id, chosen, state)
+    return Attested(unit_id, chosen, state, ctx.enforced)
 
 
 def attest_answers(
@@ -173,6 +174,7 @@ class Approved:
     question: str
     state: str  # "approved" | "rejected"
     requested_by: str
+    proven: bool = True  # False on a file whose users are names typed, not logins
 
 
 def approve(
@@ -211,6 +213,13 @@ def approve(
             ),
             _("Ask another lead to run 'fvm checklist approve'."),
         )
+        if waiver.approved_by:  # the first approval stands: a second would replace it unseen
+            raise ConflictError(
+                _("the waiver on {question_id} for {id} is approved already, by {by}").format(
+                    question_id=question_id, id=unit.id, by=waiver.approved_by
+                ),
+                hint=_("A new waiver (fvm checklist waive) asks for approval afresh."),
+            )
         second_person(
             conn,
             "approval",
@@ -223,4 +232,4 @@ def approve(
             comment=said,
             version=checklist.version,
         )
-    return Approved(unit.id, question_id, state, waiver.by)
+    return Approved(unit.id, question_id, state, waiver.by, ctx.enforced)

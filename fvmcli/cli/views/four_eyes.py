@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from fvmcli.cli.output import Listing, Shown, say
-from fvmcli.i18n import _
+from fvmcli.i18n import N_, _
 from fvmcli.render.columns import Column
 from fvmcli.render.values import answer_word, local_time
 from fvmcli.services.four_eyes import Attested, Pending
+
+# Four eyes on a personal file: the names are typed, not logins (README, "Four eyes").
+UNPROVEN = N_(
+    "Note: this database does not check logins (a personal SQLite file, or a shared one before "
+    "'fvm access init'), so fvm cannot prove who is who: the four eyes rest on the names given "
+    "(--by, FVM_USER)."
+)
 
 PENDING = (
     Column("unit", "unit id", table=False),
@@ -37,6 +44,8 @@ def attested_view(done: Attested) -> Shown:
             else _("Attested for {unit}: {questions}.")
         )
         say(message.format(unit=done.unit, questions=", ".join(done.questions)))
+        if not done.proven:
+            say(_(UNPROVEN))
 
     return Shown(
         lambda: {"unit": done.unit, "questions": list(done.questions), "state": done.state},
