@@ -210,3 +210,45 @@ def test_roles_by_name_columns_as_the_file_heads_them_and_what_was_meant(
     assert "ingen enhet 'u11' (menade du u1?)" in added.stderr
     wrong = fvm("session", "enroll", NEW, "t001", code=2).stderr
     assert "Menade du t01? Se 'fvm person list'." in wrong
+
+
+@pytest.mark.usefixtures("swedish")
+def test_a_changed_session_updates_calendars_and_histories_are_shown(
+    course_people: Fvm, tmp_path: Path
+) -> None:
+    icalendar = pytest.importorskip("icalendar")
+    fvm = course_people
+
+    def events(name: str) -> dict[str, object]:
+        out = tmp_path / name
+        fvm("session", "calendar", "-o", str(out))
+        cal = icalendar.Calendar.from_ical(out.read_bytes())
+        assert "This timezone" not in out.read_text(encoding="utf-8")  # no English comment
+        (zone,) = cal.walk("VTIMEZONE")
+        assert zone["TZID"] == "Europe/Stockholm" and "COMMENT" not in zone
+        return {str(e["UID"]).split("@")[0]: e for e in cal.walk("VEVENT")}
+
+    before = events("a.ics")
+    assert before[NEW]["SEQUENCE"] == 0
+    fvm("session", "update", NEW, "--start", "2027-01-27T10:00", "--location", "Borås")
+    after = events("b.ics")
+    assert after[NEW]["UID"] == before[NEW]["UID"]
+    assert after[NEW]["SEQUENCE"] == 1 and after[PAST]["SEQUENCE"] == 0
+    assert after[NEW]["LAST-MODIFIED"].dt.isoformat() == "2026-11-26T09:00:00+00:00"
+    assert after[NEW]["DTSTART"].dt.isoformat() == "2027-01-27T10:00:00+01:00"
+    fvm("session", "enroll", PAST, "t04")
+    fvm("session", "attend", PAST, "t04", "--no-show")
+    fvm("session", "enroll", NEW, "t04")
+    person = fvm("person", "history", "t04").stdout
+    assert "Utbildningshistorik för t04" in person
+    assert PAST in person and NEW in person and "uteblev" in person and "bokad" in person
+    session = fvm("session", "history", NEW).stdout
+    assert "Historik för " + NEW in session and "tillagd" in session and "ändrad" in session
+    assert "plats: – → Borås" in session and "t04" in session
+    rows = fvm.json("person", "history", "t04")
+    assert [(r["session"], r["previous"], r["status"]) for r in rows] == [
+        (PAST, None, "enrolled"),
+        (PAST, "enrolled", "no-show"),
+        (NEW, None, "enrolled"),
+    ]
+    assert "Menade du t04?" in fvm("person", "history", "t004", code=2).stderr

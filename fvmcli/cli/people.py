@@ -155,3 +155,20 @@ def forget(
         say(_("Deleted the backup copy {backup}.").format(backup=backup))
     if done.purged:
         say(_("Rewrote the people, enrolment and history tables: no old row versions remain."))
+
+
+@app.command("history")
+@output_options(csv=True)
+def history(
+    ctx: typer.Context, out: Output, person_id: str = typer.Argument(..., metavar="ID")
+) -> None:
+    """Show a person's training history: every booking, attendance and result, oldest first.
+
+    Example: fvm person history p1001
+    """
+    from fvmcli.cli.views.training import training_history_view
+    from fvmcli.services.training import training_history
+
+    rows = training_history(get_env(ctx), person_id=person_id)
+    title = _("Training history of {person_id}").format(person_id=person_id)
+    out.emit(training_history_view(rows, title, without="person"))

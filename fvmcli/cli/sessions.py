@@ -185,6 +185,21 @@ def show_(ctx: typer.Context, out: Output, session_id: str = SESSION) -> None:
     out.emit(session_view(roster(get_env(ctx), session_id)))
 
 
+@app.command("history")
+@output_options(csv=True)
+def history(ctx: typer.Context, out: Output, session_id: str = SESSION) -> None:
+    """Show a session's history: its changes and every booking, attendance and result.
+
+    Example: fvm session history millennium-fundament-2026-12-14
+    """
+    from fvmcli.cli.views.training import training_history_view
+    from fvmcli.services.training import training_history
+
+    rows = training_history(get_env(ctx), session_id=session_id)
+    title = _("History of {session_id}").format(session_id=session_id)
+    out.emit(training_history_view(rows, title, without="session"))
+
+
 @app.command("enroll")
 def enroll(
     ctx: typer.Context,
@@ -373,4 +388,5 @@ def calendar(
     env = get_env(ctx)
     found = session_calendar(env, course)
     stamp = env.clock.read().astimezone(UTC)
-    write_bytes(sessions_calendar(found.sessions, found.titles, found.summaries, stamp), output)
+    ics = sessions_calendar(found.sessions, found.titles, found.summaries, stamp, found.versions)
+    write_bytes(ics, output)

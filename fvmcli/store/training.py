@@ -227,6 +227,35 @@ def list_sessions(conn: Connection, *, course: str | None = None) -> list[dict[s
     return found
 
 
+def training_history(
+    conn: Connection, *, person: str | None = None, session: str | None = None
+) -> list[tuple[str, str, str, str, str | None, str | None, str | None, str | None, str | None]]:
+    """Return the training history of a person (their bookings) or of a session (its changes
+    and bookings), oldest first: (at, by, kind, session, person, old, new, comment, course)."""
+    sql = (
+        "SELECT h.at, h.by, h.kind, h.scope, h.subject, h.old, h.new, h.comment, s.course "
+        "FROM history h LEFT JOIN sessions s ON s.id = h.scope WHERE "
+    )
+    if person is not None:
+        sql += f"h.kind = 'enrolment' AND h.subject = {conn.mark}"
+        params: tuple[str, ...] = (person,)
+    else:
+        sql += f"h.kind IN ('enrolment', 'session') AND h.scope = {conn.mark}"
+        params = (session or "",)
+    return [tuple(row) for row in conn.rows(sql + " ORDER BY h.id", params)]
+
+
+def session_versions(conn: Connection) -> dict[str, tuple[int, str]]:
+    """Return session → (changes since it was added, when it last changed), from the history
+    (one query)."""
+    found: dict[str, tuple[int, str]] = {}
+    sql = "SELECT scope, at FROM history WHERE kind = 'session' ORDER BY id"
+    for session_id, at in conn.rows(sql):
+        count = found[session_id][0] + 1 if session_id in found else 0
+        found[session_id] = (count, at)
+    return found
+
+
 def session_ids(conn: Connection) -> set[str]:
     """Return every session id."""
     return {session_id for (session_id,) in conn.rows("SELECT id FROM sessions")}

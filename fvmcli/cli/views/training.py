@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from fvmcli.cli.output import Listing, Shown, emit_table, say, show, warn
 from fvmcli.i18n import N_, _, ngettext
 from fvmcli.render.columns import Column, blank_zero, value_of
-from fvmcli.render.values import number_shown, percent_shown, time_span, word
+from fvmcli.render.values import local_time, number_shown, percent_shown, time_span, word
 
 COURSES = (
     Column("id", "id"),
@@ -210,3 +211,22 @@ def session_view(found: Any) -> Shown:
             show(WAITLIST, waiting, title=_("Waitlist"))
 
     return Shown(lambda: data, printed)
+
+
+TRAINING_HISTORY = (
+    Column("at", "at", lambda at: local_time(at) or ""),
+    Column("session", "session"),
+    Column("course", "course", table=False),
+    Column("person", "person"),
+    Column("previous", "previous", word),
+    Column("status", "status", word),
+    Column("comment", "comment"),
+    Column("by", "by"),
+)
+
+
+def training_history_view(rows: list[dict[str, Any]], title: str, *, without: str) -> Listing:
+    """Return ``person history`` (``without`` the person column) or ``session history``
+    (without the session column); JSON and CSV keep both."""
+    columns = tuple(replace(c, table=False) if c.key == without else c for c in TRAINING_HISTORY)
+    return Listing(columns, rows, title=title)

@@ -14,6 +14,7 @@ from fvmcli.services.training.courses import (
     show_course,
 )
 from fvmcli.services.training.enrolment import Enrolled, cancel, enroll, mark_people
+from fvmcli.services.training.history import training_history
 from fvmcli.services.training.people import (
     Forgotten,
     add_person,
@@ -65,5 +66,6 @@ __all__ = [
     "save_people",
     "show_course",
     "show_session",
+    "training_history",
     "update_session",
 ]

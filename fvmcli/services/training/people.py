@@ -215,3 +215,20 @@ def _cancel_future(
         dropped.append(session["id"])
         promoted += [(session["id"], p) for p in promote(conn, session, by=by, at=at)]
     return sorted(dropped), promoted
+
+
+def require_person(conn: Connection, person_id: str) -> Person:
+    """Return the stored person; UnknownIdError, naming the one meant, when there is none."""
+    from fvmcli.core.suggest import closest
+    from fvmcli.store.training import get_person, list_people
+
+    found = get_person(conn, person_id)
+    if found is None:
+        meant = closest(person_id, [p.id for p in list_people(conn)])
+        raise UnknownIdError(
+            _("no person {person_id!r}").format(person_id=person_id),
+            hint=_("Did you mean {id}? See 'fvm person list'.").format(id=meant)
+            if meant
+            else _("See 'fvm person list'."),
+        )
+    return found

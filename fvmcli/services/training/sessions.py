@@ -388,14 +388,23 @@ class CalendarSource:
     sessions: list[dict[str, Any]]
     titles: dict[str, str]
     summaries: dict[str, str]
+    # session → (changes since it was added, when it last changed): SEQUENCE, LAST-MODIFIED
+    versions: dict[str, tuple[int, datetime]] = field(default_factory=dict)
 
 
 def calendar(ctx: Context, course: str | None = None) -> CalendarSource:
     """Return the sessions (of one course, or all) with course titles in the user's language."""
+    from fvmcli.store.training import session_versions
+
     found = list_sessions(ctx, course)
+    with ctx.open().read() as conn:
+        versions = {
+            sid: (n, datetime.fromisoformat(at)) for sid, (n, at) in session_versions(conn).items()
+        }
     courses = ctx.curriculum.courses.values()
     return CalendarSource(
         found,
         {c.id: c.title.get(ctx.lang) for c in courses},
         {c.id: c.summary.get(ctx.lang) for c in courses if c.summary},
+        versions,
     )
