@@ -5,6 +5,7 @@ and the plan printed as XLSX and published as ICS."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -437,3 +438,34 @@ def test_run_watch_follows_a_mark_from_another_terminal(weekend: Fvm, tmp_path: 
         assert "startad 2026-11-26 11:00" in after and "a → påbörjad" in after
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+
+
+def test_the_cutover_report_shows_a_run(weekend: Fvm, tmp_path: Path) -> None:
+    import openpyxl
+
+    fvm = weekend
+    fvm("run", "start", "helg", "rep1", "--phase", "1", "--rehearsal")
+    fvm("run", "task", "rep1", "a", "start", "--at", "2026-11-26T10:05")
+    fvm("run", "task", "rep1", "a", "done", "--at", "2026-11-26T11:10")
+    fvm("run", "task", "rep1", "c", "blocked", "--unit", "u1")
+    page = tmp_path / "r.html"
+    fvm("cutover", "report", "--phase", "1", "--run", "rep1", "-o", str(page))
+    html = page.read_text("utf-8")
+    section = html.split("Cut-over: Test weekend, rep1 (rehearsal)")[1]
+    assert "20 min" in section  # the slip of test_a_run_by_hand's reading, one mark fewer
+    assert "a → c (u1) → d" in section  # the critical path
+    assert "Late tasks (4)" in section and "c (u1)" in section
+    document = tmp_path / "r.json"
+    fvm("cutover", "report", "--phase", "1", "--run", "rep1", "-o", str(document))
+    found = json.loads(document.read_text("utf-8"))["run"]
+    assert found["run"] == "rep1" and found["slip_minutes"] == 20
+    sheet = tmp_path / "r.xlsx"
+    fvm("cutover", "report", "--phase", "1", "--run", "rep1", "-o", str(sheet))
+    ws = openpyxl.load_workbook(sheet)["Run"]
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
+    assert [(r[0], r[1], r[3]) for r in rows][:2] == [("a", None, "done"), ("b", "u1", "waiting")]
+    assert rows[0][5] == "2026-11-26 11:00" and rows[0][7] == "2026-11-26 11:10"
+    assert (
+        "no run 'nope'"
+        in fvm("cutover", "report", "--run", "nope", "-o", str(tmp_path / "x.html"), code=2).stderr
+    )

@@ -233,12 +233,19 @@ def report(
         help="Add what moved since this snapshot (HTML, PDF, XLSX and JSON).",
     ),
     plain: bool = PLAIN_CSV,
+    run: str | None = typer.Option(
+        None,
+        "--run",
+        metavar="NAME",
+        help="Add a cut-over run: planned against actual, slip, critical path, late tasks.",
+    ),
 ) -> None:
     """Write the go/no-go report for programme management, in the format the file names.
 
     Examples:
       fvm cutover report --phase 1 -o etapp1.xlsx
       fvm cutover report --since T-90 -o styrgrupp.pdf
+      fvm cutover report --phase 1 --run skarp -o helgen.html
     """
     from fvmcli.cli.writing import report_format, write_report
     from fvmcli.services.cutover import report as report_of
@@ -253,6 +260,7 @@ def report(
             as_of=as_of,
             since=since,
             detail=kind not in ("csv", "json"),
+            run=run,
         )
         step()
         write_report(env, found, kind, output, plain=plain)

@@ -7,7 +7,6 @@ import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
-from statistics import median
 
 from fvmcli.core.model import Text
 from fvmcli.i18n import N_, _
@@ -400,6 +399,16 @@ def planned_path(items: Sequence[Instance], planned: Mapping[Key, Planned]) -> l
 def waiting_for(item: Instance, marks: Mapping[Key, Mark]) -> list[Key]:
     """Return the predecessors of ``item`` that are neither done nor skipped."""
     return [k for k in item.after if marks.get(k, Mark("waiting")).state not in ("done", "skipped")]
+
+
+def median(values: Sequence[float]) -> float:
+    """Return the median of ``values`` (not empty): the middle one, or the mean of the two
+    middle ones (``statistics`` would cost a command its start-up time)."""
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def measured_durations(items: Sequence[Instance], marks: Mapping[Key, Mark]) -> dict[str, float]:

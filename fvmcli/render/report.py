@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from fvmcli.i18n import N_, ngettext, translated
+from fvmcli.i18n import N_, _, ngettext, translated
 from fvmcli.render.columns import UNIT_STATUS, csv_rows
 from fvmcli.render.templates import render
-from fvmcli.render.values import percent_text, waiver_text, word
+from fvmcli.render.values import local_time, percent_text, waiver_text, word
 
 STATUS_COLOURS = {
     "green": "#1e8449",
@@ -155,6 +155,7 @@ def html(template_dirs: Sequence[Path], report: Any, *, management: bool = False
         "history_head": report.history_head,
         "decisions": decision_context(report),
         "go_no_go": latest_decisions(report.decisions),
+        "run": run_context(getattr(report, "run", None), limit),
         "unattested": sum(r.unattested for r in rows),
         "inconsistent": sum(r.inconsistent for r in rows),
         "stale_after": span_text(status.checklist.stale_after)
@@ -181,6 +182,64 @@ def html(template_dirs: Sequence[Path], report: Any, *, management: bool = False
         **forecast_context(report.forecast, limit),
     }
     return render(template_dirs, "report.html.j2", context)
+
+
+def _at(moment: Any) -> str:
+    """Return a moment (a datetime with its offset) as Stockholm time to the minute."""
+    if moment is None:
+        return "–"
+    return local_time(moment.isoformat(timespec="seconds")) or "–"
+
+
+def run_context(run: dict[str, Any] | None, limit: int | None) -> dict[str, Any] | None:
+    """Return a cut-over run (``services.runs.run_report``) with its times as people read
+    them: the figures, the critical path, the late instances, and per task planned against
+    actual."""
+    if run is None:
+        return None
+    from fvmcli.core.runs import STATE_WORDS
+
+    late = run["late"][:limit] if limit else run["late"]
+    return {
+        "run": run["run"],
+        "title": run["title"],
+        "kind": _("rehearsal") if run["rehearsal"] else _("live run"),
+        "fallen_back": run["fallen_back"],
+        "t0": _at(run["t0"]),
+        "as_of": _at(run["as_of"]),
+        "planned_finish": _at(run["planned_finish"]),
+        "expected_finish": _at(run["expected_finish"]),
+        "slip": run["slip_minutes"],
+        "critical_path": run["critical_path"],
+        "late_count": len(run["late"]),
+        "late": [
+            (
+                r["instance"],
+                r["title"],
+                r["owner"] or "–",
+                _(STATE_WORDS[r["state"]]),
+                _at(r["planned_finish"]),
+                _at(r["expected_finish"]),
+            )
+            for r in late
+        ],
+        "tasks": [
+            (
+                t["task"],
+                t["title"],
+                t["owner"] or "–",
+                f"{t['ended']}/{t['instances']}",
+                t["late"],
+                _at(t["planned_start"]),
+                _at(t["actual_start"]),
+                _at(t["planned_finish"]),
+                _at(t["actual_end"]) if t["actual_end"] else _at(t["expected_finish"]),
+                t["actual_end"] is None,
+                t["critical"],
+            )
+            for t in run["tasks"]
+        ],
+    }
 
 
 def decision_context(report: Any) -> list[dict[str, Any]]:

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from fvmcli.i18n import N_, translated
+from fvmcli.i18n import N_, _, translated
 from fvmcli.render.columns import BLOCKERS, UNIT_STATUS, value_of
 from fvmcli.render.report import SINCE_TITLE, reason_text
 from fvmcli.render.values import local_time, word
@@ -264,7 +264,34 @@ def workbook(report: Any, path: Path) -> None:
         ],
         {},
     )
+    if getattr(report, "run", None) is not None:
+        run_sheet(sheet, report.run)
     book.close()
+
+
+def run_sheet(sheet: Any, run: dict[str, Any]) -> None:
+    """Add the sheet of a cut-over run: one row per instance, times in Stockholm time."""
+    from fvmcli.core.runs import STATE_WORDS
+    from fvmcli.render.values import local_time
+
+    times = ("planned_start", "planned_finish", "actual_start", "actual_end", "expected_finish")
+    sheet(
+        N_("Run"),
+        [N_("task"), N_("unit"), N_("owner"), N_("state"), *times, N_("late"), N_("critical")],
+        [
+            [
+                t["task"],
+                t["unit"],
+                t["owner"],
+                _(STATE_WORDS[t["state"]]),
+                *(local_time(t[k]) for k in times),
+                _("yes") if t["late"] else None,
+                _("yes") if t["critical"] else None,
+            ]
+            for t in run["status"]["tasks"]
+        ],
+        {},
+    )
 
 
 def decisions_sheets(sheet: Any, decisions: list[dict[str, Any]]) -> None:

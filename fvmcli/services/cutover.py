@@ -255,6 +255,7 @@ class Report:
     decisions: list[dict[str, Any]] = field(default_factory=list)  # ``gate show`` documents
     role_names: dict[str, str] = field(default_factory=dict)  # voting role id → name
     gate: Any = None  # the ``core.gate.Gate`` of the content (None without one)
+    run: dict[str, Any] | None = None  # a cut-over run (``--run``): ``services.runs.run_report``
 
     def as_json(self) -> dict[str, Any]:
         """Return the JSON report: the ``cutover status --json`` document, and with
@@ -265,6 +266,8 @@ class Report:
             data["since"] = self.since.as_json()
         data["history_head"] = self.history_head
         data["decisions"] = self.decisions
+        if self.run is not None:
+            data["run"] = self.run["status"]
         return data
 
     def old_evidence(self) -> list[UnitRow]:
@@ -285,6 +288,7 @@ def report(
     as_of: str | date | None = None,
     since: str | None = None,
     detail: bool = True,
+    run: str | None = None,
 ) -> Report:
     """Return the report's content: the territory status, its trend, question texts, and with
     ``since`` what moved from that round to this report's figures. Without ``detail`` the
@@ -330,7 +334,15 @@ def report(
         decisions_of(ctx, phases),
         {r.id: r.name.get(lang) for r in gate.roles} if gate else {},
         gate,
+        run_report(ctx, run) if run is not None else None,
     )
+
+
+def run_report(ctx: Context, name: str) -> dict[str, Any]:
+    """Return a cut-over run as the report shows it (``services.runs.run_report``)."""
+    from fvmcli.services.runs import run_report as of_run
+
+    return of_run(ctx, name)
 
 
 def _gate(ctx: Context) -> Any:

@@ -249,9 +249,15 @@ def _require_run(conn: Connection, name: str) -> StoredRun:
     return found
 
 
-def _loaded(ctx: Context, conn: Connection, name: str, task: str | None = None) -> LoadedRun:
+def _loaded(
+    ctx: Context,
+    conn: Connection,
+    name: str,
+    task: str | None = None,
+    unit: str | None = None,
+) -> LoadedRun:
     """Return the run ``name`` with its instances and marks (with ``task``, only that task's
-    and its predecessors': what a mark needs)."""
+    and its predecessors', of ``unit`` alone for a unit task: what a mark needs)."""
     from fvmcli.content.runbooks import runbook_from_text
     from fvmcli.store.runs import marks_of
 
@@ -259,8 +265,14 @@ def _loaded(ctx: Context, conn: Connection, name: str, task: str | None = None) 
     runbook = runbook_from_text(run.runbook, run.source, ctx.territory)
     found = runbook.task(task) if task is not None else None
     only = None if found is None else [found.id, *found.after]
-    items = instances(runbook, run.units, fallen_back=run.fallback_at is not None, only=only)
-    stored = marks_of(conn, name, only)
+    units = run.units
+    one = None
+    if found is not None and found.per == "unit" and unit is not None:
+        # A unit instance waits only for its own unit's instances and phase ones.
+        units = [(u, kind) for u, kind in run.units if u == unit]
+        one = unit
+    items = instances(runbook, units, fallen_back=run.fallback_at is not None, only=only)
+    stored = marks_of(conn, name, only, one)
     marks = {
         k: Mark(
             m.state,
@@ -467,7 +479,7 @@ def run_mark(
             raise InputError(_("a text of at most {MAX_TEXT} characters").format(MAX_TEXT=MAX_TEXT))
     by = ctx.actor()
     with ctx.open().write() as conn:
-        found = _loaded(ctx, conn, name, task_id)
+        found = _loaded(ctx, conn, name, task_id, unit)
         item = _instance(found, task_id, unit)
         if decision is not None and not item.task.checkpoint:
             raise InputError(_("--decision: {task} is not a checkpoint").format(task=task_id))
@@ -704,3 +716,63 @@ def run_compare(ctx: Context, first: str, second: str) -> dict[str, Any]:
             }
         )
     return {"first": first, "second": second, "tasks": rows}
+
+
+def run_report(ctx: Context, name: str) -> dict[str, Any]:
+    """Return a run as the cutover report shows it, now: its ``run status`` document, its
+    figures, the critical path, the late instances and, per task, planned against actual."""
+    state = run_status(ctx, name)
+    s = state.status
+    rows = s.rows
+    per_task: list[dict[str, Any]] = []
+    for task in state.loaded.runbook.tasks:
+        mine = [r for r in rows if r.item.task.id == task.id]
+        if not mine:
+            continue
+        starts = [r.mark.started for r in mine if r.mark.started is not None]
+        ends = [r.mark.ended for r in mine if r.mark.ended is not None]
+        per_task.append(
+            {
+                "task": task.id,
+                "title": state.titles.get(task.id, task.id),
+                "owner": state.owners.get(task.owner or "", task.owner),
+                "instances": len(mine),
+                "ended": sum(1 for r in mine if r.mark.state in ENDED),
+                "late": sum(1 for r in mine if r.late),
+                "planned_start": min(r.planned.start for r in mine),
+                "planned_finish": max(r.planned.finish for r in mine),
+                "actual_start": min(starts) if starts else None,
+                "actual_end": max(ends) if len(ends) == len(mine) else None,
+                "expected_finish": max(r.expected for r in mine),
+                "critical": any(r.critical for r in mine),
+            }
+        )
+    late = sorted(
+        (r for r in rows if r.late and r.mark.state not in ENDED), key=lambda r: r.expected
+    )
+    return {
+        "status": state.document(),
+        "run": state.run.name,
+        "runbook": state.run.runbook,
+        "title": state.loaded.runbook.title.get(ctx.lang),
+        "rehearsal": state.run.rehearsal,
+        "fallen_back": state.run.fallback_at is not None,
+        "t0": s.t0,
+        "as_of": s.as_of,
+        "planned_finish": s.planned_finish,
+        "expected_finish": s.expected_finish,
+        "slip_minutes": s.slip_minutes,
+        "critical_path": [_name(k) for k in s.critical_path],
+        "late": [
+            {
+                "instance": _name(r.item.key),
+                "title": state.titles.get(r.item.task.id, r.item.task.id),
+                "owner": state.owners.get(r.item.task.owner or "", r.item.task.owner),
+                "state": r.mark.state,
+                "planned_finish": r.planned.finish,
+                "expected_finish": r.expected,
+            }
+            for r in late
+        ],
+        "tasks": per_task,
+    }

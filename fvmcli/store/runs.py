@@ -143,15 +143,18 @@ def fall_back(conn: Connection, name: str, *, by: str, at: str, reason: str) -> 
 
 
 def marks_of(
-    conn: Connection, name: str, tasks: list[str] | None = None
+    conn: Connection, name: str, tasks: list[str] | None = None, unit: str | None = None
 ) -> dict[tuple[str, str | None], StoredMark]:
     """Return (task, unit or None) → the present mark of each marked instance of a run (of
-    these tasks, when given)."""
+    these tasks, and of this unit and the phase tasks, when given)."""
     sql = f"SELECT {_MARK} FROM run_marks WHERE run = {conn.mark}"
     params: list[str] = [name]
     if tasks is not None:
         sql += f" AND task IN ({conn.marks(len(tasks))})"
         params += tasks
+    if unit is not None:
+        sql += f" AND unit_id IN ({conn.mark}, {conn.mark})"
+        params += [unit, PHASE_UNIT]
     found: dict[tuple[str, str | None], StoredMark] = {}
     for task, unit, *rest in conn.rows(sql, params, stream=True):
         key = (task, unit or None)
