@@ -583,14 +583,28 @@ class RunState:
     status: RunStatus
     titles: dict[str, str]
     owners: dict[str, str]
+    _document: dict[str, Any] | None = None
 
     @property
     def run(self) -> StoredRun:
         return self.loaded.run
 
     def document(self) -> dict[str, Any]:
-        """Return the JSON of ``run status --json`` (``cli.md``)."""
+        """Return the JSON of ``run status --json`` (``cli.md``), made once."""
+        if self._document is None:
+            self._document = self._made()
+        return self._document
+
+    def _made(self) -> dict[str, Any]:
         s = self.status
+        texts: dict[datetime | None, str | None] = {None: None}
+
+        def iso(moment: datetime | None) -> str | None:  # thousands share a planned time
+            found = texts.get(moment, "")
+            if found == "":
+                found = texts[moment] = moment.isoformat(timespec="seconds")  # type: ignore[union-attr]
+            return found
+
         return {
             "run": self.run.name,
             "runbook": self.run.runbook,

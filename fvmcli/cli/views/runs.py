@@ -3,6 +3,8 @@ comparison."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -207,11 +209,9 @@ def status_headline(state: RunState) -> str:
     )
 
 
-def status_view(state: RunState) -> Shown:
-    rows = status_rows(state)
-    table_rows = [{**r, "owner": r["owner_name"]} for r in rows]
-
+def status_view(state: RunState) -> Lazy:
     def printer() -> None:
+        table_rows = [{**r, "owner": r["owner_name"]} for r in status_rows(state)]
         show(
             STATUS,
             table_rows,
@@ -228,7 +228,26 @@ def status_view(state: RunState) -> Shown:
                 "bold red",
             )
 
-    return Shown(state.document, printer, Listing(STATUS, rows))
+    return Lazy(state.document, printer, lambda: Listing(STATUS, status_rows(state)))
+
+
+@dataclass(frozen=True)
+class Lazy:
+    """A result whose CSV rows are made only when CSV is asked for (a region's run has
+    twenty thousand of them)."""
+
+    data: Callable[[], Any]
+    printer: Callable[[], None]
+    rows: Callable[[], Listing]
+
+    def document(self) -> Any:
+        return self.data()
+
+    def show(self) -> None:
+        self.printer()
+
+    def listing(self) -> Listing | None:
+        return self.rows()
 
 
 RUNS = (
