@@ -4,8 +4,13 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
 
 from fvmcli import i18n
+from tests.conftest import Fvm
+from tests.test_four_eyes import _c, ward  # noqa: F401 (a fixture)
 
 
 def test_the_demo_holds_no_session_on_a_weekend_or_a_holiday() -> None:
@@ -40,3 +45,37 @@ def test_swedish_slips_are_mended() -> None:
         assert i18n._("any unit") == "någon enhet"
     finally:
         i18n.use("en")
+
+
+@pytest.mark.usefixtures("swedish")
+def test_the_printed_checklist_is_the_sign_off_document(
+    ward: tuple[Fvm, str],  # noqa: F811 (the fixture imported above)
+    tmp_path: Path,
+) -> None:
+    pypdf = pytest.importorskip("pypdf")
+    pytest.importorskip("weasyprint")
+
+    def printed(name: str) -> str:
+        out = tmp_path / name
+        _c(ward, "print", "chain", "--unit", "w", "-o", str(out))
+        text = "\n".join(page.extract_text() for page in pypdf.PdfReader(out).pages)
+        return " ".join(text.split())
+
+    _c(ward, "set", "chain", "--unit", "w", "train", "ja", "--comment", "Alla i personalen " * 6)
+    early = printed("early.pdf")
+    assert "Checklistans version: 1" in early and "chain version" not in early
+    assert "Att se över före underskrift" in early
+    assert "Väntar på attest av en andra person: train" in early
+    assert "train: Väntar på env – motsägelsefull: besvarad före den" in early
+    score = _c(ward, "score", "chain", "--unit", "w").stdout
+    reason = next(line for line in score.splitlines() if line.startswith(("Röd", "Gul")))
+    assert (
+        " ".join(reason.split()) in early
+    )  # the reason the unit has its status, as checklist score says it
+    _c(ward, "set", "chain", "--unit", "p", "env", "ja")
+    for question in ("env", "ready"):
+        _c(ward, "set", "chain", "--unit", "w", question, "ja")
+    _c(ward, "attest", "chain", "--unit", "w", "train", user="anna")
+    done = printed("done.pdf")
+    assert "Attesterad av: anna" in done and "Att se över före underskrift" not in done
+    assert "Alla i personalen Alla i personalen" in done  # the comment column reads whole

@@ -8,9 +8,9 @@ from typing import Any
 
 from fvmcli.core.deadlines import due_date
 from fvmcli.core.model import NA, Answer, Checklist, Question, Territory, Unit
-from fvmcli.core.scoring import UnitScore, applies_by_type
-from fvmcli.i18n import N_, words_in
-from fvmcli.render.values import local_time, percent_text, word
+from fvmcli.core.scoring import StatusReason, UnitScore, applies_by_type
+from fvmcli.i18n import N_, _, words_in
+from fvmcli.render.values import local_time, percent_shown, percent_text, word
 
 LABELS = {
     "yes": N_("Yes"),
@@ -45,6 +45,13 @@ LABELS = {
     "is": N_("is"),
     "applies": N_("Applies to"),
     "waived": N_("Waived until {until}: {reason}"),
+    "checklist_version": N_("Checklist version"),
+    "attested_by": N_("Attested by"),
+    "awaiting": N_("Awaiting a second person's attestation"),
+    "rejected": N_("Attestation rejected: counts as unanswered"),
+    "waits": N_("Waits for {prerequisites}"),
+    "inconsistent": N_("inconsistent: answered before it"),
+    "checks": N_("Before signing"),
 }
 
 
@@ -125,6 +132,7 @@ def sheet_context(
         for q in (q for q in questions if q.section == section.id):
             result = results.get(q.id)
             answer = filled.answers.get(q.id) if filled else None
+            unattested = bool(result and result.unattested)
             rows.append(
                 {
                     "id": q.id,
@@ -168,6 +176,14 @@ def sheet_context(
                     if result and result.waiver
                     else None,
                     "stale": bool(result and result.stale),
+                    # Four eyes: who attested the answer, or that it awaits a second person.
+                    "attested_by": answer.attested_by
+                    if answer and answer.attestation == "attested" and not unattested
+                    else None,
+                    "awaiting": unattested,
+                    "rejected": bool(result and result.rejected),
+                    "waiting_for": list(result.waiting_for) if result else [],
+                    "inconsistent": bool(result and result.inconsistent),
                 }
             )
         if rows:
@@ -184,6 +200,54 @@ def sheet_context(
         "go_live": go_live,
         "score": filled.score if filled else None,
         "status_word": word(filled.score.status) if filled else None,
+        "reason": status_reason_text(filled.score.reason)
+        if filled and filled.score.reason
+        else None,
+        # what ``checklist score`` warns of: attestations awaited, prerequisites waited for
+        "awaiting": [r.question.id for r in filled.score.questions if r.unattested]
+        if filled
+        else [],
+        "waiting": [
+            {"id": r.question.id, "for": ", ".join(r.waiting_for), "inconsistent": r.inconsistent}
+            for r in filled.score.questions
+            if r.waiting_for
+        ]
+        if filled
+        else [],
         "sections": sections,
         "printed": printed,
     }
+
+
+def status_reason_text(reason: StatusReason) -> str:
+    """Return why a unit has its status, for a person."""
+    listed = ", ".join(reason.questions)
+    if reason.rule == "blocker":
+        return _("Red: overdue critical question(s) {listed}").format(listed=listed)
+    if reason.rule == "not-started":
+        return _("Not started: no question is answered by a person yet")
+    band = (
+        _("score {score} below {threshold}").format(
+            score=percent_shown(reason.score * 100, 1),
+            threshold=percent_shown(reason.threshold * 100),
+        )
+        if reason.score is not None and reason.threshold is not None
+        else ""
+    )
+    if reason.rule == "score-below-amber":
+        return _("Red: {band}").format(band=band)
+    if reason.rule == "score-below-green":
+        return _("Amber: {band}").format(band=band) + (
+            _("; critical below full credit: {listed}").format(listed=listed) if listed else ""
+        )
+    if reason.rule == "critical-below-full":
+        return _("Amber: critical question(s) below full credit: {listed}").format(listed=listed)
+    if reason.rule == "unattested":
+        return _("Amber: awaiting a second person's attestation: {listed}").format(listed=listed)
+    if reason.rule == "inconsistent":
+        pairs = ", ".join(
+            _("{question} (waits for {prerequisite})").format(question=q, prerequisite=p)
+            for q, p in reason.pairs
+        )
+        return _("Amber: answered while a prerequisite is not done: {pairs}").format(pairs=pairs)
+    return _("Green: every rule is met")

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from fvmcli.cli.output import STATUS_STYLE, Shown, say, show
-from fvmcli.core.scoring import QuestionResult, StatusReason, UnitScore
+from fvmcli.core.scoring import QuestionResult, UnitScore
 from fvmcli.i18n import _
+from fvmcli.render.checklist_sheet import status_reason_text
 from fvmcli.render.columns import Column
 from fvmcli.render.values import fraction_shown, percent_shown, waiver_text, word
 
@@ -72,7 +73,7 @@ def print_score(view: ScoreView, lang: str) -> None:
         f"bold {STATUS_STYLE[score.status]}",
     )
     if score.reason is not None:
-        say(reason_text(score.reason), "dim")
+        say(status_reason_text(score.reason), "dim")
     rows = []
     for result in score.sections:
         section = checklist.section(result.id)
@@ -244,37 +245,3 @@ def score_json(unit_id: str, score: UnitScore) -> dict[str, Any]:
         "stale": [r.question.id for r in score.stale],
         "reason": score.reason.as_dict() if score.reason else None,
     }
-
-
-def reason_text(reason: StatusReason) -> str:
-    """Return why a unit has its status, for a person."""
-    listed = ", ".join(reason.questions)
-    if reason.rule == "blocker":
-        return _("Red: overdue critical question(s) {listed}").format(listed=listed)
-    if reason.rule == "not-started":
-        return _("Not started: no question is answered by a person yet")
-    band = (
-        _("score {score} below {threshold}").format(
-            score=percent_shown(reason.score * 100, 1),
-            threshold=percent_shown(reason.threshold * 100),
-        )
-        if reason.score is not None and reason.threshold is not None
-        else ""
-    )
-    if reason.rule == "score-below-amber":
-        return _("Red: {band}").format(band=band)
-    if reason.rule == "score-below-green":
-        return _("Amber: {band}").format(band=band) + (
-            _("; critical below full credit: {listed}").format(listed=listed) if listed else ""
-        )
-    if reason.rule == "critical-below-full":
-        return _("Amber: critical question(s) below full credit: {listed}").format(listed=listed)
-    if reason.rule == "unattested":
-        return _("Amber: awaiting a second person's attestation: {listed}").format(listed=listed)
-    if reason.rule == "inconsistent":
-        pairs = ", ".join(
-            _("{question} (waits for {prerequisite})").format(question=q, prerequisite=p)
-            for q, p in reason.pairs
-        )
-        return _("Amber: answered while a prerequisite is not done: {pairs}").format(pairs=pairs)
-    return _("Green: every rule is met")
