@@ -106,7 +106,7 @@ def test_walk_saves_skips_goes_back_and_follows_when(unit: Fvm, monkeypatch) -> 
         "b.connected": "yes",
         "b.notes": "Allt lugnt",
     }
-    assert "Sparade 6 svar, hoppade över 1." in out
+    assert "6 svar sparade eller ändrade, 0 oförändrade, 1 överhoppade." in out
     assert "Minilista" in out  # the closing score
 
 
@@ -124,6 +124,52 @@ def test_ctrl_c_keeps_answers_and_a_new_run_resumes(unit: Fvm, monkeypatch) -> N
     assert again.steps[0].question.id == "a.lead"
     assert again.steps[0].previous is not None and again.steps[0].previous.value == "yes"
     assert stored(unit)["a.lead"] == "no"
+
+
+class Cut(Scripted):
+    """A script whose comment prompts may be cut by Ctrl-C: a comment of KeyboardInterrupt."""
+
+    def comment(self, step: Step, *, required: bool) -> str | None:
+        if self.comments[-1] is KeyboardInterrupt:
+            raise KeyboardInterrupt
+        return self.comments[-1]
+
+
+@pytest.mark.usefixtures("swedish")
+def test_a_sitting_resumes_where_the_last_one_stopped(unit: Fvm, monkeypatch) -> None:
+    """Skipped questions are not asked again on resuming (#49 item 10)."""
+    first = Cut([Reply(SKIP), Reply(ANSWER, "ja"), (Reply(ANSWER, "50"), KeyboardInterrupt)])
+    cut = run_answer(unit, monkeypatch, first, code=130).stderr
+    # a.lead skipped, a.staff answered, a.pct answered and its comment cut off
+    assert "Avbrutet. 2 svar sparade vid det här tillfället." in cut
+    assert "Svaret på a.pct är sparat; kommentaren du höll på att skriva har gått förlorad." in cut
+    assert "Fortsätt där du slutade (a.pct" in cut and "--from-start" in cut
+    assert "fvm checklist answer mini --unit h1" in cut
+    again = Scripted([KeyboardInterrupt])
+    run_answer(unit, monkeypatch, again, code=130)
+    assert again.steps[0].question.id == "a.pct" and again.steps[0].resumed
+    assert again.steps[0].previous is not None and again.steps[0].previous.value == "50"
+    start = Scripted([KeyboardInterrupt])
+    run_answer(unit, monkeypatch, start, "--from-start", code=130)
+    assert start.steps[0].question.id == "a.lead" and not start.steps[0].resumed
+    # Evidence being typed at Ctrl-C: the answer is not saved, and it says so.
+    evidence = Cut([(Reply(ANSWER, "ja"), KeyboardInterrupt)])
+    run_answer(unit, monkeypatch, evidence, "--section", "b", code=130)  # b.pumps
+    lost = Cut([(Reply(ANSWER, "ja"), "x"), (Reply(ANSWER, "ja"), KeyboardInterrupt)])
+    said = run_answer(unit, monkeypatch, lost, "--section", "b", code=130).stderr
+    assert "Svaret på b.connected är inte sparat: det sparas med sitt underlag" in said
+    assert "b.connected" not in stored(unit)
+
+
+@pytest.mark.usefixtures("swedish")
+def test_revisiting_every_answer_as_it_was_changes_nothing(unit: Fvm, monkeypatch) -> None:
+    for question, value in (("a.lead", "ja"), ("a.staff", "nej"), ("a.pct", "40")):
+        unit("--content", CONTENT, "checklist", "set", "mini", "--unit", "h1", question, value)
+    before = unit.scalar("SELECT count(*) FROM history")
+    kept = Scripted([Reply(ANSWER, "yes"), Reply(ANSWER, "no"), Reply(ANSWER, "40")])
+    out = run_answer(unit, monkeypatch, kept, "--all", "--section", "a").stdout
+    assert "0 svar sparade eller ändrade, 3 oförändrade, 0 överhoppade." in out
+    assert unit.scalar("SELECT count(*) FROM history") == before
 
 
 def test_section_filter_and_complete_unit(unit: Fvm, monkeypatch) -> None:

@@ -104,9 +104,9 @@ def test_answer_ctrl_c_and_resume_in_a_real_terminal(tmp_path: Path) -> None:
     time.sleep(0.5)  # let the prompt take the terminal before Ctrl-C, as a person would
     child.sendintr()  # Ctrl-C
     # The command that resumes is a line of its own, whole, to copy.
-    child.expect(
-        "Fortsätt vid första obesvarade fråga med:\r\n  fvm checklist answer mini --unit h1\r\n"
-    )
+    child.expect(r"Fortsätt\s+där\s+du\s+slutade\s+\(a\.pct")
+    child.expect("--from-start")
+    child.expect(":\r\n  fvm checklist answer mini --unit h1\r\n")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130
@@ -119,10 +119,20 @@ def test_answer_ctrl_c_and_resume_in_a_real_terminal(tmp_path: Path) -> None:
     again.expect("Kommentar")
     time.sleep(0.5)
     again.sendintr()
+    # The answer is saved; the comment being typed is not, and that is said (#49 item 10).
+    again.expect(r"kommentaren\s+du\s+höll\s+på\s+att\s+skriva\s+har\s+gått\s+förlorad")
     again.expect(pexpect.EOF)
     again.close()
     assert again.exitstatus == 130
     assert history(db)["a.pct"] == "87.5"
+    # The next sitting resumes there, where the comment can be given.
+    third = spawn(db)
+    third.expect("Där du slutade förra gången")
+    third.expect("Fråga 3 av 5")
+    time.sleep(0.5)
+    third.sendintr()
+    third.expect(pexpect.EOF)
+    third.close()
 
 
 @pytest.mark.usefixtures("swedish")

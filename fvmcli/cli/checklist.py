@@ -319,12 +319,15 @@ def answer(
     revisit_all: bool = typer.Option(
         False, "--all", help="Revisit every question, previous answers offered as defaults."
     ),
+    from_start: bool = typer.Option(
+        False, "--from-start", help="Begin at the first unanswered question, not where you stopped."
+    ),
     by: str | None = BY,
 ) -> None:
     """Answer a unit's questions in the terminal; each answer is saved the moment it is given.
 
-    Starts at the first unanswered question. Skip, go back, comment; Ctrl-C keeps what you
-    answered and tells you how to resume.
+    Resumes where you stopped (--from-start: at the first unanswered question). Skip, go
+    back, comment; Ctrl-C keeps what you answered and tells you how to resume.
 
     Example: fvm checklist answer golive --unit vc-hjo --section equipment
     """
@@ -341,6 +344,7 @@ def answer(
         section=section,
         revisit_all=revisit_all,
         by=by,
+        from_start=from_start,
     )
     if outcome.already_complete:
         say(
@@ -350,9 +354,9 @@ def answer(
         )
     else:
         say(
-            _("Saved {saved} answers, skipped {skipped}.").format(
-                saved=outcome.saved, skipped=outcome.skipped
-            )
+            _(
+                "{saved} answers saved or changed, {kept} kept as they were, {skipped} skipped."
+            ).format(saved=outcome.saved, kept=outcome.kept, skipped=outcome.skipped)
         )
     print_score(outcome.after, env.lang)
 

@@ -32,6 +32,7 @@ WORDS = {
     "evidence": N_("Evidence – a link or a note (required)"),
     "typed": N_("Enter: skip · <: back"),
     "answer": N_("Answer"),
+    "resumed": N_("Where you stopped last time (--from-start: the first unanswered question)"),
 }
 _SKIP, _BACK = "\x00skip", "\x00back"
 
@@ -49,6 +50,8 @@ class QuestionaryAsker:
             f"\n{w['question']} {step.position} {w['of']} {step.total} · {step.section_title}\n",
             style="bold cyan",
         )
+        if step.resumed:
+            text = Text(f"\n{w['resumed']}", style="dim") + text
         text += Text(q.text.get(self.lang) + "\n", style="bold")
         if q.help:
             text += Text(q.help.get(self.lang) + "\n", style="dim")

@@ -32,6 +32,7 @@ class Step:
     today: date
     previous: Answer | None
     waiting_for: tuple[str, ...] = ()  # the prerequisites not done yet, by their texts
+    resumed: bool = False  # the first question of a sitting that resumes where one stopped
 
     @property
     def days_left(self) -> int | None:
@@ -61,9 +62,14 @@ class Asker(Protocol):
 
 @dataclass
 class WalkResult:
-    saved: int = 0
+    saved: int = 0  # answers given or changed
     skipped: int = 0
     already_complete: bool = False
+    kept: int = 0  # answers confirmed as they were (nothing stored)
+    at: str | None = None  # the question being answered when the walk was interrupted
+    lost_comment: str | None = None  # its answer saved; the comment being typed was not
+    lost_answer: str | None = None  # not saved: its evidence was being typed
+    comment: str | None = None  # the comment of the answer just given
 
 
 def walk(
@@ -80,12 +86,16 @@ def walk(
     revisit_all: bool = False,
     result: WalkResult | None = None,
     waiting: Callable[[str], tuple[str, ...]] | None = None,
+    resume_at: str | None = None,
 ) -> WalkResult:
     """Ask every applicable question a person answers, saving each answer when it is given.
 
-    Starts at the first unanswered question (or the first one with ``revisit_all``) and goes on
-    to the next unanswered one; ``back`` returns to the question asked before. ``waiting``
-    says what a question still waits for (its prerequisites not done), before it is asked.
+    Starts at ``resume_at`` (where the last sitting stopped, while it applies), else at the
+    first unanswered question (or the first one with ``revisit_all``), and goes on to the next
+    unanswered one; ``back`` returns to the question asked before. ``waiting`` says what a
+    question still waits for (its prerequisites not done), before it is asked. An answer given
+    as it was (same value and comment) is kept, not stored again. On Ctrl-C ``result.at`` says
+    where the walk stopped.
     """
     result = result if result is not None else WalkResult()
     titles = {s.id: s.title.get(lang) for s in checklist.sections}
@@ -117,52 +127,103 @@ def walk(
     if current is None:
         result.already_complete = True
         return result
+    resumed = not revisit_all and resume_at in {q.id for q in order()}
+    if resumed:
+        current = resume_at
     visited: list[str] = []
-    while current is not None:
-        questions = order()
-        ids = [q.id for q in questions]
-        if current not in ids:  # an earlier answer made it not apply
-            current = next_after(visited[-1] if visited else None)
-            continue
-        question = questions[ids.index(current)]
-        step = Step(
-            question,
-            ids.index(current) + 1,
-            len(ids),
-            titles.get(question.section, ""),
-            due_date(go_live, question.due),
-            today,
-            answers.get(current),
-            waiting(current) if waiting is not None else (),
-        )
-        reply = asker.ask(step)
-        if reply.kind == BACK:
-            current = visited.pop() if visited else current
-            continue
-        if reply.kind == SKIP:
-            result.skipped += 1
-        else:
-            try:
-                value = parse_answer(question, reply.value or "")
-            except ValueError as exc:
-                asker.error(str(exc))
+    try:
+        while current is not None:
+            questions = order()
+            ids = [q.id for q in questions]
+            if current not in ids:  # an earlier answer made it not apply
+                current = next_after(visited[-1] if visited else None)
                 continue
-            comment = step.previous.comment if step.previous else None
-            if question.evidence == "required":
-                # The evidence belongs to the answer: both are saved together.
-                comment = asker.comment(step, required=True)
-                if not comment:
-                    asker.error(_("this question needs evidence: a link or a note"))
-                    continue
-                save(question, value, comment)
+            question = questions[ids.index(current)]
+            step = Step(
+                question,
+                ids.index(current) + 1,
+                len(ids),
+                titles.get(question.section, ""),
+                due_date(go_live, question.due),
+                today,
+                answers.get(current),
+                waiting(current) if waiting is not None else (),
+                resumed=resumed and not visited,
+            )
+            reply = asker.ask(step)
+            if reply.kind == BACK:
+                current = visited.pop() if visited else current
+                continue
+            if reply.kind == SKIP:
+                result.skipped += 1
             else:
-                save(question, value, comment)  # saved before the comment is even asked for
-                given = asker.comment(step, required=False)
-                if given != comment:
-                    comment = given
-                    save(question, value, comment)
-            answers[current] = Answer(current, value, comment, version=checklist.version)
-            result.saved += 1
-        visited.append(current)
-        current = next_after(current)
+                try:
+                    value = parse_answer(question, reply.value or "")
+                    _answered(step, value, asker, save, result, stale=is_stale(question))
+                    answers[current] = Answer(
+                        current, value, result.comment, version=checklist.version
+                    )
+                except ValueError as exc:
+                    asker.error(str(exc))
+                    continue
+                except _Again:
+                    continue
+            visited.append(current)
+            current = next_after(current)
+    except KeyboardInterrupt:
+        result.at = current
+        raise
     return result
+
+
+def _answered(
+    step: Step,
+    value: str,
+    asker: Asker,
+    save: Callable[[Question, str, str | None], None],
+    result: WalkResult,
+    *,
+    stale: bool,
+) -> None:
+    """Store an answer and its comment, or keep one given as it was (same value, same
+    comment: nothing is stored, so an attestation stands); count it. The comment given is
+    left in ``result.comment``. Ctrl-C while the comment is typed says what is lost."""
+    question, previous = step.question, step.previous
+    same = previous is not None and previous.value == value and not stale
+    comment = previous.comment if previous else None
+    result.comment = comment
+    if question.evidence == "required":
+        # The evidence belongs to the answer: both are saved together.
+        try:
+            comment = asker.comment(step, required=True)
+        except KeyboardInterrupt:
+            result.lost_answer = question.id
+            raise
+        if not comment:
+            asker.error(_("this question needs evidence: a link or a note"))
+            raise _Again
+        result.comment = comment
+        if same and previous is not None and comment == previous.comment:
+            result.kept += 1
+            return
+        save(question, value, comment)
+    else:
+        if not same:
+            save(question, value, comment)  # saved before the comment is even asked for
+        try:
+            given = asker.comment(step, required=False)
+        except KeyboardInterrupt:
+            result.saved += not same
+            result.lost_comment = question.id
+            raise
+        if given == comment and same:
+            result.kept += 1
+            return
+        if given != comment:
+            result.comment = given
+            save(question, value, given)
+    result.saved += 1
+
+
+class _Again(Exception):
+    """The reply was refused: the same question is asked again."""

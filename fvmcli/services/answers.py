@@ -17,7 +17,7 @@ from fvmcli.services.territory import check_fit, parse_day, require_right, requi
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from fvmcli.services.answering import Asker
+    from fvmcli.services.answering import Asker, WalkResult
     from fvmcli.services.readiness import UnitReadiness
     from fvmcli.store.driver import Connection
     from fvmcli.store.history import Change
@@ -319,6 +319,7 @@ class WalkOutcome:
     skipped: int
     already_complete: bool
     after: ScoreView
+    kept: int = 0  # answers confirmed as they were
 
 
 def answer_walk(
@@ -330,12 +331,16 @@ def answer_walk(
     section: str | None = None,
     revisit_all: bool = False,
     by: str | None = None,
+    from_start: bool = False,
 ) -> WalkOutcome:
     """Ask the unit's questions through ``asker``, saving each answer the moment it is given.
 
-    Ctrl-C (KeyboardInterrupt from the asker) keeps every saved answer and raises
-    :class:`Interrupted` with the command that resumes.
+    A sitting resumes where the last one on this computer stopped (``from_start``: at the
+    first unanswered question). Ctrl-C (KeyboardInterrupt from the asker) keeps every saved
+    answer, remembers where it stopped, and raises :class:`Interrupted` with the command that
+    resumes, saying what was lost (a comment, or an answer whose evidence was being typed).
     """
+    from fvmcli.services import walk_marks
     from fvmcli.services.answering import WalkResult, walk
     from fvmcli.services.readiness import unit_readiness
     from fvmcli.store.answers import get_answers
@@ -375,6 +380,7 @@ def answer_walk(
         waits = next((r.waiting_for for r in found.questions if r.question.id == qid), ())
         return tuple(texts.get(p.lstrip("^"), p) for p in waits)
 
+    mark = walk_marks.walk_key(ctx.open().url, checklist.id, unit.id, section)
     try:
         walk(
             checklist,
@@ -389,20 +395,48 @@ def answer_walk(
             revisit_all=revisit_all,
             result=result,
             waiting=waiting,
+            resume_at=None if from_start else walk_marks.stopped_at(mark),
         )
     except KeyboardInterrupt:
-        resume = _("fvm checklist answer {checklist} --unit {unit}").format(
-            checklist=checklist.id, unit=unit.id
-        )
-        if section:
-            resume += _(" --section {section}").format(section=section)
-        raise Interrupted(
-            _(
-                "Interrupted. {saved} answers saved in this sitting; nothing answered is lost."
-            ).format(saved=result.saved),
-            hint=_("Resume at the first unanswered question with:"),
-            command=resume,
-        ) from None
+        walk_marks.remember(mark, result.at)
+        raise _interrupted(checklist.id, unit.id, section, result, texts) from None
+    walk_marks.remember(mark, None)
     with ctx.open().read() as conn:
         after = ScoreView(checklist, unit_readiness(ctx, conn, checklist, unit.id, today))
-    return WalkOutcome(result.saved, result.skipped, result.already_complete, after)
+    return WalkOutcome(result.saved, result.skipped, result.already_complete, after, result.kept)
+
+
+def _interrupted(
+    checklist: str, unit: str, section: str | None, result: WalkResult, texts: dict[str, str]
+) -> Interrupted:
+    """Return what Ctrl-C in a walk tells: what is saved, what is lost, how to resume."""
+    resume = _("fvm checklist answer {checklist} --unit {unit}").format(
+        checklist=checklist, unit=unit
+    )
+    if section:
+        resume += _(" --section {section}").format(section=section)
+    said = [_("Interrupted. {saved} answers saved in this sitting.").format(saved=result.saved)]
+    if result.lost_comment:
+        said.append(
+            _("The answer to {question} is saved; the comment you were typing is lost.").format(
+                question=result.lost_comment
+            )
+        )
+    elif result.lost_answer:
+        said.append(
+            _(
+                "The answer to {question} is not saved: it is saved with its evidence, which "
+                "you were typing."
+            ).format(question=result.lost_answer)
+        )
+    else:
+        said.append(_("Nothing answered is lost."))
+    where = texts.get(result.at or "", "")
+    return Interrupted(
+        " ".join(said),
+        hint=_(
+            "Resume where you stopped ({question}) with the command below; add --from-start "
+            "to begin at the first unanswered question:"
+        ).format(question=f"{result.at} – {where}" if where else result.at),
+        command=resume,
+    )
