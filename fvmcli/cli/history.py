@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
+
 import typer
 
 from fvmcli.cli.env import get_env
 from fvmcli.cli.groups import GROUPS
 from fvmcli.cli.options import output_options
 from fvmcli.cli.output import Output, Shown, say
+from fvmcli.core.record import Difference
 from fvmcli.errors import ExitCode
-from fvmcli.i18n import _
+from fvmcli.i18n import _, ngettext
 
 app = typer.Typer(help=GROUPS["history"][1], no_args_is_help=True)
 
@@ -23,23 +26,30 @@ def verify(
         None, "--head", metavar="HASH", help="A head recorded earlier: is it still in the history?"
     ),
 ) -> None:
-    """Walk the history's hash chain: name the first entry that was altered, removed or
-    inserted out of order, and say whether the history still extends a head recorded
-    earlier. Exits 0 when it holds, 1 when not.
+    """Walk the history's hash chain and replay it: name the first entry that was altered,
+    removed or inserted out of order, say whether the history still extends a head recorded
+    earlier, and name every row of a recorded table that differs from what the chain says
+    (changed, added or removed outside fvm). Exits 0 when both hold, 1 when not.
 
     Examples: fvm history verify
     fvm history verify --head 3f5a…  (the head printed by fvm info, a report or a gate)
     """
     from fvmcli.services.history import verify_history
 
-    found = verify_history(get_env(ctx), head)
+    check = verify_history(get_env(ctx), head)
+    found = check.chain
     document = {
         "entries": found.entries,
         "head": found.head,
-        "ok": found.ok,
+        "ok": check.ok,
         "first_bad": None
         if found.first_bad is None
         else {"id": found.first_bad[0], "why": found.first_bad[1]},
+        "state": {
+            "ok": check.different == 0,
+            "count": check.different,
+            "differences": [d.as_json() for d in check.differences],
+        },
     }
 
     def printer() -> None:
@@ -61,7 +71,51 @@ def verify(
             say(_("The head {head} is no longer in the history.").format(head=head), "bold red")
         elif found.extends:
             say(_("The history still extends the head {head}.").format(head=head))
+        if check.different:
+            say(
+                ngettext(
+                    "{n} difference between the tables and what the history records: "
+                    "changed outside fvm.",
+                    "{n} differences between the tables and what the history records: "
+                    "changed outside fvm.",
+                    check.different,
+                ).format(n=check.different),
+                "bold red",
+            )
+            for difference in check.differences:
+                say("  " + difference_text(difference))
+            if check.different > len(check.differences):
+                say(
+                    _("  … and {n} more (all of them: --json)").format(
+                        n=check.different - len(check.differences)
+                    )
+                )
+        else:
+            say(_("Every recorded table holds what the history says."))
 
     out.emit(Shown(lambda: document, printer))
-    if not found.ok:
+    if not check.ok:
         raise typer.Exit(ExitCode.GATE_FAILED)
+
+
+def _value(value: object) -> str:
+    return "–" if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def difference_text(d: Difference) -> str:
+    """Return one difference as a person reads it: the table, the row's key, the column, what
+    the chain says and what the table holds."""
+    key = ", ".join(f"{name} {value}" for name, value in d.key.items())
+    if d.column is None and d.stored is None:
+        return _("{table}, {key}: recorded in the history, missing from the table").format(
+            table=d.table, key=key
+        )
+    if d.column is None:
+        return _("{table}, {key}: in the table, never recorded in the history").format(
+            table=d.table, key=key
+        )
+    return _(
+        "{table}, {key}, column {column}: the history says {chain}, the table holds {stored}"
+    ).format(
+        table=d.table, key=key, column=d.column, chain=_value(d.chain), stored=_value(d.stored)
+    )

@@ -98,6 +98,7 @@ KIND_ACTION = {
     "unit": "territory",
     "phase": "territory",
     "snapshot": "territory",
+    "snapshot-unit": "territory",
     "session": "train",
     "enrolment": "train",
     "person": "train",
@@ -108,6 +109,8 @@ KIND_ACTION = {
     "run-start": "run",
     "run-fallback": "run",
     "run-mark": "mark",
+    # What a bundle's merge made of a row of its unit (answers, waivers, counts).
+    "merge": "answer",
 }
 
 

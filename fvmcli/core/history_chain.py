@@ -19,12 +19,17 @@ GENESIS = "0" * 64
 # personal payload, committed through its salted digest.
 FIELDS = ("at", "by", "kind", "unit_id", "scope", "subject", "version", "login", "key")
 PERSONAL = ("old", "new", "comment")
-CHAIN_COLUMNS = (*FIELDS, *PERSONAL)
+# The row an entry wrote (``store/record.py``): its table, key and recorded columns, which the
+# hash covers when there is one, and its personal columns, committed with the payload.
+RECORD = ("tbl", "rowkey", "state", "private")
+CHAIN_COLUMNS = (*FIELDS, *PERSONAL, *RECORD)
 # What each entry carries of the chain, after its own columns.
 LINKS = ("prev", "hash", "payload", "salt")
 
 
-def _canonical(value: Any) -> bytes:
+def canonical(value: Any) -> bytes:
+    """Return the canonical JSON of ``value`` (keys sorted, no spaces, UTF-8): what every
+    digest of the record is taken over."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
         "utf-8"
     )
@@ -35,26 +40,39 @@ def new_salt() -> str:
     return secrets.token_hex(16)
 
 
-def payload_digest(salt: str, old: str | None, new: str | None, comment: str | None) -> str:
-    """Return the salted digest of an entry's personal payload."""
-    return hashlib.sha256(salt.encode("ascii") + _canonical([old, new, comment])).hexdigest()
+def payload_digest(
+    salt: str,
+    old: str | None,
+    new: str | None,
+    comment: str | None,
+    private: str | None = None,
+) -> str:
+    """Return the salted digest of an entry's personal payload (its row's personal columns
+    count only when it has some, so entries from before the record keep their digests)."""
+    personal = [old, new, comment] if private is None else [old, new, comment, private]
+    return hashlib.sha256(salt.encode("ascii") + canonical(personal)).hexdigest()
 
 
-def entry_hash(prev: str, fields: Sequence[Any], payload: str) -> str:
-    """Return the hash of an entry: over the previous entry's hash, its ``FIELDS`` and its
-    payload digest."""
-    return hashlib.sha256(prev.encode("ascii") + _canonical([*fields, payload])).hexdigest()
+def entry_hash(
+    prev: str, fields: Sequence[Any], payload: str, written: Sequence[Any] = (None, None, None)
+) -> str:
+    """Return the hash of an entry: over the previous entry's hash, its ``FIELDS``, the row it
+    wrote (table, key and state, when it wrote one) and its payload digest."""
+    covered = [*fields, payload] if written[0] is None else [*fields, *written, payload]
+    return hashlib.sha256(prev.encode("ascii") + canonical(covered)).hexdigest()
 
 
 def chained(prev: str, rows: Iterable[tuple[Any, ...]]) -> tuple[list[tuple[Any, ...]], str]:
-    """Return rows of (``FIELDS``…, old, new, comment) extended with (prev, hash, payload
-    digest, salt), each linked to the one before, and the new head."""
+    """Return rows of (``FIELDS``…, old, new, comment[, ``RECORD``…]) extended with (prev,
+    hash, payload digest, salt), each linked to the one before, and the new head."""
     found: list[tuple[Any, ...]] = []
     n = len(FIELDS)
     for row in rows:
         salt = new_salt()
-        payload = payload_digest(salt, *row[n : n + 3])
-        digest = entry_hash(prev, row[:n], payload)
+        written = row[n + 3 : n + 6] or (None, None, None)
+        private = row[n + 6] if len(row) > n + 6 else None
+        payload = payload_digest(salt, *row[n : n + 3], private)
+        digest = entry_hash(prev, row[:n], payload, written)
         found.append((*row, prev, digest, payload, salt))
         prev = digest
     return found, prev
@@ -88,17 +106,18 @@ def _altered(
     salt: str | None,
     fields: Sequence[Any],
     personal: Sequence[Any],
+    written: Sequence[Any],
 ) -> bool:
-    """Return True when an entry's payload (while it still has its salt) or its fields no
-    longer give the digests it carries."""
-    if salt is not None and payload_digest(salt, *personal) != payload:
+    """Return True when an entry's payload (while it still has its salt) or its fields and
+    the row it wrote no longer give the digests it carries."""
+    if salt is not None and payload_digest(salt, *personal, written[3]) != payload:
         return True
-    return entry_hash(prev, fields, payload) != digest
+    return entry_hash(prev, fields, payload, written[:3]) != digest
 
 
 def verify(rows: Iterable[Sequence[Any]], head: str | None = None) -> Verdict:
-    """Walk rows of (id, prev, hash, payload digest, salt, ``FIELDS``…, old, new, comment) in
-    id order; return the first entry that was altered, removed or inserted out of order, and
+    """Walk rows of (id, prev, hash, payload digest, salt, ``CHAIN_COLUMNS``…) in id order;
+    return the first entry that was altered, removed or inserted out of order, and
     whether ``head`` is still in the chain."""
     expected = GENESIS
     entries = 0
@@ -109,12 +128,13 @@ def verify(rows: Iterable[Sequence[Any]], head: str | None = None) -> Verdict:
         entries += 1
         row_id, prev, digest, payload, salt = row[:5]
         fields, personal = row[5 : 5 + n], row[5 + n : 8 + n]
+        written = row[8 + n : 12 + n] or (None, None, None, None)
         if bad is None:
             if digest is None or payload is None:
                 bad = (row_id, UNCHAINED)
             elif prev != expected:
                 bad = (row_id, BROKEN)
-            elif _altered(prev, digest, payload, salt, fields, personal):
+            elif _altered(prev, digest, payload, salt, fields, personal, written):
                 bad = (row_id, ALTERED)
         if head is not None and digest == head:
             seen_head = True

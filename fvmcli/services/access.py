@@ -339,7 +339,14 @@ def revoke(
         # privileges on access_grants; then the group memberships, which the database lets an
         # admin take from anyone and any login give up for itself (an admin revoking itself).
         removed = remove_grants(
-            conn, login, role=role, units=units, areas=areas, gate_role=gate_role
+            conn,
+            login,
+            role=role,
+            units=units,
+            areas=areas,
+            gate_role=gate_role,
+            by=ctx.open().login,
+            at=ctx.clock.now(),
         )
         for gone in {g.role for g in going} - {g.role for g in staying if g.login == login}:
             set_group(conn, login, gone, False)

@@ -315,7 +315,9 @@ def import_bundles(
             for action in sorted({KIND_ACTION[e.kind] for e in plan.added}):
                 require_right(ctx, conn, action, [unit])
             add_entries(conn, unit.id, plan.added, key=bundle.fingerprint)
-            changed = apply_merge(conn, unit.id, plan.current, plan.adopted, bundle.days)
+            changed = apply_merge(
+                conn, unit.id, plan.current, plan.adopted, bundle.days, by=actor, at=ctx.clock.now()
+            )
             report.append(
                 BundleImported(
                     bundle.file,

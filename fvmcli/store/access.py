@@ -7,7 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from fvmcli.core.access import ACTIONS, KIND_ACTION, ROLES, Grant
+from fvmcli.store import record
 from fvmcli.store.driver import Connection
+from fvmcli.store.history import Change
 
 
 def groups() -> dict[str, str]:
@@ -92,13 +94,15 @@ def add_grants(conn: Connection, grants: Iterable[Grant], *, by: str, at: str) -
     """Store the grants not stored yet; return how many were added."""
     wanted = list(grants)
     have = {g for login in {g.login for g in wanted} for g in grants_of(conn, login)}
-    rows = [
-        (g.login, g.role, g.unit, g.area, g.gate_role, by, at)
-        for g in dict.fromkeys(wanted)
-        if g not in have
-    ]
-    conn.insert("access_grants", (*_GRANT, "granted_by", "granted_at"), rows)
-    return len(rows)
+    added = [g for g in dict.fromkeys(wanted) if g not in have]
+    for g in added:
+        row = dict(zip(_GRANT, (g.login, g.role, g.unit, g.area, g.gate_role), strict=True))
+        scope = g.unit or g.area
+        change = Change(at, by, "grant", g.unit, g.login, g.role, None, scope, g.gate_role)
+        record.insert_one(
+            conn, "access_grants", {**row, "granted_by": by, "granted_at": at}, change
+        )
+    return len(added)
 
 
 def remove_grants(
@@ -109,10 +113,12 @@ def remove_grants(
     units: list[str] | None = None,
     areas: list[str] | None = None,
     gate_role: str | None = None,
+    by: str,
+    at: str,
 ) -> int:
     """Delete a login's grants (of one role, on these units or areas, or a voter's for one
-    role of the gate); return how many."""
-    sql = f"DELETE FROM access_grants WHERE login = {conn.mark}"
+    role of the gate); return how many. Each removal is an entry of the history."""
+    sql = f"SELECT id, role, unit_id, area FROM access_grants WHERE login = {conn.mark}"
     params: list[str] = [login]
     for column, value in (("role", role), ("gate_role", gate_role)):
         if value is not None:
@@ -126,7 +132,11 @@ def remove_grants(
         ]
         sql += f" AND ({' OR '.join(scopes)})"
         params += [*(units or []), *(areas or [])]
-    return conn.run(sql, params)
+    removed = 0
+    for grant_id, grant_role, unit, area in list(conn.rows(sql, params)):
+        change = Change(at, by, "grant", unit, login, grant_role, unit or area)
+        removed += record.delete(conn, "access_grants", {"id": grant_id}, change)
+    return removed
 
 
 def set_group(conn: Connection, login: str, role: str, member: bool) -> None:
@@ -162,17 +172,13 @@ def trust_key(
 ) -> int:
     """Trust a device key for (unit, area) scopes it is not trusted for yet; return how many."""
     have = set(trusted_scopes(conn, fingerprint))
-    rows = [
-        (fingerprint, public_key, unit, area, by, at)
-        for unit, area in scopes
-        if (unit, area) not in have
-    ]
-    conn.insert(
-        "trusted_keys",
-        ("fingerprint", "public_key", "unit_id", "area", "trusted_by", "trusted_at"),
-        rows,
-    )
-    return len(rows)
+    added = [(unit, area) for unit, area in dict.fromkeys(scopes) if (unit, area) not in have]
+    for unit, area in added:
+        row = {"fingerprint": fingerprint, "public_key": public_key, "unit_id": unit}
+        row |= {"area": area, "trusted_by": by, "trusted_at": at}
+        change = Change(at, by, "trust", unit, None, fingerprint, None, unit or area)
+        record.insert_one(conn, "trusted_keys", row, change)
+    return len(added)
 
 
 def trusted_scopes(conn: Connection, fingerprint: str) -> list[tuple[str | None, str | None]]:
@@ -213,6 +219,8 @@ def _kind_case() -> str:
 def setup_rights(conn: Connection) -> None:
     """Create the group roles, privileges, functions and row-level security policies that
     enforce rights on PostgreSQL. Safe to run again (after an upgrade adds tables, too)."""
+    from fvmcli.store.training import erasure_statements
+
     s = _name(conn, str(conn.scalar("SELECT current_schema()")))
     run = conn.run  # plain statements: no parameters, so '%' stays itself
     group_of = groups()
@@ -338,14 +346,8 @@ def setup_rights(conn: Connection) -> None:
         "IF NOT fvm_may('erase', NULL) THEN "
         "RAISE EXCEPTION 'permission denied: only an admin may erase people' "
         "USING ERRCODE = 'insufficient_privilege'; END IF; "
-        "UPDATE people SET name = NULL, email = NULL, forgotten_at = at WHERE id = person; "
-        "UPDATE enrolments SET forced_reason = NULL WHERE person_id = person; "
-        'UPDATE history SET old = (old::jsonb || \'{"name": null, "email": null}\')::text, '
-        'new = (new::jsonb || \'{"name": null, "email": null}\')::text, comment = NULL, '
-        "salt = NULL WHERE kind = 'person' AND subject = person; "
-        "UPDATE history SET comment = NULL, salt = NULL "
-        "WHERE kind = 'enrolment' AND subject = person; "
-        "END $$"
+        + "".join(f"{statement}; " for statement in erasure_statements("plpgsql"))
+        + "END $$"
     )
     # Membership of the group roles is given and taken only here, for admins.
     names = ", ".join(f"'{g}'" for g in group_of.values())
@@ -372,7 +374,7 @@ def setup_rights(conn: Connection) -> None:
 def forget_in_database(conn: Connection, person: str, *, at: str, by: str) -> None:
     """Erase a person through the database's own erasure function (rights configured), and
     record it as a link of the history's chain."""
-    from fvmcli.store.history import Change, record
+    from fvmcli.store.training import record_erasure
 
     conn.run(f"SELECT fvm_forget({conn.mark}, {conn.mark}, {conn.mark})", (person, at, by))
-    record(conn, [Change(at, by, "person", None, None, person, None, None, "forgotten")])
+    record_erasure(conn, person, by=by, at=at)

@@ -8,8 +8,9 @@ from datetime import date
 from typing import Any
 
 from fvmcli.core.model import Answer, NewAnswer, Waiver
+from fvmcli.store import record
 from fvmcli.store.driver import Connection, as_date, in_list
-from fvmcli.store.history import Change, changes, record, record_tuples
+from fvmcli.store.history import Change, changes
 from fvmcli.store.units import lock_units
 
 HISTORY_KINDS = ("answer", "waiver", "attestation", "approval")
@@ -56,9 +57,10 @@ def save_answers(
     """
     lock_units(conn, {n.unit_id for n in batch})
     current = answers_by_unit(conn, checklist, {n.unit_id for n in batch}) if batch else {}
-    inserts: list[tuple[object, ...]] = []
-    log: list[tuple[object, ...]] = []
+    inserts: list[dict[str, Any]] = []
+    changes: list[Change] = []
     limits = revised or {}
+    count = 0
     for new in batch:
         old = current[new.unit_id].get(new.question)
         # The same answer again is no change, unless it confirms a stale one (given before
@@ -76,13 +78,38 @@ def save_answers(
         # stamped with the moment it is stored, so that the history's order is the order of
         # what was known (a date typed on a sheet never sorts before work stored earlier).
         who, when = new.by or by, new.at or at
+        change = Change(
+            at,
+            who,
+            "answer",
+            new.unit_id,
+            checklist,
+            new.question,
+            old.value if old else None,
+            new.value,
+            new.comment,
+            version,
+        )
+        count += 1
         if old is None:
             inserts.append(
-                (new.unit_id, checklist, new.question, new.value, new.comment, who, when, version)
+                {
+                    "unit_id": new.unit_id,
+                    "checklist": checklist,
+                    "question": new.question,
+                    "value": new.value,
+                    "comment": new.comment,
+                    "answered_by": who,
+                    "answered_at": when,
+                    "version": version,
+                }
             )
+            changes.append(change)
         else:
-            conn.update(
+            record.update(
+                conn,
                 "answers",
+                {"unit_id": new.unit_id, "checklist": checklist, "question": new.question},
                 {
                     "value": new.value,
                     "comment": new.comment,
@@ -94,37 +121,10 @@ def save_answers(
                     "attested_by": None,
                     "attested_at": None,
                 },
-                {"unit_id": new.unit_id, "checklist": checklist, "question": new.question},
+                change,
             )
-        log.append(
-            (
-                at,
-                who,
-                "answer",
-                new.unit_id,
-                checklist,
-                new.question,
-                old.value if old else None,
-                new.value,
-                new.comment,
-                version,
-            )
-        )
-    conn.insert("answers", ANSWER_COLUMNS, inserts)
-    record_tuples(conn, log)
-    return len(log)
-
-
-ANSWER_COLUMNS = (
-    "unit_id",
-    "checklist",
-    "question",
-    "value",
-    "comment",
-    "answered_by",
-    "answered_at",
-    "version",
-)
+    record.insert(conn, "answers", inserts, changes)
+    return count
 
 
 def get_waivers(conn: Connection, unit_id: str, checklist: str) -> dict[str, Waiver]:
@@ -171,23 +171,20 @@ def change_waiver(
     old = None if stored is None else as_date(stored, "waivers.until")
     if old is None and until is None:
         return False
-    conn.delete("waivers", key)
-    if until is not None:
-        conn.insert(
-            "waivers",
-            (*key, "reason", "until", "decided_by", "decided_at"),
-            [(*key.values(), reason, until, by, at)],
-        )
     old_text = old.isoformat() if old else None
     new_text = until.isoformat() if until else None
-    record(
-        conn,
-        [
-            Change(
-                at, by, "waiver", unit_id, checklist, question, old_text, new_text, reason, version
-            )
-        ],
+    change = Change(
+        at, by, "waiver", unit_id, checklist, question, old_text, new_text, reason, version
     )
+    if until is None:
+        record.delete(conn, "waivers", key, change)
+    elif old is None:
+        row = {**key, "reason": reason, "until": until, "decided_by": by, "decided_at": at}
+        record.insert(conn, "waivers", [row], change)
+    else:  # a waiver given again starts unapproved
+        values = {"reason": reason, "until": until, "decided_by": by, "decided_at": at}
+        values |= {"approval": None, "approved_by": None, "approved_at": None}
+        record.update(conn, "waivers", key, values, change)
     return True
 
 
@@ -216,14 +213,12 @@ def second_person(
     "rejected") or on a requested waiver ("approval": "approved" or "rejected"), in the row
     it concerns and in history."""
     table, state_column, by_column, at_column = SECOND_PERSON[kind]
-    conn.update(
-        table,
-        {state_column: state, by_column: by, at_column: at},
-        {"unit_id": unit_id, "checklist": checklist, "question": question},
-    )
-    record(
+    record.update(
         conn,
-        [Change(at, by, kind, unit_id, checklist, question, None, state, comment, version)],
+        table,
+        {"unit_id": unit_id, "checklist": checklist, "question": question},
+        {state_column: state, by_column: by, at_column: at},
+        Change(at, by, kind, unit_id, checklist, question, None, state, comment, version),
     )
 
 

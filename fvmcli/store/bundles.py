@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from fvmcli.core.bundle import MERGED_KINDS, SECOND_PERSON, Entry, second_word
+from fvmcli.store import record
 from fvmcli.store.answers import SECOND_PERSON as WORD_COLUMNS
 from fvmcli.store.driver import Connection
+from fvmcli.store.history import Change
 
 # The kind of the second person's word on an answer or a waiver (attestation, approval).
 WORD_OF = {concerned: kind for kind, (concerned, _states) in SECOND_PERSON.items()}
@@ -30,7 +33,7 @@ def add_entries(
 ) -> None:
     """Append merged entries to the history as they were recorded elsewhere, with the login
     that imported them and the fingerprint of the device key that signed them."""
-    from fvmcli.store.history import append
+    from fvmcli.store.history import UNWRITTEN, append
 
     login = conn.login
     append(
@@ -49,6 +52,7 @@ def add_entries(
                 e.version,
                 login,
                 key,
+                *UNWRITTEN,
             )
             for e in entries
         ],
@@ -76,20 +80,29 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
+# The kind of the entry that records what a merge made of a row: the bundle's entries say
+# what happened on the device, this one what the shared table holds since.
+MERGE = "merge"
+
+
 def apply_merge(
     conn: Connection,
     unit_id: str,
     current: dict[Any, Entry],
     adopted: Iterable[Any],
     days: Mapping[Any, tuple[str, str]] | None = None,
+    *,
+    by: str,
+    at: str,
 ) -> int:
     """Make the current state follow the ``adopted`` topics' entries of ``current`` (each
     topic's current entry after a merge, ``core.bundle.plan_merge``); return how many rows
     changed. An attestation or approval goes into the row of the answer or waiver it stands
     for (``core.bundle.second_word``): an adopted word puts the row of its answer or waiver
     anew. An answer's time is the one its side's row gives (``days``: value and time, the day
-    the person answered) where that row holds the entry's value, else the entry's. No history
-    is written: the entries are the history."""
+    the person answered) where that row holds the entry's value, else the entry's. Each row
+    changed gets a ``merge`` entry with the row it now holds (the merged entries themselves are
+    already in the history)."""
     topics: dict[Any, None] = {}
     for topic in adopted:
         kind, scope, subject = topic
@@ -102,7 +115,7 @@ def apply_merge(
         value, day = (days or {}).get(e.topic, (None, None))
         if values is not None and e.kind == "answer" and value == e.new and day is not None:
             values["answered_at"] = day
-        changed += _put(conn, table, key, values)
+        changed += _put(conn, table, key, values, Change(at, by, MERGE, unit_id))
     return changed
 
 
@@ -167,17 +180,25 @@ def _question_target(unit_id: str, e: Entry) -> tuple[str, dict[str, Any], dict[
     )
 
 
-def _put(conn: Connection, table: str, ids: dict[str, Any], values: dict[str, Any] | None) -> int:
-    """Make the row of ``table`` with the key ``ids`` hold ``values`` (None: no row); return
-    1 when it changed, else 0."""
+def _put(
+    conn: Connection,
+    table: str,
+    ids: dict[str, Any],
+    values: dict[str, Any] | None,
+    change: Change,
+) -> int:
+    """Make the row of ``table`` with the key ``ids`` hold ``values`` (None: no row), with
+    ``change`` placed on that row; return 1 when it changed, else 0."""
     where = " AND ".join(f"{k} = {conn.mark}" for k in ids)
     found = conn.records(f"SELECT * FROM {table} WHERE {where}", tuple(ids.values()))
+    subject = ids.get("question", ids.get("item"))
+    placed = replace(change, scope=ids.get("checklist", table), subject=subject)
     if values is None:
-        return 1 if conn.delete(table, ids) else 0
+        return 1 if record.delete(conn, table, ids, placed) else 0
     if found and all(_plain(found[0][k]) == _plain(v) for k, v in values.items()):
         return 0
     if found:
-        conn.update(table, values, ids)
+        record.update(conn, table, ids, values, placed)
     else:
-        conn.insert(table, [*ids, *values], [(*ids.values(), *values.values())])
+        record.insert(conn, table, [{**ids, **values}], placed)
     return 1

@@ -6,8 +6,9 @@ import json
 from dataclasses import dataclass
 
 from fvmcli.core.model import Count
+from fvmcli.store import record
 from fvmcli.store.driver import Connection
-from fvmcli.store.history import Change, record
+from fvmcli.store.history import Change
 from fvmcli.store.reads import counts_by_unit
 from fvmcli.store.units import lock_units
 
@@ -29,12 +30,14 @@ def save_counts(conn: Connection, batch: list[NewCount], *, by: str, at: str) ->
     """Store counts that differ from the current ones; return how many changed (with history)."""
     lock_units(conn, {n.unit_id for n in batch})
     current = counts_by_unit(conn, {n.unit_id for n in batch})
-    inserts: list[tuple[object, ...]] = []
-    log = []
+    # New rows by key: a file that counts one item twice inserts its last count.
+    inserts: dict[tuple[str, str], tuple[dict[str, object], Change]] = {}
+    changed = 0
     for new in batch:
         old = current[new.unit_id].get(new.item)
         if old == new.count:
             continue
+        key = {"unit_id": new.unit_id, "item": new.item}
         values = {
             "present": new.count.present,
             "configured": new.count.configured,
@@ -42,29 +45,25 @@ def save_counts(conn: Connection, batch: list[NewCount], *, by: str, at: str) ->
             "counted_by": by,
             "counted_at": at,
         }
-        if old is None:
-            inserts.append((new.unit_id, new.item, *values.values()))
-        else:
-            conn.update("equipment_counts", values, {"unit_id": new.unit_id, "item": new.item})
-        current[new.unit_id][new.item] = new.count
-        log.append(
-            Change(
-                at,
-                by,
-                "count",
-                new.unit_id,
-                "equipment",
-                new.item,
-                _count_json(old) if old else None,
-                _count_json(new.count),
-            )
+        change = Change(
+            at,
+            by,
+            "count",
+            new.unit_id,
+            "equipment",
+            new.item,
+            _count_json(old) if old else None,
+            _count_json(new.count),
         )
-    conn.insert("equipment_counts", COUNT_COLUMNS, inserts)
-    record(conn, log)
-    return len(log)
-
-
-COUNT_COLUMNS = ("unit_id", "item", "present", "configured", "tested", "counted_by", "counted_at")
+        if (new.unit_id, new.item) in inserts or old is None:
+            inserts[new.unit_id, new.item] = ({**key, **values}, change)
+        else:
+            record.update(conn, "equipment_counts", key, values, change)
+        current[new.unit_id][new.item] = new.count
+        changed += 1
+    rows = list(inserts.values())
+    record.insert(conn, "equipment_counts", [r for r, _ in rows], [c for _, c in rows])
+    return changed
 
 
 def set_requirement(
@@ -79,24 +78,21 @@ def set_requirement(
     )
     if old == quantity:
         return old
-    conn.delete("equipment_requirements", {"unit_id": unit_id, "item": item})
-    if quantity is not None:
-        conn.insert(
-            "equipment_requirements", ("unit_id", "item", "quantity"), [(unit_id, item, quantity)]
-        )
-    record(
-        conn,
-        [
-            Change(
-                at,
-                by,
-                "requirement",
-                unit_id,
-                "equipment",
-                item,
-                None if old is None else str(old),
-                None if quantity is None else str(quantity),
-            )
-        ],
+    key = {"unit_id": unit_id, "item": item}
+    change = Change(
+        at,
+        by,
+        "requirement",
+        unit_id,
+        "equipment",
+        item,
+        None if old is None else str(old),
+        None if quantity is None else str(quantity),
     )
+    if quantity is None:
+        record.delete(conn, "equipment_requirements", key, change)
+    elif old is None:
+        record.insert(conn, "equipment_requirements", [{**key, "quantity": quantity}], change)
+    else:
+        record.update(conn, "equipment_requirements", key, {"quantity": quantity}, change)
     return old

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from fvmcli.store import record
 from fvmcli.store.driver import Connection, as_date
-from fvmcli.store.history import Change, record
+from fvmcli.store.history import Change
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,9 @@ def _proposal(row: tuple[Any, ...]) -> StoredProposal:
     return StoredProposal(label, phase, day, planned, *rest)
 
 
+_PROPOSAL_COLUMNS = [c.strip() for c in _PROPOSAL.split(",")]
+
+
 def get_proposal(conn: Connection, label: str) -> StoredProposal | None:
     """Return the proposal with this label, or None."""
     row = conn.first(f"SELECT {_PROPOSAL} FROM gate_proposals WHERE label = {conn.mark}", (label,))
@@ -75,32 +79,24 @@ def list_proposals(conn: Connection) -> list[tuple[StoredProposal, str | None]]:
 
 def add_proposal(conn: Connection, proposal: StoredProposal, parts: dict[str, str]) -> None:
     """Store a proposal; its history entry keeps the digest and each part's digest."""
-    conn.insert(
-        "gate_proposals",
-        [c.strip() for c in _PROPOSAL.split(",")],
-        [
-            (
-                proposal.label,
-                proposal.phase,
-                proposal.as_of,
-                proposal.go_live,
-                proposal.checklist,
-                proposal.verdict,
-                proposal.evidence,
-                proposal.digest,
-                proposal.by,
-                proposal.at,
-            )
-        ],
+    values = (
+        proposal.label,
+        proposal.phase,
+        proposal.as_of,
+        proposal.go_live,
+        proposal.checklist,
+        proposal.verdict,
+        proposal.evidence,
+        proposal.digest,
+        proposal.by,
+        proposal.at,
     )
     new = json.dumps({"digest": proposal.digest, "parts": parts}, sort_keys=True)
-    record(
+    record.insert(
         conn,
-        [
-            Change(
-                proposal.at, proposal.by, "gate-proposal", None, "gate", proposal.label, None, new
-            )
-        ],
+        "gate_proposals",
+        [dict(zip(_PROPOSAL_COLUMNS, values, strict=True))],
+        Change(proposal.at, proposal.by, "gate-proposal", None, "gate", proposal.label, None, new),
     )
 
 
@@ -137,20 +133,15 @@ def put_vote(conn: Connection, label: str, vote: StoredVote) -> None:
         f"SELECT vote FROM gate_votes WHERE label = {conn.mark} AND role = {conn.mark}",
         (label, vote.role),
     )
-    conn.delete("gate_votes", {"label": label, "role": vote.role})
-    conn.insert(
-        "gate_votes",
-        ("label", "role", "vote", "by", "at", "comment"),
-        [(label, vote.role, vote.vote, vote.by, vote.at, vote.comment)],
+    change = Change(
+        vote.at, vote.by, "gate-vote", None, label, vote.role, old, vote.vote, vote.comment
     )
-    record(
-        conn,
-        [
-            Change(
-                vote.at, vote.by, "gate-vote", None, label, vote.role, old, vote.vote, vote.comment
-            )
-        ],
-    )
+    key = {"label": label, "role": vote.role}
+    values = {"vote": vote.vote, "by": vote.by, "at": vote.at, "comment": vote.comment}
+    if old is None:
+        record.insert(conn, "gate_votes", [{**key, **values}], change)
+    else:
+        record.update(conn, "gate_votes", key, values, change)
 
 
 def decision(conn: Connection, label: str) -> StoredDecision | None:
@@ -168,27 +159,23 @@ def decision(conn: Connection, label: str) -> StoredDecision | None:
 
 def put_decision(conn: Connection, label: str, found: StoredDecision) -> None:
     """Store the decision on a proposal (final), and its history entry."""
-    conn.insert(
-        "gate_decisions",
-        ("label", "decision", "by", "at", "conditions", "reason", "against"),
-        [
-            (
-                label,
-                found.decision,
-                found.by,
-                found.at,
-                json.dumps(found.conditions, ensure_ascii=False),
-                found.reason,
-                json.dumps(found.against),
-            )
-        ],
-    )
+    row = {
+        "label": label,
+        "decision": found.decision,
+        "by": found.by,
+        "at": found.at,
+        "conditions": json.dumps(found.conditions, ensure_ascii=False),
+        "reason": found.reason,
+        "against": json.dumps(found.against),
+    }
     new = json.dumps(
         {"decision": found.decision, "conditions": found.conditions, "against": found.against},
         ensure_ascii=False,
         sort_keys=True,
     )
-    record(
+    record.insert(
         conn,
-        [Change(found.at, found.by, "gate-decision", None, "gate", label, None, new, found.reason)],
+        "gate_decisions",
+        [row],
+        Change(found.at, found.by, "gate-decision", None, "gate", label, None, new, found.reason),
     )

@@ -34,7 +34,7 @@ def record(conn: Connection, changes: list[Change]) -> None:
     append(
         conn,
         [
-            tuple(getattr(c, name) for name in HEAD_COLUMNS) + (c.login or login, c.key)
+            (*(getattr(c, name) for name in HEAD_COLUMNS), c.login or login, c.key, *UNWRITTEN)
             for c in changes
         ],
     )
@@ -53,7 +53,10 @@ HEAD_COLUMNS = (
     "comment",
     "version",
 )
-ENTRY_COLUMNS = (*HEAD_COLUMNS, "login", "key")
+# The row an entry wrote (table, key, recorded and personal columns): ``store/record.py``.
+WRITTEN_COLUMNS = ("tbl", "rowkey", "state", "private")
+UNWRITTEN = (None, None, None, None)
+ENTRY_COLUMNS = (*HEAD_COLUMNS, "login", "key", *WRITTEN_COLUMNS)
 _CHAIN_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended('fvm-history', 0))"
 
 
@@ -99,7 +102,7 @@ _CHANGES = ", ".join(f'"{name}"' for name in Change.__dataclass_fields__)
 def record_tuples(conn: Connection, changes: list[tuple[object, ...]]) -> None:
     """Append changes given as tuples of ``HEAD_COLUMNS`` (the fields of a Change up to its
     version), with the connection's login: for bulk writes, without making a Change each."""
-    append(conn, [(*c, conn.login, None) for c in changes])
+    append(conn, [(*c, conn.login, None, *UNWRITTEN) for c in changes])
 
 
 def changes(

@@ -9,8 +9,9 @@ from typing import Any
 
 from fvmcli.core.enrolment import BOOKED
 from fvmcli.core.model import Person
+from fvmcli.store import record
 from fvmcli.store.driver import Connection, as_date, in_list
-from fvmcli.store.history import Change, record
+from fvmcli.store.history import Change
 from fvmcli.store.training import PERSON, person_of
 
 
@@ -65,32 +66,12 @@ def record_sent(
 ) -> None:
     """Record that the unit's digest went to ``recipients`` on ``day`` (a resend replaces the
     day's record), and put it in history."""
-    conn.run_many(
-        f"DELETE FROM reminders WHERE unit_id = {conn.mark} AND day = {conn.mark} "
-        f"AND recipient = {conn.mark}",
-        [(unit_id, day, r) for r in recipients],
-    )
-    conn.insert(
-        "reminders",
-        ("unit_id", "recipient", "day", "digest", "sent_at", "sent_by"),
-        [(unit_id, r, day, digest, at, by) for r in recipients],
-    )
-    record(
-        conn,
-        [
-            Change(
-                at,
-                by,
-                "reminder",
-                unit_id,
-                None,
-                day.isoformat(),
-                None,
-                digest,
-                ", ".join(recipients),
-            )
-        ],
-    )
+    for recipient in recipients:
+        change = Change(at, by, "reminder", unit_id, None, day.isoformat(), None, digest, recipient)
+        key = {"unit_id": unit_id, "recipient": recipient, "day": day}
+        values = {"digest": digest, "sent_at": at, "sent_by": by}
+        if not record.update(conn, "reminders", key, values, change):
+            record.insert(conn, "reminders", [{**key, **values}], change)
 
 
 _SENT = ("id", "unit_id", "recipient", "day", "digest", "sent_at", "sent_by", "name", "unit_name")

@@ -127,7 +127,7 @@ history = sa.Table(
     sa.Column("state", sa.Text, nullable=True),
     sa.Column("private", sa.Text, nullable=True),
     sa.Index("ix_history_unit_scope_subject", "unit_id", "scope", "subject"),
-    sa.Index("ix_history_tbl_rowkey", "tbl", "rowkey"),
+    sa.Index("ix_history_tbl_rowkey", "tbl", "rowkey", "id"),
 )
 
 people = sa.Table(

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from fvmcli.errors import EnvironmentProblem
 from fvmcli.i18n import _
+from fvmcli.store import record
 from fvmcli.store.driver import Connection, as_date
-from fvmcli.store.history import Change, record
+from fvmcli.store.history import Change
 
 SNAPSHOT_COLUMNS = ("label", "checklist", "as_of", "taken_by", "taken_at")
 UNIT_COLUMNS = (
@@ -29,6 +31,10 @@ UNIT_COLUMNS = (
 )
 
 
+# The kind of the entry of each unit's row of a round.
+SNAPSHOT_UNIT = "snapshot-unit"
+
+
 def save_snapshot(
     conn: Connection,
     label: str,
@@ -41,30 +47,17 @@ def save_snapshot(
 ) -> bool:
     """Store a snapshot, replacing one of the same label; return True when it replaced one."""
     replaced = snapshot_exists(conn, label)
-    conn.delete("snapshot_units", {"label": label})
-    conn.delete("snapshots", {"label": label})
-    conn.insert("snapshots", SNAPSHOT_COLUMNS, [(label, checklist, as_of, by, at)])
-    if rows:
-        columns = ["label", *rows[0]]
-        conn.insert(
-            "snapshot_units", columns, [(label, *(r[c] for c in columns[1:])) for r in rows]
-        )
-    record(
-        conn,
-        [
-            Change(
-                at,
-                by,
-                "snapshot",
-                None,
-                checklist,
-                label,
-                None,
-                as_of.isoformat(),
-                f"{len(rows)} units",
-            )
-        ],
+    change = Change(
+        at, by, "snapshot", None, checklist, label, None, as_of.isoformat(), f"{len(rows)} units"
     )
+    # Each unit's row is an entry of its own kind, so that a round of 20,000 units is one
+    # "snapshot" in the history people read.
+    per_unit = replace(change, kind=SNAPSHOT_UNIT, new=None, comment=None)
+    record.delete(conn, "snapshot_units", {"label": label}, per_unit)
+    record.delete(conn, "snapshots", {"label": label}, change)
+    snapshot = dict(zip(SNAPSHOT_COLUMNS, (label, checklist, as_of, by, at), strict=True))
+    record.insert(conn, "snapshots", [snapshot], change)
+    record.insert(conn, "snapshot_units", [{"label": label, **r} for r in rows], per_unit)
     return replaced
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -12,8 +13,9 @@ from fvmcli.core.enrolment import SEAT, WAITLISTED, Booking, SessionTime
 from fvmcli.core.model import Person
 from fvmcli.errors import EnvironmentProblem
 from fvmcli.i18n import _
+from fvmcli.store import record
 from fvmcli.store.driver import Connection, in_list
-from fvmcli.store.history import Change, record
+from fvmcli.store.history import Change
 from fvmcli.store.units import Upserted
 
 # ---------------------------------------------------------------- people
@@ -66,8 +68,8 @@ def list_people(
 def upsert_people(conn: Connection, batch: list[Person], *, by: str, at: str) -> Upserted:
     """Add new people and update changed ones; every change goes to history."""
     current = {p.id: p for p in list_people(conn, ids=[p.id for p in batch])}
-    added, changed, unchanged, log = [], [], [], []
-    inserts: list[tuple[Any, ...]] = []
+    added, changed, unchanged = [], [], []
+    inserts: dict[str, tuple[dict[str, Any], Change]] = {}
     for person in batch:
         old = current.get(person.id)
         if old == person:
@@ -79,62 +81,75 @@ def upsert_people(conn: Connection, batch: list[Person], *, by: str, at: str) ->
             "unit_id": person.unit,
             "email": person.email,
         }
-        if old is None:
-            inserts.append((person.id, *values.values()))
-            added.append(person.id)
-        else:
-            conn.update("people", values, {"id": person.id})
-            changed.append(person.id)
-        log.append(
-            Change(
-                at,
-                by,
-                "person",
-                person.unit,
-                None,
-                person.id,
-                _person_json(old) if old else None,
-                _person_json(person),
-            )
+        change = Change(
+            at,
+            by,
+            "person",
+            person.unit,
+            None,
+            person.id,
+            _person_json(old) if old else None,
+            _person_json(person),
         )
-    conn.insert("people", ("id", "name", "role", "unit_id", "email"), inserts)
-    record(conn, log)
+        if person.id in inserts or old is None:
+            inserts[person.id] = ({"id": person.id, **values}, change)
+            if old is None and person.id not in added:
+                added.append(person.id)
+        else:
+            record.update(conn, "people", {"id": person.id}, values, change)
+            changed.append(person.id)
+    rows = list(inserts.values())
+    record.insert(conn, "people", [r for r, _ in rows], [c for _, c in rows])
     return Upserted(added, changed, unchanged)
 
 
+def erasure_statements(style: str) -> list[str]:
+    """Return the statements that erase a person, with the person's id and the moment written
+    as ``style`` marks them: "sqlite" (``:person``), "postgresql" (``%(person)s``) or
+    "plpgsql" (the variables ``person`` and ``at`` of the database's own ``fvm_forget``). The
+    one text of erasure: this program runs it, and ``fvm access init`` puts it in the
+    function that erases on a shared database.
+
+    The person's row keeps its role and unit (so counts and coverage stay right); history
+    loses the personal part of every entry about the person (old and new values, comments,
+    the row's personal columns) and its salt, while the payload's digest stays, so the chain
+    still holds."""
+    person, at = {
+        "sqlite": (":person", ":at"),
+        "postgresql": ("%(person)s", "%(at)s"),
+        "plpgsql": ("person", "at"),
+    }[style]
+    if style == "sqlite":
+        redacted = "json_set({0}, '$.name', NULL, '$.email', NULL)"
+    else:
+        redacted = '({0}::jsonb || \'{{"name": null, "email": null}}\'::jsonb)::text'
+    return [
+        f"UPDATE people SET name = NULL, email = NULL, forgotten_at = {at} WHERE id = {person}",
+        f"UPDATE enrolments SET forced_reason = NULL WHERE person_id = {person}",
+        f"UPDATE history SET old = {redacted.format('old')}, new = {redacted.format('new')}, "
+        "comment = NULL, salt = NULL, private = NULL "
+        f"WHERE kind = 'person' AND subject = {person}",
+        "UPDATE history SET comment = NULL, salt = NULL, private = NULL "
+        f"WHERE kind = 'enrolment' AND subject = {person}",
+        "UPDATE history SET salt = NULL, private = NULL "
+        f"WHERE kind = 'baseline' AND tbl IN ('people', 'enrolments') AND subject = {person}",
+    ]
+
+
 def forget_person(conn: Connection, person_id: str, *, by: str, at: str) -> None:
-    """Erase a person's name, email and free text everywhere, history included.
-
-    Role, unit and enrolment statuses stay, so counts and coverage stay correct.
-    """
-    conn.update("people", {"name": None, "email": None, "forgotten_at": at}, {"id": person_id})
-    conn.update("enrolments", {"forced_reason": None}, {"person_id": person_id})
-    rows = list(
-        conn.rows(
-            f"SELECT id, old, new FROM history WHERE kind = 'person' AND subject = {conn.mark}",
-            (person_id,),
-        )
-    )
-    conn.run_many(
-        f"UPDATE history SET old = {conn.mark}, new = {conn.mark}, comment = NULL, salt = NULL "
-        f"WHERE id = {conn.mark}",
-        [(_redact(old), _redact(new), row_id) for row_id, old, new in rows],
-    )
-    # The payload's salt goes with it: its digest stays, so the history's chain still holds.
-    conn.run(
-        "UPDATE history SET comment = NULL, salt = NULL "
-        f"WHERE kind = 'enrolment' AND subject = {conn.mark}",
-        (person_id,),
-    )
-    record(conn, [Change(at, by, "person", None, None, person_id, None, None, "forgotten")])
+    """Erase a person's name, email and free text everywhere, history included
+    (``erasure_statements``), then record the rows erasure left."""
+    for statement in erasure_statements(conn.backend):
+        conn.run(statement, {"person": person_id, "at": at})  # type: ignore[arg-type]
+    record_erasure(conn, person_id, by=by, at=at)
 
 
-def _redact(text: str | None) -> str | None:
-    if text is None:
-        return None
-    data = json.loads(text)
-    data.update(name=None, email=None)
-    return json.dumps(data, ensure_ascii=False)
+def record_erasure(conn: Connection, person_id: str, *, by: str, at: str) -> None:
+    """Append the entries of the rows an erasure left (the person's, their enrolments'), after
+    the entries it emptied: the chain then says what the tables hold."""
+    change = Change(at, by, "person", None, None, person_id, None, None, "forgotten")
+    record.restate(conn, "people", {"id": person_id}, change)
+    record.restate(conn, "enrolments", {"person_id": person_id}, replace(change, kind="enrolment"))
 
 
 def completed_pairs(
@@ -266,25 +281,20 @@ def save_session(conn: Connection, values: dict[str, Any], *, by: str, at: str) 
     old = get_session(conn, values["id"], lock=True)  # held already; its times may be mended
     if old == values:
         return "unchanged"
-    if old is None:
-        conn.insert("sessions", list(values), [list(values.values())])
-    else:
-        conn.update("sessions", values, {"id": values["id"]})
-    record(
-        conn,
-        [
-            Change(
-                at,
-                by,
-                "session",
-                None,
-                values["id"],
-                None,
-                json.dumps(old, ensure_ascii=False) if old else None,
-                json.dumps(values, ensure_ascii=False),
-            )
-        ],
+    change = Change(
+        at,
+        by,
+        "session",
+        None,
+        values["id"],
+        None,
+        json.dumps(old, ensure_ascii=False) if old else None,
+        json.dumps(values, ensure_ascii=False),
     )
+    if old is None:
+        record.insert(conn, "sessions", [values], change)
+    else:
+        record.update(conn, "sessions", {"id": values["id"]}, values, change)
     return "added" if old is None else "changed"
 
 
@@ -365,23 +375,16 @@ def set_enrolment(
         (old,) = known
     if old == status and days is None:
         return old
+    change = Change(
+        at, by, "enrolment", person.unit, session_id, person.id, old, status, note or reason
+    )
     if old is None or old == "cancelled":
         # A new or renewed enrolment joins at the end of the line.
-        conn.delete("enrolments", key)
-        conn.insert(
-            "enrolments",
-            (*key, "status", "forced_reason", "enrolled_at"),
-            [(*key.values(), status, reason, at)],
-        )
+        if old is not None:
+            record.delete(conn, "enrolments", key, change)
+        row = {**key, "status": status, "forced_reason": reason, "enrolled_at": at}
+        record.insert(conn, "enrolments", [row], change)
     else:
         values = {"status": status} if days is None else {"status": status, "attended_days": days}
-        conn.update("enrolments", values, key)
-    record(
-        conn,
-        [
-            Change(
-                at, by, "enrolment", person.unit, session_id, person.id, old, status, note or reason
-            )
-        ],
-    )
+        record.update(conn, "enrolments", key, values, change)
     return old

@@ -8,8 +8,9 @@ from dataclasses import asdict, dataclass
 from datetime import date
 
 from fvmcli.core.model import Unit
+from fvmcli.store import record
 from fvmcli.store.driver import Connection, quoted
-from fvmcli.store.history import Change, record
+from fvmcli.store.history import Change
 from fvmcli.store.reads import go_live_dates, list_units
 
 
@@ -72,42 +73,38 @@ def upsert_units(conn: Connection, batch: list[Unit], *, by: str, at: str) -> Up
     """Add new units and update changed ones; every change goes to history."""
     current = {u.id: u for u in list_units(conn, ids=[u.id for u in batch])} if batch else {}
     added, changed, unchanged = [], [], []
-    inserts, log = [], []
+    inserts: dict[str, tuple[dict[str, object], Change]] = {}
     for unit in batch:
         old = current.get(unit.id)
         if old == unit:
             unchanged.append(unit.id)
             continue
         values = asdict(unit)
+        change = Change(
+            at,
+            by,
+            "unit",
+            unit.id,
+            None,
+            None,
+            json.dumps(asdict(old), ensure_ascii=False) if old else None,
+            json.dumps(values, ensure_ascii=False),
+        )
         if old is None:
             added.append(unit.id)
-            inserts.append(values)
+            inserts[unit.id] = (values, change)
         else:
             changed.append(unit.id)
-            conn.update("units", values, {"id": unit.id})
-        log.append(
-            Change(
-                at,
-                by,
-                "unit",
-                unit.id,
-                None,
-                None,
-                json.dumps(asdict(old), ensure_ascii=False) if old else None,
-                json.dumps(values, ensure_ascii=False),
-            )
-        )
-    if inserts:
-        # Insert without parents first, so that a file may list a unit before its parent.
-        columns = list(inserts[0])
-        conn.insert(
-            "units", columns, [[v[c] if c != "parent" else None for c in columns] for v in inserts]
-        )
-        conn.run_many(
-            f"UPDATE units SET parent = {conn.mark} WHERE id = {conn.mark}",
-            [(v["parent"], v["id"]) for v in inserts if v["parent"] is not None],
-        )
-    record(conn, log)
+            record.update(conn, "units", {"id": unit.id}, values, change)
+    # Parents first, so that a file may list a unit before its parent: each round inserts the
+    # units whose parent is stored already (or none).
+    while inserts:
+        ready = [pair for pair in inserts.values() if pair[0]["parent"] not in inserts] or list(
+            inserts.values()
+        )  # a loop of parents: the foreign key names it
+        record.insert(conn, "units", [v for v, _ in ready], [c for _, c in ready])
+        for values, _change in ready:
+            del inserts[str(values["id"])]
     return Upserted(added, changed, unchanged)
 
 
@@ -129,23 +126,18 @@ def set_go_live(conn: Connection, phase: int, go_live: date, *, by: str, at: str
     old = go_live_dates(conn).get(phase)
     if old == go_live:
         return old
-    if not conn.update("phases", {"go_live": go_live}, {"phase": phase}):
-        conn.insert("phases", ("phase", "go_live"), [(phase, go_live)])
-    record(
-        conn,
-        [
-            Change(
-                at,
-                by,
-                "phase",
-                None,
-                None,
-                str(phase),
-                old.isoformat() if old else None,
-                go_live.isoformat(),
-            )
-        ],
+    change = Change(
+        at,
+        by,
+        "phase",
+        None,
+        None,
+        str(phase),
+        old.isoformat() if old else None,
+        go_live.isoformat(),
     )
+    if not record.update(conn, "phases", {"phase": phase}, {"go_live": go_live}, change):
+        record.insert(conn, "phases", [{"phase": phase, "go_live": go_live}], change)
     return old
 
 

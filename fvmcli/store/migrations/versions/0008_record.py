@@ -1,6 +1,7 @@
 """The history is the record, and the rules live with the data: each history entry may carry
 the row it wrote (its table, key and recorded columns, the personal ones apart so that erasure
-can remove them), and the database keeps the published content packs (each version's files),
+can remove them; every row already in a recorded table enters the chain as a "baseline" entry,
+named as recorded before this revision), and the database keeps the published content packs (each version's files),
 which snapshots and gate proposals name.
 
 Revision ID: 0008
@@ -21,7 +22,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("rowkey", sa.Text, nullable=True))
         batch.add_column(sa.Column("state", sa.Text, nullable=True))
         batch.add_column(sa.Column("private", sa.Text, nullable=True))
-    op.create_index("ix_history_tbl_rowkey", "history", ["tbl", "rowkey"])
+    op.create_index("ix_history_tbl_rowkey", "history", ["tbl", "rowkey", "id"])
     op.create_table(
         "content_versions",
         sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
@@ -47,6 +48,19 @@ def upgrade() -> None:
     with op.batch_alter_table("gate_proposals") as batch:
         batch.add_column(sa.Column("content_version", sa.Integer, nullable=True))
         batch.add_column(sa.Column("content_digest", sa.String(64), nullable=True))
+    _baseline()
+
+
+def _baseline() -> None:
+    """Append a baseline entry for every row of every recorded table (none in a new
+    database), on the migration's own connection and transaction."""
+    from fvmcli.clock import now_iso
+    from fvmcli.store.driver import Connection
+    from fvmcli.store.record import baseline
+
+    bind = op.get_bind()
+    backend = "postgresql" if bind.dialect.name == "postgresql" else "sqlite"
+    baseline(Connection(bind.connection.dbapi_connection, backend), at=now_iso())
 
 
 def downgrade() -> None:

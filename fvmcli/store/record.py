@@ -1,0 +1,383 @@
+"""The recorded tables and the one way their rows are written (``scoring.md``, "The record").
+
+Every write of a recorded fact goes through ``insert``, ``update`` or ``delete`` here: each
+writes the rows and appends, in the same transaction, one history entry per row carrying the
+row it left (its table, its key and its recorded columns; the personal ones apart, so that
+erasure can remove them). ``history verify`` replays those entries and compares them with the
+tables (``replayed`` and ``stored`` stream both sides in the same order). ``SHAPES`` is the
+one registry: verification, erasure and the baseline of an upgraded database all read it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+from fvmcli.core.history_chain import canonical
+from fvmcli.core.record import Replayed, Shape, key_of, plain, state_of
+from fvmcli.store.driver import Connection, quoted
+from fvmcli.store.history import HEAD_COLUMNS, Change, append
+
+SHAPES: dict[str, Shape] = {
+    s.table: s
+    for s in (
+        Shape("phases", ("phase",), ("phase", "go_live")),
+        Shape(
+            "units",
+            ("id",),
+            ("id", "name", "area", "type", "staff", "municipality", "parent", "email"),
+        ),
+        Shape(
+            "answers",
+            ("unit_id", "checklist", "question"),
+            (
+                "unit_id",
+                "checklist",
+                "question",
+                "value",
+                "comment",
+                "answered_by",
+                "answered_at",
+                "version",
+                "attestation",
+                "attested_by",
+                "attested_at",
+            ),
+        ),
+        Shape(
+            "waivers",
+            ("unit_id", "checklist", "question"),
+            (
+                "unit_id",
+                "checklist",
+                "question",
+                "reason",
+                "until",
+                "decided_by",
+                "decided_at",
+                "approval",
+                "approved_by",
+                "approved_at",
+            ),
+        ),
+        Shape(
+            "equipment_counts",
+            ("unit_id", "item"),
+            ("unit_id", "item", "present", "configured", "tested", "counted_by", "counted_at"),
+        ),
+        Shape("equipment_requirements", ("unit_id", "item"), ("unit_id", "item", "quantity")),
+        Shape(
+            "people",
+            ("id",),
+            ("id", "name", "role", "unit_id", "email", "forgotten_at"),
+            personal=("name", "email"),
+        ),
+        Shape(
+            "sessions",
+            ("id",),
+            ("id", "course", "start", "end", "capacity", "location", "trainer"),
+        ),
+        # The id only orders the waitlist; a place is a person's in a session.
+        Shape(
+            "enrolments",
+            ("session_id", "person_id"),
+            ("session_id", "person_id", "status", "forced_reason", "enrolled_at"),
+            personal=("forced_reason",),
+        ),
+        Shape(
+            "snapshots",
+            ("label",),
+            ("label", "checklist", "as_of", "taken_by", "taken_at", "content_version"),
+        ),
+        Shape(
+            "snapshot_units",
+            ("label", "unit_id"),
+            (
+                "label",
+                "unit_id",
+                "area",
+                "phase",
+                "type",
+                "score",
+                "status",
+                "completeness",
+                "blockers",
+                "overdue",
+                "training_coverage",
+                "equipment_readiness",
+                "blocker_questions",
+            ),
+        ),
+        Shape(
+            "access_grants",
+            ("id",),
+            ("id", "login", "role", "unit_id", "area", "granted_by", "granted_at", "gate_role"),
+        ),
+        Shape(
+            "trusted_keys",
+            ("id",),
+            ("id", "fingerprint", "public_key", "unit_id", "area", "trusted_by", "trusted_at"),
+        ),
+        Shape(
+            "reminders",
+            ("unit_id", "recipient", "day"),
+            ("unit_id", "recipient", "day", "digest", "sent_at", "sent_by"),
+        ),
+        Shape(
+            "gate_proposals",
+            ("label",),
+            (
+                "label",
+                "phase",
+                "as_of",
+                "go_live",
+                "checklist",
+                "verdict",
+                "evidence",
+                "digest",
+                "proposed_by",
+                "proposed_at",
+                "content_version",
+                "content_digest",
+            ),
+            digested=("evidence",),
+        ),
+        Shape(
+            "gate_votes",
+            ("label", "role"),
+            ("label", "role", "vote", "by", "at", "comment"),
+        ),
+        Shape(
+            "gate_decisions",
+            ("label",),
+            ("label", "decision", "by", "at", "conditions", "reason", "against"),
+        ),
+        Shape(
+            "content_versions",
+            ("version",),
+            ("version", "digest", "pack", "by", "at", "message"),
+        ),
+        Shape(
+            "content_files",
+            ("version", "path"),
+            ("version", "path", "data"),
+            digested=("data",),
+        ),
+    )
+}
+
+# Key columns that hold numbers (ordered as numbers, not as text) and dates.
+_NUMERIC_KEYS = {("phases", "phase"), ("access_grants", "id"), ("trusted_keys", "id")} | {
+    ("content_versions", "version"),
+    ("content_files", "version"),
+}
+_DATE_KEYS = {("reminders", "day")}
+
+
+def _entry(conn: Connection, shape: Shape, row: Mapping[str, Any], change: Change) -> tuple:  # type: ignore[type-arg]
+    """Return the history entry (``ENTRY_COLUMNS``) of ``change`` that wrote ``row``."""
+    public, personal = state_of(shape, row)
+    private = canonical(personal).decode("utf-8") if shape.personal else None
+    return (
+        *(getattr(change, name) for name in HEAD_COLUMNS),
+        change.login or conn.login,
+        change.key,
+        shape.table,
+        canonical(list(key_of(shape, row))).decode("utf-8"),
+        canonical(public).decode("utf-8"),
+        private,
+    )
+
+
+def _removal(conn: Connection, shape: Shape, key: Sequence[Any], change: Change) -> tuple:  # type: ignore[type-arg]
+    """Return the history entry of ``change`` that removed the row with ``key``."""
+    return (
+        *(getattr(change, name) for name in HEAD_COLUMNS),
+        change.login or conn.login,
+        change.key,
+        shape.table,
+        canonical([plain(v) for v in key]).decode("utf-8"),
+        None,
+        None,
+    )
+
+
+def _changes(change: Change | Sequence[Change], count: int) -> Sequence[Change]:
+    if isinstance(change, Change):
+        return [change] * count
+    if len(change) != count:
+        raise ValueError("one change per row")
+    return change
+
+
+def insert(
+    conn: Connection,
+    table: str,
+    rows: Sequence[Mapping[str, Any]],
+    change: Change | Sequence[Change],
+) -> None:
+    """Insert rows (mappings of column to value; a recorded column left out is None) and
+    append the entry of each: ``change`` for all, or one change per row."""
+    if not rows:
+        return
+    shape = SHAPES[table]
+    changes = _changes(change, len(rows))
+    columns = list(rows[0])
+    conn.insert(table, columns, [[r[c] for c in columns] for r in rows])
+    append(conn, [_entry(conn, shape, r, c) for r, c in zip(rows, changes, strict=True)])
+
+
+def insert_one(conn: Connection, table: str, row: Mapping[str, Any], change: Change) -> int:
+    """Insert one row into a table whose key is the id the database gives (grants, trusted
+    keys) and append its entry; return that id."""
+    shape = SHAPES[table]
+    names = ", ".join(map(quoted, row))
+    found = conn.first(
+        f"INSERT INTO {table} ({names}) VALUES ({conn.marks(len(row))}) RETURNING id",
+        list(row.values()),
+    )
+    assert found is not None
+    append(conn, [_entry(conn, shape, {**row, "id": found[0]}, change)])
+    return int(found[0])
+
+
+def update(
+    conn: Connection,
+    table: str,
+    where: Mapping[str, Any],
+    values: Mapping[str, Any],
+    change: Change,
+) -> int:
+    """Set ``values`` in the rows whose columns equal ``where`` and append an entry for each
+    with the row it left (read back as the database stored it); return how many rows."""
+    shape = SHAPES[table]
+    sets = ", ".join(f"{quoted(name)} = {conn.mark}" for name in values)
+    test = " AND ".join(f"{quoted(name)} = {conn.mark}" for name in where)
+    columns = ", ".join(map(quoted, shape.columns))
+    written = list(
+        conn.rows(
+            f"UPDATE {table} SET {sets} WHERE {test} RETURNING {columns}",
+            [*values.values(), *where.values()],
+        )
+    )
+    append(
+        conn,
+        [_entry(conn, shape, dict(zip(shape.columns, r, strict=True)), change) for r in written],
+    )
+    return len(written)
+
+
+def delete(conn: Connection, table: str, where: Mapping[str, Any], change: Change) -> int:
+    """Delete the rows whose columns equal ``where`` (never every row) and append an entry
+    for each removal; return how many rows. The entries go first, while the rows (an admin's
+    own grant, say) still give the right to write them."""
+    if not where:
+        raise ValueError(f"a delete from {table} names no rows")
+    shape = SHAPES[table]
+    test = " AND ".join(f"{quoted(name)} = {conn.mark}" for name in where)
+    keys = ", ".join(map(quoted, shape.key))
+    going = list(conn.rows(f"SELECT {keys} FROM {table} WHERE {test}", list(where.values())))
+    append(conn, [_removal(conn, shape, key, change) for key in going])
+    if going:
+        conn.run(f"DELETE FROM {table} WHERE {test}", list(where.values()))
+    return len(going)
+
+
+def restate(conn: Connection, table: str, where: Mapping[str, Any], change: Change) -> int:
+    """Append an entry with the row as it is now for each row whose columns equal ``where``
+    (every row when empty): after the database's own erasure function changed them, and for
+    the facts of an upgraded database that entered no chain before. Return how many."""
+    shape = SHAPES[table]
+    test = " AND ".join(f"{quoted(name)} = {conn.mark}" for name in where) or "1 = 1"
+    columns = ", ".join(map(quoted, shape.columns))
+    order = ", ".join(map(quoted, shape.key))
+    rows = conn.rows(
+        f"SELECT {columns} FROM {table} WHERE {test} ORDER BY {order}",
+        list(where.values()),
+        stream=True,
+    )
+    count = 0
+    batch: list[tuple] = []  # type: ignore[type-arg]
+    for values in rows:
+        row = dict(zip(shape.columns, values, strict=True))
+        placed = change
+        if change.kind == BASELINE:
+            placed = replace(change, **_placement(table, row))
+        batch.append(_entry(conn, shape, row, placed))
+        count += 1
+        if len(batch) >= 5000:
+            append(conn, batch)
+            batch = []
+    append(conn, batch)
+    return count
+
+
+# The kind of the entries an upgrade appends for the facts recorded before the record.
+BASELINE = "baseline"
+
+
+def _placement(table: str, row: Mapping[str, Any]) -> dict[str, Any]:
+    """Return where a baseline entry of ``row`` belongs (unit, scope, subject), as the entries
+    fvm writes for that table place it, so that erasure and `checklist history` find it."""
+    if table in ("answers", "waivers"):
+        return {"unit_id": row["unit_id"], "scope": row["checklist"], "subject": row["question"]}
+    if table in ("equipment_counts", "equipment_requirements"):
+        return {"unit_id": row["unit_id"], "subject": row["item"]}
+    if table == "units":
+        return {"unit_id": row["id"]}
+    if table == "people":
+        return {"subject": row["id"]}
+    if table == "enrolments":
+        return {"scope": row["session_id"], "subject": row["person_id"]}
+    return {"scope": table}
+
+
+def baseline(conn: Connection, *, at: str) -> int:
+    """Append an entry for every row of every recorded table, named as recorded before the
+    record (kind ``baseline``): what an upgraded database held enters the chain once, at its
+    first open after the upgrade. Return how many entries."""
+    change = Change(at, "fvm", BASELINE, comment="recorded before the history was the record")
+    return sum(restate(conn, table, {}, change) for table in SHAPES)
+
+
+def _key_order(conn: Connection, table: str, column: str, expression: str) -> str:
+    """Return the SQL that orders by one key column as Python orders its values: numbers as
+    numbers, text by code point (PostgreSQL's "C" collation; SQLite's own)."""
+    if conn.backend != "postgresql":
+        return expression
+    if (table, column) in _NUMERIC_KEYS:
+        return f"({expression})::bigint"
+    if (table, column) in _DATE_KEYS and not expression.startswith("("):
+        return expression
+    return f'({expression}) COLLATE "C"'
+
+
+def replayed(conn: Connection, table: str) -> Iterator[Replayed]:
+    """Yield the last entry the chain holds for each row of ``table``, sorted by key."""
+    shape = SHAPES[table]
+    if conn.backend == "postgresql":
+        parts = [f"(h.rowkey::jsonb ->> {i})" for i in range(len(shape.key))]
+    else:
+        parts = [f"json_extract(h.rowkey, '$[{i}]')" for i in range(len(shape.key))]
+    order = ", ".join(_key_order(conn, table, c, p) for c, p in zip(shape.key, parts, strict=True))
+    sql = (
+        "SELECT h.rowkey, h.state, h.private, h.salt FROM history h JOIN "
+        f"(SELECT max(id) AS id FROM history WHERE tbl = {conn.mark} GROUP BY rowkey) last "
+        f"ON h.id = last.id ORDER BY {order}"
+    )
+    for rowkey, state, private, salt in conn.rows(sql, (table,), stream=True):
+        yield Replayed(
+            tuple(json.loads(rowkey)),
+            None if state is None else json.loads(state),
+            None if private is None or salt is None else json.loads(private),
+        )
+
+
+def stored(conn: Connection, table: str) -> Iterator[tuple[Any, ...]]:
+    """Yield the rows ``table`` holds (its recorded columns), sorted by key as ``replayed``."""
+    shape = SHAPES[table]
+    columns = ", ".join(map(quoted, shape.columns))
+    order = ", ".join(_key_order(conn, table, c, quoted(c)) for c in shape.key)
+    yield from conn.rows(f"SELECT {columns} FROM {table} ORDER BY {order}", stream=True)
