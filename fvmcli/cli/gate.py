@@ -143,7 +143,8 @@ def decide(
 @app.command("show")
 @output_options()
 def show(ctx: typer.Context, out: Output, label: str = LABEL) -> None:
-    """Show a proposal: its digest, the criteria's verdict, votes, dissent, the decision.
+    """Show a proposal: its digest, the criteria's verdict, votes, dissent, the decision,
+    as the history records them; exits 1 when a table holds something else.
 
     Example: fvm gate show etapp1-2027-02-10
     """
@@ -151,7 +152,10 @@ def show(ctx: typer.Context, out: Output, label: str = LABEL) -> None:
     from fvmcli.services.gate import show as find
 
     env = get_env(ctx)
-    out.emit(shown_view(find(env, label), env.gate, env.lang))
+    found = find(env, label)
+    out.emit(shown_view(found, env.gate, env.lang))
+    if not found["record"]["ok"]:
+        raise typer.Exit(ExitCode.GATE_FAILED)
 
 
 @app.command("list")

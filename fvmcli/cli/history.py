@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 import typer
 
 from fvmcli.cli.env import get_env
 from fvmcli.cli.groups import GROUPS
 from fvmcli.cli.options import output_options
 from fvmcli.cli.output import Output, Shown, say
-from fvmcli.core.record import Difference
+from fvmcli.cli.views.record import difference_text
 from fvmcli.errors import ExitCode
 from fvmcli.i18n import _, ngettext
 
@@ -96,26 +94,3 @@ def verify(
     out.emit(Shown(lambda: document, printer))
     if not check.ok:
         raise typer.Exit(ExitCode.GATE_FAILED)
-
-
-def _value(value: object) -> str:
-    return "–" if value is None else json.dumps(value, ensure_ascii=False)
-
-
-def difference_text(d: Difference) -> str:
-    """Return one difference as a person reads it: the table, the row's key, the column, what
-    the chain says and what the table holds."""
-    key = ", ".join(f"{name} {value}" for name, value in d.key.items())
-    if d.column is None and d.stored is None:
-        return _("{table}, {key}: recorded in the history, missing from the table").format(
-            table=d.table, key=key
-        )
-    if d.column is None:
-        return _("{table}, {key}: in the table, never recorded in the history").format(
-            table=d.table, key=key
-        )
-    return _(
-        "{table}, {key}, column {column}: the history says {chain}, the table holds {stored}"
-    ).format(
-        table=d.table, key=key, column=d.column, chain=_value(d.chain), stored=_value(d.stored)
-    )

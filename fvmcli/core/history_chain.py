@@ -71,7 +71,8 @@ def chained(prev: str, rows: Iterable[tuple[Any, ...]]) -> tuple[list[tuple[Any,
         salt = new_salt()
         written = row[n + 3 : n + 6] or (None, None, None)
         private = row[n + 6] if len(row) > n + 6 else None
-        payload = payload_digest(salt, *row[n : n + 3], private)
+        old, new, comment = row[n : n + 3]
+        payload = payload_digest(salt, old, new, comment, private)
         digest = entry_hash(prev, row[:n], payload, written)
         found.append((*row, prev, digest, payload, salt))
         prev = digest
@@ -110,7 +111,8 @@ def _altered(
 ) -> bool:
     """Return True when an entry's payload (while it still has its salt) or its fields and
     the row it wrote no longer give the digests it carries."""
-    if salt is not None and payload_digest(salt, *personal, written[3]) != payload:
+    old, new, comment = personal
+    if salt is not None and payload_digest(salt, old, new, comment, written[3]) != payload:
         return True
     return entry_hash(prev, fields, payload, written[:3]) != digest
 

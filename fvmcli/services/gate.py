@@ -392,14 +392,17 @@ def criterion_names(ctx: Context, ids: list[str]) -> list[str]:
 
 
 def show(ctx: Context, label: str) -> dict[str, Any]:
-    """Return the proposal as ``gate show --json`` shows it (``cli.md``)."""
-    from fvmcli.store.gates import decision, votes
+    """Return the proposal as ``gate show --json`` shows it (``cli.md``): as the history's
+    chain records it, with ``record`` saying where the tables differ from it."""
+    from fvmcli.store.gates import decision, record_differences, votes
 
     with ctx.open().read() as conn:
         proposal = _proposal(conn, label)
         cast = votes(conn, label)
         decided = decision(conn, label)
+        altered = record_differences(conn, label)
     return {
+        "record": {"ok": not altered, "differences": [d.as_json() for d in altered]},
         "label": proposal.label,
         "phase": proposal.phase,
         "as_of": proposal.as_of.isoformat(),
@@ -446,10 +449,13 @@ def decisions_of(ctx: Context, phases: set[int]) -> list[dict[str, Any]]:
 
 def list_gates(ctx: Context) -> list[dict[str, Any]]:
     """Return every proposal, oldest first, with its verdict and decision."""
-    from fvmcli.store.gates import list_proposals
+    from fvmcli.store.gates import list_proposals, record_differences
 
     with ctx.open().read() as conn:
-        found = list_proposals(conn)
+        found = [
+            (p, decided, not record_differences(conn, p.label))
+            for p, decided in list_proposals(conn)
+        ]
     return [
         {
             "label": p.label,
@@ -458,21 +464,32 @@ def list_gates(ctx: Context) -> list[dict[str, Any]]:
             "verdict": p.verdict,
             "decision": decided,
             "digest": p.digest,
+            "record_ok": held,
         }
-        for p, decided in found
+        for p, decided, held in found
     ]
 
 
 def verify(ctx: Context, label: str) -> list[str]:
     """Return what was altered in a proposal's stored evidence since it was made (empty:
-    unaltered): the digest recomputed from what is stored, and each unit and criterion
-    against the digests the history recorded."""
-    from fvmcli.store.gates import proposal_parts
+    unaltered): the digest recomputed from what is stored, each unit and criterion against
+    the digests the history recorded, and each column of the proposal, its votes and its
+    decision that a table holds otherwise than the history's chain."""
+    from fvmcli.store.gates import proposal_parts, record_differences
 
     with ctx.open().read() as conn:
         proposal = _proposal(conn, label)
         recorded = proposal_parts(conn, label) or {}
-    altered: list[str] = []
+        tables = record_differences(conn, label)
+    altered: list[str] = [
+        _("{table}: {column} is {stored} in the table, {chain} in the history").format(
+            table=d.table,
+            column=d.column or _("the row"),
+            stored=json.dumps(d.stored, ensure_ascii=False),
+            chain=json.dumps(d.chain, ensure_ascii=False),
+        )
+        for d in tables
+    ]
     try:
         evidence = json.loads(proposal.evidence)
     except ValueError:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from fvmcli.core.record import Difference, differences
 from fvmcli.store import record
 from fvmcli.store.driver import Connection, as_date
 from fvmcli.store.history import Change
@@ -62,19 +63,52 @@ _PROPOSAL_COLUMNS = [c.strip() for c in _PROPOSAL.split(",")]
 
 
 def get_proposal(conn: Connection, label: str) -> StoredProposal | None:
-    """Return the proposal with this label, or None."""
-    row = conn.first(f"SELECT {_PROPOSAL} FROM gate_proposals WHERE label = {conn.mark}", (label,))
-    return None if row is None else _proposal(row)
+    """Return the proposal with this label as the history's chain records it (its evidence
+    as the table stores it, which ``gate verify`` checks against the recorded digest), or
+    None when the chain has none."""
+    found = record.recorded(conn, "gate_proposals", scope="gate", subject=label).get((label,))
+    if found is None:
+        return None
+    evidence = conn.scalar(
+        f"SELECT evidence FROM gate_proposals WHERE label = {conn.mark}", (label,)
+    )
+    return _proposal(_chain_row(found, evidence or ""))
+
+
+def _chain_row(found: dict[str, Any], evidence: str) -> tuple[Any, ...]:
+    """Return a proposal the chain records as a row of ``_PROPOSAL``, with ``evidence``."""
+    return tuple(evidence if c == "evidence" else found.get(c) for c in _PROPOSAL_COLUMNS)
 
 
 def list_proposals(conn: Connection) -> list[tuple[StoredProposal, str | None]]:
-    """Return every proposal with its decision (None while open), oldest first."""
-    prefixed = ", ".join(f"p.{c.strip()}" for c in _PROPOSAL.split(","))
-    rows = conn.rows(
-        f"SELECT {prefixed}, d.decision FROM gate_proposals p "
-        "LEFT JOIN gate_decisions d ON d.label = p.label ORDER BY p.proposed_at"
-    )
-    return [(_proposal(row[:-1]), row[-1]) for row in rows]
+    """Return every proposal the chain records with its decision (None while open), oldest
+    first."""
+    proposals = record.recorded(conn, "gate_proposals")
+    decisions = record.recorded(conn, "gate_decisions")
+    evidence = dict(conn.rows("SELECT label, evidence FROM gate_proposals"))
+    found = [
+        (
+            _proposal(_chain_row(row, evidence.get(label, ""))),
+            decisions.get((label,), {}).get("decision"),
+        )
+        for (label,), row in proposals.items()
+    ]
+    return sorted(found, key=lambda pair: pair[0].at)
+
+
+def record_differences(conn: Connection, label: str) -> list[Difference]:
+    """Return where the tables differ from what the chain records of a proposal, its votes
+    and its decision (empty: they agree)."""
+    found: list[Difference] = []
+    for table, placed in (
+        ("gate_proposals", {"scope": "gate", "subject": label}),
+        ("gate_votes", {"scope": label}),
+        ("gate_decisions", {"scope": "gate", "subject": label}),
+    ):
+        chain = record.recorded(conn, table, **placed)
+        stored = record.table_rows(conn, table, {"label": label})
+        found += differences(record.SHAPES[table], record.as_replayed(chain, table), stored)
+    return found
 
 
 def add_proposal(conn: Connection, proposal: StoredProposal, parts: dict[str, str]) -> None:
@@ -118,43 +152,47 @@ def proposal_parts(conn: Connection, label: str) -> dict[str, Any] | None:
 
 
 def votes(conn: Connection, label: str) -> list[StoredVote]:
-    """Return the votes on a proposal, by role."""
-    rows = conn.rows(
-        f'SELECT role, vote, "by", "at", comment FROM gate_votes WHERE label = {conn.mark} '
-        "ORDER BY role",
-        (label,),
-    )
-    return [StoredVote(*row) for row in rows]
+    """Return the votes on a proposal as the history's chain records them, by role."""
+    found = record.recorded(conn, "gate_votes", scope=label)
+    return [
+        StoredVote(row["role"], row["vote"], row["by"], row["at"], row["comment"])
+        for _key, row in sorted(found.items())
+    ]
 
 
 def put_vote(conn: Connection, label: str, vote: StoredVote) -> None:
     """Store a role's vote, replacing its earlier one; the history keeps both."""
-    old = conn.scalar(
+    stored = conn.scalar(
         f"SELECT vote FROM gate_votes WHERE label = {conn.mark} AND role = {conn.mark}",
         (label, vote.role),
     )
+    recorded = record.recorded(conn, "gate_votes", scope=label).get((label, vote.role))
+    old = None if recorded is None else recorded["vote"]
     change = Change(
         vote.at, vote.by, "gate-vote", None, label, vote.role, old, vote.vote, vote.comment
     )
     key = {"label": label, "role": vote.role}
     values = {"vote": vote.vote, "by": vote.by, "at": vote.at, "comment": vote.comment}
-    if old is None:
+    if stored is None:
         record.insert(conn, "gate_votes", [{**key, **values}], change)
     else:
         record.update(conn, "gate_votes", key, values, change)
 
 
 def decision(conn: Connection, label: str) -> StoredDecision | None:
-    """Return the decision on a proposal, or None while it is open."""
-    row = conn.first(
-        f'SELECT decision, "by", "at", conditions, reason, against FROM gate_decisions '
-        f"WHERE label = {conn.mark}",
-        (label,),
-    )
+    """Return the decision on a proposal as the history's chain records it, or None while
+    it is open."""
+    row = record.recorded(conn, "gate_decisions", scope="gate", subject=label).get((label,))
     if row is None:
         return None
-    made, by, at, conditions, reason, against = row
-    return StoredDecision(made, by, at, json.loads(conditions), reason, json.loads(against))
+    return StoredDecision(
+        row["decision"],
+        row["by"],
+        row["at"],
+        json.loads(row["conditions"]),
+        row["reason"],
+        json.loads(row["against"]),
+    )
 
 
 def put_decision(conn: Connection, label: str, found: StoredDecision) -> None:

@@ -176,7 +176,9 @@ _NUMERIC_KEYS = {("phases", "phase"), ("access_grants", "id"), ("trusted_keys", 
 _DATE_KEYS = {("reminders", "day")}
 
 
-def _entry(conn: Connection, shape: Shape, row: Mapping[str, Any], change: Change) -> tuple:  # type: ignore[type-arg]
+def _entry(
+    conn: Connection, shape: Shape, row: Mapping[str, Any], change: Change
+) -> tuple[Any, ...]:
     """Return the history entry (``ENTRY_COLUMNS``) of ``change`` that wrote ``row``."""
     public, personal = state_of(shape, row)
     private = canonical(personal).decode("utf-8") if shape.personal else None
@@ -191,7 +193,7 @@ def _entry(conn: Connection, shape: Shape, row: Mapping[str, Any], change: Chang
     )
 
 
-def _removal(conn: Connection, shape: Shape, key: Sequence[Any], change: Change) -> tuple:  # type: ignore[type-arg]
+def _removal(conn: Connection, shape: Shape, key: Sequence[Any], change: Change) -> tuple[Any, ...]:
     """Return the history entry of ``change`` that removed the row with ``key``."""
     return (
         *(getattr(change, name) for name in HEAD_COLUMNS),
@@ -299,7 +301,7 @@ def restate(conn: Connection, table: str, where: Mapping[str, Any], change: Chan
         stream=True,
     )
     count = 0
-    batch: list[tuple] = []  # type: ignore[type-arg]
+    batch: list[tuple[Any, ...]] = []
     for values in rows:
         row = dict(zip(shape.columns, values, strict=True))
         placed = change
@@ -331,6 +333,10 @@ def _placement(table: str, row: Mapping[str, Any]) -> dict[str, Any]:
         return {"subject": row["id"]}
     if table == "enrolments":
         return {"scope": row["session_id"], "subject": row["person_id"]}
+    if table == "gate_votes":
+        return {"scope": row["label"], "subject": row["role"]}
+    if table in ("gate_proposals", "gate_decisions"):
+        return {"scope": "gate", "subject": row["label"]}
     return {"scope": table}
 
 
@@ -381,3 +387,54 @@ def stored(conn: Connection, table: str) -> Iterator[tuple[Any, ...]]:
     columns = ", ".join(map(quoted, shape.columns))
     order = ", ".join(_key_order(conn, table, c, quoted(c)) for c in shape.key)
     yield from conn.rows(f"SELECT {columns} FROM {table} ORDER BY {order}", stream=True)
+
+
+def recorded(
+    conn: Connection, table: str, *, scope: str | None = None, subject: str | None = None
+) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """Return key → the row the chain leaves (public and personal columns, the personal ones
+    None once erased) for the entries of ``table`` placed at ``scope`` and ``subject`` (any,
+    when None): what a command shows of a decision, a vote or a proposal, whatever the
+    table holds."""
+    sql = f"SELECT rowkey, state, private FROM history WHERE tbl = {conn.mark}"
+    params: list[Any] = [table]
+    for column, value in (("scope", scope), ("subject", subject)):
+        if value is not None:
+            sql += f" AND {column} = {conn.mark}"
+            params.append(value)
+    found: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for rowkey, state, private in conn.rows(sql + " ORDER BY id", params):
+        key = tuple(json.loads(rowkey))
+        if state is None:
+            found.pop(key, None)
+        else:
+            found[key] = {**json.loads(state), **(json.loads(private) if private else {})}
+    return found
+
+
+def table_rows(conn: Connection, table: str, where: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    """Return the rows of ``table`` whose columns equal ``where`` (its recorded columns),
+    sorted by key as ``replayed`` sorts them."""
+    shape = SHAPES[table]
+    columns = ", ".join(map(quoted, shape.columns))
+    test = " AND ".join(f"{quoted(name)} = {conn.mark}" for name in where) or "1 = 1"
+    order = ", ".join(_key_order(conn, table, c, quoted(c)) for c in shape.key)
+    return list(
+        conn.rows(
+            f"SELECT {columns} FROM {table} WHERE {test} ORDER BY {order}", list(where.values())
+        )
+    )
+
+
+def as_replayed(rows: Mapping[tuple[Any, ...], Mapping[str, Any]], table: str) -> list[Replayed]:
+    """Return rows the chain leaves (``recorded``) as ``core.record.differences`` reads
+    them, sorted by key."""
+    shape = SHAPES[table]
+    return [
+        Replayed(
+            key,
+            {c: row.get(c) for c in shape.public},
+            {c: row.get(c) for c in shape.personal} if shape.personal else None,
+        )
+        for key, row in sorted(rows.items())
+    ]

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fvmcli.cli.output import Listing, Shown, say, show
+from fvmcli.cli.views.record import difference_text
 from fvmcli.core.gate import Gate
 from fvmcli.i18n import N_, _
 from fvmcli.render.columns import Column
@@ -102,6 +103,16 @@ def shown_view(found: dict[str, Any], gate: Gate, lang: str) -> Shown:
     rows = criterion_rows(found.get("criteria") or [], gate, lang)
 
     def printer() -> None:
+        if not found["record"]["ok"]:
+            say(
+                _(
+                    "The tables differ from what the history records of {label}; shown here is "
+                    "what the history records:"
+                ).format(label=found["label"]),
+                "bold red",
+            )
+            for difference in found["record"]["differences"]:
+                say("  " + difference_text(difference), "red")
         say(
             _("{label} · phase {phase} as of {day} · the criteria said {verdict}").format(
                 label=found["label"],
@@ -160,6 +171,8 @@ PROPOSALS = (
     Column("verdict", "criteria", word),
     Column("decision", "decision", word),
     Column("digest", "checksum", lambda d: d[:12] + "…", table=True),
+    # Whether the tables hold what the history records of the proposal (gate show names it).
+    Column("record_ok", "record", lambda ok: _("as recorded") if ok else _("tables differ!")),
 )
 
 
