@@ -248,3 +248,108 @@ def test_the_comparison_merges_two_sorted_streams_by_hand() -> None:
             "stored": {"k": "e", "v": 5},
         },
     ]
+
+
+def test_verify_live_says_what_changed_since_the_proposal(meeting: tuple[Fvm, str]) -> None:  # noqa: F811
+    fvm = _decided(meeting)
+    _, folder = meeting
+    g = ("--content", folder)
+    plain = fvm(*g, "gate", "verify", "m1").stdout
+    assert "the evidence frozen at the proposal is unaltered" in plain
+    assert "not of today" in plain and "fvm gate verify m1 --live" in plain
+    # Since the proposal h1 answered everything: section A 100 %, B half (no training yet),
+    # 75 %: amber where it was red. h2 is new.
+    for question, value in (
+        ("a.lead", "ja"),
+        ("a.staff", "ja"),
+        ("a.pct", "80"),
+        ("b.pumps", "ja"),
+    ):
+        fvm(*g, "checklist", "set", "mini", "--unit", "h1", question, value)
+    fvm(*g, "checklist", "set", "mini", "--unit", "h1", "b.connected", "ja", "--comment", "P 12")
+    fvm("unit", "add", "h2", "--name", "Avd 2", "--area", "sodra", "--type", "hospital")
+    then = json.loads(fvm(*g, "gate", "show", "m1", "--json").stdout)
+    live = json.loads(fvm(*g, "gate", "verify", "m1", "--live", "--json").stdout)
+    assert live["ok"] and live["altered"] == []
+    since = live["since"]
+    assert since["units_added"] == ["h2"] and since["units_gone"] == []
+    frozen = json.loads(str(fvm.scalar("SELECT evidence FROM gate_proposals")))
+    assert [u["status"] for u in frozen["units"]] == ["red"]
+    assert since["units_changed"] == [{"unit": "h1", "then": "red", "now": "amber"}]
+    assert since["verdict"]["then"] == then["verdict"]
+    text = fvm(*g, "gate", "verify", "m1", "--live").stdout
+    assert "since then, as of" in text.lower() and "1 unit changed status: h1" in text
+
+
+def test_an_archive_round_trips_as_json_and_pdf_and_names_what_was_altered(
+    meeting: tuple[Fvm, str],  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    fvm = _decided(meeting)
+    _, folder = meeting
+    g = ("--content", folder)
+    target = tmp_path / "m1.json"
+    fvm(*g, "gate", "export", "m1", "-o", str(target))
+    archive = json.loads(target.read_text("utf-8"))
+    assert archive["format"] == "fvm-gate-archive/1" and archive["label"] == "m1"
+    assert archive["decision"]["decision"] == "no-go"
+    assert archive["decision"]["reason"] == "Blockerare kvar"
+    assert [v["vote"] for v in archive["votes"]] == ["no-go", "no-go"]
+    assert archive["chain"][0]["entry"]["tbl"] == "gate_proposals"
+    assert archive["chain"][-1]["entry"]["tbl"] == "gate_decisions"
+    assert archive["head"] == archive["chain"][-1]["hash"]
+    assert set(archive["content"]["files"]) == {"checklists/gates.toml", "checklists/mini.toml"}
+    # No database needed: a URL that leads nowhere does not matter.
+    checked = json.loads(fvm("gate", "verify", "--archive", str(target), "--json").stdout)
+    assert checked["ok"] and checked["decision"] == "no-go" and checked["head"] == archive["head"]
+
+    # An altered byte anywhere is named.
+    for change, named in (
+        (lambda a: a["votes"][0].update(vote="go"), "votes: chefslakare"),
+        (lambda a: a["decision"].update(decision="go"), "decision: differs"),
+        (lambda a: a["evidence"]["units"][0].update(status="green"), "evidence: does not match"),
+        (lambda a: a["chain"][1]["entry"].update(by="mallory"), "chain[1]"),
+        (lambda a: a["chain"].reverse(), "does not follow"),
+        (lambda a: a["content"]["files"].update({"checklists/gates.toml": ""}), "content:"),
+    ):
+        forged = json.loads(target.read_text("utf-8"))
+        change(forged)
+        bad = tmp_path / "forged.json"
+        bad.write_text(json.dumps(forged, ensure_ascii=False), "utf-8")
+        found = json.loads(fvm("gate", "verify", "--archive", str(bad), "--json", code=1).stdout)
+        assert any(named in p for p in found["problems"]), (named, found["problems"])
+
+    pytest.importorskip("weasyprint", reason="PDF output needs the pdf extra (WeasyPrint)")
+    from pypdf import PdfReader
+
+    pdf = tmp_path / "m1.pdf"
+    fvm(*g, "gate", "export", "m1", "-o", str(pdf))
+    reader = PdfReader(pdf)
+    attached = reader.attachments["fvm-gate-archive.json"][0]
+    assert json.loads(attached)["digest"] == archive["digest"]
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
+    assert b'pdfaid:part="3"' in xmp and b'pdfaid:conformance="B"' in xmp  # PDF/A-3b
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "Blockerare kvar" in text and "m1" in text
+    assert json.loads(fvm("gate", "verify", "--archive", str(pdf), "--json").stdout)["ok"]
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (b'{"format": "fvm-gate-archive/1", "label": "m1"', "not JSON"),
+        (b'{"format": "something-else"}', "not an fvm gate archive"),
+        (b"%PDF-1.7\n%\xe2\xe3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n", "PDF"),
+        (b"\x00\x01\x02", "not JSON"),
+    ],
+)
+def test_what_is_not_an_archive_is_refused_with_exit_2(
+    fvm: Fvm, tmp_path: Path, content: bytes, said: str
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(content)
+    result = fvm("gate", "verify", "--archive", str(bad), code=None)
+    assert result.exit_code in (1, 2) and "Traceback" not in result.stderr + result.stdout
+    if said != "not an fvm gate archive":
+        assert result.exit_code == 2
+    assert said in result.stderr + result.stdout

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import typer
 
 from fvmcli.cli.env import get_env
 from fvmcli.cli.groups import GROUPS
 from fvmcli.cli.options import AS_OF, output_options
-from fvmcli.cli.output import Output, say
-from fvmcli.errors import ExitCode
-from fvmcli.i18n import _
+from fvmcli.cli.output import Output, Shown, say
+from fvmcli.errors import ExitCode, InputError
+from fvmcli.i18n import _, ngettext
+from fvmcli.render.values import word
+
+if TYPE_CHECKING:
+    from fvmcli.services.gate_record import Since
 
 app = typer.Typer(help=GROUPS["gate"][1], no_args_is_help=True)
 
@@ -172,22 +179,173 @@ def list_(ctx: typer.Context, out: Output) -> None:
 
 
 @app.command("verify")
-def verify(ctx: typer.Context, label: str = LABEL) -> None:
-    """Check that a proposal's evidence is as it was when it was proposed: exits 0 when
-    unaltered, 1 naming what was altered.
+@output_options()
+def verify(
+    ctx: typer.Context,
+    out: Output,
+    label: str | None = typer.Argument(
+        None, metavar="LABEL", help="The proposal's name, e.g. etapp1-2027-02-10."
+    ),
+    live: bool = typer.Option(
+        False, "--live", help="Also evaluate the gate again and say what changed since."
+    ),
+    as_of: str | None = AS_OF,
+    archive: Path | None = typer.Option(
+        None,
+        "--archive",
+        metavar="FILE",
+        help="Check an archive from 'fvm gate export' (.json or .pdf), with no database.",
+    ),
+) -> None:
+    """Check that a proposal's evidence is as it was when it was proposed, and that the tables
+    hold what the history records of its votes and decision: exits 0 when unaltered, 1 naming
+    what was altered. With --live, also say what changed since (the frozen evidence alone
+    decides the exit code). With --archive, check a filed archive without the database.
 
-    Example: fvm gate verify etapp1-2027-02-10
+    Examples: fvm gate verify etapp1-2027-02-10
+    fvm gate verify etapp1-2027-02-10 --live
+    fvm gate verify --archive etapp1-2027-02-10.pdf
     """
-    from fvmcli.services.gate import verify as check
-
-    altered = check(get_env(ctx), label)
-    if not altered:
-        say(_("{label}: the evidence is unaltered.").format(label=label))
+    if archive is not None:
+        _verify_archive(out, archive)
         return
+    if label is None:
+        raise InputError(_("give the proposal's LABEL, or --archive FILE"))
+    from fvmcli.services.gate import verify as check
+    from fvmcli.services.gate_record import since_proposal
+
+    env = get_env(ctx)
+    altered = check(env, label)
+    since = since_proposal(env, label, as_of) if live else None
+    document = {
+        "label": label,
+        "ok": not altered,
+        "altered": altered,
+        "since": since.as_json() if since else None,
+    }
+
+    def printer() -> None:
+        if altered:
+            say(
+                _("{label}: the evidence was altered: {parts}").format(
+                    label=label, parts=", ".join(altered)
+                ),
+                "bold red",
+            )
+        elif since is None:
+            say(
+                _(
+                    "{label}: the evidence frozen at the proposal is unaltered. It speaks of the "
+                    "day it was frozen, not of today; to compare with today:"
+                ).format(label=label)
+            )
+            say(f"  fvm gate verify {label} --live")
+        else:
+            say(_("{label}: the evidence frozen at the proposal is unaltered.").format(label=label))
+        if since is not None:
+            since_view(since)
+
+    out.emit(Shown(lambda: document, printer))
+    if altered:
+        raise typer.Exit(ExitCode.GATE_FAILED)
+
+
+def since_view(since: Since) -> None:
+    """Print what changed since a proposal, in a person's words."""
+    if not (since.statuses or since.added or since.gone or since.criteria):
+        say(_("Since then, as of {day}, nothing it holds has changed.").format(day=since.as_of))
+    if since.statuses:
+        changed = ", ".join(f"{u} ({word(a)} → {word(b)})" for u, a, b in since.statuses)
+        say(
+            ngettext(
+                "Since then, as of {day}, {n} unit changed status: {units}",
+                "Since then, as of {day}, {n} units changed status: {units}",
+                len(since.statuses),
+            ).format(day=since.as_of, n=len(since.statuses), units=changed)
+        )
+    if since.added:
+        say(_("Units added since: {units}").format(units=", ".join(since.added)))
+    if since.gone:
+        say(_("Units no longer in the phase: {units}").format(units=", ".join(since.gone)))
+    for criterion, then, now in since.criteria:
+        say(
+            _("Criterion {id}: {then} then, {now} now").format(
+                id=criterion,
+                then=_("met") if then else _("not met"),
+                now=_("met") if now else _("not met"),
+            )
+        )
+    if since.verdict_then != since.verdict_now:
+        say(
+            _("The criteria said {then}; today they say {now}.").format(
+                then=word(since.verdict_then), now=word(since.verdict_now)
+            ),
+            "bold",
+        )
+
+
+def _verify_archive(out: Output, archive: Path) -> None:
+    from fvmcli.services.gate_record import verify_archive
+
+    found = verify_archive(archive)
+    document = {
+        "archive": str(archive),
+        "label": found.label,
+        "ok": not found.problems,
+        "problems": found.problems,
+        "digest": found.digest,
+        "head": found.head,
+        "decision": found.decision,
+    }
+
+    def printer() -> None:
+        if found.problems:
+            say(_("{archive}: the archive does not hold:").format(archive=archive), "bold red")
+            for problem in found.problems:
+                say(f"  {problem}", "red")
+            return
+        say(
+            _(
+                "{archive}: the archive holds. {label}: decision {decision}; evidence digest "
+                "{digest}; history head {head}."
+            ).format(
+                archive=archive,
+                label=found.label,
+                decision=word(found.decision or ""),
+                digest=found.digest,
+                head=found.head,
+            )
+        )
+
+    out.emit(Shown(lambda: document, printer))
+    if found.problems:
+        raise typer.Exit(ExitCode.GATE_FAILED)
+
+
+@app.command("export")
+def export(
+    ctx: typer.Context,
+    label: str = LABEL,
+    output: Path = typer.Option(
+        ..., "-o", "--output", metavar="FILE", help="FILE.json, or FILE.pdf (PDF/A-3b) to file."
+    ),
+) -> None:
+    """Write a decided proposal's archive for filing: the frozen evidence and its digest, the
+    rules it was evaluated under, the votes, the decision and the history from the proposal
+    to the decision with its head. As .pdf, the decision's report in PDF/A-3b with the
+    archive attached. Anyone checks it with 'fvm gate verify --archive FILE'.
+
+    Examples: fvm gate export etapp1-2027-02-10 -o etapp1-beslut.pdf
+    fvm gate export etapp1-2027-02-10 -o etapp1-beslut.json
+    """
+    from fvmcli.cli.writing import write_bytes
+    from fvmcli.services.gate_record import archive_file
+
+    env = get_env(ctx)
+    document, data = archive_file(env, label, output)
+    write_bytes(data, output)
     say(
-        _("{label}: the evidence was altered: {parts}").format(
-            label=label, parts=", ".join(altered)
-        ),
-        "bold red",
+        _("Evidence digest {digest}; history head {head}.").format(
+            digest=document["digest"], head=document["head"]
+        )
     )
-    raise typer.Exit(ExitCode.GATE_FAILED)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -153,14 +153,30 @@ def _time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def html_to_pdf(html: str, base: Path | None = None) -> bytes:
-    """Return the PDF of an HTML document (WeasyPrint, the ``pdf`` extra)."""
+def html_to_pdf(
+    html: str,
+    base: Path | None = None,
+    *,
+    variant: str | None = None,
+    attachments: Mapping[str, bytes] | None = None,
+) -> bytes:
+    """Return the PDF of an HTML document (WeasyPrint, the ``pdf`` extra), in one of
+    WeasyPrint's PDF variants (``pdf/a-3b``) when given, with files attached by name."""
     try:
-        from weasyprint import HTML
+        from weasyprint import HTML, Attachment
     except ImportError as exc:  # also OSError-free: weasyprint raises ImportError without pango
         raise EnvironmentProblem(
             _("PDF output needs WeasyPrint, which is not installed."),
             hint=_("Install it with the command below, or write HTML and print it from a browser:"),
             command="python -m pip install 'fvmcli[pdf]'",
         ) from exc
-    return bytes(HTML(string=html, base_url=str(base) if base else None).write_pdf())
+    options: dict[str, Any] = {}
+    if variant is not None:
+        options["pdf_variant"] = variant
+    if attachments:
+        options["attachments"] = [
+            Attachment(string=data, name=name, relationship="Data")
+            for name, data in attachments.items()
+        ]
+    document = HTML(string=html, base_url=str(base) if base else None)
+    return bytes(document.write_pdf(**options))

@@ -217,3 +217,47 @@ def put_decision(conn: Connection, label: str, found: StoredDecision) -> None:
         [row],
         Change(found.at, found.by, "gate-decision", None, "gate", label, None, new, found.reason),
     )
+
+
+def chain_segment(conn: Connection, label: str) -> list[dict[str, Any]]:
+    """Return the history's entries from the one that recorded the proposal to the one that
+    recorded its decision, in order, as ``core.archive.chain_entry`` makes them (no personal
+    payload); empty while the proposal is undecided."""
+    from fvmcli.core.archive import WRITTEN, chain_entry
+    from fvmcli.core.history_chain import FIELDS
+
+    key = json.dumps([label], ensure_ascii=False, separators=(",", ":"))
+    bounds = conn.first(
+        "SELECT (SELECT min(id) FROM history WHERE tbl = 'gate_proposals' "
+        f"AND rowkey = {conn.mark}), (SELECT max(id) FROM history "
+        f"WHERE tbl = 'gate_decisions' AND rowkey = {conn.mark})",
+        (key, key),
+    )
+    if bounds is None or None in bounds:
+        return []
+    columns = ", ".join(f'"{c}"' for c in ("id", "prev", "hash", "payload", *FIELDS, *WRITTEN))
+    rows = conn.rows(
+        f"SELECT {columns} FROM history WHERE id >= {conn.mark} AND id <= {conn.mark} ORDER BY id",
+        bounds,
+        stream=True,
+    )
+    names = (*FIELDS, *WRITTEN)
+    return [
+        chain_entry(row[0], row[1], row[2], row[3], dict(zip(names, row[4:], strict=True)))
+        for row in rows
+    ]
+
+
+def proposal_content(conn: Connection, label: str) -> tuple[int | None, dict[str, bytes]]:
+    """Return the content version a proposal was frozen under and that version's files as
+    published in the database (none when the proposal names no version)."""
+    version = conn.scalar(
+        f"SELECT content_version FROM gate_proposals WHERE label = {conn.mark}", (label,)
+    )
+    if version is None:
+        return None, {}
+    rows = conn.rows(
+        f"SELECT path, data FROM content_files WHERE version = {conn.mark} ORDER BY path",
+        (version,),
+    )
+    return int(version), {path: bytes(data) for path, data in rows}
