@@ -10,8 +10,9 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
+from fvmcli.store import record
 from fvmcli.store.driver import Connection, as_date, in_list
-from fvmcli.store.history import Change, record
+from fvmcli.store.history import Change
 from fvmcli.store.reads import Scope
 
 # The history kind of a recorded value: scope the day, subject the indicator.
@@ -66,21 +67,13 @@ def stored(
     }
 
 
-_UPSERT = (
-    'INSERT INTO hypercare_values (day, unit_id, indicator, value, comment, "by", "at") '
-    "VALUES ({marks}) ON CONFLICT (day, unit_id, indicator) DO UPDATE SET "
-    'value = excluded.value, comment = excluded.comment, "by" = excluded."by", '
-    '"at" = excluded."at"'
-)
-
-
 def put_values(conn: Connection, values: Sequence[HypercareValue], *, by: str, at: str) -> Written:
     """Store values, each replacing the one stored for its unit, indicator and day, in one
     batch; every value added or changed is a history entry (its old value kept there)."""
     days = sorted({v.day for v in values})
     units = sorted({v.unit for v in values})
     before = stored(conn, days, units)
-    rows: list[tuple[Any, ...]] = []
+    rows: list[dict[str, Any]] = []
     changes: list[Change] = []
     unchanged = added = 0
     for v in values:
@@ -89,7 +82,17 @@ def put_values(conn: Connection, values: Sequence[HypercareValue], *, by: str, a
             unchanged += 1
             continue
         added += old is None
-        rows.append((v.day, v.unit, v.indicator, v.value, v.comment, by, at))
+        rows.append(
+            {
+                "day": v.day,
+                "unit_id": v.unit,
+                "indicator": v.indicator,
+                "value": v.value,
+                "comment": v.comment,
+                "by": by,
+                "at": at,
+            }
+        )
         changes.append(
             Change(
                 at,
@@ -103,8 +106,7 @@ def put_values(conn: Connection, values: Sequence[HypercareValue], *, by: str, a
                 v.comment,
             )
         )
-    conn.run_many(_UPSERT.format(marks=conn.marks(7)), rows)
-    record(conn, changes)
+    record.upsert(conn, "hypercare_values", rows, changes)
     return Written(added, len(rows) - added, unchanged)
 
 

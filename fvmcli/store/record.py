@@ -155,6 +155,11 @@ SHAPES: dict[str, Shape] = {
             ("label", "decision", "by", "at", "conditions", "reason", "against"),
         ),
         Shape(
+            "hypercare_values",
+            ("day", "unit_id", "indicator"),
+            ("day", "unit_id", "indicator", "value", "comment", "by", "at"),
+        ),
+        Shape(
             "content_versions",
             ("version",),
             ("version", "digest", "pack", "by", "at", "message"),
@@ -173,7 +178,7 @@ _NUMERIC_KEYS = {("phases", "phase"), ("access_grants", "id"), ("trusted_keys", 
     ("content_versions", "version"),
     ("content_files", "version"),
 }
-_DATE_KEYS = {("reminders", "day")}
+_DATE_KEYS = {("reminders", "day"), ("hypercare_values", "day")}
 
 
 def _entry(
@@ -228,6 +233,30 @@ def insert(
     changes = _changes(change, len(rows))
     columns = list(rows[0])
     conn.insert(table, columns, [[r[c] for c in columns] for r in rows])
+    append(conn, [_entry(conn, shape, r, c) for r, c in zip(rows, changes, strict=True)])
+
+
+def upsert(
+    conn: Connection,
+    table: str,
+    rows: Sequence[Mapping[str, Any]],
+    change: Change | Sequence[Change],
+) -> None:
+    """Insert rows, each replacing the row of the same key (every recorded column given), in
+    one batch, and append the entry of each."""
+    if not rows:
+        return
+    shape = SHAPES[table]
+    changes = _changes(change, len(rows))
+    columns = list(shape.columns)
+    names = ", ".join(map(quoted, columns))
+    keys = ", ".join(map(quoted, shape.key))
+    sets = ", ".join(f"{quoted(c)} = excluded.{quoted(c)}" for c in columns if c not in shape.key)
+    conn.run_many(
+        f"INSERT INTO {table} ({names}) VALUES ({conn.marks(len(columns))}) "
+        f"ON CONFLICT ({keys}) DO UPDATE SET {sets}",
+        [[r.get(c) for c in columns] for r in rows],
+    )
     append(conn, [_entry(conn, shape, r, c) for r, c in zip(rows, changes, strict=True)])
 
 
@@ -345,7 +374,19 @@ def baseline(conn: Connection, *, at: str) -> int:
     record (kind ``baseline``): what an upgraded database held enters the chain once, at its
     first open after the upgrade. Return how many entries."""
     change = Change(at, "fvm", BASELINE, comment="recorded before the history was the record")
-    return sum(restate(conn, table, {}, change) for table in SHAPES)
+    # A table a later revision creates is empty when it comes: only those there now count.
+    return sum(restate(conn, table, {}, change) for table in SHAPES if _exists(conn, table))
+
+
+def _exists(conn: Connection, table: str) -> bool:
+    """Return True when the database (the schema in use) has the table."""
+    if conn.backend == "postgresql":
+        return conn.scalar(f"SELECT to_regclass({conn.mark}) IS NOT NULL", (table,)) is True
+    found = conn.scalar(
+        f"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = {conn.mark}",
+        (table,),
+    )
+    return bool(found)
 
 
 def _key_order(conn: Connection, table: str, column: str, expression: str) -> str:
