@@ -47,7 +47,7 @@ def _entry_problems(position: int, link: Any, expected_prev: str | None) -> list
         return [_("{where}: not a chain entry").format(where=where)]
     entry = link["entry"]
     prev, digest, payload = link.get("prev"), link.get("hash"), entry.get("payload")
-    if not all(isinstance(v, str) for v in (prev, digest, payload)):
+    if not (isinstance(prev, str) and isinstance(digest, str) and isinstance(payload, str)):
         return [_("{where}: its prev, hash or payload is missing").format(where=where)]
     problems = []
     if expected_prev is not None and prev != expected_prev:
@@ -141,7 +141,7 @@ def _recorded_problems(
             votes[str(key[1])] = _state(entry)
         if entry.get("tbl") == "gate_decisions" and key == [label]:
             decided = _state(entry)
-    given = {v.get("role"): v for v in document.get("votes") or [] if isinstance(v, dict)}
+    given = {str(v.get("role")): v for v in document.get("votes") or [] if isinstance(v, dict)}
     for role in sorted(set(votes) | set(given), key=str):
         chained, shown = votes.get(role), given.get(role)
         fields = ("vote", "by", "at", "comment")

@@ -57,15 +57,23 @@ def since_proposal(ctx: Context, label: str, as_of: str | None = None) -> Since:
         then = json.loads(proposal.evidence)
     except ValueError:
         then = {}
-    was = {u.get("unit"): u.get("status") for u in then.get("units", []) if isinstance(u, dict)}
+    was = {
+        str(u.get("unit")): str(u.get("status"))
+        for u in then.get("units", [])
+        if isinstance(u, dict)
+    }
     is_ = {r.unit: r.status for r in now.rows}
-    met_then = {c.get("id"): bool(c.get("met")) for c in then.get("criteria", [])}
+    met_then = {
+        str(c.get("id")): bool(c.get("met"))
+        for c in then.get("criteria", [])
+        if isinstance(c, dict)
+    }
     met_now = {r.criterion.id: r.met for r in now.results}
     return Since(
         day.isoformat(),
         [(u, str(was[u]), is_[u]) for u in sorted(was) if u in is_ and was[u] != is_[u]],
         sorted(set(is_) - set(was)),
-        sorted(u for u in was if u not in is_ and u is not None),
+        sorted(u for u in was if u not in is_),
         [
             (c, met_then[c], met_now[c])
             for c in sorted(met_then)
