@@ -101,6 +101,23 @@ def upsert(
     append(conn, [_entry(conn, shape, r, c) for r, c in zip(rows, changes, strict=True)])
 
 
+def insert_new(conn: Connection, table: str, row: Mapping[str, Any], change: Change) -> bool:
+    """Insert one row unless a row of its key is there already (another writer's), and then
+    append its entry; return False, writing nothing, when it was there."""
+    shape = SHAPES[table]
+    names = ", ".join(map(quoted, row))
+    keys = ", ".join(map(quoted, shape.key))
+    found = conn.first(
+        f"INSERT INTO {table} ({names}) VALUES ({conn.marks(len(row))}) "
+        f"ON CONFLICT ({keys}) DO NOTHING RETURNING {keys}",
+        list(row.values()),
+    )
+    if found is None:
+        return False
+    append(conn, [_entry(conn, shape, row, change)])
+    return True
+
+
 def insert_one(conn: Connection, table: str, row: Mapping[str, Any], change: Change) -> int:
     """Insert one row into a table whose key is the id the database gives (grants, trusted
     keys) and append its entry; return that id."""
@@ -163,17 +180,19 @@ def restate(conn: Connection, table: str, where: Mapping[str, Any], change: Chan
     the facts of an upgraded database that entered no chain before. Return how many."""
     shape = SHAPES[table]
     test = " AND ".join(f"{quoted(name)} = {conn.mark}" for name in where) or "1 = 1"
-    columns = ", ".join(map(quoted, shape.columns))
+    # An upgrade's baseline runs at a revision that may not have every column yet: a column
+    # a later revision adds is None (as that revision leaves it) in the row recorded here.
+    present = [c for c in shape.columns if c in _columns(conn, table)]
     order = ", ".join(map(quoted, shape.key))
     rows = conn.rows(
-        f"SELECT {columns} FROM {table} WHERE {test} ORDER BY {order}",
+        f"SELECT {', '.join(map(quoted, present))} FROM {table} WHERE {test} ORDER BY {order}",
         list(where.values()),
         stream=True,
     )
     count = 0
     batch: list[tuple[Any, ...]] = []
     for values in rows:
-        row = dict(zip(shape.columns, values, strict=True))
+        row = dict(zip(present, values, strict=True))
         placed = change
         if change.kind == BASELINE:
             placed = replace(change, **_placement(table, row))
@@ -217,6 +236,18 @@ def baseline(conn: Connection, *, at: str) -> int:
     change = Change(at, "fvm", BASELINE, comment="recorded before the history was the record")
     # A table a later revision creates is empty when it comes: only those there now count.
     return sum(restate(conn, table, {}, change) for table in SHAPES if _exists(conn, table))
+
+
+def _columns(conn: Connection, table: str) -> set[str]:
+    """Return the names of the table's columns as the database has them now."""
+    if conn.backend == "postgresql":
+        rows = conn.rows(
+            "SELECT column_name FROM information_schema.columns "
+            f"WHERE table_schema = current_schema() AND table_name = {conn.mark}",
+            (table,),
+        )
+        return {name for (name,) in rows}
+    return {row[1] for row in conn.rows(f"PRAGMA table_info({quoted(table)})")}
 
 
 def _exists(conn: Connection, table: str) -> bool:

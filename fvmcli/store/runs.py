@@ -7,8 +7,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from fvmcli.store import record
 from fvmcli.store.driver import Connection
-from fvmcli.store.history import Change, record
+from fvmcli.store.history import Change
 
 PHASE_UNIT = ""  # the unit_id of a phase task's mark (a key column cannot be NULL)
 
@@ -50,7 +51,6 @@ _RUN = (
 )
 _RUN_COLUMNS = [c.strip() for c in _RUN.split(",")]
 _MARK = 'task, unit_id, state, started_at, ended_at, "by", comment, decision'
-_MARK_COLUMNS = ["task", "unit_id", "state", "started_at", "ended_at", "by", "comment", "decision"]
 
 
 def _run(row: tuple[Any, ...]) -> StoredRun:
@@ -89,28 +89,22 @@ def list_runs(conn: Connection) -> list[StoredRun]:
 def add_run(conn: Connection, run: StoredRun) -> None:
     """Store a new run, and its history entry."""
     durations = None if run.durations is None else json.dumps(run.durations, sort_keys=True)
-    conn.insert(
-        "runs",
-        _RUN_COLUMNS,
-        [
-            (
-                run.name,
-                run.runbook,
-                run.phase,
-                run.area,
-                run.rehearsal,
-                run.t0,
-                run.source,
-                json.dumps(run.units),
-                run.durations_from,
-                durations,
-                run.started_by,
-                run.started_at,
-                None,
-                None,
-                None,
-            )
-        ],
+    values = (
+        run.name,
+        run.runbook,
+        run.phase,
+        run.area,
+        run.rehearsal,
+        run.t0,
+        run.source,
+        json.dumps(run.units),
+        run.durations_from,
+        durations,
+        run.started_by,
+        run.started_at,
+        None,
+        None,
+        None,
     )
     new = json.dumps(
         {
@@ -124,21 +118,27 @@ def add_run(conn: Connection, run: StoredRun) -> None:
         },
         sort_keys=True,
     )
-    record(
+    record.insert(
         conn,
-        [Change(run.started_at, run.started_by, "run-start", None, "run", run.name, None, new)],
+        "runs",
+        [dict(zip(_RUN_COLUMNS, values, strict=True))],
+        Change(run.started_at, run.started_by, "run-start", None, "run", run.name, None, new),
     )
 
 
 def fall_back(conn: Connection, name: str, *, by: str, at: str, reason: str) -> bool:
     """Mark the run as fallen back (its rollback tasks join it); False when it already was."""
-    changed = conn.run(
-        f"UPDATE runs SET fallback_by = {conn.mark}, fallback_at = {conn.mark}, "
-        f"fallback_reason = {conn.mark} WHERE name = {conn.mark} AND fallback_at IS NULL",
-        (by, at, reason, name),
+    if conn.backend == "postgresql":  # two leads at once: one falls back, the other is told
+        conn.run(f"SELECT name FROM runs WHERE name = {conn.mark} FOR UPDATE", (name,))
+    if conn.scalar(f"SELECT fallback_at FROM runs WHERE name = {conn.mark}", (name,)) is not None:
+        return False
+    changed = record.update(
+        conn,
+        "runs",
+        {"name": name},
+        {"fallback_by": by, "fallback_at": at, "fallback_reason": reason},
+        Change(at, by, "run-fallback", None, "run", name, None, None, reason),
     )
-    if changed:
-        record(conn, [Change(at, by, "run-fallback", None, "run", name, None, None, reason)])
     return bool(changed)
 
 
@@ -167,29 +167,14 @@ def put_mark(conn: Connection, run: str, mark: StoredMark, *, old: str, at: str)
     none), and its history entry; return False, storing nothing, when another writer changed
     the instance meanwhile (its state is no longer ``old``)."""
     unit = mark.unit or PHASE_UNIT
-    values = (
-        mark.state,
-        mark.started_at,
-        mark.ended_at,
-        mark.by,
-        mark.comment,
-        mark.decision,
-    )
-    if old == "waiting":
-        changed = conn.run(
-            f"INSERT INTO run_marks (run, {_MARK}) VALUES ({conn.marks(9)}) ON CONFLICT DO NOTHING",
-            (run, mark.task, unit, *values),
-        )
-    else:
-        changed = conn.run(
-            f"UPDATE run_marks SET state = {conn.mark}, started_at = {conn.mark}, "
-            f'ended_at = {conn.mark}, "by" = {conn.mark}, comment = {conn.mark}, '
-            f"decision = {conn.mark} WHERE run = {conn.mark} AND task = {conn.mark} "
-            f"AND unit_id = {conn.mark} AND state = {conn.mark}",
-            (*values, run, mark.task, unit, old),
-        )
-    if not changed:
-        return False
+    values = {
+        "state": mark.state,
+        "started_at": mark.started_at,
+        "ended_at": mark.ended_at,
+        "by": mark.by,
+        "comment": mark.comment,
+        "decision": mark.decision,
+    }
     new = json.dumps(
         {
             "state": mark.state,
@@ -199,8 +184,9 @@ def put_mark(conn: Connection, run: str, mark: StoredMark, *, old: str, at: str)
         },
         sort_keys=True,
     )
-    record(
-        conn,
-        [Change(at, mark.by, "run-mark", mark.unit, run, mark.task, old, new, mark.comment)],
-    )
-    return True
+    change = Change(at, mark.by, "run-mark", mark.unit, run, mark.task, old, new, mark.comment)
+    key = {"run": run, "task": mark.task, "unit_id": unit}
+    if old == "waiting":
+        return record.insert_new(conn, "run_marks", {**key, **values}, change)
+    # Only over the state the marker saw: another writer's mark meanwhile changes nothing.
+    return bool(record.update(conn, "run_marks", {**key, "state": old}, values, change))
