@@ -49,8 +49,17 @@ def people(ctx: Context, unit: str, *roles: str, prefix: str = "p") -> list[str]
 
 
 def answered(ctx: Context, checklist: str, unit: str, **values: str) -> None:
-    """Store a unit's answers, question ids written with ``_`` for ``.`` (``a_lead="yes"``)."""
-    batch = [NewAnswer(unit, q.replace("_", ".", 1), v) for q, v in values.items()]
+    """Store a unit's answers, question ids written with ``_`` for ``.`` (``a_lead="yes"``);
+    a question that requires evidence gets a note, as a person must give one."""
+    from fvmcli.core.answers import needs_evidence
+
+    asked = ctx.checklist(checklist)
+    batch = []
+    for name, value in values.items():
+        qid = name.replace("_", ".", 1)
+        question = asked.question(qid)
+        note = "Protokoll i projektets arkiv" if question and needs_evidence(question) else None
+        batch.append(NewAnswer(unit, qid, value, note))
     answers.store_answers(ctx, checklist, batch, by="factory")
 
 

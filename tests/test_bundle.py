@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from fvmcli.core.bundle import Entry, plan_merge
+from fvmcli.core.bundle import Entry
+from fvmcli.core.merge import plan_merge
 from tests.conftest import Fvm
 from tests.factories import FROZEN
 

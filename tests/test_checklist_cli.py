@@ -69,7 +69,8 @@ def answer_all(fvm: Fvm) -> None:
         ("b.pumps", "yes"),
         ("b.connected", "nej"),
     ]:
-        c(fvm, "set", "mini", "--unit", "h1", question, value)
+        evidence = ["--comment", "Protokoll 12"] if question == "b.connected" else []
+        c(fvm, "set", "mini", "--unit", "h1", question, value, *evidence)
 
 
 def test_score_matches_hand_computation(mini: Fvm) -> None:

@@ -301,7 +301,19 @@ def test_a_what_if_date_turns_a_unit_red_and_moves_its_items(meeting: tuple[Fvm,
         ("b.pumps", "ja"),
         ("b.connected", "ja"),
     ]:
-        fvm("--content", folder, "checklist", "set", "mini", "--unit", "h1", question, value)
+        evidence = ["--comment", "Protokoll 12"] if question == "b.connected" else []
+        fvm(
+            "--content",
+            folder,
+            "checklist",
+            "set",
+            "mini",
+            "--unit",
+            "h1",
+            question,
+            value,
+            *evidence,
+        )
     # As of 2026-11-26 with go-live 2027-01-31 nothing is due. With go-live 2026-12-20 the
     # critical a.lead (T-30d) falls due on 2026-11-20, unanswered by a yes: a blocker, so h1
     # turns red and is blocked; a.staff (T-2w, 2026-12-06) is not yet due.

@@ -37,9 +37,9 @@ def test_a_units_rows_are_checked_together_wherever_they_are_in_the_file(
 ) -> None:
     setup(fvm, 3)
     # b.connected applies only when b.pumps is yes; its row comes first, far from b.pumps.
-    lines = ["unit;question;value", "h000;b.connected;ja"]
-    lines += [f"h00{i};a.lead;ja" for i in (1, 2)] * 1  # other units in between
-    lines += ["h001;a.staff;delvis", "h000;a.lead;nej", "h000;b.pumps;ja"]
+    lines = ["unit;question;value;comment", "h000;b.connected;ja;Protokoll 12"]
+    lines += [f"h00{i};a.lead;ja;" for i in (1, 2)] * 1  # other units in between
+    lines += ["h001;a.staff;delvis;", "h000;a.lead;nej;", "h000;b.pumps;ja;"]
     path = write_csv("\r\n".join(lines) + "\r\n")
     out = fvm("--content", CONTENT, "checklist", "import", "mini", str(path)).stdout
     assert "Saved 6 of 6 answers (new or changed) for 3 units " in out

@@ -79,7 +79,7 @@ FULL = [
     ("a.staff", "yes"),
     ("a.pct", "80"),
     ("b.pumps", "yes"),
-    ("b.connected", "yes"),
+    ("b.connected", "yes", "--comment", "Protokoll 12"),
 ]
 
 
@@ -92,10 +92,10 @@ def seed(fvm: Fvm) -> None:
         ["unit", "add", "h1", "--name", "Avdelning Ett", "--area", "sodra", "--type", "hospital"],
         ["unit", "add", "h2", "--name", "Avdelning Två", "--area", "sodra", "--type", "hospital"],
         ["phase", "set", "1", "--go-live", "2026-12-20"],
-        *[["checklist", "set", "mini", "--unit", "h2", q, v] for q, v in FULL],
+        *[["checklist", "set", "mini", "--unit", "h2", *answer] for answer in FULL],
         ["equipment", "count", "h2", "pc", "--present", "2", "--configured", "2", "--tested", "2"],
         ["cutover", "snapshot", "T1", "--checklist", "mini", "--as-of", "2026-11-26"],
-        *[["checklist", "set", "mini", "--unit", "h1", q, v] for q, v in FULL],
+        *[["checklist", "set", "mini", "--unit", "h1", *answer] for answer in FULL],
         ["equipment", "count", "h1", "pc", "--present", "2", "--configured", "2", "--tested", "2"],
         ["checklist", "set", "mini", "--unit", "h2", "a.lead", "no"],
     ]

@@ -21,7 +21,7 @@ from fvmcli.cli.options import (
     output_options,
     unit_filters,
 )
-from fvmcli.cli.output import Output, importing, progress, say, warn
+from fvmcli.cli.output import Output, importing, progress, say
 from fvmcli.i18n import _, ngettext
 
 app = typer.Typer(
@@ -88,12 +88,6 @@ def set_(
         comment=comment,
         by=by,
     )
-    if result.missing_evidence:
-        warn(
-            _("{id} asks for evidence: add it with --comment (a link or a note).").format(
-                id=result.question.id
-            )
-        )
     say(
         f"{result.unit} · {result.question.id} = {result.shown}"
         + ("" if result.changed else " " + _("(unchanged)"))

@@ -104,6 +104,21 @@ def _parse_typed(question: Question, text: str, word: str | None) -> str | None:
     return text if len(text) <= MAX_TEXT else None  # free text
 
 
+def needs_evidence(question: Question) -> bool:
+    """Return whether an answer to ``question`` must carry its evidence (``evidence =
+    "required"`` in content.md): a link or a note, given as the answer's comment."""
+    return question.evidence == "required"
+
+
+def evidence_problem(question: Question, comment: str | None) -> str | None:
+    """Return why an answer with ``comment`` is refused for want of evidence (None: it has
+    what it needs). The one rule of every way in: the walk, ``set``, CSV, XLSX and bundles;
+    each says where the evidence goes (``--comment``, the comment column or cell)."""
+    if not needs_evidence(question) or (comment or "").strip():
+        return None
+    return _("{id} needs evidence: a link or a note as the answer's comment").format(id=question.id)
+
+
 def ambiguous_percent(question: Question, text: str | None) -> str | None:
     """Return why a plain number below 1 (not 0) given to a percent question from a
     spreadsheet cell is refused, with what to type; None when it is not ambiguous.
@@ -195,8 +210,9 @@ def check_answers(
     The one check every way in shares (terminal, CSV, sheets, bundles): the unit exists, the
     question is in the checklist and may be set by a person, it applies to the unit given all
     its answers (stored and in the batch, so order does not matter), the value is an answer to
-    it, a question is answered once, and an ``at`` time is a real time no later than
-    ``latest``. ``units`` are the stored units the batch names; ``stored`` their answers.
+    it, its evidence is there where the question requires it, a question is answered once, and
+    an ``at`` time is a real time no later than ``latest``. ``units`` are the stored units the
+    batch names; ``stored`` their answers.
     """
     problems: list[AnswerProblem] = []
     values = {unit_id: dict(v) for unit_id, v in stored.items()}
@@ -275,6 +291,11 @@ def check_answers(
         if new.question not in applicable[new.unit_id]:
             why = _why_not(checklist, unit, new.question, values[new.unit_id])
             problems.append(AnswerProblem(index, "question", why))
+            continue
+        question = checklist.question(new.question)
+        missing = evidence_problem(question, new.comment) if question else None
+        if missing:
+            problems.append(AnswerProblem(index, "comment", missing))
             continue
         accepted.append(new)
     problems.sort(key=lambda p: p.index)

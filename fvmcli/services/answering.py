@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from fvmcli.core.answers import parse_answer
+from fvmcli.core.answers import evidence_problem, needs_evidence, parse_answer
 from fvmcli.core.deadlines import due_date
 from fvmcli.core.model import Answer, Checklist, Question
 from fvmcli.core.scoring import applicable_questions
-from fvmcli.i18n import _
 
 ANSWER, SKIP, BACK = "answer", "skip", "back"
 
@@ -192,15 +191,16 @@ def _answered(
     same = previous is not None and previous.value == value and not stale
     comment = previous.comment if previous else None
     result.comment = comment
-    if question.evidence == "required":
+    if needs_evidence(question):
         # The evidence belongs to the answer: both are saved together.
         try:
             comment = asker.comment(step, required=True)
         except KeyboardInterrupt:
             result.lost_answer = question.id
             raise
-        if not comment:
-            asker.error(_("this question needs evidence: a link or a note"))
+        missing = evidence_problem(question, comment)
+        if missing:
+            asker.error(missing)
             raise _Again
         result.comment = comment
         if same and previous is not None and comment == previous.comment:

@@ -63,7 +63,6 @@ class AnswerSet:
     question: Question
     value: str
     changed: bool
-    missing_evidence: bool
     shown: str = ""  # the value as a person reads it in the user's language (ja, an option)
 
 
@@ -78,7 +77,7 @@ def set_answer(
     by: str | None = None,
 ) -> AnswerSet:
     """Store one answer after the checks every way in shares; return what was stored."""
-    from fvmcli.core.answers import check_answers
+    from fvmcli.core.answers import check_answers, evidence_problem
     from fvmcli.store.answers import get_answers
 
     checklist = ctx.checklist(checklist_id)
@@ -94,6 +93,21 @@ def set_answer(
         if problems:
             field = problems[0].field
             prefix = f"--{field}: " if field not in ("value", "question", "unit") else ""
+            asked_for = checklist.question(question_id)
+            if asked_for is not None and evidence_problem(asked_for, comment):
+                raise InputError(
+                    prefix + problems[0].message,
+                    hint=_("Nothing was stored. Give the evidence with --comment:"),
+                    command=_(
+                        "fvm checklist set {checklist} --unit {unit} {question} {value} "
+                        '--comment "a link or a note"'
+                    ).format(
+                        checklist=checklist.id,
+                        unit=unit.id,
+                        question=question_id,
+                        value=_quoted(value),
+                    ),
+                )
             raise InputError(prefix + problems[0].message)
         changed = save(ctx, conn, checklist, accepted, user)
     question = checklist.question(question_id)
@@ -106,9 +120,15 @@ def set_answer(
         question,
         stored,
         bool(changed),
-        question.evidence == "required" and not comment,
         answer_label(question, stored, ctx.lang) or stored,
     )
+
+
+def _quoted(value: str) -> str:
+    """Return ``value`` as a shell reads it back: in quotes when it has a space or a quote."""
+    import shlex
+
+    return shlex.quote(value)
 
 
 @dataclass(frozen=True)

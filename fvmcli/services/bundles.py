@@ -154,22 +154,16 @@ class CheckedBundle:
     entries: list[Entry]
     fingerprint: str | None = None  # the device key that signed it
     legacy: bool = False  # signed with the shared FVM_BUNDLE_KEY
-    state: dict[Any, Any] | None = None  # what its side's current rows say (core.bundle.state_of)
-    days: dict[Any, tuple[str, str]] = field(default_factory=dict)  # core.bundle.answer_days
+    state: dict[Any, Any] | None = None  # what its side's current rows say (core.merge.state_of)
+    days: dict[Any, tuple[str, str]] = field(default_factory=dict)  # core.merge.answer_days
 
 
 def check_bundle(ctx: Context, file: Path, document: Any) -> CheckedBundle:
     """Return the bundle read from ``document`` when it can be trusted and every entry is one
     fvm could have written for its unit under this content; raise an error naming the file and
     each bad entry (``history[12].new: …``) otherwise."""
-    from fvmcli.core.bundle import (
-        answer_days,
-        entry_problems,
-        own_word_problems,
-        read_unit,
-        state_of,
-        verify,
-    )
+    from fvmcli.core.bundle import entry_problems, own_word_problems, read_unit, verify
+    from fvmcli.core.merge import answer_days, state_of
     from fvmcli.core.territory import unit_problems
     from fvmcli.core.values import check_id
 
@@ -270,11 +264,11 @@ def import_bundles(
 ) -> list[BundleImported]:
     """Verify every bundle, then merge their histories in one transaction: entries not yet
     present are added, and each topic's current value follows what each side had seen of the
-    other's (``core.bundle.plan_merge``): two changes neither had seen are a conflict, reported,
+    other's (``core.merge.plan_merge``): two changes neither had seen are a conflict, reported,
     and the local value stays. Nothing is stored when any bundle is refused; importing twice
     changes nothing."""
     from fvmcli.core.access import KIND_ACTION
-    from fvmcli.core.bundle import plan_merge, state_of
+    from fvmcli.core.merge import plan_merge, state_of
     from fvmcli.services.territory import require_right
     from fvmcli.store.bundles import add_entries, apply_merge, current_state, unit_entries
     from fvmcli.store.reads import get_unit
@@ -312,6 +306,7 @@ def import_bundles(
                 state_of(current_state(conn, unit.id)),
                 bundle.state,
             )
+            _require_evidence(ctx, bundle, plan)
             for action in sorted({KIND_ACTION[e.kind] for e in plan.added}):
                 require_right(ctx, conn, action, [unit])
             add_entries(conn, unit.id, plan.added, key=bundle.fingerprint)
@@ -331,6 +326,34 @@ def import_bundles(
                 )
             )
     return report
+
+
+def _require_evidence(ctx: Context, bundle: CheckedBundle, plan: Any) -> None:
+    """Refuse the bundle when an answer it brings (one that becomes the current answer here)
+    lacks the evidence its question requires (``core.answers.evidence_problem``), naming its
+    entry, as every other way in refuses it."""
+    from fvmcli.core.answers import evidence_problem
+
+    added = {e.key for e in plan.added}
+    taken = {plan.current[t].key for t in plan.adopted if t[0] == "answer"} & added
+    problems = []
+    for index, entry in enumerate(bundle.entries):
+        if entry.key not in taken:
+            continue
+        checklist = _checklist(ctx, entry.scope or "")
+        question = checklist.question(entry.subject or "") if checklist else None
+        missing = evidence_problem(question, entry.comment) if question else None
+        if missing:
+            problems.append(Problem(f"history[{index}].comment", missing))
+    if problems:
+        raise ProblemsError(
+            _("{file}: refused").format(file=bundle.file),
+            problems,
+            hint=_(
+                "Nothing was imported. Give the evidence where the answer was given (fvm "
+                'checklist set … --comment "a link or a note"), then export the bundle again.'
+            ),
+        )
 
 
 def _require_trusted(conn: Any, bundle: CheckedBundle, unit: Unit) -> None:

@@ -96,7 +96,7 @@ def apply_merge(
     at: str,
 ) -> int:
     """Make the current state follow the ``adopted`` topics' entries of ``current`` (each
-    topic's current entry after a merge, ``core.bundle.plan_merge``); return how many rows
+    topic's current entry after a merge, ``core.merge.plan_merge``); return how many rows
     changed. An attestation or approval goes into the row of the answer or waiver it stands
     for (``core.bundle.second_word``): an adopted word puts the row of its answer or waiver
     anew. An answer's time is the one its side's row gives (``days``: value and time, the day
