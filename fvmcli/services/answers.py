@@ -77,6 +77,8 @@ def set_answer(
     by: str | None = None,
 ) -> AnswerSet:
     """Store one answer after the checks every way in shares; return what was stored."""
+    import shlex
+
     from fvmcli.core.answers import check_answers, evidence_problem
     from fvmcli.store.answers import get_answers
 
@@ -105,7 +107,7 @@ def set_answer(
                         checklist=checklist.id,
                         unit=unit.id,
                         question=question_id,
-                        value=_quoted(value),
+                        value=shlex.quote(value),
                     ),
                 )
             raise InputError(prefix + problems[0].message)
@@ -122,13 +124,6 @@ def set_answer(
         bool(changed),
         answer_label(question, stored, ctx.lang) or stored,
     )
-
-
-def _quoted(value: str) -> str:
-    """Return ``value`` as a shell reads it back: in quotes when it has a space or a quote."""
-    import shlex
-
-    return shlex.quote(value)
 
 
 @dataclass(frozen=True)
