@@ -220,3 +220,94 @@ def test_evidence_is_asked_for_in_words_not_invalid_input(tmp_path: Path) -> Non
     child.close()
     assert "Invalid input" not in (child.before or "")
     assert history(db)["b.connected"] == "yes"
+
+
+def _narrow(db: str, content: str, checklist: str, unit: str) -> pexpect.spawn:
+    """Return ``fvm checklist answer`` in a terminal 60 columns wide, in Swedish."""
+    env = {**os.environ, "FVM_USER": "pty-user", "FVM_LANG": "sv", "TERM": "xterm", "NO_COLOR": "1"}
+    return pexpect.spawn(
+        sys.executable,
+        [
+            "-m",
+            "fvmcli",
+            "--db",
+            db,
+            "--content",
+            content,
+            "checklist",
+            "answer",
+            checklist,
+            "--unit",
+            unit,
+        ],  # fmt: skip
+        env=env,
+        encoding="utf-8",
+        timeout=20,
+        dimensions=(30, 60),
+    )
+
+
+def test_at_60_columns_a_refused_answer_is_said_whole_and_critical_is_marked(
+    tmp_path: Path,
+) -> None:
+    """#49 item 11: the reason an answer is refused is wrapped, not cut ("tillåtna: ett");
+    critical questions say so; a percentage is asked for and shown with %."""
+    db = _unit_h1(tmp_path / "narrow.sqlite")
+    child = _narrow(db, CONTENT, "mini", "h1")
+    child.expect(r"Finns projektledare\?")
+    child.expect("· Kritisk")
+    child.expect("Hoppa över")
+    child.send("\r")  # skip a.lead
+    child.expect("Är bemanningen klar")
+    child.expect("Hoppa över")
+    child.send("\r")  # skip a.staff
+    child.expect("Andel klart")
+    child.expect(r"Svar i %")
+    child.send("ett\r")
+    child.expect(
+        r"tillåtna:\s+ett\s+tal\s+från\s+0\s+till\s+100\s+\(87,5\s+eller\s+87\.5\),\s+eller"
+        r"\s+ej\s+aktuell"
+    )
+    child.expect(r"Svar i %")
+    child.send("\x7f" * 3 + "87,5\r")
+    child.expect("Kommentar")
+    child.send("\r")
+    child.expect("Fråga")
+    time.sleep(0.3)
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert history(db)["a.pct"] == "87.5"
+    again = spawn(db, "--all", "--section", "a")
+    again.expect("Finns projektledare")
+    again.expect("Hoppa över")
+    again.send("\r")
+    again.expect("Hoppa över")
+    again.send("\r")
+    again.expect("Nuvarande svar: 87,5\u00a0%")
+    time.sleep(0.3)
+    again.sendintr()
+    again.expect(pexpect.EOF)
+    again.close()
+
+
+def test_the_walk_says_when_an_answer_needs_a_colleagues_attestation(tmp_path: Path) -> None:
+    from tests.turn4_content import content
+
+    db = f"sqlite:///{tmp_path / 'attest.sqlite'}"
+    for args in (
+        ["unit", "add", "w", "--name", "Avd", "--area", "sodra", "--type", "hospital"],
+        ["phase", "set", "1", "--go-live", "2030-01-31"],
+    ):
+        assert CliRunner().invoke(app, ["--db", db, *args]).exit_code == 0
+    child = _narrow(db, content(tmp_path), "chain", "w")
+    child.expect("Är utbildningsmiljön klar")
+    child.expect("Hoppa över")
+    child.send("\r")
+    child.expect(r"Är utbildningen genomförd\?")
+    child.expect("· Kritisk")
+    child.expect(r"Svaret behöver attesteras av en\s+kollega \(fyra ögon\)\.")
+    time.sleep(0.3)
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()

@@ -79,3 +79,13 @@ def test_the_printed_checklist_is_the_sign_off_document(
     done = printed("done.pdf")
     assert "Attesterad av: anna" in done and "Att se över före underskrift" not in done
     assert "Alla i personalen Alla i personalen" in done  # the comment column reads whole
+
+
+@pytest.mark.usefixtures("swedish")
+def test_checklist_show_names_owners_and_the_sections_section_takes(fvm: Fvm) -> None:
+    shown = fvm("checklist", "show", "golive").stdout
+    assert "Organisation och bemanning (--section organisation, vikt 1,5)" in shown
+    assert "Enhetschef" in shown and "unit-manager" not in shown
+    assert fvm.json("checklist", "show", "golive")["questions"][0]["owner"] == "unit-manager"
+    listed = fvm("checklist", "show").stdout  # no checklist named: the checklists
+    assert "golive" in listed and "Beredskap inför driftstart" in listed

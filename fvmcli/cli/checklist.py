@@ -47,14 +47,24 @@ def list_(ctx: typer.Context, out: Output) -> None:
 
 @app.command("show")
 @output_options(csv=True)
-def show_(ctx: typer.Context, out: Output, checklist_id: str = CHECKLIST) -> None:
-    """Show a checklist's sections and questions with due, weight, owner and rules.
+def show_(
+    ctx: typer.Context,
+    out: Output,
+    checklist_id: str | None = typer.Argument(
+        None, metavar="CHECKLIST", help="Checklist id, e.g. golive (none: list them)."
+    ),
+) -> None:
+    """Show a checklist's sections (with the ids --section takes) and questions with due,
+    weight, owner and rules; without a checklist, list the checklists.
 
     Example: fvm checklist show golive --json
     """
-    from fvmcli.cli.views.checklist import checklist_view
-    from fvmcli.services.checklists import show_checklist
+    from fvmcli.cli.views.checklist import checklist_view, checklists_view
+    from fvmcli.services.checklists import checklist_rows, show_checklist
 
+    if checklist_id is None:
+        out.emit(checklists_view(checklist_rows(get_env(ctx))))
+        return
     out.emit(checklist_view(show_checklist(get_env(ctx), checklist_id)))
 
 

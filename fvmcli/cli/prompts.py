@@ -33,6 +33,9 @@ WORDS = {
     "typed": N_("Enter: skip · <: back"),
     "answer": N_("Answer"),
     "resumed": N_("Where you stopped last time (--from-start: the first unanswered question)"),
+    "critical": N_("Critical"),
+    "attest": N_("The answer needs a colleague's attestation (four eyes)."),
+    "percent": N_("Answer in %"),
 }
 _SKIP, _BACK = "\x00skip", "\x00back"
 
@@ -52,7 +55,12 @@ class QuestionaryAsker:
         )
         if step.resumed:
             text = Text(f"\n{w['resumed']}", style="dim") + text
-        text += Text(q.text.get(self.lang) + "\n", style="bold")
+        text += Text(q.text.get(self.lang), style="bold")
+        if q.critical:
+            text += Text(f" · {w['critical']}", style="bold red")
+        text += Text("\n")
+        if q.attest:
+            text += Text(f"{w['attest']}\n", style="yellow")
         if q.help:
             text += Text(q.help.get(self.lang) + "\n", style="dim")
         if step.due is None:
@@ -78,6 +86,14 @@ class QuestionaryAsker:
         option = question.option(value) if question.type == "choice" else None
         if option is not None:
             return str(option.label.get(self.lang))
+        if question.type == "percent" and value != NA:
+            from fvmcli.render.values import percent_shown
+
+            try:
+                share = float(value)
+            except ValueError:
+                return value
+            return percent_shown(share, 0 if share.is_integer() else 1)  # 87,5 %, 90 %
         return self.words.get(value, value)
 
     def _choices(self, step: Step) -> list[Any]:
@@ -123,23 +139,24 @@ class QuestionaryAsker:
                 instruction=_("(Use arrow keys)"),
             ).unsafe_ask()
         else:
-
-            def valid(text: str) -> bool | str:
-                if text.strip() in ("", "<"):
-                    return True
-                try:
-                    parse_answer(q, text)
-                except ValueError as exc:
-                    return str(exc)
-                return True
-
-            raw = (
-                questionary.text(
-                    f"{w['answer']} ({w['typed']})", default=previous or "", validate=valid
+            # A refused answer is said on lines of their own, broken between words at the
+            # terminal's width (questionary's one-line toolbar cut it off), and asked again
+            # with what was typed.
+            typed = previous or ""
+            label = w["percent"] if q.type == "percent" else w["answer"]
+            while True:
+                raw = (
+                    questionary.text(f"{label} ({w['typed']})", default=typed).unsafe_ask().strip()
                 )
-                .unsafe_ask()
-                .strip()
-            )
+                if raw in ("", "<"):
+                    break
+                try:
+                    parse_answer(q, raw)
+                except ValueError as exc:
+                    self.error(str(exc))
+                    typed = raw
+                    continue
+                break
             raw = {"": _SKIP, "<": _BACK}.get(raw, raw)
         if raw == _SKIP:
             return Reply(SKIP)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -77,6 +77,7 @@ class ChecklistShown:
     checklist: Checklist
     lang: str
     questions: list[dict[str, Any]]
+    owners: dict[str, str] = field(default_factory=dict)  # owner id → name, as people read it
 
     def in_section(self, section: str) -> list[dict[str, Any]]:
         """Return the rows of one section's questions, in order."""
@@ -102,7 +103,10 @@ def show_checklist(ctx: Context, checklist_id: str) -> ChecklistShown:
     """Return a checklist's sections and questions in the user's language."""
     checklist = ctx.checklist(checklist_id)
     lang = ctx.lang
-    return ChecklistShown(checklist, lang, [question_row(q, lang) for q in checklist.questions])
+    from fvmcli.services.chains import owner_names
+
+    rows = [question_row(q, lang) for q in checklist.questions]
+    return ChecklistShown(checklist, lang, rows, owner_names(ctx))
 
 
 @dataclass(frozen=True)

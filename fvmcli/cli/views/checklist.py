@@ -6,7 +6,7 @@ from typing import Any
 
 from fvmcli.cli.output import Listing, Shown, say
 from fvmcli.i18n import _
-from fvmcli.render.columns import Column
+from fvmcli.render.columns import Column, with_names
 from fvmcli.render.values import local_time, number_shown, word
 
 CHECKLISTS = (
@@ -70,6 +70,8 @@ def checklists_view(rows: list[dict[str, Any]]) -> Listing:
 def checklist_view(found: Any) -> Shown:
     """Return ``checklist show``: a table of questions per section."""
 
+    columns = with_names(QUESTIONS, {"owner": found.owners})  # the JSON and CSV keep ids
+
     def printed() -> None:
         c, lang = found.checklist, found.lang
         say(
@@ -80,10 +82,12 @@ def checklist_view(found: Any) -> Shown:
         )
         for section in c.sections:
             Listing(
-                QUESTIONS,
+                columns,
                 found.in_section(section.id),
-                title=_("{lang} (weight {weight})").format(
-                    lang=section.title.get(lang), weight=number_shown(section.weight)
+                title=_("{title} (--section {id}, weight {weight})").format(
+                    title=section.title.get(lang),
+                    id=section.id,
+                    weight=number_shown(section.weight),
                 ),
             ).show()
 
