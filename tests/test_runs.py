@@ -469,3 +469,37 @@ def test_the_cutover_report_shows_a_run(weekend: Fvm, tmp_path: Path) -> None:
         "no run 'nope'"
         in fvm("cutover", "report", "--run", "nope", "-o", str(tmp_path / "x.html"), code=2).stderr
     )
+
+
+def test_two_terminals_marking_one_instance_at_once(weekend: Fvm) -> None:
+    """Two people start the same instance at the same moment: one mark is stored, the other
+    is refused (3), and the history has one entry for it."""
+    import threading
+
+    from fvmcli.errors import ConflictError
+    from fvmcli.services.context import Context
+    from fvmcli.services.runs import run_mark
+
+    weekend("run", "start", "helg", "live", "--phase", "1")
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def mark(who: str) -> None:
+        ctx = Context(db_url=weekend.url)
+        try:
+            barrier.wait()
+            run_mark(ctx, "live", "a", "start", comment=who)
+            outcomes.append("stored")
+        except ConflictError as exc:
+            outcomes.append(f"refused: {exc.message}")
+        finally:
+            ctx.close()
+
+    threads = [threading.Thread(target=mark, args=(who,)) for who in ("anna", "bo")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(o.split(":")[0] for o in outcomes) == ["refused", "stored"], outcomes
+    assert weekend.scalar("SELECT COUNT(*) FROM history WHERE kind = 'run-mark'") == 1
+    assert weekend.scalar("SELECT COUNT(*) FROM run_marks") == 1
