@@ -224,7 +224,7 @@ def test_forced_start_checkpoint_and_fallback(weekend: Fvm) -> None:
     fvm("run", "start", "helg", "live", "--phase", "1")
     fvm("run", "task", "live", "a", "start", "--at", "2026-11-26T10:00")
     fvm("run", "task", "live", "a", "done", "--at", "2026-11-26T10:30")
-    fvm("run", "task", "live", "b", "skipped", "--unit", "u1")
+    fvm("run", "task", "live", "b", "överhoppad", "--unit", "u1")  # the Swedish word
     fvm("run", "task", "live", "b", "start", "--unit", "u2", "--at", "2026-11-26T10:40")
     fvm("run", "task", "live", "b", "done", "--unit", "u2", "--at", "2026-11-26T11:00")
     fvm(

@@ -85,7 +85,8 @@ def task(
 ) -> None:
     """Mark a task instance: start, done, failed, skipped or blocked. A task starts only when
     its predecessors are done or skipped; done needs a start first; a checkpoint is done only
-    with --decision, and a no-go decision marks it failed.
+    with --decision, and a no-go decision marks it failed. The Swedish words work too:
+    starta, klar, misslyckad, överhoppad, blockerad.
 
     Examples: fvm run task skarp freeze start
     fvm run task skarp unit-check done --unit vc-hjo --at 2027-02-10T03:15

@@ -22,8 +22,18 @@ STATE_WORDS = {
     "skipped": N_("skipped"),
     "blocked": N_("blocked"),
 }
-# What ``run task`` may mark an instance.
+# What ``run task`` may mark an instance, and the Swedish words it takes for them.
 ACTIONS = ("start", "done", "failed", "skipped", "blocked")
+ACTION_WORDS = {
+    "starta": "start",
+    "påbörjad": "start",
+    "klar": "done",
+    "klart": "done",
+    "misslyckad": "failed",
+    "överhoppad": "skipped",
+    "hoppa-över": "skipped",
+    "blockerad": "blocked",
+}
 # The ``per`` of a task.
 PERS = ("phase", "unit")
 # How far from T0 a planned start or a duration may reach (a year).

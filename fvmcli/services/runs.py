@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from fvmcli.core.runs import (
+    ACTION_WORDS,
     ENDED,
     MARK_BEFORE_T0,
     STATE_WORDS,
@@ -466,6 +467,7 @@ def run_mark(
     from fvmcli.services.territory import require_right, require_unit
     from fvmcli.store.runs import StoredMark, put_mark
 
+    action = ACTION_WORDS.get(action.strip().lower(), action.strip().lower())
     if action not in ACTION_STATE:
         raise InputError(
             _("unknown mark {action!r} (known: {known})").format(
