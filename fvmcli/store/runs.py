@@ -106,6 +106,7 @@ def add_run(conn: Connection, run: StoredRun) -> None:
         None,
         None,
     )
+    # Everything the row holds, so that the history alone can give the row back.
     new = json.dumps(
         {
             "runbook": run.runbook,
@@ -113,9 +114,12 @@ def add_run(conn: Connection, run: StoredRun) -> None:
             "area": run.area,
             "rehearsal": run.rehearsal,
             "t0": run.t0,
-            "units": len(run.units),
+            "source": run.source,
+            "units": run.units,
             "durations_from": run.durations_from,
+            "durations": run.durations,
         },
+        ensure_ascii=False,
         sort_keys=True,
     )
     record.insert(
