@@ -173,6 +173,18 @@ def test_a_run_by_hand(weekend: Fvm) -> None:
     )
     listed = fvm.json("run", "list")
     assert [(r["run"], r["instances"], r["ended"]) for r in listed] == [("rep1", 5, 1)]
+    # The history is the record: the tables agree with it until someone edits one beside fvm.
+    fvm("history", "verify")
+    from fvmcli.store.database import Database
+
+    database = Database(fvm.url)
+    try:
+        with database.write() as conn:
+            conn.run("UPDATE run_marks SET state = 'done' WHERE task = 'c'")
+    finally:
+        database.dispose()
+    forged = fvm("history", "verify", code=1).stdout + fvm("history", "verify", code=1).stderr
+    assert "run_marks" in forged
 
 
 def test_the_tie_goes_to_runbook_order(weekend: Fvm, tmp_path: Path) -> None:
