@@ -175,16 +175,28 @@ def test_the_plan_in_the_terminal_and_as_a_workbook(
     assert "Per område" in out and "Norra området" in out
     assert "2 tillfällen att lägga till totalt." in out
     book = openpyxl.load_workbook(tmp_path / "plan.xlsx")
-    # A sheet per course of the curriculum, named as people call the course.
-    assert book.sheetnames[:2] == ["Millennium för vårdpersonal", "Millennium för läkare"]
-    assert len(book.sheetnames) == 9
+    # A summary with the grand total, then a sheet per course of the curriculum, named as
+    # people call the course (cut between words where Excel's 31 characters run out).
+    assert book.sheetnames[:3] == [
+        "Sammanfattning",
+        "Millennium för vårdpersonal",
+        "Millennium för läkare",
+    ]
+    assert len(book.sheetnames) == 10
+    assert all(len(n) <= 31 and not n.endswith(" ") for n in book.sheetnames)
+    assert "Reservrutiner vid driftstart…" in book.sheetnames  # not "…driftstart oc"
     rows = list(book["Millennium för vårdpersonal"].iter_rows(values_only=True))
-    assert rows[0] == ("område", "namn", "saknar", "bokade", "på reservlistan",
+    assert rows[0] == ("område", "id", "saknar", "bokade", "på reservlistan",
                        "lediga platser", "underskott", "tillfällen att lägga till")  # fmt: skip
-    assert rows[1] == ("norra", "Norra området", 2, 1, 1, 0, 1, 1)
-    assert rows[2] == ("ostra", "Östra området", 1, 1, 0, 0, 0, 0)
-    assert rows[3] == ("etapp 3", "alla", 3, 2, 1, 0, 1, 1)
+    assert rows[1] == ("Norra området", "norra", 2, 1, 1, 0, 1, 1)
+    assert rows[2] == ("Östra området", "ostra", 1, 1, 0, 0, 0, 0)
+    assert rows[3] == ("etapp 3, alla områden", None, 3, 2, 1, 0, 1, 1)
     assert isinstance(rows[3][2], int)  # numbers as numbers
+    summary = list(book["Sammanfattning"].iter_rows(values_only=True))
+    assert summary[0][:2] == ("kurs", "id")
+    assert summary[1][:3] == ("Millennium för vårdpersonal", "enduser-clinical", 3)
+    total = next(r for r in summary if r[0] == "Totalt, etapp 3")
+    assert total[7] == 2 == sum(r[7] for r in summary[1 : summary.index(total)])
 
 
 def test_a_phase_without_go_live_counts_every_coming_session(fvm: Fvm) -> None:

@@ -252,3 +252,15 @@ def test_a_changed_session_updates_calendars_and_histories_are_shown(
         (NEW, None, "enrolled"),
     ]
     assert "Menade du t04?" in fvm("person", "history", "t004", code=2).stderr
+
+
+@pytest.mark.usefixtures("swedish")
+def test_coverage_says_it_counts_registered_people(fvm: Fvm) -> None:
+    fvm("unit", "add", "u9", "--name", "Avd 9", "--area", "sodra", "--type", "hospital",
+        "--staff", "48")  # fmt: skip
+    for n in (1, 2):
+        fvm("person", "add", f"r{n}", "--name", f"R {n}", "--role", "nurse", "--unit", "u9")
+    out = fvm("course", "coverage", "--unit", "u9").stdout
+    assert "anställda" in out and "registrerade" in out
+    assert "Täckningen räknar personerna som är registrerade i fvm (2), inte enheternas" in out
+    assert fvm.json("course", "coverage", "--unit", "u9")["units"][0]["staff"] == 48

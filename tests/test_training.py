@@ -196,6 +196,7 @@ def test_attendance_completion_and_assessment(school: Fvm) -> None:
                 "completed": 2,
                 "coverage": 25.0,
                 "failed": 0,
+                "staff": None,
             }
         ]
     }
@@ -210,6 +211,7 @@ def test_attendance_completion_and_assessment(school: Fvm) -> None:
         "completed": 0,
         "coverage": 0.0,
         "failed": 0,
+        "staff": None,
     }
 
 

@@ -8,9 +8,20 @@ from typing import Any
 from fvmcli.i18n import N_, _
 
 FIGURES = ("missing", "booked", "waitlisted", "free_seats", "shortfall", "sessions_to_add")
+SUMMARY = (
+    N_("course"),
+    N_("id"),
+    N_("missing"),
+    N_("booked"),
+    N_("waitlisted"),
+    N_("free seats"),
+    N_("shortfall"),
+    N_("sessions to add"),
+)
+SUMMARY_NAME = N_("Summary")
 HEADER = (
     N_("area"),
-    N_("name"),
+    N_("id"),
     N_("missing"),
     N_("booked"),
     N_("waitlisted"),
@@ -24,18 +35,30 @@ HEADER = (
 _NOT_IN_NAMES = str.maketrans({c: "-" for c in "[]:*?/\\"})
 
 
-def sheet_names(courses: list[str]) -> list[str]:
+def _cut(text: str, room: int) -> str:
+    """Return ``text`` in at most ``room`` characters: whole, or cut after a word with "…"
+    (a word longer than the room is cut within it)."""
+    if len(text) <= room:
+        return text
+    head = text[: room - 1]
+    if " " in head:
+        head = head[: head.rindex(" ")]
+    return head.rstrip(" ,;:-–") + "…"
+
+
+def sheet_names(courses: list[str], taken: tuple[str, ...] = ()) -> list[str]:
     """Return a sheet name per course (its title as people read it), without the characters
-    Excel refuses, cut to Excel's 31 characters and kept unique."""
-    names: list[str] = []
+    Excel refuses, within Excel's 31 characters (cut between words, with "…"), unique and
+    apart from the ``taken`` names."""
+    names: list[str] = list(taken)
     for title in courses:
         course = title.translate(_NOT_IN_NAMES)
-        name, n = course[:31], 1
+        name, n = _cut(course, 31), 1
         while name in names:
             n += 1
-            name = f"{course[: 31 - len(str(n)) - 1]}~{n}"
+            name = f"{_cut(course, 31 - len(str(n)) - 1)}~{n}"
         names.append(name)
-    return names
+    return names[len(taken) :]
 
 
 def plan_workbook(plan: Any, path: Path) -> None:
@@ -44,28 +67,49 @@ def plan_workbook(plan: Any, path: Path) -> None:
     from fvmcli.render.workbook import Book
 
     book = Book(path)
+    made_from = [
+        [_("as of"), plan.as_of],
+        [_("go-live (window end)"), plan.window_end or _("not set")],
+        [_("seats per added session"), plan.capacity],
+    ]
+    summary: list[list[Any]] = [
+        [
+            plan.titles.get(c.course, c.course),
+            c.course,
+            *(getattr(c.total, f) for f in FIGURES),
+        ]
+        for c in plan.courses
+    ]
+    summary.append(
+        [
+            _("Total, phase {phase}").format(phase=plan.phase),
+            None,
+            *(sum(getattr(c.total, f) for c in plan.courses) for f in FIGURES),
+        ]
+    )
+    book.sheet(_(SUMMARY_NAME), SUMMARY, [*summary, [], *made_from], {})
     for name, course in zip(
-        sheet_names([plan.titles.get(c.course, c.course) for c in plan.courses]),
+        sheet_names(
+            [plan.titles.get(c.course, c.course) for c in plan.courses], taken=(_(SUMMARY_NAME),)
+        ),
         plan.courses,
         strict=True,
     ):
         rows: list[list[Any]] = [
-            [area, plan.area_names.get(area, area), *(getattr(need, f) for f in FIGURES)]
+            [plan.area_names.get(area, area), area, *(getattr(need, f) for f in FIGURES)]
             for area, need in course.areas.items()
         ]
         rows.append(
             [
-                _("phase {phase}").format(phase=plan.phase),
-                _("all"),
+                _("phase {phase}, every area").format(phase=plan.phase),
+                None,
                 *(getattr(course.total, f) for f in FIGURES),
             ]
         )
         rows += [
             [],
             [_("course"), plan.titles.get(course.course, course.course)],
-            [_("as of"), plan.as_of],
-            [_("go-live (window end)"), plan.window_end or _("not set")],
-            [_("seats per added session"), plan.capacity],
+            *made_from,
         ]
         book.sheet(name, HEADER, rows, {})
     book.close()

@@ -23,7 +23,8 @@ COURSES = (
 )
 COVERAGE = (
     Column("unit", "unit"),
-    Column("people", "people"),
+    Column("staff", "staff"),
+    Column("people", "registered"),
     Column("required", "required"),
     Column("completed", "completed"),
     Column("coverage", "coverage", cell=lambda r: _coverage(r)),
@@ -112,7 +113,21 @@ def course_view(
 def coverage_view(rows: list[Any]) -> Shown:
     """Return ``course coverage``: one row per unit."""
     listing = Listing(COVERAGE, rows, title=_("Training coverage"))
-    return Shown(lambda: {"units": rows}, listing.show, listing)
+
+    def printed() -> None:
+        listing.show()
+        registered = sum(r.people for r in rows)
+        staff = sum(r.staff or 0 for r in rows)
+        if staff and registered != staff:  # say what the figures count, where it differs
+            say(
+                _(
+                    "Coverage counts the people registered in fvm ({registered}), not the staff "
+                    "of the units ({staff}): register the others with 'fvm person import'."
+                ).format(registered=registered, staff=staff),
+                "dim",
+            )
+
+    return Shown(lambda: {"units": rows}, printed, listing)
 
 
 def plan_view(found: Any, phase: int) -> Shown:

@@ -64,6 +64,7 @@ class UnitCoverage:
     completed: int
     coverage: float | None
     failed: int = 0  # failed assessment attempts: never left out of the picture
+    staff: int | None = None  # the unit's staff (None: not known): coverage counts registered
 
 
 def coverage(ctx: Context, chosen: UnitFilter = UnitFilter()) -> list[UnitCoverage]:
@@ -80,7 +81,13 @@ def coverage(ctx: Context, chosen: UnitFilter = UnitFilter()) -> list[UnitCovera
         c = covered.get(unit.id, EMPTY)
         found.append(
             UnitCoverage(
-                unit.id, c.people, c.required, c.completed, c.percent, failed.get(unit.id, 0)
+                unit.id,
+                c.people,
+                c.required,
+                c.completed,
+                c.percent,
+                failed.get(unit.id, 0),
+                unit.staff,
             )
         )
     return found
