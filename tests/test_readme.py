@@ -120,9 +120,7 @@ def test_the_readme_tour_runs_line_by_line(tmp_path: Path, monkeypatch: pytest.M
         "p1001: enrolled – Åsa Öberg\np1002: waitlisted – Göran Ek\n"
     )
     assert "Promoted p1002 from the waitlist." in output("session cancel")
-    assert output("session attend", 1) == (
-        "p1002: enrolled · 1 of 3 days attended – Göran Ek\n"
-    )
+    assert output("session attend", 1) == ("p1002: enrolled · 1 of 3 days attended – Göran Ek\n")
     assert output("session pass") == "p1002: completed – Göran Ek\n"
     assert "millennium-fundament-2026-11-16" in output("person history")
     assert "added" in output("session history") and "p1002" in output("session history")
