@@ -453,6 +453,7 @@ def approve(
 
     Example: fvm checklist approve golive --unit vc-hjo cut.rehearsal --comment "Styrgrupp 12/11"
     """
+    from fvmcli.cli.views.four_eyes import unproven_note
     from fvmcli.services.four_eyes import approve as approve_waiver
 
     done = approve_waiver(
@@ -464,7 +465,4 @@ def approve(
         else _("Approved the waiver on {question} for {unit} (asked for by {by}).")
     )
     say(message.format(question=done.question, unit=done.unit, by=done.requested_by))
-    if not done.proven:
-        from fvmcli.cli.views.four_eyes import UNPROVEN
-
-        say(_(UNPROVEN))
+    unproven_note(done.proven)

@@ -130,7 +130,6 @@ def decide(
     Example: fvm gate decide etapp1-2027-02-10 conditional --condition "Bemanning klar 2/3"
     """
     from fvmcli.render.values import word
-    from fvmcli.services.gate import criterion_names
     from fvmcli.services.gate import decide as make
 
     env = get_env(ctx)
@@ -139,7 +138,7 @@ def decide(
     if done.against:
         say(
             _("The decision goes against the criteria: {criteria}").format(
-                criteria=", ".join(criterion_names(env, done.against))
+                criteria=", ".join(env.gate.criterion_names(done.against, env.lang))
             ),
             "bold red",
         )

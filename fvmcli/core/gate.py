@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from fvmcli.core.model import Text
+from fvmcli.errors import InputError
+from fvmcli.i18n import _
 
 KINDS = (
     "units_with_status",
@@ -35,6 +37,29 @@ def choice_id(value: str, ids: Sequence[str], words: dict[str, str]) -> str | No
     if given in ids:
         return given
     return words.get(given)
+
+
+def parse_choice(value: str, ids: Sequence[str], words: dict[str, str], lang: str) -> str:
+    """Return the id of a vote or a decision given as its id or its Swedish word; refused (2)
+    naming the words of the user's language."""
+    found = choice_id(value, ids, words)
+    if found is None:
+        known = list(words) if lang == "sv" else list(ids)
+        raise InputError(
+            _("expected one of {known}, got {value!r}").format(known=", ".join(known), value=value)
+        )
+    return found
+
+
+def frozen_results(evidence: str) -> list[dict[str, Any]]:
+    """Return each criterion's result as a proposal's stored evidence froze it, failed
+    required first (as ``gate evaluate`` lists them); none when it is not readable."""
+    try:
+        found = json.loads(evidence).get("criteria") or []
+    except (ValueError, AttributeError):
+        return []
+    listed = [c for c in found if isinstance(c, dict)]
+    return sorted(listed, key=lambda c: (bool(c.get("met")), not c.get("required")))
 
 
 @dataclass(frozen=True)
@@ -100,6 +125,11 @@ class Gate:
     def role(self, role_id: str) -> GateRole | None:
         """Return the voting role with this id, if any."""
         return next((r for r in self.roles if r.id == role_id), None)
+
+    def criterion_names(self, ids: Iterable[str], lang: str) -> list[str]:
+        """Return criteria by their text in ``lang`` (an id the gate does not have, as it is)."""
+        texts = {c.id: c.text.get(lang) for c in self.criteria}
+        return [texts.get(i, i) for i in ids]
 
 
 @dataclass(frozen=True, slots=True)

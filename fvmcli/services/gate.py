@@ -17,9 +17,10 @@ from fvmcli.core.gate import (
     CriterionResult,
     GateUnit,
     canonical,
-    choice_id,
     digest,
     evaluate,
+    frozen_results,
+    parse_choice,
     part_digests,
     verdict,
     worst_first,
@@ -130,15 +131,8 @@ def phase_evaluation(
             )
         )
     rows.sort(key=row_rank)
-    return GateEvaluation(
-        phase,
-        day,
-        dated,
-        checklist,
-        rows,
-        [evaluate(c, units) for c in gate.criteria],
-        tuple(overdue),
-    )
+    results = [evaluate(c, units) for c in gate.criteria]
+    return GateEvaluation(phase, day, dated, checklist, rows, results, tuple(overdue))
 
 
 def check_phase(ctx: Context, phase: int) -> None:
@@ -268,7 +262,7 @@ def vote(ctx: Context, label: str, role: str, choice: str, comment: str | None =
     from fvmcli.services.access import require_vote
     from fvmcli.store.gates import StoredVote, decision, put_vote
 
-    choice = _choice(ctx, choice, VOTES, VOTE_WORDS)
+    choice = parse_choice(choice, VOTES, VOTE_WORDS, ctx.lang)
     found = ctx.gate.role(role)
     if found is None:
         known = ", ".join(r.id for r in ctx.gate.roles)
@@ -282,18 +276,6 @@ def vote(ctx: Context, label: str, role: str, choice: str, comment: str | None =
             raise ConflictError(_("{label!r} is decided: votes are closed").format(label=label))
         put_vote(conn, label, StoredVote(role, choice, ctx.actor(), ctx.clock.now(), comment))
     return found.name.get(ctx.lang)
-
-
-def _choice(ctx: Context, value: str, ids: tuple[str, ...], words: dict[str, str]) -> str:
-    """Return the id of a vote or a decision given as its id or its Swedish word; refused (2)
-    naming the words of the user's language."""
-    found = choice_id(value, ids, words)
-    if found is None:
-        known = list(words) if ctx.lang == "sv" else list(ids)
-        raise InputError(
-            _("expected one of {known}, got {value!r}").format(known=", ".join(known), value=value)
-        )
-    return found
 
 
 @dataclass(frozen=True)
@@ -335,7 +317,7 @@ def decide(
             if hyper
             else (DECISIONS, DECISION_WORDS, "no-go")
         )
-        choice = _choice(ctx, choice, ids, words)
+        choice = parse_choice(choice, ids, words, ctx.lang)
         if choice == "conditional" and not listed:
             raise InputError(_("a conditional go needs at least one --condition"))
         if decision(conn, label) is not None:
@@ -361,7 +343,7 @@ def decide(
             texts = (
                 {c.id: c.text.get(ctx.lang) for c in ctx.hypercare.criteria}
                 if hyper
-                else dict(zip(against, criterion_names(ctx, against), strict=True))
+                else dict(zip(against, ctx.gate.criterion_names(against, ctx.lang), strict=True))
             )
             raise ConflictError(
                 _("a {decision} against failing criteria needs --reason: {criteria}").format(
@@ -384,13 +366,6 @@ def decide(
     return Decided(against if choice != stop else [], head, choice)
 
 
-def criterion_names(ctx: Context, ids: list[str]) -> list[str]:
-    """Return the criteria of ``gates.toml`` by their text in the user's language (an id the
-    gate no longer has, as it is)."""
-    texts = {c.id: c.text.get(ctx.lang) for c in ctx.gate.criteria}
-    return [texts.get(i, i) for i in ids]
-
-
 def show(ctx: Context, label: str) -> dict[str, Any]:
     """Return the proposal as ``gate show --json`` shows it (``cli.md``): as the history's
     chain records it, with ``record`` saying where the tables differ from it."""
@@ -408,7 +383,7 @@ def show(ctx: Context, label: str) -> dict[str, Any]:
         "as_of": proposal.as_of.isoformat(),
         "digest": proposal.digest,
         "verdict": proposal.verdict,
-        "criteria": _frozen_criteria(proposal.evidence),
+        "criteria": frozen_results(proposal.evidence),
         "votes": [
             {"role": v.role, "vote": v.vote, "by": v.by, "at": v.at, "comment": v.comment}
             for v in cast
@@ -424,17 +399,6 @@ def show(ctx: Context, label: str) -> dict[str, Any]:
             "against_criteria": decided.against,
         },
     }
-
-
-def _frozen_criteria(evidence: str) -> list[dict[str, Any]]:
-    """Return each criterion's result as the proposal froze it, failed required first (as
-    ``gate evaluate`` lists them); none when the stored evidence is not readable."""
-    try:
-        found = json.loads(evidence).get("criteria") or []
-    except (ValueError, AttributeError):
-        return []
-    listed = [c for c in found if isinstance(c, dict)]
-    return sorted(listed, key=lambda c: (bool(c.get("met")), not c.get("required")))
 
 
 def decisions_of(ctx: Context, phases: set[int]) -> list[dict[str, Any]]:

@@ -44,10 +44,16 @@ def attested_view(done: Attested) -> Shown:
             else _("Attested for {unit}: {questions}.")
         )
         say(message.format(unit=done.unit, questions=", ".join(done.questions)))
-        if not done.proven:
-            say(_(UNPROVEN))
+        unproven_note(done.proven)
 
     return Shown(
         lambda: {"unit": done.unit, "questions": list(done.questions), "state": done.state},
         printer,
     )
+
+
+def unproven_note(proven: bool) -> None:
+    """Say, after a second person's word on a database that does not check logins, that fvm
+    cannot prove who is who."""
+    if not proven:
+        say(_(UNPROVEN))
