@@ -56,6 +56,8 @@ def test_a_no_show_or_a_waitlist_place_does_not_stop_a_new_booking(course_people
     # A person refused alone: nothing stored, and said so.
     alone = fvm("session", "enroll", NEW, "t01", code=3).stderr
     assert "nekas, inget sparat:" in alone and "--force --reason" in alone
+    # The history says why, in Swedish (the stored note stays as written).
+    assert f"platsen på reservlistan flyttad till {NEW}" in fvm("session", "history", FULL).stdout
     # The status words a trainer reads are Swedish.
     past = fvm("session", "show", PAST).stdout
     assert "uteblev" in past and "no-show" not in past

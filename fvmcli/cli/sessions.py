@@ -116,7 +116,11 @@ def update(
         by=by,
     )
     say(
-        _("{id}: {outcome}; {when}, {capacity} seats.").format(
+        ngettext(
+            "{id}: {outcome}; {when}, {capacity} seat.",
+            "{id}: {outcome}; {when}, {capacity} seats.",
+            saved.capacity,
+        ).format(
             id=session_id,
             outcome=word(saved.outcome),
             when=time_span(saved.start, saved.end),

@@ -18,6 +18,23 @@ FIELDS = {
 }
 
 
+def _said(note: str | None) -> str | None:
+    """Return a booking's stored comment as people read it: the notes fvm writes itself
+    (kept in English in the history, as written) in the user's language; a person's own
+    reason as it was given."""
+    if note is None:
+        return None
+    if note == "promoted from the waitlist":
+        return _("promoted from the waitlist")
+    if note.startswith("moved to "):
+        return _("its waitlist place moved to {session}").format(session=note[len("moved to ") :])
+    if note.startswith("day "):
+        days, _sep, reason = note[len("day ") :].partition("; ")
+        shown = _("attended {days}").format(days=days)
+        return f"{shown}; {reason}" if reason else shown
+    return note
+
+
 def _changed(old: str | None, new: str | None) -> str:
     """Return what a change of a session changed, as ``field: before → after`` (``start:
     2027-01-19T09:00 → 2027-01-25T10:00``); empty for a session added."""
@@ -50,7 +67,7 @@ def training_history(
         rows = stored(conn, person=person_id, session=session_id)
     found = []
     for at, by, kind, session, person, old, new, note, course in rows:
-        comment = note
+        comment = _said(note)
         previous: str | None = old
         status: str | None = new
         if kind == "session":
