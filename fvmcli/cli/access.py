@@ -7,8 +7,9 @@ import typer
 from fvmcli.cli.env import get_env
 from fvmcli.cli.groups import GROUPS
 from fvmcli.cli.options import output_options
-from fvmcli.cli.output import Output, say
-from fvmcli.i18n import _, ngettext
+from fvmcli.cli.output import Output, Shown, say
+from fvmcli.errors import ExitCode
+from fvmcli.i18n import N_, _, ngettext
 
 app = typer.Typer(
     help=GROUPS["access"][1],
@@ -140,3 +141,55 @@ def whoami(ctx: typer.Context, out: Output) -> None:
     from fvmcli.services.access import whoami as who
 
     out.emit(whoami_view(who(get_env(ctx))))
+
+
+# What each gap of ``fvm access check`` means, in words.
+GAPS = {
+    "row-level security": N_("no row-level security: any login with a privilege writes any row"),
+    "record": N_("a change is not refused when it comes without its history entry"),
+    "four-eyes": N_("an attestation or approval by its own giver is not refused"),
+    "public": N_("every login may write it (a privilege of PUBLIC)"),
+    "rights": N_("rights are not set up: run 'fvm access init' as the owner of the tables"),
+}
+
+
+@app.command("check")
+@output_options()
+def check(ctx: typer.Context, out: Output) -> None:
+    """Check that no login can change a recorded table outside the record: each table has
+    row-level security, refuses a change that comes without its history entry, and (answers,
+    waivers) refuses four eyes given by the same person. Exits 1 naming each table that does
+    not; 'fvm access init' sets it all up again.
+
+    Example: fvm --db postgresql://fvm@dbhost/fvm access check
+    """
+    from fvmcli.services.access import check as find
+
+    found = find(get_env(ctx))
+    document = {
+        "enforced": found.enforced,
+        "ok": found.enforced and not found.gaps,
+        "gaps": [{"table": t, "gap": g} for t, g in found.gaps],
+    }
+
+    def printer() -> None:
+        if not found.enforced and not found.gaps:
+            say(
+                _(
+                    "A SQLite file is one person's: it cannot stop anyone who has the file from "
+                    "changing it. 'fvm history verify' finds what was changed beside fvm."
+                )
+            )
+            return
+        if not found.gaps:
+            say(_("Every recorded table is written through the record only."))
+            return
+        say(_("Recorded tables a login can change outside the record:"), "bold red")
+        for table, gap in found.gaps:
+            say(f"  {table}: {_(GAPS[gap])}", "red")
+        say(_("Set it up again with:"))
+        say("  fvm access init")
+
+    out.emit(Shown(lambda: document, printer))
+    if found.gaps:
+        raise typer.Exit(ExitCode.GATE_FAILED)

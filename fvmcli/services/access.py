@@ -192,6 +192,28 @@ def init(ctx: Context, admin: str | None = None) -> Setup:
     return Setup(chosen, bool(added))
 
 
+@dataclass(frozen=True)
+class RecordCheck:
+    """What ``fvm access check`` found: whether the database enforces the record at all (a
+    SQLite file cannot), and each recorded table a login could change beside it."""
+
+    enforced: bool
+    gaps: list[tuple[str, str]]
+
+
+def check(ctx: Context) -> RecordCheck:
+    """Return each recorded table that a login could write outside the record (PostgreSQL);
+    a SQLite file enforces nothing, and ``history verify`` is its check."""
+    from fvmcli.store.access import record_gaps
+
+    with ctx.open().read() as conn:
+        if conn.backend != "postgresql":
+            return RecordCheck(False, [])
+        if not enforced(conn):
+            return RecordCheck(False, [("*", "rights")])
+        return RecordCheck(True, record_gaps(conn))
+
+
 MAX_LOGIN_BYTES = 63  # PostgreSQL cuts a role's name longer than this
 
 

@@ -235,7 +235,7 @@ def baseline(conn: Connection, *, at: str) -> int:
     first open after the upgrade. Return how many entries."""
     change = Change(at, "fvm", BASELINE, comment="recorded before the history was the record")
     # A table a later revision creates is empty when it comes: only those there now count.
-    return sum(restate(conn, table, {}, change) for table in SHAPES if _exists(conn, table))
+    return sum(restate(conn, table, {}, change) for table in SHAPES if exists(conn, table))
 
 
 def _columns(conn: Connection, table: str) -> set[str]:
@@ -250,7 +250,7 @@ def _columns(conn: Connection, table: str) -> set[str]:
     return {row[1] for row in conn.rows(f"PRAGMA table_info({quoted(table)})")}
 
 
-def _exists(conn: Connection, table: str) -> bool:
+def exists(conn: Connection, table: str) -> bool:
     """Return True when the database (the schema in use) has the table."""
     if conn.backend == "postgresql":
         return conn.scalar(f"SELECT to_regclass({conn.mark}) IS NOT NULL", (table,)) is True

@@ -1,0 +1,165 @@
+"""Plain SQL cannot go around the record on a shared database (issue 51): with rights set up,
+PostgreSQL refuses, at commit, any change of a recorded table that does not come with its
+history entry, and refuses an attestation or approval by the one who gave the answer or asked
+for the waiver, whoever the login and whatever the client. Real logins on the test server."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.test_access import Server, answer, refused_by_policy, server  # noqa: F401
+
+pytestmark = pytest.mark.store  # the PostgreSQL tests skip themselves (server fixture)
+
+# What each login tries beside fvm, on each recorded table it may otherwise write.
+ATTEMPTS = [
+    (
+        "anna",
+        "INSERT INTO answers VALUES ('u1','golive','org.super-users','yes',NULL,'{me}','x',1)",
+    ),
+    ("anna", "UPDATE answers SET value = 'yes' WHERE unit_id = 'u1'"),
+    ("anna", "DELETE FROM answers WHERE unit_id = 'u1'"),
+    ("anna", "INSERT INTO equipment_counts VALUES ('u1','pc',1,1,1,'{me}','x')"),
+    ("anna", "UPDATE equipment_counts SET tested = 9, configured = 9, present = 9"),
+    ("lena", "UPDATE units SET area = 'norra' WHERE id = 'u1'"),
+    ("lena", "INSERT INTO phases VALUES (3, '2027-10-01')"),
+    ("lena", "UPDATE people SET unit_id = 'u2' WHERE id = 'p1'"),
+    ("lena", "DELETE FROM waivers"),
+    ("lena", "UPDATE waivers SET until = '2030-01-01'"),
+    ("lena", "INSERT INTO snapshots VALUES ('T-1','golive','2026-12-01','{me}','x',NULL)"),
+    ("adam", "DELETE FROM access_grants WHERE role = 'reader'"),
+    (
+        "adam",
+        "INSERT INTO access_grants (login, role, granted_by, granted_at) "
+        "VALUES ('{me}','lead','{me}','x')",
+    ),
+]
+
+
+@pytest.fixture
+def answered(server: Server) -> Server:  # noqa: F811
+    """anna answered two critical questions no through fvm; lena waived a third."""
+    anna = server.fvm("anna")
+    answer(anna, "u1", "nej")
+    anna("checklist", "set", "golive", "--unit", "u1", "org.steering", "nej")
+    anna("equipment", "count", "u1", "care-client", "--present", "2")
+    server.fvm("lena")(
+        "checklist",
+        "waive",
+        "golive",
+        "--unit",
+        "u1",
+        "org.staffing-plan",
+        "--reason",
+        "Styrgrupp",
+        "--until",
+        "2027-01-15",
+    )
+    return server
+
+
+@pytest.mark.parametrize(("name", "statement"), ATTEMPTS)
+def test_a_recorded_table_written_beside_fvm_is_refused(
+    answered: Server, name: str, statement: str
+) -> None:
+    before = answered.owner.scalar("SELECT count(*) FROM history")
+    message = refused_by_policy(answered, name, statement.format(me=answered.logins[name]))
+    assert "outside the record" in message or "row-level security" in message
+    assert answered.owner.scalar("SELECT count(*) FROM history") == before
+    assert json.loads(answered.owner("history", "verify", "--json").stdout)["ok"]
+
+
+def test_forging_four_eyes_in_sql_is_refused_and_never_counted(answered: Server) -> None:
+    me = answered.logins["anna"]
+    # The attack of the issue: her own answers made "yes" and "attested by a colleague".
+    message = refused_by_policy(
+        answered,
+        "anna",
+        "UPDATE answers SET value='yes', attestation='attested', attested_by='kollega', "
+        "attested_at=now()::text WHERE unit_id='u1' AND question IN "
+        "('org.project-lead','org.steering')",
+    )
+    assert "permission denied" in message
+    # An attestation alone, in her own name, of her own answer: refused as it is written.
+    message = refused_by_policy(
+        answered,
+        "anna",
+        f"UPDATE answers SET attestation='attested', attested_by='{me}' WHERE unit_id='u1'",
+    )
+    assert f"{me} may not give attestation" in message  # an answerer may not attest at all
+    # A lead, who may attest, may not attest what she answered herself.
+    lead = answered.logins["lena"]
+    answered.fvm("lena")("checklist", "set", "golive", "--unit", "u1", "org.super-users", "ja")
+    message = refused_by_policy(
+        answered,
+        "lena",
+        f"UPDATE answers SET attestation='attested', attested_by='{lead}' "
+        "WHERE unit_id='u1' AND question = 'org.super-users'",
+    )
+    assert f"{lead} may not give attestation on what {lead} gave" in message
+    # In another's name (without the right to act for others): refused.
+    message = refused_by_policy(
+        answered,
+        "anna",
+        "UPDATE answers SET attestation='attested', attested_by='kollega' WHERE unit_id='u1'",
+    )
+    assert "may not" in message
+    # A waiver approved by the lead who asked for it: refused.
+    message = refused_by_policy(
+        answered,
+        "lena",
+        f"UPDATE waivers SET approval='approved', approved_by='{lead}' WHERE unit_id='u1'",
+    )
+    assert f"{lead} may not give approval on what {lead} gave" in message
+    assert answered.owner.scalar("SELECT count(*) FROM answers WHERE attestation IS NOT NULL") == 0
+    score = json.loads(
+        answered.fvm("anna")("checklist", "score", "golive", "--unit", "u1", "--json").stdout
+    )
+    assert score["unattested"] == 0 or all(
+        not q.get("attested") for q in score.get("questions", []) if q.get("attest")
+    )
+
+
+def test_through_fvm_the_same_writes_are_recorded(answered: Server) -> None:
+    """What fvm writes passes the database's check: the row and its entry together."""
+    lena = answered.fvm("lena")
+    answer(lena, "u1", "ja", by=None)
+    lena("phase", "set", "3", "--go-live", "2027-10-01")
+    lena("access", "grant", answered.logins["rita"], "--role", "answerer", "--unit", "u2", code=5)
+    adam = answered.fvm("adam")
+    adam("access", "grant", answered.logins["rita"], "--role", "answerer", "--unit", "u2")
+    adam("access", "revoke", answered.logins["rita"], "--role", "answerer")
+    found = json.loads(adam("history", "verify", "--json").stdout)
+    assert found["ok"] and found["state"]["count"] == 0
+
+
+def test_access_check_names_a_table_left_open(answered: Server) -> None:
+    owner = answered.owner
+    assert json.loads(owner("access", "check", "--json").stdout) == {
+        "enforced": True,
+        "ok": True,
+        "gaps": [],
+    }
+    from fvmcli.store.database import Database
+
+    database = Database(owner.url)
+    with database.write() as conn:  # the owner switches the check off, as only it can
+        conn.run("ALTER TABLE answers DISABLE TRIGGER fvm_record")
+        conn.run("ALTER TABLE waivers DISABLE TRIGGER fvm_four_eyes")
+    database.dispose()
+    found = owner("access", "check", code=1).stdout
+    assert "answers: a change is not refused when it comes without its history entry" in found
+    assert "waivers: an attestation or approval by its own giver is not refused" in found
+    owner("access", "init")  # sets it up again
+    assert json.loads(owner("access", "check", "--json").stdout)["ok"]
+
+
+def test_access_check_on_a_personal_file_says_what_it_cannot_do(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import Fvm
+
+    fvm = Fvm(f"sqlite:///{tmp_path / 'fvm.sqlite'}")
+    fvm("init")
+    said = fvm("access", "check").stdout
+    assert "cannot stop anyone who has the file" in said and "fvm history verify" in said
