@@ -353,3 +353,34 @@ def test_what_is_not_an_archive_is_refused_with_exit_2(
     if said != "not an fvm gate archive":
         assert result.exit_code == 2
     assert said in result.stderr + result.stdout
+
+
+def test_no_code_but_the_record_writes_a_recorded_table() -> None:
+    """Every write of a recorded table goes through store/record.py (the erasure text is the
+    one exception: it empties personal columns, and the rows it leaves are restated after)."""
+    import re
+
+    from fvmcli.store.record_shapes import SHAPES
+
+    package = Path(__file__).resolve().parents[1] / "fvmcli"
+    tables = "|".join(sorted(SHAPES))
+    raw = re.compile(rf"(INSERT INTO|UPDATE|DELETE FROM)\s+({tables})\b")
+    helper = re.compile(r"conn\.(insert|update|delete|run_many)\(")
+    found = []
+    for path in package.rglob("*.py"):
+        relative = path.relative_to(package).as_posix()
+        if relative in ("store/record.py", "store/driver.py") or "migrations" in relative:
+            continue
+        text = path.read_text("utf-8")
+        for match in raw.finditer(text):
+            if relative == "store/training.py" and match.group(2) in ("people", "enrolments"):
+                continue  # erasure_statements
+            found.append(f"{relative}: {match.group(0)}")
+        for match in helper.finditer(text):
+            if (
+                relative == "store/history.py"
+                or "_STAGED" in text[match.start() : match.start() + 80]
+            ):
+                continue  # the history itself; an import's temporary staging table
+            found.append(f"{relative}: {match.group(0)}")
+    assert found == []
