@@ -10,6 +10,8 @@ command's ratio to its floor, measured in the same run, is what to compare betwe
     python -m benchmarks.floors html URL OUT CELLS
     python -m benchmarks.floors answers URL FILE      (parse, insert answers and history)
     python -m benchmarks.floors people URL FILE       (parse, insert people and history)
+    python -m benchmarks.floors history URL TABLE,…   (read the history, hash each entry;
+                                                       read the recorded tables)
 """
 
 from __future__ import annotations
@@ -47,6 +49,26 @@ def read(url: str, tables: str) -> int:
         cursor.execute(f"SELECT * FROM {table}")
         while batch := cursor.fetchmany(5000):
             n += len(batch)
+    return n
+
+
+def history(url: str, tables: str) -> int:
+    """Read every history entry and hash each with hashlib, then read every row of the
+    recorded tables: the least ``history verify`` does; return how many entries."""
+    import hashlib
+
+    conn = connect(url)
+    cursor = conn.cursor()
+    cursor.execute(
+        'SELECT id, prev, hash, payload, salt, at, "by", kind, unit_id, scope, subject, version, '
+        "login, key, old, new, comment, tbl, rowkey, state, private FROM history ORDER BY id"
+    )
+    n = 0
+    while batch := cursor.fetchmany(5000):
+        for row in batch:
+            hashlib.sha256(repr(row[1:]).encode("utf-8")).hexdigest()
+        n += len(batch)
+    read(url, tables)
     return n
 
 
@@ -189,6 +211,8 @@ def main() -> None:
         answers(url, rest[0])
     elif kind == "people":
         people(url, rest[0])
+    elif kind == "history":
+        history(url, rest[0])
     else:
         sys.exit(f"unknown floor {kind!r}")
     report_peak()

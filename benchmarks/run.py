@@ -231,6 +231,33 @@ def bulk(url: str, sql: str, rows: list[tuple[Any, ...]]) -> None:
         conn.commit()
 
 
+def _target(url: str) -> tuple[str, str]:
+    if url.startswith("sqlite:///"):
+        return "sqlite", url.removeprefix("sqlite:///")
+    return "postgresql", url.replace("postgresql+psycopg://", "postgresql://")
+
+
+def record_baseline(url: str) -> None:
+    """Put every row written straight to the tables into the history's chain, as the upgrade to
+    the record does for a database from before it."""
+    from fvmcli.clock import now_iso
+    from fvmcli.store.driver import connect as transaction
+    from fvmcli.store.record import baseline
+
+    with transaction(*_target(url), write=True) as conn:
+        baseline(conn, at=now_iso())
+
+
+def recorded_tables(url: str) -> list[str]:
+    """Return the recorded tables this database has."""
+    from fvmcli.store.driver import connect as transaction
+    from fvmcli.store.record import exists
+    from fvmcli.store.record_shapes import SHAPES
+
+    with transaction(*_target(url)) as conn:
+        return [t for t in SHAPES if exists(conn, t)]
+
+
 def completions(url: str, paths: dict[str, Path]) -> None:
     """Record a completed course for about 70 % of the people."""
     rng = random.Random(3)
@@ -407,6 +434,19 @@ def territory_size(backend: str, units: int, pairs: int, work: Path, results: li
             "cutover forecast --json",
             lambda: fvm(url, "cutover", "forecast", "--json", "--as-of", AS_OF),
             lambda: floor("read", url, STATUS_TABLES + ",snapshots,snapshot_units"),
+            pairs,
+        )
+        # The history is the record: what the benchmark wrote straight to the tables enters the
+        # chain as an upgrade's baseline would, then the whole record is verified.
+        record_baseline(url)
+        recorded = ",".join(recorded_tables(url))
+        paired(
+            results,
+            backend,
+            units,
+            "history verify --json",
+            lambda: fvm(url, "history", "verify", "--json"),
+            lambda: floor("history", url, recorded),
             pairs,
         )
         paired(
