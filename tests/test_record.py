@@ -167,6 +167,10 @@ def test_gate_show_shows_what_the_chain_records_never_the_forged_decision(
     assert [(p["decision"], p["record_ok"]) for p in listed] == [("no-go", False)]
     verified = fvm("--content", folder, "gate", "verify", "m1", code=1).stdout
     assert "gate_decisions" in verified
+    page = Path(folder).parent / "report.html"
+    fvm("--content", folder, "cutover", "report", "--checklist", "mini", "-o", str(page))
+    html = page.read_text("utf-8")
+    assert "The tables differ from what the history records of this decision" in html
 
 
 def test_rows_added_or_removed_outside_fvm_are_named(fvm: Fvm) -> None:
