@@ -138,11 +138,13 @@ class Pending:
     value: str
     by: str | None
     at: str | None
+    label: str | None = None  # the answer as a person reads it (``ja``, an option's label)
 
 
 def pending(ctx: Context, checklist_id: str, chosen: UnitFilter) -> list[Pending]:
     """Return the answers of the chosen units that await attestation, by unit and question:
     a lead's worklist. The scorer decides which they are."""
+    from fvmcli.render.checklist_sheet import answer_label
     from fvmcli.services.readiness import territory_summaries
     from fvmcli.store.answers import answers_by_unit
     from fvmcli.store.reads import Scope
@@ -162,7 +164,9 @@ def pending(ctx: Context, checklist_id: str, chosen: UnitFilter) -> list[Pending
         for unit_id, name, questions in waiting:
             for qid in questions:
                 answer = stored[unit_id][qid]
-                found.append(Pending(unit_id, name, qid, answer.value, answer.by, answer.at))
+                question = checklist.question(qid)
+                label = answer_label(question, answer.value, ctx.lang) if question else None
+                found.append(Pending(unit_id, name, qid, answer.value, answer.by, answer.at, label))
     return found
 
 

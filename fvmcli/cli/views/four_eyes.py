@@ -19,7 +19,7 @@ PENDING = (
     Column("unit", "unit id", table=False),
     Column("unit_name", "unit", shrink=True),
     Column("question", "question", shrink=False),
-    Column("value", "answer", answer_word),
+    Column("value", "answer", cell=lambda p: p["label"] or answer_word(p["value"])),
     Column("by", "answered by"),
     Column("at", "answered", lambda at: local_time(at) or ""),
 )
