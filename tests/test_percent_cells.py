@@ -65,10 +65,11 @@ def test_the_sheet_writes_a_percent_as_excel_keeps_one(sheet: tuple[Fvm, Path]) 
         ("90 %", "@", "90"),  # text
         ("0,9 %", "@", "0.9"),  # less than one per cent, said so
         (0, "General", "0"),
+        (90, None, "90"),  # 90 written into the percent cell by a program, not typed: 90
     ],
 )
 def test_a_percent_cell_round_trips_as_the_person_means_it(
-    sheet: tuple[Fvm, Path], value: object, number_format: str, expected: str
+    sheet: tuple[Fvm, Path], value: object, number_format: str | None, expected: str
 ) -> None:
     fvm, path = sheet
     edit(path, value, number_format)

@@ -77,11 +77,14 @@ def answer_text(cell: Any) -> tuple[str | None, bool]:
     """Return an answer cell's text as the person meant it, and whether it is a plain number.
 
     A number in a percent-formatted cell is a fraction, as Excel stores it: 0.9 shown as
-    ``90 %`` is read as ``90 %``. Text is read as typed (``"90 %"``), other numbers as they are.
+    ``90 %`` is read as ``90 %``. A whole number from 2 up there is no fraction a person typed
+    (it would be 200 % or more) but a percentage a program wrote into the cell: read as it is.
+    Text is read as typed (``"90 %"``), other numbers as they are.
     """
     value = cell.value
     if isinstance(value, int | float) and not isinstance(value, bool):
-        if is_percent_format(getattr(cell, "number_format", None)):
+        written = value >= 2 and float(value).is_integer()
+        if is_percent_format(getattr(cell, "number_format", None)) and not written:
             return format_number(round(value * 100, 9)) + " %", False
         return format_number(value), True
     return cell_text(value), False
