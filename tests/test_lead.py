@@ -411,3 +411,20 @@ def test_the_first_approval_stands_and_a_file_says_it_cannot_prove_who_is_who(
     _c(ward, "set", "chain", "--unit", "w", "train", "ja")
     out = _c(ward, "attest", "chain", "--unit", "w", "train", user="anna").stdout
     assert "så fvm kan inte styrka vem som är vem" in " ".join(out.split())
+
+
+def test_the_workbook_gives_decision_and_vote_times_in_local_time(
+    meeting: tuple[Fvm, str],  # noqa: F811
+) -> None:
+    import openpyxl
+
+    fvm, folder = meeting
+    _decided(meeting)
+    sheets = Path(folder).parent / "report.xlsx"
+    fvm("--content", folder, "cutover", "report", "--checklist", "mini", "-o", str(sheets))
+    book = openpyxl.load_workbook(sheets)
+    decided = [[c.value for c in r] for r in book["Go-no-go decisions"].iter_rows()]
+    assert decided[0][6] == "at" and decided[0][10] == "checksum"
+    assert decided[1][6] == f"{TODAY.isoformat()} 10:00"
+    votes = [[c.value for c in r] for r in book["Votes"].iter_rows(min_row=2)]
+    assert {v[4] for v in votes} == {f"{TODAY.isoformat()} 10:00"}
