@@ -12,6 +12,8 @@ command's ratio to its floor, measured in the same run, is what to compare betwe
     python -m benchmarks.floors people URL FILE       (parse, insert people and history)
     python -m benchmarks.floors history URL TABLE,…   (read the history, hash each entry;
                                                        read the recorded tables)
+    python -m benchmarks.floors hypercare-day URL DAY (read one day's hypercare values)
+    python -m benchmarks.floors hypercare-import URL FILE DAY   (parse, insert values, history)
 """
 
 from __future__ import annotations
@@ -213,6 +215,10 @@ def main() -> None:
         people(url, rest[0])
     elif kind == "history":
         history(url, rest[0])
+    elif kind == "hypercare-day":
+        hypercare_day(url, rest[0])
+    elif kind == "hypercare-import":
+        hypercare_import(url, rest[0], rest[1])
     else:
         sys.exit(f"unknown floor {kind!r}")
     report_peak()
@@ -227,3 +233,42 @@ def report_peak() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def hypercare_day(url: str, day: str) -> None:
+    """Read one day's hypercare values, as ``hypercare status`` needs them."""
+    conn = connect(url)
+    cursor = conn.cursor()
+    cursor.execute(
+        f"SELECT unit_id, indicator, value FROM hypercare_values WHERE day = {mark(conn)}", (day,)
+    )
+    while cursor.fetchmany(5000):
+        pass
+
+
+def hypercare_import(url: str, file: str, day: str) -> None:
+    """Parse a day's hypercare CSV and insert its values and their history in one transaction
+    (on ``day`` instead of the file's, so that fvm's import of the file finds nothing stored)."""
+    import csv
+
+    conn = connect(url)
+    p = mark(conn)
+    at = "2026-11-29T10:00:00+01:00"
+    cursor = conn.cursor()
+    if p == "?":
+        cursor.execute("BEGIN IMMEDIATE")
+    with open(file, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle, delimiter=";")
+        next(reader)
+        rows = [(day, u, i, float(v), None, "bench", at) for u, i, _, v in reader]
+    cursor.executemany(
+        'INSERT INTO hypercare_values (day, unit_id, indicator, value, comment, "by", "at") '
+        f"VALUES ({', '.join([p] * 7)})",
+        rows,
+    )
+    cursor.executemany(
+        'INSERT INTO history (at, "by", kind, unit_id, scope, subject, new, login) '
+        f"VALUES ({', '.join([p] * 8)})",
+        [(at, "bench", "hypercare-floor", u, d, i, str(v), "bench") for d, u, i, v, *_ in rows],
+    )
+    conn.commit() if p == "%s" else cursor.execute("COMMIT")

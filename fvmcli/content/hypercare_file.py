@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -91,6 +91,10 @@ def parse_values(
     found: list[tuple[str, str, date, float, str | None]] = []
     seen: dict[tuple[str, str, date], int] = {}
     known = ", ".join(i.id for i in hypercare.indicators)
+    indicators = {i.id: i for i in hypercare.indicators}
+    # A day's file names few days and go-live dates: each is parsed and checked once.
+    day_of = cache(parse_date)
+    why_of = cache(lambda day, go_live: day_problem(day, go_live, hypercare.days, today))
     for row in rows:
         if problems.missing(row, REQUIRED):
             continue
@@ -99,7 +103,7 @@ def parse_values(
         if unit not in go_live_of:
             problems.add(row, "unit", _("no unit {unit_id!r}").format(unit_id=unit))
             bad = True
-        indicator = hypercare.indicator(name)
+        indicator = indicators.get(name)
         if indicator is None:
             problems.add(
                 row,
@@ -109,9 +113,9 @@ def parse_values(
                 ),
             )
             bad = True
-        day = _checked(problems, row, "day", parse_date)
+        day = _checked(problems, row, "day", day_of)
         if day is not None and unit in go_live_of:
-            why = day_problem(day, go_live_of[unit], hypercare.days, today)
+            why = why_of(day, go_live_of[unit])
             if why is not None:
                 problems.add(row, "day", why)
                 bad = True

@@ -121,16 +121,13 @@ class UnitState:
         return {
             "unit": self.unit,
             "state": self.state,
-            "values": {k: _plain(v) for k, v in self.values.items()},
+            # A whole value as an int (a count of 3 is 3, not 3.0).
+            "values": {
+                k: int(v) if v is not None and v % 1 == 0 else v
+                for k, v in self.values.items()
+            },
             "beyond": list(self.beyond),
         }
-
-
-def _plain(value: float | None) -> float | int | None:
-    """Return a whole value as an int (a count of 3 is 3, not 3.0)."""
-    if value is not None and float(value).is_integer():
-        return int(value)
-    return value
 
 
 def unit_state(

@@ -39,16 +39,17 @@ def _unit_columns(hypercare: Hypercare, lang: str) -> tuple[Column, ...]:
     )
 
 
-def _unit_rows(found: HypercareDay) -> list[dict[str, Any]]:
+def _unit_rows(found: HypercareDay, document: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return a row per unit of the document (its values as columns), with its area."""
     return [
         {
-            "unit": u.unit,
+            "unit": d["unit"],
             "area": u.area,
-            "state": u.state,
-            **u.as_dict()["values"],
-            "beyond": ";".join(u.beyond),
+            "state": d["state"],
+            **d["values"],
+            "beyond": ";".join(d["beyond"]),
         }
-        for u in found.units
+        for u, d in zip(found.units, document["units"], strict=True)
     ]
 
 
@@ -56,7 +57,7 @@ def status_view(found: HypercareDay, hypercare: Hypercare, lang: str) -> Shown:
     """Return the day: the verdict, units in each state, the criteria, the units not ok."""
     document = found.document()
     units = _unit_columns(hypercare, lang)
-    rows = _unit_rows(found)
+    rows = _unit_rows(found, document)
     texts = {c.id: c.text.get(lang) for c in hypercare.criteria}
     criteria = [
         {**r.as_dict(), "text": texts.get(r.criterion.id), "required": r.criterion.required}
