@@ -300,3 +300,46 @@ def test_continuing_against_the_criteria_is_recorded_with_its_reason(care: Fvm) 
     decided = care.json("gate", "show", "h2")["decision"]
     assert decided["decision"] == "continue"
     assert "units-in-pause" in decided["against_criteria"]
+
+
+def test_remind_asks_each_unit_for_what_it_did_not_report_yesterday(
+    care: Fvm, swedish: None
+) -> None:
+    """Day 2 (today): yesterday is day 1; a1 reported everything but staffing, a2 nothing."""
+    from fvmcli.render.digest import digest_context
+    from fvmcli.services.remind import _names, digests
+    from fvmcli.services.territory import UnitFilter
+    from tests.factories import context
+
+    for indicator, value in (
+        ("p1-incidents", "0"),
+        ("p2-incidents", "0"),
+        ("patient-safety", "0"),
+        ("support-backlog", "0"),
+        ("orders-on-paper", "0"),
+    ):
+        care("hypercare", "record", "a1", indicator, value, "--day", "2026-11-25")
+    for indicator in ("p1-incidents", "p2-incidents", "patient-safety", "staffing"):
+        care("hypercare", "record", "a3", indicator, "0", "--day", "2026-11-25")
+    for indicator in ("support-backlog", "orders-on-paper"):
+        care("hypercare", "record", "a3", indicator, "1", "--day", "2026-11-25")
+    ctx = context(care.url)
+    found = {d.unit.id: d for d in digests(ctx, UnitFilter(phase=1))[0]}
+    assert found["a1"].hypercare_missing == ("staffing",)
+    assert str(found["a1"].hypercare_day) == "2026-11-25"
+    assert len(found["a2"].hypercare_missing) == 6
+    assert found["a3"].hypercare_missing == ()  # a3 may still be reminded of its checklist
+    words = digest_context(found["a1"], _names(ctx, "golive"), "sv")
+    key, title, lines = words["sections"][0]
+    assert (key, title) == ("hypercare", "Hypercare: inte rapporterat för 2026-11-25")
+    assert lines[0]["text"] == "Bemanning mot plan"
+    assert "fvm hypercare record a1 staffing VALUE --day 2026-11-25" in words["commands"]
+    # After hypercare's last day nobody is asked: on day 28, yesterday was day 27, the last.
+    late = {d.unit.id: d for d in digests(context(care.url, today=_day(29)), UnitFilter())[0]}
+    assert all(not d.hypercare_missing for d in late.values())
+
+
+def _day(n: int):  # type: ignore[no-untyped-def]
+    from datetime import date, timedelta
+
+    return date(2026, 11, 24) + timedelta(days=n)

@@ -89,6 +89,9 @@ class Digest:
     # Will the unit be green by go-live at its pace (``core.forecast``)? Not a reason to write.
     forecast: Forecast | None = None
     go_live: date | None = None
+    # Hypercare: the indicators the unit has not reported for the day before (``day``).
+    hypercare_day: date | None = None
+    hypercare_missing: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -102,6 +105,7 @@ class Digest:
             or self.equipment
             or self.unattested
             or self.inconsistent
+            or self.hypercare_missing
         )
 
     def fingerprint(self) -> str:

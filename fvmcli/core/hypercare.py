@@ -123,8 +123,7 @@ class UnitState:
             "state": self.state,
             # A whole value as an int (a count of 3 is 3, not 3.0).
             "values": {
-                k: int(v) if v is not None and v % 1 == 0 else v
-                for k, v in self.values.items()
+                k: int(v) if v is not None and v % 1 == 0 else v for k, v in self.values.items()
             },
             "beyond": list(self.beyond),
         }

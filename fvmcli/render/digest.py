@@ -29,6 +29,8 @@ LABELS = {
     "unattested": N_("Awaiting a second person's attestation"),
     "unattested_detail": N_("a lead other than the one who answered attests it"),
     "inconsistent": N_("Answered before a prerequisite is done"),
+    "hypercare": N_("Hypercare: not reported for {day}"),
+    "hypercare_detail": N_("no value for the day; report it with fvm hypercare record"),
     "waits_for": N_("waits for {prerequisite}"),
     "due": N_("was due {due} ({days} days ago)"),
     "due_ahead": N_("due {due} (in {days} days)"),
@@ -92,6 +94,7 @@ class DigestNames:
     roles: Mapping[str, str]
     items: Mapping[str, str]
     owners: Mapping[str, str] = field(default_factory=dict)  # question owners by name
+    indicators: Mapping[str, str] = field(default_factory=dict)  # hypercare's, by name
 
 
 def digest_context(digest: Digest, names: DigestNames, lang: str) -> dict[str, Any]:
@@ -207,6 +210,31 @@ def digest_context(digest: Digest, names: DigestNames, lang: str) -> dict[str, A
             ],
         ),
     ]
+    if digest.hypercare_missing and digest.hypercare_day is not None:
+        sections.insert(
+            0,
+            (
+                "hypercare",
+                t["hypercare"].format(day=digest.hypercare_day.isoformat()),
+                [
+                    {
+                        "id": i,
+                        "text": names.indicators.get(i, i),
+                        "detail": t["hypercare_detail"],
+                    }
+                    for i in digest.hypercare_missing
+                ],
+            ),
+        )
+    commands = [
+        f"fvm checklist score {names.checklist_id} --unit {unit.id}",
+        f"fvm checklist answer {names.checklist_id} --unit {unit.id}",
+    ]
+    if digest.hypercare_missing and digest.hypercare_day is not None:
+        commands.append(
+            f"fvm hypercare record {unit.id} {digest.hypercare_missing[0]} VALUE "
+            f"--day {digest.hypercare_day.isoformat()}"
+        )
     return {
         "lang": lang,
         "t": t,
@@ -218,10 +246,7 @@ def digest_context(digest: Digest, names: DigestNames, lang: str) -> dict[str, A
         "forecast": forecast_line(digest, t),
         "sections": [(key, title, lines) for key, title, lines in sections if lines],
         "training": [gap_line(g) for g in digest.training],
-        "commands": [
-            f"fvm checklist score {names.checklist_id} --unit {unit.id}",
-            f"fvm checklist answer {names.checklist_id} --unit {unit.id}",
-        ],
+        "commands": commands,
     }
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fvmcli.core.digest import Digest, Recipient
 from fvmcli.errors import InputError
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from fvmcli.mail import SmtpOutbox
     from fvmcli.render.digest import DigestNames
+    from fvmcli.store.driver import Connection
 
 from fvmcli.services.remind_outcomes import (
     ALREADY_SENT,
@@ -89,6 +90,7 @@ def digests(
         sent = sent_on(conn, ctx.clock.today(), ids)
         scope = Scope(None if ids is None else tuple(ids))
         order = {unit.id: i for i, unit in enumerate(selection.units)}
+        unreported = _unreported(ctx, conn, scope, day, go_live)
         for unit, score, evidence in territory_summaries(
             ctx, conn, checklist, scope, day, detail=True, items=True
         ):
@@ -116,6 +118,7 @@ def digests(
                     go_live.get(ctx.territory.phase_of(unit.area)),
                 ),
                 go_live.get(ctx.territory.phase_of(unit.area)),
+                *unreported.get(unit.id, (None, ())),
             )
             if digest.empty:
                 quiet += 1
@@ -123,6 +126,31 @@ def digests(
                 found.append(digest)
     found.sort(key=lambda digest: order[digest.unit.id])
     return found, quiet, sent
+
+
+def _unreported(
+    ctx: Context, conn: Connection, scope: Any, day: date, go_live: dict[int, date]
+) -> dict[str, tuple[date, tuple[str, ...]]]:
+    """Return unit → (the day before ``day``, the hypercare indicators it has no value for
+    then), for the units whose phase was in hypercare that day (one query); none when the
+    content has no hypercare file."""
+    from fvmcli.core.hypercare import in_hypercare
+    from fvmcli.store.hypercare import day_values
+
+    if ctx.content.file("checklists", "hypercare.toml") is None:
+        return {}
+    care = ctx.hypercare
+    yesterday = day - timedelta(days=1)
+    phases = {p for p, live in go_live.items() if in_hypercare(live, yesterday, care.days)}
+    if not phases:
+        return {}
+    found: dict[str, tuple[date, tuple[str, ...]]] = {}
+    for unit, area, values in day_values(conn, yesterday, scope):
+        if ctx.territory.phase_of(area) in phases:
+            missing = tuple(i.id for i in care.indicators if i.id not in values)
+            if missing:
+                found[unit] = (yesterday, missing)
+    return found
 
 
 def remind(
@@ -324,6 +352,9 @@ def _names(ctx: Context, checklist_id: str) -> DigestNames:
         {r.id: r.name.get(lang) for r in curriculum.roles.values()},
         {i.id: i.name.get(lang) for i in ctx.catalog.items},
         {o: curriculum.owner_name(o, lang) for o in [*curriculum.owners, *curriculum.roles]},
+        {i.id: i.name.get(lang) for i in ctx.hypercare.indicators}
+        if ctx.content.file("checklists", "hypercare.toml") is not None
+        else {},
     )
 
 
