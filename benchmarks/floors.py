@@ -199,42 +199,6 @@ def people(url: str, file: str) -> None:
     conn.commit() if p == "%s" else cursor.execute("COMMIT")
 
 
-def main() -> None:
-    kind, url, *rest = sys.argv[1:]
-    if kind == "read":
-        read(url, rest[0])
-    elif kind == "xlsx":
-        xlsx(url, rest[0], rest[1])
-    elif kind == "csv":
-        csv_out(url, rest[0], rest[1])
-    elif kind == "html":
-        html(url, rest[0], rest[1])
-    elif kind == "answers":
-        answers(url, rest[0])
-    elif kind == "people":
-        people(url, rest[0])
-    elif kind == "history":
-        history(url, rest[0])
-    elif kind == "hypercare-day":
-        hypercare_day(url, rest[0])
-    elif kind == "hypercare-import":
-        hypercare_import(url, rest[0], rest[1])
-    else:
-        sys.exit(f"unknown floor {kind!r}")
-    report_peak()
-
-
-def report_peak() -> None:
-    """Print this process's peak resident memory (VmHWM, in KiB) for the benchmark to read."""
-    with open("/proc/self/status", encoding="ascii") as status:
-        peak = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
-    print("MAXRSS_KB", peak, file=sys.stderr, flush=True)
-
-
-if __name__ == "__main__":
-    main()
-
-
 def hypercare_day(url: str, day: str) -> None:
     """Read one day's hypercare values, as ``hypercare status`` needs them."""
     conn = connect(url)
@@ -272,3 +236,39 @@ def hypercare_import(url: str, file: str, day: str) -> None:
         [(at, "bench", "hypercare-floor", u, d, i, str(v), "bench") for d, u, i, v, *_ in rows],
     )
     conn.commit() if p == "%s" else cursor.execute("COMMIT")
+
+
+def main() -> None:
+    kind, url, *rest = sys.argv[1:]
+    if kind == "read":
+        read(url, rest[0])
+    elif kind == "xlsx":
+        xlsx(url, rest[0], rest[1])
+    elif kind == "csv":
+        csv_out(url, rest[0], rest[1])
+    elif kind == "html":
+        html(url, rest[0], rest[1])
+    elif kind == "answers":
+        answers(url, rest[0])
+    elif kind == "people":
+        people(url, rest[0])
+    elif kind == "history":
+        history(url, rest[0])
+    elif kind == "hypercare-day":
+        hypercare_day(url, rest[0])
+    elif kind == "hypercare-import":
+        hypercare_import(url, rest[0], rest[1])
+    else:
+        sys.exit(f"unknown floor {kind!r}")
+    report_peak()
+
+
+def report_peak() -> None:
+    """Print this process's peak resident memory (VmHWM, in KiB) for the benchmark to read."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        peak = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
+    print("MAXRSS_KB", peak, file=sys.stderr, flush=True)
+
+
+if __name__ == "__main__":
+    main()

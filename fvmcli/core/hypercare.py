@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 from typing import Any
 
 from fvmcli.core.model import Text
@@ -25,8 +26,9 @@ PROPOSAL_KIND = "hypercare"
 
 @dataclass(frozen=True)
 class Indicator:
-    """A figure each unit reports every day of hypercare, and the values beyond which it
-    puts the unit in alert and in the pause range."""
+    """A figure each unit reports every day of hypercare, and the values at or beyond which
+    (≥ where higher is worse, ≤ where lower is) it puts the unit in alert and in the pause
+    range (``unit_state``)."""
 
     id: str
     name: Text
@@ -34,21 +36,6 @@ class Indicator:
     worse: str  # higher | lower
     alert: float
     pause: float
-
-    def beyond(self, value: float, threshold: float) -> bool:
-        """Return True when ``value`` is at or past ``threshold`` on the worse side."""
-        return value >= threshold if self.worse == "higher" else value <= threshold
-
-    def severity(self, value: float | None) -> str | None:
-        """Return ``pause`` or ``alert`` when the value is beyond that threshold, else None
-        (no value is beyond anything)."""
-        if value is None:
-            return None
-        if self.beyond(value, self.pause):
-            return "pause"
-        if self.beyond(value, self.alert):
-            return "alert"
-        return None
 
 
 @dataclass(frozen=True)
@@ -88,6 +75,12 @@ class Hypercare:
     def indicator(self, indicator_id: str) -> Indicator | None:
         """Return the indicator with this id, if any."""
         return next((i for i in self.indicators if i.id == indicator_id), None)
+
+    @cached_property
+    def limits(self) -> tuple[tuple[str, bool, float, float], ...]:
+        """Return (id, higher is worse, alert, pause) of each indicator, in the file's order:
+        what a unit's state is read from, thousands of times a day."""
+        return tuple((i.id, i.worse == "higher", i.alert, i.pause) for i in self.indicators)
 
 
 def day_number(go_live: date, day: date) -> int:
@@ -137,20 +130,19 @@ def unit_state(
     ``missing`` when an indicator has no value, else ``ok``. Missing data is never ok."""
     shown: dict[str, float | None] = {}
     beyond: list[str] = []
-    worst: str | None = None
-    missing = False
-    for indicator in hypercare.indicators:
-        value = values.get(indicator.id)
-        shown[indicator.id] = value
+    pause = alert = missing = False
+    for iid, higher, at_alert, at_pause in hypercare.limits:
+        value = values.get(iid)
+        shown[iid] = value
         if value is None:
             missing = True
-            continue
-        severity = indicator.severity(value)
-        if severity is not None:
-            beyond.append(indicator.id)
-            if worst != "pause":
-                worst = severity
-    state = worst or ("missing" if missing else "ok")
+        elif value >= at_pause if higher else value <= at_pause:
+            beyond.append(iid)
+            pause = True
+        elif value >= at_alert if higher else value <= at_alert:
+            beyond.append(iid)
+            alert = True
+    state = "pause" if pause else "alert" if alert else "missing" if missing else "ok"
     return UnitState(unit, area, state, shown, tuple(beyond))
 
 
@@ -180,10 +172,6 @@ class HypercareResult:
         }
 
 
-def _valued(states: Sequence[UnitState], indicator: str) -> list[tuple[UnitState, float]]:
-    return [(s, v) for s in states if (v := s.values.get(indicator)) is not None]
-
-
 def evaluate(
     criterion: HypercareCriterion, states: Sequence[UnitState], hypercare: Hypercare
 ) -> HypercareResult:
@@ -191,33 +179,41 @@ def evaluate(
     and the units that count towards a failure, worst first."""
     value: float | None
     if criterion.kind == "units_in_state":
-        behind = sorted((s for s in states if s.state in criterion.states), key=state_rank)
+        behind = [s for s in states if s.state in criterion.states]
         if criterion.max_share is not None:
             value = len(behind) / len(states) if states else 0.0
             met = value <= criterion.max_share
         else:
             value = float(len(behind))
             met = value <= (criterion.max_count or 0)
-        names = tuple(s.unit for s in behind)
-    else:
-        indicator = hypercare.indicator(criterion.indicator or "")
-        higher = indicator is None or indicator.worse == "higher"
-        valued = _valued(states, criterion.indicator or "")
-        # Worst first: the largest values of an indicator where higher is worse.
-        valued.sort(key=lambda p: (-p[1] if higher else p[1], p[0].unit))
-        if criterion.kind == "indicator_total":
-            value = float(sum(v for _, v in valued))
-            met = value <= (criterion.max or 0.0)
-            names = tuple(s.unit for s, v in valued if v)
-        else:  # indicator_mean over the units with a value; none: not met
-            value = sum(v for _, v in valued) / len(valued) if valued else None
-            if criterion.min is not None:
-                met = value is not None and value >= criterion.min
-                names = tuple(s.unit for s, v in valued if v < criterion.min)
-            else:
-                met = value is not None and value <= (criterion.max or 0.0)
-                names = tuple(s.unit for s, v in valued if v > (criterion.max or 0.0))
-    return HypercareResult(criterion, value, met, () if met else names)
+        if met:
+            return HypercareResult(criterion, value, met, ())
+        return HypercareResult(
+            criterion, value, met, tuple(s.unit for s in sorted(behind, key=state_rank))
+        )
+    iid = criterion.indicator or ""
+    valued = [(v, s.unit) for s in states if (v := s.values.get(iid)) is not None]
+    total = sum(v for v, _ in valued)
+    if criterion.kind == "indicator_total":
+        value = float(total)
+        met = value <= (criterion.max or 0.0)
+        counts = lambda v: v != 0  # noqa: E731 (the units behind a total: those with some)
+    else:  # indicator_mean over the units with a value; none: not met
+        value = total / len(valued) if valued else None
+        limit = criterion.min if criterion.min is not None else (criterion.max or 0.0)
+        if criterion.min is not None:
+            met = value is not None and value >= limit
+            counts = lambda v: v < limit  # noqa: E731
+        else:
+            met = value is not None and value <= limit
+            counts = lambda v: v > limit  # noqa: E731
+    if met:
+        return HypercareResult(criterion, value, met, ())
+    # Worst first: the largest values of an indicator where higher is worse.
+    indicator = hypercare.indicator(iid)
+    sign = -1 if indicator is None or indicator.worse == "higher" else 1
+    worst = sorted((sign * v, unit) for v, unit in valued if counts(v))
+    return HypercareResult(criterion, value, met, tuple(unit for _, unit in worst))
 
 
 def evaluate_all(hypercare: Hypercare, states: Sequence[UnitState]) -> list[HypercareResult]:

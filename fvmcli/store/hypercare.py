@@ -6,8 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from itertools import groupby
-from operator import itemgetter
 from typing import Any
 
 from fvmcli.store import record
@@ -123,7 +121,15 @@ def day_values(
         [day, *params],
         stream=True,
     )
-    for (unit, area), group in groupby(rows, key=itemgetter(0, 1)):
-        if keep is not None and unit not in keep:
-            continue
-        yield unit, area, {i: v for _, _, i, v in group if i is not None}
+    current: str | None = None
+    area_of = ""
+    values: dict[str, float] = {}
+    for unit, area, indicator, value in rows:
+        if unit != current:
+            if current is not None and (keep is None or current in keep):
+                yield current, area_of, values
+            current, area_of, values = unit, area, {}
+        if indicator is not None:
+            values[indicator] = value
+    if current is not None and (keep is None or current in keep):
+        yield current, area_of, values
