@@ -130,14 +130,14 @@ def test_an_import_names_every_bad_row_and_stores_nothing(
     )
     err = care("hypercare", "import", str(path), code=2).stderr
     for expected in (
-        "row 2, column value: p1-incidents must be a whole number 0 or more, got '-2'",
-        "row 3, column value: staffing is a percent from 0 to 100, got '100,5'",
-        "row 4, column unit: no unit 'x9'",
-        "row 5, column indicator: unknown indicator 'fever'",
-        "row 6, column day: 2026-11-23 is outside hypercare (2026-11-24 – 2026-12-21)",
-        "row 7, column day: 2026-12-22 is outside hypercare",
+        "row 2, column Värde: p1-incidents must be a whole number 0 or more, got '-2'",
+        "row 3, column Värde: staffing is a percent from 0 to 100, got '100,5'",
+        "row 4, column Enhet: no unit 'x9'",
+        "row 5, column Indikator: unknown indicator 'fever'",
+        "row 6, column Dag: 2026-11-23 is outside hypercare (2026-11-24 – 2026-12-21)",
+        "row 7, column Dag: 2026-12-22 is outside hypercare",
         "row 9: a3 · staffing · 2026-11-26 is given twice (first on row 8)",
-        "row 10, column day: is required",
+        "row 10, column Dag: is required",
         "Nothing was imported.",
     ):
         assert expected in err, (expected, err)
@@ -179,7 +179,7 @@ def test_an_xlsx_export_with_swedish_headings(care: Fvm, tmp_path: Path) -> None
     path = tmp_path / "export.xlsx"
     book.save(path)
     err = care("hypercare", "import", str(path), code=2).stderr
-    assert "row 4, column value: staffing is a percent from 0 to 100, got '140'" in err
+    assert "row 4, column Värde: staffing is a percent from 0 to 100, got '140'" in err
     sheet.delete_rows(4)
     book.save(path)
     care("hypercare", "import", str(path))

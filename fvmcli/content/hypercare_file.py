@@ -68,10 +68,11 @@ def _xlsx_rows(path: Path) -> Iterator[CsvRow]:
         ]
         if problems:
             raise ImportRowsError(str(path), problems, hint=_("Nothing was imported."))
+        headings = {n: h.strip() for n, h in zip(names, header, strict=True)}
         for line, row in enumerate(rows, start=2):
             cells = {n: cell_text(c) or "" for n, c in zip(names, row, strict=False) if n}
             if any(cells.values()):
-                yield CsvRow(line, cells)
+                yield CsvRow(line, cells, headings)
     finally:
         book.close()
 

@@ -24,6 +24,18 @@ DECISION_WORDS = {"fortsätt": "continue", "villkorat": "conditional", "pausa": 
 PROPOSAL_KIND = "hypercare"
 
 
+def decision_choices(hypercare: bool) -> tuple[tuple[str, ...], dict[str, str], str]:
+    """Return the decisions a proposal takes, their Swedish words, and the one that stops
+    (needs no reason against failed criteria): continue, conditional or pause for a hypercare
+    proposal, the gate's go, conditional or no-go for the rest."""
+    from fvmcli.core.gate import DECISION_WORDS as GATE_WORDS
+    from fvmcli.core.gate import DECISIONS as GATE_DECISIONS
+
+    if hypercare:
+        return DECISIONS, DECISION_WORDS, "pause"
+    return GATE_DECISIONS, GATE_WORDS, "no-go"
+
+
 @dataclass(frozen=True)
 class Indicator:
     """A figure each unit reports every day of hypercare, and the values at or beyond which

@@ -10,13 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from fvmcli.core.cutover import UnitRow, row_rank, summary_row
 from fvmcli.core.gate import (
-    DECISION_WORDS,
-    DECISIONS,
     VOTE_WORDS,
     VOTES,
     CriterionResult,
     GateUnit,
-    canonical,
     digest,
     evaluate,
     frozen_results,
@@ -29,10 +26,10 @@ from fvmcli.core.model import Checklist
 from fvmcli.errors import ConflictError, InputError, UnknownIdError
 from fvmcli.i18n import _
 from fvmcli.services.context import Context
+from fvmcli.services.proposals import Proposed, check_label, seal, vacant
 from fvmcli.services.territory import parse_day, require_right, selection_areas
 
 if TYPE_CHECKING:
-    from fvmcli.services.hypercare import HypercareDay
     from fvmcli.store.driver import Connection
 
 
@@ -162,24 +159,6 @@ def gate_evaluate(
         return phase_evaluation(ctx, conn, phase, day, area=area, go_live=when)
 
 
-@dataclass(frozen=True)
-class Proposed:
-    label: str
-    digest: str
-    evaluation: GateEvaluation | HypercareDay  # what the proposal froze
-
-
-def _label(label: str) -> str:
-    from fvmcli.core.limits import MAX_NAME
-
-    label = label.strip()
-    if not label or len(label) > 100 or not label.isprintable():
-        raise InputError(
-            _("LABEL: a name of 1–{n} printable characters").format(n=min(100, MAX_NAME))
-        )
-    return label
-
-
 def propose(
     ctx: Context,
     phase: int,
@@ -190,57 +169,23 @@ def propose(
     day: str | None = None,
 ) -> Proposed:
     """Freeze the gate's evidence for phase ``phase`` as a proposal named ``label``, with the
-    SHA-256 of its canonical JSON; refused (3) when the label is taken. With ``hypercare`` the
-    evidence is a day of the phase's hypercare (``day``, default today) and the proposal is
-    to continue or pause."""
-    from fvmcli.store.gates import StoredProposal, add_proposal, get_proposal
-
-    check_phase(ctx, phase)
-    label = _label(label)
-    if hypercare and as_of is not None:
-        raise InputError(_("--as-of: a hypercare proposal is of a --day"))
-    if not hypercare and day is not None:
-        raise InputError(_("--day: only a hypercare proposal (--hypercare) is of a day"))
-    when = parse_day(ctx, as_of)
+    SHA-256 of its canonical JSON; refused (3) when the label is taken. With ``hypercare``, a
+    day of hypercare instead (``services.hypercare.propose_hypercare``)."""
     if hypercare:
-        ctx.hypercare  # noqa: B018 (a pack without hypercare says so before the database opens)
-    with ctx.open().write() as conn:
-        require_right(ctx, conn, "decide")
-        if get_proposal(conn, label) is not None:
-            raise ConflictError(
-                _("a proposal {label!r} exists already").format(label=label),
-                hint=_("Choose another label, e.g. with the date of the meeting."),
-            )
-        found: GateEvaluation | HypercareDay
-        go_live: date | None
-        if hypercare:
-            from fvmcli.core.hypercare import PROPOSAL_KIND
-            from fvmcli.services.hypercare import phase_day
+        from fvmcli.services.hypercare import propose_hypercare
 
-            found = phase_day(ctx, conn, phase, day)
-            when, go_live, checklist = found.day, found.go_live, PROPOSAL_KIND
-        else:
-            found = phase_evaluation(ctx, conn, phase, when)
-            go_live, checklist = found.go_live, found.checklist.id
-        evidence = found.evidence()
-        sealed = digest(evidence)
-        add_proposal(
-            conn,
-            StoredProposal(
-                label,
-                phase,
-                when,
-                go_live,
-                checklist,
-                found.verdict,
-                canonical(evidence).decode("utf-8"),
-                sealed,
-                ctx.actor(),
-                ctx.clock.now(),
-            ),
-            part_digests(evidence),
-        )
-    return Proposed(label, sealed, found)
+        if as_of is not None:
+            raise InputError(_("--as-of: a hypercare proposal is of a --day"))
+        return propose_hypercare(ctx, phase, label, day)
+    if day is not None:
+        raise InputError(_("--day: only a hypercare proposal (--hypercare) is of a day"))
+    check_phase(ctx, phase)
+    label = check_label(label)
+    when = parse_day(ctx, as_of)
+    with ctx.open().write() as conn:
+        vacant(ctx, conn, label)
+        found = phase_evaluation(ctx, conn, phase, when)
+        return seal(ctx, conn, label, found, when, found.checklist.id)
 
 
 def _proposal(conn: Connection, label: str) -> Any:
@@ -309,14 +254,8 @@ def decide(
     with ctx.open().write() as conn:
         require_right(ctx, conn, "decide")
         proposal = _proposal(conn, label)
-        # A hypercare proposal is decided continue, conditional or pause; pause, as no-go,
-        # needs no reason against the criteria.
         hyper = proposal.checklist == care.PROPOSAL_KIND
-        ids, words, stop = (
-            (care.DECISIONS, care.DECISION_WORDS, "pause")
-            if hyper
-            else (DECISIONS, DECISION_WORDS, "no-go")
-        )
+        ids, words, stop = care.decision_choices(hyper)
         choice = parse_choice(choice, ids, words, ctx.lang)
         if choice == "conditional" and not listed:
             raise InputError(_("a conditional go needs at least one --condition"))

@@ -30,6 +30,7 @@ from fvmcli.services.context import Context
 from fvmcli.services.territory import parse_day, require_right, require_unit, selection_areas
 
 if TYPE_CHECKING:
+    from fvmcli.services.proposals import Proposed
     from fvmcli.store.driver import Connection
 
 
@@ -271,6 +272,23 @@ def hypercare_status(
     ctx.hypercare  # noqa: B018 (a pack without hypercare says so before the database opens)
     with ctx.open().read() as conn:
         return phase_day(ctx, conn, phase, day, area)
+
+
+def propose_hypercare(ctx: Context, phase: int, label: str, day: str | None) -> Proposed:
+    """Freeze a day of phase ``phase``'s hypercare (default today) as a continue/pause
+    proposal named ``label``: its units' states and values and the criteria, sealed with the
+    gate's digest; refused (3) when the label is taken."""
+    from fvmcli.core.hypercare import PROPOSAL_KIND
+    from fvmcli.services.gate import check_phase
+    from fvmcli.services.proposals import check_label, seal, vacant
+
+    check_phase(ctx, phase)
+    label = check_label(label)
+    ctx.hypercare  # noqa: B018 (a pack without hypercare says so before the database opens)
+    with ctx.open().write() as conn:
+        vacant(ctx, conn, label)
+        found = phase_day(ctx, conn, phase, day)
+        return seal(ctx, conn, label, found, found.day, PROPOSAL_KIND)
 
 
 @dataclass(frozen=True)
