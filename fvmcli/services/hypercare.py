@@ -5,7 +5,7 @@ criteria and their verdict, and the same day after day since go-live."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -340,7 +340,9 @@ def trend_days(
     day = go_live
     while day <= end:
         found = evaluate_day(ctx, conn, scope, phase, go_live, day)
-        yield TrendDay(day, found.day_number, found.counts(), found.results, found.verdict)
+        # A day keeps its figures, not the units behind them: memory flat in the days.
+        results = [replace(r, units=()) for r in found.results]
+        yield TrendDay(day, found.day_number, found.counts(), results, found.verdict)
         day += timedelta(days=1)
 
 
