@@ -343,3 +343,21 @@ def _day(n: int):  # type: ignore[no-untyped-def]
     from datetime import date, timedelta
 
     return date(2026, 11, 24) + timedelta(days=n)
+
+
+def test_the_report_has_a_hypercare_section(care: Fvm, tmp_path: Path, swedish: None) -> None:
+    care("hypercare", "record", "a1", "p1-incidents", "3", "--day", GO_LIVE)
+    page = tmp_path / "rapport.html"
+    care("cutover", "report", "--phase", "1", "-o", str(page))
+    html = page.read_text("utf-8")
+    assert "Hypercare för etapp 1 sedan driftstart 2026-11-24" in html
+    assert "Dag 2 (2026-11-26)" in html
+    assert html.count('fill="#b03a2e"') >= 2  # day 0's unit in pause, and the legend
+    assert "Högst 10 % av enheterna i pausläge eller utan rapport" in html
+    document = tmp_path / "rapport.json"
+    care("cutover", "report", "--phase", "1", "-o", str(document))
+    (found,) = json.loads(document.read_text("utf-8"))["hypercare"]
+    assert [d["states"]["pause"] for d in found["days"]] == [1, 0, 0]
+    # A phase not yet live has no hypercare section.
+    care("cutover", "report", "--phase", "2", "-o", str(document))
+    assert "hypercare" not in json.loads(document.read_text("utf-8"))

@@ -256,6 +256,8 @@ class Report:
     role_names: dict[str, str] = field(default_factory=dict)  # voting role id → name
     gate: Any = None  # the ``core.gate.Gate`` of the content (None without one)
     run: dict[str, Any] | None = None  # a cut-over run (``--run``): ``services.runs.run_report``
+    # Each selected phase in hypercare: its ``hypercare trend`` document and criterion texts.
+    hypercare: list[dict[str, Any]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         """Return the JSON report: the ``cutover status --json`` document, and with
@@ -268,6 +270,8 @@ class Report:
         data["decisions"] = self.decisions
         if self.run is not None:
             data["run"] = self.run["status"]
+        if self.hypercare:
+            data["hypercare"] = [h["trend"] for h in self.hypercare]
         return data
 
     def old_evidence(self) -> list[UnitRow]:
@@ -335,6 +339,7 @@ def report(
         {r.id: r.name.get(lang) for r in gate.roles} if gate else {},
         gate,
         run_report(ctx, run) if run is not None else None,
+        _hypercare(ctx, phases, status.as_of),
     )
 
 
@@ -343,6 +348,24 @@ def run_report(ctx: Context, name: str) -> dict[str, Any]:
     from fvmcli.services.runs import run_report as of_run
 
     return of_run(ctx, name)
+
+
+def _hypercare(ctx: Context, phases: set[int], day: date) -> list[dict[str, Any]]:
+    """Return, for each phase whose hypercare has begun by ``day``, its trend document and
+    the texts of its criteria; none when the content has no hypercare file."""
+    if ctx.content.file("checklists", "hypercare.toml") is None:
+        return []
+    from fvmcli.services.hypercare import hypercare_trend
+    from fvmcli.store.reads import go_live_dates
+
+    with ctx.open().read() as conn:
+        dates = go_live_dates(conn)
+    texts = {c.id: c.text.get(ctx.lang) for c in ctx.hypercare.criteria}
+    return [
+        {"trend": hypercare_trend(ctx, phase).document(), "texts": texts}
+        for phase in sorted(phases)
+        if phase in dates and dates[phase] <= day
+    ]
 
 
 def _gate(ctx: Context) -> Any:
