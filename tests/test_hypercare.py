@@ -8,6 +8,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fvmcli.content.hypercare import load_hypercare, parse_hypercare
 from fvmcli.content.locate import ContentDirs, ContentFile
@@ -228,3 +230,61 @@ def test_a_pack_without_a_hypercare_file_says_it_is_missing(tmp_path: Path) -> N
     dirs = ContentDirs((tmp_path,))
     with pytest.raises(ContentError, match="checklists/hypercare.toml: 1 problem\n  file: not"):
         load_hypercare(dirs)
+
+
+# ---------------------------------------------------------------- the import file, fuzzed
+
+HYPER_CELLS = st.one_of(
+    st.sampled_from(
+        [
+            "",
+            "a1",
+            "x9",
+            "p1",
+            "staff",
+            "0",
+            "-1",
+            "3",
+            "87,5",
+            "100.01",
+            "1e400",
+            "nan",
+            "9" * 40,
+            "2027-03-01",
+            "2027-03-28",
+            "2027-03-29",
+            "9999-12-31",
+            "0000-01-01",
+            '"',
+            ";",
+            "\x00",
+        ]
+    ),
+    st.text(max_size=20),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(HYPER_CELLS, min_size=0, max_size=6), max_size=8))
+def test_an_import_file_gives_values_or_names_its_problems(rows: list[list[str]]) -> None:
+    """Whatever a file holds, parsing it gives checked values or an input error naming rows,
+    never another exception; every value it gives is one the rules accept."""
+    import tempfile
+
+    from fvmcli.content.hypercare_file import parse_values, read_rows
+    from fvmcli.errors import InputError
+
+    text = "unit;indicator;day;value;comment\n" + "\n".join(";".join(r) for r in rows)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "day.csv"
+        path.write_text(text, "utf-8")
+        try:
+            found = parse_values(
+                read_rows(path), "day.csv", _care(), {"a1": date(2027, 3, 1)}, date(2027, 3, 20)
+            )
+        except InputError:
+            return
+    for unit, indicator, day, value, _comment in found:
+        assert unit == "a1" and indicator in ("p1", "staff")
+        assert date(2027, 3, 1) <= day <= date(2027, 3, 20)
+        assert value >= 0 and (indicator == "p1" or value <= 100)
