@@ -38,6 +38,9 @@ KIND_WORDS = {
     "gate-proposal": N_("go/no-go proposal"),
     "gate-vote": N_("go/no-go vote"),
     "gate-decision": N_("go/no-go decision"),
+    "run-start": N_("cut-over run started"),
+    "run-mark": N_("cut-over task"),
+    "run-fallback": N_("cut-over fallback"),
 }
 
 
