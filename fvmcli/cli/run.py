@@ -153,7 +153,7 @@ def status(
     fvm run status repetition-1 --as-of 2027-01-20T04:00 --json
     """
     from fvmcli.cli.views.runs import status_view
-    from fvmcli.services.runs import run_status
+    from fvmcli.services.run_status import run_status
 
     out.emit(status_view(run_status(get_env(ctx), name, as_of)))
 
@@ -176,7 +176,7 @@ def watch(
     """
     from fvmcli.cli.run_watch import render_frame
     from fvmcli.cli.watch import run as refresh
-    from fvmcli.services.runs import watch_frame
+    from fvmcli.services.run_status import watch_frame
 
     env = get_env(ctx)
     first: list[Any] = [watch_frame(env, name)]
@@ -195,7 +195,7 @@ def list_(ctx: typer.Context, out: Output) -> None:
     Example: fvm run list
     """
     from fvmcli.cli.views.runs import runs_view
-    from fvmcli.services.runs import run_list
+    from fvmcli.services.run_status import run_list
 
     out.emit(runs_view(run_list(get_env(ctx))))
 
@@ -214,6 +214,6 @@ def compare(
     Example: fvm run compare repetition-1 repetition-2
     """
     from fvmcli.cli.views.runs import compare_view
-    from fvmcli.services.runs import run_compare
+    from fvmcli.services.run_status import run_compare
 
     out.emit(compare_view(run_compare(get_env(ctx), first, second)))

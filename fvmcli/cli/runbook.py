@@ -26,7 +26,7 @@ def list_(ctx: typer.Context, out: Output) -> None:
     Example: fvm runbook list
     """
     from fvmcli.cli.views.runs import runbooks_view
-    from fvmcli.services.runs import runbook_list
+    from fvmcli.services.runbooks import runbook_list
 
     env = get_env(ctx)
     out.emit(runbooks_view(runbook_list(env), env.lang))
@@ -41,7 +41,7 @@ def show(ctx: typer.Context, out: Output, runbook: str = RUNBOOK) -> None:
     Example: fvm runbook show driftstart
     """
     from fvmcli.cli.views.runs import runbook_view
-    from fvmcli.services.runs import runbook_show
+    from fvmcli.services.runbooks import runbook_show
 
     env = get_env(ctx)
     out.emit(runbook_view(runbook_show(env, runbook), env.lang))
@@ -76,7 +76,7 @@ def plan(
     fvm runbook plan driftstart --phase 1 --durations-from repetition-1 -o helgen.ics
     """
     from fvmcli.cli.views.runs import plan_view
-    from fvmcli.services.runs import runbook_plan
+    from fvmcli.services.runbooks import runbook_plan
 
     env = get_env(ctx)
     found = runbook_plan(env, runbook, phase, area=area, t0=t0, durations_from=durations_from)

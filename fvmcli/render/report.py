@@ -194,9 +194,9 @@ def _at(moment: Any) -> str:
 
 
 def run_context(run: dict[str, Any] | None, limit: int | None) -> dict[str, Any] | None:
-    """Return a cut-over run (``services.runs.run_report``) with its times as people read
-    them: the figures, the critical path, the late instances, and per task planned against
-    actual."""
+    """Return a cut-over run (``services.run_status.run_report``) with its times as people
+    read them: the figures, the critical path, the late instances, and per task planned
+    against actual."""
     if run is None:
         return None
     from fvmcli.core.runs import STATE_WORDS

@@ -255,7 +255,7 @@ class Report:
     decisions: list[dict[str, Any]] = field(default_factory=list)  # ``gate show`` documents
     role_names: dict[str, str] = field(default_factory=dict)  # voting role id → name
     gate: Any = None  # the ``core.gate.Gate`` of the content (None without one)
-    run: dict[str, Any] | None = None  # a cut-over run (``--run``): ``services.runs.run_report``
+    run: dict[str, Any] | None = None  # a cut-over run (``--run``): ``run_status.run_report``
     # Each selected phase in hypercare: its ``hypercare trend`` document and criterion texts.
     hypercare: list[dict[str, Any]] = field(default_factory=list)
 
@@ -344,8 +344,8 @@ def report(
 
 
 def run_report(ctx: Context, name: str) -> dict[str, Any]:
-    """Return a cut-over run as the report shows it (``services.runs.run_report``)."""
-    from fvmcli.services.runs import run_report as of_run
+    """Return a cut-over run as the report shows it (``services.run_status.run_report``)."""
+    from fvmcli.services.run_status import run_report as of_run
 
     return of_run(ctx, name)
 

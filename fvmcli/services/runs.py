@@ -1,11 +1,12 @@
-"""The cut-over itself: a runbook's planned schedule, runs (rehearsals and the live run), the
-marks of their tasks with the rules of ``scoring.md`` ("Runs"), status, fallback, comparison."""
+"""The cut-over carried out: runs (rehearsals and the live run) started from a runbook, the
+marks of their tasks with the rules of ``scoring.md`` ("Runs"), and fallback. The plan is in
+``services.runbooks``; a run's state, list, comparison and report in ``services.run_status``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from fvmcli.core.runs import (
     ACTION_WORDS,
@@ -15,17 +16,10 @@ from fvmcli.core.runs import (
     Instance,
     Key,
     Mark,
-    Planned,
     Runbook,
-    RunStatus,
     instances,
     local_zone,
-    measured_durations,
     parse_moment,
-    plan,
-    planned_path,
-    status,
-    t0_of,
     waiting_for,
 )
 from fvmcli.errors import ConflictError, InputError, UnknownIdError
@@ -77,143 +71,6 @@ def _name(key: Key) -> str:
     """Return an instance as people name it: ``task`` or ``task (unit)``."""
     task, unit = key
     return task if unit is None else f"{task} ({unit})"
-
-
-# ---------------------------------------------------------------- runbooks and plans
-
-
-@dataclass
-class PlanRow:
-    task: str
-    unit: str | None
-    title: str
-    owner: str | None
-    owner_name: str | None
-    checkpoint: bool
-    rollback: bool
-    planned_start: datetime
-    planned_finish: datetime
-    critical: bool = False
-
-
-@dataclass
-class RunbookPlan:
-    runbook: Runbook
-    phase: int
-    area: str | None
-    t0: datetime
-    rows: list[PlanRow]
-    critical_path: list[Key]
-    title: str
-
-    def document(self) -> dict[str, Any]:
-        """Return the JSON of ``runbook plan --json`` (``cli.md``)."""
-        return {
-            "runbook": self.runbook.id,
-            "phase": self.phase,
-            "t0": iso(self.t0),
-            "planned_finish": iso(max((r.planned_finish for r in self.rows), default=self.t0)),
-            "tasks": [
-                {
-                    "task": r.task,
-                    "unit": r.unit,
-                    "owner": r.owner,
-                    "planned_start": iso(r.planned_start),
-                    "planned_finish": iso(r.planned_finish),
-                    "critical": r.critical,
-                }
-                for r in self.rows
-            ],
-            "critical_path": [{"task": t, "unit": u} for t, u in self.critical_path],
-        }
-
-
-def runbook_list(ctx: Context) -> list[Runbook]:
-    """Return every runbook of the content."""
-    return ctx.runbooks()
-
-
-def runbook_show(ctx: Context, runbook_id: str) -> Runbook:
-    """Return one runbook, validated."""
-    return ctx.runbook(runbook_id)
-
-
-def _phase_units(
-    ctx: Context, conn: Connection, phase: int, area: str | None
-) -> tuple[list[tuple[str, str]], str | None]:
-    """Return (id, type) of the units of ``phase`` (of ``area`` when given, by its id or
-    name), and the area's id."""
-    from fvmcli.services.gate import check_phase
-    from fvmcli.services.territory import selection_areas
-    from fvmcli.store.reads import Scope, scope_units
-
-    check_phase(ctx, phase)
-    areas = selection_areas(ctx, area, phase) or []
-    if area is not None and ctx.territory.phase_of(areas[0]) != phase:
-        raise InputError(_("--area {area} is not in phase {phase}").format(area=area, phase=phase))
-    units = [(u.id, u.type) for u in scope_units(conn, Scope(areas=tuple(areas)))]
-    return units, (areas[0] if area is not None else None)
-
-
-def _t0(conn: Connection, runbook: Runbook, phase: int, given: str | None) -> datetime:
-    """Return T0: ``--t0``, else the phase's go-live date at the runbook's ``t0``."""
-    from fvmcli.store.reads import go_live_dates
-
-    if given is not None:
-        return _moment(given, "--t0")
-    day = go_live_dates(conn).get(phase)
-    if day is None:
-        raise InputError(
-            _("phase {phase} has no go-live date, so T0 is not known").format(phase=phase),
-            hint=_("Set it with 'fvm phase set', or give --t0."),
-        )
-    return t0_of(day, runbook.t0)
-
-
-def _measured(ctx: Context, conn: Connection, name: str) -> dict[str, float]:
-    """Return the median measured duration (seconds) of each task of run ``name``."""
-    found = _loaded(ctx, conn, name)
-    return measured_durations(found.items, found.marks)
-
-
-def runbook_plan(
-    ctx: Context,
-    runbook_id: str,
-    phase: int,
-    *,
-    area: str | None = None,
-    t0: str | None = None,
-    durations_from: str | None = None,
-) -> RunbookPlan:
-    """Return the planned schedule of a runbook over a phase's units, critical path marked."""
-    runbook = ctx.runbook(runbook_id)
-    curriculum = ctx.curriculum
-    with ctx.open().read() as conn:
-        units, area = _phase_units(ctx, conn, phase, area)
-        start = _t0(conn, runbook, phase, t0)
-        durations = _measured(ctx, conn, durations_from) if durations_from else None
-    items = instances(runbook, units)
-    planned = plan(items, start, durations)
-    path = planned_path(items, planned)
-    on_path = set(path)
-    rows = [_plan_row(i, planned[i.key], i.key in on_path, ctx, curriculum) for i in items]
-    return RunbookPlan(runbook, phase, area, start, rows, path, runbook.title.get(ctx.lang))
-
-
-def _plan_row(item: Instance, p: Planned, critical: bool, ctx: Context, curriculum: Any) -> PlanRow:
-    owner = item.task.owner
-    return PlanRow(
-        item.task.id,
-        item.unit,
-        item.task.title.get(ctx.lang),
-        owner,
-        curriculum.owner_name(owner, ctx.lang) if owner else None,
-        item.task.checkpoint,
-        item.task.rollback,
-        p.start,
-        p.finish,
-        critical,
-    )
 
 
 # ---------------------------------------------------------------- runs
@@ -308,6 +165,7 @@ def run_start(
     """Start a run of a runbook over a phase's units (of ``area``): it keeps the runbook's text
     and the units as they are now."""
     from fvmcli.content.runbooks import runbook_text
+    from fvmcli.services.runbooks import measured, phase_units, t0_for
     from fvmcli.services.territory import require_right
     from fvmcli.store.runs import StoredRun, add_run, get_run
 
@@ -321,9 +179,9 @@ def run_start(
                 _("a run named {name!r} exists already").format(name=name),
                 hint=_("Choose another name; 'fvm run list' shows the runs."),
             )
-        units, area = _phase_units(ctx, conn, phase, area)
-        start = _t0(conn, runbook, phase, t0)
-        durations = _measured(ctx, conn, durations_from) if durations_from else None
+        units, area = phase_units(ctx, conn, phase, area)
+        start = t0_for(conn, runbook, phase, t0)
+        durations = measured(ctx, conn, durations_from) if durations_from else None
         add_run(
             conn,
             StoredRun(
@@ -572,223 +430,3 @@ def run_fallback(ctx: Context, name: str, reason: str) -> LoadedRun:
         if not fall_back(conn, name, by=by, at=ctx.clock.now(), reason=reason):
             raise ConflictError(_("run {name} has fallen back already").format(name=name))
         return _loaded(ctx, conn, name)
-
-
-# ---------------------------------------------------------------- status
-
-
-@dataclass
-class RunState:
-    """A run's state on a moment, with what a person needs to read it."""
-
-    loaded: LoadedRun
-    status: RunStatus
-    titles: dict[str, str]
-    owners: dict[str, str]
-    _document: dict[str, Any] | None = None
-
-    @property
-    def run(self) -> StoredRun:
-        return self.loaded.run
-
-    def document(self) -> dict[str, Any]:
-        """Return the JSON of ``run status --json`` (``cli.md``), made once."""
-        if self._document is None:
-            self._document = self._made()
-        return self._document
-
-    def _made(self) -> dict[str, Any]:
-        s = self.status
-        texts: dict[datetime | None, str | None] = {None: None}
-
-        def iso(moment: datetime | None) -> str | None:  # thousands share a planned time
-            found = texts.get(moment, "")
-            if found == "":
-                found = texts[moment] = moment.isoformat(timespec="seconds")  # type: ignore[union-attr]
-            return found
-
-        return {
-            "run": self.run.name,
-            "runbook": self.run.runbook,
-            "phase": self.run.phase,
-            "rehearsal": self.run.rehearsal,
-            "t0": iso(s.t0),
-            "as_of": iso(s.as_of),
-            "planned_finish": iso(s.planned_finish),
-            "expected_finish": iso(s.expected_finish),
-            "slip_minutes": s.slip_minutes,
-            "tasks": [
-                {
-                    "task": r.item.task.id,
-                    "unit": r.item.unit,
-                    "owner": r.item.task.owner,
-                    "state": r.mark.state,
-                    "planned_start": iso(r.planned.start),
-                    "planned_finish": iso(r.planned.finish),
-                    "actual_start": iso(r.mark.started),
-                    "actual_end": iso(r.mark.ended),
-                    "expected_finish": iso(r.expected),
-                    "late": r.late,
-                    "critical": r.critical,
-                }
-                for r in s.rows
-            ],
-            "critical_path": [{"task": t, "unit": u} for t, u in s.critical_path],
-        }
-
-
-def _owner_names(ctx: Context, runbook: Runbook) -> dict[str, str]:
-    curriculum = ctx.curriculum
-    return {t.owner: curriculum.owner_name(t.owner, ctx.lang) for t in runbook.tasks if t.owner}
-
-
-def state_of(ctx: Context, conn: Connection, name: str, as_of: str | None = None) -> RunState:
-    """Return the run's state on ``as_of`` (default: now), in one read."""
-    found = _loaded(ctx, conn, name)
-    moment = _now(ctx) if as_of is None else _moment(as_of, "--as-of")
-    computed = status(found.items, found.t0, moment, found.marks, found.run.durations)
-    titles = {t.id: t.title.get(ctx.lang) for t in found.runbook.tasks}
-    return RunState(found, computed, titles, _owner_names(ctx, found.runbook))
-
-
-def run_status(ctx: Context, name: str, as_of: str | None = None) -> RunState:
-    """Return a run's state: every instance's state, expected finish and lateness, the slip
-    and the critical path (``scoring.md``, "Runs")."""
-    with ctx.open().read() as conn:
-        return state_of(ctx, conn, name, as_of)
-
-
-@dataclass
-class RunFrame:
-    """One frame of ``run watch``: the run's state and the latest marks."""
-
-    state: RunState
-    changes: list[Any]
-    taken_at: str
-
-
-def watch_frame(ctx: Context, name: str, limit: int = 12) -> RunFrame:
-    """Return the run's state now and its latest marks, newest first."""
-    from fvmcli.store.history import changes
-
-    with ctx.open().read() as conn:
-        state = state_of(ctx, conn, name)
-        marks = changes(conn, kinds=("run-mark",), scope=name)
-        marks += changes(conn, kinds=("run-fallback",), scope="run", subject=name)
-    marks.sort(key=lambda c: c.at)
-    return RunFrame(state, list(reversed(marks))[:limit], ctx.clock.now())
-
-
-def run_list(ctx: Context) -> list[dict[str, Any]]:
-    """Return every run, oldest first, with how many of its instances have ended."""
-    from fvmcli.store.runs import list_runs
-
-    found: list[dict[str, Any]] = []
-    with ctx.open().read() as conn:
-        for run in list_runs(conn):
-            loaded = _loaded(ctx, conn, run.name)
-            ended = sum(1 for m in loaded.marks.values() if m.state in ENDED)
-            found.append(
-                {
-                    "run": run.name,
-                    "runbook": run.runbook,
-                    "phase": run.phase,
-                    "area": run.area,
-                    "rehearsal": run.rehearsal,
-                    "t0": run.t0,
-                    "started_by": run.started_by,
-                    "started_at": run.started_at,
-                    "fallen_back": run.fallback_at is not None,
-                    "instances": len(loaded.items),
-                    "ended": ended,
-                }
-            )
-    return found
-
-
-def run_compare(ctx: Context, first: str, second: str) -> dict[str, Any]:
-    """Return per task the planned duration and the median measured in each run, in minutes,
-    and the difference (second − first)."""
-    with ctx.open().read() as conn:
-        a = _loaded(ctx, conn, first)
-        b = _loaded(ctx, conn, second)
-    measured_a = measured_durations(a.items, a.marks)
-    measured_b = measured_durations(b.items, b.marks)
-    order = [t for t in a.runbook.tasks]
-    order += [t for t in b.runbook.tasks if a.runbook.task(t.id) is None]
-    rows = []
-    for task in order:
-        ma, mb = measured_a.get(task.id), measured_b.get(task.id)
-        rows.append(
-            {
-                "task": task.id,
-                "title": task.title.get(ctx.lang),
-                "planned_minutes": task.duration,
-                "first_minutes": None if ma is None else round(ma / 60, 1),
-                "second_minutes": None if mb is None else round(mb / 60, 1),
-                "difference_minutes": None
-                if ma is None or mb is None
-                else round((mb - ma) / 60, 1),
-            }
-        )
-    return {"first": first, "second": second, "tasks": rows}
-
-
-def run_report(ctx: Context, name: str) -> dict[str, Any]:
-    """Return a run as the cutover report shows it, now: its ``run status`` document, its
-    figures, the critical path, the late instances and, per task, planned against actual."""
-    state = run_status(ctx, name)
-    s = state.status
-    rows = s.rows
-    per_task: list[dict[str, Any]] = []
-    for task in state.loaded.runbook.tasks:
-        mine = [r for r in rows if r.item.task.id == task.id]
-        if not mine:
-            continue
-        starts = [r.mark.started for r in mine if r.mark.started is not None]
-        ends = [r.mark.ended for r in mine if r.mark.ended is not None]
-        per_task.append(
-            {
-                "task": task.id,
-                "title": state.titles.get(task.id, task.id),
-                "owner": state.owners.get(task.owner or "", task.owner),
-                "instances": len(mine),
-                "ended": sum(1 for r in mine if r.mark.state in ENDED),
-                "late": sum(1 for r in mine if r.late),
-                "planned_start": min(r.planned.start for r in mine),
-                "planned_finish": max(r.planned.finish for r in mine),
-                "actual_start": min(starts) if starts else None,
-                "actual_end": max(ends) if len(ends) == len(mine) else None,
-                "expected_finish": max(r.expected for r in mine),
-                "critical": any(r.critical for r in mine),
-            }
-        )
-    late = sorted(
-        (r for r in rows if r.late and r.mark.state not in ENDED), key=lambda r: r.expected
-    )
-    return {
-        "status": state.document(),
-        "run": state.run.name,
-        "runbook": state.run.runbook,
-        "title": state.loaded.runbook.title.get(ctx.lang),
-        "rehearsal": state.run.rehearsal,
-        "fallen_back": state.run.fallback_at is not None,
-        "t0": s.t0,
-        "as_of": s.as_of,
-        "planned_finish": s.planned_finish,
-        "expected_finish": s.expected_finish,
-        "slip_minutes": s.slip_minutes,
-        "critical_path": [_name(k) for k in s.critical_path],
-        "late": [
-            {
-                "instance": _name(r.item.key),
-                "title": state.titles.get(r.item.task.id, r.item.task.id),
-                "owner": state.owners.get(r.item.task.owner or "", r.item.task.owner),
-                "state": r.mark.state,
-                "planned_finish": r.planned.finish,
-                "expected_finish": r.expected,
-            }
-            for r in late
-        ],
-        "tasks": per_task,
-    }

@@ -13,7 +13,9 @@ from fvmcli.core.runs import STATE_WORDS, Runbook
 from fvmcli.i18n import _
 from fvmcli.render.columns import Column
 from fvmcli.render.values import local_time
-from fvmcli.services.runs import RunbookPlan, RunState, iso
+from fvmcli.services.run_status import RunState
+from fvmcli.services.runbooks import RunbookPlan
+from fvmcli.services.runs import iso
 
 
 def _when(moment: datetime | str | None) -> str:
