@@ -14,9 +14,11 @@ from fvmcli.cli.options import (
     AS_OF,
     BY,
     CHECKLIST,
+    CHECKLIST_OR_ALL,
     DRY_RUN,
     ENCODING,
     FORMAT,
+    FROM_START,
     OUTPUT,
     output_options,
     unit_filters,
@@ -47,13 +49,7 @@ def list_(ctx: typer.Context, out: Output) -> None:
 
 @app.command("show")
 @output_options(csv=True)
-def show_(
-    ctx: typer.Context,
-    out: Output,
-    checklist_id: str | None = typer.Argument(
-        None, metavar="CHECKLIST", help="Checklist id, e.g. golive (none: list them)."
-    ),
-) -> None:
+def show_(ctx: typer.Context, out: Output, checklist_id: str | None = CHECKLIST_OR_ALL) -> None:
     """Show a checklist's sections (with the ids --section takes) and questions with due,
     weight, owner and rules; without a checklist, list the checklists.
 
@@ -62,10 +58,10 @@ def show_(
     from fvmcli.cli.views.checklist import checklist_view, checklists_view
     from fvmcli.services.checklists import checklist_rows, show_checklist
 
+    env = get_env(ctx)
     if checklist_id is None:
-        out.emit(checklists_view(checklist_rows(get_env(ctx))))
-        return
-    out.emit(checklist_view(show_checklist(get_env(ctx), checklist_id)))
+        return out.emit(checklists_view(checklist_rows(env)))
+    out.emit(checklist_view(show_checklist(env, checklist_id)))
 
 
 @app.command("set")
@@ -323,9 +319,7 @@ def answer(
     revisit_all: bool = typer.Option(
         False, "--all", help="Revisit every question, previous answers offered as defaults."
     ),
-    from_start: bool = typer.Option(
-        False, "--from-start", help="Begin at the first unanswered question, not where you stopped."
-    ),
+    from_start: bool = FROM_START,
     by: str | None = BY,
 ) -> None:
     """Answer a unit's questions in the terminal; each answer is saved the moment it is given.
@@ -336,6 +330,7 @@ def answer(
     Example: fvm checklist answer golive --unit vc-hjo --section equipment
     """
     from fvmcli.cli import prompts
+    from fvmcli.cli.views.checklist import walk_summary
     from fvmcli.cli.views.score import print_score
     from fvmcli.services.answers import answer_walk
 
@@ -350,18 +345,7 @@ def answer(
         by=by,
         from_start=from_start,
     )
-    if outcome.already_complete:
-        say(
-            _("Every question for {unit_id} is answered. Use --all to revisit them.").format(
-                unit_id=unit_id
-            )
-        )
-    else:
-        say(
-            _(
-                "{saved} answers saved or changed, {kept} kept as they were, {skipped} skipped."
-            ).format(saved=outcome.saved, kept=outcome.kept, skipped=outcome.skipped)
-        )
+    say(walk_summary(outcome, unit_id))
     print_score(outcome.after, env.lang)
 
 

@@ -20,6 +20,12 @@ AS_OF = typer.Option(
     None, "--as-of", metavar="YYYY-MM-DD", help="The day to look from (default: today)."
 )
 CHECKLIST = typer.Argument(..., metavar="CHECKLIST", help="Checklist id, e.g. golive.")
+CHECKLIST_OR_ALL = typer.Argument(  # ``checklist show`` without one lists them
+    None, metavar="CHECKLIST", help="Checklist id, e.g. golive (none: list them)."
+)
+FROM_START = typer.Option(
+    False, "--from-start", help="Begin at the first unanswered question, not where you stopped."
+)
 CHECKLIST_OPTION = typer.Option(
     "golive", "--checklist", metavar="CHECKLIST", help="The checklist (default: golive)."
 )

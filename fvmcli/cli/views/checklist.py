@@ -103,3 +103,15 @@ def history_view(rows: list[dict[str, Any]], unit_id: str, checklist_id: str) ->
             unit_id=unit_id, checklist_id=checklist_id
         ),
     )
+
+
+def walk_summary(outcome: Any, unit_id: str) -> str:
+    """Return the line that ends ``checklist answer``: what the sitting stored, kept and
+    skipped, or that every question was answered already."""
+    if outcome.already_complete:
+        return _("Every question for {unit_id} is answered. Use --all to revisit them.").format(
+            unit_id=unit_id
+        )
+    return _(
+        "{saved} answers saved or changed, {kept} kept as they were, {skipped} skipped."
+    ).format(saved=outcome.saved, kept=outcome.kept, skipped=outcome.skipped)
