@@ -15,6 +15,8 @@ from fvmcli.core.answers import evidence_problem, needs_evidence, parse_answer
 from fvmcli.core.deadlines import due_date
 from fvmcli.core.model import Answer, Checklist, Question
 from fvmcli.core.scoring import applicable_questions
+from fvmcli.errors import Interrupted
+from fvmcli.i18n import _
 
 ANSWER, SKIP, BACK = "answer", "skip", "back"
 
@@ -227,3 +229,39 @@ def _answered(
 
 class _Again(Exception):
     """The reply was refused: the same question is asked again."""
+
+
+def interrupted(
+    checklist: str, unit: str, section: str | None, result: WalkResult, texts: dict[str, str]
+) -> Interrupted:
+    """Return what Ctrl-C in a walk tells: what is saved, what is lost, how to resume."""
+    resume = _("fvm checklist answer {checklist} --unit {unit}").format(
+        checklist=checklist, unit=unit
+    )
+    if section:
+        resume += _(" --section {section}").format(section=section)
+    said = [_("Interrupted. {saved} answers saved in this sitting.").format(saved=result.saved)]
+    if result.lost_comment:
+        said.append(
+            _("The answer to {question} is saved; the comment you were typing is lost.").format(
+                question=result.lost_comment
+            )
+        )
+    elif result.lost_answer:
+        said.append(
+            _(
+                "The answer to {question} is not saved: it is saved with its evidence, which "
+                "you were typing."
+            ).format(question=result.lost_answer)
+        )
+    else:
+        said.append(_("Nothing answered is lost."))
+    where = texts.get(result.at or "", "")
+    return Interrupted(
+        " ".join(said),
+        hint=_(
+            "Resume where you stopped ({question}) with the command below; add --from-start "
+            "to begin at the first unanswered question:"
+        ).format(question=f"{result.at} – {where}" if where else result.at),
+        command=resume,
+    )

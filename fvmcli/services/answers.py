@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from fvmcli.core.model import Checklist, NewAnswer, Question, Unit
 from fvmcli.core.scoring import revised_questions
-from fvmcli.errors import InputError, Interrupted
+from fvmcli.errors import InputError
 from fvmcli.i18n import _
 from fvmcli.services.checklists import require_question
 from fvmcli.services.context import Context
@@ -17,7 +17,7 @@ from fvmcli.services.territory import check_fit, parse_day, require_right, requi
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from fvmcli.services.answering import Asker, WalkResult
+    from fvmcli.services.answering import Asker
     from fvmcli.services.readiness import UnitReadiness
     from fvmcli.store.driver import Connection
     from fvmcli.store.history import Change
@@ -356,7 +356,7 @@ def answer_walk(
     resumes, saying what was lost (a comment, or an answer whose evidence was being typed).
     """
     from fvmcli.services import walk_marks
-    from fvmcli.services.answering import WalkResult, walk
+    from fvmcli.services.answering import WalkResult, interrupted, walk
     from fvmcli.services.readiness import unit_readiness
     from fvmcli.store.answers import get_answers
     from fvmcli.store.reads import go_live_dates
@@ -414,44 +414,8 @@ def answer_walk(
         )
     except KeyboardInterrupt:
         walk_marks.remember(mark, result.at)
-        raise _interrupted(checklist.id, unit.id, section, result, texts) from None
+        raise interrupted(checklist.id, unit.id, section, result, texts) from None
     walk_marks.remember(mark, None)
     with ctx.open().read() as conn:
         after = ScoreView(checklist, unit_readiness(ctx, conn, checklist, unit.id, today))
     return WalkOutcome(result.saved, result.skipped, result.already_complete, after, result.kept)
-
-
-def _interrupted(
-    checklist: str, unit: str, section: str | None, result: WalkResult, texts: dict[str, str]
-) -> Interrupted:
-    """Return what Ctrl-C in a walk tells: what is saved, what is lost, how to resume."""
-    resume = _("fvm checklist answer {checklist} --unit {unit}").format(
-        checklist=checklist, unit=unit
-    )
-    if section:
-        resume += _(" --section {section}").format(section=section)
-    said = [_("Interrupted. {saved} answers saved in this sitting.").format(saved=result.saved)]
-    if result.lost_comment:
-        said.append(
-            _("The answer to {question} is saved; the comment you were typing is lost.").format(
-                question=result.lost_comment
-            )
-        )
-    elif result.lost_answer:
-        said.append(
-            _(
-                "The answer to {question} is not saved: it is saved with its evidence, which "
-                "you were typing."
-            ).format(question=result.lost_answer)
-        )
-    else:
-        said.append(_("Nothing answered is lost."))
-    where = texts.get(result.at or "", "")
-    return Interrupted(
-        " ".join(said),
-        hint=_(
-            "Resume where you stopped ({question}) with the command below; add --from-start "
-            "to begin at the first unanswered question:"
-        ).format(question=f"{result.at} – {where}" if where else result.at),
-        command=resume,
-    )
