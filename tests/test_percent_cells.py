@@ -93,8 +93,8 @@ def test_a_plain_fraction_in_a_percent_question_is_refused_naming_the_cell(
     where = edit(path, 0.9, "General")
     err = fvm("--content", CONTENT, "checklist", "import", "mini", str(path), code=2).stderr
     assert f"h1.xlsx!{where}" in err
-    assert "0.9 är tvetydigt för en procentsats" in err
-    assert "skriv 90 för 90 %, eller 0.9 % för mindre än en procent" in err
+    assert "0,9 är tvetydigt för en procentsats (ett kalkylark lagrar 90 % som 0,9)" in err
+    assert "skriv 90 för 90 %, eller 0,9 % för mindre än en procent" in err
     assert stored(fvm) == "100"
     history = fvm.json("--content", CONTENT, "checklist", "history", "mini", "--unit", "h1")
     assert [h["value"] for h in history if h["question"] == "a.pct"] == ["100"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -119,13 +119,15 @@ def evidence_problem(question: Question, comment: str | None) -> str | None:
     return _("{id} needs evidence: a link or a note as the answer's comment").format(id=question.id)
 
 
-def ambiguous_percent(question: Question, text: str | None) -> str | None:
+def ambiguous_percent(
+    question: Question, text: str | None, shown: Callable[[float], str] = format_number
+) -> str | None:
     """Return why a plain number below 1 (not 0) given to a percent question from a
     spreadsheet cell is refused, with what to type; None when it is not ambiguous.
 
     A spreadsheet stores ``90 %`` as 0.9: a plain 0.9 (a cell without a percent format) may
     be 90 % or 0.9 %. A percent-formatted cell, text with ``%`` and any number of 1 or more
-    say which they mean."""
+    say which they mean. ``shown`` writes a number as the person reads it (0,9 in Swedish)."""
     if question.type != "percent" or text is None:
         return None
     try:
@@ -137,7 +139,7 @@ def ambiguous_percent(question: Question, text: str | None) -> str | None:
     return _(
         "{text} is ambiguous for a percentage (a spreadsheet stores 90 % as 0.9): type "
         "{whole} for {whole} %, or {text} % for less than one per cent"
-    ).format(text=text, whole=format_number(round(number * 100, 9)))
+    ).format(text=shown(number), whole=shown(round(number * 100, 9)))
 
 
 def unknown_question(checklist: Checklist, wrong: str) -> str:

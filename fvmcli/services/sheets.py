@@ -119,6 +119,7 @@ def import_sheets(
     changed after the sheet was made is a conflict unless ``overwrite``."""
     from fvmcli.content.xlsx_answers import read_answers_xlsx
     from fvmcli.core.answers import ambiguous_percent, check_answers
+    from fvmcli.render.values import number_shown
     from fvmcli.services.answers import answering_units, save
 
     checklist = ctx.checklist(checklist_id)
@@ -147,7 +148,11 @@ def import_sheets(
             question = checklist.question(a.question)
             if sheet.answer_sheet and question is not None and question.derived:
                 continue  # shown read-only, with its live value
-            unclear = ambiguous_percent(question, a.value) if question and a.plain_number else None
+            unclear = (
+                ambiguous_percent(question, a.value, number_shown)
+                if question and a.plain_number
+                else None
+            )
             if unclear:
                 problems.append(Problem(f"{name}!{a.where}", unclear))
                 continue
