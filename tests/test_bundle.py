@@ -69,6 +69,16 @@ def test_merge_decides_by_what_each_side_knew_never_by_the_times() -> None:
     )
     assert standing.current[q] == mine and len(standing.conflicts) == 1
     assert plan_merge([common], [common]).added == []
+    # Given without seeing each other, but one before the question changed meaning (version
+    # 1 of a question revised in 2) and one after: the answer to the question as it now
+    # means is kept or taken, and nothing is reported.
+    before_change = Entry("answer", "c", "q", None, "yes", None, "offline", "2026-11-03T09:00", 1)
+    after_change = Entry("answer", "c", "q", None, "no", None, "lead", "2026-11-02T09:00", 2)
+    revised = lambda e: (e.version or 0) < 2  # noqa: E731
+    kept = plan_merge([common, after_change], [common, before_change], stale=revised)
+    assert kept.current[q] == after_change and kept.conflicts == []
+    taken = plan_merge([common, before_change], [common, after_change], stale=revised)
+    assert taken.current[q] == after_change and taken.conflicts == [] and taken.adopted == [q]
 
 
 @pytest.fixture

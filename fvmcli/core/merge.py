@@ -4,7 +4,7 @@ its entries carry (docs/decisions.md, issue 48)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -132,6 +132,7 @@ def plan_merge(
     incoming: Iterable[Entry],
     local_state: Mapping[Topic, Said] | None = None,
     incoming_state: Mapping[Topic, Said] | None = None,
+    stale: Callable[[Entry], bool] | None = None,
 ) -> MergePlan:
     """Return how to merge the bundle's history ``incoming`` into the ``local`` one, deciding
     by what each side knew, never by the times the entries carry.
@@ -145,7 +146,9 @@ def plan_merge(
       chose between them), and is taken;
     - neither side had seen the other's: the same value stays (the one given against the newer
       checklist version is taken); different values are a conflict, reported, and the local
-      value stays until a person chooses (``fvm checklist set``). A conflict both sides have
+      value stays until a person chooses (``fvm checklist set``), unless one of the two was
+      given before its question changed meaning (``stale``) and the other after: the later
+      meaning's answer knew more, and is kept or taken. A conflict both sides have
       seen and still disagree on is reported again at every merge."""
     local, incoming = list(local), list(incoming)
     local_keys = {e.key for e in local}
@@ -174,6 +177,8 @@ def plan_merge(
             take = not we_saw_theirs and (their.version or 0) > (own.version or 0)
         elif we_saw_theirs and not they_saw_ours:
             take = False
+        elif stale is not None and not they_saw_ours and stale(own) != stale(their):
+            take = stale(own)  # the answer to the question as it now means wins
         else:  # neither had seen the other's, or both had and they still differ
             assert own is not None
             take = False

@@ -305,6 +305,7 @@ def import_bundles(
                 bundle.entries,
                 state_of(current_state(conn, unit.id)),
                 bundle.state,
+                lambda e: _stale(ctx, e),
             )
             _require_evidence(ctx, bundle, plan)
             for action in sorted({KIND_ACTION[e.kind] for e in plan.added}):
@@ -326,6 +327,13 @@ def import_bundles(
                 )
             )
     return report
+
+
+def _stale(ctx: Context, entry: Entry) -> bool:
+    """Return whether an answer entry was given before its question last changed meaning."""
+    checklist = _checklist(ctx, entry.scope or "") if entry.kind == "answer" else None
+    question = checklist.question(entry.subject or "") if checklist else None
+    return question is not None and question.stale(entry.version)
 
 
 def _require_evidence(ctx: Context, bundle: CheckedBundle, plan: Any) -> None:
