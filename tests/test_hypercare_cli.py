@@ -286,9 +286,12 @@ def test_a_continue_or_pause_meeting_on_a_day_of_hypercare(care: Fvm, swedish: N
     assert shown["decision"]["against_criteria"] == []
     care("gate", "verify", "h1")
     assert care.json("gate", "list")[0]["decision"] == "pause"
-    # Today's values do not change what was frozen for the day.
+    # A correction of the day's values does not change what was frozen; --live names it.
     care("hypercare", "record", "a1", "p1-incidents", "0", "--day", "2026-11-25")
     care("gate", "verify", "h1")
+    since = care.json("gate", "verify", "h1", "--live")["since"]
+    assert since["as_of"] == "2026-11-25"
+    assert since["units_changed"] == [{"unit": "a1", "then": "pause", "now": "missing"}]
 
 
 def test_continuing_against_the_criteria_is_recorded_with_its_reason(care: Fvm) -> None:

@@ -47,22 +47,27 @@ class Since:
 def since_proposal(ctx: Context, label: str, as_of: str | None = None) -> Since:
     """Return what changed between a proposal's frozen evidence and its gate evaluated again
     on ``as_of`` (default today) over the same phase."""
+    from fvmcli.core.hypercare import PROPOSAL_KIND
     from fvmcli.services.gate import _proposal, phase_evaluation
+    from fvmcli.services.hypercare import phase_day
 
-    day = parse_day(ctx, as_of)
     with ctx.open().read() as conn:
         proposal = _proposal(conn, label)
-        now = phase_evaluation(ctx, conn, proposal.phase, day)
+        # A hypercare proposal: its day again (or ``as_of``), each unit by its state.
+        if proposal.checklist == PROPOSAL_KIND:
+            now: Any = phase_day(ctx, conn, proposal.phase, as_of or proposal.as_of.isoformat())
+            day, key, is_ = now.day, "state", {u.unit: u.state for u in now.units}
+        else:
+            day = parse_day(ctx, as_of)
+            now = phase_evaluation(ctx, conn, proposal.phase, day)
+            key, is_ = "status", {r.unit: r.status for r in now.rows}
     try:
         then = json.loads(proposal.evidence)
     except ValueError:
         then = {}
     was = {
-        str(u.get("unit")): str(u.get("status"))
-        for u in then.get("units", [])
-        if isinstance(u, dict)
+        str(u.get("unit")): str(u.get(key)) for u in then.get("units", []) if isinstance(u, dict)
     }
-    is_ = {r.unit: r.status for r in now.rows}
     met_then = {
         str(c.get("id")): bool(c.get("met"))
         for c in then.get("criteria", [])
