@@ -117,14 +117,12 @@ class RunFrame:
 
 def watch_frame(ctx: Context, name: str, limit: int = 12) -> RunFrame:
     """Return the run's state now and its latest marks, newest first."""
-    from fvmcli.store.history import changes
+    from fvmcli.store.runs import latest_marks
 
     with ctx.open().read() as conn:
         state = state_of(ctx, conn, name)
-        marks = changes(conn, kinds=("run-mark",), scope=name)
-        marks += changes(conn, kinds=("run-fallback",), scope="run", subject=name)
-    marks.sort(key=lambda c: c.at)
-    return RunFrame(state, list(reversed(marks))[:limit], ctx.clock.now())
+        marks = latest_marks(conn, name, limit)
+    return RunFrame(state, marks, ctx.clock.now())
 
 
 def run_list(ctx: Context) -> list[dict[str, Any]]:

@@ -191,3 +191,16 @@ def put_mark(conn: Connection, run: str, mark: StoredMark, *, old: str, at: str)
         return record.insert_new(conn, "run_marks", {**key, **values}, change)
     # Only over the state the marker saw: another writer's mark meanwhile changes nothing.
     return bool(record.update(conn, "run_marks", {**key, "state": old}, values, change))
+
+
+def latest_marks(conn: Connection, name: str, limit: int) -> list[Change]:
+    """Return the ``limit`` newest marks and fallback of a run, newest first (by the order
+    they were recorded in, read back from the newest entry)."""
+    columns = ", ".join(f'"{field}"' for field in Change.__dataclass_fields__)
+    rows = conn.rows(
+        f"SELECT {columns} FROM history WHERE (kind = 'run-mark' AND scope = {conn.mark}) "
+        f"OR (kind = 'run-fallback' AND scope = 'run' AND subject = {conn.mark}) "
+        f"ORDER BY id DESC LIMIT {int(limit)}",
+        (name, name),
+    )
+    return [Change(*row) for row in rows]
