@@ -140,7 +140,7 @@ def test_the_readme_tour_runs_line_by_line(tmp_path: Path, monkeypatch: pytest.M
     assert [sorted(r) for r, _, _ in box.messages] == [["lena@exempel.se"]]
     assert "Approved the waiver on cut.rehearsal for vc-hjo" in output("checklist approve")
     assert "Attested for vc-hjo: org.super-users." in output("checklist attest", 1)
-    assert "the evidence is unaltered" in output("gate verify")
+    assert "the evidence frozen at the proposal is unaltered" in output("gate verify")
     assert "Decision: no-go" in output("gate show")
     assert "The history holds" in output("history verify")
     assert (tmp_path / "plan.xlsx").exists()

@@ -204,7 +204,7 @@ class RecordCheck:
 def check(ctx: Context) -> RecordCheck:
     """Return each recorded table that a login could write outside the record (PostgreSQL);
     a SQLite file enforces nothing, and ``history verify`` is its check."""
-    from fvmcli.store.access import record_gaps
+    from fvmcli.store.record_rights import record_gaps
 
     with ctx.open().read() as conn:
         if conn.backend != "postgresql":

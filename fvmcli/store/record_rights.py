@@ -1,0 +1,173 @@
+"""The record enforced by PostgreSQL itself (issue 51): a change of a recorded table is refused
+at commit unless its history entry comes with it, and four eyes are refused when one person
+gives both; ``record_gaps`` says what is left open. Set up by ``fvm access init``."""
+
+from __future__ import annotations
+
+from fvmcli.store.driver import Connection
+
+
+def enforce_record(conn: Connection, s: str) -> None:
+    """Create the triggers that keep the record in schema ``s`` (a quoted name)."""
+    _record_triggers(conn, s)
+    _four_eyes_triggers(conn, s)
+
+
+def _record_triggers(conn: Connection, s: str) -> None:
+    """Make the database refuse, at commit, a change of a recorded table that does not come
+    with its entry in the history (written in the same transaction, carrying the row as it
+    is): plain SQL cannot go around the record, whoever the login. Only the tables' owner can
+    switch this off, and ``history verify`` finds what it then changes."""
+    from fvmcli.store.record import SHAPES, exists
+
+    run = conn.run
+    run(
+        f"CREATE OR REPLACE FUNCTION {s}.fvm_require_entry() RETURNS trigger LANGUAGE plpgsql "
+        f"SECURITY DEFINER SET search_path = {s}, pg_temp AS $$ "
+        "DECLARE row jsonb; keys text[] := TG_ARGV[0]::text[]; "
+        "public text[] := TG_ARGV[1]::text[]; digested text[] := TG_ARGV[2]::text[]; "
+        "c text; parts text[] := '{}'; k text; st jsonb := '{}'::jsonb; v jsonb; "
+        "BEGIN "
+        "IF TG_OP = 'DELETE' THEN row := to_jsonb(OLD); ELSE row := to_jsonb(NEW); END IF; "
+        "FOREACH c IN ARRAY keys LOOP parts := parts || (row -> c)::text; END LOOP; "
+        "k := '[' || array_to_string(parts, ',') || ']'; "
+        "IF TG_OP <> 'DELETE' THEN "
+        "FOREACH c IN ARRAY public LOOP v := row -> c; "
+        "IF c = ANY (digested) AND jsonb_typeof(v) = 'string' THEN "
+        "v := to_jsonb('sha256:' || encode(sha256(CASE WHEN left(v #>> '{}', 2) = '\\x' "
+        "THEN decode(substr(v #>> '{}', 3), 'hex') ELSE convert_to(v #>> '{}', 'UTF8') END), "
+        "'hex')); END IF; "
+        "st := st || jsonb_build_object(c, v); END LOOP; END IF; "
+        "IF EXISTS (SELECT 1 FROM history h WHERE h.tbl = TG_TABLE_NAME AND h.rowkey = k "
+        "AND h.xmin = pg_current_xact_id()::xid AND ((TG_OP = 'DELETE' AND h.state IS NULL) "
+        "OR (TG_OP <> 'DELETE' AND h.state::jsonb = st))) THEN RETURN NULL; END IF; "
+        "RAISE EXCEPTION 'permission denied: % may not change % % outside the record: a change "
+        "is made with fvm, which writes its history entry with it', session_user, TG_TABLE_NAME, "
+        "k USING ERRCODE = 'insufficient_privilege'; "
+        "END $$"
+    )
+    for shape in SHAPES.values():
+        if not exists(conn, shape.table):
+            continue
+        arguments = ", ".join(
+            "'{" + ",".join(columns) + "}'" for columns in (shape.key, shape.public, shape.digested)
+        )
+        run(f"DROP TRIGGER IF EXISTS fvm_record ON {s}.{shape.table}")
+        run(
+            f"CREATE CONSTRAINT TRIGGER fvm_record AFTER INSERT OR UPDATE OR DELETE "
+            f"ON {s}.{shape.table} DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
+            f"EXECUTE FUNCTION {s}.fvm_require_entry({arguments})"
+        )
+
+
+# What a second person's word is made of, per table: the column of the word, the column naming
+# who gave it, the history kind whose entry gave the row's own value, the columns a word may not
+# change with, and the right it needs. (The word's own history kind is the table's
+# ``store.answers.SECOND_PERSON`` kind.)
+_SECOND_WORD = {
+    "answers": (
+        "attestation",
+        "attested_by",
+        "answer",
+        ("value", "comment", "answered_by"),
+        "attest",
+    ),
+    "waivers": ("approval", "approved_by", "waiver", ("reason", "until", "decided_by"), "waive"),
+}
+
+
+def _four_eyes_triggers(conn: Connection, s: str) -> None:
+    """Make the database refuse, as it is written, an attestation or approval given by the
+    login that gave the answer or asked for the waiver, given with the answer itself, given in
+    another login's name without the right to act on behalf of others, or given without the
+    right to attest: four eyes hold against plain SQL too."""
+    from fvmcli.store.answers import SECOND_PERSON
+
+    run = conn.run
+    run(
+        f"CREATE OR REPLACE FUNCTION {s}.fvm_four_eyes() RETURNS trigger LANGUAGE plpgsql "
+        f"SECURITY DEFINER SET search_path = {s}, pg_temp AS $$ "
+        "DECLARE word text := TG_ARGV[0]; named text := TG_ARGV[1]; given_kind text := TG_ARGV[2]; "
+        "own text[] := TG_ARGV[3]::text[]; allowed text := TG_ARGV[4]; said text := TG_ARGV[5]; "
+        "new_row jsonb := to_jsonb(NEW); old_row jsonb; giver text; c text; "
+        "BEGIN "
+        "IF new_row ->> word IS NULL THEN RETURN NEW; END IF; "
+        "IF TG_OP = 'UPDATE' THEN old_row := to_jsonb(OLD); "
+        "IF (new_row -> word) IS NOT DISTINCT FROM (old_row -> word) "
+        "AND (new_row -> named) IS NOT DISTINCT FROM (old_row -> named) THEN RETURN NEW; END IF; "
+        "END IF; "
+        "SELECT CASE WHEN h.key IS NULL THEN h.login ELSE h.by END INTO giver FROM history h "
+        "WHERE h.unit_id = NEW.unit_id AND h.scope = NEW.checklist AND h.subject = NEW.question "
+        "AND h.kind = given_kind ORDER BY h.id DESC LIMIT 1; "
+        # A word that came in a trusted device's bundle, merged in this transaction: the device
+        # vouches for who gave it; it still may not be the answer's own giver.
+        "IF EXISTS (SELECT 1 FROM history w WHERE w.unit_id = NEW.unit_id "
+        "AND w.scope = NEW.checklist AND w.subject = NEW.question AND w.kind = said "
+        "AND w.xmin = pg_current_xact_id()::xid AND w.by = new_row ->> named "
+        "AND fvm_key_vouches(w.key, w.unit_id)) THEN "
+        "IF giver IS NOT DISTINCT FROM new_row ->> named THEN RAISE EXCEPTION "
+        "'permission denied: % may not give % on what % gave', new_row ->> named, word, giver "
+        "USING ERRCODE = 'insufficient_privilege'; END IF; RETURN NEW; END IF; "
+        "IF TG_OP = 'INSERT' THEN RAISE EXCEPTION 'permission denied: % may not give % "
+        "together with what it is given on', session_user, word "
+        "USING ERRCODE = 'insufficient_privilege'; END IF; "
+        "FOREACH c IN ARRAY own LOOP "
+        "IF (new_row -> c) IS DISTINCT FROM (old_row -> c) THEN RAISE EXCEPTION "
+        "'permission denied: % may not give % together with what it is given on', "
+        "session_user, word USING ERRCODE = 'insufficient_privilege'; END IF; END LOOP; "
+        "IF NOT fvm_may(allowed, NEW.unit_id) THEN RAISE EXCEPTION "
+        "'permission denied: % may not give % on %', session_user, word, NEW.unit_id "
+        "USING ERRCODE = 'insufficient_privilege'; END IF; "
+        "IF new_row ->> named IS DISTINCT FROM session_user::text "
+        "AND NOT fvm_may('behalf', NULL) THEN RAISE EXCEPTION "
+        "'permission denied: % may not record a change as made by %', session_user, "
+        "new_row ->> named USING ERRCODE = 'insufficient_privilege'; END IF; "
+        "IF giver IS NOT DISTINCT FROM session_user::text THEN RAISE EXCEPTION "
+        "'permission denied: % may not give % on what % gave', session_user, word, giver "
+        "USING ERRCODE = 'insufficient_privilege'; END IF; "
+        "RETURN NEW; END $$"
+    )
+    said = {table: kind for kind, (table, *_rest) in SECOND_PERSON.items()}
+    for table, (word, named, kind, own, allowed) in _SECOND_WORD.items():
+        arguments = f"'{word}', '{named}', '{kind}', '{{{','.join(own)}}}', '{allowed}'"
+        arguments += f", '{said[table]}'"
+        run(f"DROP TRIGGER IF EXISTS fvm_four_eyes ON {s}.{table}")
+        run(
+            f"CREATE TRIGGER fvm_four_eyes BEFORE INSERT OR UPDATE ON {s}.{table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {s}.fvm_four_eyes({arguments})"
+        )
+
+
+def record_gaps(conn: Connection) -> list[tuple[str, str]]:
+    """Return (table, what is missing) for each recorded table that a login could change
+    beside the record: without row-level security, without the check that a change comes
+    with its history entry, or (answers, waivers) without the four-eyes check; and any
+    write privilege left to every login (PUBLIC). Empty: plain SQL cannot go around it."""
+    from fvmcli.store.record import SHAPES, exists
+
+    gaps: list[tuple[str, str]] = []
+    for table in SHAPES:
+        if not exists(conn, table):
+            continue
+        found = conn.first(
+            "SELECT c.relrowsecurity, "
+            "EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = c.oid "
+            "AND t.tgname = 'fvm_record' AND t.tgenabled <> 'D'), "
+            "EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = c.oid "
+            "AND t.tgname = 'fvm_four_eyes' AND t.tgenabled <> 'D'), "
+            "has_table_privilege('public', c.oid, 'INSERT, UPDATE, DELETE') "
+            "FROM pg_class c WHERE c.oid = to_regclass(" + conn.mark + ")",
+            (table,),
+        )
+        if found is None:
+            continue
+        secured, recorded, four_eyes, public = found
+        if not secured:
+            gaps.append((table, "row-level security"))
+        if not recorded:
+            gaps.append((table, "record"))
+        if table in _SECOND_WORD and not four_eyes:
+            gaps.append((table, "four-eyes"))
+        if public:
+            gaps.append((table, "public"))
+    return gaps
