@@ -226,7 +226,7 @@ def test_reports_by_content(territory: Fvm, tmp_path: Path) -> None:
 
     html_file = tmp_path / "r.html"
     cut(territory, "report", "-o", str(html_file))
-    html = html_file.read_text("utf-8")
+    html = html_file.read_text("utf-8").replace("<wbr>", "")  # ids may break after . and -
     assert "Gul &lt;b&gt;avdelning&lt;/b&gt;" in html and "<b>avdelning</b>" not in html
     assert html.count("<svg") >= 2 and "<link" not in html and "<script" not in html
     assert "Status by area" in html and "Equipment needs" in html and "Training coverage" in html

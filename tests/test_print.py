@@ -48,7 +48,7 @@ def unit(fvm: Fvm) -> Fvm:
 def test_filled_html_is_escaped_self_contained_and_complete(unit: Fvm, tmp_path: Path) -> None:
     out = tmp_path / "h1.html"
     unit("--content", CONTENT, "checklist", "print", "mini", "--unit", "h1", "-o", str(out))
-    html = out.read_text(encoding="utf-8")
+    html = out.read_text(encoding="utf-8").replace("<wbr>", "")  # ids may break after . and -
     assert "<script>alert(1)</script>" not in html
     assert "Avd &lt;script&gt;alert(1)&lt;/script&gt; &amp; Östra" in html
     assert "Anna &lt;b&gt;Ö&lt;/b&gt;" in html

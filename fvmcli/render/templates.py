@@ -15,7 +15,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from fvmcli.errors import ContentError, EnvironmentProblem, Problem
 from fvmcli.i18n import _, ngettext
-from fvmcli.render.values import fraction_shown, hyphenated, local_time, word
+from fvmcli.render.values import breakable, fraction_shown, hyphenated, local_time, word
 
 
 def _autoescape(name: str | None) -> bool:
@@ -83,6 +83,7 @@ def environment(template_dirs: Sequence[Path]) -> SandboxedEnvironment:
     env.filters["pct"] = fraction_shown  # a fraction 0…1 as "5,6 %" in Swedish
     env.filters["local"] = local_time  # an ISO time as local 2026-12-07 15:16
     env.filters["hyphenate"] = hyphenated  # soft hyphens in a heading's long words
+    env.filters["breakable"] = breakable  # an id that may break after its . and -
     return env
 
 
@@ -153,15 +154,23 @@ def _time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+# Reports, printed checklists, rosters and count sheets are filed and published: tagged, with
+# a structure tree a screen reader follows (docs/decisions.md, #45).
+PDF_UA = "pdf/ua-1"
+
+
 def html_to_pdf(
     html: str,
     base: Path | None = None,
     *,
-    variant: str | None = None,
+    variant: str | None = PDF_UA,
     attachments: Mapping[str, bytes] | None = None,
 ) -> bytes:
-    """Return the PDF of an HTML document (WeasyPrint, the ``pdf`` extra), in one of
-    WeasyPrint's PDF variants (``pdf/a-3b``) when given, with files attached by name."""
+    """Return the PDF of an HTML document (WeasyPrint, the ``pdf`` extra) in one of
+    WeasyPrint's PDF variants: tagged PDF/UA-1 unless told otherwise (a decision's archive is
+    ``pdf/a-3b``; None is WeasyPrint's plain, untagged PDF), with files attached by name.
+    The document's language, title (its ``<title>``) and bookmarks (its headings) come from
+    the HTML."""
     try:
         from weasyprint import HTML, Attachment
     except ImportError as exc:  # also OSError-free: weasyprint raises ImportError without pango

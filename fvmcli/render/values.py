@@ -7,6 +7,8 @@ from datetime import datetime, tzinfo
 from functools import cache
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from fvmcli.i18n import N_, _, language
 
 # Values of a closed set that people read as words: readiness statuses, the rules behind them,
@@ -242,3 +244,17 @@ def hyphenated(text: str) -> str:
         dictionary.inserted(w, hyphen="\u00ad") if len(w) >= LONG_WORD and w.isalpha() else w
         for w in text.split(" ")
     )
+
+
+# Where a long id or role name may break at the end of a line: after its separators.
+BREAK_AFTER = ".-_/"
+
+
+def breakable(text: Any) -> Markup:
+    """Return ``text`` escaped for HTML with a ``<wbr>`` after each separator (``.``, ``-``,
+    ``_``, ``/``), so that a narrow column breaks ``org.staffing-plan`` after ``org.`` or
+    ``staffing-``, never inside a word (in Chromium as in the PDF)."""
+    escaped = str(escape("" if text is None else text))
+    for char in BREAK_AFTER:
+        escaped = escaped.replace(char, char + "\x00")
+    return Markup(escaped.replace("\x00", "<wbr>"))
