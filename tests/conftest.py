@@ -99,11 +99,36 @@ class Fvm:
         self.url = url
         self.runner = CliRunner()
 
+    # Whether ``--content DIR`` before the command publishes DIR first: a database uses the
+    # content published in it, so a test that names content means "with this content in
+    # force", as a user would have it after ``fvm content publish DIR``.
+    publishes = True
+
     def __call__(  # type: ignore[no-untyped-def]
         self, *args: str, input: str | None = None, code: int | None = 0, user: str | None = None
     ):
         """Run ``fvm`` with ``args``; ``user`` names another person than FVM_USER's tester."""
         env = {"FVM_USER": user} if user is not None else None
+        folders = _root_content(args)
+        if folders is None or not self.publishes:
+            folders = []
+        elif not folders and os.environ.get("FVM_CONTENT"):
+            folders = [""]  # FVM_CONTENT's, as 'fvm content publish' reads it
+        if folders:
+            published = self.runner.invoke(
+                app,
+                ["--db", self.url, "content", "publish", *(f for f in folders[-1:] if f)],
+                env=env,
+            )
+            if published.exit_code != 0:
+                result = published
+                if code is not None and result.exit_code != code:
+                    raise AssertionError(
+                        f"fvm content publish {folders[-1]} (before fvm {' '.join(args)}) "
+                        f"exited {result.exit_code}, expected {code}\n"
+                        f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+                    )
+                return result
         result = self.runner.invoke(app, ["--db", self.url, *args], input=input, env=env)
         if code is not None and result.exit_code != code:
             raise AssertionError(
@@ -128,6 +153,25 @@ class Fvm:
                 return conn.scalar(sql)
         finally:
             database.dispose()
+
+
+def _root_content(args: tuple[str, ...]) -> list[str] | None:
+    """Return the folders ``--content`` names before the command; None for init, demo and
+    content, which read local content themselves."""
+    found: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = str(args[i])
+        if arg == "--content" and i + 1 < len(args):
+            found.append(str(args[i + 1]))
+            i += 2
+        elif arg in ("--lang", "--db") and i + 1 < len(args):
+            i += 2
+        elif arg.startswith("--"):
+            i += 1
+        else:
+            return None if arg in ("init", "demo", "content") else found
+    return found
 
 
 @pytest.fixture

@@ -18,7 +18,21 @@ FROZEN = datetime.combine(TODAY, time(10), tzinfo=timezone(timedelta(hours=1)))
 def context(db_url: str, *, content: bool = False, today: date = TODAY) -> Context:
     """Return a service context on ``db_url`` whose clock reads ``today`` at 10:00."""
     clock = Clock.at(FROZEN.replace(year=today.year, month=today.month, day=today.day))
-    return Context(db_url=db_url, content_dirs=[TEST_CONTENT] if content else [], clock=clock)
+    ctx = Context(db_url=db_url, content_dirs=[TEST_CONTENT] if content else [], clock=clock)
+    if content:
+        publish_local(ctx)
+    return ctx
+
+
+def publish_local(ctx: Context) -> None:
+    """Put the context's local content in force on its database, as ``fvm content publish``
+    would (a database uses the content published in it; identical content stores nothing)."""
+    from fvmcli.services.content import publish
+
+    publish(ctx, None)
+    ctx.__dict__.pop("content", None)
+    for name in ("territory", "catalog", "curriculum", "gate", "default_checklist"):
+        ctx.__dict__.pop(name, None)
 
 
 def units(

@@ -20,7 +20,7 @@ pytestmark = [
     pytest.mark.store,
     pytest.mark.skipif(PG_URL is None, reason="needs PostgreSQL (FVM_TEST_DB_URL)"),
 ]
-ROLES = ("reader", "answerer", "trainer", "voter", "lead", "admin")
+ROLES = ("reader", "answerer", "trainer", "voter", "content", "lead", "admin")
 
 
 def drop_groups(conn: sa.Connection, prefix: str) -> None:
@@ -220,6 +220,41 @@ def test_a_reader_writes_nothing(server: Server) -> None:
         server, "rita", "UPDATE units SET name = 'hacked'"
     )
     assert server.owner.scalar("SELECT count(*) FROM answers") == 0
+
+
+def test_publishing_content_is_a_right_of_its_own(server: Server, tmp_path: Path) -> None:
+    """A lead may not publish content, through fvm or beside it; an admin may, and so may a
+    login granted the role content (#42)."""
+    import shutil
+
+    pack = tmp_path / "pack"
+    shutil.copytree(Path(__file__).parent / "content", pack)
+    lena, adam = server.fvm("lena"), server.fvm("adam")
+    lead = server.logins["lena"]
+    err = lena("content", "publish", str(pack), code=5).stderr
+    assert f"{lead} may not publish content" in err
+    assert f"fvm access grant {lead} --role content" in err
+    for statement in (
+        "INSERT INTO content_versions VALUES (9, 'x', 'x', 'x', 'x', NULL)",
+        "INSERT INTO history (at, by, kind, subject, new) VALUES ('x', "
+        f"'{lead}', 'content', '9', 'x')",
+    ):
+        refused = refused_by_policy(server, "lena", statement)
+        assert "permission denied" in refused or "row-level security" in refused
+    assert len(lena.json("content", "history")) == 1
+    assert "Published content version 2" in adam("content", "publish", str(pack)).stdout
+    adam("access", "grant", lead, "--role", "content")
+    pack.joinpath("checklists", "mini.toml").write_text(
+        pack.joinpath("checklists", "mini.toml")
+        .read_text("utf-8")
+        .replace("version = 2", "version = 3"),
+        "utf-8",
+    )
+    assert "Published content version 3" in lena("content", "publish", str(pack)).stdout
+    assert [v["by"] for v in lena.json("content", "history")][1:] == [
+        server.logins["adam"],
+        lead,
+    ]
 
 
 def test_an_admin_may_revoke_itself_while_another_admin_remains(server: Server) -> None:

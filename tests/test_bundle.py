@@ -281,6 +281,7 @@ def test_a_bundle_with_a_key_twice_or_a_number_that_is_none_is_refused(  # type:
     changed = change(text)
     assert changed != text
     bundle.write_text(changed, "utf-8")
+    c(shared, "unit", "list")  # the test's content in force on the shared database first
     before = shared.scalar("SELECT count(*) FROM history")
     err = c(shared, "bundle", "import", str(bundle), code=2).stderr
     assert words in err and "h1.json" in err

@@ -201,6 +201,12 @@ def test_cli_reports_bad_content_with_exit_2(fvm: Fvm, tmp_path: Path) -> None:
 
 def test_fvm_content_variable_is_read(fvm: Fvm, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FVM_CONTENT", str(Path(__file__).parent / "content"))
+    fvm.publishes = False  # this test publishes itself
+    # On a database the content published in it is in force; FVM_CONTENT is what a plain
+    # 'fvm content publish' publishes.
+    listed = fvm("checklist", "list")
+    assert "mini" not in listed.stdout and "is not used" in listed.stderr
+    fvm("content", "publish")
     assert "mini" in fvm("checklist", "list").stdout
 
 

@@ -20,9 +20,11 @@ ROOT = Path(__file__).parent.parent
 MINI = factories.TEST_CONTENT / "checklists" / "mini.toml"
 
 
-def made(path: Path) -> str:
-    """Return the path of a new database made with ``fvm init`` at ``path``."""
-    code, _, err = run("--db", str(path), "init")
+def made(path: Path, content: Path | None = None) -> str:
+    """Return the path of a new database made with ``fvm init`` at ``path`` (publishing
+    ``content`` when given)."""
+    extra = ["--content", str(content)] if content is not None else []
+    code, _, err = run("--db", str(path), "init", *extra)
     assert code == 0, err
     return str(path)
 
@@ -388,9 +390,7 @@ def test_a_template_cannot_hang_or_crash_fvm(
     out = tmp_path / "out" / "blank.html"
     code, _, err = run(
         "--db",
-        made(tmp_path / "t.sqlite"),
-        "--content",
-        str(root),
+        made(tmp_path / "t.sqlite", root),
         "checklist",
         "print",
         "golive",
@@ -411,9 +411,10 @@ def test_a_full_disk_exits_4_and_leaves_no_file(
         self.open("wb").write(data[:10])
         raise OSError(errno.ENOSPC, "No space left on device")
 
+    db = made(tmp_path / "o.sqlite")
     monkeypatch.setattr(Path, "write_bytes", full)
     out = tmp_path / "r" / "report.csv"
-    code, _, err = run("--db", made(tmp_path / "o.sqlite"), "cutover", "report", "-o", str(out))
+    code, _, err = run("--db", db, "cutover", "report", "-o", str(out))
     assert code == 4 and "No space left" in err
     assert not out.exists() and list(out.parent.iterdir()) == []
 
@@ -551,8 +552,8 @@ def test_unit_parent_cycles_are_refused(fvm: Fvm, write_csv) -> None:  # type: i
 )
 def test_territory_shapes_are_checked(tmp_path: Path, text: str, where: str) -> None:
     root = content_with(tmp_path, "checklists", "territory.toml", text)
-    db = made(tmp_path / "t.sqlite")
-    code, _, err = run("--db", db, "--content", str(root), "unit", "list")
+    db = str(tmp_path / "t.sqlite")
+    code, _, err = run("--db", db, "init", "--content", str(root))
     assert code == 2 and where in err and "Traceback" not in err
 
 

@@ -178,6 +178,10 @@ def test_a_database_of_the_oldest_releases_opens_with_everything_intact(tmp_path
     assert fvm.json("person", "list")[0]["name"] == "Åsa Öberg"
     assert fvm.json("session", "show", "s1")["enrolled"] == ["p1"]
     # The old entry, and each fact of the old tables entering the chain once, at the upgrade
-    # (a unit, an answer, a person, a session, an enrolment), named as such.
-    assert _verify(fvm)["ok"] and _verify(fvm)["entries"] == 6
+    # (a unit, an answer, a person, a session, an enrolment), named as such; and its first open
+    # published the content it was opened with as version 1 (#42): the version, its files
+    # and its rules baseline.
+    assert fvm.json("content", "show")["version"] == 1
     assert fvm.scalar("SELECT count(*) FROM history WHERE kind = 'baseline'") == 5
+    files = fvm.scalar("SELECT count(*) FROM content_files")
+    assert _verify(fvm)["ok"] and _verify(fvm)["entries"] == 6 + 2 + files

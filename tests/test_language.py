@@ -138,7 +138,7 @@ def test_help_of_every_command_is_swedish(swedish: None) -> None:
     refused = runner.invoke(app, ["unit", "list", "--nope"], env={"COLUMNS": "200"})
     assert refused.exit_code == 2 and refused.stderr.startswith("Användning: fvm unit list")
     root_help = runner.invoke(app, ["--help"], env={"COLUMNS": "200"}).stdout
-    assert "Kommandon" in root_help and "Driftstartsberedskap" in root_help
+    assert "Kommandon" in root_help and "Beredskap inför en driftstart" in root_help
     assert "Enheter: avdelningar, mottagningar" in root_help
 
 

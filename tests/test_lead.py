@@ -375,7 +375,7 @@ def test_the_deadline_calendar_has_a_swedish_name(
         str(calendar),
     )
     found = icalendar.Calendar.from_ical(calendar.read_bytes())
-    assert str(found["X-WR-CALNAME"]) == "FVM tidsfrister"
+    assert str(found["X-WR-CALNAME"]) == "Tidsfrister"
     summaries = [str(e["SUMMARY"]) for e in found.walk("VEVENT")]
     assert any(s.startswith("Kritisk kedja: ") for s in summaries)
 

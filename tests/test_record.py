@@ -302,7 +302,12 @@ def test_an_archive_round_trips_as_json_and_pdf_and_names_what_was_altered(
     assert archive["chain"][0]["entry"]["tbl"] == "gate_proposals"
     assert archive["chain"][-1]["entry"]["tbl"] == "gate_decisions"
     assert archive["head"] == archive["chain"][-1]["hash"]
-    assert set(archive["content"]["files"]) == {"checklists/gates.toml", "checklists/mini.toml"}
+    # The content version in force when the proposal was frozen, every file of it (#42).
+    version = fvm.json("content", "show")
+    assert archive["content"]["version"] == version["version"]
+    assert archive["content"]["digest"] == version["digest"]
+    assert sorted(archive["content"]["files"]) == version["files"]
+    assert {"checklists/gates.toml", "checklists/mini.toml"} <= set(archive["content"]["files"])
     # No database needed: a URL that leads nowhere does not matter.
     checked = json.loads(fvm("gate", "verify", "--archive", str(target), "--json").stdout)
     assert checked["ok"] and checked["decision"] == "no-go" and checked["head"] == archive["head"]

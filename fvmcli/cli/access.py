@@ -73,7 +73,7 @@ def grant(
     """Give a login a role, on units or areas (answerer, lead) or everywhere (admins); a
     voter votes on a go/no-go for the one role of the gate its grant names.
 
-    Example: fvm access grant anna --role answerer --unit vc-hjo
+    Example: fvm access grant anna --role answerer --unit clinic-12
 
     Example: fvm access grant karin --role voter --gate-role chefslakare
     """
@@ -105,7 +105,7 @@ def revoke(
 ) -> None:
     """Take rights from a login: takes effect at once.
 
-    Example: fvm access revoke anna --role answerer --unit vc-hjo
+    Example: fvm access revoke anna --role answerer --unit clinic-12
     """
     from fvmcli.services.access import revoke as take
 

@@ -219,7 +219,7 @@ def _debug(ctx: Any) -> bool:
 app = typer.Typer(
     cls=FvmGroup,
     name="fvm",
-    help="Go-live readiness for the FVM rollout of Millennium in Västra Götaland.\n\n"
+    help="Readiness for a go-live: checklists, training, equipment and the go/no-go.\n\n"
     "Start with:  fvm demo",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -247,8 +247,9 @@ def root(
         [],
         "--content",
         metavar="DIR",
-        help="Extra content folder with checklists/, courses/, "
-        "templates/; its files override bundled ones (env FVM_CONTENT).",
+        help="Content folder: a pack of its own (pack.toml), or checklists/, courses/, "
+        "templates/ whose files override the bundled ones (env FVM_CONTENT). A database "
+        "uses its published content: see fvm content.",
     ),
     lang: str | None = typer.Option(
         None, "--lang", help="Language of labels: sv or en (env FVM_LANG, else LANG)."
@@ -261,8 +262,9 @@ def root(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
 ) -> None:
-    """Go-live readiness for the FVM rollout of Millennium in Västra Götaland."""
+    """Readiness for a go-live: checklists, training, equipment and the go/no-go."""
     from fvmcli.cli import environment
+    from fvmcli.cli.output import warn
 
     environment.begin(wide=wide)
     ctx.obj = Context(
@@ -271,6 +273,7 @@ def root(
         lang_option=lang,
         debug=debug,
         creates=False,
+        on_notice=lambda message, command: warn(message, command=command),
     )
     ctx.obj.speak()  # an unknown --lang or FVM_LANG is refused by every command
 

@@ -45,7 +45,7 @@ def export(
     """Write one readable JSON bundle: the unit, its answers with full history, its waivers and
     equipment counts, signed with this device's key (see 'fvm bundle keygen').
 
-    Example: fvm bundle export --unit vc-hjo -o vc-hjo.json
+    Example: fvm bundle export --unit clinic-12 -o clinic-12.json
     """
     from fvmcli.cli.output import warn
     from fvmcli.cli.writing import write_bytes
@@ -83,7 +83,7 @@ def import_(
     """Verify bundles and merge their history: entries not yet present are added and the newest
     entry of each question or item becomes its current value. Importing twice changes nothing.
 
-    Example: fvm bundle import vc-hjo.json
+    Example: fvm bundle import clinic-12.json
     """
     from fvmcli.cli.output import warn
     from fvmcli.services.bundles import import_bundle_files
@@ -168,7 +168,7 @@ def trust(
 ) -> None:
     """Trust a device's key to sign bundles of these units or areas (leads).
 
-    Example: fvm bundle trust anna-laptop.key.pub --unit vc-hjo
+    Example: fvm bundle trust anna-laptop.key.pub --unit clinic-12
     """
     from fvmcli.services.bundles import trust as trust_key
 

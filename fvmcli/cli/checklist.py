@@ -53,7 +53,7 @@ def show_(ctx: typer.Context, out: Output, checklist_id: str | None = CHECKLIST_
     """Show a checklist's sections (with the ids --section takes) and questions with due,
     weight, owner and rules; without a checklist, list the checklists.
 
-    Example: fvm checklist show golive --json
+    Example: fvm checklist show readiness --json
     """
     from fvmcli.cli.views.checklist import checklist_view, checklists_view
     from fvmcli.services.checklists import checklist_rows, show_checklist
@@ -81,7 +81,7 @@ def set_(
 ) -> None:
     """Answer one question for one unit, without prompts.
 
-    Example: fvm checklist set golive --unit vc-hjo org.super-users delvis --comment "Natt saknas"
+    Example: fvm checklist set readiness --unit lab-1 staff.trained delvis --comment "Natt saknas"
     """
     from fvmcli.services.answers import set_answer
 
@@ -120,7 +120,7 @@ def import_(
     """Import answers from CSV or from filled-in answer sheets. Every bad row or cell is
     reported, and nothing is stored if any is bad.
 
-    Example: fvm checklist import golive svar/*.xlsx --dry-run
+    Example: fvm checklist import readiness svar/*.xlsx --dry-run
     """
     from fvmcli.services.answer_files import are_sheets, import_answer_files
 
@@ -180,7 +180,7 @@ def sheet_(
     """Write each unit its own answer sheet (XLSX) to fill in and send back: its questions,
     due dates and current answers, with dropdowns; import them with 'fvm checklist import'.
 
-    Example: fvm checklist sheet golive --area sodra -o svar/
+    Example: fvm checklist sheet readiness --area central -o svar/
     """
     from fvmcli.cli.writing import write_file
     from fvmcli.render.answer_sheet import write_sheet
@@ -205,7 +205,7 @@ def confirm(
     """Confirm answers given before their question changed meaning, as they stand: until then
     they count as unanswered.
 
-    Example: fvm checklist confirm golive --unit vc-hjo org.super-users
+    Example: fvm checklist confirm readiness --unit clinic-12 staff.trained
     """
     from fvmcli.services.answers import confirm as confirm_answers
 
@@ -231,7 +231,7 @@ def waive(
 ) -> None:
     """Waive one question for one unit (accepted risk) until a date, or withdraw a waiver.
 
-    Example: fvm checklist waive golive --unit vc-hjo cut.rehearsal --reason "Styrgrupp 12/11"
+    Example: fvm checklist waive readiness --unit lab-1 test.rehearsal --reason "Styrgrupp 12/11"
     --until 2027-01-31
     """
     from fvmcli.services.waivers import waive as waive_question
@@ -281,7 +281,7 @@ def score(
 ) -> None:
     """Score one unit: sections, status, blockers, overdue items and waivers.
 
-    Example: fvm checklist score golive --unit vc-hjo --as-of 2027-01-15 --json
+    Example: fvm checklist score readiness --unit clinic-12 --as-of 2027-01-15 --json
     """
     from fvmcli.cli.views.score import score_view
     from fvmcli.services.answers import score as unit_score
@@ -301,7 +301,7 @@ def history(
 ) -> None:
     """Show every answer and waiver change of a unit, oldest first.
 
-    Example: fvm checklist history golive --unit vc-hjo --question org.super-users
+    Example: fvm checklist history readiness --unit clinic-12 --question staff.trained
     """
     from fvmcli.cli.views.checklist import history_view
     from fvmcli.services.answers import history_rows
@@ -327,7 +327,7 @@ def answer(
     Resumes where you stopped (--from-start: at the first unanswered question). Skip, go
     back, comment; Ctrl-C keeps what you answered and tells you how to resume.
 
-    Example: fvm checklist answer golive --unit vc-hjo --section equipment
+    Example: fvm checklist answer readiness --unit clinic-12 --section staff
     """
     from fvmcli.cli import prompts
     from fvmcli.cli.views.checklist import walk_summary
@@ -366,7 +366,7 @@ def print_(
 
     Each question shows its due date for the unit's phase; a sign-off block ends the sheet.
 
-    Example: fvm checklist print golive --unit vc-hjo -o vc-hjo.pdf
+    Example: fvm checklist print readiness --unit clinic-12 -o clinic-12.pdf
     """
     from fvmcli.cli.writing import choose_format, write_document
     from fvmcli.services.checklists import printout
@@ -399,8 +399,8 @@ def attest(
     An answer is attested by someone other than the person who gave it; a new answer starts
     unattested again. A rejected answer counts as no answer.
 
-    Examples: fvm checklist attest golive --unit vc-hjo org.project-lead cut.plan
-    fvm checklist attest golive --pending --area sodra
+    Examples: fvm checklist attest readiness --unit clinic-12 lead.named plan.ready
+    fvm checklist attest readiness --pending --area central
     """
     from fvmcli.cli.views.four_eyes import attested_view, pending_view
     from fvmcli.services.four_eyes import attest as attest_answers
@@ -435,7 +435,7 @@ def approve(
     With [governance] four_eyes = true in territory.toml a waiver has no effect until it is
     approved.
 
-    Example: fvm checklist approve golive --unit vc-hjo cut.rehearsal --comment "Styrgrupp 12/11"
+    Example: fvm checklist approve readiness --unit lab-1 test.rehearsal --comment "Styrgrupp 12/11"
     """
     from fvmcli.cli.views.four_eyes import unproven_note
     from fvmcli.services.four_eyes import approve as approve_waiver

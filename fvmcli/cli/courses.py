@@ -37,7 +37,7 @@ def show_(
 ) -> None:
     """Show one course with its modules and the roles that require it.
 
-    Example: fvm course show millennium-fundament
+    Example: fvm course show intro-course
     """
     from fvmcli.cli.views.training import course_view
     from fvmcli.services.training import show_course

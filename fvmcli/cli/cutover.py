@@ -75,7 +75,7 @@ def blockers(
 ) -> None:
     """Every blocker and overdue critical item, with due date, days overdue, owner and waiver.
 
-    Example: fvm cutover blockers --area sodra
+    Example: fvm cutover blockers --area central
     """
     from fvmcli.cli.views.cutover import blockers_view, warn_undated
     from fvmcli.services.cutover import territory_blockers
@@ -310,7 +310,7 @@ def timeline(
     (open, done, overdue, waiting for a prerequisite).
 
     Examples: fvm cutover timeline --phase 1
-    fvm cutover timeline --phase 1 --owner cutover-lead -o plan.ics
+    fvm cutover timeline --phase 1 --owner project-lead -o plan.ics
     """
     from fvmcli.cli.views.chains import timeline_view
     from fvmcli.services.chains import timeline as make_timeline

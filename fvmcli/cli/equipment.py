@@ -52,7 +52,7 @@ def count(
 ) -> None:
     """Record a unit's count of one item: present ≥ configured ≥ tested ≥ 0.
 
-    Example: fvm equipment count sas-boras-med care-client --present 12 --configured 10 --tested 8
+    Example: fvm equipment count ward-7 workstation --present 12 --configured 10 --tested 8
     """
     from fvmcli.services.equipment import count as save_count
 
@@ -81,7 +81,7 @@ def require(
 ) -> None:
     """Override the recommended quantity of one item for one unit.
 
-    Example: fvm equipment require vc-hjo label-printer 3
+    Example: fvm equipment require clinic-12 printer 3
     """
     from fvmcli.errors import InputError
     from fvmcli.services.equipment import require as set_requirement
@@ -147,7 +147,7 @@ def import_(
 def show_(ctx: typer.Context, out: Output, unit_id: str = UNIT) -> None:
     """Show a unit's equipment: required, present, configured, tested, missing, readiness.
 
-    Example: fvm equipment show sas-boras-med
+    Example: fvm equipment show ward-7
     """
     from fvmcli.cli.views.equipment import unit_view
     from fvmcli.services.equipment import show as unit_equipment
@@ -162,7 +162,7 @@ def show_(ctx: typer.Context, out: Output, unit_id: str = UNIT) -> None:
 def gaps(ctx: typer.Context, filters: Any, out: Output) -> None:
     """The territory's needs: per item, what to procure, configure and test, summed over units.
 
-    Example: fvm equipment gaps --phase 1 --type municipal --json
+    Example: fvm equipment gaps --phase 1 --type clinic --json
     """
     from fvmcli.cli.views.equipment import needs_view
     from fvmcli.services.equipment import gaps as needs
@@ -180,7 +180,7 @@ def print_(
 ) -> None:
     """Print a count sheet for walking the unit: items, required quantity, boxes to fill in.
 
-    Example: fvm equipment print vc-hjo -o vc-hjo-inventering.pdf
+    Example: fvm equipment print clinic-12 -o clinic-12-inventering.pdf
     """
     from fvmcli.cli.writing import choose_format, write_document
     from fvmcli.services.equipment import count_sheet

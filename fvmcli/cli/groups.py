@@ -7,7 +7,7 @@ from fvmcli.i18n import N_
 GROUPS: dict[str, tuple[str, str]] = {
     "unit": (
         "fvmcli.cli.units",
-        N_("Units: wards, clinics, care centres, municipal units."),
+        N_("Units: wards, clinics, laboratories, every place that goes live."),
     ),
     "phase": (
         "fvmcli.cli.phases",
@@ -52,6 +52,10 @@ GROUPS: dict[str, tuple[str, str]] = {
     "run": (
         "fvmcli.cli.run",
         N_("The cut-over carried out: rehearsals and the live run, marks, status, fallback."),
+    ),
+    "content": (
+        "fvmcli.cli.content",
+        N_("Content in the database: publish a pack, its versions, what a change changes."),
     ),
     "history": (
         "fvmcli.cli.history",

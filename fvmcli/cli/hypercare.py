@@ -41,8 +41,8 @@ def record(
     """Record a unit's value of an indicator for a day of hypercare; a later value for the
     same day replaces it, and the history keeps both.
 
-    Examples: fvm hypercare record sas-boras-med p1-incidents 2
-    fvm hypercare record vc-hjo staffing 82,5 --day 2027-03-02 --comment "Två sjuka"
+    Examples: fvm hypercare record ward-7 p1-incidents 2
+    fvm hypercare record clinic-12 staffing 82,5 --day 2027-03-02 --comment "Två sjuka"
     """
     from fvmcli.services.hypercare import record_value
 
@@ -116,7 +116,7 @@ def status(
     or pause. Missing data is never ok. Exits 1 when the verdict is pause.
 
     Examples: fvm hypercare status --phase 1
-    fvm hypercare status --phase 1 --day 2027-03-03 --area sodra --json
+    fvm hypercare status --phase 1 --day 2027-03-03 --area central --json
     """
     from fvmcli.cli.views.hypercare import status_view
     from fvmcli.services.hypercare import hypercare_status

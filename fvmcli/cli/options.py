@@ -19,15 +19,31 @@ DRY_RUN = typer.Option(False, "--dry-run", help="Check everything and report; st
 AS_OF = typer.Option(
     None, "--as-of", metavar="YYYY-MM-DD", help="The day to look from (default: today)."
 )
-CHECKLIST = typer.Argument(..., metavar="CHECKLIST", help="Checklist id, e.g. golive.")
+CHECKLIST = typer.Argument(..., metavar="CHECKLIST", help="Checklist id, e.g. readiness.")
 CHECKLIST_OR_ALL = typer.Argument(  # ``checklist show`` without one lists them
-    None, metavar="CHECKLIST", help="Checklist id, e.g. golive (none: list them)."
+    None, metavar="CHECKLIST", help="Checklist id, e.g. readiness (none: list them)."
 )
 FROM_START = typer.Option(
     False, "--from-start", help="Begin at the first unanswered question, not where you stopped."
 )
+
+
+def _default_checklist(ctx: typer.Context, value: str | None) -> str:
+    """Return the checklist named, else the content's default one (the gate's checklist, or
+    the pack's only one)."""
+    if value:
+        return value
+    from fvmcli.cli.env import get_env
+
+    return get_env(ctx).default_checklist
+
+
 CHECKLIST_OPTION = typer.Option(
-    "golive", "--checklist", metavar="CHECKLIST", help="The checklist (default: golive)."
+    None,
+    "--checklist",
+    metavar="CHECKLIST",
+    help="The checklist (default: the gate's, or the pack's only one).",
+    callback=_default_checklist,
 )
 PLAIN_CSV = typer.Option(
     False,
@@ -63,7 +79,9 @@ _FILTERS = {
     ),
     "unit_type": (
         str | None,
-        typer.Option(None, "--type", help="Only units of this type (hospital, municipal, …)."),
+        typer.Option(
+            None, "--type", help="Only units of this type (an id of unit_types in territory.toml)."
+        ),
     ),
 }
 

@@ -36,7 +36,7 @@ def add(
 ) -> None:
     """Register a person in a unit with a role.
 
-    Example: fvm person add p1001 --name "Åsa Öberg" --role nurse --unit sas-boras-med
+    Example: fvm person add p1001 --name "Åsa Öberg" --role lab-tech --unit ward-7
     """
     from fvmcli.core.model import Person
     from fvmcli.services.training import add_person
@@ -81,7 +81,7 @@ def list_(
 ) -> None:
     """List people; a forgotten person shows with no name or email.
 
-    Example: fvm person list --unit sas-boras-med --json
+    Example: fvm person list --unit ward-7 --json
     """
     from fvmcli.render.columns import with_names
     from fvmcli.services.training import list_people

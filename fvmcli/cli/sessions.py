@@ -17,9 +17,7 @@ from fvmcli.render.values import time_span, word
 
 app = typer.Typer(help=GROUPS["session"][1], no_args_is_help=True)
 
-SESSION = typer.Argument(
-    ..., metavar="SESSION", help="Session id, e.g. millennium-fundament-2026-12-14."
-)
+SESSION = typer.Argument(..., metavar="SESSION", help="Session id, e.g. intro-course-2026-12-14.")
 PEOPLE = typer.Argument(..., metavar="PERSON...", help="One or more person ids.")
 END = typer.Option(
     None,
@@ -62,7 +60,7 @@ def add(
 ) -> None:
     """Schedule a session of a course.
 
-    Example: fvm session add millennium-fundament --start 2026-12-14T09:00 --capacity 12
+    Example: fvm session add intro-course --start 2026-12-14T09:00 --capacity 12
     --location "Regionens hus, Göteborg"
     """
     from fvmcli.services.training import add_session
@@ -101,7 +99,7 @@ def update(
     """Change a session; raising the capacity promotes people from the waitlist. A new
     --start without --end moves the whole session, its length kept.
 
-    Example: fvm session update open-link-2027-01-18 --capacity 16
+    Example: fvm session update intro-course-2027-01-18 --capacity 16
     """
     from fvmcli.services.training import update_session
 
@@ -168,7 +166,7 @@ def list_(
 ) -> None:
     """List sessions with seats taken and waitlist length.
 
-    Example: fvm session list --course open-link
+    Example: fvm session list --course intro-course
     """
     from fvmcli.services.training import list_sessions
 
@@ -181,7 +179,7 @@ def list_(
 def show_(ctx: typer.Context, out: Output, session_id: str = SESSION) -> None:
     """Show a session: who holds a seat (with attendance) and the waitlist in order.
 
-    Example: fvm session show millennium-fundament-2026-12-14 --json
+    Example: fvm session show intro-course-2026-12-14 --json
     """
     from fvmcli.cli.views.training import session_view
     from fvmcli.services.training import roster
@@ -218,7 +216,7 @@ def enroll(
     the others are booked. A no-show or a waitlist place on another session does not stop a new
     booking (the waitlist place moves here).
 
-    Example: fvm session enroll millennium-fundament-2026-12-14 p1001 p1002
+    Example: fvm session enroll intro-course-2026-12-14 p1001 p1002
     """
     from fvmcli.errors import PartlyRefused
     from fvmcli.services.training import enroll as enroll_people
@@ -254,7 +252,7 @@ def cancel(
 ) -> None:
     """Cancel enrolments; freed seats go to the first on the waitlist at once.
 
-    Example: fvm session cancel millennium-fundament-2026-12-14 p1001
+    Example: fvm session cancel intro-course-2026-12-14 p1001
     """
     from fvmcli.services.training import cancel as cancel_people
 
@@ -288,7 +286,7 @@ def attend(
     session over several days is attended day by day, and completes when every day is.
     Before the day it is refused unless --force --reason.
 
-    Examples: fvm session attend millennium-intro-2026-12-01 p1001 p1002
+    Examples: fvm session attend intro-course-2026-12-01 p1001 p1002
     fvm session attend super-user-2027-01-19 p1001 --day 2027-01-20
     """
     from fvmcli.services.training import mark_people
@@ -325,8 +323,8 @@ def pass_(
     """Record a passed assessment: completes a course that has one, after attendance. With
     --failed, a failed attempt: the course is not completed, and the attempt is kept.
 
-    Examples: fvm session pass millennium-fundament-2026-12-14 p1001
-    fvm session pass millennium-fundament-2026-12-14 p1002 --failed
+    Examples: fvm session pass intro-course-2026-12-14 p1001
+    fvm session pass intro-course-2026-12-14 p1002 --failed
     """
     from fvmcli.services.training import mark_people
 
@@ -348,7 +346,7 @@ def roster(
     """Print an attendance sheet: participants with unit and role, a signature column, and the
     waitlist.
 
-    Example: fvm session roster millennium-fundament-2026-12-14 -o narvaro.pdf
+    Example: fvm session roster intro-course-2026-12-14 -o narvaro.pdf
     """
     from fvmcli.cli.writing import choose_format, write_bytes, write_document
     from fvmcli.render.roster import roster_context, roster_csv

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from fvmcli.cli.env import get_env
@@ -10,15 +12,34 @@ from fvmcli.cli.output import Output, command_line, say
 from fvmcli.i18n import _
 
 
-def init(ctx: typer.Context) -> None:
-    """Create the database, or upgrade it to this version's schema. Safe to run again.
+def init(
+    ctx: typer.Context,
+    content: Path | None = typer.Option(
+        None,
+        "--content",
+        metavar="DIR",
+        help="The pack a new database publishes as content version 1 (default: --content "
+        "before the command, FVM_CONTENT, else the bundled pack).",
+    ),
+) -> None:
+    """Create the database, or upgrade it to this version's schema. Safe to run again. A new
+    database publishes its content as version 1.
 
-    Example: fvm --db postgresql://fvm@dbhost/fvm init
+    Example: fvm --db postgresql://fvm@dbhost/fvm init --content ./pack
     """
     from fvmcli.services.system import init as init_database
 
-    state = init_database(get_env(ctx, creates=True))
+    env = get_env(ctx, creates=True)
+    if content is not None:
+        env.content_dirs = [content]
+    state = init_database(env, content=True)
     say(_("Database ready: {url} (schema {schema}).").format(url=state.url, schema=state.schema))
+    if state.content is not None:
+        say(
+            _("Content in force: version {version} of pack {pack} ({digest}).").format(
+                version=state.content[0], pack=state.content[2], digest=state.content[1][:12]
+            )
+        )
 
 
 @output_options()
@@ -50,7 +71,7 @@ def demo(
         help="Build the demo afresh even when its database holds changes made in it.",
     ),
 ) -> None:
-    """Build a demo territory modelled on Västra Götaland in a database of its own, and show it.
+    """Build the bundled pack's demo territory in a database of its own, and show it.
 
     The demo never touches your real database: it uses demo.sqlite in the user data folder
     (or --db), and resets it first, so two runs give the same result.

@@ -36,7 +36,9 @@ def add(
     name: str = typer.Option(..., "--name", help="Display name; å, ä, ö welcome."),
     area: str = typer.Option(..., "--area", help="The area: its id or name in territory.toml."),
     unit_type: str = typer.Option(
-        ..., "--type", help="hospital, primary-care, private, municipal or school-health."
+        ...,
+        "--type",
+        help="A unit type of the territory (unit_types in checklists/territory.toml).",
     ),
     staff: int | None = typer.Option(None, "--staff", min=0, help="Number of staff."),
     municipality: str | None = typer.Option(None, "--municipality", help="Municipality name."),
@@ -48,7 +50,7 @@ def add(
 ) -> None:
     """Add one unit.
 
-    Example: fvm unit add vc-hjo --name "Vårdcentralen Hjo" --area ostra --type primary-care
+    Example: fvm unit add clinic-12 --name "Clinic 12" --area central --type clinic
     """
     from fvmcli.core.model import Unit
     from fvmcli.services.territory import add_unit
@@ -106,7 +108,7 @@ def import_(
 def list_(ctx: typer.Context, filters: Any, out: Output) -> None:
     """List units, optionally filtered.
 
-    Example: fvm unit list --phase 3 --type municipal --json
+    Example: fvm unit list --phase 3 --type clinic --json
     """
     from fvmcli.services.territory import list_units
 

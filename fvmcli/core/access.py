@@ -7,12 +7,13 @@ from dataclasses import dataclass
 
 from fvmcli.i18n import N_
 
-ROLES = ("reader", "answerer", "trainer", "voter", "lead", "admin")
+ROLES = ("reader", "answerer", "trainer", "voter", "content", "lead", "admin")
 ROLE_MEANING = {
     "reader": N_("reads everything, changes nothing"),
     "answerer": N_("answers, comments and equipment counts for their units"),
     "trainer": N_("courses, sessions, people, enrolment and attendance"),
     "voter": N_("votes on a go/no-go for the one role of the gate named in the grant"),
+    "content": N_("publishes content: checklists, courses, gates (fvm content publish)"),
     "lead": N_(
         "all of the above everywhere, plus waivers, overrides, phases, units, snapshots "
         "and reminders"
@@ -39,6 +40,7 @@ ACTIONS = {
     "run": ("lead", "admin"),  # start a run, fall back
     "grant": ("admin",),
     "erase": ("admin",),
+    "publish": ("content", "admin"),
 }
 ACTION_WORDS = {
     "answer": N_("change answers of"),
@@ -58,6 +60,7 @@ ACTION_WORDS = {
     "run": N_("start a run or fall back"),
     "grant": N_("grant rights"),
     "erase": N_("erase people"),
+    "publish": N_("publish content"),
 }
 # What an action is called where it concerns no unit (``fvm phase set``, a snapshot).
 ACTION_WORDS_WITHOUT_UNITS = {
@@ -83,6 +86,7 @@ GRANTABLE = {
     "run": "lead",
     "grant": "admin",
     "erase": "admin",
+    "publish": "content",
 }
 # The action each kind of history entry needs, for the history table's policy.
 KIND_ACTION = {
@@ -111,6 +115,8 @@ KIND_ACTION = {
     "run-mark": "mark",
     # What a bundle's merge made of a row of its unit (answers, waivers, counts).
     "merge": "answer",
+    "content": "publish",
+    "content-rules": "publish",
 }
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from fvmcli.core.gate import digest as evidence_digest
 from fvmcli.core.history_chain import FIELDS, canonical, entry_hash
+from fvmcli.core.packs import content_digest as pack_digest  # the one digest rule
 from fvmcli.core.record import DIGEST_PREFIX
 from fvmcli.i18n import _
 
@@ -21,14 +22,6 @@ ATTACHMENT = "fvm-gate-archive.json"
 # What a chain entry of the archive carries: the fields its hash covers, the row it wrote,
 # and its payload's digest (never the personal payload itself).
 WRITTEN = ("tbl", "rowkey", "state")
-
-
-def pack_digest(files: Mapping[str, bytes]) -> str:
-    """Return a content version's digest (``scoring.md``, "Content versions"): the SHA-256,
-    in hex, of the UTF-8 lines ``<path>\\t<sha256 of the file>`` sorted by path, joined by
-    newlines."""
-    lines = [f"{path}\t{hashlib.sha256(files[path]).hexdigest()}" for path in sorted(files)]
-    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 
 def chain_entry(

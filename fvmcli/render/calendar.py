@@ -53,10 +53,10 @@ def sessions_calendar(
     ``versions`` gives each session's changes since it was added and when it last changed:
     its SEQUENCE and LAST-MODIFIED, so a calendar that imported it before takes the change."""
     cal = Calendar()
-    cal.add("prodid", "-//FVM//fvmcli//SV")
+    cal.add("prodid", "-//fvmcli//fvmcli//SV")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", _("FVM training"))
+    cal.add("x-wr-calname", _("Training"))
     cal.add("x-wr-timezone", "Europe/Stockholm")
     cal.add_component(_stockholm())
     for s in sessions:

@@ -49,10 +49,10 @@ def deadlines_calendar(items: Iterable[Any], owners: dict[str, str], stamp: date
     from icalendar import Calendar, Event
 
     cal = Calendar()
-    cal.add("prodid", "-//FVM//fvmcli//SV")
+    cal.add("prodid", "-//fvmcli//fvmcli//SV")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", _("FVM deadlines"))
+    cal.add("x-wr-calname", _("Deadlines"))
     for item in items:
         event = Event()
         event.add("uid", item_uid(item.unit, item.question))

@@ -148,6 +148,12 @@ class Context:
     # Whether opening a SQLite file that does not exist may create it (the command line
     # allows it only for commands that store something: init, demo, adds and imports).
     creates: bool = True
+    # Where a notice goes (the command line: stderr); every notice is kept in ``notices``.
+    on_notice: Callable[[str, str | None], None] | None = field(default=None, compare=False)
+    notices: list[tuple[str, str | None]] = field(default_factory=list, compare=False)
+    # The content version in force (number, digest) once the content was loaded from the
+    # database; None before, or without a database.
+    content_version: tuple[int, str] | None = field(default=None, init=False, compare=False)
     _database: Database | None = field(default=None, init=False, repr=False, compare=False)
     # A SQLite file this run created, and the history's head once it was made: a command that
     # fails before recording anything leaves no new file behind (``discard_if_unused``).
@@ -221,6 +227,16 @@ class Context:
                 self._fresh = (path, head_of(conn))
         return database
 
+    def content_published_fresh(self) -> None:
+        """Count the content published at a new database's first open as part of making it,
+        not as use: a command that fails after it still leaves no new file behind."""
+        if self._fresh is None or self._database is None:
+            return
+        from fvmcli.store.history import head_of
+
+        with self._database.read() as conn:
+            self._fresh = (self._fresh[0], head_of(conn))
+
     def discard_if_unused(self) -> None:
         """Remove the SQLite file this run created when nothing was recorded in it since (the
         command failed): a mistyped path leaves no empty database behind for a later read to
@@ -243,22 +259,64 @@ class Context:
 
     @cached_property
     def content(self) -> ContentDirs:
-        """Return the content folders: the user's (if any) over the bundled ones."""
-        from fvmcli.content.locate import ContentDirs
+        """Return the content in force: on a database, its published version (a database
+        where nothing was published yet publishes the local content first); without one, the
+        local content (``--content``/FVM_CONTENT over the bundled pack, or a pack of its own)."""
+        from fvmcli.services.content import in_force, local_dirs
 
-        user = list(self.content_dirs)
-        if not user and os.environ.get("FVM_CONTENT"):
-            user = [Path(p) for p in os.environ["FVM_CONTENT"].split(os.pathsep) if p]
-        for folder in user:
-            if not folder.is_dir():
-                raise InputError(
-                    _("content folder {folder} does not exist").format(folder=folder),
-                    hint=_(
-                        "--content / FVM_CONTENT name a folder with checklists/, courses/ and "
-                        "templates/ inside."
-                    ),
+        if self._on_database():
+            return in_force(self)
+        return local_dirs(self)
+
+    def _on_database(self) -> bool:
+        """Return True when the command works on a database: opened already, a server, or a
+        SQLite file that exists."""
+        if self._database is not None:
+            return True
+        from fvmcli.store.database import sqlite_path
+
+        path = sqlite_path(self.url)
+        return path is None or path.exists()
+
+    def notify(self, message: str, command: str | None = None) -> None:
+        """Tell the person something beside the command's answer (the command line prints it
+        on stderr; ``notices`` keeps it), once."""
+        if (message, command) in self.notices:
+            return
+        self.notices.append((message, command))
+        if self.on_notice is not None:
+            self.on_notice(message, command)
+
+    def under(self, content: ContentDirs) -> Context:
+        """Return a context on the same database, clock and language whose content is
+        ``content`` (a version of the past, or a pack not published yet)."""
+        other = Context(
+            db_url=self.db_url,
+            lang_option=self.lang_option,
+            clock=self.clock,
+            creates=False,
+        )
+        other._database = self._database
+        other.__dict__["content"] = content
+        other.__dict__["lang"] = self.lang
+        return other
+
+    @cached_property
+    def default_checklist(self) -> str:
+        """Return the checklist a command uses when none is named: the gate's, else the
+        pack's only one, else ``golive`` where the pack has it."""
+        from fvmcli.services.content_effects import default_checklist
+
+        found = default_checklist(self.content)
+        if found is None:
+            from fvmcli.content.checklists import checklist_files
+
+            raise InputError(
+                _("--checklist: name one of {known}").format(
+                    known=", ".join(sorted(checklist_files(self.content))) or "-"
                 )
-        return ContentDirs.with_user(user)
+            )
+        return found
 
     @cached_property
     def territory(self) -> Territory:
@@ -269,10 +327,24 @@ class Context:
 
     @cached_property
     def catalog(self) -> Catalog:
-        """Return the validated equipment catalog."""
+        """Return the validated equipment catalog; an empty one when the content has none
+        (a pack of its own may leave it out: no unit then needs equipment)."""
         from fvmcli.content.catalog import load_catalog
+        from fvmcli.core.model import Catalog
 
+        if self.content.file("checklists", "equipment.toml") is None:
+            return Catalog(())
         return load_catalog(self.content, self.territory)
+
+    def equipment_catalog(self) -> Catalog:
+        """Return the equipment catalog for a command about equipment: one the content does
+        not have is refused (exit 2) with a message that says so."""
+        if self.content.file("checklists", "equipment.toml") is None:
+            raise InputError(
+                _("the content has no equipment catalog (checklists/equipment.toml)"),
+                hint=_("Equipment commands need one: add it to the pack and publish it."),
+            )
+        return self.catalog
 
     @cached_property
     def curriculum(self) -> Curriculum:
@@ -307,11 +379,11 @@ class Context:
 
         return load_hypercare(self.content)
 
-    def checklist(self, checklist_id: str) -> Checklist:
-        """Return the validated checklist ``checklist_id``."""
+    def checklist(self, checklist_id: str | None) -> Checklist:
+        """Return the validated checklist ``checklist_id`` (None or empty: the default one)."""
         from fvmcli.content.checklists import load_checklist
 
-        return load_checklist(self.content, checklist_id, self.territory)
+        return load_checklist(self.content, checklist_id or self.default_checklist, self.territory)
 
     @cached_property
     def enforced(self) -> bool:

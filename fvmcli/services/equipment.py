@@ -20,14 +20,14 @@ if TYPE_CHECKING:
 
 def catalog(ctx: Context) -> list[EquipmentItem]:
     """Return the catalog's items in content order."""
-    return list(ctx.catalog.items)
+    return list(ctx.equipment_catalog().items)
 
 
 def require_item(ctx: Context, item: str) -> EquipmentItem:
     """Return the catalog item or raise an error listing the known ones."""
-    found = ctx.catalog.item(item)
+    found = ctx.equipment_catalog().item(item)
     if found is None:
-        known = ", ".join(i.id for i in ctx.catalog.items)
+        known = ", ".join(i.id for i in ctx.equipment_catalog().items)
         raise UnknownIdError(
             _("unknown item {item!r} (known: {known})").format(item=item, known=known),
             hint=_("See 'fvm equipment catalog'."),
@@ -139,7 +139,7 @@ def import_counts(
         with ctx.open().write(dry_run=dry_run) as conn:
             units = {u.id: u for u in list_units(conn, ids=named)}
             require_right(ctx, conn, "count", units.values())
-            rows = parse_inventory(file, ctx.catalog, units)
+            rows = parse_inventory(file, ctx.equipment_catalog(), units)
             changed = save_counts(
                 conn,
                 [NewCount(u, i, c) for u, i, c, _ in rows],
@@ -171,7 +171,7 @@ def store_counts(
                         f"counts[{index}].unit", _("no unit {unit_id!r}").format(unit_id=unit_id)
                     )
                 )
-            if ctx.catalog.item(item) is None:
+            if ctx.equipment_catalog().item(item) is None:
                 problems.append(
                     Problem(f"counts[{index}].item", _("unknown item {item!r}").format(item=item))
                 )
@@ -215,7 +215,7 @@ def item_rows(
     user's language, its category and its overridden quantity (None: the catalog's rule)."""
     rows = []
     for s in items:
-        item = ctx.catalog.item(s.item)
+        item = ctx.equipment_catalog().item(s.item)
         rows.append(
             {
                 "item": s.item,
@@ -259,7 +259,7 @@ def _unit_items(ctx: Context, conn: Connection, unit: Unit) -> UnitEquipment:
     check_fit(ctx, [unit])
     counts = counts_by_unit(conn, [unit.id]).get(unit.id, {})
     overrides = overrides_by_unit(conn, [unit.id]).get(unit.id, {})
-    states = unit_items(ctx.catalog, unit, counts, overrides)
+    states = unit_items(ctx.equipment_catalog(), unit, counts, overrides)
     return UnitEquipment(
         unit, states, overrides, readiness(states), item_rows(ctx, states, overrides)
     )
@@ -296,8 +296,11 @@ def gaps(ctx: Context, chosen: UnitFilter = UnitFilter()) -> Needs:
         overrides = overrides_by_unit(conn, chosen_units.ids)
     units = chosen_units.units
     totals = territory_needs(
-        ctx.catalog,
-        (unit_items(ctx.catalog, u, counts.get(u.id, {}), overrides.get(u.id, {})) for u in units),
+        ctx.equipment_catalog(),
+        (
+            unit_items(ctx.equipment_catalog(), u, counts.get(u.id, {}), overrides.get(u.id, {}))
+            for u in units
+        ),
     )
     return Needs(totals, len(units))
 
@@ -309,7 +312,7 @@ def count_sheet(ctx: Context, unit_id: str) -> dict[str, Any]:
 
     found = show(ctx, unit_id)
     return count_sheet_context(
-        ctx.catalog,
+        ctx.equipment_catalog(),
         ctx.territory,
         found.unit,
         found.items,

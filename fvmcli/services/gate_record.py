@@ -48,18 +48,24 @@ def since_proposal(ctx: Context, label: str, as_of: str | None = None) -> Since:
     """Return what changed between a proposal's frozen evidence and its gate evaluated again
     on ``as_of`` (default today) over the same phase."""
     from fvmcli.core.hypercare import PROPOSAL_KIND
+    from fvmcli.services.content import under_version
     from fvmcli.services.gate import _proposal, phase_evaluation
     from fvmcli.services.hypercare import phase_day
 
     with ctx.open().read() as conn:
         proposal = _proposal(conn, label)
+    # The gate again under the content version the proposal was frozen under (#42).
+    rules = (
+        ctx if proposal.content_version is None else under_version(ctx, proposal.content_version)
+    )
+    with ctx.open().read() as conn:
         # A hypercare proposal: its day again (or ``as_of``), each unit by its state.
         if proposal.checklist == PROPOSAL_KIND:
-            now: Any = phase_day(ctx, conn, proposal.phase, as_of or proposal.as_of.isoformat())
+            now: Any = phase_day(rules, conn, proposal.phase, as_of or proposal.as_of.isoformat())
             day, key, is_ = now.day, "state", {u.unit: u.state for u in now.units}
         else:
             day = parse_day(ctx, as_of)
-            now = phase_evaluation(ctx, conn, proposal.phase, day)
+            now = phase_evaluation(rules, conn, proposal.phase, day)
             key, is_ = "status", {r.unit: r.status for r in now.rows}
     try:
         then = json.loads(proposal.evidence)

@@ -80,6 +80,7 @@ def seal(
             sealed,
             ctx.actor(),
             ctx.clock.now(),
+            *(ctx.content_version or (None, None)),  # the content it was evaluated under
         ),
         part_digests(evidence),
     )

@@ -77,6 +77,7 @@ def snapshot(
             rows,
             by=ctx.actor(by),
             at=ctx.clock.now(),
+            content_version=ctx.content_version[0] if ctx.content_version else None,
         )
     return Snapshot(label, len(rows), status.as_of, replaced)
 

@@ -15,14 +15,24 @@ class DatabaseState:
     backend: str
     schema: str | None
     head: str
+    content: tuple[int, str, str] | None = None  # the version in force: number, digest, pack
 
 
-def init(ctx: Context) -> DatabaseState:
-    """Create the database, or upgrade it to this version's schema; return where it stands."""
+def init(ctx: Context, *, content: bool = False) -> DatabaseState:
+    """Create the database, or upgrade it to this version's schema; return where it stands.
+    With ``content``, a database where nothing was published publishes the local content as
+    version 1 (``services.content``), and the state names the version in force."""
     from fvmcli.store.database import display_url
 
     state = ctx.open().schema_state()
-    return DatabaseState(display_url(ctx.url), ctx.open().backend, state.current, state.head)
+    version = None
+    if content:
+        ctx.content  # noqa: B018 (loading it publishes version 1 where there is none)
+        if ctx.content_version is not None:
+            version = (*ctx.content_version, ctx.content.pack)
+    return DatabaseState(
+        display_url(ctx.url), ctx.open().backend, state.current, state.head, version
+    )
 
 
 @dataclass(frozen=True)
@@ -36,6 +46,11 @@ class Info:
     rights: str
     demo: str | None  # the demo database, when 'fvm demo' has made one
     history_head: str | None = None  # the hash of the newest history entry
+    # The content version in force: {"version", "digest", "pack"}; None without one.
+    content_version: dict[str, Any] | None = None
+    # The program's rules as recorded on the database: {"rules", "changes": [...]} where each
+    # change names when, from and to which fingerprint, and the units whose status it changed.
+    rules: dict[str, Any] | None = None
 
     def as_json(self) -> dict[str, Any]:
         """Return the ``info --json`` document."""
@@ -54,6 +69,8 @@ class Info:
             "rights": self.rights,
             "demo": self.demo,
             "history_head": self.history_head,
+            "content_version": self.content_version,
+            "rules": self.rules,
             "counts": self.counts,
         }
 
@@ -61,14 +78,19 @@ class Info:
 def info(ctx: Context) -> Info:
     """Return the database, its schema version, the content folders and what is stored."""
     from fvmcli import __version__
+    from fvmcli.core.packs import RULES
+    from fvmcli.services.content_effects import rules_changes
+    from fvmcli.store.history import head_of
     from fvmcli.store.units import table_counts
 
-    database = init(ctx)
-    from fvmcli.store.history import head_of
-
+    database = init(ctx, content=True)
     with ctx.open().read() as conn:
         counts = table_counts(conn)
         head = head_of(conn)
+    version = None
+    if database.content is not None:
+        number, digest, pack = database.content
+        version = {"version": number, "digest": digest, "pack": pack}
     return Info(
         __version__,
         database,
@@ -79,6 +101,8 @@ def info(ctx: Context) -> Info:
         _rights(ctx),
         _demo(),
         head,
+        version,
+        {"rules": RULES, "changes": rules_changes(ctx)},
     )
 
 

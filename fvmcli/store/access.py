@@ -46,9 +46,9 @@ TABLE_ACTION = {
     "hypercare_values": ("report", "unit_id"),
     "runs": ("run", None),
     "run_marks": ("mark", "unit_id"),  # '' for a phase task: only a grant everywhere
-    # Publishing the rules in force is an admin's (``fvm content publish``).
-    "content_versions": ("grant", None),
-    "content_files": ("grant", None),
+    # Publishing the rules in force: an admin's, or a login granted the role content.
+    "content_versions": ("publish", None),
+    "content_files": ("publish", None),
 }
 
 

@@ -25,6 +25,8 @@ class StoredProposal:
     digest: str
     by: str
     at: str
+    content_version: int | None = None  # the content in force when the evidence was frozen
+    content_digest: str | None = None
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,8 @@ class StoredDecision:
 
 
 _PROPOSAL = (
-    "label, phase, as_of, go_live, checklist, verdict, evidence, digest, proposed_by, proposed_at"
+    "label, phase, as_of, go_live, checklist, verdict, evidence, digest, proposed_by, proposed_at, "
+    "content_version, content_digest"
 )
 
 
@@ -124,6 +127,8 @@ def add_proposal(conn: Connection, proposal: StoredProposal, parts: dict[str, st
         proposal.digest,
         proposal.by,
         proposal.at,
+        proposal.content_version,
+        proposal.content_digest,
     )
     new = json.dumps({"digest": proposal.digest, "parts": parts}, sort_keys=True)
     record.insert(

@@ -44,8 +44,10 @@ def save_snapshot(
     *,
     by: str,
     at: str,
+    content_version: int | None = None,
 ) -> bool:
-    """Store a snapshot, replacing one of the same label; return True when it replaced one."""
+    """Store a snapshot, replacing one of the same label, with the content version its
+    figures were computed under; return True when it replaced one."""
     replaced = snapshot_exists(conn, label)
     change = Change(
         at, by, "snapshot", None, checklist, label, None, as_of.isoformat(), f"{len(rows)} units"
@@ -56,6 +58,7 @@ def save_snapshot(
     record.delete(conn, "snapshot_units", {"label": label}, per_unit)
     record.delete(conn, "snapshots", {"label": label}, change)
     snapshot = dict(zip(SNAPSHOT_COLUMNS, (label, checklist, as_of, by, at), strict=True))
+    snapshot["content_version"] = content_version
     record.insert(conn, "snapshots", [snapshot], change)
     record.insert(conn, "snapshot_units", [{"label": label, **r} for r in rows], per_unit)
     return replaced

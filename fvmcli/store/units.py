@@ -144,11 +144,14 @@ def set_go_live(conn: Connection, phase: int, go_live: date, *, by: str, at: str
 def holds_foreign_data(conn: Connection, demo_actors: set[str]) -> bool:
     """Return True when anyone but ``demo_actors`` wrote to the database (units, phases,
     sessions, people, answers, snapshots: every write leaves history): data a reset would
-    destroy."""
+    destroy. The bundled pack published as content (``fvm init``) is not such data."""
     actors = sorted(demo_actors)
     others = f"NOT IN ({conn.marks(len(actors))})"
+    bundled = "kind <> 'content-rules' AND NOT (kind = 'content' AND scope = 'fvm')"
     return (
-        conn.first(f"SELECT id FROM history WHERE {quoted('by')} {others} LIMIT 1", actors)
+        conn.first(
+            f"SELECT id FROM history WHERE {quoted('by')} {others} AND {bundled} LIMIT 1", actors
+        )
         is not None
         or conn.first(f"SELECT label FROM snapshots WHERE taken_by {others} LIMIT 1", actors)
         is not None

@@ -72,7 +72,21 @@ def info_view(found: Any) -> Shown:
                 _("schema"),
                 _("{schema} (this program: {head})").format(schema=db.schema, head=db.head),
             ],
-            *[[_("content"), p] for p in found.content],
+            *(
+                [
+                    [
+                        _("content"),
+                        _("version {version} of pack {pack} ({digest})").format(
+                            version=found.content_version["version"],
+                            pack=found.content_version["pack"],
+                            digest=found.content_version["digest"][:12],
+                        ),
+                    ]
+                ]
+                if found.content_version
+                else [[_("content"), p] for p in found.content]
+            ),
+            *_rules_rows(found.rules),
             [_("language"), found.lang],
             [_("user"), found.user],
             [_("rights"), found.rights],
@@ -93,6 +107,25 @@ def info_view(found: Any) -> Shown:
         emit_table([N_("setting"), N_("value")], rows, title=_("fvm info"), fit=whole)
 
     return Shown(found.as_json, printed)
+
+
+def _rules_rows(rules: dict[str, Any] | None) -> list[list[Any]]:
+    """Return the rows that say when the program's own rules last changed on this database,
+    and which units' statuses that changed (the newest change only)."""
+    from fvmcli.render.values import word
+
+    if not rules or not rules["changes"]:
+        return []
+    last = rules["changes"][0]
+    changed = last["changed"]
+    text = _("changed at {at} ({old} → {new}): ").format(
+        at=last["at"], old=last["from"], new=last["to"]
+    ) + (
+        ", ".join(f"{c['unit']} ({word(c['status'])} → {word(c['status_to'])})" for c in changed)
+        if changed
+        else _("no unit's status changed")
+    )
+    return [[_("program rules"), text]]
 
 
 def unit_detail_view(detail: Any) -> Shown:
