@@ -5,6 +5,7 @@ the trend, and the rights of a unit's login on a shared database."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -155,10 +156,10 @@ def test_an_import_of_a_day_dry_run_then_for_real(
         "a2,staffing,2026-11-25,80,Natt\n"
     )
     out = care("hypercare", "import", str(path), "--dry-run").stdout
-    assert "Would save 3 values for 2 units" in out
+    assert "Would save 3 values for 2 unit(s)" in out
     assert care.scalar("SELECT count(*) FROM hypercare_values") == 0
     out = care("hypercare", "import", str(path)).stdout
-    assert "Saved 3 values for 2 units" in out and "3 new, 0 changed, 0 unchanged" in out
+    assert "Saved 3 values for 2 unit(s)" in out and "3 new, 0 changed, 0 unchanged" in out
     out = care("hypercare", "import", str(path)).stdout
     assert "0 new, 0 changed, 3 unchanged" in out
     assert care.scalar("SELECT comment FROM hypercare_values WHERE unit_id = 'a2'") == "Natt"
@@ -281,6 +282,10 @@ def test_a_continue_or_pause_meeting_on_a_day_of_hypercare(care: Fvm, swedish: N
     assert "--reason" in err and "Högst 10 % av enheterna i pausläge" in err
     assert care("gate", "decide", "h1", "villkorat", code=2).stderr
     care("gate", "decide", "h1", "pausa")
+    shown_text = care("gate", "show", "h1").stdout
+    assert "Högst 10 % av enheterna i pausläge eller utan rapport" in shown_text
+    # a1 in pause, a2 and a3 missing: 3 of 3, as a percentage
+    assert re.search(r"utan rapport\s+ja\s+NEJ\s+100,0\s%\s+10,0\s%", shown_text)
     shown = care.json("gate", "show", "h1")
     assert shown["decision"]["decision"] == "pause"
     assert shown["decision"]["against_criteria"] == []

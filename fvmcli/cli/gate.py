@@ -159,7 +159,12 @@ def show(ctx: typer.Context, out: Output, label: str = LABEL) -> None:
 
     env = get_env(ctx)
     found = find(env, label)
-    out.emit(shown_view(found, env.gate, env.lang))
+    gate = env.gate
+    if found["verdict"] in ("continue", "pause"):  # a hypercare proposal: its criteria
+        from fvmcli.cli.views.hypercare import hypercare_gate
+
+        gate = hypercare_gate(gate, env.hypercare)
+    out.emit(shown_view(found, gate, env.lang))
     if not found["record"]["ok"]:
         raise typer.Exit(ExitCode.GATE_FAILED)
 

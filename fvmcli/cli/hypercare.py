@@ -12,7 +12,7 @@ from fvmcli.cli.groups import GROUPS
 from fvmcli.cli.options import BY, DRY_RUN, ENCODING, output_options
 from fvmcli.cli.output import Output, importing, say
 from fvmcli.errors import ExitCode
-from fvmcli.i18n import _
+from fvmcli.i18n import _, ngettext
 from fvmcli.render.values import number_shown, word
 
 app = typer.Typer(help=GROUPS["hypercare"][1], no_args_is_help=True)
@@ -87,9 +87,12 @@ def import_(
         )
     verb = _("Would save") if dry_run else _("Saved")
     say(
-        _(
-            "{verb} {values} values for {units} units from {file}: {added} new, "
-            "{changed} changed, {unchanged} unchanged."
+        ngettext(
+            "{verb} {values} value for {units} unit(s) from {file}: {added} new, "
+            "{changed} changed, {unchanged} unchanged.",
+            "{verb} {values} values for {units} unit(s) from {file}: {added} new, "
+            "{changed} changed, {unchanged} unchanged.",
+            done.values,
         ).format(
             verb=verb,
             values=done.values,

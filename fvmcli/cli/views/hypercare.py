@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fvmcli.cli.output import Listing, Shown, say, show
+from fvmcli.core.gate import Criterion, Gate
 from fvmcli.core.hypercare import STATES, Hypercare
 from fvmcli.i18n import _
 from fvmcli.render.columns import Column
@@ -132,3 +133,26 @@ def trend_view(found: HypercareTrend) -> Shown:
         )
 
     return Shown(found.document, printer, Listing(columns, rows))
+
+
+def hypercare_gate(gate: Gate, hypercare: Hypercare) -> Gate:
+    """Return ``gate`` (its voting roles) with the criteria of ``hypercare.toml``: what
+    ``gate show`` reads a hypercare proposal's criteria by (their texts, and a share of units
+    as a percentage, as the gate's ``units_with_status`` reads)."""
+    return Gate(
+        gate.checklist,
+        gate.roles,
+        tuple(
+            Criterion(
+                c.id,
+                c.text,
+                "units_with_status" if c.kind == "units_in_state" else c.kind,
+                c.required,
+                max_count=c.max_count,
+                max_share=c.max_share,
+                min=c.min,
+                max=c.max,
+            )
+            for c in hypercare.criteria
+        ),
+    )
