@@ -9,9 +9,11 @@ import json
 
 import pytest
 
+from tests.conftest import PG_URL
 from tests.test_access import Server, answer, refused_by_policy, server  # noqa: F401
 
-pytestmark = pytest.mark.store  # the PostgreSQL tests skip themselves (server fixture)
+pytestmark = pytest.mark.store
+needs_server = pytest.mark.skipif(PG_URL is None, reason="needs PostgreSQL (FVM_TEST_DB_URL)")
 
 # What each login tries beside fvm, on each recorded table it may otherwise write.
 ATTEMPTS = [
@@ -60,6 +62,7 @@ def answered(server: Server) -> Server:  # noqa: F811
     return server
 
 
+@needs_server
 @pytest.mark.parametrize(("name", "statement"), ATTEMPTS)
 def test_a_recorded_table_written_beside_fvm_is_refused(
     answered: Server, name: str, statement: str
@@ -71,6 +74,7 @@ def test_a_recorded_table_written_beside_fvm_is_refused(
     assert json.loads(answered.owner("history", "verify", "--json").stdout)["ok"]
 
 
+@needs_server
 def test_forging_four_eyes_in_sql_is_refused_and_never_counted(answered: Server) -> None:
     me = answered.logins["anna"]
     # The attack of the issue: her own answers made "yes" and "attested by a colleague".
@@ -122,6 +126,7 @@ def test_forging_four_eyes_in_sql_is_refused_and_never_counted(answered: Server)
     )
 
 
+@needs_server
 def test_through_fvm_the_same_writes_are_recorded(answered: Server) -> None:
     """What fvm writes passes the database's check: the row and its entry together."""
     lena = answered.fvm("lena")
@@ -135,6 +140,7 @@ def test_through_fvm_the_same_writes_are_recorded(answered: Server) -> None:
     assert found["ok"] and found["state"]["count"] == 0
 
 
+@needs_server
 def test_access_check_names_a_table_left_open(answered: Server) -> None:
     owner = answered.owner
     assert json.loads(owner("access", "check", "--json").stdout) == {
