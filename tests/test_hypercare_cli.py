@@ -366,6 +366,14 @@ def test_the_report_has_a_hypercare_section(care: Fvm, tmp_path: Path, swedish: 
     care("cutover", "report", "--phase", "1", "-o", str(document))
     (found,) = json.loads(document.read_text("utf-8"))["hypercare"]
     assert [d["states"]["pause"] for d in found["days"]] == [1, 0, 0]
+    import openpyxl
+
+    sheets = tmp_path / "rapport.xlsx"
+    care("cutover", "report", "--phase", "1", "-o", str(sheets))
+    rows = [[c.value for c in r] for r in openpyxl.load_workbook(sheets)["Hypercare"].iter_rows()]
+    assert rows[0][:7] == ["etapp", "dag", "dag nr", "paus", "larm", "saknar", "ok"]
+    assert rows[1][:8] == [1, "2026-11-24", 0, 1, 0, 2, 0, "paus"]
+    assert len(rows) == 4  # days 0, 1 and 2
     # A phase not yet live has no hypercare section.
     care("cutover", "report", "--phase", "2", "-o", str(document))
     assert "hypercare" not in json.loads(document.read_text("utf-8"))

@@ -266,7 +266,33 @@ def workbook(report: Any, path: Path) -> None:
     )
     if getattr(report, "run", None) is not None:
         run_sheet(sheet, report.run)
+    if getattr(report, "hypercare", None):
+        hypercare_sheet(sheet, report.hypercare)
     book.close()
+
+
+def hypercare_sheet(sheet: Any, phases: list[dict[str, Any]]) -> None:
+    """Add the hypercare sheet: a row per phase and day since go-live, with the units in each
+    state, the verdict and the criteria not met (``hypercare trend``)."""
+    from fvmcli.core.hypercare import STATES
+
+    sheet(
+        N_("Hypercare"),
+        [N_("phase"), N_("day"), N_("day no."), *STATES, N_("verdict"), N_("criteria not met")],
+        [
+            [
+                found["trend"]["phase"],
+                d["day"],
+                d["day_number"],
+                *(d["states"][s] for s in STATES),
+                word(d["verdict"]),
+                ", ".join(c["id"] for c in d["criteria"] if not c["met"]) or None,
+            ]
+            for found in phases
+            for d in found["trend"]["days"]
+        ],
+        {},
+    )
 
 
 def run_sheet(sheet: Any, run: dict[str, Any]) -> None:
