@@ -185,3 +185,86 @@ def test_ids_copied_from_the_sheets_come_out_whole(outputs: dict[str, Path], nam
     }
     assert ids, "the sheet shows no id with a separator"
     assert ids <= _words(outputs[f"{name}.pdf"])
+
+
+# ---------------------------------------------------------------- the HTML, as WCAG 2.1 AA asks
+
+TEMPLATES = Path(__file__).parent.parent / "templates"
+WHITE = "#ffffff"
+
+
+def test_contrast_is_the_wcag_formula() -> None:
+    from fvmcli.render.contrast import contrast, ink
+
+    assert contrast("#000", "#fff") == pytest.approx(21)
+    assert contrast("#fff", "#fff") == pytest.approx(1)
+    assert contrast("#777777", WHITE) == pytest.approx(4.48, abs=0.01)  # just under AA
+    assert contrast("#767676", WHITE) == pytest.approx(4.54, abs=0.01)  # just over
+    assert ink("#d4ac0d") == "#111111" and ink("#1b4f72") == "#ffffff"
+
+
+def _text_colours() -> dict[str, set[str]]:
+    """Every colour text is set in by the templates (CSS ``color``, SVG text ``fill``), with
+    the templates that use it."""
+    found: dict[str, set[str]] = {}
+    for template in TEMPLATES.glob("*.j2"):
+        source = template.read_text("utf-8")
+        colours = re.findall(r"(?<![-\w])color:\s*(#[0-9a-fA-F]{3,6})\b", source)
+        colours += re.findall(r'<text[^>]*fill="(#[0-9a-fA-F]{3,6})"', source)
+        for colour in colours:
+            found.setdefault(colour.lower(), set()).add(template.name)
+    return found
+
+
+def test_every_text_colour_reads_at_aa_on_its_page() -> None:
+    """Text of every colour the templates use, status words included, stands out from the
+    white page at 4.5:1 or more (WCAG 2.1 SC 1.4.3, small text); headings of tables on their
+    tint too, and the number printed on each bar of a chart on the bar's colour."""
+    from fvmcli.render.contrast import contrast, ink
+    from fvmcli.render.report import STATUS_COLOURS
+
+    colours = _text_colours()
+    assert "#8a5a00" in colours and "#b03a2e" in colours  # amber and red status words
+    low = {c: round(contrast(c, WHITE), 2) for c in colours if contrast(c, WHITE) < 4.5}
+    assert not low, f"text colours under 4.5:1 on white: {low} (in {colours})"
+    css = (TEMPLATES / "print.css.j2").read_text("utf-8")
+    tint = re.search(r"th \{ background: (#[0-9a-f]{6})", css)
+    assert tint is not None
+    assert contrast("#111", tint.group(1)) >= 4.5
+    for status, colour in STATUS_COLOURS.items():
+        assert contrast(ink(colour), colour) >= 4.5, status
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["report", "checklist", "roster", "count", "digest"])
+def test_every_html_output_is_structured_for_assistive_technology(
+    outputs: dict[str, Path], name: str
+) -> None:
+    """Its language, one h1 and headings in order, every table captioned with its column
+    headings scoped, every chart with its figures in words, and every status coloured also
+    written out as its word."""
+    html = outputs[f"{name}.html"].read_text("utf-8")
+    assert '<html lang="sv">' in html
+    levels = [int(h) for h in re.findall(r"<h([1-6])[\s>]", html)]
+    assert levels[0] == 1 and levels.count(1) == 1
+    assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False)), levels
+    tables = re.findall(r"<table[^>]*>(.*?)</table>", html, re.S)
+    assert len(tables) >= (0 if name == "digest" else 1)
+    for table in tables:
+        assert re.match(r"\s*<caption[^>]*>\s*\S", table), table[:200]
+        assert "<th" in table and not re.search(r"<th(?![^>]*scope=)[\s>]", table)
+    for svg in re.findall(r"<svg[^>]*>", html):
+        label = re.search(r' aria-label="([^"]*)"', svg)
+        assert 'role="img"' in svg and label is not None, svg[:300]
+        assert re.search(r":.*\d", label.group(1)), svg[:300]  # its figures, after its name
+    from fvmcli import i18n
+    from fvmcli.render.values import WORDS
+
+    i18n.use("sv")
+    try:
+        words = {s: i18n._(WORDS[s]) for s in ("green", "amber", "red", "not-started")}
+    finally:
+        i18n.use("en")
+    for status, cell in re.findall(r'<td class="status-([\w-]+)">(.*?)</td>', html, re.S):
+        if status in words:
+            assert words[status] in cell, (status, cell)

@@ -8,6 +8,7 @@ from typing import Any
 
 from fvmcli.i18n import N_, _, ngettext, translated
 from fvmcli.render.columns import UNIT_STATUS, csv_rows
+from fvmcli.render.contrast import ink
 from fvmcli.render.hypercare_chart import hypercare_charts
 from fvmcli.render.templates import render
 from fvmcli.render.values import local_time, percent_text, waiver_text, word
@@ -46,6 +47,7 @@ def status_bars(
                         "w": round(w, 1),
                         "n": counts[status],
                         "colour": STATUS_COLOURS[status],
+                        "ink": ink(STATUS_COLOURS[status]),  # the number on it, legible
                         "status": status,
                     }
                 )
@@ -105,6 +107,12 @@ def trend_lines(
                 "colour": palette[i % len(palette)],
                 "points": " ".join(f"{x:.1f},{y:.1f}" for x, y in points),
                 "dots": [{"x": round(x, 1), "y": round(y, 1)} for x, y in points],
+                # The figures, for the chart's text alternative.
+                "scores": [
+                    (label, s)
+                    for label, s in zip(labels, area["scores"], strict=False)
+                    if s is not None
+                ],
             }
         )
     ticks = [{"x": round(60 + j * step, 1), "label": label} for j, label in enumerate(labels)]
