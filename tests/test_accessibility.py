@@ -268,3 +268,114 @@ def test_every_html_output_is_structured_for_assistive_technology(
     for status, cell in re.findall(r'<td class="status-([\w-]+)">(.*?)</td>', html, re.S):
         if status in words:
             assert words[status] in cell, (status, cell)
+
+
+# ---------------------------------------------------------------- axe-core in Chromium
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+RUN_AXE = """<script>%s</script><script>
+axe.run(document, {runOnly: {type: "tag", values: %s}, resultTypes: ["violations"]})
+  .then(r => { document.documentElement.dataset.axe = JSON.stringify(r.violations.map(v => (
+    {id: v.id, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}))); })
+  .catch(e => { document.documentElement.dataset.axe = JSON.stringify(
+    [{id: "axe-error", help: String(e), nodes: []}]); });
+</script>"""
+
+
+def _browser() -> str:
+    found = next(
+        (
+            shutil.which(b)
+            for b in ("chromium", "chromium-browser", "google-chrome")
+            if shutil.which(b)
+        ),
+        None,
+    )
+    if found is None:
+        pytest.skip("Chromium is not installed (Debian: apt-get install chromium)")
+    return found
+
+
+def _axe_source() -> str:
+    """axe-core's script: FVM_AXE_CORE names it, else Node finds the npm package (a
+    node_modules here or above, or the global one)."""
+    import os
+
+    named = os.environ.get("FVM_AXE_CORE")
+    if named:
+        if not Path(named).is_file():
+            pytest.skip(f"FVM_AXE_CORE={named} is not a file")
+        return Path(named).read_text("utf-8")
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("Node.js is not installed: axe-core (npm) cannot be found")
+    root = Path(__file__).parent.parent
+    globals_ = subprocess.run(["npm", "root", "-g"], capture_output=True, text=True).stdout
+    found = subprocess.run(
+        [node, "-e", "console.log(require.resolve('axe-core/axe.min.js'))"],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env={**os.environ, "NODE_PATH": globals_.strip()},
+    )
+    if found.returncode != 0:
+        pytest.skip("axe-core is not installed (npm install axe-core, or set FVM_AXE_CORE)")
+    return Path(found.stdout.strip()).read_text("utf-8")
+
+
+def _axe(page: Path, width: int, tmp_path: Path) -> list[dict[str, object]]:
+    """The WCAG 2.1 A/AA violations axe-core finds in ``page`` laid out by Chromium in a window
+    ``width`` pixels wide (the page with axe-core added, its result read from the DOM)."""
+    import html as markup
+    import json
+
+    browser = _browser()
+    source = _axe_source()
+    checked = tmp_path / f"{page.stem}-{width}.html"
+    text = page.read_text("utf-8")
+    script = RUN_AXE % (source, json.dumps(AXE_TAGS))
+    checked.write_text(text.replace("</body>", script + "</body>"), "utf-8")
+    dom = subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            f"--user-data-dir={tmp_path / f'profile-{width}'}",
+            f"--window-size={width},1000",
+            "--virtual-time-budget=30000",
+            "--dump-dom",
+            checked.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    ).stdout
+    found = re.search(r'data-axe="([^"]*)"', dom)
+    assert found is not None, "axe-core did not finish in Chromium"
+    return json.loads(markup.unescape(found.group(1)))  # type: ignore[no-any-return]
+
+
+@pytest.mark.slow
+def test_axe_finds_what_it_should(tmp_path: Path) -> None:
+    """The check itself can fail: grey on white and an image without its text are found."""
+    page = tmp_path / "bad.html"
+    page.write_text(
+        '<!DOCTYPE html><html lang="sv"><head><title>x</title></head><body><main><h1>x</h1>'
+        '<p style="color:#aaa">grått</p><svg role="img"></svg></main></body></html>',
+        "utf-8",
+    )
+    found = {v["id"] for v in _axe(page, 1280, tmp_path)}
+    assert {"color-contrast", "svg-img-alt"} <= found, found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("width", [1280, 400])
+@pytest.mark.parametrize("name", ["report", "checklist", "roster", "count", "digest"])
+def test_no_axe_violation_at_wcag_2_1_aa(
+    outputs: dict[str, Path], name: str, width: int, tmp_path: Path
+) -> None:
+    """Every HTML output of the demo, in Chromium at 1280 and 400 px wide: no violation of
+    axe-core's WCAG 2.0/2.1 A and AA rules."""
+    assert _axe(outputs[f"{name}.html"], width, tmp_path) == []
