@@ -513,17 +513,10 @@ def territory_size(backend: str, units: int, pairs: int, work: Path, results: li
             )
         if units == 5000 and backend == "postgresql":
             rights_enforced_import(url, paths, pairs, results)
-        if units == 5000:
-            out = work / "report.pdf"
-            paired(
-                results,
-                backend,
-                units,
-                "cutover report .pdf",
-                lambda: fvm(url, "cutover", "report", "-o", str(out), "--as-of", AS_OF),
-                None,
-                max(1, pairs // 2),
-            )
+        if units == 5000:  # the tagged PDF/UA-1 report, its "floor" the untagged PDF (#45)
+            from benchmarks.pdf import pdf_pair
+
+            pdf_pair(url, work, backend, units, max(1, pairs // 2), results)
     finally:
         drop(url)
 

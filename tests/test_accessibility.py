@@ -114,11 +114,31 @@ def test_every_pdf_is_tagged_pdf_ua_with_language_title_and_bookmarks(
     assert reader.metadata is not None and reader.metadata.title == _title(outputs[f"{name}.html"])
     xmp = root["/Metadata"].get_object().get_data()
     assert b'pdfuaid:part="1"' in xmp
+    # Every figure (a chart) has its text alternative, the figures in words.
+    figures = _figures(root["/StructTreeRoot"])
+    assert all("/Alt" in f and re.search(r":.*\d", f["/Alt"]) for f in figures), figures
+    assert len(figures) == (6 if name == "report" else 0)
     # A bookmark for each section: every h1 and h2 of the page, in order.
     # (The PDF report is the management summary: its headings may say "the 40 worst of 75".)
     bookmarks = [_section(b) for b in _outline(reader)]
     headings = [_section(h) for h in _headings(outputs[f"{name}.html"])]
     assert headings and [b for b in bookmarks if b in headings] == headings
+
+
+def _figures(node: object) -> list[dict[str, object]]:
+    """The ``Figure`` elements of a PDF's structure tree, in document order."""
+    node = node.get_object() if hasattr(node, "get_object") else node  # type: ignore[attr-defined]
+    found: list[dict[str, object]] = []
+    if isinstance(node, dict):
+        if node.get("/S") == "/Figure":
+            found.append(node)
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids]:
+            found += _figures(kid)
+    elif isinstance(node, list):
+        for kid in node:
+            found += _figures(kid)
+    return found
 
 
 def _pdftotext(pdf: Path) -> str:
@@ -233,6 +253,7 @@ def test_every_text_colour_reads_at_aa_on_its_page() -> None:
     assert contrast("#111", tint.group(1)) >= 4.5
     for status, colour in STATUS_COLOURS.items():
         assert contrast(ink(colour), colour) >= 4.5, status
+        assert contrast(colour, WHITE) >= 3, status  # a bar against the page (SC 1.4.11)
 
 
 @pytest.mark.slow

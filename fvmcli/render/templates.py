@@ -188,4 +188,50 @@ def html_to_pdf(
             for name, data in attachments.items()
         ]
     document = HTML(string=html, base_url=str(base) if base else None)
-    return bytes(document.write_pdf(**options))
+    pdf = bytes(document.write_pdf(**options))
+    if variant is not None and variant.startswith("pdf/ua"):
+        pdf = _figure_texts(pdf, html)
+    return pdf
+
+
+def _figure_texts(pdf: bytes, html: str) -> bytes:
+    """Return ``pdf`` with each chart's text alternative (its ``aria-label``) as the ``/Alt``
+    of its ``Figure`` in the structure tree, which PDF/UA asks of every figure and WeasyPrint
+    leaves out. The figures and the charts are matched in document order; when their numbers
+    differ, nothing is guessed and the PDF is returned as it is."""
+    import html as markup
+    import io
+    import re
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    labels = [
+        markup.unescape(label)
+        for label in re.findall(r"<svg\b[^>]*?\saria-label=\"([^\"]*)\"", html)
+    ]
+    if not labels:
+        return pdf
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    figures: list[DictionaryObject] = []
+
+    def walk(node: object) -> None:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, DictionaryObject):
+            if node.get("/S") == "/Figure":
+                figures.append(node)
+            kids = node.get("/K")
+            for kid in kids if isinstance(kids, list) else [kids]:
+                walk(kid)
+        elif isinstance(node, list):
+            for kid in node:
+                walk(kid)
+
+    walk(writer._root_object["/StructTreeRoot"])
+    if len(figures) != len(labels):
+        return pdf
+    for figure, label in zip(figures, labels, strict=True):
+        figure[NameObject("/Alt")] = TextStringObject(label)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
