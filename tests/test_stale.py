@@ -29,8 +29,10 @@ def content(tmp_path: Path, name: str, version: int, revised: bool) -> Path:
 
 
 def context(db_url: str, root: Path) -> Context:
+    """Return a context on ``db_url`` with the content in ``root`` in force (published)."""
     ctx = factories.context(db_url)
     ctx.content_dirs = [root]
+    factories.publish_local(ctx)
     return ctx
 
 
