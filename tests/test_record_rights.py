@@ -31,6 +31,12 @@ ATTEMPTS = [
     ("lena", "DELETE FROM waivers"),
     ("lena", "UPDATE waivers SET until = '2030-01-01'"),
     ("lena", "INSERT INTO snapshots VALUES ('T-1','golive','2026-12-01','{me}','x',NULL)"),
+    ("rita", "UPDATE enrolments SET status = 'completed'"),
+    (
+        "rita",
+        "INSERT INTO sessions VALUES ('s9','millennium-intro','2027-01-12T09:00',NULL,5,NULL,NULL)",
+    ),
+    ("rita", "UPDATE people SET role = 'doctor'"),
     ("adam", "DELETE FROM access_grants WHERE role = 'reader'"),
     (
         "adam",
@@ -42,7 +48,8 @@ ATTEMPTS = [
 
 @pytest.fixture
 def answered(server: Server) -> Server:  # noqa: F811
-    """anna answered two critical questions no through fvm; lena waived a third."""
+    """anna answered two critical questions no through fvm; lena waived a third; rita, a
+    trainer, booked p1 on a session."""
     anna = server.fvm("anna")
     answer(anna, "u1", "nej")
     anna("checklist", "set", "golive", "--unit", "u1", "org.steering", "nej")
@@ -59,6 +66,12 @@ def answered(server: Server) -> Server:  # noqa: F811
         "--until",
         "2027-01-15",
     )
+    adam = server.fvm("adam")
+    adam("access", "revoke", server.logins["rita"], "--role", "reader")
+    adam("access", "grant", server.logins["rita"], "--role", "trainer")
+    rita = server.fvm("rita")
+    rita("session", "add", "millennium-intro", "--start", "2027-01-11T09:00", "--capacity", "5")
+    rita("session", "enroll", "millennium-intro-2027-01-11", "p1")
     return server
 
 
