@@ -542,7 +542,16 @@ def rights_enforced_import(
         rows = sum(1 for _ in paths["answers"].open(encoding="utf-8")) - 1
 
         def clean(last: bool) -> None:
-            execute(url, ["DELETE FROM history WHERE kind = 'answer'", "DELETE FROM answers"])
+            # As the server's superuser, past the record's own check (which refuses rows
+            # removed without their history entry): a benchmark's reset, not a change.
+            execute(
+                url,
+                [
+                    "SET session_replication_role = replica",
+                    "DELETE FROM history WHERE kind = 'answer'",
+                    "DELETE FROM answers",
+                ],
+            )
             if last:  # the answers back, for what is measured after (by the admin: with rights
                 # enforced the superuser may not answer on behalf of FVM_USER)
                 fvm(as_login, "checklist", "import", "golive", str(paths["answers"]))
