@@ -269,14 +269,15 @@ class Context:
         return local_dirs(self)
 
     def _on_database(self) -> bool:
-        """Return True when the command works on a database: opened already, a server, or a
-        SQLite file that exists."""
+        """Return True when the command works on a database: opened already, a server, a
+        SQLite file that exists, or one this command will create (it stores something), so
+        that a database is never made with content that is not published in it."""
         if self._database is not None:
             return True
         from fvmcli.store.database import sqlite_path
 
         path = sqlite_path(self.url)
-        return path is None or path.exists()
+        return path is None or path.exists() or self.creates
 
     def notify(self, message: str, command: str | None = None) -> None:
         """Tell the person something beside the command's answer (the command line prints it
