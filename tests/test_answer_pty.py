@@ -20,7 +20,15 @@ UP = "\x1b[A"
 pytestmark = pytest.mark.slow
 
 
+def publish(db: str, content: str) -> None:
+    """Publish ``content`` as the database's content in force: a --content on a database with
+    published content changes nothing (content.md, "added turn 5")."""
+    result = CliRunner().invoke(app, ["--db", db, "content", "publish", content])
+    assert result.exit_code == 0, result.stdout + result.stderr
+
+
 def spawn(db: str, *args: str) -> pexpect.spawn:
+    publish(db, CONTENT)
     env = {**os.environ, "FVM_USER": "pty-user", "FVM_LANG": "sv", "TERM": "xterm", "NO_COLOR": "1"}
     return pexpect.spawn(
         sys.executable,
@@ -76,6 +84,7 @@ def _unit_h1(path: Path) -> str:
         ["phase", "set", "1", "--go-live", "2030-01-31"],
     ):
         assert CliRunner().invoke(app, ["--db", db, *args]).exit_code == 0
+    publish(db, CONTENT)
     return db
 
 
@@ -224,6 +233,7 @@ def test_evidence_is_asked_for_in_words_not_invalid_input(tmp_path: Path) -> Non
 
 def _narrow(db: str, content: str, checklist: str, unit: str) -> pexpect.spawn:
     """Return ``fvm checklist answer`` in a terminal 60 columns wide, in Swedish."""
+    publish(db, content)
     env = {**os.environ, "FVM_USER": "pty-user", "FVM_LANG": "sv", "TERM": "xterm", "NO_COLOR": "1"}
     return pexpect.spawn(
         sys.executable,
