@@ -37,7 +37,7 @@ ATTEMPTS = [
         "INSERT INTO sessions VALUES ('s9','millennium-intro','2027-01-12T09:00',NULL,5,NULL,NULL)",
     ),
     ("rita", "UPDATE people SET role = 'doctor'"),
-    ("adam", "DELETE FROM access_grants WHERE role = 'reader'"),
+    ("adam", "DELETE FROM access_grants WHERE role = 'lead'"),
     (
         "adam",
         "INSERT INTO access_grants (login, role, granted_by, granted_at) "

@@ -384,7 +384,8 @@ def test_rights_on_a_shared_database(
     folder = tmp_path / "content"
     (folder / "runbooks").mkdir(parents=True)
     (folder / "runbooks" / "helg.toml").write_text(RUNBOOK, "utf-8")
-    monkeypatch.setenv("FVM_CONTENT", str(folder))
+    # The runbook is published once, by the admin; the logins use it from the database.
+    server.fvm("adam")("content", "publish", str(folder))
     lena, anna, bo = server.fvm("lena"), server.fvm("anna"), server.fvm("bo")
     start = ("run", "start", "helg", "live", "--phase", "2", "--t0", "2026-11-26T12:00")
     assert "may not start a run" in bo(*start, code=5).stderr
