@@ -12,23 +12,11 @@ from fvmcli.i18n import _
 from fvmcli.store import record
 from fvmcli.store.driver import Connection, as_date
 from fvmcli.store.history import Change
+from fvmcli.store.record_shapes import SHAPES
 
 SNAPSHOT_COLUMNS = ("label", "checklist", "as_of", "taken_by", "taken_at")
-UNIT_COLUMNS = (
-    "label",
-    "unit_id",
-    "area",
-    "phase",
-    "type",
-    "score",
-    "status",
-    "completeness",
-    "blockers",
-    "overdue",
-    "training_coverage",
-    "equipment_readiness",
-    "blocker_questions",
-)
+# A round's unit rows are a recorded table: its columns are the registry's.
+UNIT_COLUMNS = SHAPES["snapshot_units"].columns
 
 
 # The kind of the entry of each unit's row of a round.
