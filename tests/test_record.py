@@ -393,3 +393,15 @@ def test_no_code_but_the_record_writes_a_recorded_table() -> None:
                 continue  # the history itself; an import's temporary staging table
             found.append(f"{relative}: {match.group(0)}")
     assert found == []
+
+
+def test_an_entry_edited_into_nonsense_is_named_never_a_crash(fvm: Fvm) -> None:
+    fvm("unit", "add", "h1", "--name", "Avd 1", "--area", "sodra", "--type", "hospital")
+    _raw(fvm, "UPDATE history SET state = 'not json' WHERE tbl = 'units'")
+    found = _verify(fvm, code=1)
+    assert found["first_bad"] is not None  # the walk names the altered entry
+    assert any(d["table"] == "units" for d in found["state"]["differences"])
+    # A key that is no JSON at all: the database cannot order it; named as damage (4).
+    _raw(fvm, "UPDATE history SET rowkey = '[1, x' WHERE tbl = 'units'")
+    damaged = fvm("history", "verify", code=4).stderr
+    assert ("damaged" in damaged or "invalid input" in damaged) and "Traceback" not in damaged

@@ -135,13 +135,13 @@ def differences(
                 right = next(stored_rows, None)
             left = next(chain_rows, None)
             continue
-        if right is None or (left is not None and left.key < right_key):  # type: ignore[operator]
+        if right is None or (left is not None and _before(left.key, right_key)):
             assert left is not None
             yield Difference(shape.table, named(left.key), None, left.state, None)
             left = next(chain_rows, None)
             continue
         row = dict(zip(shape.columns, right, strict=True))
-        if left is None or right_key < left.key:  # type: ignore[operator]
+        if left is None or _before(right_key, left.key):
             assert right_key is not None
             yield Difference(shape.table, named(right_key), None, None, _row(shape, right))
             right = next(stored_rows, None)
@@ -158,6 +158,16 @@ def differences(
                     yield Difference(shape.table, named(left.key), column, recorded, value)
         left = next(chain_rows, None)
         right = next(stored_rows, None)
+
+
+def _before(a: tuple[Any, ...] | None, b: tuple[Any, ...] | None) -> bool:
+    """Return True when key ``a`` sorts before ``b``; keys of mixed kinds (a value written by
+    hand into a key column) compare by their text, so a damaged key is a difference, never a
+    crash."""
+    try:
+        return bool(a < b)  # type: ignore[operator]
+    except TypeError:
+        return repr(a) < repr(b)
 
 
 def _row(shape: Shape, values: Sequence[Any]) -> dict[str, Any]:

@@ -194,9 +194,9 @@ def decision(conn: Connection, label: str) -> StoredDecision | None:
         row["decision"],
         row["by"],
         row["at"],
-        json.loads(row["conditions"]),
+        record.parsed(row["conditions"], []),
         row["reason"],
-        json.loads(row["against"]),
+        record.parsed(row["against"], []),
     )
 
 
