@@ -180,7 +180,7 @@ def watch(
     Example: fvm cutover watch --phase 1 --every 10
     """
     from fvmcli.cli.watch import run
-    from fvmcli.services.cutover import watch_frame
+    from fvmcli.services.report import watch_frame
 
     env = get_env(ctx)
     first: list[Any] = [watch_frame(env, filters, by=by, checklist_id=checklist_id)]
@@ -248,7 +248,7 @@ def report(
       fvm cutover report --phase 1 --run skarp -o helgen.html
     """
     from fvmcli.cli.writing import report_format, write_report
-    from fvmcli.services.cutover import report as report_of
+    from fvmcli.services.report import report as report_of
 
     kind = report_format(output)
     env = get_env(ctx)

@@ -89,6 +89,12 @@ def session_id(course: str, start: datetime, taken: Iterable[str]) -> str:
     return f"{base}-{n}"
 
 
+def seats_held(statuses: Iterable[str]) -> int:
+    """Return how many of a session's places (their statuses) hold a seat: the one seat count
+    that promotion, enrolment and a change of capacity all use."""
+    return sum(1 for status in statuses if status in SEAT)
+
+
 def new_status(capacity: int, seats_held: int) -> str:
     """Return ``enrolled`` while a seat is free, else ``waitlisted``."""
     return "enrolled" if seats_held < capacity else WAITLISTED

@@ -125,7 +125,7 @@ AREA_ROWS = 15  # worst units and blockers on each area's page
 
 
 def html(template_dirs: Sequence[Path], report: Any, *, management: bool = False) -> str:
-    """Return the self-contained HTML report of a ``services.cutover.Report``.
+    """Return the self-contained HTML report of a ``services.report.Report``.
 
     ``management`` makes the document for programme management that the PDF is: summaries,
     the worst units and the longest-overdue blockers, and a page per area, with a note on

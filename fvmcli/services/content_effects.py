@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from fvmcli.content.default import default_checklist
 from fvmcli.services.content import (
     _folder_dirs,
     _version,
@@ -66,7 +67,7 @@ def diff(
     """Return what changes from version ``source`` (default: in force) to version ``target``,
     or to a local pack (``folder``): the items, the units whose status changes and the gate
     criteria whose verdict changes, as of a day (default today)."""
-    from fvmcli.services.cutover import parse_day
+    from fvmcli.services.territory import parse_day
     from fvmcli.store.content import files
 
     ctx.content  # noqa: B018
@@ -224,24 +225,6 @@ def _effects(
             phase, cid = key
             criteria.append({"id": cid, "phase": phase, "met": met, "met_to": met_to})
     return units, criteria, checklist
-
-
-def default_checklist(dirs: ContentDirs) -> str | None:
-    """Return the pack's default checklist: the gate's, else its only one, else ``golive``
-    when it has it; None when it has several and none of these."""
-    from fvmcli.content.checklists import checklist_files
-
-    names = sorted(checklist_files(dirs))
-    gates = dirs.file("checklists", "gates.toml")
-    if gates is not None:
-        from fvmcli.content.tomlfile import read_toml
-
-        named = read_toml(gates).get("checklist")
-        if isinstance(named, str) and named in names:
-            return named
-    if len(names) == 1:
-        return names[0]
-    return "golive" if "golive" in names else None
 
 
 def unit_statuses(ctx: Context, day: date, checklist: str | None) -> dict[str, str]:

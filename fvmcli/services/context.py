@@ -306,7 +306,7 @@ class Context:
     def default_checklist(self) -> str:
         """Return the checklist a command uses when none is named: the gate's, else the
         pack's only one, else ``golive`` where the pack has it."""
-        from fvmcli.services.content_effects import default_checklist
+        from fvmcli.content.default import default_checklist
 
         found = default_checklist(self.content)
         if found is None:

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 
 from fvmcli.i18n import _
 from fvmcli.services.context import Context
-from fvmcli.services.cutover import Report, report
 from fvmcli.services.demo_plan import PHASE_OFFSETS, attested_answers, go_live_dates, plan_demo
+from fvmcli.services.report import Report, report
 from fvmcli.services.territory import PhaseView, list_phases
 
 DEMO_USER = "demo"

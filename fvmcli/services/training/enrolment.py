@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from fvmcli.errors import ConflictError, InputError, PartlyRefused, UnknownIdError
 from fvmcli.i18n import _
@@ -15,32 +15,8 @@ if TYPE_CHECKING:
     from fvmcli.store.driver import Connection
 
 from fvmcli.services.training.courses import require_course
+from fvmcli.services.training.seats import promote
 from fvmcli.services.training.sessions import require_session
-
-
-def promote(conn: Connection, session: dict[str, Any], *, by: str, at: str) -> list[str]:
-    """Fill free seats from the waitlist in order; return who was promoted."""
-    from fvmcli.core.enrolment import SEAT, WAITLISTED, to_promote
-    from fvmcli.store.training import list_people as stored_people
-    from fvmcli.store.training import session_enrolments, set_enrolment
-
-    current = session_enrolments(conn, session["id"])
-    seats = sum(1 for _, s in current if s in SEAT)
-    waitlist = [p for p, s in current if s == WAITLISTED]
-    promoted = to_promote(session["capacity"], seats, waitlist)
-    people = {p.id: p for p in stored_people(conn, ids=promoted)} if promoted else {}
-    for person_id in promoted:
-        set_enrolment(
-            conn,
-            session["id"],
-            people[person_id],
-            "enrolled",
-            by=by,
-            at=at,
-            note="promoted from the waitlist",
-            known=(WAITLISTED,),
-        )
-    return promoted
 
 
 @dataclass(frozen=True)
@@ -76,7 +52,15 @@ def enroll(
     Reads every record it needs in a fixed number of queries, whatever the number of people,
     and locks the people (on PostgreSQL) so that one person is never booked twice at once.
     """
-    from fvmcli.core.enrolment import BOOKED, SEAT, WAITLISTED, moved_waitlist, new_status, refusals
+    from fvmcli.core.enrolment import (
+        BOOKED,
+        SEAT,
+        WAITLISTED,
+        moved_waitlist,
+        new_status,
+        refusals,
+        seats_held,
+    )
     from fvmcli.store.training import (
         bookings_of,
         completed_pairs,
@@ -103,7 +87,7 @@ def enroll(
                 hint=_meant(conn, unknown),
             )
         statuses = dict(session_enrolments(conn, session_id))
-        seats = sum(1 for s in statuses.values() if s in SEAT)
+        seats = seats_held(statuses.values())
         done: dict[str, set[str]] = {}
         for who, done_course in completed_pairs(conn, person_ids=wanted):
             done.setdefault(who, set()).add(done_course)

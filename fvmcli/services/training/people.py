@@ -198,7 +198,7 @@ def _cancel_future(
     """Cancel a person's seats and waitlist places in sessions that have not begun; return
     those sessions, and who moved up from their waitlists (session, person)."""
     from fvmcli.core.enrolment import WAITLISTED
-    from fvmcli.services.training.enrolment import promote
+    from fvmcli.services.training.seats import promote
     from fvmcli.store.training import bookings_of, get_session, set_enrolment
 
     now, at = ctx.clock.moment(), ctx.clock.now()

@@ -83,13 +83,13 @@ def _change_problem(
 ) -> str | None:
     """Return why a stored session may not change as ``values`` say (None: it may): its
     capacity may not fall below the seats held, nor may its course change under bookings."""
-    from fvmcli.core.enrolment import BOOKED, SEAT
+    from fvmcli.core.enrolment import BOOKED, seats_held
     from fvmcli.store.training import session_enrolments
 
     if old is None:
         return None
     current = session_enrolments(conn, old["id"])
-    held = sum(1 for _, s in current if s in SEAT)
+    held = seats_held(s for _, s in current)
     if values["capacity"] < held:
         return _(
             "{old}: {held} seats are held, so the capacity cannot be {value}; "
@@ -108,7 +108,7 @@ def _save(conn: Connection, values: dict[str, Any], *, by: str, at: str) -> Sess
     from fvmcli.store.training import save_session
 
     outcome = save_session(conn, values, by=by, at=at)
-    from fvmcli.services.training.enrolment import promote
+    from fvmcli.services.training.seats import promote
 
     promoted = promote(conn, values, by=by, at=at) if outcome == "changed" else []
     return SessionSaved(
