@@ -131,21 +131,30 @@ class Grant:
     gate_role: str | None = None  # a voter's role of the gate (``gates.toml``)
 
 
+# A grant's scope: the fields that narrow it, each matched with the same field of the target (a
+# unit and its area). A grant with none of them covers every unit. The one description of scope:
+# ``covers`` reads it here, and the database's policies are generated from it
+# (``store/access.scope_sql``); ``tests/test_one_home.py`` runs both on the same grants.
+SCOPE_FIELDS = ("unit", "area")
+
+
+def covers(grant: Grant, target: dict[str, str | None]) -> bool:
+    """Return True when ``grant``'s scope covers ``target`` (field of ``SCOPE_FIELDS`` → its
+    value, None when unknown): the grant is everywhere, or one of its fields equals the
+    target's."""
+    scope = [(getattr(grant, field), target.get(field)) for field in SCOPE_FIELDS]
+    if all(narrowed is None for narrowed, _ in scope):
+        return True
+    return any(value is not None and narrowed == value for narrowed, value in scope)
+
+
 def allows(grants: Iterable[Grant], action: str, unit: str | None, area: str | None) -> bool:
     """Return True when one of ``grants`` allows ``action`` on the unit in ``area``: a grant
     everywhere, on that unit, or on that area. With ``unit`` and ``area`` None only a grant
     everywhere allows it; with only ``area``, a grant on that area does too."""
     roles = ACTIONS[action]
-    for grant in grants:
-        if grant.role not in roles:
-            continue
-        if grant.unit is None and grant.area is None:
-            return True
-        if unit is not None and grant.unit == unit:
-            return True
-        if area is not None and grant.area == area:
-            return True
-    return False
+    target = {"unit": unit, "area": area}
+    return any(grant.role in roles and covers(grant, target) for grant in grants)
 
 
 def may_vote(grants: Iterable[Grant], gate_role: str) -> bool:

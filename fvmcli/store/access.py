@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from fvmcli.core.access import ACTIONS, KIND_ACTION, ROLES, Grant
+from fvmcli.core.access import ACTIONS, KIND_ACTION, ROLES, SCOPE_FIELDS, Grant
 from fvmcli.store import record
 from fvmcli.store.driver import Connection
 from fvmcli.store.history import Change
@@ -206,12 +206,24 @@ def _may(schema: str, action: str, unit: str) -> str:
     row (a SECURITY DEFINER function with its own search_path costs a switch of user and
     settings for every row of a large import)."""
     roles = _roles_case().replace("CASE action ", f"CASE {action} ", 1)
+    area = f"(SELECT u.area FROM {schema}.units u WHERE u.id = {unit})"
     return (
         f"EXISTS (SELECT 1 FROM {schema}.access_grants g WHERE g.login = session_user "
-        f"AND g.role = ANY ({roles}) "
-        f"AND ((g.unit_id IS NULL AND g.area IS NULL) OR g.unit_id = {unit} "
-        f"OR g.area = (SELECT u.area FROM {schema}.units u WHERE u.id = {unit})))"
+        f"AND g.role = ANY ({roles}) AND {scope_sql('g', {'unit': unit, 'area': area})})"
     )
+
+
+# The column of ``access_grants`` that holds each field of a grant's scope.
+SCOPE_COLUMNS = {"unit": "unit_id", "area": "area"}
+
+
+def scope_sql(grant: str, target: dict[str, str]) -> str:
+    """Return the SQL test that the grant row ``grant`` (an alias of ``access_grants``) covers
+    ``target`` (field → SQL expression): ``core.access.covers`` written from the same
+    ``SCOPE_FIELDS``, so the policies and the Python check cannot say two things."""
+    everywhere = " AND ".join(f"{grant}.{SCOPE_COLUMNS[f]} IS NULL" for f in SCOPE_FIELDS)
+    matches = " OR ".join(f"{grant}.{SCOPE_COLUMNS[f]} = {target[f]}" for f in SCOPE_FIELDS)
+    return f"(({everywhere}) OR {matches})"
 
 
 def _kind_case() -> str:
