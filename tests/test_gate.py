@@ -10,6 +10,7 @@ import pytest
 
 from fvmcli.core.gate import Criterion, GateUnit, digest, evaluate, verdict
 from fvmcli.core.model import Text
+from fvmcli.core.training import Coverage
 from tests.conftest import Fvm
 
 
@@ -23,13 +24,13 @@ def _unit(uid: str, **given: object) -> GateUnit:
         "blockers": 0,
         "overdue": 0,
         "unattested": 0,
-        "coverage_required": 0,
-        "coverage_completed": 0,
-        "equipment_ready": 0,
-        "equipment_required": 0,
         "rank": (0, 0.0, uid),
     }
     base.update(given)
+    # The figures as (completed, required) and (ready, required) pairs, by hand.
+    completed, required = base.pop("coverage", (0, 0))  # type: ignore[misc]
+    base["coverage"] = Coverage(0, required, completed)
+    base.setdefault("equipment", (0, 0))
     return GateUnit(**base)  # type: ignore[arg-type]
 
 
@@ -96,8 +97,8 @@ def _c(kind: str, **given: object) -> Criterion:
         (
             _c("training_coverage", min=90),
             [
-                _unit("a", coverage_required=6, coverage_completed=6),
-                _unit("b", coverage_required=4, coverage_completed=3),
+                _unit("a", coverage=(6, 6)),
+                _unit("b", coverage=(3, 4)),
             ],
             90.0,
             True,
@@ -106,8 +107,8 @@ def _c(kind: str, **given: object) -> Criterion:
         (
             _c("training_coverage", min=90.01),
             [
-                _unit("a", coverage_required=6, coverage_completed=6),
-                _unit("b", coverage_required=4, coverage_completed=3),
+                _unit("a", coverage=(6, 6)),
+                _unit("b", coverage=(3, 4)),
             ],
             90.0,
             False,
@@ -117,14 +118,14 @@ def _c(kind: str, **given: object) -> Criterion:
         # 19 of 20 tested: 95 %.
         (
             _c("equipment_readiness", min=95),
-            [_unit("a", equipment_ready=19, equipment_required=20)],
+            [_unit("a", equipment=(19, 20))],
             95.0,
             True,
             (),
         ),
         (
             _c("equipment_readiness", min=95.5),
-            [_unit("a", equipment_ready=19, equipment_required=20)],
+            [_unit("a", equipment=(19, 20))],
             95.0,
             False,
             ("a",),

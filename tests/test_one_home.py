@@ -83,3 +83,40 @@ def test_the_access_scope_is_one_description_that_python_and_sql_follow() -> Non
     assert allows([Grant("x", "answerer", "u1")], "answer", "u1", "a2")
     # The policies of PostgreSQL are generated from that same test, never written by hand.
     assert _holding(r"g\.area = \(SELECT") == []
+
+
+def test_completed_is_one_status_and_one_sql_test() -> None:
+    from fvmcli.core.enrolment import COMPLETED
+    from fvmcli.store.reads import completed
+
+    assert completed("e.status") == f"e.status = '{COMPLETED}'" == "e.status = 'completed'"
+    # Coverage, prerequisites and the capacity plan ask the one test; none spells the status.
+    assert _holding(r"'completed'") == []
+    assert _holding(r"\bcompleted\(['\"]e\.status['\"]\)") == [
+        "store/plan.py",
+        "store/reads.py",
+        "store/training.py",
+    ]
+
+
+def test_the_courses_a_role_requires_are_read_in_one_place() -> None:
+    from fvmcli.core.training import Coverage, coverage, required_of, total
+
+    requires = {"nurse": ("basic", "meds"), "doctor": ("basic",), "clerk": ()}
+    staff = [("p2", "doctor"), ("p1", "nurse"), ("p3", "clerk"), ("p4", "porter")]
+    pairs = list(required_of(staff, lambda p: p[1], requires))
+    assert pairs == [(staff[0], "basic"), (staff[1], "basic"), (staff[1], "meds")]
+    # 3 nurses × 2 + 2 doctors × 1 = 8 required; completions count where the role requires
+    # them: nurses' basic 2 + meds 1, doctors' basic 1; a doctor's meds and a clerk's basic not.
+    found = coverage(
+        [("nurse", 3), ("doctor", 2), ("clerk", 4)],
+        [("nurse", "basic", 2), ("nurse", "meds", 1), ("doctor", "basic", 1)]
+        + [("doctor", "meds", 2), ("clerk", "basic", 4)],
+        requires,
+    )
+    assert found == Coverage(9, 8, 4) and found.percent == 50.0
+    assert total([found, Coverage(1, 2, 2)]) == Coverage(10, 10, 6)
+    assert total([found, Coverage(1, 2, 2)]).percent == 60.0
+    assert total([]).percent is None
+    # Coverage, reminders, the plan and the demo all use it; nobody reads ``requires`` by hand.
+    assert _holding(r"requires\.get\(") == ["core/training.py"]

@@ -182,22 +182,24 @@ def training_gaps(
 ) -> tuple[TrainingGap, ...]:
     """Return every (person, required course) pair not yet completed, in person then course
     order, with the session the person is booked on, or else the coming sessions with seats."""
+    from fvmcli.core.training import required_of
+
     gaps = []
-    for person in sorted(people, key=lambda p: p.id):
-        for course in requires.get(person.role, ()):
-            if (person.id, course) in completed:
-                continue
-            place = booked.get((person.id, course))
-            gaps.append(
-                TrainingGap(
-                    person.id,
-                    person.name,
-                    person.role,
-                    course,
-                    place,
-                    () if place else tuple(offers.get(course, ())[:MAX_OFFERS]),
-                )
+    in_order = sorted(people, key=lambda p: p.id)
+    for person, course in required_of(in_order, lambda p: p.role, requires):
+        if (person.id, course) in completed:
+            continue
+        place = booked.get((person.id, course))
+        gaps.append(
+            TrainingGap(
+                person.id,
+                person.name,
+                person.role,
+                course,
+                place,
+                () if place else tuple(offers.get(course, ())[:MAX_OFFERS]),
             )
+        )
     return tuple(gaps)
 
 

@@ -11,7 +11,9 @@ from fvmcli.core.model import Course
 from fvmcli.i18n import _
 
 FAILED = "failed"  # attended and failed the assessment: the seat was used, the course is not done
-SEAT = ("enrolled", "attended", "completed", "no-show", FAILED)
+# The course is done: what coverage, prerequisites and plans count (SQL: ``store.reads.completed``).
+COMPLETED = "completed"
+SEAT = ("enrolled", "attended", COMPLETED, "no-show", FAILED)
 WAITLISTED = "waitlisted"
 BOOKED = (*SEAT, WAITLISTED)  # every place but a cancelled one
 # The places in one session of a course that keep a person from booking another session of it:
@@ -218,4 +220,4 @@ def attendance_status(course: Course, no_show: bool) -> str:
     """Return the status attendance records: completed, unless the course has an assessment."""
     if no_show:
         return "no-show"
-    return "attended" if course.assessment else "completed"
+    return "attended" if course.assessment else COMPLETED

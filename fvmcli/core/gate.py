@@ -9,7 +9,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from fvmcli.core.equipment import percent_of
 from fvmcli.core.model import Text
+from fvmcli.core.training import Coverage, total
 from fvmcli.errors import InputError
 from fvmcli.i18n import _
 
@@ -144,10 +146,8 @@ class GateUnit:
     blockers: int
     overdue: int
     unattested: int
-    coverage_required: int
-    coverage_completed: int
-    equipment_ready: int
-    equipment_required: int
+    coverage: Coverage  # the unit's training coverage, as ``cutover status`` counts it
+    equipment: tuple[int, int]  # (ready, required): ``core.equipment.percent_of``'s parts
     rank: tuple[Any, ...]  # the unit's place worst first (``core.cutover.row_rank``)
 
 
@@ -208,25 +208,20 @@ def evaluate(criterion: Criterion, units: Sequence[GateUnit]) -> CriterionResult
         value = sum(u.score for u in chosen) / len(chosen) if chosen else None
         met = value is not None and value >= (criterion.min or 0.0)
         behind = [u for u in chosen if u.score < (criterion.min or 0.0)]
-    elif kind == "training_coverage":
-        required = sum(u.coverage_required for u in chosen)
-        value = 100.0 * sum(u.coverage_completed for u in chosen) / required if required else None
-        met = value is not None and value >= (criterion.min or 0.0)
+    elif kind in ("training_coverage", "equipment_readiness"):
+        # Each unit's percentage is its own figure's (``Coverage.percent``, ``percent_of``);
+        # the criterion's is the same rule over the selection's parts added up.
+        if kind == "training_coverage":
+            value = total(u.coverage for u in chosen).percent
+            of_unit = {u.unit: u.coverage.percent for u in chosen}
+        else:
+            parts = [u.equipment for u in chosen]
+            value = percent_of((sum(r for r, _ in parts), sum(n for _, n in parts)))
+            of_unit = {u.unit: percent_of(u.equipment) for u in chosen}
+        # Nothing to train is no coverage to speak of; nothing to equip is ready.
+        met = (kind == "equipment_readiness") if value is None else value >= (criterion.min or 0.0)
         behind = [
-            u
-            for u in chosen
-            if u.coverage_required
-            and 100.0 * u.coverage_completed / u.coverage_required < (criterion.min or 0.0)
-        ]
-    elif kind == "equipment_readiness":
-        required = sum(u.equipment_required for u in chosen)
-        value = 100.0 * sum(u.equipment_ready for u in chosen) / required if required else None
-        met = value is None or value >= (criterion.min or 0.0)
-        behind = [
-            u
-            for u in chosen
-            if u.equipment_required
-            and 100.0 * u.equipment_ready / u.equipment_required < (criterion.min or 0.0)
+            u for u in chosen if (p := of_unit[u.unit]) is not None and p < (criterion.min or 0.0)
         ]
     else:  # blockers, overdue, unattested: a sum against a maximum
         figure = {"blockers": "blockers", "overdue": "overdue", "unattested": "unattested"}[kind]

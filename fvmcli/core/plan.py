@@ -82,17 +82,20 @@ def plan(
     many completed, are booked or only wait; ``requires`` gives each role's required courses.
     Free seats are not tied to an area: each area's figures are taken against the whole pool
     of the window, so the areas' shortfalls need not add up to the phase's."""
+    from fvmcli.core.training import required_of
+
     chosen_areas = list(areas)
     by_key = {(s.area, s.role, s.course): s for s in standing}
+    needing: dict[tuple[str, str], list[tuple[str, int]]] = {}  # (area, course) → (role, people)
+    for ((place, role), n), course in required_of(people.items(), lambda g: g[0][1], requires):
+        needing.setdefault((place, course), []).append((role, n))
     plans = []
     for course in courses:
         per_area: dict[str, Need] = {}
         missing_all = booked_all = waiting_all = 0
         for area in chosen_areas:
             missing = booked = waiting = 0
-            for (place, role), n in people.items():
-                if place != area or course not in requires.get(role, ()):
-                    continue
+            for role, n in needing.get((area, course), []):
                 found = by_key.get((area, role, course))
                 missing += n - (found.completed if found else 0)
                 booked += found.booked if found else 0

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,11 +31,33 @@ def coverage(
     """Return a unit's coverage from its people counted per role, (role, n), and its people
     counted per role and completed course, (role, course, n): each person of a role needs the
     role's required courses; a completed course counts where the person's role requires it."""
-    count = required = done = 0
-    for role, n in per_role:
-        count += n
-        required += n * len(requires.get(role, ()))
-    for role, course, n in completed:
-        if course in requires.get(role, ()):
-            done += n
-    return Coverage(count, required, done)
+    counted = list(per_role)
+    needed = set(required_of(requires, lambda role: role, requires))
+    return Coverage(
+        sum(n for _, n in counted),
+        sum(n for (_, n), _ in required_of(counted, lambda pair: pair[0], requires)),
+        sum(n for role, course, n in completed if (role, course) in needed),
+    )
+
+
+def total(coverages: Iterable[Coverage]) -> Coverage:
+    """Return the coverage of units taken together: their people, required and completed
+    pairs added up (its ``percent`` is the selection's, not a mean of the units')."""
+    found = list(coverages)
+    return Coverage(
+        sum(c.people for c in found),
+        sum(c.required for c in found),
+        sum(c.completed for c in found),
+    )
+
+
+def required_of(
+    items: Iterable[T], role_of: Callable[[T], str], requires: Mapping[str, tuple[str, ...]]
+) -> Iterator[tuple[T, str]]:
+    """Return (item, course) for each course the role of each item (a person, a count of a
+    role's people) requires, in the items' order and then the role's: the one reading of
+    ``requires`` that coverage, reminders and the capacity plan share. A role that requires
+    nothing, or that ``requires`` does not know, gives no pair."""
+    for item in items:
+        for course in requires.get(role_of(item), ()):
+            yield item, course

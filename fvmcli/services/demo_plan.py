@@ -327,6 +327,7 @@ class DemoPlan:
 def plan_demo(ctx: Context, as_of: date) -> DemoPlan:
     """Return the demo territory as of ``as_of``, the same every time."""
     from fvmcli.core.enrolment import SessionTime, overlaps
+    from fvmcli.core.training import required_of
 
     units = demo_units()
     checklist = ctx.checklist("golive")
@@ -344,13 +345,13 @@ def plan_demo(ctx: Context, as_of: date) -> DemoPlan:
         answers += demo_answers(checklist, unit, profile, as_of)
         counts += [(unit.id, item, c) for item, c in demo_counts(ctx.catalog, unit, profile)]
         rng = random.Random(f"{unit.id}/training")
-        for person in demo_people(unit, index):
-            people.append(person)
-            for course in requires.get(person.role, ()):
-                if rng.random() < TRAINED[profile]:
-                    wanted.setdefault(course, []).append(person)
-                elif profile != "untouched" and rng.random() < 0.5:
-                    pending.append((person, course))
+        staff = list(demo_people(unit, index))
+        people += staff
+        for person, course in required_of(staff, lambda p: p.role, requires):
+            if rng.random() < TRAINED[profile]:
+                wanted.setdefault(course, []).append(person)
+            elif profile != "untouched" and rng.random() < 0.5:
+                pending.append((person, course))
     sessions = demo_sessions(as_of, ctx.curriculum)
     completed: dict[str, set[str]] = {}
     completions: dict[str, list[str]] = {}

@@ -121,9 +121,8 @@ def phase_evaluation(
                 score.blocker_count,
                 score.overdue_count,
                 score.unattested_count,
-                c.required,
-                c.completed,
-                *figures.equipment,
+                c,
+                figures.equipment,
                 row_rank(row),
             )
         )

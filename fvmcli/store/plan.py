@@ -8,6 +8,7 @@ from typing import Any
 from fvmcli.core.enrolment import SEAT, WAITLISTED
 from fvmcli.core.plan import PersonCounts
 from fvmcli.store.driver import Connection
+from fvmcli.store.reads import completed
 
 
 def _in_window(conn: Connection, start: str, end: str | None) -> tuple[str, list[Any]]:
@@ -53,7 +54,7 @@ def course_standing(
                sum(CASE WHEN pp.done = 0 AND pp.seat = 0 AND pp.wait = 1 THEN 1 ELSE 0 END)
         FROM (
             SELECT e.person_id, s.course,
-                   max(CASE WHEN e.status = 'completed' THEN 1 ELSE 0 END) AS done,
+                   max(CASE WHEN {completed("e.status")} THEN 1 ELSE 0 END) AS done,
                    max(CASE WHEN {seat} AND {window} THEN 1 ELSE 0 END) AS seat,
                    max(CASE WHEN e.status = {conn.mark} AND {window} THEN 1 ELSE 0 END) AS wait
             FROM enrolments e JOIN sessions s ON s.id = e.session_id

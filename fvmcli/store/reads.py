@@ -20,6 +20,7 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any, NamedTuple
 
+from fvmcli.core.enrolment import COMPLETED
 from fvmcli.core.model import Count, Unit, Waiver
 from fvmcli.errors import EnvironmentProblem
 from fvmcli.i18n import _
@@ -377,6 +378,12 @@ def people_in_unit_order(
         yield unit_id, [(role, n) for _, role, n in group]
 
 
+def completed(status: str) -> str:
+    """Return the SQL test that the enrolment status ``status`` (a column) says its course was
+    completed: the one test of every query that counts completions."""
+    return f"{status} = '{COMPLETED}'"
+
+
 def completions_in_unit_order(
     conn: Connection, scope: Scope = EVERY_UNIT
 ) -> Iterator[tuple[str, list[tuple[str, str, int]]]]:
@@ -390,7 +397,7 @@ def completions_in_unit_order(
         "SELECT p.unit_id, p.role, s.course, count(DISTINCT p.id) FROM people p "
         "CROSS JOIN enrolments e CROSS JOIN sessions s "
         "WHERE e.person_id = p.id AND s.id = e.session_id "
-        f"AND e.status = 'completed'{where} "
+        f"AND {completed('e.status')}{where} "
         "GROUP BY p.unit_id, p.role, s.course ORDER BY p.unit_id",
         params,
         stream=True,

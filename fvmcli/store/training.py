@@ -16,6 +16,7 @@ from fvmcli.i18n import _
 from fvmcli.store import record
 from fvmcli.store.driver import Connection, in_list
 from fvmcli.store.history import Change
+from fvmcli.store.reads import completed
 from fvmcli.store.units import Upserted
 
 # ---------------------------------------------------------------- people
@@ -159,7 +160,7 @@ def completed_pairs(
     sql = (
         "SELECT DISTINCT e.person_id, s.course FROM enrolments e "
         "JOIN sessions s ON s.id = e.session_id JOIN people p ON p.id = e.person_id "
-        "WHERE e.status = 'completed'"
+        f"WHERE {completed('e.status')}"
     )
     params: list[Any] = []
     for column, values in (("p.unit_id", unit_ids), ("e.person_id", person_ids)):

@@ -202,6 +202,7 @@ def mark_people(
     ``force``d with a ``reason``, which is kept in the history.
     """
     from fvmcli.core.enrolment import (
+        COMPLETED,
         FAILED,
         assessment_too_early,
         attendance_status,
@@ -281,14 +282,14 @@ def mark_people(
             if failed:
                 new = FAILED
             elif passing:
-                new = "completed"
+                new = COMPLETED
             elif no_show or not several:
                 new = attendance_status(course, no_show)
             else:
                 before = {date.fromisoformat(d) for d in held.get(person_id, [])}
                 attended = before | set(chosen)
                 new = status_after_days(course, status or "", days, attended)
-                if status in ("attended", "completed"):
+                if status in ("attended", COMPLETED):
                     new = status  # attended already, every day
                 stored_days = ",".join(d.isoformat() for d in sorted(attended))
                 kept = "; ".join(
@@ -347,7 +348,7 @@ def _check_mark(
 ) -> None:
     """Refuse (ConflictError) to record attendance or an assessment's result of a person who
     does not qualify: no seat, no attendance before a result, a failed attempt, a pass twice."""
-    from fvmcli.core.enrolment import FAILED, SEAT
+    from fvmcli.core.enrolment import COMPLETED, FAILED, SEAT
 
     if not known or status not in SEAT:
         where = _("is on the waitlist of") if status == "waitlisted" else _("holds no seat in")
@@ -356,7 +357,7 @@ def _check_mark(
                 person_id=person_id, where=where, session_id=session_id
             )
         )
-    if (passing or failed) and status not in ("attended", "completed", FAILED):
+    if (passing or failed) and status not in ("attended", COMPLETED, FAILED):
         raise ConflictError(
             _(
                 "{person_id} has not attended {session_id}; record attendance first; nothing stored"
@@ -369,7 +370,7 @@ def _check_mark(
                 "enrol the person in another session; nothing stored"
             ).format(person_id=person_id, session_id=session_id)
         )
-    if failed and status == "completed":
+    if failed and status == COMPLETED:
         raise ConflictError(
             _("{person_id} passed the assessment of {session_id} already; nothing stored").format(
                 person_id=person_id, session_id=session_id
