@@ -381,3 +381,27 @@ def test_answer_files_are_one_service_call_for_csv_and_for_sheets(fvm: Fvm, tmp_
         assert (again.changed, again.unchanged) == (0, 2)
     finally:
         ctx.close()
+
+
+def test_sections_are_coloured_by_the_checklists_thresholds(
+    mini: Fvm, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bars of ``checklist score`` take the checklist's ``[scoring]`` thresholds (#44),
+    not 90 % and 70 % written again in the view: section a (0.6875) and b (0.25) are green and
+    yellow under green = 0.6, amber = 0.2, and red and red under the defaults."""
+    from dataclasses import replace
+
+    from fvmcli.cli.views import score as view
+    from fvmcli.services.answers import score
+    from fvmcli.services.context import open_context
+
+    answer_all(mini)
+    ctx = open_context(mini.url, content=[CONTENT])
+    found = score(ctx, "mini", "h1", "2027-01-15")
+    seen: list[list[str | None]] = []
+    monkeypatch.setattr(view, "show", lambda columns, rows, styles: seen.append(styles))
+    monkeypatch.setattr(view, "say", lambda *args: None)
+    view.print_score(found, "sv")
+    view.print_score(replace(found, checklist=replace(found.checklist, green=0.6, amber=0.2)), "sv")
+    ctx.close()
+    assert seen == [["red", "red"], ["green", "yellow"]]

@@ -215,3 +215,26 @@ def test_source_checkout_finds_the_bundled_folders() -> None:
     assert (root / "checklists" / "golive.toml").is_file()
     assert (root / "templates" / "checklist.html.j2").is_file()
     assert (root / "courses" / "roles.toml").is_file()
+
+
+def test_a_when_naming_a_derived_question_is_refused(tmp_path: Path) -> None:
+    """Applicability is decided on stored answers alone (``#44``): a ``when`` on a question
+    fvm answers from live evidence is refused where the content is read."""
+    text = (
+        'id = "live"\nversion = 1\ntitle = { sv = "Live" }\n'
+        '[[sections]]\nid = "s"\ntitle = { sv = "S" }\n'
+        '[[questions]]\nid = "cov"\nsection = "s"\ntype = "percent"\n'
+        'source = "training.coverage"\ntext = { sv = "Täckning" }\n'
+        '[[questions]]\nid = "q2"\nsection = "s"\ntype = "yes-no"\ntext = { sv = "Q2" }\n'
+        'when = { question = "cov", in = ["100"] }\n'
+    )
+    dirs = dirs_with(tmp_path, {"checklists/live.toml": text})
+    with pytest.raises(ContentError) as caught:
+        load_checklist(dirs, "live", load_territory(dirs))
+    lines = caught.value.message.splitlines()
+    assert lines[0].endswith("live.toml: 1 problem")
+    assert lines[1].strip() == (
+        "questions[1] (q2).when.question: cov is answered by fvm from live evidence "
+        "(training.coverage), so no question can depend on it with 'when'; name a question "
+        "a person answers"
+    )

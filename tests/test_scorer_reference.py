@@ -14,7 +14,8 @@ from fvmcli.content.checklists import load_checklist
 from fvmcli.content.locate import ContentDirs
 from fvmcli.content.territory import load_territory
 from fvmcli.core.model import NA, Checklist, Waiver
-from fvmcli.core.scoring import Evidence, plan_for, score_unit
+from fvmcli.core.answers import settable_question
+from fvmcli.core.scoring import Evidence, applicable_questions, plan_for, score_unit
 from tests.factories import TEST_CONTENT
 from tests.reference_scoring import reference_score
 
@@ -169,3 +170,22 @@ def test_credits_are_remembered_per_value(value: str | None) -> None:
     plan = plan_for(mini, "hospital", date(2026, 12, 20), AS_OF)
     first = plan.credit_of(0, value)
     assert plan.credit_of(0, value) == first and value in plan.steps[0][4]
+
+
+@settings(max_examples=int(os.environ.get("FVM_FUZZ_EXAMPLES", "400")), deadline=None)
+@given(units())
+def test_the_walk_set_and_the_score_agree_on_what_applies(case: tuple) -> None:
+    """One evaluator of applicability (#44): the questions the score counts are those the
+    walk and the import offer (``applicable_questions``), and a person may set exactly the
+    ones of them fvm does not answer itself, whatever the live evidence."""
+    checklist, unit_type, go_live, answers, waivers, evidence, stale = case
+    score = score_unit(plan_for(checklist, unit_type, go_live, AS_OF), answers, {}, evidence)
+    scored = [r.question.id for r in score.questions]
+    assert [q.id for q in applicable_questions(checklist, unit_type, answers)] == scored
+    for q in checklist.questions:
+        try:
+            settable_question(checklist, unit_type, q.id, answers)
+        except ValueError:
+            assert q.derived or q.id not in scored
+        else:
+            assert q.id in scored and not q.derived

@@ -45,12 +45,23 @@ def answer_values(question: Question) -> tuple[str, ...] | None:
 
 
 def check_when_values(check: Checker, questions: list[tuple[str, Question]]) -> None:
-    """Report a ``when`` that lists a value the question it names can never have: the
-    question it guards could never apply for that value."""
+    """Report a ``when`` that names a derived question (applicability is decided on stored
+    answers alone, by the walk, ``set`` and the score alike, and fvm never stores a derived
+    value), or that lists a value the question it names can never have: the question it
+    guards could never apply for that value."""
     by_id = {q.id: q for _, q in questions}
     for path, q in questions:
         ref = by_id.get(q.when.question) if q.when is not None else None
         if q.when is None or ref is None:
+            continue
+        if ref.derived:
+            check.add(
+                f"{path}.when.question",
+                _(
+                    "{question} is answered by fvm from live evidence ({source}), so no "
+                    "question can depend on it with 'when'; name a question a person answers"
+                ).format(question=ref.id, source=ref.source),
+            )
             continue
         allowed = answer_values(ref)
         if allowed is None:

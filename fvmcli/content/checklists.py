@@ -15,7 +15,9 @@ from fvmcli.content.locate import ContentDirs, ContentFile
 from fvmcli.content.tomlfile import Checker, read_toml
 from fvmcli.core.deadlines import parse_offset, parse_span, span_days
 from fvmcli.core.model import (
+    AMBER_DEFAULT,
     EVIDENCE,
+    GREEN_DEFAULT,
     QUESTION_TYPES,
     SOURCES,
     Checklist,
@@ -302,8 +304,8 @@ def parse_checklist(file: ContentFile, data: dict[str, Any], territory: Territor
         if "stale_after" in scoring
         else None
     )
-    green = check.get(scoring, "green", "scoring", check.number, 0.90)
-    amber = check.get(scoring, "amber", "scoring", check.number, 0.70)
+    green = check.get(scoring, "green", "scoring", check.number, GREEN_DEFAULT)
+    amber = check.get(scoring, "amber", "scoring", check.number, AMBER_DEFAULT)
     if not 0 <= amber <= green <= 1:
         check.add(
             "scoring",

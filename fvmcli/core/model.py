@@ -147,6 +147,10 @@ class Section:
     weight: float = 1.0
 
 
+# The status thresholds of a checklist without a ``[scoring]`` table (``scoring.md``).
+GREEN_DEFAULT, AMBER_DEFAULT = 0.90, 0.70
+
+
 @dataclass(frozen=True)
 class Checklist:
     id: str
@@ -155,8 +159,8 @@ class Checklist:
     sections: tuple[Section, ...]
     questions: tuple[Question, ...]
     applies_to: tuple[str, ...] | None = None
-    green: float = 0.90
-    amber: float = 0.70
+    green: float = GREEN_DEFAULT
+    amber: float = AMBER_DEFAULT
     stale_after: Offset | None = None  # evidence older than this is old
 
     def question(self, question_id: str) -> Question | None:

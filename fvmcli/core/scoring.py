@@ -244,7 +244,6 @@ def score_unit(  # noqa: C901, PLR0912, PLR0915 (one pass: every rule in one pla
     sums = [0.0] * n_sections  # Σ weight × credit
     answered_in = [0] * n_sections
     scored_in = [0] * n_sections
-    shown: dict[str, str] = dict(answers)  # what conditions read: answers and live values
     applied: set[str] = set()
     scored_count = answered_count = overdue = 0
     started = False
@@ -260,7 +259,7 @@ def score_unit(  # noqa: C901, PLR0912, PLR0915 (one pass: every rule in one pla
     attest_states = attestations or {}
     for i, (q, due, late_if_short, s, memo) in enumerate(plan.steps):
         qid = q.id
-        if q.when is not None and not when_met(q.when, applied, shown):
+        if q.when is not None and not when_met(q.when, applied, answers):
             continue
         applied.add(qid)
         is_stale = by_person = rejected = False
@@ -272,7 +271,7 @@ def score_unit(  # noqa: C901, PLR0912, PLR0915 (one pass: every rule in one pla
                 value = None if q.source == TRAINING else NA
                 c = plan.credit_of(i, value)
             else:
-                value = shown[qid] = format_number(round(live, 6))
+                value = format_number(round(live, 6))
                 c = ratio_credit(q, live) if q.scored else None
         else:
             value = answers.get(qid)

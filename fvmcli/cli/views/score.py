@@ -23,11 +23,12 @@ def bar(fraction: float | None, width: int = 24) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
-def band_style(fraction: float | None) -> str | None:
-    """Return the colour of a score: green from 90 %, yellow from 70 %, else red."""
+def band_style(fraction: float | None, green: float, amber: float) -> str | None:
+    """Return the colour of a score: green from the checklist's ``green`` threshold, yellow
+    from its ``amber``, else red (dim when there is no score)."""
     if fraction is None:
         return "dim"
-    return "green" if fraction >= 0.9 else "yellow" if fraction >= 0.7 else "red"
+    return "green" if fraction >= green else "yellow" if fraction >= amber else "red"
 
 
 SECTIONS = (
@@ -85,7 +86,11 @@ def print_score(view: ScoreView, lang: str) -> None:
                 "answered": f"{result.answered}/{result.applicable}",
             }
         )
-    show(SECTIONS, rows, styles=[band_style(r.score) for r in score.sections])
+    show(
+        SECTIONS,
+        rows,
+        styles=[band_style(r.score, checklist.green, checklist.amber) for r in score.sections],
+    )
 
     texts = {q.id: q.text.get(lang) for q in checklist.questions}
     for label, items, style in (
