@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from fvmcli.content.checklists import load_checklist
 from fvmcli.content.locate import ContentDirs
 from fvmcli.content.territory import load_territory
-from fvmcli.core.model import NA, Checklist, Waiver
 from fvmcli.core.answers import settable_question
+from fvmcli.core.model import NA, Checklist, Waiver
 from fvmcli.core.scoring import Evidence, applicable_questions, plan_for, score_unit
 from tests.factories import TEST_CONTENT
 from tests.reference_scoring import reference_score
