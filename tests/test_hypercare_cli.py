@@ -377,3 +377,35 @@ def test_the_report_has_a_hypercare_section(care: Fvm, tmp_path: Path, swedish: 
     # A phase not yet live has no hypercare section.
     care("cutover", "report", "--phase", "2", "-o", str(document))
     assert "hypercare" not in json.loads(document.read_text("utf-8"))
+
+
+def test_a_hypercare_decision_is_filed_and_checked_without_the_database(
+    care: Fvm, tmp_path: Path
+) -> None:
+    """The archive of a continue/pause meeting carries its frozen day and verdict, and an
+    altered vote or day is named by ``gate verify --archive``."""
+    care("hypercare", "record", "a1", "p1-incidents", "3", "--day", "2026-11-25")
+    care("gate", "propose", "--phase", "1", "h3", "--hypercare", "--day", "2026-11-25")
+    for role in REQUIRED_ROLES:
+        care("gate", "vote", "h3", "--role", role, "no-go")
+    care("gate", "decide", "h3", "pause")
+    target = tmp_path / "h3.json"
+    care("gate", "export", "h3", "-o", str(target))
+    archive = json.loads(target.read_text("utf-8"))
+    assert archive["evidence"]["kind"] == "hypercare"
+    assert archive["evidence"]["as_of"] == "2026-11-25"
+    assert archive["decision"]["decision"] == "pause"
+    assert [v["vote"] for v in archive["votes"]] == ["no-go"] * len(REQUIRED_ROLES)
+    assert "checklists/hypercare.toml" in archive["content"]["files"]
+    checked = care.json("gate", "verify", "--archive", str(target))
+    assert checked["ok"] and checked["decision"] == "pause"
+    for change in (
+        lambda a: a["votes"][0].update(vote="go"),
+        lambda a: a["evidence"].update(as_of="2026-11-26"),
+    ):
+        forged = json.loads(target.read_text("utf-8"))
+        change(forged)
+        bad = tmp_path / "forged.json"
+        bad.write_text(json.dumps(forged, ensure_ascii=False), "utf-8")
+        found = json.loads(care("gate", "verify", "--archive", str(bad), "--json", code=1).stdout)
+        assert found["problems"] and not found["ok"]
