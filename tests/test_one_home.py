@@ -120,3 +120,45 @@ def test_the_courses_a_role_requires_are_read_in_one_place() -> None:
     assert total([]).percent is None
     # Coverage, reminders, the plan and the demo all use it; nobody reads ``requires`` by hand.
     assert _holding(r"requires\.get\(") == ["core/training.py"]
+
+
+def test_the_status_order_is_written_once() -> None:
+    from fvmcli.core.cutover import summary_of
+    from fvmcli.core.scoring import STATUSES
+
+    assert STATUSES == ("red", "amber", "not-started", "green")  # worst first
+    found = summary_of([("green", 1.0), ("red", 0.25), ("green", 0.75), ("amber", 0.5)])
+    assert found == {
+        "units": 4,
+        "red": 1,
+        "amber": 1,
+        "not-started": 0,
+        "green": 2,
+        "mean_score": 0.625,
+    }
+    assert list(found)[1:5] == list(STATUSES)
+    # No module lists the four statuses again (the report's bars, the watch's, the summary's).
+    word = r'"(?:red|amber|not-started|green)"'
+    assert _holding(rf"\(\s*{word},\s*{word},\s*{word},\s*{word},?\s*\)") == []
+
+
+def test_a_stored_waiver_becomes_a_waiver_in_one_place() -> None:
+    assert _holding(r"\bWaiver\(\s*\n?\s*question") == ["store/reads.py"]
+    assert _holding(r"reason, until, decided_by") == ["store/reads.py"]
+
+
+def test_the_failing_required_criteria_are_one_rule() -> None:
+    from fvmcli.core.gate import failing_required
+    from fvmcli.render.gate_archive import _verdict
+
+    criteria = [
+        {"id": "a", "required": True, "met": False},
+        {"id": "b", "required": True, "met": True},
+        {"id": "c", "required": False, "met": False},  # advisory: never against
+        "damaged",  # a frozen evidence edited by hand
+        {"id": "d", "required": True},  # no ``met``: not met
+    ]
+    assert failing_required(criteria) == ["a", "d"]  # type: ignore[arg-type]
+    assert _verdict({"criteria": criteria}) == "no-go"
+    assert _verdict({"criteria": criteria[1:3]}) == "go"
+    assert _holding(r"required\"?\)? and not") == ["core/gate.py"]

@@ -12,11 +12,11 @@ from rich.table import Table
 from rich.text import Text
 
 from fvmcli.cli.output import STATUS_STYLE, printable
+from fvmcli.core.scoring import STATUSES
 from fvmcli.core.territory import alphabetical
 from fvmcli.i18n import N_, _
 from fvmcli.render.values import fraction_shown, in_local, local_time, word
 
-ORDER = ("red", "amber", "not-started", "green")
 TEXT_WIDTH = 48  # of a question's text in a line of the view
 # What each kind of history entry is called in the list of changes.
 KIND_WORDS = {
@@ -70,7 +70,7 @@ def _bar(counts: dict[str, Any], width: int) -> Text:
     total = counts["units"] or 1
     bar = Text()
     used = 0
-    for status in ORDER:
+    for status in STATUSES:
         cells = round(width * counts[status] / total)
         cells = min(cells, width - used)
         used += cells
@@ -116,7 +116,7 @@ def render_frame(frame: Any, width: int, height: int, every: float) -> Renderabl
     )
     head.append(_(" · every {every:g} s · Ctrl-C ends").format(every=every), style="dim")
     counts = Text()
-    for s in ORDER:
+    for s in STATUSES:
         counts.append(f" {word(s)} {summary[s]} ", style=f"bold reverse {STATUS_STYLE[s]}")
         counts.append(" ")
     counts.append(_("mean {summary}").format(summary=fraction_shown(summary["mean_score"])))

@@ -81,7 +81,7 @@ def summary(rows: Sequence[UnitRow]) -> dict[str, Any]:
 def summary_of(rows: Sequence[tuple[str, float]]) -> dict[str, Any]:
     """Return ``summary`` of rows given as (status, score)."""
     counts: dict[str, Any] = {"units": len(rows)}
-    for status in ("green", "amber", "red", "not-started"):
+    for status in STATUSES:
         counts[status] = sum(1 for r in rows if r[0] == status)
     counts["mean_score"] = sum(r[1] for r in rows) / len(rows) if rows else 0.0
     return counts

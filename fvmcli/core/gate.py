@@ -53,6 +53,14 @@ def parse_choice(value: str, ids: Sequence[str], words: dict[str, str], lang: st
     return found
 
 
+def failing_required(criteria: Iterable[dict[str, Any]]) -> list[str]:
+    """Return the ids of the required criteria that are not met, in the order given, of
+    criteria as evidence writes them (``id``, ``required``, ``met``): what a decision goes
+    against, and what makes an archived verdict a no-go."""
+    listed = [c for c in criteria if isinstance(c, dict)]  # edited by hand: read defensively
+    return [str(c.get("id")) for c in listed if c.get("required") and not c.get("met")]
+
+
 def frozen_results(evidence: str) -> list[dict[str, Any]]:
     """Return each criterion's result as a proposal's stored evidence froze it, failed
     required first (as ``gate evaluate`` lists them); none when it is not readable."""

@@ -92,5 +92,8 @@ def archive_html(
 
 
 def _verdict(evidence: dict[str, Any]) -> str:
-    required = [c for c in evidence.get("criteria", []) if c.get("required")]
-    return "go" if all(c.get("met") for c in required) else "no-go"
+    """Return the verdict of frozen evidence that does not state one: ``go`` unless a
+    required criterion is not met."""
+    from fvmcli.core.gate import failing_required
+
+    return "no-go" if failing_required(evidence.get("criteria", [])) else "go"

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from fvmcli.core.scoring import STATUSES
 from fvmcli.i18n import N_, _, ngettext, translated
 from fvmcli.render.columns import UNIT_STATUS, csv_rows
 from fvmcli.render.contrast import ink
@@ -20,7 +21,6 @@ STATUS_COLOURS = {
     "red": "#b03a2e",
     "not-started": "#7f8c8d",
 }
-STATUS_ORDER = ("red", "amber", "not-started", "green")
 
 
 def units_csv(rows: Sequence[Any], *, plain: bool = False) -> str:
@@ -39,7 +39,7 @@ def status_bars(
     for i, (area, counts) in enumerate(by_area.items()):
         x, segments = 110.0, []
         total = counts["units"] or 1
-        for status in STATUS_ORDER:
+        for status in STATUSES:
             w = (width - 120) * counts[status] / total
             if counts[status]:
                 segments.append(
@@ -65,7 +65,7 @@ def status_bars(
         "width": width,
         "height": 20 + 28 * len(bars),
         "bars": bars,
-        "legend": [{"status": s, "colour": STATUS_COLOURS[s]} for s in STATUS_ORDER],
+        "legend": [{"status": s, "colour": STATUS_COLOURS[s]} for s in STATUSES],
     }
 
 

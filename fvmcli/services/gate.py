@@ -16,6 +16,7 @@ from fvmcli.core.gate import (
     GateUnit,
     digest,
     evaluate,
+    failing_required,
     frozen_results,
     parse_choice,
     part_digests,
@@ -73,10 +74,6 @@ class GateEvaluation:
             "units": [r.as_dict() for r in sorted(self.rows, key=lambda r: r.unit)],
             "criteria": [r.as_dict() for r in sorted(self.results, key=lambda r: r.criterion.id)],
         }
-
-    def failing(self) -> list[str]:
-        """Return the ids of the required criteria that are not met."""
-        return [r.criterion.id for r in self.results if r.criterion.required and not r.met]
 
 
 def phase_evaluation(
@@ -272,9 +269,7 @@ def decide(
                 ).format(label=label),
             )
         evidence = json.loads(proposal.evidence)
-        against = [
-            c["id"] for c in evidence.get("criteria", []) if c.get("required") and not c.get("met")
-        ]
+        against = failing_required(evidence.get("criteria", []))
         if choice != stop and against and not (reason or "").strip():
             from fvmcli.render.values import word
 

@@ -198,10 +198,6 @@ class HypercareDay:
             ],
         }
 
-    def failing(self) -> list[str]:
-        """Return the ids of the required criteria that are not met."""
-        return [r.criterion.id for r in self.results if r.criterion.required and not r.met]
-
 
 def _scope(ctx: Context, phase: int, area: str | None) -> Any:
     from fvmcli.services.gate import check_phase

@@ -129,22 +129,9 @@ def save_answers(
 
 def get_waivers(conn: Connection, unit_id: str, checklist: str) -> dict[str, Waiver]:
     """Return question id → waiver (active or not) for one unit."""
-    rows = conn.rows(
-        "SELECT question, reason, until, decided_by, approval, approved_by FROM waivers "
-        f"WHERE unit_id = {conn.mark} AND checklist = {conn.mark}",
-        (unit_id, checklist),
-    )
-    return {
-        question: Waiver(
-            question,
-            reason,
-            as_date(until, "waivers.until"),
-            decided_by,
-            approved_by if approval == "approved" else None,
-            approval == "rejected",
-        )
-        for question, reason, until, decided_by, approval, approved_by in rows
-    }
+    from fvmcli.store.reads import waivers_by_unit
+
+    return waivers_by_unit(conn, checklist, [unit_id]).get(unit_id, {})
 
 
 def change_waiver(
