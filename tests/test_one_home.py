@@ -162,3 +162,15 @@ def test_the_failing_required_criteria_are_one_rule() -> None:
     assert _verdict({"criteria": criteria}) == "no-go"
     assert _verdict({"criteria": criteria[1:3]}) == "go"
     assert _holding(r"required\"?\)? and not") == ["core/gate.py"]
+
+
+def test_a_file_a_command_writes_is_rendered_and_written_by_the_command_line() -> None:
+    # Services return results; the command line renders them into the file it was asked for
+    # (through cli/writing.py: written whole or not at all), for sessions, courses and chains.
+    writers = (
+        r"\b(timeline_workbook|deadlines_calendar|plan_workbook|plan_calendar|"
+        r"sessions_calendar|roster_csv|roster_context|write_sheet|report_workbook)\b"
+    )
+    callers = [p for p in _holding(writers) if not p.startswith("render/")]
+    assert callers and all(p.startswith("cli/") for p in callers), callers
+    assert _holding(r"def write_timeline\(") == ["cli/writing.py"]

@@ -319,14 +319,11 @@ def timeline(
     env = get_env(ctx)
     chosen = UnitFilter(tuple(unit_ids or ()), area)
     if output is not None:
-        from fvmcli.cli.writing import write_file
-        from fvmcli.services.chains import write_timeline
+        from fvmcli.cli.writing import timeline_format, write_timeline
 
-        kind = output.suffix.lower().lstrip(".")
-        write_file(
-            output,
-            lambda path: write_timeline(env, checklist_id, phase, chosen, owner, as_of, path, kind),
-        )
+        kind = timeline_format(output)
+        found = make_timeline(env, checklist_id, phase, chosen, owner, as_of, items=kind == "ics")
+        write_timeline(env, found, kind, output)
         return
     out.emit(timeline_view(make_timeline(env, checklist_id, phase, chosen, owner, as_of)))
 

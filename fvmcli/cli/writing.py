@@ -119,6 +119,29 @@ def write_report(
             write_bytes(html.encode("utf-8"), output)
 
 
+def timeline_format(output: Path) -> str:
+    """Return the format of the twelve-month plan the file's suffix names: ``xlsx`` or
+    ``ics``; any other suffix is refused."""
+    kind = SUFFIX.get(output.suffix.lower())
+    if kind not in ("xlsx", "ics"):
+        raise InputError(
+            _("-o: expected a .xlsx or .ics file, got {name}").format(name=output.name)
+        )
+    return kind
+
+
+def write_timeline(env: Context, plan: Any, kind: str, output: Path) -> None:
+    """Write the twelve-month plan (``services.chains.Timeline``) to ``output``: ``kind``
+    "xlsx", a sheet to print (owners and figures as rows, months as columns), or "ics", each
+    open item's deadline as an event with a stable UID."""
+    from fvmcli.render.timeline import deadlines_calendar, timeline_workbook
+
+    if kind == "xlsx":
+        write_file(output, lambda path: timeline_workbook(plan, path))
+    else:
+        write_bytes(deadlines_calendar(plan.items, plan.owners, env.clock.moment()), output)
+
+
 def say_imported(rows: str, file: Path, outcome: Any) -> None:
     """Print what an import from ``file`` did (or would do); ``rows`` says how many of what
     were read ("3 units")."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fvmcli.core.chains import (
@@ -213,30 +212,6 @@ def timeline(
                     and (owner is None or r.question.owner == owner)
                 ]
     return Timeline(phase, go_live, day, months, counts, owners, found)
-
-
-def write_timeline(
-    ctx: Context,
-    checklist_id: str,
-    phase: int,
-    chosen: UnitFilter,
-    owner: str | None,
-    as_of: str | None,
-    path: Path,
-    kind: str,
-) -> None:
-    """Write the phase's twelve-month plan to ``path``: ``kind`` "xlsx", a sheet to print
-    (owners and figures as rows, months as columns), or "ics", each open item's deadline as
-    an event with a stable UID."""
-    from fvmcli.render.timeline import deadlines_calendar, timeline_workbook
-
-    if kind not in ("xlsx", "ics"):
-        raise InputError(_("-o: expected a .xlsx or .ics file, got {name}").format(name=path.name))
-    plan = timeline(ctx, checklist_id, phase, chosen, owner, as_of, items=kind == "ics")
-    if kind == "xlsx":
-        timeline_workbook(plan, path)
-    else:
-        path.write_bytes(deadlines_calendar(plan.items, plan.owners, ctx.clock.moment()))
 
 
 def owner_names(ctx: Context) -> dict[str, str]:
