@@ -20,7 +20,7 @@ pytestmark = [
     pytest.mark.store,
     pytest.mark.skipif(PG_URL is None, reason="needs PostgreSQL (FVM_TEST_DB_URL)"),
 ]
-ROLES = ("reader", "answerer", "trainer", "voter", "content", "lead", "admin")
+ROLES = ("reader", "answerer", "trainer", "voter", "owner", "content", "lead", "admin")
 
 
 def drop_groups(conn: sa.Connection, prefix: str) -> None:

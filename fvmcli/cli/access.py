@@ -64,25 +64,37 @@ def grant(
     ctx: typer.Context,
     login: str = LOGIN,
     role: str = typer.Option(
-        ..., "--role", help="reader, answerer, trainer, voter, lead or admin."
+        ..., "--role", help="reader, answerer, trainer, voter, owner, content, lead or admin."
     ),
     units: list[str] = UNITS,
     areas: list[str] = AREAS,
     gate_role: str | None = GATE_ROLE,
+    owners: list[str] = typer.Option(
+        [],
+        "--owner",
+        metavar="OWNER",
+        help="With --role owner: a task owner of the runbooks (courses/roles.toml) whose "
+        "tasks of a run the login marks, wherever they are (repeatable).",
+    ),
 ) -> None:
     """Give a login a role, on units or areas (answerer, lead) or everywhere (admins); a
-    voter votes on a go/no-go for the one role of the gate its grant names.
+    voter votes on a go/no-go for the one role of the gate its grant names; an owner marks
+    the tasks of a run whose owner its grant names (fvm run task), of every unit.
 
     Example: fvm access grant anna --role answerer --unit clinic-12
 
     Example: fvm access grant karin --role voter --gate-role chefslakare
+
+    Example: fvm access grant olle --role owner --owner it-contact
     """
     from fvmcli.services.access import grant as give
 
-    added = give(get_env(ctx), login, role, units=units, areas=areas, gate_role=gate_role)
+    added = give(
+        get_env(ctx), login, role, units=units, areas=areas, gate_role=gate_role, owners=owners
+    )
     from fvmcli.render.values import scope_text
 
-    scope = gate_role if gate_role else scope_text(units, areas)
+    scope = gate_role or ", ".join(owners) or scope_text(units, areas)
     say(
         (
             _("{login} is {role} for {scope}.")
@@ -102,14 +114,27 @@ def revoke(
     gate_role: str | None = typer.Option(
         None, "--gate-role", help="Only the voter's grant for this role of the gate."
     ),
+    owners: list[str] = typer.Option(
+        [], "--owner", metavar="OWNER", help="Only the owner's grant for this task owner."
+    ),
 ) -> None:
     """Take rights from a login: takes effect at once.
 
     Example: fvm access revoke anna --role answerer --unit clinic-12
+
+    Example: fvm access revoke olle --role owner --owner it-contact
     """
     from fvmcli.services.access import revoke as take
 
-    removed = take(get_env(ctx), login, role=role, units=units, areas=areas, gate_role=gate_role)
+    removed = take(
+        get_env(ctx),
+        login,
+        role=role,
+        units=units,
+        areas=areas,
+        gate_role=gate_role,
+        owners=owners,
+    )
     say(
         ngettext(
             "Revoked {removed} grant of {login}.", "Revoked {removed} grants of {login}.", removed

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 
 from fvmcli.i18n import N_
 
-ROLES = ("reader", "answerer", "trainer", "voter", "content", "lead", "admin")
+ROLES = ("reader", "answerer", "trainer", "voter", "owner", "content", "lead", "admin")
 ROLE_MEANING = {
     "reader": N_("reads everything, changes nothing"),
     "answerer": N_("answers, comments and equipment counts for their units"),
     "trainer": N_("courses, sessions, people, enrolment and attendance"),
     "voter": N_("votes on a go/no-go for the one role of the gate named in the grant"),
+    "owner": N_("marks the tasks of a run whose owner the grant names (fvm run task)"),
     "content": N_("publishes content: checklists, courses, gates (fvm content publish)"),
     "lead": N_(
         "all of the above everywhere, plus waivers, overrides, phases, units, snapshots "
@@ -129,6 +130,7 @@ class Grant:
     unit: str | None = None
     area: str | None = None
     gate_role: str | None = None  # a voter's role of the gate (``gates.toml``)
+    owner: str | None = None  # an owner's runbook owner (``owner`` of a runbook's tasks)
 
 
 # A grant's scope: the fields that narrow it, each matched with the same field of the target (a
@@ -162,3 +164,10 @@ def may_vote(grants: Iterable[Grant], gate_role: str) -> bool:
     that names it. Nobody else votes for a role, leads and admins included: a vote is the word
     of the person who holds that role in the programme."""
     return any(g.role in ACTIONS["vote"] and g.gate_role == gate_role for g in grants)
+
+
+def owns(grants: Iterable[Grant], owner: str | None) -> bool:
+    """Return True when one of ``grants`` lets its login mark the run tasks of ``owner`` (a
+    runbook task's ``owner``): a grant of the owner role that names it. It allows nothing else,
+    and a task without an owner is nobody's."""
+    return owner is not None and any(g.role == "owner" and g.owner == owner for g in grants)

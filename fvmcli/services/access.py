@@ -241,10 +241,18 @@ def _no_login(login: str) -> InputError:
 
 
 def _check_scope(
-    ctx: Context, role: str, areas: list[str], scoped: bool, gate_role: str | None = None
+    ctx: Context,
+    role: str,
+    areas: list[str],
+    scoped: bool,
+    gate_role: str | None = None,
+    owners: list[str] | None = None,
 ) -> None:
     """Refuse an unknown role, a scope on a role that holds everywhere, an unknown area, a
-    voter without the role of the gate it votes for (or another role with one)."""
+    voter without the role of the gate it votes for (or another role with one), an owner
+    without the runbook owners whose tasks it marks (or another role with them)."""
+    from fvmcli.services.task_owners import check_owners
+
     if role not in ROLES:
         raise InputError(
             _("--role: unknown role {role!r} (known: {ROLES})").format(
@@ -260,13 +268,14 @@ def _check_scope(
             hint=_("For example:"),
             command="fvm access grant anna --role voter --gate-role mas",
         )
+    check_owners(ctx, role, owners or [], scoped)
     if gate_role is not None and ctx.gate.role(gate_role) is None:
         raise InputError(
             _("--gate-role: no role {role!r} (known: {known})").format(
                 role=gate_role, known=", ".join(r.id for r in ctx.gate.roles)
             )
         )
-    if scoped and role in ("reader", "trainer", "voter", "admin"):
+    if scoped and role in ("reader", "trainer", "voter", "owner", "admin"):
         raise InputError(
             _("--role {role} holds everywhere; it takes no --unit or --area").format(role=role)
         )
@@ -283,18 +292,20 @@ def grant(
     units: list[str],
     areas: list[str],
     gate_role: str | None = None,
+    owners: list[str] | None = None,
 ) -> list[Grant]:
-    """Give ``login`` a role, on these units and areas (neither: everywhere), or the voter
-    role for one role of the gate; return the grants added. The login must exist on the
-    server: fvm never creates logins."""
+    """Give ``login`` a role, on these units and areas (neither: everywhere), the voter role
+    for one role of the gate, or the owner role for these runbook owners; return the grants
+    added. The login must exist on the server: fvm never creates logins."""
     from fvmcli.store.access import add_grants, login_exists, set_group
     from fvmcli.store.units import existing_unit_ids
 
     _postgres(ctx, "fvm access grant")
     _check_login(login)
-    _check_scope(ctx, role, areas, bool(units or areas), gate_role)
+    _check_scope(ctx, role, areas, bool(units or areas), gate_role, owners)
     wanted = [Grant(login, role, u, None) for u in units]
     wanted += [Grant(login, role, None, a) for a in areas]
+    wanted += [Grant(login, role, owner=o) for o in dict.fromkeys(owners or [])]
     wanted = wanted or [Grant(login, role, gate_role=gate_role)]
     with ctx.open().write() as conn:
         require(ctx, conn, "grant")
@@ -311,13 +322,20 @@ def grant(
 
 
 def _matches(
-    grant: Grant, role: str | None, units: list[str], areas: list[str], gate_role: str | None
+    grant: Grant,
+    role: str | None,
+    units: list[str],
+    areas: list[str],
+    gate_role: str | None,
+    owners: list[str] | None = None,
 ) -> bool:
-    """Return True when a revoke of ``role`` on ``units``/``areas`` (for ``gate_role``) takes
-    ``grant``."""
+    """Return True when a revoke of ``role`` on ``units``/``areas`` (for ``gate_role``, of
+    ``owners``) takes ``grant``."""
     if role is not None and grant.role != role:
         return False
     if gate_role is not None and grant.gate_role != gate_role:
+        return False
+    if owners and grant.owner not in owners:
         return False
     if units or areas:
         return grant.unit in units or grant.area in areas
@@ -332,8 +350,10 @@ def revoke(
     units: list[str],
     areas: list[str],
     gate_role: str | None = None,
+    owners: list[str] | None = None,
 ) -> int:
-    """Take grants from ``login`` (of a role, on units or areas; else all); return how many.
+    """Take grants from ``login`` (of a role, on units or areas, of runbook owners; else
+    all); return how many.
     A role with no grant left is taken away in the database at once."""
     from fvmcli.store.access import grants_of, remove_grants, set_group
 
@@ -347,7 +367,11 @@ def revoke(
     with ctx.open().write() as conn:
         require(ctx, conn, "grant")
         held = grants_of(conn)
-        going = [g for g in held if g.login == login and _matches(g, role, units, areas, gate_role)]
+        going = [
+            g
+            for g in held
+            if g.login == login and _matches(g, role, units, areas, gate_role, owners)
+        ]
         staying = [g for g in held if g not in going]
         if going and not any(g.role == "admin" for g in staying):
             raise ConflictError(
@@ -367,6 +391,7 @@ def revoke(
             units=units,
             areas=areas,
             gate_role=gate_role,
+            owners=owners,
             by=ctx.open().login,
             at=ctx.clock.now(),
         )

@@ -197,6 +197,7 @@ def run_start(
                 durations,
                 by,
                 ctx.clock.now(),
+                owners={t.id: t.owner for t in runbook.tasks if t.owner is not None},
             ),
         )
         return _loaded(ctx, conn, name)
@@ -322,7 +323,8 @@ def run_mark(
 ) -> Marked:
     """Mark a task instance of a run (``run task``): the rules of ``scoring.md`` ("Runs")."""
     from fvmcli.core.limits import MAX_TEXT
-    from fvmcli.services.territory import require_right, require_unit
+    from fvmcli.services.task_owners import require_mark
+    from fvmcli.services.territory import require_unit
     from fvmcli.store.runs import StoredMark, put_mark
 
     action = ACTION_WORDS.get(action.strip().lower(), action.strip().lower())
@@ -343,7 +345,8 @@ def run_mark(
         item = _instance(found, task_id, unit)
         if decision is not None and not item.task.checkpoint:
             raise InputError(_("--decision: {task} is not a checkpoint").format(task=task_id))
-        require_right(ctx, conn, "mark", None if unit is None else [require_unit(conn, unit)])
+        unit_of = None if unit is None else require_unit(conn, unit)
+        require_mark(ctx, conn, _name(item.key), item.task.owner, unit_of)
         moment = _mark_moment(ctx, found, at)
         old = found.stored.get(item.key)
         state = old.state if old is not None else "waiting"

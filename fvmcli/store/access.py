@@ -76,7 +76,7 @@ def login_exists(conn: Connection, login: str) -> bool:
     return conn.first(sql, (login,)) is not None
 
 
-_GRANT = ("login", "role", "unit_id", "area", "gate_role")
+_GRANT = ("login", "role", "unit_id", "area", "gate_role", "owner")
 
 
 def grants_of(conn: Connection, login: str | None = None) -> list[Grant]:
@@ -99,8 +99,10 @@ def add_grants(conn: Connection, grants: Iterable[Grant], *, by: str, at: str) -
     have = {g for login in {g.login for g in wanted} for g in grants_of(conn, login)}
     added = [g for g in dict.fromkeys(wanted) if g not in have]
     for g in added:
-        row = dict(zip(_GRANT, (g.login, g.role, g.unit, g.area, g.gate_role), strict=True))
-        scope = g.unit or g.area
+        row = dict(
+            zip(_GRANT, (g.login, g.role, g.unit, g.area, g.gate_role, g.owner), strict=True)
+        )
+        scope = g.unit or g.area or g.owner
         change = Change(at, by, "grant", g.unit, g.login, g.role, None, scope, g.gate_role)
         record.insert_one(
             conn, "access_grants", {**row, "granted_by": by, "granted_at": at}, change
@@ -116,11 +118,13 @@ def remove_grants(
     units: list[str] | None = None,
     areas: list[str] | None = None,
     gate_role: str | None = None,
+    owners: list[str] | None = None,
     by: str,
     at: str,
 ) -> int:
-    """Delete a login's grants (of one role, on these units or areas, or a voter's for one
-    role of the gate); return how many. Each removal is an entry of the history."""
+    """Delete a login's grants (of one role, on these units or areas, a voter's for one role
+    of the gate, or an owner's of these runbook owners); return how many. Each removal is an
+    entry of the history."""
     sql = f"SELECT id, role, unit_id, area FROM access_grants WHERE login = {conn.mark}"
     params: list[str] = [login]
     for column, value in (("role", role), ("gate_role", gate_role)):
@@ -135,6 +139,9 @@ def remove_grants(
         ]
         sql += f" AND ({' OR '.join(scopes)})"
         params += [*(units or []), *(areas or [])]
+    if owners:
+        sql += f" AND owner IN ({conn.marks(len(owners))})"
+        params += owners
     removed = 0
     for grant_id, grant_role, unit, area in list(conn.rows(sql, params)):
         change = Change(at, by, "grant", unit, login, grant_role, unit or area)
@@ -226,6 +233,17 @@ def scope_sql(grant: str, target: dict[str, str]) -> str:
     return f"(({everywhere}) OR {matches})"
 
 
+def _owns(schema: str, run: str, task: str) -> str:
+    """Return the SQL test that the authenticated login holds an owner grant naming the owner
+    of ``task`` in ``run`` (SQL expressions), as the run keeps its tasks' owners (``runs.owners``,
+    from the runbook it was started with): ``core.access.owns`` in the database."""
+    return (
+        f"EXISTS (SELECT 1 FROM {schema}.access_grants g JOIN {schema}.runs r ON r.name = {run} "
+        f"WHERE g.login = session_user AND g.role = 'owner' "
+        f"AND g.owner = (r.owners::jsonb ->> {task}))"
+    )
+
+
 def _kind_case() -> str:
     lines = [f"WHEN '{kind}' THEN '{action}'" for kind, action in KIND_ACTION.items()]
     return "CASE kind " + " ".join(lines) + " ELSE 'admin-only' END"
@@ -259,6 +277,8 @@ def setup_rights(conn: Connection) -> None:
     for table, (action, _) in TABLE_ACTION.items():
         allowed = ", ".join(group_of[r] for r in ACTIONS[action])
         run(f"GRANT INSERT, UPDATE, DELETE ON {s}.{table} TO {allowed}")
+    # An owner marks the tasks it owns, whatever their unit: the policy below says which.
+    run(f"GRANT INSERT, UPDATE ON {s}.run_marks TO {group_of['owner']}")
     run(f"GRANT INSERT ON {s}.history TO {', '.join(writers)}")
     run(f"REVOKE UPDATE, DELETE, TRUNCATE ON {s}.history FROM PUBLIC, {everyone}")
     run(
@@ -287,6 +307,8 @@ def setup_rights(conn: Connection) -> None:
                 f"EXISTS (SELECT 1 FROM {s}.access_grants g WHERE g.login = session_user "
                 f"AND g.role = {ACTIONS['vote'][0]!r} AND g.gate_role = {s}.gate_votes.role)"
             )
+        if table == "run_marks":  # or a task the login owns (an owner grant naming its owner)
+            may = f"({may} OR {_owns(s, f'{s}.run_marks.run', f'{s}.run_marks.task')})"
         run(f"ALTER TABLE {s}.{table} ENABLE ROW LEVEL SECURITY")
         run(f"DROP POLICY IF EXISTS fvm_read ON {s}.{table}")
         run(f"CREATE POLICY fvm_read ON {s}.{table} FOR SELECT USING (true)")
@@ -298,7 +320,9 @@ def setup_rights(conn: Connection) -> None:
     run(f"DROP POLICY IF EXISTS fvm_append ON {s}.history")
     run(
         f"CREATE POLICY fvm_append ON {s}.history FOR INSERT "
-        f"WITH CHECK ({_may(s, f'{s}.fvm_kind_action({s}.history.kind)', f'{s}.history.unit_id')})"
+        f"WITH CHECK ({_may(s, f'{s}.fvm_kind_action({s}.history.kind)', f'{s}.history.unit_id')} "
+        f"OR ({s}.history.kind = 'run-mark' "
+        f"AND {_owns(s, f'{s}.history.scope', f'{s}.history.subject')}))"
     )
     # The login of every change is the database's, whatever a client sends.
     run(

@@ -20,8 +20,7 @@ def _record_triggers(conn: Connection, s: str) -> None:
     switch this off, and ``history verify`` finds what it then changes."""
     from fvmcli.store.record import SHAPES, exists
 
-    run = conn.run
-    run(
+    conn.run(
         f"CREATE OR REPLACE FUNCTION {s}.fvm_require_entry() RETURNS trigger LANGUAGE plpgsql "
         f"SECURITY DEFINER SET search_path = {s}, pg_temp AS $$ "
         "DECLARE row jsonb; keys text[] := TG_ARGV[0]::text[]; "
@@ -47,17 +46,41 @@ def _record_triggers(conn: Connection, s: str) -> None:
         "END $$"
     )
     for shape in SHAPES.values():
-        if not exists(conn, shape.table):
-            continue
-        arguments = ", ".join(
-            "'{" + ",".join(columns) + "}'" for columns in (shape.key, shape.public, shape.digested)
+        if exists(conn, shape.table):
+            _record_trigger(conn, s, shape.table)
+
+
+def _record_trigger(conn: Connection, s: str, table: str) -> None:
+    """(Re)create ``fvm_record`` on ``table``, naming the columns its shape records now."""
+    from fvmcli.store.record import SHAPES
+
+    shape = SHAPES[table]
+    arguments = ", ".join(
+        "'{" + ",".join(columns) + "}'" for columns in (shape.key, shape.public, shape.digested)
+    )
+    conn.run(f"DROP TRIGGER IF EXISTS fvm_record ON {s}.{table}")
+    conn.run(
+        f"CREATE CONSTRAINT TRIGGER fvm_record AFTER INSERT OR UPDATE OR DELETE "
+        f"ON {s}.{table} DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
+        f"EXECUTE FUNCTION {s}.fvm_require_entry({arguments})"
+    )
+
+
+def refresh_record(conn: Connection, tables: tuple[str, ...]) -> None:
+    """Make the record's check of ``tables`` name the columns their shapes record now, where
+    ``fvm access init`` set it up (a migration that adds a recorded column calls this: an
+    entry carries the new column, and a check that left it out would refuse every change)."""
+    from psycopg import sql
+
+    s = sql.Identifier(str(conn.scalar("SELECT current_schema()"))).as_string(conn.dbapi)
+    for table in tables:
+        found = conn.first(
+            "SELECT 1 FROM pg_trigger WHERE tgname = 'fvm_record' "
+            "AND tgrelid = to_regclass(" + conn.mark + ")",
+            (table,),
         )
-        run(f"DROP TRIGGER IF EXISTS fvm_record ON {s}.{shape.table}")
-        run(
-            f"CREATE CONSTRAINT TRIGGER fvm_record AFTER INSERT OR UPDATE OR DELETE "
-            f"ON {s}.{shape.table} DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
-            f"EXECUTE FUNCTION {s}.fvm_require_entry({arguments})"
-        )
+        if found is not None:
+            _record_trigger(conn, s, table)
 
 
 # What a second person's word is made of, per table: the column of the word, the column naming

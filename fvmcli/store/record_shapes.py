@@ -99,7 +99,17 @@ SHAPES: dict[str, Shape] = {
         Shape(
             "access_grants",
             ("id",),
-            ("id", "login", "role", "unit_id", "area", "granted_by", "granted_at", "gate_role"),
+            (
+                "id",
+                "login",
+                "role",
+                "unit_id",
+                "area",
+                "granted_by",
+                "granted_at",
+                "gate_role",
+                "owner",
+            ),
         ),
         Shape(
             "trusted_keys",
@@ -164,6 +174,7 @@ SHAPES: dict[str, Shape] = {
                 "fallback_by",
                 "fallback_at",
                 "fallback_reason",
+                "owners",
             ),
             digested=("source", "units", "durations"),
         ),

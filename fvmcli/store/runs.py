@@ -31,6 +31,7 @@ class StoredRun:
     fallback_by: str | None = None
     fallback_at: str | None = None
     fallback_reason: str | None = None
+    owners: dict[str, str] | None = None  # task → its owner, for the database's rights
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class StoredMark:
 
 _RUN = (
     "name, runbook, phase, area, rehearsal, t0, source, units, durations_from, durations, "
-    "started_by, started_at, fallback_by, fallback_at, fallback_reason"
+    "started_by, started_at, fallback_by, fallback_at, fallback_reason, owners"
 )
 _RUN_COLUMNS = [c.strip() for c in _RUN.split(",")]
 _MARK = 'task, unit_id, state, started_at, ended_at, "by", comment, decision'
@@ -55,6 +56,7 @@ _MARK = 'task, unit_id, state, started_at, ended_at, "by", comment, decision'
 
 def _run(row: tuple[Any, ...]) -> StoredRun:
     name, runbook, phase, area, rehearsal, t0, source, units, dfrom, durations, *rest = row
+    by, at, fallback_by, fallback_at, fallback_reason, owners = rest
     return StoredRun(
         name,
         runbook,
@@ -66,7 +68,12 @@ def _run(row: tuple[Any, ...]) -> StoredRun:
         [(u, t) for u, t in json.loads(units)],
         dfrom,
         None if durations is None else json.loads(durations),
-        *rest,
+        by,
+        at,
+        fallback_by,
+        fallback_at,
+        fallback_reason,
+        None if owners is None else json.loads(owners),
     )
 
 
@@ -105,6 +112,7 @@ def add_run(conn: Connection, run: StoredRun) -> None:
         None,
         None,
         None,
+        None if run.owners is None else json.dumps(run.owners, sort_keys=True),
     )
     # What a person reads of the start; the record keeps the row (its long texts by digest).
     new = json.dumps(

@@ -217,6 +217,8 @@ access_grants = sa.Table(
     sa.Column("granted_at", sa.String(40), nullable=False),
     # For the voter role: the role of gates.toml its login may vote for.
     sa.Column("gate_role", sa.String(100), nullable=True),
+    # For the owner role: the runbook owner (a task's ``owner``) whose tasks its login marks.
+    sa.Column("owner", sa.String(100), nullable=True),
 )
 
 # Device keys a lead trusts to sign bundles, per unit or area.
@@ -353,6 +355,9 @@ runs = sa.Table(
     sa.Column("fallback_by", sa.String(200), nullable=True),
     sa.Column("fallback_at", sa.String(40), nullable=True),
     sa.Column("fallback_reason", sa.Text, nullable=True),
+    # Task → its owner (JSON), from the runbook as started: what row-level security reads to
+    # let a login mark the tasks it owns.
+    sa.Column("owners", sa.Text, nullable=True),
 )
 
 # The present mark of each instance ('' as the unit of a phase task); history keeps them all.

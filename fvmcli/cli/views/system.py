@@ -15,6 +15,7 @@ GRANTS = (
     Column("unit", "unit"),
     Column("area", "area"),
     Column("gate_role", "gate role"),
+    Column("owner", "task owner"),
     Column("may", "may", cell=lambda g: _(ROLE_MEANING.get(g.role, "")), data=False),
 )
 
@@ -30,10 +31,12 @@ def grants_view(found: Any) -> Shown:
 
 
 def grant_rows(grants: Any) -> list[dict[str, Any]]:
-    """Return the grants as JSON objects: login, role, unit and area, and for a voter the
-    role of the gate it votes for (``gate_role``)."""
+    """Return the grants as JSON objects: login, role, unit and area, for a voter the role of
+    the gate it votes for (``gate_role``), for an owner the task owner it marks for
+    (``owner``)."""
     rows = data_rows(GRANTS, grants)
-    return [{k: v for k, v in r.items() if k != "gate_role" or v is not None} for r in rows]
+    extra = ("gate_role", "owner")
+    return [{k: v for k, v in r.items() if k not in extra or v is not None} for r in rows]
 
 
 # What each table holds, as a person calls it (--json keeps the table names).
