@@ -85,7 +85,7 @@ def grant(
 
     Example: fvm access grant karin --role voter --gate-role chefslakare
 
-    Example: fvm access grant olle --role owner --owner it-contact
+    Example: fvm access grant olle --role owner --owner desk-team
     """
     from fvmcli.services.access import grant as give
 
@@ -122,7 +122,7 @@ def revoke(
 
     Example: fvm access revoke anna --role answerer --unit clinic-12
 
-    Example: fvm access revoke olle --role owner --owner it-contact
+    Example: fvm access revoke olle --role owner --owner desk-team
     """
     from fvmcli.services.access import revoke as take
 

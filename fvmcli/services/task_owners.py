@@ -67,7 +67,7 @@ def check_owners(ctx: Context, role: str, owners: list[str], scoped: bool) -> No
                 owner=owner_role
             ),
             hint=_("For example:"),
-            command="fvm access grant anna --role owner --owner it-contact",
+            command="fvm access grant anna --role owner --owner desk-team",
         )
     if owners and scoped:
         raise InputError(
