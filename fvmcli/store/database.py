@@ -25,6 +25,7 @@ from fvmcli.store.driver import (
     sqlite_settings,
 )
 from fvmcli.store.revisions import HEAD, REVISIONS
+from fvmcli.store.sqlite_files import missing_or_empty, not_fvm_beside_log, others_tables
 from fvmcli.store.urls import masked, parse_url
 
 if TYPE_CHECKING:
@@ -263,9 +264,50 @@ class Database:
                 or _("Check that the server is running and the URL (--db / FVM_DB) is right."),
             ) from exc
 
+    def _not_fvm(self) -> EnvironmentProblem:
+        """Return the refusal of a database that holds no fvm schema, to a command that only
+        reads."""
+        return EnvironmentProblem(
+            _("{display_url} holds no fvm database; nothing was created").format(
+                display_url=display_url(self.url)
+            ),
+            hint=_(
+                "Create it with 'fvm init' (or 'fvm demo' for a demo territory), or "
+                "point --db / FVM_DB at the database you meant."
+            ),
+        )
+
+    def _no_sqlite_file(self) -> bool:
+        """Return True for a SQLite database whose file is missing or empty (0 bytes)."""
+        return self.backend == "sqlite" and missing_or_empty(self._target)
+
+    def _refuse_others(self, *, create: bool) -> None:
+        """Refuse a SQLite file that is no fvm database (``not_fvm_beside_log``; and, for a
+        command that would create fvm's schema, a database of another program's tables),
+        before anything is written into it."""
+        if self.backend != "sqlite":
+            return
+        reason = not_fvm_beside_log(self._target)
+        if reason is None and create and not self._no_sqlite_file():
+            with self.read() as conn:
+                names = [
+                    r[0] for r in conn.rows("SELECT name FROM sqlite_master WHERE type = 'table'")
+                ]
+            reason = others_tables(names)
+        if reason is not None:
+            raise EnvironmentProblem(
+                _("{display_url} is not an fvm database ({reason}); nothing was changed").format(
+                    display_url=display_url(self.url), reason=reason
+                ),
+                hint=_("Point --db / FVM_DB at fvm's database, or at a new file to create one."),
+            )
+
     def schema_state(self) -> SchemaState:
         """Return the revision the database is at (None when it has no schema yet), asked
-        with one query."""
+        with one query. A SQLite file that does not exist or is empty holds none, and is not
+        opened: a connection would make it a database."""
+        if self._no_sqlite_file():
+            return SchemaState(None)
         try:
             with self.read() as conn:
                 row = conn.first("SELECT version_num FROM alembic_version")
@@ -277,6 +319,8 @@ class Database:
 
     def _has_tables(self) -> bool:
         """Return True when the database holds fvm's tables (its units table)."""
+        if self._no_sqlite_file():
+            return False
         try:
             with self.read() as conn:
                 conn.first("SELECT 1 FROM units")
@@ -290,6 +334,7 @@ class Database:
         """Create or upgrade the schema; refuse a schema newer than this program. Without
         ``create`` a database that holds no fvm schema yet (an empty file, an empty database
         or schema on a server) is refused instead: a command that only reads creates nothing."""
+        self._refuse_others(create=False)
         state = self.schema_state()
         if state.is_current:
             return state
@@ -302,15 +347,9 @@ class Database:
                 hint=_("Restore a backup copy, or point --db / FVM_DB at fvm's database."),
             )
         if state.current is None and not create:
-            raise EnvironmentProblem(
-                _("{display_url} holds no fvm database; nothing was created").format(
-                    display_url=display_url(self.url)
-                ),
-                hint=_(
-                    "Create it with 'fvm init' (or 'fvm demo' for a demo territory), or "
-                    "point --db / FVM_DB at the database you meant."
-                ),
-            )
+            raise self._not_fvm()
+        if state.current is None:
+            self._refuse_others(create=True)
         if state.current is not None and state.current not in REVISIONS:
             raise EnvironmentProblem(
                 _(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import pathlib
 import sqlite3
 from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -22,6 +23,7 @@ from typing import Any
 
 from fvmcli.errors import EnvironmentProblem
 from fvmcli.i18n import _
+from fvmcli.store.sqlite_files import sqlite_uri
 
 BUSY_TIMEOUT_MS = 30_000
 LOCK_TIMEOUT = "30s"  # how long a command waits for a lock another session holds
@@ -31,12 +33,15 @@ FETCH = 1000  # rows per fetch, and per round trip of a server-side cursor
 MAX_IN = 900
 
 
-def sqlite_settings(dbapi_conn: Any, _record: Any = None) -> None:
+def sqlite_settings(dbapi_conn: Any, _record: Any = None, *, read: bool = False) -> None:
     """Set what every SQLite connection of fvm needs: write-ahead logging, foreign keys, the
-    busy timeout, and zeroed deleted content; transactions are begun by fvm itself."""
+    busy timeout, and zeroed deleted content; transactions are begun by fvm itself. A ``read``
+    leaves the journal mode as the file has it (fvm's files keep write-ahead logging, set
+    when they were made): setting it writes to the file."""
     dbapi_conn.isolation_level = None
     cursor = dbapi_conn.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    if not read:
+        cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
@@ -275,13 +280,13 @@ def sqlite_transaction(
     """Yield a Connection on the SQLite file in one transaction, closed afterwards: a read, or
     with ``write`` a write that holds the write lock from its start (two terminals queue on
     the busy timeout instead of failing midway), committed when ``keep`` and nothing failed.
-    The file's folder is made when missing (the user data folder on first use)."""
-    from pathlib import Path
-
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    dbapi = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+    A write makes the file's folder when missing (the user data folder on first use); a read
+    creates and changes nothing (``sqlite_uri``, ``sqlite_settings``)."""
+    if write:
+        pathlib.Path(path).parent.mkdir(parents=True, exist_ok=True)
+    dbapi = sqlite3.connect(sqlite_uri(path, write=write), timeout=BUSY_TIMEOUT_MS / 1000, uri=True)
     try:
-        sqlite_settings(dbapi)
+        sqlite_settings(dbapi, read=not write)
         dbapi.execute("BEGIN IMMEDIATE" if write else "BEGIN")
         yield Connection(dbapi, "sqlite", login)
         dbapi.execute("COMMIT" if write and keep else "ROLLBACK")

@@ -1,0 +1,75 @@
+"""A SQLite file looked at before, or instead of, a connection: a read must neither create a
+database nor change a file it then refuses (an empty file, a file beside another database's
+write-ahead log)."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from fvmcli.i18n import _
+
+MAGIC = b"SQLite format 3\x00"  # how every SQLite file begins
+FVM_TABLES = frozenset({"alembic_version", "units"})  # a database with either is fvm's
+
+
+def sqlite_uri(path: str, *, write: bool) -> str:
+    """Return the URI a connection to the SQLite file ``path`` opens. A read opens an existing
+    file only (``mode=rw``: a missing file is an error, not a new database), and beside a
+    write-ahead log it opens read-only (``mode=ro``): a read-only connection never copies the
+    log into the file nor deletes it when it closes, so a read refused on a file beside a log
+    that is not its own changes neither. A write may create the file."""
+    uri = Path(path).absolute().as_uri()
+    if write:
+        return uri + "?mode=rwc"
+    return uri + ("?mode=ro" if os.path.exists(path + "-wal") else "?mode=rw")
+
+
+def missing_or_empty(path: str) -> bool:
+    """Return True when the file ``path`` does not exist or is empty (0 bytes): it holds no
+    database, and a connection would write one into it."""
+    try:
+        return os.stat(path).st_size == 0
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False  # the connection names what is wrong
+
+
+def others_tables(names: list[str]) -> str | None:
+    """Return why a database whose tables are ``names`` is not fvm's (it holds tables and none
+    of fvm's), or None."""
+    if not names or FVM_TABLES & set(names):
+        return None
+    shown = ", ".join(sorted(names)[:5]) + (", …" if len(names) > 5 else "")
+    return _("it holds another program's tables: {names}").format(names=shown)
+
+
+def not_fvm_beside_log(path: str) -> str | None:
+    """Return why the SQLite file ``path``, beside a write-ahead log (perhaps another
+    database's), is no fvm database, judged from the file's own pages: it is empty, it is not
+    a SQLite file, or it holds tables and none of fvm's. Return None when no log lies beside
+    it or its pages say no such thing: the ordinary connection judges. The file is read with
+    SQLite's ``immutable`` flag, which takes no lock and neither reads, writes nor makes the
+    log or its index; a connection would copy the log into the file, or delete it."""
+    log = path + "-wal"
+    if not os.path.exists(log):
+        return None
+    beside = _("a write-ahead log ({log}) lies beside it").format(log=Path(log).name)
+    if missing_or_empty(path):  # a database in write-ahead mode has its first page at once
+        return _("it is empty, and {beside}").format(beside=beside)
+    try:
+        with open(path, "rb") as file:
+            if file.read(len(MAGIC)) != MAGIC:
+                return _("it is not a SQLite file, and {beside}").format(beside=beside)
+        probe = sqlite3.connect(Path(path).absolute().as_uri() + "?immutable=1", uri=True)
+    except (OSError, sqlite3.Error):
+        return None
+    try:
+        rows = probe.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    except sqlite3.Error:
+        return None
+    finally:
+        probe.close()
+    return others_tables([name for (name,) in rows])

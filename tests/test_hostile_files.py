@@ -1,0 +1,154 @@
+"""A file that is not fvm's database (issue 44): an empty file, a file that is not SQLite,
+another program's database, each alone or beside another database's write-ahead log. A read
+refuses it and changes nothing (bytes, times, the files beside it); a write refuses it too
+rather than write fvm's tables into it or delete the log."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Fvm
+
+READS = [
+    ("cutover", "status", "--json"),
+    ("unit", "list"),
+    ("history", "verify"),
+    ("remind", "log"),
+    ("info",),
+]
+WRITE = ("unit", "add", "u1", "--name", "A", "--area", "sodra", "--type", "hospital")
+
+
+def _files(folder: Path) -> dict[str, tuple[str, int, int]]:
+    """Return each file of ``folder``: its digest, size and modification time."""
+    return {
+        p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_size, p.stat().st_mtime_ns)
+        for p in sorted(folder.iterdir())
+        if p.is_file()
+    }
+
+
+def _foreign_log(folder: Path) -> tuple[bytes, bytes]:
+    """Return the write-ahead log and its index of another database, with a table and a
+    row in the log alone (taken while that database is open)."""
+    other = folder / "other.sqlite"
+    conn = sqlite3.connect(other)
+    try:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA wal_autocheckpoint=0")
+        conn.execute("CREATE TABLE t (x)")
+        conn.execute("INSERT INTO t VALUES (1)")
+        conn.commit()
+        log = Path(f"{other}-wal").read_bytes()
+        index = Path(f"{other}-shm").read_bytes()
+    finally:
+        conn.close()
+    return log, index
+
+
+def _another_programs_database(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE q (y)")
+    conn.commit()
+    conn.close()
+
+
+KINDS = {
+    "empty": lambda p: p.write_bytes(b""),
+    "not SQLite": lambda p: p.write_bytes(b"hello world\n" * 100),
+    "another program's": _another_programs_database,
+}
+
+
+@pytest.mark.parametrize("args", READS, ids=lambda a: " ".join(a))
+def test_a_read_on_an_empty_file_refuses_it_and_leaves_it_empty(
+    tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    path = tmp_path / "tom.sqlite"
+    path.write_bytes(b"")
+    before = _files(tmp_path)
+    err = Fvm(str(path))(*args, code=4).stderr
+    assert f"{path} holds no fvm database" in err and "Traceback" not in err
+    assert _files(tmp_path) == before
+    assert path.stat().st_size == 0
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("index", [True, False], ids=["log and index", "log alone"])
+@pytest.mark.parametrize("args", [READS[0], READS[1], WRITE], ids=lambda a: " ".join(a[:2]))
+def test_a_file_beside_another_databases_log_is_refused_and_left_as_it_was(
+    tmp_path: Path, kind: str, index: bool, args: tuple[str, ...]
+) -> None:
+    folder = tmp_path / "here"
+    folder.mkdir()
+    log, shm = _foreign_log(tmp_path)
+    path = folder / "fvm.sqlite"
+    KINDS[kind](path)
+    Path(f"{path}-wal").write_bytes(log)
+    if index:
+        Path(f"{path}-shm").write_bytes(shm)
+    before = _files(folder)
+    err = Fvm(str(path))(*args, code=4).stderr
+    assert f"{path} is not an fvm database" in err and "Traceback" not in err
+    named = "another program's tables: q" if kind == "another program's" else "fvm.sqlite-wal"
+    assert named in err
+    assert _files(folder) == before
+
+
+@pytest.mark.parametrize("kind", ["empty", "not SQLite"])
+def test_the_log_is_named_when_the_file_itself_says_nothing(tmp_path: Path, kind: str) -> None:
+    log, _shm = _foreign_log(tmp_path)
+    path = tmp_path / "fvm.sqlite"
+    KINDS[kind](path)
+    Path(f"{path}-wal").write_bytes(log)
+    said = "it is empty" if kind == "empty" else "it is not a SQLite file"
+    err = Fvm(str(path))("unit", "list", code=4).stderr
+    assert f"({said}, and a write-ahead log (fvm.sqlite-wal) lies beside it)" in err
+
+
+@pytest.mark.parametrize("args", [READS[1], WRITE], ids=["read", "write"])
+def test_another_programs_database_is_neither_changed_nor_made_fvms(
+    tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    path = tmp_path / "annan.sqlite"
+    _another_programs_database(path)
+    before = _files(tmp_path)
+    err = Fvm(str(path))(*args, code=4).stderr
+    words = "holds no fvm database" if args == READS[1] else "another program's tables: q"
+    assert words in err
+    assert _files(tmp_path) == before
+
+
+def test_a_read_sees_what_another_process_holds_in_the_log_and_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    """The database's own log, while another connection keeps it open: the read opens the
+    file read-only, sees the unit that lies in the log alone, and leaves file and log as
+    they were (the other connection checkpoints them when it closes)."""
+    path = tmp_path / "fvm.sqlite"
+    fvm = Fvm(str(path))
+    fvm("init")
+    fvm("unit", "add", "u1", "--name", "A", "--area", "sodra", "--type", "hospital")
+    holder = sqlite3.connect(path, isolation_level=None)
+    try:
+        holder.execute("PRAGMA wal_autocheckpoint=0")
+        holder.execute("UPDATE units SET name = 'Avd Logg' WHERE id = 'u1'")
+        main = hashlib.sha256(path.read_bytes()).hexdigest()
+        log = Path(f"{path}-wal").read_bytes()
+        assert [u["name"] for u in fvm.json("unit", "list")] == ["Avd Logg"]
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == main
+        assert Path(f"{path}-wal").read_bytes() == log
+    finally:
+        holder.close()
+
+
+def test_a_folder_named_as_the_database_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "mapp"
+    folder.mkdir()
+    err = Fvm(str(folder))("cutover", "status", code=2).stderr
+    assert "is a folder, not a database file" in err
+    assert list(folder.iterdir()) == []
