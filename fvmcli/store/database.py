@@ -25,7 +25,12 @@ from fvmcli.store.driver import (
     sqlite_settings,
 )
 from fvmcli.store.revisions import HEAD, REVISIONS
-from fvmcli.store.sqlite_files import missing_or_empty, not_fvm_beside_log, others_tables
+from fvmcli.store.sqlite_files import (
+    connecting,
+    missing_or_empty,
+    not_fvm_beside_log,
+    others_tables,
+)
 from fvmcli.store.urls import masked, parse_url
 
 if TYPE_CHECKING:
@@ -91,6 +96,7 @@ def _sqlite_engine(url: str) -> sa.Engine:
     path = sqlite_path(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        connecting(str(path))
     engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
     sa.event.listen(engine, "connect", sqlite_settings)
 
@@ -373,6 +379,7 @@ class Database:
         stamp = now_iso().replace(":", "").replace("+", "p")[:17]
         target = path.with_name(f"{path.name}.backup-{stamp}")
         partial = target.with_name(target.name + ".partial")
+        connecting(str(path))
         try:
             with sqlite3.connect(path) as src, sqlite3.connect(partial) as dst:
                 src.backup(dst)
@@ -406,6 +413,7 @@ class Database:
 
         with self._translate():
             if self.backend == "sqlite":
+                connecting(self._target)
                 dbapi = sqlite3.connect(self._target, timeout=BUSY_TIMEOUT_MS / 1000)
                 try:
                     dbapi.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -23,7 +23,7 @@ from typing import Any
 
 from fvmcli.errors import EnvironmentProblem
 from fvmcli.i18n import _
-from fvmcli.store.sqlite_files import sqlite_uri
+from fvmcli.store.sqlite_files import connecting, sqlite_uri
 
 BUSY_TIMEOUT_MS = 30_000
 LOCK_TIMEOUT = "30s"  # how long a command waits for a lock another session holds
@@ -284,6 +284,7 @@ def sqlite_transaction(
     creates and changes nothing (``sqlite_uri``, ``sqlite_settings``)."""
     if write:
         pathlib.Path(path).parent.mkdir(parents=True, exist_ok=True)
+    connecting(path)
     dbapi = sqlite3.connect(sqlite_uri(path, write=write), timeout=BUSY_TIMEOUT_MS / 1000, uri=True)
     try:
         sqlite_settings(dbapi, read=not write)

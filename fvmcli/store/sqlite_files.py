@@ -46,19 +46,34 @@ def others_tables(names: list[str]) -> str | None:
     return _("it holds another program's tables: {names}").format(names=shown)
 
 
+# The SQLite files this process has connected to. A file is read outside SQLite's locking
+# only before then: closing such a reading drops the locks the process's connections hold on
+# the file (POSIX locks are the process's), and another process could then take the log for
+# unused and copy it in while they read.
+_CONNECTED: set[str] = set()
+
+
+def connecting(path: str) -> None:
+    """Note that this process connects to the SQLite file ``path`` (and may hold it open)."""
+    _CONNECTED.add(os.path.abspath(path))
+
+
 def not_fvm_beside_log(path: str) -> str | None:
     """Return why the SQLite file ``path``, beside a write-ahead log (perhaps another
-    database's), is no fvm database, judged from the file's own pages: it is empty, it is not
-    a SQLite file, or it holds tables and none of fvm's. Return None when no log lies beside
-    it or its pages say no such thing: the ordinary connection judges. The file is read with
-    SQLite's ``immutable`` flag, which takes no lock and neither reads, writes nor makes the
-    log or its index; a connection would copy the log into the file, or delete it."""
+    database's), is no fvm database, judged from the file's own pages before a connection
+    would copy the log in or delete it: it is empty, it is not a SQLite file, or it holds
+    tables and none of fvm's. Return None when no log lies beside it or its pages say no such
+    thing: the ordinary connection judges, and changes neither (``sqlite_uri``). The pages are
+    read with SQLite's ``immutable`` flag (no lock; the log and its index untouched), and only
+    while this process holds no connection to the file (``connecting``)."""
     log = path + "-wal"
     if not os.path.exists(log):
         return None
     beside = _("a write-ahead log ({log}) lies beside it").format(log=Path(log).name)
     if missing_or_empty(path):  # a database in write-ahead mode has its first page at once
         return _("it is empty, and {beside}").format(beside=beside)
+    if os.path.abspath(path) in _CONNECTED:
+        return None
     try:
         with open(path, "rb") as file:
             if file.read(len(MAGIC)) != MAGIC:
