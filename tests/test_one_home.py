@@ -174,3 +174,22 @@ def test_a_file_a_command_writes_is_rendered_and_written_by_the_command_line() -
     callers = [p for p in _holding(writers) if not p.startswith("render/")]
     assert callers and all(p.startswith("cli/") for p in callers), callers
     assert _holding(r"def write_timeline\(") == ["cli/writing.py"]
+
+
+def test_changes_to_the_libraries_are_made_in_the_one_module_of_patches() -> None:
+    # Typer's Click says usage errors in English; the wrapping that says them in the user's
+    # language is made in cli/patches.py with the others, the words stay in usage_words.py.
+    assert _holding(r"\.format_message = ") == ["cli/patches.py"]
+    assert _holding(r"__wrapped__ = original") == ["cli/patches.py"]
+
+
+def test_a_proposal_label_is_an_id_long() -> None:
+    import pytest
+
+    from fvmcli.core.limits import MAX_ID
+    from fvmcli.errors import InputError
+    from fvmcli.services.proposals import check_label
+
+    assert check_label(" " + "x" * MAX_ID + " ") == "x" * MAX_ID
+    with pytest.raises(InputError, match="1–100 "):
+        check_label("x" * (MAX_ID + 1))

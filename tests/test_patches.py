@@ -113,7 +113,59 @@ def test_the_patched_internals_exist() -> None:
     assert callable(_TyperParameter.display_type)
     assert callable(decorators.help_option)
     assert callable(HelpFormatter.write_usage)
+    from typer._click.exceptions import BadParameter, NoSuchOption, UsageError
+
+    for error in (UsageError, BadParameter, NoSuchOption):  # ``in_language`` wraps it
+        assert callable(error.format_message), error
     import typer.rich_utils as rich_utils
 
     for name in ("DEFAULT_STRING", "OPTIONS_PANEL_TITLE", "ARGUMENTS_PANEL_TITLE", "RICH_HELP"):
         assert hasattr(rich_utils, name), name
+
+
+def test_plain_values_pass_through_as_typer_would_coerce_them() -> None:
+    """The shortcut past Typer's coercion (``plain_values_pass_through``: Typer's public API
+    builds a pydantic validator for every parameter it processes, given or not, and has no
+    way to skip it; docs/decisions.md, #44) hands back what Typer's own coercion makes of the
+    same value, for every parameter of every command: a value not given, a text, an empty
+    list. A Typer that coerced them otherwise fails here."""
+    import copy
+    import importlib
+
+    import typer
+    from typer.core import _TyperParameter
+
+    from fvmcli.cli.groups import GROUPS
+    from fvmcli.cli.patches import plain_values_pass_through
+
+    plain_values_pass_through()
+    patched = _TyperParameter.process_value
+    original = patched.__wrapped__
+
+    def outcome(process: object, param: object, ctx: object, value: object) -> object:
+        try:
+            return ("value", process(param, ctx, value))  # type: ignore[operator]
+        except Exception as exc:  # the same refusal counts as the same outcome
+            return ("refused", type(exc).__name__)
+
+    def commands(group: object) -> list[object]:
+        found = []
+        for command in getattr(group, "commands", {}).values():
+            found += [command, *commands(command)]
+        return found
+
+    compared = 0
+    for module, _ in GROUPS.values():
+        group = typer.main.get_group(importlib.import_module(module).app)
+        for command in commands(group):
+            ctx = command.context_class(command)  # type: ignore[attr-defined]
+            for param in command.params:  # type: ignore[attr-defined]
+                if not isinstance(param, _TyperParameter):
+                    continue
+                bare = copy.copy(param)
+                bare.callback = None  # what a callback makes of the value is not Typer's
+                for value in (None, "tekst", "2027-01-10", []):
+                    mine = outcome(patched, bare, ctx, value)
+                    assert mine == outcome(original, bare, ctx, value), (command, param, value)
+                    compared += 1
+    assert compared > 1000  # every group's parameters were reached

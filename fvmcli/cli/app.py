@@ -17,8 +17,7 @@ from fvmcli.cli import environment, system
 from fvmcli.cli.groups import GROUPS
 from fvmcli.cli.help_text import translate_help
 from fvmcli.cli.output import fail
-from fvmcli.cli.patches import broken_pipe_is_no_error, framework_words
-from fvmcli.cli.usage_words import in_language
+from fvmcli.cli.patches import broken_pipe_is_no_error, framework_words, in_language
 from fvmcli.errors import ExitCode, FvmError
 from fvmcli.i18n import LANGS, _, env_language, use
 from fvmcli.services.context import Context

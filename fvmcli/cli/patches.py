@@ -1,13 +1,15 @@
 """Every change fvm makes to the libraries under its command line, in one module, each for a
 reason said where it is made, and each with a test that fails when it stops applying
-(``tests/test_patches.py``); Typer and Click are pinned to the range those tests pass on.
+(``tests/test_patches.py``); Typer, which carries its own copy of Click (``typer._click``), is
+pinned to the range those tests pass on.
 
 - Typer's and Click's words (usage, help, panel titles, the help option, type names) in the
   user's language: Typer offers no hook for them (``framework_words``);
 - Typer's coercion of plain option values, which would import pydantic for nothing
   (``plain_values_pass_through``);
 - rich's exit on a broken pipe, which would turn ``fvm … | head`` into a failure
-  (``broken_pipe_is_no_error``).
+  (``broken_pipe_is_no_error``);
+- Click's usage errors, English only, said in the user's language when shown (``in_language``).
 """
 
 from __future__ import annotations
@@ -214,6 +216,24 @@ def plain_values_pass_through() -> None:
 
     process_value.__wrapped__ = original  # type: ignore[attr-defined]
     _TyperParameter.process_value = process_value  # type: ignore[method-assign]
+
+
+def in_language(error: Any) -> Any:
+    """Make a usage error of Typer's Click say its message in the current language when it is
+    shown; return it. Click composes the message when it is shown (``format_message``), from
+    English it has no catalog for, so the error's own method is wrapped (``cli/usage_words.py``
+    holds the words); Typer shows the error as before."""
+    from fvmcli.cli.usage_words import usage_words
+
+    shown = getattr(error, "format_message", None)
+    if callable(shown) and not getattr(error, "_in_language", False):
+
+        def format_message() -> str:
+            return usage_words(shown())
+
+        error.format_message = format_message
+        error._in_language = True
+    return error
 
 
 def broken_pipe_is_no_error() -> None:

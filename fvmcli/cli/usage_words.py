@@ -1,12 +1,12 @@
-"""Usage errors in the user's language. Typer's own copy of Click writes them in English, not
-through gettext; each is recognised by its English words and said again from our catalog (in
-English, the same words)."""
+"""The words of usage errors in the user's language. Typer's own copy of Click writes them in
+English, not through gettext; each is recognised by its English words and said again from our
+catalog (in English, the same words). The errors are made to say them in ``cli/patches.py``
+(``in_language``), the one module of changes to the libraries."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
 
 from fvmcli.i18n import N_, _
 
@@ -59,16 +59,3 @@ def usage_words(text: str) -> str:
 def _saying(message: str) -> Callable[[re.Match[str]], str]:
     """Return what replaces a match of ``message``'s English: its words, parts filled in."""
     return lambda match: _(message).format(**match.groupdict())
-
-
-def in_language(error: Any) -> Any:
-    """Make a usage error say its message in the current language when it is shown; return it."""
-    shown = getattr(error, "format_message", None)
-    if callable(shown) and not getattr(error, "_in_language", False):
-
-        def format_message() -> str:
-            return usage_words(shown())
-
-        error.format_message = format_message
-        error._in_language = True
-    return error

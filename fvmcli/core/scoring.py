@@ -1,9 +1,10 @@
 """Readiness of one unit on one checklist, exactly as ``scoring.md`` says: the one scorer.
 
-Every command, report, round, forecast, digest and bundle scores a unit through
-``score_unit``. What is the same for every unit of one type and go-live date on one as-of date
-(which questions apply by type, their due dates, the credit of each answer value) is worked out
-once, in a ``ScorePlan``; ``score_unit`` then walks the plan's questions once for the unit.
+Every command, report, round, forecast and digest scores a unit through ``score_unit`` (a
+bundle carries answers, not scores). What is the same for every unit of one type and go-live
+date on one as-of date (which questions apply by type, their due dates, the credit of each
+answer value) is worked out once, in a ``ScorePlan``; ``score_unit`` then walks the plan's
+questions once for the unit.
 A new scoring rule goes into that walk (and, if it is the same for every unit of a plan, into
 the plan), nowhere else.
 """

@@ -56,7 +56,8 @@ LABELS = {
     ),
     "held": N_(
         "Forecast: held back. The score reaches green, but a critical question below full "
-        "credit keeps the unit from being green."
+        "credit, an answer awaiting attestation or one given before its prerequisite keeps "
+        "the unit from being green."
     ),
     "on-track": N_(
         "Forecast: on track. At the present pace the unit is green on {projected}, before "
@@ -67,7 +68,10 @@ LABELS = {
         "after go-live on {go_live}."
     ),
     "stalled": N_("Forecast: stalled. The score has not risen over the last rounds."),
-    "unknown": N_("Forecast: not known yet (it needs two assessment rounds and a go-live date)."),
+    "unknown": N_(
+        "Forecast: not known yet (it needs an assessment round on an earlier day and a go-live "
+        "date)."
+    ),
 }
 
 

@@ -31,13 +31,11 @@ class Proposed:
 
 def check_label(label: str) -> str:
     """Return a proposal's label stripped; refused (2) when empty, too long or unprintable."""
-    from fvmcli.core.limits import MAX_NAME
+    from fvmcli.core.limits import MAX_ID
 
     label = label.strip()
-    if not label or len(label) > 100 or not label.isprintable():
-        raise InputError(
-            _("LABEL: a name of 1–{n} printable characters").format(n=min(100, MAX_NAME))
-        )
+    if not label or len(label) > MAX_ID or not label.isprintable():
+        raise InputError(_("LABEL: a name of 1–{n} printable characters").format(n=MAX_ID))
     return label
 
 
