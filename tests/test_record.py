@@ -401,7 +401,29 @@ def test_an_entry_edited_into_nonsense_is_named_never_a_crash(fvm: Fvm) -> None:
     found = _verify(fvm, code=1)
     assert found["first_bad"] is not None  # the walk names the altered entry
     assert any(d["table"] == "units" for d in found["state"]["differences"])
-    # A key that is no JSON at all: the database cannot order it; named as damage (4).
-    _raw(fvm, "UPDATE history SET rowkey = '[1, x' WHERE tbl = 'units'")
-    damaged = fvm("history", "verify", code=4).stderr
-    assert ("damaged" in damaged or "invalid input" in damaged) and "Traceback" not in damaged
+
+
+@pytest.mark.parametrize("rowkey", ["[1, x", '{"id": "h1"}', '[["h1"]]', '["h1", "h2"]', "7"])
+def test_an_entry_whose_key_is_no_key_is_a_named_difference(fvm: Fvm, rowkey: str) -> None:
+    """A key edited by hand into no JSON, or JSON of another shape: the replay reads the key
+    as its text, so the entry is recorded for a row the table lacks and the table's row is
+    not recorded; two differences named, exit 1, never "damaged" (issue 44)."""
+    fvm("unit", "add", "h1", "--name", "Avd 1", "--area", "sodra", "--type", "hospital")
+    fvm("checklist", "set", "golive", "--unit", "h1", "org.steering", "ja")
+    _raw(fvm, f"UPDATE history SET rowkey = '{rowkey}' WHERE tbl IN ('units', 'answers')")
+    found = _verify(fvm, code=1)
+    named = {
+        (d["table"], json.dumps(d["key"], sort_keys=True)) for d in found["state"]["differences"]
+    }
+    assert ("units", json.dumps({"id": rowkey})) in named  # recorded, not in the table
+    assert ("units", json.dumps({"id": "h1"})) in named  # in the table, not recorded
+    assert (
+        "answers",
+        json.dumps({"checklist": None, "question": None, "unit_id": rowkey}, sort_keys=True),
+    ) in named
+    assert (
+        "answers",
+        json.dumps(
+            {"checklist": "golive", "question": "org.steering", "unit_id": "h1"}, sort_keys=True
+        ),
+    ) in named
