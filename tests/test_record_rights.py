@@ -6,10 +6,11 @@ for the waiver, whoever the login and whatever the client. Real logins on the te
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
-from tests.conftest import PG_URL
+from tests.conftest import PG_URL, Fvm
 from tests.test_access import Server, answer, refused_by_policy, server  # noqa: F401
 
 pytestmark = pytest.mark.store
@@ -182,3 +183,173 @@ def test_access_check_on_a_personal_file_says_what_it_cannot_do(tmp_path) -> Non
     fvm("init")
     said = fvm("access", "check").stdout
     assert "cannot stop anyone who has the file" in said and "fvm history verify" in said
+
+
+# The same attempt by other roads (issue 51: "through fvm, raw SQL and a second connection
+# inside one transaction gives the same result").
+QUESTION = "unit_id = 'u1' AND checklist = 'golive' AND question = 'org.project-lead'"
+ROWKEY = '["u1","golive","org.project-lead"]'
+# A history entry written by hand that carries the answers row as it now is: what fvm writes,
+# without the hash (nobody can stop a login from writing one it computed; it is recorded).
+HAND_ENTRY = (
+    'INSERT INTO history (at, "by", kind, unit_id, scope, subject, tbl, rowkey, state, login, '
+    "key) SELECT '2026-11-20T10:00:00+01:00', '{by}', '{kind}', unit_id, checklist, question, "
+    f"'answers', '{ROWKEY}', to_jsonb(a)::text, 'kollega', {{key}} FROM answers a WHERE {QUESTION}"
+)
+
+
+def connect(srv: Server, name: str):  # type: ignore[no-untyped-def]
+    """Return a psycopg connection of a login, in a transaction of its own (psql's)."""
+    import psycopg
+    import sqlalchemy as sa
+
+    url = sa.make_url(srv.url(name)).set(drivername="postgresql")
+    return psycopg.connect(url.render_as_string(hide_password=False))
+
+
+def refused(conn, *statements: str) -> str:  # type: ignore[no-untyped-def]
+    """Run ``statements`` in the connection's transaction and commit; return the refusal."""
+    import psycopg
+
+    with pytest.raises(psycopg.errors.InsufficientPrivilege) as caught:
+        for statement in statements:
+            conn.execute(statement)
+        conn.commit()
+    conn.rollback()
+    return str(caught.value)
+
+
+def entry(by: str, kind: str = "answer", key: str | None = None) -> str:
+    return HAND_ENTRY.format(by=by, kind=kind, key="NULL" if key is None else f"'{key}'")
+
+
+@needs_server
+def test_an_entry_of_another_transaction_or_connection_records_nothing(answered: Server) -> None:
+    me = answered.logins["anna"]
+    change = f"UPDATE answers SET value = 'yes' WHERE {QUESTION}"
+    before = answered.owner.scalar("SELECT count(*) FROM history")
+    # One connection: the change alone is refused at commit.
+    one = connect(answered, "anna")
+    assert "outside the record" in refused(one, change)
+    # An entry committed beforehand (by the same login, another transaction) covers nothing.
+    one.execute(
+        change.replace("UPDATE answers SET value = 'yes'", "UPDATE answers SET value = 'no'")
+    )
+    with connect(answered, "anna") as other:
+        other.execute(
+            entry(me).replace("to_jsonb(a)::text", '(to_jsonb(a) || \'{"value": "yes"}\')::text')
+        )
+    one.rollback()
+    assert "outside the record" in refused(one, change)
+    # An entry on a second connection, not committed yet, covers the first one's change no more.
+    second = connect(answered, "anna")
+    second.execute(
+        entry(me).replace("to_jsonb(a)::text", '(to_jsonb(a) || \'{"value": "yes"}\')::text')
+    )
+    assert "outside the record" in refused(one, change)
+    second.rollback()
+    one.close()
+    second.close()
+    assert answered.owner.scalar(f"SELECT value FROM answers WHERE {QUESTION}") == "no"
+    # What the login wrote beside fvm is in the history under its own login, and the history's
+    # check names it (an entry outside the chain, a state the table does not hold).
+    forged = answered.owner.scalar(
+        "SELECT string_agg(login, ',') FROM history WHERE login = 'kollega' OR "
+        f"(tbl = 'answers' AND rowkey = '{ROWKEY}' AND hash IS NULL)"
+    )
+    assert forged == me
+    assert answered.owner.scalar("SELECT count(*) FROM history") == before + 1
+    found = json.loads(answered.owner("history", "verify", "--json", code=1).stdout)
+    assert not found["ok"] and found["state"]["count"] == 1
+
+
+@needs_server
+def test_a_change_with_an_entry_written_by_hand_is_recorded_under_the_login(
+    answered: Server,
+) -> None:
+    me = answered.logins["anna"]
+    # Two statements in one transaction, as fvm does: the change and its entry. In another's
+    # name it is refused (anna may not act on behalf of others) ...
+    one = connect(answered, "anna")
+    change = f"UPDATE answers SET value = 'yes', answered_by = 'kollega' WHERE {QUESTION}"
+    assert f"{me} may not record a change as made by kollega" in refused(
+        one, change, entry("kollega")
+    )
+    # ... in her own, it is taken: the change is hers to make, and the entry names her login
+    # whatever it said, exactly as fvm's own entry would.
+    one.execute(f"UPDATE answers SET value = 'yes', answered_by = '{me}' WHERE {QUESTION}")
+    one.execute(entry(me))
+    one.commit()
+    one.close()
+    assert (
+        answered.owner.scalar(
+            f"SELECT login || '/' || \"by\" FROM history WHERE rowkey = '{ROWKEY}' "
+            "ORDER BY id DESC LIMIT 1"
+        )
+        == f"{me}/{me}"
+    )
+    # The entry fvm did not write is named by the history's check: its hash is missing.
+    assert not json.loads(answered.owner("history", "verify", "--json", code=1).stdout)["ok"]
+
+
+@needs_server
+def test_an_attestation_never_outlives_the_answer_it_was_given_on(answered: Server) -> None:
+    """The attack of the issue on an answer already attested: anna changes her answer by
+    hand, with its entry, and leaves the colleague's attestation in place."""
+    me, lead = answered.logins["anna"], answered.logins["lena"]
+    answered.fvm("lena")("checklist", "attest", "golive", "--unit", "u1", "org.project-lead")
+    assert answered.owner.scalar(f"SELECT attested_by FROM answers WHERE {QUESTION}") == lead
+    one = connect(answered, "anna")
+    message = refused(
+        one,
+        f"UPDATE answers SET value = 'yes', answered_at = 'x' WHERE {QUESTION}",
+        entry(me),
+    )
+    assert f"{me} may not give attestation together with what it is given on" in message
+    one.close()
+    assert answered.owner.scalar(f"SELECT value FROM answers WHERE {QUESTION}") == "no"
+    # Through fvm the new answer starts unattested, as it must.
+    answer(answered.fvm("anna"), "u1", "ja")
+    assert answered.owner.scalar(f"SELECT attestation FROM answers WHERE {QUESTION}") is None
+
+
+@needs_server
+def test_a_device_named_by_hand_does_not_make_ones_own_answer_anothers(
+    answered: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A lead answers, then claims by hand that a trusted device gave the answer (or an
+    attestation): the database cannot check a device's signature, so the lead stays one who
+    gave it, and may not attest it, by fvm or by hand."""
+    lead = answered.logins["lena"]
+    lena = answered.fvm("lena")
+    answer(lena, "u1", "ja")
+    monkeypatch.setenv("FVM_DEVICE_KEY", str(tmp_path / "device.key"))
+    Fvm(f"sqlite:///{tmp_path / 'laptop.sqlite'}")("bundle", "keygen")
+    lena("bundle", "trust", str(tmp_path / "device.key.pub"), "--unit", "u1")
+    key = answered.owner.scalar("SELECT fingerprint FROM trusted_keys")
+    one = connect(answered, "lena")
+    one.execute(entry("kollega", key=str(key)))  # "kollega answered this on a trusted device"
+    one.commit()
+    refusal = lena("checklist", "attest", "golive", "--unit", "u1", "org.project-lead", code=5)
+    assert f"{lead} gave the answer to org.project-lead" in refusal.stderr
+    message = refused(
+        one,
+        f"UPDATE answers SET attestation = 'attested', attested_by = '{lead}', "
+        f"attested_at = 'x' WHERE {QUESTION}",
+    )
+    assert f"{lead} may not give attestation on what kollega, {lead} gave" in message
+    # The device's attestation, by hand: "kollega2 attested it on the device".
+    word = (
+        entry("kollega2", "attestation", str(key))
+        .replace("to_jsonb(a)::text", "NULL")
+        .replace("'answers', '" + ROWKEY + "'", "NULL, NULL")
+    )
+    message = refused(
+        one,
+        word,
+        "UPDATE answers SET attestation = 'attested', attested_by = 'kollega2', "
+        f"attested_at = 'x' WHERE {QUESTION}",
+    )
+    assert f"{lead}" in message and "may not give attestation on what" in message
+    one.close()
+    assert answered.owner.scalar("SELECT count(*) FROM answers WHERE attestation IS NOT NULL") == 0

@@ -85,8 +85,8 @@ def refresh_record(conn: Connection, tables: tuple[str, ...]) -> None:
 
 # What a second person's word is made of, per table: the column of the word, the column naming
 # who gave it, the history kind whose entry gave the row's own value, the columns a word may not
-# change with, and the right it needs. (The word's own history kind is the table's
-# ``store.answers.SECOND_PERSON`` kind.)
+# change with, the right it needs, and the column naming who gave the row's own value. (The
+# word's own history kind is the table's ``store.answers.SECOND_PERSON`` kind.)
 _SECOND_WORD = {
     "answers": (
         "attestation",
@@ -94,43 +94,67 @@ _SECOND_WORD = {
         "answer",
         ("value", "comment", "answered_by"),
         "attest",
+        "answered_by",
     ),
-    "waivers": ("approval", "approved_by", "waiver", ("reason", "until", "decided_by"), "waive"),
+    "waivers": (
+        "approval",
+        "approved_by",
+        "waiver",
+        ("reason", "until", "decided_by"),
+        "waive",
+        "decided_by",
+    ),
 }
 
 
 def _four_eyes_triggers(conn: Connection, s: str) -> None:
-    """Make the database refuse, as it is written, an attestation or approval given by the
-    login that gave the answer or asked for the waiver, given with the answer itself, given in
-    another login's name without the right to act on behalf of others, or given without the
-    right to attest: four eyes hold against plain SQL too."""
+    """Make the database refuse, as it is written, an attestation or approval given by one
+    who gave the answer or asked for the waiver (the login that wrote its entry, the person a
+    device or "on behalf of" names), given with the answer itself or kept while the answer
+    changes, given in another login's name without the right to act on behalf of others, or
+    given without the right to attest: four eyes hold against plain SQL too."""
     from fvmcli.store.answers import SECOND_PERSON
 
-    run = conn.run
-    run(
+    conn.run(
         f"CREATE OR REPLACE FUNCTION {s}.fvm_four_eyes() RETURNS trigger LANGUAGE plpgsql "
         f"SECURITY DEFINER SET search_path = {s}, pg_temp AS $$ "
         "DECLARE word text := TG_ARGV[0]; named text := TG_ARGV[1]; given_kind text := TG_ARGV[2]; "
         "own text[] := TG_ARGV[3]::text[]; allowed text := TG_ARGV[4]; said text := TG_ARGV[5]; "
-        "new_row jsonb := to_jsonb(NEW); old_row jsonb; giver text; c text; "
+        "giver_column text := TG_ARGV[6]; "
+        "new_row jsonb := to_jsonb(NEW); old_row jsonb := '{}'::jsonb; givers text[]; "
+        "given_now boolean := false; kept boolean; c text; "
         "BEGIN "
         "IF new_row ->> word IS NULL THEN RETURN NEW; END IF; "
         "IF TG_OP = 'UPDATE' THEN old_row := to_jsonb(OLD); "
         "IF (new_row -> word) IS NOT DISTINCT FROM (old_row -> word) "
-        "AND (new_row -> named) IS NOT DISTINCT FROM (old_row -> named) THEN RETURN NEW; END IF; "
-        "END IF; "
-        "SELECT CASE WHEN h.key IS NULL THEN h.login ELSE h.by END INTO giver FROM history h "
+        "AND (new_row -> named) IS NOT DISTINCT FROM (old_row -> named) THEN "
+        # A word kept stands only while what it was given on stays as it was: an answer
+        # changed under its attestation is a word given now, and checked as one.
+        "kept := true; FOREACH c IN ARRAY own LOOP "
+        "IF (new_row -> c) IS DISTINCT FROM (old_row -> c) THEN kept := false; END IF; "
+        "END LOOP; IF kept THEN RETURN NEW; END IF; END IF; END IF; "
+        # Who gave what the word is given on: the login that wrote its latest entry, the
+        # person a device's entry names (the database cannot check a device's signature, so
+        # the login that brought it counts too), and the person the row names.
+        "SELECT ARRAY[h.login, CASE WHEN h.key IS NOT NULL THEN h.by END], "
+        "h.xmin = pg_current_xact_id()::xid INTO givers, given_now FROM history h "
         "WHERE h.unit_id = NEW.unit_id AND h.scope = NEW.checklist AND h.subject = NEW.question "
         "AND h.kind = given_kind ORDER BY h.id DESC LIMIT 1; "
+        "givers := ARRAY(SELECT DISTINCT g FROM unnest(coalesce(givers, '{}') "
+        "|| ARRAY[old_row ->> giver_column, new_row ->> giver_column]) g "
+        "WHERE g IS NOT NULL ORDER BY g); "
         # A word that came in a trusted device's bundle, merged in this transaction: the device
-        # vouches for who gave it; it still may not be the answer's own giver.
+        # vouches for who gave it; it still may not be one who gave the answer, nor brought in
+        # by one who gave it before (a device's word on one's own answer).
         "IF EXISTS (SELECT 1 FROM history w WHERE w.unit_id = NEW.unit_id "
         "AND w.scope = NEW.checklist AND w.subject = NEW.question AND w.kind = said "
         "AND w.xmin = pg_current_xact_id()::xid AND w.by = new_row ->> named "
         "AND fvm_key_vouches(w.key, w.unit_id)) THEN "
-        "IF giver IS NOT DISTINCT FROM new_row ->> named THEN RAISE EXCEPTION "
-        "'permission denied: % may not give % on what % gave', new_row ->> named, word, giver "
-        "USING ERRCODE = 'insufficient_privilege'; END IF; RETURN NEW; END IF; "
+        "IF new_row ->> named = ANY (givers) OR (NOT coalesce(given_now, false) "
+        "AND session_user::text = ANY (givers)) THEN RAISE EXCEPTION "
+        "'permission denied: % may not give % on what % gave', new_row ->> named, word, "
+        "array_to_string(givers, ', ') USING ERRCODE = 'insufficient_privilege'; END IF; "
+        "RETURN NEW; END IF; "
         "IF TG_OP = 'INSERT' THEN RAISE EXCEPTION 'permission denied: % may not give % "
         "together with what it is given on', session_user, word "
         "USING ERRCODE = 'insufficient_privilege'; END IF; "
@@ -145,17 +169,19 @@ def _four_eyes_triggers(conn: Connection, s: str) -> None:
         "AND NOT fvm_may('behalf', NULL) THEN RAISE EXCEPTION "
         "'permission denied: % may not record a change as made by %', session_user, "
         "new_row ->> named USING ERRCODE = 'insufficient_privilege'; END IF; "
-        "IF giver IS NOT DISTINCT FROM session_user::text THEN RAISE EXCEPTION "
-        "'permission denied: % may not give % on what % gave', session_user, word, giver "
-        "USING ERRCODE = 'insufficient_privilege'; END IF; "
+        "FOREACH c IN ARRAY ARRAY[session_user::text, new_row ->> named] LOOP "
+        "IF c = ANY (givers) THEN RAISE EXCEPTION "
+        "'permission denied: % may not give % on what % gave', c, word, "
+        "array_to_string(givers, ', ') USING ERRCODE = 'insufficient_privilege'; END IF; "
+        "END LOOP; "
         "RETURN NEW; END $$"
     )
     said = {table: kind for kind, (table, *_rest) in SECOND_PERSON.items()}
-    for table, (word, named, kind, own, allowed) in _SECOND_WORD.items():
+    for table, (word, named, kind, own, allowed, giver) in _SECOND_WORD.items():
         arguments = f"'{word}', '{named}', '{kind}', '{{{','.join(own)}}}', '{allowed}'"
-        arguments += f", '{said[table]}'"
-        run(f"DROP TRIGGER IF EXISTS fvm_four_eyes ON {s}.{table}")
-        run(
+        arguments += f", '{said[table]}', '{giver}'"
+        conn.run(f"DROP TRIGGER IF EXISTS fvm_four_eyes ON {s}.{table}")
+        conn.run(
             f"CREATE TRIGGER fvm_four_eyes BEFORE INSERT OR UPDATE ON {s}.{table} "
             f"FOR EACH ROW EXECUTE FUNCTION {s}.fvm_four_eyes({arguments})"
         )
