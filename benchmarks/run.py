@@ -151,7 +151,7 @@ def write_files(folder: Path, units: int, seed: int = 7) -> dict[str, Path]:
     from fvmcli.content.checklists import load_checklist
     from fvmcli.content.locate import ContentDirs
     from fvmcli.content.territory import load_territory
-    from fvmcli.core.scoring import applicable_questions
+    from fvmcli.core.score_plan import applicable_questions
 
     rng = random.Random(seed)
     dirs = ContentDirs.with_user([])

@@ -15,7 +15,8 @@ from fvmcli.content.locate import ContentDirs
 from fvmcli.content.territory import load_territory
 from fvmcli.core.answers import settable_question
 from fvmcli.core.model import NA, Checklist, Waiver
-from fvmcli.core.scoring import Evidence, applicable_questions, plan_for, score_unit
+from fvmcli.core.score_plan import applicable_questions, plan_for
+from fvmcli.core.scoring import Evidence, score_unit
 from tests.factories import TEST_CONTENT
 from tests.reference_scoring import reference_score
 
@@ -165,11 +166,11 @@ def test_a_plan_is_remembered_per_type_go_live_and_day() -> None:
 
 
 @pytest.mark.parametrize("value", ["yes", "no", None])
-def test_credits_are_remembered_per_value(value: str | None) -> None:
+def test_effects_are_remembered_per_value(value: str | None) -> None:
     mini = CHECKLISTS[1]
     plan = plan_for(mini, "hospital", date(2026, 12, 20), AS_OF)
-    first = plan.credit_of(0, value)
-    assert plan.credit_of(0, value) == first and value in plan.steps[0][4]
+    first = plan.steps[0].effects[value]
+    assert plan.steps[0].effects[value] is first and value in plan.steps[0].effects
 
 
 @settings(max_examples=int(os.environ.get("FVM_FUZZ_EXAMPLES", "400")), deadline=None)

@@ -21,7 +21,8 @@ from fvmcli.core.model import (
     Waiver,
     When,
 )
-from fvmcli.core.scoring import Evidence, applicable_questions, credit, plan_for, score_unit
+from fvmcli.core.score_plan import applicable_questions, credit, plan_for
+from fvmcli.core.scoring import Evidence, score_unit
 
 T = Text("fråga")
 GO_LIVE = date(2027, 3, 1)

@@ -114,7 +114,8 @@ def test_the_reason_names_blockers_and_critical_questions() -> None:
     from fvmcli.content.checklists import load_checklist
     from fvmcli.content.locate import ContentDirs
     from fvmcli.content.territory import load_territory
-    from fvmcli.core.scoring import Evidence, plan_for, score_unit
+    from fvmcli.core.score_plan import plan_for
+    from fvmcli.core.scoring import Evidence, score_unit
 
     dirs = ContentDirs.with_user([factories.TEST_CONTENT])
     checklist = load_checklist(dirs, "mini", load_territory(dirs))

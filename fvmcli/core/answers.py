@@ -8,7 +8,7 @@ from datetime import datetime
 
 from fvmcli.core.limits import FIRST_YEAR, LAST_YEAR, MAX_NAME, MAX_TEXT
 from fvmcli.core.model import NA, Checklist, NewAnswer, Question, Unit
-from fvmcli.core.scoring import applicable_questions, applies_by_type
+from fvmcli.core.score_plan import applicable_questions, applies_by_type
 from fvmcli.core.values import format_number, parse_date, parse_number
 from fvmcli.i18n import _
 

@@ -16,7 +16,7 @@ from fvmcli.core.answers import parse_answer, time_problem
 from fvmcli.core.equipment import count_problem
 from fvmcli.core.limits import MAX_NAME, MAX_TEXT, MAX_VERSION
 from fvmcli.core.model import Catalog, Checklist, Unit
-from fvmcli.core.scoring import applies_by_type
+from fvmcli.core.score_plan import applies_by_type
 from fvmcli.core.values import parse_count, parse_date
 from fvmcli.errors import Problem
 from fvmcli.i18n import _

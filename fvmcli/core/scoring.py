@@ -1,23 +1,21 @@
 """Readiness of one unit on one checklist, exactly as ``scoring.md`` says: the one scorer.
 
-Every command, report, round, forecast and digest scores a unit through ``score_unit`` (a
-bundle carries answers, not scores). What is the same for every unit of one type and go-live
-date on one as-of date (which questions apply by type, their due dates, the credit of each
-answer value) is worked out once, in a ``ScorePlan``; ``score_unit`` then walks the plan's
-questions once for the unit.
-A new scoring rule goes into that walk (and, if it is the same for every unit of a plan, into
-the plan), nowhere else.
+Every command, report, round, forecast, digest and chain scores a unit through
+``score_unit`` (a bundle carries answers, not scores), which runs the checklist's
+``ScorePlan`` (``core.score_plan``: what applies, due dates, the effect of each answer value,
+compiled once per unit type and go-live date) over the unit's answers, waivers and live
+evidence. A new scoring rule goes into that run, or, if it is the same for every unit of a
+plan, into the plan; nowhere else.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import replace
 from datetime import date
+from itertools import compress
+from operator import getitem
 
-from fvmcli.core.deadlines import due_date
-from fvmcli.core.model import NA, Checklist, Question, Waiver, When
+from fvmcli.core.model import NA, Checklist, Question, Waiver
 from fvmcli.core.results import (
     TRAINING,
     Evidence,
@@ -27,102 +25,22 @@ from fvmcli.core.results import (
     UnitScore,
     Waiting,
 )
-from fvmcli.core.values import format_number
+from fvmcli.core.score_plan import (
+    ANSWERED,
+    BY_PERSON,
+    GIVES,
+    LATE,
+    OPEN,
+    PART,
+    TOTAL,
+    Effect,
+    ScorePlan,
+    waived,
+)
 
 GREEN, AMBER, RED, NOT_STARTED = "green", "amber", "red", "not-started"
 STATUSES = (RED, AMBER, NOT_STARTED, GREEN)  # worst first
 ATTESTED, REJECTED = "attested", "rejected"  # the states of an answer's attestation
-
-
-def applies_by_type(checklist: Checklist, question: Question, unit_type: str) -> bool:
-    """Return True when the unit type is among the question's (or checklist's) types."""
-    types = question.applies_to if question.applies_to is not None else checklist.applies_to
-    return types is None or unit_type in types
-
-
-_BY_TYPE: dict[tuple[int, str], tuple[Checklist, tuple[Question, ...]]] = {}
-
-
-def questions_for_type(checklist: Checklist, unit_type: str) -> tuple[Question, ...]:
-    """Return the checklist's questions whose types include ``unit_type`` (remembered)."""
-    key = (id(checklist), unit_type)
-    found = _BY_TYPE.get(key)
-    if found is None or found[0] is not checklist:
-        found = (
-            checklist,
-            tuple(q for q in checklist.questions if applies_by_type(checklist, q, unit_type)),
-        )
-        _BY_TYPE[key] = found
-    return found[1]
-
-
-def when_met(when: When | None, applied: Collection[str], values: Mapping[str, str]) -> bool:
-    """Return True when a question's condition holds: none, or the referenced question
-    applies (is in ``applied``) and its value is one of those listed."""
-    return when is None or (when.question in applied and values.get(when.question) in when.values)
-
-
-def applicable_questions(
-    checklist: Checklist, unit_type: str, values: Mapping[str, str]
-) -> list[Question]:
-    """Return the questions that apply to a unit of ``unit_type`` with these answer values."""
-    chosen: list[Question] = []
-    applied: set[str] = set()
-    for question in questions_for_type(checklist, unit_type):
-        if when_met(question.when, applied, values):
-            chosen.append(question)
-            applied.add(question.id)
-    return chosen
-
-
-def ratio_credit(question: Question, value: float) -> float:
-    """Return the credit of a percent or number ``value``: min(value / target, 1), the target
-    100 when the question names none."""
-    return min(value / (question.target or 100.0), 1.0)
-
-
-class DamagedAnswer(ValueError):
-    """A stored answer that its question's type cannot hold (the store was changed by hand)."""
-
-    def __init__(self, question: str, value: str) -> None:
-        super().__init__(question, value)
-        self.question = question
-        self.value = value
-
-
-def credit(question: Question, value: str | None, due: date | None) -> float | None:
-    """Return the credit of one answer value (0…1); None when informational or ``n/a``.
-
-    An unanswered scored question has credit 0; a value its type cannot hold raises
-    DamagedAnswer.
-    """
-    try:
-        return _credit(question, value, due)
-    except ValueError:
-        raise DamagedAnswer(question.id, str(value)) from None
-
-
-def _credit(question: Question, value: str | None, due: date | None) -> float | None:
-    if not question.scored or value == NA:
-        return None
-    if value is None:
-        return 0.0
-    kind = question.type
-    if kind == "yes-no":
-        return 1.0 if value == "yes" else 0.0
-    if kind == "yes-partial-no":
-        return {"yes": 1.0, "partial": 0.5}.get(value, 0.0)
-    if kind in ("percent", "number"):
-        number = float(value)
-        if not math.isfinite(number):
-            raise ValueError(value)
-        return ratio_credit(question, number)
-    if kind == "date":
-        return 1.0 if due is None or date.fromisoformat(value) <= due else 0.0
-    if kind == "choice":
-        option = question.option(value)
-        return option.credit if option else 0.0
-    return None
 
 
 def active_waiver(waiver: Waiver | None, as_of: date, four_eyes: bool = False) -> Waiver | None:
@@ -151,72 +69,7 @@ def stale_answers(checklist: Checklist, versions: Mapping[str, int | None]) -> s
     return found
 
 
-# A question of a plan: the question, its due date, whether a shortfall is overdue, its
-# section's index (-1: none), and the credits of the answer values met so far.
-Step = tuple[Question, date | None, bool, int, dict[str | None, float | None]]
-
-
-class ScorePlan:
-    """What is the same for every unit of one type and go-live date on one as-of date: the
-    questions that apply by type, their due dates, whether a shortfall is overdue, their
-    section, and the credit of each answer value (remembered as values are met)."""
-
-    __slots__ = ("checklist", "as_of", "go_live", "four_eyes", "steps", "linked")
-
-    def __init__(
-        self,
-        checklist: Checklist,
-        unit_type: str,
-        go_live: date | None,
-        as_of: date,
-        four_eyes: bool = False,
-    ) -> None:
-        self.checklist = checklist
-        self.as_of = as_of
-        self.go_live = go_live
-        self.four_eyes = four_eyes
-        index = {s.id: i for i, s in enumerate(checklist.sections)}
-        steps: list[Step] = []
-        for q in questions_for_type(checklist, unit_type):
-            due = due_date(go_live, q.due)
-            steps.append((q, due, due is not None and due <= as_of, index.get(q.section, -1), {}))
-        self.steps: tuple[Step, ...] = tuple(steps)
-        # Whether any question has prerequisites: then which questions are open is kept.
-        self.linked = any(q.requires or q.requires_parent for q in checklist.questions)
-
-    def credit_of(self, i: int, value: str | None) -> float | None:
-        """Return the credit of ``value`` for the plan's question ``i`` (remembered)."""
-        q, due, _, _, memo = self.steps[i]
-        try:
-            return memo[value]
-        except KeyError:
-            found = memo[value] = credit(q, value, due)
-            return found
-
-
-_PLANS: dict[tuple[int, str, date | None, date, bool], tuple[Checklist, ScorePlan]] = {}
-
-
-def plan_for(
-    checklist: Checklist,
-    unit_type: str,
-    go_live: date | None,
-    as_of: date,
-    four_eyes: bool = False,
-) -> ScorePlan:
-    """Return the remembered plan of this checklist, unit type, go-live and as-of date, with
-    waivers active only once approved when ``four_eyes``."""
-    key = (id(checklist), unit_type, go_live, as_of, four_eyes)
-    found = _PLANS.get(key)
-    if found is None or found[0] is not checklist:
-        if len(_PLANS) > 4096:
-            _PLANS.clear()
-        found = (checklist, ScorePlan(checklist, unit_type, go_live, as_of, four_eyes))
-        _PLANS[key] = found
-    return found[1]
-
-
-def score_unit(  # noqa: C901, PLR0912, PLR0915 (one pass: every rule in one place)
+def score_unit(  # noqa: C901, PLR0912 (one run of the plan: every rule in one place)
     plan: ScorePlan,
     answers: Mapping[str, str],
     waivers: Mapping[str, Waiver],
@@ -236,161 +89,150 @@ def score_unit(  # noqa: C901, PLR0912, PLR0915 (one pass: every rule in one pla
     ``stale`` names the questions whose answers were given before their meaning changed,
     ``answered_on`` gives each answer's ISO time (its first ten characters are its day),
     ``attestations`` each attested or rejected answer's state, and ``parent_open`` the
-    questions not done in the unit's parent unit (None: the unit has no parent)."""
+    questions not done in the unit's parent unit (None: the unit has no parent). A stored
+    value that its question cannot hold raises ``DamagedAnswer``.
+
+    Each applicable question's effect is looked up by its answer (``core.score_plan``), then
+    replaced where the unit differs from a person's plain answer (a derived value, a stale or
+    rejected answer, an active waiver), and the unit's figures are sums over the effects."""
     checklist = plan.checklist
     as_of = plan.as_of
-    four_eyes = plan.four_eyes
-    n_sections = len(checklist.sections)
-    totals = [0.0] * n_sections  # Σ weight of counted questions, in question order
-    sums = [0.0] * n_sections  # Σ weight × credit
-    answered_in = [0] * n_sections
-    scored_in = [0] * n_sections
-    applied: set[str] = set()
-    scored_count = answered_count = overdue = 0
-    started = False
+    chosen = plan.chosen(answers)
+    ids = chosen.ids
+    position = chosen.position
+    states = attestations or {}
+    values = list(map(answers.get, ids))  # what each question shows
+    keys = values.copy()  # the answer each question's credit is of
+    special: dict[int, tuple[bool, bool]] = {}  # position → (stale, rejected)
+    for qid in (*stale, *(q for q, state in states.items() if state == REJECTED)):
+        i = position.get(qid)
+        if i is not None and values[i] is not None and chosen.steps[i].source is None:
+            # Shown with what it said, but counts as no answer.
+            keys[i] = None
+            special[i] = (qid in stale, states.get(qid) == REJECTED)
+    live: list[tuple[int, str | None, Effect]] = []
+    for i, step in chosen.derived:
+        found = evidence.value(step.source)  # type: ignore[arg-type]  # derived: a source
+        keys[i] = None
+        if found is None:
+            # No training pairs: unanswered. No equipment required: n/a.
+            value = None if step.source == TRAINING else NA
+            live.append((i, value, step.effects[value]))
+        else:
+            live.append((i, *step.live(found)))
+    effects = list(map(getitem, chosen.effects, keys))
+    for i, value, effect in live:
+        values[i] = value
+        effects[i] = effect
+    active: dict[int, Waiver] = {}
+    for qid, waiver in waivers.items() if waivers else ():
+        i = position.get(qid)
+        if i is not None and (found_waiver := active_waiver(waiver, as_of, plan.four_eyes)):
+            active[i] = found_waiver
+            effects[i] = waived(effects[i])
+    scored = chosen.pick_scored(effects)
     blockers: list[str] = []
     short: list[str] = []
-    unattested: list[str] = []
-    oldest: str | None = None
-    open_ids: set[str] = set()
-    # (result index, question, due, given credit by a person)
-    credited: list[tuple[int, Question, date | None, bool]] = []
     late_critical: list[tuple[Question, date, Waiver | None]] = []
-    results: list[QuestionResult] = []
-    attest_states = attestations or {}
-    for i, (q, due, late_if_short, s, memo) in enumerate(plan.steps):
-        qid = q.id
-        if q.when is not None and not when_met(q.when, applied, answers):
-            continue
-        applied.add(qid)
-        is_stale = by_person = rejected = False
-        value: str | None
-        if q.source is not None:
-            live = evidence.value(q.source)
-            if live is None:
-                # No training pairs: unanswered. No equipment required: n/a.
-                value = None if q.source == TRAINING else NA
-                c = plan.credit_of(i, value)
-            else:
-                value = format_number(round(live, 6))
-                c = ratio_credit(q, live) if q.scored else None
-        else:
-            value = answers.get(qid)
-            if value is not None:
-                is_stale = qid in stale
-                rejected = attest_states.get(qid) == REJECTED
-            # A stale or rejected answer is shown with what it said, but counts as no answer.
-            by_person = value is not None and not is_stale and not rejected
-            key = value if by_person else None
-            c = memo[key] if key in memo else plan.credit_of(i, key)
-        waiver = waivers.get(qid) if waivers else None
-        if waiver is not None:
-            waiver = active_waiver(waiver, as_of, four_eyes)
-        late = late_if_short and c is not None and c < 1
-        overdue += late
-        counted = value is not None and not is_stale and not rejected
-        answered = counted or waiver is not None
-        excluded = (value == NA and counted) or waiver is not None
-        blocker = q.critical and late and waiver is None
-        awaits = q.attest and by_person and waiver is None and attest_states.get(qid) != ATTESTED
-        if awaits:
-            unattested.append(qid)
-        if by_person and c and answered_on is not None:
-            day = answered_on.get(qid)
-            if day is not None and (oldest is None or day[:10] < oldest):
-                oldest = day[:10]
-        # Done: n/a, actively waived, full credit, or an informational question answered.
-        done = excluded or c == 1 or (c is None and by_person)
-        if plan.linked:
-            if not done:
-                open_ids.add(qid)
-            if q.requires or (q.requires_parent and parent_open is not None):
-                credited.append((len(results), q, due, by_person and bool(c)))
-        if detail:
-            results.append(
-                QuestionResult(
-                    q,
-                    value,
-                    c,
-                    due,
-                    late,
-                    answered,
-                    by_person,
-                    excluded,
-                    waiver,
-                    is_stale,
-                    blocker,
-                    awaits,
-                    rejected,
-                    done=done,
-                )
-            )
-        if not q.scored:
-            continue
-        scored_count += 1
-        answered_count += answered
-        started = started or by_person
-        if q.critical:
-            if late:
-                late_critical.append((q, due, waiver))  # type: ignore[arg-type]  # late: dated
-                if blocker:
-                    blockers.append(qid)
-            if waiver is None and c is not None and c < 1:
-                short.append(qid)
-        if s >= 0:
-            scored_in[s] += 1
-            answered_in[s] += answered
-            if not excluded and c is not None:
-                totals[s] += q.weight
-                sums[s] += q.weight * c
+    for i, step in chosen.critical:
+        _, late, _, _, _, _, _, _, blocker, below, _, _ = effects[i]
+        if late:
+            late_critical.append((step.question, step.due, active.get(i)))  # type: ignore[arg-type]
+            if blocker:
+                blockers.append(step.id)
+        if below:
+            short.append(step.id)
+    unattested = [
+        qid
+        for i, qid in chosen.attested
+        if effects[i][4] and i not in active and states.get(qid) != ATTESTED
+    ]
+    open_ids = frozenset(compress(ids, map(OPEN, effects))) if plan.linked else frozenset()
     pairs: list[tuple[str, str]] = []
     waiting: list[Waiting] = []
-    for index, q, due, gave_credit in credited:
-        waits = [p for p in q.requires if p in open_ids]
+    waits_of: dict[int, Waiting] = {}
+    for i, step, requires in chosen.linked:
+        waits = [p for p, j in requires if effects[j][11]]
         if parent_open is not None:
-            waits += ["^" + p for p in q.requires_parent if p in parent_open]
+            waits += ["^" + p for p in step.question.requires_parent if p in parent_open]
         if not waits:
             continue
-        waiting.append(Waiting(q, due, tuple(waits), gave_credit))
+        gave_credit = effects[i][10]
+        waiting.append(found_waiting := step.waiting(tuple(waits), gave_credit))
+        waits_of[i] = found_waiting
         if gave_credit:
-            pairs.extend((q.id, p) for p in waits)
-        if detail:
-            results[index] = replace(
-                results[index], waiting_for=tuple(waits), inconsistent=gave_credit
-            )
+            pairs.extend([(step.id, p) for p in waits])
     kept_weight = weighted = 0.0
     sections: list[SectionResult] = []
     for s, section in enumerate(checklist.sections):
-        part = sums[s] / totals[s] if totals[s] else None
-        if part is not None:
+        part = chosen.pick_sections[s](effects)
+        total = sum(map(TOTAL, part))
+        share = sum(map(PART, part)) / total if total else None
+        if share is not None:
             kept_weight += section.weight
-            weighted += section.weight * part
+            weighted += section.weight * share
         if detail:
+            answered = sum(map(ANSWERED, part))
             sections.append(
-                SectionResult(section.id, section.weight, part, answered_in[s], scored_in[s])
+                SectionResult(section.id, section.weight, share, answered, chosen.scored_in[s])
             )
     score = weighted / kept_weight if kept_weight else 0.0
+    started = any(map(BY_PERSON, scored))
     reason = status_reason(checklist, blockers, started, score, short, unattested, pairs)
+    results: tuple[QuestionResult, ...] = ()
+    if detail:
+        awaiting = set(unattested)
+        results = tuple(
+            QuestionResult(
+                step.question,
+                values[i],
+                effect[0],
+                step.due,
+                effect[1],
+                effect[2],
+                effect[4],
+                effect[3],
+                active.get(i),
+                special.get(i, (False, False))[0],
+                effect[8],
+                step.id in awaiting,
+                special.get(i, (False, False))[1],
+                waits_of[i].waiting_for if i in waits_of else (),
+                waits_of[i].inconsistent if i in waits_of else False,
+                done=effect[5],
+            )
+            for i, (step, effect) in enumerate(zip(chosen.steps, effects, strict=True))
+        )
+    given = list(compress(ids, map(GIVES, effects))) if answered_on else []
     return UnitScore(
         checklist.id,
         checklist.version,
         as_of,
         score,
         reason.status,
-        answered_count / scored_count if scored_count else 1.0,
+        sum(map(ANSWERED, scored)) / chosen.scored if chosen.scored else 1.0,
         reason,
         len(blockers),
-        overdue,
+        sum(map(LATE, effects)),
         tuple(late_critical),
         tuple(sections),
-        tuple(results),
+        results,
         len(unattested),
         len({q for q, _ in pairs}),
-        date.fromisoformat(oldest) if oldest else None,
-        frozenset(open_ids),
+        _oldest(given, answered_on),
+        open_ids,
         checklist.stale_after,
         tuple(waiting),
     )
+
+
+def _oldest(questions: list[str], answered_on: Mapping[str, str] | None) -> date | None:
+    """Return the day of the oldest of these questions' answers (None: none known)."""
+    if not questions or not answered_on:
+        return None
+    # The least ISO time has the least day (its first ten characters).
+    days = [day for day in map(answered_on.get, questions) if day is not None]
+    return date.fromisoformat(min(days)[:10]) if days else None
 
 
 def status_reason(

@@ -8,7 +8,8 @@ from typing import Any
 
 from fvmcli.core.deadlines import due_date
 from fvmcli.core.model import NA, Answer, Checklist, Question, Territory, Unit
-from fvmcli.core.scoring import StatusReason, UnitScore, applies_by_type
+from fvmcli.core.score_plan import applies_by_type
+from fvmcli.core.scoring import StatusReason, UnitScore
 from fvmcli.i18n import N_, _, words_in
 from fvmcli.render.values import local_time, percent_shown, percent_text, word
 

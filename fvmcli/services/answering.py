@@ -14,7 +14,7 @@ from typing import Protocol
 from fvmcli.core.answers import evidence_problem, needs_evidence, parse_answer
 from fvmcli.core.deadlines import due_date
 from fvmcli.core.model import Answer, Checklist, Question
-from fvmcli.core.scoring import applicable_questions
+from fvmcli.core.score_plan import applicable_questions
 from fvmcli.errors import Interrupted
 from fvmcli.i18n import _
 

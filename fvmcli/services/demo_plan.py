@@ -23,7 +23,7 @@ from fvmcli.core.model import (
     Question,
     Unit,
 )
-from fvmcli.core.scoring import applicable_questions
+from fvmcli.core.score_plan import applicable_questions
 from fvmcli.services.context import Context
 
 # Go-live of each phase, in days after the as-of date: phase 1 is close, phase 3 a year away.

@@ -15,14 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from fvmcli.core.equipment import ItemTotal
 from fvmcli.core.model import Answer, Checklist, Unit, Waiver
-from fvmcli.core.scoring import (
-    DamagedAnswer,
-    UnitScore,
-    plan_for,
-    revised_questions,
-    score_unit,
-    stale_answers,
-)
+from fvmcli.core.score_plan import DamagedAnswer, plan_for
+from fvmcli.core.scoring import UnitScore, revised_questions, score_unit, stale_answers
 from fvmcli.errors import EnvironmentProblem
 from fvmcli.i18n import _
 from fvmcli.services.context import Context
