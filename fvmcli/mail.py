@@ -36,7 +36,7 @@ class SmtpSettings:
     password: str | None = field(default=None, repr=False)
     cafile: str | None = None
     timeout: float = 30.0  # for each read and write
-    deadline: float = 120.0  # for the whole of one step: connecting, or one message
+    deadline: float = 120.0  # for the whole conversation, from connecting to saying goodbye
 
 
 def smtp_settings(
@@ -47,9 +47,12 @@ def smtp_settings(
     user: str | None = None,
     cafile: str | None = None,
     environ: Mapping[str, str] = os.environ,
+    deadline: str | None = None,
 ) -> SmtpSettings:
     """Return the settings from the options (each of which may come from an ``FVM_SMTP_*``
-    variable) and the password from ``FVM_SMTP_PASSWORD``; refuse what cannot work."""
+    variable) and the password from ``FVM_SMTP_PASSWORD``; refuse what cannot work. The
+    ``deadline`` of the whole conversation, in seconds, is ``FVM_SMTP_DEADLINE``'s unless
+    given."""
     from fvmcli.core.values import email_problem
 
     if not host:
@@ -92,7 +95,7 @@ def smtp_settings(
         )
     if port is not None and not 0 < port < 65536:
         raise InputError(_("--smtp-port: expected 1–65535, got {port}").format(port=port))
-    deadline = _seconds(environ.get(DEADLINE_VARIABLE), 120.0)
+    seconds = _seconds(deadline if deadline is not None else environ.get(DEADLINE_VARIABLE))
     return SmtpSettings(
         host,
         port or DEFAULT_PORT[chosen],
@@ -101,18 +104,20 @@ def smtp_settings(
         user,
         password,
         cafile or None,
-        timeout=min(30.0, deadline),
-        deadline=deadline,
+        timeout=min(30.0, seconds),
+        deadline=seconds,
     )
 
 
 DEADLINE_VARIABLE = "FVM_SMTP_DEADLINE"
+DEADLINE = 120.0  # seconds for the whole conversation with the server, unless told
 
 
-def _seconds(raw: str | None, default: float) -> float:
-    """Return the seconds ``FVM_SMTP_DEADLINE`` gives (1–3600), else ``default``."""
+def _seconds(raw: str | None) -> float:
+    """Return the seconds ``--smtp-deadline`` / ``FVM_SMTP_DEADLINE`` gives (1–3600), else
+    ``DEADLINE``."""
     if raw is None or not raw.strip():
-        return default
+        return DEADLINE
     try:
         value = float(raw)
     except ValueError:
@@ -120,7 +125,7 @@ def _seconds(raw: str | None, default: float) -> float:
     if not 1 <= value <= 3600:
         raise InputError(
             _("{name}: expected 1–3600 seconds, got {raw!r}").format(
-                name=DEADLINE_VARIABLE, raw=raw
+                name=f"--smtp-deadline / {DEADLINE_VARIABLE}", raw=raw
             )
         )
     return value
@@ -199,11 +204,24 @@ def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:
 
 
 class SmtpOutbox:
-    """One SMTP connection, opened at the first message and closed at the end of the block."""
+    """One SMTP connection, opened at the first message and closed at the end of the block.
+    The whole conversation, from connecting to saying goodbye, has one deadline
+    (``SmtpSettings.deadline``): a server that answers each step just in time cannot keep
+    fvm waiting for longer than that in all."""
 
     def __init__(self, settings: SmtpSettings) -> None:
         self.settings = settings
         self._smtp: smtplib.SMTP | None = None
+        self._until: float | None = None  # the monotonic clock's deadline, from connecting
+
+    def _left(self) -> float:
+        """Return the seconds left of the conversation's deadline (counted from the first
+        call: connecting)."""
+        import time
+
+        if self._until is None:
+            self._until = time.monotonic() + self.settings.deadline
+        return self._until - time.monotonic()
 
     def __enter__(self) -> SmtpOutbox:
         return self
@@ -231,7 +249,7 @@ class SmtpOutbox:
             else smtplib.SMTP(timeout=s.timeout)
         )
         smtp._host = s.host  # type: ignore[attr-defined]  # what TLS checks the certificate against
-        watch = _Deadline(smtp, s.deadline)
+        watch = _Deadline(smtp, self._left())
         try:
             with watch:
                 smtp.connect(s.host, s.port)
@@ -298,8 +316,11 @@ class SmtpOutbox:
 
         if self._smtp is None:
             self._smtp = self._connect()
-        watch = _Deadline(self._smtp, self.settings.deadline)
+        watch = _Deadline(self._smtp, self._left())
         try:
+            if self._left() <= 0:  # the deadline passed between two messages
+                watch.passed = True
+                raise smtplib.SMTPServerDisconnected("deadline")
             with watch:
                 refused = self._smtp.send_message(message)
                 if watch.passed:  # the server never finished saying it took the message
@@ -325,7 +346,10 @@ class SmtpOutbox:
                     _(
                         "the SMTP server {where} did not take the message within {seconds:g} s"
                     ).format(where=self._where(), seconds=self.settings.deadline),
-                    hint=_("Nothing more was sent; the next run sends what is left."),
+                    hint=_(
+                        "Nothing more was sent; the next run sends what is left. The deadline "
+                        "is for the whole conversation: --smtp-deadline / FVM_SMTP_DEADLINE."
+                    ),
                 ) from exc
             raise MailUnavailable(
                 _("the SMTP server {where} stopped: {exc}").format(where=self._where(), exc=exc)
@@ -344,8 +368,11 @@ class SmtpOutbox:
 
         smtp, self._smtp = self._smtp, None
         if smtp is not None:
+            left = min(self._left(), 10.0)
             try:
-                with _Deadline(smtp, min(self.settings.deadline, 10.0)):
+                if left <= 0:
+                    raise smtplib.SMTPServerDisconnected("deadline")
+                with _Deadline(smtp, left):
                     smtp.quit()
             except (smtplib.SMTPException, OSError):
                 smtp.close()

@@ -693,3 +693,91 @@ def test_a_python_caller_gets_what_the_command_does(fvm: Fvm, tmp_path: Path) ->
             failed.raise_if_failed()
     finally:
         ctx.close()
+
+
+class Drip:
+    """An SMTP server on loopback that answers the greeting, EHLO and the end of a message a
+    byte every ``pause`` seconds, and all else at once: each step (connecting, one message)
+    takes less than the deadline, the whole conversation more."""
+
+    def __init__(self, pause: float = 0.2) -> None:
+        import socket
+        import threading
+
+        self.pause = pause
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.acknowledged = 0  # messages whose "250" was sent in full
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _drip(self, conn: Any, text: bytes) -> None:
+        import time
+
+        for byte in text:
+            conn.sendall(bytes([byte]))
+            time.sleep(self.pause)
+
+    def _serve(self) -> None:
+        self.server.settimeout(20)
+        try:
+            conn, _ = self.server.accept()
+        except OSError:
+            return
+        with conn:
+            try:
+                self._drip(conn, b"220 ok\r\n")
+                reader = conn.makefile("rb")
+                while line := reader.readline():
+                    word = line[:4].upper()
+                    if word in (b"EHLO", b"HELO"):
+                        self._drip(conn, b"250 ok\r\n")
+                    elif word == b"DATA":
+                        conn.sendall(b"354 go ahead\r\n")
+                        while reader.readline() not in (b".\r\n", b""):
+                            pass
+                        self._drip(conn, b"250 ok\r\n")
+                        self.acknowledged += 1
+                    elif word == b"QUIT":
+                        conn.sendall(b"221 bye\r\n")
+                        return
+                    else:
+                        conn.sendall(b"250 ok\r\n")
+            except OSError:
+                return
+
+    def close(self) -> None:
+        self.server.close()
+        self.thread.join(timeout=20)
+
+
+def test_the_deadline_is_for_the_whole_conversation(fvm: Fvm) -> None:
+    """Connecting takes 3.2 s and the message 1.6 s, each within a deadline of 4 s, the two
+    together not: fvm gives up at 4 s (--smtp-deadline), exits 4 naming the server, and
+    records nothing, since the server never said it took the message (issue 44)."""
+    import time
+
+    seed(fvm.url)
+    server = Drip()
+    try:
+        start = time.monotonic()
+        result = run(fvm, *plain(server.port), "--smtp-deadline", "4", code=4)
+        took = time.monotonic() - start
+    finally:
+        server.close()
+    assert took < 6.5, took
+    assert f"127.0.0.1:{server.port}" in result.stderr and "within 4 s" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert server.acknowledged == 0
+    assert fvm.scalar("SELECT count(*) FROM reminders") == 0
+    assert fvm.json("remind", "log") == []
+
+
+def test_the_deadline_is_in_the_help() -> None:
+    from typer.testing import CliRunner
+
+    from fvmcli.cli.app import app
+
+    shown = CliRunner().invoke(app, ["--lang", "en", "remind", "--help"], env={"COLUMNS": "200"})
+    assert "--smtp-deadline" in shown.stdout and "FVM_SMTP_DEADLINE" in shown.stdout
+    assert "whole conversation" in shown.stdout

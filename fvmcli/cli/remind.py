@@ -84,6 +84,14 @@ def remind(
         metavar="FILE",
         help="Certificate authorities to trust for the server (PEM), if not the system's.",
     ),
+    smtp_deadline: str | None = typer.Option(
+        None,
+        "--smtp-deadline",
+        envvar="FVM_SMTP_DEADLINE",
+        metavar="SECONDS",
+        help="Give up on the SMTP server after this many seconds for the whole conversation "
+        "(1–3600, default 120); what it took by then stays recorded.",
+    ),
     by: str | None = BY,
 ) -> None:
     """Send each selected unit one digest: overdue items, items due soon, open blockers and
@@ -105,7 +113,9 @@ def remind(
     from fvmcli.cli.views.remind import reminders_view
     from fvmcli.services.remind import SmtpOptions, run_reminders
 
-    smtp = SmtpOptions(smtp_host, smtp_port, smtp_security, smtp_user, sender, cafile)
+    smtp = SmtpOptions(
+        smtp_host, smtp_port, smtp_security, smtp_user, sender, cafile, smtp_deadline
+    )
     with progress(_("Reminders (units done)"), steps=None) as step:
         done = run_reminders(
             get_env(ctx),

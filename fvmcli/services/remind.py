@@ -217,6 +217,7 @@ class SmtpOptions:
     user: str | None = None
     sender: str | None = None
     cafile: str | None = None
+    deadline: str | None = None  # seconds for the whole conversation (FVM_SMTP_DEADLINE's)
 
 
 DRY_RUN_SENDER = "fvm@localhost"
@@ -248,7 +249,13 @@ def run_reminders(
         None
         if dry_run
         else smtp_settings(
-            smtp.host, smtp.port, smtp.security, smtp.sender, smtp.user, cafile=smtp.cafile
+            smtp.host,
+            smtp.port,
+            smtp.security,
+            smtp.sender,
+            smtp.user,
+            cafile=smtp.cafile,
+            deadline=smtp.deadline,
         )
     )
     done = remind(
