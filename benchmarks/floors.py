@@ -147,14 +147,14 @@ def answers(url: str, file: str) -> None:
         cursor.executemany(
             "INSERT INTO answers (unit_id, checklist, question, value, comment, answered_by, "
             f"answered_at, version) VALUES ({', '.join([p] * 8)})",
-            [(u, "golive", q, v, None, "bench", at, 1) for u, q, v in batch],
+            [(u, "golive", q, v, c or None, "bench", at, 1) for u, q, v, c in batch],
         )
         cursor.executemany(
             'INSERT INTO history (at, "by", kind, unit_id, scope, subject, old, new, comment, '
             f"version, login) VALUES ({', '.join([p] * 11)})",
             [
-                (at, "bench", "answer", u, "golive", q, None, v, None, 1, "bench")
-                for u, q, v in batch
+                (at, "bench", "answer", u, "golive", q, None, v, c or None, 1, "bench")
+                for u, q, v, c in batch
             ],
         )
 
@@ -163,7 +163,7 @@ def answers(url: str, file: str) -> None:
         next(reader)
         batch: list[list[str]] = []
         for row in reader:
-            batch.append(row[:3])
+            batch.append(row[:4])
             if len(batch) >= 5000:
                 flush(batch)
                 batch = []

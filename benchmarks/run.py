@@ -151,6 +151,7 @@ def write_files(folder: Path, units: int, seed: int = 7) -> dict[str, Path]:
     from fvmcli.content.checklists import load_checklist
     from fvmcli.content.locate import ContentDirs
     from fvmcli.content.territory import load_territory
+    from fvmcli.core.answers import needs_evidence
     from fvmcli.core.score_plan import applicable_questions
 
     rng = random.Random(seed)
@@ -178,7 +179,7 @@ def write_files(folder: Path, units: int, seed: int = 7) -> dict[str, Path]:
             u, _, _, t, _ = rows[p % units]
             f.write(f"p{p:06d};Person {p} Åberg;{rng.choice(ROLES[t])};{u}\n")
     with paths["answers"].open("w", encoding="utf-8") as f:
-        f.write("unit;question;value\n")
+        f.write("unit;question;value;comment\n")
         for u, _, _, t, _ in rows:
             for q in applicable_questions(checklist, t, {}):
                 if q.derived or q.when is not None:
@@ -191,8 +192,10 @@ def write_files(folder: Path, units: int, seed: int = 7) -> dict[str, Path]:
                     "date": "2026-10-01",
                     "text": "Inga risker",
                 }.get(q.type) or q.options[0].id
+                # A question that needs evidence is answered with it (a link), as it must be.
+                comment = "https://intra.example/bevis" if needs_evidence(q) else ""
                 if rng.random() < 0.9:  # some questions left open, as in life
-                    f.write(f"{u};{q.id};{value}\n")
+                    f.write(f"{u};{q.id};{value};{comment}\n")
     with paths["inventory"].open("w", encoding="utf-8") as f:
         f.write("unit;item;present;configured;tested\n")
         for u, *_ in rows:
@@ -278,13 +281,15 @@ def answers(url: str, paths: dict[str, Path]) -> None:
     rows = []
     value_of = {"ja": "yes", "nej": "no", "delvis": "partial"}
     for line in paths["answers"].read_text("utf-8").splitlines()[1:]:
-        unit, question, value = line.split(";")
+        unit, question, value, comment = line.split(";")
         value = value_of.get(value, value.replace(",", "."))
-        rows.append((unit, "golive", question, value, "bench", "2026-11-01T10:00", 1))
+        rows.append(
+            (unit, "golive", question, value, comment or None, "bench", "2026-11-01T10:00", 1)
+        )
     bulk(
         url,
-        "INSERT INTO answers (unit_id, checklist, question, value, answered_by, answered_at, "
-        "version) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO answers (unit_id, checklist, question, value, comment, answered_by, "
+        "answered_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
 
