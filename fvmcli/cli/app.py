@@ -129,6 +129,9 @@ class FvmGroup(TyperGroup):
                 ).format(name=type(exc).__name__, where=where)
             )
             raise typer.Exit(int(ExitCode.INTERNAL)) from None
+        finally:
+            if isinstance(ctx.obj, Context):
+                ctx.obj.close()  # the database's connection, kept for the command's transactions
 
 
 def _discard_unused(ctx: Any) -> None:

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 # What a column recorded by its digest holds in an entry's state: this prefix and the hex.
@@ -27,7 +28,7 @@ class Shape:
     personal: tuple[str, ...] = ()
     digested: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def public(self) -> tuple[str, ...]:
         """Return the recorded columns that are not personal, in order."""
         return tuple(c for c in self.columns if c not in self.personal)
@@ -56,10 +57,15 @@ class Difference:
         }
 
 
+_PLAIN = (str, int, float, bool)  # kept as they are, whatever else ``plain`` changes
+
+
 def plain(value: Any) -> Any:
     """Return a stored value as the record keeps it: dates and times as ISO text (SQLite's
     form, whatever the driver returns), exact numbers as floats or ints, bytes as their
     digest."""
+    if value is None or type(value) in _PLAIN:
+        return value
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -81,16 +87,20 @@ def digested(value: Any) -> Any:
 def state_of(shape: Shape, row: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """Return the row as an entry records it: (its public columns, its personal columns);
     a column the row does not give is None (the table's default)."""
-    public = {
-        c: digested(row.get(c)) if c in shape.digested else plain(row.get(c)) for c in shape.public
-    }
-    personal = {c: plain(row.get(c)) for c in shape.personal}
+    get = row.get
+    if shape.digested:
+        public = {
+            c: digested(get(c)) if c in shape.digested else plain(get(c)) for c in shape.public
+        }
+    else:
+        public = {c: plain(get(c)) for c in shape.public}
+    personal = {c: plain(get(c)) for c in shape.personal}
     return public, personal
 
 
 def key_of(shape: Shape, row: Mapping[str, Any]) -> tuple[Any, ...]:
     """Return a row's key as the record orders it."""
-    return tuple(plain(row[c]) for c in shape.key)
+    return tuple([plain(row[c]) for c in shape.key])
 
 
 @dataclass(frozen=True)

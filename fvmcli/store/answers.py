@@ -53,11 +53,12 @@ def save_answers(
     """Store answers that differ from the current ones; return how many changed.
 
     Each change is appended to history with the previous value. Current answers are read in one
-    query and new rows written in one batch, so imports of many units stay fast.
+    query and new and changed rows written in one batch (``record.upsert``), so imports of
+    many units stay fast.
     """
     lock_units(conn, {n.unit_id for n in batch})
     current = answers_by_unit(conn, checklist, {n.unit_id for n in batch}) if batch else {}
-    inserts: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []
     changes: list[Change] = []
     limits = revised or {}
     count = 0
@@ -91,39 +92,25 @@ def save_answers(
             version,
         )
         count += 1
-        if old is None:
-            inserts.append(
-                {
-                    "unit_id": new.unit_id,
-                    "checklist": checklist,
-                    "question": new.question,
-                    "value": new.value,
-                    "comment": new.comment,
-                    "answered_by": who,
-                    "answered_at": when,
-                    "version": version,
-                }
-            )
-            changes.append(change)
-        else:
-            record.update(
-                conn,
-                "answers",
-                {"unit_id": new.unit_id, "checklist": checklist, "question": new.question},
-                {
-                    "value": new.value,
-                    "comment": new.comment,
-                    "answered_by": who,
-                    "answered_at": when,
-                    "version": version,
-                    # A new answer, even with the same value, starts unattested.
-                    "attestation": None,
-                    "attested_by": None,
-                    "attested_at": None,
-                },
-                change,
-            )
-    record.insert(conn, "answers", inserts, changes)
+        # The whole row: a changed answer replaces the stored one, even with the same value
+        # starting unattested again.
+        rows.append(
+            {
+                "unit_id": new.unit_id,
+                "checklist": checklist,
+                "question": new.question,
+                "value": new.value,
+                "comment": new.comment,
+                "answered_by": who,
+                "answered_at": when,
+                "version": version,
+                "attestation": None,
+                "attested_by": None,
+                "attested_at": None,
+            }
+        )
+        changes.append(change)
+    record.upsert(conn, "answers", rows, changes)
     return count
 
 

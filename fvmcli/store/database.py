@@ -18,8 +18,8 @@ from fvmcli.store.db_errors import database_error, environment_hint, operational
 from fvmcli.store.driver import (
     BUSY_TIMEOUT_MS,
     Connection,
+    Kept,
     bounded_waits,
-    connect,
     missing_table,
     psycopg_module,
     sqlite_settings,
@@ -149,9 +149,9 @@ class SchemaState:
 
 
 class Database:
-    """One database: short transactions for reading and for writing, each on a connection
-    of its driver (``store/driver.py``); SQLAlchemy and Alembic only build and upgrade the
-    schema."""
+    """One database: short transactions for reading and for writing, all on one connection
+    of its driver (``store/driver.Kept``, closed by ``dispose``); SQLAlchemy and Alembic only
+    build and upgrade the schema."""
 
     def __init__(self, url: str) -> None:
         self.url = url
@@ -176,6 +176,7 @@ class Database:
                 ),
                 hint=_("fvm speaks to SQLite files and to PostgreSQL through psycopg."),
             )
+        self._kept = Kept(self.backend, self._target)
 
     @cached_property
     def engine(self) -> sa.Engine:
@@ -205,7 +206,7 @@ class Database:
     @contextmanager
     def read(self) -> Iterator[Connection]:
         """Yield a connection in a read transaction (on PostgreSQL, one snapshot)."""
-        with self._translate(), connect(self.backend, self._target, login=self._login) as conn:
+        with self._translate(), self._kept.transaction(login=self._login) as conn:
             yield conn
 
     @contextmanager
@@ -213,7 +214,7 @@ class Database:
         """Yield a connection in one write transaction: committed on success, rolled back on
         error, and always rolled back for a dry run."""
         login = self.login
-        opened = connect(self.backend, self._target, write=True, keep=not dry_run, login=login)
+        opened = self._kept.transaction(write=True, keep=not dry_run, login=login)
         with self._translate(), opened as conn:
             yield conn
 
@@ -451,6 +452,8 @@ class Database:
         self._upgrade()
 
     def dispose(self) -> None:
-        """Let go of SQLAlchemy's engine, when a migration made one."""
+        """Close the driver's connection, and let go of SQLAlchemy's engine when a migration
+        made one."""
+        self._kept.close()
         if "engine" in self.__dict__:
             self.engine.dispose()

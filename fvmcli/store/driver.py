@@ -273,24 +273,82 @@ def missing_table(exc: BaseException) -> bool:
     return getattr(orig, "sqlstate", None) == "42P01" or "no such table" in str(orig)
 
 
-@contextmanager
-def sqlite_transaction(
-    path: str, *, write: bool = False, keep: bool = True, login: str | None = None
-) -> Iterator[Connection]:
-    """Yield a Connection on the SQLite file in one transaction, closed afterwards: a read, or
-    with ``write`` a write that holds the write lock from its start (two terminals queue on
-    the busy timeout instead of failing midway), committed when ``keep`` and nothing failed.
-    A write makes the file's folder when missing (the user data folder on first use); a read
-    creates and changes nothing (``sqlite_uri``, ``sqlite_settings``)."""
+def sqlite_open(path: str, *, write: bool = False) -> sqlite3.Connection:
+    """Return a connection on the SQLite file with fvm's settings. One to write makes the
+    file's folder when missing (the user data folder on first use); one to read creates and
+    changes nothing (``sqlite_uri``, ``sqlite_settings``)."""
     if write:
         pathlib.Path(path).parent.mkdir(parents=True, exist_ok=True)
     connecting(path)
     dbapi = sqlite3.connect(sqlite_uri(path, write=write), timeout=BUSY_TIMEOUT_MS / 1000, uri=True)
     try:
         sqlite_settings(dbapi, read=not write)
-        dbapi.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-        yield Connection(dbapi, "sqlite", login)
-        dbapi.execute("COMMIT" if write and keep else "ROLLBACK")
+    except BaseException:
+        dbapi.close()
+        raise
+    return dbapi
+
+
+def postgresql_open(conninfo: str, *, write: bool = False) -> Any:
+    """Return a psycopg connection on the PostgreSQL database with fvm's settings (the same
+    for reading and writing)."""
+    dbapi = psycopg_module().connect(conninfo)
+    try:
+        bounded_waits(dbapi)
+    except BaseException:
+        dbapi.close()
+        raise
+    return dbapi
+
+
+@contextmanager
+def sqlite_within(
+    dbapi: sqlite3.Connection, *, write: bool = False, keep: bool = True, login: str | None = None
+) -> Iterator[Connection]:
+    """Yield a Connection in one transaction on an open SQLite connection: a read, or with
+    ``write`` a write that holds the write lock from its start (two terminals queue on the
+    busy timeout instead of failing midway), committed when ``keep``. On an error the
+    transaction is left open: the caller closes the connection, which keeps nothing."""
+    dbapi.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+    yield Connection(dbapi, "sqlite", login)
+    dbapi.execute("COMMIT" if write and keep else "ROLLBACK")
+
+
+@contextmanager
+def postgresql_within(
+    dbapi: Any, *, write: bool = False, keep: bool = True, login: str | None = None
+) -> Iterator[Connection]:
+    """Yield a Connection in one transaction on an open psycopg connection: a read on one
+    snapshot, or with ``write`` a write committed when ``keep``. On an error the caller
+    closes the connection."""
+    if write:
+        dbapi.isolation_level = None  # the server's default, READ COMMITTED
+        dbapi.read_only = None
+    else:
+        # One snapshot for the whole command: every stream of a read sees the same
+        # database, however long the read takes and whatever commits meanwhile.
+        dbapi.isolation_level = psycopg_module().IsolationLevel.REPEATABLE_READ
+        dbapi.read_only = True
+        # Streams are read to their end: plan them for the whole result, not its first
+        # rows (PostgreSQL plans a cursor for a tenth of its rows unless told).
+        dbapi.execute("SET LOCAL cursor_tuple_fraction = 1.0")
+    yield Connection(dbapi, "postgresql", login)
+    if write and keep:
+        dbapi.commit()
+    else:
+        dbapi.rollback()
+
+
+@contextmanager
+def sqlite_transaction(
+    path: str, *, write: bool = False, keep: bool = True, login: str | None = None
+) -> Iterator[Connection]:
+    """Yield a Connection on the SQLite file in one transaction (``sqlite_within``) on a
+    connection of its own, closed afterwards."""
+    dbapi = sqlite_open(path, write=write)
+    try:
+        with sqlite_within(dbapi, write=write, keep=keep, login=login) as conn:
+            yield conn
     finally:
         dbapi.close()  # a transaction left open (an error) ends with nothing kept
 
@@ -299,28 +357,71 @@ def sqlite_transaction(
 def postgresql_transaction(
     conninfo: str, *, write: bool = False, keep: bool = True, login: str | None = None
 ) -> Iterator[Connection]:
-    """Yield a Connection on the PostgreSQL database in one transaction, closed afterwards: a
-    read on one snapshot, or with ``write`` a write committed when ``keep`` and nothing
-    failed."""
-    psycopg = psycopg_module()
-    dbapi = psycopg.connect(conninfo)
+    """Yield a Connection on the PostgreSQL database in one transaction
+    (``postgresql_within``) on a connection of its own, closed afterwards."""
+    dbapi = postgresql_open(conninfo, write=write)
     try:
-        bounded_waits(dbapi)
-        if not write:
-            # One snapshot for the whole command: every stream of a read sees the same
-            # database, however long the read takes and whatever commits meanwhile.
-            dbapi.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
-            dbapi.read_only = True
-            # Streams are read to their end: plan them for the whole result, not its first
-            # rows (PostgreSQL plans a cursor for a tenth of its rows unless told).
-            dbapi.execute("SET LOCAL cursor_tuple_fraction = 1.0")
-        yield Connection(dbapi, "postgresql", login)
-        if write and keep:
-            dbapi.commit()
-        else:
-            dbapi.rollback()
+        with postgresql_within(dbapi, write=write, keep=keep, login=login) as conn:
+            yield conn
     finally:
         dbapi.close()
+
+
+class Kept:
+    """One driver connection to ``target``, opened at the first transaction and kept for the
+    next ones, one at a time: a command connects once however many short transactions it
+    runs (its schema check, the content in force, its write). A SQLite file opened to read is
+    opened again, to write, at the first write (a read creates and changes nothing,
+    ``sqlite_open``); a PostgreSQL connection serves both. A transaction that fails closes
+    the connection (nothing of that transaction is kept; the next one connects again); a
+    transaction asked for inside another runs on a connection of its own, as each did before."""
+
+    def __init__(self, backend: str, target: str) -> None:
+        self.backend = backend
+        self.target = target
+        self._dbapi: Any = None
+        self._writes = False  # whether the open connection was opened to write
+        self._busy = False
+        self._closing: Any = None
+
+    @contextmanager
+    def transaction(
+        self, *, write: bool = False, keep: bool = True, login: str | None = None
+    ) -> Iterator[Connection]:
+        """Yield a Connection in one transaction (``sqlite_within``, ``postgresql_within``)."""
+        if self._busy:
+            with connect(self.backend, self.target, write=write, keep=keep, login=login) as conn:
+                yield conn
+            return
+        if self._dbapi is not None and write and not self._writes and self.backend == "sqlite":
+            self.close()
+        if self._dbapi is None:
+            self._open(write)
+        within = sqlite_within if self.backend == "sqlite" else postgresql_within
+        self._busy = True
+        try:
+            with within(self._dbapi, write=write, keep=keep, login=login) as conn:
+                yield conn
+        except BaseException:
+            self.close()
+            raise
+        finally:
+            self._busy = False
+
+    def _open(self, write: bool) -> None:
+        import weakref
+
+        opened = sqlite_open if self.backend == "sqlite" else postgresql_open
+        self._dbapi = opened(self.target, write=write)
+        self._writes = write
+        # Closed when the Kept is let go of or at exit, whoever forgot to close it.
+        self._closing = weakref.finalize(self, self._dbapi.close)
+
+    def close(self) -> None:
+        """Close the connection, when one is open."""
+        if self._closing is not None:
+            self._closing()
+        self._dbapi = self._closing = None
 
 
 def connect(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from fvmcli.store.driver import Connection, in_list
@@ -76,8 +77,8 @@ def append(conn: Connection, entries: list[tuple[object, ...]]) -> None:
         if conn.backend == "postgresql":
             conn.run(_CHAIN_LOCK)
         head = head_of(conn)
-    places = [ENTRY_COLUMNS.index(name) for name in CHAIN_COLUMNS]
-    rows, conn.chain_head = chained(head or GENESIS, (tuple(e[i] for i in places) for e in entries))
+    pick = itemgetter(*(ENTRY_COLUMNS.index(name) for name in CHAIN_COLUMNS))
+    rows, conn.chain_head = chained(head or GENESIS, map(pick, entries))
     conn.insert("history", (*CHAIN_COLUMNS, *LINKS), rows)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
+from operator import attrgetter
 from typing import Any
 
 from fvmcli.core.history_chain import canonical
@@ -20,6 +21,8 @@ from fvmcli.core.record import Replayed, Shape, key_of, plain, state_of
 from fvmcli.store.driver import Connection, quoted
 from fvmcli.store.history import HEAD_COLUMNS, Change, append
 from fvmcli.store.record_shapes import DATE_KEYS, NUMERIC_KEYS, SHAPES
+
+_HEAD = attrgetter(*HEAD_COLUMNS)  # a change's fields up to its version, in one call
 
 
 def _entry(
@@ -29,7 +32,7 @@ def _entry(
     public, personal = state_of(shape, row)
     private = canonical(personal).decode("utf-8") if shape.personal else None
     return (
-        *(getattr(change, name) for name in HEAD_COLUMNS),
+        *_HEAD(change),
         change.login or conn.login,
         change.key,
         shape.table,
@@ -42,7 +45,7 @@ def _entry(
 def _removal(conn: Connection, shape: Shape, key: Sequence[Any], change: Change) -> tuple[Any, ...]:
     """Return the history entry of ``change`` that removed the row with ``key``."""
     return (
-        *(getattr(change, name) for name in HEAD_COLUMNS),
+        *_HEAD(change),
         change.login or conn.login,
         change.key,
         shape.table,

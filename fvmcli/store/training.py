@@ -92,10 +92,10 @@ def upsert_people(conn: Connection, batch: list[Person], *, by: str, at: str) ->
             _person_json(old) if old else None,
             _person_json(person),
         )
-        if person.id in inserts or old is None:
-            inserts[person.id] = ({"id": person.id, **values}, change)
-            if old is None and person.id not in added:
+        if old is None:  # a new person named twice: the last row wins, added once
+            if person.id not in inserts:
                 added.append(person.id)
+            inserts[person.id] = ({"id": person.id, **values}, change)
         else:
             record.update(conn, "people", {"id": person.id}, values, change)
             changed.append(person.id)
