@@ -54,12 +54,23 @@ def status(
 
     env = get_env(ctx)
     found = territory_status(
-        env, filters, checklist_id=checklist_id, as_of=as_of, fail_on=fail_on, detail=False
+        env,
+        filters,
+        checklist_id=checklist_id,
+        as_of=as_of,
+        fail_on=fail_on,
+        detail=False,
+        past_damage=True,
     )
     out.emit(status_view(found, env.lang, env.territory))
     warn_undated(found)
     if found.gate_failed:
         warn(gate_warning(found, fail_on or "red"))
+    if found.damaged:
+        from fvmcli.services.readiness import damaged_units
+
+        raise damaged_units(found.damaged, found.checklist.id)
+    if found.gate_failed:
         raise typer.Exit(int(ExitCode.GATE_FAILED))
 
 

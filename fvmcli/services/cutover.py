@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fvmcli.core.cutover import BlockerItem, UnitRow
 from fvmcli.core.equipment import ItemTotal
@@ -18,6 +18,9 @@ from fvmcli.errors import InputError
 from fvmcli.i18n import _
 from fvmcli.services.context import Context
 from fvmcli.services.territory import UnitFilter, parse_day
+
+if TYPE_CHECKING:
+    from fvmcli.services.readiness import DamagedUnit
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,8 @@ class TerritoryStatus:
     needs: list[ItemTotal] = field(default_factory=list)
     gate_failed: bool = False
     undated_phases: list[int] = field(default_factory=list)  # selected, with no go-live yet
+    # Units not scored for a damaged stored answer (only when asked to go on past them).
+    damaged: list[DamagedUnit] = field(default_factory=list)
 
     @cached_property
     def _summaries(self) -> dict[str, Any]:
@@ -75,7 +80,14 @@ class TerritoryStatus:
         """Return the ``cutover status --json`` document of ``cli.md``; with ``stream`` its
         units come as an iterator, each made as it is written (a region's worth of unit
         objects never exists at once)."""
+        from fvmcli.services.readiness import damaged_json
+
         units = (r.as_dict() for r in self.rows)
+        damaged = (
+            {"damaged": [damaged_json(d, self.checklist.id) for d in self.damaged]}
+            if self.damaged
+            else {}
+        )
         return {
             "as_of": self.as_of.isoformat(),
             "checklist": self.checklist.id,
@@ -84,6 +96,7 @@ class TerritoryStatus:
             "by_area": self.summaries_by("area"),
             "by_type": self.summaries_by("type"),
             "by_phase": self.summaries_by("phase"),
+            **damaged,
         }
 
 
@@ -95,10 +108,13 @@ def territory_status(
     as_of: str | date | None = None,
     fail_on: str | None = None,
     detail: bool = True,
+    past_damage: bool = False,
 ) -> TerritoryStatus:
     """Return every selected unit's readiness, worst first, with a fixed number of queries
     whatever the number of units; ``fail_on`` (red or amber) sets ``gate_failed``. Without
-    ``detail`` only the unit rows are made (no blockers, coverage or needs).
+    ``detail`` only the unit rows are made (no blockers, coverage or needs). A unit with a
+    stored answer its question cannot hold stops the whole (EnvironmentProblem), or, with
+    ``past_damage``, is left out of the rows and listed in ``damaged``.
 
     Units are scored by the one scorer (``core.scoring.score_unit``) as their records stream
     past unit by unit; only each unit's row is kept."""
@@ -138,12 +154,13 @@ def territory_status(
     coverage: list[CoverageRow] = []
     needs = needs_start(ctx.catalog) if detail else None
     misfits: list[Unit] = []
+    damaged: list[DamagedUnit] | None = [] if past_damage else None
     seen: set[str] = set()
     phases: set[int] = set()
     with ctx.open().read() as conn:
         dated = go_live_dates(conn)
         for unit, summary, figures in territory_summaries(
-            ctx, conn, checklist, scope, day, needs=needs, misfits=misfits
+            ctx, conn, checklist, scope, day, needs=needs, misfits=misfits, damaged=damaged
         ):
             c = figures.coverage
             phase = phase_of(unit.area)
@@ -159,6 +176,7 @@ def territory_status(
                     )
                 )
         check_fit(ctx, misfits)
+        seen.update(d.unit.id for d in damaged or ())
         if scope.ids and len(seen) < len(set(scope.ids)):
             refuse_unknown(conn, set(scope.ids) - seen)
     rows.sort(key=row_rank)
@@ -172,6 +190,7 @@ def territory_status(
         needs_list(ctx.catalog, needs) if needs is not None else [],
         gate_failed((r.status for r in rows), fail_on),
         sorted(phases - set(dated)),
+        sorted(damaged or (), key=lambda d: d.unit.id),
     )
 
 

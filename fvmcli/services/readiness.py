@@ -18,7 +18,7 @@ from fvmcli.core.model import Answer, Checklist, Unit, Waiver
 from fvmcli.core.score_plan import DamagedAnswer, plan_for
 from fvmcli.core.scoring import UnitScore, revised_questions, score_unit, stale_answers
 from fvmcli.errors import EnvironmentProblem
-from fvmcli.i18n import _
+from fvmcli.i18n import _, ngettext
 from fvmcli.services.context import Context
 from fvmcli.services.territory import check_fit, require_unit
 from fvmcli.store.evidence import UnitFigures
@@ -26,6 +26,16 @@ from fvmcli.store.reads import Scope
 
 if TYPE_CHECKING:
     from fvmcli.store.driver import Connection
+
+
+@dataclass(frozen=True)
+class DamagedUnit:
+    """A unit that is not scored: its stored answer to ``question`` is ``value``, which the
+    question cannot hold (the database was changed by hand)."""
+
+    unit: Unit
+    question: str
+    value: str
 
 
 @dataclass(frozen=True)
@@ -82,6 +92,7 @@ def territory_summaries(  # noqa: C901 (the streams of one scope, walked side by
     detail: bool = False,
     items: bool = False,
     go_live: dict[int, date | None] | None = None,
+    damaged: list[DamagedUnit] | None = None,
 ) -> Iterator[tuple[Unit, UnitScore, UnitFigures]]:
     """Yield every unit of the scope with its score, status and counts, its coverage and
     readiness, scored by the one scorer; with ``detail`` each question's result too, with
@@ -93,8 +104,10 @@ def territory_summaries(  # noqa: C901 (the streams of one scope, walked side by
     one unit's records are in memory at a time, however large the territory. Work that is the
     same for many units (applicability by type, due dates, credits of each value) is done once
     per plan. A unit whose area or type the content no longer has is not scored but put in
-    ``misfits`` (the caller refuses the territory, ``check_fit``). When the checklist has
-    prerequisites in parent units, the parents are scored first."""
+    ``misfits`` (the caller refuses the territory, ``check_fit``). A unit with a stored answer
+    its question cannot hold is refused (EnvironmentProblem naming it), or, with ``damaged``,
+    not scored but put there, and the others are. When the checklist has prerequisites in
+    parent units, the parents are scored first."""
     from fvmcli.core.training import coverage
     from fvmcli.store.evidence import EMPTY, unit_figures
     from fvmcli.store.reads import (
@@ -115,15 +128,25 @@ def territory_summaries(  # noqa: C901 (the streams of one scope, walked side by
     keep = scope.kept()
     dates: dict[int, date | None] = {**go_live_dates(conn), **(go_live or {})}
     parent_open: dict[str, frozenset[str]] = {}
+    # A parent whose answers are damaged: its children are not scored either (with ``damaged``).
+    broken: dict[str, DamagedUnit] = {}
     if any(q.requires_parent for q in checklist.questions):
         parents = parents_of(conn, scope)
         if parents:
+            found_broken: list[DamagedUnit] | None = [] if damaged is not None else None
             parent_open = {
                 unit.id: score.open
                 for unit, score, _ in territory_summaries(
-                    ctx, conn, checklist, Scope(tuple(parents)), as_of, go_live=go_live
+                    ctx,
+                    conn,
+                    checklist,
+                    Scope(tuple(parents)),
+                    as_of,
+                    go_live=go_live,
+                    damaged=found_broken,
                 )
             }
+            broken = {d.unit.id: d for d in found_broken or ()}
     waivers = waivers_by_unit(conn, checklist.id, ids)
     overrides = overrides_by_unit(conn, ids)
     requires = ctx.curriculum.requires()
@@ -159,6 +182,11 @@ def territory_summaries(  # noqa: C901 (the streams of one scope, walked side by
                 needs,
                 items=items,
             )
+            if unit.parent in broken:
+                assert damaged is not None  # only then is a parent left unscored
+                of_parent = broken[unit.parent]
+                damaged.append(DamagedUnit(unit, "^" + of_parent.question, of_parent.value))
+                continue
             try:
                 summary = score_unit(
                     plan_for(
@@ -174,7 +202,10 @@ def territory_summaries(  # noqa: C901 (the streams of one scope, walked side by
                     detail=detail,
                 )
             except DamagedAnswer as exc:
-                raise damaged_answer(unit.id, exc) from None
+                if damaged is None:
+                    raise damaged_answer(unit.id, exc) from None
+                damaged.append(DamagedUnit(unit, exc.question, exc.value))
+                continue
             yield unit, summary, found
 
 
@@ -186,6 +217,58 @@ def damaged_answer(unit_id: str, exc: DamagedAnswer) -> EnvironmentProblem:
             "which that question cannot hold"
         ).format(value=exc.value[:40], unit=unit_id, question=exc.question),
         hint=_("Answer the question again (fvm checklist set), or restore a backup copy."),
+    )
+
+
+def damaged_json(damaged: DamagedUnit, checklist: str) -> dict[str, Any]:
+    """Return a unit left unscored for a damaged answer as ``cutover status --json`` lists it
+    under ``damaged``: the unit, the question and value, and the command that mends it."""
+    unit = damaged.unit
+    return {
+        "unit": unit.id,
+        "name": unit.name,
+        "area": unit.area,
+        "type": unit.type,
+        "status": "damaged",
+        "question": damaged.question,
+        "value": damaged.value[:40],
+        "mend": mend_command(damaged, checklist),
+    }
+
+
+def mend_command(damaged: DamagedUnit, checklist: str) -> str:
+    """Return the command that answers the damaged question again (for a parent's answer,
+    the parent's)."""
+    unit, question = damaged.unit.id, damaged.question
+    if question.startswith("^") and damaged.unit.parent:
+        unit, question = damaged.unit.parent, question[1:]
+    return f"fvm checklist set {checklist} --unit {unit} {question} VALUE"
+
+
+def damaged_units(damaged: list[DamagedUnit], checklist: str) -> EnvironmentProblem:
+    """Return the problem of units left unscored for damaged answers, each named with its
+    question and value: what is shown of the territory is not the whole of it."""
+    lines = [
+        _("{unit}, question {question}: {value!r}").format(
+            unit=d.unit.id, question=d.question, value=d.value[:40]
+        )
+        for d in damaged[:20]
+    ]
+    if len(damaged) > 20:
+        lines.append(_("… and {n} more units").format(n=len(damaged) - 20))
+    return EnvironmentProblem(
+        ngettext(
+            "{n} unit is not scored: the database holds an answer its question cannot hold "
+            "(changed outside fvm); the other units are shown, this one is not:",
+            "{n} units are not scored: the database holds answers their questions cannot hold "
+            "(changed outside fvm); the other units are shown, these are not:",
+            len(damaged),
+        ).format(n=len(damaged))
+        + "\n  "
+        + "\n  ".join(lines),
+        hint=_("Answer the question again, e.g. {command}, or restore a backup copy.").format(
+            command=mend_command(damaged[0], checklist)
+        ),
     )
 
 

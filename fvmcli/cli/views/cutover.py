@@ -48,6 +48,13 @@ def print_status(
                 rows=len(status.rows) - len(rows)
             )
         )
+    for damaged in getattr(status, "damaged", ()):
+        say(
+            _("{unit} ({name}): not scored, its answer to {question} is damaged").format(
+                unit=damaged.unit.id, name=damaged.unit.name, question=damaged.question
+            ),
+            "bold red",
+        )
     names = territory_names(territory, lang) if territory is not None else {}
     groups = [{"group": _("all"), **status.summary()}]
     for key in by:
