@@ -31,13 +31,14 @@ def coverage(
     """Return a unit's coverage from its people counted per role, (role, n), and its people
     counted per role and completed course, (role, course, n): each person of a role needs the
     role's required courses; a completed course counts where the person's role requires it."""
-    counted = list(per_role)
-    needed = set(required_of(requires, lambda role: role, requires))
-    return Coverage(
-        sum(n for _, n in counted),
-        sum(n for (_, n), _ in required_of(counted, lambda pair: pair[0], requires)),
-        sum(n for role, course, n in completed if (role, course) in needed),
-    )
+    count = required = done = 0
+    for role, n in per_role:  # once per unit of a territory: plain loops, no pairs made
+        count += n
+        required += n * len(courses_of(requires, role))
+    for role, course, n in completed:
+        if course in courses_of(requires, role):
+            done += n
+    return Coverage(count, required, done)
 
 
 def total(coverages: Iterable[Coverage]) -> Coverage:
@@ -51,13 +52,18 @@ def total(coverages: Iterable[Coverage]) -> Coverage:
     )
 
 
+def courses_of(requires: Mapping[str, tuple[str, ...]], role: str) -> tuple[str, ...]:
+    """Return the courses a person of ``role`` must complete: the one reading of ``requires``
+    (role id → course ids, ``Curriculum.requires``) that coverage, reminders, the capacity plan
+    and the demo share; none for a role that requires nothing or that it does not know."""
+    return requires.get(role, ())
+
+
 def required_of(
     items: Iterable[T], role_of: Callable[[T], str], requires: Mapping[str, tuple[str, ...]]
 ) -> Iterator[tuple[T, str]]:
     """Return (item, course) for each course the role of each item (a person, a count of a
-    role's people) requires, in the items' order and then the role's: the one reading of
-    ``requires`` that coverage, reminders and the capacity plan share. A role that requires
-    nothing, or that ``requires`` does not know, gives no pair."""
+    role's people) requires (``courses_of``), in the items' order and then the role's."""
     for item in items:
-        for course in requires.get(role_of(item), ()):
+        for course in courses_of(requires, role_of(item)):
             yield item, course
