@@ -170,3 +170,52 @@ def test_a_schema_version_dropped_by_hand(pg: Fvm) -> None:
     ):
         err = pg(*args, code=4).stderr
         assert "alembic_version" in err and "changed by hand" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "using"),
+    [
+        (
+            ("cutover", "status", "--json"),
+            "CASE WHEN value ~ '^[0-9]+$' THEN value::integer ELSE 0 END",
+        ),
+        (("unit", "list"), "CASE WHEN value ~ '^[0-9]+$' THEN value::integer ELSE 0 END"),
+    ],
+)
+def test_answers_value_retyped_to_integer_is_named_on_every_command(
+    pg: Fvm, args: tuple[str, ...], using: str
+) -> None:
+    """answers.value made an integer column by hand (on answers that are numbers): any
+    command, a read too, names the table, the column, both types and the statement that
+    mends it, with exit 4, instead of an internal error where a figure is computed."""
+    pg("checklist", "set", "golive", "--unit", "u0", "org.steering", "ja")
+    pg("checklist", "set", "golive", "--unit", "u0", "org.reduced-bookings", "80")
+    engine = sa.create_engine(pg.url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                sa.text(f"ALTER TABLE answers ALTER COLUMN value TYPE integer USING {using}")
+            )
+    finally:
+        engine.dispose()
+    err = pg(*args, code=4).stderr
+    assert "changed by hand (answers.value is integer, not text)" in err
+    assert "ALTER TABLE answers ALTER COLUMN value TYPE text USING value::text;" in err
+    assert "Traceback" not in err and "internal error" not in err
+
+
+def test_the_statement_given_mends_the_column(pg: Fvm) -> None:
+    engine = sa.create_engine(pg.url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text("ALTER TABLE units ALTER COLUMN staff TYPE text"))
+        err = pg("unit", "list", code=4).stderr
+        statement = err.strip().splitlines()[-1].strip()
+        assert (
+            statement == "ALTER TABLE units ALTER COLUMN staff TYPE integer USING staff::integer;"
+        )
+        with engine.begin() as conn:
+            conn.execute(sa.text(statement))
+    finally:
+        engine.dispose()
+    assert [u["id"] for u in pg.json("unit", "list")] == ["u0"]

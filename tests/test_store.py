@@ -256,3 +256,26 @@ def test_many_terminals_setting_answers_at_once_lose_nothing(db_url: str) -> Non
         ok = verify(chain_rows(conn)).ok
     database.dispose()
     assert [tuple(r) for r in rows] == [(f"w{w}", 5) for w in range(4)] and ok
+
+
+def test_the_column_types_checked_at_open_are_the_schemas() -> None:
+    """``store/column_types.py`` holds, for every column of ``store/schema.py``, the type
+    PostgreSQL reports for what SQLAlchemy makes of it: a new or changed column is checked
+    once it is added there."""
+    import re
+
+    from sqlalchemy.dialects import postgresql
+
+    from fvmcli.store.column_types import COLUMN_TYPES
+    from fvmcli.store.schema import metadata
+
+    names = {"VARCHAR": "character varying", "FLOAT": "double precision"}
+    made = {}
+    for table in metadata.tables.values():
+        for column in table.columns:
+            compiled = column.type.compile(dialect=postgresql.dialect())
+            kind, size = re.fullmatch(r"(\w+)(\(\d+\))?", compiled).groups()  # type: ignore[union-attr]
+            made.setdefault(table.name, {})[column.name] = names.get(kind, kind.lower()) + (
+                size or ""
+            )
+    assert made == COLUMN_TYPES

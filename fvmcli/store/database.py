@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from fvmcli.clock import now_iso
 from fvmcli.errors import EnvironmentProblem, InputError, NotPermitted
 from fvmcli.i18n import _
+from fvmcli.store.column_types import refuse_retyped, retyped
 from fvmcli.store.db_errors import database_error, environment_hint, operational
 from fvmcli.store.driver import (
     BUSY_TIMEOUT_MS,
@@ -25,12 +26,7 @@ from fvmcli.store.driver import (
     sqlite_settings,
 )
 from fvmcli.store.revisions import HEAD, REVISIONS
-from fvmcli.store.sqlite_files import (
-    connecting,
-    missing_or_empty,
-    not_fvm_beside_log,
-    others_tables,
-)
+from fvmcli.store.sqlite_files import connecting, missing_or_empty, refuse_others
 from fvmcli.store.urls import masked, parse_url
 
 if TYPE_CHECKING:
@@ -142,6 +138,7 @@ class SchemaState:
 
     current: str | None
     head: str = HEAD
+    retyped: tuple[tuple[str, str, str, str], ...] = ()  # columns changed by hand (``retyped``)
 
     @property
     def is_current(self) -> bool:
@@ -289,25 +286,9 @@ class Database:
         return self.backend == "sqlite" and missing_or_empty(self._target)
 
     def _refuse_others(self, *, create: bool) -> None:
-        """Refuse a SQLite file that is no fvm database (``not_fvm_beside_log``; and, for a
-        command that would create fvm's schema, a database of another program's tables),
-        before anything is written into it."""
-        if self.backend != "sqlite":
-            return
-        reason = not_fvm_beside_log(self._target)
-        if reason is None and create and not self._no_sqlite_file():
-            with self.read() as conn:
-                names = [
-                    r[0] for r in conn.rows("SELECT name FROM sqlite_master WHERE type = 'table'")
-                ]
-            reason = others_tables(names)
-        if reason is not None:
-            raise EnvironmentProblem(
-                _("{display_url} is not an fvm database ({reason}); nothing was changed").format(
-                    display_url=display_url(self.url), reason=reason
-                ),
-                hint=_("Point --db / FVM_DB at fvm's database, or at a new file to create one."),
-            )
+        """Refuse a SQLite file that is no fvm database (``refuse_others``)."""
+        if self.backend == "sqlite":
+            refuse_others(self._target, display_url(self.url), create=create, read=self.read)
 
     def schema_state(self) -> SchemaState:
         """Return the revision the database is at (None when it has no schema yet), asked
@@ -318,11 +299,12 @@ class Database:
         try:
             with self.read() as conn:
                 row = conn.first("SELECT version_num FROM alembic_version")
+                found = retyped(conn) if self.backend == "postgresql" else ()
         except EnvironmentProblem as exc:
             if exc.__cause__ is None or not missing_table(exc.__cause__):
                 raise
             return SchemaState(None)
-        return SchemaState(row[0] if row else None)
+        return SchemaState(row[0] if row else None, retyped=found)
 
     def _has_tables(self) -> bool:
         """Return True when the database holds fvm's tables (its units table)."""
@@ -344,6 +326,7 @@ class Database:
         self._refuse_others(create=False)
         state = self.schema_state()
         if state.is_current:
+            refuse_retyped(display_url(self.url), state.retyped)
             return state
         if state.current is None and self._has_tables():
             raise EnvironmentProblem(

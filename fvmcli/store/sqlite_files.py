@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import Any
 
+from fvmcli.errors import EnvironmentProblem
 from fvmcli.i18n import _
 
 MAGIC = b"SQLite format 3\x00"  # how every SQLite file begins
@@ -88,3 +92,24 @@ def not_fvm_beside_log(path: str) -> str | None:
     finally:
         probe.close()
     return others_tables([name for (name,) in rows])
+
+
+def refuse_others(
+    path: str, where: str, *, create: bool, read: Callable[[], AbstractContextManager[Any]]
+) -> None:
+    """Refuse the SQLite file ``path`` (``where``, for the message) when it is no fvm database
+    (``not_fvm_beside_log``; and, for a command that would create fvm's schema, when it holds
+    another program's tables, read in a transaction of ``read``), before anything is written
+    into it."""
+    reason = not_fvm_beside_log(path)
+    if reason is None and create and not missing_or_empty(path):
+        with read() as conn:
+            rows = conn.rows("SELECT name FROM sqlite_master WHERE type = 'table'")
+            reason = others_tables([row[0] for row in rows])
+    if reason is not None:
+        raise EnvironmentProblem(
+            _("{display_url} is not an fvm database ({reason}); nothing was changed").format(
+                display_url=where, reason=reason
+            ),
+            hint=_("Point --db / FVM_DB at fvm's database, or at a new file to create one."),
+        )
