@@ -152,3 +152,12 @@ def test_a_folder_named_as_the_database_is_refused(tmp_path: Path) -> None:
     err = Fvm(str(folder))("cutover", "status", code=2).stderr
     assert "is a folder, not a database file" in err
     assert list(folder.iterdir()) == []
+
+
+def test_the_demo_does_not_build_in_another_programs_database(tmp_path: Path) -> None:
+    path = tmp_path / "annan.sqlite"
+    _another_programs_database(path)
+    before = _files(tmp_path)
+    err = Fvm(str(path))("demo", code=4).stderr
+    assert "another program's tables: q" in err
+    assert _files(tmp_path) == before

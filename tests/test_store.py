@@ -80,6 +80,33 @@ def test_older_sqlite_schema_is_upgraded_after_a_backup(tmp_path: Path) -> None:
     assert Database(url).schema_state().current == HEAD
 
 
+def test_an_upgrade_that_fails_leaves_no_copy_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read of an older file that cannot be upgraded (read-only, say): exit 4, the file as
+    it was, and no pre-upgrade copy left beside it for each try (issue 44)."""
+    path = tmp_path / "old.sqlite"
+    database = Database(f"sqlite:///{path}")
+    config = _alembic_config()
+    with database.schema_connection() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+    database.dispose()
+    before = path.read_bytes()
+
+    def read_only(self: Database) -> None:
+        with self.schema_connection():
+            raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(Database, "_upgrade", read_only)
+    for _try in range(2):
+        result = CliRunner().invoke(app, ["--db", str(path), "unit", "list"])
+        assert result.exit_code == 4, result.output
+        assert "read-only" in result.stderr
+    assert list(tmp_path.glob("old.sqlite.backup-*")) == []
+    assert path.read_bytes() == before
+
+
 def test_newer_schema_is_refused_with_exit_4(fvm: Fvm) -> None:
     fvm("init")
     database = Database(fvm.url)

@@ -117,6 +117,7 @@ def run_demo(
     day = parse_day(ctx, as_of)
     url = normalise_url(ctx.db_url if ctx.db_url is not None else default_db_url("demo.sqlite"))
     database = Database(url)
+    database.refuse_others(create=True)  # another program's database is not the demo's
     if not reset and database.schema_state().current is not None:
         with database.read() as conn:
             if holds_foreign_data(conn, {DEMO_USER, DEMO_LEAD}):

@@ -285,7 +285,7 @@ class Database:
         """Return True for a SQLite database whose file is missing or empty (0 bytes)."""
         return self.backend == "sqlite" and missing_or_empty(self._target)
 
-    def _refuse_others(self, *, create: bool) -> None:
+    def refuse_others(self, *, create: bool) -> None:
         """Refuse a SQLite file that is no fvm database (``refuse_others``)."""
         if self.backend == "sqlite":
             refuse_others(self._target, display_url(self.url), create=create, read=self.read)
@@ -323,7 +323,7 @@ class Database:
         """Create or upgrade the schema; refuse a schema newer than this program. Without
         ``create`` a database that holds no fvm schema yet (an empty file, an empty database
         or schema on a server) is refused instead: a command that only reads creates nothing."""
-        self._refuse_others(create=False)
+        self.refuse_others(create=False)
         state = self.schema_state()
         if state.is_current:
             refuse_retyped(display_url(self.url), state.retyped)
@@ -339,7 +339,7 @@ class Database:
         if state.current is None and not create:
             raise self._not_fvm()
         if state.current is None:
-            self._refuse_others(create=True)
+            self.refuse_others(create=True)
         if state.current is not None and state.current not in REVISIONS:
             raise EnvironmentProblem(
                 _(
@@ -350,9 +350,15 @@ class Database:
                     "Upgrade fvmcli (python -m pip install -U fvmcli) before using this database."
                 ),
             )
-        if state.current is not None:
-            self.backup()
-        self._upgrade()
+        copy = self.backup() if state.current is not None else None
+        try:
+            self._upgrade()
+        except BaseException:
+            # The upgrade is one transaction: the file is as it was, and so is its copy, which
+            # would only pile up beside a file that cannot be upgraded (read-only, say).
+            if copy is not None:
+                copy.unlink(missing_ok=True)
+            raise
         return SchemaState(HEAD)
 
     def backup(self) -> Path | None:
