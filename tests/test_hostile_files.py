@@ -161,3 +161,16 @@ def test_the_demo_does_not_build_in_another_programs_database(tmp_path: Path) ->
     err = Fvm(str(path))("demo", code=4).stderr
     assert "another program's tables: q" in err
     assert _files(tmp_path) == before
+
+
+@pytest.mark.parametrize("folder", ["Projekt #3", "fråga?ja", "100% klart", "a%20b"])
+def test_a_path_with_url_characters_names_that_file(tmp_path: Path, folder: str) -> None:
+    """A bare path is the file it names, whatever its characters: '#', '?' and '%' are no
+    part of a URL there (the file was made, or read, under a path cut at them)."""
+    place = tmp_path / folder
+    place.mkdir()
+    fvm = Fvm(str(place / "fvm #1.sqlite"))
+    fvm("unit", "add", "u1", "--name", "A", "--area", "sodra", "--type", "hospital")
+    assert [u["id"] for u in fvm.json("unit", "list")] == ["u1"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "home") == [folder]
+    assert (place / "fvm #1.sqlite").stat().st_size > 0

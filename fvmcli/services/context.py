@@ -36,7 +36,9 @@ def data_dir() -> Path:
 
 def default_db_url(name: str = "fvm.sqlite") -> str:
     """Return the URL of a SQLite file in the user data folder."""
-    return f"sqlite:///{data_dir() / name}"
+    from fvmcli.store.urls import sqlite_url
+
+    return sqlite_url(data_dir() / name)
 
 
 def resolve_lang(option: str | None) -> str:

@@ -27,7 +27,7 @@ from fvmcli.store.driver import (
 )
 from fvmcli.store.revisions import HEAD, REVISIONS
 from fvmcli.store.sqlite_files import connecting, missing_or_empty, refuse_others
-from fvmcli.store.urls import masked, parse_url
+from fvmcli.store.urls import masked, parse_url, sqlite_url
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -47,7 +47,7 @@ def normalise_url(raw: str) -> str:
             _("--db / FVM_DB is empty"), hint=_("Name a SQLite file or postgresql://user@host/db.")
         )
     if "://" not in raw:
-        return f"sqlite:///{Path(raw).expanduser().resolve()}"
+        return sqlite_url(Path(raw).expanduser().resolve())
     try:
         url = parse_url(raw)
     except ValueError as exc:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 
@@ -59,7 +60,8 @@ def parse_url(text: str) -> Url:
     if not _SCHEME.fullmatch(scheme):
         raise ValueError(text)
     # urlsplit lower-cases the scheme and knows nothing of "+driver": split after it.
-    parts = urlsplit("db" + text[len(scheme) :])
+    # No fragment: a '#' is part of a path or password, as SQLAlchemy reads it too.
+    parts = urlsplit("db" + text[len(scheme) :], allow_fragments=False)
     port = parts.port  # ValueError for a port that is text or out of range
     if port is not None and not 0 < port < 65536:
         raise ValueError(text)
@@ -73,6 +75,14 @@ def parse_url(text: str) -> Url:
         parts.netloc,
         tuple(parse_qsl(parts.query, keep_blank_values=True)),
     )
+
+
+def sqlite_url(path: Path | str) -> str:
+    """Return the URL of the SQLite file ``path`` (absolute). The three characters a URL
+    would read otherwise are percent-encoded ('%', '?' and '#', as in a folder "Projekt #3"),
+    the rest is kept as written, for the messages that show it."""
+    text = str(path).replace("%", "%25").replace("?", "%3F").replace("#", "%23")
+    return f"sqlite:///{text}"
 
 
 def masked(raw: str) -> str:
