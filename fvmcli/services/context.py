@@ -35,10 +35,8 @@ def data_dir() -> Path:
 
 
 def default_db_url(name: str = "fvm.sqlite") -> str:
-    """Return the URL of a SQLite file in the user data folder."""
-    from fvmcli.store.urls import sqlite_url
-
-    return sqlite_url(data_dir() / name)
+    """Return the path of a SQLite file in the user data folder (``normalise_url``'s)."""
+    return str(data_dir() / name)
 
 
 def resolve_lang(option: str | None) -> str:
