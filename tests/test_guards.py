@@ -8,6 +8,7 @@ import json
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -407,12 +408,30 @@ def test_a_template_cannot_hang_or_crash_fvm(
 def test_a_full_disk_exits_4_and_leaves_no_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def full(self: Path, data: bytes) -> int:
-        self.open("wb").write(data[:10])
-        raise OSError(errno.ENOSPC, "No space left on device")
+    opened = Path.open
+
+    class Full:
+        """A file on a disk that fills after its first ten characters."""
+
+        def __init__(self, handle: Any) -> None:
+            self.handle = handle
+
+        def write(self, data: str) -> int:
+            self.handle.write(data[:10])
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def __enter__(self) -> Full:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.handle.close()
+
+    def full(self: Path, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        handle = opened(self, mode, *args, **kwargs)
+        return Full(handle) if "w" in mode and self.name.startswith(".report") else handle
 
     db = made(tmp_path / "o.sqlite")
-    monkeypatch.setattr(Path, "write_bytes", full)
+    monkeypatch.setattr(Path, "open", full)  # the report is written row by row, as it streams
     out = tmp_path / "r" / "report.csv"
     code, _, err = run("--db", db, "cutover", "report", "-o", str(out))
     assert code == 4 and "No space left" in err

@@ -103,20 +103,20 @@ def write_report(
         text = json.dumps(report.as_json(), ensure_ascii=False, indent=2) + "\n"
         write_bytes(text.encode("utf-8"), output)
     elif kind == "csv":
-        text = render_report.units_csv(report.status.rows, plain=plain)
-        write_bytes(text.encode("utf-8"), output)
+        rows = report.status.rows
+        write_file(output, lambda path: render_report.write_units_csv(rows, path, plain=plain))
     elif kind == "xlsx":
         from fvmcli.render.report_workbook import workbook
 
         write_file(output, lambda path: workbook(report, path))
-    else:
-        html = render_report.html(env.content.template_dirs(), report, management=kind == "pdf")
-        if kind == "pdf":
-            from fvmcli.render.templates import html_to_pdf
+    elif kind == "pdf":
+        from fvmcli.render.templates import html_to_pdf
 
-            write_bytes(html_to_pdf(html), output)
-        else:
-            write_bytes(html.encode("utf-8"), output)
+        html = render_report.html(env.content.template_dirs(), report, management=True)
+        write_bytes(html_to_pdf(html), output)
+    else:
+        dirs = env.content.template_dirs()
+        write_file(output, lambda path: render_report.write_html(dirs, report, path))
 
 
 def timeline_format(output: Path) -> str:

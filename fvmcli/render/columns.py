@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
+from operator import attrgetter
 from typing import Any
 
 from fvmcli.i18n import _
@@ -97,14 +100,44 @@ def table_fit(columns: Sequence[Column]) -> list[tuple[int, bool, int | None]]:
 def csv_rows(columns: Sequence[Column], rows: Iterable[Any], *, plain: bool = False) -> str:
     """Return the rows as guarded CSV with the data columns' keys as headings (Swedish Excel's
     dialect, or with ``plain`` RFC 4180)."""
-    from fvmcli.render.spreadsheet import csv_text
+    out = io.StringIO()
+    write_csv_rows(out.write, columns, rows, plain=plain)
+    return out.getvalue()
+
+
+def write_csv_rows(
+    write: Callable[[str], Any],
+    columns: Sequence[Column],
+    rows: Iterable[Any],
+    *,
+    plain: bool = False,
+) -> None:
+    """Write ``csv_rows``' CSV into ``write`` row by row, never holding it whole."""
+    from fvmcli.render.spreadsheet import write_csv
 
     keys = [c.key for c in columns if c.data]
-    return csv_text(keys, ([_flat(value_of(r, k)) for k in keys] for r in rows), plain=plain)
+    write_csv(write, keys, ([_flat(v) for v in _values(r, keys)] for r in rows), plain=plain)
+
+
+def _values(row: Any, keys: Sequence[str]) -> Sequence[Any]:
+    """Return the row's values of ``keys`` (``value_of`` each)."""
+    if isinstance(row, Mapping) or len(keys) < 2:
+        return [value_of(row, k) for k in keys]
+    return _getter(tuple(keys))(row)
+
+
+@cache
+def _getter(keys: tuple[str, ...]) -> Callable[[Any], Any]:
+    return attrgetter(*keys)
+
+
+_SCALARS = (str, int, float, bool, type(None))  # a cell as it is
 
 
 def _flat(value: Any) -> Any:
     """Return a cell's value as one CSV cell: lists and objects as their JSON text."""
+    if type(value) in _SCALARS:
+        return value
     if isinstance(value, list | tuple | dict):
         import json
 

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from fvmcli.core.scoring import STATUSES
 from fvmcli.i18n import N_, _, ngettext, translated
-from fvmcli.render.columns import UNIT_STATUS, csv_rows
+from fvmcli.render.columns import UNIT_STATUS, write_csv_rows
 from fvmcli.render.contrast import ink
 from fvmcli.render.hypercare_chart import hypercare_charts
-from fvmcli.render.templates import render
-from fvmcli.render.values import local_time, percent_text, waiver_text, word
+from fvmcli.render.report_cells import Cells, blocker_cells, coverage_cells, unit_cells
+from fvmcli.render.templates import render, write_rendered
+from fvmcli.render.values import local_time, percent_text, word
 
 # The bars' colours stand out from the white page at 3:1 or more (WCAG 2.1 SC 1.4.11).
 STATUS_COLOURS = {
@@ -23,9 +25,11 @@ STATUS_COLOURS = {
 }
 
 
-def units_csv(rows: Sequence[Any], *, plain: bool = False) -> str:
-    """Return the units table as guarded CSV (Swedish Excel's dialect unless ``plain``)."""
-    return csv_rows(UNIT_STATUS, rows, plain=plain)
+def write_units_csv(rows: Sequence[Any], path: Path, *, plain: bool = False) -> None:
+    """Write the units table to ``path`` as guarded CSV (Swedish Excel's dialect unless
+    ``plain``), row by row."""
+    with path.open("w", encoding="utf-8", newline="") as out:
+        write_csv_rows(out.write, UNIT_STATUS, rows, plain=plain)
 
 
 # ---------------------------------------------------------------- charts
@@ -130,6 +134,19 @@ def html(template_dirs: Sequence[Path], report: Any, *, management: bool = False
     ``management`` makes the document for programme management that the PDF is: summaries,
     the worst units and the longest-overdue blockers, and a page per area, with a note on
     where the full lists are (XLSX, CSV); a PDF of hundreds of pages helps nobody."""
+    return render(template_dirs, "report.html.j2", html_context(report, management=management))
+
+
+def write_html(template_dirs: Sequence[Path], report: Any, path: Path) -> None:
+    """Write the whole HTML report (``html``) to ``path`` as it is rendered, unit by unit:
+    neither the page nor its tables' cells are ever held whole."""
+    with path.open("w", encoding="utf-8") as out:
+        write_rendered(template_dirs, "report.html.j2", html_context(report), out.write)
+
+
+def html_context(report: Any, *, management: bool = False) -> dict[str, Any]:
+    """Return what the report's template reads (``html``); the long tables' cells are made as
+    the template reaches them (``report_cells.Cells``)."""
     status = report.status
     rows = status.rows
     names = report.names
@@ -139,7 +156,7 @@ def html(template_dirs: Sequence[Path], report: Any, *, management: bool = False
     limit = MANAGEMENT_ROWS if management else None
     if management:
         coverage = sorted(coverage, key=lambda c: (c.coverage is None, c.coverage or 0.0, c.unit))
-    context = {
+    return {
         "lang": report.lang,
         "title": report.title,
         "checklist": status.checklist,
@@ -181,18 +198,16 @@ def html(template_dirs: Sequence[Path], report: Any, *, management: bool = False
         ],
         "old_count": len(report.old_evidence()),
         "type_names": names.get("type", {}),
-        # The long tables' cells, made here as plain tuples: the sandbox checks every attribute
-        # a template reads, which costs more than the rest of a region's report.
-        "unit_cells": [unit_cells(r, names) for r in (rows[:limit] if limit else rows)],
-        "blocker_cells": [
-            blocker_cells(b, report.texts, names.get("owner")) for b in late[: limit or None]
-        ],
-        "coverage_cells": [
-            coverage_cells(c, names.get("area")) for c in (coverage[:limit] if limit else coverage)
-        ],
+        # The long tables' cells as plain tuples: the sandbox checks every attribute a template
+        # reads, which costs more than the rest of a region's report. Each row's are made when
+        # the template reaches it, and let go of after.
+        "unit_cells": Cells(rows[:limit], partial(unit_cells, names=names)),
+        "blocker_cells": Cells(
+            late[:limit], partial(blocker_cells, texts=report.texts, owners=names.get("owner"))
+        ),
+        "coverage_cells": Cells(coverage[:limit], partial(coverage_cells, names=names.get("area"))),
         **forecast_context(report.forecast, limit),
     }
-    return render(template_dirs, "report.html.j2", context)
 
 
 def _at(moment: Any) -> str:
@@ -332,51 +347,6 @@ def forecast_context(forecast: Any, limit: int | None) -> dict[str, Any]:
     }
 
 
-def unit_cells(r: Any, names: dict[str, dict[str, str]] | None = None) -> tuple[Any, ...]:
-    """Return a unit's cells in the report's table of units (areas and types by name)."""
-    reason = r.reason
-    known = names or {}
-    return (
-        r.name,
-        r.unit,
-        f"{known.get('area', {}).get(r.area, r.area)} ({r.phase})",
-        known.get("type", {}).get(r.type, r.type),
-        r.status,
-        reason_text(reason),
-        percent_text(r.score * 100),
-        percent_text(r.completeness * 100),
-        r.blockers,
-        r.overdue,
-        percent_text(r.training_coverage),
-        percent_text(r.equipment_readiness),
-    )
-
-
-def blocker_cells(
-    b: Any, texts: dict[str, str], owners: dict[str, str] | None = None
-) -> tuple[Any, ...]:
-    """Return a blocker's cells in the report's table of blockers (owners by name)."""
-    waiver = b.waiver
-    return (
-        b.name,
-        b.unit,
-        texts[b.question],
-        b.question,
-        ", ".join(b.waiting_for),
-        b.due.isoformat() if b.due else "",
-        b.days_overdue,
-        "overdue" if b.blocker else "",  # a CSS class
-        (owners or {}).get(b.owner, b.owner) if b.owner else "",
-        waiver_text(waiver),
-    )
-
-
-def coverage_cells(c: Any, names: dict[str, str] | None = None) -> tuple[Any, ...]:
-    """Return a unit's cells in the report's table of training coverage."""
-    area = (names or {}).get(c.area, c.area)
-    return (c.name, c.unit, area, c.people, c.required, c.completed, percent_text(c.coverage, 1))
-
-
 def area_pages(status: Any, names: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """Return, per area, its summary, its worst units and its longest-overdue blockers."""
     summaries = status.summaries_by("area")
@@ -419,14 +389,3 @@ def span_text(span: Any) -> str:
         "m": ngettext("%(num)s month", "%(num)s months", span.amount),
     }
     return words[span.unit] % {"num": span.amount}
-
-
-def reason_text(reason: Any) -> str | None:
-    """Return why a unit has its status in a few words: the rule and the questions behind it
-    (``blocker: cut.plan``), or the score band (``score-below-green``)."""
-    if reason is None:
-        return None
-    rule = word(reason.rule)
-    if reason.pairs:
-        return f"{rule}: {', '.join(f'{q} ← {p}' for q, p in reason.pairs)}"
-    return f"{rule}: {', '.join(reason.questions)}" if reason.questions else rule

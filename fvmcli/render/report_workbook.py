@@ -8,7 +8,8 @@ from typing import Any
 
 from fvmcli.i18n import N_, _, translated
 from fvmcli.render.columns import BLOCKERS, UNIT_STATUS, value_of
-from fvmcli.render.report import SINCE_TITLE, reason_text
+from fvmcli.render.report import SINCE_TITLE
+from fvmcli.render.report_cells import reason_text
 from fvmcli.render.values import local_time, word
 
 # The units and blockers sheets are headed by the keys of render.columns.UNIT_STATUS and

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from fvmcli.i18n import _
@@ -30,11 +30,30 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]], *, plain: boo
     Both end lines with CRLF, as RFC 4180 and Excel do. In Swedish Excel's dialect a yes/no is
     a word and a figure has at most four decimals; plain CSV keeps JSON's values."""
     out = io.StringIO()
-    writer = csv.writer(out, delimiter="," if plain else ";", lineterminator="\r\n")
+    write_csv(out.write, header, rows, plain=plain)
+    return out.getvalue()
+
+
+def write_csv(
+    write: Callable[[str], Any],
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    plain: bool = False,
+) -> None:
+    """Write ``csv_text``'s CSV into ``write`` row by row, never holding it whole."""
+    if not plain:
+        write("\ufeff")
+    writer = csv.writer(_Lines(write), delimiter="," if plain else ";", lineterminator="\r\n")
     writer.writerow(header)
-    for row in rows:
-        writer.writerow([_cell(v, plain) for v in row])
-    return out.getvalue() if plain else "\ufeff" + out.getvalue()
+    writer.writerows([_cell(v, plain) for v in row] for row in rows)
+
+
+class _Lines:
+    """What ``csv.writer`` writes to: each line handed to a write function."""
+
+    def __init__(self, write: Callable[[str], Any]) -> None:
+        self.write = write
 
 
 FIGURES = 4  # decimals a person reads in Swedish Excel's dialect; plain CSV keeps every digit

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +90,23 @@ def environment(template_dirs: Sequence[Path]) -> SandboxedEnvironment:
 
 
 def render(template_dirs: Sequence[Path], name: str, context: dict[str, Any]) -> str:
-    """Return the rendered template ``name``. A missing or broken template, and one that
+    """Return the rendered template ``name`` (``write_rendered``'s text, whole)."""
+    out = io.StringIO()
+    write_rendered(template_dirs, name, context, out.write)
+    return out.getvalue()
+
+
+PARTS_AT_ONCE = 4096  # of the template's output, joined and written together
+
+
+def write_rendered(
+    template_dirs: Sequence[Path],
+    name: str,
+    context: Mapping[str, Any],
+    write: Callable[[str], Any],
+) -> None:
+    """Render the template ``name`` into ``write`` as it goes, a few thousand parts at a time,
+    so that a region's report is never held whole. A missing or broken template, and one that
     fails, recurses without end, runs past the time limit or writes past the output limit,
     is a content error naming it."""
     from jinja2 import TemplateError
@@ -96,18 +114,18 @@ def render(template_dirs: Sequence[Path], name: str, context: dict[str, Any]) ->
     try:
         template = environment(template_dirs).get_template(name)
         with _time_limit(_seconds()):
-            parts: list[str] = []
+            parts = template.generate(**context)
             size = 0
-            for part in template.generate(**context):
-                size += len(part)
+            while batch := list(islice(parts, PARTS_AT_ONCE)):
+                chunk = "".join(batch)
+                size += len(chunk)
                 if size > MAX_OUTPUT:
                     raise TemplateLimit(
                         _("it writes more than {MAX_OUTPUT} characters").format(
                             MAX_OUTPUT=MAX_OUTPUT
                         )
                     )
-                parts.append(part)
-            return "".join(parts)
+                write(chunk)
     except TemplateNotFound as exc:
         raise ContentError(f"templates/{name}", [Problem("file", _("not found"))]) from exc
     except TemplateError as exc:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, tzinfo
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -254,6 +254,17 @@ def breakable(text: Any) -> Markup:
     """Return ``text`` escaped for HTML with a ``<wbr>`` after each separator (``.``, ``-``,
     ``_``, ``/``), so that a narrow column breaks ``org.staffing-plan`` after ``org.`` or
     ``staffing-``, never inside a word (in Chromium as in the PDF)."""
+    if type(text) is str:  # ids repeat down a region's report: each made once
+        return _breakable_text(text)
+    return _breakable(text)
+
+
+@lru_cache(maxsize=65_536)
+def _breakable_text(text: str) -> Markup:
+    return _breakable(text)
+
+
+def _breakable(text: Any) -> Markup:
     escaped = str(escape("" if text is None else text))
     for char in BREAK_AFTER:
         escaped = escaped.replace(char, char + "\x00")

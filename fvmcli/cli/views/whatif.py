@@ -7,7 +7,7 @@ from typing import Any
 from fvmcli.cli.output import Shown, emit_table, say
 from fvmcli.core.gate import Gate
 from fvmcli.i18n import _
-from fvmcli.render.report import reason_text
+from fvmcli.render.report_cells import reason_text
 from fvmcli.render.values import word
 from fvmcli.services.whatif import WhatIf
 
