@@ -193,3 +193,18 @@ def test_a_proposal_label_is_an_id_long() -> None:
     assert check_label(" " + "x" * MAX_ID + " ") == "x" * MAX_ID
     with pytest.raises(InputError, match="1–100 "):
         check_label("x" * (MAX_ID + 1))
+
+
+def test_a_criterions_threshold_is_one_rule_for_the_gate_and_hypercare() -> None:
+    from fvmcli.core.gate import threshold_of
+
+    assert threshold_of(3, 0.25, None, None) == 3.0  # a count first
+    assert threshold_of(None, 0.25, 90.0, None) == 0.25
+    assert threshold_of(None, None, 90.0, 5.0) == 90.0
+    assert threshold_of(None, None, None, 5.0) == 5.0
+    assert threshold_of(None, None, None, None) == 0.0
+    assert _holding(r"max_count, self\.max_share, self\.min, self\.max\)") == [
+        "core/gate.py",
+        "core/hypercare.py",
+    ]
+    assert _holding(r"for found in \(") == ["core/gate.py"]

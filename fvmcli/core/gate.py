@@ -81,6 +81,17 @@ class GateRole:
     required: bool = True
 
 
+def threshold_of(
+    max_count: int | None, max_share: float | None, minimum: float | None, maximum: float | None
+) -> float:
+    """Return the threshold a criterion's figure is held against: the first limit it sets of
+    a count, a share, a minimum and a maximum (0 with none); a gate's and hypercare's alike."""
+    for found in (max_count, max_share, minimum, maximum):
+        if found is not None:
+            return float(found)
+    return 0.0
+
+
 @dataclass(frozen=True)
 class Criterion:
     """One go/no-go criterion: its kind's figure over the selected units against a threshold
@@ -100,11 +111,8 @@ class Criterion:
 
     @property
     def threshold(self) -> float:
-        """Return the threshold the figure is held against."""
-        for found in (self.max_count, self.max_share, self.min, self.max):
-            if found is not None:
-                return float(found)
-        return 0.0
+        """Return the threshold the figure is held against (``threshold_of``)."""
+        return threshold_of(self.max_count, self.max_share, self.min, self.max)
 
     @property
     def percent_scale(self) -> float | None:

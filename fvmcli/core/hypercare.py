@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from functools import cached_property
 from typing import Any
 
+from fvmcli.core.gate import threshold_of
 from fvmcli.core.model import Text
 from fvmcli.i18n import _
 
@@ -68,11 +69,8 @@ class HypercareCriterion:
 
     @property
     def threshold(self) -> float:
-        """Return the threshold the figure is held against."""
-        for found in (self.max_count, self.max_share, self.min, self.max):
-            if found is not None:
-                return float(found)
-        return 0.0
+        """Return the threshold the figure is held against (``threshold_of``)."""
+        return threshold_of(self.max_count, self.max_share, self.min, self.max)
 
 
 @dataclass(frozen=True)
