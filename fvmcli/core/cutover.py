@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from fvmcli.core.model import Question, Unit, Waiver
-from fvmcli.core.scoring import STATUSES, StatusReason, UnitScore
+from fvmcli.core.scoring import STATUSES, SUMMARY_KEYS, StatusReason, UnitScore
 from fvmcli.i18n import _
 
 
@@ -81,7 +81,7 @@ def summary(rows: Sequence[UnitRow]) -> dict[str, Any]:
 def summary_of(rows: Sequence[tuple[str, float]]) -> dict[str, Any]:
     """Return ``summary`` of rows given as (status, score)."""
     counts: dict[str, Any] = {"units": len(rows)}
-    for status in STATUSES:
+    for status in SUMMARY_KEYS:
         counts[status] = sum(1 for r in rows if r[0] == status)
     counts["mean_score"] = sum(r[1] for r in rows) / len(rows) if rows else 0.0
     return counts

@@ -40,6 +40,8 @@ from fvmcli.core.score_plan import (
 
 GREEN, AMBER, RED, NOT_STARTED = "green", "amber", "red", "not-started"
 STATUSES = (RED, AMBER, NOT_STARTED, GREEN)  # worst first
+# The order of a summary's keys in JSON, as cli.md gives them: what scripts read stays stable.
+SUMMARY_KEYS = (GREEN, AMBER, RED, NOT_STARTED)
 ATTESTED, REJECTED = "attested", "rejected"  # the states of an answer's attestation
 
 
