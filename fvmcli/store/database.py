@@ -300,6 +300,10 @@ class Database:
             with self.read() as conn:
                 row = conn.first("SELECT version_num FROM alembic_version")
                 found = retyped(conn) if self.backend == "postgresql" else ()
+                if self.backend == "postgresql" and self._login is None:
+                    from fvmcli.store.access import session_login
+
+                    self._login = session_login(conn)  # asked here, not in a read of its own
         except EnvironmentProblem as exc:
             if exc.__cause__ is None or not missing_table(exc.__cause__):
                 raise

@@ -52,10 +52,15 @@ def sqlite_settings(dbapi_conn: Any, _record: Any = None, *, read: bool = False)
 
 def bounded_waits(dbapi_connection: Any, _record: Any = None) -> None:
     """Make a PostgreSQL connection give up on a lock after LOCK_TIMEOUT (exit 4, nothing
-    stored) instead of waiting for ever, unless the URL or the server set a limit of its own."""
+    stored) instead of waiting for ever, unless the URL or the server set a limit of its own;
+    and plan its cursors for their whole result: streams are read to their end (PostgreSQL
+    plans a cursor for a tenth of its rows unless told)."""
     cursor = dbapi_connection.cursor()
     try:
-        cursor.execute("SELECT current_setting('lock_timeout')")
+        cursor.execute(
+            "SELECT current_setting('lock_timeout'), "
+            "set_config('cursor_tuple_fraction', '1.0', false)"
+        )
         row = cursor.fetchone()
         if row is not None and row[0] in ("0", "0ms"):
             cursor.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
@@ -329,9 +334,6 @@ def postgresql_within(
         # database, however long the read takes and whatever commits meanwhile.
         dbapi.isolation_level = psycopg_module().IsolationLevel.REPEATABLE_READ
         dbapi.read_only = True
-        # Streams are read to their end: plan them for the whole result, not its first
-        # rows (PostgreSQL plans a cursor for a tenth of its rows unless told).
-        dbapi.execute("SET LOCAL cursor_tuple_fraction = 1.0")
     yield Connection(dbapi, "postgresql", login)
     if write and keep:
         dbapi.commit()
