@@ -174,3 +174,17 @@ def test_a_path_with_url_characters_names_that_file(tmp_path: Path, folder: str)
     assert [u["id"] for u in fvm.json("unit", "list")] == ["u1"]
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != "home") == [folder]
     assert (place / "fvm #1.sqlite").stat().st_size > 0
+
+
+@pytest.mark.parametrize("args", [READS[1], WRITE], ids=["read", "write"])
+def test_a_pipe_or_a_device_is_refused_without_opening_it(
+    tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    """A named pipe would hold a read at open for ever, and /dev/null takes any write."""
+    import os
+
+    pipe = tmp_path / "rör"
+    os.mkfifo(pipe)
+    for target in (str(pipe), os.devnull):
+        err = Fvm(target)(*args, code=4).stderr
+        assert "it is no file but a folder, a device or a pipe" in err, err

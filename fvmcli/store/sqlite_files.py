@@ -97,11 +97,14 @@ def not_fvm_beside_log(path: str) -> str | None:
 def refuse_others(
     path: str, where: str, *, create: bool, read: Callable[[], AbstractContextManager[Any]]
 ) -> None:
-    """Refuse the SQLite file ``path`` (``where``, for the message) when it is no fvm database
-    (``not_fvm_beside_log``; and, for a command that would create fvm's schema, when it holds
-    another program's tables, read in a transaction of ``read``), before anything is written
-    into it."""
-    reason = not_fvm_beside_log(path)
+    """Refuse the SQLite file ``path`` (``where``, for the message) when it is no fvm database:
+    no regular file, ``not_fvm_beside_log``, or, for a command that would create fvm's
+    schema, a database of another program's tables (read in a transaction of ``read``);
+    before anything is opened or written into it."""
+    if os.path.exists(path) and not os.path.isfile(path):
+        reason: str | None = _("it is no file but a folder, a device or a pipe")
+    else:
+        reason = not_fvm_beside_log(path)
     if reason is None and create and not missing_or_empty(path):
         with read() as conn:
             rows = conn.rows("SELECT name FROM sqlite_master WHERE type = 'table'")
