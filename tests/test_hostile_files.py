@@ -188,3 +188,36 @@ def test_a_pipe_or_a_device_is_refused_without_opening_it(
     for target in (str(pipe), os.devnull):
         err = Fvm(target)(*args, code=4).stderr
         assert "it is no file but a folder, a device or a pipe" in err, err
+
+
+def test_a_database_in_a_folder_no_one_may_write_to_is_read_as_it_lies(tmp_path: Path) -> None:
+    """A copy on a read-only share: reads show it (SQLite could not make the log's index
+    there, and no writer can be at work), a write is refused with exit 4, and the folder
+    holds what it held."""
+    import os
+    import subprocess
+    import sys
+
+    folder = tmp_path / "arkiv"
+    folder.mkdir()
+    add = ["unit", "add", "u1", "--name", "A", "--area", "sodra", "--type", "hospital"]
+    # A process of its own, which leaves the file closed: no log, no index beside it.
+    made = [sys.executable, "-m", "fvmcli", "--db", str(folder / "fvm.sqlite"), *add]
+    subprocess.run(made, check=True, capture_output=True)
+    assert sorted(p.name for p in folder.iterdir()) == ["fvm.sqlite"]
+    root = os.geteuid() == 0  # the superuser writes past modes, not past the immutable flag
+    lock = ["chattr", "+i", str(folder)] if root else ["chmod", "555", str(folder)]
+    unlock = ["chattr", "-i", str(folder)] if root else ["chmod", "755", str(folder)]
+    if subprocess.run(lock, capture_output=True).returncode != 0:
+        pytest.skip("cannot make a folder read-only here")
+    try:
+        before = _files(folder)
+        reader = Fvm(str(folder / "fvm.sqlite"))
+        assert [u["id"] for u in reader.json("unit", "list")] == ["u1"]
+        assert reader.json("cutover", "status")["units"][0]["unit"] == "u1"
+        err = reader("unit", "add", "u2", "--name", "B", "--area", "sodra", "--type",
+                     "hospital", code=4).stderr  # fmt: skip
+        assert "fvm.sqlite" in err and "Traceback" not in err
+        assert _files(folder) == before
+    finally:
+        subprocess.run(unlock, check=True)

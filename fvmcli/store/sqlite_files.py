@@ -23,11 +23,18 @@ def sqlite_uri(path: str, *, write: bool) -> str:
     file only (``mode=rw``: a missing file is an error, not a new database), and beside a
     write-ahead log it opens read-only (``mode=ro``): a read-only connection never copies the
     log into the file nor deletes it when it closes, so a read refused on a file beside a log
-    that is not its own changes neither. A write may create the file."""
+    that is not its own changes neither; in a folder no one may write to it reads the file as
+    it lies. A write may create the file."""
     uri = Path(path).absolute().as_uri()
     if write:
         return uri + "?mode=rwc"
-    return uri + ("?mode=ro" if os.path.exists(path + "-wal") else "?mode=rw")
+    if os.path.exists(path + "-wal"):
+        return uri + "?mode=ro"
+    if not os.path.exists(path + "-shm") and not os.access(os.path.dirname(path), os.W_OK):
+        # A folder no one may write to: no process can be writing the file either (a writer
+        # needs its log beside it), and SQLite could not make the log's index to read it.
+        return uri + "?mode=ro&immutable=1"
+    return uri + "?mode=rw"
 
 
 def missing_or_empty(path: str) -> bool:
