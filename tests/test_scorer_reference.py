@@ -57,7 +57,7 @@ def units(
     draw: st.DrawFn, *, plain: bool = False
 ) -> tuple[Checklist, str, date | None, dict, dict, Evidence, set]:
     """A unit's records; ``plain``: with no waivers and no stale answers, as most units are
-    (the fast scorer adds up per-value effects for those)."""
+    (the plan's effects of their answer values are summed as they are, none replaced)."""
     checklist = draw(st.sampled_from(CHECKLISTS))
     values = _values(checklist)
     unit_type = draw(st.sampled_from(["hospital", "primary-care", "municipal", "private"]))
