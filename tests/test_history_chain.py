@@ -185,3 +185,27 @@ def test_a_database_of_the_oldest_releases_opens_with_everything_intact(tmp_path
     assert fvm.scalar("SELECT count(*) FROM history WHERE kind = 'baseline'") == 5
     files = fvm.scalar("SELECT count(*) FROM content_files")
     assert _verify(fvm)["ok"] and _verify(fvm)["entries"] == 6 + 2 + files
+
+
+def test_the_canonical_text_is_the_standard_encoders() -> None:
+    """The encoder made once gives the bytes ``json.dumps`` gives with the canonical options
+    (the chain's hashes are taken over them), for every kind of value a row holds."""
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from fvmcli.core.history_chain import canonical
+
+    scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text()
+    values = st.recursive(
+        scalars,
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+        max_leaves=12,
+    )
+
+    @given(values)
+    def same(value: object) -> None:
+        expected = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        assert canonical(value) == expected.encode("utf-8")
+
+    same()
+    assert canonical({"b": [1.5, None], "a": "å"}) == '{"a":"å","b":[1.5,null]}'.encode()

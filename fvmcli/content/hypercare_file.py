@@ -92,19 +92,26 @@ def parse_values(
     found: list[tuple[str, str, date, float, str | None]] = []
     seen: dict[tuple[str, str, date], int] = {}
     known = ", ".join(i.id for i in hypercare.indicators)
-    indicators = {i.id: i for i in hypercare.indicators}
+    # Each parser made once, not once a row: a day's file has 160,000 rows.
+    value_of = {i.id: (i, partial(parse_value, i)) for i in hypercare.indicators}
     # A day's file names few days and go-live dates: each is parsed and checked once.
     day_of = cache(parse_date)
     why_of = cache(lambda day, go_live: day_problem(day, go_live, hypercare.days, today))
+
+    def comment_of(text: str) -> str | None:
+        return check_text(text, _("the comment"))
+
     for row in rows:
-        if problems.missing(row, REQUIRED):
+        get = row.get
+        unit, name, day_text, value_text = get("unit"), get("indicator"), get("day"), get("value")
+        if unit is None or name is None or day_text is None or value_text is None:
+            problems.missing(row, REQUIRED)
             continue
-        unit, name = row.get("unit") or "", row.get("indicator") or ""
         bad = False
         if unit not in go_live_of:
             problems.add(row, "unit", _("no unit {unit_id!r}").format(unit_id=unit))
             bad = True
-        indicator = indicators.get(name)
+        indicator, parse = value_of.get(name, (None, None))
         if indicator is None:
             problems.add(
                 row,
@@ -114,16 +121,16 @@ def parse_values(
                 ),
             )
             bad = True
-        day = _checked(problems, row, "day", day_of)
+        day = _checked(problems, row, "day", day_text, day_of)
         if day is not None and unit in go_live_of:
             why = why_of(day, go_live_of[unit])
             if why is not None:
                 problems.add(row, "day", why)
                 bad = True
         value = None
-        if indicator is not None:
-            value = _checked(problems, row, "value", partial(parse_value, indicator))
-        comment = _checked(problems, row, "comment", lambda t: check_text(t, _("the comment")))
+        if parse is not None:
+            value = _checked(problems, row, "value", value_text, parse)
+        comment = _checked(problems, row, "comment", get("comment"), comment_of)
         if bad or day is None or value is None or indicator is None:
             continue
         key = (unit, indicator.id, day)
@@ -143,10 +150,10 @@ def parse_values(
 
 
 def _checked(
-    problems: RowProblems, row: CsvRow, column: str, parse: Callable[[str], T]
+    problems: RowProblems, row: CsvRow, column: str, text: str | None, parse: Callable[[str], T]
 ) -> T | None:
-    """Return the column's cell parsed, None for an empty cell; a bad one is a problem."""
-    text = row.get(column)
+    """Return ``text``, the column's cell, parsed, None for an empty cell; a bad one is a
+    problem."""
     if text is None:
         return None
     try:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,10 +35,37 @@ _CANONICAL = json.JSONEncoder(
 )
 
 
+def _encoder() -> Callable[[Any], str]:
+    """Return ``_CANONICAL.encode``, or the same encoding by the C encoder it makes on each
+    call (``json.encoder.c_make_encoder``, with its arguments), made once: an import's
+    160,000 entries encode 800,000 texts. Without the C encoder: ``_CANONICAL.encode``."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return _CANONICAL.encode
+    c = _CANONICAL
+    encode = make(
+        None,  # no markers: check_circular is off
+        c.default,
+        json.encoder.encode_basestring,  # ensure_ascii is off
+        c.indent,
+        c.key_separator,
+        c.item_separator,
+        c.sort_keys,
+        c.skipkeys,
+        c.allow_nan,
+    )
+    return lambda value: "".join(encode(value, 0))
+
+
+canonical_text = _encoder()
+canonical_text.__doc__ = """Return the canonical JSON of ``value`` as text (``canonical``
+before its UTF-8 encoding): what an entry stores of the row it wrote."""
+
+
 def canonical(value: Any) -> bytes:
     """Return the canonical JSON of ``value`` (keys sorted, no spaces, UTF-8): what every
     digest of the record is taken over."""
-    return _CANONICAL.encode(value).encode("utf-8")
+    return canonical_text(value).encode("utf-8")
 
 
 SALT_BYTES = 16

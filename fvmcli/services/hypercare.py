@@ -121,7 +121,7 @@ def import_values(
     is named."""
     from fvmcli.content.csvfile import reading
     from fvmcli.content.hypercare_file import parse_values, read_rows
-    from fvmcli.store.hypercare import HypercareValue, put_values
+    from fvmcli.store.hypercare import put_values
     from fvmcli.store.reads import go_live_dates, list_units
 
     hypercare = ctx.hypercare
@@ -135,12 +135,7 @@ def import_values(
             found = parse_values(rows, str(file), hypercare, go_live_of, ctx.clock.today())
             require_right(ctx, conn, "report", units)
             del rows
-            done = put_values(
-                conn,
-                [HypercareValue(*v) for v in found],
-                by=ctx.actor(by),
-                at=ctx.clock.now(),
-            )
+            done = put_values(conn, found, by=ctx.actor(by), at=ctx.clock.now())
     return ValuesImported(
         len(found), done.added, done.changed, done.unchanged, len({v[0] for v in found}), dry_run
     )

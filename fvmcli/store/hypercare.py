@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from fvmcli.store import record
 from fvmcli.store.driver import Connection, as_date, in_list
@@ -17,9 +17,8 @@ from fvmcli.store.reads import Scope
 KIND = "hypercare"
 
 
-@dataclass(frozen=True, slots=True)
-class HypercareValue:
-    """One value to record."""
+class HypercareValue(NamedTuple):
+    """One value to record (a tuple: an import makes 160,000 of them)."""
 
     unit: str
     indicator: str
@@ -65,46 +64,48 @@ def stored(
     }
 
 
-def put_values(conn: Connection, values: Sequence[HypercareValue], *, by: str, at: str) -> Written:
-    """Store values, each replacing the one stored for its unit, indicator and day, in one
-    batch; every value added or changed is a history entry (its old value kept there)."""
-    days = sorted({v.day for v in values})
-    units = sorted({v.unit for v in values})
-    before = stored(conn, days, units)
+# A value as an import hands it over: (unit, indicator, day, value, comment).
+Value = tuple[str, str, date, float, str | None]
+
+
+def put_values(conn: Connection, values: Sequence[Value], *, by: str, at: str) -> Written:
+    """Store values (``HypercareValue`` or plain tuples of its fields), each replacing the one
+    stored for its unit, indicator and day, in one batch; every value added or changed is a
+    history entry (its old value kept there)."""
+    before = stored(conn, sorted({v[2] for v in values}), sorted({v[0] for v in values}))
     rows: list[dict[str, Any]] = []
-    changes: list[Change] = []
+    places: list[record.Place] = []
     unchanged = added = 0
-    for v in values:
-        old = before.get((v.unit, v.indicator, v.day))
-        if old is not None and old == (v.value, v.comment):
+    for unit, indicator, day, value, comment in values:
+        old = before.get((unit, indicator, day))
+        if old is not None and old == (value, comment):
             unchanged += 1
             continue
         added += old is None
+        iso = day.isoformat()  # as the record keeps it, once for the row, its key and place
         rows.append(
             {
-                "day": v.day,
-                "unit_id": v.unit,
-                "indicator": v.indicator,
-                "value": v.value,
-                "comment": v.comment,
+                "day": iso,
+                "unit_id": unit,
+                "indicator": indicator,
+                "value": value,
+                "comment": comment,
                 "by": by,
                 "at": at,
             }
         )
-        changes.append(
-            Change(
-                at,
-                by,
-                KIND,
-                v.unit,
-                v.day.isoformat(),
-                v.indicator,
+        # The history places a value at its unit, day (scope) and indicator (subject).
+        places.append(
+            (
+                unit,
+                iso,
+                indicator,
                 None if old is None else _text(old[0]),
-                _text(v.value),
-                v.comment,
+                _text(value),
+                comment,
             )
         )
-    record.upsert(conn, "hypercare_values", rows, changes)
+    record.upsert(conn, "hypercare_values", rows, Change(at, by, KIND), places)
     return Written(added, len(rows) - added, unchanged)
 
 

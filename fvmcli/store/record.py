@@ -16,7 +16,7 @@ from dataclasses import replace
 from operator import attrgetter
 from typing import Any
 
-from fvmcli.core.history_chain import canonical
+from fvmcli.core.history_chain import canonical, canonical_text
 from fvmcli.core.record import Replayed, Shape, key_of, plain, state_of
 from fvmcli.store.driver import Connection, quoted
 from fvmcli.store.history import HEAD_COLUMNS, Change, append
@@ -29,17 +29,46 @@ def _entry(
     conn: Connection, shape: Shape, row: Mapping[str, Any], change: Change
 ) -> tuple[Any, ...]:
     """Return the history entry (``ENTRY_COLUMNS``) of ``change`` that wrote ``row``."""
+    return _written(shape, row, (*_HEAD(change), change.login or conn.login, change.key))
+
+
+def _written(shape: Shape, row: Mapping[str, Any], head: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Return the history entry that wrote ``row``: ``head`` (``ENTRY_COLUMNS`` up to the
+    device key) and the row it left."""
     public, personal = state_of(shape, row)
-    private = canonical(personal).decode("utf-8") if shape.personal else None
     return (
-        *_HEAD(change),
-        change.login or conn.login,
-        change.key,
+        *head,
         shape.table,
-        canonical(list(key_of(shape, row))).decode("utf-8"),
-        canonical(public).decode("utf-8"),
-        private,
+        canonical_text(key_of(shape, row)),
+        canonical_text(public),
+        canonical_text(personal) if shape.personal else None,
     )
+
+
+# Where one row's entry belongs and what it says (unit_id, scope, subject, old, new,
+# comment): a batch of thousands shares one Change and gives each row only these.
+Place = tuple[str | None, str | None, str | None, str | None, str | None, str | None]
+
+
+def _entries(
+    conn: Connection,
+    shape: Shape,
+    rows: Sequence[Mapping[str, Any]],
+    change: Change | Sequence[Change],
+    places: Sequence[Place] | None,
+) -> list[tuple[Any, ...]]:
+    """Return the entry of each row: ``change`` for all (at ``places``, one per row, when
+    given), or one change per row."""
+    if places is None:
+        changes = _changes(change, len(rows))
+        return [_entry(conn, shape, r, c) for r, c in zip(rows, changes, strict=True)]
+    if not isinstance(change, Change) or len(places) != len(rows):
+        raise ValueError("one change and one place per row")
+    at, by, kind = change.at, change.by, change.kind
+    tail = (change.version, change.login or conn.login, change.key)
+    return [
+        _written(shape, r, (at, by, kind, *p, *tail)) for r, p in zip(rows, places, strict=True)
+    ]
 
 
 def _removal(conn: Connection, shape: Shape, key: Sequence[Any], change: Change) -> tuple[Any, ...]:
@@ -85,13 +114,15 @@ def upsert(
     table: str,
     rows: Sequence[Mapping[str, Any]],
     change: Change | Sequence[Change],
+    places: Sequence[Place] | None = None,
 ) -> None:
     """Insert rows, each replacing the row of the same key (every recorded column given), in
-    one batch, and append the entry of each."""
+    one batch, and append the entry of each: ``change`` for all (at ``places``, one per row,
+    when given), or one change per row."""
     if not rows:
         return
     shape = SHAPES[table]
-    changes = _changes(change, len(rows))
+    entries = _entries(conn, shape, rows, change, places)
     columns = list(shape.columns)
     names = ", ".join(map(quoted, columns))
     keys = ", ".join(map(quoted, shape.key))
@@ -101,7 +132,7 @@ def upsert(
         f"ON CONFLICT ({keys}) DO UPDATE SET {sets}",
         [[r.get(c) for c in columns] for r in rows],
     )
-    append(conn, [_entry(conn, shape, r, c) for r, c in zip(rows, changes, strict=True)])
+    append(conn, entries)
 
 
 def insert_new(conn: Connection, table: str, row: Mapping[str, Any], change: Change) -> bool:
