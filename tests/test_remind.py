@@ -348,6 +348,16 @@ def test_dry_run_writes_eml_files_and_stores_nothing(fvm: Fvm, tmp_path: Path) -
     assert fvm.scalar("SELECT count(*) FROM history WHERE kind = 'reminder'") == 0
 
 
+def test_a_folder_without_dry_run_is_refused_before_anything_is_read(
+    fvm: Fvm, tmp_path: Path
+) -> None:
+    seed(fvm.url)
+    result = run(fvm, "-o", str(tmp_path / "ut"), code=2)
+    assert "-o/--output writes messages only with --dry-run" in result.stderr
+    assert not (tmp_path / "ut").exists()
+    assert fvm.scalar("SELECT count(*) FROM reminders") == 0
+
+
 def test_english_digest_on_request(fvm: Fvm, tmp_path: Path) -> None:
     seed(fvm.url)
     fvm(
@@ -668,22 +678,25 @@ def test_a_bad_deadline_is_refused(fvm: Fvm, monkeypatch: pytest.MonkeyPatch) ->
     assert "FVM_SMTP_DEADLINE" in run(fvm, *plain(free_port()), code=2).stderr
 
 
-def test_a_python_caller_gets_what_the_command_does(fvm: Fvm, tmp_path: Path) -> None:
+def test_a_python_caller_gets_what_the_command_does(fvm: Fvm) -> None:
     from fvmcli.errors import EnvironmentProblem, InputError
     from fvmcli.services.remind import SmtpOptions, run_reminders
 
     seed(fvm.url)
     ctx = context(fvm.url, content=True)
     try:
-        with pytest.raises(InputError, match="--dry-run"):
-            run_reminders(ctx, checklist_id="mini", output=tmp_path)
         with pytest.raises(InputError, match="SMTP"):
             run_reminders(ctx, checklist_id="mini")
-        done = run_reminders(ctx, checklist_id="mini", dry_run=True, output=tmp_path / "ut")
-        assert done.written == [tmp_path / "ut" / "u1.eml"] and done.dry_run
-        message = email.message_from_bytes(
-            (tmp_path / "ut" / "u1.eml").read_bytes(), policy=email.policy.default
-        )
+        # A dry run returns each message; writing files is the command line's (cli/writing.py).
+        done = run_reminders(ctx, checklist_id="mini", dry_run=True)
+        states = [(o.unit, o.state, o.message is not None) for o in done.outcomes]
+        assert done.dry_run and states == [
+            ("u1", "would-send", True),
+            ("u3", "no-recipient", False),
+        ]
+        raw = done.outcomes[0].message
+        assert raw is not None
+        message = email.message_from_bytes(raw, policy=email.policy.default)
         assert message["To"] == "Lena Åberg <lena@exempel.se>, Avdelning Ödla <u1@exempel.se>"
         done.raise_if_failed()  # a dry run fails nobody
         down = SmtpOptions(host="127.0.0.1", port=free_port(), security="none", sender="a@b.se")

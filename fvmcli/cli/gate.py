@@ -342,12 +342,13 @@ def export(
     Examples: fvm gate export etapp1-2027-02-10 -o etapp1-beslut.pdf
     fvm gate export etapp1-2027-02-10 -o etapp1-beslut.json
     """
-    from fvmcli.cli.writing import write_bytes
-    from fvmcli.services.gate_record import archive_file
+    from fvmcli.cli.writing import archive_format, write_archive
+    from fvmcli.services.gate_record import archive_of
 
+    kind = archive_format(output)
     env = get_env(ctx)
-    document, data = archive_file(env, label, output)
-    write_bytes(data, output)
+    document = archive_of(env, label)
+    write_archive(env, document, kind, output)
     say(
         _("Evidence digest {digest}; history head {head}.").format(
             digest=document["digest"], head=document["head"]

@@ -111,8 +111,12 @@ def remind(
     if ctx.invoked_subcommand is not None:
         return
     from fvmcli.cli.views.remind import reminders_view
+    from fvmcli.cli.writing import write_messages
+    from fvmcli.errors import InputError
     from fvmcli.services.remind import SmtpOptions, run_reminders
 
+    if output is not None and not dry_run:
+        raise InputError(_("-o/--output writes messages only with --dry-run"))
     smtp = SmtpOptions(
         smtp_host, smtp_port, smtp_security, smtp_user, sender, cafile, smtp_deadline
     )
@@ -124,13 +128,16 @@ def remind(
             as_of=as_of,
             checklist_id=checklist_id,
             dry_run=dry_run,
-            output=output,
             smtp=smtp,
             resend=resend,
             by=by,
             on_unit=step,
         )
-    out.emit(reminders_view(done, output))
+    written: list[Path] = []
+    if output is not None:
+        messages = [(o.unit, o.message) for o in done.outcomes if o.message is not None]
+        written = write_messages(messages, output)
+    out.emit(reminders_view(done, output, written))
     done.raise_if_failed()
 
 

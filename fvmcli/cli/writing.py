@@ -142,6 +142,49 @@ def write_timeline(env: Context, plan: Any, kind: str, output: Path) -> None:
         write_bytes(deadlines_calendar(plan.items, plan.owners, env.clock.moment()), output)
 
 
+def archive_format(output: Path) -> str:
+    """Return the format of a decision's archive the file's suffix names: ``json`` or
+    ``pdf``; any other suffix is refused (before anything is read)."""
+    kind = SUFFIX.get(output.suffix.lower())
+    if kind not in ("json", "pdf"):
+        raise InputError(
+            _("-o: an archive is written as .json or .pdf, not {suffix!r}").format(
+                suffix=output.suffix
+            )
+        )
+    return kind
+
+
+def write_archive(env: Context, document: dict[str, Any], kind: str, output: Path) -> None:
+    """Write a decided proposal's archive (``services.gate_record.archive_of``) to ``output``:
+    ``kind`` "json", the canonical JSON whose digest rule the gate's is, or "pdf", the
+    decision's report in PDF/A-3b with that JSON attached."""
+    from fvmcli.core.gate import canonical
+
+    data = canonical(document)
+    if kind == "pdf":
+        from fvmcli.core.archive import ATTACHMENT
+        from fvmcli.render.gate_archive import archive_html
+        from fvmcli.render.templates import html_to_pdf
+
+        html = archive_html(document, env.gate, env.lang, env.content.template_dirs())
+        data = html_to_pdf(html, variant="pdf/a-3b", attachments={ATTACHMENT: data})
+    write_bytes(data, output)
+
+
+def write_messages(messages: list[tuple[str, bytes]], folder: Path) -> list[Path]:
+    """Write each (unit, message) as ``folder/UNIT.eml``, each whole or not at all; return
+    the files written (the caller says how many)."""
+    from functools import partial
+
+    written = []
+    for unit, message in messages:
+        path = folder / f"{unit}.eml"
+        write_file(path, partial(Path.write_bytes, data=message), quiet=True)
+        written.append(path)
+    return written
+
+
 def say_imported(rows: str, file: Path, outcome: Any) -> None:
     """Print what an import from ``file`` did (or would do); ``rows`` says how many of what
     were read ("3 units")."""

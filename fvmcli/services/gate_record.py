@@ -1,6 +1,7 @@
 """A decision checked against its figures afterwards: what changed since a proposal
 (``gate verify --live``), and the archive that lets anyone check a decision without the
-database (``gate export``, ``gate verify --archive``)."""
+database (``gate export``, ``gate verify --archive``). The archive is returned as a document;
+the command line renders and writes its file (``cli/writing.write_archive``)."""
 
 from __future__ import annotations
 
@@ -155,31 +156,6 @@ def _rules(ctx: Context, conn: Any, label: str) -> tuple[int | None, dict[str, b
         if kind_file is not None:
             found[f"checklists/{kind_file.path.name}"] = kind_file.path.read_bytes()
     return None, found
-
-
-def archive_file(ctx: Context, label: str, target: Path) -> tuple[dict[str, Any], bytes]:
-    """Return the archive of a decided proposal and the bytes of the file ``target`` names:
-    the archive as JSON (``.json``), or the decision's report in PDF/A-3b with the JSON
-    attached (``.pdf``)."""
-    from fvmcli.core.archive import ATTACHMENT
-    from fvmcli.core.gate import canonical
-
-    suffix = target.suffix.lower()
-    if suffix not in (".json", ".pdf"):
-        raise InputError(
-            _("-o: an archive is written as .json or .pdf, not {suffix!r}").format(
-                suffix=target.suffix
-            )
-        )
-    document = archive_of(ctx, label)
-    data = canonical(document)
-    if suffix == ".pdf":
-        from fvmcli.render.gate_archive import archive_html
-        from fvmcli.render.templates import html_to_pdf
-
-        html = archive_html(document, ctx.gate, ctx.lang, ctx.content.template_dirs())
-        data = html_to_pdf(html, variant="pdf/a-3b", attachments={ATTACHMENT: data})
-    return document, data
 
 
 @dataclass(frozen=True)

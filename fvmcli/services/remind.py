@@ -7,7 +7,6 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fvmcli.core.digest import Digest, Recipient
@@ -231,20 +230,17 @@ def run_reminders(
     as_of: str | date | None = None,
     checklist_id: str = "golive",
     dry_run: bool = False,
-    output: Path | None = None,
     smtp: SmtpOptions = SmtpOptions(),
     resend: bool = False,
     by: str | None = None,
     on_unit: Callable[[], None] | None = None,
 ) -> Reminders:
     """Do what ``fvm remind`` does: check the options, send each unit's digest over
-    ``smtp`` (or, with ``dry_run``, send nothing and write each message as ``output/UNIT.eml``
-    when a folder is given), and return what became of each. A failure halfway is in the
-    result: ``raise_if_failed`` refuses it after the caller has shown it."""
+    ``smtp`` (or, with ``dry_run``, send nothing: each message is in its outcome, for the
+    command line to write as ``UNIT.eml``), and return what became of each. A failure halfway
+    is in the result: ``raise_if_failed`` refuses it after the caller has shown it."""
     from fvmcli.mail import smtp_settings
 
-    if output is not None and not dry_run:
-        raise InputError(_("-o/--output writes messages only with --dry-run"))
     settings = (
         None
         if dry_run
@@ -258,7 +254,7 @@ def run_reminders(
             deadline=smtp.deadline,
         )
     )
-    done = remind(
+    return remind(
         ctx,
         chosen,
         within=within,
@@ -270,20 +266,6 @@ def run_reminders(
         by=by,
         on_unit=on_unit,
     )
-    if output is None:
-        return done
-    from dataclasses import replace
-
-    from fvmcli.files import atomic_path
-
-    written = []
-    for outcome in done.outcomes:
-        if outcome.message is not None:
-            path = output / f"{outcome.unit}.eml"
-            with atomic_path(path) as temporary:
-                temporary.write_bytes(outcome.message)
-            written.append(path)
-    return replace(done, written=written)
 
 
 def _deliver(

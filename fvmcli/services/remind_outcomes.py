@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from fvmcli.core.digest import Digest
@@ -60,7 +59,6 @@ class Reminders:
     quiet: int  # selected units with nothing to report
     stopped: str | None = None  # why sending stopped halfway (the server's words)
     notes: list[str] = field(default_factory=list)
-    written: list[Path] | None = None  # the .eml files a dry run with a folder wrote
 
     def raise_if_failed(self) -> None:
         """Refuse a run whose digests did not reach every recipient (exit 4), naming the

@@ -50,9 +50,9 @@ def recipient_names(outcome: Any) -> list[str]:
     return shown
 
 
-def reminders_view(done: Any, folder: Path | None) -> Shown:
+def reminders_view(done: Any, folder: Path | None, written: list[Path]) -> Shown:
     """Return ``fvm remind``: a row per unit with something to report, the files a dry run
-    wrote to ``folder``, and one line of counts."""
+    wrote to ``folder`` (``written``), and one line of counts."""
     rows = [{**o.as_dict(), "recipient_names": recipient_names(o)} for o in done.outcomes]
     listing = Listing(
         OUTCOMES,
@@ -64,7 +64,7 @@ def reminders_view(done: Any, folder: Path | None) -> Shown:
 
     def printed() -> None:
         if folder is not None:
-            _say_written(folder, done.written or [])
+            _say_written(folder, written)
         if rows:
             listing.show()
         say(_summary(done))
