@@ -28,8 +28,8 @@ PG_URL = os.environ.get("FVM_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/te
 
 def _writer(source: str, url: str, unit: str, start: mp.Barrier) -> None:  # type: ignore[type-arg]
     sys.path.insert(0, source)
+    from fvmcli.services import open_context
     from fvmcli.services.answers import set_answer
-    from fvmcli.services.context import open_context
 
     ctx = open_context(url)
     set_answer(ctx, "golive", unit, QUESTIONS[0], "nej", by="bench")  # open and warm up
@@ -42,7 +42,7 @@ def _writer(source: str, url: str, unit: str, start: mp.Barrier) -> None:  # typ
 def _database(backend: str, work: Path, source: str) -> str:
     """Return the URL of a fresh database with one unit per writer."""
     sys.path.insert(0, source)
-    from fvmcli.services.context import open_context
+    from fvmcli.services import open_context
     from fvmcli.services.territory import import_units
 
     if backend == "sqlite":

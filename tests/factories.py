@@ -18,7 +18,10 @@ FROZEN = datetime.combine(TODAY, time(10), tzinfo=timezone(timedelta(hours=1)))
 def context(db_url: str, *, content: bool = False, today: date = TODAY) -> Context:
     """Return a service context on ``db_url`` whose clock reads ``today`` at 10:00."""
     clock = Clock.at(FROZEN.replace(year=today.year, month=today.month, day=today.day))
-    ctx = Context(db_url=db_url, content_dirs=[TEST_CONTENT] if content else [], clock=clock)
+    from fvmcli.services.content_effects import EFFECTS
+
+    dirs = [TEST_CONTENT] if content else []
+    ctx = Context(db_url=db_url, content_dirs=dirs, clock=clock, effects=EFFECTS)
     if content:
         publish_local(ctx)
     return ctx

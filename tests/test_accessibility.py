@@ -25,12 +25,12 @@ IDS = ("org.staffing-plan", "org.project-lead", "equip.readiness", "train.covera
 def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Every document the demo writes for people, as PDF and HTML, and a reminder's HTML."""
     pytest.importorskip("weasyprint")
-    from fvmcli.services.context import Context
+    from fvmcli.services import open_context
     from fvmcli.services.demo import run_demo
 
     folder = tmp_path_factory.mktemp("outputs")
     db = f"sqlite:///{folder / 'demo.sqlite'}"
-    run_demo(Context(db_url=db), "2026-11-26")[0].close()
+    run_demo(open_context(db), "2026-11-26")[0].close()
     runner = CliRunner()
 
     def fvm(*args: str) -> None:

@@ -392,8 +392,8 @@ def test_sections_are_coloured_by_the_checklists_thresholds(
     from dataclasses import replace
 
     from fvmcli.cli.views import score as view
+    from fvmcli.services import open_context
     from fvmcli.services.answers import score
-    from fvmcli.services.context import open_context
 
     answer_all(mini)
     ctx = open_context(mini.url, content=[CONTENT])

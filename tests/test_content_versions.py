@@ -225,6 +225,39 @@ def test_a_database_from_before_publishes_the_content_it_is_opened_with(
     assert fvm.json("checklist", "show", "two")["id"] == "two"
 
 
+def test_a_bare_context_reads_and_the_effects_handed_to_it_publish(
+    db_url: str, tmp_path: Path
+) -> None:
+    # The context reads the content in force without scoring (#44); publishing the local
+    # content where none is, with each unit's status, is the effects' that its maker hands in.
+    from fvmcli.core.model import Unit
+    from fvmcli.services import open_context
+    from fvmcli.services.context import Context
+    from fvmcli.services.territory import save_units
+    from fvmcli.store import content as stored
+
+    pack = make_pack(tmp_path / "p")
+    bare = Context(db_url=db_url, content_dirs=[pack])
+    try:
+        save_units(bare, [Unit("u1", "Avd 1", "a", "ward", 10)], by="test")
+        assert bare.content.pack == "tva" and bare.content_version is None
+        with bare.open().read() as conn:  # as a login that may not publish: nothing stored
+            assert stored.in_force(conn) is None and stored.last_rules(conn) is None
+    finally:
+        bare.close()
+    ctx = open_context(db_url, content=[pack])
+    try:
+        assert ctx.content.pack == "tva" and ctx.content_version is not None
+        assert ctx.content_version[0] == 1
+        with ctx.open().read() as conn:
+            mark = stored.last_rules(conn)
+        # The baseline scored u1 under version 1: no answer yet, so not started.
+        assert mark is not None and mark.statuses == {"u1": "not-started"}
+        assert mark.as_of is not None and mark.as_of.isoformat() == "2026-11-26"
+    finally:
+        ctx.close()
+
+
 def test_export_writes_a_version_back_as_a_pack(fvm: Fvm, tmp_path: Path) -> None:
     pack = make_pack(tmp_path / "v1")
     fvm("content", "publish", str(pack))

@@ -79,7 +79,7 @@ def test_exports_open_in_swedish_excel_and_plain_csv_serves_scripts(
 
 def test_a_python_caller_chooses_the_encoding_as_an_argument(db_url: str, tmp_path: Path) -> None:
     from fvmcli.errors import InputError
-    from fvmcli.services.context import open_context
+    from fvmcli.services import open_context
     from fvmcli.services.territory import import_units, list_units
 
     path = tmp_path / "enheter.csv"

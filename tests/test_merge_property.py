@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fvmcli.core.model import Unit
+from fvmcli.services.content_effects import EFFECTS
 from fvmcli.services.context import Clock, Context
 from tests.factories import FROZEN
 
@@ -98,8 +99,11 @@ def world_factory(tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch):
             db_url=f"sqlite:///{tmp_path / 'laptop.sqlite'}",
             content_dirs=[content],
             clock=ticking(behind),
+            effects=EFFECTS,
         ),
-        "shared": Context(db_url=db_url, content_dirs=[content], clock=ticking(FROZEN)),
+        "shared": Context(
+            db_url=db_url, content_dirs=[content], clock=ticking(FROZEN), effects=EFFECTS
+        ),
     }
     units = itertools.count()
 

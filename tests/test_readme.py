@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from fvmcli.cli.app import app
-from fvmcli.services.context import Context
+from fvmcli.services import open_context
 from fvmcli.services.demo import run_demo
 from tests.tables import tables
 
@@ -30,7 +30,7 @@ def test_the_python_example_gives_what_cutover_status_json_gives(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db = tmp_path / "demo.sqlite"
-    run_demo(Context(db_url=f"sqlite:///{db}"), "2026-11-26")[0].close()
+    run_demo(open_context(f"sqlite:///{db}"), "2026-11-26")[0].close()
     monkeypatch.setenv("FVM_DB", str(db))
     (example,) = python_examples()
     printed = io.StringIO()

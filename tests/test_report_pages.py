@@ -21,12 +21,12 @@ NOW = {"FVM_NOW": "2026-11-26T10:00", "FVM_LANG": "sv"}
 def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The demo's report with a section on what moved since an earlier round: PDF and HTML."""
     pytest.importorskip("weasyprint")
-    from fvmcli.services.context import Context
+    from fvmcli.services import open_context
     from fvmcli.services.demo import run_demo
 
     folder = tmp_path_factory.mktemp("report")
     db = f"sqlite:///{folder / 'demo.sqlite'}"
-    run_demo(Context(db_url=db), "2026-11-26")[0].close()
+    run_demo(open_context(db), "2026-11-26")[0].close()
     runner = CliRunner()
 
     def fvm(*args: str) -> None:

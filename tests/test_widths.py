@@ -180,11 +180,11 @@ def test_equipment_gaps_at_80_columns_keep_what_is_left_to_do_and_name_the_items
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The demo territory, built once for the tests of what each table keeps at 80 columns."""
-    from fvmcli.services.context import Context
+    from fvmcli.services import open_context
     from fvmcli.services.demo import run_demo
 
     db = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.sqlite'}"
-    run_demo(Context(db_url=db), "2026-11-26")[0].close()
+    run_demo(open_context(db), "2026-11-26")[0].close()
     return db
 
 

@@ -267,6 +267,7 @@ def root(
     """Readiness for a go-live: checklists, training, equipment and the go/no-go."""
     from fvmcli.cli import environment
     from fvmcli.cli.output import warn
+    from fvmcli.services.content_effects import EFFECTS
 
     environment.begin(wide=wide)
     ctx.obj = Context(
@@ -276,6 +277,7 @@ def root(
         debug=debug,
         creates=False,
         on_notice=lambda message, command: warn(message, command=command),
+        effects=EFFECTS,
     )
     ctx.obj.speak()  # an unknown --lang or FVM_LANG is refused by every command
 

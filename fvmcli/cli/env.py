@@ -15,7 +15,9 @@ def get_env(ctx: typer.Context, *, creates: bool = False) -> Context:
     refused instead of quietly making an empty database and showing nothing."""
     root = ctx.find_root()
     if not isinstance(root.obj, Context):
-        root.obj = Context(creates=False)
+        from fvmcli.services.content_effects import EFFECTS
+
+        root.obj = Context(creates=False, effects=EFFECTS)
     if creates:  # a later get_env(ctx) of the same command does not take it back
         root.obj.creates = True
     return root.obj

@@ -12,7 +12,7 @@ from typing import Any
 # The fingerprint of the program's own rules: how a given content scores. Raise it with any
 # change to scoring, statuses or the gate that can change a figure on the same content; the
 # first open of a database by a program with another fingerprint records it in the history
-# (``services.content``).
+# (``services.content_effects.rules_changed``).
 RULES = "fvm-rules/5"
 
 

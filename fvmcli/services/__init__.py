@@ -12,6 +12,24 @@ the command line::
     status = territory_status(ctx)    # what `fvm cutover status --json` shows
 """
 
-from fvmcli.services.context import Context, open_context
+from __future__ import annotations
+
+from pathlib import Path
+
+from fvmcli.services.context import Context
 
 __all__ = ["Context", "open_context"]
+
+
+def open_context(
+    db: str | None = None,
+    *,
+    content: list[Path] | None = None,
+    lang: str | None = None,
+) -> Context:
+    """Return a context like the command line's: ``db`` else FVM_DB else the default database,
+    ``content`` else FVM_CONTENT else the bundled content, ``lang`` else FVM_LANG/LANG; like
+    the command line's, it publishes the local content on a database that has none."""
+    from fvmcli.services.content_effects import EFFECTS
+
+    return Context(db_url=db, content_dirs=list(content or []), lang_option=lang, effects=EFFECTS)

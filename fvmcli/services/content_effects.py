@@ -10,21 +10,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fvmcli.content.default import default_checklist
-from fvmcli.services.content import (
-    _folder_dirs,
-    _version,
+from fvmcli.services.content_force import (
+    ContentEffects,
     check_pack,
+    folder_dirs,
     local_dirs,
     may_publish,
     read_pack,
+    store_pack,
     version_dirs,
+    version_of,
 )
 
 if TYPE_CHECKING:
     from fvmcli.content.locate import ContentDirs
     from fvmcli.core.packs import Change, StatusChange
     from fvmcli.services.context import Context
-    from fvmcli.store.content import RulesMark
+    from fvmcli.store.content import RulesMark, Version
     from fvmcli.store.driver import Connection
 
 
@@ -73,15 +75,15 @@ def diff(
     ctx.content  # noqa: B018
     day = parse_day(ctx, as_of)
     with ctx.open().read() as conn:
-        before = _version(conn, source)
-        after = _version(conn, target) if target is not None else None
+        before = version_of(conn, source)
+        after = version_of(conn, target) if target is not None else None
     before_dirs = version_dirs(ctx, before.version)
     if after is not None:
         after_dirs = version_dirs(ctx, after.version)
         target_id: tuple[int | None, str] = (after.version, after.digest)
     else:
         if to_dirs is None:
-            to_dirs = local_dirs(ctx) if folder is None else _folder_dirs(folder)
+            to_dirs = local_dirs(ctx) if folder is None else folder_dirs(folder)
         pack = read_pack(to_dirs)
         check_pack(pack)
         after_dirs = to_dirs
@@ -328,3 +330,28 @@ def rules_changes(ctx: Context) -> list[dict[str, Any]]:
 
     with ctx.open().read() as conn:
         return rules_entries(conn)
+
+
+def first_publication(ctx: Context) -> Version | None:
+    """Publish the local content as version 1 of a database that has none (a database from
+    before content lived in it, or a new one); None when this login may not."""
+    from fvmcli.errors import NotPermitted
+    from fvmcli.store import content as stored
+
+    if not may_publish(ctx):
+        return None
+    pack = read_pack(local_dirs(ctx))
+    check_pack(pack)
+    statuses = baseline(ctx, pack.dirs)
+    try:
+        with ctx.open().write() as conn:
+            if stored.in_force(conn) is None:  # another process may have published meanwhile
+                number = store_pack(ctx, conn, pack, None)
+                record_statuses(ctx, conn, number, statuses)
+            return stored.in_force(conn)
+    except NotPermitted:
+        return None
+
+
+# Given to every context the command line and ``open_context`` make (``Context.effects``).
+EFFECTS = ContentEffects(first_publication, rules_changed)

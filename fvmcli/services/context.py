@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from fvmcli.core.hypercare import Hypercare
     from fvmcli.core.model import Catalog, Checklist, Curriculum, Territory
     from fvmcli.core.runs import Runbook
+    from fvmcli.services.content_force import ContentEffects
     from fvmcli.store.database import Database
 
 # How far ahead of this machine's clock a recorded time may lie (another device's clock).
@@ -151,6 +152,10 @@ class Context:
     # Where a notice goes (the command line: stderr); every notice is kept in ``notices``.
     on_notice: Callable[[str, str | None], None] | None = field(default=None, compare=False)
     notices: list[tuple[str, str | None]] = field(default_factory=list, compare=False)
+    # What putting content in force sets off that scores the territory (a first publication,
+    # a change of the program's rules): given by whoever makes the context, since it lies
+    # above it (``services.content_effects.EFFECTS``); None reads only.
+    effects: ContentEffects | None = field(default=None, compare=False, repr=False)
     # The content version in force (number, digest) once the content was loaded from the
     # database; None before, or without a database.
     content_version: tuple[int, str] | None = field(default=None, init=False, compare=False)
@@ -260,9 +265,10 @@ class Context:
     @cached_property
     def content(self) -> ContentDirs:
         """Return the content in force: on a database, its published version (a database
-        where nothing was published yet publishes the local content first); without one, the
-        local content (``--content``/FVM_CONTENT over the bundled pack, or a pack of its own)."""
-        from fvmcli.services.content import in_force, local_dirs
+        where nothing was published yet publishes the local content first, through
+        ``effects``); without one, the local content (``--content``/FVM_CONTENT over the
+        bundled pack, or a pack of its own)."""
+        from fvmcli.services.content_force import in_force, local_dirs
 
         if self._on_database():
             return in_force(self)
@@ -446,14 +452,3 @@ class Context:
 
 
 SQLITE_SIDES = ("-wal", "-shm", "-journal")  # the files SQLite keeps beside a database
-
-
-def open_context(
-    db: str | None = None,
-    *,
-    content: list[Path] | None = None,
-    lang: str | None = None,
-) -> Context:
-    """Return a context like the command line's: ``db`` else FVM_DB else the default database,
-    ``content`` else FVM_CONTENT else the bundled content, ``lang`` else FVM_LANG/LANG."""
-    return Context(db_url=db, content_dirs=list(content or []), lang_option=lang)

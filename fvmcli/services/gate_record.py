@@ -49,7 +49,7 @@ def since_proposal(ctx: Context, label: str, as_of: str | None = None) -> Since:
     """Return what changed between a proposal's frozen evidence and its gate evaluated again
     on ``as_of`` (default today) over the same phase."""
     from fvmcli.core.hypercare import PROPOSAL_KIND
-    from fvmcli.services.content import under_version
+    from fvmcli.services.content_force import under_version
     from fvmcli.services.gate import _proposal, phase_evaluation
     from fvmcli.services.hypercare import phase_day
 

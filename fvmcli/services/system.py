@@ -21,7 +21,8 @@ class DatabaseState:
 def init(ctx: Context, *, content: bool = False) -> DatabaseState:
     """Create the database, or upgrade it to this version's schema; return where it stands.
     With ``content``, a database where nothing was published publishes the local content as
-    version 1 (``services.content``), and the state names the version in force."""
+    version 1 (``services.content_effects.first_publication``), and the state names the
+    version in force."""
     from fvmcli.store.database import display_url
 
     state = ctx.open().schema_state()
