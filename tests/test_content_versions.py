@@ -264,6 +264,13 @@ def test_export_writes_a_version_back_as_a_pack(fvm: Fvm, tmp_path: Path) -> Non
     out = tmp_path / "exported"
     said = fvm("content", "export", "-o", str(out)).stdout
     assert "Content version 2: 4 files" in said
+    # Each file written whole (cli/writing.py): the four, and no temporary file left beside.
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
+        "checklists/gates.toml",
+        "checklists/territory.toml",
+        "checklists/two.toml",
+        "pack.toml",
+    ]
     assert (out / "checklists" / "two.toml").read_bytes() == (
         pack / "checklists" / "two.toml"
     ).read_bytes()

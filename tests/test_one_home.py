@@ -179,7 +179,7 @@ def test_a_file_a_command_writes_is_rendered_and_written_by_the_command_line() -
     # files too: services return the document and the messages, never a file's bytes.
     assert _holding(r"(?<!def )\b(archive_html|html_to_pdf)\(") == ["cli/writing.py"]
     assert _holding(r"\batomic_path\(") == ["cli/writing.py", "files.py"]
-    assert _holding(r"def (write_archive|write_messages)\(") == ["cli/writing.py"]
+    assert _holding(r"def (write_archive|write_messages|write_pack)\(") == ["cli/writing.py"]
 
 
 def test_changes_to_the_libraries_are_made_in_the_one_module_of_patches() -> None:

@@ -196,9 +196,11 @@ def export(
 
     Example: fvm content export -o ./pack
     """
-    from fvmcli.services.content import export as export_version
+    from fvmcli.cli.writing import write_pack
+    from fvmcli.services.content import version_files
 
-    number, count = export_version(get_env(ctx), version, out)
+    number, files = version_files(get_env(ctx), version)
+    count = write_pack(files, out)
     say(
         _("Content version {version}: {count} files written to {out}.").format(
             version=number, count=count, out=out

@@ -185,6 +185,25 @@ def write_messages(messages: list[tuple[str, bytes]], folder: Path) -> list[Path
     return written
 
 
+def write_pack(files: dict[str, bytes], out: Path) -> int:
+    """Write a content version's files (path → bytes) into ``out``, a new or empty folder
+    (export never writes over files), each whole or not at all; return how many."""
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise InputError(
+            _("-o {out}: choose a new or empty folder").format(out=out),
+            hint=_("Export never writes over files."),
+        )
+    from functools import partial
+
+    written = 0
+    for key, blob in files.items():
+        if ".." in Path(key).parts or Path(key).is_absolute():
+            continue  # a stored path that would leave the folder is never written
+        write_file(out.joinpath(*key.split("/")), partial(Path.write_bytes, data=blob), quiet=True)
+        written += 1
+    return written
+
+
 def say_imported(rows: str, file: Path, outcome: Any) -> None:
     """Print what an import from ``file`` did (or would do); ``rows`` says how many of what
     were read ("3 units")."""

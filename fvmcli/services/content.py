@@ -105,23 +105,12 @@ def history(ctx: Context) -> list[dict[str, Any]]:
         return [version_json(v) for v in versions(conn)]
 
 
-def export(ctx: Context, number: int | None, out: Path) -> tuple[int, int]:
-    """Write a version's files into ``out`` (a new or empty folder); return (version, files)."""
+def version_files(ctx: Context, number: int | None) -> tuple[int, dict[str, bytes]]:
+    """Return a version (default: the one in force) as its number and its files by path; the
+    command line writes them out (``content export``)."""
     from fvmcli.store.content import files
 
     ctx.content  # noqa: B018
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise InputError(
-            _("-o {out}: choose a new or empty folder").format(out=out),
-            hint=_("Export never writes over files."),
-        )
     with ctx.open().read() as conn:
         found = version_of(conn, number)
-        data = files(conn, found.version)
-    for key, blob in data.items():
-        path = out.joinpath(*key.split("/"))
-        if ".." in Path(key).parts or Path(key).is_absolute():
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(blob)
-    return found.version, len(data)
+        return found.version, files(conn, found.version)
