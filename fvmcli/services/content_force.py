@@ -196,6 +196,8 @@ def may_publish(ctx: Context) -> bool:
 
 
 def store_pack(ctx: Context, conn: Connection, pack: Pack, message: str | None) -> int:
+    """Store ``pack`` as the next version, with this program's rules fingerprint; return its
+    number (the caller has checked it and records what it changes)."""
     from fvmcli.core.packs import RULES
     from fvmcli.store.content import publish
 
@@ -212,12 +214,15 @@ def store_pack(ctx: Context, conn: Connection, pack: Pack, message: str | None) 
 
 
 def folder_dirs(folder: Path) -> ContentDirs:
+    """Return the content in ``folder`` (a pack, or files over the bundled pack); a folder
+    that does not exist is refused."""
     from fvmcli.content.locate import ContentDirs
 
     return ContentDirs.with_user(_checked([folder]))
 
 
 def version_of(conn: Connection, number: int | None) -> Version:
+    """Return version ``number`` (None: the one in force); an unknown one is refused."""
     from fvmcli.store import content as stored
 
     found = stored.in_force(conn) if number is None else stored.version(conn, number)
