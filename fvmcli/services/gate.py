@@ -28,7 +28,7 @@ from fvmcli.errors import ConflictError, InputError, UnknownIdError
 from fvmcli.i18n import _
 from fvmcli.services.context import Context
 from fvmcli.services.proposals import Proposed, check_label, seal, vacant
-from fvmcli.services.territory import parse_day, require_right, selection_areas
+from fvmcli.services.territory import check_phase, parse_day, require_right, selection_areas
 
 if TYPE_CHECKING:
     from fvmcli.store.driver import Connection
@@ -126,16 +126,6 @@ def phase_evaluation(
     rows.sort(key=row_rank)
     results = [evaluate(c, units) for c in gate.criteria]
     return GateEvaluation(phase, day, dated, checklist, rows, results, tuple(overdue))
-
-
-def check_phase(ctx: Context, phase: int) -> None:
-    """Refuse (2) a phase the territory does not have."""
-    if phase not in ctx.territory.phases():
-        raise InputError(
-            _("--phase: no phase {phase} (phases: {known})").format(
-                phase=phase, known=", ".join(str(p) for p in ctx.territory.phases())
-            )
-        )
 
 
 def gate_evaluate(

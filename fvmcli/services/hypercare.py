@@ -27,7 +27,13 @@ from fvmcli.core.values import check_text
 from fvmcli.errors import InputError, UnknownIdError
 from fvmcli.i18n import _
 from fvmcli.services.context import Context
-from fvmcli.services.territory import parse_day, require_right, require_unit, selection_areas
+from fvmcli.services.territory import (
+    check_phase,
+    parse_day,
+    require_right,
+    require_unit,
+    selection_areas,
+)
 
 if TYPE_CHECKING:
     from fvmcli.services.proposals import Proposed
@@ -195,7 +201,6 @@ class HypercareDay:
 
 
 def _scope(ctx: Context, phase: int, area: str | None) -> Any:
-    from fvmcli.services.gate import check_phase
     from fvmcli.store.reads import Scope
 
     check_phase(ctx, phase)
@@ -270,7 +275,6 @@ def propose_hypercare(ctx: Context, phase: int, label: str, day: str | None) -> 
     proposal named ``label``: its units' states and values and the criteria, sealed with the
     gate's digest; refused (3) when the label is taken."""
     from fvmcli.core.hypercare import PROPOSAL_KIND
-    from fvmcli.services.gate import check_phase
     from fvmcli.services.proposals import check_label, seal, vacant
 
     check_phase(ctx, phase)

@@ -76,6 +76,17 @@ def selection_areas(ctx: Context, area: str | None, phase: int | None) -> list[s
     return [a for a in areas if phase is None or territory.phase_of(a) == phase]
 
 
+def check_phase(ctx: Context, phase: int) -> None:
+    """Refuse (2) a phase the territory does not have (the gate, hypercare and runbooks
+    ask)."""
+    if phase not in ctx.territory.phases():
+        raise InputError(
+            _("--phase: no phase {phase} (phases: {known})").format(
+                phase=phase, known=", ".join(str(p) for p in ctx.territory.phases())
+            )
+        )
+
+
 def check_type(ctx: Context, unit_type: str | None) -> str | None:
     """Return the unit type id --type names (by id or name, see ``resolve_name``); refuse an
     unknown one."""

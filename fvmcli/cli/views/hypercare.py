@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator, Sequence
+from functools import cached_property
+from typing import Any, overload
 
 from fvmcli.cli.output import Listing, Shown, say, show
 from fvmcli.core.gate import Criterion, Gate
@@ -40,25 +42,51 @@ def _unit_columns(hypercare: Hypercare, lang: str) -> tuple[Column, ...]:
     )
 
 
-def _unit_rows(found: HypercareDay, document: dict[str, Any]) -> list[dict[str, Any]]:
-    """Return a row per unit of the document (its values as columns), with its area."""
-    return [
-        {
-            "unit": d["unit"],
-            "area": u.area,
-            "state": d["state"],
-            **d["values"],
-            "beyond": ";".join(d["beyond"]),
-        }
-        for u, d in zip(found.units, document["units"], strict=True)
-    ]
+def _unit_rows(found: HypercareDay) -> list[dict[str, Any]]:
+    """Return a row per unit (its values as columns), with its area."""
+    rows = []
+    for u in found.units:
+        d = u.as_dict()
+        rows.append(
+            {
+                "unit": d["unit"],
+                "area": u.area,
+                "state": d["state"],
+                **d["values"],
+                "beyond": ";".join(d["beyond"]),
+            }
+        )
+    return rows
+
+
+class _Rows(Sequence[dict[str, Any]]):
+    """The units' rows, made when a table or ``--csv`` first reads them (``--json`` never)."""
+
+    def __init__(self, found: HypercareDay) -> None:
+        self.found = found
+
+    @cached_property
+    def rows(self) -> list[dict[str, Any]]:
+        return _unit_rows(self.found)
+
+    def __len__(self) -> int:
+        return len(self.found.units)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(self.rows)
+
+    @overload
+    def __getitem__(self, i: int) -> dict[str, Any]: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[dict[str, Any]]: ...
+    def __getitem__(self, i: int | slice) -> dict[str, Any] | Sequence[dict[str, Any]]:
+        return self.rows[i]
 
 
 def status_view(found: HypercareDay, hypercare: Hypercare, lang: str) -> Shown:
     """Return the day: the verdict, units in each state, the criteria, the units not ok."""
-    document = found.document()
     units = _unit_columns(hypercare, lang)
-    rows = _unit_rows(found, document)
+    rows = _Rows(found)
     texts = {c.id: c.text.get(lang) for c in hypercare.criteria}
     criteria = [
         {**r.as_dict(), "text": texts.get(r.criterion.id), "required": r.criterion.required}
@@ -96,7 +124,7 @@ def status_view(found: HypercareDay, hypercare: Hypercare, lang: str) -> Shown:
         else:
             say(_("Every unit is ok."))
 
-    return Shown(lambda: document, printer, Listing(units, rows))
+    return Shown(found.document, printer, Listing(units, rows))
 
 
 TREND = (
