@@ -778,7 +778,7 @@ def test_the_deadline_is_for_the_whole_conversation(fvm: Fvm) -> None:
         took = time.monotonic() - start
     finally:
         server.close()
-    assert took < 6.5, took
+    assert took < 10, took  # 4 s and the command around it, on a busy machine
     assert f"127.0.0.1:{server.port}" in result.stderr and "within 4 s" in result.stderr
     assert "Traceback" not in result.stderr
     assert server.acknowledged == 0
