@@ -14,7 +14,7 @@ that slows down slows both. The writes: ``checklist set`` (one answer) against a
 app; ``checklist import`` of every unit's answers against the bare import floor; ``bundle
 import`` of one unit's signed bundle against the same minimal app.
 
-    python -m benchmarks.rights [--units 1000] [--pairs 3]
+    python -m benchmarks.rights [--units 1000] [--pairs 3] [--no-import]
 """
 
 from __future__ import annotations
@@ -166,8 +166,10 @@ def _alternating(
         )
 
 
-def measure(units: int, pairs: int, work: Path) -> list[Result]:
-    """Build the territory and measure the three writes three ways; return the results."""
+def measure(units: int, pairs: int, work: Path, imports: bool = True) -> list[Result]:
+    """Build the territory and measure the three writes three ways (without the import of
+    every answer, when ``imports`` is False: more pairs of the short writes in the time of
+    one); return the results."""
     import psycopg
 
     results: list[Result] = []
@@ -226,16 +228,17 @@ def measure(units: int, pairs: int, work: Path) -> list[Result]:
             app,
             pairs,
         )
-        paired(
-            results,
-            "postgresql",
-            units,
-            f"checklist import ({rows}), no rights",
-            lambda: answers(url),
-            answers_floor,
-            pairs,
-            lambda _last: _reset_import(url),
-        )
+        if imports:
+            paired(
+                results,
+                "postgresql",
+                units,
+                f"checklist import ({rows}), no rights",
+                lambda: answers(url),
+                answers_floor,
+                pairs,
+                lambda _last: _reset_import(url),
+            )
         paired(
             results,
             "postgresql",
@@ -251,16 +254,17 @@ def measure(units: int, pairs: int, work: Path) -> list[Result]:
         _alternating(
             results, units, "checklist set", lambda: answer(as_login), app, None, url, pairs
         )
-        _alternating(
-            results,
-            units,
-            f"checklist import ({rows})",
-            lambda: answers(as_login),
-            answers_floor,
-            lambda: _reset_import(url),
-            url,
-            pairs,
-        )
+        if imports:
+            _alternating(
+                results,
+                units,
+                f"checklist import ({rows})",
+                lambda: answers(as_login),
+                answers_floor,
+                lambda: _reset_import(url),
+                url,
+                pairs,
+            )
         _alternating(
             results,
             units,
@@ -282,6 +286,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--units", type=int, default=1000)
     parser.add_argument("--pairs", type=int, default=3)
+    parser.add_argument("--no-import", action="store_true", help="only the short writes")
     args = parser.parse_args()
     import compileall
 
@@ -289,11 +294,13 @@ def main() -> None:
 
     compileall.compile_dir(Path(fvmcli.__file__).parent, quiet=1)
     work = Path(tempfile.mkdtemp(prefix="fvm-rights-"))
-    results = measure(args.units, args.pairs, work)
+    results = measure(args.units, args.pairs, work, imports=not args.no_import)
     by: dict[str, Any] = {r.what: r for r in results}
     print("\n| write | no rights | rights | rights and record | record / rights |")
     print("|---|---|---|---|---|")
     for what in ("checklist set", "checklist import", "bundle import"):
+        if not any(w.startswith(what) for w in by):
+            continue
         none = next(r for w, r in by.items() if w.startswith(what) and w.endswith("no rights"))
         off = next(r for w, r in by.items() if w.startswith(what) and w.endswith("not checked"))
         on = next(r for w, r in by.items() if w.startswith(what) and w.endswith("record checked"))

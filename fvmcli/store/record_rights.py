@@ -24,19 +24,20 @@ def _record_triggers(conn: Connection, s: str) -> None:
         f"CREATE OR REPLACE FUNCTION {s}.fvm_require_entry() RETURNS trigger LANGUAGE plpgsql "
         f"SECURITY DEFINER SET search_path = {s}, pg_temp AS $$ "
         "DECLARE row jsonb; keys text[] := TG_ARGV[0]::text[]; "
-        "public text[] := TG_ARGV[1]::text[]; digested text[] := TG_ARGV[2]::text[]; "
-        "c text; parts text[] := '{}'; k text; st jsonb := '{}'::jsonb; v jsonb; "
+        "unrecorded text[] := TG_ARGV[1]::text[]; digested text[] := TG_ARGV[2]::text[]; "
+        "c text; parts text[] := '{}'; k text; st jsonb; v jsonb; "
         "BEGIN "
         "IF TG_OP = 'DELETE' THEN row := to_jsonb(OLD); ELSE row := to_jsonb(NEW); END IF; "
         "FOREACH c IN ARRAY keys LOOP parts := parts || (row -> c)::text; END LOOP; "
         "k := '[' || array_to_string(parts, ',') || ']'; "
-        "IF TG_OP <> 'DELETE' THEN "
-        "FOREACH c IN ARRAY public LOOP v := row -> c; "
-        "IF c = ANY (digested) AND jsonb_typeof(v) = 'string' THEN "
-        "v := to_jsonb('sha256:' || encode(sha256(CASE WHEN left(v #>> '{}', 2) = '\\x' "
-        "THEN decode(substr(v #>> '{}', 3), 'hex') ELSE convert_to(v #>> '{}', 'UTF8') END), "
-        "'hex')); END IF; "
-        "st := st || jsonb_build_object(c, v); END LOOP; END IF; "
+        # The row as its entry carries it: without the columns not recorded (one operation,
+        # not a column at a time), those recorded by digest hashed.
+        "IF TG_OP <> 'DELETE' THEN st := row - unrecorded; "
+        "FOREACH c IN ARRAY digested LOOP v := row -> c; "
+        "IF jsonb_typeof(v) = 'string' THEN "
+        "st := jsonb_set(st, ARRAY[c], to_jsonb('sha256:' || encode(sha256(CASE WHEN "
+        "left(v #>> '{}', 2) = '\\x' THEN decode(substr(v #>> '{}', 3), 'hex') "
+        "ELSE convert_to(v #>> '{}', 'UTF8') END), 'hex'))); END IF; END LOOP; END IF; "
         # The table's name is of type name, whose collation is "C": as text of the default
         # collation, the probe uses the index (tbl, rowkey, id) instead of reading all of it.
         "IF EXISTS (SELECT 1 FROM history h "
@@ -58,8 +59,21 @@ def _record_trigger(conn: Connection, s: str, table: str) -> None:
     from fvmcli.store.record import SHAPES
 
     shape = SHAPES[table]
+    # The table's columns its shape does not record (personal ones, and any a migration added
+    # beside the record): taken out of the row in one step. The migration that adds a
+    # recorded column calls ``refresh_record``.
+    columns = [
+        str(c)
+        for (c,) in conn.rows(
+            "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass("
+            + conn.mark
+            + ") AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
+            (table,),
+        )
+    ]
+    unrecorded = [c for c in columns if c not in shape.public]
     arguments = ", ".join(
-        "'{" + ",".join(columns) + "}'" for columns in (shape.key, shape.public, shape.digested)
+        "'{" + ",".join(names) + "}'" for names in (shape.key, unrecorded, shape.digested)
     )
     conn.run(f"DROP TRIGGER IF EXISTS fvm_record ON {s}.{table}")
     conn.run(
@@ -69,21 +83,17 @@ def _record_trigger(conn: Connection, s: str, table: str) -> None:
     )
 
 
-def refresh_record(conn: Connection, tables: tuple[str, ...]) -> None:
-    """Make the record's check of ``tables`` name the columns their shapes record now, where
-    ``fvm access init`` set it up (a migration that adds a recorded column calls this: an
-    entry carries the new column, and a check that left it out would refuse every change)."""
+def refresh_record(conn: Connection) -> None:
+    """Where ``fvm access init`` set the record's check up, make it anew as this program
+    writes entries (its function and every table's trigger, naming the columns the shapes
+    record now): a migration that adds a recorded column calls this, since an entry carries
+    the new column and a check that left it out would refuse every change."""
     from psycopg import sql
 
+    if conn.scalar("SELECT to_regprocedure('fvm_require_entry()')") is None:
+        return
     s = sql.Identifier(str(conn.scalar("SELECT current_schema()"))).as_string(conn.dbapi)
-    for table in tables:
-        found = conn.first(
-            "SELECT 1 FROM pg_trigger WHERE tgname = 'fvm_record' "
-            "AND tgrelid = to_regclass(" + conn.mark + ")",
-            (table,),
-        )
-        if found is not None:
-            _record_trigger(conn, s, table)
+    _record_triggers(conn, s)
 
 
 # What a second person's word is made of, per table: the column of the word, the column naming

@@ -23,17 +23,15 @@ def upgrade() -> None:
 
 
 def _refresh_record() -> None:
-    """Where the database keeps the record (``fvm access init`` ran), make its check of the
-    two tables read their new columns, so that grants and runs are taken at once."""
+    """Where the database keeps the record (``fvm access init`` ran), make its check anew, so
+    that grants and runs, with their new columns, are taken at once."""
     bind = op.get_bind()
     if bind.dialect.name != "postgresql":
         return
     from fvmcli.store.driver import Connection
     from fvmcli.store.record_rights import refresh_record
 
-    refresh_record(
-        Connection(bind.connection.dbapi_connection, "postgresql"), ("access_grants", "runs")
-    )
+    refresh_record(Connection(bind.connection.dbapi_connection, "postgresql"))
 
 
 def downgrade() -> None:
