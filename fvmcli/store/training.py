@@ -40,7 +40,10 @@ def _person_json(person: Person) -> str:
         "unit": person.unit,
         "email": person.email,
     }
-    return json.dumps(data, ensure_ascii=False)
+    return _PERSON_JSON.encode(data)
+
+
+_PERSON_JSON = json.JSONEncoder(ensure_ascii=False)  # one for every person of an import
 
 
 def get_person(conn: Connection, person_id: str) -> Person | None:
