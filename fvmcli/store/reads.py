@@ -309,9 +309,24 @@ def counts_in_unit_order(
         params,
         stream=True,
     )
+    shared = _SHARED_COUNTS
+    if len(shared) > 65536:
+        shared.clear()
     for unit_id, group in groupby(rows, key=itemgetter(0)):
         if keep is None or unit_id in keep:
-            yield unit_id, {item: Count(p, c, t) for _, item, p, c, t in group}
+            found: dict[str, Count] = {}
+            for _, item, present, configured, tested in group:
+                key = (present, configured, tested)
+                count = shared.get(key)
+                if count is None:
+                    count = shared[key] = Count(present, configured, tested)
+                found[item] = count
+            yield unit_id, found
+
+
+# A Count is frozen, and a territory's counts take few distinct values (small numbers): one
+# object per value serves every unit that has it, instead of one made per row.
+_SHARED_COUNTS: dict[tuple[Any, ...], Count] = {}
 
 
 def overrides_by_unit(
