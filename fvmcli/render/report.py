@@ -12,9 +12,16 @@ from fvmcli.i18n import N_, _, ngettext, translated
 from fvmcli.render.columns import UNIT_STATUS, write_csv_rows
 from fvmcli.render.contrast import ink
 from fvmcli.render.hypercare_chart import hypercare_charts
-from fvmcli.render.report_cells import Cells, blocker_cells, coverage_cells, unit_cells
+from fvmcli.render.report_cells import (
+    Cells,
+    behind_cells,
+    blocker_cells,
+    coverage_cells,
+    old_cells,
+    unit_cells,
+)
 from fvmcli.render.templates import render, write_rendered
-from fvmcli.render.values import local_time, percent_text, word
+from fvmcli.render.values import local_time, word
 
 # The bars' colours stand out from the white page at 3:1 or more (WCAG 2.1 SC 1.4.11).
 STATUS_COLOURS = {
@@ -149,6 +156,7 @@ def html_context(report: Any, *, management: bool = False) -> dict[str, Any]:
     the template reaches them (``report_cells.Cells``)."""
     status = report.status
     rows = status.rows
+    old = report.old_evidence()
     names = report.names
     by_area = status.summaries_by("area")
     coverage = status.coverage
@@ -192,11 +200,8 @@ def html_context(report: Any, *, management: bool = False) -> dict[str, Any]:
         "role_names": report.role_names,
         "unit_names": {r.unit: r.name for r in rows},
         "item_names": names.get("item", {}),
-        "old_cells": [
-            (names.get("unit", {}).get(r.unit, r.name), r.unit, r.evidence_age_days)
-            for r in report.old_evidence()[: limit or None]
-        ],
-        "old_count": len(report.old_evidence()),
+        "old_cells": Cells(old[:limit], partial(old_cells, names=names.get("unit", {}))),
+        "old_count": len(old),
         "type_names": names.get("type", {}),
         # The long tables' cells as plain tuples: the sandbox checks every attribute a template
         # reads, which costs more than the rest of a region's report. Each row's are made when
@@ -328,20 +333,7 @@ def forecast_context(forecast: Any, limit: int | None) -> dict[str, Any]:
                 }  # fmt: skip
                 for c in forecast.charts
             ],
-            "behind": [
-                (
-                    u.name,
-                    u.unit,
-                    u.phase,
-                    word(u.found.forecast),
-                    percent_text(u.found.score * 100),
-                    u.found.projected,
-                    u.go_live,
-                    u.found.days_late,
-                    u.blockers,
-                )  # fmt: skip
-                for u in (behind[:limit] if limit else behind)
-            ],
+            "behind": Cells(behind[:limit], behind_cells),
             "behind_total": len(behind),
         }
     }

@@ -78,6 +78,27 @@ def coverage_cells(c: Any, names: dict[str, str] | None = None) -> tuple[Any, ..
     return (c.name, c.unit, area, c.people, c.required, c.completed, percent_text(c.coverage, 1))
 
 
+def old_cells(r: Any, names: dict[str, str]) -> tuple[Any, ...]:
+    """Return a unit's cells in the report's table of old evidence (units by name)."""
+    return (names.get(r.unit, r.name), r.unit, r.evidence_age_days)
+
+
+def behind_cells(u: Any) -> tuple[Any, ...]:
+    """Return a unit's cells in the forecast's table of units not green by go-live."""
+    found = u.found
+    return (
+        u.name,
+        u.unit,
+        u.phase,
+        word(found.forecast),
+        percent_text(found.score * 100),
+        found.projected,
+        u.go_live,
+        found.days_late,
+        u.blockers,
+    )
+
+
 def reason_text(reason: Any) -> str | None:
     """Return why a unit has its status in a few words: the rule and the questions behind it
     (``blocker: cut.plan``), or the score band (``score-below-green``)."""
