@@ -190,3 +190,14 @@ def test_the_walk_set_and_the_score_agree_on_what_applies(case: tuple) -> None:
             assert q.derived or q.id not in scored
         else:
             assert q.id in scored and not q.derived
+
+
+def test_a_sections_sums_are_taken_left_to_right_on_every_python() -> None:
+    """Ten weights of 0.1 added left to right make 0.9999999999999999, as a loop makes them;
+    Python 3.12's compensated ``sum`` would make 1.0, and a unit at a threshold could change."""
+    from fvmcli.core.scoring import _added
+
+    total = 0.0
+    for _ in range(10):
+        total += 0.1
+    assert _added([0.1] * 10) == total == 0.9999999999999999

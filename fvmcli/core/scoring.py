@@ -10,10 +10,11 @@ plan, into the plan; nowhere else.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
+from functools import reduce
 from itertools import compress
-from operator import getitem
+from operator import add, getitem
 
 from fvmcli.core.model import NA, Checklist, Question, Waiver
 from fvmcli.core.results import (
@@ -43,6 +44,13 @@ STATUSES = (RED, AMBER, NOT_STARTED, GREEN)  # worst first
 # The order of a summary's keys in JSON, as cli.md gives them: what scripts read stays stable.
 SUMMARY_KEYS = (GREEN, AMBER, RED, NOT_STARTED)
 ATTESTED, REJECTED = "attested", "rejected"  # the states of an answer's attestation
+
+
+def _added(values: Iterable[float]) -> float:
+    """Return the values added left to right from 0.0, as scoring.md's sums are taken: ``sum``
+    of floats is compensated from Python 3.12 on, and a figure must not depend on the
+    interpreter (a unit exactly at a threshold, a gate's digest)."""
+    return reduce(add, values, 0.0)
 
 
 def active_waiver(waiver: Waiver | None, as_of: date, four_eyes: bool = False) -> Waiver | None:
@@ -168,8 +176,8 @@ def score_unit(  # noqa: C901, PLR0912 (one run of the plan: every rule in one p
     sections: list[SectionResult] = []
     for s, section in enumerate(checklist.sections):
         part = chosen.pick_sections[s](effects)
-        total = sum(map(TOTAL, part))
-        share = sum(map(PART, part)) / total if total else None
+        total = _added(map(TOTAL, part))
+        share = _added(map(PART, part)) / total if total else None
         if share is not None:
             kept_weight += section.weight
             weighted += section.weight * share

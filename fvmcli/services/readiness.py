@@ -255,7 +255,8 @@ def damaged_units(damaged: list[DamagedUnit], checklist: str) -> EnvironmentProb
         for d in damaged[:20]
     ]
     if len(damaged) > 20:
-        lines.append(_("… and {n} more units").format(n=len(damaged) - 20))
+        more = len(damaged) - 20
+        lines.append(ngettext("… and {n} more unit", "… and {n} more units", more).format(n=more))
     return EnvironmentProblem(
         ngettext(
             "{n} unit is not scored: the database holds an answer its question cannot hold "
