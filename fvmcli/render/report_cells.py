@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, overload
 
+from fvmcli.render.templates import OwnCodeFailed, TemplateLimit
 from fvmcli.render.values import percent_text, waiver_text, word
 
 
@@ -27,10 +28,20 @@ class Cells(Sequence[tuple[Any, ...]]):
     def __getitem__(self, index: int | slice) -> tuple[Any, ...] | Cells:
         if isinstance(index, slice):
             return Cells(self._items[index], self._make)
-        return self._make(self._items[index])
+        return self._made(self._items[index])
 
     def __iter__(self) -> Iterator[tuple[Any, ...]]:
-        return map(self._make, self._items)
+        return map(self._made, self._items)
+
+    def _made(self, item: Any) -> tuple[Any, ...]:
+        """Return ``make(item)``; its failure is fvm's bug, so it is raised as
+        OwnCodeFailed, which the template's own errors never are."""
+        try:
+            return self._make(item)
+        except TemplateLimit:
+            raise  # the time limit ran out while fvm's code ran: still the template's limit
+        except Exception as exc:
+            raise OwnCodeFailed(exc) from exc
 
 
 def unit_cells(r: Any, names: dict[str, dict[str, str]] | None = None) -> tuple[Any, ...]:

@@ -41,6 +41,16 @@ class TemplateLimit(Exception):
     """A template went past one of the limits above."""
 
 
+class OwnCodeFailed(Exception):
+    """fvm's own code, called while a template renders (a row's cells made as the template
+    reads them), failed: a bug in fvm, not in the template. ``write_rendered`` gives back
+    ``error`` itself, which ends as an internal error (exit 70), never as the template's."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(f"{type(error).__name__}: {error}")
+        self.error = error
+
+
 class LimitedSandbox(SandboxedEnvironment):
     """Jinja2's sandbox, which also refuses to build huge strings or lists with ``*`` and
     huge numbers with ``**`` (each would exhaust memory before any other limit bites)."""
@@ -126,6 +136,8 @@ def write_rendered(
                         )
                     )
                 write(chunk)
+    except OwnCodeFailed as exc:
+        raise exc.error from None  # not the template's fault: its traceback is fvm's own
     except TemplateNotFound as exc:
         raise ContentError(f"templates/{name}", [Problem("file", _("not found"))]) from exc
     except TemplateError as exc:
