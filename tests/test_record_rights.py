@@ -370,7 +370,8 @@ def test_an_upgrade_that_adds_a_recorded_column_keeps_the_record_taking_changes(
         conn.run(
             "CREATE CONSTRAINT TRIGGER fvm_record AFTER INSERT OR UPDATE OR DELETE ON "
             "access_grants DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION "
-            "fvm_require_entry('{id}', '{owner}', '{}')"
+            "fvm_require_entry('{id}', '{id,login,role,unit_id,area,granted_by,granted_at,"
+            "gate_role}', '{}')"
         )
     adam = answered.fvm("adam")
     rita = answered.logins["rita"]
@@ -379,4 +380,26 @@ def test_an_upgrade_that_adds_a_recorded_column_keeps_the_record_taking_changes(
         refresh_record(conn)
     database.dispose()
     adam("access", "grant", rita, "--role", "content")
+    assert json.loads(answered.owner("history", "verify", "--json").stdout)["ok"]
+
+
+@needs_server
+def test_a_column_added_beside_the_record_changes_nothing(answered: Server) -> None:
+    """A later migration that adds a column the record does not keep, by plain ALTER TABLE
+    and without making the check anew: fvm's writes still pass, forged ones are still refused."""
+    from fvmcli.store.database import Database
+
+    database = Database(answered.owner.url)
+    with database.write() as conn:
+        conn.run("ALTER TABLE answers ADD COLUMN note text")
+        conn.run("ALTER TABLE phases ADD COLUMN note text DEFAULT 'x'")
+    database.dispose()
+    lena = answered.fvm("lena")
+    answer(lena, "u1", "ja", by=None)
+    lena("phase", "set", "3", "--go-live", "2027-10-01")
+    assert answered.owner.scalar("SELECT count(*) FROM phases WHERE phase = 3") == 1
+    message = refused_by_policy(answered, "anna", "UPDATE answers SET value = 'yes'")
+    assert "outside the record" in message
+    message = refused_by_policy(answered, "lena", "UPDATE phases SET note = 'y'")
+    assert "outside the record" in message
     assert json.loads(answered.owner("history", "verify", "--json").stdout)["ok"]

@@ -24,15 +24,17 @@ def _record_triggers(conn: Connection, s: str) -> None:
         f"CREATE OR REPLACE FUNCTION {s}.fvm_require_entry() RETURNS trigger LANGUAGE plpgsql "
         f"SECURITY DEFINER SET search_path = {s}, pg_temp AS $$ "
         "DECLARE row jsonb; keys text[] := TG_ARGV[0]::text[]; "
-        "unrecorded text[] := TG_ARGV[1]::text[]; digested text[] := TG_ARGV[2]::text[]; "
+        "recorded text[] := TG_ARGV[1]::text[]; digested text[] := TG_ARGV[2]::text[]; "
         "c text; parts text[] := '{}'; k text; st jsonb; v jsonb; "
         "BEGIN "
         "IF TG_OP = 'DELETE' THEN row := to_jsonb(OLD); ELSE row := to_jsonb(NEW); END IF; "
         "FOREACH c IN ARRAY keys LOOP parts := parts || (row -> c)::text; END LOOP; "
         "k := '[' || array_to_string(parts, ',') || ']'; "
-        # The row as its entry carries it: without the columns not recorded (one operation,
-        # not a column at a time), those recorded by digest hashed.
-        "IF TG_OP <> 'DELETE' THEN st := row - unrecorded; "
+        # The row as its entry carries it: only the columns its shape records (in one step,
+        # not a column at a time), those recorded by digest hashed. A column a migration adds
+        # beside the record is not among them, so it changes nothing here.
+        "IF TG_OP <> 'DELETE' THEN st := coalesce((SELECT jsonb_object_agg(e.key, e.value) "
+        "FROM jsonb_each(row) e WHERE e.key = ANY (recorded)), '{}'::jsonb); "
         "FOREACH c IN ARRAY digested LOOP v := row -> c; "
         "IF jsonb_typeof(v) = 'string' THEN "
         "st := jsonb_set(st, ARRAY[c], to_jsonb('sha256:' || encode(sha256(CASE WHEN "
@@ -59,21 +61,10 @@ def _record_trigger(conn: Connection, s: str, table: str) -> None:
     from fvmcli.store.record import SHAPES
 
     shape = SHAPES[table]
-    # The table's columns its shape does not record (personal ones, and any a migration added
-    # beside the record): taken out of the row in one step. The migration that adds a
-    # recorded column calls ``refresh_record``.
-    columns = [
-        str(c)
-        for (c,) in conn.rows(
-            "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass("
-            + conn.mark
-            + ") AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
-            (table,),
-        )
-    ]
-    unrecorded = [c for c in columns if c not in shape.public]
+    # The columns the shape records now: a migration that adds a recorded column calls
+    # ``refresh_record``; one that adds any other column needs nothing.
     arguments = ", ".join(
-        "'{" + ",".join(names) + "}'" for names in (shape.key, unrecorded, shape.digested)
+        "'{" + ",".join(names) + "}'" for names in (shape.key, shape.public, shape.digested)
     )
     conn.run(f"DROP TRIGGER IF EXISTS fvm_record ON {s}.{table}")
     conn.run(
