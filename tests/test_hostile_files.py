@@ -190,34 +190,119 @@ def test_a_pipe_or_a_device_is_refused_without_opening_it(
         assert "it is no file but a folder, a device or a pipe" in err, err
 
 
-def test_a_database_in_a_folder_no_one_may_write_to_is_read_as_it_lies(tmp_path: Path) -> None:
-    """A copy on a read-only share: reads show it (SQLite could not make the log's index
-    there, and no writer can be at work), a write is refused with exit 4, and the folder
-    holds what it held."""
+def _locked(folder: Path, mode: int) -> tuple[list[str], list[str]]:
+    """Return the commands that make ``folder`` one this user may not write to (its mode
+    ``mode``; the superuser writes past modes, so for it the folder is made immutable too) and
+    that unlock it; skip the test where that cannot be done."""
     import os
+    import subprocess
+
+    folder.chmod(mode)
+    root = os.geteuid() == 0
+    lock = ["chattr", "+i", str(folder)] if root else ["true"]
+    unlock = ["chattr", "-i", str(folder)] if root else ["true"]
+    if subprocess.run(lock, capture_output=True).returncode != 0:
+        folder.chmod(0o755)
+        pytest.skip("cannot make a folder read-only here")
+    return lock, unlock
+
+
+def _made(folder: Path) -> Path:
+    """Return a one-unit fvm database made in ``folder`` by a process of its own, which
+    leaves the file closed: no log, no index beside it."""
     import subprocess
     import sys
 
-    folder = tmp_path / "arkiv"
-    folder.mkdir()
     add = ["unit", "add", "u1", "--name", "A", "--area", "sodra", "--type", "hospital"]
-    # A process of its own, which leaves the file closed: no log, no index beside it.
     made = [sys.executable, "-m", "fvmcli", "--db", str(folder / "fvm.sqlite"), *add]
     subprocess.run(made, check=True, capture_output=True)
     assert sorted(p.name for p in folder.iterdir()) == ["fvm.sqlite"]
-    root = os.geteuid() == 0  # the superuser writes past modes, not past the immutable flag
-    lock = ["chattr", "+i", str(folder)] if root else ["chmod", "555", str(folder)]
-    unlock = ["chattr", "-i", str(folder)] if root else ["chmod", "755", str(folder)]
-    if subprocess.run(lock, capture_output=True).returncode != 0:
-        pytest.skip("cannot make a folder read-only here")
+    return folder / "fvm.sqlite"
+
+
+def test_a_database_in_a_folder_no_one_may_write_to_is_read_as_it_lies(tmp_path: Path) -> None:
+    """A copy on a read-only share (no write bit on the file nor its folder): reads show it
+    (SQLite could not make the log's index there, and no writer can be at work), a write is
+    refused with exit 4, the folder holds what it held, and the connection that read it as
+    it lies is not kept for a next transaction."""
+    import subprocess
+
+    from fvmcli.store.driver import Kept
+    from fvmcli.store.sqlite_files import read_query
+
+    folder = tmp_path / "arkiv"
+    folder.mkdir()
+    path = _made(folder)
+    path.chmod(0o444)
+    _, unlock = _locked(folder, 0o555)
     try:
+        assert read_query(str(path)) == "mode=ro&immutable=1"
         before = _files(folder)
-        reader = Fvm(str(folder / "fvm.sqlite"))
+        reader = Fvm(str(path))
         assert [u["id"] for u in reader.json("unit", "list")] == ["u1"]
         assert reader.json("cutover", "status")["units"][0]["unit"] == "u1"
         err = reader("unit", "add", "u2", "--name", "B", "--area", "sodra", "--type",
                      "hospital", code=4).stderr  # fmt: skip
         assert "fvm.sqlite" in err and "Traceback" not in err
         assert _files(folder) == before
+        kept = Kept("sqlite", str(path))
+        with kept.transaction() as conn:
+            assert conn.scalar("SELECT count(*) FROM units") == 1
+        assert kept._dbapi is None  # noqa: SLF001 - closed, not kept
     finally:
         subprocess.run(unlock, check=True)
+        folder.chmod(0o755)
+
+
+def test_a_folder_others_may_write_to_is_not_read_as_it_lies(tmp_path: Path) -> None:
+    """A group's shared folder this user may not write to: another user may be writing the
+    file, so it is never read as it lies (stale or torn figures); SQLite cannot read it
+    without its log's index there, so the read is refused with exit 4, saying what to do,
+    and the folder holds what it held."""
+    import subprocess
+
+    from fvmcli.store.sqlite_files import read_query
+
+    folder = tmp_path / "delad"
+    folder.mkdir()
+    path = _made(folder)
+    _, unlock = _locked(folder, 0o575)  # the group may write; this user may not
+    try:
+        assert read_query(str(path)) == "mode=ro"
+        before = _files(folder)
+        err = Fvm(str(path))("unit", "list", code=4).stderr
+        assert "fvm.sqlite" in err and "Traceback" not in err
+        assert "write access" in err or "skrivrätt" in err, err
+        assert _files(folder) == before
+    finally:
+        subprocess.run(unlock, check=True)
+        folder.chmod(0o755)
+
+
+def test_a_bare_name_is_read_in_the_working_folder_as_others_write_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database named without a folder (sqlite:///fvm.db) lies in a folder this user may
+    write to: it is read under SQLite's locks, and a kept connection sees what another
+    connection commits between its transactions (read as it lies, it would not)."""
+    from fvmcli.store.driver import Kept
+    from fvmcli.store.sqlite_files import read_query
+
+    monkeypatch.chdir(tmp_path)
+    made = sqlite3.connect("fvm.db", isolation_level=None)
+    made.execute("PRAGMA journal_mode=WAL")
+    made.execute("CREATE TABLE t (x INTEGER)")
+    made.execute("INSERT INTO t VALUES (1)")
+    made.close()  # no log beside the file when the reader opens it
+    assert read_query("fvm.db") == "mode=rw"
+    kept = Kept("sqlite", "fvm.db")
+    writer = sqlite3.connect("fvm.db", isolation_level=None)
+    try:
+        with kept.transaction() as conn:
+            assert conn.scalar("SELECT sum(x) FROM t") == 1
+        writer.execute("INSERT INTO t VALUES (2)")  # committed while the reader is kept
+        with kept.transaction() as conn:
+            assert conn.scalar("SELECT sum(x) FROM t") == 3
+    finally:
+        kept.close()
+        writer.close()

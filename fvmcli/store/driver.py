@@ -23,7 +23,7 @@ from typing import Any
 
 from fvmcli.errors import EnvironmentProblem
 from fvmcli.i18n import _
-from fvmcli.store.sqlite_files import connecting, sqlite_uri
+from fvmcli.store.sqlite_files import connecting, read_query, sqlite_uri, unreadable_here
 
 BUSY_TIMEOUT_MS = 30_000
 LOCK_TIMEOUT = "30s"  # how long a command waits for a lock another session holds
@@ -278,6 +278,11 @@ def missing_table(exc: BaseException) -> bool:
     return getattr(orig, "sqlstate", None) == "42P01" or "no such table" in str(orig)
 
 
+class Immutable(sqlite3.Connection):
+    """A connection that reads its file as it lies (``read_query``): kept for one transaction
+    only, so that a file made writable meanwhile is read under SQLite's locks again."""
+
+
 def sqlite_open(path: str, *, write: bool = False) -> sqlite3.Connection:
     """Return a connection on the SQLite file with fvm's settings. One to write makes the
     file's folder when missing (the user data folder on first use); one to read creates and
@@ -285,9 +290,22 @@ def sqlite_open(path: str, *, write: bool = False) -> sqlite3.Connection:
     if write:
         pathlib.Path(path).parent.mkdir(parents=True, exist_ok=True)
     connecting(path)
-    dbapi = sqlite3.connect(sqlite_uri(path, write=write), timeout=BUSY_TIMEOUT_MS / 1000, uri=True)
+    query = None if write else read_query(path)
+    dbapi = sqlite3.connect(
+        sqlite_uri(path, write=write),
+        timeout=BUSY_TIMEOUT_MS / 1000,
+        uri=True,
+        factory=Immutable if query and "immutable" in query else sqlite3.Connection,
+    )
     try:
-        sqlite_settings(dbapi, read=not write)
+        try:
+            sqlite_settings(dbapi, read=not write)
+            if query == "mode=ro":  # SQLite opens the file at its first read: fail here
+                dbapi.execute("SELECT count(*) FROM sqlite_master").fetchall()
+        except sqlite3.OperationalError as exc:
+            if query != "mode=ro" or "unable to open" not in str(exc):
+                raise
+            raise unreadable_here(path) from exc
     except BaseException:
         dbapi.close()
         raise
@@ -409,6 +427,8 @@ class Kept:
             raise
         finally:
             self._busy = False
+        if isinstance(self._dbapi, Immutable):
+            self.close()
 
     def _open(self, write: bool) -> None:
         import weakref

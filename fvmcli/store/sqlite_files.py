@@ -19,22 +19,44 @@ FVM_TABLES = frozenset({"alembic_version", "units"})  # a database with either i
 
 
 def sqlite_uri(path: str, *, write: bool) -> str:
-    """Return the URI a connection to the SQLite file ``path`` opens. A read opens an existing
-    file only (``mode=rw``: a missing file is an error, not a new database), and beside a
-    write-ahead log it opens read-only (``mode=ro``): a read-only connection never copies the
-    log into the file nor deletes it when it closes, so a read refused on a file beside a log
-    that is not its own changes neither; in a folder no one may write to it reads the file as
-    it lies. A write may create the file."""
+    """Return the URI a connection to the SQLite file ``path`` opens: a write may create the
+    file (``mode=rwc``); a read's query is ``read_query``'s."""
     uri = Path(path).absolute().as_uri()
-    if write:
-        return uri + "?mode=rwc"
+    return uri + ("?mode=rwc" if write else "?" + read_query(path))
+
+
+def read_query(path: str) -> str:
+    """Return the URI query of a read of the SQLite file ``path``. A read opens an existing
+    file only (``mode=rw``: a missing file is an error, not a new database), and beside a
+    write-ahead log, or in a folder this user may not write to, it opens read-only
+    (``mode=ro``): a read-only connection never copies the log into the file nor deletes it
+    when it closes, so a read refused on a file beside a log that is not its own changes
+    neither. Only when no one may write the file nor its folder (no write bit on either) does
+    it read the file as it lies (``immutable``): no process can be writing it then."""
     if os.path.exists(path + "-wal"):
-        return uri + "?mode=ro"
-    if not os.path.exists(path + "-shm") and not os.access(os.path.dirname(path), os.W_OK):
-        # A folder no one may write to: no process can be writing the file either (a writer
-        # needs its log beside it), and SQLite could not make the log's index to read it.
-        return uri + "?mode=ro&immutable=1"
-    return uri + "?mode=rw"
+        return "mode=ro"
+    folder = os.path.dirname(os.path.abspath(path))  # a bare name's folder is the working one
+    if os.path.exists(path + "-shm") or os.access(folder, os.W_OK):
+        return "mode=rw"
+    try:
+        written = (os.stat(path).st_mode | os.stat(folder).st_mode) & 0o222
+    except OSError:
+        return "mode=ro"  # the connection names what is wrong
+    # A folder another user may write to (a group's share) may hold a writer at work: a
+    # read-only connection reads its commits as they come (SQLite's locks and log index).
+    return "mode=ro" if written else "mode=ro&immutable=1"
+
+
+def unreadable_here(path: str) -> EnvironmentProblem:
+    """Return the refusal of a read of the SQLite file ``path`` in a folder this user may not
+    write to while someone else may: SQLite cannot make there the log's index a read needs."""
+    return EnvironmentProblem(
+        _(
+            "{path} cannot be read here: its folder may be written by others but not by you, "
+            "and reading it needs a small index file beside it; nothing was changed"
+        ).format(path=path),
+        hint=_("Ask for write access to the folder, or copy the file to a folder of yours."),
+    )
 
 
 def missing_or_empty(path: str) -> bool:
