@@ -36,7 +36,7 @@ class SmtpSettings:
     password: str | None = field(default=None, repr=False)
     cafile: str | None = None
     timeout: float = 30.0  # for each read and write
-    deadline: float = 120.0  # for the whole conversation, from connecting to saying goodbye
+    deadline: float = 120.0  # for connecting (with EHLO and login), and again for each message
 
 
 def smtp_settings(
@@ -51,8 +51,8 @@ def smtp_settings(
 ) -> SmtpSettings:
     """Return the settings from the options (each of which may come from an ``FVM_SMTP_*``
     variable) and the password from ``FVM_SMTP_PASSWORD``; refuse what cannot work. The
-    ``deadline`` of the whole conversation, in seconds, is ``FVM_SMTP_DEADLINE``'s unless
-    given."""
+    ``deadline`` of connecting and of each message, in seconds, is ``FVM_SMTP_DEADLINE``'s
+    unless given."""
     from fvmcli.core.values import email_problem
 
     if not host:
@@ -110,7 +110,7 @@ def smtp_settings(
 
 
 DEADLINE_VARIABLE = "FVM_SMTP_DEADLINE"
-DEADLINE = 120.0  # seconds for the whole conversation with the server, unless told
+DEADLINE = 120.0  # seconds for connecting, and for each message, unless told
 
 
 def _seconds(raw: str | None) -> float:
@@ -205,23 +205,17 @@ def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:
 
 class SmtpOutbox:
     """One SMTP connection, opened at the first message and closed at the end of the block.
-    The whole conversation, from connecting to saying goodbye, has one deadline
-    (``SmtpSettings.deadline``): a server that answers each step just in time cannot keep
-    fvm waiting for longer than that in all."""
+    Connecting (with EHLO, STARTTLS and the login) has one deadline
+    (``SmtpSettings.deadline``), and each message, from MAIL FROM to the server's reply to
+    its data, has one of its own: a server that answers each line just in time cannot keep
+    fvm waiting longer than that on any of them, while a territory's many digests on a slow
+    but working server are all sent. Saying goodbye gets at most ``GOODBYE`` seconds."""
+
+    GOODBYE = 10.0
 
     def __init__(self, settings: SmtpSettings) -> None:
         self.settings = settings
         self._smtp: smtplib.SMTP | None = None
-        self._until: float | None = None  # the monotonic clock's deadline, from connecting
-
-    def _left(self) -> float:
-        """Return the seconds left of the conversation's deadline (counted from the first
-        call: connecting)."""
-        import time
-
-        if self._until is None:
-            self._until = time.monotonic() + self.settings.deadline
-        return self._until - time.monotonic()
 
     def __enter__(self) -> SmtpOutbox:
         return self
@@ -249,7 +243,7 @@ class SmtpOutbox:
             else smtplib.SMTP(timeout=s.timeout)
         )
         smtp._host = s.host  # type: ignore[attr-defined]  # what TLS checks the certificate against
-        watch = _Deadline(smtp, self._left())
+        watch = _Deadline(smtp, s.deadline)
         try:
             with watch:
                 smtp.connect(s.host, s.port)
@@ -259,6 +253,7 @@ class SmtpOutbox:
                     smtp.ehlo()
                 if s.user:
                     _login(smtp, s.user, s.password or "")
+                smtp.ehlo_or_helo_if_needed()  # under this deadline, not the first message's
                 if watch.passed:  # a reply cut off by the deadline can still parse
                     raise smtplib.SMTPServerDisconnected("deadline")
         except (smtplib.SMTPException, OSError) as exc:
@@ -316,11 +311,8 @@ class SmtpOutbox:
 
         if self._smtp is None:
             self._smtp = self._connect()
-        watch = _Deadline(self._smtp, self._left())
+        watch = _Deadline(self._smtp, self.settings.deadline)  # this message's own
         try:
-            if self._left() <= 0:  # the deadline passed between two messages
-                watch.passed = True
-                raise smtplib.SMTPServerDisconnected("deadline")
             with watch:
                 refused = self._smtp.send_message(message)
                 if watch.passed:  # the server never finished saying it took the message
@@ -348,7 +340,7 @@ class SmtpOutbox:
                     ).format(where=self._where(), seconds=self.settings.deadline),
                     hint=_(
                         "Nothing more was sent; the next run sends what is left. The deadline "
-                        "is for the whole conversation: --smtp-deadline / FVM_SMTP_DEADLINE."
+                        "is for each message: --smtp-deadline / FVM_SMTP_DEADLINE."
                     ),
                 ) from exc
             raise MailUnavailable(
@@ -368,11 +360,8 @@ class SmtpOutbox:
 
         smtp, self._smtp = self._smtp, None
         if smtp is not None:
-            left = min(self._left(), 10.0)
             try:
-                if left <= 0:
-                    raise smtplib.SMTPServerDisconnected("deadline")
-                with _Deadline(smtp, left):
+                with _Deadline(smtp, min(self.settings.deadline, self.GOODBYE)):
                     smtp.quit()
             except (smtplib.SMTPException, OSError):
                 smtp.close()

@@ -89,8 +89,8 @@ def remind(
         "--smtp-deadline",
         envvar="FVM_SMTP_DEADLINE",
         metavar="SECONDS",
-        help="Give up on the SMTP server after this many seconds for the whole conversation "
-        "(1–3600, default 120); what it took by then stays recorded.",
+        help="Give up on the SMTP server when connecting, or sending one message, takes longer "
+        "than this many seconds (1–3600, default 120); what it took by then stays recorded.",
     ),
     by: str | None = BY,
 ) -> None:

@@ -216,7 +216,7 @@ class SmtpOptions:
     user: str | None = None
     sender: str | None = None
     cafile: str | None = None
-    deadline: str | None = None  # seconds for the whole conversation (FVM_SMTP_DEADLINE's)
+    deadline: str | None = None  # seconds to connect, and for each message (FVM_SMTP_DEADLINE's)
 
 
 DRY_RUN_SENDER = "fvm@localhost"
