@@ -227,7 +227,7 @@ def test_a_database_in_a_folder_no_one_may_write_to_is_read_as_it_lies(tmp_path:
     it lies is not kept for a next transaction."""
     import subprocess
 
-    from fvmcli.store.driver import Kept
+    from fvmcli.store.kept import Kept
     from fvmcli.store.sqlite_files import read_query
 
     folder = tmp_path / "arkiv"
@@ -285,7 +285,7 @@ def test_a_bare_name_is_read_in_the_working_folder_as_others_write_it(
     """A database named without a folder (sqlite:///fvm.db) lies in a folder this user may
     write to: it is read under SQLite's locks, and a kept connection sees what another
     connection commits between its transactions (read as it lies, it would not)."""
-    from fvmcli.store.driver import Kept
+    from fvmcli.store.kept import Kept
     from fvmcli.store.sqlite_files import read_query
 
     monkeypatch.chdir(tmp_path)

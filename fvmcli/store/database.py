@@ -19,12 +19,12 @@ from fvmcli.store.db_errors import database_error, environment_hint, operational
 from fvmcli.store.driver import (
     BUSY_TIMEOUT_MS,
     Connection,
-    Kept,
     bounded_waits,
     missing_table,
     psycopg_module,
     sqlite_settings,
 )
+from fvmcli.store.kept import Kept
 from fvmcli.store.revisions import HEAD, REVISIONS
 from fvmcli.store.sqlite_files import connecting, missing_or_empty, refuse_others
 from fvmcli.store.urls import masked, parse_url, sqlite_url
@@ -147,7 +147,7 @@ class SchemaState:
 
 class Database:
     """One database: short transactions for reading and for writing, all on one connection
-    of its driver (``store/driver.Kept``, closed by ``dispose``); SQLAlchemy and Alembic only
+    of its driver (``store/kept.Kept``, closed by ``dispose``); SQLAlchemy and Alembic only
     build and upgrade the schema."""
 
     def __init__(self, url: str) -> None:

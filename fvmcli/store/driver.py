@@ -387,65 +387,6 @@ def postgresql_transaction(
         dbapi.close()
 
 
-class Kept:
-    """One driver connection to ``target``, opened at the first transaction and kept for the
-    next ones, one at a time: a command connects once however many short transactions it
-    runs (its schema check, the content in force, its write). A SQLite file opened to read is
-    opened again, to write, at the first write (a read creates and changes nothing,
-    ``sqlite_open``); a PostgreSQL connection serves both. A transaction that fails closes
-    the connection (nothing of that transaction is kept; the next one connects again); a
-    transaction asked for inside another runs on a connection of its own, as each did before."""
-
-    def __init__(self, backend: str, target: str) -> None:
-        self.backend = backend
-        self.target = target
-        self._dbapi: Any = None
-        self._writes = False  # whether the open connection was opened to write
-        self._busy = False
-        self._closing: Any = None
-
-    @contextmanager
-    def transaction(
-        self, *, write: bool = False, keep: bool = True, login: str | None = None
-    ) -> Iterator[Connection]:
-        """Yield a Connection in one transaction (``sqlite_within``, ``postgresql_within``)."""
-        if self._busy:
-            with connect(self.backend, self.target, write=write, keep=keep, login=login) as conn:
-                yield conn
-            return
-        if self._dbapi is not None and write and not self._writes and self.backend == "sqlite":
-            self.close()
-        if self._dbapi is None:
-            self._open(write)
-        within = sqlite_within if self.backend == "sqlite" else postgresql_within
-        self._busy = True
-        try:
-            with within(self._dbapi, write=write, keep=keep, login=login) as conn:
-                yield conn
-        except BaseException:
-            self.close()
-            raise
-        finally:
-            self._busy = False
-        if isinstance(self._dbapi, Immutable):
-            self.close()
-
-    def _open(self, write: bool) -> None:
-        import weakref
-
-        opened = sqlite_open if self.backend == "sqlite" else postgresql_open
-        self._dbapi = opened(self.target, write=write)
-        self._writes = write
-        # Closed when the Kept is let go of or at exit, whoever forgot to close it.
-        self._closing = weakref.finalize(self, self._dbapi.close)
-
-    def close(self) -> None:
-        """Close the connection, when one is open."""
-        if self._closing is not None:
-            self._closing()
-        self._dbapi = self._closing = None
-
-
 def connect(
     backend: str, target: str, *, write: bool = False, keep: bool = True, login: str | None = None
 ) -> Any:
