@@ -151,3 +151,39 @@ def test_owner_grants_are_listed_checked_and_revoked(live: Server) -> None:
     assert "is not its owner (cutover-lead)" in " ".join(
         mark(live, "rita", "a", "start", code=5).split()
     )
+
+
+def test_a_run_started_before_0012_gets_its_owners_and_both_checks_read_them(
+    live: Server,
+) -> None:
+    """A run whose ``owners`` is NULL (started before migration 0012): fvm and the database
+    both find its tasks owned by nobody (fvm refuses first, not the server), and migration
+    0013 fills the owners from the runbook text the run keeps, for both."""
+    from alembic import command
+
+    from fvmcli.store.database import Database
+    from tests.test_store import _alembic_config
+
+    database = Database(live.owner.url)
+    for statement in (
+        "ALTER TABLE runs DISABLE TRIGGER fvm_record",
+        "UPDATE runs SET owners = NULL",
+        "ALTER TABLE runs ENABLE TRIGGER fvm_record",
+    ):
+        with database.write() as conn:
+            conn.run(statement)
+    refused = mark(live, "rita", "a", "start", "--at", "2026-11-26T09:50", code=5)
+    assert "the database refused" not in refused
+    assert live.owner.scalar("SELECT count(*) FROM run_marks") == 0
+    with database.write() as conn:  # the upgrade as its owner runs it
+        conn.run("UPDATE alembic_version SET version_num = '0012'")
+    config = _alembic_config()
+    with database.schema_connection() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+    database.dispose()
+    owners = json.loads(live.owner.scalar("SELECT owners FROM runs WHERE name = 'live'"))
+    assert owners == {"a": "cutover-lead", "b": "local-project-lead", "d": "cutover-lead"}
+    mark(live, "rita", "a", "start", "--at", "2026-11-26T09:50")
+    assert live.owner.scalar('SELECT "by" FROM run_marks') == live.logins["rita"]
+    assert json.loads(live.owner("history", "verify", "--json").stdout)["ok"]

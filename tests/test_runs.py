@@ -517,3 +517,21 @@ def test_two_terminals_marking_one_instance_at_once(weekend: Fvm) -> None:
     assert sorted(o.split(":")[0] for o in outcomes) == ["refused", "stored"], outcomes
     assert weekend.scalar("SELECT COUNT(*) FROM history WHERE kind = 'run-mark'") == 1
     assert weekend.scalar("SELECT COUNT(*) FROM run_marks") == 1
+
+
+def test_a_run_started_before_0012_gets_its_owners_at_the_upgrade(weekend: Fvm) -> None:
+    """``runs.owners`` NULL (a run started before migration 0012): the upgrade to 0013 fills
+    it from the runbook text the run keeps, with its entry, so the record still verifies."""
+    from fvmcli.store.database import Database
+
+    weekend("run", "start", "helg", "live", "--phase", "1")
+    database = Database(weekend.url)
+    with database.write() as conn:
+        conn.run("UPDATE runs SET owners = NULL")
+        conn.run("UPDATE alembic_version SET version_num = '0012'")
+    database.dispose()
+    weekend("run", "list")  # the next command upgrades
+    owners = json.loads(str(weekend.scalar("SELECT owners FROM runs WHERE name = 'live'")))
+    assert owners == {"a": "cutover-lead", "b": "local-project-lead", "d": "cutover-lead"}
+    assert weekend.scalar("SELECT version_num FROM alembic_version") == "0013"
+    weekend("history", "verify")

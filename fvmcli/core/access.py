@@ -171,3 +171,17 @@ def owns(grants: Iterable[Grant], owner: str | None) -> bool:
     runbook task's ``owner``): a grant of the owner role that names it. It allows nothing else,
     and a task without an owner is nobody's."""
     return owner is not None and any(g.role == "owner" and g.owner == owner for g in grants)
+
+
+def task_owners(runbook_text: str) -> dict[str, str]:
+    """Return task id → its ``owner`` of a runbook's TOML text as a run keeps it (validated
+    when the run started): what ``runs.owners`` holds, read by both fvm's check of a mark and
+    the database's row-level security. A task without an owner is left out."""
+    import tomllib
+
+    tasks = tomllib.loads(runbook_text).get("tasks", [])
+    return {
+        t["id"]: t["owner"]
+        for t in tasks
+        if isinstance(t, dict) and isinstance(t.get("id"), str) and isinstance(t.get("owner"), str)
+    }

@@ -165,6 +165,7 @@ def run_start(
     """Start a run of a runbook over a phase's units (of ``area``): it keeps the runbook's text
     and the units as they are now."""
     from fvmcli.content.runbooks import runbook_text
+    from fvmcli.core.access import task_owners
     from fvmcli.services.runbooks import measured, phase_units, t0_for
     from fvmcli.services.territory import require_right
     from fvmcli.store.runs import StoredRun, add_run, get_run
@@ -197,7 +198,7 @@ def run_start(
                 durations,
                 by,
                 ctx.clock.now(),
-                owners={t.id: t.owner for t in runbook.tasks if t.owner is not None},
+                owners=task_owners(source),
             ),
         )
         return _loaded(ctx, conn, name)
@@ -346,7 +347,9 @@ def run_mark(
         if decision is not None and not item.task.checkpoint:
             raise InputError(_("--decision: {task} is not a checkpoint").format(task=task_id))
         unit_of = None if unit is None else require_unit(conn, unit)
-        require_mark(ctx, conn, _name(item.key), item.task.owner, unit_of)
+        # The owners the run keeps, as the database's row-level security reads them.
+        owner = (found.run.owners or {}).get(item.task.id)
+        require_mark(ctx, conn, _name(item.key), owner, unit_of)
         moment = _mark_moment(ctx, found, at)
         old = found.stored.get(item.key)
         state = old.state if old is not None else "waiting"
