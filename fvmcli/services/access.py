@@ -54,7 +54,7 @@ def require(
             raise NotPermitted(
                 _("{login} may not {action}").format(login=login, action=_(words)),
                 hint=who,
-                command=_grant_command(login, role),
+                command=grant_command(login, role),
             )
         return
     chosen = list(units)
@@ -69,7 +69,7 @@ def require(
                 login=login, action=_(ACTION_WORDS[action]), shown=shown
             ),
             hint=who,
-            command=_grant_command(login, role, units_opt),
+            command=grant_command(login, role, units_opt),
         )
 
 
@@ -88,7 +88,7 @@ def require_vote(ctx: Context, conn: Connection, gate_role: str) -> None:
             login=login, role=gate_role
         ),
         hint=_who_grants(conn),
-        command=_grant_command(login, GRANTABLE["vote"], f"--gate-role {gate_role}"),
+        command=grant_command(login, GRANTABLE["vote"], f"--gate-role {gate_role}"),
     )
 
 
@@ -103,7 +103,7 @@ def _grant_scope(refused: list[str], area_of: dict[str, str]) -> str:
 
 def _who_grants(conn: Connection) -> str:
     """Return the hint that says who can run the grant that gives a missing right
-    (``_grant_command``): an admin where one exists; else, since nobody could run 'fvm access
+    (``grant_command``): an admin where one exists; else, since nobody could run 'fvm access
     grant', the owner of the tables, who makes the first admin."""
     from fvmcli.store.access import has_admin
 
@@ -115,7 +115,7 @@ def _who_grants(conn: Connection) -> str:
     )
 
 
-def _grant_command(login: str, role: str, scope: str = "") -> str:
+def grant_command(login: str, role: str, scope: str = "") -> str:
     """Return the command that grants ``login`` the ``role`` over ``scope`` (its options)."""
     return f"fvm access grant {login} --role {role} {scope}".rstrip()
 

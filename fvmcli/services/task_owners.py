@@ -10,7 +10,7 @@ from fvmcli.core.access import owns
 from fvmcli.core.model import Unit
 from fvmcli.errors import InputError, NotPermitted
 from fvmcli.i18n import _
-from fvmcli.services.access import _grant_command, enforced, require
+from fvmcli.services.access import enforced, grant_command, require
 from fvmcli.services.context import Context
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ def require_mark(
                 login=login, instance=instance, owner=owner, unit=unit.id if unit else ""
             ),
             hint=refused.hint,
-            command=_grant_command(login, "owner", f"--owner {owner}"),
+            command=grant_command(login, "owner", f"--owner {owner}"),
         ) from None
 
 

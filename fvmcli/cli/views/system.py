@@ -21,8 +21,9 @@ GRANTS = (
 
 
 def grants_view(found: Any) -> Shown:
-    """Return ``access list``: a table of the grants; in JSON a voter's grant adds the role of
-    the gate it votes for (``gate_role``), the other grants keep the four keys they had."""
+    """Return ``access list``: a table of the grants; in JSON (``grant_rows``) a voter's grant
+    adds the role of the gate it votes for (``gate_role``), an owner's grant the task owner it
+    marks for (``owner``), the other grants keep the four keys they had."""
     from fvmcli.cli.output import Listing
 
     listing = Listing(GRANTS, found, title=_("{count} grants").format(count=len(found)))
