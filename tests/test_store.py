@@ -285,24 +285,17 @@ def test_many_terminals_setting_answers_at_once_lose_nothing(db_url: str) -> Non
     assert [tuple(r) for r in rows] == [(f"w{w}", 5) for w in range(4)] and ok
 
 
-def test_the_column_types_checked_at_open_are_the_schemas() -> None:
-    """``store/column_types.py`` holds, for every column of ``store/schema.py``, the type
-    PostgreSQL reports for what SQLAlchemy makes of it: a new or changed column is checked
-    once it is added there."""
-    import re
+def test_the_column_types_checked_at_open_are_generated_from_the_schema() -> None:
+    """``store/column_types.py`` is what ``tools/column_types.py`` writes from
+    ``store/schema.py`` now: a new or changed column is checked once the tool is run."""
+    import importlib.util
 
-    from sqlalchemy.dialects import postgresql
-
-    from fvmcli.store.column_types import COLUMN_TYPES
-    from fvmcli.store.schema import metadata
-
-    names = {"VARCHAR": "character varying", "FLOAT": "double precision"}
-    made = {}
-    for table in metadata.tables.values():
-        for column in table.columns:
-            compiled = column.type.compile(dialect=postgresql.dialect())
-            kind, size = re.fullmatch(r"(\w+)(\(\d+\))?", compiled).groups()  # type: ignore[union-attr]
-            made.setdefault(table.name, {})[column.name] = names.get(kind, kind.lower()) + (
-                size or ""
-            )
-    assert made == COLUMN_TYPES
+    root = Path(__file__).resolve().parent.parent
+    spec = importlib.util.spec_from_file_location(
+        "column_types_tool", root / "tools" / "column_types.py"
+    )
+    assert spec is not None and spec.loader is not None
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    written = (root / "fvmcli" / "store" / "column_types.py").read_text(encoding="utf-8")
+    assert written == tool.render(), f"store/column_types.py is out of date: run '{tool.COMMAND}'"

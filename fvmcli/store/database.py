@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from fvmcli.clock import now_iso
 from fvmcli.errors import EnvironmentProblem, InputError, NotPermitted
 from fvmcli.i18n import _
-from fvmcli.store.column_types import refuse_retyped, retyped
 from fvmcli.store.db_errors import database_error, environment_hint, operational
 from fvmcli.store.driver import (
     BUSY_TIMEOUT_MS,
@@ -25,6 +24,7 @@ from fvmcli.store.driver import (
     sqlite_settings,
 )
 from fvmcli.store.kept import Kept
+from fvmcli.store.retyped import refuse_retyped, retyped
 from fvmcli.store.revisions import HEAD, REVISIONS
 from fvmcli.store.sqlite_files import connecting, missing_or_empty, refuse_others
 from fvmcli.store.urls import masked, parse_url, sqlite_url
