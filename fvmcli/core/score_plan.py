@@ -49,10 +49,15 @@ class Applicability:
         self.refs = tuple(dict.fromkeys(q.when.question for q in self.questions if q.when))
         self._chosen: dict[tuple[str | None, ...], tuple[int, ...]] = {}
 
+    def key(self, values: Mapping[str, str]) -> tuple[str | None, ...]:
+        """Return the stored values of the answers a ``when`` reads: all that decides which
+        questions apply."""
+        return tuple([values.get(ref) for ref in self.refs])
+
     def of(self, values: Mapping[str, str]) -> tuple[int, ...]:
         """Return the positions (in ``questions``) of the questions that apply for these
         stored answer values."""
-        key = tuple([values.get(ref) for ref in self.refs])
+        key = self.key(values)
         found = self._chosen.get(key)
         if found is None:
             applied: set[str] = set()
@@ -321,6 +326,7 @@ class ScorePlan:
         "sections",
         "_applicability",
         "_chosen",
+        "_by_key",
     )
 
     def __init__(
@@ -345,15 +351,24 @@ class ScorePlan:
         # Whether any question has prerequisites: then which questions are open is kept.
         self.linked = any(q.requires or q.requires_parent for q in checklist.questions)
         self._chosen: dict[tuple[int, ...], Chosen] = {}
+        # The same, by the values that decide it: looked up once a unit without hashing
+        # every position.
+        self._by_key: dict[tuple[str | None, ...], Chosen] = {}
 
     def chosen(self, values: Mapping[str, str]) -> Chosen:
         """Return the steps that apply for these stored answer values (``Applicability``)."""
-        positions = self._applicability.of(values)
-        found = self._chosen.get(positions)
+        key = self._applicability.key(values)
+        found = self._by_key.get(key)
         if found is None:
-            steps = self.steps
-            found = Chosen(tuple([steps[i] for i in positions]), self.sections)
-            self._chosen[positions] = found
+            positions = self._applicability.of(values)
+            found = self._chosen.get(positions)
+            if found is None:
+                steps = self.steps
+                found = Chosen(tuple([steps[i] for i in positions]), self.sections)
+                self._chosen[positions] = found
+            if len(self._by_key) > 4096:
+                self._by_key.clear()
+            self._by_key[key] = found
         return found
 
 

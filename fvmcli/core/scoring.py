@@ -241,8 +241,8 @@ def _oldest(questions: list[str], answered_on: Mapping[str, str] | None) -> date
     if not questions or not answered_on:
         return None
     # The least ISO time has the least day (its first ten characters).
-    days = [day for day in map(answered_on.get, questions) if day is not None]
-    return date.fromisoformat(min(days)[:10]) if days else None
+    oldest = min(filter(None, map(answered_on.get, questions)), default=None)
+    return date.fromisoformat(oldest[:10]) if oldest else None
 
 
 def status_reason(
