@@ -18,15 +18,14 @@ command runs as a fresh ``python -m fvmcli`` process in turn with its floor
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import tempfile
-from dataclasses import asdict
 from datetime import date, timedelta
 from pathlib import Path
 
-from benchmarks.run import Result, bulk, database, drop, execute, floor, paired, run
+from benchmarks.common import Result, database, drop, floor, fvm, paired, save
+from benchmarks.territory import bulk, execute
 
 GO_LIVE = date(2026, 11, 1)
 DAYS = 28
@@ -83,7 +82,7 @@ def day_rows(units: int, day: date, rng: random.Random, skip: float = 0.02) -> l
 
 def build(url: str, units: int, env: dict[str, str]) -> None:
     """Create the schema, the units of phase 1 and the values of days 0 … DAYS − 2."""
-    run(["-m", "fvmcli", "--db", url, "init"], env)
+    fvm(url, "init", env=env)
     bulk(
         url,
         "INSERT INTO units (id, name, area, type, staff) VALUES (?, ?, ?, ?, ?)",
@@ -121,17 +120,15 @@ def measure(backend: str, units: int, pairs: int, work: Path, results: list[Resu
             for d, u, i, v in day_rows(units, last, random.Random(13), skip=0.0):
                 f.write(f"{u};{i};{d};{v:g}\n")
 
-        def fvm(*args: str) -> tuple[float, int]:
-            from benchmarks.run import PROBE
-
-            return run(["-c", PROBE, "--db", url, *args], env)
+        def hypercare(*args: str) -> tuple[float, int]:
+            return fvm(url, "hypercare", *args, env=env)
 
         paired(
             results,
             backend,
             units,
             f"hypercare status ({units * len(INDICATORS)} values)",
-            lambda: fvm("hypercare", "status", "--phase", "1", "--day", day, "--json"),
+            lambda: hypercare("status", "--phase", "1", "--day", day, "--json"),
             lambda: floor("hypercare-day", url, day),
             pairs,
         )
@@ -151,7 +148,7 @@ def measure(backend: str, units: int, pairs: int, work: Path, results: list[Resu
             backend,
             units,
             f"hypercare import ({units * len(INDICATORS)} rows)",
-            lambda: fvm("hypercare", "import", str(csv)),
+            lambda: hypercare("import", str(csv)),
             lambda: floor("hypercare-import", url, str(csv), spare),
             pairs,
             after=forget_day,
@@ -161,7 +158,7 @@ def measure(backend: str, units: int, pairs: int, work: Path, results: list[Resu
             backend,
             units,
             f"hypercare trend ({DAYS - 1} days)",
-            lambda: fvm("hypercare", "trend", "--phase", "1", "--json"),
+            lambda: hypercare("trend", "--phase", "1", "--json"),
             None,
             max(1, pairs // 2),
         )
@@ -181,8 +178,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         for backend in backends:
             measure(backend, args.units, args.pairs, Path(folder), results)
-    if args.out:
-        args.out.write_text(json.dumps([asdict(r) for r in results], indent=2), "utf-8")
+    save(results, args.out)
 
 
 if __name__ == "__main__":

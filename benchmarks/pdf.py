@@ -16,18 +16,13 @@ import os
 import tempfile
 from pathlib import Path
 
-from benchmarks.run import (
+from benchmarks.common import PROBE, Result, database, drop, fvm, paired
+from benchmarks.territory import (
     AS_OF,
-    PROBE,
-    Result,
     answers,
     completions,
-    database,
-    drop,
-    execute,
-    fvm,
-    paired,
-    run,
+    founded,
+    settle,
     waivers_and_overrides,
     write_files,
 )
@@ -39,7 +34,8 @@ UNTAGGED = (
 
 
 def untagged(db: str, *args: str) -> tuple[float, int]:
-    return run(["-c", UNTAGGED, "--db", db, *args])
+    """Return (seconds, peak RSS in KiB) of the command writing an untagged PDF."""
+    return fvm(db, *args, probe=UNTAGGED)
 
 
 def pdf_pair(
@@ -69,17 +65,13 @@ def main() -> None:
     url = database("sqlite", args.units, work)
     paths = write_files(work, args.units)
     try:
-        fvm(url, "init")
-        fvm(url, "unit", "import", str(paths["units"]))
-        fvm(url, "session", "import", str(paths["sessions"]))
-        for phase, day in ((1, "2027-03-01"), (2, "2027-09-01"), (3, "2028-03-01")):
-            fvm(url, "phase", "set", str(phase), "--go-live", day)
+        founded(url, paths)
         fvm(url, "person", "import", str(paths["people"]))
         fvm(url, "equipment", "import", str(paths["inventory"]))
         completions(url, paths)
         answers(url, paths)
         waivers_and_overrides(url, args.units)
-        execute(url, ["PRAGMA wal_checkpoint(TRUNCATE)"])
+        settle(url)
         print(f"sqlite, {args.units} units: tagged PDF/UA-1 (time, peak) against untagged (floor)")
         pdf_pair(url, work, "sqlite", args.units, args.pairs, [])
     finally:

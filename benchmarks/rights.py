@@ -21,28 +21,28 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from benchmarks.run import (
-    PG_SERVER,
+from benchmarks.common import (
+    Measured,
     Result,
+    compile_fvm,
     database,
     drop,
-    drop_roles,
-    execute,
     floor,
     fvm,
+    hello,
+    medians,
+    minimal_app,
     paired,
-    run,
-    write_files,
+    run_login,
 )
-from fvmcli.core.access import ROLES as ACCESS_ROLES
+from benchmarks.territory import execute, write_files
 
 BUNDLED = "ubundle"  # the unit of the bundle: not in the answers file
+ADD_BUNDLED = ("unit", "add", BUNDLED, "--name", "Paket", "--area", "sodra", "--type", "hospital")
 TRIGGERS = ("fvm_record", "fvm_four_eyes")
 
 
@@ -105,7 +105,7 @@ def _bundle(work: Path, answers: Path) -> tuple[Path, Path]:
     device's public key."""
     laptop = f"sqlite:///{work / 'laptop.sqlite'}"
     os.environ["FVM_DEVICE_KEY"] = str(work / "device.key")
-    fvm(laptop, "unit", "add", BUNDLED, "--name", "Paket", "--area", "sodra", "--type", "hospital")
+    fvm(laptop, *ADD_BUNDLED)
     lines = answers.read_text("utf-8").splitlines()
     first = lines[1].split(";")[0]
     mine = work / "bundle-answers.csv"
@@ -128,15 +128,15 @@ def _alternating(
     results: list[Result],
     units: int,
     what: str,
-    as_login: Callable[[], tuple[float, int]],
-    base: Callable[[], tuple[float, int]],
-    reset: Callable[[], None] | None,
+    as_login: Measured,
+    base: Measured,
+    reset: Any,
     url: str,
     pairs: int,
 ) -> None:
     """Measure ``as_login`` against ``base`` with the record's triggers off, then on, pair by
     pair; record both medians."""
-    found: dict[bool, list[tuple[float, float, int]]] = {False: [], True: []}
+    found: dict[bool, list[tuple[float, float | None, int]]] = {False: [], True: []}
     for _ in range(pairs):
         for on in (False, True):
             _switch(url, on)
@@ -147,17 +147,8 @@ def _alternating(
             found[on].append((c[0], f[0], c[1]))
     _switch(url, True)
     for on in (False, True):
-        times = found[on]
-        result = Result(
-            "postgresql",
-            units,
-            f"{what}, rights, record {'checked' if on else 'not checked'}",
-            statistics.median(t for t, _f, _p in times),
-            statistics.median(f for _t, f, _p in times),
-            statistics.median(t / f for t, f, _p in times),
-            max(p for *_tf, p in times) // 1024,
-            pairs,
-        )
+        checked = "checked" if on else "not checked"
+        result = medians("postgresql", units, f"{what}, rights, record {checked}", found[on])
         results.append(result)
         print(
             f"  {result.what:<58} {result.seconds:6.2f} s  floor {result.floor:5.2f} s  "
@@ -170,114 +161,100 @@ def measure(units: int, pairs: int, work: Path, imports: bool = True) -> list[Re
     """Build the territory and measure the three writes three ways (without the import of
     every answer, when ``imports`` is False: more pairs of the short writes in the time of
     one); return the results."""
-    import psycopg
-
     results: list[Result] = []
     url = database("postgresql", units, work)
     paths = write_files(work, units)
     _without_evidence(paths["answers"])
     login = f"fvm_rights_{os.getpid()}"
-    prefix = f"r{os.getpid()}_"
-    os.environ["FVM_ROLE_PREFIX"] = prefix
     os.environ["FVM_USER"] = "bench"
-    minimal = work / "minimal_app.py"
-    minimal.write_text(
-        "import typer\napp = typer.Typer()\n"
-        "@app.command()\ndef hello(name: str = 'x') -> None:\n    '''Say hello.'''\n"
-        "@app.command()\ndef bye() -> None:\n    '''Bye.'''\napp()\n",
-        "utf-8",
-    )
-    app: Callable[[], tuple[float, int]] = lambda: run([str(minimal), "hello", "--name", "y"])  # noqa: E731
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(f'CREATE ROLE "{login}" LOGIN')
+    minimal = minimal_app(work)
+    app: Measured = lambda: hello(minimal)  # noqa: E731
     try:
-        fvm(url, "init")
-        fvm(url, "unit", "import", str(paths["units"]))
-        fvm(url, "phase", "set", "1", "--go-live", "2027-03-01")
-        fvm(url, "unit", "add", BUNDLED, "--name", "Paket", "--area", "sodra", "--type", "hospital")
-        bundle, public = _bundle(work, paths["answers"])
-        fvm(url, "bundle", "trust", str(public), "--unit", BUNDLED)
-        rows = sum(1 for _ in paths["answers"].open(encoding="utf-8")) - 1
-        as_login = url.replace("postgres@", f"{login}@", 1)
-        values = iter(["ja", "nej"] * (4 * pairs))
+        with run_login(url, login, f"r{os.getpid()}_") as as_login:
+            fvm(url, "init")
+            fvm(url, "unit", "import", str(paths["units"]))
+            fvm(url, "phase", "set", "1", "--go-live", "2027-03-01")
+            fvm(url, *ADD_BUNDLED)
+            bundle, public = _bundle(work, paths["answers"])
+            fvm(url, "bundle", "trust", str(public), "--unit", BUNDLED)
+            rows = sum(1 for _ in paths["answers"].open(encoding="utf-8")) - 1
+            values = iter(["ja", "nej"] * (4 * pairs))
 
-        def answer(db: str) -> tuple[float, int]:
-            return fvm(
-                db, "checklist", "set", "golive", "--unit", "u00000", "cut.plan", next(values)
-            )
+            def answer(db: str) -> tuple[float, int]:
+                return fvm(
+                    db, "checklist", "set", "golive", "--unit", "u00000", "cut.plan", next(values)
+                )
 
-        def answers(db: str) -> tuple[float, int]:
-            return fvm(db, "checklist", "import", "golive", str(paths["answers"]))
+            def answers(db: str) -> tuple[float, int]:
+                return fvm(db, "checklist", "import", "golive", str(paths["answers"]))
 
-        def merge(db: str) -> tuple[float, int]:
-            return fvm(db, "bundle", "import", str(bundle))
+            def merge(db: str) -> tuple[float, int]:
+                return fvm(db, "bundle", "import", str(bundle))
 
-        def answers_floor() -> tuple[float, int]:
-            measured = floor("answers", url, str(paths["answers"]))
-            _reset_import(url)
-            return measured
+            def answers_floor() -> tuple[float, int]:
+                measured = floor("answers", url, str(paths["answers"]))
+                _reset_import(url)
+                return measured
 
-        print(f"\npostgresql, {units} units, {rows} answers", flush=True)
-        # No rights: the owner of the tables, before 'fvm access init'.
-        paired(
-            results,
-            "postgresql",
-            units,
-            "checklist set, no rights",
-            lambda: answer(url),
-            app,
-            pairs,
-        )
-        if imports:
+            print(f"\npostgresql, {units} units, {rows} answers", flush=True)
+            # No rights: the owner of the tables, before 'fvm access init'.
             paired(
                 results,
                 "postgresql",
                 units,
-                f"checklist import ({rows}), no rights",
-                lambda: answers(url),
-                answers_floor,
+                "checklist set, no rights",
+                lambda: answer(url),
+                app,
                 pairs,
-                lambda _last: _reset_import(url),
             )
-        paired(
-            results,
-            "postgresql",
-            units,
-            "bundle import, no rights",
-            lambda: merge(url),
-            app,
-            pairs,
-            lambda _last: _reset_bundle(url),
-        )
-        fvm(url, "access", "init", "--admin", login)
-        os.environ["FVM_USER"] = login
-        _alternating(
-            results, units, "checklist set", lambda: answer(as_login), app, None, url, pairs
-        )
-        if imports:
+            if imports:
+                paired(
+                    results,
+                    "postgresql",
+                    units,
+                    f"checklist import ({rows}), no rights",
+                    lambda: answers(url),
+                    answers_floor,
+                    pairs,
+                    lambda _last: _reset_import(url),
+                )
+            paired(
+                results,
+                "postgresql",
+                units,
+                "bundle import, no rights",
+                lambda: merge(url),
+                app,
+                pairs,
+                lambda _last: _reset_bundle(url),
+            )
+            fvm(url, "access", "init", "--admin", login)
+            os.environ["FVM_USER"] = login
+            _alternating(
+                results, units, "checklist set", lambda: answer(as_login), app, None, url, pairs
+            )
+            if imports:
+                _alternating(
+                    results,
+                    units,
+                    f"checklist import ({rows})",
+                    lambda: answers(as_login),
+                    answers_floor,
+                    lambda: _reset_import(url),
+                    url,
+                    pairs,
+                )
             _alternating(
                 results,
                 units,
-                f"checklist import ({rows})",
-                lambda: answers(as_login),
-                answers_floor,
-                lambda: _reset_import(url),
+                "bundle import",
+                lambda: merge(as_login),
+                app,
+                lambda: _reset_bundle(url),
                 url,
                 pairs,
             )
-        _alternating(
-            results,
-            units,
-            "bundle import",
-            lambda: merge(as_login),
-            app,
-            lambda: _reset_bundle(url),
-            url,
-            pairs,
-        )
     finally:
-        del os.environ["FVM_ROLE_PREFIX"]
-        drop_roles(url, [login, *(f"{prefix}{r}" for r in ACCESS_ROLES)])
         drop(url)
     return results
 
@@ -288,11 +265,7 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=3)
     parser.add_argument("--no-import", action="store_true", help="only the short writes")
     args = parser.parse_args()
-    import compileall
-
-    import fvmcli
-
-    compileall.compile_dir(Path(fvmcli.__file__).parent, quiet=1)
+    compile_fvm()
     work = Path(tempfile.mkdtemp(prefix="fvm-rights-"))
     results = measure(args.units, args.pairs, work, imports=not args.no_import)
     by: dict[str, Any] = {r.what: r for r in results}

@@ -13,24 +13,22 @@ entry) against a minimal Typer app running a command (target ≤ 1.5×, SQLite).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import tempfile
-from dataclasses import asdict
 from pathlib import Path
 
-from benchmarks.run import (
+from benchmarks.common import (
     Result,
-    answers,
-    bulk,
+    compile_fvm,
     database,
     drop,
-    execute,
     fvm,
+    hello,
+    minimal_app,
     paired,
-    run,
-    write_files,
+    save,
 )
+from benchmarks.territory import answers, bulk, execute, write_files
 
 PHASE_TASKS = 50
 UNIT_TASKS = 10
@@ -102,11 +100,7 @@ def main() -> None:
     args = parser.parse_args()
     os.environ["FVM_USER"] = "bench"
     os.environ["FVM_NOW"] = "2027-03-01T03:00:00+01:00"
-    import compileall
-
-    import fvmcli
-
-    compileall.compile_dir(Path(fvmcli.__file__).parent, quiet=1)
+    compile_fvm()
     work = Path(tempfile.mkdtemp(prefix="fvm-bench-runs-"))
     content = work / "content"
     (content / "runbooks").mkdir(parents=True)
@@ -138,13 +132,7 @@ def main() -> None:
             lambda: fvm(url, "cutover", "status", "--json"),
             args.pairs,
         )
-        minimal = work / "minimal_app.py"
-        minimal.write_text(
-            "import typer\napp = typer.Typer()\n"
-            "@app.command()\ndef hello(name: str = 'x') -> None:\n    '''Say hello.'''\n"
-            "@app.command()\ndef bye() -> None:\n    '''Bye.'''\napp()\n",
-            "utf-8",
-        )
+        minimal = minimal_app(work)
         waiting = iter(units[len(units) // 2 :])
         paired(
             results,
@@ -152,13 +140,12 @@ def main() -> None:
             args.units,
             "run task (one mark)",
             lambda: fvm(url, "run", "task", "bench", "u0", "blocked", "--unit", next(waiting)),
-            lambda: run([str(minimal), "hello", "--name", "y"]),
+            lambda: hello(minimal),
             args.pairs,
         )
     finally:
         drop(url)
-    if args.out:
-        Path(args.out).write_text(json.dumps([asdict(r) for r in results], indent=1), "utf-8")
+    save(results, args.out)
 
 
 if __name__ == "__main__":
