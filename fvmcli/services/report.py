@@ -105,7 +105,7 @@ def report(
     gate = _gate(ctx)
     return Report(
         status,
-        trend(ctx, chosen, checklist_id=checklist_id),
+        trend(ctx, chosen, checklist_id=checklist_id, selected=[r.unit for r in status.rows]),
         lang,
         status.checklist.title.get(lang),
         {q.id: q.text.get(lang) for q in status.checklist.questions},

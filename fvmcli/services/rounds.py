@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -83,14 +84,24 @@ def snapshot(
 
 
 def trend(
-    ctx: Context, chosen: UnitFilter = UnitFilter(), *, checklist_id: str = "golive"
+    ctx: Context,
+    chosen: UnitFilter = UnitFilter(),
+    *,
+    checklist_id: str = "golive",
+    selected: Collection[str] | None = None,
 ) -> dict[str, Any]:
-    """Return each selected unit's and each area's score across snapshots, oldest first."""
+    """Return each selected unit's and each area's score across snapshots, oldest first;
+    ``selected`` gives the ids ``chosen`` selects when the caller has them already (a
+    report's status), so that the units are not read again."""
     from fvmcli.core.cutover import trend as trend_of
     from fvmcli.store.snapshots import list_snapshots, snapshot_rows
 
     with ctx.open().read() as conn:
-        ids = {u.id for u in select(ctx, conn, chosen).units}
+        ids = (
+            set(selected)
+            if selected is not None
+            else {u.id for u in select(ctx, conn, chosen).units}
+        )
         taken = list_snapshots(conn, ctx.checklist(checklist_id).id)
         rows = [r for r in snapshot_rows(conn, [s["label"] for s in taken]) if r["unit_id"] in ids]
     return trend_of(taken, rows)
