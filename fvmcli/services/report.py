@@ -78,51 +78,55 @@ def report(
 ) -> Report:
     """Return the report's content: the territory status, its trend, question texts, and with
     ``since`` what moved from that round to this report's figures. Without ``detail`` the
-    status has unit rows only (for the CSV and JSON reports, which show nothing else)."""
-    status = territory_status(
-        ctx, chosen, checklist_id=checklist_id, as_of=as_of, detail=detail or since is not None
-    )
-    from fvmcli.core.territory import territory_names
-    from fvmcli.services.forecast import territory_forecast
-    from fvmcli.services.rounds import NOW, diff, trend
+    status has unit rows only (for the CSV and JSON reports, which show nothing else). Every
+    part is read in one read transaction."""
+    # One snapshot for the whole report: its figures, trend, forecast, decisions and the
+    # history head it prints are of one moment, whatever another login commits meanwhile.
+    with ctx.open().snapshot():
+        status = territory_status(
+            ctx, chosen, checklist_id=checklist_id, as_of=as_of, detail=detail or since is not None
+        )
+        from fvmcli.core.territory import territory_names
+        from fvmcli.services.forecast import territory_forecast
+        from fvmcli.services.rounds import NOW, diff, trend
 
-    lang = ctx.lang
-    ahead = (
-        territory_forecast(ctx, chosen, checklist_id=checklist_id, status=status)
-        if detail
-        else None
-    )
-    moved = (
-        diff(ctx, since, NOW, chosen, checklist_id=checklist_id, current=status)
-        if since is not None
-        else None
-    )
-    from fvmcli.services.chains import owner_names
-    from fvmcli.services.gate import decisions_of
-    from fvmcli.services.history import history_head
+        lang = ctx.lang
+        ahead = (
+            territory_forecast(ctx, chosen, checklist_id=checklist_id, status=status)
+            if detail
+            else None
+        )
+        moved = (
+            diff(ctx, since, NOW, chosen, checklist_id=checklist_id, current=status)
+            if since is not None
+            else None
+        )
+        from fvmcli.services.chains import owner_names
+        from fvmcli.services.gate import decisions_of
+        from fvmcli.services.history import history_head
 
-    phases = {r.phase for r in status.rows}
-    gate = _gate(ctx)
-    return Report(
-        status,
-        trend(ctx, chosen, checklist_id=checklist_id, selected=[r.unit for r in status.rows]),
-        lang,
-        status.checklist.title.get(lang),
-        {q.id: q.text.get(lang) for q in status.checklist.questions},
-        moved,
-        ahead,
-        {
-            **territory_names(ctx.territory, lang),
-            "owner": owner_names(ctx),
-            "item": {i.id: i.name.get(lang) for i in ctx.catalog.items},
-        },
-        history_head(ctx),
-        decisions_of(ctx, phases),
-        {r.id: r.name.get(lang) for r in gate.roles} if gate else {},
-        gate,
-        run_report(ctx, run) if run is not None else None,
-        _hypercare(ctx, phases, status.as_of),
-    )
+        phases = {r.phase for r in status.rows}
+        gate = _gate(ctx)
+        return Report(
+            status,
+            trend(ctx, chosen, checklist_id=checklist_id, selected=[r.unit for r in status.rows]),
+            lang,
+            status.checklist.title.get(lang),
+            {q.id: q.text.get(lang) for q in status.checklist.questions},
+            moved,
+            ahead,
+            {
+                **territory_names(ctx.territory, lang),
+                "owner": owner_names(ctx),
+                "item": {i.id: i.name.get(lang) for i in ctx.catalog.items},
+            },
+            history_head(ctx),
+            decisions_of(ctx, phases),
+            {r.id: r.name.get(lang) for r in gate.roles} if gate else {},
+            gate,
+            run_report(ctx, run) if run is not None else None,
+            _hypercare(ctx, phases, status.as_of),
+        )
 
 
 def run_report(ctx: Context, name: str) -> dict[str, Any]:

@@ -207,6 +207,13 @@ class Database:
             yield conn
 
     @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Hold one read transaction for the block: the reads inside it see one state of the
+        database, so that the parts of one document (a report) are of one moment."""
+        with self._translate(), self._kept.held(login=self._login):
+            yield
+
+    @contextmanager
     def write(self, *, dry_run: bool = False) -> Iterator[Connection]:
         """Yield a connection in one write transaction: committed on success, rolled back on
         error, and always rolled back for a dry run."""

@@ -39,12 +39,17 @@ class Kept:
         self._busy = False
         self._closing: Any = None
         self._ended = 0.0  # when the last transaction ended (monotonic seconds)
+        self._held: Connection | None = None  # the read transaction ``held`` keeps open
 
     @contextmanager
     def transaction(
         self, *, write: bool = False, keep: bool = True, login: str | None = None
     ) -> Iterator[Connection]:
-        """Yield a Connection in one transaction (``sqlite_within``, ``postgresql_within``)."""
+        """Yield a Connection in one transaction (``sqlite_within``, ``postgresql_within``);
+        a read inside ``held`` is the held transaction."""
+        if self._held is not None and not write:
+            yield self._held
+            return
         if self._busy:
             with connect(self.backend, self.target, write=write, keep=keep, login=login) as conn:
                 yield conn
@@ -68,6 +73,21 @@ class Kept:
             self._ended = time.monotonic()
         if isinstance(self._dbapi, Immutable):
             self.close()
+
+    @contextmanager
+    def held(self, login: str | None = None) -> Iterator[None]:
+        """Hold one read transaction for the block: every read transaction asked for inside
+        it is that one, so that all the reads of the block see one state of the database
+        (a write inside it runs on a connection of its own, unseen by those reads)."""
+        if self._held is not None:
+            yield
+            return
+        with self.transaction(login=login) as conn:
+            self._held = conn
+            try:
+                yield
+            finally:
+                self._held = None
 
     def _open(self, write: bool) -> None:
         opened = sqlite_open if self.backend == "sqlite" else postgresql_open
