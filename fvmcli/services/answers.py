@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from fvmcli.core.model import Checklist, NewAnswer, Question, Unit
+from fvmcli.core.model import Answer, Checklist, NewAnswer, Question, Unit
 from fvmcli.core.scoring import revised_questions
 from fvmcli.errors import InputError
 from fvmcli.i18n import _
@@ -15,7 +15,7 @@ from fvmcli.services.context import Context
 from fvmcli.services.territory import check_fit, parse_day, require_right, require_unit
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
 
     from fvmcli.services.answering import Asker
     from fvmcli.services.readiness import UnitReadiness
@@ -24,10 +24,16 @@ if TYPE_CHECKING:
 
 
 def save(
-    ctx: Context, conn: Connection, checklist: Checklist, batch: list[NewAnswer], user: str
+    ctx: Context,
+    conn: Connection,
+    checklist: Checklist,
+    batch: list[NewAnswer],
+    user: str,
+    current: Mapping[str, Mapping[str, Answer]] | None = None,
 ) -> int:
     """Store checked answers under the checklist's version (confirming stale ones); return
-    how many changed."""
+    how many changed. ``current``: the batch's units' stored answers, when this transaction
+    read them already (``answering``)."""
     from fvmcli.store.answers import save_answers
 
     return save_answers(
@@ -38,7 +44,28 @@ def save(
         by=user,
         at=ctx.clock.now(),
         revised=revised_questions(checklist),
+        current=current,
     )
+
+
+def answering(
+    ctx: Context, conn: Connection, checklist: Checklist, unit_ids: Iterable[str]
+) -> tuple[dict[str, Unit], dict[str, dict[str, Answer]]]:
+    """Return the stored units named (after checking the login may answer for them) and their
+    stored answers (unit → question → answer), read once for the check and the write."""
+    from fvmcli.store.answers import answers_by_unit
+    from fvmcli.store.reads import list_units
+
+    units = {u.id: u for u in list_units(conn, ids=sorted(set(unit_ids)))}
+    require_right(ctx, conn, "answer", units.values())
+    return units, answers_by_unit(conn, checklist.id, list(units))
+
+
+def answer_values(
+    stored: Mapping[str, Mapping[str, Answer]],
+) -> dict[str, dict[str, str]]:
+    """Return unit → question → value of stored answers, as the one check reads them."""
+    return {u: {q: a.value for q, a in found.items()} for u, found in stored.items()}
 
 
 def answering_units(
@@ -46,13 +73,8 @@ def answering_units(
 ) -> tuple[dict[str, Unit], dict[str, dict[str, str]]]:
     """Return the stored units named (after checking the login may answer for them) and their
     current answer values, for the one check every answer passes."""
-    from fvmcli.store.answers import answers_by_unit
-    from fvmcli.store.reads import list_units
-
-    units = {u.id: u for u in list_units(conn, ids=sorted(set(unit_ids)))}
-    require_right(ctx, conn, "answer", units.values())
-    stored = answers_by_unit(conn, checklist.id, list(units))
-    return units, {u: {q: a.value for q, a in found.items()} for u, found in stored.items()}
+    units, stored = answering(ctx, conn, checklist, unit_ids)
+    return units, answer_values(stored)
 
 
 @dataclass(frozen=True)
@@ -171,16 +193,18 @@ def import_answers(
         for start in range(0, len(named), UNITS_AT_ONCE):
             chunk = named[start : start + UNITS_AT_ONCE]
             rows = rows_of(conn, chunk[0], chunk[-1])
-            units, values = answering_units(ctx, conn, checklist, chunk)
+            units, stored = answering(ctx, conn, checklist, chunk)
             batch = [NewAnswer(r[1], r[2], r[3], r[4], r[5], r[6]) for r in rows]
-            accepted, found = check_answers(checklist, units, values, batch, latest=latest)
+            accepted, found = check_answers(
+                checklist, units, answer_values(stored), batch, latest=latest
+            )
             for p in found:
                 message = p.message
                 if p.first is not None:
                     message += _(" (first on row {rows})").format(rows=rows[p.first][0])
                 problems.add_line(rows[p.index][0], COLUMN[p.field], message)
             if not problems:
-                changed += save(ctx, conn, checklist, accepted, user)
+                changed += save(ctx, conn, checklist, accepted, user, stored)
             total += len(accepted)
             units_named += len(units)
         drop_staged(conn)

@@ -49,21 +49,26 @@ def save_answers(
     by: str,
     at: str,
     revised: Mapping[str, int] | None = None,
+    current: Mapping[str, Mapping[str, Answer]] | None = None,
 ) -> int:
     """Store answers that differ from the current ones; return how many changed.
 
     Each change is appended to history with the previous value. Current answers are read in one
-    query and new and changed rows written in one batch (``record.upsert``), so imports of
-    many units stay fast.
+    query (unless ``current`` gives them: the batch's units' answers, read by this transaction
+    after it locked those units) and new and changed rows written in one batch
+    (``record.upsert``), so imports of many units stay fast.
     """
-    lock_units(conn, {n.unit_id for n in batch})
-    current = answers_by_unit(conn, checklist, {n.unit_id for n in batch}) if batch else {}
+    named = {n.unit_id for n in batch}
+    lock_units(conn, named)
+    if current is None:
+        current = answers_by_unit(conn, checklist, named) if batch else {}
+    none: dict[str, Answer] = {}
     rows: list[dict[str, Any]] = []
     changes: list[Change] = []
     limits = revised or {}
     count = 0
     for new in batch:
-        old = current[new.unit_id].get(new.question)
+        old = current.get(new.unit_id, none).get(new.question)
         # The same answer again is no change, unless it confirms a stale one (given before
         # the question's meaning changed in version ``revised``): then it is recorded anew.
         limit = limits.get(new.question)
@@ -216,7 +221,6 @@ def stage_answers(conn: Connection, rows: Iterable[tuple[Any, ...]], batch: int 
     drop_staged(conn)
     texts = ", ".join(f"{name} TEXT" for name in _STAGED_COLUMNS[1:])
     conn.run(f"CREATE TEMPORARY TABLE {_STAGED} (line INTEGER, {texts})")
-    conn.run(f"CREATE INDEX ix_{_STAGED} ON {_STAGED} (unit_id, line)")
     count = 0
     pending: list[tuple[Any, ...]] = []
     for row in rows:
@@ -226,6 +230,8 @@ def stage_answers(conn: Connection, rows: Iterable[tuple[Any, ...]], batch: int 
             count += len(pending)
             pending = []
     conn.insert(_STAGED, _STAGED_COLUMNS, pending)
+    # Indexed once the rows are in: one sort instead of a tree kept in order row by row.
+    conn.run(f"CREATE INDEX ix_{_STAGED} ON {_STAGED} (unit_id, line)")
     return count + len(pending)
 
 

@@ -160,7 +160,7 @@ class Connection:
             return
         cursor = self.dbapi.cursor()
         try:
-            cursor.executemany(sql, [tuple(r) for r in rows])
+            cursor.executemany(sql, rows)
         finally:
             cursor.close()
 
