@@ -69,3 +69,27 @@ def test_a_file_of_many_bad_rows_names_the_first_thousand_and_counts_the_rest(
     assert "and 500 more problems in later rows" in err
     assert fvm.scalar("SELECT count(*) FROM answers") == 0
     assert fvm.scalar("SELECT count(*) FROM history WHERE kind = 'answer'") == 0
+
+
+def test_an_import_over_stored_answers_records_each_rows_previous_value_and_giver(
+    fvm: Fvm, write_csv: Callable[..., Path]
+) -> None:
+    setup(fvm, 2)
+    first = write_csv("unit;question;value\nh000;a.lead;ja\nh001;a.lead;nej\n", name="one.csv")
+    fvm("--content", CONTENT, "checklist", "import", "mini", str(first))
+    # The second file changes one answer, repeats one, and names who gave each.
+    again = write_csv(
+        "unit;question;value;answered_by\nh000;a.lead;nej;Lisa\nh001;a.lead;nej;Per\n"
+        "h001;a.staff;ja;\n",
+        name="two.csv",
+    )
+    out = fvm("--content", CONTENT, "checklist", "import", "mini", str(again)).stdout
+    assert "Saved 2 of 3 answers (new or changed)" in out
+    entries = fvm.json("--content", CONTENT, "checklist", "history", "mini", "--unit", "h000")
+    assert [(e["previous"], e["value"], e["by"]) for e in entries] == [
+        (None, "yes", "tester"),
+        ("yes", "no", "Lisa"),
+    ]
+    assert fvm.scalar("SELECT \"by\" FROM history WHERE subject = 'a.staff'") == "tester"
+    assert fvm.scalar("SELECT answered_by FROM answers WHERE unit_id = 'h000'") == "Lisa"
+    assert fvm.json("history", "verify")["ok"] is True

@@ -64,9 +64,11 @@ def save_answers(
         current = answers_by_unit(conn, checklist, named) if batch else {}
     none: dict[str, Answer] = {}
     rows: list[dict[str, Any]] = []
-    changes: list[Change] = []
+    # Each row's entry: where it belongs and what it says (``record.Place``), and who gave
+    # it; the batch shares one Change (the moment stored, the kind, the version).
+    places: list[record.Place] = []
+    who_gave: list[str] = []
     limits = revised or {}
-    count = 0
     for new in batch:
         old = current.get(new.unit_id, none).get(new.question)
         # The same answer again is no change, unless it confirms a stale one (given before
@@ -84,19 +86,17 @@ def save_answers(
         # stamped with the moment it is stored, so that the history's order is the order of
         # what was known (a date typed on a sheet never sorts before work stored earlier).
         who, when = new.by or by, new.at or at
-        change = Change(
-            at,
-            who,
-            "answer",
-            new.unit_id,
-            checklist,
-            new.question,
-            old.value if old else None,
-            new.value,
-            new.comment,
-            version,
+        places.append(
+            (
+                new.unit_id,
+                checklist,
+                new.question,
+                old.value if old else None,
+                new.value,
+                new.comment,
+            )
         )
-        count += 1
+        who_gave.append(who)
         # The whole row: a changed answer replaces the stored one, even with the same value
         # starting unattested again.
         rows.append(
@@ -114,9 +114,9 @@ def save_answers(
                 "attested_at": None,
             }
         )
-        changes.append(change)
-    record.upsert(conn, "answers", rows, changes)
-    return count
+    change = Change(at, by, "answer", version=version)
+    record.upsert(conn, "answers", rows, change, places, who_gave)
+    return len(rows)
 
 
 def get_waivers(conn: Connection, unit_id: str, checklist: str) -> dict[str, Waiver]:

@@ -56,18 +56,26 @@ def _entries(
     rows: Sequence[Mapping[str, Any]],
     change: Change | Sequence[Change],
     places: Sequence[Place] | None,
+    who: Sequence[str] | None = None,
 ) -> list[tuple[Any, ...]]:
     """Return the entry of each row: ``change`` for all (at ``places``, one per row, when
-    given), or one change per row."""
+    given, and made by ``who``, one per row, when given), or one change per row."""
     if places is None:
+        if who is not None:
+            raise ValueError("who made each row's change goes with its place")
         changes = _changes(change, len(rows))
         return [_entry(conn, shape, r, c) for r, c in zip(rows, changes, strict=True)]
     if not isinstance(change, Change) or len(places) != len(rows):
         raise ValueError("one change and one place per row")
     at, by, kind = change.at, change.by, change.kind
     tail = (change.version, change.login or conn.login, change.key)
+    if who is None:
+        return [
+            _written(shape, r, (at, by, kind, *p, *tail)) for r, p in zip(rows, places, strict=True)
+        ]
     return [
-        _written(shape, r, (at, by, kind, *p, *tail)) for r, p in zip(rows, places, strict=True)
+        _written(shape, r, (at, b, kind, *p, *tail))
+        for r, p, b in zip(rows, places, who, strict=True)
     ]
 
 
@@ -115,14 +123,16 @@ def upsert(
     rows: Sequence[Mapping[str, Any]],
     change: Change | Sequence[Change],
     places: Sequence[Place] | None = None,
+    who: Sequence[str] | None = None,
 ) -> None:
     """Insert rows, each replacing the row of the same key (every recorded column given), in
     one batch, and append the entry of each: ``change`` for all (at ``places``, one per row,
-    when given), or one change per row."""
+    when given, made by ``who``, one per row, when given: else by ``change.by``), or one
+    change per row."""
     if not rows:
         return
     shape = SHAPES[table]
-    entries = _entries(conn, shape, rows, change, places)
+    entries = _entries(conn, shape, rows, change, places, who)
     columns = list(shape.columns)
     names = ", ".join(map(quoted, columns))
     keys = ", ".join(map(quoted, shape.key))
