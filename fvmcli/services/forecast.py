@@ -109,13 +109,16 @@ def territory_forecast(
     from fvmcli.store.reads import go_live_dates
     from fvmcli.store.snapshots import unit_rounds
 
-    if status is None:
-        status = territory_status(ctx, chosen, checklist_id=checklist_id, as_of=as_of, detail=False)
-    checklist, day = status.checklist, status.as_of
-    chosen_ids = {r.unit for r in status.rows}
-    with ctx.open().read() as conn:
-        rounds = unit_rounds(conn, checklist.id, chosen_ids)
-        go_live = go_live_dates(conn)
+    with ctx.open().snapshot():  # the scores now and the rounds of one moment
+        if status is None:
+            status = territory_status(
+                ctx, chosen, checklist_id=checklist_id, as_of=as_of, detail=False
+            )
+        checklist, day = status.checklist, status.as_of
+        chosen_ids = {r.unit for r in status.rows}
+        with ctx.open().read() as conn:
+            rounds = unit_rounds(conn, checklist.id, chosen_ids)
+            go_live = go_live_dates(conn)
     round_green: dict[tuple[int, date], list[bool]] = defaultdict(list)
     for r in status.rows:  # a round's share green per phase, over the units of the phase now
         for when, _, was in rounds.get(r.unit, []):
