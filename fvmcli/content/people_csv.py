@@ -70,6 +70,7 @@ def parse_people(
     problems = RowProblems(str(path))
     found: list[Person] = []
     first: dict[str, int] = {}
+    names = {r.id: r.name for r in roles.values()}
     for row in rows:
         if problems.missing(row, REQUIRED):
             continue
@@ -77,7 +78,7 @@ def parse_people(
         person = Person(
             row.get("id") or "",
             row.get("name"),
-            resolve_name(role, {r.id: r.name for r in roles.values()}) or role,
+            resolve_name(role, names) or role,
             row.get("unit") or "",
             row.get("email"),
         )

@@ -105,16 +105,17 @@ def insert(
     table: str,
     rows: Sequence[Mapping[str, Any]],
     change: Change | Sequence[Change],
+    places: Sequence[Place] | None = None,
 ) -> None:
     """Insert rows (mappings of column to value; a recorded column left out is None) and
-    append the entry of each: ``change`` for all, or one change per row."""
+    append the entry of each: ``change`` for all (at ``places``, one per row, when given),
+    or one change per row."""
     if not rows:
         return
-    shape = SHAPES[table]
-    changes = _changes(change, len(rows))
+    entries = _entries(conn, SHAPES[table], rows, change, places)
     columns = list(rows[0])
     conn.insert(table, columns, [[r[c] for c in columns] for r in rows])
-    append(conn, [_entry(conn, shape, r, c) for r, c in zip(rows, changes, strict=True)])
+    append(conn, entries)
 
 
 def upsert(

@@ -73,7 +73,10 @@ def upsert_people(conn: Connection, batch: list[Person], *, by: str, at: str) ->
     """Add new people and update changed ones; every change goes to history."""
     current = {p.id: p for p in list_people(conn, ids=[p.id for p in batch])}
     added, changed, unchanged = [], [], []
-    inserts: dict[str, tuple[dict[str, Any], Change]] = {}
+    # A new person named twice: the last row wins, added once. The new people share one
+    # Change; each has its place (``record.Place``: unit, subject, and the person as history
+    # keeps it).
+    inserts: dict[str, tuple[dict[str, Any], record.Place]] = {}
     for person in batch:
         old = current.get(person.id)
         if old == person:
@@ -85,25 +88,20 @@ def upsert_people(conn: Connection, batch: list[Person], *, by: str, at: str) ->
             "unit_id": person.unit,
             "email": person.email,
         }
-        change = Change(
-            at,
-            by,
-            "person",
-            person.unit,
-            None,
-            person.id,
-            _person_json(old) if old else None,
-            _person_json(person),
-        )
-        if old is None:  # a new person named twice: the last row wins, added once
+        new = _person_json(person)
+        if old is None:
             if person.id not in inserts:
                 added.append(person.id)
-            inserts[person.id] = ({"id": person.id, **values}, change)
+            place = (person.unit, None, person.id, None, new, None)
+            inserts[person.id] = ({"id": person.id, **values}, place)
         else:
+            change = Change(at, by, "person", person.unit, None, person.id, _person_json(old), new)
             record.update(conn, "people", {"id": person.id}, values, change)
             changed.append(person.id)
     rows = list(inserts.values())
-    record.insert(conn, "people", [r for r, _ in rows], [c for _, c in rows])
+    record.insert(
+        conn, "people", [r for r, _ in rows], Change(at, by, "person"), [p for _, p in rows]
+    )
     return Upserted(added, changed, unchanged)
 
 
