@@ -109,10 +109,10 @@ def set_answer(
     with ctx.open().write() as conn:
         unit = require_unit(conn, unit_id)
         require_right(ctx, conn, "answer", [unit])
-        values = {q: a.value for q, a in get_answers(conn, unit.id, checklist.id).items()}
+        current = {unit.id: get_answers(conn, unit.id, checklist.id)}
         asked = NewAnswer(unit.id, question_id, value, comment or None)
         accepted, problems = check_answers(
-            checklist, {unit.id: unit}, {unit.id: values}, [asked], latest=ctx.clock.latest()
+            checklist, {unit.id: unit}, answer_values(current), [asked], latest=ctx.clock.latest()
         )
         if problems:
             field = problems[0].field
@@ -133,7 +133,7 @@ def set_answer(
                     ),
                 )
             raise InputError(prefix + problems[0].message)
-        changed = save(ctx, conn, checklist, accepted, user)
+        changed = save(ctx, conn, checklist, accepted, user, current)
     question = checklist.question(question_id)
     assert question is not None
     from fvmcli.render.checklist_sheet import answer_label

@@ -283,6 +283,26 @@ class Immutable(sqlite3.Connection):
     only, so that a file made writable meanwhile is read under SQLite's locks again."""
 
 
+class Writable(sqlite3.Connection):
+    """A connection opened to read an existing file read-write (``mode=rw``, nothing
+    created): it may serve a later write of the same command once given the write's own
+    setting (``to_write``), instead of a second connection."""
+
+
+def to_write(dbapi: sqlite3.Connection) -> None:
+    """Give a ``Writable`` read connection what a connection opened to write has besides
+    (``sqlite_settings``): write-ahead logging, which a read leaves as the file has it."""
+    dbapi.execute("PRAGMA journal_mode=WAL").fetchall()
+
+
+def _factory(query: str | None) -> type[sqlite3.Connection]:
+    """Return the class of a connection opened with the URI query ``query`` (``read_query``;
+    None: to write)."""
+    if query and "immutable" in query:
+        return Immutable
+    return Writable if query == "mode=rw" else sqlite3.Connection
+
+
 def sqlite_open(path: str, *, write: bool = False) -> sqlite3.Connection:
     """Return a connection on the SQLite file with fvm's settings. One to write makes the
     file's folder when missing (the user data folder on first use); one to read creates and
@@ -295,7 +315,7 @@ def sqlite_open(path: str, *, write: bool = False) -> sqlite3.Connection:
         sqlite_uri(path, write=write),
         timeout=BUSY_TIMEOUT_MS / 1000,
         uri=True,
-        factory=Immutable if query and "immutable" in query else sqlite3.Connection,
+        factory=_factory(query),
     )
     try:
         try:

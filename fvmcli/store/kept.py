@@ -11,12 +11,14 @@ from typing import Any
 from fvmcli.store.driver import (
     Connection,
     Immutable,
+    Writable,
     connect,
     postgresql_open,
     postgresql_within,
     psycopg_module,
     sqlite_open,
     sqlite_within,
+    to_write,
 )
 
 PING_AFTER = 1.0  # seconds idle after which a kept PostgreSQL connection is asked if it answers
@@ -25,11 +27,12 @@ PING_AFTER = 1.0  # seconds idle after which a kept PostgreSQL connection is ask
 class Kept:
     """One driver connection to ``target``, opened at the first transaction and kept for the
     next ones, one at a time: a command connects once however many short transactions it
-    runs (its schema check, the content in force, its write). A SQLite file opened to read is
-    opened again, to write, at the first write (a read creates and changes nothing,
-    ``sqlite_open``); a PostgreSQL connection serves both. A transaction that fails closes
-    the connection (nothing of that transaction is kept; the next one connects again); a
-    transaction asked for inside another runs on a connection of its own, as each did before."""
+    runs (its schema check, the content in force, its write). A SQLite file a read opened
+    read-only is opened again, to write, at the first write (a read creates and changes
+    nothing, ``sqlite_open``); one it opened read-write serves the write too, as a PostgreSQL
+    connection serves both. A transaction that fails closes the connection (nothing of that
+    transaction is kept; the next one connects again); a transaction asked for inside another
+    runs on a connection of its own, as each did before."""
 
     def __init__(self, backend: str, target: str) -> None:
         self.backend = backend
@@ -55,7 +58,11 @@ class Kept:
                 yield conn
             return
         if self._dbapi is not None and write and not self._writes and self.backend == "sqlite":
-            self.close()
+            if isinstance(self._dbapi, Writable):  # the same file, opened read-write: kept
+                to_write(self._dbapi)
+                self._writes = True
+            else:
+                self.close()
         if self._dbapi is not None and self.backend == "postgresql" and not self._answers():
             self.close()  # a server restarted, or an idle connection dropped: connect again
         if self._dbapi is None:
