@@ -93,3 +93,15 @@ def test_an_import_over_stored_answers_records_each_rows_previous_value_and_give
     assert fvm.scalar("SELECT \"by\" FROM history WHERE subject = 'a.staff'") == "tester"
     assert fvm.scalar("SELECT answered_by FROM answers WHERE unit_id = 'h000'") == "Lisa"
     assert fvm.json("history", "verify")["ok"] is True
+
+
+def test_rows_of_empty_or_blank_cells_are_skipped_and_a_space_in_one_cell_is_not(
+    fvm: Fvm, write_csv: Callable[..., Path]
+) -> None:
+    setup(fvm, 2)
+    path = write_csv("unit;question;value\nh000;a.lead;ja\n ; ;\t\n;;\nh001;a.lead;nej\n")
+    out = fvm("--content", CONTENT, "checklist", "import", "mini", str(path)).stdout
+    assert "Saved 2 of 2 answers (new or changed) for 2 units " in out
+    path = write_csv("unit;question;value\nh000;a.lead;ja\n ;x; \n", name="half.csv")
+    err = fvm("--content", CONTENT, "checklist", "import", "mini", str(path), code=2).stderr
+    assert "row 3" in err

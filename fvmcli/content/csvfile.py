@@ -296,7 +296,7 @@ class CsvStream:
             try:
                 for record in reader:
                     start, line = line + 1, reader.line_num
-                    if not any(cell.strip() for cell in record):
+                    if not "".join(record).strip():  # no cell holds more than spaces
                         continue
                     if len(record) > len(names):
                         self.problems.append(
