@@ -95,7 +95,7 @@ def summaries_by(rows: Sequence[UnitRow], key: str) -> dict[str, dict[str, Any]]
     return {k: summary(v) for k, v in groups.items()}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a region's report holds a hundred thousand and more
 class BlockerItem:
     unit: str
     name: str
@@ -105,7 +105,7 @@ class BlockerItem:
     owner: str | None
     blocker: bool
     waiver: dict[str, Any] | None
-    waiting_for: list[str]  # its prerequisites that are not done (a parent's as "^id")
+    waiting_for: tuple[str, ...]  # its prerequisites that are not done (a parent's as "^id")
     inconsistent: bool  # answered as done while a prerequisite is not
 
     @property
@@ -138,7 +138,7 @@ def summary_blockers(unit: Unit, summary: UnitScore, as_of: date) -> list[Blocke
             }
             if waiver
             else None,
-            list(waiting.waiting_for) if waiting else [],
+            waiting.waiting_for if waiting else (),
             bool(waiting and waiting.inconsistent),
         )
 
