@@ -30,7 +30,7 @@ class UnitNow(NamedTuple):
     blockers: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one a unit, kept for the whole territory
 class Forecast:
     """The forecast of one unit: its score now, the slope of its last points, and when it is
     projected to reach green (None where no projection is made)."""

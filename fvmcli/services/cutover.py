@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from fvmcli.services.readiness import DamagedUnit
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one a unit, kept for the whole territory
 class CoverageRow:
     unit: str
     name: str

@@ -12,7 +12,7 @@ from fvmcli.services.context import Context
 from fvmcli.services.territory import UnitFilter
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one a unit, kept for the whole territory
 class UnitForecast:
     """One unit's forecast, with what a lead reads beside it."""
 
