@@ -109,10 +109,10 @@ def set_answer(
     with ctx.open().write() as conn:
         unit = require_unit(conn, unit_id)
         require_right(ctx, conn, "answer", [unit])
-        current = {unit.id: get_answers(conn, unit.id, checklist.id)}
+        values = {q: a.value for q, a in get_answers(conn, unit.id, checklist.id).items()}
         asked = NewAnswer(unit.id, question_id, value, comment or None)
         accepted, problems = check_answers(
-            checklist, {unit.id: unit}, answer_values(current), [asked], latest=ctx.clock.latest()
+            checklist, {unit.id: unit}, {unit.id: values}, [asked], latest=ctx.clock.latest()
         )
         if problems:
             field = problems[0].field
@@ -133,7 +133,9 @@ def set_answer(
                     ),
                 )
             raise InputError(prefix + problems[0].message)
-        changed = save(ctx, conn, checklist, accepted, user, current)
+        # The answer it replaces is read again once the unit is locked (``save_answers``):
+        # on PostgreSQL another writer may have stored one since the read above.
+        changed = save(ctx, conn, checklist, accepted, user)
     question = checklist.question(question_id)
     assert question is not None
     from fvmcli.render.checklist_sheet import answer_label
