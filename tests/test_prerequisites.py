@@ -260,7 +260,7 @@ def test_the_interactive_flow_says_what_a_question_waits_for(
 
 
 def test_blockers_name_what_they_wait_for_and_list_the_inconsistent_items(
-    ward: tuple[Fvm, str],
+    ward: tuple[Fvm, str], tmp_path: Path
 ) -> None:
     # w answers everything and its training is attested; p has answered nothing.
     for question in ("env", "train", "ready"):
@@ -282,3 +282,24 @@ def test_blockers_name_what_they_wait_for_and_list_the_inconsistent_items(
     assert csv[1].endswith(';ja;;"[""env""]";nej')  # words in Swedish Excel's dialect
     plain = fvm(*args, "--as-of", "2027-02-05", "--plain-csv").stdout.splitlines()
     assert plain[1].endswith(',true,,"[""env""]",false')
+    # The report's workbook: a cell of prerequisites is their ids, joined.
+    import openpyxl
+
+    book = tmp_path / "report.xlsx"
+    fvm(
+        "--lang",
+        "en",
+        "--content",
+        folder,
+        "cutover",
+        "report",
+        "--checklist",
+        "chain",
+        "--as-of",
+        "2027-02-05",
+        "-o",
+        str(book),
+    )
+    rows = list(openpyxl.load_workbook(book, read_only=True)["Blockers"].values)
+    column = rows[0].index("waiting_for")
+    assert [(r[0], r[column]) for r in rows[1:]] == [("p", "env"), ("w", "^env")]

@@ -43,7 +43,7 @@ def blocker_value(item: Any, key: str, texts: dict[str, str]) -> Any:
     if key == "text":
         return texts[item.question]
     value = getattr(item, key)
-    return ", ".join(value) if isinstance(value, list) else value
+    return ", ".join(value) if isinstance(value, list | tuple) else value
 
 
 def fraction_of(percent: float | None) -> float | None:
