@@ -80,3 +80,29 @@ def test_a_commit_while_a_report_is_made_shows_in_none_of_its_parts(
         assert history_head(ctx) != head_before  # and a read after the report sees it
     finally:
         ctx.close()
+
+
+def test_a_round_taken_while_a_forecast_is_made_is_not_in_it(
+    answered: Fvm, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A round another login takes after the forecast read the scores now, before it read
+    the rounds, is not in the forecast: its points and projections are of one moment."""
+    from fvmcli.services import open_context
+    from fvmcli.services.forecast import territory_forecast
+    from fvmcli.store import snapshots
+
+    ctx = open_context(answered.url)
+    try:
+        before = territory_forecast(ctx, as_of="2027-01-10").as_json()
+        rounds = snapshots.unit_rounds
+
+        def rounds_after_a_round(*args: Any, **kwargs: Any) -> Any:
+            answered("cutover", "snapshot", "R1", "--as-of", "2027-01-05")
+            return rounds(*args, **kwargs)
+
+        monkeypatch.setattr(snapshots, "unit_rounds", rounds_after_a_round)
+        made = territory_forecast(ctx, as_of="2027-01-10").as_json()
+        assert int(answered.scalar("SELECT count(*) FROM snapshots")) == 1  # type: ignore[call-overload]
+        assert made == before
+    finally:
+        ctx.close()

@@ -39,9 +39,9 @@ def sqlite_settings(dbapi_conn: Any, _record: Any = None, *, read: bool = False)
     leaves the journal mode as the file has it (fvm's files keep write-ahead logging, set
     when they were made): setting it writes to the file."""
     dbapi_conn.isolation_level = None
-    cursor = dbapi_conn.cursor()
     if not read:
-        cursor.execute("PRAGMA journal_mode=WAL")
+        to_write(dbapi_conn)
+    cursor = dbapi_conn.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
@@ -290,8 +290,9 @@ class Writable(sqlite3.Connection):
 
 
 def to_write(dbapi: sqlite3.Connection) -> None:
-    """Give a ``Writable`` read connection what a connection opened to write has besides
-    (``sqlite_settings``): write-ahead logging, which a read leaves as the file has it."""
+    """Give a connection what one to write has beyond a read's settings: write-ahead
+    logging, which a read leaves as the file has it (``sqlite_settings`` for a connection
+    opened to write, ``Kept`` for a ``Writable`` read that goes on to write)."""
     dbapi.execute("PRAGMA journal_mode=WAL").fetchall()
 
 

@@ -84,8 +84,10 @@ class Kept:
     @contextmanager
     def held(self, login: str | None = None) -> Iterator[None]:
         """Hold one read transaction for the block: every read transaction asked for inside
-        it is that one, so that all the reads of the block see one state of the database
-        (a write inside it runs on a connection of its own, unseen by those reads)."""
+        it is that one, so that all the reads of the block see one state of the database. A
+        write inside it (content published on first use) runs on a connection of its own,
+        unseen by those reads; a database error inside it ends the block (on PostgreSQL
+        the held transaction reads no more)."""
         if self._held is not None:
             yield
             return
