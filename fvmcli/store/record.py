@@ -67,15 +67,12 @@ def _entries(
         return [_entry(conn, shape, r, c) for r, c in zip(rows, changes, strict=True)]
     if not isinstance(change, Change) or len(places) != len(rows):
         raise ValueError("one change and one place per row")
-    at, by, kind = change.at, change.by, change.kind
+    at, kind = change.at, change.kind
     tail = (change.version, change.login or conn.login, change.key)
-    if who is None:
-        return [
-            _written(shape, r, (at, by, kind, *p, *tail)) for r, p in zip(rows, places, strict=True)
-        ]
+    bys = who if who is not None else [change.by] * len(rows)
     return [
         _written(shape, r, (at, b, kind, *p, *tail))
-        for r, p, b in zip(rows, places, who, strict=True)
+        for r, p, b in zip(rows, places, bys, strict=True)
     ]
 
 
